@@ -1,0 +1,601 @@
+/**
+ * The declarative structure layer. A `Codec<T>` is one definition of a wire
+ * structure; from it come the decoder (bytes → value + tree with offsets), the
+ * encoder (value → bytes) and the tree labels. Definitions are plain values,
+ * interpreted at run time (no code generation, so a strict CSP holds).
+ *
+ * Failure model: primitives throw DecodeError; the nearest enclosing struct
+ * records what it decoded so far plus an error node covering the undecoded
+ * bytes of its window, and re-throws with that partial tree attached; the
+ * nearest sized window (`sized`, `payload`, the top level) absorbs the error and
+ * decoding continues after the window. Nothing escapes `decode()`.
+ */
+import type { DecodedNode, NodeValue } from './node.js';
+import { DecodeError, Reader } from './reader.js';
+import { Writer } from './writer.js';
+
+/** Values a struct reads from the wire, by field name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type StructValue = { [field: string]: any };
+
+/** Name lookup for counts, sizes and conditions: own struct first, then enclosing ones. */
+export class Scope {
+  constructor(
+    readonly values: StructValue,
+    readonly parent?: Scope,
+  ) {}
+  get(name: string): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    for (let s: Scope | undefined = this; s; s = s.parent) if (name in s.values) return s.values[name];
+    return undefined;
+  }
+  num(name: string): number {
+    const v = this.get(name);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    throw new DecodeError(`field ${name} is not available`, 0);
+  }
+}
+export const EMPTY_SCOPE = new Scope({});
+
+/**
+ * Explicit decoding context: the request a response answers, the session's
+ * state, … Decoders read what they need from it and never from globals.
+ */
+export interface DecodeContext {
+  readonly [key: string]: unknown;
+}
+
+export class DecodeEnv {
+  depth = 0;
+  private counters = new Map<string, number>();
+  /** Extra byte buffers created while decoding (decompressed payloads). */
+  readonly buffers = new Map<string, Uint8Array>();
+  constructor(readonly context: DecodeContext = {}) {}
+  addBuffer(prefix: string, bytes: Uint8Array): string {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    const id = `${prefix}#${n}`;
+    this.buffers.set(id, bytes);
+    return id;
+  }
+}
+
+export class EncodeEnv {
+  constructor(readonly context: DecodeContext = {}) {}
+}
+
+export interface Decoded<T> {
+  value: T;
+  node: DecodedNode;
+}
+
+export interface Codec<T> {
+  /** Type name used for labels and array items (e.g. "PropertyTag"). */
+  readonly kind: string;
+  /** Smallest possible encoded size; bounds wire counts before any loop runs. */
+  readonly minSize: number;
+  decode(r: Reader, name: string, scope: Scope, env: DecodeEnv): Decoded<T>;
+  encode(w: Writer, value: T, scope: Scope, env: EncodeEnv): void;
+}
+
+export type ValueOf<C> = C extends Codec<infer T> ? T : never;
+
+// ---------------------------------------------------------------------------
+// Leaf helper
+
+export function leaf<T>(
+  kind: string,
+  minSize: number,
+  read: (r: Reader, scope: Scope, env: DecodeEnv) => T,
+  write: (w: Writer, v: T, scope: Scope, env: EncodeEnv) => void,
+  show?: (v: T) => string | undefined,
+  toNodeValue: (v: T) => NodeValue = (v) => v as unknown as NodeValue,
+): Codec<T> {
+  return {
+    kind,
+    minSize,
+    decode(r, name, scope, env) {
+      const offset = r.pos;
+      const value = read(r, scope, env);
+      const node: DecodedNode = { name, value: toNodeValue(value), offset, length: r.pos - offset };
+      const d = show?.(value);
+      if (d !== undefined) node.display = d;
+      return { value, node };
+    },
+    encode: write,
+  };
+}
+
+/** Same wire form, another display (enums, flags, dates, hex). */
+export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, kind = c.kind): Codec<T> {
+  return {
+    kind,
+    minSize: c.minSize,
+    decode(r, name, scope, env) {
+      const d = c.decode(r, name, scope, env);
+      const s = show(d.value);
+      if (s !== undefined) d.node.display = s;
+      return d;
+    },
+    encode: c.encode,
+  };
+}
+
+export function hex(v: number, width: number): string {
+  return '0x' + (v >>> 0).toString(16).toUpperCase().padStart(width, '0');
+}
+
+/** A number shown by its name in `names` ("RopOpenFolder (0x02)"). */
+export function enumOf(c: Codec<number>, names: Readonly<Record<number, string>>, kind = c.kind): Codec<number> {
+  const width = c.minSize * 2;
+  return withDisplay(c, (v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`, kind);
+}
+
+/** A bit set shown as its flag names ("0x0005 (Compressed | Last)"). */
+export function flagsOf(c: Codec<number>, bits: Readonly<Record<string, number>>, kind = c.kind): Codec<number> {
+  const width = c.minSize * 2;
+  return withDisplay(c, (v) => describeFlags(v, bits, width), kind);
+}
+
+export function describeFlags(v: number, bits: Readonly<Record<string, number>>, width = 8): string {
+  const names: string[] = [];
+  let rest = v >>> 0;
+  for (const [n, b] of Object.entries(bits)) {
+    if (b !== 0 && (v & b) === b) {
+      names.push(n);
+      rest &= ~b >>> 0;
+    }
+  }
+  if (rest) names.push(hex(rest, width));
+  return `${hex(v, width)}${names.length ? ` (${names.join(' | ')})` : ''}`;
+}
+
+// ---------------------------------------------------------------------------
+// Structs
+
+export interface FieldOptions {
+  /** Field is present only when this holds (evaluated on decode and encode). */
+  when?: (s: Scope, env: DecodeEnv | EncodeEnv) => boolean;
+  /**
+   * Computes the value on encode when the caller leaves it out (counts,
+   * sizes). `h.sizeOf('X')` encodes sibling X to measure it.
+   */
+  derive?: (v: StructValue, h: DeriveHelpers) => unknown;
+  /** One-sentence description, shown as the tree tooltip. */
+  doc?: string;
+}
+
+export interface DeriveHelpers {
+  sizeOf(field: string): number;
+  countOf(field: string): number;
+}
+
+export interface FieldDef {
+  readonly name: string;
+  readonly codec: Codec<unknown>;
+  readonly opts: FieldOptions;
+}
+
+export function field<T>(name: string, codec: Codec<T>, opts: FieldOptions = {}): FieldDef {
+  return { name, codec: codec as Codec<unknown>, opts };
+}
+
+export interface StructOptions {
+  /** Text for the struct node, computed from its decoded values. */
+  summary?: (v: StructValue) => string | undefined;
+  /** Called after decode, e.g. to check invariants or add generated nodes. */
+  check?: (v: StructValue, node: DecodedNode, env: DecodeEnv) => void;
+}
+
+export interface StructCodec extends Codec<StructValue> {
+  readonly fields: readonly FieldDef[];
+}
+
+/** Innermost catch point: turn a bare DecodeError into an error leaf covering [offset, end). */
+export function errorLeaf(name: string, e: DecodeError, end: number): DecodedNode {
+  const offset = Math.min(e.offset, end);
+  return { name, offset, length: Math.max(0, end - offset), error: e.message };
+}
+
+export function asDecodeError(e: unknown, offset: number): DecodeError {
+  if (e instanceof DecodeError) return e;
+  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new DecodeError(`internal decoder failure: ${msg}`, offset);
+}
+
+function spanOf(node: DecodedNode, start: number, pos: number): number {
+  let end = pos;
+  for (const c of node.children ?? []) if (!c.generated) end = Math.max(end, c.offset + c.length);
+  return end - start;
+}
+
+export function struct(kind: string, fields: readonly FieldDef[], opts: StructOptions = {}): StructCodec {
+  const minSize = fields.reduce((n, f) => n + (f.opts.when ? 0 : f.codec.minSize), 0);
+  return {
+    kind,
+    minSize,
+    fields,
+    decode(r, name, parent, env) {
+      const start = r.pos;
+      const values: StructValue = {};
+      const scope = new Scope(values, parent);
+      const node: DecodedNode = { name, offset: start, length: 0, children: [] };
+      for (const f of fields) {
+        if (f.opts.when && !f.opts.when(scope, env)) continue;
+        const at = r.pos;
+        try {
+          const d = f.codec.decode(r, f.name, scope, env);
+          values[f.name] = d.value;
+          node.children!.push(d.node);
+        } catch (err) {
+          const e = asDecodeError(err, at);
+          node.children!.push(e.partial ?? errorLeaf(f.name, e, r.end));
+          node.length = spanOf(node, start, r.pos);
+          e.partial = node;
+          throw e;
+        }
+      }
+      node.length = r.pos - start;
+      const s = opts.summary?.(values);
+      if (s !== undefined) node.display = s;
+      opts.check?.(values, node, env);
+      return { value: values, node };
+    },
+    encode(w, v, parent, env) {
+      const vals: StructValue = { ...v };
+      const scope = new Scope(vals, parent);
+      const helpers: DeriveHelpers = {
+        sizeOf(fname) {
+          const f = fields.find((x) => x.name === fname);
+          if (!f) throw new Error(`${kind}: no field ${fname}`);
+          const tmp = new Writer(64);
+          f.codec.encode(tmp, vals[fname], scope, env);
+          return tmp.pos;
+        },
+        countOf(fname) {
+          const x = vals[fname];
+          return Array.isArray(x) ? x.length : x instanceof Uint8Array ? x.length : 0;
+        },
+      };
+      for (const f of fields) {
+        if (f.opts.when && !f.opts.when(scope, env)) continue;
+        if (vals[f.name] === undefined && f.opts.derive) vals[f.name] = f.opts.derive(vals, helpers);
+        if (vals[f.name] === undefined) throw new Error(`${kind}: cannot encode, field ${f.name} has no value`);
+        f.codec.encode(w, vals[f.name], scope, env);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Arrays
+
+export type CountSpec = number | string | ((s: Scope, env: DecodeEnv) => number);
+
+function resolveCount(spec: CountSpec, s: Scope, env: DecodeEnv): number {
+  if (typeof spec === 'number') return spec;
+  if (typeof spec === 'string') return s.num(spec);
+  return spec(s, env);
+}
+
+export interface ArrayOptions {
+  /** Node name of each item; defaults to the item codec's kind. */
+  item?: string;
+  summary?: (items: readonly unknown[]) => string | undefined;
+}
+
+/** `count` items; the count is bounded by the bytes that remain before any item is read. */
+export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = {}): Codec<T[]> {
+  const itemName = opts.item ?? elem.kind;
+  return {
+    kind: `${elem.kind}[]`,
+    minSize: typeof count === 'number' ? count * elem.minSize : 0,
+    decode(r, name, scope, env) {
+      const start = r.pos;
+      const n = resolveCount(count, scope, env);
+      const node: DecodedNode = { name, offset: start, length: 0, children: [], value: n };
+      if (!Number.isInteger(n) || n < 0) throw new DecodeError(`${name}: invalid count ${n}`, start);
+      if (n * Math.max(elem.minSize, 0) > r.remaining)
+        throw new DecodeError(
+          `${name}: count ${n} needs at least ${n * elem.minSize} bytes, only ${r.remaining} remain`,
+          start,
+        );
+      const items: T[] = [];
+      for (let i = 0; i < n; i++) {
+        const at = r.pos;
+        try {
+          const d = elem.decode(r, itemName, scope, env);
+          items.push(d.value);
+          node.children!.push(d.node);
+        } catch (err) {
+          const e = asDecodeError(err, at);
+          node.children!.push(e.partial ?? errorLeaf(itemName, e, r.end));
+          node.length = spanOf(node, start, r.pos);
+          e.partial = node;
+          throw e;
+        }
+        // A zero-size item cannot make progress; stop rather than spin.
+        if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
+      }
+      node.length = r.pos - start;
+      delete node.value;
+      const s = opts.summary?.(items);
+      node.display = s ?? `${n} item${n === 1 ? '' : 's'}`;
+      return { value: items, node };
+    },
+    encode(w, v, scope, env) {
+      for (const x of v) elem.encode(w, x, scope, env);
+    },
+  };
+}
+
+/** Items until the current window ends. */
+export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[]> {
+  const itemName = opts.item ?? elem.kind;
+  return {
+    kind: `${elem.kind}[]`,
+    minSize: 0,
+    decode(r, name, scope, env) {
+      const start = r.pos;
+      const node: DecodedNode = { name, offset: start, length: 0, children: [] };
+      const items: T[] = [];
+      while (r.remaining > 0) {
+        const at = r.pos;
+        try {
+          const d = elem.decode(r, itemName, scope, env);
+          items.push(d.value);
+          node.children!.push(d.node);
+        } catch (err) {
+          const e = asDecodeError(err, at);
+          node.children!.push(e.partial ?? errorLeaf(itemName, e, r.end));
+          node.length = spanOf(node, start, r.pos);
+          e.partial = node;
+          throw e;
+        }
+        if (r.pos === at) throw new DecodeError(`${name}: item decoded no bytes`, at);
+      }
+      node.length = r.pos - start;
+      node.display = opts.summary?.(items) ?? `${items.length} item${items.length === 1 ? '' : 's'}`;
+      return { value: items, node };
+    },
+    encode(w, v, scope, env) {
+      for (const x of v) elem.encode(w, x, scope, env);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Windows
+
+export type SizeSpec = CountSpec;
+
+export interface SizedOptions {
+  /** Bytes left in the window after `inner` are expected (shown as a plain node, not an error). */
+  allowTrailing?: boolean;
+}
+
+/**
+ * `inner` decoded inside a window of `size` bytes. Errors inside stay inside:
+ * the window's node holds the partial tree and decoding resumes after it.
+ */
+export function sized<T>(inner: Codec<T>, size: SizeSpec, opts: SizedOptions = {}): Codec<T | undefined> {
+  return {
+    kind: inner.kind,
+    minSize: typeof size === 'number' ? size : 0,
+    decode(r, name, scope, env) {
+      const n = resolveCount(size, scope, env);
+      const win = r.sub(n);
+      return decodeWindow(inner, win, name, scope, env, opts.allowTrailing ?? false);
+    },
+    encode(w, v, scope, env) {
+      if (v === undefined) throw new Error(`${inner.kind}: cannot encode a window that failed to decode`);
+      inner.encode(w, v, scope, env);
+    },
+  };
+}
+
+/** Decode `inner` over the whole reader `win`; never throws. */
+export function decodeWindow<T>(
+  inner: Codec<T>,
+  win: Reader,
+  name: string,
+  scope: Scope,
+  env: DecodeEnv,
+  allowTrailing = false,
+): Decoded<T | undefined> {
+  const start = win.pos;
+  try {
+    const d = inner.decode(win, name, scope, env);
+    if (win.remaining > 0) {
+      const trail: DecodedNode = { name: allowTrailing ? 'Padding' : 'TrailingBytes', offset: win.pos, length: win.remaining };
+      if (!allowTrailing) trail.error = `${win.remaining} byte(s) after ${name} not described by the structure`;
+      const node: DecodedNode = d.node.children
+        ? { ...d.node, children: [...d.node.children, trail], length: win.end - start }
+        : { name, offset: start, length: win.end - start, children: [{ ...d.node, name: inner.kind }, trail] };
+      return { value: d.value, node };
+    }
+    return d;
+  } catch (err) {
+    const e = asDecodeError(err, win.pos);
+    const node = e.partial ?? errorLeaf(name, e, win.end);
+    if (e.partial) {
+      node.length = win.end - start;
+    }
+    return { value: undefined, node };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Choice, optional, lazy
+
+export function switchOn<K extends string | number>(
+  kind: string,
+  select: (s: Scope, env: DecodeEnv | EncodeEnv) => K,
+  cases: ReadonlyMap<K, Codec<unknown>> | Readonly<Record<K, Codec<unknown>>>,
+  fallback?: Codec<unknown>,
+): Codec<unknown> {
+  const get = (k: K): Codec<unknown> | undefined =>
+    cases instanceof Map ? cases.get(k) : (cases as Record<K, Codec<unknown>>)[k];
+  return {
+    kind,
+    minSize: 0,
+    decode(r, name, scope, env) {
+      const k = select(scope, env);
+      const c = get(k) ?? fallback;
+      if (!c) throw new DecodeError(`${name}: no layout for ${String(k)}`, r.pos);
+      return c.decode(r, name, scope, env);
+    },
+    encode(w, v, scope, env) {
+      const k = select(scope, env);
+      const c = get(k) ?? fallback;
+      if (!c) throw new Error(`${kind}: no layout for ${String(k)}`);
+      c.encode(w, v, scope, env);
+    },
+  };
+}
+
+/** For recursive structures (restrictions); nesting depth is capped. */
+export function lazy<T>(kind: string, make: () => Codec<T>, maxDepth = 64): Codec<T> {
+  let c: Codec<T> | undefined;
+  return {
+    kind,
+    minSize: 0,
+    decode(r, name, scope, env) {
+      c ??= make();
+      if (env.depth >= maxDepth) throw new DecodeError(`${name}: nesting deeper than ${maxDepth}`, r.pos);
+      env.depth++;
+      try {
+        return c.decode(r, name, scope, env);
+      } finally {
+        env.depth--;
+      }
+    },
+    encode(w, v, scope, env) {
+      c ??= make();
+      c.encode(w, v, scope, env);
+    },
+  };
+}
+
+/**
+ * Escape hatch for layouts that no combinator states well. `read` returns the
+ * value and the node; `write` is its inverse.
+ */
+export function custom<T>(
+  kind: string,
+  minSize: number,
+  read: (r: Reader, name: string, scope: Scope, env: DecodeEnv) => Decoded<T>,
+  write: (w: Writer, v: T, scope: Scope, env: EncodeEnv) => void,
+): Codec<T> {
+  return { kind, minSize, decode: read, encode: write };
+}
+
+// ---------------------------------------------------------------------------
+// Derived buffers (decompressed or de-obfuscated payloads)
+
+export interface PayloadValue<T> {
+  /** The bytes as they were on the wire; re-encoded as is unless `value` is replaced. */
+  wire: Uint8Array;
+  /** The transformed bytes (e.g. decompressed), decoded with `inner`. */
+  value: T | undefined;
+  bufferId: string;
+  /** Set by a caller that replaced `value`: encode re-transforms it instead of copying `wire`. */
+  edited?: boolean;
+}
+
+export interface PayloadSpec<T> {
+  kind: string;
+  /** Bytes on the wire for this payload. */
+  size: SizeSpec;
+  /** Prefix of the new buffer's id ("rpcext"). */
+  bufferPrefix: string;
+  /** wire bytes → payload bytes; throw DecodeError for malformed input. Undefined: no transform needed. */
+  transform: (wire: Uint8Array, s: Scope) => Uint8Array | undefined;
+  /** payload bytes → wire bytes, for values built or edited by a caller. */
+  untransform: (payload: Uint8Array, s: Scope) => Uint8Array;
+  inner: Codec<T>;
+  /** Name of the node holding the decoded payload. */
+  payloadName: string;
+}
+
+/**
+ * A payload that is transformed before decoding. When `transform` yields new
+ * bytes they become their own buffer (own id, own offsets) so a hex view can
+ * show them; otherwise the payload is decoded in place.
+ */
+export function payload<T>(spec: PayloadSpec<T>): Codec<PayloadValue<T>> {
+  return {
+    kind: spec.kind,
+    minSize: typeof spec.size === 'number' ? spec.size : 0,
+    decode(r, name, scope, env) {
+      const n = resolveCount(spec.size, scope, env);
+      const start = r.pos;
+      const win = r.sub(n);
+      const wire = r.bytes.subarray(start, start + n);
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = spec.transform(wire, scope);
+      } catch (err) {
+        const e = asDecodeError(err, start);
+        return {
+          value: { wire, value: undefined, bufferId: r.bufferId },
+          node: { name, offset: start, length: n, error: e.message },
+        };
+      }
+      if (bytes === undefined) {
+        const d = decodeWindow(spec.inner, win, spec.payloadName, scope, env);
+        return { value: { wire, value: d.value, bufferId: r.bufferId }, node: d.node };
+      }
+      const bufferId = env.addBuffer(spec.bufferPrefix, bytes);
+      const d = decodeWindow(spec.inner, new Reader(bytes, bufferId), spec.payloadName, scope, env);
+      d.node.buffer = bufferId;
+      const node: DecodedNode = {
+        name,
+        offset: start,
+        length: n,
+        display: `${n} bytes on the wire → ${bytes.length} bytes (${bufferId})`,
+        children: [{ name: 'WireBytes', offset: start, length: n, value: wire, display: `${n} bytes` }, d.node],
+      };
+      return { value: { wire, value: d.value, bufferId }, node };
+    },
+    encode(w, v, scope, env) {
+      if (!v.edited || v.value === undefined) {
+        w.bytes(v.wire);
+        return;
+      }
+      const tmp = new Writer();
+      spec.inner.encode(tmp, v.value, scope, env);
+      w.bytes(spec.untransform(tmp.finish(), scope));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Entry points
+
+export interface DecodeResult<T> {
+  value: T | undefined;
+  tree: DecodedNode;
+  /** Buffers beside "body" (decompressed payloads), by id. */
+  buffers: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Decode `bytes` as `codec`. Never throws; failures are error nodes in the tree. */
+export function decode<T>(
+  codec: Codec<T>,
+  bytes: Uint8Array,
+  opts: { name?: string; context?: DecodeContext; bufferId?: string } = {},
+): DecodeResult<T> {
+  const env = new DecodeEnv(opts.context);
+  const r = new Reader(bytes, opts.bufferId ?? 'body');
+  const d = decodeWindow(codec, r, opts.name ?? codec.kind, EMPTY_SCOPE, env);
+  d.node.buffer = r.bufferId;
+  return { value: d.value, tree: d.node, buffers: env.buffers };
+}
+
+export function encode<T>(codec: Codec<T>, value: T, context: DecodeContext = {}): Uint8Array {
+  const w = new Writer();
+  codec.encode(w, value, EMPTY_SCOPE, new EncodeEnv(context));
+  return w.finish();
+}

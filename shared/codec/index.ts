@@ -1,0 +1,5 @@
+export * from './codec.js';
+export * from './node.js';
+export * from './primitives.js';
+export { DecodeError, Reader } from './reader.js';
+export { Writer } from './writer.js';
