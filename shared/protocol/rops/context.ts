@@ -1,0 +1,186 @@
+/**
+ * Context for layouts that the bytes alone do not determine ([MS-OXCROPS]
+ * 2.2.1 has no per-ROP length): rows need their table's columns, the RopLogon
+ * response needs the request's LogonFlags, and so on.
+ *
+ * Two sources, in this order:
+ * 1. the same Execute: the ROP list walker (buffer.ts) puts a `RopSite` into the
+ *    scope under `$rop` — the paired request, every request ROP, the handle
+ *    tables and the responses decoded so far;
+ * 2. the session model, `env.context.session`, which implements `RopContextProvider`.
+ * When neither knows, the field becomes a "context unavailable: …" node holding
+ * the raw bytes; nothing is guessed.
+ */
+import {
+  type Codec,
+  type DecodeEnv,
+  type EncodeEnv,
+  type Scope,
+  type StructValue,
+  DecodeError,
+} from '../../codec/index.js';
+
+/** What a later session model provides (every method may answer "don't know"). */
+export interface RopContextProvider {
+  /** Column tags set by the last successful RopSetColumns on the table with this server handle. */
+  columnsForHandle(serverHandle: number): readonly number[] | undefined;
+  /** LogonFlags of the RopLogon that opened this LogonId ([MS-OXCSTOR] 2.2.1.1.1). */
+  logonFlags?(logonId: number): number | undefined;
+  /** RecipientColumns last sent by RopOpenMessage/RopReloadCachedInformation for this message handle. */
+  recipientColumnsForHandle?(serverHandle: number): readonly number[] | undefined;
+}
+
+/** Scope key under which the walker publishes the `RopSite`. */
+export const SITE_KEY = '$rop';
+
+/** Where the ROP being decoded sits in its Execute. */
+export interface RopSite {
+  readonly side: 'request' | 'response';
+  /** Request ROPs of this Execute (on the request side: those decoded so far). */
+  readonly requests: readonly StructValue[];
+  /** Index in `requests` of the request this ROP is or answers; -1 when there is none. */
+  readonly requestIndex: number;
+  /** ServerObjectHandleTable of the request buffer. */
+  readonly requestHandles: readonly number[];
+  /** ServerObjectHandleTable of the response buffer (response side only). */
+  readonly responseHandles?: readonly number[];
+  /** Responses decoded so far, by request index (response side only). */
+  readonly responses?: ReadonlyMap<number, StructValue>;
+  /** RopIds that may legitimately follow this response (used to accept optional failure fields). */
+  readonly nextRopIds?: ReadonlySet<number>;
+}
+
+export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export function siteOf(scope: Scope): RopSite | undefined {
+  return scope.get(SITE_KEY) as RopSite | undefined;
+}
+
+export function sessionOf(env: DecodeEnv | EncodeEnv): RopContextProvider | undefined {
+  const s = env.context.session as RopContextProvider | undefined;
+  return s && typeof s.columnsForHandle === 'function' ? s : undefined;
+}
+
+/** The request ROP a response answers: from the walker, or `env.context.ropRequest` for a lone response. */
+export function pairedRequest(scope: Scope, env: DecodeEnv | EncodeEnv): StructValue | undefined {
+  const site = siteOf(scope);
+  if (site) return site.requestIndex >= 0 ? site.requests[site.requestIndex] : undefined;
+  return env.context.ropRequest as StructValue | undefined;
+}
+
+const INVALID_HANDLE = 0xffffffff;
+
+/**
+ * Columns of the table at request handle index `index`, as of the ROP at
+ * `site.requestIndex`: the latest RopSetColumns on that index earlier in the
+ * same Execute (whose response, when known, succeeded), else the session's
+ * columns for the table's server handle.
+ */
+export function tableColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index: number): Resolved<readonly number[]> {
+  const site = siteOf(scope);
+  const extra = env.context.columns as readonly number[] | undefined;
+  if (!site) {
+    if (extra) return { ok: true, value: extra };
+    const s = sessionOf(env);
+    const handle = env.context.serverHandle as number | undefined;
+    const cols = handle !== undefined ? s?.columnsForHandle(handle) : undefined;
+    return cols
+      ? { ok: true, value: cols }
+      : { ok: false, reason: `columns of the table at handle index ${index} are not known (no RopSetColumns seen)` };
+  }
+  for (let i = site.requestIndex - 1; i >= 0; i--) {
+    const q = site.requests[i];
+    if (!q) continue;
+    const outIndex = q.OutputHandleIndex as number | undefined;
+    if (q.RopId === 0x12 && q.InputHandleIndex === index) {
+      const resp = site.responses?.get(i);
+      if (resp && resp.ReturnValue !== 0) continue; // a failed RopSetColumns changes nothing
+      return { ok: true, value: q.PropertyTags as readonly number[] };
+    }
+    if (q.RopId === 0x81 && q.InputHandleIndex === index)
+      return { ok: false, reason: `columns of handle index ${index} were reset by RopResetTable and not set again` };
+    if (q.RopId === 0x01 && q.InputHandleIndex === index)
+      return { ok: false, reason: `handle index ${index} was released earlier in this request` };
+    if (outIndex === index && q.RopId !== 0x12)
+      return {
+        ok: false,
+        reason: `the table at handle index ${index} was created in this request without a RopSetColumns before this ROP`,
+      };
+  }
+  const handle = site.requestHandles[index];
+  if (handle === undefined || handle === INVALID_HANDLE)
+    return { ok: false, reason: `handle index ${index} has no server handle in the request's handle table` };
+  const s = sessionOf(env);
+  if (!s) return { ok: false, reason: `no RopSetColumns for handle index ${index} in this Execute and no session model` };
+  const cols = s.columnsForHandle(handle);
+  return cols
+    ? { ok: true, value: cols }
+    : { ok: false, reason: `the session has no columns for table handle 0x${handle.toString(16).padStart(8, '0')}` };
+}
+
+/** LogonFlags of `logonId`: from a RopLogon earlier in the same Execute, else the session. */
+export function logonFlagsOf(scope: Scope, env: DecodeEnv | EncodeEnv, logonId: number): Resolved<number> {
+  const site = siteOf(scope);
+  if (site)
+    for (let i = site.requestIndex - 1; i >= 0; i--) {
+      const q = site.requests[i];
+      if (q?.RopId === 0xfe && q.LogonId === logonId) return { ok: true, value: q.LogonFlags as number };
+    }
+  const f = env.context.logonFlags as number | undefined;
+  if (f !== undefined) return { ok: true, value: f };
+  const v = sessionOf(env)?.logonFlags?.(logonId);
+  return v === undefined
+    ? { ok: false, reason: `LogonFlags of LogonId ${logonId} are not known (no RopLogon seen)` }
+    : { ok: true, value: v };
+}
+
+/** Value of a field whose layout could not be determined: the raw bytes to the end of the window. */
+export interface ContextUnavailable {
+  readonly contextUnavailable: string;
+  readonly raw: Uint8Array;
+}
+
+export function isContextUnavailable(v: unknown): v is ContextUnavailable {
+  return typeof v === 'object' && v !== null && 'contextUnavailable' in v && 'raw' in v;
+}
+
+/**
+ * A field whose codec depends on context. `resolve` finds what it needs;
+ * `make` builds the codec from it. Without context, the field takes the rest
+ * of the current window as raw bytes under an error node starting with
+ * "context unavailable:", because what follows cannot be located either.
+ */
+export function contextual<C, T>(
+  kind: string,
+  resolve: (scope: Scope, env: DecodeEnv | EncodeEnv) => Resolved<C>,
+  make: (ctx: C) => Codec<T>,
+): Codec<T | ContextUnavailable> {
+  return {
+    kind,
+    minSize: 0,
+    decode(r, name, scope, env) {
+      const got = resolve(scope, env);
+      if (got.ok) return make(got.value).decode(r, name, scope, env);
+      const offset = r.pos;
+      const raw = r.take(r.remaining);
+      return {
+        value: { contextUnavailable: got.reason, raw },
+        node: { name, offset, length: raw.length, value: raw, error: `context unavailable: ${got.reason}` },
+      };
+    },
+    encode(w, v, scope, env) {
+      if (isContextUnavailable(v)) {
+        w.bytes(v.raw);
+        return;
+      }
+      const got = resolve(scope, env);
+      if (!got.ok) throw new Error(`${kind}: cannot encode, context unavailable: ${got.reason}`);
+      make(got.value).encode(w, v as T, scope, env);
+    },
+  };
+}
+
+/** Raised by layouts that need context in a place where the rest of the window is not theirs. */
+export function contextError(reason: string, offset: number): DecodeError {
+  return new DecodeError(`context unavailable: ${reason}`, offset);
+}

@@ -1,0 +1,35 @@
+/**
+ * One registry of ROP definitions by RopId, built from the family arrays.
+ * The buffer walker only ever calls `ropsById.get(id)`; adding a ROP means
+ * adding it to its family's array.
+ */
+import type { RopDefinition } from './define.js';
+import { folderRops } from './folder.js';
+
+/** Builds the id → definition map; throws on a duplicate RopId (a definition bug, found at startup). */
+export function buildRegistry(families: readonly (readonly RopDefinition[])[]): ReadonlyMap<number, RopDefinition> {
+  const m = new Map<number, RopDefinition>();
+  for (const fam of families)
+    for (const d of fam) {
+      const prev = m.get(d.id);
+      if (prev) throw new Error(`duplicate RopId 0x${d.id.toString(16)}: ${prev.name} and ${d.name}`);
+      m.set(d.id, d);
+    }
+  return m;
+}
+
+export const ropFamilies: readonly (readonly RopDefinition[])[] = [folderRops];
+
+export const ropsById: ReadonlyMap<number, RopDefinition> = buildRegistry(ropFamilies);
+
+/**
+ * Definitions by the RopId their *response* carries where that differs
+ * (0x20 answers RopGetMessageStatus 0x1F as well as RopSetMessageStatus).
+ */
+export function responseDefinition(responseRopId: number, pairedRequestRopId?: number): RopDefinition | undefined {
+  if (pairedRequestRopId !== undefined) {
+    const p = ropsById.get(pairedRequestRopId);
+    if (p && p.responseId === responseRopId && p.response) return p;
+  }
+  return ropsById.get(responseRopId);
+}
