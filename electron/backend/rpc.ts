@@ -1,0 +1,47 @@
+/**
+ * The RPC registry shared by both transports (HTTP and the Electron bridge).
+ * Services register handlers by method name; the contract in
+ * shared/api/contract.ts types the core methods.
+ */
+import type { ApiErrorDto, ApiMethod, ApiParams, ApiResult } from '../../shared/api/contract.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorDto['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Handler = (params: unknown) => Promise<unknown> | unknown;
+
+export class RpcRegistry {
+  private handlers = new Map<string, Handler>();
+
+  /** Typed registration for methods in the contract. */
+  method<M extends ApiMethod>(name: M, h: (p: ApiParams<M>) => Promise<ApiResult<M>> | ApiResult<M>): void {
+    this.register(name, h as Handler);
+  }
+
+  /** Untyped registration for service methods outside the core contract (e.g. "capture.start"). */
+  register(name: string, h: Handler): void {
+    if (this.handlers.has(name)) throw new Error(`RPC method ${name} registered twice`);
+    this.handlers.set(name, h);
+  }
+
+  names(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  async invoke(name: string, params: unknown): Promise<unknown> {
+    const h = this.handlers.get(name);
+    if (!h) throw new ApiError('not-found', `no such method: ${name}`);
+    return await h(params ?? {});
+  }
+}
+
+export function toErrorDto(e: unknown): ApiErrorDto {
+  if (e instanceof ApiError) return { code: e.code, message: e.message };
+  return { code: 'failed', message: e instanceof Error ? e.message : String(e) };
+}

@@ -1,0 +1,11 @@
+/**
+ * The one place where subcommands are registered, in the order `--help` lists
+ * them. Adding a command: write commands/<name>.ts exporting a `Command`, add
+ * one import and one entry here.
+ */
+import type { Command } from '../command.js';
+import { serveCommand } from './serve.js';
+
+export const commands: readonly Command[] = [
+  serveCommand,
+];
