@@ -7,7 +7,7 @@
  * decoders take this file over (the response side will read the request's ROPs
  * from `env.context.execRequest`).
  */
-import { type Codec, type StructValue, arrayToEnd, bytes, field, struct, u16, u32hex } from '../../codec/index.js';
+import { type Codec, type Scope, type StructValue, arrayToEnd, bytes, field, struct, u16, u32hex } from '../../codec/index.js';
 
 const ropBuffer = (kind: string): Codec<StructValue> =>
   struct(kind, [
@@ -17,7 +17,7 @@ const ropBuffer = (kind: string): Codec<StructValue> =>
     }),
     field(
       'RopsBytes',
-      bytes((s) => Math.max(0, s.num('RopSize') - 2)),
+      bytes((s: Scope) => Math.max(0, s.num('RopSize') - 2)),
     ),
     field('ServerObjectHandleTable', arrayToEnd(u32hex, { item: 'ServerObjectHandle' })),
   ]);
