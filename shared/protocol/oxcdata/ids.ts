@@ -1,0 +1,118 @@
+/**
+ * [MS-OXCDATA] 2.2.1 identifiers and 2.2.4 Folder/Message EntryIDs.
+ */
+import { type Codec, type StructValue, custom, enumOf, field, guid, hex, reserved, struct, u16, u32 } from '../../codec/index.js';
+
+/** GlobalCounter: 6 bytes, most significant first ([MS-OXCDATA] 2.2.1.1); value is a number (< 2^48). */
+export const globalCounter: Codec<number> = custom<number>(
+  'GlobalCounter',
+  6,
+  (r, name) => {
+    const at = r.pos;
+    const b = r.take(6);
+    let v = 0;
+    for (let i = 0; i < 6; i++) v = v * 256 + b[i]!;
+    return { value: v, node: { name, value: v, offset: at, length: 6, display: hex48(v) } };
+  },
+  (w, v) => {
+    let x = v;
+    const b = new Uint8Array(6);
+    for (let i = 5; i >= 0; i--) {
+      b[i] = x % 256;
+      x = Math.floor(x / 256);
+    }
+    w.bytes(b);
+  },
+);
+
+function hex48(v: number): string {
+  return '0x' + v.toString(16).toUpperCase().padStart(12, '0');
+}
+
+/** Id value: ReplicaId (u16) and the 48-bit GlobalCounter. */
+export interface IdValue {
+  ReplicaId: number;
+  GlobalCounter: number;
+}
+
+/** "1-0x00000E8EDF36" */
+export function idToString(v: IdValue): string {
+  return `${v.ReplicaId}-${hex48(v.GlobalCounter)}`;
+}
+
+/** The 8 wire bytes read as a little-endian u64 (how some tools print FIDs/MIDs). */
+export function idToU64(v: IdValue): bigint {
+  let x = BigInt(v.ReplicaId);
+  let c = BigInt(v.GlobalCounter);
+  // bytes 2..7 hold the counter big-endian
+  for (let i = 7; i >= 2; i--) {
+    x |= (c & 0xffn) << BigInt(8 * i);
+    c >>= 8n;
+  }
+  return x;
+}
+
+function idCodec(kind: string): Codec<IdValue> {
+  return struct(kind, [field('ReplicaId', u16), field('GlobalCounter', globalCounter)], {
+    summary: (v) => idToString(v as IdValue),
+  }) as unknown as Codec<IdValue>;
+}
+
+/** [MS-OXCDATA] 2.2.1.1 Folder ID: ReplicaId(2) + GlobalCounter(6). */
+export const folderId = idCodec('FolderId');
+/** [MS-OXCDATA] 2.2.1.2 Message ID. */
+export const messageId = idCodec('MessageId');
+
+/** [MS-OXCDATA] 2.2.1.3 GID: DatabaseGuid + GlobalCounter (22 bytes). */
+export const globalId = struct('GID', [field('DatabaseGuid', guid), field('GlobalCounter', globalCounter)], {
+  summary: (v) => `{${v.DatabaseGuid as string}}:${hex48(v.GlobalCounter as number)}`,
+});
+
+/** [MS-OXCDATA] 2.2.1.3.1 LongTermID: DatabaseGuid, GlobalCounter, Pad (24 bytes). */
+export const longTermId = struct(
+  'LongTermId',
+  [field('DatabaseGuid', guid), field('GlobalCounter', globalCounter), field('Pad', u16, { derive: () => 0 })],
+  { summary: (v) => `{${v.DatabaseGuid as string}}:${hex48(v.GlobalCounter as number)}` },
+);
+
+/** [MS-OXCDATA] 2.2.4.1 / 2.2.4.2 FolderType / MessageType values. */
+export const EntryIdType: Readonly<Record<number, string>> = {
+  0x0001: 'eitLTPrivateFolder',
+  0x0003: 'eitLTPublicFolder',
+  0x0005: 'eitLTWackyFolder',
+  0x0007: 'eitLTPrivateMessage',
+  0x0009: 'eitLTPublicMessage',
+  0x000b: 'eitLTWackyMessage',
+  0x000c: 'eitLTPublicFolderByName',
+};
+
+/** [MS-OXCDATA] 2.2.4.1 Folder EntryID (46 bytes). */
+export const folderEntryId = struct(
+  'FolderEntryId',
+  [
+    field('Flags', u32),
+    field('ProviderUID', guid),
+    field('FolderType', enumOf(u16, EntryIdType)),
+    field('DatabaseGuid', guid),
+    field('GlobalCounter', globalCounter),
+    field('Pad', reserved(2)),
+  ],
+  { summary: (v: StructValue) => `${EntryIdType[v.FolderType as number] ?? 'folder'} ${hex48(v.GlobalCounter as number)}` },
+);
+
+/** [MS-OXCDATA] 2.2.4.2 Message EntryID (70 bytes). */
+export const messageEntryId = struct(
+  'MessageEntryId',
+  [
+    field('Flags', u32),
+    field('ProviderUID', guid),
+    field('MessageType', enumOf(u16, EntryIdType)),
+    field('FolderDatabaseGuid', guid),
+    field('FolderGlobalCounter', globalCounter),
+    field('Pad1', reserved(2)),
+    field('MessageDatabaseGuid', guid),
+    field('MessageGlobalCounter', globalCounter),
+    field('Pad2', reserved(2)),
+  ],
+  { summary: (v: StructValue) => `${EntryIdType[v.MessageType as number] ?? 'message'} ${hex48(v.MessageGlobalCounter as number)}` },
+);

@@ -1,0 +1,70 @@
+/**
+ * [MS-OXCDATA] value layer shared by the ROP and NSPI decoders: property
+ * tags, types, values, rows, restrictions, ids, names, error codes.
+ */
+export {
+  PropertyType,
+  MV_FLAG,
+  MVI_FLAG,
+  propertyTag,
+  nspiPropertyTag,
+  propertyTagName,
+  nspiPropertyTagName,
+  propertyTypeName,
+  propertyTypeField,
+  propertyIdField,
+  describeTag,
+  tagId,
+  tagType,
+  makeTag,
+} from './types.js';
+export { canonicalTagName, addressBookTagName, tagIdByName } from './proptag-names.js';
+export { errorCode, errorCodeName, errorCodeSpecName, knownErrorName } from './errors.js';
+export {
+  type Width,
+  type ValueOptions,
+  type ColumnsSpec,
+  type UnknownRow,
+  NO_COLUMNS,
+  FlaggedFlag,
+  propertyValue,
+  valueOfType,
+  nspiHasValueType,
+  hasValue,
+  countedBytes,
+  countedArray,
+  taggedPropertyValue,
+  taggedPropertyValueCodec,
+  typedPropertyValue,
+  typedPropertyValueCodec,
+  flaggedPropertyValue,
+  flaggedPropertyValueWithType,
+  taggedPropertyValueArray,
+  propertyRow,
+  propertyRowSet,
+  propertyProblem,
+  rowValueType,
+  contextUnavailable,
+  encodeValue,
+} from './values.js';
+export { restriction, restrictionCodec, RestrictType, RelOp, FuzzyLevelLow, FuzzyLevelHighBits, sortOrder, sortOrderSet } from './restriction.js';
+export { ruleActionCodec, ActionType } from './ruleaction.js';
+export {
+  type IdValue,
+  folderId,
+  messageId,
+  globalCounter,
+  globalId,
+  longTermId,
+  idToString,
+  idToU64,
+  folderEntryId,
+  messageEntryId,
+  EntryIdType,
+} from './ids.js';
+export { propertyName, namedPropertyName, propertySetName, describePropertyName, PropertySet, PropertyNameKind } from './named.js';
+export { recipientRow, recipientFlags, RecipientFlagBits, RecipientAddressType } from './recipient.js';
+
+import { ruleActionCodec } from './ruleaction.js';
+/** PtypRuleAction in ROP context. */
+export const ruleAction = ruleActionCodec('rop');

@@ -1,0 +1,165 @@
+/**
+ * [MS-OXCDATA] 2.12 restrictions and 2.13 sort orders.
+ * Count widths: ROP buffers use u16 RestrictCount for And/Or; the NSPI
+ * (MAPI/HTTP address book, extended rules) form uses u32, and its
+ * TaggedValues are AddressBook values (HasValue bytes).
+ */
+import {
+  type Codec,
+  type StructValue,
+  DecodeError,
+  array,
+  custom,
+  enumOf,
+  field,
+  flagsOf,
+  hex,
+  lazy,
+  struct,
+  u16,
+  u32,
+  u8,
+} from '../../codec/index.js';
+import { describeTag, propertyIdField, propertyTag, propertyTypeField } from './types.js';
+import { taggedPropertyValueCodec } from './values.js';
+
+export const RestrictType = {
+  AndRestriction: 0x00,
+  OrRestriction: 0x01,
+  NotRestriction: 0x02,
+  ContentRestriction: 0x03,
+  PropertyRestriction: 0x04,
+  ComparePropertiesRestriction: 0x05,
+  BitMaskRestriction: 0x06,
+  SizeRestriction: 0x07,
+  ExistRestriction: 0x08,
+  SubObjectRestriction: 0x09,
+  CommentRestriction: 0x0a,
+  CountRestriction: 0x0b,
+} as const;
+const RESTRICT_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RestrictType).map(([k, v]) => [v, k]));
+
+/** [MS-OXCDATA] 2.12.5 RelOp values. */
+export const RelOp: Readonly<Record<number, string>> = {
+  0x00: 'RELOP_LT',
+  0x01: 'RELOP_LE',
+  0x02: 'RELOP_GT',
+  0x03: 'RELOP_GE',
+  0x04: 'RELOP_EQ',
+  0x05: 'RELOP_NE',
+  0x06: 'RELOP_RE',
+  0x64: 'RELOP_MEMBER_OF_DL',
+};
+const RELOP_SYM: Readonly<Record<number, string>> = { 0: '<', 1: '<=', 2: '>', 3: '>=', 4: '==', 5: '!=', 6: '~=', 0x64: 'member of' };
+
+/** [MS-OXCDATA] 2.12.4 FuzzyLevelLow / FuzzyLevelHigh. */
+export const FuzzyLevelLow: Readonly<Record<number, string>> = { 0x0000: 'FL_FULLSTRING', 0x0001: 'FL_SUBSTRING', 0x0002: 'FL_PREFIX' };
+export const FuzzyLevelHighBits = { FL_IGNORECASE: 0x0001, FL_IGNORENONSPACE: 0x0002, FL_LOOSE: 0x0004 } as const;
+
+const restrictTypeField = enumOf(u8, RESTRICT_NAMES, 'RestrictType');
+const relOpField = enumOf(u8, RelOp, 'RelOp');
+
+const built = new Map<string, Codec<StructValue>>();
+
+/** One Restriction ([MS-OXCDATA] 2.12) for `width` ('rop' u16 And/Or counts, 'nspi' u32); nesting is capped. */
+export function restrictionCodec(width: 'rop' | 'nspi' = 'rop'): Codec<StructValue> {
+  let c = built.get(width);
+  if (c) return c;
+  const self: Codec<StructValue> = lazy('Restriction', (): Codec<StructValue> => makeRestriction(width, self), 64);
+  c = self;
+  built.set(width, c);
+  return c;
+}
+
+function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec<StructValue> {
+  const countW = width === 'rop' ? u16 : u32;
+  const tpv = taggedPropertyValueCodec(width);
+  const rt = field('RestrictType', restrictTypeField);
+  const andOr = (kind: string) =>
+    struct(kind, [rt, field('RestrictCount', countW, { derive: (v) => (v.Restricts as unknown[]).length }), field('Restricts', array({ ...self, minSize: 1 }, 'RestrictCount', { item: 'Restriction' }))], {
+      summary: (v) => `${kind === 'AndRestriction' ? 'AND' : 'OR'} of ${(v.Restricts as unknown[]).length}`,
+    });
+  const cases: Record<number, Codec<StructValue>> = {
+    0x00: andOr('AndRestriction'),
+    0x01: andOr('OrRestriction'),
+    0x02: struct('NotRestriction', [rt, field('Restriction', self)], { summary: () => 'NOT' }),
+    0x03: struct(
+      'ContentRestriction',
+      [
+        rt,
+        field('FuzzyLevelLow', enumOf(u16, FuzzyLevelLow)),
+        field('FuzzyLevelHigh', flagsOf(u16, FuzzyLevelHighBits)),
+        field('PropertyTag', propertyTag),
+        field('TaggedValue', tpv),
+      ],
+      { summary: (v) => `${describeTag(v.PropertyTag as number, width)} ${FuzzyLevelLow[v.FuzzyLevelLow as number] ?? hex(v.FuzzyLevelLow as number, 4)}` },
+    ),
+    0x04: struct('PropertyRestriction', [rt, field('RelOp', relOpField), field('PropTag', propertyTag), field('TaggedValue', tpv)], {
+      summary: (v) => `${describeTag(v.PropTag as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} value`,
+    }),
+    0x05: struct('ComparePropertiesRestriction', [rt, field('RelOp', relOpField), field('PropTag1', propertyTag), field('PropTag2', propertyTag)], {
+      summary: (v) => `${describeTag(v.PropTag1 as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} ${describeTag(v.PropTag2 as number, width)}`,
+    }),
+    0x06: struct('BitMaskRestriction', [rt, field('BitmapRelOp', enumOf(u8, { 0: 'BMR_EQZ', 1: 'BMR_NEZ' })), field('PropTag', propertyTag), field('Mask', u32)], {
+      summary: (v) => `${describeTag(v.PropTag as number, width)} & ${hex(v.Mask as number, 8)} ${v.BitmapRelOp === 0 ? '== 0' : '!= 0'}`,
+    }),
+    0x07: struct('SizeRestriction', [rt, field('RelOp', relOpField), field('PropTag', propertyTag), field('Size', u32)], {
+      summary: (v) => `size(${describeTag(v.PropTag as number, width)}) ${RELOP_SYM[v.RelOp as number] ?? '?'} ${v.Size as number}`,
+    }),
+    0x08: struct('ExistRestriction', [rt, field('PropTag', propertyTag)], { summary: (v) => `EXISTS ${describeTag(v.PropTag as number, width)}` }),
+    0x09: struct('SubObjectRestriction', [rt, field('Subobject', propertyTag), field('Restriction', self)], {
+      summary: (v) => `SUBOBJECT ${describeTag(v.Subobject as number, width)}`,
+    }),
+    0x0a: struct('CommentRestriction', [
+      rt,
+      field('TaggedValuesCount', u8, { derive: (v) => (v.TaggedValues as unknown[]).length }),
+      field('TaggedValues', array(tpv, 'TaggedValuesCount', { item: 'TaggedPropertyValue' })),
+      field('RestrictionPresent', u8, { derive: (v) => (v.Restriction === undefined ? 0 : 1) }),
+      field('Restriction', self, { when: (s) => s.num('RestrictionPresent') !== 0 }),
+    ]),
+    0x0b: struct('CountRestriction', [rt, field('Count', u32), field('SubRestriction', self)], { summary: (v) => `first ${v.Count as number} matching` }),
+  };
+  return custom<StructValue>(
+    'Restriction',
+    1,
+    (r, name, scope, env) => {
+      const t = r.peekU8();
+      if (t === undefined) throw new DecodeError(`${name}: needs 1 byte for RestrictType, none remain`, r.pos);
+      const c = cases[t];
+      if (!c) throw new DecodeError(`${name}: unknown RestrictType ${hex(t, 2)}`, r.pos);
+      const d = c.decode(r, name, scope, env);
+      d.node.display = `${RESTRICT_NAMES[t]}${d.node.display ? `: ${d.node.display}` : ''}`;
+      return d;
+    },
+    (w, v, scope, env) => {
+      const c = cases[v.RestrictType as number];
+      if (!c) throw new Error(`Restriction: unknown RestrictType ${String(v.RestrictType)}`);
+      c.encode(w, v, scope, env);
+    },
+  );
+}
+
+/** Restriction in ROP context. */
+export const restriction: Codec<StructValue> = restrictionCodec('rop');
+
+/** [MS-OXCDATA] 2.13.1 SortOrder (5 bytes). */
+export const sortOrder = struct(
+  'SortOrder',
+  [
+    field('PropertyType', propertyTypeField),
+    field('PropertyId', propertyIdField),
+    field('Order', enumOf(u8, { 0x00: 'TABLE_SORT_ASCEND', 0x01: 'TABLE_SORT_DESCEND', 0x04: 'TABLE_SORT_MAXIMUM_CATEGORY' }, 'Order')),
+  ],
+  {
+    summary: (v) =>
+      `${describeTag((((v.PropertyId as number) << 16) | (v.PropertyType as number)) >>> 0)} ${v.Order === 0 ? 'ascending' : v.Order === 1 ? 'descending' : 'max category'}`,
+  },
+);
+
+/** [MS-OXCDATA] 2.13.2 SortOrderSet. */
+export const sortOrderSet = struct('SortOrderSet', [
+  field('SortOrderCount', u16, { derive: (v) => (v.SortOrders as unknown[]).length }),
+  field('CategorizedCount', u16),
+  field('ExpandedCount', u16),
+  field('SortOrders', array(sortOrder, 'SortOrderCount', { item: 'SortOrder' })),
+]);
