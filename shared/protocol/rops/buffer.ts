@@ -1,26 +1,423 @@
 /**
- * The ROP buffer carried inside an RPC_HEADER_EXT payload ([MS-OXCRPC] 3.1.4.2.1.1 /
- * [MS-OXCROPS] 2.2.1): RopSize (u16, counts itself and the ROP bytes), the ROP
- * requests or responses, then the server object handle table (u32 each) to the end.
+ * The ROP input and output buffers ([MS-OXCROPS] 2.2.1): RopSize (u16, counts
+ * itself and the ROP list), the ROP requests or responses back to back, then
+ * the server object handle table (u32 each) to the end of the payload.
  *
- * Transport framing only: the ROPs are one raw node `RopsBytes` until the ROP
- * decoders take this file over (the response side will read the request's ROPs
- * from `env.context.execRequest`).
+ * ROPs carry no length, so the list is walked one definition at a time
+ * (`ropsById`). An unknown RopId stops the walk with an error node holding the
+ * rest: its length, and so the start of the next ROP, is unknowable.
+ *
+ * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
+ * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
+ * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
+ * asynchronous request; RopGetMessageStatus is answered with RopId 0x20. The
+ * requests come from `env.context.execRequest`, which the Execute decoder sets
+ * to the decoded request (any value that contains a decoded ROP input buffer).
  */
-import { type Codec, type Scope, type StructValue, arrayToEnd, bytes, field, struct, u16, u32hex } from '../../codec/index.js';
+import {
+  type Codec,
+  type DecodeEnv,
+  type DecodedNode,
+  type EncodeEnv,
+  type StructValue,
+  DecodeError,
+  Scope,
+  arrayToEnd,
+  asDecodeError,
+  decode,
+  encode,
+  errorLeaf,
+  field,
+  hex,
+  sized,
+  struct,
+  u16,
+  u32hex,
+} from '../../codec/index.js';
+import { type RopContextProvider, type RopSite, SITE_KEY } from './context.js';
+import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
+import { RESPONSE_INDEX, ropName } from './header.js';
+import { ropsById } from './registry.js';
 
-const ropBuffer = (kind: string): Codec<StructValue> =>
-  struct(kind, [
+const BUF_KEY = '$ropbuf';
+const ROP_PROGRESS = 0x50;
+const ROP_BACKOFF = 0xf9;
+/** ROPs whose response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
+const CHAINABLE = new Set([0x15, 0x2c, 0x4e]);
+
+interface BufferInfo {
+  requestHandles: readonly number[];
+  responseHandles?: readonly number[];
+  requests: readonly StructValue[];
+}
+
+/** Value of a decoded ROP input or output buffer. */
+export interface RopBufferValue {
+  RopSize: number;
+  RopsList: StructValue[];
+  ServerObjectHandleTable: number[];
+}
+
+// ---------------------------------------------------------------------------
+// Finding the request of an Execute
+
+/**
+ * The request ROPs and handle table in `execRequest`: the decoded ROP input
+ * buffer itself, or any value (Execute request, RPC_HEADER_EXT payload list)
+ * that contains one. Several input buffers (packed requests) are joined.
+ */
+export function requestBufferOf(execRequest: unknown): { rops: StructValue[]; handles: number[] } | undefined {
+  const found: RopBufferValue[] = [];
+  const seen = new Set<unknown>();
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 8 || v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.RopsList) && typeof o.RopSize === 'number') {
+      found.push(o as unknown as RopBufferValue);
+      return;
+    }
+    for (const x of Array.isArray(v) ? v : Object.values(o)) visit(x, depth + 1);
+  };
+  visit(execRequest, 0);
+  if (!found.length) return undefined;
+  if (found.length === 1) {
+    const f = found[0]!;
+    return { rops: f.RopsList, handles: f.ServerObjectHandleTable ?? [] };
+  }
+  return {
+    rops: found.flatMap((f) => f.RopsList),
+    handles: found[0]!.ServerObjectHandleTable ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Pairing responses with requests
+
+interface PairState {
+  cursor: number;
+  first: boolean;
+  backedOff: boolean;
+}
+
+function hasResponse(q: StructValue | undefined): boolean {
+  const d = q ? ropsById.get(q.RopId as number) : undefined;
+  return !d || d.response !== undefined;
+}
+
+/** The request a response with RopId `id` answers, and the definition that decodes it. */
+function pairNext(
+  st: PairState,
+  reqs: readonly StructValue[],
+  id: number,
+): { def: RopDefinition | undefined; requestIndex: number } {
+  if (SPECIAL_RESPONSE_IDS.has(id)) {
+    if (id === ROP_BACKOFF) st.backedOff = true; // later ROPs of the request were not run
+    return { def: ropsById.get(id), requestIndex: -1 };
+  }
+  const wasFirst = st.first;
+  st.first = false;
+  while (st.cursor < reqs.length && !hasResponse(reqs[st.cursor])) st.cursor++;
+  const q = st.backedOff ? undefined : reqs[st.cursor];
+  if (q) {
+    const qd = ropsById.get(q.RopId as number);
+    if (qd && qd.responseId === id) return { def: qd, requestIndex: st.cursor++ };
+    if (id === ROP_PROGRESS) return { def: ropsById.get(id), requestIndex: st.cursor++ };
+  }
+  // A chained extra payload holds one more response of the request's last ROP.
+  const last = reqs.length - 1;
+  const lq = reqs[last];
+  if (wasFirst && lq && CHAINABLE.has(lq.RopId as number) && lq.RopId === id) {
+    st.cursor = reqs.length;
+    return { def: ropsById.get(id), requestIndex: last };
+  }
+  return { def: ropsById.get(id), requestIndex: -1 };
+}
+
+/** RopIds that may legitimately come after the response to request `index`. */
+function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> {
+  const s = new Set<number>([ROP_PROGRESS]);
+  for (let i = index + 1; i < reqs.length; i++) {
+    const d = ropsById.get(reqs[i]!.RopId as number);
+    if (d && !d.response) continue;
+    if (d) s.add(d.responseId);
+    break;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// The ROP lists
+
+function unknownRop(r: { pos: number; remaining: number; take(n: number): Uint8Array }, id: number, side: string): DecodedNode {
+  const offset = r.pos;
+  const n = r.remaining;
+  const raw = r.take(n);
+  const known = ropName(id);
+  return {
+    name: 'UndecodedRops',
+    offset,
+    length: n,
+    value: raw,
+    error: known
+      ? `${known} (${hex(id, 2)}) has no ${side} layout; the remaining ${n} byte(s) cannot be split into ROPs`
+      : `unknown RopId ${hex(id, 2)}; the remaining ${n} byte(s) cannot be split into ROPs`,
+  };
+}
+
+function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
+  return {
+    kind: side === 'request' ? 'RopRequest[]' : 'RopResponse[]',
+    minSize: 0,
+    decode(r, name, scope, env) {
+      const start = r.pos;
+      const info = scope.get(BUF_KEY) as BufferInfo;
+      const node: DecodedNode = { name, offset: start, length: 0, children: [] };
+      const items: StructValue[] = [];
+      const responses = new Map<number, StructValue>();
+      const st: PairState = { cursor: 0, first: true, backedOff: false };
+      while (r.remaining > 0) {
+        const id = r.peekU8()!;
+        let def: RopDefinition | undefined;
+        let site: RopSite;
+        if (side === 'request') {
+          def = ropsById.get(id);
+          site = { side, requests: items, requestIndex: items.length, requestHandles: info.requestHandles };
+        } else {
+          const p = pairNext(st, info.requests, id);
+          def = p.def;
+          site = {
+            side,
+            requests: info.requests,
+            requestIndex: p.requestIndex,
+            requestHandles: info.requestHandles,
+            responseHandles: info.responseHandles,
+            responses,
+            nextRopIds: nextIdsAfter(info.requests, p.requestIndex),
+          };
+        }
+        const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
+        if (!def || !codec) {
+          node.children!.push(unknownRop(r, id, side));
+          break;
+        }
+        const at = r.pos;
+        try {
+          const d = codec.decode(r, def.name, new Scope({ [SITE_KEY]: site }, scope), env);
+          items.push(d.value);
+          node.children!.push(d.node);
+          if (side === 'response' && site.requestIndex >= 0) responses.set(site.requestIndex, d.value);
+        } catch (err) {
+          // A ROP that does not decode leaves the start of the next one unknown: stop here.
+          const e = asDecodeError(err, at);
+          const part = e.partial ?? errorLeaf(def.name, e, r.end);
+          node.children!.push(part);
+          const end = part.offset + part.length;
+          if (end < r.end)
+            node.children!.push({
+              name: 'UndecodedRops',
+              offset: end,
+              length: r.end - end,
+              error: `the ${r.end - end} byte(s) after a malformed ${def.name} cannot be split into ROPs`,
+            });
+          r.pos = r.end;
+          break;
+        }
+      }
+      node.length = r.pos - start;
+      node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
+      return { value: items, node };
+    },
+    encode(w, items, scope, env) {
+      const info = scope.get(BUF_KEY) as BufferInfo;
+      const responses = new Map<number, StructValue>();
+      const st: PairState = { cursor: 0, first: true, backedOff: false };
+      items.forEach((v, i) => {
+        const id = v.RopId as number;
+        let def: RopDefinition | undefined;
+        let site: RopSite;
+        if (side === 'request') {
+          def = ropsById.get(id);
+          site = { side, requests: items, requestIndex: i, requestHandles: info.requestHandles };
+        } else {
+          const p = pairNext(st, info.requests, id);
+          def = p.def;
+          site = {
+            side,
+            requests: info.requests,
+            requestIndex: p.requestIndex,
+            requestHandles: info.requestHandles,
+            responseHandles: info.responseHandles,
+            responses,
+          };
+          if (p.requestIndex >= 0) responses.set(p.requestIndex, v);
+        }
+        const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
+        if (!codec) throw new Error(`cannot encode ROP ${hex(id, 2)}: no ${side} layout`);
+        codec.encode(w, v, new Scope({ [SITE_KEY]: site }, scope), env);
+      });
+    },
+  };
+}
+
+const handleTable = arrayToEnd(u32hex, { item: 'ServerObjectHandle' });
+
+function bufferStruct(kind: string, side: 'request' | 'response') {
+  return struct(kind, [
     field('RopSize', u16, {
-      derive: (v) => 2 + (v.RopsBytes as Uint8Array).length,
-      doc: 'Size of RopSize plus the ROP bytes that follow.',
+      derive: (_v, h) => 2 + h.sizeOf('RopsList'),
+      doc: 'Size of RopSize plus the ROP list that follows.',
     }),
-    field(
-      'RopsBytes',
-      bytes((s: Scope) => Math.max(0, s.num('RopSize') - 2)),
-    ),
-    field('ServerObjectHandleTable', arrayToEnd(u32hex, { item: 'ServerObjectHandle' })),
+    field('RopsList', sized(listCodec(side), (s) => s.num('RopSize') - 2), {
+      doc: side === 'request' ? 'The ROP requests, back to back.' : 'The ROP responses, in the order the requests ran.',
+    }),
+    field('ServerObjectHandleTable', handleTable, {
+      doc: 'Server object handles (u32) that ROPs refer to by index.',
+    }),
   ]);
+}
 
-export const ropRequestBuffer: Codec<StructValue> = ropBuffer('ROP_REQUEST_BUFFER');
-export const ropResponseBuffer: Codec<StructValue> = ropBuffer('ROP_RESPONSE_BUFFER');
+/** Handle table read ahead of the ROP list (rows and logons are looked up by server handle). */
+function peekHandles(bytes: Uint8Array, start: number, end: number): number[] {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ropSize = start + 2 <= end ? v.getUint16(start, true) : 0;
+  const out: number[] = [];
+  if (ropSize < 2 || start + ropSize > end) return out;
+  for (let p = start + ropSize; p + 4 <= end; p += 4) out.push(v.getUint32(p, true));
+  return out;
+}
+
+function requestInfo(env: DecodeEnv | EncodeEnv): { rops: StructValue[]; handles: number[] } {
+  return requestBufferOf(env.context.execRequest) ?? { rops: [], handles: [] };
+}
+
+function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
+  const inner = bufferStruct(side === 'request' ? 'ROP_REQUEST_BUFFER' : 'ROP_RESPONSE_BUFFER', side);
+  return {
+    kind: inner.kind,
+    minSize: 2,
+    decode(r, name, scope, env) {
+      const handles = peekHandles(r.bytes, r.pos, r.end);
+      let info: BufferInfo;
+      if (side === 'request') info = { requestHandles: handles, requests: [] };
+      else {
+        const q = requestInfo(env);
+        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+      }
+      const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
+      const n = d.value.RopSize as number;
+      if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
+      return d;
+    },
+    encode(w, v, scope, env) {
+      const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
+      let info: BufferInfo;
+      if (side === 'request') info = { requestHandles: handles, requests: [] };
+      else {
+        const q = requestInfo(env);
+        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+      }
+      inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
+    },
+  };
+}
+
+/** [MS-OXCROPS] 2.2.1 ROP input buffer. */
+export const ropRequestBuffer: Codec<StructValue> = bufferCodec('request');
+/** [MS-OXCROPS] 2.2.1 ROP output buffer; pairs responses with `env.context.execRequest`. */
+export const ropResponseBuffer: Codec<StructValue> = bufferCodec('response');
+
+// ---------------------------------------------------------------------------
+// Convenience entry points
+
+export interface RopDecodeOptions {
+  /** The decoded request (ROP input buffer, or an Execute request containing one). */
+  execRequest?: unknown;
+  /** Session model for context from earlier Executes. */
+  session?: RopContextProvider;
+  bufferId?: string;
+}
+
+/** Decode one ROP input buffer. */
+export function decodeRopRequestBuffer(bytes: Uint8Array, opts: RopDecodeOptions = {}) {
+  return decode(ropRequestBuffer, bytes, {
+    name: 'RopBuffer',
+    context: { session: opts.session },
+    bufferId: opts.bufferId,
+  });
+}
+
+/** Decode one ROP output buffer against its request. */
+export function decodeRopResponseBuffer(bytes: Uint8Array, opts: RopDecodeOptions = {}) {
+  return decode(ropResponseBuffer, bytes, {
+    name: 'RopBuffer',
+    context: { execRequest: opts.execRequest, session: opts.session },
+    bufferId: opts.bufferId,
+  });
+}
+
+export function encodeRopRequestBuffer(value: StructValue): Uint8Array {
+  return encode(ropRequestBuffer, value);
+}
+
+export function encodeRopResponseBuffer(value: StructValue, execRequest?: unknown): Uint8Array {
+  return encode(ropResponseBuffer, value, { execRequest });
+}
+
+// ---------------------------------------------------------------------------
+// Summary for the CLI's `rops` list
+
+export interface RopSummaryEntry {
+  /** RopId as "0x15". */
+  id: string;
+  name: string;
+  /** The ROP's handle index: InputHandleIndex (or the first index) of a request, the echoed index of a response. */
+  handleIndex?: number;
+  /** Responses: "0x00000000". */
+  returnValue?: string;
+  /** Requests (and RopNotify/RopBackoff): the LogonId. */
+  logonId?: number;
+}
+
+const INDEX_NAMES = ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'ResponseHandleIndex'];
+
+/**
+ * One entry per ROP in wire order. Accepts a decoded ROP buffer, a RopsList
+ * array, or any value containing ROP buffers (an Execute request or response).
+ */
+export function ropSummary(value: unknown): RopSummaryEntry[] {
+  const lists: StructValue[][] = [];
+  const seen = new Set<unknown>();
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 8 || v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.RopsList)) {
+      lists.push(o.RopsList as StructValue[]);
+      return;
+    }
+    for (const x of Array.isArray(v) ? v : Object.values(o)) visit(x, depth + 1);
+  };
+  if (Array.isArray(value) && value.every((x) => x && typeof x === 'object' && 'RopId' in x))
+    lists.push(value as StructValue[]);
+  else visit(value, 0);
+  const out: RopSummaryEntry[] = [];
+  for (const list of lists)
+    for (const rop of list) {
+      const id = rop.RopId as number;
+      const e: RopSummaryEntry = { id: hex(id, 2), name: ropName(id) ?? 'Unknown' };
+      const isResponse = 'ReturnValue' in rop || !('LogonId' in rop) || id === 0x2a || id === 0xf9;
+      if (isResponse) {
+        const idx = Object.values(RESPONSE_INDEX).find((n) => typeof rop[n] === 'number');
+        if (idx) e.handleIndex = rop[idx] as number;
+        if (typeof rop.ReturnValue === 'number') e.returnValue = hex(rop.ReturnValue, 8);
+        if (typeof rop.LogonId === 'number') e.logonId = rop.LogonId;
+      } else {
+        const idx = INDEX_NAMES.find((n) => typeof rop[n] === 'number');
+        if (idx) e.handleIndex = rop[idx] as number;
+        e.logonId = rop.LogonId as number;
+      }
+      out.push(e);
+    }
+  return out;
+}

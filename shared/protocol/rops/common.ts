@@ -13,24 +13,13 @@ import {
   u8,
   u16,
   u32,
-  u64,
-  withDisplay,
   enumOf,
 } from '../../codec/index.js';
+import { type IdValue, folderId, longTermId, messageId } from '../oxcdata/ids.js';
 
-/**
- * [MS-OXCDATA] 2.2.1.1 Folder ID / 2.2.1.2 Message ID: ReplicaId (u16 LE)
- * then a 6-byte GlobalCounter, most significant byte first. Kept as the u64
- * read little-endian (lossless), shown as "RRRR-GGGGGGGGGGGG".
- */
-export function showObjectId(v: bigint): string {
-  const repl = Number(v & 0xffffn);
-  let counter = 0n;
-  for (let i = 0; i < 6; i++) counter = (counter << 8n) | ((v >> BigInt(16 + 8 * i)) & 0xffn);
-  return `${repl.toString(16).toUpperCase().padStart(4, '0')}-${counter.toString(16).toUpperCase().padStart(12, '0')}`;
-}
-export const folderIdCodec: Codec<bigint> = withDisplay(u64, showObjectId, 'FolderID');
-export const messageIdCodec: Codec<bigint> = withDisplay(u64, showObjectId, 'MessageID');
+/** [MS-OXCDATA] 2.2.1.1 Folder ID and 2.2.1.2 Message ID: ReplicaId(2) · GlobalCounter(6, big-endian). */
+export const folderIdCodec: Codec<IdValue> = folderId;
+export const messageIdCodec: Codec<IdValue> = messageId;
 
 export const flags8 = (bits: Readonly<Record<string, number>>): Codec<number> => flagsOf(u8, bits);
 export const flags16 = (bits: Readonly<Record<string, number>>): Codec<number> => flagsOf(u16, bits);
@@ -60,3 +49,7 @@ export function serverList(
 }
 
 export { bool8 };
+
+
+/** [MS-OXCDATA] 2.2.1.3.1 LongTermID (24 bytes). */
+export const longTermIdCodec = longTermId;

@@ -6,7 +6,8 @@
  * RopId, the echoed handle index and ReturnValue; the response-only ROPs
  * (RopNotify, RopPending, RopBackoff, RopBufferTooSmall) declare their own.
  */
-import { type Codec, type FieldDef, enumOf, field, hex, u8, u32, withDisplay } from '../../codec/index.js';
+import { type Codec, type FieldDef, enumOf, field, hex, u8, withDisplay } from '../../codec/index.js';
+import { errorCode } from '../oxcdata/errors.js';
 
 /**
  * Which handle-table indexes follow LogonId in the request, and which one the
@@ -51,20 +52,8 @@ export function ropName(id: number): string | undefined {
   return ROP_NAMES[id];
 }
 
-/**
- * ReturnValue: an [MS-OXCDATA] 2.4 error code. The display name is supplied by
- * oxcdata's `errorCodeName` through `setErrorCodeNamer` (kept as a hook so
- * this file does not depend on the load order of oxcdata).
- */
-let nameError: (v: number) => string | undefined = (v) => (v === 0 ? 'Success' : undefined);
-export function setErrorCodeNamer(f: (v: number) => string | undefined): void {
-  nameError = f;
-}
-export const returnValueCodec: Codec<number> = withDisplay(
-  u32,
-  (v) => `${hex(v, 8)}${nameError(v) ? ` (${nameError(v)})` : ''}`,
-  'ReturnValue',
-);
+/** ReturnValue: an [MS-OXCDATA] 2.4 error code, shown by name. */
+export const returnValueCodec: Codec<number> = errorCode;
 
 export const handleIndexCodec: Codec<number> = u8;
 

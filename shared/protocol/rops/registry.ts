@@ -5,6 +5,10 @@
  */
 import type { RopDefinition } from './define.js';
 import { folderRops } from './folder.js';
+import { propertyRops } from './property.js';
+import { specialRops } from './special.js';
+import { storeRops } from './store.js';
+import { streamRops } from './stream.js';
 
 /** Builds the id → definition map; throws on a duplicate RopId (a definition bug, found at startup). */
 export function buildRegistry(families: readonly (readonly RopDefinition[])[]): ReadonlyMap<number, RopDefinition> {
@@ -18,7 +22,13 @@ export function buildRegistry(families: readonly (readonly RopDefinition[])[]): 
   return m;
 }
 
-export const ropFamilies: readonly (readonly RopDefinition[])[] = [folderRops];
+export const ropFamilies: readonly (readonly RopDefinition[])[] = [
+  storeRops,
+  folderRops,
+  propertyRops,
+  streamRops,
+  specialRops,
+];
 
 export const ropsById: ReadonlyMap<number, RopDefinition> = buildRegistry(ropFamilies);
 

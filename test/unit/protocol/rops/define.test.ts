@@ -11,7 +11,7 @@ describe('defineRop: RopOpenFolder (worked example)', () => {
       LogonId: 0,
       InputHandleIndex: 0,
       OutputHandleIndex: 1,
-      FolderId: 0x36df8e0e00000001n,
+      FolderId: { ReplicaId: 1, GlobalCounter: 0x0e8edf36 },
       OpenModeFlags: 0,
     });
     expect(tree.children!.map((c) => [c.name, c.offset, c.length])).toEqual([
@@ -23,7 +23,7 @@ describe('defineRop: RopOpenFolder (worked example)', () => {
       ['OpenModeFlags', 12, 1],
     ]);
     expect(tree.children![0]!.display).toBe('RopOpenFolder (0x02)');
-    expect(tree.children![4]!.display).toBe('0001-00000E8EDF36');
+    expect(tree.children![4]!.display).toBe('1-0x00000E8EDF36');
     expect(encode(ropOpenFolder.request!, value!)).toEqual(b);
   });
 
