@@ -1,0 +1,244 @@
+/**
+ * The one entry point of the decoders: a body by request type and direction
+ * (`decodeBody`), or a whole captured exchange (`decodeExchange`: endpoint,
+ * HTTP head trees, cookies, both bodies with the request as context of the
+ * response). Never throws: failures are error nodes.
+ */
+import {
+  type Codec,
+  type DecodeContext,
+  type DecodedNode,
+  type NodeError,
+  type StructValue,
+  collectErrors,
+  decode,
+  encode as encodeWith,
+  unclaimedBytes,
+} from '../codec/index.js';
+import { type Exchange, headerValue, requestPath } from '../capture/exchange.js';
+import { autodiscoverBody } from './autodiscover/index.js';
+import { emsmdbRequestCodecs, emsmdbResponseCodecs } from './emsmdb/index.js';
+import {
+  type Cookie,
+  type MetaTag,
+  type ResponseStreamValue,
+  type SetCookie,
+  canonicalRequestType,
+  isEmsmdbRequestType,
+  isRpcOverHttp,
+  parseResponseCode,
+  requestCookies,
+  requestHeadTree,
+  responseCodeName,
+  responseHeadTree,
+  responseSetCookies,
+  responseStream,
+  rpcOverHttpBody,
+} from './mapihttp/index.js';
+import { nspiRequestCodecs, nspiResponseCodecs } from './nspi/index.js';
+import * as ropBufferModule from './rops/buffer.js';
+import { chainPayloads } from './rpcext/index.js';
+
+export { canonicalRequestType, responseCodeName } from './mapihttp/index.js';
+export * from './emsmdb/index.js';
+export { compressLz77, decompressLz77, encodeRpcExtBuffer, xorMagic } from './rpcext/index.js';
+
+export type Direction = 'request' | 'response';
+export type Endpoint = 'emsmdb' | 'nspi' | 'autodiscover' | 'rpcproxy' | 'other';
+
+export interface RopSummaryItem {
+  /** "0x02" */
+  id: string;
+  name: string;
+}
+
+export interface BodyDecode {
+  /** Canonical spelling ("Bind"), or the given string when unknown. */
+  requestType: string;
+  direction: Direction;
+  tree: DecodedNode;
+  errors: NodeError[];
+  /** Bytes of "body" and of the derived buffers that no node claims. */
+  unparsedBytes: number;
+  /** "body" plus every derived buffer ("rpcext#1", …). */
+  buffers: Record<string, Uint8Array>;
+  /** Value of the request type's body structure (without the response stream preamble). */
+  value: StructValue | undefined;
+  /** Response only: X-ResponseCode that applies (additional header after DONE over the HTTP header). */
+  responseCode?: number;
+  rops: RopSummaryItem[];
+  /** Response only: the meta-tags with their body offsets. */
+  metaTags?: { tag: MetaTag; offset: number }[];
+  /** Response only: the full codec value (preamble + body) for `encodeBody`. */
+  streamValue?: ResponseStreamValue;
+  /** Response only: false when the stream ended before the body (held NotificationWait). */
+  complete?: boolean;
+}
+
+export interface ExchangeDecode {
+  endpoint: Endpoint;
+  requestType?: string;
+  http: { request: DecodedNode; response?: DecodedNode };
+  request?: BodyDecode;
+  response?: BodyDecode;
+  cookies: Cookie[];
+  setCookies: SetCookie[];
+  /** Authoritative X-ResponseCode (after DONE if present, else the HTTP header). */
+  responseCode?: number;
+  metaTags: { tag: MetaTag; offset: number }[];
+}
+
+type RopSummaryFn = (value: StructValue) => RopSummaryItem[];
+/** Filled in by the ROP decoders (rops/buffer.ts `ropSummary`); [] until they exist. */
+const ropSummary: RopSummaryFn | undefined = (ropBufferModule as unknown as { ropSummary?: RopSummaryFn }).ropSummary;
+
+const rawBody: Codec<Uint8Array> = {
+  kind: 'Body',
+  minSize: 0,
+  decode(r, name) {
+    const at = r.pos;
+    const v = r.take(r.remaining);
+    return { value: v, node: { name, offset: at, length: v.length, display: `${v.length} bytes, no decoder for this request type` } };
+  },
+  encode(w, v) {
+    w.bytes(v);
+  },
+};
+
+const bodyName = (t: string, d: Direction) => `${t}${d === 'request' ? 'Request' : 'Response'}`;
+
+/**
+ * The codec of a body: the request type's structure; for responses wrapped
+ * in the meta-tag stream (accepted with or without preamble). Unknown types
+ * get one raw node. "Autodiscover" and "RPC_IN_DATA"/"RPC_OUT_DATA" are
+ * accepted as pseudo request types.
+ */
+export function bodyCodec(requestType: string, direction: Direction): Codec<unknown> {
+  const t = canonicalRequestType(requestType) ?? requestType;
+  if (/^autodiscover$/i.test(t)) return autodiscoverBody as Codec<unknown>;
+  if (/^rpc_(in|out)_data$/i.test(t)) return rpcOverHttpBody as Codec<unknown>;
+  const table =
+    direction === 'request'
+      ? isEmsmdbRequestType(t)
+        ? emsmdbRequestCodecs
+        : nspiRequestCodecs
+      : isEmsmdbRequestType(t)
+        ? emsmdbResponseCodecs
+        : nspiResponseCodecs;
+  const inner = (table[t] as Codec<unknown> | undefined) ?? rawBody;
+  return direction === 'request' ? inner : (responseStream(inner, bodyName(t, direction)) as Codec<unknown>);
+}
+
+/** The ROP buffer values of a decoded Execute body, in extended-buffer order. */
+export function ropBuffersOf(value: StructValue | undefined): StructValue[] {
+  const chain = value?.RopBuffer as StructValue[] | undefined;
+  return chainPayloads<StructValue>(chain).filter((v): v is StructValue => v !== undefined);
+}
+
+/** Decode one body. `context.responseCode` (HTTP header X-ResponseCode) and `context.execRequest` are honoured. */
+export function decodeBody(requestType: string, direction: Direction, bytes: Uint8Array, context: DecodeContext = {}): BodyDecode {
+  const t = canonicalRequestType(requestType) ?? requestType;
+  const codec = bodyCodec(t, direction);
+  const res = decode(codec, bytes, { name: direction === 'request' ? bodyName(t, direction) : 'MapiHttpResponse', context });
+  const buffers: Record<string, Uint8Array> = { body: bytes };
+  let unparsed = unclaimedBytes(res.tree, 'body', bytes.length);
+  for (const [id, b] of res.buffers) {
+    buffers[id] = b;
+    unparsed += unclaimedBytes(res.tree, id, b.length);
+  }
+  const out: BodyDecode = {
+    requestType: t,
+    direction,
+    tree: res.tree,
+    errors: collectErrors(res.tree),
+    unparsedBytes: unparsed,
+    buffers,
+    value: undefined,
+    rops: [],
+  };
+  if (direction === 'response' && !/^autodiscover$|^rpc_(in|out)_data$/i.test(t)) {
+    const sv = res.value as ResponseStreamValue | undefined;
+    if (sv) {
+      out.streamValue = sv;
+      out.complete = sv.Complete;
+      if (sv.ResponseCode !== undefined) out.responseCode = sv.ResponseCode;
+      if (sv.Body && !(sv.Body instanceof Uint8Array)) out.value = sv.Body as StructValue;
+      out.metaTags = [];
+      for (const n of res.tree.children ?? []) if (n.name === 'MetaTag') out.metaTags.push({ tag: n.value as MetaTag, offset: n.offset });
+    }
+  } else {
+    const v = res.value;
+    if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
+  }
+  if (t === 'Execute' && ropSummary) {
+    try {
+      for (const b of ropBuffersOf(out.value)) out.rops.push(...ropSummary(b));
+    } catch {
+      // a summary bug must not break decoding
+    }
+  }
+  return out;
+}
+
+/** Encode a body back to bytes from `BodyDecode` (responses: preamble included). */
+export function encodeBody(d: BodyDecode, context: DecodeContext = {}): Uint8Array {
+  const codec = bodyCodec(d.requestType, d.direction);
+  const v = d.direction === 'response' && d.streamValue ? d.streamValue : d.value;
+  return encodeWith(codec, v, context);
+}
+
+export function endpointOf(ex: Exchange): Endpoint {
+  const path = requestPath(ex.request.url).toLowerCase();
+  if (isRpcOverHttp(ex.request.method, path)) return 'rpcproxy';
+  if (path.includes('/mapi/emsmdb')) return 'emsmdb';
+  if (path.includes('/mapi/nspi')) return 'nspi';
+  if (path.includes('/autodiscover/')) return 'autodiscover';
+  // A MAPI/HTTP type without the conventional path (the path is opaque, [MS-OXCMAPIHTTP] 2.2.2).
+  const t = canonicalRequestType(headerValue(ex.request.headers, 'X-RequestType') ?? '');
+  if (t) return isEmsmdbRequestType(t) ? 'emsmdb' : 'nspi';
+  return 'other';
+}
+
+/** Decode a whole exchange; the request is decoded first and given to the response as context. */
+export function decodeExchange(ex: Exchange, context: DecodeContext = {}): ExchangeDecode {
+  const endpoint = endpointOf(ex);
+  const out: ExchangeDecode = {
+    endpoint,
+    http: { request: requestHeadTree(ex) },
+    cookies: requestCookies(ex.request.headers),
+    setCookies: ex.response ? responseSetCookies(ex.response.headers) : [],
+    metaTags: [],
+  };
+  const rh = responseHeadTree(ex);
+  if (rh) out.http.response = rh;
+  const headerCode = ex.response ? parseResponseCode(headerValue(ex.response.headers, 'X-ResponseCode')) : undefined;
+  if (headerCode !== undefined) out.responseCode = headerCode;
+
+  let type: string | undefined;
+  if (endpoint === 'emsmdb' || endpoint === 'nspi') {
+    const raw = headerValue(ex.request.headers, 'X-RequestType') ?? (ex.response ? headerValue(ex.response.headers, 'X-RequestType') : undefined);
+    if (raw !== undefined) type = canonicalRequestType(raw) ?? raw.trim();
+  } else if (endpoint === 'autodiscover') type = 'Autodiscover';
+  else if (endpoint === 'rpcproxy') type = ex.request.method.toUpperCase().startsWith('RPC_') ? ex.request.method.toUpperCase() : 'RPC_IN_DATA';
+  if (type !== undefined) out.requestType = type;
+  if (type === undefined || endpoint === 'other') return out;
+
+  out.request = decodeBody(type, 'request', ex.request.body, context);
+  if (ex.response) {
+    const ctx: Record<string, unknown> = { ...context };
+    if (headerCode !== undefined) ctx.responseCode = headerCode;
+    if (type === 'Execute') {
+      const first = ropBuffersOf(out.request.value)[0];
+      if (first) ctx.execRequest = first;
+    }
+    // Diagnostic pages on non-200 statuses are not MAPI bodies.
+    if (endpoint !== 'autodiscover' && endpoint !== 'rpcproxy' && ex.response.statusCode !== 200 && headerCode === undefined) {
+      ctx.responseCode = -1;
+      ctx.httpStatus = ex.response.statusCode;
+    }
+    out.response = decodeBody(type, 'response', ex.response.body, ctx);
+    if (out.response.responseCode !== undefined && out.response.responseCode >= 0) out.responseCode = out.response.responseCode;
+    out.metaTags = out.response.metaTags ?? [];
+  }
+  return out;
+}
