@@ -141,6 +141,8 @@ export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): num
   return -1;
 }
 
+import type { Exchange } from '../exchange.js';
+
 /**
  * A bad capture file: `file` and `where` (entry number, line, zip member…) say
  * where, so the message can be shown as is. Readers attach what they read
@@ -148,6 +150,8 @@ export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): num
  */
 export class CaptureFileError extends Error {
   override name = 'CaptureFileError';
+  /** What was read before the fault (kept, never thrown away). */
+  partial?: { exchanges: Exchange[]; warnings: string[] };
   constructor(
     readonly file: string,
     readonly where: string,
