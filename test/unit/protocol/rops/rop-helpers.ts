@@ -42,3 +42,6 @@ export function layout(node: DecodedNode | undefined): [string, number, number][
 export function child(node: DecodedNode | undefined, name: string): DecodedNode | undefined {
   return node?.children?.find((c) => c.name === name);
 }
+
+
+export { executeRopBuffer, hexOf } from './execute-body.js';
