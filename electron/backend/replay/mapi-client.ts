@@ -1,0 +1,182 @@
+/**
+ * A MAPI over HTTP client as a conforming one behaves ([MS-OXCMAPIHTTP] 3.1):
+ * keeps every cookie the server sent, per endpoint, sends them all on the next
+ * request, counts X-RequestId up on every HTTP request, and authenticates new
+ * TCP connections (Basic on every request; an NTLM-shaped handshake per
+ * connection). Connections are explicit so a replay can drop or move them.
+ */
+import type { RawHeader } from '../../../shared/capture/exchange.js';
+import { type ResponseEntity, endpointOfPath, parseResponseEntity, parseSetCookie } from '../simulator/wire.js';
+import { type DropPoint, HttpConnection, type HttpResult } from './http-client.js';
+
+export type ClientAuth = { kind: 'none' } | { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string } | { kind: 'ntlm-like' };
+
+export interface MapiClientOptions {
+  localAddress?: string;
+  insecure?: boolean;
+  auth?: ClientAuth;
+  /** GUID part of X-RequestId (constant per Session Context). */
+  requestIdGuid?: string;
+  clientInfo?: string;
+  clientApplication?: string;
+  timeoutMs?: number;
+}
+
+export interface MapiResult extends HttpResult {
+  connectionId: number;
+  localAddress: string;
+  /** X-ResponseCode from the HTTP headers. */
+  headerResponseCode?: number;
+  /** The code that counts: a late X-ResponseCode after DONE overrides the header ([MS-OXCMAPIHTTP] 3.2.5.2). */
+  responseCode?: number;
+  entity?: ResponseEntity;
+  /** Request headers as sent. */
+  sentHeaders: RawHeader[];
+  requestId: string;
+}
+
+export interface SendOptions {
+  drop?: DropPoint;
+  /** Use a fresh TCP connection for this request. */
+  newConnection?: boolean;
+  /** Bind the (new) connection to this source address. */
+  localAddress?: string;
+  /** Cookies to send instead of the jar's (stale sequence tests). */
+  cookies?: ReadonlyMap<string, string>;
+  /** Headers copied from a capture (X-ClientInfo, User-Agent, …); session headers are set by the client. */
+  extraHeaders?: readonly RawHeader[];
+  /** Reuse this X-RequestId (resubmission "as-is" after a send failure). */
+  requestId?: string;
+  timeoutMs?: number;
+}
+
+const SESSION_HEADERS = new Set([
+  'host', 'content-length', 'cookie', 'x-requesttype', 'x-requestid', 'authorization', 'connection', 'transfer-encoding', 'content-type', 'accept-encoding',
+]);
+
+export class MapiClient {
+  private conn?: HttpConnection;
+  /** Cookies by endpoint ("emsmdb", "nspi"), name → value. */
+  readonly jars = new Map<string, Map<string, string>>();
+  private counter = 0;
+  readonly base: URL;
+  readonly connections: { id: number; localAddress: string; opened: number }[] = [];
+  localAddress: string | undefined;
+  readonly requestIdGuid: string;
+
+  constructor(baseUrl: string, readonly opts: MapiClientOptions = {}) {
+    this.base = new URL(baseUrl);
+    this.localAddress = opts.localAddress;
+    this.requestIdGuid = opts.requestIdGuid ?? '{' + crypto.randomUUID().toUpperCase() + '}';
+  }
+
+  jar(endpoint: string): Map<string, string> {
+    let j = this.jars.get(endpoint);
+    if (!j) this.jars.set(endpoint, (j = new Map()));
+    return j;
+  }
+
+  get currentConnection(): HttpConnection | undefined {
+    return this.conn;
+  }
+
+  /** Drops the current TCP connection while nothing is in flight. */
+  dropIdle(): void {
+    this.conn?.reset();
+    this.conn = undefined;
+  }
+
+  close(): void {
+    this.conn?.close();
+    this.conn = undefined;
+  }
+
+  nextRequestId(): string {
+    this.counter++;
+    return `${this.requestIdGuid}:${this.counter}`;
+  }
+
+  private async connection(opts: SendOptions): Promise<HttpConnection> {
+    if (opts.localAddress !== undefined) this.localAddress = opts.localAddress;
+    if (opts.newConnection || opts.localAddress !== undefined || !this.conn?.alive) {
+      this.conn?.close();
+      const la = this.localAddress;
+      this.conn = await HttpConnection.open(this.base, {
+        ...(la ? { localAddress: la } : {}),
+        ...(this.opts.insecure ? { insecure: true } : {}),
+        timeoutMs: this.opts.timeoutMs ?? 10_000,
+      });
+      this.connections.push({ id: this.conn.id, localAddress: this.conn.localAddress, opened: Date.now() });
+    }
+    return this.conn;
+  }
+
+  /**
+   * Sends one MAPI request. `path` is an origin-form target (captured path and query);
+   * the endpoint's cookie jar is used and updated from Set-Cookie.
+   */
+  async send(path: string, type: string, body: Uint8Array, opts: SendOptions = {}): Promise<MapiResult> {
+    const endpoint = endpointOfPath(path.split('?', 1)[0] ?? '/') ?? 'other';
+    const jar = this.jar(endpoint);
+    const cookies = opts.cookies ?? jar;
+    const requestId = opts.requestId ?? this.nextRequestId();
+    const headers: RawHeader[] = [
+      { name: 'Host', value: this.base.host },
+      { name: 'Content-Type', value: 'application/mapi-http' },
+      { name: 'X-RequestType', value: type },
+      { name: 'X-RequestId', value: requestId },
+    ];
+    if (this.opts.clientInfo) headers.push({ name: 'X-ClientInfo', value: this.opts.clientInfo });
+    if (this.opts.clientApplication) headers.push({ name: 'X-ClientApplication', value: this.opts.clientApplication });
+    for (const h of opts.extraHeaders ?? []) {
+      const n = h.name.toLowerCase();
+      if (SESSION_HEADERS.has(n)) continue;
+      if ((n === 'x-clientinfo' && this.opts.clientInfo) || (n === 'x-clientapplication' && this.opts.clientApplication)) continue;
+      headers.push(h);
+    }
+    if (cookies.size) headers.push({ name: 'Cookie', value: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
+    const auth = this.opts.auth ?? { kind: 'none' };
+    if (auth.kind === 'basic') headers.push({ name: 'Authorization', value: 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64') });
+    if (auth.kind === 'bearer') headers.push({ name: 'Authorization', value: `Bearer ${auth.token}` });
+    headers.push({ name: 'Content-Length', value: String(body.length) });
+
+    let conn = await this.connection(opts);
+    let res = await conn.request({ method: 'POST', target: path, headers, body }, { ...(opts.drop ? { drop: opts.drop } : {}), timeoutMs: opts.timeoutMs ?? 120_000 });
+    if (res.statusCode === 401 && auth.kind === 'ntlm-like' && !res.aborted) {
+      // Connection-bound handshake: negotiate, challenge, authenticate — on this same connection.
+      conn = this.conn?.alive ? this.conn : await this.connection({ newConnection: true });
+      const step = async (msg: number) => {
+        const h = [...headers.filter((x) => x.name !== 'Content-Length'), { name: 'Authorization', value: 'NTLM ' + ntlmMessage(msg).toString('base64') }, { name: 'Content-Length', value: String(body.length) }];
+        return conn.request({ method: 'POST', target: path, headers: h, body }, { timeoutMs: opts.timeoutMs ?? 120_000 });
+      };
+      const challenge = await step(1);
+      if (challenge.statusCode === 401 && !challenge.aborted) res = await step(3);
+      else res = challenge;
+    }
+    const out: MapiResult = { ...res, connectionId: conn.id, localAddress: conn.localAddress, sentHeaders: headers, requestId };
+    if (res.statusCode !== undefined) {
+      for (const h of res.headers)
+        if (h.name.toLowerCase() === 'set-cookie') {
+          const c = parseSetCookie(h.value);
+          if (c) jar.set(c.name, c.value);
+        }
+      const rc = res.headers.find((h) => h.name.toLowerCase() === 'x-responsecode')?.value;
+      if (rc !== undefined && /^\d+$/.test(rc.trim())) out.headerResponseCode = Number(rc);
+      out.responseCode = out.headerResponseCode;
+      const ct = res.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
+      if (res.statusCode === 200 && /mapi-http/i.test(ct)) {
+        out.entity = parseResponseEntity(res.body);
+        const late = out.entity.headers.find(([k]) => k.toLowerCase() === 'x-responsecode');
+        if (late && /^\d+$/.test(late[1])) out.responseCode = Number(late[1]);
+      }
+    }
+    return out;
+  }
+}
+
+function ntlmMessage(type: number): Buffer {
+  const b = Buffer.alloc(type === 1 ? 32 : 64);
+  b.write('NTLMSSP\0', 0, 'latin1');
+  b.writeUInt32LE(type, 8);
+  return b;
+}
