@@ -17,7 +17,12 @@ import {
 } from '../codec/index.js';
 import { type Exchange, headerValue, requestPath } from '../capture/exchange.js';
 import { autodiscoverBody } from './autodiscover/index.js';
-import { emsmdbRequestCodecs, emsmdbResponseCodecs } from './emsmdb/index.js';
+import {
+  emsmdbRequestCodecs,
+  emsmdbRequestCodecsRaw,
+  emsmdbResponseCodecs,
+  emsmdbResponseCodecsRaw,
+} from './emsmdb/index.js';
 import {
   type Cookie,
   type MetaTag,
@@ -113,18 +118,19 @@ const bodyName = (t: string, d: Direction) => `${t}${d === 'request' ? 'Request'
  * get one raw node. "Autodiscover" and "RPC_IN_DATA"/"RPC_OUT_DATA" are
  * accepted as pseudo request types.
  */
-export function bodyCodec(requestType: string, direction: Direction): Codec<unknown> {
+export function bodyCodec(requestType: string, direction: Direction, opts: { rawRops?: boolean } = {}): Codec<unknown> {
   const t = canonicalRequestType(requestType) ?? requestType;
   if (/^autodiscover$/i.test(t)) return autodiscoverBody as Codec<unknown>;
   if (/^rpc_(in|out)_data$/i.test(t)) return rpcOverHttpBody as Codec<unknown>;
-  const table =
+  const emsmdb =
     direction === 'request'
-      ? isEmsmdbRequestType(t)
-        ? emsmdbRequestCodecs
-        : nspiRequestCodecs
-      : isEmsmdbRequestType(t)
-        ? emsmdbResponseCodecs
-        : nspiResponseCodecs;
+      ? opts.rawRops
+        ? emsmdbRequestCodecsRaw
+        : emsmdbRequestCodecs
+      : opts.rawRops
+        ? emsmdbResponseCodecsRaw
+        : emsmdbResponseCodecs;
+  const table = isEmsmdbRequestType(t) ? emsmdb : direction === 'request' ? nspiRequestCodecs : nspiResponseCodecs;
   const inner = (table[t] as Codec<unknown> | undefined) ?? rawBody;
   return direction === 'request' ? inner : (responseStream(inner, bodyName(t, direction)) as Codec<unknown>);
 }
@@ -135,10 +141,15 @@ export function ropBuffersOf(value: StructValue | undefined): StructValue[] {
   return chainPayloads<StructValue>(chain).filter((v): v is StructValue => v !== undefined);
 }
 
-/** Decode one body. `context.responseCode` (HTTP header X-ResponseCode) and `context.execRequest` are honoured. */
+/**
+ * Decode one body. Context keys honoured: `responseCode` (the HTTP header's
+ * X-ResponseCode), `execRequest` (the decoded ROP request buffer an Execute
+ * response answers), `rawRops: true` (frame Execute ROP buffers without
+ * decoding the ROPs).
+ */
 export function decodeBody(requestType: string, direction: Direction, bytes: Uint8Array, context: DecodeContext = {}): BodyDecode {
   const t = canonicalRequestType(requestType) ?? requestType;
-  const codec = bodyCodec(t, direction);
+  const codec = bodyCodec(t, direction, { rawRops: context.rawRops === true });
   const res = decode(codec, bytes, { name: direction === 'request' ? bodyName(t, direction) : 'MapiHttpResponse', context });
   const buffers: Record<string, Uint8Array> = { body: bytes };
   let unparsed = unclaimedBytes(res.tree, 'body', bytes.length);
@@ -170,7 +181,7 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
     const v = res.value;
     if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
   }
-  if (t === 'Execute' && ropSummary) {
+  if (t === 'Execute' && ropSummary && context.rawRops !== true) {
     try {
       for (const b of ropBuffersOf(out.value)) out.rops.push(...ropSummary(b));
     } catch {
@@ -182,7 +193,7 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
 
 /** Encode a body back to bytes from `BodyDecode` (responses: preamble included). */
 export function encodeBody(d: BodyDecode, context: DecodeContext = {}): Uint8Array {
-  const codec = bodyCodec(d.requestType, d.direction);
+  const codec = bodyCodec(d.requestType, d.direction, { rawRops: context.rawRops === true });
   const v = d.direction === 'response' && d.streamValue ? d.streamValue : d.value;
   return encodeWith(codec, v, context);
 }

@@ -7,13 +7,17 @@
 import {
   type Codec,
   type FieldDef,
+  type Scope,
   type StructValue,
+  arrayToEnd,
   asciiZ,
+  bytes,
   enumOf,
   field,
   flagsOf,
   sized,
   struct,
+  u16,
   u32,
   u32hex,
   utf16Z,
@@ -93,24 +97,47 @@ export const connectResponse: Codec<StructValue> = response('ConnectResponse', [
 
 export const ExecuteFlags = { NoCompression: 0x00000001, NoXorMagic: 0x00000002, Chain: 0x00000004 } as const;
 
-/** RopBuffer of a request: extended buffers, each payload a ROP request buffer. */
-export const ropRequestChain = extendedBufferChain(ropRequestBuffer, 'ROP_REQUEST_BUFFER');
-/** RopBuffer of a response: extended buffers (chained), each payload a ROP response buffer. */
-export const ropResponseChain = extendedBufferChain(ropResponseBuffer, 'ROP_RESPONSE_BUFFER');
+/**
+ * The ROP buffer framed without decoding the ROPs ([MS-OXCROPS] 2.2.1):
+ * RopSize, RopSize-2 raw bytes, the handle table. For transport-level views
+ * and tests that must not depend on the ROP decoders.
+ */
+export function rawRopBuffer(kind: string): Codec<StructValue> {
+  return struct(kind, [
+    field('RopSize', u16, { derive: (v) => 2 + (v.RopsBytes as Uint8Array).length }),
+    field('RopsBytes', bytes((s: Scope) => s.num('RopSize') - 2)),
+    field('ServerObjectHandleTable', arrayToEnd(u32hex, { item: 'ServerObjectHandle' })),
+  ]);
+}
+export const rawRopRequestBuffer = rawRopBuffer('ROP_REQUEST_BUFFER');
+export const rawRopResponseBuffer = rawRopBuffer('ROP_RESPONSE_BUFFER');
 
-export const executeRequest: Codec<StructValue> = struct('ExecuteRequest', [
-  field('Flags', flagsOf(u32, ExecuteFlags)),
-  field('RopBufferSize', u32, { derive: (_v, h) => h.sizeOf('RopBuffer') }),
-  field('RopBuffer', sized(ropRequestChain, 'RopBufferSize')),
-  field('MaxRopOut', u32),
-  ...auxiliaryBufferFields,
-]);
+/** Execute request whose RopBuffer payloads decode as `ropBuffer`. */
+export function executeRequestWith(ropBuffer: Codec<StructValue>): Codec<StructValue> {
+  return struct('ExecuteRequest', [
+    field('Flags', flagsOf(u32, ExecuteFlags)),
+    field('RopBufferSize', u32, { derive: (_v, h) => h.sizeOf('RopBuffer') }),
+    field('RopBuffer', sized(extendedBufferChain(ropBuffer, 'ROP_REQUEST_BUFFER'), 'RopBufferSize')),
+    field('MaxRopOut', u32),
+    ...auxiliaryBufferFields,
+  ]);
+}
 
-export const executeResponse: Codec<StructValue> = response('ExecuteResponse', [
-  field('Flags', u32hex, { doc: 'Reserved; the server sends 0.' }),
-  field('RopBufferSize', u32, { derive: (_v, h) => h.sizeOf('RopBuffer') }),
-  field('RopBuffer', sized(ropResponseChain, 'RopBufferSize')),
-]);
+/** Execute response whose RopBuffer payloads (chained buffers included) decode as `ropBuffer`. */
+export function executeResponseWith(ropBuffer: Codec<StructValue>): Codec<StructValue> {
+  return response('ExecuteResponse', [
+    field('Flags', u32hex, { doc: 'Reserved; the server sends 0.' }),
+    field('RopBufferSize', u32, { derive: (_v, h) => h.sizeOf('RopBuffer') }),
+    field('RopBuffer', sized(extendedBufferChain(ropBuffer, 'ROP_RESPONSE_BUFFER'), 'RopBufferSize')),
+  ]);
+}
+
+/** Execute with the ROPs decoded (rops/buffer.ts). */
+export const executeRequest: Codec<StructValue> = executeRequestWith(ropRequestBuffer);
+export const executeResponse: Codec<StructValue> = executeResponseWith(ropResponseBuffer);
+/** Execute with the ROP bytes as one raw node each. */
+export const executeRequestRaw: Codec<StructValue> = executeRequestWith(rawRopRequestBuffer);
+export const executeResponseRaw: Codec<StructValue> = executeResponseWith(rawRopResponseBuffer);
 
 // --- Disconnect (2.2.4.3) -------------------------------------------------
 
@@ -146,3 +173,6 @@ export const emsmdbResponseCodecs: Record<string, Codec<StructValue>> = {
   NotificationWait: notificationWaitResponse,
   PING: pingResponse,
 };
+/** The same tables with Execute's ROPs left raw (transport layer only). */
+export const emsmdbRequestCodecsRaw: Record<string, Codec<StructValue>> = { ...emsmdbRequestCodecs, Execute: executeRequestRaw };
+export const emsmdbResponseCodecsRaw: Record<string, Codec<StructValue>> = { ...emsmdbResponseCodecs, Execute: executeResponseRaw };
