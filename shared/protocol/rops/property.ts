@@ -8,7 +8,10 @@
 import {
   type Codec,
   type FieldDef,
+  type StructValue,
   array,
+  hex,
+  struct,
   bool8,
   field,
   guid,
@@ -68,6 +71,25 @@ export const nullDestination = (): FieldDef[] => [
 ];
 
 export const NULL_DESTINATION_OBJECT = 0x503;
+
+/**
+ * A row change of RopModifyPermissions / RopModifyRules: a flags byte, then
+ * PropertyValueCount(2) and TaggedPropertyValues ([MS-OXCROPS] 2.2.10.1.1.1, 2.2.11.1.1.1).
+ */
+export function rowChange(kind: string, flagsName: string, bits: Readonly<Record<string, number>>, doc: string): Codec<StructValue> {
+  const names = Object.entries(bits);
+  return struct(
+    kind,
+    [field(flagsName, flags8(bits), { doc }), ...taggedValueList('PropertyValueCount', 'PropertyValues', 'The columns of the row.')],
+    {
+      summary: (v) => {
+        const f = v[flagsName] as number;
+        const n = names.filter(([, b]) => (f & b) === b).map(([k]) => k);
+        return `${n.length ? n.join(' | ') : hex(f, 2)}, ${(v.PropertyValues as unknown[]).length} value(s)`;
+      },
+    },
+  );
+}
 
 // ---------------------------------------------------------------------------
 // Definitions
