@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One-command set-up on a fresh Debian machine: system packages (Chromium for the
+# browser UI tests, Xvfb for headed runs), the exact npm dependencies, and the
+# renderer build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need_apt[*]} with apt-get" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install ${need_apt[*]} (e.g. sudo apt-get install ${need_apt[*]}); continuing without" >&2
+  fi
+fi
+
+echo "setup: npm ci" >&2
+npm ci --no-audit --no-fund
+echo "setup: building the renderer (web and Electron bundles)" >&2
+npm run --silent build:web
+npm run --silent build
+echo "setup: done. Run 'npm start' to open MapiScope, 'npm test' to run every test." >&2

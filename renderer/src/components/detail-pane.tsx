@@ -1,0 +1,204 @@
+/** The selected exchange: decoded tree beside the hex view, headers, timing. */
+import { useMemo } from 'react';
+import { base64Decode, type DecodedPartDto, type ExchangeDto, type TreeNodeDto } from '../../../shared/api/contract';
+import { useExchangesStore } from '../stores/exchanges-store';
+import { useUiStore } from '../stores/ui-store';
+import { HexPane } from './hex-pane';
+import { TreePane } from './tree-pane';
+import { formatDuration, RESPONSE_CODES } from './format';
+
+/** Deepest node (path) whose range in `buffer` contains `offset`. */
+export function nodeAt(root: TreeNodeDto, rootBuffer: string, buffer: string, offset: number): { path: string; node: TreeNodeDto } | undefined {
+  let best: { path: string; node: TreeNodeDto } | undefined;
+  const rec = (n: TreeNodeDto, path: string, buf: string) => {
+    const b = n.buffer ?? buf;
+    if (b === buffer && offset >= n.offset && offset < n.offset + n.length) best = { path, node: n };
+    n.children?.forEach((c, i) => rec(c, `${path}.${i}`, b));
+  };
+  rec(root, '0', root.buffer ?? rootBuffer);
+  return best;
+}
+
+function PartView({ part }: { part: DecodedPartDto }) {
+  const bytes = useUiStore((s) => s.bytes);
+  const selectNode = useUiStore((s) => s.selectNode);
+  const buffers = useMemo(() => {
+    const m = new Map<string, Uint8Array>();
+    for (const [k, v] of Object.entries(part.buffers)) m.set(k, base64Decode(v));
+    return m;
+  }, [part]);
+  const shown = bytes && buffers.has(bytes.buffer) ? bytes.buffer : 'body';
+  const data = buffers.get(shown) ?? new Uint8Array();
+  return (
+    <div className="part">
+      <div className="part-head">
+        <span className="badge">{part.requestType}</span>
+        <span className="badge">{part.direction}</span>
+        {part.errors.length > 0 ? (
+          <span className="badge err">{part.errors.length} error{part.errors.length > 1 ? 's' : ''}</span>
+        ) : (
+          <span className="badge ok">decoded</span>
+        )}
+        {part.unparsedBytes > 0 && <span className="badge warn">{part.unparsedBytes} bytes not decoded</span>}
+        {part.rops.length > 0 && <span className="rops-line">{part.rops.map((r) => r.name).join(' · ')}</span>}
+      </div>
+      <div className="split">
+        <div className="split-left">
+          <TreePane key={part.direction + part.tree.length} root={part.tree} rootBuffer="body" />
+        </div>
+        <div className="split-right">
+          <div className="buffer-tabs">
+            {[...buffers.keys()].map((b) => (
+              <button key={b} className={b === shown ? 'active' : ''} onClick={() => selectNode(undefined, { buffer: b, offset: 0, length: 0 })}>
+                {b} <small>({buffers.get(b)!.length} B)</small>
+              </button>
+            ))}
+          </div>
+          <HexPane
+            bytes={data}
+            bufferId={shown}
+            selection={bytes}
+            onSelectByte={(off) => {
+              const hit = nodeAt(part.tree, 'body', shown, off);
+              if (hit) selectNode(hit.path, { buffer: shown, offset: hit.node.offset, length: hit.node.length });
+            }}
+          />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function HeadersView({ raw }: { raw: ExchangeDto }) {
+  return (
+    <div className="headers-view">
+      <h3>
+        {raw.request.method} {raw.request.url} HTTP/{raw.request.httpVersion}
+      </h3>
+      <table>
+        <tbody>
+          {raw.request.headers.map((h, i) => (
+            <tr key={i}>
+              <th>{h.name}</th>
+              <td>{h.value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {raw.response && (
+        <>
+          <h3>
+            HTTP/{raw.response.httpVersion} {raw.response.statusCode} {raw.response.statusMessage}
+          </h3>
+          <table>
+            <tbody>
+              {raw.response.headers.map((h, i) => (
+                <tr key={i}>
+                  <th>{h.name}</th>
+                  <td>{h.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {raw.aborted && (
+        <p className="aborted">
+          Aborted ({raw.aborted.kind}): {raw.aborted.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function TimingView({ raw }: { raw: ExchangeDto }) {
+  const t0 = raw.timings.requestStart;
+  const rel = (t?: number) => (t === undefined ? '—' : `+${(t - t0).toFixed(1)} ms`);
+  return (
+    <div className="timing-view">
+      <table>
+        <tbody>
+          <tr><th>Request start</th><td>{new Date(t0).toISOString()}</td></tr>
+          <tr><th>Request sent</th><td>{rel(raw.timings.requestEnd)}</td></tr>
+          <tr><th>Response headers</th><td>{rel(raw.timings.responseHeaders)}</td></tr>
+          <tr><th>Response end</th><td>{rel(raw.timings.responseEnd)}</td></tr>
+          <tr><th>Duration</th><td>{formatDuration(raw.timings.responseEnd !== undefined ? raw.timings.responseEnd - t0 : undefined)}</td></tr>
+        </tbody>
+      </table>
+      {raw.response && raw.response.chunks.length > 0 && (
+        <>
+          <h3>Response chunks ({raw.response.chunks.length})</h3>
+          <table className="chunks">
+            <thead><tr><th>#</th><th>Arrived</th><th>Offset</th><th>Bytes</th><th>Starts with</th></tr></thead>
+            <tbody>
+              {raw.response.chunks.map((c, i) => {
+                const body = base64Decode(raw.response!.body);
+                const head = String.fromCharCode(...body.subarray(c.offset, Math.min(c.offset + 12, c.offset + c.length))).replace(/[^\x20-\x7e]/g, '·');
+                return (
+                  <tr key={i}><td>{i + 1}</td><td>{rel(c.time)}</td><td>{c.offset}</td><td>{c.length}</td><td className="mono">{head}</td></tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function DetailPane() {
+  const selectedId = useExchangesStore((s) => s.selectedId);
+  const decoded = useExchangesStore((s) => (s.selectedId !== undefined ? s.decoded.get(s.selectedId) : undefined));
+  const raw = useExchangesStore((s) => (s.selectedId !== undefined ? s.raw.get(s.selectedId) : undefined));
+  const loadError = useExchangesStore((s) => s.loadError);
+  const tab = useUiStore((s) => s.detailTab);
+  const setTab = useUiStore((s) => s.setDetailTab);
+  const side = useUiStore((s) => s.side);
+  const setSide = useUiStore((s) => s.setSide);
+
+  if (selectedId === undefined)
+    return (
+      <section className="pane detail empty">
+        <p>Select an exchange to see its decoded layers.</p>
+        <p className="hint">↑/↓ move through the list · the tree and hex views follow each other.</p>
+      </section>
+    );
+  if (loadError) return <section className="pane detail empty"><p className="aborted">Could not load exchange {selectedId}: {loadError}</p></section>;
+  if (!decoded || !raw) return <section className="pane detail empty"><p>Decoding exchange {selectedId}…</p></section>;
+
+  const part = side === 'request' ? decoded.request : decoded.response;
+  return (
+    <section className="pane detail" aria-label="Exchange detail">
+      <div className="detail-bar">
+        <strong>#{decoded.id}</strong>
+        <span className="badge">{decoded.endpoint}</span>
+        {decoded.requestType && <span className="badge">{decoded.requestType}</span>}
+        {decoded.responseCode !== undefined && (
+          <span className={`badge ${decoded.responseCode === 0 ? 'ok' : 'err'}`}>
+            X-ResponseCode {decoded.responseCode} {RESPONSE_CODES[decoded.responseCode] ?? ''}
+          </span>
+        )}
+        <div className="spacer" />
+        <div className="tabs" role="tablist">
+          {(['decoded', 'headers', 'timing'] as const).map((t) => (
+            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+              {t[0]!.toUpperCase() + t.slice(1)}
+            </button>
+          ))}
+        </div>
+      </div>
+      {tab === 'decoded' && (
+        <>
+          <div className="side-switch">
+            <button className={side === 'request' ? 'active' : ''} onClick={() => setSide('request')}>Request</button>
+            <button className={side === 'response' ? 'active' : ''} onClick={() => setSide('response')}>Response</button>
+          </div>
+          {decoded.error && <p className="aborted">{decoded.error}</p>}
+          {part ? <PartView part={part} /> : <p className="hint pad">No {side} body to decode.</p>}
+        </>
+      )}
+      {tab === 'headers' && <HeadersView raw={raw} />}
+      {tab === 'timing' && <TimingView raw={raw} />}
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+/** The exchange list: one row per HTTP exchange, virtualised, keyboard-driven. */
+import { useCallback } from 'react';
+import type { ExchangeSummary } from '../../../shared/capture/summary';
+import { useExchangesStore } from '../stores/exchanges-store';
+import { formatBytes, formatDuration, formatTime, RESPONSE_CODES } from './format';
+import { VirtualList } from './virtual-list';
+
+const ROW_HEIGHT = 24;
+
+function rowClass(s: ExchangeSummary, selected: boolean): string {
+  const c = ['xrow'];
+  if (selected) c.push('selected');
+  if (s.aborted || (s.status !== undefined && s.status >= 500)) c.push('bad');
+  else if ((s.responseCode ?? 0) !== 0 || (s.status !== undefined && s.status >= 400)) c.push('warn');
+  if (s.severity) c.push(`sev-${s.severity}`);
+  return c.join(' ');
+}
+
+function typeLabel(s: ExchangeSummary): string {
+  if (s.requestType) return s.requestType;
+  if (s.endpoint === 'rpcproxy') return 'RPC/HTTP';
+  if (s.endpoint === 'autodiscover') return 'Autodiscover';
+  return s.method;
+}
+
+export function ExchangeList() {
+  const items = useExchangesStore((s) => s.items);
+  const selectedId = useExchangesStore((s) => s.selectedId);
+  const select = useExchangesStore((s) => s.select);
+  const selectedIndex = selectedId === undefined ? -1 : items.findIndex((x) => x.id === selectedId);
+
+  const onKeyDown = useCallback(
+    (e: React.KeyboardEvent) => {
+      if (!items.length) return;
+      let i = selectedIndex;
+      if (e.key === 'ArrowDown' || e.key === 'j') i = Math.min(items.length - 1, i + 1);
+      else if (e.key === 'ArrowUp' || e.key === 'k') i = Math.max(0, i - 1);
+      else if (e.key === 'Home') i = 0;
+      else if (e.key === 'End') i = items.length - 1;
+      else if (e.key === 'PageDown') i = Math.min(items.length - 1, i + 20);
+      else if (e.key === 'PageUp') i = Math.max(0, i - 20);
+      else return;
+      e.preventDefault();
+      select(items[i]!.id);
+    },
+    [items, selectedIndex, select],
+  );
+
+  return (
+    <section className="pane exchange-list" aria-label="Exchanges">
+      <div className="xrow header" role="row">
+        <span className="c-id">#</span>
+        <span className="c-time">Time</span>
+        <span className="c-ep">Endpoint</span>
+        <span className="c-type">Type</span>
+        <span className="c-status">HTTP</span>
+        <span className="c-code" title="X-ResponseCode">Code</span>
+        <span className="c-dur">Duration</span>
+        <span className="c-size">Req</span>
+        <span className="c-size">Resp</span>
+        <span className="c-rops">ROPs / URL</span>
+      </div>
+      {items.length === 0 ? (
+        <div className="empty">
+          <p>No exchanges yet.</p>
+          <p className="hint">Start a capture, or open a capture, HAR or SAZ file.</p>
+        </div>
+      ) : (
+        <VirtualList
+          count={items.length}
+          rowHeight={ROW_HEIGHT}
+          scrollToIndex={selectedIndex >= 0 ? selectedIndex : undefined}
+          onKeyDown={onKeyDown}
+          ariaLabel="Exchange list"
+          stickToBottom
+          renderRow={(i) => {
+            const s = items[i]!;
+            return (
+              <div
+                key={s.id}
+                role="row"
+                className={rowClass(s, s.id === selectedId)}
+                style={{ height: ROW_HEIGHT }}
+                onClick={() => select(s.id)}
+                data-id={s.id}
+              >
+                <span className="c-id">{s.id}</span>
+                <span className="c-time">{formatTime(s.time)}</span>
+                <span className="c-ep">{s.endpoint}</span>
+                <span className="c-type">{typeLabel(s)}</span>
+                <span className="c-status">{s.aborted ? '✕' : (s.status ?? '…')}</span>
+                <span className="c-code" title={s.responseCode !== undefined ? RESPONSE_CODES[s.responseCode] : undefined}>
+                  {s.responseCode ?? ''}
+                </span>
+                <span className="c-dur">{formatDuration(s.durationMs)}</span>
+                <span className="c-size">{formatBytes(s.requestBytes)}</span>
+                <span className="c-size">{formatBytes(s.responseBytes)}</span>
+                <span className="c-rops">{s.rops?.length ? s.rops.join(', ') : s.url}</span>
+              </div>
+            );
+          }}
+        />
+      )}
+    </section>
+  );
+}
