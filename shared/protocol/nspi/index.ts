@@ -1,9 +1,247 @@
 /**
- * NSPI (address book) request and response body codecs by canonical request
- * type ("Bind", "QueryRows", …). Placeholder created by the transport layer so
- * the dispatcher compiles; the NSPI engineer owns and fills this file.
+ * Address book endpoint bodies ([MS-OXCMAPIHTTP] 2.2.5): all 19 request
+ * types, request and response. Every request ends with AuxiliaryBufferSize +
+ * AuxiliaryBuffer; every response starts with StatusCode, and StatusCode 0
+ * selects the success layout (ErrorCode, type-specific fields, aux), anything
+ * else the failure layout (StatusCode, aux) — 2.2.5.x.2.
  */
-import type { Codec, StructValue } from '../../codec/index.js';
+import { type Codec, type FieldDef, type StructValue, field, flagsOf, guid, i32, struct, u32, u8, utf16Z, array, enumOf, asciiZ, hex } from '../../codec/index.js';
+import { auxiliaryBufferFields } from '../aux/index.js';
+import { nspiPropertyTag } from '../oxcdata/index.js';
+import { restrictionCodec } from '../oxcdata/restriction.js';
+import {
+  abPropertyValueList,
+  abTaggedPropertyValue,
+  columnsAndRows,
+  hasByte,
+  largePropertyTagArray,
+  minimalEntryId,
+  minimalIdFields,
+  nspiCount,
+  nspiErrorCode,
+  nspiErrorName,
+  optional,
+  sizedEntryId,
+  stat,
+  stringsArray,
+} from './structures.js';
 
-export const nspiRequestCodecs: Record<string, Codec<StructValue>> = {};
-export const nspiResponseCodecs: Record<string, Codec<StructValue>> = {};
+export * from './structures.js';
+
+const ok = (s: { get(n: string): unknown }) => Number(s.get('StatusCode')) === 0;
+
+function request(kind: string, fields: readonly FieldDef[]): Codec<StructValue> {
+  return struct(kind, [...fields, ...auxiliaryBufferFields]);
+}
+
+function response(kind: string, fields: readonly FieldDef[]): Codec<StructValue> {
+  const gated = [field('ErrorCode', nspiErrorCode), ...fields].map((f) =>
+    field(f.name, f.codec, {
+      ...f.opts,
+      when: f.opts.when ? (s, env) => ok(s) && f.opts.when!(s, env) : ok,
+    }),
+  );
+  return struct(kind, [field('StatusCode', withStatus), ...gated, ...auxiliaryBufferFields], {
+    summary: (v) =>
+      v.StatusCode !== 0
+        ? `failure, StatusCode ${hex(v.StatusCode as number, 8)}`
+        : `ErrorCode ${nspiErrorName(v.ErrorCode as number)}`,
+  });
+}
+
+const withStatus = enumOf(u32, { 0: 'Success', 0x000006bb: 'RPC_S_SERVER_TOO_BUSY' }, 'StatusCode');
+
+const reserved = field('Reserved', u32);
+const state = optional('HasState', [field('State', stat)]);
+
+/** Flags of GetProps / QueryRows ([MS-OXNSPI] 2.2.1.13 retrieve-property flags). */
+const retrieveFlags = flagsOf(u32, { fSkipObjects: 0x1, fEphID: 0x2 });
+const BIND_FLAGS = { fAnonymousLogin: 0x20 };
+const SPECIAL_TABLE_FLAGS = { NspiAddressCreationTemplates: 0x2, NspiUnicodeStrings: 0x4 };
+const TEMPLATE_FLAGS = { TI_TEMPLATE: 0x1, TI_SCRIPT: 0x4, TI_EMT: 0x10, TI_HELPFILE_NAME: 0x20, TI_HELPFILE_CONTENTS: 0x40 };
+
+// --- requests (2.2.5.x.1) --------------------------------------------------
+
+export const bindRequest = request('BindRequest', [field('Flags', flagsOf(u32, BIND_FLAGS)), ...state]);
+export const unbindRequest = request('UnbindRequest', [reserved]);
+export const compareMIdsRequest = request('CompareMIdsRequest', [
+  reserved,
+  ...state,
+  field('MinimalId1', minimalEntryId),
+  field('MinimalId2', minimalEntryId),
+]);
+export const dnToMIdRequest = request('DNToMIdRequest', [reserved, ...optional('HasNames', [field('Names', stringsArray)])]);
+export const getMatchesRequest = request('GetMatchesRequest', [
+  reserved,
+  ...state,
+  ...optional('HasMinimalIds', minimalIdFields()),
+  field('InterfaceOptionFlags', u32),
+  ...optional('HasFilter', [field('Filter', restrictionCodec('nspi'))]),
+  ...optional('HasPropertyName', [field('PropertyNameGuid', guid), field('PropertyNameId', u32)]),
+  field('RowCount', u32),
+  ...optional('HasColumns', [field('Columns', largePropertyTagArray)]),
+]);
+export const getPropListRequest = request('GetPropListRequest', [
+  field('Flags', flagsOf(u32, { fSkipObjects: 0x1 })),
+  field('MinimalId', minimalEntryId),
+  field('CodePage', u32),
+]);
+export const getPropsRequest = request('GetPropsRequest', [
+  field('Flags', retrieveFlags),
+  ...state,
+  ...optional('HasPropertyTags', [field('PropertyTags', largePropertyTagArray)]),
+]);
+export const getSpecialTableRequest = request('GetSpecialTableRequest', [
+  field('Flags', flagsOf(u32, SPECIAL_TABLE_FLAGS)),
+  ...state,
+  ...optional('HasVersion', [field('Version', u32)]),
+]);
+export const getTemplateInfoRequest = request('GetTemplateInfoRequest', [
+  field('Flags', flagsOf(u32, TEMPLATE_FLAGS)),
+  field('DisplayType', u32),
+  ...optional('HasTemplateDn', [field('TemplateDn', asciiZ)]),
+  field('CodePage', u32),
+  field('LocaleId', u32),
+]);
+export const modLinkAttRequest = request('ModLinkAttRequest', [
+  field('Flags', flagsOf(u32, { fDelete: 0x1 })),
+  field('PropertyTag', nspiPropertyTag),
+  field('MinimalId', minimalEntryId),
+  ...optional('HasEntryIds', [
+    field('EntryIdCount', nspiCount, { derive: (v) => (v.EntryIds as unknown[]).length }),
+    // Each entry as a Binary_r (u32 size + EntryID), like NspiModLinkAtt's BinaryArray_r.
+    field('EntryIds', array(sizedEntryId, 'EntryIdCount', { item: 'EntryId' })),
+  ]),
+]);
+export const modPropsRequest = request('ModPropsRequest', [
+  reserved,
+  ...state,
+  ...optional('HasPropertyTags', [field('PropertiesToRemove', largePropertyTagArray)]),
+  ...optional('HasPropertyValues', [field('PropertyValues', abPropertyValueList)]),
+]);
+export const queryRowsRequest = request('QueryRowsRequest', [
+  field('Flags', retrieveFlags),
+  ...state,
+  ...minimalIdFields('ExplicitTableCount', 'ExplicitTable'),
+  field('RowCount', u32),
+  ...optional('HasColumns', [field('Columns', largePropertyTagArray)]),
+]);
+export const queryColumnsRequest = request('QueryColumnsRequest', [
+  reserved,
+  field('MapiFlags', flagsOf(u32, { NspiUnicodeProptypes: 0x80000000 })),
+]);
+export const resolveNamesRequest = request('ResolveNamesRequest', [
+  reserved,
+  ...state,
+  ...optional('HasPropertyTags', [field('PropertyTags', largePropertyTagArray)]),
+  ...optional('HasNames', [
+    field('NameCount', nspiCount, { derive: (v) => (v.NameValues as unknown[]).length }),
+    field('NameValues', array(utf16Z, 'NameCount', { item: 'NameValue' })),
+  ]),
+]);
+export const resortRestrictionRequest = request('ResortRestrictionRequest', [
+  reserved,
+  ...state,
+  ...optional('HasMinimalIds', minimalIdFields()),
+]);
+export const seekEntriesRequest = request('SeekEntriesRequest', [
+  reserved,
+  ...state,
+  ...optional('HasTarget', [field('Target', abTaggedPropertyValue)]),
+  ...optional('HasExplicitTable', minimalIdFields('ExplicitTableCount', 'ExplicitTable')),
+  ...optional('HasColumns', [field('Columns', largePropertyTagArray)]),
+]);
+export const updateStatRequest = request('UpdateStatRequest', [reserved, ...state, field('DeltaRequested', u8)]);
+export const getMailboxUrlRequest = request('GetMailboxUrlRequest', [field('Flags', u32), field('ServerDn', utf16Z)]);
+export const getAddressBookUrlRequest = request('GetAddressBookUrlRequest', [field('Flags', u32), field('UserDn', utf16Z)]);
+
+// --- responses (2.2.5.x.2) -------------------------------------------------
+
+export const bindResponse = response('BindResponse', [field('ServerGuid', guid)]);
+export const unbindResponse = response('UnbindResponse', []);
+export const compareMIdsResponse = response('CompareMIdsResponse', [field('Result', i32)]);
+export const dnToMIdResponse = response('DNToMIdResponse', optional('HasMinimalIds', minimalIdFields()));
+export const getMatchesResponse = response('GetMatchesResponse', [
+  ...state,
+  ...optional('HasMinimalIds', minimalIdFields()),
+  ...columnsAndRows('HasColumnsAndRows'),
+]);
+export const getPropListResponse = response('GetPropListResponse', optional('HasPropertyTags', [field('PropertyTags', largePropertyTagArray)]));
+export const getPropsResponse = response('GetPropsResponse', [
+  field('CodePage', u32),
+  ...optional('HasPropertyValues', [field('PropertyValues', abPropertyValueList)]),
+]);
+export const getSpecialTableResponse = response('GetSpecialTableResponse', [
+  field('CodePage', u32),
+  ...optional('HasVersion', [field('Version', u32)]),
+  ...optional('HasRows', [
+    field('RowsCount', nspiCount, { derive: (v) => (v.Rows as unknown[]).length }),
+    field('Rows', array(abPropertyValueList, 'RowsCount', { item: 'AddressBookPropertyValueList' })),
+  ]),
+]);
+export const getTemplateInfoResponse = response('GetTemplateInfoResponse', [
+  field('CodePage', u32),
+  ...optional('HasRow', [field('Row', abPropertyValueList)]),
+]);
+export const modLinkAttResponse = response('ModLinkAttResponse', []);
+export const modPropsResponse = response('ModPropsResponse', []);
+export const queryRowsResponse = response('QueryRowsResponse', [...state, ...columnsAndRows('HasColumnsAndRows')]);
+export const queryColumnsResponse = response('QueryColumnsResponse', optional('HasColumns', [field('Columns', largePropertyTagArray)]));
+export const resolveNamesResponse = response('ResolveNamesResponse', [
+  field('CodePage', u32),
+  ...optional('HasMinimalIds', minimalIdFields()),
+  ...columnsAndRows('HasRowsAndColumns'),
+]);
+export const resortRestrictionResponse = response('ResortRestrictionResponse', [...state, ...optional('HasMinimalIds', minimalIdFields())]);
+export const seekEntriesResponse = response('SeekEntriesResponse', [...state, ...columnsAndRows('HasColumnsAndRows')]);
+export const updateStatResponse = response('UpdateStatResponse', [...state, ...optional('HasDelta', [field('Delta', i32)])]);
+export const getMailboxUrlResponse = response('GetMailboxUrlResponse', [field('ServerUrl', utf16Z)]);
+export const getAddressBookUrlResponse = response('GetAddressBookUrlResponse', [field('ServerUrl', utf16Z)]);
+
+/** Request body codecs by canonical X-RequestType. */
+export const nspiRequestCodecs: Record<string, Codec<StructValue>> = {
+  Bind: bindRequest,
+  Unbind: unbindRequest,
+  CompareMIds: compareMIdsRequest,
+  DNToMId: dnToMIdRequest,
+  GetMatches: getMatchesRequest,
+  GetPropList: getPropListRequest,
+  GetProps: getPropsRequest,
+  GetSpecialTable: getSpecialTableRequest,
+  GetTemplateInfo: getTemplateInfoRequest,
+  ModLinkAtt: modLinkAttRequest,
+  ModProps: modPropsRequest,
+  QueryColumns: queryColumnsRequest,
+  QueryRows: queryRowsRequest,
+  ResolveNames: resolveNamesRequest,
+  ResortRestriction: resortRestrictionRequest,
+  SeekEntries: seekEntriesRequest,
+  UpdateStat: updateStatRequest,
+  GetMailboxUrl: getMailboxUrlRequest,
+  GetAddressBookUrl: getAddressBookUrlRequest,
+};
+
+/** Response body codecs by canonical X-RequestType. */
+export const nspiResponseCodecs: Record<string, Codec<StructValue>> = {
+  Bind: bindResponse,
+  Unbind: unbindResponse,
+  CompareMIds: compareMIdsResponse,
+  DNToMId: dnToMIdResponse,
+  GetMatches: getMatchesResponse,
+  GetPropList: getPropListResponse,
+  GetProps: getPropsResponse,
+  GetSpecialTable: getSpecialTableResponse,
+  GetTemplateInfo: getTemplateInfoResponse,
+  ModLinkAtt: modLinkAttResponse,
+  ModProps: modPropsResponse,
+  QueryColumns: queryColumnsResponse,
+  QueryRows: queryRowsResponse,
+  ResolveNames: resolveNamesResponse,
+  ResortRestriction: resortRestrictionResponse,
+  SeekEntries: seekEntriesResponse,
+  UpdateStat: updateStatResponse,
+  GetMailboxUrl: getMailboxUrlResponse,
+  GetAddressBookUrl: getAddressBookUrlResponse,
+};
+
+void hasByte;

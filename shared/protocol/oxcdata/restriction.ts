@@ -6,6 +6,7 @@
  */
 import {
   type Codec,
+  type FieldDef,
   type StructValue,
   DecodeError,
   array,
@@ -15,6 +16,7 @@ import {
   flagsOf,
   hex,
   lazy,
+  leaf,
   struct,
   u16,
   u32,
@@ -56,6 +58,19 @@ const RELOP_SYM: Readonly<Record<number, string>> = { 0: '<', 1: '<=', 2: '>', 3
 export const FuzzyLevelLow: Readonly<Record<number, string>> = { 0x0000: 'FL_FULLSTRING', 0x0001: 'FL_SUBSTRING', 0x0002: 'FL_PREFIX' };
 export const FuzzyLevelHighBits = { FL_IGNORECASE: 0x0001, FL_IGNORENONSPACE: 0x0002, FL_LOOSE: 0x0004 } as const;
 
+const hasValueByte = leaf<number>(
+  'HasValue',
+  1,
+  (r) => {
+    const at = r.pos;
+    const v = r.u8();
+    if (v !== 0 && v !== 0xff) throw new DecodeError(`presence byte must be 0x00 or 0xFF, found ${hex(v, 2)}`, at);
+    return v;
+  },
+  (w, v) => w.u8(v),
+  (v) => (v === 0 ? 'absent (0x00)' : 'present (0xFF)'),
+);
+
 const restrictTypeField = enumOf(u8, RESTRICT_NAMES, 'RestrictType');
 const relOpField = enumOf(u8, RelOp, 'RelOp');
 
@@ -75,6 +90,15 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
   const countW = width === 'rop' ? u16 : u32;
   const tpv = taggedPropertyValueCodec(width);
   const rt = field('RestrictType', restrictTypeField);
+  // NSPI over MAPI/HTTP: a presence byte (0xFF / 0x00) precedes the TaggedValue of
+  // Property and Content restrictions (seen in Outlook's GetMatches; gromox EXT_FLAG_ABK).
+  const taggedValue: FieldDef[] =
+    width === 'nspi'
+      ? [
+          field('HasTaggedValue', hasValueByte, { derive: (v) => (v.TaggedValue === undefined ? 0 : 0xff) }),
+          field('TaggedValue', tpv, { when: (s) => s.num('HasTaggedValue') !== 0 }),
+        ]
+      : [field('TaggedValue', tpv)];
   const andOr = (kind: string) =>
     struct(kind, [rt, field('RestrictCount', countW, { derive: (v) => (v.Restricts as unknown[]).length }), field('Restricts', array({ ...self, minSize: 1 }, 'RestrictCount', { item: 'Restriction' }))], {
       summary: (v) => `${kind === 'AndRestriction' ? 'AND' : 'OR'} of ${(v.Restricts as unknown[]).length}`,
@@ -90,11 +114,11 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
         field('FuzzyLevelLow', enumOf(u16, FuzzyLevelLow)),
         field('FuzzyLevelHigh', flagsOf(u16, FuzzyLevelHighBits)),
         field('PropertyTag', propertyTag),
-        field('TaggedValue', tpv),
+        ...taggedValue,
       ],
       { summary: (v) => `${describeTag(v.PropertyTag as number, width)} ${FuzzyLevelLow[v.FuzzyLevelLow as number] ?? hex(v.FuzzyLevelLow as number, 4)}` },
     ),
-    0x04: struct('PropertyRestriction', [rt, field('RelOp', relOpField), field('PropTag', propertyTag), field('TaggedValue', tpv)], {
+    0x04: struct('PropertyRestriction', [rt, field('RelOp', relOpField), field('PropTag', propertyTag), ...taggedValue], {
       summary: (v) => `${describeTag(v.PropTag as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} value`,
     }),
     0x05: struct('ComparePropertiesRestriction', [rt, field('RelOp', relOpField), field('PropTag1', propertyTag), field('PropTag2', propertyTag)], {
