@@ -1,0 +1,617 @@
+/**
+ * ProxyEngine on http-mitm-proxy 1.1.0 (patched, see patches/http-mitm-proxy+1.1.0.patch).
+ *
+ * The library streams chunk by chunk, but out of the box it is not faithful. What this file
+ * changes, and where (PEERS-PROXY-HAR-REPLAY.md §5):
+ *  - Headers: requests go upstream from `rawHeaders` as a flat array (case, order, duplicates
+ *    kept, no Host/Connection added); responses are written from the upstream `rawHeaders` by
+ *    replacing `writeHead` for that response, with Date/Connection/Keep-Alive injection off.
+ *  - One upstream connection per client connection: every client socket gets its own
+ *    keep-alive agents with maxSockets 1 (NTLM/Negotiate are connection-bound). When the pinned
+ *    upstream socket closes while idle, the client socket is closed too, so the client sees the
+ *    server's close instead of silently landing on a fresh, unauthenticated upstream socket.
+ *  - Failures: an upstream RST mid-response resets the client socket, a FIN closes it; never the
+ *    library's clean end with error text (the patch lets `ctx.errorHandled` skip that).
+ *  - Client resets and closes are recorded from the raw sockets (the library swallows ECONNRESET).
+ *  - Passive capture: we tap `data` on the upstream response inside onResponse, never
+ *    onResponseData (which would force chunked framing on every response).
+ *  - Upstream TLS stays verified; a certificate problem is a recorded error and a 502 with a clear
+ *    text, until the host is explicitly trusted with trustHost().
+ */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
+import { Proxy as MitmProxy } from 'http-mitm-proxy';
+import { CertificateAuthority } from '../ca/ca.js';
+import type { Endpoint, Exchange, RawHeader } from '../../../shared/capture/exchange.js';
+import type {
+  ConnectionEvent,
+  ProxyEngine,
+  ProxyEngineEvents,
+  ProxyEngineOptions,
+  ProxyLogger,
+  ProxyMode,
+} from './engine.js';
+import { CERT_ERROR_CODES, ExchangeRecorder, classifyUpstreamFailure, rawPairs } from './recorder.js';
+
+/** Epoch milliseconds with sub-millisecond resolution. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/* The parts of http-mitm-proxy's untyped internals we rely on. */
+interface MitmCtx {
+  isSSL: boolean;
+  connectRequest?: http.IncomingMessage;
+  clientToProxyRequest: http.IncomingMessage;
+  proxyToClientResponse: http.ServerResponse;
+  proxyToServerRequestOptions: {
+    method: string;
+    path: string;
+    host: string;
+    port: number;
+    headers: Record<string, unknown> | string[];
+    agent: http.Agent;
+    [k: string]: unknown;
+  };
+  proxyToServerRequest?: http.ClientRequest;
+  serverToProxyResponse?: http.IncomingMessage;
+  /** Our patch: when set, the library leaves the client response alone after an error. */
+  errorHandled?: boolean;
+  mapiscope?: Flow;
+}
+type Cb = (err?: Error | null) => void;
+interface MitmInternals {
+  logger: ProxyLogger;
+  httpServer?: http.Server;
+  httpPort: number;
+  connectRequests: Record<string, http.IncomingMessage>;
+  listen(opts: Record<string, unknown>, cb: (err?: Error) => void): void;
+  close(): void;
+  onConnect(fn: (req: http.IncomingMessage, socket: Socket, head: Buffer, cb: Cb) => void): void;
+  onRequest(fn: (ctx: MitmCtx, cb: Cb) => void): void;
+  onResponse(fn: (ctx: MitmCtx, cb: Cb) => void): void;
+  onError(fn: (ctx: MitmCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string) => void): void;
+  onCertificateRequired: (host: string, cb: (err: Error | null, files?: { keyFile: string; certFile: string; hosts: string[] }) => void) => void;
+  onCertificateMissing: (
+    ctx: { hostname: string },
+    files: unknown,
+    cb: (err: Error | null, d?: { certFileData: string; keyFileData: string; hosts: string[] }) => void,
+  ) => void;
+  _createHttpsServer(opts: Record<string, unknown>, cb: (port: number, server: https.Server, wss: unknown) => void): void;
+}
+
+interface Conn {
+  id: number;
+  socket: Socket;
+  client: Endpoint;
+  agents: { http?: PinnedAgent; https?: PinnedAgent };
+  inflight: Set<Flow>;
+  error?: NodeJS.ErrnoException;
+  closed: boolean;
+}
+
+interface Flow {
+  rec: ExchangeRecorder;
+  conn: Conn;
+  ctx: MitmCtx;
+  upstreamReset: boolean;
+  upstreamHost: string;
+  certError?: { code?: string; message: string };
+}
+
+const ORIGINAL_URL = Symbol('mapiscope.originalUrl');
+const REQUEST_TIME = Symbol('mapiscope.requestTime');
+type TaggedRequest = http.IncomingMessage & { [ORIGINAL_URL]?: string; [REQUEST_TIME]?: number };
+
+/**
+ * A keep-alive agent holding at most one socket, owned by one client connection.
+ * It also removes the `Connection: keep-alive` line Node adds to a request whose client did not
+ * send one: ClientRequest renders its head before calling agent.addRequest, so this is the
+ * last point where the head can still be corrected.
+ */
+class PinnedAgent {
+  readonly agent: http.Agent;
+  constructor(
+    secure: boolean,
+    private readonly onUpstreamClose: (s: Socket) => void,
+  ) {
+    const base = secure ? https.Agent : http.Agent;
+    const self = this;
+    // A subclass per instance keeps the Node typings simple for createConnection/addRequest.
+    const A = class extends (base as typeof http.Agent) {
+      override createConnection(...args: unknown[]): Socket {
+        const make = (base.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection;
+        const s = make.apply(this, args);
+        s.once('close', () => self.onUpstreamClose(s));
+        return s;
+      }
+    };
+    const agent = new A({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+    const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, o: unknown) => void }).addRequest;
+    (agent as unknown as { addRequest: (req: http.ClientRequest, o: { headers?: unknown }) => void }).addRequest = function (
+      req,
+      o,
+    ) {
+      const r = req as unknown as { _header?: string };
+      const sent = Array.isArray(o.headers) ? (o.headers as string[]) : [];
+      const clientSentConnection = sent.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'connection');
+      const injected = 'Connection: keep-alive\r\n\r\n';
+      if (!clientSentConnection && typeof r._header === 'string' && r._header.endsWith(injected)) {
+        r._header = r._header.slice(0, -injected.length) + '\r\n';
+      }
+      return addRequest.call(this, req, o);
+    };
+    this.agent = agent;
+  }
+  destroy(): void {
+    this.agent.destroy();
+  }
+}
+
+const SILENT: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements ProxyEngine {
+  readonly mode: ProxyMode;
+  private proxy?: MitmInternals;
+  private conns = new Map<Socket, Conn>();
+  private nextConnId = 1;
+  private nextExchangeId: number;
+  private trusted: Set<string>;
+  private upstreamCa?: string[];
+  private target?: { secure: boolean; host: string; port: number };
+  private addr?: Endpoint;
+  private emitted = 0;
+  private readonly log: ProxyLogger;
+
+  constructor(private readonly opts: ProxyEngineOptions) {
+    super();
+    this.mode = opts.mode;
+    this.nextExchangeId = opts.firstId ?? 1;
+    this.trusted = new Set((opts.trustedHosts ?? []).map((h) => h.toLowerCase()));
+    if (opts.upstreamCa) {
+      const extra = Array.isArray(opts.upstreamCa) ? opts.upstreamCa : [opts.upstreamCa];
+      this.upstreamCa = [...tls.rootCertificates, ...extra];
+    }
+    if (opts.mode === 'reverse') {
+      if (!opts.reverseTarget) throw new Error('reverse mode needs a target URL (http(s)://host:port)');
+      const u = new URL(opts.reverseTarget);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`reverse target must be http(s)://, got ${opts.reverseTarget}`);
+      const secure = u.protocol === 'https:';
+      this.target = { secure, host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (secure ? 443 : 80)) };
+    }
+    const sink = opts.logger ?? SILENT;
+    const fwd =
+      (level: 'debug' | 'info' | 'warn' | 'error') =>
+      (...args: unknown[]) => {
+        sink[level](...args);
+        if (this.listenerCount('log') > 0) this.emit('log', { level, message: args.map(fmt).join(' ') });
+      };
+    this.log = { debug: fwd('debug'), info: fwd('info'), warn: fwd('warn'), error: fwd('error') };
+  }
+
+  get address(): Endpoint | undefined {
+    return this.addr;
+  }
+
+  trustHost(hostPort: string): void {
+    this.trusted.add(hostPort.toLowerCase());
+  }
+  untrustHost(hostPort: string): void {
+    this.trusted.delete(hostPort.toLowerCase());
+  }
+  trustedHosts(): string[] {
+    return [...this.trusted];
+  }
+
+  stats() {
+    let inFlight = 0;
+    for (const c of this.conns.values()) inFlight += c.inflight.size;
+    return { connections: this.conns.size, inFlight, exchanges: this.emitted };
+  }
+
+  async start(): Promise<Endpoint> {
+    if (this.proxy) throw new Error('proxy already started');
+    const p = new MitmProxy() as unknown as MitmInternals;
+    p.logger = this.log;
+    this.proxy = p;
+    const ca = this.opts.ca;
+    p.onCertificateRequired = (hostname, cb) => {
+      if (!ca) {
+        cb(new Error('no CA configured for HTTPS interception'));
+        return;
+      }
+      ca.leafFor(hostname).then(
+        () => cb(null, { keyFile: caPaths(ca).leafKey, certFile: ca.leafPath(hostname), hosts: [hostname] }),
+        (e: Error) => cb(e),
+      );
+    };
+    p.onCertificateMissing = (c, _files, cb) => {
+      if (!ca) {
+        cb(new Error('no CA configured for HTTPS interception'));
+        return;
+      }
+      ca.leafFor(c.hostname).then(
+        (leaf) => cb(null, { certFileData: leaf.certPem, keyFileData: leaf.keyPem, hosts: [c.hostname] }),
+        (e: Error) => cb(e),
+      );
+    };
+    const createHttps = p._createHttpsServer.bind(p);
+    p._createHttpsServer = (o, cb) =>
+      createHttps(o, (port, server, wss) => {
+        tuneServer(server);
+        server.prependListener('request', (req: TaggedRequest) => {
+          req[REQUEST_TIME] = nowMs();
+        });
+        cb(port, server, wss);
+      });
+
+    p.onConnect((req, socket, _head, cb) => {
+      const conn = this.connFor(socket);
+      this.emitConn({ type: 'connect', connectionId: conn.id, time: nowMs(), client: conn.client, target: req.url ?? '' });
+      if (!ca) {
+        socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      cb();
+    });
+    p.onRequest((ctx, cb) => this.onRequest(ctx, cb));
+    p.onResponse((ctx, cb) => this.onResponse(ctx, cb));
+    p.onError((ctx, err, kind) => this.onError(ctx, err, kind));
+
+    const caDir = ca?.dir;
+    await new Promise<void>((resolve, reject) => {
+      p.listen(
+        {
+          host: this.opts.host ?? '127.0.0.1',
+          port: this.opts.port ?? 0,
+          keepAlive: true,
+          ...(caDir ? { sslCaDir: caDir } : { sslCaDir: undefined }),
+        },
+        (err?: Error) => (err ? reject(err) : resolve()),
+      );
+    });
+    const server = p.httpServer;
+    if (!server) throw new Error('http-mitm-proxy did not create its server');
+    tuneServer(server);
+    server.on('connection', (s: Socket) => {
+      this.connFor(s);
+    });
+    // Before the library: it rewrites an absolute-form URL to origin-form in place.
+    server.prependListener('request', (req: TaggedRequest) => {
+      req[ORIGINAL_URL] = req.url;
+      req[REQUEST_TIME] = nowMs();
+    });
+    const a = server.address() as AddressInfo;
+    this.addr = { address: a.address, port: a.port };
+    return this.addr;
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proxy;
+    if (!p) return;
+    this.proxy = undefined;
+    const t = nowMs();
+    for (const c of [...this.conns.values()]) {
+      for (const f of c.inflight) this.abortFlow(f, 'client-reset', 'capture stopped while the exchange was in flight', t);
+      this.closeConn(c);
+      c.socket.destroy();
+    }
+    const server = p.httpServer;
+    p.close();
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server && server.listening ? server.close(() => r()) : r()));
+    this.addr = undefined;
+  }
+
+  /* ---------- connections ---------- */
+
+  private connFor(socket: Socket): Conn {
+    let c = this.conns.get(socket);
+    if (c) return c;
+    const conn: Conn = {
+      id: this.nextConnId++,
+      socket,
+      client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      agents: {},
+      inflight: new Set(),
+      closed: false,
+    };
+    c = conn;
+    this.conns.set(socket, conn);
+    this.emitConn({ type: 'open', connectionId: conn.id, time: nowMs(), client: conn.client });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      conn.error ??= e;
+      this.emitConn({ type: 'error', connectionId: conn.id, time: nowMs(), client: conn.client, error: `${e.code ?? ''} ${e.message}`.trim() });
+    });
+    socket.once('close', () => {
+      const t = nowMs();
+      const reason = conn.error ? `client connection error: ${conn.error.code ?? conn.error.message}` : 'client closed the connection';
+      for (const f of [...conn.inflight]) {
+        // A response already fully handed to the socket but not yet 'finish'ed still counts as delivered.
+        this.abortFlow(f, 'client-reset', reason, t);
+      }
+      this.closeConn(conn, conn.error?.code === 'ECONNRESET');
+      this.conns.delete(socket);
+      this.emitConn({
+        type: 'close',
+        connectionId: conn.id,
+        time: t,
+        client: conn.client,
+        ...(conn.error ? { error: conn.error.code ?? conn.error.message } : {}),
+      });
+    });
+    return conn;
+  }
+
+  private closeConn(conn: Conn, reset = false): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    for (const a of [conn.agents.http, conn.agents.https]) {
+      if (!a) continue;
+      if (reset) {
+        // Mirror a client RST onto the upstream socket(s).
+        const sockets = (a.agent as unknown as { sockets: Record<string, Socket[]>; freeSockets: Record<string, Socket[]> });
+        for (const list of [...Object.values(sockets.sockets), ...Object.values(sockets.freeSockets)]) {
+          for (const s of list ?? []) resetSocket(s);
+        }
+      }
+      a.destroy();
+    }
+  }
+
+  private agentFor(conn: Conn, secure: boolean): http.Agent {
+    const key = secure ? 'https' : 'http';
+    let a = conn.agents[key];
+    if (!a) {
+      a = new PinnedAgent(secure, () => {
+        // The server closed our pinned socket while the client had nothing in flight: close the
+        // client side too, as the client would see if it were talking to the server directly.
+        if (!conn.closed && conn.inflight.size === 0) conn.socket.end();
+      });
+      conn.agents[key] = a;
+    }
+    return a.agent;
+  }
+
+  private emitConn(e: ConnectionEvent): void {
+    this.emit('connection', e);
+  }
+
+  /* ---------- exchanges ---------- */
+
+  private onRequest(ctx: MitmCtx, cb: Cb): void {
+    const req = ctx.clientToProxyRequest as TaggedRequest;
+    const outer = (ctx.connectRequest?.socket as Socket | undefined) ?? (req.socket as Socket);
+    const conn = this.connFor(outer);
+    const opts = ctx.proxyToServerRequestOptions;
+    let secure = ctx.isSSL;
+    let host = opts.host;
+    let port = opts.port;
+    if (this.target) {
+      secure = this.target.secure;
+      host = this.target.host;
+      port = this.target.port;
+      ctx.isSSL = secure; // the library picks http/https from ctx.isSSL when it sends the request
+    }
+    const url = req[ORIGINAL_URL] ?? req.url ?? '/';
+    const head = {
+      method: req.method ?? 'GET',
+      url,
+      httpVersion: req.httpVersion,
+      headers: rawPairs(req.rawHeaders),
+    };
+    const origin = `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const rec = new ExchangeRecorder(conn.id, req[REQUEST_TIME] ?? nowMs(), head, origin, conn.client);
+    const flow: Flow = { rec, conn, ctx, upstreamReset: false, upstreamHost: `${host}:${port}`.toLowerCase() };
+    ctx.mapiscope = flow;
+    conn.inflight.add(flow);
+
+    // A plain request addressed to the proxy itself would loop forever.
+    if (this.mode === 'forward' && !ctx.isSSL && !/^[a-z]+:\/\//i.test(url) && this.isSelf(host, port)) {
+      ctx.errorHandled = true;
+      this.syntheticResponse(flow, 400, 'Bad Request', 'MapiScope is a forward proxy: send absolute-form requests (or CONNECT).\n');
+      return;
+    }
+
+    const raw = req.rawHeaders;
+    const headers: string[] = [];
+    const forwardPlain = this.mode === 'forward' && !ctx.isSSL;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      // Proxy-* headers are addressed to us, not to the origin (only on the plain forward leg).
+      if (forwardPlain && /^proxy-/i.test(raw[i]!)) continue;
+      headers.push(raw[i]!, raw[i + 1]!);
+    }
+    opts.host = host;
+    opts.port = port;
+    opts.headers = headers;
+    opts.agent = this.agentFor(conn, secure);
+    opts.setHost = false;
+    if (secure) {
+      if (!isIpLiteral(host)) opts.servername = host;
+      if (this.trusted.has(flow.upstreamHost)) opts.rejectUnauthorized = false;
+      if (this.upstreamCa) opts.ca = this.upstreamCa;
+    }
+    req.on('data', (b: Buffer) => rec.requestData(b));
+    req.once('end', () => rec.requestDone(nowMs()));
+    cb();
+  }
+
+  private isSelf(host: string, port: number): boolean {
+    if (!this.addr || port !== this.addr.port) return false;
+    return host === this.addr.address || host === 'localhost' || host === '127.0.0.1' || host === '::1';
+  }
+
+  private onResponse(ctx: MitmCtx, cb: Cb): void {
+    const flow = ctx.mapiscope;
+    const res = ctx.serverToProxyResponse;
+    if (!flow || !res) {
+      cb();
+      return;
+    }
+    const rec = flow.rec;
+    const t = nowMs();
+    rec.responseHead(
+      { statusCode: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', httpVersion: res.httpVersion, headers: rawPairs(res.rawHeaders) },
+      t,
+    );
+    const up = res.socket as Socket | null;
+    if (up) {
+      rec.server = { address: up.remoteAddress ?? '', port: up.remotePort ?? 0 };
+      up.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ECONNRESET' || e.code === 'EPIPE') flow.upstreamReset = true;
+      });
+      if (up instanceof tls.TLSSocket) {
+        const c = up.getCipher();
+        const authErr = up.authorizationError ? String(up.authorizationError) : undefined;
+        rec.tls = {
+          ...(up.getProtocol() ? { protocol: up.getProtocol() ?? '' } : {}),
+          ...(c ? { cipher: c.name } : {}),
+          ...(typeof (up as unknown as { servername?: unknown }).servername === 'string'
+            ? { serverName: (up as unknown as { servername: string }).servername }
+            : {}),
+          ...(authErr ? { certificateError: authErr, trustedAnyway: true } : {}),
+        };
+      }
+    }
+    const out = ctx.proxyToClientResponse;
+    out.sendDate = false;
+    out.removeHeader('connection'); // marks the response so Node adds no Connection/Keep-Alive line
+    const writeHead = out.writeHead as unknown as (s: number, m: string, h: string[]) => http.ServerResponse;
+    const rawOut = res.rawHeaders.slice();
+    // Node accepts a flat [name, value, ...] array and writes it verbatim (case, order, duplicates).
+    out.writeHead = function (this: http.ServerResponse) {
+      return writeHead.call(this, res.statusCode ?? 502, res.statusMessage ?? '', rawOut);
+    } as typeof out.writeHead;
+    const url = rec.head.url;
+    res.on('data', (b: Buffer) => {
+      const ch = rec.responseData(b, nowMs());
+      if (this.listenerCount('chunk') > 0) this.emit('chunk', { connectionId: flow.conn.id, url, ...ch });
+    });
+    res.once('end', () => {
+      const tr = rawPairs(res.rawTrailers);
+      rec.responseTrailers(tr);
+      if (tr.length > 0) out.addTrailers(tr.map((h) => [h.name, h.value] as [string, string]));
+    });
+    out.once('finish', () => this.completeFlow(flow, nowMs()));
+    cb();
+  }
+
+  private onError(ctx: MitmCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string): void {
+    const flow = ctx?.mapiscope;
+    if (!ctx || !flow) return;
+    ctx.errorHandled = true;
+    const t = nowMs();
+    const rec = flow.rec;
+    if (rec.finished) return;
+    const out = ctx.proxyToClientResponse;
+    const clientSide = kind === 'CLIENT_TO_PROXY_REQUEST_ERROR' || kind === 'PROXY_TO_CLIENT_RESPONSE_ERROR';
+    if (clientSide) {
+      this.abortFlow(flow, 'client-reset', `client side: ${err.code ?? ''} ${err.message}`.trim(), t);
+      return;
+    }
+    const code = err.code ?? '';
+    if (kind === 'PROXY_TO_SERVER_REQUEST_ERROR' && CERT_ERROR_CODES.has(code)) {
+      flow.certError = { code, message: err.message };
+      rec.tls = { ...(rec.tls ?? {}), certificateError: `${code}: ${err.message}`, serverName: flow.upstreamHost.replace(/:\d+$/, '') };
+      const msg =
+        `upstream certificate for ${flow.upstreamHost} is not trusted (${code}: ${err.message}); ` +
+        `use "trust anyway" for this host to continue`;
+      this.syntheticResponse(flow, 502, 'Bad Gateway', `MapiScope: ${msg}\n`, { kind: 'upstream-error', message: msg });
+      return;
+    }
+    const abortKind = classifyUpstreamFailure({ sawReset: flow.upstreamReset, error: err });
+    const message = `${kind ?? 'error'}: ${code ? code + ' ' : ''}${err.message}`;
+    if (out.headersSent || abortKind === 'upstream-reset' || abortKind === 'upstream-close') {
+      // Pass the failure on as what it was: RST as RST, FIN as FIN. Never a clean end.
+      this.abortFlow(flow, abortKind, message, t);
+      const outer = flow.conn.socket;
+      if (abortKind === 'upstream-reset') resetSocket(outer);
+      else outer.destroy();
+      return;
+    }
+    // Nothing reached the client yet and the upstream never answered (refused, DNS, TLS...).
+    this.syntheticResponse(flow, 502, 'Bad Gateway', `MapiScope: upstream ${flow.upstreamHost} failed: ${message}\n`, {
+      kind: abortKind,
+      message,
+    });
+  }
+
+  private syntheticResponse(
+    flow: Flow,
+    status: number,
+    statusMessage: string,
+    text: string,
+    abort?: { kind: Parameters<ExchangeRecorder['abort']>[0]; message: string },
+  ): void {
+    const out = flow.ctx.proxyToClientResponse;
+    const t = nowMs();
+    if (abort) this.abortFlow(flow, abort.kind, abort.message, t);
+    else {
+      flow.rec.responseHead({ statusCode: status, statusMessage, httpVersion: '1.1', headers: [] }, t);
+    }
+    if (!out.headersSent && !out.destroyed) {
+      const body = Buffer.from(text, 'utf8');
+      out.writeHead(status, statusMessage, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
+      out.end(body);
+      flow.ctx.clientToProxyRequest.resume();
+    }
+    if (!abort) out.once('finish', () => this.completeFlow(flow, nowMs()));
+  }
+
+  private completeFlow(flow: Flow, t: number): void {
+    if (!flow.rec.complete(t)) return;
+    this.finish(flow);
+  }
+
+  private abortFlow(flow: Flow, kind: Parameters<ExchangeRecorder['abort']>[0], message: string, t: number): void {
+    if (!flow.rec.abort(kind, message, t)) return;
+    this.finish(flow);
+  }
+
+  private finish(flow: Flow): void {
+    flow.conn.inflight.delete(flow);
+    const ex: Exchange = flow.rec.build(this.nextExchangeId++);
+    this.emitted++;
+    if (flow.certError) {
+      this.emit('untrusted-certificate', {
+        host: flow.upstreamHost,
+        error: flow.certError.message,
+        ...(flow.certError.code ? { code: flow.certError.code } : {}),
+        exchangeId: ex.id,
+      });
+    }
+    this.emit('exchange', ex);
+  }
+}
+
+function tuneServer(server: http.Server | https.Server): void {
+  // Node closes idle keep-alive client connections after 5 s; a real Exchange/IIS keeps them
+  // for minutes. The proxy must not be the one that closes first.
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+  server.headersTimeout = 120_000;
+}
+
+function resetSocket(s: Socket): void {
+  const r = s as Socket & { resetAndDestroy?: () => void };
+  if (typeof r.resetAndDestroy === 'function' && !s.destroyed && !s.connecting) r.resetAndDestroy();
+  else s.destroy();
+}
+
+function isIpLiteral(h: string): boolean {
+  return /^[\d.]+$/.test(h) || h.includes(':');
+}
+
+function caPaths(ca: CertificateAuthority) {
+  return CertificateAuthority.paths(ca.dir);
+}
+
+function fmt(a: unknown): string {
+  if (a instanceof Error) return `${a.name}: ${a.message}`;
+  return typeof a === 'string' ? a : JSON.stringify(a);
+}
+
+export type { RawHeader };
