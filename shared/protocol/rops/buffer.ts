@@ -198,7 +198,9 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         }
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!def || !codec) {
-          node.children!.push(unknownRop(r, id, side));
+          const n = unknownRop(r, id, side);
+          node.children!.push(n);
+          items.push({ Undecoded: n.value });
           break;
         }
         const at = r.pos;
@@ -212,6 +214,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           const e = asDecodeError(err, at);
           const part = e.partial ?? errorLeaf(def.name, e, r.end);
           node.children!.push(part);
+          items.push({ Undecoded: r.bytes.slice(at, r.end) });
           const end = part.offset + part.length;
           if (end < r.end)
             node.children!.push({
@@ -233,6 +236,10 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const responses = new Map<number, StructValue>();
       const st: PairState = { cursor: 0, first: true, backedOff: false };
       items.forEach((v, i) => {
+        if (v.Undecoded instanceof Uint8Array) {
+          w.bytes(v.Undecoded); // bytes the walker could not split, kept for a lossless round trip
+          return;
+        }
         const id = v.RopId as number;
         let def: RopDefinition | undefined;
         let site: RopSite;
@@ -404,6 +411,7 @@ export function ropSummary(value: unknown): RopSummaryEntry[] {
   const out: RopSummaryEntry[] = [];
   for (const list of lists)
     for (const rop of list) {
+      if (rop.Undecoded instanceof Uint8Array) continue;
       const id = rop.RopId as number;
       const e: RopSummaryEntry = { id: hex(id, 2), name: ropName(id) ?? 'Unknown' };
       const isResponse = 'ReturnValue' in rop || !('LogonId' in rop) || id === 0x2a || id === 0xf9;

@@ -107,6 +107,8 @@ export function tableColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index: nu
         reason: `the table at handle index ${index} was created in this request without a RopSetColumns before this ROP`,
       };
   }
+  if (site.requests.length === 0)
+    return { ok: false, reason: `the request of this Execute is not known, so the columns of handle index ${index} are not either` };
   const handle = site.requestHandles[index];
   if (handle === undefined || handle === INVALID_HANDLE)
     return { ok: false, reason: `handle index ${index} has no server handle in the request's handle table` };
@@ -183,4 +185,37 @@ export function contextual<C, T>(
 /** Raised by layouts that need context in a place where the rest of the window is not theirs. */
 export function contextError(reason: string, offset: number): DecodeError {
   return new DecodeError(`context unavailable: ${reason}`, offset);
+}
+
+/**
+ * RecipientColumns for RopReadRecipients on the message at request handle
+ * index `index`: from a RopOpenMessage / RopReloadCachedInformation /
+ * RopOpenEmbeddedMessage answered earlier in the same Execute, else the session.
+ */
+export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index: number): Resolved<readonly number[]> {
+  const site = siteOf(scope);
+  const extra = env.context.recipientColumns as readonly number[] | undefined;
+  if (!site) {
+    return extra
+      ? { ok: true, value: extra }
+      : { ok: false, reason: `RecipientColumns of the message at handle index ${index} are not known` };
+  }
+  for (let i = site.requestIndex - 1; i >= 0; i--) {
+    const q = site.requests[i];
+    if (!q) continue;
+    const opens = (q.RopId === 0x03 || q.RopId === 0x46) && q.OutputHandleIndex === index;
+    const reloads = q.RopId === 0x10 && q.InputHandleIndex === index;
+    if (opens || reloads) {
+      const resp = site.responses?.get(i);
+      if (resp && resp.ReturnValue === 0 && Array.isArray(resp.RecipientColumns))
+        return { ok: true, value: resp.RecipientColumns as readonly number[] };
+      if (opens) return { ok: false, reason: `the message at handle index ${index} was opened without success in this Execute` };
+    }
+  }
+  const handle = site.requestHandles[index];
+  const s = sessionOf(env);
+  const cols = handle !== undefined && handle !== INVALID_HANDLE ? s?.recipientColumnsForHandle?.(handle) : undefined;
+  return cols
+    ? { ok: true, value: cols }
+    : { ok: false, reason: `RecipientColumns of the message at handle index ${index} are not known (no RopOpenMessage seen)` };
 }

@@ -5,10 +5,13 @@
  */
 import type { RopDefinition } from './define.js';
 import { folderRops } from './folder.js';
+import { messageRops } from './message.js';
 import { propertyRops } from './property.js';
 import { specialRops } from './special.js';
 import { storeRops } from './store.js';
 import { streamRops } from './stream.js';
+import { tableRops } from './table.js';
+import { transportRops } from './transport.js';
 
 /** Builds the id → definition map; throws on a duplicate RopId (a definition bug, found at startup). */
 export function buildRegistry(families: readonly (readonly RopDefinition[])[]): ReadonlyMap<number, RopDefinition> {
@@ -25,6 +28,9 @@ export function buildRegistry(families: readonly (readonly RopDefinition[])[]): 
 export const ropFamilies: readonly (readonly RopDefinition[])[] = [
   storeRops,
   folderRops,
+  tableRops,
+  messageRops,
+  transportRops,
   propertyRops,
   streamRops,
   specialRops,

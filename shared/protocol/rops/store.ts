@@ -18,6 +18,7 @@ import {
   u16,
   u32,
 } from '../../codec/index.js';
+import { propertyRow } from '../oxcdata/values.js';
 import { bool8, flags8, flags32, folderIdCodec, ifNonZero, longTermIdCodec, serverList } from './common.js';
 import { contextual, logonFlagsOf, pairedRequest } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
@@ -182,6 +183,24 @@ export const ropSetReceiveFolder = defineRop({
   response: [],
 });
 
+/**
+ * Rows of the receive folder table use three fixed columns ([MS-OXCSTOR]
+ * 2.2.1.4): PidTagFolderId, PidTagMessageClass (8-bit, as MAPI Inspector
+ * reads it) and PidTagLastModificationTime.
+ */
+export const RECEIVE_FOLDER_COLUMNS: readonly number[] = [0x67480014, 0x001a001e, 0x30080040];
+
+export const ropGetReceiveFolderTable = defineRop({
+  id: 0x68,
+  name: 'RopGetReceiveFolderTable',
+  specRef: 'MS-OXCROPS 2.2.3.4',
+  request: [],
+  response: [
+    field('RowCount', u32, { derive: (v) => (v.Rows as unknown[]).length }),
+    field('Rows', array({ ...propertyRow(RECEIVE_FOLDER_COLUMNS), minSize: 1 }, 'RowCount', { item: 'PropertyRow' })),
+  ],
+});
+
 export const ropGetStoreState = defineRop({
   id: 0x7b,
   name: 'RopGetStoreState',
@@ -291,6 +310,7 @@ export const storeRops: RopDefinition[] = [
   ropLogon,
   ropGetReceiveFolder,
   ropSetReceiveFolder,
+  ropGetReceiveFolderTable,
   ropGetStoreState,
   ropGetOwningServers,
   ropPublicFolderIsGhosted,
