@@ -565,6 +565,13 @@ export const auxBlockEntry: Codec<StructValue> = struct(
       const h = v.AUX_HEADER as StructValue;
       return AUX_TYPE_NAMES[h.Type as number] ?? `Unknown type 0x${Number(h.Type).toString(16)}`;
     },
+    check: (v, node) => {
+      // Label the block with its structure's name (AUX_PERF_SESSIONINFO_V2, …).
+      const h = v.AUX_HEADER as StructValue;
+      const block = node.children?.find((c) => c.name === 'Block');
+      if (block && block.display === undefined)
+        block.display = AUX_BLOCKS.get(`${h.Version}:${h.Type}`)?.kind ?? 'unknown block type, kept as raw bytes';
+    },
   },
 );
 
