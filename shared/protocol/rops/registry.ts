@@ -6,7 +6,9 @@
 import type { RopDefinition } from './define.js';
 import { folderRops } from './folder.js';
 import { messageRops } from './message.js';
+import { permissionRops } from './permission.js';
 import { propertyRops } from './property.js';
+import { ruleRops } from './rule.js';
 import { specialRops } from './special.js';
 import { storeRops } from './store.js';
 import { streamRops } from './stream.js';
@@ -33,6 +35,8 @@ export const ropFamilies: readonly (readonly RopDefinition[])[] = [
   transportRops,
   propertyRops,
   streamRops,
+  permissionRops,
+  ruleRops,
   specialRops,
 ];
 
