@@ -1,5 +1,7 @@
 /** The exchange list: one row per HTTP exchange, virtualised, keyboard-driven. */
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
+import { useFilterStore, visibleRows, type SortKey } from '../stores/filter-store';
+import { FilterBar } from './filter-bar';
 import type { ExchangeSummary } from '../../../shared/capture/summary';
 import { useExchangesStore } from '../stores/exchanges-store';
 import { formatBytes, formatDuration, formatTime, RESPONSE_CODES } from './format';
@@ -23,8 +25,22 @@ function typeLabel(s: ExchangeSummary): string {
   return s.method;
 }
 
+function SortHeader({ k, label, className, title }: { k: SortKey; label: string; className: string; title?: string }) {
+  const sort = useFilterStore((s) => s.sort);
+  const setSort = useFilterStore((s) => s.setSort);
+  return (
+    <span className={`${className} sortable`} title={title} onClick={() => setSort(k)} role="columnheader" aria-sort={sort.key === k ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+      {label}
+      {sort.key === k ? (sort.dir === 1 ? ' ▴' : ' ▾') : ''}
+    </span>
+  );
+}
+
 export function ExchangeList() {
-  const items = useExchangesStore((s) => s.items);
+  const all = useExchangesStore((s) => s.items);
+  const test = useFilterStore((s) => s.test);
+  const sort = useFilterStore((s) => s.sort);
+  const items = useMemo(() => visibleRows(all, test, sort), [all, test, sort]);
   const selectedId = useExchangesStore((s) => s.selectedId);
   const select = useExchangesStore((s) => s.select);
   const selectedIndex = selectedId === undefined ? -1 : items.findIndex((x) => x.id === selectedId);
@@ -48,22 +64,30 @@ export function ExchangeList() {
 
   return (
     <section className="pane exchange-list" aria-label="Exchanges">
+      <FilterBar shown={items.length} />
       <div className="xrow header" role="row">
-        <span className="c-id">#</span>
-        <span className="c-time">Time</span>
+        <SortHeader k="id" label="#" className="c-id" />
+        <SortHeader k="time" label="Time" className="c-time" />
+        <SortHeader k="session" label="Sess" className="c-sess" title="MAPI session" />
         <span className="c-ep">Endpoint</span>
-        <span className="c-type">Type</span>
-        <span className="c-status">HTTP</span>
-        <span className="c-code" title="X-ResponseCode">Code</span>
-        <span className="c-dur">Duration</span>
-        <span className="c-size">Req</span>
-        <span className="c-size">Resp</span>
+        <SortHeader k="type" label="Type" className="c-type" />
+        <SortHeader k="status" label="HTTP" className="c-status" />
+        <SortHeader k="code" label="Code" className="c-code" title="final X-ResponseCode" />
+        <SortHeader k="duration" label="Duration" className="c-dur" />
+        <SortHeader k="req" label="Req" className="c-size" />
+        <SortHeader k="resp" label="Resp" className="c-size" />
         <span className="c-rops">ROPs / URL</span>
       </div>
       {items.length === 0 ? (
         <div className="empty">
-          <p>No exchanges yet.</p>
-          <p className="hint">Start a capture, or open a capture, HAR or SAZ file.</p>
+          {all.length === 0 ? (
+            <>
+              <p>No exchanges yet.</p>
+              <p className="hint">Start a capture, or open a capture, HAR or SAZ file.</p>
+            </>
+          ) : (
+            <p>No exchange matches the filter.</p>
+          )}
         </div>
       ) : (
         <VirtualList
@@ -86,6 +110,7 @@ export function ExchangeList() {
               >
                 <span className="c-id">{s.id}</span>
                 <span className="c-time">{formatTime(s.time)}</span>
+                <span className="c-sess">{s.session ?? ''}</span>
                 <span className="c-ep">{s.endpoint}</span>
                 <span className="c-type">{typeLabel(s)}</span>
                 <span className="c-status">{s.aborted ? '✕' : (s.status ?? '…')}</span>
