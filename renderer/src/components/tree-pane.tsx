@@ -39,6 +39,41 @@ function defaultOpen(root: TreeNodeDto, depth = 3): Set<string> {
   return open;
 }
 
+/** Paths of every node whose name, display or value contains `q` (case-insensitive). */
+export function searchTree(root: TreeNodeDto, q: string): string[] {
+  const out: string[] = [];
+  if (!q) return out;
+  const needle = q.toLowerCase();
+  const rec = (n: TreeNodeDto, path: string) => {
+    const hay = `${n.name} ${n.display ?? ''} ${typeof n.value === 'object' ? '' : String(n.value ?? '')}`.toLowerCase();
+    if (hay.includes(needle)) out.push(path);
+    n.children?.forEach((c, i) => rec(c, `${path}.${i}`));
+  };
+  rec(root, '0');
+  return out;
+}
+
+function nodeAtPath(root: TreeNodeDto, path: string): TreeNodeDto | undefined {
+  let n: TreeNodeDto | undefined = root;
+  for (const i of path.split('.').slice(1)) n = n?.children?.[Number(i)];
+  return n;
+}
+
+function ancestors(path: string): string[] {
+  const parts = path.split('.');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+}
+
+function subtreeText(n: TreeNodeDto, depth = 0): string {
+  const v = valueText(n);
+  const line = `${'  '.repeat(depth)}${n.name}${v ? ` = ${v}` : ''}  [@${n.offset} +${n.length}]${n.error ? `  ERROR: ${n.error}` : ''}`;
+  return [line, ...(n.children ?? []).map((c) => subtreeText(c, depth + 1))].join('\n');
+}
+
+function copy(text: string): void {
+  void navigator.clipboard?.writeText(text).catch(() => undefined);
+}
+
 function valueText(n: TreeNodeDto): string {
   if (n.display !== undefined) return n.display;
   if (n.value === undefined || n.value === null) return '';
@@ -48,8 +83,27 @@ function valueText(n: TreeNodeDto): string {
 
 export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: string }) {
   const [open, setOpen] = useState<Set<string>>(() => defaultOpen(root));
+  const [query, setQuery] = useState('');
+  const [hit, setHit] = useState(0);
+  const hits = useMemo(() => searchTree(root, query), [root, query]);
   const selected = useUiStore((s) => s.selectedNode);
   const selectNode = useUiStore((s) => s.selectNode);
+  const selectedNode = selected ? nodeAtPath(root, selected) : undefined;
+  const goHit = (i: number) => {
+    const path = hits[i];
+    if (!path) return;
+    setHit(i);
+    setOpen((o) => new Set([...o, ...ancestors(path)]));
+    const n = nodeAtPath(root, path)!;
+    // Effective buffer: nearest ancestor that sets one.
+    let buf = root.buffer ?? rootBuffer;
+    let cur: TreeNodeDto | undefined = root;
+    for (const idx of path.split('.').slice(1)) {
+      cur = cur?.children?.[Number(idx)];
+      if (cur?.buffer) buf = cur.buffer;
+    }
+    selectNode(path, { buffer: buf, offset: n.offset, length: n.length });
+  };
   const rows = useMemo(() => flatten(root, open, rootBuffer), [root, open, rootBuffer]);
   const selIndex = rows.findIndex((r) => r.path === selected);
 
@@ -78,6 +132,31 @@ export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: 
   };
 
   return (
+    <div className="tree-wrap">
+      <div className="tree-tools">
+        <input
+          placeholder="Search the tree"
+          aria-label="Search the tree"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setHit(0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && hits.length) goHit(e.shiftKey ? (hit - 1 + hits.length) % hits.length : (query && selected === hits[hit] ? (hit + 1) % hits.length : hit));
+          }}
+        />
+        {query && <span className="hint">{hits.length ? `${Math.min(hit + 1, hits.length)} / ${hits.length}` : 'no match'}</span>}
+        <div className="spacer" />
+        <button disabled={!selectedNode} onClick={() => selectedNode && copy(valueText(selectedNode) || selectedNode.name)} title="Copy the selected value">
+          Copy value
+        </button>
+        <button disabled={!selectedNode} onClick={() => selectedNode && copy(subtreeText(selectedNode))} title="Copy the selected subtree as text">
+          Copy subtree
+        </button>
+        <button onClick={() => setOpen(defaultOpen(root, 99))}>Expand all</button>
+        <button onClick={() => setOpen(new Set(['0']))}>Collapse</button>
+      </div>
     <VirtualList
       className="tree"
       count={rows.length}
@@ -117,5 +196,6 @@ export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: 
         );
       }}
     />
+    </div>
   );
 }
