@@ -151,6 +151,9 @@ class PinnedAgent {
   }
 }
 
+/** Upstream sockets that delivered at least one complete response. */
+const served = new WeakSet<Socket>();
+
 const SILENT: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements ProxyEngine {
@@ -366,10 +369,10 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const key = secure ? 'https' : 'http';
     let a = conn.agents[key];
     if (!a) {
-      a = new PinnedAgent(secure, () => {
-        // The server closed our pinned socket while the client had nothing in flight: close the
-        // client side too, as the client would see if it were talking to the server directly.
-        if (!conn.closed && conn.inflight.size === 0) conn.socket.end();
+      a = new PinnedAgent(secure, (s) => {
+        // The server closed our pinned socket after serving it while the client had nothing in
+        // flight: close the client side too, as the client would see talking to the server directly.
+        if (served.has(s) && !conn.closed && conn.inflight.size === 0) conn.socket.end();
       });
       conn.agents[key] = a;
     }
@@ -390,6 +393,12 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     let secure = ctx.isSSL;
     let host = opts.host;
     let port = opts.port;
+    if (ctx.isSSL && ctx.connectRequest?.url) {
+      // Inside a CONNECT tunnel the upstream is the tunnel's target, not whatever Host says.
+      const hp = splitHostPort(ctx.connectRequest.url, 443);
+      host = hp.host;
+      port = hp.port;
+    }
     if (this.target) {
       secure = this.target.secure;
       host = this.target.host;
@@ -491,6 +500,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       if (this.listenerCount('chunk') > 0) this.emit('chunk', { connectionId: flow.conn.id, url, ...ch });
     });
     res.once('end', () => {
+      if (up) served.add(up);
       const tr = rawPairs(res.rawTrailers);
       rec.responseTrailers(tr);
       if (tr.length > 0) out.addTrailers(tr.map((h) => [h.name, h.value] as [string, string]));
@@ -539,6 +549,11 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     });
   }
 
+  /**
+   * A response made by the proxy itself (upstream unreachable, untrusted certificate, loop). The
+   * exchange records no upstream response; it is finished once the client has the answer, so the
+   * connection bookkeeping still sees it in flight while it is written.
+   */
   private syntheticResponse(
     flow: Flow,
     status: number,
@@ -547,18 +562,21 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     abort?: { kind: Parameters<ExchangeRecorder['abort']>[0]; message: string },
   ): void {
     const out = flow.ctx.proxyToClientResponse;
-    const t = nowMs();
-    if (abort) this.abortFlow(flow, abort.kind, abort.message, t);
-    else {
-      flow.rec.responseHead({ statusCode: status, statusMessage, httpVersion: '1.1', headers: [] }, t);
+    if (!abort) flow.rec.responseHead({ statusCode: status, statusMessage, httpVersion: '1.1', headers: [] }, nowMs());
+    const done = () => {
+      if (abort) this.abortFlow(flow, abort.kind, abort.message, nowMs());
+      else this.completeFlow(flow, nowMs());
+    };
+    if (out.headersSent || out.destroyed) {
+      done();
+      return;
     }
-    if (!out.headersSent && !out.destroyed) {
-      const body = Buffer.from(text, 'utf8');
-      out.writeHead(status, statusMessage, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
-      out.end(body);
-      flow.ctx.clientToProxyRequest.resume();
-    }
-    if (!abort) out.once('finish', () => this.completeFlow(flow, nowMs()));
+    const body = Buffer.from(text, 'utf8');
+    out.writeHead(status, statusMessage, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
+    out.once('finish', done);
+    out.once('close', done);
+    out.end(body);
+    flow.ctx.clientToProxyRequest.resume();
   }
 
   private completeFlow(flow: Flow, t: number): void {
@@ -599,6 +617,12 @@ function resetSocket(s: Socket): void {
   const r = s as Socket & { resetAndDestroy?: () => void };
   if (typeof r.resetAndDestroy === 'function' && !s.destroyed && !s.connecting) r.resetAndDestroy();
   else s.destroy();
+}
+
+function splitHostPort(s: string, defaultPort: number): { host: string; port: number } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+)(?::(\d+))?$/.exec(s);
+  if (!m) return { host: s, port: defaultPort };
+  return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort };
 }
 
 function isIpLiteral(h: string): boolean {
