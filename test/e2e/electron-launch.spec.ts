@@ -32,11 +32,12 @@ test('the Electron app opens a hardened window on the renderer', async () => {
   const win = await app.firstWindow();
   await expect(win.locator('.brand')).toHaveText(/MapiScope/);
   await expect(win.getByTestId('backend-state')).toHaveText(/desktop bridge/);
-  const prefs = await app.evaluate(({ BrowserWindow }) => {
-    const w = BrowserWindow.getAllWindows()[0]!;
-    const p = w.webContents.getLastWebPreferences();
-    return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
-  });
-  expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+  // The page sees only the bridge: no Node globals, no require.
+  const exposed = await win.evaluate(() => ({
+    bridge: typeof (window as unknown as { mapiscope?: unknown }).mapiscope,
+    require: typeof (window as unknown as { require?: unknown }).require,
+    process: typeof (window as unknown as { process?: unknown }).process,
+  }));
+  expect(exposed).toEqual({ bridge: 'object', require: 'undefined', process: 'undefined' });
   await app.close();
 });
