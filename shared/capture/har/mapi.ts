@@ -135,3 +135,47 @@ function matchAscii(b: Uint8Array, at: number, s: string): boolean {
   for (let i = 0; i < s.length; i++) if (b[at + i] !== s.charCodeAt(i)) return false;
   return true;
 }
+
+/** The part of `decodeExchange` (shared/protocol/decode-exchange.ts) the `_mapi` block uses. */
+export interface MapiDecodeView {
+  requestType?: string;
+  responseCode?: number;
+  metaTags: readonly { tag: string; offset: number }[];
+  request?: { rops: readonly { name: string }[]; errors: readonly unknown[] };
+  response?: { rops: readonly { name: string }[]; errors: readonly unknown[] };
+}
+
+/**
+ * A `_mapi` builder backed by the transport decoder: canonical request type,
+ * authoritative response code, meta-tags as the decoder found them, the ROP
+ * summary of both directions and the decode error count. The decoder is passed
+ * in (shared/capture sits below shared/protocol in the module map).
+ */
+export function mapiBlockWithDecoder(decode: (ex: Exchange) => MapiDecodeView): (ex: Exchange) => HarMapiBlock | undefined {
+  return (ex) => {
+    const m = buildMapiBlock(ex);
+    if (!m) return undefined;
+    let d: MapiDecodeView;
+    try {
+      d = decode(ex);
+    } catch (e) {
+      m.decodeErrors = 1;
+      return m;
+    }
+    if (d.requestType !== undefined) m.requestType = d.requestType;
+    if (d.responseCode !== undefined) m.responseCodeFinal = d.responseCode;
+    if (d.metaTags.length) {
+      m.metaTags = d.metaTags.map((t) => {
+        const time = chunkTimeAt(ex, t.offset);
+        const out: HarMapiMetaTag = { tag: t.tag, offset: t.offset };
+        if (time !== undefined) out.t = round3(time - ex.timings.requestStart);
+        return out;
+      });
+    }
+    if (d.request?.rops.length) m.rops = d.request.rops.map((r) => r.name);
+    if (d.response?.rops.length) m.responseRops = d.response.rops.map((r) => r.name);
+    const errs = (d.request?.errors.length ?? 0) + (d.response?.errors.length ?? 0);
+    if (errs) m.decodeErrors = errs;
+    return m;
+  };
+}
