@@ -1,0 +1,568 @@
+/**
+ * FastTransfer ROPs: [MS-OXCROPS] 2.2.12, semantics [MS-OXCFXICS] 2.2.3.1.
+ *
+ * TransferData / TransferBuffer hold a FastTransfer stream ([MS-OXCFXICS]
+ * 2.2.4); `fxStream` below lexes it into markers, meta-properties and
+ * property values. A value cut at the end of a buffer is kept as a partial
+ * element for the session model to continue with the next buffer.
+ */
+import {
+  type Codec,
+  type DecodedNode,
+  type FieldDef,
+  type Reader,
+  type Writer,
+  DecodeError,
+  array,
+  custom,
+  enumOf,
+  field,
+  filetimeToIso,
+  guidFromString,
+  guidToString,
+  hex,
+  latin1Decode,
+  latin1Encode,
+  sized,
+  toHex,
+  u16,
+  u16hex,
+  u32,
+  u8,
+  utf16Decode,
+  utf16Encode,
+} from '../../codec/index.js';
+import { describeTag, namedPropertyName, propertySetName, tagId, tagType } from '../oxcdata/index.js';
+import { flags32, flags8, messageIdCodec } from './common.js';
+import { type RopDefinition, defineRop } from './define.js';
+import { countedList, tagList } from './property.js';
+import { BABE } from './stream.js';
+
+// ---------------------------------------------------------------------------
+// FastTransfer stream lexer ([MS-OXCFXICS] 2.2.4.1 lexical structure)
+
+/** [MS-OXCFXICS] 2.2.4.1.4 markers: property tags that stand alone, without a value. */
+export const FX_MARKERS: Readonly<Record<number, string>> = {
+  0x40090003: 'StartTopFld',
+  0x400a0003: 'StartSubFld',
+  0x400b0003: 'EndFolder',
+  0x400c0003: 'StartMessage',
+  0x400d0003: 'EndMessage',
+  0x40100003: 'StartFAIMsg',
+  0x40010003: 'StartEmbed',
+  0x40020003: 'EndEmbed',
+  0x40030003: 'StartRecip',
+  0x40040003: 'EndToRecip',
+  0x40000003: 'NewAttach',
+  0x400e0003: 'EndAttach',
+  0x40120003: 'IncrSyncChg',
+  0x407d0003: 'IncrSyncChgPartial',
+  0x40130003: 'IncrSyncDel',
+  0x40140003: 'IncrSyncEnd',
+  0x402f0003: 'IncrSyncRead',
+  0x403a0003: 'IncrSyncStateBegin',
+  0x403b0003: 'IncrSyncStateEnd',
+  0x4074000b: 'IncrSyncProgressMode',
+  0x4075000b: 'IncrSyncProgressPerMsg',
+  0x40150003: 'IncrSyncMessage',
+  0x407b0102: 'IncrSyncGroupInfo',
+  0x40180003: 'FXErrorInfo',
+};
+
+/** [MS-OXCFXICS] 2.2.4.1.5 meta-properties and the ICS state properties (2.2.1.1). */
+export const FX_META_PROPERTIES: Readonly<Record<number, string>> = {
+  0x40160003: 'MetaTagFXDelProp',
+  0x400f0003: 'MetaTagEcWarning',
+  0x40110102: 'MetaTagNewFXFolder',
+  0x407c0003: 'MetaTagIncrSyncGroupId',
+  0x407a0003: 'MetaTagIncrementalSyncMessagePartial',
+  0x4008001e: 'MetaTagDnPrefix',
+  0x40170003: 'MetaTagIdsetGiven',
+  0x67960102: 'MetaTagCnsetSeen',
+  0x67da0102: 'MetaTagCnsetSeenFAI',
+  0x67d20102: 'MetaTagCnsetRead',
+  0x67e50102: 'MetaTagIdsetDeleted',
+  0x40210102: 'MetaTagIdsetNoLongerInScope',
+  0x67930102: 'MetaTagIdsetExpired',
+  0x402d0102: 'MetaTagIdsetRead',
+  0x402e0102: 'MetaTagIdsetUnread',
+};
+
+/** MetaTagIdsetGiven has a PtypInteger32 tag but a length-prefixed binary value ([MS-OXCFXICS] 2.2.1.1.1). */
+const IDSET_GIVEN = 0x40170003;
+
+/** Fixed value sizes in a FastTransfer stream ([MS-OXCFXICS] 2.2.4.1.3 fixedSizeValue; PtypBoolean has 2 bytes). */
+const FX_FIXED: Readonly<Record<number, number>> = {
+  0x0002: 2,
+  0x0003: 4,
+  0x0004: 4,
+  0x0005: 8,
+  0x0006: 8,
+  0x0007: 8,
+  0x000a: 4,
+  0x000b: 2,
+  0x0014: 8,
+  0x0040: 8,
+  0x0048: 16,
+};
+/** Types carried as length(4) + bytes (varSizeValue). */
+const FX_VAR = new Set([0x000d, 0x001e, 0x001f, 0x00fb, 0x00fd, 0x00fe, 0x0102]);
+
+export type FxScalar = number | bigint | string | Uint8Array;
+export type FxElement =
+  | { Kind: 'Marker'; PropertyTag: number }
+  | {
+      Kind: 'PropertyValue' | 'MetaProperty';
+      PropertyTag: number;
+      /** [MS-OXCFXICS] 2.2.4.1.1 namedPropInfo, for ids 0x8000 and up. */
+      PropertySet?: string;
+      NameKind?: number;
+      Lid?: number;
+      Name?: string;
+      Value: FxScalar | FxScalar[];
+    }
+  /** The start of an element that continues in the next buffer. */
+  | { Kind: 'Partial'; Bytes: Uint8Array };
+
+class NeedMore extends Error {}
+
+function need(r: Reader, n: number): void {
+  if (r.remaining < n) throw new NeedMore();
+}
+
+function readFixed(r: Reader, t: number): FxScalar {
+  need(r, FX_FIXED[t]!);
+  switch (t) {
+    case 0x0002:
+      return r.i16();
+    case 0x0003:
+      return r.i32();
+    case 0x0004:
+      return r.f32();
+    case 0x0005:
+    case 0x0007:
+      return r.f64();
+    case 0x000a:
+      return r.u32();
+    case 0x000b:
+      return r.u16();
+    case 0x0006:
+    case 0x0014:
+      return r.i64();
+    case 0x0040:
+      return r.u64();
+    default:
+      return guidToString(r.take(16));
+  }
+}
+
+function writeFixed(w: Writer, t: number, v: FxScalar): void {
+  switch (t) {
+    case 0x0002:
+      w.i16(v as number);
+      return;
+    case 0x0003:
+      w.i32(v as number);
+      return;
+    case 0x0004:
+      w.f32(v as number);
+      return;
+    case 0x0005:
+    case 0x0007:
+      w.f64(v as number);
+      return;
+    case 0x000a:
+      w.u32(v as number);
+      return;
+    case 0x000b:
+      w.u16(v as number);
+      return;
+    case 0x0006:
+    case 0x0014:
+      w.i64(v as bigint);
+      return;
+    case 0x0040:
+      w.u64(v as bigint);
+      return;
+    default:
+      w.bytes(guidFromString(v as string));
+  }
+}
+
+/** A terminated string becomes text (terminator dropped); anything else stays bytes, so encoding is lossless. */
+function readVar(r: Reader, t: number): FxScalar {
+  need(r, 4);
+  const n = r.u32();
+  need(r, n);
+  const b = r.take(n);
+  if (t === 0x001f && n >= 2 && n % 2 === 0 && b[n - 1] === 0 && b[n - 2] === 0) return utf16Decode(b.subarray(0, n - 2));
+  if (t === 0x001e && n >= 1 && b[n - 1] === 0 && b.indexOf(0) === n - 1) return latin1Decode(b.subarray(0, n - 1));
+  return b;
+}
+
+function writeVar(w: Writer, t: number, v: FxScalar): void {
+  const b =
+    typeof v === 'string' ? (t === 0x001f ? concat(utf16Encode(v), new Uint8Array(2)) : concat(latin1Encode(v), new Uint8Array(1))) : (v as Uint8Array);
+  w.u32(b.length).bytes(b);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const o = new Uint8Array(a.length + b.length);
+  o.set(a);
+  o.set(b, a.length);
+  return o;
+}
+
+function showScalar(t: number, v: FxScalar): string {
+  if (v instanceof Uint8Array) return v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`;
+  if (typeof v === 'string') return t === 0x0048 ? `{${v}}` : JSON.stringify(v);
+  if (t === 0x0040 && typeof v === 'bigint') return filetimeToIso(v) ?? v.toString();
+  if (t === 0x000a || t === 0x0003) return typeof v === 'number' && t === 0x000a ? hex(v, 8) : String(v);
+  return String(v);
+}
+
+function valueOf(r: Reader, tag: number): FxScalar | FxScalar[] {
+  const t = tagType(tag);
+  if (tag === IDSET_GIVEN) return readVar(r, 0x0102);
+  if (FX_FIXED[t] !== undefined) return readFixed(r, t);
+  if (FX_VAR.has(t)) return readVar(r, t);
+  if (t & 0x1000) {
+    const base = t & ~0x1000;
+    const fixed = FX_FIXED[base];
+    if (fixed === undefined && !FX_VAR.has(base)) throw new DecodeError(`unknown multi-valued property type ${hex(t, 4)}`, r.pos);
+    need(r, 4);
+    const at = r.pos;
+    const n = r.u32();
+    // Bound the count by the bytes left before looping (each item needs at least 4 or `fixed` bytes).
+    if (n * (fixed ?? 4) > r.remaining) {
+      // Could be a value split across buffers; what follows is too short either way.
+      if (n * (fixed ?? 4) > 0x7fffffff) throw new DecodeError(`multi-value count ${n} is not plausible`, at);
+      throw new NeedMore();
+    }
+    const out: FxScalar[] = [];
+    for (let i = 0; i < n; i++) out.push(fixed !== undefined ? readFixed(r, base) : readVar(r, base));
+    return out;
+  }
+  throw new DecodeError(`unknown property type ${hex(t, 4)} in the FastTransfer stream`, r.pos);
+}
+
+function writeValue(w: Writer, tag: number, v: FxScalar | FxScalar[]): void {
+  const t = tagType(tag);
+  if (tag === IDSET_GIVEN) return writeVar(w, 0x0102, v as FxScalar);
+  if (FX_FIXED[t] !== undefined) return writeFixed(w, t, v as FxScalar);
+  if (FX_VAR.has(t)) return writeVar(w, t, v as FxScalar);
+  const base = t & ~0x1000;
+  const items = v as FxScalar[];
+  w.u32(items.length);
+  for (const x of items) {
+    if (FX_FIXED[base] !== undefined) writeFixed(w, base, x);
+    else writeVar(w, base, x);
+  }
+}
+
+function tagLabel(tag: number): string {
+  return FX_MARKERS[tag] ?? FX_META_PROPERTIES[tag] ?? describeTag(tag);
+}
+
+/** One element starting at r.pos; NeedMore when the bytes end inside it. */
+function readElement(r: Reader): { el: FxElement; node: DecodedNode } {
+  const start = r.pos;
+  need(r, 4);
+  const tag = r.u32();
+  const tagNode: DecodedNode = { name: 'PropertyTag', value: tag, offset: start, length: 4, display: `${tagLabel(tag)} (${hex(tag, 8)})` };
+  if (FX_MARKERS[tag] !== undefined) {
+    return {
+      el: { Kind: 'Marker', PropertyTag: tag },
+      node: { name: 'Marker', value: tag, offset: start, length: 4, display: `${FX_MARKERS[tag]} (${hex(tag, 8)})` },
+    };
+  }
+  const children: DecodedNode[] = [tagNode];
+  const el: FxElement = { Kind: FX_META_PROPERTIES[tag] ? 'MetaProperty' : 'PropertyValue', PropertyTag: tag, Value: 0 };
+  if (tagId(tag) >= 0x8000 && !FX_META_PROPERTIES[tag]) {
+    const at = r.pos;
+    need(r, 17);
+    el.PropertySet = guidToString(r.take(16));
+    el.NameKind = r.u8();
+    children.push({ name: 'PropertySet', value: el.PropertySet, offset: at, length: 16, display: propertySetName(el.PropertySet) ?? `{${el.PropertySet}}` });
+    children.push({ name: 'Kind', value: el.NameKind, offset: at + 16, length: 1, display: el.NameKind === 0 ? 'MNID_ID (0x00)' : el.NameKind === 1 ? 'MNID_STRING (0x01)' : hex(el.NameKind, 2) });
+    if (el.NameKind === 0) {
+      need(r, 4);
+      el.Lid = r.u32();
+      children.push({ name: 'Dispid', value: el.Lid, offset: at + 17, length: 4, display: namedPropertyName(el.PropertySet, el.Lid) ?? hex(el.Lid, 8) });
+    } else if (el.NameKind === 1) {
+      const s = r.pos;
+      let z = -1;
+      for (let i = s; i + 1 < r.end; i += 2) if (r.bytes[i] === 0 && r.bytes[i + 1] === 0) { z = i; break; }
+      if (z < 0) throw new NeedMore();
+      el.Name = utf16Decode(r.take(z - s));
+      r.pos += 2;
+      children.push({ name: 'Name', value: el.Name, offset: s, length: r.pos - s, display: JSON.stringify(el.Name) });
+    } else throw new DecodeError(`named property Kind must be 0x00 or 0x01, found ${hex(el.NameKind, 2)}`, at + 16);
+  }
+  const vAt = r.pos;
+  el.Value = valueOf(r, tag);
+  const t = tagType(tag);
+  const shown = Array.isArray(el.Value) ? `${el.Value.length} value(s)` : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value);
+  children.push({ name: 'PropertyValue', value: el.Value as never, offset: vAt, length: r.pos - vAt, display: shown });
+  return {
+    el,
+    node: { name: el.Kind, offset: start, length: r.pos - start, display: `${tagLabel(tag)}: ${shown}`, children },
+  };
+}
+
+function writeElement(w: Writer, el: FxElement): void {
+  if (el.Kind === 'Partial') {
+    w.bytes(el.Bytes);
+    return;
+  }
+  w.u32(el.PropertyTag);
+  if (el.Kind === 'Marker') return;
+  if (el.PropertySet !== undefined) {
+    w.bytes(guidFromString(el.PropertySet)).u8(el.NameKind ?? 0);
+    if ((el.NameKind ?? 0) === 0) w.u32(el.Lid ?? 0);
+    else w.bytes(utf16Encode(el.Name ?? '')).u16(0);
+  }
+  writeValue(w, el.PropertyTag, el.Value);
+}
+
+/**
+ * A FastTransfer stream to the end of its window, as a flat list of elements.
+ * Bytes that end inside an element become a `Partial` element (not an error:
+ * buffers split values anywhere); an unknown property type is an error node
+ * over the rest of the window, whose bytes are kept for re-encoding.
+ */
+export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
+  'FastTransferStream',
+  0,
+  (r, name) => {
+    const start = r.pos;
+    const els: FxElement[] = [];
+    const children: DecodedNode[] = [];
+    while (r.remaining > 0) {
+      const at = r.pos;
+      try {
+        const { el, node } = readElement(r);
+        els.push(el);
+        children.push(node);
+      } catch (e) {
+        r.pos = at;
+        const rest = r.take(r.remaining);
+        els.push({ Kind: 'Partial', Bytes: rest });
+        const node: DecodedNode = { name: 'Partial', value: rest, offset: at, length: rest.length };
+        if (e instanceof NeedMore) node.display = `${rest.length} byte(s) of an element that continues in the next buffer`;
+        else node.error = e instanceof Error ? e.message : String(e);
+        children.push(node);
+      }
+    }
+    const markers = els.filter((e) => e.Kind === 'Marker').length;
+    return {
+      value: els,
+      node: {
+        name,
+        offset: start,
+        length: r.pos - start,
+        display: `${els.length} element(s), ${markers} marker(s)`,
+        children,
+      },
+    };
+  },
+  (w, v) => {
+    for (const el of v) writeElement(w, el);
+  },
+);
+
+/** [MS-OXCFXICS] 2.2.3.1.1.1.2 SendOptions (shared with RopSynchronizationConfigure). */
+export const SendOptionsBits = {
+  Unicode: 0x01,
+  UseCpid: 0x02,
+  RecoverMode: 0x04,
+  ForceUnicode: 0x08,
+  PartialItem: 0x10,
+  Reserved1: 0x20,
+  Reserved2: 0x40,
+};
+export const sendOptions = flags8(SendOptionsBits);
+
+/** [MS-OXCFXICS] 2.2.3.1.1.5.2 TransferStatus. */
+export const TransferStatus: Readonly<Record<number, string>> = { 0x0000: 'Error', 0x0001: 'Partial', 0x0002: 'NoRoom', 0x0003: 'Done' };
+const transferStatus = enumOf(u16, TransferStatus);
+
+/** A FastTransfer stream of `sizeName` bytes: its size is derived from the encoded stream. */
+function transferStream(sizeName: string, dataName: string, doc: string): FieldDef[] {
+  return [
+    field(sizeName, u16, { derive: (_v, h) => h.sizeOf(dataName), doc: `Size of ${dataName} in bytes.` }),
+    field(dataName, sized(fxStream, sizeName), { doc }),
+  ];
+}
+
+/** TransferStatus … BufferUsedSize of the PutBuffer responses; the counters have `counter` width. */
+function putBufferResponse(counter: typeof u16): FieldDef[] {
+  return [
+    field('TransferStatus', transferStatus, { doc: 'Clients ignore this field ([MS-OXCFXICS] 2.2.3.1.2.2.2).' }),
+    field('InProgressCount', counter, { doc: 'Steps done so far (progress display only).' }),
+    field('TotalStepCount', counter, { doc: 'Approximate number of steps in total (progress display only).' }),
+    field('Reserved', u8, { doc: 'Reserved, 0x00.' }),
+    field('BufferUsedSize', u16, { doc: 'Bytes of TransferData the server processed.' }),
+  ];
+}
+
+const ConfigureSourceOperation = { 0x01: 'CopyTo', 0x02: 'CopyProperties', 0x03: 'CopyMessages', 0x04: 'CopyFolder' };
+
+/** [MS-OXCROPS] 2.2.12.1 */
+export const ropFastTransferDestinationConfigure = defineRop({
+  id: 0x53,
+  name: 'RopFastTransferDestinationConfigure',
+  specRef: 'MS-OXCROPS 2.2.12.1',
+  handles: 'in-out',
+  doc: 'Creates an upload context for a FastTransfer stream.',
+  request: [
+    field('SourceOperation', enumOf(u8, ConfigureSourceOperation), { doc: 'The kind of stream that will be uploaded.' }),
+    field('CopyFlags', flags8({ Move: 0x01 }), { doc: 'Move 0x01: the source objects are deleted after the copy.' }),
+  ],
+  response: [],
+});
+
+/** [MS-OXCROPS] 2.2.12.2 */
+export const ropFastTransferDestinationPutBuffer = defineRop({
+  id: 0x54,
+  name: 'RopFastTransferDestinationPutBuffer',
+  specRef: 'MS-OXCROPS 2.2.12.2',
+  doc: 'Uploads the next part of a FastTransfer stream.',
+  request: transferStream('TransferDataSize', 'TransferData', 'The next part of the FastTransfer stream.'),
+  response: putBufferResponse(u16),
+  failure: putBufferResponse(u16),
+  failureOptional: true,
+});
+
+/** [MS-OXCROPS] 2.2.12.3: as RopFastTransferDestinationPutBuffer with 4-byte progress counters. */
+export const ropFastTransferDestinationPutBufferExtended = defineRop({
+  id: 0x9d,
+  name: 'RopFastTransferDestinationPutBufferExtended',
+  specRef: 'MS-OXCROPS 2.2.12.3',
+  doc: 'Uploads the next part of a FastTransfer stream (extended progress counters).',
+  request: transferStream('TransferDataSize', 'TransferData', 'The next part of the FastTransfer stream.'),
+  response: putBufferResponse(u32),
+  failure: putBufferResponse(u32),
+  failureOptional: true,
+});
+
+const getBufferHead = (): FieldDef[] => [
+  field('TransferStatus', transferStatus, { doc: 'Error, Partial (more to come), NoRoom or Done.' }),
+  field('InProgressCount', u16, { doc: 'Steps done so far (progress display only).' }),
+  field('TotalStepCount', u16, { doc: 'Approximate number of steps in total (progress display only).' }),
+  field('Reserved', u8, { doc: 'Reserved, 0x00.' }),
+];
+
+/** [MS-OXCROPS] 2.2.12.4 */
+export const ropFastTransferSourceGetBuffer = defineRop({
+  id: 0x4e,
+  name: 'RopFastTransferSourceGetBuffer',
+  specRef: 'MS-OXCROPS 2.2.12.4',
+  doc: 'Downloads the next part of a FastTransfer stream.',
+  request: [
+    field('BufferSize', u16hex, { doc: 'Bytes wanted; 0xBABE lets the server choose, up to MaximumBufferSize.' }),
+    // [MS-OXCFXICS] 2.2.3.1.1.5.1: MaximumBufferSize (2 bytes) is present iff BufferSize is 0xBABE.
+    field('MaximumBufferSize', u16, {
+      when: (s) => s.num('BufferSize') === BABE,
+      doc: 'Upper bound on the buffer size when BufferSize is 0xBABE.',
+    }),
+  ],
+  response: [...getBufferHead(), ...transferStream('TransferBufferSize', 'TransferBuffer', 'The next part of the FastTransfer stream.')],
+  failure: [...getBufferHead(), ...transferStream('TransferBufferSize', 'TransferBuffer', 'Stream bytes sent before the failure.')],
+  failureOptional: true,
+  // [MS-OXCROPS] 2.2.12.4.2: with ecServerBusy the buffer is replaced by BackoffTime.
+  responseFor: {
+    0x480: [
+      ...getBufferHead(),
+      field('TransferBufferSize', u16, { doc: 'Size of the (absent) transfer buffer.' }),
+      field('BackoffTime', u32, { doc: 'Milliseconds to wait before asking again.' }),
+    ],
+  },
+});
+
+/** [MS-OXCROPS] 2.2.12.5 */
+export const ropFastTransferSourceCopyFolder = defineRop({
+  id: 0x4c,
+  name: 'RopFastTransferSourceCopyFolder',
+  specRef: 'MS-OXCROPS 2.2.12.5',
+  handles: 'in-out',
+  doc: 'Creates a download context for a folder and, optionally, its subfolders.',
+  request: [
+    field('CopyFlags', flags8({ Move: 0x01, CopySubfolders: 0x10 }), { doc: 'Move 0x01, CopySubfolders 0x10.' }),
+    field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
+  ],
+  response: [],
+});
+
+/** [MS-OXCROPS] 2.2.12.6 */
+export const ropFastTransferSourceCopyMessages = defineRop({
+  id: 0x4b,
+  name: 'RopFastTransferSourceCopyMessages',
+  specRef: 'MS-OXCROPS 2.2.12.6',
+  handles: 'in-out',
+  doc: 'Creates a download context for messages of a folder.',
+  request: [
+    ...countedList('MessageIdCount', 'MessageIds', messageIdCodec, 'MessageId', 'The messages to download.'),
+    field('CopyFlags', flags8({ Move: 0x01, BestBody: 0x10, SendEntryId: 0x20 }), { doc: 'Move 0x01, BestBody 0x10, SendEntryId 0x20.' }),
+    field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
+  ],
+  response: [],
+});
+
+/** [MS-OXCROPS] 2.2.12.7: CopyFlags has 4 bytes here. */
+export const ropFastTransferSourceCopyTo = defineRop({
+  id: 0x4d,
+  name: 'RopFastTransferSourceCopyTo',
+  specRef: 'MS-OXCROPS 2.2.12.7',
+  handles: 'in-out',
+  doc: 'Creates a download context for every property of an object except the listed ones.',
+  request: [
+    field('Level', u8, { doc: 'Non-zero: sub-objects are left out.' }),
+    field('CopyFlags', flags32({ Move: 0x00000001, BestBody: 0x00002000 }), { doc: 'Move 0x00000001, BestBody 0x00002000.' }),
+    field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
+    ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to leave out.'),
+  ],
+  response: [],
+});
+
+/** [MS-OXCROPS] 2.2.12.8 */
+export const ropFastTransferSourceCopyProperties = defineRop({
+  id: 0x69,
+  name: 'RopFastTransferSourceCopyProperties',
+  specRef: 'MS-OXCROPS 2.2.12.8',
+  handles: 'in-out',
+  doc: 'Creates a download context for the listed properties of an object.',
+  request: [
+    field('Level', u8, { doc: 'Non-zero: sub-objects are left out.' }),
+    field('CopyFlags', flags8({ Move: 0x01 }), { doc: 'Move 0x01.' }),
+    field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
+    ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to include.'),
+  ],
+  response: [],
+});
+
+/** [MS-OXCROPS] 2.2.12.9 */
+export const ropTellVersion = defineRop({
+  id: 0x86,
+  name: 'RopTellVersion',
+  specRef: 'MS-OXCROPS 2.2.12.9',
+  doc: 'Tells a FastTransfer context the version of the server that produced the stream.',
+  request: [
+    field('Version', array(u16, 3, { item: 'VersionPart', summary: (p) => (p as number[]).join('.') }), {
+      doc: 'Major, minor and build number of the other server.',
+    }),
+  ],
+  response: [],
+});
+
+export const fastTransferRops: readonly RopDefinition[] = [
+  ropFastTransferDestinationConfigure,
+  ropFastTransferDestinationPutBuffer,
+  ropFastTransferDestinationPutBufferExtended,
+  ropFastTransferSourceGetBuffer,
+  ropFastTransferSourceCopyFolder,
+  ropFastTransferSourceCopyMessages,
+  ropFastTransferSourceCopyTo,
+  ropFastTransferSourceCopyProperties,
+  ropTellVersion,
+];

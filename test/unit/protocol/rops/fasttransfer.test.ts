@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { collectErrors, decode, encode, fromHex } from '../../../../shared/codec/index.js';
+import {
+  type FxElement,
+  fastTransferRops,
+  fxStream,
+  ropFastTransferDestinationConfigure,
+  ropFastTransferDestinationPutBuffer,
+  ropFastTransferDestinationPutBufferExtended,
+  ropFastTransferSourceCopyFolder,
+  ropFastTransferSourceCopyMessages,
+  ropFastTransferSourceCopyProperties,
+  ropFastTransferSourceCopyTo,
+  ropFastTransferSourceGetBuffer,
+  ropTellVersion,
+} from '../../../../shared/protocol/rops/fasttransfer.js';
+import { child, executeRopBuffer, hexOf, layout, roundTrip } from './rop-helpers.js';
+
+const fixture = (p: string) => new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
+
+describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', () => {
+  const q = executeRopBuffer(fixture('syncgw/execute_req44.bin'), 'request');
+  const r = executeRopBuffer(fixture('syncgw/execute_resp44.bin'), 'response');
+
+  it('request: BufferSize 0xBABE, so MaximumBufferSize (2 bytes) follows', () => {
+    // Last ROP of the request (offset 89 of the RopsList).
+    const { value, tree } = roundTrip(ropFastTransferSourceGetBuffer.request, hexOf(q.rops.subarray(89)));
+    expect(value).toEqual({ RopId: 0x4e, LogonId: 0, InputHandleIndex: 2, BufferSize: 0xbabe, MaximumBufferSize: 0x7bc0 });
+    expect(layout(tree).slice(3)).toEqual([
+      ['BufferSize', 3, 2],
+      ['MaximumBufferSize', 5, 2],
+    ]);
+  });
+
+  it('request without the sentinel has no MaximumBufferSize', () => {
+    expect(roundTrip(ropFastTransferSourceGetBuffer.request, '4E 00 02 78 3C').value).toEqual({
+      RopId: 0x4e,
+      LogonId: 0,
+      InputHandleIndex: 2,
+      BufferSize: 0x3c78,
+    });
+  });
+
+  it('response: Done, 6469-byte hierarchy sync stream lexed without errors', () => {
+    const { value, tree } = roundTrip(ropFastTransferSourceGetBuffer.response, hexOf(r.rops.subarray(38)));
+    expect(value).toMatchObject({
+      ReturnValue: 0,
+      TransferStatus: 3,
+      InProgressCount: 0x1945,
+      TotalStepCount: 0x1945,
+      Reserved: 0,
+      TransferBufferSize: 6469,
+    });
+    expect(tree.children![3]!.display).toBe('Done (0x0003)');
+    const els = value.TransferBuffer as FxElement[];
+    expect(els).toHaveLength(376);
+    expect(els.filter((e) => e.Kind === 'Marker')).toHaveLength(22);
+    expect(els.some((e) => e.Kind === 'Partial')).toBe(false);
+    expect(els[0]).toEqual({ Kind: 'Marker', PropertyTag: 0x40120003 }); // IncrSyncChg
+    expect(els[4]).toMatchObject({ Kind: 'PropertyValue', PropertyTag: 0x3001001f, Value: 'Gesendete Elemente' });
+    expect(els[6]).toMatchObject({ PropertyTag: 0x30070040, Value: 0x01d90365156a2b80n });
+    expect(els.slice(-5).map((e) => (e.Kind === 'Partial' ? e.Kind : [e.Kind, e.PropertyTag]))).toEqual([
+      ['Marker', 0x403a0003], // IncrSyncStateBegin
+      ['MetaProperty', 0x40170003], // MetaTagIdsetGiven: Integer32 tag, binary value
+      ['MetaProperty', 0x67960102], // MetaTagCnsetSeen
+      ['Marker', 0x403b0003], // IncrSyncStateEnd
+      ['Marker', 0x40140003], // IncrSyncEnd
+    ]);
+    const given = els.at(-4) as { Value: Uint8Array };
+    expect(given.Value.length).toBe(30);
+    const buf = child(tree, 'TransferBuffer')!;
+    expect(buf).toMatchObject({ offset: 15, length: 6469 });
+    expect(buf.children![0]).toMatchObject({ name: 'Marker', offset: 15, length: 4, display: 'IncrSyncChg (0x40120003)' });
+    expect(layout(buf.children![4])).toEqual([
+      ['PropertyTag', 41, 4],
+      ['PropertyValue', 45, 42],
+    ]);
+    expect(buf.children!.at(-4)!.display).toMatch(/^MetaTagIdsetGiven: /);
+  });
+
+  it('a buffer that ends inside a value keeps the tail as a partial element, not an error', () => {
+    const full = r.rops.subarray(38 + 15, 38 + 15 + 60);
+    const { value, tree } = decode(fxStream, full);
+    expect(collectErrors(tree)).toEqual([]);
+    const last = (value as FxElement[]).at(-1)!;
+    expect(last.Kind).toBe('Partial');
+    expect(tree.children!.at(-1)!.display).toMatch(/continues in the next buffer/);
+    expect(encode(fxStream, value!)).toEqual(full);
+  });
+
+  it('an unknown property type is an error node; the bytes are kept for re-encoding', () => {
+    const b = fromHex('03 00 12 40 77 00 01 00 AA BB');
+    const { value, tree } = decode(fxStream, b);
+    expect(collectErrors(tree).map((e) => e.message)).toEqual(['unknown property type 0x0077 in the FastTransfer stream']);
+    expect(encode(fxStream, value!)).toEqual(b);
+  });
+
+  it('named properties carry GUID, Kind and LID or name', () => {
+    const b = fromHex(
+      '03 00 00 80 0820060000000000C000000000000046 00 80850000 05000000' +
+        '1F 00 01 80 2903020000000000C000000000000046 01 6100 0000 04000000 6200 0000',
+    );
+    const { value } = roundTrip(fxStream as never, hexOf(b));
+    expect(value).toEqual([
+      { Kind: 'PropertyValue', PropertyTag: 0x80000003, PropertySet: '00062008-0000-0000-c000-000000000046', NameKind: 0, Lid: 0x8580, Value: 5 },
+      { Kind: 'PropertyValue', PropertyTag: 0x8001001f, PropertySet: '00020329-0000-0000-c000-000000000046', NameKind: 1, Name: 'a', Value: 'b' },
+    ]);
+  });
+
+  it('multi-valued values: count then items', () => {
+    const { value } = roundTrip(fxStream as never, '03 10 00 70 02000000 01000000 02000000 1F 10 01 70 01000000 04000000 7800 0000');
+    expect(value).toEqual([
+      { Kind: 'PropertyValue', PropertyTag: 0x70001003, Value: [1, 2] },
+      { Kind: 'PropertyValue', PropertyTag: 0x7001101f, Value: ['x'] },
+    ]);
+  });
+});
+
+describe('FastTransfer ROP layouts (built from [MS-OXCROPS] 2.2.12)', () => {
+  it('RopFastTransferDestinationConfigure', () => {
+    const { value } = roundTrip(ropFastTransferDestinationConfigure.request, '53 00 00 01 04 01');
+    expect(value).toEqual({ RopId: 0x53, LogonId: 0, InputHandleIndex: 0, OutputHandleIndex: 1, SourceOperation: 4, CopyFlags: 1 });
+    roundTrip(ropFastTransferDestinationConfigure.response, '53 01 00000000');
+  });
+
+  it('RopFastTransferDestinationPutBuffer: stream in, 2-byte counters out', () => {
+    const q = roundTrip(ropFastTransferDestinationPutBuffer.request, '54 00 01 0800 03000C40 03000D40');
+    expect(q.value.TransferData).toEqual([
+      { Kind: 'Marker', PropertyTag: 0x400c0003 },
+      { Kind: 'Marker', PropertyTag: 0x400d0003 },
+    ]);
+    const r = roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 00000000 0100 0200 0300 00 0800');
+    expect(r.value).toMatchObject({ TransferStatus: 1, InProgressCount: 2, TotalStepCount: 3, Reserved: 0, BufferUsedSize: 8 });
+    expect(r.tree.length).toBe(15);
+    // gromox sends the counters after an error too; without them, the 6-byte header.
+    expect(roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 72040000 0000 0000 0000 00 0400').value.BufferUsedSize).toBe(4);
+    expect(roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 72040000').tree.length).toBe(6);
+  });
+
+  it('RopFastTransferDestinationPutBufferExtended: 4-byte counters', () => {
+    roundTrip(ropFastTransferDestinationPutBufferExtended.request, '9D 00 01 0400 03000C40');
+    const r = roundTrip(ropFastTransferDestinationPutBufferExtended.response, '9D 01 00000000 0300 01000000 02000000 00 0400');
+    expect(layout(r.tree).slice(3)).toEqual([
+      ['TransferStatus', 6, 2],
+      ['InProgressCount', 8, 4],
+      ['TotalStepCount', 12, 4],
+      ['Reserved', 16, 1],
+      ['BufferUsedSize', 17, 2],
+    ]);
+  });
+
+  it('RopFastTransferSourceGetBuffer with ecServerBusy: BackoffTime instead of the buffer', () => {
+    const r = roundTrip(ropFastTransferSourceGetBuffer.response, '4E 00 80040000 0000 0000 0000 00 0000 E8030000');
+    expect(r.value).toMatchObject({ ReturnValue: 0x480, TransferBufferSize: 0, BackoffTime: 1000 });
+    expect(r.value.TransferBuffer).toBeUndefined();
+  });
+
+  it('RopFastTransferSourceCopyFolder / CopyMessages / CopyTo / CopyProperties', () => {
+    expect(roundTrip(ropFastTransferSourceCopyFolder.request, '4C 00 00 01 10 03').value).toMatchObject({ CopyFlags: 0x10, SendOptions: 3 });
+    const m = roundTrip(ropFastTransferSourceCopyMessages.request, '4B 00 00 01 0100 0100000000000E8E 20 01');
+    expect(m.value).toMatchObject({ MessageIdCount: 1, MessageIds: [{ ReplicaId: 1, GlobalCounter: 0xe8e }], CopyFlags: 0x20, SendOptions: 1 });
+    const t = roundTrip(ropFastTransferSourceCopyTo.request, '4D 00 00 01 00 00200000 01 0100 0D00130E');
+    expect(t.value).toMatchObject({ Level: 0, CopyFlags: 0x2000, SendOptions: 1, PropertyTags: [0x0e13000d] });
+    expect(layout(t.tree).slice(4, 7)).toEqual([
+      ['Level', 4, 1],
+      ['CopyFlags', 5, 4],
+      ['SendOptions', 9, 1],
+    ]);
+    const p = roundTrip(ropFastTransferSourceCopyProperties.request, '69 00 00 01 01 01 00 0100 1F003700');
+    expect(p.value).toMatchObject({ Level: 1, CopyFlags: 1, SendOptions: 0, PropertyTags: [0x0037001f] });
+    for (const d of [ropFastTransferSourceCopyFolder, ropFastTransferSourceCopyMessages, ropFastTransferSourceCopyTo, ropFastTransferSourceCopyProperties])
+      roundTrip(d.response, `${d.id.toString(16)} 01 00000000`);
+  });
+
+  it('RopTellVersion: three 16-bit parts', () => {
+    const { value, tree } = roundTrip(ropTellVersion.request, '86 00 01 0F00 0100 E20D');
+    expect(value.Version).toEqual([15, 1, 3554]);
+    expect(child(tree, 'Version')!.display).toBe('15.1.3554');
+    roundTrip(ropTellVersion.response, '86 01 00000000');
+    expect(fastTransferRops.map((d) => d.id).sort((a, b) => a - b)).toEqual([0x4b, 0x4c, 0x4d, 0x4e, 0x53, 0x54, 0x69, 0x86, 0x9d]);
+  });
+});
