@@ -5,7 +5,7 @@
  * selects the success layout (ErrorCode, type-specific fields, aux), anything
  * else the failure layout (StatusCode, aux) — 2.2.5.x.2.
  */
-import { type Codec, type FieldDef, type StructValue, field, flagsOf, guid, i32, struct, u32, u8, utf16Z, array, enumOf, asciiZ, hex } from '../../codec/index.js';
+import { type Codec, type FieldDef, type StructValue, field, flagsOf, guid, i32, struct, u32, u8, utf16Z, array, enumOf, asciiZ, hex, withDisplay } from '../../codec/index.js';
 import { auxiliaryBufferFields } from '../aux/index.js';
 import { nspiPropertyTag } from '../oxcdata/index.js';
 import { restrictionCodec } from '../oxcdata/restriction.js';
@@ -13,7 +13,6 @@ import {
   abPropertyValueList,
   abTaggedPropertyValue,
   columnsAndRows,
-  hasByte,
   largePropertyTagArray,
   minimalEntryId,
   minimalIdFields,
@@ -128,7 +127,7 @@ export const queryRowsRequest = request('QueryRowsRequest', [
 ]);
 export const queryColumnsRequest = request('QueryColumnsRequest', [
   reserved,
-  field('MapiFlags', flagsOf(u32, { NspiUnicodeProptypes: 0x80000000 })),
+  field('MapiFlags', withDisplay(u32, (v) => `${hex(v, 8)}${v & 0x80000000 ? ' (NspiUnicodeProptypes)' : ''}`)),
 ]);
 export const resolveNamesRequest = request('ResolveNamesRequest', [
   reserved,
@@ -244,4 +243,3 @@ export const nspiResponseCodecs: Record<string, Codec<StructValue>> = {
   GetAddressBookUrl: getAddressBookUrlResponse,
 };
 
-void hasByte;

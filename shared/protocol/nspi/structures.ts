@@ -56,11 +56,10 @@ export const hasByte: Codec<number> = leaf<number>(
 
 export const present = (name: string) => (s: Scope) => s.num(name) !== 0;
 
-/** `HasX` then the given fields, each present only when HasX is non-zero; HasX derives from the first field. */
+/** `HasX` then the given fields, each present only when HasX is non-zero; HasX derives from whether any of them has a value. */
 export function optional(has: string, fields: readonly FieldDef[]): FieldDef[] {
-  const first = fields[0]!.name;
   return [
-    field(has, hasByte, { derive: (v) => (v[first] === undefined ? 0 : 0xff) }),
+    field(has, hasByte, { derive: (v) => (fields.some((f) => v[f.name] !== undefined) ? 0xff : 0) }),
     ...fields.map((f) => field(f.name, f.codec, { ...f.opts, when: present(has) })),
   ];
 }
