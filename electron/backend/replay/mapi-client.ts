@@ -140,7 +140,25 @@ export class MapiClient {
     if (auth.kind === 'bearer') headers.push({ name: 'Authorization', value: `Bearer ${auth.token}` });
     headers.push({ name: 'Content-Length', value: String(body.length) });
 
-    let conn = await this.connection(opts);
+    let conn: HttpConnection;
+    try {
+      conn = await this.connection(opts);
+    } catch (e) {
+      // A dead target is a result, not an exception: the replay reports it and goes on.
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        headers: [],
+        body: new Uint8Array(0),
+        chunks: [],
+        timings: { requestStart: Date.now() },
+        connectionClose: true,
+        aborted: { kind: 'upstream-error', message: `cannot connect to ${this.base.host}: ${message}` },
+        connectionId: 0,
+        localAddress: this.localAddress ?? '',
+        sentHeaders: headers,
+        requestId,
+      };
+    }
     let res = await conn.request({ method: 'POST', target: path, headers, body }, { ...(opts.drop ? { drop: opts.drop } : {}), timeoutMs: opts.timeoutMs ?? 120_000 });
     if (res.statusCode === 401 && auth.kind === 'ntlm-like' && !res.aborted) {
       // Connection-bound handshake: negotiate, challenge, authenticate — on this same connection.

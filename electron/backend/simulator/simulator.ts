@@ -251,6 +251,9 @@ export class ExchangeSimulator extends EventEmitter {
 
   private endContext(ctx: SessionContext, reason: 'disconnect' | 'expired' | 'reconnect' | 'stopped'): void {
     this.sessions.destroy(ctx, reason);
+    // An outstanding NotificationWait of a destroyed context completes now (no events).
+    const waiting = this.waiters.get(ctx.id);
+    if (waiting) for (const w of [...waiting]) w(false);
     this.opts.responder.onDestroy?.(ctx);
     this.emit('context', { kind: reason, id: ctx.id, endpoint: ctx.endpoint });
   }
@@ -504,7 +507,7 @@ export class ExchangeSimulator extends EventEmitter {
     };
     const timer = setTimeout(() => finish(false, 'no events'), this.opts.notificationWaitMs);
     timer.unref();
-    const waiter = (ev: boolean) => finish(ev, ev ? 'event pending' : 'simulator stopping');
+    const waiter = (ev: boolean) => finish(ev, ev ? 'event pending' : 'context ended');
     set.add(waiter);
     res.on('close', () => {
       if (!res.writableEnded) finish(false, 'client closed the connection');

@@ -1,0 +1,527 @@
+/**
+ * Client replay of captured MAPI sessions against a target (the simulator or a
+ * server URL), with network switches applied at chosen exchanges and the
+ * conforming client reaction to each ([MS-OXCMAPIHTTP] 3.1.5.7, 3.1.7):
+ *
+ * - failure before the request was fully sent → resend it on a new connection
+ *   with the same cookies (3.1.7.1);
+ * - failure after it was sent (or while the response streamed) → the client
+ *   cannot know whether it ran: reconnect with Connect/Bind carrying the old
+ *   cookies, redo the session's earlier Executes (logons, opened objects),
+ *   then resend (3.1.7.2);
+ * - idle network change (new connection, new source address, hibernation) →
+ *   just continue with the same cookies; on X-ResponseCode 10 reconnect (3.2.5.6);
+ * - X-ResponseCode 15 after a stale sequence cookie → resend with the current one.
+ *
+ * Session cookies come from the target's Set-Cookie, X-RequestId counts up per
+ * HTTP request, and server object handles in Execute requests are mapped from
+ * the captured ones to the live ones learned from the responses' handle tables.
+ */
+import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
+import { parseExecuteRequest, parseExecuteResponse, withRopPayloads } from '../simulator/bodies.js';
+import { type CapturedSession, extractSessions } from '../simulator/capture-sessions.js';
+import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity } from '../simulator/wire.js';
+import { type DiffEntry, type RopResult, decodeAnswer, diffAnswers } from './diff.js';
+import type { DropPoint } from './http-client.js';
+import { type ClientAuth, MapiClient, type MapiResult } from './mapi-client.js';
+import { type PlanStep, describeStep } from './plan.js';
+
+const NO_HANDLE = 0xffffffff;
+
+export interface ReplayOptions {
+  /** Base URL of the target ("http://127.0.0.1:PORT"); captured paths and queries are kept. */
+  target: string;
+  /** Captured session to replay (1-based, see `listSessions`), or all of them in capture order (default). */
+  session?: number | 'all';
+  plan?: readonly PlanStep[];
+  /** Wait the captured gaps between requests (capped at `maxGapMs`). */
+  realtime?: boolean;
+  maxGapMs?: number;
+  auth?: ClientAuth;
+  insecure?: boolean;
+  /** Source address for the first connection (loopback). */
+  localAddress?: string;
+  timeoutMs?: number;
+  /** Compute structural diffs against the capture (default true). */
+  diff?: boolean;
+  onProgress?: (e: ReplayProgress) => void;
+  signal?: AbortSignal;
+}
+
+export type ReplayProgress =
+  | { kind: 'exchange'; position: number; total: number; report: ExchangeReport }
+  | { kind: 'switch'; report: SwitchReport }
+  | { kind: 'done'; report: ReplayReport };
+
+export interface SideResult {
+  status?: number;
+  responseCode?: number;
+  rops: RopResult[];
+}
+
+export interface ExchangeReport {
+  /** 1-based position in the replay (what plan steps refer to). */
+  position: number;
+  capturedId: number;
+  session: number;
+  type: string;
+  /** replay: the captured request; resend: again after a failure; reconnect/redo: recovery traffic. */
+  role: 'replay' | 'resend' | 'reconnect' | 'redo';
+  captured: SideResult;
+  replayed: SideResult & {
+    connectionId: number;
+    localAddress: string;
+    durationMs: number;
+    requestId: string;
+    aborted?: string;
+    pendingKeepAlives?: number;
+  };
+  /** Same HTTP status and X-ResponseCode as captured. */
+  matches: boolean;
+  diff: DiffEntry[];
+  note?: string;
+}
+
+export type Verdict = 'context-kept' | 'context-reestablished' | 'sequence-rejected-recovered' | 'failure';
+
+export interface SwitchReport {
+  step: string;
+  at: number;
+  verdict: Verdict;
+  /** Codes seen from the first attempt to the recovered answer. */
+  responseCodes: (number | string)[];
+  /** Time from the switch to the first successful answer after it. */
+  recoveryMs?: number;
+  /** Executes redone after a reconnect. */
+  redone?: number;
+  detail: string;
+}
+
+export interface ReplayReport {
+  target: string;
+  sessions: { index: number; endpoint: string; exchanges: number }[];
+  startedAt: number;
+  durationMs: number;
+  exchanges: ExchangeReport[];
+  switches: SwitchReport[];
+  summary: { replayed: number; succeeded: number; failed: number; matched: number; withDiffs: number; recoveryRequests: number };
+  problems: string[];
+}
+
+export function listSessions(exchanges: readonly Exchange[]): CapturedSession[] {
+  return extractSessions(exchanges).sessions;
+}
+
+/** Why a capture cannot be replayed, or undefined. */
+export function canReplay(exchanges: readonly Exchange[], session?: number | 'all'): string | undefined {
+  const s = extractSessions(exchanges);
+  if (s.sessions.length === 0)
+    return s.orphans.length ? `the capture's ${s.orphans.length} MAPI request(s) have no Connect/Bind: replay needs the request that created the session` : 'the capture holds no MAPI traffic';
+  if (typeof session === 'number' && !s.sessions[session - 1]) return `the capture has ${s.sessions.length} session(s); there is no session ${session}`;
+  return undefined;
+}
+
+interface LiveSession {
+  captured: CapturedSession;
+  client: MapiClient;
+  /** Captured server handle → live server handle. */
+  handles: Map<number, number>;
+  /** Captured Executes answered successfully so far (redone after a reconnect). */
+  done: Exchange[];
+  /** Cookies of the context before its last successful exchange (for `stale`). */
+  previousCookies?: Map<string, string>;
+  notify: Promise<void>[];
+  path: string;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+function sideOf(ex: Exchange): SideResult {
+  const out: SideResult = { rops: [] };
+  if (!ex.response) return out;
+  out.status = ex.response.statusCode;
+  const h = ex.response.headers.find((x) => x.name.toLowerCase() === 'x-responsecode')?.value;
+  if (h !== undefined) out.responseCode = Number(h);
+  const late = parseResponseEntity(ex.response.body).headers.find(([k]) => k.toLowerCase() === 'x-responsecode');
+  if (late) out.responseCode = Number(late[1]);
+  return out;
+}
+
+function typeOf(s: CapturedSession, ex: Exchange): string {
+  return s.types[s.exchanges.indexOf(ex)] ?? '';
+}
+
+export class Replayer {
+  private report!: ReplayReport;
+  private position = 0;
+  private live = new Map<number, LiveSession>();
+
+  constructor(
+    private readonly exchanges: readonly Exchange[],
+    private readonly opts: ReplayOptions,
+  ) {}
+
+  async run(): Promise<ReplayReport> {
+    const startedAt = Date.now();
+    const { sessions, orphans } = extractSessions(this.exchanges);
+    const why = canReplay(this.exchanges, this.opts.session);
+    if (why) throw new Error(why);
+    const chosen = this.opts.session === undefined || this.opts.session === 'all' ? sessions : [sessions[this.opts.session - 1]!];
+    this.report = {
+      target: this.opts.target,
+      sessions: chosen.map((s) => ({ index: s.index, endpoint: s.endpoint, exchanges: s.exchanges.length })),
+      startedAt,
+      durationMs: 0,
+      exchanges: [],
+      switches: [],
+      summary: { replayed: 0, succeeded: 0, failed: 0, matched: 0, withDiffs: 0, recoveryRequests: 0 },
+      problems: orphans.length ? [`${orphans.length} captured MAPI request(s) belong to no session and are not replayed`] : [],
+    };
+    const order = chosen
+      .flatMap((s) => s.exchanges.map((ex) => ({ s, ex })))
+      .sort((a, b) => a.ex.timings.requestStart - b.ex.timings.requestStart || a.ex.id - b.ex.id);
+    const plan = [...(this.opts.plan ?? [])];
+    for (const p of plan) if (p.at > order.length) this.report.problems.push(`plan step ${describeStep(p)} is beyond the ${order.length} replayed exchanges`);
+    let prevStart: number | undefined;
+    try {
+      for (const { s, ex } of order) {
+        if (this.opts.signal?.aborted) {
+          this.report.problems.push('replay stopped before the end');
+          break;
+        }
+        this.position++;
+        if (this.opts.realtime && prevStart !== undefined) {
+          const gap = Math.min(Math.max(0, ex.timings.requestStart - prevStart), this.opts.maxGapMs ?? 300_000);
+          if (gap > 0) await sleep(gap, this.opts.signal);
+        }
+        prevStart = ex.timings.requestStart;
+        const steps = plan.filter((p) => p.at === this.position);
+        await this.replayOne(s, ex, steps, order.length);
+      }
+      for (const l of this.live.values()) await Promise.all(l.notify);
+    } finally {
+      for (const l of this.live.values()) l.client.close();
+    }
+    this.report.durationMs = Date.now() - startedAt;
+    const sum = this.report.summary;
+    // An exchange succeeded when its last attempt (the replay or its resend after a switch) got code 0.
+    const final = new Map<string, ExchangeReport>();
+    for (const e of this.report.exchanges) {
+      if (e.role === 'replay') sum.replayed++;
+      else sum.recoveryRequests++;
+      if (e.role === 'replay' || e.role === 'resend') final.set(`${e.position}|${e.capturedId}`, e);
+      if (e.role !== 'replay') continue;
+      if (e.matches) sum.matched++;
+      if (e.diff.length) sum.withDiffs++;
+    }
+    for (const e of final.values()) {
+      if (e.replayed.status === 200 && (e.replayed.responseCode ?? 0) === 0 && !e.replayed.aborted) sum.succeeded++;
+      else sum.failed++;
+    }
+    this.opts.onProgress?.({ kind: 'done', report: this.report });
+    return this.report;
+  }
+
+  private liveOf(s: CapturedSession): LiveSession {
+    let l = this.live.get(s.index);
+    if (!l) {
+      const first = s.exchanges[0]!;
+      const ci = first.request.headers.find((h) => h.name.toLowerCase() === 'x-clientinfo')?.value;
+      const ca = first.request.headers.find((h) => h.name.toLowerCase() === 'x-clientapplication')?.value;
+      const client = new MapiClient(this.opts.target, {
+        ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
+        ...(this.opts.insecure ? { insecure: true } : {}),
+        ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+        ...(ci ? { clientInfo: ci } : {}),
+        ...(ca ? { clientApplication: ca } : {}),
+        ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+      });
+      l = { captured: s, client, handles: new Map(), done: [], notify: [], path: first.request.url };
+      this.live.set(s.index, l);
+    }
+    return l;
+  }
+
+  /** The captured request body with captured server handles replaced by live ones. */
+  private bodyFor(l: LiveSession, ex: Exchange, type: string): Uint8Array {
+    if (type !== 'Execute' || l.handles.size === 0) return ex.request.body;
+    const req = parseExecuteRequest(ex.request.body);
+    if (!req) return ex.request.body;
+    let changed = false;
+    const payloads = req.payloads.map((p) => ({
+      rops: p.rops,
+      handles: p.handles.map((h) => {
+        const v = h === NO_HANDLE ? h : l.handles.get(h);
+        if (v === undefined || v === h) return h;
+        changed = true;
+        return v;
+      }),
+    }));
+    return changed ? withRopPayloads('request', req.value, payloads) : ex.request.body;
+  }
+
+  /** Learns captured → live handles from the two response handle tables. */
+  private learnHandles(l: LiveSession, ex: Exchange, res: MapiResult): void {
+    if (!ex.response || !res.entity) return;
+    const cap = parseExecuteResponse(parseResponseEntity(ex.response.body).body);
+    const liv = parseExecuteResponse(res.entity.body);
+    if (!cap || !liv) return;
+    cap.payloads.forEach((p, k) => {
+      const lh = liv.payloads[k]?.handles ?? [];
+      p.handles.forEach((h, i) => {
+        const v = lh[i];
+        if (h !== NO_HANDLE && v !== undefined && v !== NO_HANDLE) l.handles.set(h, v);
+      });
+    });
+  }
+
+  private async send(
+    l: LiveSession,
+    ex: Exchange,
+    type: string,
+    role: ExchangeReport['role'],
+    opts: { drop?: DropPoint; newConnection?: boolean; localAddress?: string; cookies?: Map<string, string>; requestId?: string } = {},
+    note?: string,
+  ): Promise<{ res: MapiResult; rep: ExchangeReport }> {
+    const t0 = Date.now();
+    const body = this.bodyFor(l, ex, type);
+    const extra: RawHeader[] = ex.request.headers.filter((h) => !/^(authorization|x-user-identity)$/i.test(h.name));
+    const res = await l.client.send(ex.request.url, type, body, {
+      ...opts,
+      extraHeaders: extra,
+      ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+    });
+    const captured = sideOf(ex);
+    const okLive = res.statusCode === 200 && (res.responseCode ?? 0) === 0 && !res.aborted;
+    let diff: DiffEntry[] = [];
+    if (okLive && res.entity && ex.response) {
+      const cd = decodeAnswer(type, ex.request.body, ex.response.body);
+      const ld = decodeAnswer(type, body, res.body);
+      captured.rops = cd.rops;
+      if (this.opts.diff !== false && captured.responseCode === 0) diff = diffAnswers(cd, ld);
+      const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note);
+      rep.replayed.rops = ld.rops;
+      this.push(rep);
+      return { res, rep };
+    }
+    const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note);
+    this.push(rep);
+    return { res, rep };
+  }
+
+  private makeReport(l: LiveSession, ex: Exchange, type: string, role: ExchangeReport['role'], captured: SideResult, res: MapiResult, t0: number, diff: DiffEntry[], note?: string): ExchangeReport {
+    const replayed: ExchangeReport['replayed'] = {
+      rops: [],
+      connectionId: res.connectionId,
+      localAddress: res.localAddress,
+      durationMs: Date.now() - t0,
+      requestId: res.requestId,
+    };
+    if (res.statusCode !== undefined) replayed.status = res.statusCode;
+    if (res.responseCode !== undefined) replayed.responseCode = res.responseCode;
+    if (res.aborted) replayed.aborted = `${res.aborted.kind}: ${res.aborted.message}`;
+    if (res.entity) replayed.pendingKeepAlives = res.entity.metaTags.filter((t) => t === 'PENDING').length;
+    const rep: ExchangeReport = {
+      position: this.position,
+      capturedId: ex.id,
+      session: l.captured.index,
+      type,
+      role,
+      captured,
+      replayed,
+      matches: captured.status === replayed.status && (captured.responseCode ?? 0) === (replayed.responseCode ?? 0) && !res.aborted,
+      diff,
+    };
+    if (note) rep.note = note;
+    return rep;
+  }
+
+  private push(rep: ExchangeReport): void {
+    this.report.exchanges.push(rep);
+    this.opts.onProgress?.({ kind: 'exchange', position: this.position, total: 0, report: rep });
+  }
+
+  private switchReport(r: SwitchReport): void {
+    this.report.switches.push(r);
+    this.opts.onProgress?.({ kind: 'switch', report: r });
+  }
+
+  /** Connect/Bind with the old cookies, then the session's earlier successful Executes again. */
+  private async reconnect(l: LiveSession, why: string): Promise<{ ok: boolean; redone: number; codes: (number | string)[] }> {
+    const codes: (number | string)[] = [];
+    const create = l.captured.exchanges[0]!;
+    const type = typeOf(l.captured, create);
+    const { res } = await this.send(l, create, type, 'reconnect', { newConnection: true }, why);
+    codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
+    if (res.responseCode !== 0 || res.aborted) return { ok: false, redone: 0, codes };
+    l.handles.clear();
+    const redo = [...l.done];
+    l.done = [];
+    let redone = 0;
+    for (const ex of redo) {
+      const r = await this.send(l, ex, 'Execute', 'redo', {}, 'redone after reconnect');
+      codes.push(r.res.responseCode ?? r.res.aborted?.kind ?? 'none');
+      if (r.res.responseCode === 0 && !r.res.aborted) {
+        this.learnHandles(l, ex, r.res);
+        l.done.push(ex);
+        redone++;
+      }
+    }
+    return { ok: true, redone, codes };
+  }
+
+  private async replayOne(s: CapturedSession, ex: Exchange, steps: PlanStep[], total: number): Promise<void> {
+    void total;
+    const l = this.liveOf(s);
+    const type = typeOf(s, ex);
+    let drop: DropPoint | undefined;
+    let cookies: Map<string, string> | undefined;
+    let newConnection = false;
+    let localAddress: string | undefined;
+    const applied: string[] = [];
+    for (const st of steps) {
+      applied.push(describeStep(st));
+      if (st.kind === 'drop') {
+        if (st.point === 'idle') {
+          l.client.dropIdle();
+          newConnection = true;
+        } else drop = st.point;
+      } else if (st.kind === 'address') {
+        localAddress = st.address;
+        newConnection = true;
+      } else if (st.kind === 'hibernate') {
+        await sleep(st.ms, this.opts.signal);
+        // After a hibernation the old TCP connection is gone.
+        l.client.dropIdle();
+        newConnection = true;
+      } else if (st.kind === 'stale') {
+        // The current cookies, with each value that rotated since the previous exchange set back (the sequence cookie).
+        const now = l.client.jar(s.endpoint);
+        const prev = l.previousCookies;
+        const stale = new Map(now);
+        let changed = 0;
+        if (prev)
+          for (const [k, v] of prev)
+            if (stale.has(k) && stale.get(k) !== v) {
+              stale.set(k, v);
+              changed++;
+            }
+        if (changed) cookies = stale;
+        else this.report.problems.push(`stale@${st.at}: no cookie rotated since the previous exchange; sent the current ones`);
+      }
+    }
+    const stepName = applied.join('+');
+    // Recovery time counts from the first attempt after the switch (a hibernation's pause excluded).
+    const switchStart = Date.now();
+    const before = new Map(l.client.jar(s.endpoint));
+
+    if (type === 'NotificationWait' && !drop && !cookies) {
+      // Held by the server: run it on its own connection, as clients do, and go on.
+      const nw = new MapiClient(this.opts.target, {
+        ...(this.opts.insecure ? { insecure: true } : {}),
+        ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+        ...(l.client.localAddress ? { localAddress: l.client.localAddress } : {}),
+        requestIdGuid: l.client.requestIdGuid,
+      });
+      nw.jars.set(s.endpoint, l.client.jar(s.endpoint));
+      const position = this.position;
+      l.notify.push(
+        (async () => {
+          const t0 = Date.now();
+          const body = ex.request.body;
+          const res = await nw.send(ex.request.url, type, body, { requestId: l.client.nextRequestId(), ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}) });
+          nw.close();
+          const rep = this.makeReport(l, ex, type, 'replay', sideOf(ex), res, t0, [], 'held on its own connection');
+          rep.position = position;
+          this.push(rep);
+        })(),
+      );
+      if (applied.length) this.switchReport({ step: stepName, at: this.position, verdict: 'context-kept', responseCodes: [], detail: 'applied before a NotificationWait, which runs on its own connection' });
+      return;
+    }
+
+    const first = await this.send(l, ex, type, 'replay', { ...(drop ? { drop } : {}), ...(cookies ? { cookies } : {}), newConnection, ...(localAddress ? { localAddress } : {}) }, stepName || undefined);
+    let res = first.res;
+    const codes: (number | string)[] = [res.responseCode ?? res.aborted?.kind ?? 'none'];
+    let verdict: Verdict | undefined;
+    let redone: number | undefined;
+    let detail = '';
+
+    if (drop === 'before-send') {
+      // The server never saw the whole request: send it again as-is, same cookies, new connection.
+      const again = await this.send(l, ex, type, 'resend', { newConnection: true }, 'resent after a failure before the request was fully sent');
+      res = again.res;
+      codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
+      verdict = res.responseCode === 0 ? 'context-kept' : 'failure';
+      detail = verdict === 'context-kept' ? 'request resent on a new connection with the same cookies; the context survived' : 'the resent request failed';
+    } else if (drop === 'after-send' || drop === 'while-streaming' || res.aborted) {
+      if (isDestroyType(type) && drop) {
+        verdict = 'context-kept';
+        detail = 'connection lost on a Disconnect; nothing to re-establish';
+      } else {
+        const rc = await this.reconnect(l, `reconnect after a failure ${drop === 'while-streaming' ? 'while the response streamed' : 'after the request was sent'}`);
+        codes.push(...rc.codes);
+        redone = rc.redone;
+        if (rc.ok && !isCreateType(type)) {
+          const again = await this.send(l, ex, type, 'resend', {}, 'resent on the new context');
+          res = again.res;
+          codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
+        } else if (rc.ok) res = { ...res, responseCode: 0, aborted: undefined } as MapiResult;
+        verdict = rc.ok && res.responseCode === 0 && !res.aborted ? 'context-reestablished' : 'failure';
+        detail = verdict === 'failure' ? 'could not re-establish the context' : `reconnected with the old cookies (new context), ${rc.redone} Execute(s) redone`;
+      }
+    } else if (res.responseCode === 10 && !isCreateType(type)) {
+      const rc = await this.reconnect(l, 'reconnect after X-ResponseCode 10 (context not found)');
+      codes.push(...rc.codes);
+      redone = rc.redone;
+      if (rc.ok && !isDestroyType(type)) {
+        const again = await this.send(l, ex, type, 'resend', {}, 'resent on the new context');
+        res = again.res;
+        codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
+      }
+      verdict = rc.ok && (isDestroyType(type) || res.responseCode === 0) ? 'context-reestablished' : 'failure';
+      detail = verdict === 'failure' ? 'could not re-establish the context after 10' : `context had ended (10); reconnected, ${rc.redone} Execute(s) redone`;
+    } else if (res.responseCode === 15) {
+      const again = await this.send(l, ex, type, 'resend', {}, 'resent with the current sequence cookie');
+      res = again.res;
+      codes.push(res.responseCode ?? 'none');
+      verdict = res.responseCode === 0 ? 'sequence-rejected-recovered' : 'failure';
+      detail = verdict === 'failure' ? 'still rejected with the current cookie' : 'rejected with 15 (Invalid Sequence); accepted again with the current cookie, context kept';
+    } else if (applied.length) {
+      verdict = res.responseCode === 0 ? 'context-kept' : 'failure';
+      detail =
+        verdict === 'context-kept'
+          ? `continued on connection ${res.connectionId} from ${res.localAddress} with the same cookies`
+          : `answered ${res.responseCode ?? res.statusCode ?? 'nothing'} (${RESPONSE_CODE_NAMES[res.responseCode ?? -1] ?? 'no code'})`;
+    }
+
+    if (res.responseCode === 0 && !res.aborted) {
+      if (type === 'Execute') {
+        this.learnHandles(l, ex, res);
+        l.done.push(ex);
+      }
+      if (isCreateType(type)) {
+        l.handles.clear();
+        l.done = [];
+      }
+      l.previousCookies = before;
+    }
+    if (applied.length || verdict) {
+      const r: SwitchReport = { step: stepName || 'failure', at: this.position, verdict: verdict ?? 'failure', responseCodes: codes, detail };
+      if (verdict && verdict !== 'failure') r.recoveryMs = Date.now() - switchStart;
+      if (redone !== undefined) r.redone = redone;
+      this.switchReport(r);
+    }
+  }
+}
+
+export async function replayCapture(exchanges: readonly Exchange[], opts: ReplayOptions): Promise<ReplayReport> {
+  return new Replayer(exchanges, opts).run();
+}

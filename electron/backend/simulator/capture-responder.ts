@@ -1,0 +1,238 @@
+/**
+ * Server replay from a capture. Each live Session Context follows one captured
+ * session; an answer is chosen by position in that session and request type,
+ * and for Execute by ROP shape (exact ROP bytes first, then the same list of
+ * RopIds, then the next Execute) — never by URL or body hash, since every MAPI
+ * request is a POST to the same URL with session-specific bytes. Server object
+ * handles in answers are rewritten to handles minted for the live context, and
+ * cookies are the simulator's own, so a live client gets consistent answers.
+ */
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
+import { toHex } from '../../../shared/codec/index.js';
+import { buildBindResponse, buildConnectResponse, parseExecuteRequest, parseExecuteResponse, withRopPayloads } from './bodies.js';
+import { type CapturedSession, extractSessions } from './capture-sessions.js';
+import type { SessionContext } from './sessions.js';
+import type { Responder, SimAnswer, SimRequest } from './types.js';
+import { parseResponseEntity } from './wire.js';
+
+const NO_HANDLE = 0xffffffff;
+
+interface ScriptEntry {
+  exchangeId: number;
+  type: string;
+  /** Response body after the meta-tag preamble. */
+  body: Uint8Array;
+  lateCode?: number;
+  /** Execute: hex of each request ROP list, RopIds per payload, the captured request handle tables. */
+  ropsHex?: string;
+  ropIds?: string;
+  requestHandles?: number[][];
+  /** Why this entry cannot be served as captured (truncated body, …). */
+  broken?: string;
+}
+
+interface Script {
+  session: CapturedSession;
+  entries: ScriptEntry[];
+}
+
+interface CursorState {
+  script: number;
+  consumed: Set<number>;
+  pos: number;
+  /** Captured handle → live handle, per context. */
+  handles: Map<number, number>;
+  nextHandle: number;
+}
+
+export interface CaptureResponderOptions {
+  /** Serve this captured session (1-based) to every new context instead of taking turns. */
+  session?: number;
+  /** What to do when the captured session has no answer left for a request type. */
+  unmatched?: 'reuse-last' | 'fail';
+}
+
+export function ropShapeOf(payload: { rops: Uint8Array; handles: number[] }): string {
+  try {
+    const w = new Uint8Array(2 + payload.rops.length);
+    w[0] = (2 + payload.rops.length) & 0xff;
+    w[1] = (2 + payload.rops.length) >> 8;
+    w.set(payload.rops, 2);
+    const d = decodeRopRequestBuffer(w);
+    const list = (d.value?.RopsList as { RopId?: number }[] | undefined) ?? [];
+    return list.map((r) => (r.RopId ?? 0).toString(16).padStart(2, '0')).join(',');
+  } catch {
+    return payload.rops.length ? payload.rops[0]!.toString(16).padStart(2, '0') : '';
+  }
+}
+
+export class CaptureResponder implements Responder {
+  readonly mode = 'capture' as const;
+  readonly scripts: Script[] = [];
+  readonly problems: string[] = [];
+  private turn = new Map<string, number>();
+  private scriptOfContext = new Map<number, number>();
+  private counts = { answered: 0, exact: 0, byShape: 0, byPosition: 0, reused: 0, unmatched: 0, handlesRewritten: 0, broken: 0 };
+
+  constructor(
+    exchanges: readonly Exchange[],
+    private readonly opts: CaptureResponderOptions = {},
+  ) {
+    const { sessions, orphans } = extractSessions(exchanges);
+    if (orphans.length) this.problems.push(`${orphans.length} MAPI exchange(s) belong to no captured session`);
+    for (const s of sessions) this.scripts.push({ session: s, entries: s.exchanges.map((ex, i) => this.entryOf(ex, s.types[i]!)) });
+    if (this.scripts.length === 0) this.problems.push('the capture holds no Connect or Bind: nothing to replay');
+    if (opts.session !== undefined && !this.scripts[opts.session - 1])
+      throw new Error(`the capture has ${this.scripts.length} session(s); there is no session ${opts.session}`);
+  }
+
+  stats(): Record<string, number> {
+    return { sessions: this.scripts.length, ...this.counts };
+  }
+
+  private entryOf(ex: Exchange, type: string): ScriptEntry {
+    const e: ScriptEntry = { exchangeId: ex.id, type, body: new Uint8Array(0) };
+    if (!ex.response) {
+      e.broken = 'no response in the capture';
+      return e;
+    }
+    const ent = parseResponseEntity(ex.response.body);
+    if (ent.error) e.broken = `captured response: ${ent.error}`;
+    e.body = ent.body;
+    const late = ent.headers.find(([k]) => k.toLowerCase() === 'x-responsecode');
+    if (late && Number(late[1]) !== 0) e.lateCode = Number(late[1]);
+    if (type === 'Execute') {
+      const req = parseExecuteRequest(ex.request.body);
+      if (req) {
+        e.ropsHex = req.payloads.map((p) => toHex(p.rops)).join('|');
+        e.ropIds = req.payloads.map(ropShapeOf).join('|');
+        e.requestHandles = req.payloads.map((p) => p.handles);
+      } else e.broken ??= 'captured Execute request does not parse';
+    }
+    return e;
+  }
+
+  onCreate(ctx: SessionContext, req: SimRequest, replaced: SessionContext | undefined): void {
+    let script: number;
+    // A reconnect (old cookies, the context alive or already expired) redoes the same captured session.
+    const prev = (replaced?.state.capture as CursorState | undefined)?.script ?? (ctx.replaces !== undefined ? this.scriptOfContext.get(ctx.replaces) : undefined);
+    if (prev !== undefined) script = prev;
+    else if (this.opts.session !== undefined) script = this.opts.session - 1;
+    else {
+      const candidates = this.scripts.map((s, i) => ({ s, i })).filter((x) => x.s.session.endpoint === req.endpoint);
+      const k = this.turn.get(req.endpoint) ?? 0;
+      this.turn.set(req.endpoint, k + 1);
+      script = candidates.length ? candidates[k % candidates.length]!.i : -1;
+    }
+    const st: CursorState = { script, consumed: new Set(), pos: 0, handles: new Map(), nextHandle: 0x100 + ctx.id * 0x1000 };
+    ctx.state.capture = st;
+    this.scriptOfContext.set(ctx.id, script);
+    if (this.scriptOfContext.size > 20_000) this.scriptOfContext.delete(this.scriptOfContext.keys().next().value!);
+    // The create request itself is the first entry.
+    const s = this.scripts[script];
+    if (s) {
+      const i = s.entries.findIndex((e) => e.type === req.type);
+      if (i >= 0) {
+        st.consumed.add(i);
+        st.pos = i + 1;
+      }
+    }
+  }
+
+  answer(req: SimRequest, ctx: SessionContext): SimAnswer {
+    const st = ctx.state.capture as CursorState | undefined;
+    const script = st ? this.scripts[st.script] : undefined;
+    if (!st || !script) {
+      this.counts.unmatched++;
+      if (req.type === 'Connect') return { body: buildConnectResponse('Replayed User'), source: 'capture: no session, built' };
+      if (req.type === 'Bind') return { body: buildBindResponse('00000000-0000-0000-0000-000000000000'), source: 'capture: no session, built' };
+      throw new Error(`capture replay: no captured ${req.endpoint} session to answer ${req.type}`);
+    }
+    if (req.type === 'Connect' || req.type === 'Bind') {
+      const e = script.entries.find((x) => x.type === req.type);
+      this.counts.answered++;
+      return { body: e && !e.broken ? e.body : req.type === 'Connect' ? buildConnectResponse('Replayed User') : buildBindResponse('00000000-0000-0000-0000-000000000000'), source: `capture #${e?.exchangeId ?? '?'}` };
+    }
+    const live = req.type === 'Execute' ? parseExecuteRequest(req.body) : undefined;
+    const pick = this.pick(script, st, req.type, live);
+    if (pick === undefined) {
+      this.counts.unmatched++;
+      throw new Error(`capture replay: captured session ${script.session.index} has no ${req.type} left to answer with`);
+    }
+    const e = script.entries[pick]!;
+    this.counts.answered++;
+    if (e.broken) {
+      this.counts.broken++;
+      // A broken capture entry: say so in-band (Invalid Response) rather than invent bytes.
+      return { body: new Uint8Array(0), lateResponseCode: 17, source: `capture #${e.exchangeId}: ${e.broken}` };
+    }
+    let body = e.body;
+    if (req.type === 'Execute' && live) body = this.rewriteHandles(e, body, live.payloads, st);
+    return { body, ...(e.lateCode !== undefined ? { lateResponseCode: e.lateCode } : {}), source: `capture #${e.exchangeId}` };
+  }
+
+  private pick(script: Script, st: CursorState, type: string, live: ReturnType<typeof parseExecuteRequest>): number | undefined {
+    const open: number[] = [];
+    for (let i = 0; i < script.entries.length; i++) if (!st.consumed.has(i) && script.entries[i]!.type === type) open.push(i);
+    // Prefer entries at or after the cursor: session position first.
+    open.sort((a, b) => (a >= st.pos ? 0 : 1) - (b >= st.pos ? 0 : 1) || a - b);
+    let chosen: number | undefined;
+    if (live && open.length) {
+      const hex = live.payloads.map((p) => toHex(p.rops)).join('|');
+      chosen = open.find((i) => script.entries[i]!.ropsHex === hex);
+      if (chosen !== undefined) this.counts.exact++;
+      else {
+        const shape = live.payloads.map(ropShapeOf).join('|');
+        chosen = open.find((i) => script.entries[i]!.ropIds === shape);
+        if (chosen !== undefined) this.counts.byShape++;
+      }
+    }
+    if (chosen === undefined && open.length) {
+      chosen = open[0];
+      this.counts.byPosition++;
+    }
+    if (chosen === undefined && this.opts.unmatched === 'reuse-last') {
+      for (let i = script.entries.length - 1; i >= 0; i--)
+        if (script.entries[i]!.type === type) {
+          this.counts.reused++;
+          return i;
+        }
+    }
+    if (chosen !== undefined) {
+      st.consumed.add(chosen);
+      st.pos = Math.max(st.pos, chosen + 1);
+    }
+    return chosen;
+  }
+
+  /**
+   * Response handle tables hold the captured server's handles. Map each to the
+   * live handle the client sent at the same index (an input object), or mint a
+   * new live handle (an object created by this call); remember the mapping.
+   */
+  private rewriteHandles(e: ScriptEntry, body: Uint8Array, livePayloads: { handles: number[] }[], st: CursorState): Uint8Array {
+    const resp = parseExecuteResponse(body);
+    if (!resp || resp.payloads.length === 0) return body;
+    let changed = false;
+    const payloads = resp.payloads.map((p, k) => {
+      const liveReq = livePayloads[k]?.handles ?? [];
+      const capReq = e.requestHandles?.[k] ?? [];
+      const handles = p.handles.map((h, i) => {
+        if (h === NO_HANDLE) return h;
+        let v = st.handles.get(h);
+        if (v === undefined) {
+          const l = liveReq[i];
+          v = l !== undefined && l !== NO_HANDLE && capReq[i] === h ? l : st.nextHandle++;
+          st.handles.set(h, v);
+        }
+        if (v !== h) changed = true;
+        return v;
+      });
+      return { rops: p.rops, handles };
+    });
+    if (!changed) return body;
+    this.counts.handlesRewritten++;
+    return withRopPayloads('response', resp.value, payloads);
+  }
+}
