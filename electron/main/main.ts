@@ -1,28 +1,62 @@
 /**
  * Electron main process: starts the same Backend the CLI serves (in-process,
  * no HTTP listener needed), opens one hardened window on the built renderer
- * and bridges RPC + events over IPC. Everything that does not need Electron
- * lives in electron/backend and is tested under Node.
+ * and bridges RPC, events, native dialogs and menu commands over IPC.
+ * Everything that does not need Electron lives in electron/backend (and the
+ * pure helpers beside this file) and is tested under Node.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Backend } from '../backend/backend.js';
 import { CONTENT_SECURITY_POLICY } from '../backend/server.js';
 import { defaultServices } from '../backend/services.js';
-import { IPC, isAllowedNavigation, windowSpec } from './window.js';
+import { menuTemplate, type MenuItemSpec } from './menu.js';
+import { FILE_FILTERS, IPC, isAllowedNavigation, windowSpec } from './window.js';
+import { clampToDisplays, loadWindowState, saveWindowState } from './window-state.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function registerIpc(backend: Backend, ipc: Pick<typeof ipcMain, 'handle'>): void {
+export function registerIpc(backend: Backend, ipc: Pick<typeof ipcMain, 'handle'>, getWindow: () => BrowserWindow | undefined): void {
   ipc.handle(IPC.invoke, async (_e, method: unknown, params: unknown) => {
     if (typeof method !== 'string') throw new Error('method must be a string');
     return await backend.rpc.invoke(method, params);
   });
+  ipc.handle(IPC.openFile, async (_e, kind: unknown) => {
+    const win = getWindow();
+    const opts = { properties: ['openFile' as const], filters: FILE_FILTERS[String(kind)] ?? [] };
+    const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+    return r.canceled ? undefined : r.filePaths[0];
+  });
+  ipc.handle(IPC.saveFile, async (_e, kind: unknown, defaultName: unknown) => {
+    const win = getWindow();
+    const opts = { defaultPath: typeof defaultName === 'string' ? defaultName : undefined, filters: FILE_FILTERS[String(kind)] ?? [] };
+    const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+    return r.canceled ? undefined : r.filePath;
+  });
+}
+
+function toElectronMenu(items: MenuItemSpec[], send: (action: string) => void): MenuItemConstructorOptions[] {
+  return items.map((i) => {
+    const o: MenuItemConstructorOptions = {};
+    if (i.label) o.label = i.label;
+    if (i.accelerator) o.accelerator = i.accelerator;
+    if (i.role) o.role = i.role;
+    if (i.type) o.type = i.type;
+    if (i.action) {
+      const action = i.action;
+      o.click = () => send(action);
+    }
+    if (i.submenu) o.submenu = toElectronMenu(i.submenu, send);
+    return o;
+  });
 }
 
 export async function createWindow(backend: Backend): Promise<BrowserWindow> {
-  const win = new BrowserWindow(windowSpec(outDir, { dev: !app.isPackaged }));
+  const dataDir = app.getPath('userData');
+  const saved = clampToDisplays(loadWindowState(dataDir), screen?.getAllDisplays?.().map((d) => d.workArea) ?? []);
+  const win = new BrowserWindow({ ...windowSpec(outDir, { dev: !app.isPackaged }), ...saved });
+  if (saved.maximized) win.maximize?.();
   const indexUrl = pathToFileURL(path.join(outDir, 'renderer', 'index.html')).toString();
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url, indexUrl)) e.preventDefault();
@@ -34,6 +68,10 @@ export async function createWindow(backend: Backend): Promise<BrowserWindow> {
   const off = backend.events.on((ev) => {
     if (!win.isDestroyed()) win.webContents.send(IPC.event, ev);
   });
+  win.on('close', () => {
+    const b = win.getNormalBounds?.();
+    if (b) saveWindowState(dataDir, { ...b, maximized: win.isMaximized?.() ?? false });
+  });
   win.on('closed', off);
   win.once('ready-to-show', () => win.show());
   await win.loadURL(indexUrl);
@@ -41,6 +79,11 @@ export async function createWindow(backend: Backend): Promise<BrowserWindow> {
 }
 
 export async function main(): Promise<void> {
+  // One instance: a second launch focuses the first window.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   await app.whenReady();
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
@@ -52,9 +95,18 @@ export async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   const backend = await Backend.start({ mode: 'electron', listen: false, services: defaultServices({ dataDir: app.getPath('userData') }) });
-  registerIpc(backend, ipcMain);
+  let win: BrowserWindow | undefined;
+  registerIpc(backend, ipcMain, () => win);
+  const send = (action: string) => win?.webContents.send(IPC.menu, action);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate({ platform: process.platform, dev: !app.isPackaged }), send)));
   app.on('web-contents-created', (_e, wc) => wc.on('will-attach-webview', (ev) => ev.preventDefault()));
-  await createWindow(backend);
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized?.()) win.restore?.();
+      win.focus?.();
+    }
+  });
+  win = await createWindow(backend);
   app.on('window-all-closed', () => {
     void backend.stop().finally(() => app.quit());
   });

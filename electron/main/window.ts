@@ -67,4 +67,16 @@ export function isAllowedNavigation(url: string, rendererIndexUrl: string): bool
 export const IPC = {
   invoke: 'mapiscope:invoke',
   event: 'mapiscope:event',
+  openFile: 'mapiscope:open-file',
+  saveFile: 'mapiscope:save-file',
+  menu: 'mapiscope:menu',
 } as const;
+
+/** Dialog filters per file kind. */
+export const FILE_FILTERS: Record<string, { name: string; extensions: string[] }[]> = {
+  capture: [{ name: 'MapiScope capture', extensions: ['mscap'] }, { name: 'All captures', extensions: ['mscap', 'har', 'saz'] }],
+  import: [{ name: 'HAR or Fiddler SAZ', extensions: ['har', 'saz', 'json'] }],
+  har: [{ name: 'HAR 1.2', extensions: ['har'] }],
+  saz: [{ name: 'Fiddler SAZ', extensions: ['saz'] }],
+  json: [{ name: 'Decoded JSON', extensions: ['json'] }],
+};

@@ -125,10 +125,17 @@ export interface ApiErrorDto {
   message: string;
 }
 
+export type FileKind = 'capture' | 'import' | 'har' | 'saz' | 'json';
+
 /** The bridge the Electron preload exposes as `window.mapiscope`. */
 export interface PreloadBridge {
   invoke(method: string, params: unknown): Promise<unknown>;
   onEvent(listener: (e: BackendEvent) => void): () => void;
+  /** Native file dialogs; resolve to a path, or undefined when cancelled. */
+  openFile(kind: FileKind): Promise<string | undefined>;
+  saveFile(kind: FileKind, defaultName: string): Promise<string | undefined>;
+  /** Menu commands (File → Open, View → Sessions, …) sent by the main process. */
+  onMenu(listener: (action: string) => void): () => void;
   platform: string;
 }
 

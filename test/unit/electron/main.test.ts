@@ -12,6 +12,8 @@ const h = vi.hoisted(() => {
     requestHook: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
     permissionHook: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     appHandlers: {} as Record<string, (...a: unknown[]) => void>,
+    menu: undefined as unknown,
+    dialogs: [] as unknown[],
   };
   class BrowserWindow {
     handlers: Record<string, (...a: unknown[]) => void> = {};
@@ -36,6 +38,12 @@ const h = vi.hoisted(() => {
     isDestroyed() {
       return false;
     }
+    getNormalBounds() {
+      return { x: 10, y: 20, width: 1300, height: 800 };
+    }
+    isMaximized() {
+      return false;
+    }
     show() {}
     async loadURL(u: string) {
       this.rec.loaded = u;
@@ -51,6 +59,13 @@ vi.mock('electron', () => ({
     getPath: () => '/tmp/mapiscope-test-userdata',
     on: (ev: string, f: (...a: unknown[]) => void) => (h.state.appHandlers[ev] = f),
     quit: () => undefined,
+    requestSingleInstanceLock: () => true,
+  },
+  Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (h.state.menu = m) },
+  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  dialog: {
+    showOpenDialog: async (...a: unknown[]) => (h.state.dialogs.push(a), { canceled: false, filePaths: ['/tmp/x.har'] }),
+    showSaveDialog: async (...a: unknown[]) => (h.state.dialogs.push(a), { canceled: true }),
   },
   BrowserWindow: h.BrowserWindow,
   ipcMain: { handle: (ch: string, f: (...a: unknown[]) => unknown) => h.state.ipc.set(ch, f) },
@@ -117,8 +132,16 @@ describe('electron main process', () => {
     h.state.permissionHook!({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);
 
-    // One IPC channel, answered by the in-process backend.
-    expect([...h.state.ipc.keys()]).toEqual(['mapiscope:invoke']);
+    // The IPC channels, answered by the in-process backend and native dialogs.
+    expect([...h.state.ipc.keys()]).toEqual(['mapiscope:invoke', 'mapiscope:open-file', 'mapiscope:save-file']);
+    expect(await h.state.ipc.get('mapiscope:open-file')!({}, 'import')).toBe('/tmp/x.har');
+    expect(await h.state.ipc.get('mapiscope:save-file')!({}, 'har', 'capture.har')).toBeUndefined();
+    expect(JSON.stringify(h.state.dialogs[0])).toContain('"extensions":["har","saz","json"]');
+    // The menu is installed and its items send actions to the window.
+    const menu = h.state.menu as { label: string; submenu: { label?: string; click?: () => void }[] }[];
+    expect(menu.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help']);
+    menu[0]!.submenu.find((i) => i.label === 'Open Capture…')!.click!();
+    expect(win.sent).toContainEqual(['mapiscope:menu', 'file.open']);
     const status = (await h.state.ipc.get('mapiscope:invoke')!({}, 'status', {})) as { mode: string; version: string };
     expect(status.mode).toBe('electron');
     await expect(h.state.ipc.get('mapiscope:invoke')!({}, 42, {})).rejects.toThrow(/method must be a string/);
