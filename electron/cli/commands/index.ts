@@ -4,8 +4,10 @@
  * one import and one entry here.
  */
 import type { Command } from '../command.js';
+import { decodeCommand } from './decode.js';
 import { serveCommand } from './serve.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
+  decodeCommand,
 ];

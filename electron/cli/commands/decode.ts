@@ -1,0 +1,173 @@
+/**
+ * `mapiscope decode <file> [--type T] [--direction request|response] [--json]`:
+ * decode one raw MAPI/HTTP body. The type and direction come from the options
+ * or from a file name such as `execute_req19.bin` or
+ * `003-mapi-emsmdb-Execute.request.bin`. HAR / SAZ / capture files go through
+ * the capture loader (`electron/cli/load.ts`, `loadExchanges`) once it exists.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { type DecodedNode, nodeToJson, toHex } from '../../../shared/codec/index.js';
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import {
+  type BodyDecode,
+  type Direction,
+  canonicalRequestType,
+  decodeBody,
+  decodeExchange,
+} from '../../../shared/protocol/decode-exchange.js';
+import { type Command, CliFailure, UsageError, optString } from '../command.js';
+
+const CONTAINER_EXTENSIONS = new Set(['.har', '.saz', '.mapiscope', '.capture', '.msc']);
+
+/** Type and direction from a fixture-style file name, when it has one. */
+export function inferFromName(file: string): { requestType?: string; direction?: Direction } {
+  const name = basename(file);
+  let m = /^([A-Za-z]+)_(req|resp)\d*\.bin$/.exec(name);
+  if (m) {
+    const t = canonicalRequestType(m[1]!);
+    return { ...(t ? { requestType: t } : {}), direction: m[2] === 'req' ? 'request' : 'response' };
+  }
+  m = /-([A-Za-z]+)\.(request|response)\.bin$/.exec(name);
+  if (m) {
+    const t = canonicalRequestType(m[1]!);
+    return { ...(t ? { requestType: t } : {}), direction: m[2] as Direction };
+  }
+  return {};
+}
+
+/** The `--json` document for one body. */
+export function bodyDecodeJson(d: BodyDecode): unknown {
+  return {
+    requestType: d.requestType,
+    direction: d.direction,
+    tree: nodeToJson(d.tree),
+    errors: d.errors.map((e) => ({ path: e.path, message: e.message, offset: e.offset })),
+    unparsedBytes: d.unparsedBytes,
+    rops: d.rops.map((r) => ({ id: r.id, name: r.name })),
+  };
+}
+
+function showValue(n: DecodedNode): string {
+  if (n.display !== undefined) return n.display;
+  const v = n.value;
+  if (v === undefined) return '';
+  if (v instanceof Uint8Array) return v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`;
+  if (typeof v === 'bigint') return v.toString();
+  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
+}
+
+/** Indented text tree: `name  @offset+length [buffer]  display`. */
+export function treeText(root: DecodedNode): string {
+  const lines: string[] = [];
+  const rec = (n: DecodedNode, depth: number, parentBuf: string | undefined) => {
+    const buf = n.buffer ?? parentBuf;
+    const bufNote = n.buffer && n.buffer !== parentBuf ? ` [${n.buffer}]` : '';
+    const shown = showValue(n);
+    const err = n.error !== undefined ? `  !! ${n.error}` : '';
+    lines.push(`${'  '.repeat(depth)}${n.name}  @${n.offset}+${n.length}${bufNote}${shown ? `  ${shown}` : ''}${err}`);
+    for (const c of n.children ?? []) rec(c, depth + 1, buf);
+  };
+  rec(root, 0, undefined);
+  return lines.join('\n') + '\n';
+}
+
+function bodyText(d: BodyDecode): string {
+  let s = `${d.requestType} ${d.direction}, ${d.buffers.body?.length ?? 0} bytes\n`;
+  s += treeText(d.tree);
+  if (d.rops.length) s += `ROPs: ${d.rops.map((r) => `${r.name} (${r.id})`).join(', ')}\n`;
+  s += `${d.errors.length} error(s), ${d.unparsedBytes} unparsed byte(s)\n`;
+  for (const e of d.errors) s += `  ${e.path} @${e.offset}${e.buffer !== 'body' ? ` [${e.buffer}]` : ''}: ${e.message}\n`;
+  return s;
+}
+
+type Loader = (path: string) => Promise<Exchange[]> | Exchange[];
+
+async function findLoader(): Promise<Loader | undefined> {
+  const path = '../load.js';
+  try {
+    const mod = (await import(path)) as { loadExchanges?: Loader };
+    return mod.loadExchanges;
+  } catch {
+    return undefined;
+  }
+}
+
+export const decodeCommand: Command = {
+  name: 'decode',
+  summary: 'decode a MAPI/HTTP body (raw .bin) into a tree with offsets',
+  usage: ['decode <file> [--type <RequestType>] [--direction request|response] [--json]'],
+  options: [
+    { name: 'type', alias: 't', value: 'RequestType', description: 'X-RequestType of the body (any case: Execute, BIND, …)' },
+    { name: 'direction', alias: 'd', value: 'request|response', description: 'which side of the exchange the body is' },
+    { name: 'raw-rops', description: 'frame Execute ROP buffers without decoding the ROPs' },
+  ],
+  details: [
+    'A raw body needs --type and --direction, unless the file name tells them:',
+    '  execute_req19.bin, connect_resp18.bin, 003-mapi-emsmdb-Execute.request.bin',
+    'Response bodies may start with the PROCESSING/PENDING/DONE preamble or not.',
+    '--json prints {"requestType","direction","tree","errors","unparsedBytes","rops"}.',
+    'HAR, SAZ and capture files are decoded exchange by exchange once the capture loader is available.',
+  ].join('\n'),
+  async run(args, io) {
+    const file = args.positionals[0];
+    if (!file) throw new UsageError('missing <file>');
+    if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
+    let st;
+    try {
+      st = statSync(file);
+    } catch {
+      throw new CliFailure(`cannot read ${file}: no such file`);
+    }
+    const rawRops = args.options['raw-rops'] === true;
+    const ext = extname(file).toLowerCase();
+    if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
+      const load = await findLoader();
+      if (!load)
+        throw new CliFailure(`decoding ${ext || 'folder'} captures needs the capture loader (electron/cli/load.ts), which is not available in this build; decode a raw .bin body instead`);
+      const exchanges = await load(file);
+      const out = exchanges.map((ex) => {
+        const d = decodeExchange(ex, rawRops ? { rawRops: true } : {});
+        return { id: ex.id, endpoint: d.endpoint, requestType: d.requestType, responseCode: d.responseCode, request: d.request, response: d.response };
+      });
+      if (io.json)
+        io.stdout(
+          JSON.stringify(
+            out.map((o) => ({
+              id: o.id,
+              endpoint: o.endpoint,
+              requestType: o.requestType,
+              responseCode: o.responseCode,
+              request: o.request ? bodyDecodeJson(o.request) : undefined,
+              response: o.response ? bodyDecodeJson(o.response) : undefined,
+            })),
+          ) + '\n',
+        );
+      else
+        for (const o of out) {
+          io.stdout(`# exchange ${o.id}: ${o.endpoint} ${o.requestType ?? ''}\n`);
+          if (o.request) io.stdout(bodyText(o.request));
+          if (o.response) io.stdout(bodyText(o.response));
+        }
+      return 0;
+    }
+    const inferred = inferFromName(file);
+    const typeOpt = optString(args, 'type');
+    const dirOpt = optString(args, 'direction');
+    if (dirOpt !== undefined && dirOpt !== 'request' && dirOpt !== 'response')
+      throw new UsageError(`--direction must be request or response, got "${dirOpt}"`);
+    const requestType = typeOpt !== undefined ? (canonicalRequestType(typeOpt) ?? typeOpt) : inferred.requestType;
+    const direction = (dirOpt as Direction | undefined) ?? inferred.direction;
+    if (!requestType || !direction)
+      throw new UsageError(
+        `cannot tell the ${!requestType ? 'request type' : 'direction'} of ${basename(file)}; give ${!requestType ? '--type' : '--direction'}`,
+      );
+    if (typeOpt !== undefined && canonicalRequestType(typeOpt) === undefined && !/^(autodiscover|rpc_(in|out)_data)$/i.test(typeOpt))
+      io.stderr(`note: "${typeOpt}" is not a MAPI/HTTP request type; the body is shown raw\n`);
+    const bytes = new Uint8Array(readFileSync(file));
+    const d = decodeBody(requestType, direction, bytes, rawRops ? { rawRops: true } : {});
+    if (io.json) io.stdout(JSON.stringify(bodyDecodeJson(d)) + '\n');
+    else io.stdout(bodyText(d));
+    return 0;
+  },
+};

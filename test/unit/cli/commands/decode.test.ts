@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { runCli } from '../../../../electron/cli/main.js';
+import { inferFromName } from '../../../../electron/cli/commands/decode.js';
+import { FIXTURES } from '../../protocol/transport-helpers.js';
+
+async function cli(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  return { code, out, err };
+}
+const fx = (p: string) => join(FIXTURES, p);
+
+describe('mapiscope decode', () => {
+  it('infers type and direction from fixture-style names', () => {
+    expect(inferFromName('/x/execute_req19.bin')).toEqual({ requestType: 'Execute', direction: 'request' });
+    expect(inferFromName('connect_resp18.bin')).toEqual({ requestType: 'Connect', direction: 'response' });
+    expect(inferFromName('003-mapi-emsmdb-Execute.request.bin')).toEqual({ requestType: 'Execute', direction: 'request' });
+    expect(inferFromName('013-mapi-nspi-BIND.response.bin')).toEqual({ requestType: 'Bind', direction: 'response' });
+    expect(inferFromName('execute_req45.decompressed.bin')).toEqual({});
+    expect(inferFromName('body.bin')).toEqual({});
+  });
+
+  it('--json prints the documented shape with the exact tree of a Connect response', async () => {
+    const r = await cli(['decode', fx('syncgw/connect_resp18.bin'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(['requestType', 'direction', 'tree', 'errors', 'unparsedBytes', 'rops']);
+    expect(j).toMatchObject({ requestType: 'Connect', direction: 'response', errors: [], unparsedBytes: 0, rops: [] });
+    expect(j.tree).toMatchObject({ name: 'ConnectResponse', offset: 0, length: 99, buffer: 'body' });
+    expect(j.tree.children[6]).toEqual({ name: 'DisplayName', value: 't1@gromm.fritz.box', display: '"t1@gromm.fritz.box"', offset: 21, length: 38 });
+  });
+
+  it('--json lists the ROPs of an Execute request and the decompressed buffer id in the tree', async () => {
+    const r = await cli(['decode', fx('syncgw/execute_req45.bin'), '--json']);
+    const j = JSON.parse(r.out);
+    expect(j.rops).toEqual([
+      { id: '0x02', name: 'RopOpenFolder' },
+      { id: '0x02', name: 'RopOpenFolder' },
+      { id: '0x02', name: 'RopOpenFolder' },
+    ]);
+    expect(JSON.stringify(j.tree)).toContain('"buffer":"rpcext#1"');
+  });
+
+  it('text output is an indented tree with offsets; --type/--direction override the name', async () => {
+    const r = await cli(['decode', fx('gromox-ruler/cap2/003-mapi-emsmdb-NotificationWait.response.bin')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('NotificationWait response, 26 bytes\n');
+    expect(r.out).toContain('  MetaTag  @12+7  PENDING (no CRLF)\n');
+    const t = await cli(['decode', fx('syncgw/disconnect_req23.bin'), '--type', 'disconnect', '--direction', 'request']);
+    expect(t.out).toContain('DisconnectRequest  @0+4 [body]');
+    expect(t.out).toContain('0 error(s), 0 unparsed byte(s)');
+  });
+
+  it('usage errors exit 2, missing files and container files without a loader exit 1', async () => {
+    expect((await cli(['decode'])).code).toBe(2);
+    const noType = await cli(['decode', fx('syncgw/execute_req45.decompressed.bin')]);
+    expect(noType.code).toBe(2);
+    expect(noType.err).toContain('cannot tell the request type');
+    expect((await cli(['decode', fx('syncgw/connect_req18.bin'), '--direction', 'sideways'])).code).toBe(2);
+    const missing = await cli(['decode', fx('nope.bin'), '--type', 'Execute', '--direction', 'request']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('no such file');
+  });
+});
