@@ -16,8 +16,8 @@ import {
   u32,
   u8,
 } from '../../codec/index.js';
-import { globalCounter, longTermId, propertyTag, restriction } from '../oxcdata/index.js';
-import { flags16, flags32, flags8, messageIdCodec, folderIdCodec } from './common.js';
+import { globalCounter, longTermId, propertyTag } from '../oxcdata/index.js';
+import { flags16, flags32, flags8, folderIdCodec, messageIdCodec, restrictionData } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { sendOptions } from './fasttransfer.js';
 import { tagList, taggedValueList } from './property.js';
@@ -53,14 +53,8 @@ export const ropSynchronizationConfigure = defineRop({
     field('SynchronizationType', enumOf(u8, SynchronizationType), { doc: 'Contents 0x01 or Hierarchy 0x02.' }),
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
     field('SynchronizationFlags', flags16(SynchronizationFlags), { doc: 'What to synchronize and how.' }),
-    field('RestrictionDataSize', u16, {
-      derive: (v, h) => (v.RestrictionData === undefined ? 0 : h.sizeOf('RestrictionData')),
-      doc: 'Size of RestrictionData; 0 means no restriction.',
-    }),
-    field('RestrictionData', sized(restriction, 'RestrictionDataSize'), {
-      when: (s) => s.num('RestrictionDataSize') > 0,
-      doc: 'Only messages that match this restriction are synchronized.',
-    }),
+    // RestrictionDataSize(2) then the restriction in that window, absent when 0 ([MS-OXCROPS] 2.2.13.1.1).
+    ...restrictionData(),
     field('SynchronizationExtraFlags', flags32(SynchronizationExtraFlags), { doc: 'Extra properties to send per message.' }),
     ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to leave out, or with OnlySpecifiedProperties the only ones to send.'),
   ],
