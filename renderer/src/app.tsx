@@ -7,6 +7,7 @@ import { StatusBar } from './components/status-bar';
 import { useConnectionStore } from './stores/connection-store';
 import { createIngest, useExchangesStore } from './stores/exchanges-store';
 import { useUiStore } from './stores/ui-store';
+import { HelpOverlay, useShortcuts, ViewTabs } from './components/shortcuts';
 
 /** Connects to the backend once: status, the current list, then live events. */
 function useBackend() {
@@ -43,8 +44,21 @@ function useBackend() {
   }, []);
 }
 
+function MainView() {
+  const view = useUiStore((s) => s.view);
+  if (view === 'exchanges')
+    return (
+      <main className="workspace">
+        <ExchangeList />
+        <DetailPane />
+      </main>
+    );
+  return <main className="placeholder-view">The {view} view is loading…</main>;
+}
+
 export function App() {
   useBackend();
+  useShortcuts();
   const theme = useUiStore((s) => s.theme);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -52,11 +66,12 @@ export function App() {
   return (
     <div className="app">
       <CaptureBar />
-      <main className="workspace">
-        <ExchangeList />
-        <DetailPane />
-      </main>
+      <div className="view-bar">
+        <ViewTabs />
+      </div>
+      <MainView />
       <StatusBar />
+      <HelpOverlay />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 
 export type Theme = 'dark' | 'light';
 export type DetailTab = 'decoded' | 'headers' | 'timing';
+export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay';
 
 /** A byte range in one buffer, highlighted in the hex view. */
 export interface ByteSelection {
@@ -11,6 +12,8 @@ export interface ByteSelection {
 }
 
 interface UiStore {
+  view: View;
+  helpOpen: boolean;
   theme: Theme;
   detailTab: DetailTab;
   /** Path of the selected tree node (indexes from the root). */
@@ -18,6 +21,8 @@ interface UiStore {
   bytes?: ByteSelection;
   /** Which side of the exchange the tree shows. */
   side: 'request' | 'response';
+  setView(v: View): void;
+  setHelpOpen(open: boolean): void;
   setTheme(t: Theme): void;
   setDetailTab(t: DetailTab): void;
   selectNode(path: string | undefined, bytes?: ByteSelection): void;
@@ -34,7 +39,28 @@ function initialTheme(): Theme {
   return 'dark';
 }
 
+function initialView(): View {
+  try {
+    const v = localStorage.getItem('mapiscope.view');
+    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay') return v;
+  } catch {
+    /* no storage */
+  }
+  return 'exchanges';
+}
+
 export const useUiStore = create<UiStore>((set) => ({
+  view: initialView(),
+  helpOpen: false,
+  setView(view) {
+    try {
+      localStorage.setItem('mapiscope.view', view);
+    } catch {
+      /* ignore */
+    }
+    set({ view });
+  },
+  setHelpOpen: (helpOpen) => set({ helpOpen }),
   theme: initialTheme(),
   detailTab: 'decoded',
   side: 'request',

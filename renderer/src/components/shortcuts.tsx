@@ -1,0 +1,86 @@
+/** Global keyboard shortcuts and the help overlay that documents them. */
+import { useEffect } from 'react';
+import { useUiStore, type View } from '../stores/ui-store';
+
+export const SHORTCUTS: { keys: string; what: string }[] = [
+  { keys: 'Ctrl+F', what: 'Focus the filter bar' },
+  { keys: '↑ ↓ / j k', what: 'Previous / next exchange (list focused)' },
+  { keys: 'Home End PgUp PgDn', what: 'Jump in the list' },
+  { keys: '← →  Enter', what: 'Collapse / expand tree nodes (tree focused)' },
+  { keys: 'Tab (in filter)', what: 'Accept a completion' },
+  { keys: 'Esc (in filter)', what: 'Clear the filter' },
+  { keys: 'Ctrl+1 … Ctrl+4', what: 'Exchanges, Sessions, Diagnoses, Replay' },
+  { keys: 'Ctrl+Shift+D', what: 'Toggle dark mode' },
+  { keys: 'F1 or ?', what: 'This help' },
+];
+
+const VIEWS: View[] = ['exchanges', 'sessions', 'diagnoses', 'replay'];
+
+export function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const ui = useUiStore.getState();
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        if (ui.view !== 'exchanges') ui.setView('exchanges');
+        requestAnimationFrame(() => (document.querySelector('input[aria-label="Filter"]') as HTMLInputElement | null)?.focus());
+      } else if (mod && /^[1-4]$/.test(e.key)) {
+        e.preventDefault();
+        ui.setView(VIEWS[Number(e.key) - 1]!);
+      } else if (mod && e.shiftKey && e.key.toLowerCase() === 'd') {
+        e.preventDefault();
+        ui.setTheme(ui.theme === 'dark' ? 'light' : 'dark');
+      } else if (e.key === 'F1' || (e.key === '?' && !typing)) {
+        e.preventDefault();
+        ui.setHelpOpen(!ui.helpOpen);
+      } else if (e.key === 'Escape' && ui.helpOpen) ui.setHelpOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function HelpOverlay() {
+  const open = useUiStore((s) => s.helpOpen);
+  const setOpen = useUiStore((s) => s.setHelpOpen);
+  if (!open) return null;
+  return (
+    <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" onClick={() => setOpen(false)}>
+      <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <table>
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.keys}>
+                <th>
+                  <kbd>{s.keys}</kbd>
+                </th>
+                <td>{s.what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="hint">
+          Filter fields: id, type, rop, code, status, session, latency, endpoint, method, url, host, conn, req, resp, aborted, severity, client — operators : = != &gt; &gt;= &lt; &lt;= ~, values joined by | mean “or”, a leading - negates.
+        </p>
+        <button onClick={() => setOpen(false)}>Close</button>
+      </div>
+    </div>
+  );
+}
+
+export function ViewTabs() {
+  const view = useUiStore((s) => s.view);
+  const setView = useUiStore((s) => s.setView);
+  return (
+    <nav className="view-tabs" role="tablist" aria-label="Views">
+      {VIEWS.map((v, i) => (
+        <button key={v} role="tab" aria-selected={view === v} className={view === v ? 'active' : ''} onClick={() => setView(v)} title={`Ctrl+${i + 1}`}>
+          {v[0]!.toUpperCase() + v.slice(1)}
+        </button>
+      ))}
+    </nav>
+  );
+}
