@@ -1,0 +1,304 @@
+/**
+ * The one place that knows the shape of decoded ROP values (rops/buffer.ts,
+ * the family files). Everything the session model needs from an Execute is
+ * pulled out here into small plain facts, so a change in the ROP layer
+ * touches only this file.
+ */
+import type { StructValue } from '../codec/index.js';
+import { type ExchangeDecode, ropBuffersOf } from '../protocol/decode-exchange.js';
+import { ropName } from '../protocol/rops/header.js';
+import { ropsById } from '../protocol/rops/registry.js';
+import { describePropertyName } from '../protocol/oxcdata/named.js';
+
+export const INVALID_HANDLE = 0xffffffff;
+
+export const ROP = {
+  Release: 0x01,
+  GetPropertiesSpecific: 0x07,
+  SetColumns: 0x12,
+  SortTable: 0x13,
+  Restrict: 0x14,
+  QueryRows: 0x15,
+  RegisterNotification: 0x29,
+  Notify: 0x2a,
+  FastTransferSourceGetBuffer: 0x4e,
+  Progress: 0x50,
+  GetNamesFromPropertyIds: 0x55,
+  GetPropertyIdsFromNames: 0x56,
+  QueryNamedProperties: 0x5f,
+  Pending: 0x6e,
+  ResetTable: 0x81,
+  Backoff: 0xf9,
+  Logon: 0xfe,
+  BufferTooSmall: 0xff,
+} as const;
+
+const SPECIAL = new Set<number>([ROP.Notify, ROP.Pending, ROP.Backoff, ROP.BufferTooSmall]);
+
+/** RopIds whose response echoes a different id. */
+const RESPONSE_ID: Readonly<Record<number, number>> = { 0x1f: 0x20 };
+
+/** ROPs that create an object whose handle lands at OutputHandleIndex. */
+function createsObject(id: number): boolean {
+  if (id === ROP.Logon) return true;
+  const d = ropsById.get(id);
+  return d ? d.handles === 'in-out' : false;
+}
+
+/** What kind of server object a creating ROP yields (for display and rules). */
+export function objectKind(id: number): string {
+  switch (id) {
+    case 0xfe:
+      return 'logon';
+    case 0x02:
+    case 0x1c:
+      return 'folder';
+    case 0x03:
+    case 0x06:
+    case 0x46:
+      return 'message';
+    case 0x22:
+    case 0x23:
+      return 'attachment';
+    case 0x2b:
+    case 0x3b:
+      return 'stream';
+    case 0x29:
+      return 'subscription';
+    case 0x04:
+    case 0x05:
+    case 0x21:
+    case 0x3e:
+    case 0x3f:
+    case 0x68:
+      return 'table';
+    case 0x4b:
+    case 0x4c:
+    case 0x4d:
+    case 0x69:
+    case 0x70:
+    case 0x82:
+      return 'fasttransfer-source';
+    case 0x53:
+    case 0x7e:
+      return 'fasttransfer-destination';
+    default:
+      return 'object';
+  }
+}
+
+/** One request ROP with the response that answers it (if any). */
+export interface RopCall {
+  /** Position in the request's ROP list (across packed buffers). */
+  index: number;
+  ropId: number;
+  name: string;
+  logonId?: number;
+  inputIndex?: number;
+  outputIndex?: number;
+  /** Server handle the ROP acts on (request table, or the response table for an object made earlier in this request). */
+  inputHandle?: number;
+  /** Server handle of the created object (successful creating ROPs). */
+  outputHandle?: number;
+  returnValue?: number;
+  /** True when the server did not run this ROP (after RopBackoff / RopBufferTooSmall, or no response seen). */
+  notRun?: boolean;
+  request: StructValue;
+  response?: StructValue;
+}
+
+/** Response-only ROPs of an Execute response. */
+export interface SpecialRop {
+  ropId: number;
+  name: string;
+  value: StructValue;
+}
+
+export interface ExecuteRops {
+  calls: RopCall[];
+  special: SpecialRop[];
+  requestHandles: number[];
+  responseHandles: number[];
+  /** Set when the request buffer did not decode completely (calls may be a prefix). */
+  requestIncomplete: boolean;
+  responseIncomplete: boolean;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+function joined(value: StructValue | undefined): { rops: StructValue[]; handles: number[]; incomplete: boolean } {
+  const bufs = ropBuffersOf(value);
+  const rops: StructValue[] = [];
+  let incomplete = false;
+  for (const b of bufs) {
+    const list = Array.isArray(b.RopsList) ? (b.RopsList as StructValue[]) : [];
+    for (const r of list) {
+      if (r.Undecoded instanceof Uint8Array) incomplete = true;
+      else rops.push(r);
+    }
+  }
+  const first = bufs[0];
+  const handles = first && Array.isArray(first.ServerObjectHandleTable) ? (first.ServerObjectHandleTable as number[]) : [];
+  return { rops, handles, incomplete };
+}
+
+/** Pairs the request ROPs of an Execute with its response ROPs ([MS-OXCROPS] 3.2.5.2 order). */
+export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
+  if (d.requestType !== 'Execute' || !d.request) return undefined;
+  const q = joined(d.request.value);
+  const r = joined(d.response?.value);
+  const calls: RopCall[] = [];
+  const special: SpecialRop[] = [];
+  const responses: StructValue[] = [];
+  for (const v of r.rops) {
+    const id = num(v.RopId);
+    if (id !== undefined && SPECIAL.has(id)) special.push({ ropId: id, name: ropName(id) ?? 'Unknown', value: v });
+    else responses.push(v);
+  }
+  const stopped = special.some((s) => s.ropId === ROP.Backoff || s.ropId === ROP.BufferTooSmall);
+  let cursor = 0;
+  const eff = (i: number | undefined): number | undefined => {
+    if (i === undefined) return undefined;
+    const h = q.handles[i];
+    if (h !== undefined && h !== INVALID_HANDLE) return h;
+    const rh = r.handles[i];
+    return rh !== undefined && rh !== INVALID_HANDLE ? rh : h;
+  };
+  q.rops.forEach((req, index) => {
+    const ropId = num(req.RopId) ?? -1;
+    const call: RopCall = { index, ropId, name: ropName(ropId) ?? 'Unknown', request: req };
+    const logonId = num(req.LogonId);
+    if (logonId !== undefined) call.logonId = logonId;
+    const inIdx = num(req.InputHandleIndex) ?? num(req.SourceHandleIndex);
+    const outIdx = num(req.OutputHandleIndex);
+    if (inIdx !== undefined) call.inputIndex = inIdx;
+    if (outIdx !== undefined) call.outputIndex = outIdx;
+    const ih = eff(inIdx);
+    if (ih !== undefined) call.inputHandle = ih;
+    const def = ropsById.get(ropId);
+    const answered = !def || def.response !== undefined;
+    if (answered && d.response) {
+      const want = RESPONSE_ID[ropId] ?? ropId;
+      const resp = responses[cursor];
+      const rid = resp ? num(resp.RopId) : undefined;
+      if (resp && (rid === want || rid === ROP.Progress)) {
+        cursor++;
+        call.response = resp;
+        const rv = num(resp.ReturnValue);
+        if (rv !== undefined) call.returnValue = rv >>> 0;
+        if (rv === 0 && outIdx !== undefined && createsObject(ropId)) {
+          const h = r.handles[outIdx];
+          if (h !== undefined && h !== INVALID_HANDLE) call.outputHandle = h;
+        }
+      } else call.notRun = true;
+    } else if (answered && stopped) call.notRun = true;
+    calls.push(call);
+  });
+  return {
+    calls,
+    special,
+    requestHandles: q.handles,
+    responseHandles: r.handles,
+    requestIncomplete: q.incomplete || !!d.request.errors.length,
+    responseIncomplete: r.incomplete,
+  };
+}
+
+// --- field readers the model uses ------------------------------------------
+
+export function tagsOf(v: StructValue | undefined, name = 'PropertyTags'): number[] | undefined {
+  const t = v?.[name];
+  return Array.isArray(t) && t.every((x) => typeof x === 'number') ? (t as number[]) : undefined;
+}
+
+export function logonFlagsOf(req: StructValue): number | undefined {
+  return num(req.LogonFlags);
+}
+
+/** "PS_PUBLIC_STRINGS:\"Keywords\"" style text for a decoded PropertyName, or undefined for Kind 0xFF. */
+export function propertyNameText(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as StructValue;
+  if (o.Kind !== 0 && o.Kind !== 1) return undefined;
+  try {
+    return describePropertyName(o);
+  } catch {
+    return undefined;
+  }
+}
+
+/** (id, name) pairs a named-property ROP establishes. */
+export function namedPairs(call: RopCall): { id: number; name: string }[] {
+  const out: { id: number; name: string }[] = [];
+  if (call.returnValue !== 0 && call.returnValue !== 0x00040380) return out;
+  const resp = call.response;
+  if (!resp) return out;
+  const ids = (list: unknown): number[] => (Array.isArray(list) ? (list as unknown[]).map((x) => (typeof x === 'number' ? x : -1)) : []);
+  let idList: number[] = [];
+  let names: unknown[] = [];
+  if (call.ropId === ROP.GetPropertyIdsFromNames) {
+    idList = ids(resp.PropertyIds);
+    names = (call.request.PropertyNames as unknown[]) ?? [];
+  } else if (call.ropId === ROP.GetNamesFromPropertyIds) {
+    idList = ids(call.request.PropertyIds);
+    names = (resp.PropertyNames as unknown[]) ?? [];
+  } else if (call.ropId === ROP.QueryNamedProperties) {
+    idList = ids(resp.PropertyIds);
+    names = (resp.PropertyNames as unknown[]) ?? [];
+  }
+  idList.forEach((id, i) => {
+    const n = propertyNameText(names[i]);
+    if (id > 0 && n !== undefined) out.push({ id, name: n });
+  });
+  return out;
+}
+
+export function backoffOf(s: SpecialRop): { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] } {
+  const list = Array.isArray(s.value.BackoffRopData) ? (s.value.BackoffRopData as StructValue[]) : [];
+  const out: { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] } = {
+    rops: list.map((b) => ({ ropId: num(b.RopIdBackoff) ?? -1, durationMs: num(b.Duration) ?? 0 })),
+  };
+  const l = num(s.value.LogonId);
+  const dur = num(s.value.Duration);
+  if (l !== undefined) out.logonId = l;
+  if (dur !== undefined) out.durationMs = dur;
+  return out;
+}
+
+export function sizeNeededOf(s: SpecialRop): number | undefined {
+  return num(s.value.SizeNeeded);
+}
+
+export function notificationHandleOf(s: SpecialRop): number | undefined {
+  return num(s.value.NotificationHandle);
+}
+
+/** EMSMDB StatusCode / ErrorCode of a Connect/Execute/… response body. */
+export function emsmdbStatus(d: ExchangeDecode): { statusCode?: number; errorCode?: number } {
+  const v = d.response?.value;
+  const out: { statusCode?: number; errorCode?: number } = {};
+  const s = num(v?.StatusCode);
+  const e = num(v?.ErrorCode);
+  if (s !== undefined) out.statusCode = s >>> 0;
+  if (e !== undefined) out.errorCode = e >>> 0;
+  return out;
+}
+
+/** Buffer sizes of an Execute request (MaxRopOut) for RopBufferTooSmall context. */
+export function maxRopOutOf(d: ExchangeDecode): number | undefined {
+  return num(d.request?.value?.MaxRopOut);
+}
+
+/** TransferStatus of a RopFastTransferSourceGetBuffer response. */
+export function transferStatusOf(call: RopCall): number | undefined {
+  return num(call.response?.TransferStatus);
+}
+
+export function transferBufferSizeOf(call: RopCall): number | undefined {
+  const v = call.response?.TransferBufferSize ?? call.response?.TransferBuffer;
+  if (typeof v === 'number') return v;
+  if (v instanceof Uint8Array) return v.length;
+  return undefined;
+}
