@@ -285,7 +285,8 @@ function build(type: number, width: Width): Codec<unknown> | undefined {
  * The value of a property of known `type` ([MS-OXCDATA] 2.11.2.1 PropertyValue;
  * with width 'nspi' the [MS-OXCMAPIHTTP] 2.2.1.1 AddressBookPropertyValue).
  * A MultivalueInstance column type (0x2000 set) decodes as the single base type.
- * PtypUnspecified and unknown types give an error node (their layout cannot be known).
+ * PtypUnspecified reads a TypedPropertyValue (the value names its own type);
+ * unknown types give an error node (their size cannot be known).
  */
 export function propertyValue(type: number, opts: ValueOptions = {}): Codec<unknown> {
   const width = opts.width ?? 'rop';
@@ -294,18 +295,20 @@ export function propertyValue(type: number, opts: ValueOptions = {}): Codec<unkn
   const key = `${width}:${t}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  // PtypUnspecified: the value carries its own type (a TypedPropertyValue, as gromox reads it);
+  // nesting depth is capped because each level is wire-driven.
+  if (t === T.PtypUnspecified) {
+    const typed = lazy('TypedPropertyValue', () => typedPropertyValueCodec(width), 80);
+    cache.set(key, typed);
+    return typed;
+  }
   const c =
     build(t, width) ??
     custom<unknown>(
       'PropertyValue',
       0,
       (r, name) => {
-        throw new DecodeError(
-          t === T.PtypUnspecified
-            ? `${name}: PtypUnspecified has no value layout (a typed value is needed)`
-            : `${name}: unknown property type ${hex(t, 4)}; the value's size cannot be known`,
-          r.pos,
-        );
+        throw new DecodeError(`${name}: unknown property type ${hex(t, 4)}; the value's size cannot be known`, r.pos);
       },
       () => {
         throw new Error(`cannot encode a value of property type ${hex(t, 4)}`);
