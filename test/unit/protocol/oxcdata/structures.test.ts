@@ -274,7 +274,7 @@ describe('oxcdata: other structures', () => {
     });
     expect(at('ServerId/Instance')).toMatchObject({ offset: 19, length: 4 });
     const client = clean(propertyValue(0x00fb), '0300 00 aabb');
-    expect(client.value.ServerId).toEqual({ Ours: 0, ClientData: fromHex('aabb') });
+    expect((client.value as { ServerId: unknown }).ServerId).toEqual({ Ours: 0, ClientData: fromHex('aabb') });
   });
 
   it('PtypRuleAction: OP_MARK_AS_READ, OP_TAG and OP_FORWARD blocks', () => {
