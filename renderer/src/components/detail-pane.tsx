@@ -1,6 +1,6 @@
 /** The selected exchange: decoded tree beside the hex view, headers, timing. */
 import { useMemo } from 'react';
-import { base64Decode, type DecodedPartDto, type ExchangeDto, type TreeNodeDto } from '../../../shared/api/contract';
+import { base64Decode, type DecodedPartDto, type ExchangeDecodeDto, type ExchangeDto, type TreeNodeDto } from '../../../shared/api/contract';
 import { useExchangesStore } from '../stores/exchanges-store';
 import { useUiStore } from '../stores/ui-store';
 import { HexPane } from './hex-pane';
@@ -69,9 +69,33 @@ function PartView({ part }: { part: DecodedPartDto }) {
   );
 }
 
-function HeadersView({ raw }: { raw: ExchangeDto }) {
+function HeadersView({ raw, decoded }: { raw: ExchangeDto; decoded: ExchangeDecodeDto }) {
   return (
     <div className="headers-view">
+      {(decoded.cookies.length > 0 || decoded.setCookies.length > 0) && (
+        <>
+          <h3>Cookies</h3>
+          <table data-testid="cookies">
+            <tbody>
+              {decoded.cookies.map((c, i) => (
+                <tr key={`c${i}`}>
+                  <th>→ {c.name}</th>
+                  <td>{c.value}</td>
+                </tr>
+              ))}
+              {decoded.setCookies.map((c, i) => (
+                <tr key={`s${i}`}>
+                  <th>← Set {c.name}</th>
+                  <td>
+                    {c.value}
+                    {c.attributes ? <span className="hint"> ; {c.attributes}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>
         {raw.request.method} {raw.request.url} HTTP/{raw.request.httpVersion}
       </h3>
@@ -111,9 +135,17 @@ function HeadersView({ raw }: { raw: ExchangeDto }) {
   );
 }
 
-function TimingView({ raw }: { raw: ExchangeDto }) {
+/** Arrival time of the chunk that holds body offset `off`. */
+export function arrivalOf(chunks: readonly { time: number; offset: number; length: number }[], off: number): number | undefined {
+  for (const c of chunks) if (off >= c.offset && off < c.offset + Math.max(1, c.length)) return c.time;
+  return undefined;
+}
+
+function TimingView({ raw, decoded }: { raw: ExchangeDto; decoded: ExchangeDecodeDto }) {
   const t0 = raw.timings.requestStart;
   const rel = (t?: number) => (t === undefined ? '—' : `+${(t - t0).toFixed(1)} ms`);
+  const chunks = raw.response?.chunks ?? [];
+  const tags = decoded.metaTags.map((m) => ({ ...m, time: arrivalOf(chunks, m.offset) }));
   return (
     <div className="timing-view">
       <table>
@@ -125,6 +157,28 @@ function TimingView({ raw }: { raw: ExchangeDto }) {
           <tr><th>Duration</th><td>{formatDuration(raw.timings.responseEnd !== undefined ? raw.timings.responseEnd - t0 : undefined)}</td></tr>
         </tbody>
       </table>
+      {tags.length > 0 && (
+        <>
+          <h3>Meta-tags (PROCESSING / PENDING / DONE)</h3>
+          <table className="chunks" data-testid="meta-tags">
+            <thead><tr><th>Tag</th><th>Body offset</th><th>Arrived</th><th>Gap</th></tr></thead>
+            <tbody>
+              {tags.map((m, i) => {
+                const prev = i > 0 ? tags[i - 1]!.time : undefined;
+                return (
+                  <tr key={i}>
+                    <td className="mono">{m.tag}</td>
+                    <td>{m.offset}</td>
+                    <td>{rel(m.time)}</td>
+                    <td>{m.time !== undefined && prev !== undefined ? `${(m.time - prev).toFixed(1)} ms` : ''}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {chunks.length === 0 && <p className="hint">No per-chunk arrival times in this capture (imported files may not carry them).</p>}
+        </>
+      )}
       {raw.response && raw.response.chunks.length > 0 && (
         <>
           <h3>Response chunks ({raw.response.chunks.length})</h3>
@@ -197,8 +251,8 @@ export function DetailPane() {
           {part ? <PartView part={part} /> : <p className="hint pad">No {side} body to decode.</p>}
         </>
       )}
-      {tab === 'headers' && <HeadersView raw={raw} />}
-      {tab === 'timing' && <TimingView raw={raw} />}
+      {tab === 'headers' && <HeadersView raw={raw} decoded={decoded} />}
+      {tab === 'timing' && <TimingView raw={raw} decoded={decoded} />}
     </section>
   );
 }
