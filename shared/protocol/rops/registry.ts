@@ -4,8 +4,11 @@
  * adding it to its family's array.
  */
 import type { RopDefinition } from './define.js';
+import { fastTransferRops } from './fasttransfer.js';
 import { folderRops } from './folder.js';
+import { icsRops } from './ics.js';
 import { messageRops } from './message.js';
+import { notificationRops } from './notification.js';
 import { permissionRops } from './permission.js';
 import { propertyRops } from './property.js';
 import { ruleRops } from './rule.js';
@@ -37,6 +40,9 @@ export const ropFamilies: readonly (readonly RopDefinition[])[] = [
   streamRops,
   permissionRops,
   ruleRops,
+  fastTransferRops,
+  icsRops,
+  notificationRops,
   specialRops,
 ];
 

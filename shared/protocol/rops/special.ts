@@ -2,29 +2,10 @@
  * RopRelease and the response-only ROPs: [MS-OXCROPS] 2.2.15 (RopBufferTooSmall,
  * RopBackoff, RopRelease) and 2.2.14.2–3 (RopNotify framing, RopPending).
  */
-import { array, bytes, custom, field, rest, struct, u8, u16, u32, u32hex } from '../../codec/index.js';
+import { array, bytes, field, rest, struct, u8, u16, u32, u32hex } from '../../codec/index.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { ropIdCodec } from './header.js';
-
-/**
- * Until notification.ts provides the NotificationData layout, its bytes (and
- * so everything after them) stay undecoded, reported as such.
- */
-const notificationData = custom<Uint8Array>(
-  'NotificationData',
-  0,
-  (r, name) => {
-    const offset = r.pos;
-    const raw = r.take(r.remaining);
-    return {
-      value: raw,
-      node: { name, offset, length: raw.length, value: raw, error: 'NotificationData layout not available yet' },
-    };
-  },
-  (w, v) => {
-    w.bytes(v);
-  },
-);
+import { notificationData } from './notification.js';
 
 const ropId = (id: number) => field('RopId', ropIdCodec, { derive: () => id });
 
