@@ -79,7 +79,11 @@ export function exchangeDecodeToDto(id: number, d: ExchangeDecode, headBuffers: 
     http: { request: treeToDto(d.http.request), ...(d.http.response ? { response: treeToDto(d.http.response) } : {}) },
     headBuffers: heads,
     cookies: d.cookies.map((c) => ({ name: c.name, value: c.value })),
-    setCookies: d.setCookies.map((c) => ({ name: c.name, value: c.value, ...(c.attributes ? { attributes: String(c.attributes) } : {}) })),
+    setCookies: d.setCookies.map((c) => ({
+      name: c.name,
+      value: c.value,
+      ...(c.attributes.length ? { attributes: c.attributes.map((a) => (a.value === undefined ? a.name : `${a.name}=${a.value}`)).join('; ') } : {}),
+    })),
     metaTags: d.metaTags.map((m) => ({ tag: m.tag, offset: m.offset })),
   };
   if (d.requestType) dto.requestType = d.requestType;
