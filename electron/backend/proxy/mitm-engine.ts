@@ -297,11 +297,17 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     if (!p) return;
     this.proxy = undefined;
     const t = nowMs();
+    const closed: Promise<void>[] = [];
     for (const c of [...this.conns.values()]) {
-      for (const f of c.inflight) this.abortFlow(f, 'client-reset', 'capture stopped while the exchange was in flight', t);
+      for (const f of [...c.inflight]) this.abortFlow(f, 'client-reset', 'capture stopped while the exchange was in flight', t);
       this.closeConn(c);
+      if (!c.socket.destroyed || this.conns.has(c.socket)) {
+        closed.push(new Promise<void>((r) => c.socket.once('close', () => r())));
+      }
       c.socket.destroy();
     }
+    // Let every socket report its close (the 'connection' events) before stop() resolves.
+    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000).unref())]);
     const server = p.httpServer;
     p.close();
     server?.closeAllConnections();

@@ -1,0 +1,370 @@
+/**
+ * CaptureService: runs the proxy engine, writes every completed exchange (and connection event)
+ * to a capture file as it happens, and streams them to listeners (the backend's event bus, the
+ * CLI). Also owns the CA (status, export, trust instructions).
+ *
+ * Events: 'exchange' (the completed Exchange, after it is in the file), 'state' (CaptureServiceState),
+ * 'connection' (ConnectionEvent), 'untrusted-certificate', 'chunk' (live response progress),
+ * 'error' is never emitted: write failures are reported in state.error and logged, the proxy keeps
+ * forwarding traffic.
+ */
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { CaptureState } from '../../shared/api/contract.js';
+import { base64Encode } from '../../shared/api/contract.js';
+import { exchangeToDto } from '../../shared/api/dto.js';
+import type { Exchange } from '../../shared/capture/exchange.js';
+import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
+import type { Backend, BackendService } from './backend.js';
+import { type CaOptions, type CaStatus, CertificateAuthority, trustInstructions } from './ca/ca.js';
+import type {
+  ChunkEvent,
+  ConnectionEvent,
+  ProxyEngine,
+  ProxyEngineOptions,
+  ProxyLogger,
+  ProxyMode,
+  UntrustedCertificateEvent,
+} from './proxy/engine.js';
+import { MitmProxyEngine } from './proxy/mitm-engine.js';
+import { CaptureWriter, openCapture } from './store/capture-file.js';
+
+export interface CaptureStartOptions {
+  mode?: ProxyMode;
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Listen port (default 0 = ephemeral; the CLI defaults to 8888). */
+  port?: number;
+  /** Reverse-mode target URL; implies mode 'reverse'. */
+  reverse?: string;
+  /** Capture file. Default: <dataDir>/captures/capture-<time>.mscap. An existing file is appended to. */
+  out?: string;
+  /** "host:port" entries whose upstream certificate problems are accepted. */
+  trustedHosts?: string[];
+  /** PEM text of extra upstream CAs. */
+  upstreamCa?: string[];
+}
+
+export interface CaptureServiceState {
+  running: boolean;
+  mode?: ProxyMode;
+  host?: string;
+  port?: number;
+  target?: string;
+  file?: string;
+  startedAt?: number;
+  /** Exchanges written to the file in this run. */
+  exchanges: number;
+  connections: number;
+  inFlight: number;
+  caPath?: string;
+  trustedHosts: string[];
+  /** Last write or start failure, if any. */
+  error?: string;
+  /** Torn tail found when appending to an existing file. */
+  tornTail?: { offset: number; bytes: number; savedTo?: string };
+}
+
+export interface CaptureServiceOptions {
+  /** App data folder (CA under <dataDir>/ca, captures under <dataDir>/captures). */
+  dataDir?: string;
+  /** CA folder, overriding <dataDir>/ca. */
+  caDir?: string;
+  caOptions?: CaOptions;
+  logger?: ProxyLogger;
+  /** Replaceable engine (tests, a future non-http-mitm-proxy engine). */
+  engineFactory?: (o: ProxyEngineOptions) => ProxyEngine;
+  /** Full exchanges kept in memory for get(); older ones are read back from the file. */
+  recentLimit?: number;
+}
+
+export interface CaptureServiceEvents {
+  exchange: [Exchange];
+  state: [CaptureServiceState];
+  connection: [ConnectionEvent];
+  'untrusted-certificate': [UntrustedCertificateEvent];
+  chunk: [ChunkEvent];
+}
+
+export function defaultDataDir(): string {
+  return process.env.MAPISCOPE_DATA_DIR ?? path.join(homedir(), '.mapiscope');
+}
+
+const NOOP: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class CaptureService extends EventEmitter<CaptureServiceEvents> implements BackendService {
+  readonly name = 'capture';
+  private engine?: ProxyEngine;
+  private writer?: CaptureWriter;
+  private caPromise?: Promise<CertificateAuthority>;
+  private summaries: ExchangeSummary[] = [];
+  private recent = new Map<number, Exchange>();
+  private st: CaptureServiceState = { running: false, exchanges: 0, connections: 0, inFlight: 0, trustedHosts: [] };
+  private writes: Promise<void> = Promise.resolve();
+  private readonly log: ProxyLogger;
+  private backend?: Backend;
+
+  constructor(private readonly opts: CaptureServiceOptions = {}) {
+    super();
+    this.log = opts.logger ?? NOOP;
+  }
+
+  get dataDir(): string {
+    return this.opts.dataDir ?? defaultDataDir();
+  }
+
+  get caDir(): string {
+    return this.opts.caDir ?? path.join(this.dataDir, 'ca');
+  }
+
+  /** The CA, generated on first use. */
+  ca(): Promise<CertificateAuthority> {
+    this.caPromise ??= CertificateAuthority.loadOrCreate(this.caDir, this.opts.caOptions ?? {});
+    this.caPromise.catch(() => (this.caPromise = undefined));
+    return this.caPromise;
+  }
+
+  async caStatus(): Promise<CaStatus> {
+    return (await this.ca()).status();
+  }
+
+  async exportCa(format: 'pem' | 'der'): Promise<string | Buffer> {
+    const ca = await this.ca();
+    return format === 'pem' ? ca.exportPem() : ca.exportDer();
+  }
+
+  async trustInstructions(platform?: NodeJS.Platform | 'all'): Promise<string> {
+    return trustInstructions((await this.ca()).certPath, platform);
+  }
+
+  state(): CaptureServiceState {
+    const s = this.engine?.stats();
+    return { ...this.st, ...(s ? { connections: s.connections, inFlight: s.inFlight } : {}), trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts };
+  }
+
+  /** Starts the proxy and the capture file. Rejects (and stays stopped) if either cannot start. */
+  async start(o: CaptureStartOptions = {}): Promise<CaptureServiceState> {
+    if (this.engine) throw new Error(`capture already running on ${this.st.host}:${this.st.port}`);
+    const mode: ProxyMode = o.reverse ? 'reverse' : (o.mode ?? 'forward');
+    if (mode === 'reverse' && !o.reverse) throw new Error('reverse mode needs a target URL');
+    const ca = mode === 'forward' ? await this.ca() : undefined;
+    const file = o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    const writer = existsSync(file)
+      ? await CaptureWriter.openForAppend(file)
+      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) });
+    const engineOpts: ProxyEngineOptions = {
+      mode,
+      host: o.host ?? '127.0.0.1',
+      port: o.port ?? 0,
+      ...(o.reverse ? { reverseTarget: o.reverse } : {}),
+      ...(ca ? { ca } : {}),
+      ...(o.upstreamCa?.length ? { upstreamCa: o.upstreamCa } : {}),
+      trustedHosts: o.trustedHosts ?? this.st.trustedHosts,
+      logger: this.log,
+      firstId: writer.nextId,
+    };
+    let engine: ProxyEngine;
+    try {
+      engine = this.opts.engineFactory ? this.opts.engineFactory(engineOpts) : new MitmProxyEngine(engineOpts);
+      await engine.start();
+    } catch (e) {
+      await writer.close().catch(() => undefined);
+      this.setState({ ...this.st, running: false, error: `proxy failed to start: ${(e as Error).message}` });
+      throw e;
+    }
+    this.engine = engine;
+    this.writer = writer;
+    this.summaries = [];
+    this.recent.clear();
+    engine.on('exchange', (ex) => this.onExchange(ex));
+    engine.on('connection', (ev) => {
+      this.emit('connection', ev);
+      if (this.writer === writer) this.queueWrite(() => writer.appendConnectionEvent({ ...ev }));
+    });
+    engine.on('untrusted-certificate', (ev) => this.emit('untrusted-certificate', ev));
+    engine.on('chunk', (ev) => {
+      if (this.listenerCount('chunk') > 0) this.emit('chunk', ev);
+    });
+    const addr = engine.address!;
+    this.setState({
+      running: true,
+      mode,
+      host: addr.address,
+      port: addr.port,
+      ...(o.reverse ? { target: o.reverse } : {}),
+      file: path.resolve(file),
+      startedAt: Date.now(),
+      exchanges: 0,
+      connections: 0,
+      inFlight: 0,
+      ...(ca ? { caPath: ca.certPath } : {}),
+      trustedHosts: engine.trustedHosts(),
+      ...(writer.tornTail ? { tornTail: writer.tornTail } : {}),
+    });
+    return this.state();
+  }
+
+  /** Stops the proxy (in-flight exchanges are written as aborted) and closes the file. */
+  async stop(): Promise<CaptureServiceState> {
+    const engine = this.engine;
+    const writer = this.writer;
+    if (!engine || !writer) return this.state();
+    await engine.stop();
+    this.engine = undefined;
+    await this.writes;
+    await writer.close().catch((e: Error) => this.fail(`closing the capture failed: ${e.message}`));
+    this.writer = undefined;
+    this.setState({ ...this.st, running: false, connections: 0, inFlight: 0 });
+    return this.state();
+  }
+
+  trustHost(hostPort: string): CaptureServiceState {
+    if (this.engine) this.engine.trustHost(hostPort);
+    else if (!this.st.trustedHosts.includes(hostPort)) this.st.trustedHosts = [...this.st.trustedHosts, hostPort.toLowerCase()];
+    this.setState({ ...this.st, trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts });
+    return this.state();
+  }
+
+  untrustHost(hostPort: string): CaptureServiceState {
+    this.engine?.untrustHost(hostPort);
+    this.st.trustedHosts = this.st.trustedHosts.filter((h) => h !== hostPort.toLowerCase());
+    this.setState({ ...this.st, trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts });
+    return this.state();
+  }
+
+  /** Summaries of the exchanges captured in the current (or last) run. */
+  list(offset = 0, limit = Number.MAX_SAFE_INTEGER): { total: number; items: ExchangeSummary[] } {
+    return { total: this.summaries.length, items: this.summaries.slice(offset, offset + limit) };
+  }
+
+  /** One exchange of the current (or last) capture by id: from memory, else read back from the file. */
+  async get(id: number): Promise<Exchange | undefined> {
+    const hit = this.recent.get(id);
+    if (hit) return hit;
+    const file = this.st.file;
+    if (!file || !this.summaries.some((s) => s.id === id)) return undefined;
+    await this.writes;
+    const c = await openCapture(file);
+    try {
+      return await c.get(id);
+    } finally {
+      await c.close();
+    }
+  }
+
+  /** Waits until everything emitted so far is in the file. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
+  private onExchange(ex: Exchange): void {
+    const writer = this.writer;
+    if (!writer) return;
+    const summary = summarizeExchange(ex);
+    this.summaries.push(summary);
+    this.recent.set(ex.id, ex);
+    const limit = this.opts.recentLimit ?? 500;
+    if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value as number);
+    // Written first, announced after: a listener that sees 'exchange' can read it from the file.
+    this.queueWrite(async () => {
+      await writer.append(ex);
+      this.st.exchanges++;
+      this.emit('exchange', ex);
+    });
+  }
+
+  private queueWrite(job: () => Promise<void>): void {
+    this.writes = this.writes.then(job).catch((e: Error) => this.fail(`capture write failed: ${e.message}`));
+  }
+
+  private fail(message: string): void {
+    this.log.error(message);
+    this.setState({ ...this.st, error: message });
+  }
+
+  private setState(s: CaptureServiceState): void {
+    this.st = s;
+    this.emit('state', this.state());
+  }
+
+  /* ---------- BackendService ---------- */
+
+  register(backend: Backend): void {
+    this.backend = backend;
+    const rpc = backend.rpc;
+    const toCaptureState = (s: CaptureServiceState): CaptureState => ({
+      running: s.running,
+      ...(s.mode ? { mode: s.mode } : {}),
+      ...(s.port !== undefined ? { port: s.port } : {}),
+      ...(s.target ? { target: s.target } : {}),
+      ...(s.file ? { file: s.file } : {}),
+      ...(s.error ? { error: s.error } : {}),
+    });
+    this.on('state', (s) => backend.setCaptureState(toCaptureState(s)));
+    this.on('exchange', (ex) => {
+      backend.workspace.add(ex);
+    });
+    rpc.register('capture.start', async (p) => {
+      const o = (p ?? {}) as CaptureStartOptions;
+      const appending = o.out !== undefined && existsSync(o.out);
+      const st = await this.start(o);
+      backend.workspace.replace([], st.file);
+      if (appending && st.file) {
+        // Appending to an existing capture: show what is already in it.
+        const c = await openCapture(st.file);
+        try {
+          const list: Exchange[] = [];
+          for (const id of c.ids) list.push(await c.get(id));
+          backend.workspace.replace(list, st.file);
+        } finally {
+          await c.close();
+        }
+      }
+      return st;
+    });
+    rpc.register('capture.stop', () => this.stop());
+    rpc.register('capture.status', () => this.state());
+    rpc.register('capture.trustHost', (p) => this.trustHost(String((p as { host?: unknown }).host ?? '')));
+    rpc.register('capture.untrustHost', (p) => this.untrustHost(String((p as { host?: unknown }).host ?? '')));
+    rpc.register('capture.list', (p) => {
+      const q = (p ?? {}) as { offset?: number; limit?: number };
+      return this.list(q.offset ?? 0, q.limit ?? 100_000);
+    });
+    rpc.register('capture.get', async (p) => {
+      const ex = await this.get(Number((p as { id?: unknown }).id));
+      if (!ex) throw new Error(`no exchange ${(p as { id?: unknown }).id} in the current capture`);
+      return exchangeToDto(ex);
+    });
+    rpc.register('ca.status', () => this.caStatus());
+    rpc.register('ca.export', async (p) => {
+      const format = (p as { format?: string }).format === 'der' ? 'der' : 'pem';
+      const v = await this.exportCa(format);
+      return format === 'pem' ? { format, pem: v as string } : { format, base64: base64Encode(v as Buffer) };
+    });
+    rpc.register('ca.trustHelp', async (p) => ({ text: await this.trustInstructions((p as { platform?: NodeJS.Platform }).platform) }));
+    backend.api.rawRoute('ca.pem', async (_q, res) => {
+      const pem = (await this.exportCa('pem')) as string;
+      res.writeHead(200, { 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="mapiscope-ca.pem"' });
+      res.end(pem);
+    });
+    backend.api.rawRoute('ca.der', async (_q, res) => {
+      const der = (await this.exportCa('der')) as Buffer;
+      res.writeHead(200, { 'Content-Type': 'application/pkix-cert', 'Content-Disposition': 'attachment; filename="mapiscope-ca.cer"' });
+      res.end(der);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.backend = undefined;
+  }
+}
+
+/** Reads PEM files given on the command line (upstream CAs). */
+export async function readPemFiles(files: readonly string[]): Promise<string[]> {
+  return Promise.all(files.map((f) => readFile(f, 'utf8')));
+}
