@@ -10,10 +10,8 @@ import {
   type DecodedNode,
   type NodeError,
   type StructValue,
-  collectErrors,
   decode,
   encode as encodeWith,
-  unclaimedBytes,
 } from '../codec/index.js';
 import { type Exchange, headerValue, requestPath } from '../capture/exchange.js';
 import { autodiscoverBody } from './autodiscover/index.js';
@@ -152,17 +150,14 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
   const codec = bodyCodec(t, direction, { rawRops: context.rawRops === true });
   const res = decode(codec, bytes, { name: direction === 'request' ? bodyName(t, direction) : 'MapiHttpResponse', context });
   const buffers: Record<string, Uint8Array> = { body: bytes };
-  let unparsed = unclaimedBytes(res.tree, 'body', bytes.length);
-  for (const [id, b] of res.buffers) {
-    buffers[id] = b;
-    unparsed += unclaimedBytes(res.tree, id, b.length);
-  }
+  for (const [id, b] of res.buffers) buffers[id] = b;
+  const scan = scanTree(res.tree, buffers);
   const out: BodyDecode = {
     requestType: t,
     direction,
     tree: res.tree,
-    errors: collectErrors(res.tree),
-    unparsedBytes: unparsed,
+    errors: scan.errors,
+    unparsedBytes: scan.unparsed,
     buffers,
     value: undefined,
     rops: [],
@@ -189,6 +184,48 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
     }
   }
   return out;
+}
+
+/**
+ * Error nodes and unclaimed bytes in one walk. Same rules as the codec
+ * layer's `collectErrors` / `unclaimedBytes` (leaves claim their bytes, error
+ * and generated nodes claim none), computed from merged intervals so the cost
+ * follows the node count, not the body size.
+ */
+export function scanTree(tree: DecodedNode, buffers: Readonly<Record<string, Uint8Array>>): { errors: NodeError[]; unparsed: number } {
+  const errors: NodeError[] = [];
+  const spans = new Map<string, number[]>();
+  const path: string[] = [];
+  const rec = (n: DecodedNode, buffer: string): void => {
+    const buf = n.buffer ?? buffer;
+    path.push(n.name);
+    if (n.error !== undefined) errors.push({ path: path.join('/'), message: n.error, offset: n.offset, buffer: buf });
+    if (n.children && n.children.length) for (const c of n.children) rec(c, buf);
+    else if (n.error === undefined && !n.generated && n.length > 0) {
+      let a = spans.get(buf);
+      if (!a) spans.set(buf, (a = []));
+      a.push(n.offset, n.offset + n.length);
+    }
+    path.pop();
+  };
+  rec(tree, tree.buffer ?? 'body');
+  let unparsed = 0;
+  for (const [id, b] of Object.entries(buffers)) {
+    const a = spans.get(id) ?? [];
+    const idx: number[] = [];
+    for (let i = 0; i < a.length; i += 2) idx.push(i);
+    idx.sort((x, y) => a[x]! - a[y]!);
+    let covered = 0;
+    let end = 0;
+    for (const i of idx) {
+      const s0 = Math.max(end, Math.max(0, a[i]!));
+      const e0 = Math.min(b.length, a[i + 1]!);
+      if (e0 > s0) covered += e0 - s0;
+      end = Math.max(end, Math.min(b.length, a[i + 1]!));
+    }
+    unparsed += b.length - covered;
+  }
+  return { errors, unparsed };
 }
 
 /** Encode a body back to bytes from `BodyDecode` (responses: preamble included). */
