@@ -25,7 +25,8 @@ interface ScriptEntry {
   body: Uint8Array;
   lateCode?: number;
   /** Execute: hex of each request ROP list, RopIds per payload, the captured request handle tables. */
-  ropsHex?: string;
+  /** Execute: hex of the request ROP lists; other types: hex of the request body (ties between alike sessions). */
+  requestHex?: string;
   ropIds?: string;
   requestHandles?: number[][];
   /** Why this entry cannot be served as captured (truncated body, …). */
@@ -37,10 +38,20 @@ interface Script {
   entries: ScriptEntry[];
 }
 
-interface CursorState {
-  script: number;
+interface Progress {
   consumed: Set<number>;
   pos: number;
+}
+
+interface CursorState {
+  /**
+   * Captured sessions this live context may be following, best first. Several
+   * captured sessions often start alike (same Connect, same logon); each
+   * request narrows the set to those with an identical request at an open
+   * position, so the context settles on the session the client is replaying.
+   */
+  candidates: number[];
+  progress: Map<number, Progress>;
   /** Captured handle → live handle, per context. */
   handles: Map<number, number>;
   nextHandle: number;
@@ -72,7 +83,7 @@ export class CaptureResponder implements Responder {
   readonly scripts: Script[] = [];
   readonly problems: string[] = [];
   private turn = new Map<string, number>();
-  private scriptOfContext = new Map<number, number>();
+  private candidatesOfContext = new Map<number, number[]>();
   private counts = { answered: 0, exact: 0, byShape: 0, byPosition: 0, reused: 0, unmatched: 0, handlesRewritten: 0, broken: 0 };
 
   constructor(
@@ -92,7 +103,7 @@ export class CaptureResponder implements Responder {
   }
 
   private entryOf(ex: Exchange, type: string): ScriptEntry {
-    const e: ScriptEntry = { exchangeId: ex.id, type, body: new Uint8Array(0) };
+    const e: ScriptEntry = { exchangeId: ex.id, type, body: new Uint8Array(0), requestHex: toHex(ex.request.body) };
     if (!ex.response) {
       e.broken = 'no response in the capture';
       return e;
@@ -105,7 +116,7 @@ export class CaptureResponder implements Responder {
     if (type === 'Execute') {
       const req = parseExecuteRequest(ex.request.body);
       if (req) {
-        e.ropsHex = req.payloads.map((p) => toHex(p.rops)).join('|');
+        e.requestHex = req.payloads.map((p) => toHex(p.rops)).join('|');
         e.ropIds = req.payloads.map(ropShapeOf).join('|');
         e.requestHandles = req.payloads.map((p) => p.handles);
       } else e.broken ??= 'captured Execute request does not parse';
@@ -114,35 +125,36 @@ export class CaptureResponder implements Responder {
   }
 
   onCreate(ctx: SessionContext, req: SimRequest, replaced: SessionContext | undefined): void {
-    let script: number;
-    // A reconnect (old cookies, the context alive or already expired) redoes the same captured session.
-    const prev = (replaced?.state.capture as CursorState | undefined)?.script ?? (ctx.replaces !== undefined ? this.scriptOfContext.get(ctx.replaces) : undefined);
-    if (prev !== undefined) script = prev;
-    else if (this.opts.session !== undefined) script = this.opts.session - 1;
+    // A reconnect (old cookies, the context alive or already expired) redoes the same captured session(s).
+    const prev = (replaced?.state.capture as CursorState | undefined)?.candidates ?? (ctx.replaces !== undefined ? this.candidatesOfContext.get(ctx.replaces) : undefined);
+    let candidates: number[];
+    if (prev) candidates = [...prev];
+    else if (this.opts.session !== undefined) candidates = [this.opts.session - 1];
     else {
-      const candidates = this.scripts.map((s, i) => ({ s, i })).filter((x) => x.s.session.endpoint === req.endpoint);
+      const all = this.scripts.map((s, i) => ({ s, i })).filter((x) => x.s.session.endpoint === req.endpoint && x.s.entries[0]?.type === req.type).map((x) => x.i);
+      // Take turns: each new context prefers the next captured session, the others stay possible.
       const k = this.turn.get(req.endpoint) ?? 0;
       this.turn.set(req.endpoint, k + 1);
-      script = candidates.length ? candidates[k % candidates.length]!.i : -1;
+      const at = all.length ? k % all.length : 0;
+      candidates = [...all.slice(at), ...all.slice(0, at)];
+      const body = toHex(req.body);
+      const same = candidates.filter((i) => this.scripts[i]!.entries[0]!.requestHex === body);
+      if (same.length) candidates = same;
     }
-    const st: CursorState = { script, consumed: new Set(), pos: 0, handles: new Map(), nextHandle: 0x100 + ctx.id * 0x1000 };
+    const st: CursorState = { candidates, progress: new Map(), handles: new Map(), nextHandle: 0x100 + ctx.id * 0x1000 };
+    for (const c of candidates) {
+      const i = this.scripts[c]!.entries.findIndex((e) => e.type === req.type);
+      st.progress.set(c, { consumed: new Set(i >= 0 ? [i] : []), pos: i + 1 });
+    }
     ctx.state.capture = st;
-    this.scriptOfContext.set(ctx.id, script);
-    if (this.scriptOfContext.size > 20_000) this.scriptOfContext.delete(this.scriptOfContext.keys().next().value!);
-    // The create request itself is the first entry.
-    const s = this.scripts[script];
-    if (s) {
-      const i = s.entries.findIndex((e) => e.type === req.type);
-      if (i >= 0) {
-        st.consumed.add(i);
-        st.pos = i + 1;
-      }
-    }
+    this.candidatesOfContext.set(ctx.id, st.candidates);
+    if (this.candidatesOfContext.size > 20_000) this.candidatesOfContext.delete(this.candidatesOfContext.keys().next().value!);
   }
 
   answer(req: SimRequest, ctx: SessionContext): SimAnswer {
     const st = ctx.state.capture as CursorState | undefined;
-    const script = st ? this.scripts[st.script] : undefined;
+    const first = st?.candidates[0];
+    const script = first !== undefined ? this.scripts[first] : undefined;
     if (!st || !script) {
       this.counts.unmatched++;
       if (req.type === 'Connect') return { body: buildConnectResponse('Replayed User'), source: 'capture: no session, built' };
@@ -155,12 +167,12 @@ export class CaptureResponder implements Responder {
       return { body: e && !e.broken ? e.body : req.type === 'Connect' ? buildConnectResponse('Replayed User') : buildBindResponse('00000000-0000-0000-0000-000000000000'), source: `capture #${e?.exchangeId ?? '?'}` };
     }
     const live = req.type === 'Execute' ? parseExecuteRequest(req.body) : undefined;
-    const pick = this.pick(script, st, req.type, live);
-    if (pick === undefined) {
+    const found = this.pick(st, req, live);
+    if (found === undefined) {
       this.counts.unmatched++;
       throw new Error(`capture replay: captured session ${script.session.index} has no ${req.type} left to answer with`);
     }
-    const e = script.entries[pick]!;
+    const e = this.scripts[found.script]!.entries[found.entry]!;
     this.counts.answered++;
     if (e.broken) {
       this.counts.broken++;
@@ -172,38 +184,59 @@ export class CaptureResponder implements Responder {
     return { body, ...(e.lateCode !== undefined ? { lateResponseCode: e.lateCode } : {}), source: `capture #${e.exchangeId}` };
   }
 
-  private pick(script: Script, st: CursorState, type: string, live: ReturnType<typeof parseExecuteRequest>): number | undefined {
-    const open: number[] = [];
-    for (let i = 0; i < script.entries.length; i++) if (!st.consumed.has(i) && script.entries[i]!.type === type) open.push(i);
-    // Prefer entries at or after the cursor: session position first.
-    open.sort((a, b) => (a >= st.pos ? 0 : 1) - (b >= st.pos ? 0 : 1) || a - b);
-    let chosen: number | undefined;
-    if (live && open.length) {
-      const hex = live.payloads.map((p) => toHex(p.rops)).join('|');
-      chosen = open.find((i) => script.entries[i]!.ropsHex === hex);
-      if (chosen !== undefined) this.counts.exact++;
-      else {
-        const shape = live.payloads.map(ropShapeOf).join('|');
-        chosen = open.find((i) => script.entries[i]!.ropIds === shape);
-        if (chosen !== undefined) this.counts.byShape++;
+  /** Open entries of `type` in a candidate script, those at or after its cursor first. */
+  private open(st: CursorState, c: number, type: string): number[] {
+    const script = this.scripts[c]!;
+    const pr = st.progress.get(c)!;
+    const out: number[] = [];
+    for (let i = 0; i < script.entries.length; i++) if (!pr.consumed.has(i) && script.entries[i]!.type === type) out.push(i);
+    return out.sort((a, b) => (a >= pr.pos ? 0 : 1) - (b >= pr.pos ? 0 : 1) || a - b);
+  }
+
+  private pick(st: CursorState, req: SimRequest, live: ReturnType<typeof parseExecuteRequest>): { script: number; entry: number } | undefined {
+    const key = live ? live.payloads.map((p) => toHex(p.rops)).join('|') : toHex(req.body);
+    const shape = live ? live.payloads.map(ropShapeOf).join('|') : undefined;
+    const tiers: [(e: ScriptEntry) => boolean, 'exact' | 'byShape'][] = [[(e) => e.requestHex === key, 'exact']];
+    if (shape !== undefined) tiers.push([(e) => e.ropIds === shape, 'byShape']);
+    let chosen: { script: number; entry: number } | undefined;
+    for (const [test, counter] of tiers) {
+      const hits: { script: number; entry: number }[] = [];
+      for (const c of st.candidates) {
+        const i = this.open(st, c, req.type).find((x) => test(this.scripts[c]!.entries[x]!));
+        if (i !== undefined) hits.push({ script: c, entry: i });
+      }
+      if (hits.length) {
+        st.candidates = hits.map((h) => h.script);
+        chosen = hits[0];
+        this.counts[counter]++;
+        // Every remaining candidate advances past its own matching entry.
+        for (const h of hits) this.consume(st, h.script, h.entry);
+        return chosen;
       }
     }
-    if (chosen === undefined && open.length) {
-      chosen = open[0];
+    const c = st.candidates[0]!;
+    const i = this.open(st, c, req.type)[0];
+    if (i !== undefined) {
       this.counts.byPosition++;
+      st.candidates = [c];
+      this.consume(st, c, i);
+      return { script: c, entry: i };
     }
-    if (chosen === undefined && this.opts.unmatched === 'reuse-last') {
-      for (let i = script.entries.length - 1; i >= 0; i--)
-        if (script.entries[i]!.type === type) {
+    if (this.opts.unmatched === 'reuse-last') {
+      const entries = this.scripts[c]!.entries;
+      for (let k = entries.length - 1; k >= 0; k--)
+        if (entries[k]!.type === req.type) {
           this.counts.reused++;
-          return i;
+          return { script: c, entry: k };
         }
     }
-    if (chosen !== undefined) {
-      st.consumed.add(chosen);
-      st.pos = Math.max(st.pos, chosen + 1);
-    }
-    return chosen;
+    return undefined;
+  }
+
+  private consume(st: CursorState, c: number, i: number): void {
+    const pr = st.progress.get(c)!;
+    pr.consumed.add(i);
+    pr.pos = Math.max(pr.pos, i + 1);
   }
 
   /**

@@ -5,9 +5,13 @@
  */
 import type { Command } from '../command.js';
 import { decodeCommand } from './decode.js';
+import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
   decodeCommand,
+  simulateCommand,
+  replayCommand,
 ];

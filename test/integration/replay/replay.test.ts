@@ -156,6 +156,17 @@ describe('replay against the simulator in server-replay mode', () => {
     expect(r.summary.failed).toBe(0);
   });
 
+  it('a later captured session replayed alone: the simulator settles on it by request shape', async () => {
+    const ex = cap1();
+    const sim = await captureSim(ex);
+    const r = await replayCapture(ex, { target: sim.url, session: 2, plan: parsePlan('drop@3,address@4') });
+    expect(r.switches.map((s) => s.verdict)).toEqual(['context-reestablished', 'context-kept']);
+    expect(r.summary).toMatchObject({ replayed: 5, succeeded: 5, failed: 0 });
+    // Session 2's third Execute (GetRulesTable + SetColumns + QueryRows) was answered from capture #8.
+    expect(sim.log.filter((e) => e.type === 'Execute').at(-1)!.note).toBe('capture #8');
+    for (const e of replayed(r)) expect(e.replayed.rops).toEqual(e.captured.rops);
+  });
+
   it('replays cap2: NotificationWait on its own connection with PENDING keep-alives, PING, Disconnect', async () => {
     const ex = cap2();
     const sim = await captureSim(ex);

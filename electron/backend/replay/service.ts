@@ -1,0 +1,175 @@
+/**
+ * Client replay as a backend service. A run replays the workspace's exchanges
+ * (or given ones) against a URL or the simulator, reports progress as events
+ * and keeps its report.
+ *
+ * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.cancel, replay.list.
+ */
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import type { Backend, BackendService } from '../backend.js';
+import { ApiError } from '../rpc.js';
+import type { SimulatorService } from '../simulator/service.js';
+import { type PlanStep, PlanError, parsePlan } from './plan.js';
+import { type ReplayOptions, type ReplayProgress, type ReplayReport, Replayer, canReplay, listSessions } from './replayer.js';
+
+export interface ReplayStartParams {
+  /** "simulator" (the running one, or a temporary one in server-replay mode) or a base URL. */
+  target: string;
+  session?: number;
+  plan?: string | PlanStep[];
+  realtime?: boolean;
+  exchanges?: readonly Exchange[];
+  insecure?: boolean;
+  auth?: ReplayOptions['auth'];
+  /** Expiry for a temporary simulator (ms). */
+  simulatorExpiryMs?: number;
+}
+
+export interface ReplayRun {
+  id: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  target: string;
+  startedAt: number;
+  exchangesDone: number;
+  switchesDone: number;
+  error?: string;
+  report?: ReplayReport;
+}
+
+export class ReplayService implements BackendService {
+  readonly name = 'replay';
+  private runs = new Map<number, ReplayRun>();
+  private aborts = new Map<number, AbortController>();
+  private nextId = 1;
+  private backend?: Backend;
+  /** Progress of every run (the CLI prints it). */
+  onProgress?: (runId: number, e: ReplayProgress) => void;
+
+  constructor(private readonly simulator?: SimulatorService) {}
+
+  register(backend: Backend): void {
+    this.backend = backend;
+    const rpc = backend.rpc;
+    const exchanges = () => backend.workspace.all();
+    rpc.register('replay.check', (p) => ({ reason: canReplay(exchanges(), (p as { session?: number }).session) ?? null }));
+    rpc.register('replay.sessions', () =>
+      listSessions(exchanges()).map((s) => ({ index: s.index, endpoint: s.endpoint, exchanges: s.exchanges.length, types: s.types, firstId: s.exchanges[0]?.id })),
+    );
+    rpc.register('replay.start', (p) => {
+      const o = (p ?? {}) as Record<string, unknown>;
+      if (typeof o.target !== 'string' || !o.target) throw new ApiError('bad-request', 'target is "simulator" or a URL');
+      const params: ReplayStartParams = { target: o.target };
+      if (typeof o.session === 'number') params.session = o.session;
+      if (typeof o.plan === 'string') params.plan = o.plan;
+      if (o.realtime === true) params.realtime = true;
+      if (o.insecure === true) params.insecure = true;
+      const run = this.start(params);
+      return { id: run.id, state: run.state };
+    });
+    rpc.register('replay.status', (p) => this.get((p as { id?: number }).id, false));
+    rpc.register('replay.report', (p) => {
+      const r = this.get((p as { id?: number }).id, true);
+      if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
+      return r.report;
+    });
+    rpc.register('replay.cancel', (p) => {
+      const r = this.get((p as { id?: number }).id, false);
+      this.aborts.get(r.id)?.abort();
+      return { id: r.id, state: r.state };
+    });
+    rpc.register('replay.list', () => [...this.runs.values()].map((r) => ({ id: r.id, state: r.state, target: r.target, startedAt: r.startedAt, exchangesDone: r.exchangesDone })));
+  }
+
+  private get(id: number | undefined, full: boolean): ReplayRun {
+    const r = id === undefined ? [...this.runs.values()].at(-1) : this.runs.get(Number(id));
+    if (!r) throw new ApiError('not-found', id === undefined ? 'no replay has run' : `no replay ${id}`);
+    if (full) return r;
+    const { report, ...rest } = r;
+    return { ...rest, ...(report ? { report: { ...report, exchanges: [] } } : {}) };
+  }
+
+  /** Starts a run in the background; `wait(run.id)` resolves with its report. */
+  start(p: ReplayStartParams): ReplayRun {
+    const list = p.exchanges ?? this.backend?.workspace.all() ?? [];
+    let plan: PlanStep[] = [];
+    try {
+      plan = typeof p.plan === 'string' ? parsePlan(p.plan) : [...(p.plan ?? [])];
+    } catch (e) {
+      throw new ApiError('bad-request', e instanceof PlanError ? e.message : String(e));
+    }
+    const why = canReplay(list, p.session);
+    if (why) throw new ApiError('bad-request', why);
+    const run: ReplayRun = { id: this.nextId++, state: 'running', target: p.target, startedAt: Date.now(), exchangesDone: 0, switchesDone: 0 };
+    this.runs.set(run.id, run);
+    const ac = new AbortController();
+    this.aborts.set(run.id, ac);
+    const done = this.execute(run, list, p, plan, ac.signal).finally(() => this.aborts.delete(run.id));
+    this.pending.set(run.id, done);
+    return run;
+  }
+
+  private pending = new Map<number, Promise<void>>();
+
+  async wait(id: number): Promise<ReplayRun> {
+    await this.pending.get(id);
+    const r = this.runs.get(id);
+    if (!r) throw new Error(`no replay ${id}`);
+    return r;
+  }
+
+  private async execute(run: ReplayRun, list: readonly Exchange[], p: ReplayStartParams, plan: PlanStep[], signal: AbortSignal): Promise<void> {
+    let temp: SimulatorService | undefined;
+    try {
+      let target = p.target;
+      if (target === 'simulator') {
+        const running = this.simulator?.simulator;
+        if (running) target = running.url;
+        else {
+          // No simulator running: a temporary one answers from the same capture.
+          const { SimulatorService: Svc } = await import('../simulator/service.js');
+          temp = new Svc();
+          const st = await temp.start({ exchanges: list, ...(p.simulatorExpiryMs ? { expiryMs: p.simulatorExpiryMs } : {}) });
+          if (!st.running) throw new Error('the temporary simulator did not start');
+          target = st.url;
+        }
+      }
+      const report = await new Replayer(list, {
+        target,
+        ...(p.session !== undefined ? { session: p.session } : {}),
+        plan,
+        ...(p.realtime ? { realtime: true } : {}),
+        ...(p.insecure ? { insecure: true } : {}),
+        ...(p.auth ? { auth: p.auth } : {}),
+        signal,
+        onProgress: (e) => {
+          if (e.kind === 'exchange') run.exchangesDone++;
+          if (e.kind === 'switch') run.switchesDone++;
+          this.onProgress?.(run.id, e);
+          if (e.kind !== 'done')
+            this.backend?.events.emit({
+              type: 'log',
+              data: {
+                level: 'info',
+                message:
+                  e.kind === 'exchange'
+                    ? `replay ${run.id}: #${e.report.position} ${e.report.role} ${e.report.type} → ${e.report.replayed.responseCode ?? e.report.replayed.aborted ?? '?'}`
+                    : `replay ${run.id}: ${e.report.step} → ${e.report.verdict}`,
+              },
+            });
+        },
+      }).run();
+      run.report = report;
+      run.state = signal.aborted ? 'cancelled' : 'done';
+    } catch (e) {
+      run.state = 'failed';
+      run.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      await temp?.stop();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const a of this.aborts.values()) a.abort();
+    await Promise.all(this.pending.values());
+  }
+}

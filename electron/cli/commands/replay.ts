@@ -1,0 +1,162 @@
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import { type CliIO, type Command, CliFailure, UsageError, optFlag, optInt, optString } from '../command.js';
+
+/** Loads a capture for replay: a body folder, our capture file, or whatever the shared loader reads (HAR, SAZ). */
+export async function loadCaptureForReplay(path: string, io: CliIO): Promise<Exchange[]> {
+  const { stat, open } = await import('node:fs/promises');
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (e) {
+    throw new CliFailure(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (isDir) {
+    const { isBodyFolder, loadBodyFolder } = await import('../body-folder.js');
+    if (!isBodyFolder(path)) throw new CliFailure(`${path} is a folder without .meta.txt files`);
+    const f = loadBodyFolder(path);
+    for (const p of f.problems) io.stderr(`warning: ${p}\n`);
+    return f.exchanges;
+  }
+  // The import/export loader (HAR, SAZ, capture files), where it is available.
+  const loaderPath = '../load.js';
+  try {
+    const mod = (await import(loaderPath)) as { loadExchanges?: (p: string) => Promise<Exchange[] | { exchanges: Exchange[] }> };
+    if (mod.loadExchanges) {
+      const r = await mod.loadExchanges(path);
+      return Array.isArray(r) ? r : r.exchanges;
+    }
+  } catch (e) {
+    if (!(e instanceof Error && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(e as { code?: string }).code ?? ''} ${e.message}`))) {
+      throw new CliFailure(`cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(5);
+  await fh.read(head, 0, 5, 0);
+  await fh.close();
+  if (head.toString('latin1') !== 'MSCAP') throw new CliFailure(`${path}: not a capture file (.mscap) or body folder`);
+  const { readCapture } = await import('../../backend/store/capture-file.js');
+  const out: Exchange[] = [];
+  for await (const ex of readCapture(path, { onTornTail: (t) => io.stderr(`warning: ${path} ends in a torn record at offset ${t.offset} (${t.reason}); ${t.bytes} byte(s) skipped\n`) }))
+    out.push(ex);
+  return out;
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'replay captured MAPI sessions against a server or the simulator, with simulated network switches',
+  usage: [
+    'replay <capture> --target URL|simulator [--session N] [--plan drop@3,address@5,hibernate@7:30s,stale@9] [--realtime] [--json]',
+    'replay <capture> --list',
+  ],
+  options: [
+    { name: 'target', alias: 't', value: 'URL', description: 'base URL of the server (http(s)://host:port) or "simulator" (server replay of the same capture)' },
+    { name: 'session', alias: 's', value: 'N', description: 'captured session to replay (default: all, in capture order); see --list' },
+    { name: 'plan', value: 'STEPS', description: 'network switches: drop[:before-send|after-send|while-streaming|idle]@N, address[:127.0.0.X]@N, hibernate@N:30s, stale@N' },
+    { name: 'switch', value: 'STEP', repeat: true, description: 'one switch (same syntax as --plan), may repeat' },
+    { name: 'realtime', description: 'wait the captured gaps between requests' },
+    { name: 'list', description: 'list the captured sessions and exit' },
+    { name: 'insecure', alias: 'k', description: 'accept any TLS certificate from the target' },
+    { name: 'user', value: 'USER', description: 'Basic authentication user (with --password)' },
+    { name: 'password', value: 'PW', description: 'Basic authentication password' },
+    { name: 'bearer', value: 'TOKEN', description: 'Bearer token' },
+    { name: 'ntlm-like', description: "answer the simulator's NTLM-like 401 handshake on each new connection" },
+    { name: 'source', value: 'ADDR', description: 'loopback source address for the first connection (e.g. 127.0.0.1)' },
+    { name: 'expiry-ms', value: 'N', description: 'with --target simulator: idle expiry of the temporary simulator' },
+    { name: 'timeout-ms', value: 'N', description: 'per-request timeout (default 120000)' },
+  ],
+  details: [
+    'Cookies come from the target, X-RequestId counts up, captured server object handles are mapped to live ones.',
+    'After each switch the replayer reacts as a conforming client: resend after a failure before the request was',
+    'fully sent, Connect with the old cookies and redo the Executes after a failure after it, reconnect on 10,',
+    'resend with the current cookie on 15. The report lists every exchange (captured vs replayed status,',
+    'X-ResponseCode, ROP return values, structural diff) and a verdict per switch.',
+    'Exit code 1 when an exchange still failed after the reaction to its switch.',
+  ].join('\n'),
+  async run(args, io) {
+    const file = args.positionals[0];
+    if (!file) throw new UsageError('replay needs a capture');
+    if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${args.positionals[1]}`);
+    const exchanges = await loadCaptureForReplay(file, io);
+    const { listSessions, canReplay, Replayer } = await import('../../backend/replay/replayer.js');
+    if (optFlag(args, 'list')) {
+      const sessions = listSessions(exchanges);
+      if (io.json) io.stdout(JSON.stringify(sessions.map((s) => ({ index: s.index, endpoint: s.endpoint, exchanges: s.exchanges.length, firstId: s.exchanges[0]?.id, types: s.types }))) + '\n');
+      else for (const s of sessions) io.stdout(`${pad(String(s.index), 4)}${pad(s.endpoint, 8)}${pad(`#${s.exchanges[0]?.id}`, 6)}${s.types.join(' ')}\n`);
+      return 0;
+    }
+    const target = optString(args, 'target');
+    if (!target) throw new UsageError('--target URL|simulator is required');
+    if (target !== 'simulator' && !/^https?:\/\/[^/]+/.test(target)) throw new UsageError('--target is http(s)://host:port or "simulator"');
+    const session = optInt(args, 'session', 1);
+    const { parsePlan, PlanError } = await import('../../backend/replay/plan.js');
+    const planText = [optString(args, 'plan') ?? '', ...((args.options.switch as string[] | undefined) ?? [])].filter(Boolean);
+    let plan;
+    try {
+      plan = parsePlan(planText);
+    } catch (e) {
+      if (e instanceof PlanError) throw new UsageError(e.message);
+      throw e;
+    }
+    const why = canReplay(exchanges, session);
+    if (why) throw new CliFailure(why);
+    const user = optString(args, 'user');
+    const password = optString(args, 'password');
+    const bearer = optString(args, 'bearer');
+    if ((user === undefined) !== (password === undefined)) throw new UsageError('--user and --password go together');
+    const auth = user && password !== undefined ? { kind: 'basic' as const, user, password } : bearer ? { kind: 'bearer' as const, token: bearer } : optFlag(args, 'ntlm-like') ? { kind: 'ntlm-like' as const } : undefined;
+    const source = optString(args, 'source');
+    if (source && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(source)) throw new UsageError('--source is a loopback address (127.x.x.x)');
+    const timeoutMs = optInt(args, 'timeout-ms', 100);
+
+    let base = target;
+    let temp: import('../../backend/simulator/service.js').SimulatorService | undefined;
+    if (target === 'simulator') {
+      const { SimulatorService } = await import('../../backend/simulator/service.js');
+      temp = new SimulatorService();
+      const expiryMs = optInt(args, 'expiry-ms', 10);
+      const st = await temp.start({ exchanges, ...(expiryMs ? { expiryMs } : {}) });
+      if (!st.running) throw new CliFailure('the simulator did not start');
+      for (const p of st.problems) io.stderr(`warning: ${p}\n`);
+      base = st.url;
+      io.stderr(`simulator (server replay of ${file}) at ${base}\n`);
+    }
+    const ac = new AbortController();
+    void io.stopSignal.then(() => ac.abort());
+    let report;
+    try {
+      report = await new Replayer(exchanges, {
+        target: base,
+        ...(session !== undefined ? { session } : {}),
+        plan,
+        ...(optFlag(args, 'realtime') ? { realtime: true } : {}),
+        ...(optFlag(args, 'insecure') ? { insecure: true } : {}),
+        ...(auth ? { auth } : {}),
+        ...(source ? { localAddress: source } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+        signal: ac.signal,
+        onProgress: (e) => {
+          if (e.kind === 'exchange') {
+            const r = e.report;
+            const code = r.replayed.aborted ?? `${r.replayed.status ?? '-'} / ${r.replayed.responseCode ?? '-'}`;
+            io.stderr(`#${pad(String(r.position), 4)} ${pad(r.role, 9)} ${pad(r.type, 16)} captured ${r.captured.status ?? '-'} / ${r.captured.responseCode ?? '-'}  replayed ${code}${r.diff.length ? `  (${r.diff.length} diff)` : ''}${r.note ? `  [${r.note}]` : ''}\n`);
+          } else if (e.kind === 'switch') io.stderr(`   switch ${e.report.step}: ${e.report.verdict} — ${e.report.detail} (codes ${e.report.responseCodes.join(' → ')})\n`);
+        },
+      }).run();
+    } finally {
+      await temp?.stop();
+    }
+    if (io.json) io.stdout(JSON.stringify(report) + '\n');
+    else {
+      const s = report.summary;
+      io.stdout(`replayed ${s.replayed} exchange(s) in ${report.durationMs} ms: ${s.succeeded} succeeded, ${s.failed} failed, ${s.matched} matched the capture, ${s.withDiffs} with diffs, ${s.recoveryRequests} recovery request(s)\n`);
+      for (const w of report.switches) io.stdout(`  ${pad(w.step, 28)} ${pad(w.verdict, 28)} ${w.recoveryMs !== undefined ? `${w.recoveryMs} ms` : ''}  ${w.detail}\n`);
+      for (const e of report.exchanges.filter((x) => x.diff.length).slice(0, 20))
+        for (const d of e.diff.slice(0, 5)) io.stdout(`  diff #${e.position} ${e.type} ${d.path}: ${d.captured} → ${d.replayed}\n`);
+      for (const p of report.problems) io.stdout(`  note: ${p}\n`);
+    }
+    return report.summary.failed > 0 ? 1 : 0;
+  },
+};
