@@ -276,8 +276,10 @@ export function decodeExchange(ex: Exchange, context: DecodeContext = {}): Excha
     const ctx: Record<string, unknown> = { ...context };
     if (headerCode !== undefined) ctx.responseCode = headerCode;
     if (type === 'Execute') {
-      const first = ropBuffersOf(out.request.value)[0];
-      if (first) ctx.execRequest = first;
+      // The decoded ROP request buffer; several when the client packed buffers ([MS-OXCRPC] 3.1.4.2.1.1.1).
+      const bufs = ropBuffersOf(out.request.value);
+      if (bufs.length === 1) ctx.execRequest = bufs[0];
+      else if (bufs.length > 1) ctx.execRequest = bufs;
     }
     // Diagnostic pages on non-200 statuses are not MAPI bodies.
     if (endpoint !== 'autodiscover' && endpoint !== 'rpcproxy' && ex.response.statusCode !== 200 && headerCode === undefined) {

@@ -292,3 +292,52 @@ describe('decodeExchange', () => {
     expect(d.request).toBeUndefined();
   });
 });
+
+describe('Exchange Server SE header sets (case-insensitive lookups)', () => {
+  it('lower-case response headers and the four Exchange cookies', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { FIXTURES } = await import('../transport-helpers.js');
+    const { mapiResponseHeaders, mapiRequestHeaders, requestCookies, responseSetCookies } = await import(
+      '../../../../shared/protocol/mapihttp/index.js'
+    );
+    const t = readFileSync(join(FIXTURES, 'exchange-se/session-en-us__03-execute-logon.meta.txt'), 'latin1');
+    const sect = (n: string) => {
+      const ls = t.split('\n');
+      const i = ls.indexOf(`[${n}]`);
+      const out: { name: string; value: string }[] = [];
+      for (let k = i + 1; k < ls.length && ls[k]!.trim() && !ls[k]!.startsWith('['); k++) {
+        const c = ls[k]!.indexOf(':');
+        out.push({ name: ls[k]!.slice(0, c), value: ls[k]!.slice(c + 1).trim() });
+      }
+      return out;
+    };
+    const rq = sect('request-headers');
+    const rs = sect('response-headers');
+    expect(mapiRequestHeaders(rq)).toMatchObject({
+      requestType: 'Execute',
+      canonicalRequestType: 'Execute',
+      requestId: '{00000000-0000-0000-0000-000000000000}:2',
+      clientApplication: 'Outlook/15.00.0847.4040',
+    });
+    expect(mapiResponseHeaders(rs)).toEqual({
+      requestType: 'Execute',
+      responseCode: 0,
+      pendingPeriod: 30000,
+      expirationInfo: 900000,
+      serverApplication: 'Exchange/15.02.2562.045',
+      requestId: '{00000000-0000-0000-0000-000000000000}:2',
+      clientInfo: '{00000000-0000-0000-0000-000000000000}:1',
+      contentType: 'application/mapi-http',
+    });
+    expect(requestCookies(rq).map((c) => c.name)).toEqual(['MapiRouting', 'MapiContext', 'MapiSequence', 'X-BackEndCookie']);
+    const sc = responseSetCookies(rs);
+    expect(sc.map((c) => [c.name, c.attributes.find((a) => a.name === 'path')?.value])).toEqual([
+      ['MapiRouting', '/mapi/'],
+      ['MapiSequence', '/mapi/emsmdb'],
+      ['MapiContext', '/mapi/emsmdb'],
+      ['X-BackEndCookie', '/mapi'],
+    ]);
+    expect(sc[3]!.attributes.map((a) => a.name)).toEqual(['expires', 'path', 'secure', 'HttpOnly']);
+  });
+});
