@@ -360,7 +360,6 @@ const CANONICAL = `
 5FFD PidTagRecipientFlags
 5FFF PidTagRecipientTrackStatus
 6001 PidTagDotStuffState
-619B PidTagPrimarySmtpAddress
 65C2 PidTagReplyTemplateId
 65E0 PidTagSourceKey
 65E1 PidTagParentSourceKey

@@ -206,7 +206,6 @@ function serverId(countWidth: 2 | 4): Codec<StructValue> {
   ]);
 }
 
-/** PtypObject has no inline form in ROP lists; when it occurs, it is carried like PtypBinary (as gromox does). */
 
 // ---------------------------------------------------------------------------
 // propertyValue
@@ -247,8 +246,9 @@ function single(type: number, width: Width): Codec<unknown> | undefined {
     case T.PtypBinary:
       return bin;
     case T.PtypObject:
-      // NSPI: PtypEmbeddedTable is not transferred by value ([MS-OXNSPI] 2.2.1.1); ROP: like Binary.
-      return width === 'nspi' ? leaf<null>('Object', 0, () => null, () => {}, () => '(object, no inline value)') : countedBytes(2, 'Object');
+      // No inline form is specified ([MS-OXCDATA] 2.11.1.5); when one occurs it is carried
+      // like PtypBinary with the width's count (as gromox reads it), without a HasValue byte.
+      return countedBytes(width === 'rop' ? 2 : 4, 'Object');
     case T.PtypServerId:
       return serverId(width === 'rop' ? 2 : 4);
     case T.PtypRestriction:
