@@ -264,3 +264,15 @@ describe('nspi: exact fields of each type present in the captures', () => {
     });
   });
 });
+
+describe('nspi: through the transport dispatcher (decodeBody)', () => {
+  it('every NSPI fixture, raw as captured (gromox preamble included), has no errors and no unparsed bytes', async () => {
+    const { decodeBody } = await import('../../../../shared/protocol/decode-exchange.js');
+    for (const f of fixtures()) {
+      const raw = new Uint8Array(readFileSync(f.file));
+      const d = decodeBody(f.type === 'Bind' && f.file.includes('BIND') ? 'BIND' : f.type, f.request ? 'request' : 'response', raw);
+      expect({ file: f.file, errors: d.errors, unparsed: d.unparsedBytes }).toEqual({ file: f.file, errors: [], unparsed: 0 });
+      expect(d.value).toBeDefined();
+    }
+  });
+});
