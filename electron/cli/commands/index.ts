@@ -5,6 +5,8 @@
  */
 import type { Command } from '../command.js';
 import { decodeCommand } from './decode.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
@@ -12,6 +14,8 @@ import { simulateCommand } from './simulate.js';
 export const commands: readonly Command[] = [
   serveCommand,
   decodeCommand,
+  importCommand,
+  exportCommand,
   simulateCommand,
   replayCommand,
 ];

@@ -1,0 +1,223 @@
+/**
+ * `mapiscope export`: a capture (or HAR/SAZ) to HAR 1.2, Fiddler SAZ, or the
+ * decoded tree of every exchange as a JSON array (the `decode --json` shape).
+ * Redaction is on unless `--no-redact`. Streams: one exchange in memory at a
+ * time (SAZ input excepted). The output is written to a temporary file and
+ * renamed at the end, so a failure never leaves a partial file behind.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
+import { mapiBlockWithDecoder } from '../../../shared/capture/har/mapi.js';
+import { HarWriter } from '../../../shared/capture/har/writer.js';
+import { Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
+import { SazWriter } from '../../../shared/capture/saz/writer.js';
+import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
+import { VERSION } from '../../backend/version.js';
+import { type Command, CliFailure, UsageError, optFlag, optString } from '../command.js';
+import { iterateExchanges, type CaptureFileFormat } from '../load.js';
+import { bodyDecodeJson } from './decode.js';
+
+type OutFormat = 'har' | 'saz' | 'json';
+
+export interface ExportOptions {
+  format: OutFormat;
+  redact: boolean;
+  names?: string[];
+  /** Called every ~1000 exchanges and at the end. */
+  progress?: (done: number) => void;
+}
+
+export interface ExportResult {
+  exchanges: number;
+  bytes: number;
+  inputFormat?: CaptureFileFormat;
+  warnings: string[];
+  redaction?: RedactionReport;
+}
+
+/** Byte sink: a file stream with backpressure, or a string callback (stdout). */
+interface Sink {
+  write(piece: string | Uint8Array): Promise<void>;
+  bytes: number;
+}
+
+function streamSink(ws: WriteStream): Sink {
+  const s: Sink = {
+    bytes: 0,
+    write(piece) {
+      s.bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+      return new Promise((resolve, reject) => {
+        const ok = ws.write(piece, (e) => (e ? reject(e) : undefined));
+        if (ok) resolve();
+        else ws.once('drain', resolve);
+      });
+    },
+  };
+  return s;
+}
+
+/** Exports `input` into `sink`; shared by the command and the tests. */
+export async function exportCapture(input: string, sink: Sink, opts: ExportOptions): Promise<ExportResult> {
+  const warnings: string[] = [];
+  const result: ExportResult = { exchanges: 0, bytes: 0, warnings };
+  const redactor = opts.redact ? new Redactor({ names: opts.names ?? [] }) : undefined;
+  const source = iterateExchanges(input, { warnings, format: (f) => (result.inputFormat = f) });
+  const each = async function* (): AsyncGenerator<Exchange> {
+    for await (const ex of source) {
+      result.exchanges++;
+      if (opts.progress && result.exchanges % 1000 === 0) opts.progress(result.exchanges);
+      yield redactor ? redactor.exchange(ex) : ex;
+    }
+  };
+  if (opts.format === 'har') {
+    const w = new HarWriter({ creatorVersion: VERSION, mapi: mapiBlockWithDecoder((ex) => decodeExchange(ex)) });
+    await sink.write(w.begin());
+    for await (const ex of each()) await sink.write(w.entry(ex));
+    const extra: Record<string, unknown> = {};
+    if (redactor) {
+      const r = redactor.report();
+      extra._redaction = { counts: r.counts, distinctSecrets: r.distinctSecrets, redactedExchanges: r.redactedExchanges };
+    } else extra._redaction = { disabled: true };
+    await sink.write(w.end(extra));
+  } else if (opts.format === 'saz') {
+    const w = new SazWriter({ creator: `MapiScope ${VERSION} Session Archive (Fiddler SAZ format)` });
+    for (const p of w.begin()) await sink.write(p);
+    for await (const ex of each()) for (const p of w.add(ex)) await sink.write(p);
+    for (const p of w.finish()) await sink.write(p);
+  } else {
+    await sink.write('[');
+    let first = true;
+    for await (const ex of each()) {
+      const d = decodeExchange(ex);
+      const o = {
+        id: ex.id,
+        endpoint: d.endpoint,
+        requestType: d.requestType,
+        responseCode: d.responseCode,
+        request: d.request ? bodyDecodeJson(d.request) : undefined,
+        response: d.response ? bodyDecodeJson(d.response) : undefined,
+      };
+      await sink.write((first ? '\n' : ',\n') + JSON.stringify(o));
+      first = false;
+    }
+    await sink.write('\n]\n');
+  }
+  opts.progress?.(result.exchanges);
+  if (redactor) result.redaction = redactor.report();
+  result.bytes = sink.bytes;
+  return result;
+}
+
+/** Writes to `out` through a temporary file renamed at the end; removes it on failure. */
+export async function exportToFile(input: string, out: string, opts: ExportOptions): Promise<ExportResult> {
+  const tmp = `${out}.partial-${process.pid}`;
+  const ws = createWriteStream(tmp, { flags: 'wx' });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw new CliFailure(`cannot write ${out}: ${e.code ?? e.message}`);
+  });
+  try {
+    const r = await exportCapture(input, streamSink(ws), opts);
+    await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await rename(tmp, out);
+    return r;
+  } catch (e) {
+    ws.destroy();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function redactionSummary(r: RedactionReport): string {
+  const parts = Object.entries(r.counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  return parts.length
+    ? `redacted in ${r.redactedExchanges} of ${r.exchanges} exchanges: ${parts.join(', ')} (${r.distinctSecrets} distinct secret(s), same pseudonym for the same value)`
+    : `redaction: nothing to redact in ${r.exchanges} exchanges`;
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'export a capture, HAR or SAZ as HAR 1.2, Fiddler SAZ or decoded JSON (redacted)',
+  usage: [
+    'export <capture|har|saz> --format har|saz|json [--out <file>] [--no-redact] [--name <user>]…',
+    'export <capture> --har <out.har> | --saz <out.saz>',
+  ],
+  options: [
+    { name: 'format', alias: 'f', value: 'har|saz|json', description: 'output format (default: from the --out extension, else har)' },
+    { name: 'out', alias: 'o', value: 'file', description: 'output file (default stdout for har/json; required for saz)' },
+    { name: 'har', value: 'file', description: 'same as --format har --out <file>' },
+    { name: 'saz', value: 'file', description: 'same as --format saz --out <file>' },
+    { name: 'no-redact', description: 'keep credentials, cookies and tokens (default: redacted)' },
+    { name: 'name', value: 'user', repeat: true, description: 'also replace this user/mailbox name everywhere (bodies too); repeatable' },
+    { name: 'report', value: 'file', description: 'write the redaction report (JSON) to this file' },
+  ],
+  details: [
+    'Redaction (default): Authorization/Proxy-Authorization credentials, NTLM/Negotiate blobs,',
+    'cookie values (consistent pseudonyms), token query parameters and token fields in text bodies.',
+    'HAR output: HAR 1.2 with _exchange (lossless: our import gives back the same bytes) and _mapi blocks.',
+    'JSON output: a streamed array of {id, endpoint, requestType, responseCode, request, response}, as decode --json.',
+    'A failed export leaves no partial output file.',
+  ].join('\n'),
+  async run(args, io) {
+    const input = args.positionals[0];
+    if (!input) throw new UsageError('missing input file');
+    if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
+    let format = optString(args, 'format') as OutFormat | undefined;
+    let out = optString(args, 'out');
+    for (const f of ['har', 'saz'] as const) {
+      const v = optString(args, f);
+      if (v !== undefined) {
+        if (format && format !== f) throw new UsageError(`--${f} conflicts with --format ${format}`);
+        if (out && out !== v) throw new UsageError(`--${f} conflicts with --out`);
+        format = f;
+        out = v;
+      }
+    }
+    if (!format && out) format = /\.saz$/i.test(out) ? 'saz' : /\.json$/i.test(out) ? 'json' : 'har';
+    format ??= 'har';
+    if (!['har', 'saz', 'json'].includes(format)) throw new UsageError(`--format must be har, saz or json, got "${format}"`);
+    if (format === 'saz' && !out) throw new UsageError('SAZ is binary: give --out <file.saz>');
+    const names = ((args.options.name as string[] | undefined) ?? []).flatMap((n) => n.split(',')).filter(Boolean);
+    const opts: ExportOptions = {
+      format,
+      redact: !optFlag(args, 'no-redact'),
+      names,
+      progress: (n) => io.stderr(`exported ${n} exchange(s)\r`),
+    };
+    let r: ExportResult;
+    try {
+      if (out) r = await exportToFile(input, out, opts);
+      else {
+        const sink: Sink = {
+          bytes: 0,
+          async write(p) {
+            const s = typeof p === 'string' ? p : Buffer.from(p).toString('latin1');
+            sink.bytes += Buffer.byteLength(s);
+            io.stdout(s);
+          },
+        };
+        r = await exportCapture(input, sink, opts);
+      }
+    } catch (e) {
+      if (e instanceof CaptureFileError) throw new CliFailure(e.message);
+      throw e;
+    }
+    io.stderr('\n');
+    for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
+    if (r.redaction) io.stderr(redactionSummary(r.redaction) + '\n');
+    else io.stderr('redaction disabled (--no-redact): the output holds credentials and cookies\n');
+    const report = optString(args, 'report');
+    if (report && r.redaction) await writeFile(report, JSON.stringify(r.redaction, null, 2) + '\n');
+    if (out) {
+      io.stderr(`wrote ${r.exchanges} exchange(s), ${r.bytes} bytes of ${format.toUpperCase()} to ${out}\n`);
+      if (io.json) io.stdout(JSON.stringify({ out, format, exchanges: r.exchanges, bytes: r.bytes, inputFormat: r.inputFormat, warnings: r.warnings, redaction: r.redaction ?? null }) + '\n');
+    }
+    return 0;
+  },
+};
