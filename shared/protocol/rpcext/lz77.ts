@@ -117,9 +117,12 @@ export function compressLz77(src: Uint8Array): Uint8Array {
   let flags = 0;
   let bitCount = 0; // elements in the current flag word
   let nibbleAt = -1;
-  const head = new Int32Array(1 << HASH_BITS).fill(-1);
+  // Hash table sized to the input: small payloads should not pay for a 64 KB table.
+  let hashBits = 8;
+  while (hashBits < HASH_BITS && 1 << hashBits < n) hashBits++;
+  const head = new Int32Array(1 << hashBits).fill(-1);
   const prev = new Int32Array(Math.min(n, WINDOW) || 1);
-  const hash = (p: number) => (((src[p]! << 16) | (src[p + 1]! << 8) | src[p + 2]!) * 2654435761) >>> (32 - HASH_BITS);
+  const hash = (p: number) => Math.imul((src[p]! << 16) | (src[p + 1]! << 8) | src[p + 2]!, 0x9e3779b1) >>> (32 - hashBits);
   const insert = (p: number) => {
     if (p + 2 >= n) return;
     const h = hash(p);
