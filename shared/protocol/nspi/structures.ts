@@ -7,13 +7,16 @@
  */
 import {
   type Codec,
+  type DecodedNode,
   type FieldDef,
   type Scope,
   type StructValue,
   DecodeError,
   array,
   asciiZ,
+  collectErrors,
   custom,
+  decode,
   enumOf,
   field,
   guid,
@@ -176,7 +179,12 @@ export const abTaggedPropertyValue = struct(
     field('PropertyId', withDisplay(u16, (v) => hex(v, 4), 'PropertyId')),
     field('Value', valueOfType((s) => s.num('PropertyType'), 'nspi', 'AddressBookPropertyValue')),
   ],
-  { summary: (v) => describeTag((((v.PropertyId as number) << 16) | (v.PropertyType as number)) >>> 0, 'nspi') },
+  {
+    summary: (v) => describeTag((((v.PropertyId as number) << 16) | (v.PropertyType as number)) >>> 0, 'nspi'),
+    check: (v, node) => {
+      if (v.PropertyType === 0x0102 && ENTRYID_PROPERTY_IDS.has(v.PropertyId as number)) annotateEntryId(node);
+    },
+  },
 );
 
 /** [MS-OXCMAPIHTTP] 2.2.1.3 AddressBookPropertyValueList: PropertyValueCount u32 + values. */
@@ -197,11 +205,29 @@ export function columnsFrom(name = 'Columns') {
   };
 }
 
-/** [MS-OXCMAPIHTTP] 2.2.1.7 AddressBookPropertyRow over the response's Columns. */
+const plainAbRow = propertyRow(columnsFrom(), { width: 'nspi' }) as Codec<StructValue>;
+
+/**
+ * [MS-OXCMAPIHTTP] 2.2.1.7 AddressBookPropertyRow over the response's Columns.
+ * PidTagEntryId-like binary columns get their EntryID shown inside the bytes.
+ */
 export const abPropertyRow: Codec<StructValue> = {
-  ...(propertyRow(columnsFrom(), { width: 'nspi' }) as Codec<StructValue>),
   kind: 'AddressBookPropertyRow',
   minSize: 1,
+  decode(r, name, scope, env) {
+    const d = plainAbRow.decode(r, name, scope, env);
+    const cols = columnsFrom()(scope);
+    if (cols && d.node.children) {
+      cols.forEach((tag, i) => {
+        if ((tag & 0xffff) === 0x0102 && ENTRYID_PROPERTY_IDS.has(tag >>> 16)) {
+          const col = d.node.children![i + 1];
+          if (col) annotateEntryId(col);
+        }
+      });
+    }
+    return d;
+  },
+  encode: plainAbRow.encode,
 };
 
 /** Columns + RowCount + RowData, as in GetMatches/QueryRows/SeekEntries/ResolveNames responses. */
@@ -300,3 +326,42 @@ export const sizedEntryId = struct(
   [field('Size', u32, { derive: (_v, h) => h.sizeOf('EntryId') }), field('EntryId', sized(addressBookEntryId, 'Size'))],
   { summary: (v) => (v.EntryId && typeof v.EntryId === 'object' && 'DistinguishedName' in (v.EntryId as object) ? ((v.EntryId as StructValue).DistinguishedName as string) : undefined) },
 );
+
+// ---------------------------------------------------------------------------
+// EntryIDs inside binary values
+
+/** Property ids whose PtypBinary value is an address-book EntryID (PidTagEntryId, PidTagAddressBookParentEntryId). */
+export const ENTRYID_PROPERTY_IDS: ReadonlySet<number> = new Set([0x0fff, 0xfffc]);
+
+function firstData(n: DecodedNode): DecodedNode | undefined {
+  if (n.name === 'Data' && n.value instanceof Uint8Array) return n;
+  for (const c of n.children ?? []) {
+    const d = firstData(c);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function shift(n: DecodedNode, by: number): void {
+  n.offset += by;
+  for (const c of n.children ?? []) shift(c, by);
+}
+
+/**
+ * Show the EntryID a binary value holds as children of its Data node (same
+ * bytes, value unchanged). Only when the bytes decode cleanly and completely
+ * as an Ephemeral or Permanent EntryID; otherwise the bytes stay as they are.
+ */
+export function annotateEntryId(valueNode: DecodedNode): void {
+  const data = firstData(valueNode);
+  if (!data || data.children) return;
+  const bytes = data.value as Uint8Array;
+  const t = bytes[0];
+  if (t !== 0x87 && t !== 0x00) return;
+  const d = decode(t === 0x87 ? ephemeralEntryId : permanentEntryId, bytes, { name: t === 0x87 ? 'EphemeralEntryID' : 'PermanentEntryID' });
+  if (collectErrors(d.tree).length > 0 || d.tree.length !== bytes.length) return;
+  delete d.tree.buffer;
+  shift(d.tree, data.offset);
+  data.children = [d.tree];
+  data.display = d.tree.display;
+}

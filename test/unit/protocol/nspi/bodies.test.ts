@@ -276,3 +276,23 @@ describe('nspi: through the transport dispatcher (decodeBody)', () => {
     }
   });
 });
+
+describe('nspi: EntryIDs inside PidTagEntryId binaries are shown, value unchanged', () => {
+  it('GetMatches row (syncgw 6): EphemeralEntryID with MId 0x11 at offset 215', () => {
+    const { tree, value } = dec('getmatches_resp6.bin', false);
+    const data = node(tree, 'RowData/AddressBookPropertyRow/PidTagEntryId/PropertyValue/Value/Data');
+    expect(data.display).toBe('ephemeral MId 0x00000011');
+    expect(node(data, 'EphemeralEntryID')).toMatchObject({ offset: 187, length: 32 });
+    expect(node(data, 'EphemeralEntryID/ProviderUID')).toMatchObject({ offset: 191, value: 'e451eb24-ecfd-4a9b-8f96-cf8a0ce006d8' });
+    expect(node(data, 'EphemeralEntryID/Mid')).toMatchObject({ offset: 215, length: 4, value: 0x11 });
+    expect(value!.RowData[0].ValueArray[9].PropertyValue.Value).toBeInstanceOf(Uint8Array);
+  });
+
+  it('GetSpecialTable row (syncgw 5): PermanentEntryID of the GAL container, DN "/"', () => {
+    const { tree } = dec('getspecialtable_resp5.bin', false);
+    const eid = node(tree, 'Rows/AddressBookPropertyValueList/PropertyValues/AddressBookTaggedPropertyValue/Value/Value/Data/PermanentEntryID');
+    expect(eid).toMatchObject({ offset: 35, length: 30 });
+    expect(node(eid, 'DisplayTypeString')).toMatchObject({ offset: 59, display: 'DT_CONTAINER (0x00000100)' });
+    expect(node(eid, 'DistinguishedName')).toMatchObject({ offset: 63, length: 2, value: '/' });
+  });
+});
