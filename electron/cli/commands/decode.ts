@@ -81,7 +81,7 @@ function bodyText(d: BodyDecode): string {
   return s;
 }
 
-type Loader = (path: string) => Promise<Exchange[]> | Exchange[];
+type Loader = (path: string) => Promise<Exchange[] | { exchanges: Exchange[] }> | Exchange[];
 
 async function findLoader(): Promise<Loader | undefined> {
   const path = '../load.js';
@@ -125,7 +125,10 @@ export const decodeCommand: Command = {
       const load = await findLoader();
       if (!load)
         throw new CliFailure(`decoding ${ext || 'folder'} captures needs the capture loader (electron/cli/load.ts), which is not available in this build; decode a raw .bin body instead`);
-      const exchanges = await load(file);
+      const loaded = await Promise.resolve(load(file)).catch((e: Error) => {
+        throw e.name === 'CaptureFileError' ? new CliFailure(e.message) : e;
+      });
+      const exchanges = Array.isArray(loaded) ? loaded : loaded.exchanges;
       const out = exchanges.map((ex) => {
         const d = decodeExchange(ex, rawRops ? { rawRops: true } : {});
         return { id: ex.id, endpoint: d.endpoint, requestType: d.requestType, responseCode: d.responseCode, request: d.request, response: d.response };
