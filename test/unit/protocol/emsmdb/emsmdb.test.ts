@@ -231,3 +231,31 @@ describe('Disconnect, NotificationWait', () => {
     }
   });
 });
+
+describe('building bodies from values (for the simulator)', () => {
+  it('a Connect response with AUX blocks: sizes derived, decodes back to the same values', async () => {
+    const { auxBlockValue, buildAuxiliaryBuffer } = await import('../../../../shared/protocol/aux/index.js');
+    const bytes = encode(connectResponse, {
+      StatusCode: 0,
+      ErrorCode: 0,
+      PollsMax: 60000,
+      RetryCount: 6,
+      RetryDelay: 10000,
+      DnPrefix: '',
+      DisplayName: 'Jane Dow',
+      AuxiliaryBuffer: buildAuxiliaryBuffer([auxBlockValue(1, 0x17, { OrgFlags: 1 }), auxBlockValue(1, 0x0a, { EnableFlags: 5, ExpiryTime: 604800000 })]),
+    });
+    // Exactly TRANSPORT.md §4.B V6.
+    expect(toHex(bytes)).toBe(
+      toHex(
+        fromHex(
+          '00000000 00000000 60ea0000 06000000 10270000 00 4a0061006e006500200044006f0077000000 1c000000 00000400 14001400 08000117 01000000 0c00010a 05000000 00840c24',
+        ),
+      ),
+    );
+  });
+
+  it('a failure response is StatusCode + AuxiliaryBufferSize only (V13)', () => {
+    expect(toHex(encode(executeResponseRaw, { StatusCode: 0x6bb, AuxiliaryBuffer: [] }))).toBe('bb06000000000000');
+  });
+});
