@@ -296,7 +296,8 @@ export class ExchangeSimulator extends EventEmitter {
     this.requests++;
     this.byCode.set(e.responseCode, (this.byCode.get(e.responseCode) ?? 0) + 1);
     this.log.push(e);
-    if (this.log.length > 5_000) this.log.splice(0, this.log.length - 5_000);
+    // Trim in batches: a splice per request would cost O(n) each time.
+    if (this.log.length > 6_000) this.log.splice(0, this.log.length - 5_000);
     this.emit('request', e);
   }
 

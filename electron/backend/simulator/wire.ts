@@ -101,8 +101,16 @@ export function parseSetCookie(value: string): { name: string; value: string } |
   return { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim() };
 }
 
+let dateSecond = -1;
+let dateText = '';
+/** RFC 7231 date; the text is cached per second (it is on every response). */
 export function httpDate(ms: number): string {
-  return new Date(ms).toUTCString();
+  const sec = Math.floor(ms / 1000);
+  if (sec !== dateSecond) {
+    dateSecond = sec;
+    dateText = new Date(sec * 1000).toUTCString();
+  }
+  return dateText;
 }
 
 const CRLF = '\r\n';
