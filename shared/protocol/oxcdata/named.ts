@@ -301,8 +301,11 @@ const sizedName: Codec<string> = custom<string>(
     const s = utf16Decode(terminated ? b.subarray(0, n - 2) : b);
     return { value: s, node: { name, value: s, offset: at, length: n, display: JSON.stringify(s) + (terminated ? '' : ' (no terminator)') } };
   },
-  (w, v) => {
-    w.bytes(utf16Encode(v)).u16(0);
+  (w, v, scope) => {
+    const b = utf16Encode(v);
+    w.bytes(b);
+    // Lossless for names decoded without a terminator: NameSize then equals the text's size.
+    if (scope.num('NameSize') !== b.length) w.u16(0);
   },
 );
 
