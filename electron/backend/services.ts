@@ -3,11 +3,14 @@
  * list, used by `mapiscope serve` and the Electron main process alike.
  */
 import type { BackendService } from './backend.js';
+import { ReplayService } from './replay/service.js';
+import { SimulatorService } from './simulator/service.js';
 
 export interface ServiceOptions {
   dataDir?: string;
 }
 
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
-  return [];
+  const simulator = new SimulatorService();
+  return [simulator, new ReplayService(simulator)];
 }

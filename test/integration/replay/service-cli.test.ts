@@ -1,0 +1,98 @@
+/**
+ * The simulator and replay as backend services (RPC) and as CLI commands.
+ */
+import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Backend } from '../../../electron/backend/backend.js';
+import { defaultServices } from '../../../electron/backend/services.js';
+import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
+import type { ReplayReport } from '../../../electron/backend/replay/replayer.js';
+import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
+import { buildConnectRequest } from '../../../electron/backend/simulator/index.js';
+import { runCli } from '../../../electron/cli/main.js';
+
+const CAP1 = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromox-ruler/cap1');
+
+describe('SimulatorService and ReplayService over RPC', () => {
+  it('starts a simulator from the workspace, runs a replay with a switch, reports, stops', async () => {
+    const backend = await Backend.start({ listen: false, services: defaultServices() });
+    const logs: string[] = [];
+    backend.events.on((e) => {
+      if (e.type === 'log') logs.push(e.data.message);
+    });
+    try {
+      backend.workspace.replace(loadMetaCaptureDir(CAP1).exchanges);
+      expect(await backend.rpc.invoke('replay.check', { session: 99 })).toEqual({ reason: 'the capture has 11 session(s); there is no session 99' });
+      const sessions = (await backend.rpc.invoke('replay.sessions', {})) as { index: number; types: string[] }[];
+      expect(sessions[0]).toMatchObject({ index: 1, types: ['Connect', 'Execute', 'Execute', 'Disconnect'] });
+      const st = (await backend.rpc.invoke('simulator.start', { fromWorkspace: true, cookies: 'gromox', expiryMs: 5000 })) as { running: boolean; url: string; mode: string };
+      expect(st).toMatchObject({ running: true, mode: 'capture' });
+      await expect(backend.rpc.invoke('simulator.start', {})).rejects.toThrow(/already runs/);
+      await expect(backend.rpc.invoke('replay.start', { target: 'simulator', plan: 'teleport@2' })).rejects.toThrow(/unknown kind "teleport"/);
+      const run = (await backend.rpc.invoke('replay.start', { target: 'simulator', session: 1, plan: 'drop@3' })) as { id: number };
+      let state = 'running';
+      for (let i = 0; i < 200 && state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        state = ((await backend.rpc.invoke('replay.status', { id: run.id })) as { state: string }).state;
+      }
+      expect(state).toBe('done');
+      const report = (await backend.rpc.invoke('replay.report', { id: run.id })) as ReplayReport;
+      expect(report.target).toBe(st.url);
+      expect(report.switches).toMatchObject([{ step: 'drop:after-send@3', verdict: 'context-reestablished', redone: 1 }]);
+      expect(report.summary).toMatchObject({ replayed: 4, succeeded: 4, failed: 0, recoveryRequests: 3 });
+      expect(logs).toContain('replay 1: drop:after-send@3 → context-reestablished');
+      expect(logs.filter((l) => l.startsWith('simulator: Connect → 0'))).toHaveLength(2);
+      const status = (await backend.rpc.invoke('simulator.status', {})) as { requests: number; byResponseCode: Record<string, number> };
+      expect(status.byResponseCode).toEqual({ '0': 7 });
+      expect(await backend.rpc.invoke('simulator.stop', {})).toEqual({ running: false });
+    } finally {
+      await backend.stop();
+    }
+  });
+});
+
+describe('mapiscope replay and simulate', () => {
+  it('replay --target simulator --json prints the report; exit 0', async () => {
+    let out = '';
+    let err = '';
+    const code = await runCli(['replay', CAP1, '--target', 'simulator', '--session', '1', '--plan', 'stale@3', '--json'], {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+    });
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as ReplayReport;
+    expect(report.switches).toMatchObject([{ step: 'stale@3', verdict: 'sequence-rejected-recovered', responseCodes: [15, 0] }]);
+    expect(err).toContain('switch stale@3: sequence-rejected-recovered');
+  });
+
+  it('replay exits 2 on a bad plan and 1 when a target is dead', async () => {
+    let err = '';
+    expect(await runCli(['replay', CAP1, '--target', 'simulator', '--plan', 'drop@x'], { stdout: () => undefined, stderr: (s) => (err += s) })).toBe(2);
+    expect(err).toContain('plan step "drop@x" is not kind[:arg]@N[:arg]');
+    let out = '';
+    const code = await runCli(['replay', CAP1, '--target', 'http://127.0.0.1:1', '--session', '1', '--timeout-ms', '2000'], { stdout: (s) => (out += s), stderr: () => undefined });
+    expect(code).toBe(1);
+    expect(out).toMatch(/^replayed 4 exchange\(s\) in \d+ ms: 0 succeeded, 4 failed/);
+  });
+
+  it('simulate --json prints the endpoints, serves until stopped', async () => {
+    let out = '';
+    let err = '';
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => (stop = r));
+    const running = runCli(['simulate', '--json', '--cookies', 'gromox', '--expiry-ms', '700'], { stdout: (s) => (out += s), stderr: (s) => (err += s), stopSignal });
+    for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    const info = JSON.parse(out) as { url: string; emsmdb: string; cookies: { context: string }; expiryMs: number };
+    expect(info).toMatchObject({ cookies: { context: 'sid', sequence: 'sequence' }, expiryMs: 700 });
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const c = new MapiClient(info.url);
+    const r = await c.send(new URL(info.emsmdb).pathname + new URL(info.emsmdb).search, 'Connect', buildConnectRequest('/o=x/cn=y'));
+    c.close();
+    expect(r.responseCode).toBe(0);
+    stop();
+    expect(await running).toBe(0);
+    expect(err).toMatch(/conn 1 127\.0\.0\.1 Connect ctx 1 → 200 X-ResponseCode 0/);
+    expect(err).toContain('stopped after 1 request(s): {"0":1}');
+  });
+});
