@@ -102,9 +102,32 @@ export function extendedBuffer<T>(inner: Codec<T>, payloadName: string, kind = '
   );
 }
 
-/** Extended buffers until the window ends (RopBuffer: packed or chained buffers). */
+/**
+ * Extended buffers until the window ends (RopBuffer: packed or chained
+ * buffers). The final buffer must carry Last ([MS-OXCRPC] 3.1.4.2.1.1.2,
+ * 3.1.4.2.1.2.2); a missing Last is reported as an error leaf after it, a Last
+ * before the end is noted on that buffer.
+ */
 export function extendedBufferChain<T>(inner: Codec<T>, payloadName: string): Codec<StructValue[]> {
-  return arrayToEnd(extendedBuffer(inner, payloadName), { item: 'ExtendedBuffer' });
+  const items = arrayToEnd(extendedBuffer(inner, payloadName), { item: 'ExtendedBuffer' });
+  return {
+    kind: items.kind,
+    minSize: 0,
+    decode(r, name, scope, env) {
+      const d = items.decode(r, name, scope, env);
+      const kids = d.node.children ?? [];
+      d.value.forEach((b, i) => {
+        const last = (Number((b.RPC_HEADER_EXT as StructValue | undefined)?.Flags ?? 0) & RpcExtFlags.Last) !== 0;
+        const node = kids[i];
+        if (!node) return;
+        if (i === d.value.length - 1 && !last)
+          kids.push({ name: 'LastFlag', offset: node.offset + node.length, length: 0, error: 'the final extended buffer does not have the Last flag' });
+        else if (i < d.value.length - 1 && last) node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
+      });
+      return d;
+    },
+    encode: items.encode,
+  };
 }
 
 /** Payload values (the decoded `inner` of each buffer) of a decoded chain, in order. */

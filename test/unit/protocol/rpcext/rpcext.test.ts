@@ -99,6 +99,13 @@ describe('RPC_HEADER_EXT', () => {
     expect(errs[0]!.message).toMatch(/^LZ77: /);
   });
 
+  it('a chain whose final buffer lacks Last is reported after that buffer', () => {
+    const { tree } = decode(extendedBufferChain(rawRopRequestBuffer, 'X'), fromHex('00000000 02000200 0200'));
+    expect(collectErrors(tree)).toEqual([
+      { path: 'ExtendedBuffer[]/LastFlag', message: 'the final extended buffer does not have the Last flag', offset: 10, buffer: 'body' },
+    ]);
+  });
+
   it('a Version other than 0 is reported', () => {
     const b = fromHex('01000400 02000200 0200');
     const errs = collectErrors(decode(extendedBufferChain(rawRopRequestBuffer, 'X'), b).tree);
