@@ -36,6 +36,7 @@ import {
 } from '../../codec/index.js';
 import { type RopContextProvider, type RopSite, SITE_KEY } from './context.js';
 import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
+import { idToString } from '../oxcdata/ids.js';
 import { RESPONSE_INDEX, ropName } from './header.js';
 import { ropsById } from './registry.js';
 
@@ -384,6 +385,31 @@ export interface RopSummaryEntry {
   returnValue?: string;
   /** Requests (and RopNotify/RopBackoff): the LogonId. */
   logonId?: number;
+  /** Key fields after the header for a one-line listing, e.g. "FolderId=1-0x00000000000D OpenModeFlags=0". */
+  detail?: string;
+}
+
+const HEADER_FIELDS = new Set(['RopId', 'LogonId', 'ReturnValue', ...INDEX_NAMES_ALL()]);
+function INDEX_NAMES_ALL(): string[] {
+  return ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'DestHandleIndex', 'ResponseHandleIndex'];
+}
+
+/** Up to four fields after the header, each shortened to one token. */
+function detailOf(rop: StructValue): string | undefined {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(rop)) {
+    if (HEADER_FIELDS.has(k) || parts.length >= 4) continue;
+    let t: string | undefined;
+    if (typeof v === 'number') t = v >= 0x10000 ? hex(v, 8) : String(v);
+    else if (typeof v === 'bigint') t = '0x' + v.toString(16).toUpperCase();
+    else if (typeof v === 'string') t = JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+    else if (v instanceof Uint8Array) t = `${v.length} bytes`;
+    else if (Array.isArray(v)) t = `[${v.length}]`;
+    else if (v && typeof v === 'object' && 'ReplicaId' in v && 'GlobalCounter' in v)
+      t = idToString(v as { ReplicaId: number; GlobalCounter: number });
+    if (t !== undefined) parts.push(`${k}=${t}`);
+  }
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 const INDEX_NAMES = ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'ResponseHandleIndex'];
@@ -425,6 +451,8 @@ export function ropSummary(value: unknown): RopSummaryEntry[] {
         if (idx) e.handleIndex = rop[idx] as number;
         e.logonId = rop.LogonId as number;
       }
+      const d = detailOf(rop);
+      if (d) e.detail = d;
       out.push(e);
     }
   return out;

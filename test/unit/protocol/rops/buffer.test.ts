@@ -49,9 +49,9 @@ describe('special responses', () => {
     expect(collectErrors(r.tree)).toEqual([]);
     expect(unclaimedBytes(r.tree, 'body', rb.length)).toBe(0);
     expect(ropSummary(r.value)).toEqual([
-      { id: '0x02', name: 'RopOpenFolder', handleIndex: 1, returnValue: '0x00000000' },
-      { id: '0x2A', name: 'RopNotify', logonId: 0 },
-      { id: '0x6E', name: 'RopPending' },
+      { id: '0x02', name: 'RopOpenFolder', handleIndex: 1, returnValue: '0x00000000', detail: 'HasRules=0 IsGhosted=0' },
+      { id: '0x2A', name: 'RopNotify', logonId: 0, detail: 'NotificationHandle=0x12345678' },
+      { id: '0x6E', name: 'RopPending', detail: 'SessionIndex=3' },
     ]);
     expect(list(r.value)[1]).toMatchObject({ RopId: 0x2a, NotificationHandle: 0x12345678, LogonId: 0 });
     expect(list(r.value)[2]).toEqual({ RopId: 0x6e, SessionIndex: 3 });

@@ -310,9 +310,9 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
     expect(collectErrors(tree)).toEqual([]);
     expect(value!.RopSize).toBe(32);
     expect(ropSummary(value)).toEqual([
-      { id: '0x3F', name: 'RopGetRulesTable', handleIndex: 0, logonId: 0 },
-      { id: '0x12', name: 'RopSetColumns', handleIndex: 1, logonId: 0 },
-      { id: '0x15', name: 'RopQueryRows', handleIndex: 1, logonId: 0 },
+      { id: '0x3F', name: 'RopGetRulesTable', handleIndex: 0, logonId: 0, detail: 'TableFlags=64' },
+      { id: '0x12', name: 'RopSetColumns', handleIndex: 1, logonId: 0, detail: 'SetColumnsFlags=0 PropertyTagCount=3 PropertyTags=[3]' },
+      { id: '0x15', name: 'RopQueryRows', handleIndex: 1, logonId: 0, detail: 'QueryRowsFlags=0 ForwardRead=1 RowCount=50' },
     ]);
     expect((value!.RopsList as Record<string, unknown>[])[1]!.PropertyTags).toEqual([0x66740014, 0x66840102, 0x6682001f]);
     expect(value!.ServerObjectHandleTable).toEqual([0x223, 0xffffffff]);
@@ -325,8 +325,8 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
     expect(unclaimedBytes(tree, 'body', resp.length)).toBe(0);
     expect(ropSummary(value)).toEqual([
       { id: '0x3F', name: 'RopGetRulesTable', handleIndex: 1, returnValue: '0x00000000' },
-      { id: '0x12', name: 'RopSetColumns', handleIndex: 1, returnValue: '0x00000000' },
-      { id: '0x15', name: 'RopQueryRows', handleIndex: 1, returnValue: '0x00000000' },
+      { id: '0x12', name: 'RopSetColumns', handleIndex: 1, returnValue: '0x00000000', detail: 'TableStatus=0' },
+      { id: '0x15', name: 'RopQueryRows', handleIndex: 1, returnValue: '0x00000000', detail: 'Origin=2 RowCount=1 RowData=[1]' },
     ]);
     const qr = (value!.RopsList as Record<string, unknown>[])[2]!;
     expect(qr).toMatchObject({ Origin: 2, RowCount: 1 });
