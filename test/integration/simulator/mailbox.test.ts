@@ -1,0 +1,148 @@
+/**
+ * The scripted mailbox answers the common ROPs from its in-memory store; its
+ * answers are checked with the project's own ROP decoders (shared/protocol).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Writer, utf16Encode, type StructValue } from '../../../shared/codec/index.js';
+import { decodeBody, ropBuffersOf } from '../../../shared/protocol/decode-exchange.js';
+import {
+  ExchangeSimulator,
+  MailboxResponder,
+  MailboxStore,
+  PropTag,
+  buildConnectRequest,
+  buildExecuteRequest,
+  parseExecuteResponse,
+  ropLogonRequest,
+} from '../../../electron/backend/simulator/index.js';
+import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
+
+const EMSMDB = '/mapi/emsmdb/?MailboxId=simulated@mapiscope.test';
+const NONE = 0xffffffff;
+let sim: ExchangeSimulator | undefined;
+let client: MapiClient | undefined;
+afterEach(async () => {
+  client?.close();
+  await sim?.stop();
+  sim = undefined;
+});
+
+const rop = (f: (w: Writer) => void) => {
+  const w = new Writer();
+  f(w);
+  return w.finish();
+};
+const cat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+const openFolder = (inIdx: number, out: number, fid: bigint) => rop((w) => w.u8(0x02).u8(0).u8(inIdx).u8(out).u64(fid).u8(0));
+const getTable = (id: 0x04 | 0x05, inIdx: number, out: number) => rop((w) => w.u8(id).u8(0).u8(inIdx).u8(out).u8(0x40));
+const setColumns = (idx: number, tags: number[]) => rop((w) => {
+  w.u8(0x12).u8(0).u8(idx).u8(0).u16(tags.length);
+  for (const t of tags) w.u32(t);
+});
+const queryRows = (idx: number, n: number) => rop((w) => w.u8(0x15).u8(0).u8(idx).u8(0).u8(1).u16(n));
+const getProps = (idx: number, tags: number[]) => rop((w) => {
+  w.u8(0x07).u8(0).u8(idx).u16(0).u16(1).u16(tags.length);
+  for (const t of tags) w.u32(t);
+});
+const setDisplayName = (idx: number, name: string) => {
+  const v = cat(utf16Encode(name), new Uint8Array(2));
+  return rop((w) => w.u8(0x0a).u8(0).u8(idx).u16(2 + 4 + v.length).u16(1).u32(PropTag.DisplayName).bytes(v));
+};
+
+/** Decodes a response with the shared decoders, the request as context. */
+function decoded(request: Uint8Array, entityBody: Uint8Array) {
+  const req = decodeBody('Execute', 'request', request);
+  const first = ropBuffersOf(req.value)[0];
+  const res = decodeBody('Execute', 'response', entityBody, first ? { execRequest: first } : {});
+  const buf = ropBuffersOf(res.value)[0] as StructValue | undefined;
+  return { errors: res.errors, rops: (buf?.RopsList ?? []) as StructValue[], handles: (buf?.ServerObjectHandleTable ?? []) as number[] };
+}
+
+async function setup() {
+  const store = new MailboxStore({ displayName: 'Alice Tester', messagesInInbox: 3 });
+  const responder = new MailboxResponder(store);
+  sim = new ExchangeSimulator({ responder });
+  await sim.start();
+  client = new MapiClient(sim.url);
+  await client.send(EMSMDB, 'Connect', buildConnectRequest('/o=Org/cn=alice'));
+  return { store, responder };
+}
+
+describe('scripted mailbox', () => {
+  it('logs on, opens the Inbox and reads its contents table (SetColumns + QueryRows)', async () => {
+    const { store } = await setup();
+    const inbox = store.specialFolders[4]!;
+    const body = buildExecuteRequest(
+      cat(ropLogonRequest('/o=Org/cn=alice'), openFolder(0, 1, inbox), getTable(0x05, 1, 2), setColumns(2, [PropTag.Subject, PropTag.Mid]), queryRows(2, 10)),
+      [NONE, NONE, NONE],
+    );
+    const r = await client!.send(EMSMDB, 'Execute', body);
+    expect(r.responseCode).toBe(0);
+    const d = decoded(body, r.entity!.body);
+    expect(d.errors).toEqual([]);
+    expect(d.rops.map((x) => [x.RopId, x.ReturnValue])).toEqual([
+      [0xfe, 0],
+      [0x02, 0],
+      [0x05, 0],
+      [0x12, 0],
+      [0x15, 0],
+    ]);
+    expect(d.rops[0]!.LogonFlags).toBe(1);
+    expect(d.rops[2]!.RowCount).toBe(3);
+    const rows = d.rops[4]!;
+    expect(rows.RowCount).toBe(3);
+    expect(rows.Origin).toBe(2);
+    expect(JSON.stringify(rows.RowData, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).toContain('Message 1');
+    // Three distinct live handles, minted for this context.
+    expect(new Set(d.handles).size).toBe(3);
+    expect(d.handles.every((h) => h !== NONE)).toBe(true);
+  });
+
+  it('keeps objects across Executes: hierarchy table, get and set properties, missing property flagged', async () => {
+    const { store, responder } = await setup();
+    const first = buildExecuteRequest(cat(ropLogonRequest('/o=Org/cn=alice'), openFolder(0, 1, store.specialFolders[3]!)), [NONE, NONE]);
+    const r1 = await client!.send(EMSMDB, 'Execute', first);
+    const h = parseExecuteResponse(r1.entity!.body)!.payloads[0]!.handles;
+    const ipm = h[1]!;
+
+    const second = buildExecuteRequest(cat(getTable(0x04, 0, 1), setColumns(1, [PropTag.DisplayName, PropTag.FolderId]), queryRows(1, 50)), [ipm, NONE]);
+    const r2 = await client!.send(EMSMDB, 'Execute', second);
+    const d2 = decoded(second, r2.entity!.body);
+    expect(d2.errors).toEqual([]);
+    expect(d2.rops[0]!.RowCount).toBe(4);
+    const names = JSON.stringify(d2.rops[2]!.RowData, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+    for (const n of ['Inbox', 'Outbox', 'Sent Items', 'Deleted Items']) expect(names).toContain(n);
+
+    const third = buildExecuteRequest(cat(setDisplayName(0, 'Renamed'), getProps(0, [PropTag.DisplayName, PropTag.Subfolders, 0x12340003])), [ipm]);
+    const r3 = await client!.send(EMSMDB, 'Execute', third);
+    const raw = parseExecuteResponse(r3.entity!.body)!.payloads[0]!.rops;
+    // RopSetProperties: 0A 00 RV=0 PropertyProblemCount=0; RopGetPropertiesSpecific: 07 00 RV=0, flagged row.
+    expect(Array.from(raw.subarray(0, 8))).toEqual([0x0a, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(raw.subarray(8, 15))).toEqual([0x07, 0, 0, 0, 0, 0, 0x01]);
+    const rest = raw.subarray(15);
+    const name = cat(new Uint8Array([0]), utf16Encode('Renamed'), new Uint8Array([0, 0]));
+    expect(Array.from(rest.subarray(0, name.length))).toEqual(Array.from(name));
+    // Subfolders: flag 0, value true; the unknown property: flag 0x0A + NotFound.
+    expect(Array.from(rest.subarray(name.length))).toEqual([0x00, 0x01, 0x0a, 0x0f, 0x01, 0x04, 0x80]);
+    expect(store.folders.get(store.specialFolders[3]!)!.props.get(PropTag.DisplayName)).toBe('Renamed');
+    expect(responder.stats()).toMatchObject({ executes: 3, unsupportedRops: 0 });
+  });
+
+  it('answers ecNullObject for an unknown handle and stops at a ROP it does not script', async () => {
+    const { responder } = await setup();
+    const body = buildExecuteRequest(cat(getTable(0x04, 0, 1), rop((w) => w.u8(0x99).u8(0).u8(0))), [0x12345678, NONE]);
+    const r = await client!.send(EMSMDB, 'Execute', body);
+    expect(r.responseCode).toBe(0);
+    const p = parseExecuteResponse(r.entity!.body)!.payloads[0]!;
+    expect(Array.from(p.rops)).toEqual([0x04, 0x01, 0xb9, 0x04, 0, 0]);
+    expect(responder.stats()).toMatchObject({ ropErrors: 1, unsupportedRops: 1 });
+  });
+});
