@@ -80,8 +80,21 @@ export function nspiPropertyTagName(tag: number): string | undefined {
   return id >= 0x8000 ? addressBookTagName(id) : canonicalTagName(id);
 }
 
+const describeMemo = new Map<number, string>();
+const MEMO_LIMIT = 8192;
+
 /** "PidTagDisplayName (0x3001001F)"; unknown ids: "0x8001001F (PtypString)". */
 export function describeTag(tag: number, ctx: 'rop' | 'nspi' = 'rop'): string {
+  // Memoised (bounded): tree labels repeat the same few tags row after row.
+  const key = ctx === 'rop' ? tag >>> 0 : -1 - (tag >>> 0);
+  const hit = describeMemo.get(key);
+  if (hit !== undefined) return hit;
+  const s = describeTagUncached(tag, ctx);
+  if (describeMemo.size < MEMO_LIMIT) describeMemo.set(key, s);
+  return s;
+}
+
+function describeTagUncached(tag: number, ctx: 'rop' | 'nspi'): string {
   const name = ctx === 'nspi' ? nspiPropertyTagName(tag) : propertyTagName(tag);
   if (name) return `${name} (${hex(tag, 8)})`;
   const tn = propertyTypeName(tagType(tag));

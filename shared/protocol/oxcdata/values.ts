@@ -210,7 +210,7 @@ function serverId(countWidth: 2 | 4): Codec<StructValue> {
 // ---------------------------------------------------------------------------
 // propertyValue
 
-const cache = new Map<string, Codec<unknown>>();
+const cache = new Map<number, Codec<unknown>>();
 
 function single(type: number, width: Width): Codec<unknown> | undefined {
   const bin = countedBytes(width === 'rop' ? 2 : 4);
@@ -292,7 +292,7 @@ export function propertyValue(type: number, opts: ValueOptions = {}): Codec<unkn
   const width = opts.width ?? 'rop';
   let t = type & 0xffff;
   if (t & MVI_FLAG) t = t & ~(MVI_FLAG | MV_FLAG);
-  const key = `${width}:${t}`;
+  const key = width === 'rop' ? t : t | 0x10000;
   const hit = cache.get(key);
   if (hit) return hit;
   // PtypUnspecified: the value carries its own type (a TypedPropertyValue, as gromox reads it);
@@ -435,10 +435,43 @@ export function rowValueType(tag: number): number {
   return t & MVI_FLAG ? t & ~(MVI_FLAG | MV_FLAG) : t;
 }
 
+const columnNames = new Map<number, string>();
 function columnNodeName(tag: number, width: Width): string {
-  const d = describeTag(tag, width);
-  const i = d.indexOf(' (');
-  return d.startsWith('0x') ? hex(tag, 8) : i > 0 ? d.slice(0, i) : d;
+  const key = width === 'rop' ? tag >>> 0 : -1 - (tag >>> 0);
+  let n = columnNames.get(key);
+  if (n === undefined) {
+    const d = describeTag(tag, width);
+    const i = d.indexOf(' (');
+    n = d.startsWith('0x') ? hex(tag, 8) : i > 0 ? d.slice(0, i) : d;
+    if (columnNames.size < 8192) columnNames.set(key, n);
+  }
+  return n;
+}
+
+interface RowPlan {
+  names: string[];
+  standard: Codec<unknown>[];
+  flagged: Codec<unknown>[];
+}
+/** Per column list (the same array for every row of a table): node names and value codecs. */
+const plans = new WeakMap<readonly number[], { rop?: RowPlan; nspi?: RowPlan }>();
+function rowPlan(cols: readonly number[], width: Width): RowPlan {
+  let e = plans.get(cols);
+  if (!e) plans.set(cols, (e = {}));
+  let p = e[width];
+  if (!p) {
+    p = { names: [], standard: [], flagged: [] };
+    for (const tag of cols) {
+      const t = rowValueType(tag);
+      p.names.push(columnNodeName(tag, width));
+      // StandardPropertyRow: PropertyValue, or TypedPropertyValue for a PtypUnspecified column.
+      p.standard.push(propertyValue(t, { width }));
+      // FlaggedPropertyRow: FlaggedPropertyValue[WithType].
+      p.flagged.push(flaggedPropertyValue(t, { width }));
+    }
+    e[width] = p;
+  }
+  return p;
 }
 
 /** Value of a row whose columns were unknown; re-encoded as its raw bytes. */
@@ -505,22 +538,17 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
           display: flag === 0 ? 'StandardPropertyRow (0x00)' : flag === 1 ? 'FlaggedPropertyRow (0x01)' : hex(flag, 2),
         });
         if (flag !== 0 && flag !== 1) throw new DecodeError(`PropertyRow Flag must be 0x00 or 0x01, found ${hex(flag, 2)}`, start);
-        for (const tag of cols) {
-          const t = rowValueType(tag);
-          const c: Codec<unknown> =
-            flag === 1
-              ? flaggedPropertyValue(t, { width })
-              : t === T.PtypUnspecified
-                ? width === 'rop' ? typedPropertyValue : typedPropertyValueCodec(width)
-                : propertyValue(t, { width });
+        const plan = rowPlan(cols, width);
+        const codecs = flag === 1 ? plan.flagged : plan.standard;
+        for (let i = 0; i < cols.length; i++) {
           const at = r.pos;
           try {
-            const d = c.decode(r, columnNodeName(tag, width), scope, env);
+            const d = codecs[i]!.decode(r, plan.names[i]!, scope, env);
             values.push(d.value);
             node.children!.push(d.node);
           } catch (err) {
             const e = asDecodeError(err, at);
-            node.children!.push(e.partial ?? errorLeaf(columnNodeName(tag, width), e, r.end));
+            node.children!.push(e.partial ?? errorLeaf(plan.names[i]!, e, r.end));
             throw e;
           }
         }
@@ -549,16 +577,9 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
       const vals = sv.ValueArray as unknown[];
       if (vals.length !== cols.length) throw new Error(`PropertyRow: ${vals.length} values for ${cols.length} columns`);
       w.u8(flag);
-      cols.forEach((tag, i) => {
-        const t = rowValueType(tag);
-        const c: Codec<unknown> =
-          flag === 1
-            ? flaggedPropertyValue(t, { width })
-            : t === T.PtypUnspecified
-              ? typedPropertyValueCodec(width)
-              : propertyValue(t, { width });
-        c.encode(w, vals[i], scope, env);
-      });
+      const plan = rowPlan(cols, width);
+      const codecs = flag === 1 ? plan.flagged : plan.standard;
+      cols.forEach((_tag, i) => codecs[i]!.encode(w, vals[i], scope, env));
     },
   );
 }
