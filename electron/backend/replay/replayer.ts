@@ -82,7 +82,7 @@ export interface ExchangeReport {
   note?: string;
 }
 
-export type Verdict = 'context-kept' | 'context-reestablished' | 'sequence-rejected-recovered' | 'failure';
+export type Verdict = 'context-kept' | 'context-reestablished' | 'context-lost' | 'sequence-rejected-recovered' | 'failure';
 
 export interface SwitchReport {
   step: string;
@@ -222,7 +222,10 @@ export class Replayer {
       if (e.diff.length) sum.withDiffs++;
     }
     for (const e of final.values()) {
-      if (e.replayed.status === 200 && (e.replayed.responseCode ?? 0) === 0 && !e.replayed.aborted) sum.succeeded++;
+      const ok = e.replayed.status === 200 && !e.replayed.aborted && (e.replayed.responseCode === 0 || e.replayed.responseCode === undefined);
+      // A Disconnect/Unbind answered 10 reached its goal: the context is gone.
+      const goneAlready = e.replayed.status === 200 && e.replayed.responseCode === 10 && isDestroyType(e.type);
+      if (ok || goneAlready) sum.succeeded++;
       else sum.failed++;
     }
     this.opts.onProgress?.({ kind: 'done', report: this.report });
@@ -477,16 +480,20 @@ export class Replayer {
         verdict = rc.ok && res.responseCode === 0 && !res.aborted ? 'context-reestablished' : 'failure';
         detail = verdict === 'failure' ? 'could not re-establish the context' : `reconnected with the old cookies (new context), ${rc.redone} Execute(s) redone`;
       }
+    } else if (res.responseCode === 10 && isDestroyType(type)) {
+      // The context is gone already; the client was ending it, so there is nothing to re-establish.
+      verdict = 'context-lost';
+      detail = 'context had ended (10) before the Disconnect/Unbind; not re-established';
     } else if (res.responseCode === 10 && !isCreateType(type)) {
       const rc = await this.reconnect(l, 'reconnect after X-ResponseCode 10 (context not found)');
       codes.push(...rc.codes);
       redone = rc.redone;
-      if (rc.ok && !isDestroyType(type)) {
+      if (rc.ok) {
         const again = await this.send(l, ex, type, 'resend', {}, 'resent on the new context');
         res = again.res;
         codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
       }
-      verdict = rc.ok && (isDestroyType(type) || res.responseCode === 0) ? 'context-reestablished' : 'failure';
+      verdict = rc.ok && res.responseCode === 0 ? 'context-reestablished' : 'failure';
       detail = verdict === 'failure' ? 'could not re-establish the context after 10' : `context had ended (10); reconnected, ${rc.redone} Execute(s) redone`;
     } else if (res.responseCode === 15) {
       const again = await this.send(l, ex, type, 'resend', {}, 'resent with the current sequence cookie');
