@@ -1,7 +1,7 @@
 /**
  * [MS-OXCDATA] 2.2.1 identifiers and 2.2.4 Folder/Message EntryIDs.
  */
-import { type Codec, type StructValue, custom, enumOf, field, guid, hex, reserved, struct, u16, u32 } from '../../codec/index.js';
+import { type Codec, type StructValue, asciiZ, custom, enumOf, field, flagsOf, guid, hex, reserved, struct, u16, u32, utf16Z } from '../../codec/index.js';
 
 /** GlobalCounter: 6 bytes, most significant first ([MS-OXCDATA] 2.2.1.1); value is a number (< 2^48). */
 export const globalCounter: Codec<number> = custom<number>(
@@ -115,4 +115,44 @@ export const messageEntryId = struct(
     field('Pad2', reserved(2)),
   ],
   { summary: (v: StructValue) => `${EntryIdType[v.MessageType as number] ?? 'message'} ${hex48(v.MessageGlobalCounter as number)}` },
+);
+
+/** ProviderUID of Address Book EntryIDs ([MS-OXCDATA] 2.2.5.2) and of One-Off EntryIDs (2.2.5.1). */
+export const PROVIDER_UID_ADDRESS_BOOK = 'c840a7dc-42c0-1a10-b4b9-08002b2fe182';
+export const PROVIDER_UID_ONE_OFF = 'a41f2b81-a3be-1910-9d6e-00dd010f5402';
+
+/** [MS-OXCDATA] 2.2.5.2 Address Book EntryID: Flags, ProviderUID, Version, Type, X500DN. */
+export const abEntryId = struct(
+  'AddressBookEntryId',
+  [
+    field('Flags', u32),
+    field('ProviderUID', guid),
+    field('Version', u32),
+    field('Type', enumOf(u32, { 0: 'local mail user', 1: 'distribution list', 2: 'bulletin board or public folder', 3: 'automated mailbox', 4: 'organizational mailbox', 5: 'private distribution list', 6: 'remote mail user', 0x100: 'container', 0x101: 'template', 0x102: 'one-off user', 0x200: 'search' })),
+    field('X500DN', asciiZ),
+  ],
+  { summary: (v: StructValue) => v.X500DN as string },
+);
+
+const ONE_OFF_UNICODE = 0x8000;
+const oneOffString: Codec<string> = custom<string>(
+  'string',
+  1,
+  (r, name, scope, env) => ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).decode(r, name, scope, env),
+  (w, v, scope, env) => ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).encode(w, v, scope, env),
+);
+
+/** [MS-OXCDATA] 2.2.5.1 One-Off EntryID: the strings are UTF-16 when the Unicode bit (0x8000) is set. */
+export const oneOffEntryId = struct(
+  'OneOffEntryId',
+  [
+    field('Flags', u32),
+    field('ProviderUID', guid),
+    field('Version', u16),
+    field('OneOffFlags', flagsOf(u16, { MAPI_ONE_OFF_UNICODE: 0x8000, MAPI_ONE_OFF_NO_RICH_INFO: 0x0001 })),
+    field('DisplayName', oneOffString),
+    field('AddressType', oneOffString),
+    field('EmailAddress', oneOffString),
+  ],
+  { summary: (v: StructValue) => `${v.DisplayName as string} <${v.AddressType as string}:${v.EmailAddress as string}>` },
 );

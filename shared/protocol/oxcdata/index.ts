@@ -60,6 +60,10 @@ export {
   idToU64,
   folderEntryId,
   messageEntryId,
+  abEntryId,
+  oneOffEntryId,
+  PROVIDER_UID_ADDRESS_BOOK,
+  PROVIDER_UID_ONE_OFF,
   EntryIdType,
 } from './ids.js';
 export { propertyName, namedPropertyName, propertySetName, describePropertyName, PropertySet, PropertyNameKind } from './named.js';

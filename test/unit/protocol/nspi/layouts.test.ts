@@ -105,6 +105,8 @@ describe('nspi: the 12 types without captures (request and response)', () => {
     expect(q.at('NameValues/NameValue[1]')).toMatchObject({ offset: 25, length: 6, value: 'bo' });
     const r = check('ResolveNames', false, `${OK} b0040000 ff 02000000 11000000 00000000 ff 01000000 1f000130 02000000 00 ff ${w('Al')} 01 0a 0f010480 ${AUX0}`);
     expect(r.value).toMatchObject({ CodePage: 1200, MinimalIds: [0x11, 0], HasRowsAndColumns: 0xff, RowCount: 2 });
+    expect(r.at('MinimalIds/MinimalEntryID[1]').display).toBe('MID_UNRESOLVED (0)');
+    expect(r.at('MinimalIds/MinimalEntryID').display).toBe('MId 0x00000011');
     expect(r.value.RowData).toEqual([
       { Flag: 0, ValueArray: [{ HasValue: 0xff, Value: 'Al' }] },
       { Flag: 1, ValueArray: [{ Flag: 0x0a, ErrorCode: 0x8004010f }] },

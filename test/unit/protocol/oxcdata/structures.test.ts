@@ -13,6 +13,8 @@ import {
 } from '../../../../shared/codec/index.js';
 import {
   NO_COLUMNS,
+  abEntryId,
+  oneOffEntryId,
   PropertySet,
   errorCode,
   errorCodeName,
@@ -74,6 +76,23 @@ describe('oxcdata: identifiers ([MS-OXCDATA] 2.2.1)', () => {
     expect(value).toMatchObject({ Flags: 0, FolderType: 1, GlobalCounter: 1 });
     expect(at('FolderType')).toMatchObject({ offset: 20, display: 'eitLTPrivateFolder (0x0001)' });
     expect(at('GlobalCounter')).toMatchObject({ offset: 38, length: 6 });
+  });
+});
+
+describe('oxcdata: address-book and one-off EntryIDs ([MS-OXCDATA] 2.2.5)', () => {
+  it('Address Book EntryID: GUID, Version 1, Type, X500DN', () => {
+    const { value, at } = clean(abEntryId, '00000000 dca740c8c042101ab4b908002b2fe182 01000000 00000000 2f6f3d782f636e3d6100');
+    expect(value).toEqual({ Flags: 0, ProviderUID: 'c840a7dc-42c0-1a10-b4b9-08002b2fe182', Version: 1, Type: 0, X500DN: '/o=x/cn=a' });
+    expect(at('X500DN')).toMatchObject({ offset: 28, length: 10 });
+  });
+  it('One-Off EntryID: Unicode bit selects UTF-16 strings', () => {
+    const hex = '00000000 812b1fa4bea310199d6e00dd010f5402 0000 0180' + w('Al') + w('SMTP') + w('a@b');
+    const { value, at } = clean(oneOffEntryId, hex);
+    expect(value).toEqual({ Flags: 0, ProviderUID: 'a41f2b81-a3be-1910-9d6e-00dd010f5402', Version: 0, OneOffFlags: 0x8001, DisplayName: 'Al', AddressType: 'SMTP', EmailAddress: 'a@b' });
+    expect(at('OneOffFlags').display).toBe('0x8001 (MAPI_ONE_OFF_UNICODE | MAPI_ONE_OFF_NO_RICH_INFO)');
+    expect(at('EmailAddress')).toMatchObject({ offset: 40, length: 8 });
+    const ansi = clean(oneOffEntryId, '00000000 812b1fa4bea310199d6e00dd010f5402 0000 0000 416c00 534d545000 61406200');
+    expect(ansi.value).toMatchObject({ DisplayName: 'Al', AddressType: 'SMTP', EmailAddress: 'a@b' });
   });
 });
 
