@@ -183,7 +183,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     engine.on('exchange', (ex) => this.onExchange(ex));
     engine.on('connection', (ev) => {
       this.emit('connection', ev);
-      if (this.writer === writer) this.queueWrite(() => writer.appendConnectionEvent({ ...ev }));
+      if (this.writer === writer) this.track(writer.appendConnectionEvent({ ...ev }));
     });
     engine.on('untrusted-certificate', (ev) => this.emit('untrusted-certificate', ev));
     engine.on('chunk', (ev) => {
@@ -270,15 +270,18 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     const limit = this.opts.recentLimit ?? 500;
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value as number);
     // Written first, announced after: a listener that sees 'exchange' can read it from the file.
-    this.queueWrite(async () => {
-      await writer.append(ex);
-      this.st.exchanges++;
-      this.emit('exchange', ex);
-    });
+    // Appends start at once (the writer batches them and resolves them in order).
+    this.track(
+      writer.append(ex).then(() => {
+        this.st.exchanges++;
+        this.emit('exchange', ex);
+      }),
+    );
   }
 
-  private queueWrite(job: () => Promise<void>): void {
-    this.writes = this.writes.then(job).catch((e: Error) => this.fail(`capture write failed: ${e.message}`));
+  private track(p: Promise<void>): void {
+    const guarded = p.catch((e: Error) => this.fail(`capture write failed: ${e.message}`));
+    this.writes = Promise.all([this.writes, guarded]).then(() => undefined);
   }
 
   private fail(message: string): void {

@@ -185,6 +185,8 @@ export interface CaptureWriterOptions {
 
 export class CaptureWriter {
   private chain: Promise<void> = Promise.resolve();
+  private queue: { rec: Buffer; type: RecordType; id: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing = false;
   private closed = false;
   private dirty = false;
   private timer?: NodeJS.Timeout;
@@ -285,29 +287,58 @@ export class CaptureWriter {
   private enqueue(rec: Buffer, type: RecordType, id: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`capture ${this.path} is closed`));
     if (this.failure) return Promise.reject(this.failure);
-    const job = this.chain.then(async () => {
-      if (this.failure) throw this.failure;
-      const at = this.pos;
-      try {
-        await writeAll(this.fh, rec, at);
-        this.pos = at + rec.length;
-        await writeAll(this.ifh, indexEntry(at, rec.length, id, type), this.ipos);
-        this.ipos += INDEX_ENTRY;
-      } catch (e) {
-        // A failed write (disk full...) may leave a partial record: later opens report it as torn.
-        this.failure = new Error(`writing ${this.path} failed: ${(e as Error).message}`);
-        throw this.failure;
-      }
-      if (type === RecordType.Exchange) {
-        this.exchanges++;
-        if (id > this.lastId) this.lastId = id;
-      }
-      this.dirty = true;
-      if (this.syncMs === 0) await this.sync();
-      else this.timer ??= setTimeout(() => void this.sync().catch(() => undefined), this.syncMs).unref();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ rec, type, id, resolve, reject });
+      if (!this.flushing) this.chain = this.flushLoop();
     });
-    this.chain = job.catch(() => undefined);
-    return job;
+  }
+
+  /**
+   * Group commit: everything queued while a write is in progress goes out in the next single
+   * write (records in call order), and its index entries in one more. Each promise resolves once
+   * its record is in the file.
+   */
+  private async flushLoop(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 256);
+        if (this.failure) {
+          for (const b of batch) b.reject(this.failure);
+          continue;
+        }
+        const at = this.pos;
+        const entries: Buffer[] = [];
+        let o = at;
+        for (const b of batch) {
+          entries.push(indexEntry(o, b.rec.length, b.id, b.type));
+          o += b.rec.length;
+        }
+        try {
+          await writeAll(this.fh, batch.length === 1 ? batch[0]!.rec : Buffer.concat(batch.map((b) => b.rec)), at);
+          this.pos = o;
+          await writeAll(this.ifh, entries.length === 1 ? entries[0]! : Buffer.concat(entries), this.ipos);
+          this.ipos += INDEX_ENTRY * entries.length;
+          for (const b of batch) {
+            if (b.type === RecordType.Exchange) {
+              this.exchanges++;
+              if (b.id > this.lastId) this.lastId = b.id;
+            }
+          }
+          this.dirty = true;
+          if (this.syncMs === 0) await this.sync();
+          else this.timer ??= setTimeout(() => void this.sync().catch(() => undefined), this.syncMs).unref();
+        } catch (e) {
+          // A failed write (disk full...) may leave a partial record: later opens report it as torn.
+          this.failure = new Error(`writing ${this.path} failed: ${(e as Error).message}`);
+          for (const b of batch) b.reject(this.failure);
+          continue;
+        }
+        for (const b of batch) b.resolve();
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private async sync(): Promise<void> {
