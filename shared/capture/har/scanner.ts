@@ -61,6 +61,8 @@ export class HarScanner {
     let capFrom = 0;
     const n = chunk.length;
     let i = 0;
+    // Next backslash at or after the scan position (cached: searching again per string would be quadratic).
+    let bs = -2;
     while (i < n) {
       if (this.mode === 'str') {
         // Fast skip to the next quote or backslash.
@@ -71,7 +73,8 @@ export class HarScanner {
         }
         for (;;) {
           const q = chunk.indexOf('"', j);
-          const b = chunk.indexOf('\\', j);
+          if (bs !== -1 && bs < j) bs = chunk.indexOf('\\', j);
+          const b = bs;
           if (b >= 0 && (q < 0 || b < q)) {
             if (b + 1 >= n) {
               this.escape = true;
