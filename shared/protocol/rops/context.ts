@@ -10,6 +10,11 @@
  * 2. the session model, `env.context.session`, which implements `RopContextProvider`.
  * When neither knows, the field becomes a "context unavailable: …" node holding
  * the raw bytes; nothing is guessed.
+ *
+ * A single ROP decoded on its own (no walker, e.g. `decode(def.response, bytes,
+ * { context })`) reads these `env.context` keys instead: `ropRequest` (the
+ * paired request value), `columns` (table columns for rows), `recipientColumns`,
+ * `logonFlags`, `serverHandle` (for a session lookup), `session`.
  */
 import {
   type Codec,

@@ -6,7 +6,7 @@
  * RopId, the echoed handle index and ReturnValue; the response-only ROPs
  * (RopNotify, RopPending, RopBackoff, RopBufferTooSmall) declare their own.
  */
-import { type Codec, type FieldDef, enumOf, field, hex, u8, withDisplay } from '../../codec/index.js';
+import { type Codec, type FieldDef, field, hex, u8, withDisplay } from '../../codec/index.js';
 import { errorCode } from '../oxcdata/errors.js';
 
 /**
@@ -79,8 +79,6 @@ export function responseHeader(id: number, layout: HandleLayout): FieldDef[] {
   ];
 }
 
-/** An enum byte shown by name (small helper used by the families). */
-export const u8enum = (names: Readonly<Record<number, string>>, kind?: string): Codec<number> => enumOf(u8, names, kind);
 
 
 /** [MS-OXCROPS] 2.2.2: every RopId and its name (response-only and special ids included). */

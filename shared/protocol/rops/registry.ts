@@ -48,14 +48,3 @@ export const ropFamilies: readonly (readonly RopDefinition[])[] = [
 
 export const ropsById: ReadonlyMap<number, RopDefinition> = buildRegistry(ropFamilies);
 
-/**
- * Definitions by the RopId their *response* carries where that differs
- * (0x20 answers RopGetMessageStatus 0x1F as well as RopSetMessageStatus).
- */
-export function responseDefinition(responseRopId: number, pairedRequestRopId?: number): RopDefinition | undefined {
-  if (pairedRequestRopId !== undefined) {
-    const p = ropsById.get(pairedRequestRopId);
-    if (p && p.responseId === responseRopId && p.response) return p;
-  }
-  return ropsById.get(responseRopId);
-}
