@@ -3,7 +3,8 @@
  * decode one raw MAPI/HTTP body. The type and direction come from the options
  * or from a file name such as `execute_req19.bin` or
  * `003-mapi-emsmdb-Execute.request.bin`. HAR / SAZ / capture files go through
- * the capture loader (`electron/cli/load.ts`, `loadExchanges`) once it exists.
+ * the capture loader (`electron/cli/load.ts`, `loadExchanges`): every exchange
+ * is decoded, the request first and then its response with it as context.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -18,7 +19,7 @@ import {
 } from '../../../shared/protocol/decode-exchange.js';
 import { type Command, CliFailure, UsageError, optString } from '../command.js';
 
-const CONTAINER_EXTENSIONS = new Set(['.har', '.saz', '.mapiscope', '.capture', '.msc']);
+const CONTAINER_EXTENSIONS = new Set(['.har', '.saz', '.mscap', '.capture']);
 
 /** Type and direction from a fixture-style file name, when it has one. */
 export function inferFromName(file: string): { requestType?: string; direction?: Direction } {
@@ -81,22 +82,22 @@ function bodyText(d: BodyDecode): string {
   return s;
 }
 
-type Loader = (path: string) => Promise<Exchange[] | { exchanges: Exchange[] }> | Exchange[];
-
-async function findLoader(): Promise<Loader | undefined> {
-  const path = '../load.js';
+/** Capture containers, decoded exchange by exchange through `electron/cli/load.ts`. */
+async function loadContainer(file: string, io: { stderr: (s: string) => void }): Promise<Exchange[]> {
+  const { loadExchanges } = await import('../load.js'); // loaded on use: keeps `--help` fast
   try {
-    const mod = (await import(path)) as { loadExchanges?: Loader };
-    return mod.loadExchanges;
-  } catch {
-    return undefined;
+    const loaded = await loadExchanges(file);
+    for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`);
+    return loaded.exchanges;
+  } catch (e) {
+    throw new CliFailure(e instanceof Error ? e.message : String(e));
   }
 }
 
 export const decodeCommand: Command = {
   name: 'decode',
-  summary: 'decode a MAPI/HTTP body (raw .bin) into a tree with offsets',
-  usage: ['decode <file> [--type <RequestType>] [--direction request|response] [--json]'],
+  summary: 'decode a MAPI/HTTP body (.bin) or every exchange of a .har/.saz/.mscap file',
+  usage: ['decode <file> [--type <RequestType>] [--direction request|response] [--json]', 'decode <capture.har|.saz|.mscap> [--json]'],
   options: [
     { name: 'type', alias: 't', value: 'RequestType', description: 'X-RequestType of the body (any case: Execute, BIND, …)' },
     { name: 'direction', alias: 'd', value: 'request|response', description: 'which side of the exchange the body is' },
@@ -107,7 +108,8 @@ export const decodeCommand: Command = {
     '  execute_req19.bin, connect_resp18.bin, 003-mapi-emsmdb-Execute.request.bin',
     'Response bodies may start with the PROCESSING/PENDING/DONE preamble or not.',
     '--json prints {"requestType","direction","tree","errors","unparsedBytes","rops"}.',
-    'HAR, SAZ and capture files are decoded exchange by exchange once the capture loader is available.',
+    'HAR (.har), Fiddler SAZ (.saz) and capture (.mscap) files are decoded exchange by exchange;',
+    'with --json the output is an array of {id, endpoint, requestType, responseCode, request, response}.',
   ].join('\n'),
   async run(args, io) {
     const file = args.positionals[0];
@@ -122,13 +124,8 @@ export const decodeCommand: Command = {
     const rawRops = args.options['raw-rops'] === true;
     const ext = extname(file).toLowerCase();
     if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
-      const load = await findLoader();
-      if (!load)
-        throw new CliFailure(`decoding ${ext || 'folder'} captures needs the capture loader (electron/cli/load.ts), which is not available in this build; decode a raw .bin body instead`);
-      const loaded = await Promise.resolve(load(file)).catch((e: Error) => {
-        throw e.name === 'CaptureFileError' ? new CliFailure(e.message) : e;
-      });
-      const exchanges = Array.isArray(loaded) ? loaded : loaded.exchanges;
+      if (st.isDirectory()) throw new CliFailure(`${file} is a folder; give a body file (.bin) or a capture file (.har, .saz, .mscap)`);
+      const exchanges = await loadContainer(file, io);
       const out = exchanges.map((ex) => {
         const d = decodeExchange(ex, rawRops ? { rawRops: true } : {});
         return { id: ex.id, endpoint: d.endpoint, requestType: d.requestType, responseCode: d.responseCode, request: d.request, response: d.response };

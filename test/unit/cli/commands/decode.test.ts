@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../../../../electron/cli/main.js';
 import { inferFromName } from '../../../../electron/cli/commands/decode.js';
-import { FIXTURES } from '../../protocol/transport-helpers.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { HarWriter } from '../../../../shared/capture/har/writer.js';
+import { FIXTURES, loadMetaExchange } from '../../protocol/transport-helpers.js';
 
 async function cli(argv: string[]) {
   let out = '';
@@ -53,7 +56,7 @@ describe('mapiscope decode', () => {
     expect(t.out).toContain('0 error(s), 0 unparsed byte(s)');
   });
 
-  it('usage errors exit 2, missing files and container files without a loader exit 1', async () => {
+  it('usage errors exit 2, missing files exit 1', async () => {
     expect((await cli(['decode'])).code).toBe(2);
     const noType = await cli(['decode', fx('syncgw/execute_req45.decompressed.bin')]);
     expect(noType.code).toBe(2);
@@ -62,5 +65,30 @@ describe('mapiscope decode', () => {
     const missing = await cli(['decode', fx('nope.bin'), '--type', 'Execute', '--direction', 'request']);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('no such file');
+  });
+
+  it('a HAR capture is decoded exchange by exchange, responses with their request as context', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mapiscope-decode-'));
+    try {
+      const w = new HarWriter();
+      const exs = [loadMetaExchange('gromox-ruler/cap1/001-mapi-emsmdb-Connect', 1), loadMetaExchange('gromox-ruler/cap1/002-mapi-emsmdb-Execute', 2)];
+      const file = join(dir, 'two.har');
+      writeFileSync(file, w.begin() + exs.map((e) => w.entry(e)).join('') + w.end());
+      const r = await cli(['decode', file, '--json']);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out) as { id: number; endpoint: string; requestType: string; responseCode: number; request: { errors: unknown[] }; response: { errors: unknown[]; rops: unknown[] } }[];
+      expect(j.map((e) => [e.id, e.endpoint, e.requestType, e.responseCode])).toEqual([
+        [1, 'emsmdb', 'Connect', 0],
+        [2, 'emsmdb', 'Execute', 0],
+      ]);
+      expect(j[1]!.response.rops).toEqual([{ id: '0xFE', name: 'RopLogon' }]);
+      expect(j.every((e) => e.request.errors.length === 0 && e.response.errors.length === 0)).toBe(true);
+      const bad = join(dir, 'bad.har');
+      writeFileSync(bad, '{"log": [');
+      const b = await cli(['decode', bad]);
+      expect(b.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
