@@ -273,7 +273,12 @@ const handleTable = arrayToEnd(u32hex, { item: 'ServerObjectHandle' });
 function bufferStruct(kind: string, side: 'request' | 'response') {
   return struct(kind, [
     field('RopSize', u16, {
-      derive: (_v, h) => 2 + h.sizeOf('RopsList'),
+      derive: (_v, h) => {
+        const n = 2 + h.sizeOf('RopsList');
+        // One ROP buffer travels in one extended buffer (at most 32 KB, [MS-OXCRPC] 3.1.4.2.1.1); a u16 cannot hold more.
+        if (n > 0xffff) throw new Error(`ROP list of ${n} bytes does not fit RopSize (u16)`);
+        return n;
+      },
       doc: 'Size of RopSize plus the ROP list that follows.',
     }),
     field('RopsList', sized(listCodec(side), (s) => s.num('RopSize') - 2), {

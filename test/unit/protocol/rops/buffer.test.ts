@@ -237,6 +237,10 @@ describe('malformed buffers', () => {
       expect(collectErrors(r.tree).length).toBeGreaterThan(0);
     }
   });
+  it('encoding a ROP list that cannot fit RopSize (u16) throws instead of wrapping', () => {
+    const rops = Array.from({ length: 22000 }, () => ({ RopId: 1, LogonId: 0, InputHandleIndex: 0 }));
+    expect(() => encodeRopRequestBuffer({ RopsList: rops, ServerObjectHandleTable: [] })).toThrow(/does not fit RopSize/);
+  });
   it('a huge wire count is refused before any allocation', () => {
     // RopSetColumns with PropertyTagCount 0xFFFF and 4 bytes left.
     const { tree } = decodeRopRequestBuffer(ropBuffer('12 00 00 00 FF FF 1F 00 37 00', []));
