@@ -352,6 +352,7 @@ const CANONICAL = `
 5D05 PidTagReadReceiptSmtpAddress
 5D07 PidTagReceivedBySmtpAddress
 5D08 PidTagReceivedRepresentingSmtpAddress
+5FDE PidTagRecipientResourceState
 5FDF PidTagRecipientOrder
 5FE5 PidTagRecipientSipUri
 5FF6 PidTagRecipientDisplayName

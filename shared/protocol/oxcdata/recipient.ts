@@ -11,7 +11,7 @@ import {
   asciiZ,
   bytes,
   custom,
-  describeFlags,
+  hex,
   enumOf,
   field,
   struct,
@@ -63,7 +63,12 @@ export const recipientFlags: Codec<number> = {
   decode(r, name, scope, env) {
     const d = u16.decode(r, name, scope, env);
     const t = d.value & 7;
-    d.node.display = `${describeFlags(d.value & ~7, FLAG_WORDS, 4)}, Type ${RecipientAddressType[t]} (${t})`;
+    const names = Object.entries(FLAG_WORDS)
+      .filter(([, b]) => (d.value & b) !== 0)
+      .map(([n]) => n);
+    const rest = d.value & ~7 & ~Object.values(FLAG_WORDS).reduce((a, b) => a | b, 0);
+    if (rest) names.push(`reserved ${hex(rest, 4)}`);
+    d.node.display = `${hex(d.value, 4)}: Type ${RecipientAddressType[t]} (${t})${names.length ? ', ' + names.join(' | ') : ''}`;
     return d;
   },
 };

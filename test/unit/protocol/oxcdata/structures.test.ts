@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type Codec,
@@ -247,10 +249,42 @@ describe('oxcdata: RecipientRow ([MS-OXCDATA] 2.8.3)', () => {
       RecipientColumnCount: 2,
       RecipientProperties: { Flag: 0, ValueArray: [1, 'A'] },
     });
-    expect(at('RecipientFlags').display).toBe('0x0218 (DisplayName | EmailAddress | Unicode), Type SMTP (3)');
+    expect(at('RecipientFlags').display).toBe('0x021B: Type SMTP (3), DisplayName | EmailAddress | Unicode');
     expect(at('EmailAddress')).toMatchObject({ offset: 2, length: 8 });
     expect(at('RecipientColumnCount')).toMatchObject({ offset: 14, value: 2 });
     expect(at('RecipientProperties/PidTagRecipientType')).toMatchObject({ offset: 17, length: 4, value: 1 });
+  });
+
+  it('real Outlook 2007 RopModifyRecipients row (openchange fixture): X500DN recipient with 12 columns', () => {
+    const buf = new Uint8Array(readFileSync(join(__dirname, '../../../fixtures/openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin')));
+    // RopSize(2) · RopRemoveAllRecipients(7) · RopModifyRecipients: header(3) ColumnCount(2) 12 tags(48) RowCount(2)
+    // RowId(4) RecipientType(1) RecipientRowSize(2) = 0x0154, so the RecipientRow is bytes 71..411.
+    expect(buf[9]).toBe(0x0e);
+    expect(buf[69]! | (buf[70]! << 8)).toBe(340);
+    const columns = Array.from({ length: 12 }, (_, i) => new DataView(buf.buffer, buf.byteOffset).getUint32(14 + 4 * i, true));
+    expect(columns).toEqual([0x0ffe0003, 0x39000003, 0x39ff001f, 0x39fe001f, 0x3a710003, 0x3a00001f, 0x5fff0003, 0x5fde0003, 0x5ffd0003, 0x5ff6001f, 0x5ff70102, 0x5fdf0003]);
+    const { value, at } = clean(recipientRow(columns), toHex(buf.subarray(71, 411)));
+    expect(value).toMatchObject({
+      RecipientFlags: 0x0651,
+      AddressPrefixUsed: 69,
+      DisplayType: 0,
+      X500DN: 'Jkerihuel',
+      DisplayName: 'Julien Kerihuel',
+      SimpleDisplayName: 'jkerihuel',
+      RecipientColumnCount: 12,
+    });
+    expect(at('RecipientFlags').display).toBe('0x0651: Type X500DN (1), SameAsDisplayName | DisplayName | SimpleDisplayName | Unicode');
+    const props = value.RecipientProperties as { Flag: number; ValueArray: unknown[] };
+    expect(props.Flag).toBe(0);
+    expect(props.ValueArray.slice(0, 4)).toEqual([6, 0, 'jkerihuel', 'jkerihuel@openchange2003.local']);
+    expect(props.ValueArray[9]).toBe('Julien Kerihuel');
+    expect(at('X500DN')).toMatchObject({ offset: 4, length: 10 });
+    expect(at('RecipientProperties/PidTagSmtpAddress')).toMatchObject({ offset: 97, length: 62 });
+    expect(at('RecipientProperties/PidTagRecipientEntryId/Count')).toMatchObject({ offset: 227, value: 107 });
+    expect(at('RecipientProperties/PidTagRecipientOrder')).toMatchObject({ offset: 336, length: 4, value: 0 });
+    // The entry id is an Address Book EntryID ([MS-OXCDATA] 2.2.5.2) naming the same user.
+    const eid = clean(abEntryId, toHex(props.ValueArray[10] as Uint8Array));
+    expect(eid.value.X500DN).toBe('/o=First Organization/ou=First Administrative Group/cn=Recipients/cn=jkerihuel');
   });
 
   it('X500DN recipient: AddressPrefixUsed, DisplayType, 8-bit DN', () => {
