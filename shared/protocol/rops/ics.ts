@@ -20,7 +20,7 @@ import { globalCounter, longTermId, propertyTag } from '../oxcdata/index.js';
 import { flags16, flags32, flags8, folderIdCodec, messageIdCodec, restrictionData } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { sendOptions } from './fasttransfer.js';
-import { tagList, taggedValueList } from './property.js';
+import { documented, tagList, taggedValueList } from './property.js';
 import { sizedData } from './stream.js';
 
 const SynchronizationType = { 0x01: 'Contents', 0x02: 'Hierarchy' };
@@ -54,7 +54,10 @@ export const ropSynchronizationConfigure = defineRop({
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
     field('SynchronizationFlags', flags16(SynchronizationFlags), { doc: 'What to synchronize and how.' }),
     // RestrictionDataSize(2) then the restriction in that window, absent when 0 ([MS-OXCROPS] 2.2.13.1.1).
-    ...restrictionData(),
+    ...documented(restrictionData(), [
+      'Size of RestrictionData; 0 means no restriction.',
+      'Only messages that match this restriction are synchronized.',
+    ]),
     field('SynchronizationExtraFlags', flags32(SynchronizationExtraFlags), { doc: 'Extra properties to send per message.' }),
     ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to leave out, or with OnlySpecifiedProperties the only ones to send.'),
   ],

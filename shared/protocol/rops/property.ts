@@ -23,13 +23,18 @@ import {
 } from '../../codec/index.js';
 import { propertyName, propertyProblem, propertyRow, propertyTag, taggedPropertyValue } from '../oxcdata/index.js';
 import { contextual, pairedRequest } from './context.js';
-import { flags8 } from './common.js';
+import { NULL_DESTINATION, countedList as baseCountedList, flags8 } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
 
 // ---------------------------------------------------------------------------
 // Shared list helpers
 
-/** `CountName`(2) then that many items of `codec`; the count is derived on encode. */
+/** Adds tooltip docs to the fields of a shared helper, in order (undefined keeps a field as is). */
+export function documented(defs: readonly FieldDef[], docs: readonly (string | undefined)[]): FieldDef[] {
+  return defs.map((f, i) => (docs[i] === undefined ? f : field(f.name, f.codec, { ...f.opts, doc: docs[i] })));
+}
+
+/** `CountName`(2) then that many items of `codec` (common.ts `countedList`, documented). */
 export function countedList<T>(
   countName: string,
   listName: string,
@@ -38,10 +43,10 @@ export function countedList<T>(
   doc: string,
   countCodec: Codec<number> = u16,
 ): FieldDef[] {
-  return [
-    field(countName, countCodec, { derive: (v) => (v[listName] as unknown[]).length, doc: `Number of entries in ${listName}.` }),
-    field(listName, array(codec, countName, { item }), { doc }),
-  ];
+  return documented(baseCountedList(countName, listName, codec as Codec<unknown>, item, countCodec), [
+    `Number of entries in ${listName}.`,
+    doc,
+  ]);
 }
 
 /** `CountName`(2) then that many PropertyTags. */
@@ -70,7 +75,6 @@ export const nullDestination = (): FieldDef[] => [
   field('DestHandleIndex', u32, { doc: 'The destination handle index that held no object, echoed as 4 bytes.' }),
 ];
 
-export const NULL_DESTINATION_OBJECT = 0x503;
 
 /**
  * A row change of RopModifyPermissions / RopModifyRules: a flags byte, then
@@ -225,7 +229,7 @@ export const ropCopyProperties = defineRop({
     ...tagList('PropertyTagCount', 'PropertyTags', 'The properties to copy.'),
   ],
   response: problemList(),
-  responseFor: { [NULL_DESTINATION_OBJECT]: nullDestination() },
+  responseFor: { [NULL_DESTINATION]: nullDestination() },
 });
 
 /** [MS-OXCROPS] 2.2.8.12 */
@@ -242,7 +246,7 @@ export const ropCopyTo = defineRop({
     ...tagList('ExcludedTagCount', 'ExcludedTags', 'Properties not to copy.'),
   ],
   response: problemList(),
-  responseFor: { [NULL_DESTINATION_OBJECT]: nullDestination() },
+  responseFor: { [NULL_DESTINATION]: nullDestination() },
 });
 
 /** [MS-OXCROPS] 2.2.8.13: also what the server sends instead of the response of an asynchronous ROP still running. */

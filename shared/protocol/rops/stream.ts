@@ -6,23 +6,21 @@
  * whether they send those fields after an error (ROPS.md §1.5.5), so they are
  * declared as optional failure fields.
  */
-import { type FieldDef, bytes, enumOf, field, i64, u16, u16hex, u32, u64, u8 } from '../../codec/index.js';
+import { type FieldDef, enumOf, field, i64, u16, u16hex, u32, u64, u8 } from '../../codec/index.js';
 import { propertyTag } from '../oxcdata/types.js';
-import { flags32, flags8 } from './common.js';
+import { flags32, flags8, sizedBytes } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
+import { documented } from './property.js';
 
 /** The ByteCount / BufferSize sentinel: "let the server pick, up to the maximum that follows". */
 export const BABE = 0xbabe;
 
 /**
- * `SizeName`(2) then `DataName`(SizeName bytes). The size is derived from the
- * data on encode. Used by the stream and FastTransfer buffer ROPs.
+ * `SizeName`(2, or `sizeCodec`) then `DataName` (SizeName bytes): common.ts
+ * `sizedBytes` with tooltip docs. Used by the stream, rule and ICS ROPs.
  */
 export function sizedData(sizeName: string, dataName: string, doc: string, sizeCodec = u16): FieldDef[] {
-  return [
-    field(sizeName, sizeCodec, { derive: (v) => (v[dataName] as Uint8Array).length, doc: `Size of ${dataName} in bytes.` }),
-    field(dataName, bytes(sizeName), { doc }),
-  ];
+  return documented(sizedBytes(sizeName, dataName, sizeCodec), [`Size of ${dataName} in bytes.`, doc]);
 }
 
 const OpenModeFlags = { ReadWrite: 0x01, Create: 0x02 };

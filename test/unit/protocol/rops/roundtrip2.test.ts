@@ -50,6 +50,16 @@ describe('every definition of these families is registered and has request and r
   }
 });
 
+describe('every declared field has a one-sentence doc (the tree tooltip)', () => {
+  for (const d of FAMILIES) {
+    if (d === ropNotify) continue; // special.ts, the engine's file
+    it(`${d.name}`, () => {
+      for (const part of [d.spec.request, d.spec.response, d.spec.failure])
+        for (const f of part ?? []) expect(f.opts.doc, `${d.name}.${f.name}`).toMatch(/^[A-Z0-9'"].*\.$/);
+    });
+  }
+});
+
 describe('samples decode cleanly and round-trip byte for byte', () => {
   for (const s of SAMPLES2) {
     const d = ropsById.get(s.id)!;
