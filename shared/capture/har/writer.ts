@@ -250,15 +250,41 @@ export function isoTime(ms: number): string {
   return new Date(Number.isFinite(ms) ? Math.floor(ms) : 0).toISOString();
 }
 
-/** The absolute URL HAR requires: the target if absolute, else origin (or Host) + target. */
+/**
+ * The absolute URL HAR requires: the target if absolute, else origin (or Host)
+ * + target; characters a URI may not hold (space, quotes, braces, non-ASCII…)
+ * percent-encoded. The target as sent is kept in `_exchange.target`.
+ */
 export function absoluteUrl(ex: Exchange): string {
+  return uriSafe(absoluteTarget(ex));
+}
+
+/** The request target in absolute form (origin or Host prefixed), bytes unchanged. */
+export function absoluteTarget(ex: Exchange): string {
   const u = ex.request.url;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) return u;
-  const path = u.startsWith('/') ? u : '/' + u;
-  if (ex.origin) return ex.origin.replace(/\/$/, '') + path;
-  const host = headerValue(ex.request.headers, 'Host');
-  const scheme = ex.tls ? 'https' : 'http';
-  return `${scheme}://${host ?? ex.server?.address ?? 'unknown'}${path}`;
+  let abs: string;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) abs = u;
+  else {
+    const path = u.startsWith('/') ? u : '/' + u;
+    if (ex.origin) abs = ex.origin.replace(/\/$/, '') + path;
+    else {
+      const host = headerValue(ex.request.headers, 'Host');
+      const scheme = ex.tls ? 'https' : 'http';
+      abs = `${scheme}://${host ?? ex.server?.address ?? 'unknown'}${path}`;
+    }
+  }
+  return abs;
+}
+
+function uriSafe(u: string): string {
+  // Allowed: RFC 3986 unreserved, reserved and '%'. Everything else is percent-encoded as UTF-8.
+  if (/^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/.test(u)) return u;
+  let out = '';
+  for (const ch of u) {
+    if (/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/.test(ch)) out += ch;
+    else for (const b of utf8Encode(ch)) out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
 }
 
 function harVersion(v: string): string {

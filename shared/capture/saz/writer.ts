@@ -14,7 +14,7 @@
  */
 import { type Exchange, headerValue } from '../exchange.js';
 import { utf8Encode } from '../har/bytes.js';
-import { absoluteUrl } from '../har/writer.js';
+import { absoluteTarget } from '../har/writer.js';
 import { serializeMessage } from './http.js';
 import { ZipWriter } from './zip.js';
 
@@ -70,7 +70,7 @@ export class SazWriter {
   add(ex: Exchange): Uint8Array[] {
     const n = ++this.n;
     const num = pad(n, this.width);
-    const url = absoluteUrl(ex);
+    const url = absoluteTarget(ex);
     const rq = ex.request;
     const reqChunked = /chunked\s*$/i.test(headerValue(rq.headers, 'Transfer-Encoding') ?? '');
     const c = serializeMessage([rq.method, url, rq.httpVersion], rq.headers, rq.body, reqChunked ? { boundaries: [] } : undefined);

@@ -165,3 +165,33 @@ describe('HAR round trip (ours, lossless)', () => {
     expect(got).toEqual([big, plainExchange()]);
   });
 });
+
+describe('HAR export details', () => {
+  it('percent-encodes what a URI may not hold, keeping the target as sent for the round trip', async () => {
+    const ex: Exchange = { ...plainExchange(), request: { ...plainExchange().request, url: '/a b/{x}?q=é|1' }, origin: 'http://h' };
+    const e = exchangeToHarEntry(ex);
+    expect(e.request.url).toBe('http://h/a%20b/%7Bx%7D?q=%C3%A9%7C1');
+    expect(e._exchange!.target).toBe('/a b/{x}?q=é|1');
+    expect(await harErrors(JSON.parse(await harText([ex])))).toEqual([]);
+    expect(readHar(await harText([ex])).exchanges[0]!.request.url).toBe('/a b/{x}?q=é|1');
+  });
+
+  it('the decoder-backed _mapi block adds ROP names and the authoritative response code (gromox Execute)', async () => {
+    const { mapiBlockWithDecoder } = await import('../../../../shared/capture/har/index.js');
+    const { decodeExchange } = await import('../../../../shared/protocol/decode-exchange.js');
+    const { gromoxCapture } = await import('../gromox.js');
+    const cap = gromoxCapture();
+    const build = mapiBlockWithDecoder((x) => decodeExchange(x));
+    const connect = build(cap[0]!)!;
+    expect(connect.requestType).toBe('Connect');
+    expect(connect.responseCodeFinal).toBe(0);
+    expect(connect.setCookies).toEqual({ sid: 'alx6iclbe2u0lap2b7qdten0stcd00sb', sequence: 'f4f32b3a-fcfc-4274-9cb9-ff89b9abb245' });
+    expect(connect.metaTags!.map((t) => t.tag)).toEqual(['PROCESSING', 'DONE']);
+    const exec = build(cap[1]!)!;
+    expect(exec.requestType).toBe('Execute');
+    expect(exec.rops!.length).toBeGreaterThan(0);
+    expect(exec.rops![0]).toBe(decodeExchange(cap[1]!).request!.rops[0]!.name);
+    // A plain (non-MAPI) exchange gets no block.
+    expect(build(plainExchange())).toBeUndefined();
+  });
+});

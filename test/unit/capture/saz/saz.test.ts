@@ -164,8 +164,8 @@ describe('SAZ bad input', () => {
     const z = await sazBytes([mapiExchange()]);
     const a = openZip(z, 'e');
     // Set the "encrypted" flag bit on every member, local and central header.
-    for (const e of a.entries) z[e.localOffset + 6] |= 1;
-    for (let i = 0; i + 4 <= z.length; i++) if (z[i] === 0x50 && z[i + 1] === 0x4b && z[i + 2] === 1 && z[i + 3] === 2) z[i + 8] |= 1;
+    for (const e of a.entries) z[e.localOffset + 6] = z[e.localOffset + 6]! | 1;
+    for (let i = 0; i + 4 <= z.length; i++) if (z[i] === 0x50 && z[i + 1] === 0x4b && z[i + 2] === 1 && z[i + 3] === 2) z[i + 8] = z[i + 8]! | 1;
     let err: unknown;
     try {
       readSaz(z, 'locked.saz');
