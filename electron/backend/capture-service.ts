@@ -40,6 +40,8 @@ export interface CaptureStartOptions {
   port?: number;
   /** Reverse-mode target URL; implies mode 'reverse'. */
   reverse?: string;
+  /** Alias of `reverse` (the UI's capture bar sends { mode: 'reverse', target }). */
+  target?: string;
   /** Capture file. Default: <dataDir>/captures/capture-<time>.mscap. An existing file is appended to. */
   out?: string;
   /** "host:port" entries whose upstream certificate problems are accepted. */
@@ -146,7 +148,8 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   }
 
   /** Starts the proxy and the capture file. Rejects (and stays stopped) if either cannot start. */
-  async start(o: CaptureStartOptions = {}): Promise<CaptureServiceState> {
+  async start(opts: CaptureStartOptions = {}): Promise<CaptureServiceState> {
+    const o: CaptureStartOptions = { ...opts, ...(opts.reverse || !opts.target ? {} : { reverse: opts.target }) };
     if (this.engine) throw new Error(`capture already running on ${this.st.host}:${this.st.port}`);
     const mode: ProxyMode = o.reverse ? 'reverse' : (o.mode ?? 'forward');
     if (mode === 'reverse' && !o.reverse) throw new Error('reverse mode needs a target URL');

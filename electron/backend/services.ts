@@ -3,6 +3,7 @@
  * list, used by `mapiscope serve` and the Electron main process alike.
  */
 import type { BackendService } from './backend.js';
+import { CaptureService } from './capture-service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
 
@@ -12,5 +13,5 @@ export interface ServiceOptions {
 
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
   const simulator = new SimulatorService();
-  return [simulator, new ReplayService(simulator)];
+  return [simulator, new ReplayService(simulator), new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {})];
 }

@@ -135,7 +135,8 @@ describe('CaptureService', () => {
     expect(backend.rpc.names()).toEqual(
       expect.arrayContaining(['capture.start', 'capture.stop', 'capture.status', 'capture.trustHost', 'ca.status', 'ca.export', 'ca.trustHelp']),
     );
-    const st = (await backend.rpc.invoke('capture.start', { reverse: `http://127.0.0.1:${up.port}`, out: path.join(root, 'be.mscap') })) as CaptureServiceState;
+    // The UI's capture bar sends { port, mode, target }.
+    const st = (await backend.rpc.invoke('capture.start', { port: 0, mode: 'reverse', target: `http://127.0.0.1:${up.port}`, out: path.join(root, 'be.mscap') })) as CaptureServiceState;
     const c = await rawClient(st.port!);
     cleanups.push(() => c.close());
     c.send('GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
