@@ -209,6 +209,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           const d = codec.decode(r, def.name, new Scope({ [SITE_KEY]: site }, scope), env);
           items.push(d.value);
           node.children!.push(d.node);
+          if (d.node.display === undefined) d.node.display = ropNodeDisplay(d.value, site, def);
           if (side === 'response' && site.requestIndex >= 0) responses.set(site.requestIndex, d.value);
         } catch (err) {
           // A ROP that does not decode leaves the start of the next one unknown: stop here.
@@ -266,6 +267,26 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       });
     },
   };
+}
+
+/**
+ * Text of a ROP node: its key fields; for a response also the request it
+ * answers (1-based, wire order), and a note when the echoed handle index
+ * differs from that request's ([MS-OXCROPS] 2.2.1: the response repeats it).
+ */
+function ropNodeDisplay(v: StructValue, site: RopSite, def: RopDefinition): string | undefined {
+  const detail = detailOf(v);
+  if (site.side === 'request' || site.requestIndex < 0) return detail;
+  const q = site.requests[site.requestIndex];
+  let text = `answers request #${site.requestIndex + 1}`;
+  const echo = def.responseIndexName;
+  const qd = q ? ropsById.get(q.RopId as number) : undefined;
+  // RopProgress answers another ROP and echoes its own index; no comparison there.
+  if (q && echo && qd && qd.id === def.id) {
+    const want = q[RESPONSE_INDEX[qd.handles]];
+    if (typeof want === 'number' && v[echo] !== want) text += ` (${echo} ${String(v[echo])} ≠ request's ${want})`;
+  }
+  return detail ? `${text} · ${detail}` : text;
 }
 
 const handleTable = arrayToEnd(u32hex, { item: 'ServerObjectHandle' });

@@ -114,6 +114,21 @@ describe('special responses', () => {
   });
 });
 
+describe('ROP node text', () => {
+  it('names the request each response answers and flags an echoed index that differs', () => {
+    const { r, q } = pair(
+      `02 00 00 01 ${FID} 00 02 00 00 02 ${FID} 00`,
+      '02 01 00 00 00 00 00 00 02 03 00 00 00 00 00 00',
+      [0x10, 0xffffffff, 0xffffffff],
+      [0x10, 0x11, 0x12],
+    );
+    expect(child(q.tree, 'RopsList')!.children![0]!.display).toBe('FolderId=1-0x00000000000D OpenModeFlags=0');
+    const nodes = child(r.tree, 'RopsList')!.children!;
+    expect(nodes[0]!.display).toBe('answers request #1 · HasRules=0 IsGhosted=0');
+    expect(nodes[1]!.display).toBe("answers request #2 (OutputHandleIndex 3 ≠ request's 2) · HasRules=0 IsGhosted=0");
+  });
+});
+
 describe('failure layouts', () => {
   const req = `1D 00 00 01 ${FID} 04 00 00 01 00`; // RopDeleteFolder, then RopGetHierarchyTable
   it('optional failure field present: taken because the next byte is the next expected RopId', () => {
