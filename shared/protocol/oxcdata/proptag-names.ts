@@ -412,6 +412,7 @@ const CANONICAL = `
 668F PidTagDeletedOn
 66A1 PidTagLocaleId
 66C3 PidTagCodePageId
+6704 PidTagAddressBookManageDistributionList
 6705 PidTagSortLocaleId
 6707 PidTagUrlName
 6708 PidTagSubfolder

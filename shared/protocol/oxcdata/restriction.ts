@@ -22,7 +22,7 @@ import {
   u32,
   u8,
 } from '../../codec/index.js';
-import { describeTag, propertyIdField, propertyTag, propertyTypeField } from './types.js';
+import { describeTag, nspiPropertyTag, propertyIdField, propertyTag, propertyTypeField } from './types.js';
 import { taggedPropertyValueCodec } from './values.js';
 
 export const RestrictType = {
@@ -88,6 +88,7 @@ export function restrictionCodec(width: 'rop' | 'nspi' = 'rop'): Codec<StructVal
 
 function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec<StructValue> {
   const countW = width === 'rop' ? u16 : u32;
+  const tagC = width === 'rop' ? propertyTag : nspiPropertyTag;
   const tpv = taggedPropertyValueCodec(width);
   const rt = field('RestrictType', restrictTypeField);
   // NSPI over MAPI/HTTP: a presence byte (0xFF / 0x00) precedes the TaggedValue of
@@ -113,25 +114,25 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
         rt,
         field('FuzzyLevelLow', enumOf(u16, FuzzyLevelLow)),
         field('FuzzyLevelHigh', flagsOf(u16, FuzzyLevelHighBits)),
-        field('PropertyTag', propertyTag),
+        field('PropertyTag', tagC),
         ...taggedValue,
       ],
       { summary: (v) => `${describeTag(v.PropertyTag as number, width)} ${FuzzyLevelLow[v.FuzzyLevelLow as number] ?? hex(v.FuzzyLevelLow as number, 4)}` },
     ),
-    0x04: struct('PropertyRestriction', [rt, field('RelOp', relOpField), field('PropTag', propertyTag), ...taggedValue], {
+    0x04: struct('PropertyRestriction', [rt, field('RelOp', relOpField), field('PropTag', tagC), ...taggedValue], {
       summary: (v) => `${describeTag(v.PropTag as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} value`,
     }),
-    0x05: struct('ComparePropertiesRestriction', [rt, field('RelOp', relOpField), field('PropTag1', propertyTag), field('PropTag2', propertyTag)], {
+    0x05: struct('ComparePropertiesRestriction', [rt, field('RelOp', relOpField), field('PropTag1', tagC), field('PropTag2', tagC)], {
       summary: (v) => `${describeTag(v.PropTag1 as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} ${describeTag(v.PropTag2 as number, width)}`,
     }),
-    0x06: struct('BitMaskRestriction', [rt, field('BitmapRelOp', enumOf(u8, { 0: 'BMR_EQZ', 1: 'BMR_NEZ' })), field('PropTag', propertyTag), field('Mask', u32)], {
+    0x06: struct('BitMaskRestriction', [rt, field('BitmapRelOp', enumOf(u8, { 0: 'BMR_EQZ', 1: 'BMR_NEZ' })), field('PropTag', tagC), field('Mask', u32)], {
       summary: (v) => `${describeTag(v.PropTag as number, width)} & ${hex(v.Mask as number, 8)} ${v.BitmapRelOp === 0 ? '== 0' : '!= 0'}`,
     }),
-    0x07: struct('SizeRestriction', [rt, field('RelOp', relOpField), field('PropTag', propertyTag), field('Size', u32)], {
+    0x07: struct('SizeRestriction', [rt, field('RelOp', relOpField), field('PropTag', tagC), field('Size', u32)], {
       summary: (v) => `size(${describeTag(v.PropTag as number, width)}) ${RELOP_SYM[v.RelOp as number] ?? '?'} ${v.Size as number}`,
     }),
-    0x08: struct('ExistRestriction', [rt, field('PropTag', propertyTag)], { summary: (v) => `EXISTS ${describeTag(v.PropTag as number, width)}` }),
-    0x09: struct('SubObjectRestriction', [rt, field('Subobject', propertyTag), field('Restriction', self)], {
+    0x08: struct('ExistRestriction', [rt, field('PropTag', tagC)], { summary: (v) => `EXISTS ${describeTag(v.PropTag as number, width)}` }),
+    0x09: struct('SubObjectRestriction', [rt, field('Subobject', tagC), field('Restriction', self)], {
       summary: (v) => `SUBOBJECT ${describeTag(v.Subobject as number, width)}`,
     }),
     0x0a: struct('CommentRestriction', [

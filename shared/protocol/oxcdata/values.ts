@@ -54,7 +54,7 @@ import { errorCode } from './errors.js';
 import { folderId, messageId } from './ids.js';
 import { restrictionCodec } from './restriction.js';
 import { ruleActionCodec } from './ruleaction.js';
-import { MVI_FLAG, MV_FLAG, PropertyType as T, describeTag, propertyTag, propertyTypeField, propertyTypeName, tagType } from './types.js';
+import { MVI_FLAG, MV_FLAG, PropertyType as T, describeTag, nspiPropertyTag, propertyTag, propertyTypeField, propertyTypeName, tagType } from './types.js';
 
 export type Width = 'rop' | 'nspi';
 export interface ValueOptions {
@@ -347,7 +347,7 @@ export function taggedPropertyValueCodec(width: Width = 'rop'): Codec<StructValu
   return memo(`tagged:${width}`, () =>
     struct(
       'TaggedPropertyValue',
-      [field('PropertyTag', propertyTag), field('PropertyValue', valueOfType((s) => tagType(s.num('PropertyTag')), width))],
+      [field('PropertyTag', width === 'rop' ? propertyTag : nspiPropertyTag), field('PropertyValue', valueOfType((s) => tagType(s.num('PropertyTag')), width))],
       { summary: (v) => describeTag(v.PropertyTag as number, width) },
     ),
   );
