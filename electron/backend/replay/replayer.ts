@@ -18,10 +18,10 @@
  * the captured ones to the live ones learned from the responses' handle tables.
  */
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
-import { parseExecuteRequest, parseExecuteResponse, withRopPayloads } from '../simulator/bodies.js';
+import { type ParsedExecute, parseExecuteRequest, parseExecuteResponse, withRopPayloads } from '../simulator/bodies.js';
 import { type CapturedSession, extractSessions } from '../simulator/capture-sessions.js';
 import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity } from '../simulator/wire.js';
-import { type DiffEntry, type RopResult, decodeAnswer, diffAnswers } from './diff.js';
+import { type DecodedAnswer, type DiffEntry, type RopResult, decodeAnswer, diffAnswers } from './diff.js';
 import type { DropPoint } from './http-client.js';
 import { type ClientAuth, MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from './plan.js';
@@ -162,6 +162,9 @@ export class Replayer {
   private report!: ReplayReport;
   private position = 0;
   private live = new Map<number, LiveSession>();
+  /** Captured Execute answers decoded once (handle learning after redo and resend reuses them). */
+  private capturedAnswers = new WeakMap<Exchange, ParsedExecute | null>();
+  private capturedDecodes = new WeakMap<Exchange, DecodedAnswer>();
 
   constructor(
     private readonly exchanges: readonly Exchange[],
@@ -273,7 +276,11 @@ export class Replayer {
   /** Learns captured → live handles from the two response handle tables. */
   private learnHandles(l: LiveSession, ex: Exchange, res: MapiResult): void {
     if (!ex.response || !res.entity) return;
-    const cap = parseExecuteResponse(parseResponseEntity(ex.response.body).body);
+    let cap = this.capturedAnswers.get(ex);
+    if (cap === undefined) {
+      cap = parseExecuteResponse(parseResponseEntity(ex.response.body).body) ?? null;
+      this.capturedAnswers.set(ex, cap);
+    }
     const liv = parseExecuteResponse(res.entity.body);
     if (!cap || !liv) return;
     cap.payloads.forEach((p, k) => {
@@ -305,7 +312,8 @@ export class Replayer {
     const okLive = res.statusCode === 200 && (res.responseCode ?? 0) === 0 && !res.aborted;
     let diff: DiffEntry[] = [];
     if (okLive && res.entity && ex.response) {
-      const cd = decodeAnswer(type, ex.request.body, ex.response.body);
+      let cd = this.capturedDecodes.get(ex);
+      if (!cd) this.capturedDecodes.set(ex, (cd = decodeAnswer(type, ex.request.body, ex.response.body)));
       const ld = decodeAnswer(type, body, res.body);
       captured.rops = cd.rops;
       if (this.opts.diff !== false && captured.responseCode === 0) diff = diffAnswers(cd, ld);

@@ -10,7 +10,7 @@
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
 import { toHex } from '../../../shared/codec/index.js';
-import { buildBindResponse, buildConnectResponse, parseExecuteRequest, parseExecuteResponse, withRopPayloads } from './bodies.js';
+import { type ParsedExecute, buildBindResponse, buildConnectResponse, parseExecuteRequest, parseExecuteResponse, withRopPayloads } from './bodies.js';
 import { type CapturedSession, extractSessions } from './capture-sessions.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
@@ -31,6 +31,8 @@ interface ScriptEntry {
   requestHandles?: number[][];
   /** Why this entry cannot be served as captured (truncated body, …). */
   broken?: string;
+  /** Execute: the captured response decoded (null: it does not parse), filled on first use. */
+  parsed?: ParsedExecute | null;
 }
 
 interface Script {
@@ -245,7 +247,9 @@ export class CaptureResponder implements Responder {
    * new live handle (an object created by this call); remember the mapping.
    */
   private rewriteHandles(e: ScriptEntry, body: Uint8Array, livePayloads: { handles: number[] }[], st: CursorState): Uint8Array {
-    const resp = parseExecuteResponse(body);
+    // The captured answer is decoded once and reused for every live context.
+    if (e.parsed === undefined) e.parsed = parseExecuteResponse(body) ?? null;
+    const resp = e.parsed;
     if (!resp || resp.payloads.length === 0) return body;
     let changed = false;
     const payloads = resp.payloads.map((p, k) => {

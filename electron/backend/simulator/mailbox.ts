@@ -11,7 +11,7 @@
  * unknowable) and is counted in stats as unsupported.
  */
 import { DecodeError, Reader, Writer, utf16Decode, utf16Encode, latin1Encode, latin1Decode } from '../../../shared/codec/index.js';
-import { buildBindResponse, buildConnectResponse, buildExecuteResponse, parseExecuteRequest, writeExtBuffer, writeRopPayload, connectRequest } from './bodies.js';
+import { type RopPayload, buildBindResponse, buildConnectResponse, buildExecuteResponse, buildFailureBody, connectRequest, parseExecuteRequest } from './bodies.js';
 import { decode } from '../../../shared/codec/index.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
@@ -165,36 +165,28 @@ export class MailboxResponder implements Responder {
   answer(req: SimRequest, ctx: SessionContext): SimAnswer {
     if (req.type === 'Connect') {
       const d = decode(connectRequest, req.body);
-      if (!d.value) return { body: new Uint8Array([0xbb, 0x06, 0, 0, 0, 0, 0, 0]), source: 'mailbox: malformed Connect' };
+      if (!d.value) return { body: buildFailureBody(0x000006bb), source: 'mailbox: malformed Connect' };
       return { body: buildConnectResponse(this.store.displayName), source: 'mailbox' };
     }
     if (req.type === 'Bind') return { body: buildBindResponse('5f3c9a10-7b2e-4d11-9a6b-0c1d2e3f4a5b'), source: 'mailbox' };
     if (req.type === 'Execute') return this.execute(req, ctx);
     // Address book data requests are outside the scripted mailbox: answer the failure layout.
-    return { body: new Uint8Array([0x02, 0x01, 0x04, 0x80, 0, 0, 0, 0]), source: `mailbox: ${req.type} not scripted` };
+    return { body: buildFailureBody(0x80040102), source: `mailbox: ${req.type} not scripted` };
   }
 
   private execute(req: SimRequest, ctx: SessionContext): SimAnswer {
     this.counts.executes++;
     const parsed = parseExecuteRequest(req.body);
-    if (!parsed) return { body: new Uint8Array(8), lateResponseCode: 12, source: 'mailbox: Execute body does not parse' };
+    if (!parsed) return { body: new Uint8Array(0), lateResponseCode: 12, source: 'mailbox: Execute body does not parse' };
     const st = this.state(ctx);
-    const out: Uint8Array[] = [];
+    const out: RopPayload[] = [];
     for (const p of parsed.payloads) {
       const handles = [...p.handles];
       const w = new Writer(256);
       this.runRops(new Reader(p.rops), w, handles, st);
-      out.push(writeExtBuffer(writeRopPayload({ rops: w.finish(), handles }), out.length === parsed.payloads.length - 1));
+      out.push({ rops: w.finish(), handles });
     }
-    let n = 0;
-    for (const b of out) n += b.length;
-    const rb = new Uint8Array(n);
-    let o = 0;
-    for (const b of out) {
-      rb.set(b, o);
-      o += b.length;
-    }
-    return { body: buildExecuteResponse(rb), source: 'mailbox' };
+    return { body: buildExecuteResponse(out), source: 'mailbox' };
   }
 
   private runRops(r: Reader, w: Writer, handles: number[], st: MailboxState): void {
