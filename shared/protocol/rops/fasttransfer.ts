@@ -8,11 +8,13 @@
  */
 import {
   type Codec,
+  type DecodeEnv,
   type DecodedNode,
   type FieldDef,
-  type Reader,
+  type Scope,
   type Writer,
   DecodeError,
+  Reader,
   array,
   custom,
   enumOf,
@@ -34,6 +36,7 @@ import {
 } from '../../codec/index.js';
 import { describeTag, namedPropertyName, propertySetName, tagId, tagType } from '../oxcdata/index.js';
 import { flags32, flags8, messageIdCodec } from './common.js';
+import { siteOf } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { countedList, tagList } from './property.js';
 import { BABE } from './stream.js';
@@ -122,7 +125,13 @@ export type FxElement =
       Value: FxScalar | FxScalar[];
     }
   /** The start of an element that continues in the next buffer. */
-  | { Kind: 'Partial'; Bytes: Uint8Array };
+  | { Kind: 'Partial'; Bytes: Uint8Array }
+  /**
+   * The end of an element begun in the previous buffer (`Carry`, from the
+   * session model): `Bytes` are this buffer's part, `Element` the whole
+   * element when it completes here.
+   */
+  | { Kind: 'Continued'; Carry: Uint8Array; Bytes: Uint8Array; Element?: FxElement };
 
 class NeedMore extends Error {}
 
@@ -311,7 +320,7 @@ function readElement(r: Reader): { el: FxElement; node: DecodedNode } {
 }
 
 function writeElement(w: Writer, el: FxElement): void {
-  if (el.Kind === 'Partial') {
+  if (el.Kind === 'Partial' || el.Kind === 'Continued') {
     w.bytes(el.Bytes);
     return;
   }
@@ -325,23 +334,87 @@ function writeElement(w: Writer, el: FxElement): void {
   writeValue(w, el.PropertyTag, el.Value);
 }
 
+/** What the session model offers to continue a stream across buffers. */
+export interface FastTransferCarrySource {
+  /**
+   * Bytes of the element left incomplete at the end of the previous buffer of
+   * the FastTransfer context with this server handle (empty or undefined: the
+   * next buffer starts at an element boundary).
+   */
+  fastTransferCarry?(serverHandle: number): Uint8Array | undefined;
+}
+
+/** The carry for the stream being decoded: `env.context.fxCarry`, else the session by the context's server handle. */
+function carryOf(scope: Scope, env: DecodeEnv): Uint8Array | undefined {
+  const direct = env.context.fxCarry;
+  if (direct instanceof Uint8Array) return direct.length ? direct : undefined;
+  const session = env.context.session as FastTransferCarrySource | undefined;
+  if (typeof session?.fastTransferCarry !== 'function') return undefined;
+  const index = scope.get('InputHandleIndex');
+  const handle = typeof index === 'number' ? siteOf(scope)?.requestHandles[index] : undefined;
+  const c = handle !== undefined ? session.fastTransferCarry(handle) : undefined;
+  return c?.length ? c : undefined;
+}
+
+/** Completes the element begun in the previous buffer; returns its node and how many bytes of `r` it took. */
+function continueElement(r: Reader, carry: Uint8Array): { el: FxElement; node: DecodedNode } {
+  const start = r.pos;
+  const joined = new Uint8Array(carry.length + r.remaining);
+  joined.set(carry);
+  joined.set(r.bytes.subarray(r.pos, r.end), carry.length);
+  const t = new Reader(joined, r.bufferId);
+  try {
+    const { el, node } = readElement(t);
+    const used = t.pos - carry.length;
+    const bytes = r.take(used);
+    return {
+      el: { Kind: 'Continued', Carry: carry, Bytes: bytes, Element: el },
+      node: {
+        name: 'Continued',
+        value: bytes,
+        offset: start,
+        length: used,
+        display: `end of ${node.display ?? node.name} (begun in the previous buffer with ${carry.length} byte(s))`,
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof NeedMore)) throw e;
+    const bytes = r.take(r.remaining);
+    return {
+      el: { Kind: 'Continued', Carry: carry, Bytes: bytes },
+      node: {
+        name: 'Continued',
+        value: bytes,
+        offset: start,
+        length: bytes.length,
+        display: `${bytes.length} byte(s) more of an element begun in the previous buffer; it continues in the next one`,
+      },
+    };
+  }
+}
+
 /**
  * A FastTransfer stream to the end of its window, as a flat list of elements.
  * Bytes that end inside an element become a `Partial` element (not an error:
  * buffers split values anywhere); an unknown property type is an error node
- * over the rest of the window, whose bytes are kept for re-encoding.
+ * over the rest of the window, whose bytes are kept for re-encoding. A buffer
+ * is taken to start at an element boundary unless the context supplies the
+ * bytes of an element left open by the previous buffer (`fxCarry`, or the
+ * session's `fastTransferCarry`).
  */
 export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
   'FastTransferStream',
   0,
-  (r, name) => {
+  (r, name, scope, env) => {
     const start = r.pos;
     const els: FxElement[] = [];
     const children: DecodedNode[] = [];
+    const carry = carryOf(scope, env);
+    let first = true;
     while (r.remaining > 0) {
       const at = r.pos;
       try {
-        const { el, node } = readElement(r);
+        const { el, node } = first && carry ? continueElement(r, carry) : readElement(r);
         els.push(el);
         children.push(node);
       } catch (e) {
@@ -353,6 +426,7 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
         else node.error = e instanceof Error ? e.message : String(e);
         children.push(node);
       }
+      first = false;
     }
     const markers = els.filter((e) => e.Kind === 'Marker').length;
     return {

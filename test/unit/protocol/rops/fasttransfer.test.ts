@@ -15,6 +15,7 @@ import {
   ropFastTransferSourceGetBuffer,
   ropTellVersion,
 } from '../../../../shared/protocol/rops/fasttransfer.js';
+import { decodeRopRequestBuffer, decodeRopResponseBuffer } from '../../../../shared/protocol/rops/buffer.js';
 import { child, executeRopBuffer, hexOf, layout, roundTrip } from './rop-helpers.js';
 
 const fixture = (p: string) => new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
@@ -60,7 +61,7 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     expect(els[0]).toEqual({ Kind: 'Marker', PropertyTag: 0x40120003 }); // IncrSyncChg
     expect(els[4]).toMatchObject({ Kind: 'PropertyValue', PropertyTag: 0x3001001f, Value: 'Gesendete Elemente' });
     expect(els[6]).toMatchObject({ PropertyTag: 0x30070040, Value: 0x01d90365156a2b80n });
-    expect(els.slice(-5).map((e) => (e.Kind === 'Partial' ? e.Kind : [e.Kind, e.PropertyTag]))).toEqual([
+    expect(els.slice(-5).map((e) => ('PropertyTag' in e ? [e.Kind, e.PropertyTag] : e.Kind))).toEqual([
       ['Marker', 0x403a0003], // IncrSyncStateBegin
       ['MetaProperty', 0x40170003], // MetaTagIdsetGiven: Integer32 tag, binary value
       ['MetaProperty', 0x67960102], // MetaTagCnsetSeen
@@ -87,6 +88,52 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     expect(last.Kind).toBe('Partial');
     expect(tree.children!.at(-1)!.display).toMatch(/continues in the next buffer/);
     expect(encode(fxStream, value!)).toEqual(full);
+  });
+
+  it('the next buffer completes the open element when the carry is supplied; the split loses nothing', () => {
+    const stream = r.rops.subarray(38 + 15);
+    const whole = decode(fxStream, stream).value as FxElement[];
+    // Split inside element 4 (PidTagDisplayName "Gesendete Elemente", at stream offset 26..71).
+    const cut = 40;
+    const a = decode(fxStream, stream.subarray(0, cut));
+    const partA = a.value as FxElement[];
+    expect(partA.slice(0, 4)).toEqual(whole.slice(0, 4));
+    const open = partA.at(-1)!;
+    expect(open.Kind).toBe('Partial');
+    const carry = (open as { Bytes: Uint8Array }).Bytes;
+    expect(carry.length).toBe(14);
+    const b = decode(fxStream, stream.subarray(cut), { context: { fxCarry: carry } });
+    expect(collectErrors(b.tree)).toEqual([]);
+    const partB = b.value as FxElement[];
+    expect(partB[0]).toMatchObject({ Kind: 'Continued', Carry: carry, Element: whole[4] });
+    expect((partB[0] as { Bytes: Uint8Array }).Bytes.length).toBe(46 - 14);
+    expect(b.tree.children![0]).toMatchObject({ name: 'Continued', offset: 0, length: 32 });
+    expect(b.tree.children![0]!.display).toMatch(/^end of PidTagDisplayName .*: "Gesendete Elemente" \(begun in the previous buffer with 14 byte/);
+    expect(partB.slice(1)).toEqual(whole.slice(5));
+    expect(encode(fxStream, partB)).toEqual(stream.subarray(cut));
+  });
+
+  it('the carry also comes from the session model, by the server handle of the download context', () => {
+    const stream = r.rops.subarray(38 + 15);
+    const carry = stream.subarray(26, 40);
+    const session = { columnsForHandle: () => undefined, fastTransferCarry: (h: number) => (h === 0x77 ? carry : undefined) };
+    // A lone GetBuffer response: the walker's handle table is not there, so no handle, so no carry.
+    const lone = decode(fxStream, stream.subarray(40), { context: { session } });
+    expect((lone.value as FxElement[])[0]!.Kind).not.toBe('Continued');
+    // Inside an Execute: request handle index 2 holds the context handle 0x77.
+    const body = stream.subarray(40, 40 + 32 + 4); // the rest of the DisplayName, then the first 4 bytes of the next element
+    const resp = fromHex(`4E 02 00000000 0300 0000 0000 00 ${(body.length).toString(16).padStart(2, '0')} 00`);
+    const rops = new Uint8Array([...resp, ...body]);
+    const req = fromHex('07 00 4E 00 02 00 10 77 00 00 00 77 00 00 00 77 00 00 00');
+    const q = decodeRopRequestBuffer(req);
+    expect(collectErrors(q.tree)).toEqual([]);
+    const size = rops.length + 2;
+    const rb = new Uint8Array([size & 0xff, size >> 8, ...rops]);
+    const d = decodeRopResponseBuffer(rb, { execRequest: q.value, session });
+    expect(collectErrors(d.tree)).toEqual([]);
+    const els = (d.value!.RopsList as { TransferBuffer: FxElement[] }[])[0]!.TransferBuffer;
+    expect(els[0]).toMatchObject({ Kind: 'Continued', Element: { PropertyTag: 0x3001001f, Value: 'Gesendete Elemente' } });
+    expect(els[1]).toMatchObject({ Kind: 'Partial' });
   });
 
   it('an unknown property type is an error node; the bytes are kept for re-encoding', () => {
