@@ -54,6 +54,8 @@ export interface ZipArchive {
 const u16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 
+const u64 = (b: Uint8Array, o: number): bigint => BigInt(u32(b, o)) | (BigInt(u32(b, o + 4)) << 32n);
+
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_EOCD = 0x06054b50;
@@ -70,11 +72,20 @@ export function openZip(data: Uint8Array, file: string): ZipArchive {
       break;
     }
   if (eocd < 0) return recover(data, file);
-  const count = u16(data, eocd + 10);
-  const cdSize = u32(data, eocd + 12);
-  const cdOffset = u32(data, eocd + 16);
+  let count = u16(data, eocd + 10);
+  let cdSize = u32(data, eocd + 12);
+  let cdOffset = u32(data, eocd + 16);
   const commentLen = u16(data, eocd + 20);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw new CaptureFileError(file, 'end of central directory', 'ZIP64 archives are not supported');
+  if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) {
+    // ZIP64 end of central directory (APPNOTE 4.3.14/4.3.15): more than 65535 members.
+    const loc = eocd - 20;
+    if (loc < 0 || u32(data, loc) !== 0x07064b50) throw new CaptureFileError(file, 'end of central directory', 'ZIP64 locator missing (corrupt archive)');
+    const z = Number(u64(data, loc + 8));
+    if (z + 56 > data.length || u32(data, z) !== 0x06064b50) throw new CaptureFileError(file, 'ZIP64 end of central directory', 'bad signature (corrupt archive)');
+    count = Number(u64(data, z + 32));
+    cdSize = Number(u64(data, z + 40));
+    cdOffset = Number(u64(data, z + 48));
+  }
   if (cdOffset + cdSize > eocd) return recover(data, file);
   const comment = utf8Decode(data.subarray(eocd + 22, eocd + 22 + commentLen));
   const entries: ZipEntry[] = [];
@@ -87,6 +98,8 @@ export function openZip(data: Uint8Array, file: string): ZipArchive {
     const extraLen = u16(data, p + 30);
     const cmtLen = u16(data, p + 32);
     const nameBytes = data.subarray(p + 46, p + 46 + nameLen);
+    if (u32(data, p + 42) === 0xffffffff || u32(data, p + 20) === 0xffffffff)
+      throw new CaptureFileError(file, `central directory entry ${i + 1}`, 'ZIP64 member sizes or offsets (archive over 4 GiB) are not supported');
     entries.push({
       name: flags & 0x800 ? utf8Decode(nameBytes) : latin1Decode(nameBytes),
       flags,
@@ -283,16 +296,35 @@ export class ZipWriter {
     const cmt = new TextEncoder().encode(comment);
     let size = 0;
     for (const c of this.central) size += c.length;
+    const out = [...this.central];
+    const zip64 = this.count > 0xffff;
+    if (zip64) {
+      // More than 65535 members (a SAZ of over 21845 sessions): ZIP64 end record + locator.
+      const z = new Uint8Array(56 + 20);
+      const zv = new DataView(z.buffer);
+      zv.setUint32(0, 0x06064b50, true);
+      zv.setBigUint64(4, 44n, true);
+      zv.setUint16(12, 45, true);
+      zv.setUint16(14, 45, true);
+      zv.setBigUint64(24, BigInt(this.count), true);
+      zv.setBigUint64(32, BigInt(this.count), true);
+      zv.setBigUint64(40, BigInt(size), true);
+      zv.setBigUint64(48, BigInt(this.offset), true);
+      zv.setUint32(56, 0x07064b50, true);
+      zv.setBigUint64(64, BigInt(this.offset + size), true);
+      zv.setUint32(72, 1, true);
+      out.push(z);
+    }
     const end = new Uint8Array(22 + cmt.length);
     const v = new DataView(end.buffer);
     v.setUint32(0, SIG_EOCD, true);
-    v.setUint16(8, this.count, true);
-    v.setUint16(10, this.count, true);
+    v.setUint16(8, zip64 ? 0xffff : this.count, true);
+    v.setUint16(10, zip64 ? 0xffff : this.count, true);
     v.setUint32(12, size, true);
     v.setUint32(16, this.offset, true);
     v.setUint16(20, cmt.length, true);
     end.set(cmt, 22);
-    const out = [...this.central, end];
+    out.push(end);
     this.central = [];
     return out;
   }

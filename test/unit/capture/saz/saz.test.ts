@@ -184,3 +184,31 @@ describe('SAZ bad input', () => {
     expect(() => readSaz(z, 'other.zip')).toThrow('other.zip: no raw/NN_c.txt members: not a Fiddler session archive (1 members)');
   });
 });
+
+describe('ZIP container', () => {
+  it('more than 65535 members: a ZIP64 end record that we and Info-ZIP read back', async () => {
+    const { ZipWriter } = await import('../../../../shared/capture/saz/index.js');
+    const w = new ZipWriter();
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 70000; i++) parts.push(...w.add(`raw/${i}_c.txt`, te(`GET /${i} HTTP/1.1\r\n\r\n`), { compress: false }));
+    parts.push(...w.finish('big'));
+    const z = new Uint8Array(Buffer.concat(parts));
+    const a = openZip(z, 'big.zip');
+    expect(a.entries.length).toBe(70000);
+    expect(a.comment).toBe('big');
+    expect(new TextDecoder().decode(a.read(a.entries[69999]!))).toBe('GET /69999 HTTP/1.1\r\n\r\n');
+    const dir = mkdtempSync(join(tmpdir(), 'zip64-'));
+    writeFileSync(join(dir, 'big.zip'), z);
+    expect(execFileSync('unzip', ['-tq', join(dir, 'big.zip')]).toString()).toContain('No errors detected');
+    expect(execFileSync('zipinfo', ['-t', join(dir, 'big.zip')]).toString()).toMatch(/^70000 files/);
+  });
+
+  it('a corrupted member: CRC mismatch named with the member', async () => {
+    const z = await sazBytes([mapiExchange()]);
+    const a = openZip(z, 'c');
+    const e = a.entries.find((x) => x.name === '_index.htm')!;
+    // Flip a byte inside the stored/deflated data of _index.htm.
+    z[e.localOffset + 30 + e.name.length + 5] ^= 0xff;
+    expect(() => openZip(z, 'bad.saz').read(openZip(z, 'bad.saz').entries.find((x) => x.name === '_index.htm')!)).toThrow(/bad\.saz: zip member "_index\.htm": (CRC mismatch \(corrupt archive\)|cannot be inflated)/);
+  });
+});
