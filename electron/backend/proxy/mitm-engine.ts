@@ -151,6 +151,9 @@ class PinnedAgent {
   }
 }
 
+/** The exchange an upstream socket currently carries (for reset classification). */
+const upstreamFlow = new WeakMap<Socket, { flow?: Flow }>();
+
 /** Upstream sockets that delivered at least one complete response. */
 const served = new WeakSet<Socket>();
 
@@ -475,9 +478,17 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const up = res.socket as Socket | null;
     if (up) {
       rec.server = { address: up.remoteAddress ?? '', port: up.remotePort ?? 0 };
-      up.once('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ECONNRESET' || e.code === 'EPIPE') flow.upstreamReset = true;
-      });
+      // One listener per upstream socket (it serves many responses under keep-alive).
+      let slot = upstreamFlow.get(up);
+      if (!slot) {
+        const fresh: { flow?: Flow } = {};
+        slot = fresh;
+        upstreamFlow.set(up, fresh);
+        up.on('error', (e: NodeJS.ErrnoException) => {
+          if (fresh.flow && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) fresh.flow.upstreamReset = true;
+        });
+      }
+      slot.flow = flow;
       if (up instanceof tls.TLSSocket) {
         const c = up.getCipher();
         const authErr = up.authorizationError ? String(up.authorizationError) : undefined;

@@ -124,6 +124,25 @@ describe('connections', () => {
     expect(new Set(exchanges.map((e) => e.connectionId)).size).toBe(1);
   });
 
+  it('adds no listeners per request to the long-lived sockets (25 requests on one keep-alive connection)', async () => {
+    const warnings: string[] = [];
+    const onWarn = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarn);
+    cleanups.push(() => void process.off('warning', onWarn));
+    const up = await upstream((r) => r.socket.write(ok('k')));
+    const { port } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
+    const c = await rawClient(port);
+    cleanups.push(() => c.close());
+    let from = 0;
+    for (let i = 0; i < 25; i++) {
+      c.send('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+      from += (await c.response({ from })).raw.length;
+    }
+    await sleep(20);
+    expect(up.connections).toBe(1);
+    expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
+  });
+
   it('NTLM-style 3-leg handshake: one upstream socket per client socket, never shared', async () => {
     // The upstream authenticates the *connection*: leg 3 only succeeds on the socket that saw legs 1-2.
     const legs = new Map<number, number>();
