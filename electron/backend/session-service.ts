@@ -1,0 +1,135 @@
+/**
+ * The `sessions` backend service: keeps a SessionModel fed from the
+ * workspace (live exchanges and whole files), gives every decode its session
+ * context, and serves sessions, timelines and findings over RPC.
+ *
+ * The model is fed lazily: an 'exchange' event only marks work to do, and the
+ * first call that needs the model (a decode, a list) feeds everything new in
+ * one forward pass. 'exchanges-reset' (file opened, cleared) starts over.
+ *
+ * RPC methods:
+ * - `sessions.list` {} → { total, items: SessionInfo[] }
+ * - `sessions.get` { id } → { session: SessionInfo, timeline: TimelineItem[], handles: HandleSummary[] }
+ * - `findings.list` { session?, severity?, exchangeId? } → { total, items: Finding[] }
+ */
+import type { Exchange } from '../../shared/capture/exchange.js';
+import { type Finding, type Severity, diagnoseModel } from '../../shared/diagnose/index.js';
+import { SessionModel } from '../../shared/session/model.js';
+import type { HandleRecord, RopOrigin } from '../../shared/session/types.js';
+import type { Backend, BackendService } from './backend.js';
+import { ApiError } from './rpc.js';
+
+/** One handle of `sessions.get`: its life, and the table state it ended with. */
+export interface HandleSummary {
+  handle: number;
+  kind: string;
+  createdBy?: RopOrigin;
+  parent?: number;
+  logonId?: number;
+  releasedBy?: RopOrigin;
+  columns?: readonly number[];
+  fastTransfer?: HandleRecord['fastTransfer'];
+  subscription?: HandleRecord['subscription'];
+}
+
+function handleSummary(h: HandleRecord): HandleSummary {
+  const out: HandleSummary = { handle: h.handle, kind: h.kind };
+  if (h.createdBy) out.createdBy = h.createdBy;
+  if (h.parent !== undefined) out.parent = h.parent;
+  if (h.logonId !== undefined) out.logonId = h.logonId;
+  if (h.releasedBy) out.releasedBy = h.releasedBy;
+  const cols = h.columns[h.columns.length - 1]?.value;
+  if (cols) out.columns = cols;
+  if (h.fastTransfer) out.fastTransfer = h.fastTransfer;
+  if (h.subscription) out.subscription = h.subscription;
+  return out;
+}
+
+export interface SessionServiceOptions {
+  /** Decoded trees the model keeps (the backend's decode cache keeps its own DTOs). */
+  cacheSize?: number;
+}
+
+export class SessionService implements BackendService {
+  readonly name = 'sessions';
+  private model: SessionModel;
+  private fed = 0;
+  private findings?: Finding[];
+  private off?: () => void;
+  private workspace?: Backend['workspace'];
+
+  constructor(private readonly opts: SessionServiceOptions = {}) {
+    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16 });
+  }
+
+  register(backend: Backend): void {
+    this.workspace = backend.workspace;
+    this.off = backend.events.on((e) => {
+      if (e.type === 'exchanges-reset') this.reset();
+      else if (e.type === 'exchange') this.findings = undefined;
+    });
+    backend.decodes.contextFor = (ex: Exchange) => {
+      this.ensure();
+      return this.model.contextFor(ex);
+    };
+    const rpc = backend.rpc;
+    rpc.register('sessions.list', () => {
+      const items = this.current().sessions();
+      return { total: items.length, items };
+    });
+    rpc.register('sessions.get', (p) => {
+      const id = Number((p as { id?: unknown }).id);
+      const m = this.current();
+      const session = m.session(id);
+      if (!session) throw new ApiError('not-found', `no session ${String((p as { id?: unknown }).id)}`);
+      return { session, timeline: m.timeline(id), handles: m.handles(id).map(handleSummary) };
+    });
+    rpc.register('findings.list', (p) => {
+      const q = (p ?? {}) as { session?: number; severity?: Severity; exchangeId?: number };
+      let items = this.allFindings();
+      if (q.session !== undefined) items = items.filter((f) => f.session === Number(q.session));
+      if (q.severity !== undefined) items = items.filter((f) => f.severity === q.severity);
+      if (q.exchangeId !== undefined) items = items.filter((f) => f.evidence.includes(Number(q.exchangeId)));
+      return { total: items.length, items };
+    });
+  }
+
+  status(): Record<string, never> {
+    return {};
+  }
+
+  async dispose(): Promise<void> {
+    this.off?.();
+  }
+
+  /** The model with every workspace exchange fed. */
+  current(): SessionModel {
+    this.ensure();
+    return this.model;
+  }
+
+  allFindings(): Finding[] {
+    this.ensure();
+    this.findings ??= diagnoseModel(this.model);
+    return this.findings;
+  }
+
+  private reset(): void {
+    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16 });
+    this.fed = 0;
+    this.findings = undefined;
+  }
+
+  private ensure(): void {
+    const all = this.workspace?.all() ?? [];
+    if (all.length < this.fed) this.reset();
+    if (this.fed === all.length) return;
+    for (let i = this.fed; i < all.length; i++) this.model.add(all[i]!);
+    this.fed = all.length;
+    this.findings = undefined;
+  }
+}
+
+export function sessionService(opts: SessionServiceOptions = {}): SessionService {
+  return new SessionService(opts);
+}
