@@ -4,6 +4,8 @@
  */
 import type { BackendService } from './backend.js';
 import { CaptureService } from './capture-service.js';
+import { sessionService } from './session-service.js';
+import { FileService } from './file-service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
 
@@ -13,5 +15,5 @@ export interface ServiceOptions {
 
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
   const simulator = new SimulatorService();
-  return [simulator, new ReplayService(simulator), new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {})];
+  return [new FileService(), simulator, new ReplayService(simulator), new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {}), sessionService()];
 }

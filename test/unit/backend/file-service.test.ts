@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Backend } from '../../../electron/backend/backend.js';
+import { FileService } from '../../../electron/backend/file-service.js';
+import { base64Encode } from '../../../shared/api/contract.js';
+
+let b: Backend | undefined;
+afterEach(async () => {
+  await b?.stop();
+  b = undefined;
+});
+
+const cap1 = 'test/fixtures/gromox-ruler/cap1';
+
+describe('file service', () => {
+  it('opens a folder of real bodies, saves it as a capture and reopens it identically', async () => {
+    b = await Backend.start({ listen: false, services: [new FileService()] });
+    const r = (await b.rpc.invoke('file.open', { path: cap1 })) as { count: number; format: string };
+    expect(r.format).toBe('body-folder');
+    expect(r.count).toBe(52);
+    const first = b.workspace.get(1)!;
+    expect(first.request.headers.find((h) => h.name.toLowerCase() === 'x-requesttype')?.value).toBe('Connect');
+    const list = b.workspace.list();
+    expect(list.items.filter((s) => s.endpoint === 'nspi').map((s) => s.id)).toEqual([13, 14, 15]);
+
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'fs-')), 'saved.mscap');
+    expect(await b.rpc.invoke('file.save', { path: out })).toEqual({ count: 52, path: out });
+    const again = (await b.rpc.invoke('file.open', { path: out })) as { count: number; format: string };
+    expect(again).toMatchObject({ count: 52, format: 'capture' });
+    expect(b.workspace.get(1)!.request.body).toEqual(first.request.body);
+    expect(b.workspace.get(52)!.response!.body).toEqual(new Uint8Array(readFileSync(`${cap1}/052-mapi-emsmdb-Disconnect.response.bin`)));
+  });
+
+  it('imports uploaded bytes and reports a bad file clearly', async () => {
+    b = await Backend.start({ listen: false, services: [new FileService()] });
+    const dir = mkdtempSync(path.join(tmpdir(), 'fs-'));
+    const saz = readFileSync('test/fixtures/saz/fiddler-wopi-not-mapi-NewCaseName1.saz');
+    const r = (await b.rpc.invoke('file.importBytes', { name: 'x.saz', base64: base64Encode(saz) })) as { count: number; format: string };
+    expect(r).toMatchObject({ count: 3, format: 'saz' });
+    writeFileSync(path.join(dir, 'bad.har'), '{"log": {"entries": [');
+    await expect(b.rpc.invoke('file.open', { path: path.join(dir, 'bad.har') })).rejects.toThrow(/bad\.har/);
+    await expect(b.rpc.invoke('file.open', { path: path.join(dir, 'missing.har') })).rejects.toThrow(/no such file/);
+    expect(b.workspace.count).toBe(3); // a failed open keeps what was shown
+  });
+});
