@@ -1,0 +1,231 @@
+/**
+ * Layout math of the Sessions timeline, pure (no DOM): the time ↔ x scale,
+ * zoom about a point, pan, tick marks, and packing a session's exchanges into
+ * sub-rows so that overlapping ones (a NotificationWait long-poll beside the
+ * Executes sent meanwhile, or two Executes on two connections) never hide one
+ * another.
+ */
+
+/** The visible window: `start` (epoch ms) at x = 0, `msPerPx` milliseconds per pixel. */
+export interface Viewport {
+  start: number;
+  msPerPx: number;
+  width: number;
+}
+
+export const MIN_MS_PER_PX = 0.01;
+export const MAX_MS_PER_PX = 60 * 60 * 1000;
+
+export function clampScale(msPerPx: number): number {
+  if (!Number.isFinite(msPerPx) || msPerPx <= 0) return 1;
+  return Math.min(MAX_MS_PER_PX, Math.max(MIN_MS_PER_PX, msPerPx));
+}
+
+export function timeToX(v: Viewport, t: number): number {
+  return (t - v.start) / v.msPerPx;
+}
+
+export function xToTime(v: Viewport, x: number): number {
+  return v.start + x * v.msPerPx;
+}
+
+/** A viewport showing [t0, t1] in `width` pixels with `padPx` pixels free at each side. */
+export function fitViewport(t0: number, t1: number, width: number, padPx = 24): Viewport {
+  const w = Math.max(1, width - 2 * padPx);
+  const span = Math.max(1, t1 - t0);
+  const msPerPx = clampScale(span / w);
+  return { start: t0 - padPx * msPerPx, msPerPx, width };
+}
+
+/** Zooms by `factor` (>1 zooms in) keeping the time under pixel `x` where it is. */
+export function zoomAt(v: Viewport, x: number, factor: number): Viewport {
+  const t = xToTime(v, x);
+  const msPerPx = clampScale(v.msPerPx / factor);
+  return { ...v, start: t - x * msPerPx, msPerPx };
+}
+
+/** Moves the window by `dx` pixels (positive: later times come into view). */
+export function panBy(v: Viewport, dx: number): Viewport {
+  return { ...v, start: v.start + dx * v.msPerPx };
+}
+
+/** Wheel → zoom factor: one notch (≈100 px of deltaY) zooms by 1.25. */
+export function wheelFactor(deltaY: number): number {
+  return Math.pow(1.25, -deltaY / 100);
+}
+
+const STEPS = [1, 2, 5];
+
+/** The "nice" tick step (1, 2, 5 × 10^n ms) that puts ticks at least `minPx` apart. */
+export function tickStep(msPerPx: number, minPx = 90): number {
+  const want = msPerPx * minPx;
+  let mag = Math.pow(10, Math.floor(Math.log10(Math.max(want, 1e-9))));
+  for (;;) {
+    for (const s of STEPS) if (s * mag >= want) return s * mag;
+    mag *= 10;
+  }
+}
+
+export interface Tick {
+  time: number;
+  x: number;
+  label: string;
+}
+
+/** Ticks across the viewport, labelled relative to `origin` (the capture's first request). */
+export function ticks(v: Viewport, origin: number, minPx = 90): Tick[] {
+  const step = tickStep(v.msPerPx, minPx);
+  const first = Math.ceil((v.start - origin) / step) * step + origin;
+  const end = xToTime(v, v.width);
+  const out: Tick[] = [];
+  for (let t = first; t <= end && out.length < 1000; t += step) out.push({ time: t, x: timeToX(v, t), label: relLabel(t - origin, step) });
+  return out;
+}
+
+/** "+1.250 s", "+12 ms", "+2:05" — precision follows the tick step. */
+export function relLabel(ms: number, step = 1): string {
+  const sign = ms < 0 ? '−' : '+';
+  const a = Math.abs(ms);
+  if (step < 1) return `${sign}${a.toFixed(Math.min(3, Math.ceil(-Math.log10(step))))} ms`;
+  if (a < 1000 && step < 1000) return `${sign}${Math.round(a)} ms`;
+  if (a < 60_000) {
+    const digits = step >= 1000 ? 0 : step >= 100 ? 1 : step >= 10 ? 2 : 3;
+    return `${sign}${(a / 1000).toFixed(digits)} s`;
+  }
+  const m = Math.floor(a / 60_000);
+  const s = (a % 60_000) / 1000;
+  return `${sign}${m}:${s.toFixed(step >= 1000 ? 0 : 1).padStart(step >= 1000 ? 2 : 4, '0')}`;
+}
+
+/** What the timeline draws per exchange (from the list's summaries). */
+export interface TimelineInput {
+  id: number;
+  /** Request start, epoch ms. */
+  start: number;
+  /** Response end; undefined while in flight or when the capture has no times. */
+  end?: number;
+  requestType?: string;
+  aborted?: string;
+  status?: number;
+  responseCode?: number;
+  connectionId: number;
+}
+
+export type ItemKind = 'connect' | 'execute' | 'wait' | 'ping' | 'disconnect' | 'nspi' | 'other';
+
+export function itemKind(requestType: string | undefined): ItemKind {
+  switch ((requestType ?? '').toLowerCase()) {
+    case 'connect':
+      return 'connect';
+    case 'execute':
+      return 'execute';
+    case 'notificationwait':
+      return 'wait';
+    case 'ping':
+      return 'ping';
+    case 'disconnect':
+    case 'unbind':
+      return 'disconnect';
+    case 'bind':
+      return 'connect';
+    case '':
+      return 'other';
+    default:
+      return 'nspi';
+  }
+}
+
+export interface PlacedItem {
+  id: number;
+  kind: ItemKind;
+  /** Sub-row inside the session's lane (0 = top). */
+  row: number;
+  start: number;
+  /** End used for drawing (start when unknown). */
+  end: number;
+  /** True when the end is unknown (in flight, aborted, or the capture has no times). */
+  open: boolean;
+  failed: boolean;
+}
+
+export interface LanePacking {
+  items: PlacedItem[];
+  rows: number;
+}
+
+/**
+ * Greedy interval packing in time order: each exchange goes to the first
+ * sub-row whose last item ends (drawn at least `minMs` long, plus `gapMs`)
+ * before it starts. Long-polls therefore keep a row of their own while the
+ * Executes sent during them stay on row 0. Deterministic; O(n · rows).
+ */
+export function packLane(items: readonly TimelineInput[], minMs: number, gapMs = 0): LanePacking {
+  const sorted = [...items].sort((a, b) => a.start - b.start || a.id - b.id);
+  const rowEnds: number[] = [];
+  const out: PlacedItem[] = [];
+  for (const it of sorted) {
+    const open = it.end === undefined || it.end < it.start;
+    const end = open ? it.start : it.end!;
+    const drawnEnd = Math.max(end, it.start + minMs);
+    let row = rowEnds.findIndex((e) => e + gapMs <= it.start);
+    if (row < 0) {
+      row = rowEnds.length;
+      rowEnds.push(drawnEnd);
+    } else rowEnds[row] = drawnEnd;
+    const failed = !!it.aborted || (it.status !== undefined && it.status >= 400) || (it.responseCode !== undefined && it.responseCode !== 0);
+    out.push({ id: it.id, kind: itemKind(it.requestType), row, start: it.start, end, open, failed });
+  }
+  return { items: out, rows: Math.max(1, rowEnds.length) };
+}
+
+export interface LaneInput {
+  id: number;
+  items: readonly TimelineInput[];
+}
+
+export interface LaneLayout {
+  id: number;
+  /** y of the lane's top edge, px. */
+  top: number;
+  height: number;
+  packing: LanePacking;
+}
+
+/** Stacks lanes vertically: each is `rowHeight` per sub-row plus `padY` above and below. */
+export function layoutLanes(lanes: readonly LaneInput[], v: Viewport, opts: { rowHeight: number; padY: number; minPx?: number; gapPx?: number }): { lanes: LaneLayout[]; height: number } {
+  const minMs = (opts.minPx ?? 4) * v.msPerPx;
+  const gapMs = (opts.gapPx ?? 1) * v.msPerPx;
+  let y = 0;
+  const out: LaneLayout[] = [];
+  for (const l of lanes) {
+    const packing = packLane(l.items, minMs, gapMs);
+    const height = packing.rows * opts.rowHeight + 2 * opts.padY;
+    out.push({ id: l.id, top: y, height, packing });
+    y += height;
+  }
+  return { lanes: out, height: y };
+}
+
+/** Items that touch [x0, x1] on screen (culling for long captures), with their pixel box. */
+export function visibleItems(items: readonly PlacedItem[], v: Viewport, minPx = 4, x0 = 0, x1 = v.width): { item: PlacedItem; x: number; w: number }[] {
+  const out: { item: PlacedItem; x: number; w: number }[] = [];
+  for (const item of items) {
+    const x = timeToX(v, item.start);
+    const w = Math.max(minPx, timeToX(v, item.end) - x);
+    if (x + w < x0 || x > x1) continue;
+    out.push({ item, x, w });
+  }
+  return out;
+}
+
+/** Time extent of all lanes, [min start, max end]; undefined when empty. */
+export function extent(lanes: readonly LaneInput[]): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of lanes)
+    for (const it of l.items) {
+      lo = Math.min(lo, it.start);
+      hi = Math.max(hi, it.end ?? it.start, it.start);
+    }
+  return lo <= hi ? [lo, hi] : undefined;
+}
