@@ -537,7 +537,12 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
           length: 1,
           display: flag === 0 ? 'StandardPropertyRow (0x00)' : flag === 1 ? 'FlaggedPropertyRow (0x01)' : hex(flag, 2),
         });
-        if (flag !== 0 && flag !== 1) throw new DecodeError(`PropertyRow Flag must be 0x00 or 0x01, found ${hex(flag, 2)}`, start);
+        if (flag !== 0 && flag !== 1) {
+          // The error leaf must be in the partial tree, or the failure is lost (codec failure model).
+          const bad = new DecodeError(`PropertyRow Flag must be 0x00 or 0x01, found ${hex(flag, 2)}`, r.pos);
+          node.children!.push(errorLeaf('ValueArray', bad, r.end));
+          throw bad;
+        }
         const plan = rowPlan(cols, width);
         const codecs = flag === 1 ? plan.flagged : plan.standard;
         for (let i = 0; i < cols.length; i++) {
