@@ -8,7 +8,7 @@
  */
 import { type FieldDef, enumOf, field, i64, u16, u16hex, u32, u64, u8 } from '../../codec/index.js';
 import { propertyTag } from '../oxcdata/types.js';
-import { flags32, flags8, sizedBytes } from './common.js';
+import { flags32, sizedBytes } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { documented } from './property.js';
 
@@ -23,7 +23,8 @@ export function sizedData(sizeName: string, dataName: string, doc: string, sizeC
   return documented(sizedBytes(sizeName, dataName, sizeCodec), [`Size of ${dataName} in bytes.`, doc]);
 }
 
-const OpenModeFlags = { ReadWrite: 0x01, Create: 0x02 };
+/** [MS-OXCPRPT] 2.2.14.1: one of these values, not a bit set. */
+const OpenModeFlags = { 0x00: 'ReadOnly', 0x01: 'ReadWrite', 0x02: 'Create', 0x03: 'BestAccess' };
 const SeekOrigin = { 0x00: 'Beginning', 0x01: 'Current', 0x02: 'End' };
 const LockFlags = { LockExclusive: 0x00000001 };
 
@@ -36,8 +37,8 @@ export const ropOpenStream = defineRop({
   doc: 'Opens a property of a folder, message or attachment as a stream.',
   request: [
     field('PropertyTag', propertyTag, { doc: 'The property to open as a stream.' }),
-    field('OpenModeFlags', flags8(OpenModeFlags), {
-      doc: 'Access requested: 0x00 read-only, 0x01 read/write, 0x02 create, 0x03 best access ([MS-OXCPRPT] 2.2.14.1).',
+    field('OpenModeFlags', enumOf(u8, OpenModeFlags), {
+      doc: 'Access requested: ReadOnly 0x00, ReadWrite 0x01, Create 0x02 (replaces the value), BestAccess 0x03.',
     }),
   ],
   response: [field('StreamSize', u32, { doc: 'Size of the stream in bytes.' })],

@@ -85,6 +85,7 @@ describe('stream ROPs: layouts and round trips', () => {
       PropertyTag: 0x10090102, // PidTagRtfCompressed
       OpenModeFlags: 1,
     });
+    expect(q.tree.children![5]!.display).toBe('ReadWrite (0x01)');
     expect(layout(q.tree).slice(4)).toEqual([
       ['PropertyTag', 4, 4],
       ['OpenModeFlags', 8, 1],
