@@ -44,10 +44,15 @@ const LIDS: Record<string, string> = {
 8206 PidLidFExceptionalBody
 8207 PidLidAppointmentAuxiliaryFlags
 8208 PidLidLocation
+8209 PidLidMeetingWorkspaceUrl
 820A PidLidForwardInstance
 820C PidLidLinkedTaskItems
 820D PidLidAppointmentStartWhole
 820E PidLidAppointmentEndWhole
+820F PidLidAppointmentStartTime
+8210 PidLidAppointmentEndTime
+8211 PidLidAppointmentEndDate
+8212 PidLidAppointmentStartDate
 8213 PidLidAppointmentDuration
 8214 PidLidAppointmentColor
 8215 PidLidAppointmentSubType
@@ -94,6 +99,9 @@ const LIDS: Record<string, string> = {
 825E PidLidAppointmentTimeZoneDefinitionStartDisplay
 825F PidLidAppointmentTimeZoneDefinitionEndDisplay
 8260 PidLidAppointmentTimeZoneDefinitionRecur
+8261 PidLidForwardNotificationRecipients
+827A PidLidInboundICalStream
+827B PidLidSingleBodyICal
 `,
   PSETID_Task: `
 8101 PidLidTaskStatus
@@ -129,26 +137,47 @@ const LIDS: Record<string, string> = {
 8129 PidLidTaskOwnership
 812A PidLidTaskAcceptanceState
 812C PidLidTaskFFixOffline
+8139 PidLidTaskCustomFlags
 `,
   PSETID_Address: `
 8005 PidLidFileUnder
 8006 PidLidFileUnderId
 8007 PidLidContactItemData
+8010 PidLidDepartment
 8015 PidLidHasPicture
 801A PidLidHomeAddress
 801B PidLidWorkAddress
 801C PidLidOtherAddress
 8022 PidLidPostalAddressId
+8023 PidLidContactCharacterSet
+8025 PidLidAutoLog
+8026 PidLidFileUnderList
 8028 PidLidAddressBookProviderEmailList
 8029 PidLidAddressBookProviderArrayType
 802B PidLidHtml
+802C PidLidYomiFirstName
+802D PidLidYomiLastName
+802E PidLidYomiCompanyName
+8040 PidLidBusinessCardDisplayDefinition
+8041 PidLidBusinessCardCardPicture
 8045 PidLidWorkAddressStreet
 8046 PidLidWorkAddressCity
 8047 PidLidWorkAddressState
 8048 PidLidWorkAddressPostalCode
 8049 PidLidWorkAddressCountry
 804A PidLidWorkAddressPostOfficeBox
+804C PidLidDistributionListChecksum
+804D PidLidBirthdayEventEntryId
+804E PidLidAnniversaryEventEntryId
+804F PidLidContactUserField1
+8050 PidLidContactUserField2
+8051 PidLidContactUserField3
+8052 PidLidContactUserField4
+8053 PidLidDistributionListName
+8054 PidLidDistributionListOneOffMembers
+8055 PidLidDistributionListMembers
 8062 PidLidInstantMessagingAddress
+8064 PidLidDistributionListStream
 8080 PidLidEmail1DisplayName
 8082 PidLidEmail1AddressType
 8083 PidLidEmail1EmailAddress
@@ -177,11 +206,26 @@ const LIDS: Record<string, string> = {
 80D4 PidLidFax3OriginalDisplayName
 80D5 PidLidFax3OriginalEntryId
 80D8 PidLidFreeBusyLocation
+80DA PidLidHomeAddressCountryCode
+80DB PidLidWorkAddressCountryCode
+80DC PidLidOtherAddressCountryCode
+80DD PidLidAddressCountryCode
+80DE PidLidBirthdayLocal
+80DF PidLidWeddingAnniversaryLocal
+80E0 PidLidIsContactLinked
+80E2 PidLidContactLinkedGlobalAddressListEntryId
+80E3 PidLidContactLinkSMTPAddressCache
+80E5 PidLidContactLinkLinkRejectHistory
+80E6 PidLidContactLinkGlobalAddressListLinkState
+80E8 PidLidContactLinkGlobalAddressListLinkId
 `,
   PSETID_Common: `
+8045 PidLidPromptSendUpdate
 8501 PidLidReminderDelta
 8502 PidLidReminderTime
 8503 PidLidReminderSet
+8504 PidLidReminderTimeTime
+8505 PidLidReminderTimeDate
 8506 PidLidPrivate
 850E PidLidAgingDontAgeMe
 8510 PidLidSideEffects
@@ -190,26 +234,55 @@ const LIDS: Record<string, string> = {
 8516 PidLidCommonStart
 8517 PidLidCommonEnd
 8518 PidLidTaskMode
+8519 PidLidTaskGlobalId
+851A PidLidAutoProcessState
 851C PidLidReminderOverride
+851D PidLidReminderType
 851E PidLidReminderPlaySound
 851F PidLidReminderFileParameter
 8520 PidLidVerbStream
 8524 PidLidVerbResponse
 8530 PidLidFlagRequest
 8535 PidLidBilling
+8536 PidLidNonSendableTo
+8537 PidLidNonSendableCc
+8538 PidLidNonSendableBcc
 8539 PidLidCompanies
 853A PidLidContacts
+8543 PidLidNonSendToTrackStatus
+8544 PidLidNonSendCcTrackStatus
+8545 PidLidNonSendBccTrackStatus
 8552 PidLidCurrentVersion
 8554 PidLidCurrentVersionName
 8560 PidLidReminderSignalTime
 8580 PidLidInternetAccountName
 8581 PidLidInternetAccountStamp
 8582 PidLidUseTnef
+8584 PidLidContactLinkSearchKey
+8585 PidLidContactLinkEntry
+8586 PidLidContactLinkName
+859C PidLidSpamOriginalFolder
 85A0 PidLidToDoOrdinalDate
 85A1 PidLidToDoSubOrdinal
 85A4 PidLidToDoTitle
 85B1 PidLidInfoPathFormName
+85B5 PidLidClassified
+85B6 PidLidClassification
+85B7 PidLidClassificationDescription
+85B8 PidLidClassificationGuid
+85BA PidLidClassificationKeep
+85BD PidLidReferenceEntryId
 85BF PidLidValidFlagStringProof
+85C0 PidLidFlagString
+85C6 PidLidConversationActionMoveFolderEid
+85C7 PidLidConversationActionMoveStoreEid
+85C8 PidLidConversationActionMaxDeliveryTime
+85C9 PidLidConversationProcessed
+85CA PidLidConversationActionLastAppliedTime
+85CB PidLidConversationActionVersion
+85CC PidLidServerProcessed
+85CD PidLidServerProcessingActions
+85E0 PidLidPendingStateForSiteMailboxDocument
 `,
   PSETID_Log: `
 8700 PidLidLogType
@@ -217,6 +290,11 @@ const LIDS: Record<string, string> = {
 8707 PidLidLogDuration
 8708 PidLidLogEnd
 870C PidLidLogFlags
+870E PidLidLogDocumentPrinted
+870F PidLidLogDocumentSaved
+8710 PidLidLogDocumentRouted
+8711 PidLidLogDocumentPosted
+8712 PidLidLogTypeDesc
 `,
   PSETID_Note: `
 8B00 PidLidNoteColor
@@ -229,28 +307,283 @@ const LIDS: Record<string, string> = {
 0001 PidLidAttendeeCriticalChange
 0002 PidLidWhere
 0003 PidLidGlobalObjectId
+0004 PidLidIsSilent
+0005 PidLidIsRecurring
+0006 PidLidRequiredAttendees
+0007 PidLidOptionalAttendees
+0008 PidLidResourceAttendees
+0009 PidLidDelegateMail
+000A PidLidIsException
+000C PidLidTimeZone
+000D PidLidStartRecurrenceDate
+000E PidLidStartRecurrenceTime
+000F PidLidEndRecurrenceDate
+0010 PidLidEndRecurrenceTime
+0011 PidLidDayInterval
+0012 PidLidWeekInterval
+0013 PidLidMonthInterval
+0014 PidLidYearInterval
+0015 PidLidClientIntent
+0017 PidLidMonthOfYearMask
+0018 PidLidOldRecurrenceType
+001A PidLidOwnerCriticalChange
+001C PidLidCalendarType
 0023 PidLidCleanGlobalObjectId
-0024 PidLidOwnerCriticalChange
+0024 PidLidAppointmentMessageClass
 0026 PidLidMeetingType
+0028 PidLidOldLocation
+0029 PidLidOldWhenStartWhole
+002A PidLidOldWhenEndWhole
+1000 PidLidDayOfMonth
+1001 PidLidICalendarDayOfWeekMask
+1005 PidLidOccurrences
+1006 PidLidMonthOfYear
+100B PidLidNoEndDateFlag
+100D PidLidRecurrenceDuration
+`,
+  PSETID_PostRss: `
+8900 PidLidPostRssChannelLink
+8901 PidLidPostRssItemLink
+8902 PidLidPostRssItemHash
+8903 PidLidPostRssItemGuid
+8904 PidLidPostRssChannel
+8905 PidLidPostRssItemXml
+8906 PidLidPostRssSubscription
+`,
+  PSETID_Sharing: `
+8A00 PidLidSharingStatus
+8A01 PidLidSharingProviderGuid
+8A02 PidLidSharingProviderName
+8A03 PidLidSharingProviderUrl
+8A04 PidLidSharingRemotePath
+8A05 PidLidSharingRemoteName
+8A06 PidLidSharingRemoteUid
+8A07 PidLidSharingInitiatorName
+8A08 PidLidSharingInitiatorSmtp
+8A09 PidLidSharingInitiatorEntryId
+8A0A PidLidSharingFlags
+8A0B PidLidSharingProviderExtension
+8A0C PidLidSharingRemoteUser
+8A0D PidLidSharingRemotePass
+8A0E PidLidSharingLocalPath
+8A0F PidLidSharingLocalName
+8A10 PidLidSharingLocalUid
+8A13 PidLidSharingFilter
+8A14 PidLidSharingLocalType
+8A15 PidLidSharingFolderEntryId
+8A17 PidLidSharingCapabilities
+8A18 PidLidSharingFlavor
+8A19 PidLidSharingAnonymity
+8A1A PidLidSharingReciprocation
+8A1B PidLidSharingPermissions
+8A1C PidLidSharingInstanceGuid
+8A1D PidLidSharingRemoteType
+8A1E PidLidSharingParticipants
+8A1F PidLidSharingLastSyncTime
+8A21 PidLidSharingExtensionXml
+8A22 PidLidSharingRemoteLastModificationTime
+8A23 PidLidSharingLocalLastModificationTime
+8A24 PidLidSharingConfigurationUrl
+8A25 PidLidSharingStart
+8A26 PidLidSharingStop
+8A27 PidLidSharingResponseType
+8A28 PidLidSharingResponseTime
+8A29 PidLidSharingOriginalMessageEntryId
+8A2A PidLidSharingSyncInterval
+8A2B PidLidSharingDetail
+8A2C PidLidSharingTimeToLive
+8A2D PidLidSharingBindingEntryId
+8A2E PidLidSharingIndexEntryId
+8A2F PidLidSharingRemoteComment
+8A40 PidLidSharingWorkingHoursStart
+8A41 PidLidSharingWorkingHoursEnd
+8A42 PidLidSharingWorkingHoursDays
+8A43 PidLidSharingWorkingHoursTimeZone
+8A44 PidLidSharingDataRangeStart
+8A45 PidLidSharingDataRangeEnd
+8A46 PidLidSharingRangeStart
+8A47 PidLidSharingRangeEnd
+8A48 PidLidSharingRemoteStoreUid
+8A49 PidLidSharingLocalStoreUid
+8A4B PidLidSharingRemoteByteSize
+8A4C PidLidSharingRemoteCrc
+8A4D PidLidSharingLocalComment
+8A4E PidLidSharingRoamLog
+8A4F PidLidSharingRemoteMessageCount
+8A51 PidLidSharingBrowseUrl
+8A55 PidLidSharingLastAutoSyncTime
+8A56 PidLidSharingTimeToLiveAuto
+8A5B PidLidSharingRemoteVersion
+8A5C PidLidSharingParentBindingEntryId
+8A60 PidLidSharingSyncFlags
+`,
+  PS_PUBLIC_STRINGS: `
+9000 PidLidCategories
 `,
 };
 
-const NAMES: Record<string, Record<string, string>> = {
-  PS_PUBLIC_STRINGS: {
-    Keywords: 'PidNameKeywords',
-    'urn:schemas-microsoft-com:office:office#Keywords': 'PidNameKeywords',
-    'http://schemas.microsoft.com/exchange/junkemailmovestamp': 'PidNameExchangeJunkEmailMoveStamp',
-  },
-  PS_INTERNET_HEADERS: {
-    'content-type': 'PidNameContentType',
-    'x-mailer': 'PidNameXMailer',
-    'accept-language': 'PidNameAcceptLanguage',
-    'content-class': 'PidNameContentClass',
-    'x-unsent': 'PidNameXUnsent',
-  },
+/** PidName names: property set → string name (tab) canonical name; PS_INTERNET_HEADERS names are case-insensitive (stored lower-case). */
+const NAME_TEXT: Record<string, string> = {
+  PS_PUBLIC_STRINGS: `
+AppName	PidNameApplicationName
+Author	PidNameAuthor
+ByteCount	PidNameByteCount
+urn:schemas:calendar:attendeerole	PidNameCalendarAttendeeRole
+urn:schemas:calendar:busystatus	PidNameCalendarBusystatus
+urn:schemas:calendar:contact	PidNameCalendarContact
+urn:schemas:calendar:contacturl	PidNameCalendarContactUrl
+urn:schemas:calendar:created	PidNameCalendarCreated
+urn:schemas:calendar:descriptionurl	PidNameCalendarDescriptionUrl
+urn:schemas:calendar:duration	PidNameCalendarDuration
+urn:schemas:calendar:exdate	PidNameCalendarExceptionDate
+urn:schemas:calendar:exrule	PidNameCalendarExceptionRule
+urn:schemas:calendar:geolatitude	PidNameCalendarGeoLatitude
+urn:schemas:calendar:geolongitude	PidNameCalendarGeoLongitude
+urn:schemas:calendar:instancetype	PidNameCalendarInstanceType
+urn:schemas:calendar:isorganizer	PidNameCalendarIsOrganizer
+urn:schemas:calendar:lastmodified	PidNameCalendarLastModified
+urn:schemas:calendar:locationurl	PidNameCalendarLocationUrl
+urn:schemas:calendar:meetingstatus	PidNameCalendarMeetingStatus
+urn:schemas:calendar:method	PidNameCalendarMethod
+urn:schemas:calendar:prodid	PidNameCalendarProductId
+urn:schemas:calendar:recurrenceidrange	PidNameCalendarRecurrenceIdRange
+urn:schemas:calendar:reminderoffset	PidNameCalendarReminderOffset
+urn:schemas:calendar:resources	PidNameCalendarResources
+urn:schemas:calendar:rsvp	PidNameCalendarRsvp
+urn:schemas:calendar:sequence	PidNameCalendarSequence
+urn:schemas:calendar:timezone	PidNameCalendarTimeZone
+urn:schemas:calendar:timezoneid	PidNameCalendarTimeZoneId
+urn:schemas:calendar:transparent	PidNameCalendarTransparent
+urn:schemas:calendar:uid	PidNameCalendarUid
+urn:schemas:calendar:version	PidNameCalendarVersion
+urn:schemas:calendar:rdate	PidNameICalendarRecurrenceDate
+urn:schemas:calendar:rrule	PidNameICalendarRecurrenceRule
+Category	PidNameCategory
+CharCount	PidNameCharacterCount
+Comments	PidNameComments
+Company	PidNameCompany
+CreateDtmRo	PidNameCreateDateTimeReadOnly
+DAV:id	PidNameDavId
+DAV:iscollection	PidNameDavIsCollection
+DAV:isstructureddocument	PidNameDavIsStructuredDocument
+DAV:parentname	PidNameDavParentName
+DAV:uid	PidNameDavUid
+DocParts	PidNameDocumentParts
+EditTime	PidNameEditTime
+http://schemas.microsoft.com/exchange/intendedbusystatus	PidNameExchangeIntendedBusyStatus
+http://schemas.microsoft.com/exchange/junkemailmovestamp	PidNameExchangeJunkEmailMoveStamp
+http://schemas.microsoft.com/exchange/modifyexceptionstruct	PidNameExchangeModifyExceptionStructure
+http://schemas.microsoft.com/exchange/nomodifyexceptions	PidNameExchangeNoModifyExceptions
+http://schemas.microsoft.com/exchange/patternend	PidNameExchangePatternEnd
+http://schemas.microsoft.com/exchange/patternstart	PidNameExchangePatternStart
+http://schemas.microsoft.com/exchange/reminderinterval	PidNameExchangeReminderInterval
+urn:schemas-microsoft-com:exch-data:baseschema	PidNameExchDatabaseSchema
+urn:schemas-microsoft-com:exch-data:expected-content-class	PidNameExchDataExpectedContentClass
+urn:schemas-microsoft-com:exch-data:schema-collection-ref	PidNameExchDataSchemaCollectionReference
+HeadingPairs	PidNameHeadingPairs
+HiddenCount	PidNameHiddenCount
+urn:schemas:httpmail:calendar	PidNameHttpmailCalendar
+urn:schemas:httpmail:htmldescription	PidNameHttpmailHtmlDescription
+urn:schemas:httpmail:sendmsg	PidNameHttpmailSendMessage
+Keywords	PidNameKeywords
+LastAuthor	PidNameLastAuthor
+LastPrinted	PidNameLastPrinted
+LastSaveDtm	PidNameLastSaveDateTime
+LineCount	PidNameLineCount
+LinksDirty	PidNameLinksDirty
+Manager	PidNameManager
+DoNotForward	PidNameMeetingDoNotForward
+MMClipCount	PidNameMultimediaClipCount
+NoteCount	PidNameNoteCount
+OMSAccountGuid	PidNameOMSAccountGuid
+OMSMobileModel	PidNameOMSMobileModel
+OMSScheduleTime	PidNameOMSScheduleTime
+OMSServiceType	PidNameOMSServiceType
+OMSSourceType	PidNameOMSSourceType
+PageCount	PidNamePageCount
+ParCount	PidNameParagraphCount
+http://schemas.microsoft.com/outlook/phishingstamp	PidNamePhishingStamp
+PresFormat	PidNamePresentationFormat
+quarantine-original-sender	PidNameQuarantineOriginalSender
+RevNumber	PidNameRevisionNumber
+DRMLicense	PidNameRightsManagementLicense
+Scale	PidNameScale
+Security	PidNameSecurity
+SlideCount	PidNameSlideCount
+Subject	PidNameSubject
+Template	PidNameTemplate
+Thumbnail	PidNameThumbnail
+Title	PidNameTitle
+WordCount	PidNameWordCount
+`,
+  PS_INTERNET_HEADERS: `
+accept-language	PidNameAcceptLanguage
+content-base	PidNameContentBase
+content-class	PidNameContentClass
+content-type	PidNameContentType
+xref	PidNameCrossReference
+from	PidNameFrom
+subject	PidNameInternetSubject
+msip_labels	PidNameMSIPLabels
+x-callid	PidNameXCallId
+x-faxnumberofpages	PidNameXFaxNumberOfPages
+x-requireprotectedplayonphone	PidNameXRequireProtectedPlayOnPhone
+x-callingtelephonenumber	PidNameXSenderTelephoneNumber
+x-sharing-browse-url	PidNameXSharingBrowseUrl
+x-sharing-capabilities	PidNameXSharingCapabilities
+x-sharing-config-url	PidNameXSharingConfigUrl
+x-sharing-exended-caps	PidNameXSharingExendedCaps
+x-sharing-flavor	PidNameXSharingFlavor
+x-sharing-instance-guid	PidNameXSharingInstanceGuid
+x-sharing-local-type	PidNameXSharingLocalType
+x-sharing-provider-guid	PidNameXSharingProviderGuid
+x-sharing-provider-name	PidNameXSharingProviderName
+x-sharing-provider-url	PidNameXSharingProviderUrl
+x-sharing-remote-name	PidNameXSharingRemoteName
+x-sharing-remote-path	PidNameXSharingRemotePath
+x-sharing-remote-store-uid	PidNameXSharingRemoteStoreUid
+x-sharing-remote-type	PidNameXSharingRemoteType
+x-sharing-remote-uid	PidNameXSharingRemoteUid
+x-attachmentorder	PidNameXVoiceMessageAttachmentOrder
+x-voicemessageduration	PidNameXVoiceMessageDuration
+x-voicemessagesendername	PidNameXVoiceMessageSenderName
+x-mailer	PidNameXMailer
+x-unsent	PidNameXUnsent
+`,
+  PSETID_Attachment: `
+AttachmentMacContentType	PidNameAttachmentMacContentType
+AttachmentMacInfo	PidNameAttachmentMacInfo
+`,
+  PSETID_UnifiedMessaging: `
+UMAudioNotes	PidNameAudioNotes
+AsrData	PidNameAutomaticSpeechRecognitionData
+`,
+  PSETID_XmlExtractedEntities: `
+XmlExtractedAddresses	PidNameExtractedAddresses
+XmlExtractedContacts	PidNameExtractedContacts
+XmlExtractedEmails	PidNameExtractedEmails
+XmlExtractedMeetings	PidNameExtractedMeetings
+XmlExtractedPhones	PidNameExtractedPhones
+XmlExtractedTasks	PidNameExtractedTasks
+XmlExtractedUrls	PidNameExtractedUrls
+`,
 };
 
 let lidTables: Map<string, Map<number, string>> | undefined;
+let strTables: Map<string, Map<string, string>> | undefined;
+function nameTables(): Map<string, Map<string, string>> {
+  if (strTables) return strTables;
+  strTables = new Map();
+  for (const [set, text] of Object.entries(NAME_TEXT)) {
+    const m = new Map<string, string>();
+    for (const line of text.split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab > 0) m.set(line.slice(0, tab), line.slice(tab + 1).trim());
+    }
+    strTables.set(set, m);
+  }
+  return strTables;
+}
 function lids(): Map<string, Map<number, string>> {
   if (lidTables) return lidTables;
   lidTables = new Map();
@@ -271,9 +604,9 @@ export function namedPropertyName(propertySet: string, lidOrName: number | strin
   if (typeof lidOrName === 'number') return lids().get(g)?.get(lidOrName >>> 0);
   const setName = SET_NAMES.get(g);
   if (!setName) return undefined;
-  const t = NAMES[setName];
+  const t = nameTables().get(setName);
   if (!t) return undefined;
-  return t[lidOrName] ?? (setName === 'PS_INTERNET_HEADERS' ? t[lidOrName.toLowerCase()] : undefined);
+  return t.get(setName === 'PS_INTERNET_HEADERS' ? lidOrName.toLowerCase() : lidOrName);
 }
 
 /** "PidLidBusyStatus", or "PSETID_Common:0x8580", or "{guid}:\"name\"". */

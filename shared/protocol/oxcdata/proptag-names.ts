@@ -316,6 +316,7 @@ const CANONICAL = `
 3A70 PidTagUserX509Certificate
 3A71 PidTagSendInternetEncoding
 3D01 PidTagAbProviders
+3F08 PidTagInitialDetailsPane
 3FDE PidTagInternetCodepage
 3FDF PidTagAutoResponseSuppress
 3FE0 PidTagAccessControlListData
@@ -354,6 +355,9 @@ const CANONICAL = `
 5D08 PidTagReceivedRepresentingSmtpAddress
 5FDE PidTagRecipientResourceState
 5FDF PidTagRecipientOrder
+5FE1 PidTagRecipientProposed
+5FE3 PidTagRecipientProposedStartTime
+5FE4 PidTagRecipientProposedEndTime
 5FE5 PidTagRecipientSipUri
 5FF6 PidTagRecipientDisplayName
 5FF7 PidTagRecipientEntryId
@@ -361,6 +365,12 @@ const CANONICAL = `
 5FFD PidTagRecipientFlags
 5FFF PidTagRecipientTrackStatus
 6001 PidTagDotStuffState
+6100 PidTagJunkIncludeContacts
+6101 PidTagJunkThreshold
+6102 PidTagJunkPermanentlyDelete
+6103 PidTagJunkAddRecipientsToSafeSendersList
+6107 PidTagJunkPhishingEnableLinks
+64F0 PidTagMimeSkeleton
 65C2 PidTagReplyTemplateId
 65E0 PidTagSourceKey
 65E1 PidTagParentSourceKey

@@ -231,6 +231,14 @@ describe('oxcdata: property names ([MS-OXCDATA] 2.6.1) and named-property names'
     expect(namedPropertyName(PropertySet.PSETID_Task, 0x8101)).toBe('PidLidTaskStatus');
     expect(namedPropertyName(PropertySet.PSETID_Meeting, 0x0003)).toBe('PidLidGlobalObjectId');
     expect(namedPropertyName(PropertySet.PS_INTERNET_HEADERS, 'X-Mailer')).toBe('PidNameXMailer');
+    expect(namedPropertyName(PropertySet.PSETID_Meeting, 0x001a)).toBe('PidLidOwnerCriticalChange');
+    expect(namedPropertyName(PropertySet.PSETID_Meeting, 0x0024)).toBe('PidLidAppointmentMessageClass');
+    expect(namedPropertyName(PropertySet.PS_PUBLIC_STRINGS, 0x9000)).toBe('PidLidCategories');
+    expect(namedPropertyName(PropertySet.PSETID_Sharing, 0x8a01)).toBe('PidLidSharingProviderGuid');
+    expect(namedPropertyName(PropertySet.PS_PUBLIC_STRINGS, 'urn:schemas:calendar:uid')).toBe('PidNameCalendarUid');
+    expect(namedPropertyName(PropertySet.PS_INTERNET_HEADERS, 'content-TYPE')).toBe('PidNameContentType');
+    expect(namedPropertyName(PropertySet.PSETID_XmlExtractedEntities, 'XmlExtractedUrls')).toBe('PidNameExtractedUrls');
+    expect(namedPropertyName(PropertySet.PS_PUBLIC_STRINGS, 'keywords')).toBeUndefined(); // PS_PUBLIC_STRINGS names are case-sensitive
     expect(namedPropertyName(PropertySet.PS_PUBLIC_STRINGS, 'nope')).toBeUndefined();
     expect(namedPropertyName('00000000-0000-0000-0000-000000000000', 1)).toBeUndefined();
   });

@@ -26,6 +26,20 @@ describe('oxcdata: property tags', () => {
     expect(propertyTagName(0x3001001f)).toBe('PidTagDisplayName');
     expect(propertyTagName(0x0037001f)).toBe('PidTagSubject');
     expect(propertyTagName(0x8001001f)).toBeUndefined();
+    const spot: [number, string][] = [
+      [0x0e1d001f, 'PidTagNormalizedSubject'],
+      [0x674a0014, 'PidTagMid'],
+      [0x3fde0003, 'PidTagInternetCodepage'],
+      [0x65e00102, 'PidTagSourceKey'],
+      [0x0ff90102, 'PidTagRecordKey'],
+      [0x36d00102, 'PidTagIpmAppointmentEntryId'],
+      [0x7c070102, 'PidTagRoamingDictionary'],
+      [0x64f00102, 'PidTagMimeSkeleton'],
+    ];
+    for (const [tag, name] of spot) expect(propertyTagName(tag)).toBe(name);
+    let named = 0;
+    for (let id = 0; id < 0x8000; id++) if (propertyTagName(id << 16)) named++;
+    expect(named).toBeGreaterThanOrEqual(480);
     const { value, tree } = decode(propertyTag, fromHex('1f 00 01 30'));
     expect(value).toBe(0x3001001f);
     expect(tree.display).toBe('PidTagDisplayName (0x3001001F)');
