@@ -46,6 +46,8 @@ export interface ReplayOptions {
   diff?: boolean;
   onProgress?: (e: ReplayProgress) => void;
   signal?: AbortSignal;
+  /** Keep the replayed traffic as Exchanges (report.recorded), each linked to its captured original. */
+  record?: boolean;
 }
 
 export type ReplayProgress =
@@ -106,6 +108,8 @@ export interface ReplayReport {
   switches: SwitchReport[];
   summary: { replayed: number; succeeded: number; failed: number; matched: number; withDiffs: number; recoveryRequests: number };
   problems: string[];
+  /** With `record`: the traffic the replay produced, in order; `comment` names the captured original. */
+  recorded?: Exchange[];
 }
 
 export function listSessions(exchanges: readonly Exchange[]): CapturedSession[] {
@@ -317,17 +321,17 @@ export class Replayer {
       const ld = decodeAnswer(type, body, res.body);
       captured.rops = cd.rops;
       if (this.opts.diff !== false && captured.responseCode === 0) diff = diffAnswers(cd, ld);
-      const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note);
+      const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note, body);
       rep.replayed.rops = ld.rops;
       this.push(rep);
       return { res, rep };
     }
-    const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note);
+    const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note, body);
     this.push(rep);
     return { res, rep };
   }
 
-  private makeReport(l: LiveSession, ex: Exchange, type: string, role: ExchangeReport['role'], captured: SideResult, res: MapiResult, t0: number, diff: DiffEntry[], note?: string): ExchangeReport {
+  private makeReport(l: LiveSession, ex: Exchange, type: string, role: ExchangeReport['role'], captured: SideResult, res: MapiResult, t0: number, diff: DiffEntry[], note?: string, sentBody?: Uint8Array): ExchangeReport {
     const replayed: ExchangeReport['replayed'] = {
       rops: [],
       connectionId: res.connectionId,
@@ -339,6 +343,7 @@ export class Replayer {
     if (res.responseCode !== undefined) replayed.responseCode = res.responseCode;
     if (res.aborted) replayed.aborted = `${res.aborted.kind}: ${res.aborted.message}`;
     if (res.entity) replayed.pendingKeepAlives = res.entity.metaTags.filter((t) => t === 'PENDING').length;
+    if (this.opts.record) this.recordExchange(ex, role, res, sentBody ?? ex.request.body);
     const rep: ExchangeReport = {
       position: this.position,
       capturedId: ex.id,
@@ -352,6 +357,35 @@ export class Replayer {
     };
     if (note) rep.note = note;
     return rep;
+  }
+
+  /** The replayed request and answer as a capture Exchange, linked to the original by its comment. */
+  private recordExchange(original: Exchange, role: ExchangeReport['role'], res: MapiResult, sentBody: Uint8Array): void {
+    const list = (this.report.recorded ??= []);
+    const target = new URL(this.opts.target);
+    const ex: Exchange = {
+      id: list.length + 1,
+      connectionId: res.connectionId,
+      client: { address: res.localAddress, port: 0 },
+      origin: target.origin,
+      timings: res.timings,
+      request: { method: 'POST', url: original.request.url, httpVersion: '1.1', headers: res.sentHeaders, body: sentBody },
+      ...(res.statusCode !== undefined
+        ? {
+            response: {
+              statusCode: res.statusCode,
+              statusMessage: res.statusMessage ?? '',
+              httpVersion: res.httpVersion ?? '1.1',
+              headers: res.headers,
+              body: res.body,
+              chunks: res.chunks,
+            },
+          }
+        : {}),
+      ...(res.aborted ? { aborted: { kind: res.aborted.kind, message: res.aborted.message } } : {}),
+      comment: `replay of #${original.id} (${role})`,
+    };
+    list.push(ex);
   }
 
   private push(rep: ExchangeReport): void {

@@ -66,6 +66,7 @@ export const replayCommand: Command = {
     { name: 'source', value: 'ADDR', description: 'loopback source address for the first connection (e.g. 127.0.0.1)' },
     { name: 'expiry-ms', value: 'N', description: 'with --target simulator: idle expiry of the temporary simulator' },
     { name: 'timeout-ms', value: 'N', description: 'per-request timeout (default 120000)' },
+    { name: 'out', alias: 'o', value: 'FILE', description: 'write the replayed traffic as a capture file (.mscap), each exchange naming its original' },
   ],
   details: [
     'Cookies come from the target, X-RequestId counts up, captured server object handles are mapped to live ones.',
@@ -110,6 +111,7 @@ export const replayCommand: Command = {
     const source = optString(args, 'source');
     if (source && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(source)) throw new UsageError('--source is a loopback address (127.x.x.x)');
     const timeoutMs = optInt(args, 'timeout-ms', 100);
+    const outFile = optString(args, 'out');
 
     let base = target;
     let temp: import('../../backend/simulator/service.js').SimulatorService | undefined;
@@ -136,6 +138,7 @@ export const replayCommand: Command = {
         ...(auth ? { auth } : {}),
         ...(source ? { localAddress: source } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
+        ...(outFile ? { record: true } : {}),
         signal: ac.signal,
         onProgress: (e) => {
           if (e.kind === 'exchange') {
@@ -147,6 +150,18 @@ export const replayCommand: Command = {
       }).run();
     } finally {
       await temp?.stop();
+    }
+    if (outFile) {
+      const { CaptureWriter } = await import('../../backend/store/capture-file.js');
+      try {
+        const w = await CaptureWriter.create(outFile, { source: 'replay', capture: file, target: base });
+        for (const ex of report.recorded ?? []) await w.append(ex);
+        await w.close();
+      } catch (e) {
+        throw new CliFailure(`cannot write ${outFile}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      io.stderr(`wrote ${report.recorded?.length ?? 0} replayed exchange(s) to ${outFile}\n`);
+      delete report.recorded;
     }
     if (io.json) io.stdout(JSON.stringify(report) + '\n');
     else {

@@ -11,6 +11,10 @@ import type { ReplayReport } from '../../../electron/backend/replay/replayer.js'
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { buildConnectRequest } from '../../../electron/backend/simulator/index.js';
 import { runCli } from '../../../electron/cli/main.js';
+import { readCapture } from '../../../electron/backend/store/capture-file.js';
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const CAP1 = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromox-ruler/cap1');
 
@@ -64,6 +68,33 @@ describe('mapiscope replay and simulate', () => {
     const report = JSON.parse(out) as ReplayReport;
     expect(report.switches).toMatchObject([{ step: 'stale@3', verdict: 'sequence-rejected-recovered', responseCodes: [15, 0] }]);
     expect(err).toContain('switch stale@3: sequence-rejected-recovered');
+  });
+
+  it('replay --out writes the replayed traffic as a capture that reads back, linked to the originals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mapiscope-replay-'));
+    try {
+      const out = join(dir, 'replayed.mscap');
+      let err = '';
+      const code = await runCli(['replay', CAP1, '--target', 'simulator', '--session', '1', '--plan', 'drop@3', '--out', out], { stdout: () => undefined, stderr: (s) => (err += s) });
+      expect(code).toBe(0);
+      expect(err).toContain(`wrote 7 replayed exchange(s) to ${out}`);
+      const back: Exchange[] = [];
+      for await (const ex of readCapture(out)) back.push(ex);
+      expect(back.map((e) => e.comment)).toEqual([
+        'replay of #1 (replay)',
+        'replay of #2 (replay)',
+        'replay of #3 (replay)',
+        'replay of #1 (reconnect)',
+        'replay of #2 (redo)',
+        'replay of #3 (resend)',
+        'replay of #4 (replay)',
+      ]);
+      expect(back[2]!.aborted?.kind).toBe('client-reset');
+      expect(back[2]!.response).toBeUndefined();
+      expect(back[6]!.response?.statusCode).toBe(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('replay exits 2 on a bad plan and 1 when a target is dead', async () => {
