@@ -356,3 +356,100 @@ export function redactAll(exs: readonly Exchange[], opts: RedactOptions = {}): {
   const r = new Redactor(opts);
   return { exchanges: exs.map((e) => r.exchange(e)), report: r.report() };
 }
+
+/**
+ * Finds the user and mailbox names a capture gives away, for `names`:
+ * X-User-Identity / X-AnchorMailbox values (and their local part), the user of
+ * Basic credentials and of NTLM type-3 messages (user, domain\user,
+ * workstation), and the user DN a Connect request carries (and its last cn).
+ * Run it over the whole capture first, then redact with the result.
+ */
+export class NameCollector {
+  private found = new Set<string>();
+
+  add(ex: Exchange): void {
+    for (const h of ex.request.headers) {
+      const lower = h.name.toLowerCase();
+      if (lower === 'x-user-identity' || lower === 'x-anchormailbox') this.email(h.value.replace(/^[A-Za-z]+:(?=.*@)/, ''));
+      else if (lower === 'authorization' || lower === 'proxy-authorization') this.credential(h.value);
+    }
+    const m = /[?&]mailboxid=([^&]+)/i.exec(ex.request.url);
+    if (m) {
+      const v = safeDecode(m[1]!);
+      // "<mailbox guid>@domain": the domain names the organisation.
+      const at = v.indexOf('@');
+      if (at > 0) this.put(v.slice(at + 1));
+    }
+    if (/^connect$/i.test(headerValue(ex.request.headers, 'X-RequestType') ?? '')) {
+      const text = latin1Decode(ex.request.body);
+      for (const dn of text.matchAll(/\/o=[^\0]{3,1024}?(?=\0|$)/gi)) {
+        this.put(dn[0]);
+        const cn = /\/cn=([^/]+)$/i.exec(dn[0]);
+        if (cn) {
+          this.put(cn[1]!);
+          const tail = /-([^-]{3,})$/.exec(cn[1]!);
+          if (tail) this.put(tail[1]!);
+        }
+      }
+    }
+  }
+
+  names(): string[] {
+    return [...this.found].sort();
+  }
+
+  private put(s: string): void {
+    const v = s.trim();
+    if (v.length >= 3) this.found.add(v);
+  }
+
+  private email(v: string): void {
+    this.put(v);
+    const at = v.indexOf('@');
+    if (at > 0) this.put(v.slice(0, at));
+  }
+
+  private credential(v: string): void {
+    const m = /^\s*(\S+)\s+(\S+)/.exec(v);
+    if (!m) return;
+    const scheme = m[1]!.toLowerCase();
+    const blob = base64Decode(m[2]!);
+    if (!blob) return;
+    if (scheme === 'basic') {
+      const text = new TextDecoder().decode(blob);
+      const user = text.slice(0, Math.max(0, text.indexOf(':')));
+      if (!user) return;
+      this.put(user);
+      const bs = user.lastIndexOf('\\');
+      if (bs >= 0) this.put(user.slice(bs + 1));
+      if (user.includes('@')) this.email(user);
+      return;
+    }
+    if ((scheme === 'ntlm' || scheme === 'negotiate') && blob.length >= 64 && latin1Decode(blob.subarray(0, 8)) === 'NTLMSSP\u0000' && blob[8] === 3) {
+      // NTLM AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3): DomainName @28, UserName @36, Workstation @44; NegotiateFlags @60.
+      const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+      const unicode = (dv.getUint32(60, true) & 1) === 1;
+      const field = (at: number): string => {
+        const len = dv.getUint16(at, true);
+        const off = dv.getUint32(at + 4, true);
+        if (off + len > blob.length) return '';
+        const b = blob.subarray(off, off + len);
+        return unicode ? new TextDecoder('utf-16le').decode(b) : latin1Decode(b);
+      };
+      const domain = field(28);
+      const user = field(36);
+      this.put(user);
+      if (domain && user) this.put(`${domain}\\${user}`);
+      if (user.includes('@')) this.email(user);
+      this.put(field(44));
+    }
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

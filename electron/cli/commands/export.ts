@@ -11,7 +11,7 @@ import type { Exchange } from '../../../shared/capture/exchange.js';
 import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
 import { mapiBlockWithDecoder } from '../../../shared/capture/har/mapi.js';
 import { HarWriter } from '../../../shared/capture/har/writer.js';
-import { Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
+import { NameCollector, Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
 import { SazWriter } from '../../../shared/capture/saz/writer.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
 import { VERSION } from '../../backend/version.js';
@@ -25,6 +25,8 @@ export interface ExportOptions {
   format: OutFormat;
   redact: boolean;
   names?: string[];
+  /** First pass over the input to find user/mailbox names (NameCollector), added to `names`. */
+  discoverNames?: boolean;
   /** Called every ~1000 exchanges and at the end. */
   progress?: (done: number) => void;
 }
@@ -35,6 +37,8 @@ export interface ExportResult {
   inputFormat?: CaptureFileFormat;
   warnings: string[];
   redaction?: RedactionReport;
+  /** How many names the first pass found (with discoverNames). */
+  discoveredNames?: number;
 }
 
 /** Byte sink: a file stream with backpressure, or a string callback (stdout). */
@@ -62,7 +66,14 @@ function streamSink(ws: WriteStream): Sink {
 export async function exportCapture(input: string, sink: Sink, opts: ExportOptions): Promise<ExportResult> {
   const warnings: string[] = [];
   const result: ExportResult = { exchanges: 0, bytes: 0, warnings };
-  const redactor = opts.redact ? new Redactor({ names: opts.names ?? [] }) : undefined;
+  const names = [...(opts.names ?? [])];
+  if (opts.redact && opts.discoverNames) {
+    const c = new NameCollector();
+    for await (const ex of iterateExchanges(input)) c.add(ex);
+    names.push(...c.names());
+    result.discoveredNames = c.names().length;
+  }
+  const redactor = opts.redact ? new Redactor({ names }) : undefined;
   const source = iterateExchanges(input, { warnings, format: (f) => (result.inputFormat = f) });
   const each = async function* (): AsyncGenerator<Exchange> {
     for await (const ex of source) {
@@ -155,6 +166,7 @@ export const exportCommand: Command = {
     { name: 'saz', value: 'file', description: 'same as --format saz --out <file>' },
     { name: 'no-redact', description: 'keep credentials, cookies and tokens (default: redacted)' },
     { name: 'name', value: 'user', repeat: true, description: 'also replace this user/mailbox name everywhere (bodies too); repeatable' },
+    { name: 'redact-names', description: 'find user/mailbox names in the capture (X-User-Identity, credentials, Connect user DN) and replace them too' },
     { name: 'report', value: 'file', description: 'write the redaction report (JSON) to this file' },
   ],
   details: [
@@ -188,6 +200,7 @@ export const exportCommand: Command = {
       format,
       redact: !optFlag(args, 'no-redact'),
       names,
+      discoverNames: optFlag(args, 'redact-names'),
       progress: (n) => io.stderr(`exported ${n} exchange(s)\r`),
     };
     let r: ExportResult;
@@ -210,6 +223,7 @@ export const exportCommand: Command = {
     }
     io.stderr('\n');
     for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
+    if (r.discoveredNames !== undefined) io.stderr(`found ${r.discoveredNames} user/mailbox name(s) to replace\n`);
     if (r.redaction) io.stderr(redactionSummary(r.redaction) + '\n');
     else io.stderr('redaction disabled (--no-redact): the output holds credentials and cookies\n');
     const report = optString(args, 'report');

@@ -171,3 +171,23 @@ describe('mapiscope import / export', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('never.har'))).toEqual([]);
   });
 });
+
+describe('mapiscope export --redact-names', () => {
+  it('finds the user in the capture and no trace of it is left in the SAZ', async () => {
+    const out = join(dir, 'names.saz');
+    const r = await run('export', capFile, '--saz', out, '--redact-names');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('found 5 user/mailbox name(s) to replace');
+    const { openZip } = await import('../../../shared/capture/saz/index.js');
+    const z = openZip(new Uint8Array(readFileSync(out)), out);
+    let hits = 0;
+    for (const e of z.entries) {
+      const b = Buffer.from(z.read(e));
+      if (b.toString('latin1').toLowerCase().includes('alice') || b.toString('utf16le').toLowerCase().includes('alice')) hits++;
+    }
+    expect(hits).toBe(0);
+    // Bodies keep their lengths (names are replaced by same-length pseudonyms).
+    const back = await loadExchanges(out);
+    expect(back.exchanges.map((e) => e.request.body.length)).toEqual(cap.map((e) => e.request.body.length));
+  });
+});

@@ -125,3 +125,42 @@ describe('Redacted exports leak nothing', () => {
     expect(har).toContain('NTLM redacted-ntlm-type3-1');
   });
 });
+
+describe('NameCollector', () => {
+  it('finds the user names the gromox capture gives away (X-User-Identity, Connect user DN, MailboxId domain)', async () => {
+    const { NameCollector } = await import('../../../../shared/capture/redact.js');
+    const c = new NameCollector();
+    for (const ex of gromoxCapture()) c.add(ex);
+    expect(c.names()).toEqual([
+      '/o=Gromox default/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0100000001000000-alice',
+      '0100000001000000-alice',
+      'alice',
+      'alice@lab.test',
+      'lab.test',
+    ]);
+  });
+
+  it('reads Basic and NTLM type-3 user names', async () => {
+    const { NameCollector } = await import('../../../../shared/capture/redact.js');
+    // A type-3 message with Unicode flag: domain "LAB", user "bob", workstation "WS1".
+    const u16 = (s: string): Buffer => Buffer.from(s, 'utf16le');
+    const parts = [u16('LAB'), u16('bob'), u16('WS1')];
+    const head = Buffer.alloc(64);
+    head.write('NTLMSSP\0', 0, 'latin1');
+    head.writeUInt32LE(3, 8);
+    let off = 64;
+    for (const [i, at] of [28, 36, 44].entries()) {
+      head.writeUInt16LE(parts[i]!.length, at);
+      head.writeUInt16LE(parts[i]!.length, at + 2);
+      head.writeUInt32LE(off, at + 4);
+      off += parts[i]!.length;
+    }
+    head.writeUInt32LE(0x00000001, 60);
+    const blob = Buffer.concat([head, ...parts]).toString('base64');
+    const base = mapiExchange();
+    const c = new NameCollector();
+    c.add({ ...base, request: { ...base.request, url: '/x', headers: h(['Authorization', `NTLM ${blob}`]) } });
+    c.add({ ...base, request: { ...base.request, url: '/x', headers: h(['Authorization', `Basic ${Buffer.from('CORP\\carol:pw').toString('base64')}`]) } });
+    expect(c.names()).toEqual(['CORP\\carol', 'LAB\\bob', 'WS1', 'bob', 'carol']);
+  });
+});
