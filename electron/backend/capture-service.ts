@@ -153,7 +153,8 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     if (this.engine) throw new Error(`capture already running on ${this.st.host}:${this.st.port}`);
     const mode: ProxyMode = o.reverse ? 'reverse' : (o.mode ?? 'forward');
     if (mode === 'reverse' && !o.reverse) throw new Error('reverse mode needs a target URL');
-    const ca = mode === 'forward' ? await this.ca() : undefined;
+    // Reverse mode needs the CA too: TLS clients talking to us as if we were the server.
+    const ca = await this.ca();
     const file = o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     const writer = existsSync(file)

@@ -21,7 +21,7 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { Proxy as MitmProxy } from 'http-mitm-proxy';
 import { CertificateAuthority } from '../ca/ca.js';
@@ -81,6 +81,7 @@ interface MitmInternals {
     cb: (err: Error | null, d?: { certFileData: string; keyFileData: string; hosts: string[] }) => void,
   ) => void;
   _createHttpsServer(opts: Record<string, unknown>, cb: (port: number, server: https.Server, wss: unknown) => void): void;
+  _onHttpServerConnectData(req: http.IncomingMessage, socket: Socket, head: Buffer): void;
 }
 
 interface Conn {
@@ -169,6 +170,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
   private upstreamCa?: string[];
   private target?: { secure: boolean; host: string; port: number };
   private addr?: Endpoint;
+  private front?: net.Server;
   private emitted = 0;
   private readonly log: ProxyLogger;
 
@@ -268,11 +270,14 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     p.onError((ctx, err, kind) => this.onError(ctx, err, kind));
 
     const caDir = ca?.dir;
+    // Reverse mode listens through a front server that accepts TLS and plain HTTP on one port;
+    // the library's own server then only takes connections handed to it (its port stays internal).
+    const front = this.mode === 'reverse';
     await new Promise<void>((resolve, reject) => {
       p.listen(
         {
-          host: this.opts.host ?? '127.0.0.1',
-          port: this.opts.port ?? 0,
+          host: front ? '127.0.0.1' : (this.opts.host ?? '127.0.0.1'),
+          port: front ? 0 : (this.opts.port ?? 0),
           keepAlive: true,
           ...(caDir ? { sslCaDir: caDir } : { sslCaDir: undefined }),
         },
@@ -290,9 +295,50 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       req[ORIGINAL_URL] = req.url;
       req[REQUEST_TIME] = nowMs();
     });
+    if (front) {
+      const fs = net.createServer((socket) => this.onFrontConnection(socket, p, server));
+      this.front = fs;
+      await new Promise<void>((resolve, reject) => {
+        fs.once('error', reject);
+        fs.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
+      });
+      const a = fs.address() as AddressInfo;
+      this.addr = { address: a.address, port: a.port };
+      return this.addr;
+    }
     const a = server.address() as AddressInfo;
     this.addr = { address: a.address, port: a.port };
     return this.addr;
+  }
+
+  /**
+   * Reverse mode: a client talks to us as if we were the server, with TLS or without. TLS goes
+   * through the library's interception path exactly like a CONNECT tunnel to the target (the leaf
+   * is minted for the name the client asked for in SNI); plain HTTP goes to the HTTP server.
+   */
+  private onFrontConnection(socket: Socket, p: MitmInternals, server: http.Server): void {
+    socket.on('error', () => undefined);
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      const t = this.target!;
+      if (first[0] === 0x16) {
+        if (!this.opts.ca) {
+          this.log.warn('reverse mode: a TLS client connected but no CA is configured; closing');
+          socket.destroy();
+          return;
+        }
+        const sni = parseSni(first);
+        const name = sni ?? t.host;
+        const conn = this.connFor(socket);
+        this.emitConn({ type: 'connect', connectionId: conn.id, time: nowMs(), client: conn.client, target: `${name}:${t.port}` });
+        const fakeConnect = { url: `${name}:${t.port}`, method: 'CONNECT', headers: {}, socket } as unknown as http.IncomingMessage;
+        p._onHttpServerConnectData(fakeConnect, socket, first);
+        return;
+      }
+      socket.unshift(first);
+      server.emit('connection', socket);
+      socket.resume();
+    });
   }
 
   async stop(): Promise<void> {
@@ -312,6 +358,9 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     // Let every socket report its close (the 'connection' events) before stop() resolves.
     await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000).unref())]);
     const server = p.httpServer;
+    const front = this.front;
+    this.front = undefined;
+    if (front) await new Promise<void>((r) => front.close(() => r()));
     p.close();
     server?.closeAllConnections();
     await new Promise<void>((r) => (server && server.listening ? server.close(() => r()) : r()));
@@ -634,6 +683,32 @@ function resetSocket(s: Socket): void {
   const r = s as Socket & { resetAndDestroy?: () => void };
   if (typeof r.resetAndDestroy === 'function' && !s.destroyed && !s.connecting) r.resetAndDestroy();
   else s.destroy();
+}
+
+/** The server name from a TLS ClientHello (SNI extension), if the record holds it whole. */
+export function parseSni(b: Buffer): string | undefined {
+  try {
+    if (b[0] !== 0x16 || b[5] !== 0x01) return undefined;
+    let o = 5 + 4 + 2 + 32; // record header, handshake header, client_version, random
+    o += 1 + b[o]!; // session id
+    o += 2 + b.readUInt16BE(o); // cipher suites
+    o += 1 + b[o]!; // compression methods
+    const end = o + 2 + b.readUInt16BE(o);
+    o += 2;
+    while (o + 4 <= end && o + 4 <= b.length) {
+      const type = b.readUInt16BE(o);
+      const len = b.readUInt16BE(o + 2);
+      o += 4;
+      if (type === 0 && b[o + 2] === 0) {
+        const n = b.readUInt16BE(o + 3);
+        return b.subarray(o + 5, o + 5 + n).toString('ascii') || undefined;
+      }
+      o += len;
+    }
+  } catch {
+    /* truncated hello */
+  }
+  return undefined;
 }
 
 function splitHostPort(s: string, defaultPort: number): { host: string; port: number } {

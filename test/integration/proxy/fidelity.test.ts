@@ -6,7 +6,8 @@ import type { Exchange } from '../../../shared/capture/exchange.js';
 import { CertificateAuthority } from '../../../electron/backend/ca/ca.js';
 import type { ConnectionEvent, ProxyEngineOptions, UntrustedCertificateEvent } from '../../../electron/backend/proxy/engine.js';
 import { MitmProxyEngine } from '../../../electron/backend/proxy/mitm-engine.js';
-import { type RawUpstream, rawClient, rawUpstream, selfSignedCert, sleep, tunnelClient, until } from './helpers.js';
+import tls from 'node:tls';
+import { type RawUpstream, rawClient, rawUpstream, selfSignedCert, sleep, tunnelClient, until, wrapClient } from './helpers.js';
 
 let caDir: string;
 let ca: CertificateAuthority;
@@ -368,6 +369,34 @@ describe('HTTPS', () => {
     expect(exchanges[1]!.tls!.certificateError).toMatch(/self.signed/i);
     // The library's own diagnostics went to our logger (and not to the console, see below).
     expect(logged).toContain('PROXY_TO_SERVER_REQUEST_ERROR');
+  });
+
+  it('reverse mode accepts TLS clients too (leaf minted for the SNI name) and plain HTTP on the same port', async () => {
+    const up = await upstream((r) => r.socket.write(ok(`tls-front ${r.conn}`)), { tls: upstreamCert });
+    const { port, exchanges, conns } = await startProxy({ mode: 'reverse', reverseTarget: `https://127.0.0.1:${up.port}`, upstreamCa: upstreamCert.cert });
+    const s = tls.connect({ host: '127.0.0.1', port, servername: 'mail.contoso.test', ca: ca.exportPem() });
+    await new Promise<void>((r, j) => {
+      s.once('secureConnect', () => r());
+      s.once('error', j);
+    });
+    expect(s.authorized).toBe(true);
+    expect(s.getPeerX509Certificate()?.subjectAltName).toBe('DNS:mail.contoso.test');
+    const c = wrapClient(s as unknown as import('node:net').Socket);
+    cleanups.push(() => c.close());
+    c.send('POST /mapi/emsmdb/ HTTP/1.1\r\nHost: mail.contoso.test\r\nContent-Length: 0\r\n\r\n');
+    const r1 = await c.response();
+    expect(r1.body.toString()).toBe('tls-front 1');
+    c.send('POST /mapi/emsmdb/ HTTP/1.1\r\nHost: mail.contoso.test\r\nContent-Length: 0\r\n\r\n');
+    expect((await c.response({ from: r1.raw.length })).body.toString()).toBe('tls-front 1');
+    const plain = await rawClient(port);
+    cleanups.push(() => plain.close());
+    plain.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect((await plain.response()).body.toString()).toBe('tls-front 2');
+    await until(() => exchanges.length === 3);
+    expect(exchanges.map((e) => e.connectionId)).toEqual([exchanges[0]!.connectionId, exchanges[0]!.connectionId, exchanges[2]!.connectionId]);
+    expect(exchanges[2]!.connectionId).not.toBe(exchanges[0]!.connectionId);
+    expect(exchanges[0]!.request.url).toBe('/mapi/emsmdb/');
+    expect(conns.find((e) => e.type === 'connect')?.target).toBe(`mail.contoso.test:${up.port}`);
   });
 
   it('reverse mode to an https target', async () => {
