@@ -213,3 +213,26 @@ describe('ZIP container', () => {
     expect(() => openZip(z, 'bad.saz').read(openZip(z, 'bad.saz').entries.find((x) => x.name === '_index.htm')!)).toThrow(/bad\.saz: zip member "_index\.htm": (CRC mismatch \(corrupt archive\)|cannot be inflated)/);
   });
 });
+
+describe('SAZ → HAR', () => {
+  it('the real sample exports to a valid HAR with the gzip body decoded, and comes back byte-identical', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const validator = require('har-validator/lib/promise.js') as { har: (d: unknown) => Promise<unknown> };
+    const { writeHar, readHar } = await import('../../../../shared/capture/har/index.js');
+    const { exchanges } = readSaz(sample(), 'sample.saz');
+    let text = '';
+    for await (const p of writeHar(exchanges)) text += p;
+    const har = JSON.parse(text);
+    await expect(validator.har(har).then(() => 'valid')).resolves.toBe('valid');
+    const c = har.log.entries[0].response.content;
+    expect(c.mimeType).toBe('text/plain; charset=utf-8');
+    expect(c.encoding).toBeUndefined();
+    expect(c.size).toBe(c.text.length);
+    expect(c.compression).toBe(c.size - 699);
+    expect(har.log.entries[1].response.content.size).toBe(144183);
+    expect(har.log.entries[1].serverIPAddress).toBe('50.56.19.116');
+    expect(har.log.entries[1]._exchange.process).toBe('fiddler:8284');
+    expect(readHar(text).exchanges).toEqual(exchanges);
+  });
+});
