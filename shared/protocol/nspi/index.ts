@@ -20,7 +20,7 @@ import {
   nspiErrorCode,
   nspiErrorName,
   optional,
-  sizedEntryId,
+  modLinkAttEntryId,
   stat,
   stringsArray,
 } from './structures.js';
@@ -119,8 +119,8 @@ export const modLinkAttRequest = request('ModLinkAttRequest', [
   field('MinimalId', minimalEntryId),
   ...optional('HasEntryIds', [
     field('EntryIdCount', nspiCount, { derive: (v) => (v.EntryIds as unknown[]).length }),
-    // Each entry as a Binary_r (u32 size + EntryID), like NspiModLinkAtt's BinaryArray_r.
-    field('EntryIds', array(sizedEntryId, 'EntryIdCount', { item: 'EntryId' })),
+    // Each entry bare or as a Binary_r (u32 size + EntryID): see modLinkAttEntryId.
+    field('EntryIds', array(modLinkAttEntryId, 'EntryIdCount', { item: 'EntryId' })),
   ]),
 ]);
 /** [MS-OXCMAPIHTTP] 2.2.5.11.1 ModProps request body. */

@@ -320,7 +320,50 @@ export const addressBookEntryId: Codec<unknown> = custom<unknown>(
   },
 );
 
-/** One length-prefixed EntryID (Binary_r: cb u32 + bytes), as ModLinkAtt carries them. */
+/** A bare EntryID: Ephemeral (0x87) or Permanent (0x00) by its IDType; anything else is an error (no size to skip by). */
+const bareEntryId: Codec<StructValue> = custom<StructValue>(
+  'EntryID',
+  28,
+  (r, name, scope, env) => {
+    const t = r.peekU8();
+    if (t === 0x87) return ephemeralEntryId.decode(r, name, scope, env);
+    if (t === 0x00) return permanentEntryId.decode(r, name, scope, env);
+    throw new DecodeError(`${name}: IDType ${t === undefined ? '(none)' : hex(t, 2)} is neither 0x87 (ephemeral) nor 0x00 (permanent)`, r.pos);
+  },
+  (w, v, scope, env) => (v.IDType === 0x87 ? ephemeralEntryId : permanentEntryId).encode(w, v, scope, env),
+);
+
+/** Does a u32 size at the reader's position frame exactly one EntryID? */
+function sizePrefixed(r: { pos: number; end: number; bytes: Uint8Array; peekU32(at?: number): number | undefined; peekU8(at?: number): number | undefined }): boolean {
+  const n = r.peekU32();
+  if (n === undefined || n < 28 || n > r.end - r.pos - 4) return false;
+  const t = r.peekU8(4);
+  if (t === 0x87) return n === 32;
+  if (t !== 0x00) return false;
+  // Permanent: the DN's terminator is the last byte of the window.
+  const last = r.pos + 4 + n - 1;
+  if (r.bytes[last] !== 0) return false;
+  for (let i = r.pos + 4 + 28; i < last; i++) if (r.bytes[i] === 0) return false;
+  return true;
+}
+
+/**
+ * One ModLinkAtt EntryID. Implementations differ: MAPI Inspector reads each as
+ * a Binary_r (u32 size + bytes, like NspiModLinkAtt's BinaryArray_r), gromox
+ * and the Microsoft test suite write the EntryID bare. A size is recognised
+ * only when it frames exactly one EntryID; value {Size?, EntryId}.
+ */
+export const modLinkAttEntryId: Codec<StructValue> = custom<StructValue>(
+  'EntryId',
+  28,
+  (r, name, scope, env) => (sizePrefixed(r) ? sizedEntryId : bareEntry).decode(r, name, scope, env),
+  (w, v, scope, env) => (v.Size !== undefined ? sizedEntryId : bareEntry).encode(w, v, scope, env),
+);
+const bareEntry = struct('EntryIdBare', [field('EntryId', bareEntryId)], {
+  summary: (v) => ((v.EntryId as StructValue).DistinguishedName as string | undefined) ?? `MId ${hex((v.EntryId as StructValue).Mid as number, 8)}`,
+});
+
+/** One length-prefixed EntryID (Binary_r: cb u32 + bytes). */
 export const sizedEntryId = struct(
   'EntryIdBinary',
   [field('Size', u32, { derive: (_v, h) => h.sizeOf('EntryId') }), field('EntryId', sized(addressBookEntryId, 'Size'))],

@@ -85,6 +85,20 @@ describe('nspi: the 12 types without captures (request and response)', () => {
     expect(q.at('Flags').display).toBe('0x00000001 (fDelete)');
   });
 
+  it('ModLinkAtt: bare EntryIDs (as gromox and the Microsoft test suite write them) decode too', () => {
+    const guidHex = '24eb51e4fdec9b4a8f96cf8a0ce006d8';
+    const perm = `00000000 dca740c8c042101ab4b908002b2fe182 01000000 00000000 ${a('/o=x/cn=a')}`;
+    const q = check('ModLinkAtt', true, `00000000 0d000980 11000000 ff 02000000 87000000 ${guidHex} 01000000 00000000 12000000 ${perm} ${AUX0}`);
+    expect(q.value.EntryIds).toEqual([
+      { EntryId: { IDType: 0x87, R1: 0, R2: 0, R3: 0, ProviderUID: 'e451eb24-ecfd-4a9b-8f96-cf8a0ce006d8', R4: 1, DisplayType: 0, Mid: 0x12 } },
+      { EntryId: { IDType: 0, R1: 0, R2: 0, R3: 0, ProviderUID: 'c840a7dc-42c0-1a10-b4b9-08002b2fe182', R4: 1, DisplayTypeString: 0, DistinguishedName: '/o=x/cn=a' } },
+    ]);
+    expect(q.at('EntryIds/EntryId[1]')).toMatchObject({ offset: 49, length: 38, display: '/o=x/cn=a' });
+    // An IDType that is neither: an error node, not a guess.
+    const bad = decode(nspiRequestCodecs.ModLinkAtt!, fromHex(`00000000 0d000980 11000000 ff 01000000 55000000 ${guidHex} 01000000 00000000 12000000 ${AUX0}`));
+    expect(collectErrors(bad.tree)[0]!.message).toMatch(/IDType 0x55 is neither 0x87 \(ephemeral\) nor 0x00 \(permanent\)/);
+  });
+
   it('ModProps: properties to remove and values to set', () => {
     const q = check('ModProps', true, `00000000 00 ff 01000000 1f000430 ff 01000000 1e000430 ff ${a('hi')} ${AUX0}`);
     expect(q.value.PropertiesToRemove.PropertyTags).toEqual([0x3004001f]);
