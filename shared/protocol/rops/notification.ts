@@ -14,7 +14,6 @@ import {
   array,
   asciiZ,
   bool8,
-  describeFlags,
   enumOf,
   field,
   hex,
@@ -27,7 +26,7 @@ import {
   utf16Z,
 } from '../../codec/index.js';
 import { propertyRow, propertyTag } from '../oxcdata/index.js';
-import { flags32, folderIdCodec, messageIdCodec } from './common.js';
+import { flags32, flags8, folderIdCodec, messageIdCodec } from './common.js';
 import { type Resolved, contextual, sessionOf, siteOf } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
 
@@ -205,7 +204,24 @@ export const notificationData: Codec<StructValue> = struct(
   },
 );
 
-/** [MS-OXCROPS] 2.2.14.1 */
+/** Event bits of RopRegisterNotification's 1-byte NotificationTypes (tables notify without registering). */
+const RegisterTypeBits = {
+  NewMail: 0x02,
+  ObjectCreated: 0x04,
+  ObjectDeleted: 0x08,
+  ObjectModified: 0x10,
+  ObjectMoved: 0x20,
+  ObjectCopied: 0x40,
+  SearchCompleted: 0x80,
+};
+
+/**
+ * [MS-OXCROPS] 2.2.14.1.1: NotificationTypes(1) · Reserved(1) · WantWholeStore(1)
+ * · [FolderId · MessageId when WantWholeStore is 0]. ROPS.md reads a 2-byte
+ * NotificationTypes with Reserved only for Extended; the bytes are the same
+ * for every registrable type, and Microsoft's protocol test suite sends the
+ * layout used here.
+ */
 export const ropRegisterNotification = defineRop({
   id: 0x29,
   name: 'RopRegisterNotification',
@@ -213,16 +229,8 @@ export const ropRegisterNotification = defineRop({
   handles: 'in-out',
   doc: 'Subscribes to notifications on a store, folder or message; the created object is the subscription.',
   request: [
-    field('NotificationTypes', {
-      ...u16,
-      decode(r, name, scope, env) {
-        const d = u16.decode(r, name, scope, env);
-        d.node.display = describeFlags(d.value, NotificationTypeBits, 4);
-        return d;
-      },
-    }, { doc: 'Events to subscribe to.' }),
-    // [MS-OXCROPS] 2.2.14.1.1: Reserved is present iff the Extended type is requested.
-    field('Reserved', u8, { when: (s) => (s.num('NotificationTypes') & EXTENDED) !== 0, doc: 'Reserved, 0x00.' }),
+    field('NotificationTypes', flags8(RegisterTypeBits), { doc: 'Events to subscribe to ([MS-OXCNOTIF] 2.2.1.2.1).' }),
+    field('Reserved', u8, { doc: 'Reserved, 0x00.' }),
     field('WantWholeStore', bool8, { doc: 'Whether the subscription covers the whole store.' }),
     field('FolderId', folderIdCodec, { when: (s) => s.num('WantWholeStore') === 0, doc: 'The folder to watch.' }),
     field('MessageId', messageIdCodec, { when: (s) => s.num('WantWholeStore') === 0, doc: 'The message to watch; 0 watches the folder.' }),

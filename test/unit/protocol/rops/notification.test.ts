@@ -9,23 +9,34 @@ const FID = '0100 00000000E8EA'; // 0001-00000000E8EA
 const MID = '0100 0000000A0B0C';
 
 describe('RopRegisterNotification', () => {
-  it('whole store, no Extended type: 7 bytes', () => {
-    const { value, tree } = roundTrip(ropRegisterNotification.request, '29 00 00 01 0201 01');
-    expect(value).toEqual({ RopId: 0x29, LogonId: 0, InputHandleIndex: 0, OutputHandleIndex: 1, NotificationTypes: 0x0102, WantWholeStore: 1 });
-    expect(tree.children![4]!.display).toBe('0x0102 (NewMail | TableModified)');
+  it('whole store: 7 bytes, 1-byte NotificationTypes then Reserved', () => {
+    const { value, tree } = roundTrip(ropRegisterNotification.request, '29 00 00 01 12 00 01');
+    expect(value).toEqual({
+      RopId: 0x29,
+      LogonId: 0,
+      InputHandleIndex: 0,
+      OutputHandleIndex: 1,
+      NotificationTypes: 0x12,
+      Reserved: 0,
+      WantWholeStore: 1,
+    });
+    expect(tree.children![4]!.display).toBe('0x12 (NewMail | ObjectModified)');
+    expect(layout(tree).slice(4)).toEqual([
+      ['NotificationTypes', 4, 1],
+      ['Reserved', 5, 1],
+      ['WantWholeStore', 6, 1],
+    ]);
   });
 
-  it('one folder, Extended type: Reserved byte, then FolderId and MessageId', () => {
-    const { value, tree } = roundTrip(ropRegisterNotification.request, `29 00 00 01 0404 00 00 ${FID} 0000 000000000000`);
-    expect(value).toMatchObject({ NotificationTypes: 0x0404, Reserved: 0, WantWholeStore: 0 });
+  it('one folder: FolderId and MessageId follow (23 bytes)', () => {
+    const { value, tree } = roundTrip(ropRegisterNotification.request, `29 00 00 01 80 00 00 ${FID} 0000 000000000000`);
+    expect(value).toMatchObject({ NotificationTypes: 0x80, Reserved: 0, WantWholeStore: 0 });
     expect(value.FolderId).toEqual({ ReplicaId: 1, GlobalCounter: 0xe8ea });
-    expect(layout(tree).slice(4)).toEqual([
-      ['NotificationTypes', 4, 2],
-      ['Reserved', 6, 1],
-      ['WantWholeStore', 7, 1],
-      ['FolderId', 8, 8],
-      ['MessageId', 16, 8],
+    expect(layout(tree).slice(7)).toEqual([
+      ['FolderId', 7, 8],
+      ['MessageId', 15, 8],
     ]);
+    expect(tree.length).toBe(23);
     roundTrip(ropRegisterNotification.response, '29 01 00000000');
     expect(notificationRops).toEqual([ropRegisterNotification]);
   });

@@ -163,8 +163,8 @@ export const SAMPLES2: readonly Sample[] = [
   { id: 0x7f, side: 'request', hex: '7F 00 01 00 01 00 00' },
   { id: 0x7f, side: 'response', hex: `7F 01 ${OK} ${GUID} 00 00 00 1D 00 01` },
   // --- notification (2.2.14)
-  { id: 0x29, side: 'request', hex: '29 00 00 01 02 01 01' },
-  { id: 0x29, side: 'request', hex: `29 00 00 01 04 04 00 00 ${FID} ${MID}`, note: 'Extended, one message' },
+  { id: 0x29, side: 'request', hex: '29 00 00 01 02 00 01' },
+  { id: 0x29, side: 'request', hex: `29 00 00 01 3C 00 00 ${FID} ${MID}`, note: 'one message' },
   { id: 0x29, side: 'response', hex: `29 01 ${OK}` },
   { id: 0x2a, side: 'response', hex: `2A 10 00 00 00 00 02 80 ${FID} ${MID} 01 00 00 00 00 49 50 4D 00`, note: 'NewMail' },
   { id: 0x2a, side: 'response', hex: `2A 10 00 00 00 00 10 30 ${FID} 00 00 0A 00 00 00 03 00 00 00`, note: 'ObjectModified with counts' },
