@@ -48,6 +48,11 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Keep the replayed traffic as Exchanges (report.recorded), each linked to its captured original. */
   record?: boolean;
+  /**
+   * After a failure before the request was fully sent, resend it with the same X-RequestId
+   * ("as-is", [MS-OXCMAPIHTTP] 3.1.7.1) instead of the next counter (2.2.3.3.2). Default false.
+   */
+  resendSameRequestId?: boolean;
 }
 
 export type ReplayProgress =
@@ -244,6 +249,9 @@ export class Replayer {
     if (!l) {
       const first = s.exchanges[0]!;
       const ci = first.request.headers.find((h) => h.name.toLowerCase() === 'x-clientinfo')?.value;
+      // Keep the captured X-RequestId GUID (constant per Session Context); the counter is the replay's own.
+      const rid = first.request.headers.find((h) => h.name.toLowerCase() === 'x-requestid')?.value;
+      const ridGuid = rid && /^\{?[0-9a-f-]{36}\}?:\d+$/i.test(rid.trim()) ? rid.trim().slice(0, rid.trim().lastIndexOf(':')) : undefined;
       const ca = first.request.headers.find((h) => h.name.toLowerCase() === 'x-clientapplication')?.value;
       const client = new MapiClient(this.opts.target, {
         ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
@@ -251,6 +259,7 @@ export class Replayer {
         ...(this.opts.auth ? { auth: this.opts.auth } : {}),
         ...(ci ? { clientInfo: ci } : {}),
         ...(ca ? { clientApplication: ca } : {}),
+        ...(ridGuid ? { requestIdGuid: ridGuid } : {}),
         ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
       });
       l = { captured: s, client, handles: new Map(), done: [], notify: [], path: first.request.url };
@@ -501,7 +510,15 @@ export class Replayer {
 
     if (drop === 'before-send') {
       // The server never saw the whole request: send it again as-is, same cookies, new connection.
-      const again = await this.send(l, ex, type, 'resend', { newConnection: true }, 'resent after a failure before the request was fully sent');
+      const asIs = this.opts.resendSameRequestId === true;
+      const again = await this.send(
+        l,
+        ex,
+        type,
+        'resend',
+        { newConnection: true, ...(asIs ? { requestId: first.res.requestId } : {}) },
+        `resent after a failure before the request was fully sent${asIs ? ' (same X-RequestId)' : ''}`,
+      );
       res = again.res;
       codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
       verdict = res.responseCode === 0 ? 'context-kept' : 'failure';

@@ -66,6 +66,16 @@ describe('replay edge cases', () => {
     expect(sim.status().connections).toBe(2);
   });
 
+  it('keeps the captured X-RequestId GUID, counts up, and can resend as-is after a drop before send', async () => {
+    const ex = session1();
+    const sim = await start({ responder: new CaptureResponder(ex) });
+    const counted = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop:before-send@2') });
+    expect(counted.exchanges.map((e) => e.replayed.requestId)).toEqual([1, 2, 3, 4, 5].map((n) => `{C715155F-2BE8-44E0-BD34-2960065754C8}:${n}`));
+    const asIs = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop:before-send@2'), resendSameRequestId: true });
+    expect(asIs.exchanges.map((e) => e.replayed.requestId.split(':')[1])).toEqual(['1', '2', '2', '3', '4']);
+    expect(asIs.switches[0]!.verdict).toBe('context-kept');
+  });
+
   it('--realtime waits the captured gaps', async () => {
     const ex = session1().map((e, i) => ({ ...e, timings: { ...e.timings, requestStart: 1_000_000 + i * 120 } }));
     const sim = await start({ responder: new CaptureResponder(ex) });
