@@ -423,8 +423,10 @@ function INDEX_NAMES_ALL(): string[] {
 /** Up to four fields after the header, each shortened to one token. */
 function detailOf(rop: StructValue): string | undefined {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(rop)) {
-    if (HEADER_FIELDS.has(k) || parts.length >= 4) continue;
+  for (const k in rop) {
+    if (parts.length >= 4) break;
+    if (HEADER_FIELDS.has(k)) continue;
+    const v: unknown = rop[k];
     let t: string | undefined;
     if (typeof v === 'number') t = v >= 0x10000 ? hex(v, 8) : String(v);
     else if (typeof v === 'bigint') t = '0x' + v.toString(16).toUpperCase();
