@@ -93,6 +93,8 @@ export const FX_META_PROPERTIES: Readonly<Record<number, string>> = {
 
 /** MetaTagIdsetGiven has a PtypInteger32 tag but a length-prefixed binary value ([MS-OXCFXICS] 2.2.1.1.1). */
 const IDSET_GIVEN = 0x40170003;
+/** MetaTagFXDelProp: its PtypInteger32 value is a property tag ([MS-OXCFXICS] 2.2.4.1.5.1). */
+const FX_DEL_PROP = 0x40160003;
 
 /** Fixed value sizes in a FastTransfer stream ([MS-OXCFXICS] 2.2.4.1.3 fixedSizeValue; PtypBoolean has 2 bytes). */
 const FX_FIXED: Readonly<Record<number, number>> = {
@@ -311,7 +313,11 @@ function readElement(r: Reader): { el: FxElement; node: DecodedNode } {
   const vAt = r.pos;
   el.Value = valueOf(r, tag);
   const t = tagType(tag);
-  const shown = Array.isArray(el.Value) ? `${el.Value.length} value(s)` : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value);
+  const shown = Array.isArray(el.Value)
+    ? `${el.Value.length} value(s)`
+    : tag === FX_DEL_PROP && typeof el.Value === 'number'
+      ? describeTag(el.Value >>> 0) // MetaTagFXDelProp names the property to delete
+      : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value);
   children.push({ name: 'PropertyValue', value: el.Value as never, offset: vAt, length: r.pos - vAt, display: shown });
   return {
     el,

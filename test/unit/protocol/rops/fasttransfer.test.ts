@@ -155,6 +155,12 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     ]);
   });
 
+  it('MetaTagFXDelProp shows the property it deletes', () => {
+    const { value, tree } = roundTrip(fxStream as never, '03 00 16 40 0D 00 13 0E');
+    expect(value).toEqual([{ Kind: 'MetaProperty', PropertyTag: 0x40160003, Value: 0x0e13000d }]);
+    expect(tree.children![0]!.display).toMatch(/^MetaTagFXDelProp: PidTagMessageAttachments/);
+  });
+
   it('multi-valued values: count then items', () => {
     const { value } = roundTrip(fxStream as never, '03 10 00 70 02000000 01000000 02000000 1F 10 01 70 01000000 04000000 7800 0000');
     expect(value).toEqual([
