@@ -21,6 +21,9 @@ import { bodyDecodeJson } from './decode.js';
 
 type OutFormat = 'har' | 'saz' | 'json';
 
+/** Node's base64 (native, several times faster than the pure-TS one shared/ must use). */
+export const nativeBase64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
 export interface ExportOptions {
   format: OutFormat;
   redact: boolean;
@@ -83,7 +86,7 @@ export async function exportCapture(input: string, sink: Sink, opts: ExportOptio
     }
   };
   if (opts.format === 'har') {
-    const w = new HarWriter({ creatorVersion: VERSION, mapi: mapiBlockWithDecoder((ex) => decodeExchange(ex)) });
+    const w = new HarWriter({ creatorVersion: VERSION, mapi: mapiBlockWithDecoder((ex) => decodeExchange(ex)), base64: nativeBase64 });
     await sink.write(w.begin());
     for await (const ex of each()) await sink.write(w.entry(ex));
     const extra: Record<string, unknown> = {};

@@ -112,7 +112,23 @@ export class HarReader {
       } catch (e) {
         throw this.fault(new CaptureFileError(this.fileName, `line ${ev.line} (entry ${no})`, String((e as Error).message)));
       }
-      const ex = this.entry(raw, no);
+      let ex: Exchange | undefined;
+      try {
+        ex = this.entry(raw, no);
+      } catch (e) {
+        const why = (e as Error).message;
+        if (isObj(raw) && raw._exchange !== undefined) {
+          // A damaged lossless block: read the entry as any other tool's, saying so.
+          this.warn.add(`_exchange block unusable (${why}); read like another tool's entry`, no);
+          const { _exchange: _dropped, ...rest } = raw;
+          try {
+            ex = this.entry(rest, no);
+            this.foreignEntries--; // ours, damaged: already reported above
+          } catch (e2) {
+            this.warn.add(`unreadable (${(e2 as Error).message}); skipped`, no);
+          }
+        } else this.warn.add(`unreadable (${why}); skipped`, no);
+      }
       if (ex) {
         out.push(ex);
         if (this.keep) this.done.push(ex);
@@ -157,7 +173,7 @@ export class HarReader {
       this.warn.add('no request; skipped', no);
       return undefined;
     }
-    const block = isObj(raw._exchange) && raw._exchange.v === 1 ? (raw._exchange as unknown as HarExchangeBlock) : undefined;
+    const block = isObj(raw._exchange) && raw._exchange.v === 1 ? checkBlock(raw._exchange) : undefined;
     if (block) this.ownEntries++;
     else this.foreignEntries++;
     const w = (k: string): void => this.warn.add(k, no);
@@ -376,6 +392,27 @@ function safeParse(json: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Type-checks our lossless block; throws with the first field that is wrong. */
+function checkBlock(b: Record<string, unknown>): HarExchangeBlock {
+  const num = (v: unknown, what: string): void => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what} is not a number`);
+  };
+  num(b.id, 'id');
+  num(b.connectionId, 'connectionId');
+  if (!isObj(b.timings)) throw new Error('timings missing');
+  num(b.timings.requestStart, 'timings.requestStart');
+  for (const k of ['requestEnd', 'responseHeaders', 'responseEnd']) if (b.timings[k] !== undefined) num(b.timings[k], `timings.${k}`);
+  if (b.chunks !== undefined && !(Array.isArray(b.chunks) && b.chunks.every((c) => Array.isArray(c) && c.length === 3 && c.every((x) => typeof x === 'number'))))
+    throw new Error('chunks is not a list of [time, offset, length]');
+  if (b.responseBody !== undefined && typeof b.responseBody !== 'string') throw new Error('responseBody is not a string');
+  if (b.target !== undefined && typeof b.target !== 'string') throw new Error('target is not a string');
+  if (b.trailers !== undefined && !(Array.isArray(b.trailers) && b.trailers.every((h) => isObj(h) && typeof h.name === 'string' && typeof h.value === 'string')))
+    throw new Error('trailers are not {name, value} pairs');
+  if (b.versions !== undefined && !(Array.isArray(b.versions) && b.versions.length === 2)) throw new Error('versions is not a pair');
+  if (b.aborted !== undefined && !(isObj(b.aborted) && typeof b.aborted.kind === 'string')) throw new Error('aborted is not {kind, message}');
+  return b as unknown as HarExchangeBlock;
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {

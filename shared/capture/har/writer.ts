@@ -36,6 +36,8 @@ export interface HarWriteOptions {
   mapi?: (ex: Exchange) => HarMapiBlock | undefined;
   /** Write `_exchange` (lossless fields). Default true. */
   lossless?: boolean;
+  /** Base64 encoder; Node callers may pass a native one (Buffer), the default is ours (pure TS). */
+  base64?: (b: Uint8Array) => string;
 }
 
 export class HarWriter {
@@ -103,8 +105,9 @@ export function exchangeToHarEntry(ex: Exchange, opts: HarWriteOptions = {}): Ha
   if (ex.origin !== undefined) block.origin = ex.origin;
   if (url !== ex.request.url) block.target = ex.request.url;
 
-  const request = harRequest(ex, url, block);
-  const response = harResponse(ex, block);
+  const b64 = opts.base64 ?? base64Encode;
+  const request = harRequest(ex, url, block, b64);
+  const response = harResponse(ex, block, b64);
   const timings = harTimings(ex);
   const entry: HarEntry = {
     startedDateTime: isoTime(t.requestStart),
@@ -127,7 +130,7 @@ export function exchangeToHarEntry(ex: Exchange, opts: HarWriteOptions = {}): Ha
   return entry;
 }
 
-function harRequest(ex: Exchange, url: string, block: HarExchangeBlock): HarRequest {
+function harRequest(ex: Exchange, url: string, block: HarExchangeBlock, b64: (b: Uint8Array) => string): HarRequest {
   const rq = ex.request;
   const r: HarRequest = {
     method: rq.method,
@@ -146,7 +149,7 @@ function harRequest(ex: Exchange, url: string, block: HarExchangeBlock): HarRequ
     if (text !== undefined) r.postData = { mimeType, text };
     else {
       r._requestBodyStatus = 'discarded:not-representable';
-      r._content = { text: base64Encode(rq.body), size: rq.body.length, encoding: 'base64' };
+      r._content = { text: b64(rq.body), size: rq.body.length, encoding: 'base64' };
     }
   }
   return r;
@@ -157,7 +160,7 @@ function versionNote(block: HarExchangeBlock, i: 0 | 1, v: string): void {
   block.versions[i] = v;
 }
 
-function harResponse(ex: Exchange, block: HarExchangeBlock): HarResponse {
+function harResponse(ex: Exchange, block: HarExchangeBlock, b64: (b: Uint8Array) => string): HarResponse {
   const rs = ex.response;
   if (!rs) {
     block.noResponse = true;
@@ -185,14 +188,14 @@ function harResponse(ex: Exchange, block: HarExchangeBlock): HarResponse {
       bytes = decoded;
       content.size = decoded.length;
       content.compression = decoded.length - rs.body.length;
-      block.responseBody = base64Encode(rs.body);
+      block.responseBody = b64(rs.body);
     } else content.comment = `body kept as sent (Content-Encoding: ${coding})`;
   }
   if (bytes.length > 0) {
     const text = isTextual(mimeType) ? utf8Exact(bytes) : undefined;
     if (text !== undefined) content.text = text;
     else {
-      content.text = base64Encode(bytes);
+      content.text = b64(bytes);
       content.encoding = 'base64';
     }
   }

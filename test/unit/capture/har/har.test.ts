@@ -195,3 +195,18 @@ describe('HAR export details', () => {
     expect(build(plainExchange())).toBeUndefined();
   });
 });
+
+describe('HAR import of a damaged file of ours', () => {
+  it('an unusable _exchange block falls back to the HAR fields, with a warning', async () => {
+    const text = await harText([mapiExchange(), plainExchange()]);
+    const har = JSON.parse(text);
+    har.log.entries[0]._exchange.chunks = 'broken';
+    const r = readHar(JSON.stringify(har), 'd.har');
+    expect(r.exchanges.length).toBe(2);
+    expect(r.exchanges[0]!.request.body).toEqual(mapiExchange().request.body);
+    expect(r.exchanges[0]!.response!.body).toEqual(mapiExchange().response!.body);
+    expect(r.exchanges[0]!.connectionId).toBe(1); // from "connection": "2", renumbered
+    expect(r.exchanges[1]).toEqual(plainExchange());
+    expect(r.warnings[0]).toBe('entry 1: _exchange block unusable (chunks is not a list of [time, offset, length]); read like another tool\'s entry');
+  });
+});
