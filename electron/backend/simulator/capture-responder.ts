@@ -31,6 +31,8 @@ interface ScriptEntry {
   requestHandles?: number[][];
   /** Why this entry cannot be served as captured (truncated body, …). */
   broken?: string;
+  /** Why this entry is not an answer at all (the capture recorded a refusal); never matched. */
+  skip?: string;
   /** Execute: the captured response decoded (null: it does not parse), filled on first use. */
   parsed?: ParsedExecute | null;
 }
@@ -108,6 +110,12 @@ export class CaptureResponder implements Responder {
     const e: ScriptEntry = { exchangeId: ex.id, type, body: new Uint8Array(0), requestHex: toHex(ex.request.body) };
     if (!ex.response) {
       e.broken = 'no response in the capture';
+      return e;
+    }
+    const hc = ex.response.headers.find((h) => h.name.toLowerCase() === 'x-responsecode')?.value;
+    if (ex.response.statusCode !== 200 || (hc !== undefined && Number(hc) !== 0)) {
+      // A refused request (401, 10, 15, …): the simulator's own session rules decide such answers.
+      e.skip = `captured answer was HTTP ${ex.response.statusCode}${hc !== undefined ? `, X-ResponseCode ${hc}` : ''}`;
       return e;
     }
     const ent = parseResponseEntity(ex.response.body);
@@ -191,7 +199,10 @@ export class CaptureResponder implements Responder {
     const script = this.scripts[c]!;
     const pr = st.progress.get(c)!;
     const out: number[] = [];
-    for (let i = 0; i < script.entries.length; i++) if (!pr.consumed.has(i) && script.entries[i]!.type === type) out.push(i);
+    for (let i = 0; i < script.entries.length; i++) {
+      const e = script.entries[i]!;
+      if (!pr.consumed.has(i) && e.type === type && e.skip === undefined) out.push(i);
+    }
     return out.sort((a, b) => (a >= pr.pos ? 0 : 1) - (b >= pr.pos ? 0 : 1) || a - b);
   }
 
@@ -227,7 +238,7 @@ export class CaptureResponder implements Responder {
     if (this.opts.unmatched === 'reuse-last') {
       const entries = this.scripts[c]!.entries;
       for (let k = entries.length - 1; k >= 0; k--)
-        if (entries[k]!.type === req.type) {
+        if (entries[k]!.type === req.type && entries[k]!.skip === undefined) {
           this.counts.reused++;
           return { script: c, entry: k };
         }

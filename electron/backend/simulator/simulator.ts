@@ -90,6 +90,7 @@ export interface SimulatorStatus {
   pendingPeriodMs: number;
   contexts: { id: number; endpoint: Endpoint; requests: number; idleMs: number; inFlight: number; notifyInFlight: number }[];
   requests: number;
+  /** Requests by X-ResponseCode ("0", "15", …), plus "http-401" and "aborted" for requests without a MAPI answer. */
   byResponseCode: Record<string, number>;
   connections: number;
   sourceAddresses: string[];
@@ -112,7 +113,7 @@ export class ExchangeSimulator extends EventEmitter {
   private readonly conns = new WeakMap<Socket, ConnState>();
   private nextConn = 1;
   private requests = 0;
-  private readonly byCode = new Map<number, number>();
+  private readonly byCode = new Map<string, number>();
   private readonly sources = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
   private readonly waiters = new Map<number, Set<(eventPending: boolean) => void>>();
@@ -222,7 +223,7 @@ export class ExchangeSimulator extends EventEmitter {
   status(): SimulatorStatus {
     const now = Date.now();
     const byResponseCode: Record<string, number> = {};
-    for (const [k, v] of this.byCode) byResponseCode[String(k)] = v;
+    for (const [k, v] of this.byCode) byResponseCode[k] = v;
     const s: SimulatorStatus = {
       url: this.baseUrl,
       mode: this.opts.responder.mode,
@@ -294,7 +295,9 @@ export class ExchangeSimulator extends EventEmitter {
 
   private record(e: SimLogEntry): void {
     this.requests++;
-    this.byCode.set(e.responseCode, (this.byCode.get(e.responseCode) ?? 0) + 1);
+    // Requests that got no MAPI answer (401, aborted uploads) are counted apart from X-ResponseCode values.
+    const key = e.responseCode >= 0 ? String(e.responseCode) : e.httpStatus === 401 ? 'http-401' : 'aborted';
+    this.byCode.set(key, (this.byCode.get(key) ?? 0) + 1);
     this.log.push(e);
     // Trim in batches: a splice per request would cost O(n) each time.
     if (this.log.length > 6_000) this.log.splice(0, this.log.length - 5_000);

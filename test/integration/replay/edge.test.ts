@@ -108,6 +108,21 @@ describe('replay edge cases', () => {
     expect(r.summary).toMatchObject({ replayed: 4, succeeded: 3, failed: 1 });
   });
 
+  it('never serves a captured refusal (X-ResponseCode ≠ 0) as an answer', async () => {
+    const ex = session1();
+    const refused = ex.map((e) =>
+      e.id === 3
+        ? { ...e, response: { ...e.response!, headers: e.response!.headers.map((h) => (h.name === 'X-ResponseCode' ? { ...h, value: '15' } : h)), body: new TextEncoder().encode('<html>15</html>') } }
+        : e,
+    );
+    const sim = await start({ responder: new CaptureResponder(refused) });
+    const r = await replayCapture(ex, { target: sim.url });
+    // Exchange 3's only captured answer was a refusal: the simulator has no answer for it (late code 1, said why).
+    expect(r.exchanges.map((e) => e.replayed.responseCode)).toEqual([0, 0, 1, 0]);
+    expect(sim.log[2]!.note).toBe('capture replay: captured session 1 has no Execute left to answer with');
+    expect(sim.status().byResponseCode).toEqual({ '0': 3, '1': 1 });
+  });
+
   it('says why a capture cannot be replayed', () => {
     const ex = session1();
     expect(canReplay(ex.slice(1))).toBe("the capture's 3 MAPI request(s) have no Connect/Bind: replay needs the request that created the session");
