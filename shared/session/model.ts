@@ -74,10 +74,22 @@ export interface TimelineItem {
 
 type CookieRole = 'context' | 'sequence' | 'affinity';
 
+const NO_NAMES: string[] = [];
 const TRANSFER_STATUS: Readonly<Record<number, string>> = { 0: 'Error', 1: 'Partial', 2: 'NoRoom', 3: 'Done' };
+
+const roleCache = new Map<string, CookieRole>();
 
 /** What a cookie name is used for: known names first, then the name's shape. */
 export function cookieRoleOf(name: string): CookieRole {
+  let r = roleCache.get(name);
+  if (r === undefined) {
+    r = cookieRoleByName(name);
+    if (roleCache.size < 1000) roleCache.set(name, r);
+  }
+  return r;
+}
+
+function cookieRoleByName(name: string): CookieRole {
   const known = COOKIE_ROLES[name.toLowerCase()];
   if (known) return known.startsWith('sequence') ? 'sequence' : known.startsWith('session context') ? 'context' : 'affinity';
   if (/seq/i.test(name)) return 'sequence';
@@ -126,7 +138,19 @@ function ntlmType(token: string): number | undefined {
   }
 }
 
+/** Keeps one copy of strings that repeat across exchanges (cookie names, client addresses). */
+class Interner {
+  private m = new Map<string, string>();
+  get(s: string): string {
+    const hit = this.m.get(s);
+    if (hit !== undefined) return hit;
+    if (this.m.size < 50_000) this.m.set(s, s);
+    return s;
+  }
+}
+
 export class SessionModel {
+  private readonly strings = new Interner();
   private readonly list: Session[] = [];
   private readonly byContext = new Map<string, Session>();
   private readonly factsList: ExchangeFacts[] = [];
@@ -162,12 +186,12 @@ export class SessionModel {
       url: ex.request.url,
       requestStart: ex.timings.requestStart,
       cookieCheck: 'not-applicable',
-      setCookieNames: [],
+      setCookieNames: NO_NAMES,
       decodeErrors: 0,
     };
     if (type !== undefined) facts.requestType = type;
     const client = clientText(ex);
-    if (client) facts.client = client;
+    if (client) facts.client = this.strings.get(client);
     this.timingFacts(ex, facts);
     this.headerFacts(ex, facts);
 
@@ -291,6 +315,18 @@ export class SessionModel {
     return { ...s.info, logons, handleCount: s.rop.handleCount, events: [...s.info.events] };
   }
 
+  private readonly lists = new Map<string, string[]>();
+  /** One shared array per distinct list of names (most exchanges set the same cookies). */
+  private nameList(names: string[]): string[] {
+    const key = names.join('\n');
+    let l = this.lists.get(key);
+    if (!l) {
+      l = names.map((n) => this.strings.get(n));
+      if (this.lists.size < 10_000) this.lists.set(key, l);
+    }
+    return l;
+  }
+
   private remember(id: number, d: ExchangeDecode): void {
     if (this.cacheSize === 0) return;
     this.cache.delete(id);
@@ -342,7 +378,7 @@ export class SessionModel {
     if (pp !== undefined) f.pendingPeriodMs = pp;
     const xi = parseResponseCode(headerValue(r, 'X-ExpirationInfo'));
     if (xi !== undefined) f.expirationMs = xi;
-    f.setCookieNames = responseSetCookies(r).map((c) => c.name);
+    f.setCookieNames = this.nameList(responseSetCookies(r).map((c) => c.name));
   }
 
   private decodeFacts(d: ExchangeDecode, f: ExchangeFacts, ex: Exchange): void {
@@ -438,8 +474,9 @@ export class SessionModel {
 
   private lookup(cookies: { name: string; value: string }[]): Session | undefined {
     for (const c of cookies) {
-      if (cookieRoleOf(c.name) !== 'context' && this.roles.get(c.name.toLowerCase()) !== 'context') continue;
-      const s = this.byContext.get(`${c.name.toLowerCase()}=${c.value}`);
+      const lower = c.name.toLowerCase();
+      if (cookieRoleOf(c.name) !== 'context' && this.roles.get(lower) !== 'context') continue;
+      const s = this.byContext.get(`${lower}=${c.value}`);
       if (s) return s;
     }
     return undefined;
