@@ -205,7 +205,8 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     // Connection: ours carry it; otherwise the client socket (address:port) identifies it.
     let connectionId: number;
     const clientPort = Number(f['x-clientport']);
-    if (ours && f['x-mapiscope-connection'] !== undefined) connectionId = Number(f['x-mapiscope-connection']);
+    if (ours && f['x-mapiscope-connection'] !== undefined && Number.isInteger(Number(f['x-mapiscope-connection'])) && f['x-mapiscope-connection'] !== '')
+      connectionId = Number(f['x-mapiscope-connection']);
     else if (Number.isInteger(clientPort) && clientPort > 0) {
       const key = `${f['x-clientip'] ?? ''}:${clientPort}`;
       let id = conns.get(key);
@@ -214,7 +215,7 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     } else connectionId = nextConn++;
     const target = ours && f['x-mapiscope-target'] !== undefined ? f['x-mapiscope-target'] : rq.startLine[1];
     const ex: Exchange = {
-      id: ours && f['x-mapiscope-id'] ? Number(f['x-mapiscope-id']) : position,
+      id: ours && Number.isInteger(Number(f['x-mapiscope-id'])) && f['x-mapiscope-id'] !== '' ? Number(f['x-mapiscope-id']) : position,
       connectionId,
       ...(f['x-clientip'] ? { client: { address: f['x-clientip'], port: Number.isInteger(clientPort) ? clientPort : 0 } } : {}),
       ...serverOf(f, rq.startLine[1], ours),
@@ -229,7 +230,7 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
       },
       ...(response ? { response } : {}),
       ...abortedOf(f, s.n, !!resBytes, warnings, ours),
-      ...(ours && f['x-mapiscope-tls'] ? { tls: JSON.parse(f['x-mapiscope-tls']) as TlsInfo } : {}),
+      ...tlsOf(f, ours, s.n, warnings),
       ...(f['x-processinfo'] ? { process: f['x-processinfo'] } : {}),
       ...(f['ui-comments'] !== undefined ? { comment: f['ui-comments'] } : {}),
     };
@@ -239,6 +240,22 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     warnings.push(
       `${unknownChunkTimes.length} session(s) (${unknownChunkTimes.slice(0, 10).join(', ')}${unknownChunkTimes.length > 10 ? ', …' : ''}): SAZ has no arrival time per chunk; every chunk is timed at the response end`,
     );
+}
+
+function jsonFlag(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function tlsOf(f: Record<string, string>, ours: boolean, n: number, warnings: string[]): Pick<Exchange, 'tls'> {
+  if (!ours || !f['x-mapiscope-tls']) return {};
+  const t = jsonFlag(f['x-mapiscope-tls']);
+  if (t && typeof t === 'object' && !Array.isArray(t)) return { tls: t as TlsInfo };
+  warnings.push(`session ${n}: x-mapiscope-tls flag unreadable; ignored`);
+  return {};
 }
 
 function numbers(s: string | undefined): (number | undefined)[] | undefined {
@@ -269,8 +286,9 @@ function originOf(f: Record<string, string>, target: string, headers: { name: st
 
 function abortedOf(f: Record<string, string>, n: number, hasResponse: boolean, warnings: string[], ours: boolean): Pick<Exchange, 'aborted'> {
   if (ours && f['x-mapiscope-aborted']) {
-    const a = JSON.parse(f['x-mapiscope-aborted']) as { kind: AbortKind; message: string };
-    return { aborted: { kind: a.kind, message: a.message } };
+    const a = jsonFlag(f['x-mapiscope-aborted']) as { kind?: AbortKind; message?: string } | undefined;
+    if (a && typeof a.kind === 'string') return { aborted: { kind: a.kind, message: String(a.message ?? '') } };
+    warnings.push(`session ${n}: x-mapiscope-aborted flag unreadable; ignored`);
   }
   if (!hasResponse && !ours) {
     warnings.push(`session ${n}: no response in the archive`);
