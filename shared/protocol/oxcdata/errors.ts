@@ -1,261 +1,345 @@
 /**
- * [MS-OXCDATA] 2.4 error codes (2.4.1 additional, 2.4.2 property, 2.4.3
- * warnings) plus the NSPI-only codes of [MS-OXNSPI] 2.2.1.2.
+ * [MS-OXCDATA] 2.4 error codes: 2.4.1 additional error codes, 2.4.2 property
+ * error codes and 2.4.3 warnings, each with its usual alias (ec* / MAPI_E_* /
+ * MAPI_W_*) and the spec's own name. Values and names are facts of the spec
+ * (as also listed by OpenChange's mapistatus.h); "-" marks plain MAPI codes the
+ * spec does not list.
  */
 import { type Codec, hex, u32, withDisplay } from '../../codec/index.js';
 
-/** [MS-OXCDATA] 2.4 name, then the usual alias (ec* / MAPI_E_*). */
-const ERRORS: ReadonlyArray<readonly [number, string]> = [
-  [0x00000000, 'Success'],
-  [0x000003eb, 'ecUnknownUser'],
-  [0x000003ef, 'ecUnknownCodePage'],
-  [0x000003f0, 'ecServerOOM'],
-  [0x000003f2, 'ecLoginPerm'],
-  [0x00000460, 'ecSearchFolder'],
-  [0x00000461, 'ecNotSearchFolder'],
-  [0x00000463, 'ecNoReceiveFolder'],
-  [0x00000465, 'ecNoDelSubmitMsg'],
-  [0x00000467, 'ecInvalidRecips'],
-  [0x00000468, 'ecNoReplicaHere'],
-  [0x00000469, 'ecNoReplicaAvailable'],
-  [0x0000046d, 'ecPublicDatabase'],
-  [0x0000046e, 'ecNotPublicDatabase'],
-  [0x0000046f, 'ecRecordNotFound'],
-  [0x00000470, 'ecFxBufferOverrun'],
-  [0x00000471, 'ecFxBufferEmpty'],
-  [0x00000472, 'ecFxPartialValue'],
-  [0x00000473, 'ecFxNoRoom'],
-  [0x00000474, 'ecMaxTimeExpired'],
-  [0x00000475, 'ecDstError'],
-  [0x00000476, 'ecMdbNotInit'],
-  [0x00000478, 'ecWrongServer'],
-  [0x0000047d, 'ecBufferTooSmall'],
-  [0x0000047e, 'ecRequiresRefResolve'],
-  [0x0000047f, 'ecServerPaused'],
-  [0x00000480, 'ecServerBusy'],
-  [0x00000481, 'ecNoSuchLogon'],
-  [0x00000482, 'ecLoadLibFailed'],
-  [0x00000483, 'ecObjAlreadyConfig'],
-  [0x00000484, 'ecObjNotConfig'],
-  [0x00000485, 'ecDataLoss'],
-  [0x00000488, 'ecMaxSendThreadExceeded'],
-  [0x00000489, 'ecFxErrorMarker'],
-  [0x0000048a, 'ecNoMoreJobs'],
-  [0x0000048c, 'ecNoDataToPlayback'],
-  [0x000004b6, 'ecRpcFormat'],
-  [0x000004b7, 'ecNoCopyTo'],
-  [0x000004b9, 'ecNullObject'],
-  [0x000004bc, 'ecRpcAuthentication'],
-  [0x000004bd, 'ecRpcBadAuthenticationLevel'],
-  [0x000004be, 'ecNullCommentRestriction'],
-  [0x000004cc, 'ecRulesLoadError'],
-  [0x000004cd, 'ecRulesDeliverErr'],
-  [0x000004ce, 'ecRulesParsingErr'],
-  [0x000004cf, 'ecRulesCreateDAE'],
-  [0x000004d0, 'ecRulesCreateDAM'],
-  [0x000004d1, 'ecRulesNoMoveCopyFolder'],
-  [0x000004d2, 'ecRulesNoFolderRights'],
-  [0x000004d4, 'ecMessageTooBig'],
-  [0x000004d5, 'ecFormNotValid'],
-  [0x000004d6, 'ecNotAuthorized'],
-  [0x000004d7, 'ecDeleteMessage'],
-  [0x000004d8, 'ecBounceMessage'],
-  [0x000004d9, 'ecQuotaExceeded'],
-  [0x000004da, 'ecMaxSubmissionExceeded'],
-  [0x000004db, 'ecMaxAttachmentExceeded'],
-  [0x000004dc, 'ecSendAsDenied'],
-  [0x000004dd, 'ecShutoffQuotaExceeded'],
-  [0x000004de, 'ecTooManyOpenObjects'],
-  [0x000004df, 'ecClientVerDisallowed'],
-  [0x000004e0, 'ecRpcHttpDisallowed'],
-  [0x000004e1, 'ecCachedModeRequired'],
-  [0x000004e3, 'ecFolderNotCleanedUp'],
-  [0x000004ed, 'ecFmtError'],
-  [0x000004f7, 'ecNotExpanded'],
-  [0x000004f8, 'ecNotCollapsed'],
-  [0x000004f9, 'ecLeaf'],
-  [0x000004fa, 'ecUnregisteredNameProp'],
-  [0x000004fb, 'ecFolderDisabled'],
-  [0x000004fc, 'ecDomainError'],
-  [0x000004ff, 'ecNoCreateRight'],
-  [0x00000500, 'ecPublicRoot'],
-  [0x00000501, 'ecNoReadRight'],
-  [0x00000502, 'ecNoCreateSubfolderRight'],
-  [0x00000503, 'ecDstNullObject'],
-  [0x00000504, 'ecMsgCycle'],
-  [0x00000505, 'ecTooManyRecips'],
-  [0x0000050a, 'ecVirusScanInProgress'],
-  [0x0000050b, 'ecVirusDetected'],
-  [0x0000050c, 'ecMailboxInTransit'],
-  [0x0000050d, 'ecBackupInProgress'],
-  [0x0000050e, 'ecVirusMessageDeleted'],
-  [0x0000050f, 'ecInvalidBackupSequence'],
-  [0x00000510, 'ecInvalidBackupType'],
-  [0x00000511, 'ecTooManyBackups'],
-  [0x00000512, 'ecRestoreInProgress'],
-  [0x00000579, 'ecDuplicateObject'],
-  [0x0000057a, 'ecObjectNotFound'],
-  [0x0000057b, 'ecFixupReplyRule'],
-  [0x0000057c, 'ecTemplateNotFound'],
-  [0x0000057d, 'ecRuleExecution'],
-  [0x0000057e, 'ecDSNoSuchObject'],
-  [0x0000057f, 'ecMessageAlreadyTombstoned'],
-  [0x00000596, 'ecRequiresRWAccess'],
-  [0x0000059b, 'ecBadIntegerValue'],
-  [0x000005a0, 'ecPropertyNotFound'],
-  [0x000005a2, 'ecTooManyProperties'],
-  [0x000006bb, 'ecObjectLocked (RPC_S_SERVER_TOO_BUSY)'],
-  [0x0000096c, 'ecMailboxDisabled'],
-  [0x0000096d, 'ecADUnavailable'],
-  [0x0000096e, 'ecADError'],
-  [0x0000096f, 'ecADObjectNotFound'],
-  [0x00000970, 'ecADPropertyError'],
-  [0x00000971, 'ecNotEncrypted'],
-  [0x00000972, 'ecExternalServerUnavailable'],
-  [0x00000973, 'ecNoSuchTemplate'],
-  [0x00000974, 'ecRpcServerTooBusy'],
-  [0x00000975, 'ecProfileNotConfigured'],
-  [0x000009c4, 'ecUserDoesNotExist'],
-  [0x00040380, 'MAPI_W_ERRORS_RETURNED'],
-  [0x00040481, 'MAPI_W_POSITION_CHANGED'],
-  [0x00040482, 'MAPI_W_APPROX_COUNT'],
-  [0x00040680, 'MAPI_W_PARTIAL_COMPLETION'],
-  [0x00040820, 'SYNC_W_PROGRESS'],
-  [0x00040821, 'SYNC_W_CLIENT_CHANGE_NEWER'],
-  [0x80004001, 'E_NOTIMPL'],
-  [0x80004002, 'E_NOINTERFACE'],
-  [0x80004005, 'MAPI_E_CALL_FAILED'],
-  [0x80030002, 'STG_E_FILENOTFOUND'],
-  [0x8003001d, 'STG_E_WRITEFAULT'],
-  [0x80030070, 'STG_E_MEDIUMFULL'],
-  [0x80030101, 'STG_E_INVALIDPARAMETER'],
-  [0x80040000, 'SYNC_E_UNKNOWN_FLAGS'],
-  [0x80040102, 'MAPI_E_NO_SUPPORT'],
-  [0x80040103, 'MAPI_E_BAD_CHARWIDTH'],
-  [0x80040105, 'MAPI_E_STRING_TOO_LONG'],
-  [0x80040106, 'MAPI_E_UNKNOWN_FLAGS'],
-  [0x80040107, 'MAPI_E_INVALID_ENTRYID'],
-  [0x80040108, 'MAPI_E_INVALID_OBJECT'],
-  [0x80040109, 'MAPI_E_OBJECT_CHANGED'],
-  [0x8004010a, 'MAPI_E_OBJECT_DELETED'],
-  [0x8004010b, 'MAPI_E_BUSY'],
-  [0x8004010d, 'MAPI_E_NOT_ENOUGH_DISK'],
-  [0x8004010e, 'MAPI_E_NOT_ENOUGH_RESOURCES'],
-  [0x8004010f, 'MAPI_E_NOT_FOUND'],
-  [0x80040110, 'MAPI_E_VERSION'],
-  [0x80040111, 'MAPI_E_LOGON_FAILED'],
-  [0x80040112, 'MAPI_E_SESSION_LIMIT'],
-  [0x80040113, 'MAPI_E_USER_CANCEL'],
-  [0x80040114, 'MAPI_E_UNABLE_TO_ABORT'],
-  [0x80040115, 'MAPI_E_NETWORK_ERROR'],
-  [0x80040116, 'MAPI_E_DISK_ERROR'],
-  [0x80040117, 'MAPI_E_TOO_COMPLEX'],
-  [0x80040118, 'MAPI_E_BAD_COLUMN'],
-  [0x80040119, 'MAPI_E_EXTENDED_ERROR'],
-  [0x8004011a, 'MAPI_E_COMPUTED'],
-  [0x8004011b, 'MAPI_E_CORRUPT_DATA'],
-  [0x8004011c, 'MAPI_E_UNCONFIGURED'],
-  [0x8004011d, 'MAPI_E_FAILONEPROVIDER'],
-  [0x8004011e, 'MAPI_E_UNKNOWN_CPID'],
-  [0x8004011f, 'MAPI_E_UNKNOWN_LCID'],
-  [0x80040120, 'MAPI_E_PASSWORD_CHANGE_REQUIRED'],
-  [0x80040121, 'MAPI_E_PASSWORD_EXPIRED'],
-  [0x80040122, 'MAPI_E_INVALID_WORKSTATION_ACCOUNT'],
-  [0x80040123, 'MAPI_E_INVALID_ACCESS_TIME'],
-  [0x80040124, 'MAPI_E_ACCOUNT_DISABLED'],
-  [0x80040200, 'MAPI_E_END_OF_SESSION'],
-  [0x80040201, 'MAPI_E_UNKNOWN_ENTRYID'],
-  [0x80040202, 'MAPI_E_MISSING_REQUIRED_COLUMN'],
-  [0x80040301, 'MAPI_E_BAD_VALUE'],
-  [0x80040302, 'MAPI_E_INVALID_TYPE'],
-  [0x80040303, 'MAPI_E_TYPE_NO_SUPPORT'],
-  [0x80040304, 'MAPI_E_UNEXPECTED_TYPE'],
-  [0x80040305, 'MAPI_E_TOO_BIG'],
-  [0x80040306, 'MAPI_E_DECLINE_COPY'],
-  [0x80040307, 'MAPI_E_UNEXPECTED_ID'],
-  [0x80040380, 'MAPI_W_ERRORS_RETURNED'],
-  [0x80040400, 'MAPI_E_UNABLE_TO_COMPLETE'],
-  [0x80040401, 'MAPI_E_TIMEOUT'],
-  [0x80040402, 'MAPI_E_TABLE_EMPTY'],
-  [0x80040403, 'MAPI_E_TABLE_TOO_BIG'],
-  [0x80040405, 'MAPI_E_INVALID_BOOKMARK'],
-  [0x80040500, 'MAPI_E_WAIT'],
-  [0x80040501, 'MAPI_E_CANCEL'],
-  [0x80040600, 'MAPI_E_NOT_ME'],
-  [0x80040604, 'MAPI_E_COLLISION'],
-  [0x80040605, 'MAPI_E_NOT_INITIALIZED'],
-  [0x80040606, 'MAPI_E_NON_STANDARD'],
-  [0x80040607, 'MAPI_E_NO_RECIPIENTS'],
-  [0x80040608, 'MAPI_E_SUBMITTED'],
-  [0x80040609, 'MAPI_E_HAS_FOLDERS'],
-  [0x8004060a, 'MAPI_E_HAS_MESSAGES'],
-  [0x8004060b, 'MAPI_E_FOLDER_CYCLE'],
-  [0x8004060d, 'MAPI_E_LOCKID_LIMIT'],
-  [0x80040700, 'MAPI_E_AMBIGUOUS_RECIP'],
-  [0x80040800, 'SYNC_E_OBJECT_DELETED'],
-  [0x80040801, 'SYNC_E_IGNORE'],
-  [0x80040802, 'SYNC_E_CONFLICT'],
-  [0x80040803, 'SYNC_E_NO_PARENT'],
-  [0x80040804, 'SYNC_E_CYCLE_DETECTED'],
-  [0x80040805, 'SYNC_E_UNSYNCHRONIZED'],
-  [0x80040900, 'MAPI_E_NAMED_PROP_QUOTA_EXCEEDED'],
-  [0x80040fff, 'MAPI_E_NOT_IMPLEMENTED'],
-  [0x80070005, 'MAPI_E_NO_ACCESS'],
-  [0x8007000e, 'MAPI_E_NOT_ENOUGH_MEMORY'],
-  [0x80070057, 'MAPI_E_INVALID_PARAMETER'],
-];
+/** "hex alias SpecName" per line. */
+const TABLE = `00000000 Success Success
+80004005 MAPI_E_CALL_FAILED GeneralFailure
+8007000E MAPI_E_NOT_ENOUGH_MEMORY OutOfMemory
+80070057 MAPI_E_INVALID_PARAMETER InvalidParameter
+80004002 MAPI_E_INTERFACE_NOT_SUPPORTED NoInterface
+80004001 E_NOTIMPL -
+80070005 MAPI_E_NO_ACCESS AccessDenied
+80030001 STG_E_INVALIDFUNCTION StorageInvalidFunction
+80030005 STG_E_ACCESSDENIED StorageAccessDenied
+80030008 STG_E_INSUFFICIENTMEMORY StorageInsufficientMemory
+80030009 STG_E_INVALIDPOINTER StorageInvalidPointer
+8003001E STG_E_READFAULT StorageReadFault
+80030021 STG_E_LOCKVIOLATION StorageLockViolation
+80030057 STG_E_INVALIDPARAMETER StorageInvalidParameter
+800300FF STG_E_INVALIDFLAG StorageInvalidFlag
+80030103 STG_E_CANTSAVE StorageCantSave
+80040102 MAPI_E_NO_SUPPORT NotSupported
+80040103 MAPI_E_BAD_CHARWIDTH InvalidCharacterWidth
+80040105 MAPI_E_STRING_TOO_LONG StringTooLong
+80040106 MAPI_E_UNKNOWN_FLAGS InvalidFlag
+80040107 MAPI_E_INVALID_ENTRYID InvalidEntryId
+80040108 MAPI_E_INVALID_OBJECT InvalidObject
+80040109 MAPI_E_OBJECT_CHANGED ObjectChanged
+8004010A MAPI_E_OBJECT_DELETED ObjectDeleted
+8004010B MAPI_E_BUSY ServerBusy
+8004010D MAPI_E_NOT_ENOUGH_DISK OutOfDisk
+8004010E MAPI_E_NOT_ENOUGH_RESOURCES OutOfResources
+8004010F MAPI_E_NOT_FOUND NotFound
+80040110 MAPI_E_VERSION VersionMismatch
+80040111 MAPI_E_LOGON_FAILED LogonFailed
+80040112 MAPI_E_SESSION_LIMIT TooManySessions
+80040113 MAPI_E_USER_CANCEL UserCanceled
+80040114 MAPI_E_UNABLE_TO_ABORT AbortFailed
+80040115 MAPI_E_NETWORK_ERROR NetworkError
+80040116 MAPI_E_DISK_ERROR DiskError
+80040117 MAPI_E_TOO_COMPLEX TooComplex
+80040118 MAPI_E_BAD_COLUMN InvalidColumn
+80040119 MAPI_E_EXTENDED_ERROR -
+8004011A MAPI_E_COMPUTED ComputedValue
+8004011B MAPI_E_CORRUPT_DATA CorruptData
+8004011C MAPI_E_UNCONFIGURED -
+8004011D MAPI_E_FAILONEPROVIDER -
+8004011E MAPI_E_UNKNOWN_CPID InvalidCodepage
+8004011F MAPI_E_UNKNOWN_LCID InvalidLocale
+80040120 MAPI_E_PASSWORD_CHANGE_REQUIRED -
+80040121 MAPI_E_PASSWORD_EXPIRED -
+80040122 MAPI_E_INVALID_WORKSTATION_ACCOUNT -
+80040123 MAPI_E_INVALID_ACCESS_TIME TimeSkew
+80040124 MAPI_E_ACCOUNT_DISABLED -
+80040200 MAPI_E_END_OF_SESSION EndOfSession
+80040201 MAPI_E_UNKNOWN_ENTRYID UnknownEntryId
+80040202 MAPI_E_MISSING_REQUIRED_COLUMN -
+80040301 MAPI_E_BAD_VALUE -
+80040302 MAPI_E_INVALID_TYPE -
+80040303 MAPI_E_TYPE_NO_SUPPORT -
+80040304 MAPI_E_UNEXPECTED_TYPE -
+80040305 MAPI_E_TOO_BIG -
+80040306 MAPI_E_DECLINE_COPY -
+80040307 MAPI_E_UNEXPECTED_ID -
+80040400 MAPI_E_UNABLE_TO_COMPLETE NotCompleted
+80040401 MAPI_E_TIMEOUT Timeout
+80040402 MAPI_E_TABLE_EMPTY EmptyTable
+80040403 MAPI_E_TABLE_TOO_BIG TableTooBig
+80040405 MAPI_E_INVALID_BOOKMARK InvalidBookmark
+80040500 MAPI_E_WAIT ErrorWait
+80040501 MAPI_E_CANCEL ErrorCancel
+80040600 MAPI_E_NOT_ME -
+80040602 MAPI_E_NO_SUPPRESS NoSuppress
+80040604 MAPI_E_COLLISION CollidingNames
+80040605 MAPI_E_NOT_INITIALIZED NotInitialized
+80040606 MAPI_E_NON_STANDARD -
+80040607 MAPI_E_NO_RECIPIENTS NoRecipients
+80040608 MAPI_E_SUBMITTED AlreadySent
+80040609 MAPI_E_HAS_FOLDERS HasFolders
+8004060A MAPI_E_HAS_MESSAGES HasMessages
+8004060B MAPI_E_FOLDER_CYCLE FolderCycle
+8004060D MAPI_E_LOCKID_LIMIT TooManyLocks
+80040700 MAPI_E_AMBIGUOUS_RECIP AmbiguousRecipient
+80040800 SYNC_E_OBJECT_DELETED SyncObjectDeleted
+80040801 SYNC_E_IGNORE IgnoreFailure
+80040802 SYNC_E_CONFLICT SyncConflict
+80040803 SYNC_E_NO_PARENT NoParentFolder
+80040804 SYNC_E_CYCLE_DELETED CycleDeleted
+80040805 SYNC_E_UNSYNCHRONIZED NotSynchronized
+80040900 MAPI_E_NAMED_PROP_QUOTA_EXCEEDED NamedPropertyQuota
+80040FFF MAPI_E_NOT_IMPLEMENTED NotImplemented
+00040380 MAPI_W_ERRORS_RETURNED ErrorsReturned
+00040481 MAPI_W_POSITION_CHANGED PositionChanged
+00040482 MAPI_W_APPROX_COUNT ApproximateCount
+00040680 MAPI_W_PARTIAL_COMPLETION PartiallyComplete
+00040820 SYNC_W_PROGRESS SyncProgress
+00040821 SYNC_W_CLIENT_CHANGE_NEWER NewerClientChange
+0000011C ecProfileNotConfigured ProfileNotConfigured
+000003EA ecJetError IsamError
+000003EB ecUnknownUser UnknownUser
+000003ED ecExiting Exiting
+000003EE ecBadConfig BadConfiguration
+000003EF ecUnknownCodePage UnknownCodePage
+000003F0 ecServerOOM ServerMemory
+000003F2 ecLoginPerm LoginPermission
+000003F3 ecDatabaseRolledBack DatabaseRolledBack
+000003F4 ecDatabaseCopiedError DatabaseCopiedError
+000003F5 ecAuditNotAllowed AuditNotAllowed
+000003F6 ecZombieUser ZombieUser
+000003F7 ecUnconvertableACL UnconvertableACL
+0000044C ecNoFreeJses NoFreeJetSessions
+0000044D ecDifferentJses DifferentJetSession
+0000044F ecFileRemove FileRemove
+00000450 ecParameterOverflow ParameterOverflow
+00000451 ecBadVersion BadVersion
+00000452 ecTooManyCols TooManyColumns
+00000453 ecHaveMore HaveMore
+00000454 ecDatabaseError DatabaseError
+00000455 ecIndexNameTooBig IndexNameTooBig
+00000456 ecUnsupportedProp UnsupportedProperty
+00000457 ecMsgNotSaved MessageNotSaved
+00000459 ecUnpubNotif UnpublishedNotification
+0000045B ecDifferentRoot DifferentRoot
+0000045C ecBadFolderName BadFolderName
+0000045D ecAttachOpen AttachmentOpen
+0000045E ecInvClpsState InvalidCollapseState
+0000045F ecSkipMyChildren SkipMyChildren
+00000460 ecSearchFolder SearchFolder
+00000461 ecNotSearchFolder NotSearchFolder
+00000462 ecFolderSetReceive FolderSetReceive
+00000463 ecNoReceiveFolder NoReceiveFolder
+00000465 ecNoDelSubmitMsg DeleteSubmittedMessage
+00000467 ecInvalidRecips InvalidRecipients
+00000468 ecNoReplicaHere NoReplicaHere
+00000469 ecNoReplicaAvailable NoReplicaAvailable
+0000046A ecPublicMDB PublicDatabase
+0000046B ecNotPublicMDB NotPublicDatabase
+0000046C ecRecordNotFound RecordNotFound
+0000046D ecReplConflict ReplicationConflict
+00000470 ecFxBufferOverrun FXBufferOverrun
+00000471 ecFxBufferEmpty FXBufferEmpty
+00000472 ecFxPartialValue FXPartialValue
+00000473 ecFxNoRoom FXNoRoom
+00000474 ecMaxTimeExpired TimeExpired
+00000475 ecDstError DestinationError
+00000476 ecMDBNotInit DatabaseNotInitialized
+00000478 ecWrongServer WrongServer
+0000047D ecBufferTooSmall BufferTooSmall
+0000047E ecRequiresRefResolve AttachmentResolutionRequired
+0000047F ecServerPaused ServerPaused
+00000480 ecServerBusy ServerBusy
+00000481 ecNoSuchLogon NoSuchLogon
+00000482 ecLoadLibFailed LoadLibraryFailed
+00000483 ecObjAlreadyConfig AlreadyConfigured
+00000484 ecObjNotConfig NotConfigured
+00000485 ecDataLoss DataLoss
+00000488 ecMaxSendThreadExceeded MaximumSendThreadExceeded
+00000489 ecFxErrorMarker FxErrorMarker
+0000048A ecNoFreeJtabs NoFreeJtabs
+0000048B ecNotPrivateMDB NotPrivateDatabase
+0000048C ecIsintegMDB IsIntegMDB
+0000048D ecRecoveryMDBMismatch RecoveryMismatch
+0000048E ecTableMayNotBeDeleted TableMayNotBeDeleted
+00000490 ecSearchFolderScopeViolation SearchFolderScopeViolation
+000004B1 ecRpcRegisterIf RpcRegisterIf
+000004B2 ecRpcListen RpcListen
+000004B6 ecRpcFormat RpcFormat
+000004B7 ecNoCopyTo NoCopyTo
+000004B9 ecNullObject NullObject
+000004BC ecRpcAuthentication RpcAuthentication
+000004BD ecRpcBadAuthenticationLevel RpcBadAuthenticationLevel
+000004BE ecNullCommentRestriction NullCommentRestriction
+000004CC ecRulesLoadError RulesLoadError
+000004CD ecRulesDeliverErr RulesDeliverErr
+000004CE ecRulesParsingErr RulesParsingErr
+000004CF ecRulesCreateDaeErr RulesCreateDae
+000004D0 ecRulesCreateDamErr RulesCreateDam
+000004D1 ecRulesNoMoveCopyFolder RulesNoMoveCopyFolder
+000004D2 ecRulesNoFolderRights RulesNoFolderRights
+000004D4 ecMessageTooBig MessageTooBig
+000004D5 ecFormNotValid FormNotValid
+000004D6 ecNotAuthorized NotAuthorized
+000004D7 ecDeleteMessage DeleteMessage
+000004D8 ecBounceMessage BounceMessage
+000004D9 ecQuotaExceeded QuotaExceeded
+000004DA ecMaxSubmissionExceeded MaxSubmissionExceeded
+000004DB ecMaxAttachmentExceeded MaxAttachmentExceeded
+000004DC ecSendAsDenied SendAsDenied
+000004DD ecShutoffQuotaExceeded ShutoffQuotaExceeded
+000004DE ecMaxObjsExceeded TooManyOpenObjects
+000004DF ecClientVerDisallowed ClientVersionBlocked
+000004E0 ecRpcHttpDisallowed RpcHttpDisallowed
+000004E1 ecCachedModeRequired CachedModeRequired
+000004E3 ecFolderCleanedUp FolderCleanedUp
+000004ED ecFmtError FormatError
+000004F7 ecNotExpanded NotExpanded
+000004F8 ecNotCollapsed NotCollapsed
+000004F9 ecLeaf NoExpandLeafRow
+000004FA ecUnregisteredNameProp UnregisteredNamedProp
+000004FB ecFolderDisabled FolderDisabled
+000004FC ecDomainError DomainError
+000004FF ecNoCreateRight NoCreateRight
+00000500 ecPublicRoot PublicRoot
+00000501 ecNoReadRight NoReadRight
+00000502 ecNoCreateSubfolderRight NoCreateSubfolderRight
+00000503 ecDstNullObject NullDestinationObject
+00000504 ecMsgCycle MessageCycle
+00000505 ecTooManyRecips TooManyRecips
+0000050A ecVirusScanInProgress VirusScanInProgress
+0000050B ecVirusDetected VirusDetected
+0000050C ecMailboxInTransit MailboxInTransit
+0000050D ecBackupInProgress BackupInProgress
+0000050E ecVirusMessageDeleted VirusMessageDeleted
+0000050F ecInvalidBackupSequence InvalidBackupSequence
+00000510 ecInvalidBackupType InvalidBackupType
+00000511 ecTooManyBackupsInProgress TooManyBackups
+00000512 ecRestoreInProgress RestoreInProgress
+00000579 ecDuplicateObject DuplicateObject
+0000057A ecObjectNotFound ObjectNotFound
+0000057B ecFixupReplyRule FixupReplyRule
+0000057C ecTemplateNotFound TemplateNotFound
+0000057D ecRuleExecution RuleExecution
+0000057E ecDSNoSuchObject DSNoSuchObject
+0000057F ecMessageAlreadyTombstoned AlreadyTombstoned
+00000596 ecRequiresRWTransaction ReadOnlyTransaction
+0000060E ecPaused Paused
+0000060F ecNotPaused NotPaused
+00000648 ecWrongMailbox WrongMailbox
+0000064C ecChgPassword ChangePassword
+0000064D ecPwExpired PasswordExpired
+0000064E ecInvWkstn InvalidWorkstation
+0000064F ecInvLogonHrs InvalidLogonHours
+00000650 ecAcctDisabled AccountDisabled
+000006A4 ecRuleVersion RuleVersion
+000006A5 ecRuleFormat RuleFormat
+000006A6 ecRuleSendAsDenied RuleSendAsDenied
+000006B9 ecNoServerSupport NoServerSupport
+000006BA ecLockTimedOut LockTimedOut
+000006BB ecObjectLocked ObjectLocked
+000006BD ecInvalidLockNamespace InvalidLockNamespace
+000006F7 RPC_X_BAD_STUB_DATA -
+000007D6 ecMessageDeleted MessageDeleted
+000007D8 ecProtocolDisabled ProtocolDisabled
+000007D9 ecCleartextLogonDisabled CleartextLogonDisabled
+000007EE ecRejected Rejected
+0000089A ecAmbiguousAlias AmbiguousAlias
+0000089B ecUnknownMailbox UnknownMailbox
+000008FC ecExpReserved ExpressionReserved
+000008FD ecExpParseDepth ExpressionParseDepth
+000008FE ecExpFuncArgType ExpressionArgumentType
+000008FF ecExpSyntax ExpressionSyntax
+00000900 ecExpBadStrToken ExpressionBadStringToken
+00000901 ecExpBadColToken ExpressionBadColToken
+00000902 ecExpTypeMismatch ExpressionTypeMismatch
+00000903 ecExpOpNotSupported ExpressionOperatorNotSupported
+00000904 ecExpDivByZero ExpressionDivideByZero
+00000905 ecExpUnaryArgType ExpressionUnaryArgument
+00000960 ecNotLocked NotLocked
+00000961 ecClientEvent ClientEvent
+00000965 ecCorruptEvent CorruptEvent
+00000966 ecCorruptWatermark CorruptWatermark
+00000967 ecEventError EventError
+00000968 ecWatermarkError WatermarkError
+00000969 ecNonCanonicalACL NonCanonicalACL
+0000096C ecMailboxDisabled MailboxDisabled
+0000096D ecRulesFolderOverQuota RulesFolderOverQuota
+0000096E ecADUnavailable AddressBookUnavailable
+0000096F ecADError AddressBookError
+00000970 ecNotEncrypted NotEncrypted
+00000971 ecADNotFound AddressBookObjectNotFound
+00000972 ecADPropertyError AddressBookPropertyError
+00000973 ecRpcServerTooBusy RpcServerTooBusy
+00000974 ecRpcOutOfMemory RpcOutOfMemory
+00000975 ecRpcServerOutOfMemory RpcServerOutOfMemory
+00000976 ecRpcOutOfResources RpcOutOfResources
+00000977 ecRpcServerUnavailable RpcServerUnavailable
+0000097A ecSecureSubmitError SecureSubmitError
+0000097C ecEventsDeleted EventsDeleted
+0000097D ecSubsystemStopping SubsystemStopping
+0000097E ecSAUnavailable AttendantUnavailable
+00000A28 ecCiStopping CIStopping
+00000A29 ecFxInvalidState FxInvalidState
+00000A2A ecFxUnexpectedMarker FxUnexpectedMarker
+00000A2B ecDuplicateDelivery DuplicateDelivery
+00000A2C ecConditionViolation ConditionViolation
+00000A2D ecMaxPoolExceeded MaximumConnectionPoolsExceeded
+00000A2E ecRpcInvalidHandle InvalidRpcHandle
+00000A2F ecEventNotFound EventNotFound
+00000A30 ecPropNotPromoted PropertyNotPromoted
+00000A31 ecLowMdbSpace LowFreeSpaceForDatabase
+00000A32 ecLowMdbLogSpace LowFreeSpaceForLogs
+00000A33 ecMailboxQuarantined MailboxIsQuarantined
+00000A34 ecMountInProgress DatabaseMountInProgress
+00000A35 ecDismountInProgress DatabaseDismountInProgress
+00000A36 ecMaxConnectionsExceeded ConnectionsOverBudget
+00000A37 ecNotFoundInContainer NotFoundInContainer
+00000A38 ecCannotRemove CannotRemove
+00000A39 ecInvalidPool InvalidConnectionPool
+00000A3A ecVirusScannerError VirusScanGeneralFailure
+`;
 
-/** The [MS-OXCDATA] 2.4 names ("NotFound") where they differ from the alias above. */
-const SPEC_NAMES: Readonly<Record<number, string>> = {
-  0x00000000: 'Success',
-  0x000004b9: 'NullObject',
-  0x000004b6: 'RpcFormat',
-  0x00000478: 'WrongServer',
-  0x0000047d: 'BufferTooSmall',
-  0x00000480: 'ServerBusy',
-  0x00000481: 'NoSuchLogon',
-  0x00000503: 'NullDestinationObject',
-  0x80004005: 'GeneralFailure',
-  0x80040102: 'NotSupported',
-  0x80040106: 'InvalidFlag',
-  0x80040107: 'InvalidEntryId',
-  0x80040108: 'InvalidObject',
-  0x8004010e: 'OutOfResources',
-  0x8004010f: 'NotFound',
-  0x80040111: 'LogonFailed',
-  0x80040117: 'TooComplex',
-  0x80040302: 'InvalidType',
-  0x80040305: 'TooBig',
-  0x80070005: 'AccessDenied',
-  0x8007000e: 'OutOfMemory',
-  0x80070057: 'InvalidParameter',
-  0x00040380: 'ErrorsReturned',
-};
-
-const BY_CODE = new Map<number, string>();
-for (const [c, n] of ERRORS) if (!BY_CODE.has(c)) BY_CODE.set(c, n);
+interface Entry {
+  alias: string;
+  spec?: string;
+}
+let table: Map<number, Entry> | undefined;
+function entries(): Map<number, Entry> {
+  if (table) return table;
+  table = new Map();
+  for (const line of TABLE.split('\n')) {
+    const [h, alias, spec] = line.split(' ');
+    if (!h || !alias) continue;
+    table.set(parseInt(h, 16), spec && spec !== '-' ? { alias, spec } : { alias });
+  }
+  return table;
+}
 
 /** "MAPI_E_NOT_FOUND" for 0x8004010F, "ecNullObject" for 0x000004B9; unknown codes as hex. */
 export function errorCodeName(code: number): string {
-  return BY_CODE.get(code >>> 0) ?? hex(code, 8);
+  return entries().get(code >>> 0)?.alias ?? hex(code, 8);
 }
 
-/** Known name or undefined. */
+/** Known alias or undefined. */
 export function knownErrorName(code: number): string | undefined {
-  return BY_CODE.get(code >>> 0);
+  return entries().get(code >>> 0)?.alias;
 }
 
-/** The spec's own short name where it has one ("NotFound"). */
+/** The spec's own name ("NotFound", "NullObject"), if it has one. */
 export function errorCodeSpecName(code: number): string | undefined {
-  return SPEC_NAMES[code >>> 0];
+  return entries().get(code >>> 0)?.spec;
 }
 
 function show(v: number): string {
-  const n = BY_CODE.get(v);
-  const s = SPEC_NAMES[v];
-  if (!n) return `${hex(v, 8)} (unknown)`;
-  return `${n}${s && s !== n ? ` / ${s}` : ''} (${hex(v, 8)})`;
+  const e = entries().get(v >>> 0);
+  if (!e) return `${hex(v, 8)} (unknown)`;
+  return `${e.alias}${e.spec && e.spec !== e.alias ? ` / ${e.spec}` : ''} (${hex(v, 8)})`;
 }
 
-/** u32 error code with its name: "MAPI_E_NOT_FOUND / NotFound (0x8004010F)". */
+/** u32 error code with its names: "MAPI_E_NOT_FOUND / NotFound (0x8004010F)". */
 export const errorCode: Codec<number> = withDisplay(u32, show, 'ErrorCode');

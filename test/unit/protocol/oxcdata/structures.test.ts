@@ -20,6 +20,7 @@ import {
   PropertySet,
   errorCode,
   errorCodeName,
+  errorCodeSpecName,
   folderEntryId,
   folderId,
   globalCounter,
@@ -362,6 +363,11 @@ describe('oxcdata: other structures', () => {
     expect(errorCodeName(0x80070005)).toBe('MAPI_E_NO_ACCESS');
     expect(errorCodeName(0x00000478)).toBe('ecWrongServer');
     expect(errorCodeName(0x12345678)).toBe('0x12345678');
+    expect(errorCodeSpecName(0x0000046a)).toBe('PublicDatabase');
+    expect(errorCodeSpecName(0x00040380)).toBe('ErrorsReturned');
+    expect(errorCodeName(0x00000970)).toBe('ecNotEncrypted');
+    expect(decode(errorCode, fromHex('80030400')).tree.display).toBe('MAPI_W_ERRORS_RETURNED / ErrorsReturned (0x00040380)');
+    expect(decode(errorCode, fromHex('78563412')).tree.display).toBe('0x12345678 (unknown)');
     expect(decode(errorCode, fromHex('b9040000')).tree.display).toBe('ecNullObject / NullObject (0x000004B9)');
     expect(decode(errorCode, fromHex('00000000')).tree.display).toBe('Success (0x00000000)');
   });
