@@ -59,6 +59,7 @@ export class MapiClient {
   /** Cookies by endpoint ("emsmdb", "nspi"), name → value. */
   readonly jars = new Map<string, Map<string, string>>();
   private counter = 0;
+  private requestsOn = new WeakMap<HttpConnection, number>();
   readonly base: URL;
   readonly connections: { id: number; localAddress: string; opened: number }[] = [];
   localAddress: string | undefined;
@@ -159,7 +160,20 @@ export class MapiClient {
         requestId,
       };
     }
+    const reused = this.conn === conn && this.requestsOn.get(conn) !== undefined;
+    this.requestsOn.set(conn, (this.requestsOn.get(conn) ?? 0) + 1);
     let res = await conn.request({ method: 'POST', target: path, headers, body }, { ...(opts.drop ? { drop: opts.drop } : {}), timeoutMs: opts.timeoutMs ?? 120_000 });
+    if (reused && !opts.drop && res.statusCode === undefined && (res.aborted?.kind === 'upstream-close' || res.aborted?.kind === 'upstream-reset')) {
+      // The server closed an idle keep-alive connection as we reused it: it never read the request.
+      // Send it once more on a fresh connection, as HTTP clients do.
+      try {
+        conn = await this.connection({ newConnection: true });
+        this.requestsOn.set(conn, 1);
+        res = await conn.request({ method: 'POST', target: path, headers, body }, { timeoutMs: opts.timeoutMs ?? 120_000 });
+      } catch {
+        // No new connection either: report the first failure.
+      }
+    }
     if (res.statusCode === 401 && auth.kind === 'ntlm-like' && !res.aborted) {
       // Connection-bound handshake: negotiate, challenge, authenticate — on this same connection.
       conn = this.conn?.alive ? this.conn : await this.connection({ newConnection: true });

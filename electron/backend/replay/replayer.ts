@@ -215,7 +215,7 @@ export class Replayer {
         }
         prevStart = ex.timings.requestStart;
         const steps = plan.filter((p) => p.at === this.position);
-        await this.replayOne(s, ex, steps, order.length);
+        await this.replayOne(s, ex, steps);
       }
       for (const l of this.live.values()) await Promise.all(l.notify);
     } finally {
@@ -431,8 +431,7 @@ export class Replayer {
     return { ok: true, redone, codes };
   }
 
-  private async replayOne(s: CapturedSession, ex: Exchange, steps: PlanStep[], total: number): Promise<void> {
-    void total;
+  private async replayOne(s: CapturedSession, ex: Exchange, steps: PlanStep[]): Promise<void> {
     const l = this.liveOf(s);
     const type = typeOf(s, ex);
     let drop: DropPoint | undefined;

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
 import { ExchangeSimulator, MailboxResponder, type SimulatorOptions, buildConnectRequest } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
@@ -121,6 +122,36 @@ describe('replay edge cases', () => {
     expect(r.exchanges.map((e) => e.replayed.responseCode)).toEqual([0, 0, 1, 0]);
     expect(sim.log[2]!.note).toBe('capture replay: captured session 1 has no Execute left to answer with');
     expect(sim.status().byResponseCode).toEqual({ '0': 3, '1': 1 });
+  });
+
+  it('resends once on a fresh connection when the server closed the reused keep-alive one unread', async () => {
+    const answer = 'HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-ResponseCode: 0\r\nContent-Length: 18\r\n\r\nPROCESSING\r\nDONE\r\n';
+    let sockets = 0;
+    const srv = net.createServer((sock) => {
+      sockets++;
+      let requests = 0;
+      sock.on('data', (b) => {
+        if (!b.includes('\r\n\r\n')) return;
+        requests++;
+        // Like an idle timeout hitting just as the client reuses the connection: close without answering.
+        if (requests === 2) sock.destroy();
+        else sock.write(answer);
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const c = new MapiClient(`http://127.0.0.1:${port}`);
+    try {
+      expect((await c.send('/mapi/emsmdb/', 'PING', new Uint8Array(0))).responseCode).toBe(0);
+      const again = await c.send('/mapi/emsmdb/', 'PING', new Uint8Array(0));
+      expect(again.aborted).toBeUndefined();
+      expect(again.responseCode).toBe(0);
+      expect(sockets).toBe(2);
+      expect(c.connections).toHaveLength(2);
+    } finally {
+      c.close();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 
   it('says why a capture cannot be replayed', () => {
