@@ -70,12 +70,18 @@ export function encodeExchange(ex: Exchange): Buffer {
     head.response = { ...response, bodyLength: resBody?.length ?? 0 };
   }
   const json = Buffer.from(JSON.stringify(head), 'utf8');
-  const payload = Buffer.allocUnsafe(4 + json.length + reqBody.length + (resBody?.length ?? 0));
-  payload.writeUInt32LE(json.length, 0);
-  json.copy(payload, 4);
-  payload.set(reqBody, 4 + json.length);
-  if (resBody) payload.set(resBody, 4 + json.length + reqBody.length);
-  return encodeRecord(RecordType.Exchange, payload);
+  const resLen = resBody?.length ?? 0;
+  const payloadLen = 4 + json.length + reqBody.length + resLen;
+  // Built in place (no intermediate payload copy): length | type | payload | crc.
+  const out = Buffer.allocUnsafe(RECORD_OVERHEAD + payloadLen);
+  out.writeUInt32LE(payloadLen, 0);
+  out[4] = RecordType.Exchange;
+  out.writeUInt32LE(json.length, 5);
+  json.copy(out, 9);
+  out.set(reqBody, 9 + json.length);
+  if (resBody) out.set(resBody, 9 + json.length + reqBody.length);
+  out.writeUInt32LE(crc32(out.subarray(4, 5 + payloadLen)), 5 + payloadLen);
+  return out;
 }
 
 export function decodeExchange(payload: Uint8Array): Exchange {
