@@ -56,7 +56,7 @@ export function parseMessage(b: Uint8Array, kind: 'request' | 'response'): RawMe
     } else startLine = [m[1]!, m[2]!, m[3] ?? ''];
   }
   const headers = parseHeaderLines(lines, problems);
-  let body = b.subarray(bodyStart);
+  const body = b.subarray(bodyStart);
   const msg: RawMessage = { startLine, headers, body, problems };
   const te = headers.find((h) => h.name.toLowerCase() === 'transfer-encoding');
   if (te && /chunked\s*$/i.test(te.value)) {

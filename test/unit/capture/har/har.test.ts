@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
-import { HarWriter, readHar, writeHar, exchangeToHarEntry, HarReader } from '../../../../shared/capture/har/index.js';
+import { readHar, writeHar, exchangeToHarEntry, HarReader } from '../../../../shared/capture/har/index.js';
 import { bytesOf, h, mapiExchange, te } from '../factory.js';
 
 const require = createRequire(import.meta.url);

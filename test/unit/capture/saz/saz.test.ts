@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
@@ -9,6 +9,9 @@ import { CaptureFileError } from '../../../../shared/capture/har/bytes.js';
 import { openZip, readSaz, serializeMessage, writeSaz, fiddlerTime, parseFiddlerTime } from '../../../../shared/capture/saz/index.js';
 import { mapiExchange, te, h } from '../factory.js';
 import { gromoxCapture } from '../gromox.js';
+
+/** Info-ZIP checks run where unzip/zipinfo are installed (the CI machine has them; a bare one may not). */
+const hasInfoZip = existsSync('/usr/bin/unzip') && existsSync('/usr/bin/zipinfo');
 
 const SAMPLE = join(import.meta.dirname, '../../../fixtures/saz/fiddler-wopi-not-mapi-NewCaseName1.saz');
 const sample = (): Uint8Array => new Uint8Array(readFileSync(SAMPLE));
@@ -73,7 +76,7 @@ describe('SAZ import: the real Fiddler sample', () => {
 });
 
 describe('SAZ export', () => {
-  it('lays the archive out as Fiddler does and Info-ZIP accepts it', async () => {
+  it('lays the archive out as Fiddler does', async () => {
     const z = await sazBytes([mapiExchange(), mapiExchange({ id: 4, response: undefined, aborted: { kind: 'upstream-reset', message: 'reset' } })]);
     const a = openZip(z, 'out.saz');
     expect(a.entries.map((e) => e.name)).toEqual(['raw/', 'raw/1_c.txt', 'raw/1_m.xml', 'raw/1_s.txt', 'raw/2_c.txt', 'raw/2_m.xml', '[Content_Types].xml', '_index.htm']);
@@ -93,10 +96,15 @@ describe('SAZ export', () => {
     const text = Buffer.from(s).toString('latin1');
     const bodyAt = text.indexOf('\r\n\r\n') + 4;
     expect(text.slice(bodyAt, bodyAt + 20)).toBe('c\r\nPROCESSING\r\n\r\n9\r\n');
+  });
+
+  it.skipIf(!hasInfoZip)('Info-ZIP tests our SAZ without errors', async () => {
+    const z = await sazBytes([mapiExchange(), mapiExchange({ id: 4, response: undefined })]);
     const dir = mkdtempSync(join(tmpdir(), 'saz-'));
     writeFileSync(join(dir, 'out.saz'), z);
     const out = execFileSync('unzip', ['-t', join(dir, 'out.saz')]).toString();
     expect(out).toContain('No errors detected');
+    expect(out).toContain('testing: raw/1_c.txt');
   });
 
   it('SAZ export → SAZ import gives the same exchanges', async () => {
@@ -197,6 +205,7 @@ describe('ZIP container', () => {
     expect(a.entries.length).toBe(70000);
     expect(a.comment).toBe('big');
     expect(new TextDecoder().decode(a.read(a.entries[69999]!))).toBe('GET /69999 HTTP/1.1\r\n\r\n');
+    if (!hasInfoZip) return;
     const dir = mkdtempSync(join(tmpdir(), 'zip64-'));
     writeFileSync(join(dir, 'big.zip'), z);
     expect(execFileSync('unzip', ['-tq', join(dir, 'big.zip')]).toString()).toContain('No errors detected');
