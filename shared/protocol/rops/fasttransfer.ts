@@ -318,7 +318,13 @@ function readElement(r: Reader): { el: FxElement; node: DecodedNode } {
     : tag === FX_DEL_PROP && typeof el.Value === 'number'
       ? describeTag(el.Value >>> 0) // MetaTagFXDelProp names the property to delete
       : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value);
-  children.push({ name: 'PropertyValue', value: el.Value as never, offset: vAt, length: r.pos - vAt, display: shown });
+  const valueNode: DecodedNode = { name: 'PropertyValue', value: el.Value as never, offset: vAt, length: r.pos - vAt, display: shown };
+  if (IDSET_STATE.has(tag) && el.Value instanceof Uint8Array) {
+    // The 4-byte length comes first; the IDSET itself follows it.
+    const parsed = idsetNodes(el.Value, vAt + 4);
+    if (parsed) valueNode.children = [{ name: 'Length', value: el.Value.length, offset: vAt, length: 4 }, ...parsed];
+  }
+  children.push(valueNode);
   return {
     el,
     node: { name: el.Kind, offset: start, length: r.pos - start, display: `${tagLabel(tag)}: ${shown}`, children },
@@ -338,6 +344,77 @@ function writeElement(w: Writer, el: FxElement): void {
     else w.bytes(utf16Encode(el.Name ?? '')).u16(0);
   }
   writeValue(w, el.PropertyTag, el.Value);
+}
+
+// ---------------------------------------------------------------------------
+// IDSET / CNSET of the ICS state ([MS-OXCFXICS] 2.2.2.4 IDSET, 2.2.2.6 GLOBSET)
+
+/** ICS state properties, serialized as REPLGUID-based IDSETs ([MS-OXCFXICS] 2.2.1.1). */
+const IDSET_STATE = new Set([0x40170003, 0x67960102, 0x67da0102, 0x67d20102]);
+
+const hex48 = (b: readonly number[]): string => '0x' + b.map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join('');
+
+/**
+ * The IDSET in `b` as nodes (offsets from `base`): per replica its REPLGUID
+ * and the GLOBSET commands (push, pop, bitmask, range, end) with the ids they
+ * stand for. Undefined when the bytes are not a well-formed IDSET, so the
+ * caller shows them raw instead of a guess.
+ */
+export function idsetNodes(b: Uint8Array, base: number): DecodedNode[] | undefined {
+  const out: DecodedNode[] = [];
+  let p = 0;
+  while (p < b.length) {
+    if (p + 16 > b.length) return undefined;
+    const replStart = p;
+    const guidText = guidToString(b, p);
+    p += 16;
+    const cmds: DecodedNode[] = [];
+    const stack: number[][] = [];
+    const prefix = () => stack.flat();
+    let ended = false;
+    while (!ended) {
+      const at = p;
+      const c = b[p++];
+      if (c === undefined) return undefined;
+      if (c >= 0x01 && c <= 0x06) {
+        if (prefix().length + c > 6 || p + c > b.length) return undefined;
+        const bytes = Array.from(b.subarray(p, p + c));
+        p += c;
+        stack.push(bytes);
+        cmds.push({ name: 'Push', offset: base + at, length: 1 + c, value: c, display: `push ${c} byte(s) of the counter: ${hex48(prefix())}…` });
+      } else if (c === 0x50) {
+        if (!stack.pop()) return undefined;
+        cmds.push({ name: 'Pop', offset: base + at, length: 1, value: c });
+      } else if (c === 0x42) {
+        if (prefix().length !== 5 || p + 2 > b.length) return undefined;
+        const start = b[p]!;
+        const mask = b[p + 1]!;
+        p += 2;
+        const ids = [start];
+        for (let i = 0; i < 8; i++) if (mask & (1 << i)) ids.push(start + i + 1);
+        const shown = ids.filter((x) => x <= 0xff).map((x) => hex48([...prefix(), x]));
+        cmds.push({ name: 'Bitmask', offset: base + at, length: 3, value: mask, display: shown.join(', ') });
+      } else if (c === 0x52) {
+        const n = 6 - prefix().length;
+        if (n < 1 || p + 2 * n > b.length) return undefined;
+        const low = [...prefix(), ...b.subarray(p, p + n)];
+        const high = [...prefix(), ...b.subarray(p + n, p + 2 * n)];
+        p += 2 * n;
+        cmds.push({ name: 'Range', offset: base + at, length: 1 + 2 * n, display: `${hex48(low)} – ${hex48(high)}` });
+      } else if (c === 0x00) {
+        cmds.push({ name: 'End', offset: base + at, length: 1, value: 0 });
+        ended = true;
+      } else return undefined;
+    }
+    out.push({
+      name: 'Replica',
+      offset: base + replStart,
+      length: p - replStart,
+      display: `{${guidText}}, ${cmds.filter((x) => x.name === 'Range' || x.name === 'Bitmask').length} id range(s)`,
+      children: [{ name: 'ReplGuid', value: guidText, offset: base + replStart, length: 16, display: `{${guidText}}` }, ...cmds],
+    });
+  }
+  return out;
 }
 
 /** What the session model offers to continue a stream across buffers. */

@@ -80,6 +80,36 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     expect(buf.children!.at(-4)!.display).toMatch(/^MetaTagIdsetGiven: /);
   });
 
+  it('the ICS state at the end of the stream: IDSET and CNSET decoded into replicas and GLOBSET commands', () => {
+    const { tree } = roundTrip(ropFastTransferSourceGetBuffer.response, hexOf(r.rops.subarray(38)));
+    const buf = child(tree, 'TransferBuffer')!;
+    const given = child(buf.children!.at(-4), 'PropertyValue')!;
+    expect(given.children!.map((c) => c.name)).toEqual(['Length', 'Replica']);
+    const replica = given.children![1]!;
+    expect(replica.display).toBe('{00000001-18a5-6f7b-bcdc-ea1ed03c5657}, 2 id range(s)');
+    expect(replica.children!.map((c) => [c.name, c.length, c.display])).toEqual([
+      ['ReplGuid', 16, '{00000001-18a5-6f7b-bcdc-ea1ed03c5657}'],
+      ['Push', 6, 'push 5 byte(s) of the counter: 0x0000000000…'],
+      ['Range', 3, '0x00000000000A – 0x000000000017'],
+      ['Range', 3, '0x000000000019 – 0x00000000001D'],
+      ['Pop', 1, undefined],
+      ['End', 1, undefined],
+    ]);
+    // Offsets are in the response buffer: the IDSET starts after the 4-byte tag and the 4-byte length.
+    expect(replica.offset).toBe(buf.children!.at(-4)!.offset + 8);
+    const seen = child(buf.children!.at(-3), 'PropertyValue')!.children![1]!;
+    expect(seen.children!.map((c) => [c.name, c.display])).toEqual([
+      ['ReplGuid', '{00000001-18a5-6f7b-bcdc-ea1ed03c5657}'],
+      ['Range', '0x000000000001 – 0x800000000065'],
+      ['End', undefined],
+    ]);
+  });
+
+  it('bytes that are not a well-formed IDSET stay raw (no guessed structure)', () => {
+    const { tree } = roundTrip(fxStream as never, '03 00 17 40 12 00 00 00 0100000000000000000000000000000009 00');
+    expect(child(tree.children![0], 'PropertyValue')!.children).toBeUndefined();
+  });
+
   it('a buffer that ends inside a value keeps the tail as a partial element, not an error', () => {
     const full = r.rops.subarray(38 + 15, 38 + 15 + 60);
     const { value, tree } = decode(fxStream, full);
