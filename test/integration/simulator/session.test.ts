@@ -172,6 +172,35 @@ describe('simulator session semantics', () => {
     expect((await c.send(EMSMDB, 'Execute', logon())).responseCode).toBe(0);
   });
 
+  it('sends PENDING keep-alives while a slow Execute is processed', async () => {
+    const s = await sim({ pendingPeriodMs: 100, processingDelayMs: (t) => (t === 'Execute' ? 350 : 0) });
+    const c = client(s);
+    await c.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
+    const r = await c.send(EMSMDB, 'Execute', logon());
+    expect(r.responseCode).toBe(0);
+    expect(r.entity!.metaTags.filter((t) => t === 'PENDING').length).toBe(3);
+    expect(r.entity!.headers.map(([k]) => k)).toEqual(['X-ElapsedTime', 'X-StartTime']);
+    expect(Number(r.entity!.headers[0]![1])).toBeGreaterThanOrEqual(340);
+    expect(parseExecuteResponse(r.entity!.body)!.payloads[0]!.rops[0]).toBe(0xfe);
+  });
+
+  it('a NotificationWait of a context that a reconnect replaces completes at once', async () => {
+    const s = await sim({ notificationWaitMs: 10_000 });
+    const c = client(s);
+    await c.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
+    const old = new Map(c.jar('emsmdb'));
+    const nw = client(s);
+    nw.jars.set('emsmdb', new Map(old));
+    const t0 = Date.now();
+    const waiting = nw.send(EMSMDB, 'NotificationWait', buildNotificationWaitRequest());
+    await sleep(100);
+    expect((await c.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN), { cookies: old })).responseCode).toBe(0);
+    const r = await waiting;
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(decode(notificationWaitResponse, r.entity!.body).value).toMatchObject({ StatusCode: 0, EventPending: 0 });
+    expect(s.log.find((e) => e.type === 'NotificationWait')?.note).toBe('context ended');
+  });
+
   it('completes a NotificationWait early with EventPending 1 when an event is signalled', async () => {
     const s = await sim({ notificationWaitMs: 10_000 });
     const c = client(s);
