@@ -24,11 +24,13 @@ import { type ExchangeDecode, canonicalRequestType, decodeExchange, endpointOf }
 import { COOKIE_ROLES, requestCookies, responseSetCookies } from '../protocol/mapihttp/headers.js';
 import { parseResponseCode } from '../protocol/mapihttp/request-types.js';
 import {
+  FX_BUFFER_ROPS,
   INVALID_HANDLE,
   ROP,
   backoffOf,
   emsmdbStatus,
   executeRops,
+  fxCarryAfter,
   maxRopOutOf,
   namedPairs,
   notificationHandleOf,
@@ -731,7 +733,7 @@ export class SessionModel {
           const nt = c.request.NotificationTypes;
           r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
         }
-        if (r.kind.startsWith('fasttransfer')) r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [] };
+        if (r.kind.startsWith('fasttransfer')) r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
         const rc = tagsOf(c.response, 'RecipientColumns');
         if (rc) r.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
         st.addHandle(r);
@@ -784,10 +786,12 @@ export class SessionModel {
           if (rc) rec()?.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
           break;
         }
-        case ROP.FastTransferSourceGetBuffer: {
+        case ROP.FastTransferSourceGetBuffer:
+        case 0x54:
+        case 0x9d: {
           const r = rec();
           if (r) {
-            const ft = (r.fastTransfer ??= { buffers: 0, bytes: 0, done: false, exchangeIds: [] });
+            const ft = (r.fastTransfer ??= { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] });
             ft.buffers++;
             ft.bytes += transferBufferSizeOf(c) ?? 0;
             const ts = transferStatusOf(c);
@@ -796,6 +800,8 @@ export class SessionModel {
               ft.done = ts === 3;
             }
             if (!ft.exchangeIds.includes(ex.id)) ft.exchangeIds.push(ex.id);
+            const carry = FX_BUFFER_ROPS.has(c.ropId) ? fxCarryAfter(c) : undefined;
+            if (carry) ft.carry.push({ at: seq, exchangeId: ex.id, value: carry });
           }
           break;
         }

@@ -297,8 +297,32 @@ export function transferStatusOf(call: RopCall): number | undefined {
 }
 
 export function transferBufferSizeOf(call: RopCall): number | undefined {
-  const v = call.response?.TransferBufferSize ?? call.response?.TransferBuffer;
+  const v = call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBufferSize : call.request.TransferDataSize;
   if (typeof v === 'number') return v;
   if (v instanceof Uint8Array) return v.length;
   return undefined;
 }
+
+/**
+ * Bytes of a FastTransfer element left open at the end of this buffer
+ * (RopFastTransferSourceGetBuffer response, RopFastTransferDestinationPutBuffer[Extended]
+ * request): the next buffer of the same stream starts with the rest of it.
+ * An empty array means the buffer ended on an element boundary; undefined
+ * that the stream was not decoded (unknown).
+ */
+export function fxCarryAfter(call: RopCall): Uint8Array | undefined {
+  const els = call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBuffer : call.request.TransferData;
+  if (!Array.isArray(els)) return undefined;
+  const last = els[els.length - 1] as StructValue | undefined;
+  if (!last) return new Uint8Array(0);
+  if (last.Kind === 'Partial' && last.Bytes instanceof Uint8Array) return last.Bytes;
+  if (last.Kind === 'Continued' && last.Element === undefined && last.Carry instanceof Uint8Array && last.Bytes instanceof Uint8Array) {
+    const out = new Uint8Array(last.Carry.length + last.Bytes.length);
+    out.set(last.Carry);
+    out.set(last.Bytes, last.Carry.length);
+    return out;
+  }
+  return new Uint8Array(0);
+}
+
+export const FX_BUFFER_ROPS: ReadonlySet<number> = new Set([ROP.FastTransferSourceGetBuffer, 0x54, 0x9d]);

@@ -93,6 +93,22 @@ export class SessionView implements RopContextProvider {
     return h ? latest(h.propertyTags, this.before)?.value : undefined;
   }
 
+  /** Bytes of a FastTransfer element the previous buffer of this stream left open ([MS-OXCFXICS] 2.2.4.1). */
+  fastTransferCarry(serverHandle: number): Uint8Array | undefined {
+    const h = this.state.handleAt(serverHandle, this.before);
+    return h?.fastTransfer ? latest(h.fastTransfer.carry, this.before)?.value : undefined;
+  }
+
+  /** The property id mapped to a name text, as known so far. */
+  namedPropertyId(name: string): number | undefined {
+    let best: { at: number; id: number } | undefined;
+    for (const [id, list] of this.state.names) {
+      const v = latest(list, this.before);
+      if (v && v.value === name && (!best || v.at > best.at)) best = { at: v.at, id };
+    }
+    return best?.id;
+  }
+
   /** Name of a named-property id ("PS_PUBLIC_STRINGS:\"Keywords\"", …) as mapped so far. */
   namedPropertyName(propertyId: number): string | undefined {
     return this.state.nameAt(propertyId, this.before);

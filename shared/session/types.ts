@@ -55,6 +55,8 @@ export interface FastTransferState {
   lastStatus?: string;
   done: boolean;
   exchangeIds: number[];
+  /** Bytes of an element left open by each buffer, for the next buffer's decode (empty: element boundary). */
+  carry: Versioned<Uint8Array>[];
 }
 
 export interface LogonInfo {

@@ -251,7 +251,40 @@ describe('ROP context across Executes', () => {
     const m = run(c.exchanges);
     expect(m.factsOf(3)!.decodeErrors).toBe(0);
     expect(m.viewFor(3)!.namedPropertyName(0x8001)).toBeUndefined();
-    expect(m.viewFor(4)!.namedPropertyName(0x8001)).toMatch(/Keywords/);
+    const name = m.viewFor(4)!.namedPropertyName(0x8001)!;
+    expect(name).toMatch(/Keywords/);
+    expect(m.viewFor(4)!.namedPropertyId(name)).toBe(0x8001);
+    expect(m.viewFor(3)!.namedPropertyId(name)).toBeUndefined();
+  });
+
+  it('a FastTransfer value split across two GetBuffer responses decodes whole with the carry from the model', () => {
+    const c = new ScriptedClient();
+    c.connect();
+    c.execute(ROPS.logonReq, [NONE], ROPS.logonResp, [LOGON_HANDLE]);
+    c.execute('4D 00 00 01 00 00200000 01 0100 0D00130E', [LOGON_HANDLE, NONE], '4D 01 00000000', [LOGON_HANDLE, 0x66]);
+    // PidTagSubject "Hi": tag 1F003700, length 06000000, "Hi\0" — split after 6 bytes.
+    c.execute('4E 00 00 0010', [0x66], '4E 00 00000000 0100 0100 0200 00 0600 1F0037000600', [0x66]);
+    c.execute('4E 00 00 0010', [0x66], '4E 00 00000000 0300 0200 0200 00 0800 0000480069000000', [0x66]);
+    const m = run(c.exchanges);
+    const ft = m.handle(1, 0x66)!;
+    expect(ft.kind).toBe('fasttransfer-source');
+    expect(ft.createdBy!.ropName).toBe('RopFastTransferSourceCopyTo');
+    expect({ ...ft.fastTransfer!, carry: ft.fastTransfer!.carry.map((x) => [x.exchangeId, [...x.value]]) }).toEqual({
+      buffers: 2,
+      bytes: 14,
+      done: true,
+      lastStatus: 'Done',
+      exchangeIds: [4, 5],
+      carry: [
+        [4, [0x1f, 0x00, 0x37, 0x00, 0x06, 0x00]],
+        [5, []],
+      ],
+    });
+    const d = m.decode(c.exchanges[4]!);
+    expect(d.response!.errors).toEqual([]);
+    expect(findAll(d.response!.tree, 'Continued').map((n) => n.display)).toEqual(['end of PidTagSubject (0x0037001F): "Hi" (begun in the previous buffer with 6 byte(s))']);
+    // Without the model the second buffer is misread from its first byte.
+    expect(decodeExchange(c.exchanges[4]!).response!.errors.map((e) => e.message)).toEqual(['unknown property type 0x0000 in the FastTransfer stream']);
   });
 
   it('RopNotify is matched to the RopRegisterNotification subscription', () => {
