@@ -227,6 +227,13 @@ export class CertificateAuthority {
     return job;
   }
 
+  /** True when no valid leaf for `host` is in memory or it is due for renewal. */
+  needsRenewal(host: string): boolean {
+    const hit = this.memo.get(host.toLowerCase());
+    const nowMs = (this.opts.now ?? (() => new Date()))().getTime();
+    return !hit || hit.notAfter.getTime() - nowMs <= (this.opts.leafRenewDays ?? 7) * 86_400_000;
+  }
+
   /** Where the leaf for `host` is cached on disk (file name made safe). */
   leafPath(host: string): string {
     const safe = host.toLowerCase().replace(/[^a-z0-9.\-_]/g, (c) => `_${c.charCodeAt(0).toString(16)}`);

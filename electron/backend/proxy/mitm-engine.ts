@@ -82,6 +82,7 @@ interface MitmInternals {
   ) => void;
   _createHttpsServer(opts: Record<string, unknown>, cb: (port: number, server: https.Server, wss: unknown) => void): void;
   _onHttpServerConnectData(req: http.IncomingMessage, socket: Socket, head: Buffer): void;
+  sslServers: Record<string, { server?: https.Server; port: number }>;
 }
 
 interface Conn {
@@ -257,6 +258,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       });
 
     p.onConnect((req, socket, _head, cb) => {
+      this.renewInterceptServer(p, (req.url ?? '').replace(/:\d+$/, ''));
       const conn = this.connFor(socket);
       this.emitConn({ type: 'connect', connectionId: conn.id, time: nowMs(), client: conn.client, target: req.url ?? '' });
       if (!ca) {
@@ -312,6 +314,19 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
   }
 
   /**
+   * The library keeps one TLS server per host for its lifetime, with the leaf it was created with.
+   * When that leaf is due for renewal, drop the server so the next tunnel gets a fresh one.
+   */
+  private renewInterceptServer(p: MitmInternals, host: string): void {
+    const ca = this.opts.ca;
+    const entry = p.sslServers[host];
+    if (!ca || !entry || !ca.needsRenewal(host)) return;
+    delete p.sslServers[host];
+    entry.server?.close();
+    this.log.debug(`leaf certificate for ${host} due for renewal: new interception server`);
+  }
+
+  /**
    * Reverse mode: a client talks to us as if we were the server, with TLS or without. TLS goes
    * through the library's interception path exactly like a CONNECT tunnel to the target (the leaf
    * is minted for the name the client asked for in SNI); plain HTTP goes to the HTTP server.
@@ -331,6 +346,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
         const name = sni ?? t.host;
         const conn = this.connFor(socket);
         this.emitConn({ type: 'connect', connectionId: conn.id, time: nowMs(), client: conn.client, target: `${name}:${t.port}` });
+        this.renewInterceptServer(p, name);
         const fakeConnect = { url: `${name}:${t.port}`, method: 'CONNECT', headers: {}, socket } as unknown as http.IncomingMessage;
         p._onHttpServerConnectData(fakeConnect, socket, first);
         return;

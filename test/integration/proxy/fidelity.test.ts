@@ -399,6 +399,30 @@ describe('HTTPS', () => {
     expect(conns.find((e) => e.type === 'connect')?.target).toBe(`mail.contoso.test:${up.port}`);
   });
 
+  it('renews an interception leaf that is due while the proxy keeps running', async () => {
+    // The first leaf is minted "9 days ago" (so it is valid now but has one day left).
+    let clock = Date.now() - 9 * 86_400_000;
+    const dir = await mkdtemp(path.join(tmpdir(), 'msca-renew-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const shortCa = await CertificateAuthority.loadOrCreate(dir, { leafValidityDays: 10, leafRenewDays: 2, now: () => new Date(clock) });
+    const up = await upstream((r) => r.socket.write(ok('renewed')), { tls: upstreamCert });
+    const { port } = await startProxy({ ca: shortCa, upstreamCa: upstreamCert.cert });
+    const serialOf = async () => {
+      const c = await tunnelClient(port, `127.0.0.1:${up.port}`, shortCa.exportPem());
+      const serial = (c.socket as unknown as tls.TLSSocket).getPeerX509Certificate()!.serialNumber;
+      c.send('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      expect((await c.response()).body.toString()).toBe('renewed');
+      c.close();
+      return serial;
+    };
+    const s1 = await serialOf();
+    expect(await serialOf()).toBe(s1); // same server, same leaf
+    clock = Date.now(); // one day left < 2 renewal days
+    const s3 = await serialOf();
+    expect(s3).not.toBe(s1);
+    expect(await serialOf()).toBe(s3);
+  });
+
   it('reverse mode to an https target', async () => {
     const up = await upstream((r) => r.socket.write(ok('rev-tls')), { tls: upstreamCert });
     const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `https://127.0.0.1:${up.port}`, upstreamCa: upstreamCert.cert });
