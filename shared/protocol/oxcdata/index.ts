@@ -66,6 +66,7 @@ export {
   PROVIDER_UID_ONE_OFF,
   EntryIdType,
 } from './ids.js';
+export { entryIdCodecFor, annotateEntryIdData } from './entryid-detect.js';
 export { propertyName, namedPropertyName, propertySetName, describePropertyName, PropertySet, PropertyNameKind } from './named.js';
 export { recipientRow, recipientFlags, RecipientFlagBits, RecipientAddressType } from './recipient.js';
 

@@ -50,6 +50,7 @@ import {
   utf16Z,
   array,
 } from '../../codec/index.js';
+import { annotateEntryIdData } from './entryid-detect.js';
 import { errorCode } from './errors.js';
 import { folderId, messageId } from './ids.js';
 import { restrictionCodec } from './restriction.js';
@@ -65,7 +66,8 @@ export interface ValueOptions {
 // Building blocks
 
 /** Count-prefixed byte run; value is the bytes, the node shows Count and Data. */
-export function countedBytes(countWidth: 2 | 4, kind = 'Binary'): Codec<Uint8Array> {
+/** `annotate`: show a recognised EntryID inside the bytes (see entryid-detect.ts). */
+export function countedBytes(countWidth: 2 | 4, kind = 'Binary', annotate = false): Codec<Uint8Array> {
   return custom<Uint8Array>(
     kind,
     countWidth,
@@ -87,6 +89,7 @@ export function countedBytes(countWidth: 2 | 4, kind = 'Binary'): Codec<Uint8Arr
         display: n <= 32 ? `${n} bytes: ${toHex(data, ' ')}` : `${n} bytes`,
         children: [countNode, { name: 'Data', value: data, offset: at, length: n }],
       };
+      if (annotate && n >= 21) annotateEntryIdData(node.children![1]!, data);
       return { value: data, node };
     },
     (w, v) => {
@@ -211,9 +214,11 @@ function serverId(countWidth: 2 | 4): Codec<StructValue> {
 // propertyValue
 
 const cache = new Map<number, Codec<unknown>>();
+const ropBinary = countedBytes(2, 'Binary', true);
+const nspiBinary = countedBytes(4, 'Binary');
 
 function single(type: number, width: Width): Codec<unknown> | undefined {
-  const bin = countedBytes(width === 'rop' ? 2 : 4);
+  const bin = width === 'rop' ? ropBinary : nspiBinary;
   switch (type) {
     case T.PtypNull:
       return leaf<null>('Null', 0, () => null, () => {}, () => '(null)');

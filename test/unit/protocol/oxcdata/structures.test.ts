@@ -38,6 +38,7 @@ import {
   restrictionCodec,
   ruleAction,
   sortOrderSet,
+  taggedPropertyValue,
 } from '../../../../shared/protocol/oxcdata/index.js';
 
 const w = (s: string) => toHex(utf16Encode(s)) + '0000';
@@ -96,6 +97,21 @@ describe('oxcdata: address-book and one-off EntryIDs ([MS-OXCDATA] 2.2.5)', () =
     expect(at('EmailAddress')).toMatchObject({ offset: 40, length: 8 });
     const ansi = clean(oneOffEntryId, '00000000 812b1fa4bea310199d6e00dd010f5402 0000 0000 416c00 534d545000 61406200');
     expect(ansi.value).toMatchObject({ DisplayName: 'Al', AddressType: 'SMTP', EmailAddress: 'a@b' });
+  });
+});
+
+describe('oxcdata: EntryIDs recognised inside binary values', () => {
+  it('a Folder EntryID in PidTagEntryId gets its fields; other binaries stay plain', () => {
+    const fid = '00000000' + '1b55fa20aa6e4e08a27a0a4a5f1d4f8d' + '0100' + 'd5cdd5021b9c101b939708002b2cf9ae' + '000000000001' + '0000';
+    const { value, at } = clean(taggedPropertyValue, '0201ff0f 2e00' + fid);
+    expect(value.PropertyValue).toBeInstanceOf(Uint8Array);
+    expect(at('PropertyValue/Data/FolderEntryId')).toMatchObject({ offset: 6, length: 46 });
+    expect(at('PropertyValue/Data/FolderEntryId/FolderType')).toMatchObject({ offset: 26, display: 'eitLTPrivateFolder (0x0001)' });
+    // 46 bytes with a type that is no folder type: plain bytes.
+    const other = clean(taggedPropertyValue, '0201ff0f 2e00' + fid.replace('0100d5cd', '0200d5cd'));
+    expect(other.at('PropertyValue/Data').children).toBeUndefined();
+    // NSPI width: not annotated here (the NSPI layer names its own EntryIDs).
+    expect(decode(propertyValue(0x0102, { width: 'nspi' }), fromHex('ff 2e000000' + fid)).tree.children![1]!.children![1]!.children).toBeUndefined();
   });
 });
 
@@ -294,6 +310,13 @@ describe('oxcdata: RecipientRow ([MS-OXCDATA] 2.8.3)', () => {
     // The entry id is an Address Book EntryID ([MS-OXCDATA] 2.2.5.2) naming the same user.
     const eid = clean(abEntryId, toHex(props.ValueArray[10] as Uint8Array));
     expect(eid.value.X500DN).toBe('/o=First Organization/ou=First Administrative Group/cn=Recipients/cn=jkerihuel');
+    // … and the tree shows it inside the binary value, at the row's offsets.
+    const shown = at('RecipientProperties/PidTagRecipientEntryId/Data/AddressBookEntryId');
+    expect(shown).toMatchObject({ offset: 229, length: 107 });
+    expect(findNode(shown, 'X500DN')).toMatchObject({ offset: 257, length: 79 });
+    expect(at('RecipientProperties/PidTagRecipientEntryId/Data').display).toBe(
+      'AddressBookEntryId: /o=First Organization/ou=First Administrative Group/cn=Recipients/cn=jkerihuel',
+    );
   });
 
   it('X500DN recipient: AddressPrefixUsed, DisplayType, 8-bit DN', () => {
