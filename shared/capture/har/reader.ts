@@ -15,6 +15,7 @@ import { base64Decode, CaptureFileError, utf8Encode } from './bytes.js';
 import type { HarCreator, HarExchangeBlock } from './model.js';
 import { HAR_CREATOR_NAME } from './model.js';
 import { HarScanError, HarScanner } from './scanner.js';
+import { exchangeVersion } from './writer.js';
 
 export interface HarReadResult {
   exchanges: Exchange[];
@@ -184,7 +185,7 @@ export class HarReader {
     const reqHeaders = headers(rq.headers, w, 'request');
     const reqBody = this.requestBody(rq, w);
     const method = typeof rq.method === 'string' && rq.method ? rq.method : (w('request has no method; GET assumed'), 'GET');
-    const reqVersion = block?.versions?.[0] ?? httpVersion(rq.httpVersion, w, 'request');
+    const reqVersion = block ? (block.versions?.[0] ?? exchangeVersion(String(rq.httpVersion ?? ''))) : httpVersion(rq.httpVersion, w, 'request');
 
     // Timings.
     let timings: Exchange['timings'];
@@ -231,7 +232,7 @@ export class HarReader {
         response = {
           statusCode: status,
           statusMessage: typeof rs.statusText === 'string' ? rs.statusText : '',
-          httpVersion: block?.versions?.[1] ?? httpVersion(rs.httpVersion, w, 'response'),
+          httpVersion: block ? (block.versions?.[1] ?? exchangeVersion(String(rs.httpVersion ?? ''))) : httpVersion(rs.httpVersion, w, 'response'),
           headers: rh,
           body,
           chunks,
@@ -435,12 +436,13 @@ function headers(v: unknown, w: (k: string) => void, what: string): RawHeader[] 
 function httpVersion(v: unknown, w: (k: string) => void, what: string): string {
   if (typeof v !== 'string' || !v) {
     w(`${what} httpVersion missing; HTTP/1.1 assumed`);
-    return 'HTTP/1.1';
+    return '1.1';
   }
+  // Exchanges carry the version as Node reports it: "1.1", "2".
   const s = v.trim();
-  if (/^h2$/i.test(s) || /^http\/2(\.0)?$/i.test(s)) return 'HTTP/2';
-  if (/^h3$/i.test(s) || /^http\/3(\.0)?$/i.test(s)) return 'HTTP/3';
-  if (/^http\/\d\.\d$/i.test(s)) return s.toUpperCase();
+  if (/^h2$/i.test(s) || /^http\/2(\.0)?$/i.test(s)) return '2';
+  if (/^h3$/i.test(s) || /^http\/3(\.0)?$/i.test(s)) return '3';
+  if (/^http\/[01]\.\d$/i.test(s)) return s.slice(5);
   w(`${what} httpVersion "${s}" unknown; kept as is`);
   return s;
 }

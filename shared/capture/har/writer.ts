@@ -139,10 +139,10 @@ function harRequest(ex: Exchange, url: string, block: HarExchangeBlock, b64: (b:
     cookies: requestCookies(rq.headers),
     headers: nameValues(rq.headers),
     queryString: queryString(url),
-    headersSize: headBlockSize(`${rq.method} ${rq.url} ${rq.httpVersion}`, rq.headers),
+    headersSize: headBlockSize(`${rq.method} ${rq.url} ${harVersion(rq.httpVersion)}`, rq.headers),
     bodySize: rq.body.length,
   };
-  if (harVersion(rq.httpVersion) !== rq.httpVersion) versionNote(block, 0, rq.httpVersion);
+  if (exchangeVersion(harVersion(rq.httpVersion)) !== rq.httpVersion) versionNote(block, 0, rq.httpVersion);
   if (rq.body.length > 0) {
     const mimeType = headerValue(rq.headers, 'Content-Type') ?? 'application/octet-stream';
     const text = isTextual(mimeType) ? utf8Exact(rq.body) : undefined;
@@ -177,7 +177,7 @@ function harResponse(ex: Exchange, block: HarExchangeBlock, b64: (b: Uint8Array)
       comment: ex.aborted ? `no response: ${ex.aborted.kind}: ${ex.aborted.message}` : 'no response',
     };
   }
-  if (harVersion(rs.httpVersion) !== rs.httpVersion) versionNote(block, 1, rs.httpVersion);
+  if (exchangeVersion(harVersion(rs.httpVersion)) !== rs.httpVersion) versionNote(block, 1, rs.httpVersion);
   const mimeType = headerValue(rs.headers, 'Content-Type') ?? 'x-unknown';
   const content: HarContent = { size: rs.body.length, mimeType };
   let bytes = rs.body;
@@ -209,7 +209,7 @@ function harResponse(ex: Exchange, block: HarExchangeBlock, b64: (b: Uint8Array)
     headers: nameValues(rs.headers),
     content,
     redirectURL: headerValue(rs.headers, 'Location') ?? '',
-    headersSize: headBlockSize(`${rs.httpVersion} ${rs.statusCode} ${rs.statusMessage}`, rs.headers),
+    headersSize: headBlockSize(`${harVersion(rs.httpVersion)} ${rs.statusCode} ${rs.statusMessage}`, rs.headers),
     bodySize: rs.body.length,
   };
 }
@@ -290,10 +290,20 @@ function uriSafe(u: string): string {
   return out;
 }
 
-function harVersion(v: string): string {
+/**
+ * Exchanges carry the version as Node reports it ("1.1"); HAR and the wire
+ * want "HTTP/1.1". A version these two functions do not carry back exactly is
+ * kept in `_exchange.versions` (SAZ: x-mapiscope-versions).
+ */
+export function harVersion(v: string): string {
   if (/^HTTP\//i.test(v)) return v;
   if (/^\d/.test(v)) return `HTTP/${v}`;
   return v || 'HTTP/1.1';
+}
+
+export function exchangeVersion(wire: string): string {
+  const m = /^HTTP\/(\d+(?:\.\d+)?)$/i.exec(wire.trim());
+  return m ? m[1]! : wire;
 }
 
 function nameValues(h: readonly RawHeader[]): HarNameValue[] {

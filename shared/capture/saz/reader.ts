@@ -8,6 +8,7 @@
  */
 import type { AbortKind, BodyChunk, Exchange, HttpResponse, TlsInfo } from '../exchange.js';
 import { CaptureFileError } from '../har/bytes.js';
+import { exchangeVersion } from '../har/writer.js';
 import { parseMessage } from './http.js';
 import { openZip, type ZipArchive, type ZipEntry } from './zip.js';
 
@@ -154,6 +155,8 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     const f = meta.flags;
     const ours = f['x-mapiscope-v'] === '1';
     const rq = parseMessage(reqBytes, 'request');
+    const vflag = ours && f['x-mapiscope-versions'] ? jsonFlag(f['x-mapiscope-versions']) : undefined;
+    const versions = Array.isArray(vflag) && vflag.length === 2 ? (vflag.map((v) => (typeof v === 'string' ? v : undefined)) as [string | undefined, string | undefined]) : undefined;
     for (const p of rq.problems) warnings.push(`session ${s.n} request: ${p}`);
     const t = meta.timers;
     let timings: Exchange['timings'];
@@ -195,7 +198,7 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
       response = {
         statusCode: Number(rs.startLine[1]),
         statusMessage: rs.startLine[2],
-        httpVersion: rs.startLine[0],
+        httpVersion: versions?.[1] ?? exchangeVersion(rs.startLine[0]),
         headers: rs.headers,
         body: rs.body,
         chunks,
@@ -224,7 +227,7 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
       request: {
         method: rq.startLine[0],
         url: target,
-        httpVersion: rq.startLine[2],
+        httpVersion: versions?.[0] ?? exchangeVersion(rq.startLine[2]),
         headers: rq.headers,
         body: rq.body,
       },

@@ -14,7 +14,7 @@
  */
 import { type Exchange, headerValue } from '../exchange.js';
 import { utf8Encode } from '../har/bytes.js';
-import { absoluteTarget } from '../har/writer.js';
+import { absoluteTarget, exchangeVersion, harVersion } from '../har/writer.js';
 import { serializeMessage } from './http.js';
 import { ZipWriter } from './zip.js';
 
@@ -73,7 +73,7 @@ export class SazWriter {
     const url = absoluteTarget(ex);
     const rq = ex.request;
     const reqChunked = /chunked\s*$/i.test(headerValue(rq.headers, 'Transfer-Encoding') ?? '');
-    const c = serializeMessage([rq.method, url, rq.httpVersion], rq.headers, rq.body, reqChunked ? { boundaries: [] } : undefined);
+    const c = serializeMessage([rq.method, url, harVersion(rq.httpVersion)], rq.headers, rq.body, reqChunked ? { boundaries: [] } : undefined);
     const out: Uint8Array[] = [];
     out.push(...this.zip.add(`raw/${num}_c.txt`, c, { mtime: this.mtime }));
     out.push(...this.zip.add(`raw/${num}_m.xml`, this.metaXml(ex, n, url), { mtime: this.mtime }));
@@ -81,7 +81,7 @@ export class SazWriter {
     if (rs) {
       const chunked = /chunked\s*$/i.test(headerValue(rs.headers, 'Transfer-Encoding') ?? '');
       const s = serializeMessage(
-        [rs.httpVersion, String(rs.statusCode), rs.statusMessage],
+        [harVersion(rs.httpVersion), String(rs.statusCode), rs.statusMessage],
         rs.headers,
         rs.body,
         chunked ? { boundaries: rs.chunks, ...(rs.trailers ? { trailers: rs.trailers } : {}) } : undefined,
@@ -173,6 +173,9 @@ export class SazWriter {
     if (ex.aborted) flags.push(['x-mapiscope-aborted', JSON.stringify(ex.aborted)]);
     if (ex.tls) flags.push(['x-mapiscope-tls', JSON.stringify(ex.tls)]);
     if (!ex.response) flags.push(['x-mapiscope-noresponse', '1']);
+    const odd = (v: string): boolean => exchangeVersion(harVersion(v)) !== v;
+    if (odd(ex.request.httpVersion) || (ex.response && odd(ex.response.httpVersion)))
+      flags.push(['x-mapiscope-versions', JSON.stringify([ex.request.httpVersion, ex.response?.httpVersion ?? null])]);
     const xml =
       '\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n' +
       `<Session SID="${n}" BitFlags="0">\r\n` +

@@ -35,7 +35,7 @@ export function mapiExchange(over: Partial<Exchange> = {}): Exchange {
     request: {
       method: 'POST',
       url: '/mapi/emsmdb/?MailboxId=616c6963@contoso.com',
-      httpVersion: 'HTTP/1.1',
+      httpVersion: '1.1',
       headers: h(
         ['Host', 'mail.contoso.com'],
         ['Content-Type', 'application/mapi-http'],
@@ -52,7 +52,7 @@ export function mapiExchange(over: Partial<Exchange> = {}): Exchange {
     response: {
       statusCode: 200,
       statusMessage: 'OK',
-      httpVersion: 'HTTP/1.1',
+      httpVersion: '1.1',
       headers: h(
         ['Content-Type', 'application/mapi-http'],
         ['X-ResponseCode', '0'],

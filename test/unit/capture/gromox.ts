@@ -55,8 +55,8 @@ export function gromoxCapture(): Exchange[] {
       server: { address: '127.0.0.1', port: 10080 },
       origin: 'http://127.0.0.1:10080',
       timings: { requestStart: start, requestEnd: start + 1, responseHeaders: start + 5, responseEnd: start + 5 + (chunks.length - 1) * 2.5 },
-      request: { method, url, httpVersion: version, headers: headersOf(reqHeaders), body: reqBody },
-      response: { statusCode: Number(sm[2]), statusMessage: sm[3]!, httpVersion: sm[1]!, headers: headersOf(resHeaders), body: resBody, chunks },
+      request: { method, url, httpVersion: version.replace(/^HTTP\//, ''), headers: headersOf(reqHeaders), body: reqBody },
+      response: { statusCode: Number(sm[2]), statusMessage: sm[3]!, httpVersion: sm[1]!.replace(/^HTTP\//, ''), headers: headersOf(resHeaders), body: resBody, chunks },
     };
   });
 }

@@ -25,11 +25,11 @@ function plainExchange(): Exchange {
     id: 1,
     connectionId: 1,
     timings: { requestStart: 1795000000000, requestEnd: 1795000000002, responseHeaders: 1795000000010, responseEnd: 1795000000011 },
-    request: { method: 'GET', url: 'http://autodiscover.contoso.com/a?x=1&y=%20b', httpVersion: 'HTTP/1.1', headers: h(['Host', 'autodiscover.contoso.com']), body: new Uint8Array(0) },
+    request: { method: 'GET', url: 'http://autodiscover.contoso.com/a?x=1&y=%20b', httpVersion: '1.1', headers: h(['Host', 'autodiscover.contoso.com']), body: new Uint8Array(0) },
     response: {
       statusCode: 302,
       statusMessage: 'Found',
-      httpVersion: 'HTTP/1.1',
+      httpVersion: '1.1',
       headers: h(['Location', 'https://x/'], ['Content-Type', 'text/html; charset=utf-8']),
       body: te('\ufeff<b>moved</b> é'),
       chunks: [{ time: 1795000000011, offset: 0, length: 19 }],
@@ -208,5 +208,20 @@ describe('HAR import of a damaged file of ours', () => {
     expect(r.exchanges[0]!.connectionId).toBe(1); // from "connection": "2", renumbered
     expect(r.exchanges[1]).toEqual(plainExchange());
     expect(r.warnings[0]).toBe('entry 1: _exchange block unusable (chunks is not a list of [time, offset, length]); read like another tool\'s entry');
+  });
+});
+
+describe('HTTP versions', () => {
+  it('"1.1" (as Node reports it) is written HTTP/1.1 and read back as 1.1; other spellings are kept exactly', async () => {
+    const e = exchangeToHarEntry(plainExchange());
+    expect(e.request.httpVersion).toBe('HTTP/1.1');
+    expect(e._exchange!.versions).toBeUndefined();
+    const odd: Exchange = { ...plainExchange(), request: { ...plainExchange().request, httpVersion: 'HTTP/1.1' }, response: { ...plainExchange().response!, httpVersion: 'HTTP/1.0' } };
+    expect(exchangeToHarEntry(odd)._exchange!.versions).toEqual(['HTTP/1.1', 'HTTP/1.0']);
+    expect(readHar(await harText([plainExchange(), odd])).exchanges).toEqual([plainExchange(), odd]);
+    const { readSaz, writeSaz } = await import('../../../../shared/capture/saz/index.js');
+    const parts: Uint8Array[] = [];
+    for await (const p of writeSaz([plainExchange(), odd])) parts.push(p);
+    expect(readSaz(new Uint8Array(Buffer.concat(parts))).exchanges).toEqual([plainExchange(), odd]);
   });
 });
