@@ -208,9 +208,11 @@ export class CaptureResponder implements Responder {
 
   private pick(st: CursorState, req: SimRequest, live: ReturnType<typeof parseExecuteRequest>): { script: number; entry: number } | undefined {
     const key = live ? live.payloads.map((p) => toHex(p.rops)).join('|') : toHex(req.body);
-    const shape = live ? live.payloads.map(ropShapeOf).join('|') : undefined;
+    // The RopId list needs the ROP decoders: computed only when no identical request matches.
+    let shape: string | undefined;
+    const shapeOf = () => (shape ??= live!.payloads.map(ropShapeOf).join('|'));
     const tiers: [(e: ScriptEntry) => boolean, 'exact' | 'byShape'][] = [[(e) => e.requestHex === key, 'exact']];
-    if (shape !== undefined) tiers.push([(e) => e.ropIds === shape, 'byShape']);
+    if (live) tiers.push([(e) => e.ropIds === shapeOf(), 'byShape']);
     let chosen: { script: number; entry: number } | undefined;
     for (const [test, counter] of tiers) {
       const hits: { script: number; entry: number }[] = [];
