@@ -109,6 +109,15 @@ describe('oxcdata: rows', () => {
     expect(encode(codec, value!)).toEqual(row);
   });
 
+  it('a bad row Flag is an error node covering the rest of the window', () => {
+    const { tree } = decode(propertyRow([0x0e070003]), fromHex('07 01000000'));
+    const errs = collectErrors(tree);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatchObject({ offset: 1 });
+    expect(errs[0]!.message).toMatch(/PropertyRow Flag must be 0x00 or 0x01, found 0x07/);
+    expect(tree.children![0]).toMatchObject({ name: 'Flag', offset: 0, length: 1, value: 7 });
+  });
+
   it('without columns: explicit context-unavailable node, raw bytes kept, no error', () => {
     const row = fromHex('00 01 02 03');
     const codec = propertyRow(() => undefined);
