@@ -7,7 +7,13 @@ import { StatusBar } from './components/status-bar';
 import { useConnectionStore } from './stores/connection-store';
 import { createIngest, useExchangesStore } from './stores/exchanges-store';
 import { useUiStore } from './stores/ui-store';
-import { HelpOverlay, useShortcuts, ViewTabs } from './components/shortcuts';
+import { AboutOverlay, HelpOverlay, useShortcuts, ViewTabs } from './components/shortcuts';
+import { SessionsView } from './components/sessions-view';
+import { DiagnosesView } from './components/diagnoses-view';
+import { ReplayView } from './components/replay-view';
+import { useAnalysisStore } from './stores/analysis-store';
+import { useReplayStore } from './stores/replay-store';
+import { useMenuCommands } from './menu-commands';
 
 /** Connects to the backend once: status, the current list, then live events. */
 function useBackend() {
@@ -21,17 +27,25 @@ function useBackend() {
       try {
         conn.setStatus(await client.call('status', {}));
         await ex.reload();
+        void useAnalysisStore.getState().reload();
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         if (/token/i.test(msg)) conn.setState('unauthorized');
         conn.setError(msg);
       }
     };
-    const ingest = createIngest((batch) => useExchangesStore.getState().appendBatch(batch));
+    const ingest = createIngest((batch) => {
+      useExchangesStore.getState().appendBatch(batch);
+      // Sessions and findings follow a live capture, re-read at most about once a second.
+      useAnalysisStore.getState().invalidate();
+    });
     const off = client.transport.subscribe(
       (e) => {
         if (e.type === 'exchange') ingest(e.data);
-        else if (e.type === 'exchanges-reset') void useExchangesStore.getState().reload();
+        else if (e.type === 'exchanges-reset') {
+          void useExchangesStore.getState().reload();
+          useAnalysisStore.getState().invalidate(50);
+        } else if (e.type === 'log') useReplayStore.getState().onLog(e.data.message);
         else if (e.type === 'capture-state') {
           const st = useConnectionStore.getState().status;
           if (st) useConnectionStore.getState().setStatus({ ...st, capture: e.data });
@@ -53,12 +67,20 @@ function MainView() {
         <DetailPane />
       </main>
     );
-  return <main className="placeholder-view">The {view} view is loading…</main>;
+  if (view === 'sessions') return <SessionsView />;
+  if (view === 'diagnoses') return <DiagnosesView />;
+  if (view === 'replay') return <ReplayView />;
+  return assertNever(view);
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled view ${String(x)}`);
 }
 
 export function App() {
   useBackend();
   useShortcuts();
+  useMenuCommands();
   const theme = useUiStore((s) => s.theme);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -72,6 +94,7 @@ export function App() {
       <MainView />
       <StatusBar />
       <HelpOverlay />
+      <AboutOverlay />
     </div>
   );
 }

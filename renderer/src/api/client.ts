@@ -4,19 +4,36 @@
  * token from the URL fragment and listens to the WebSocket. Components never
  * see which.
  */
-import type { ApiMethod, ApiParams, ApiResult, BackendEvent, PreloadBridge } from '../../../shared/api/contract';
+import type { ApiMethod, ApiParams, ApiResult, BackendEvent, FileKind, PreloadBridge } from '../../../shared/api/contract';
 
 export interface Transport {
   readonly kind: 'electron' | 'http';
   invoke(method: string, params: unknown): Promise<unknown>;
+  /** URL of a backend download route (`/api/raw/<name>`), where the transport has one (HTTP only). */
+  rawUrl?(name: string, query?: Record<string, string>): string;
   /** Subscribes to backend events; `onState` reports the event channel's health. */
   subscribe(listener: (e: BackendEvent) => void, onState: (s: ConnectionState) => void): () => void;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
 
+/** Native dialogs and menu commands of the desktop shell (absent in a browser). */
+export interface DesktopShell {
+  openFile(kind: FileKind): Promise<string | undefined>;
+  saveFile(kind: FileKind, defaultName: string): Promise<string | undefined>;
+  onMenu(listener: (action: string) => void): () => void;
+  platform: string;
+}
+
 export class ApiClient {
-  constructor(readonly transport: Transport) {}
+  constructor(
+    readonly transport: Transport,
+    readonly desktop?: DesktopShell,
+  ) {}
+  /** A download URL for a raw route, or undefined inside Electron (use a save dialog and an RPC there). */
+  rawUrl(name: string, query?: Record<string, string>): string | undefined {
+    return this.transport.rawUrl?.(name, query);
+  }
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
     return this.transport.invoke(method, params) as Promise<ApiResult<M>>;
   }
@@ -49,6 +66,10 @@ function bridgeTransport(b: PreloadBridge): Transport {
 export function httpTransport(baseUrl: string, token: string): Transport {
   return {
     kind: 'http',
+    rawUrl(name, query = {}) {
+      const q = new URLSearchParams({ ...query, token });
+      return `${baseUrl}/api/raw/${encodeURIComponent(name)}?${q.toString()}`;
+    },
     async invoke(method, params) {
       const res = await fetch(`${baseUrl}/api/rpc/${encodeURIComponent(method)}`, {
         method: 'POST',
@@ -118,7 +139,14 @@ export function tokenFromLocation(loc: Location = window.location): string | und
 }
 
 export function createClient(): ApiClient {
-  if (window.mapiscope) return new ApiClient(bridgeTransport(window.mapiscope));
+  const b = window.mapiscope;
+  if (b)
+    return new ApiClient(bridgeTransport(b), {
+      openFile: (k) => b.openFile(k),
+      saveFile: (k, n) => b.saveFile(k, n),
+      onMenu: (l) => b.onMenu(l),
+      platform: b.platform,
+    });
   const token = tokenFromLocation() ?? '';
   return new ApiClient(httpTransport(window.location.origin, token));
 }

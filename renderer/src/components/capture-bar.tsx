@@ -1,10 +1,102 @@
-/** Top bar: capture start/stop, open/import a file, theme. */
-import { useRef, useState } from 'react';
-import { base64Encode } from '../../../shared/api/contract';
+/** Top bar: capture start/stop, the CA and its trust instructions, open/import, export, theme. */
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { exportAs, exportCa, importFile, OPEN_ACCEPT, openFile, saveCaptureAs, type ExportFormat } from '../commands';
 import { useConnectionStore } from '../stores/connection-store';
 import { useExchangesStore } from '../stores/exchanges-store';
 import { useUiStore } from '../stores/ui-store';
+
+/** What `ca.status` answers (electron/backend/ca/ca.ts CaStatus). */
+interface CaStatusDto {
+  certPath: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  fingerprint256: string;
+  nameConstraints: string[];
+  created: boolean;
+  expired: boolean;
+}
+
+function CaPanel({ onClose }: { onClose: () => void }) {
+  const [ca, setCa] = useState<CaStatusDto | undefined>();
+  const [help, setHelp] = useState<string | undefined>();
+  const [err, setErr] = useState<string | undefined>();
+  const desktop = api().desktop;
+  useEffect(() => {
+    let live = true;
+    void api()
+      .callRaw<CaStatusDto>('ca.status')
+      .then((c) => live && setCa(c))
+      .catch((e: unknown) => live && setErr(e instanceof Error ? e.message : String(e)));
+    void api()
+      .callRaw<{ text: string }>('ca.trustHelp', desktop ? { platform: desktop.platform } : {})
+      .then((h) => live && setHelp(h.text))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const dl = (f: 'pem' | 'der') => void exportCa(f).catch((e: unknown) => setErr(e instanceof Error ? e.message : String(e)));
+  return (
+    <div className="popover ca-panel" role="dialog" aria-label="Certificate authority">
+      <div className="popover-head">
+        <strong>MapiScope CA</strong>
+        <button onClick={onClose} aria-label="Close">
+          ✕
+        </button>
+      </div>
+      {err && <p className="aborted">{err}</p>}
+      {!ca && !err && <p className="hint">Reading the CA…</p>}
+      {ca && (
+        <table className="kv">
+          <tbody>
+            <tr>
+              <th>Status</th>
+              <td data-testid="ca-state" className={ca.expired ? 'err-text' : 'ok-text'}>
+                {ca.expired ? 'expired — restart capture to renew' : ca.created ? 'created in this run' : 'valid'}
+              </td>
+            </tr>
+            <tr>
+              <th>Subject</th>
+              <td>{ca.subject}</td>
+            </tr>
+            <tr>
+              <th>Valid</th>
+              <td>
+                {ca.notBefore.slice(0, 10)} → {ca.notAfter.slice(0, 10)}
+              </td>
+            </tr>
+            <tr>
+              <th>SHA-256</th>
+              <td className="mono fp">{ca.fingerprint256}</td>
+            </tr>
+            {ca.nameConstraints.length > 0 && (
+              <tr>
+                <th>Limited to</th>
+                <td>{ca.nameConstraints.join(', ')}</td>
+              </tr>
+            )}
+            <tr>
+              <th>File</th>
+              <td className="mono">{ca.certPath}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+      <div className="row">
+        <button onClick={() => dl('pem')}>Export PEM…</button>
+        <button onClick={() => dl('der')}>Export DER (.cer)…</button>
+      </div>
+      {help && (
+        <>
+          <h4>Trust it on the client machine</h4>
+          <pre className="trust-help">{help}</pre>
+        </>
+      )}
+    </div>
+  );
+}
 
 export function CaptureBar() {
   const status = useConnectionStore((s) => s.status);
@@ -12,12 +104,27 @@ export function CaptureBar() {
   const capture = status?.capture;
   const theme = useUiStore((s) => s.theme);
   const setTheme = useUiStore((s) => s.setTheme);
+  const redact = useUiStore((s) => s.redact);
+  const setRedact = useUiStore((s) => s.setRedact);
+  const caOpen = useUiStore((s) => s.caOpen);
+  const setCaOpen = useUiStore((s) => s.setCaOpen);
   const reload = useExchangesStore((s) => s.reload);
+  const selected = useExchangesStore((s) => s.selectedIds.size);
+  const count = useExchangesStore((s) => s.items.length);
   const [port, setPort] = useState('8888');
   const [target, setTarget] = useState('');
+  const [format, setFormat] = useState<ExportFormat>('har');
+  const [onlySelected, setOnlySelected] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | undefined>();
   const fileInput = useRef<HTMLInputElement>(null);
   const hasCapture = status?.services.includes('capture') ?? false;
+  const desktop = api().desktop;
+  useEffect(() => {
+    if (!note) return;
+    const t = setTimeout(() => setNote(undefined), 6000);
+    return () => clearTimeout(t);
+  }, [note]);
 
   const run = async (f: () => Promise<unknown>) => {
     setBusy(true);
@@ -41,17 +148,22 @@ export function CaptureBar() {
         });
     });
 
-  const onFile = (file: File) =>
+  const doExport = () =>
     run(async () => {
-      const buf = new Uint8Array(await file.arrayBuffer());
-      await api().call('file.importBytes', { name: file.name, base64: base64Encode(buf) });
-      await reload();
+      const ids = onlySelected && selected > 0 ? [...useExchangesStore.getState().selectedIds] : undefined;
+      const r = await exportAs(format, { redact, ...(ids ? { ids } : {}) });
+      if (!r) return;
+      const n = r.redaction?.redactedExchanges;
+      setNote(`Exported ${r.exchanges ?? (ids?.length || count)} exchange(s) as ${format.toUpperCase()}${redact ? (n !== undefined ? `, ${n} redacted` : ', redacted') : ', not redacted'}${r.path ? ` to ${r.path}` : ''}`);
     });
 
   return (
     <header className="capture-bar">
       <div className="brand">
-        <span className="logo" aria-hidden>◉</span> MapiScope
+        <span className="logo" aria-hidden>
+          ◉
+        </span>{' '}
+        MapiScope
       </div>
       <div className="group">
         <button className={`primary ${capture?.running ? 'recording' : ''}`} disabled={busy || !hasCapture} onClick={() => void toggleCapture()} title={hasCapture ? '' : 'capture service not available'}>
@@ -63,7 +175,7 @@ export function CaptureBar() {
         </label>
         <label>
           Reverse to
-          <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="(forward proxy)" size={26} disabled={capture?.running} aria-label="Reverse proxy target" />
+          <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="(forward proxy)" size={22} disabled={capture?.running} aria-label="Reverse proxy target" />
         </label>
         {capture?.running && (
           <span className="live">
@@ -71,22 +183,58 @@ export function CaptureBar() {
             {capture.target ? ` → ${capture.target}` : ''}
           </span>
         )}
+        <span className="anchor">
+          <button onClick={() => setCaOpen(!caOpen)} disabled={!hasCapture} aria-expanded={caOpen} title="The proxy's certificate authority: export and trust instructions">
+            CA…
+          </button>
+          {caOpen && <CaPanel onClose={() => setCaOpen(false)} />}
+        </span>
       </div>
       <div className="group">
-        <button onClick={() => fileInput.current?.click()} disabled={busy}>
+        <button
+          onClick={() => {
+            if (desktop) void run(() => openFile('capture'));
+            else fileInput.current?.click();
+          }}
+          disabled={busy}
+        >
           Open / import…
         </button>
         <input
           ref={fileInput}
           type="file"
-          accept=".har,.saz,.mscap,.json,.bin"
+          accept={OPEN_ACCEPT}
           hidden
+          aria-label="Open file"
           onChange={(e) => {
             const f = e.target.files?.[0];
-            if (f) void onFile(f);
+            if (f) void run(() => importFile(f));
             e.target.value = '';
           }}
         />
+        {desktop && (
+          <button onClick={() => void run(() => saveCaptureAs())} disabled={busy || count === 0}>
+            Save…
+          </button>
+        )}
+        <span className="export-group">
+          <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} aria-label="Export format">
+            <option value="har">HAR</option>
+            <option value="saz">SAZ</option>
+            <option value="json">Decoded JSON</option>
+          </select>
+          <label title="Replace credentials, NTLM blobs, cookie values and tokens (consistent pseudonyms)">
+            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} aria-label="Redact" /> Redact
+          </label>
+          {selected > 1 && (
+            <label>
+              <input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} /> {selected} selected
+            </label>
+          )}
+          <button onClick={() => void doExport()} disabled={busy || count === 0}>
+            Export…
+          </button>
+        </span>
         <button onClick={() => void run(async () => { await api().call('exchanges.clear', {}); await reload(); })} disabled={busy}>
           Clear
         </button>
@@ -94,6 +242,11 @@ export function CaptureBar() {
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </div>
+      {note && (
+        <div className="toast" role="status" onClick={() => setNote(undefined)}>
+          {note}
+        </div>
+      )}
     </header>
   );
 }

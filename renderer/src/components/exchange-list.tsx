@@ -4,17 +4,22 @@ import { useFilterStore, visibleRows, type SortKey } from '../stores/filter-stor
 import { FilterBar } from './filter-bar';
 import type { ExchangeSummary } from '../../../shared/capture/summary';
 import { useExchangesStore } from '../stores/exchanges-store';
+import { useAnalysisStore } from '../stores/analysis-store';
+import type { Severity } from '../../../shared/diagnose/types';
 import { formatBytes, formatDuration, formatTime, RESPONSE_CODES } from './format';
 import { VirtualList } from './virtual-list';
 
 const ROW_HEIGHT = 24;
 
-function rowClass(s: ExchangeSummary, selected: boolean): string {
+const SEV_ICON: Record<Severity, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+
+function rowClass(s: ExchangeSummary, selected: boolean, focused: boolean, severity: Severity | undefined): string {
   const c = ['xrow'];
   if (selected) c.push('selected');
+  if (focused) c.push('focused');
   if (s.aborted || (s.status !== undefined && s.status >= 500)) c.push('bad');
   else if ((s.responseCode ?? 0) !== 0 || (s.status !== undefined && s.status >= 400)) c.push('warn');
-  if (s.severity) c.push(`sev-${s.severity}`);
+  if (severity) c.push(`sev-${severity}`);
   return c.join(' ');
 }
 
@@ -42,12 +47,31 @@ export function ExchangeList() {
   const sort = useFilterStore((s) => s.sort);
   const items = useMemo(() => visibleRows(all, test, sort), [all, test, sort]);
   const selectedId = useExchangesStore((s) => s.selectedId);
+  const selectedIds = useExchangesStore((s) => s.selectedIds);
   const select = useExchangesStore((s) => s.select);
+  const toggleSelect = useExchangesStore((s) => s.toggleSelect);
+  const selectRange = useExchangesStore((s) => s.selectRange);
+  const selectAll = useExchangesStore((s) => s.selectAll);
+  const severityById = useAnalysisStore((s) => s.severityById);
   const selectedIndex = selectedId === undefined ? -1 : items.findIndex((x) => x.id === selectedId);
+  const order = useCallback(() => items.map((x) => x.id), [items]);
+
+  const onRowClick = (e: React.MouseEvent, id: number) => {
+    if (e.shiftKey) {
+      e.preventDefault();
+      selectRange(id, order());
+    } else if (e.ctrlKey || e.metaKey) toggleSelect(id);
+    else select(id);
+  };
 
   const onKeyDown = useCallback(
     (e: React.KeyboardEvent) => {
       if (!items.length) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+        e.preventDefault();
+        selectAll(order());
+        return;
+      }
       let i = selectedIndex;
       if (e.key === 'ArrowDown' || e.key === 'j') i = Math.min(items.length - 1, i + 1);
       else if (e.key === 'ArrowUp' || e.key === 'k') i = Math.max(0, i - 1);
@@ -57,15 +81,17 @@ export function ExchangeList() {
       else if (e.key === 'PageUp') i = Math.max(0, i - 20);
       else return;
       e.preventDefault();
-      select(items[i]!.id);
+      if (e.shiftKey) selectRange(items[i]!.id, order());
+      else select(items[i]!.id);
     },
-    [items, selectedIndex, select],
+    [items, selectedIndex, select, selectRange, selectAll, order],
   );
 
   return (
     <section className="pane exchange-list" aria-label="Exchanges">
       <FilterBar shown={items.length} />
       <div className="xrow header" role="row">
+        <span className="c-sev" title="Highest finding severity (Diagnoses)">!</span>
         <SortHeader k="id" label="#" className="c-id" />
         <SortHeader k="time" label="Time" className="c-time" />
         <SortHeader k="session" label="Sess" className="c-sess" title="MAPI session" />
@@ -99,15 +125,20 @@ export function ExchangeList() {
           stickToBottom
           renderRow={(i) => {
             const s = items[i]!;
+            const sev = s.severity ?? severityById.get(s.id);
+            const sel = selectedIds.has(s.id) || s.id === selectedId;
             return (
               <div
                 key={s.id}
                 role="row"
-                className={rowClass(s, s.id === selectedId)}
+                aria-selected={sel}
+                className={rowClass(s, sel, s.id === selectedId, sev)}
                 style={{ height: ROW_HEIGHT }}
-                onClick={() => select(s.id)}
+                onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+                onClick={(e) => onRowClick(e, s.id)}
                 data-id={s.id}
               >
+                <span className="c-sev" title={sev}>{sev ? SEV_ICON[sev] : ''}</span>
                 <span className="c-id">{s.id}</span>
                 <span className="c-time">{formatTime(s.time)}</span>
                 <span className="c-sess">{s.session ?? ''}</span>

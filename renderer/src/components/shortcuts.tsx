@@ -1,15 +1,21 @@
 /** Global keyboard shortcuts and the help overlay that documents them. */
 import { useEffect } from 'react';
 import { useUiStore, type View } from '../stores/ui-store';
+import { useConnectionStore } from '../stores/connection-store';
+import { attempt, openFile } from '../commands';
 
 export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'Ctrl+F', what: 'Focus the filter bar' },
   { keys: '↑ ↓ / j k', what: 'Previous / next exchange (list focused)' },
+  { keys: 'Ctrl+click  Shift+click', what: 'Add to / extend the selection (export only the selected)' },
+  { keys: 'Shift+↑ ↓  Ctrl+A', what: 'Extend the selection / select every shown exchange' },
   { keys: 'Home End PgUp PgDn', what: 'Jump in the list' },
   { keys: '← →  Enter', what: 'Collapse / expand tree nodes (tree focused)' },
   { keys: 'Tab (in filter)', what: 'Accept a completion' },
   { keys: 'Esc (in filter)', what: 'Clear the filter' },
   { keys: 'Ctrl+1 … Ctrl+4', what: 'Exchanges, Sessions, Diagnoses, Replay' },
+  { keys: 'wheel  drag  + − 0 ← →', what: 'Sessions: zoom, pan, fit (timeline focused)' },
+  { keys: 'Ctrl+O', what: 'Open a capture, HAR or SAZ' },
   { keys: 'Ctrl+Shift+D', what: 'Toggle dark mode' },
   { keys: 'F1 or ?', what: 'This help' },
 ];
@@ -32,10 +38,16 @@ export function useShortcuts(): void {
       } else if (mod && e.shiftKey && e.key.toLowerCase() === 'd') {
         e.preventDefault();
         ui.setTheme(ui.theme === 'dark' ? 'light' : 'dark');
+      } else if (mod && e.key.toLowerCase() === 'o' && !window.mapiscope) {
+        // Inside Electron the menu accelerator sends file.open instead.
+        e.preventDefault();
+        void attempt(() => openFile('capture'));
       } else if (e.key === 'F1' || (e.key === '?' && !typing)) {
         e.preventDefault();
         ui.setHelpOpen(!ui.helpOpen);
       } else if (e.key === 'Escape' && ui.helpOpen) ui.setHelpOpen(false);
+      else if (e.key === 'Escape' && ui.aboutOpen) ui.setAboutOpen(false);
+      else if (e.key === 'Escape' && ui.caOpen) ui.setCaOpen(false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -82,5 +94,26 @@ export function ViewTabs() {
         </button>
       ))}
     </nav>
+  );
+}
+
+export function AboutOverlay() {
+  const open = useUiStore((s) => s.aboutOpen);
+  const setOpen = useUiStore((s) => s.setAboutOpen);
+  const status = useConnectionStore((s) => s.status);
+  if (!open) return null;
+  return (
+    <div className="overlay" role="dialog" aria-label="About MapiScope" onClick={() => setOpen(false)}>
+      <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
+        <h2>MapiScope {status ? `v${status.version}` : ''}</h2>
+        <p>A protocol inspector and traffic replayer for Outlook's MAPI over HTTP ([MS-OXCMAPIHTTP]).</p>
+        {status && (
+          <p className="hint">
+            Backend {status.mode}, services: {status.services.join(', ') || 'none'}; started {new Date(status.startedAt).toLocaleString()}.
+          </p>
+        )}
+        <button onClick={() => setOpen(false)}>Close</button>
+      </div>
+    </div>
   );
 }

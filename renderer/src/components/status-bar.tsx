@@ -7,6 +7,7 @@ export function StatusBar() {
   const transport = useConnectionStore((s) => s.transport);
   const err = useConnectionStore((s) => s.lastError);
   const count = useExchangesStore((s) => s.items.length);
+  const selected = useExchangesStore((s) => s.selectedIds.size);
   const label = { connecting: 'Connecting…', connected: 'Connected', disconnected: 'Disconnected — retrying', unauthorized: 'Unauthorized (wrong token)' }[state];
   return (
     <footer className="status-bar" data-state={state}>
@@ -17,6 +18,7 @@ export function StatusBar() {
       </span>
       {status && <span>v{status.version}</span>}
       <span data-testid="exchange-count">{count} exchange{count === 1 ? '' : 's'}</span>
+      {selected > 1 && <span data-testid="selected-count">{selected} selected</span>}
       {status?.capture.running && <span className="rec">● capturing on :{status.capture.port}</span>}
       {status?.file && <span>{status.file}</span>}
       {err && <span className="err" role="alert">{err}</span>}

@@ -10,7 +10,12 @@ import { api } from '../api/client';
 
 interface ExchangesStore {
   items: ExchangeSummary[];
+  /** The focused exchange (shown in the detail pane). */
   selectedId?: number;
+  /** Every selected exchange (Ctrl/Shift click); contains selectedId. */
+  selectedIds: ReadonlySet<number>;
+  /** Where a Shift range starts. */
+  anchorId?: number;
   decoded: Map<number, ExchangeDecodeDto>;
   raw: Map<number, ExchangeDto>;
   loadingId?: number;
@@ -18,37 +23,88 @@ interface ExchangesStore {
   setItems(items: ExchangeSummary[]): void;
   appendBatch(items: ExchangeSummary[]): void;
   select(id: number | undefined): void;
+  /** Ctrl/Cmd click: adds or removes one exchange, focusing it. */
+  toggleSelect(id: number): void;
+  /** Shift click: the rows between the anchor and `id` in the visible order. */
+  selectRange(id: number, order: readonly number[]): void;
+  selectAll(order: readonly number[]): void;
   reload(): Promise<void>;
 }
 
 export const useExchangesStore = create<ExchangesStore>((set, get) => ({
   items: [],
+  selectedIds: new Set(),
   decoded: new Map(),
   raw: new Map(),
-  setItems: (items) => set({ items, decoded: new Map(), raw: new Map(), selectedId: undefined }),
+  setItems: (items) =>
+    set({
+      items,
+      decoded: new Map(),
+      raw: new Map(),
+      selectedId: undefined,
+      selectedIds: new Set(),
+      anchorId: undefined,
+    }),
   appendBatch: (batch) => set((s) => ({ items: s.items.concat(batch) })),
   select(id) {
-    set({ selectedId: id, loadError: undefined });
-    if (id === undefined || get().decoded.has(id)) return;
-    set({ loadingId: id });
-    void Promise.all([api().call('exchanges.decode', { id }), api().call('exchanges.get', { id })])
-      .then(([d, r]) => {
-        const decoded = new Map(get().decoded);
-        decoded.set(id, d);
-        const raw = new Map(get().raw);
-        raw.set(id, r);
-        // Keep the caches bounded.
-        if (decoded.size > 64) decoded.delete(decoded.keys().next().value!);
-        if (raw.size > 64) raw.delete(raw.keys().next().value!);
-        set({ decoded, raw, loadingId: get().loadingId === id ? undefined : get().loadingId });
-      })
-      .catch((e: unknown) => set({ loadError: e instanceof Error ? e.message : String(e), loadingId: undefined }));
+    set({ selectedIds: new Set(id === undefined ? [] : [id]), anchorId: id });
+    focus(id);
+  },
+  toggleSelect(id) {
+    const ids = new Set(get().selectedIds);
+    if (ids.has(id)) {
+      ids.delete(id);
+      set({ selectedIds: ids, anchorId: id });
+      const next = get().selectedId === id ? [...ids].at(-1) : get().selectedId;
+      focus(next);
+    } else {
+      ids.add(id);
+      set({ selectedIds: ids, anchorId: id });
+      focus(id);
+    }
+  },
+  selectRange(id, order) {
+    set({ selectedIds: new Set(rangeIds(order, get().anchorId ?? id, id)) });
+    focus(id);
+  },
+  selectAll(order) {
+    set({ selectedIds: new Set(order) });
   },
   async reload() {
     const { items } = await api().call('exchanges.list', {});
     get().setItems(items);
   },
 }));
+
+/** The ids from `a` to `b` (inclusive, either order) in `order`; just `b` when `a` is not in it. */
+export function rangeIds(order: readonly number[], a: number, b: number): number[] {
+  const i = order.indexOf(a);
+  const j = order.indexOf(b);
+  if (j < 0) return [];
+  if (i < 0) return [b];
+  return order.slice(Math.min(i, j), Math.max(i, j) + 1);
+}
+
+/** Focuses one exchange and fetches its decode (cached). */
+function focus(id: number | undefined): void {
+  const set = useExchangesStore.setState;
+  const get = useExchangesStore.getState;
+  set({ selectedId: id, loadError: undefined });
+  if (id === undefined || get().decoded.has(id)) return;
+  set({ loadingId: id });
+  void Promise.all([api().call('exchanges.decode', { id }), api().call('exchanges.get', { id })])
+    .then(([d, r]) => {
+      const decoded = new Map(get().decoded);
+      decoded.set(id, d);
+      const raw = new Map(get().raw);
+      raw.set(id, r);
+      // Keep the caches bounded.
+      if (decoded.size > 64) decoded.delete(decoded.keys().next().value!);
+      if (raw.size > 64) raw.delete(raw.keys().next().value!);
+      set({ decoded, raw, loadingId: get().loadingId === id ? undefined : get().loadingId });
+    })
+    .catch((e: unknown) => set({ loadError: e instanceof Error ? e.message : String(e), loadingId: undefined }));
+}
 
 /** Batches incoming summaries per animation frame. */
 export function createIngest(append: (items: ExchangeSummary[]) => void): (s: ExchangeSummary) => void {

@@ -27,6 +27,30 @@ interface UiStore {
   setDetailTab(t: DetailTab): void;
   selectNode(path: string | undefined, bytes?: ByteSelection): void;
   setSide(s: 'request' | 'response'): void;
+  /** Exports redact credentials and cookies unless the user turned it off (persisted, on by default). */
+  redact: boolean;
+  setRedact(on: boolean): void;
+  aboutOpen: boolean;
+  setAboutOpen(open: boolean): void;
+  /** The CA / trust panel of the capture bar. */
+  caOpen: boolean;
+  setCaOpen(open: boolean): void;
+}
+
+function stored(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function store(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* no storage */
+  }
 }
 
 function initialTheme(): Theme {
@@ -75,4 +99,13 @@ export const useUiStore = create<UiStore>((set) => ({
   setDetailTab: (detailTab) => set({ detailTab }),
   selectNode: (selectedNode, bytes) => set({ selectedNode, bytes }),
   setSide: (side) => set({ side, selectedNode: undefined, bytes: undefined }),
+  redact: stored('mapiscope.redact') !== 'off',
+  setRedact(redact) {
+    store('mapiscope.redact', redact ? 'on' : 'off');
+    set({ redact });
+  },
+  aboutOpen: false,
+  setAboutOpen: (aboutOpen) => set({ aboutOpen }),
+  caOpen: false,
+  setCaOpen: (caOpen) => set({ caOpen }),
 }));

@@ -1,0 +1,107 @@
+/**
+ * What the session model and the diagnoses say about the loaded exchanges:
+ * `sessions.list` and `findings.list` from the backend's session service,
+ * re-read (debounced) whenever the exchanges change. Nothing is computed
+ * here that the backend does not say; a missing service is reported as such.
+ */
+import { create } from 'zustand';
+import type { Finding, Severity } from '../../../shared/diagnose/types';
+import type { SessionInfo } from '../../../shared/session/types';
+import { api } from '../api/client';
+
+/** One RPC's state: never asked, available with data, or not provided by this backend. */
+export type Availability = 'unknown' | 'ok' | 'missing' | 'failed';
+
+interface AnalysisStore {
+  sessions: SessionInfo[];
+  findings: Finding[];
+  sessionsState: Availability;
+  findingsState: Availability;
+  error?: string;
+  loading: boolean;
+  /** Highest severity per exchange id, from the findings. */
+  severityById: Map<number, Severity>;
+  reload(): Promise<void>;
+  /** Schedules a reload (coalesces bursts of live exchanges). */
+  invalidate(delayMs?: number): void;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Highest severity per evidence exchange (the same rule as shared/diagnose's severityByExchange). */
+export function severityMap(findings: readonly Finding[]): Map<number, Severity> {
+  const m = new Map<number, Severity>();
+  for (const f of findings)
+    for (const id of f.evidence) {
+      const cur = m.get(id);
+      if (!cur || RANK[f.severity] < RANK[cur]) m.set(id, f.severity);
+    }
+  return m;
+}
+
+/** Accepts `T[]` or `{ <key>: T[] }` (the service may wrap its list). */
+export function listOf<T>(r: unknown, key: string): T[] {
+  if (Array.isArray(r)) return r as T[];
+  const v = (r as Record<string, unknown> | null)?.[key];
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+
+function isMissing(e: unknown): boolean {
+  return e instanceof Error && /no such method/i.test(e.message);
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+let inflight: Promise<void> | undefined;
+let again = false;
+
+export const useAnalysisStore = create<AnalysisStore>((set, get) => ({
+  sessions: [],
+  findings: [],
+  sessionsState: 'unknown',
+  findingsState: 'unknown',
+  loading: false,
+  severityById: new Map(),
+  async reload() {
+    if (inflight) {
+      again = true;
+      return inflight;
+    }
+    set({ loading: true });
+    const one = async <T,>(method: string, key: string): Promise<{ list: T[]; state: Availability; error?: string }> => {
+      try {
+        return { list: listOf<T>(await api().callRaw(method, {}), key), state: 'ok' };
+      } catch (e) {
+        return { list: [], state: isMissing(e) ? 'missing' : 'failed', error: e instanceof Error ? e.message : String(e) };
+      }
+    };
+    inflight = (async () => {
+      const [s, f] = await Promise.all([one<SessionInfo>('sessions.list', 'sessions'), one<Finding>('findings.list', 'findings')]);
+      const error = s.state === 'failed' ? s.error : f.state === 'failed' ? f.error : undefined;
+      set({
+        sessions: s.list,
+        findings: f.list,
+        sessionsState: s.state,
+        findingsState: f.state,
+        severityById: severityMap(f.list),
+        loading: false,
+        ...(error ? { error } : { error: undefined }),
+      });
+    })();
+    try {
+      await inflight;
+    } finally {
+      inflight = undefined;
+      if (again) {
+        again = false;
+        void get().reload();
+      }
+    }
+  },
+  invalidate(delayMs = 800) {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void get().reload();
+    }, delayMs);
+  },
+}));
