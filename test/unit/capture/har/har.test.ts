@@ -42,7 +42,7 @@ describe('HAR export', () => {
     const ex = mapiExchange();
     const e = exchangeToHarEntry(ex);
     expect(e.startedDateTime).toBe('2026-11-18T11:06:40.123Z');
-    expect(e.request.url).toBe('https://mail.contoso.com:443/mapi/emsmdb/?MailboxId=616c6963@contoso.com');
+    expect(e.request.url).toBe('https://mail.contoso.com/mapi/emsmdb/?MailboxId=616c6963@contoso.com');
     expect(e.request.headers.map((x) => x.name)).toEqual([
       'Host', 'Content-Type', 'X-RequestType', 'X-RequestId', 'X-ClientInfo', 'Cookie', 'x-dup', 'X-DUP', 'Authorization',
     ]);

@@ -82,7 +82,7 @@ describe('SAZ export', () => {
     expect(a.entries.map((e) => e.name)).toEqual(['raw/', 'raw/1_c.txt', 'raw/1_m.xml', 'raw/1_s.txt', 'raw/2_c.txt', 'raw/2_m.xml', '[Content_Types].xml', '_index.htm']);
     expect(a.comment).toBe('MapiScope Session Archive (Fiddler SAZ format)');
     const c = new TextDecoder().decode(member(z, 'raw/1_c.txt'));
-    const line = 'POST https://mail.contoso.com:443/mapi/emsmdb/?MailboxId=616c6963@contoso.com HTTP/1.1\r\nHost: mail.contoso.com\r\n';
+    const line = 'POST https://mail.contoso.com/mapi/emsmdb/?MailboxId=616c6963@contoso.com HTTP/1.1\r\nHost: mail.contoso.com\r\n';
     expect(c.slice(0, line.length)).toBe(line);
     const m = new TextDecoder('utf-8', { ignoreBOM: true }).decode(member(z, 'raw/1_m.xml'));
     const head = '\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n<Session SID="1" BitFlags="0">\r\n  <SessionTimers ClientConnected="2026-11-18T11:06:40.1234561+00:00"';
