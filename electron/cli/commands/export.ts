@@ -16,7 +16,7 @@ import { SazWriter } from '../../../shared/capture/saz/writer.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
 import { VERSION } from '../../backend/version.js';
 import { type Command, CliFailure, UsageError, optFlag, optString } from '../command.js';
-import { iterateExchanges, type CaptureFileFormat } from '../load.js';
+import { detectFormat, iterateExchanges, type CaptureFileFormat } from '../load.js';
 import { bodyDecodeJson } from './decode.js';
 
 type OutFormat = 'har' | 'saz' | 'json';
@@ -69,6 +69,8 @@ function streamSink(ws: WriteStream): Sink {
 export async function exportCapture(input: string, sink: Sink, opts: ExportOptions): Promise<ExportResult> {
   const warnings: string[] = [];
   const result: ExportResult = { exchanges: 0, bytes: 0, warnings };
+  // Fail on an unreadable or unknown file before the first byte is written.
+  await detectFormat(input);
   const names = [...(opts.names ?? [])];
   if (opts.redact && opts.discoverNames) {
     const c = new NameCollector();
