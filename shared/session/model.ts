@@ -208,18 +208,25 @@ export class SessionModel {
     }
 
     const view = session ? new SessionView(session.rop, seq, session.info.id) : undefined;
-    const d = decodeExchange(ex, view ? { session: view } : {});
-    this.decodeFacts(d, facts, ex);
-    if (session) {
-      this.applyResponse(session, ex, d, type, facts, event);
-      if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
+    let d: ExchangeDecode | undefined;
+    // One bad exchange (a decoder or model bug) must not stop the pass: it is recorded and skipped.
+    try {
+      d = decodeExchange(ex, view ? { session: view } : {});
+      this.decodeFacts(d, facts, ex);
+      if (session) {
+        this.applyResponse(session, ex, d, type, facts, event);
+        if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
+      }
       this.missingContext(session, d, facts);
-      for (const e of events) session.info.events.push(e);
-    } else this.missingContext(undefined, d, facts);
+    } catch (e) {
+      facts.decodeErrors++;
+      (facts.missingContext ??= []).push({ path: '', reason: `internal failure while analyzing this exchange: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    if (session) for (const e of events) session.info.events.push(e);
 
     this.factsList.push(facts);
     this.factsById.set(ex.id, facts);
-    this.remember(ex.id, d);
+    if (d) this.remember(ex.id, d);
     return { exchangeId: ex.id, ...(session ? { session: session.info.id } : {}), facts };
   }
 

@@ -309,6 +309,25 @@ describe('ROP context across Executes', () => {
   });
 });
 
+describe('robustness', () => {
+  it('an exchange that breaks the analysis is recorded and the pass goes on', () => {
+    const c = healthySession();
+    const bad = c.exchanges[2]!;
+    const broken: Exchange = {
+      ...bad,
+      request: Object.defineProperty({ ...bad.request }, 'body', {
+        get() {
+          throw new Error('boom');
+        },
+      }),
+    };
+    const m = run([c.exchanges[0]!, c.exchanges[1]!, broken, ...c.exchanges.slice(3)]);
+    expect(m.factsOf(3)!.missingContext).toEqual([{ path: '', reason: 'internal failure while analyzing this exchange: boom' }]);
+    expect(m.session(1)!.exchangeIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(m.session(1)!.state).toBe('closed');
+  });
+});
+
 describe('captures that start mid-session', () => {
   it('decodes what it can and says exactly which context is missing and why', () => {
     const c = healthySession();
