@@ -4,6 +4,7 @@ import { useFilterStore, visibleRows, type SortKey } from '../stores/filter-stor
 import { FilterBar } from './filter-bar';
 import type { ExchangeSummary } from '../../../shared/capture/summary';
 import { useExchangesStore } from '../stores/exchanges-store';
+import { useConnectionStore } from '../stores/connection-store';
 import { useAnalysisStore } from '../stores/analysis-store';
 import type { Severity } from '../../../shared/diagnose/types';
 import { formatBytes, formatDuration, formatTime, RESPONSE_CODES } from './format';
@@ -49,6 +50,7 @@ export function ExchangeList() {
   const selectedId = useExchangesStore((s) => s.selectedId);
   const selectedIds = useExchangesStore((s) => s.selectedIds);
   const select = useExchangesStore((s) => s.select);
+  const capturing = useConnectionStore((s) => s.status?.capture.running ?? false);
   const toggleSelect = useExchangesStore((s) => s.toggleSelect);
   const selectRange = useExchangesStore((s) => s.selectRange);
   const selectAll = useExchangesStore((s) => s.selectAll);
@@ -95,7 +97,6 @@ export function ExchangeList() {
         <SortHeader k="id" label="#" className="c-id" />
         <SortHeader k="time" label="Time" className="c-time" />
         <SortHeader k="session" label="Sess" className="c-sess" title="MAPI session" />
-        <span className="c-ep">Endpoint</span>
         <SortHeader k="type" label="Type" className="c-type" />
         <SortHeader k="status" label="HTTP" className="c-status" />
         <SortHeader k="code" label="Code" className="c-code" title="final X-ResponseCode" />
@@ -122,7 +123,7 @@ export function ExchangeList() {
           scrollToIndex={selectedIndex >= 0 ? selectedIndex : undefined}
           onKeyDown={onKeyDown}
           ariaLabel="Exchange list"
-          stickToBottom
+          stickToBottom={capturing}
           renderRow={(i) => {
             const s = items[i]!;
             const sev = s.severity ?? severityById.get(s.id);
@@ -142,8 +143,7 @@ export function ExchangeList() {
                 <span className="c-id">{s.id}</span>
                 <span className="c-time">{formatTime(s.time)}</span>
                 <span className="c-sess">{s.session ?? ''}</span>
-                <span className="c-ep">{s.endpoint}</span>
-                <span className="c-type">{typeLabel(s)}</span>
+                <span className={`c-type ep-${s.endpoint}`} title={s.endpoint}>{typeLabel(s)}</span>
                 <span className="c-status">{s.aborted ? '✕' : (s.status ?? '…')}</span>
                 <span className="c-code" title={s.responseCode !== undefined ? RESPONSE_CODES[s.responseCode] : undefined}>
                   {s.responseCode ?? ''}

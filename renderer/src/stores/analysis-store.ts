@@ -39,10 +39,11 @@ export function severityMap(findings: readonly Finding[]): Map<number, Severity>
   return m;
 }
 
-/** Accepts `T[]` or `{ <key>: T[] }` (the service may wrap its list). */
+/** The list of a `{ total, items }` answer (session-service.ts); a bare array or `{ <key>: T[] }` is accepted too. */
 export function listOf<T>(r: unknown, key: string): T[] {
   if (Array.isArray(r)) return r as T[];
-  const v = (r as Record<string, unknown> | null)?.[key];
+  const o = r as Record<string, unknown> | null;
+  const v = o?.items ?? o?.[key];
   return Array.isArray(v) ? (v as T[]) : [];
 }
 
