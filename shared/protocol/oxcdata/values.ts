@@ -255,7 +255,7 @@ function single(type: number, width: Width): Codec<unknown> | undefined {
       // like PtypBinary with the width's count (as gromox reads it), without a HasValue byte.
       return countedBytes(width === 'rop' ? 2 : 4, 'Object');
     case T.PtypServerId:
-      return serverId(width === 'rop' ? 2 : 4);
+      return serverId(2); // Count is u16 in every context (gromox reads it so for extended buffers too)
     case T.PtypRestriction:
       return restrictionCodec(width);
     case T.PtypRuleAction:
