@@ -10,7 +10,12 @@
  *   the streaming writer is measured on that size and on the full size, so the
  *   two streaming figures side by side show whether memory grows with the capture.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
+import { CaptureWriter, readCapture } from '../../electron/backend/store/capture-file.js';
+import { exportToFile } from '../../electron/cli/commands/export.js';
 import { HarReader, HarWriter, exchangeToHarEntry } from '../../shared/capture/har/index.js';
 import type { Bench, BenchResult } from './types.js';
 
@@ -184,6 +189,40 @@ const bench: Bench = {
       baseline: { name: 'JSON.parse of the whole text (no body decoding)', value: text.length / MB / parseS },
       ratio: parseS / readS,
     });
+    // The CLI path end to end: capture file → redaction → HAR file on disk, beside a plain read of the same file.
+    const dir = mkdtempSync(join(tmpdir(), 'har-bench-'));
+    try {
+      const n = quick ? 500 : 4096; // ≈ 31 MB / 256 MB of bodies
+      const capPath = join(dir, 'c.mscap');
+      const cw = await CaptureWriter.create(capPath, {}, { syncIntervalMs: 60000 });
+      for (const ex of synthetic(n)) await cw.append(ex);
+      await cw.close();
+      let t = performance.now();
+      let read = 0;
+      for await (const ex of readCapture(capPath)) read += ex.request.body.length;
+      const readS = (performance.now() - t) / 1000;
+      if (read !== n * REQ) throw new Error('capture read back short');
+      const rss0 = process.memoryUsage.rss();
+      let peak = rss0;
+      t = performance.now();
+      await exportToFile(capPath, join(dir, 'out.har'), {
+        format: 'har',
+        redact: true,
+        progress: () => void (peak = Math.max(peak, process.memoryUsage.rss())),
+      });
+      const s = (performance.now() - t) / 1000;
+      peak = Math.max(peak, process.memoryUsage.rss());
+      results.push({
+        name: `CLI export capture → redacted HAR file (${bodyMB(n).toFixed(0)} MB capture)`,
+        value: bodyMB(n) / s,
+        unit: 'MB/s',
+        baseline: { name: 'readCapture of the same file alone', value: bodyMB(n) / readS },
+        ratio: readS / s,
+        note: `peak RSS growth ${((peak - rss0) / MB).toFixed(1)} MB (includes the transport decoder for _mapi)`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     return results;
   },
 };
