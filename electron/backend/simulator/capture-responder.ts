@@ -88,7 +88,7 @@ export class CaptureResponder implements Responder {
   readonly problems: string[] = [];
   private turn = new Map<string, number>();
   private candidatesOfContext = new Map<number, number[]>();
-  private counts = { answered: 0, exact: 0, byShape: 0, byPosition: 0, reused: 0, unmatched: 0, handlesRewritten: 0, broken: 0 };
+  private counts = { answered: 0, exact: 0, byShape: 0, byPosition: 0, reused: 0, unmatched: 0, handlesRewritten: 0, broken: 0, foreignHandles: 0 };
 
   constructor(
     exchanges: readonly Exchange[],
@@ -177,6 +177,11 @@ export class CaptureResponder implements Responder {
       return { body: e && !e.broken ? e.body : req.type === 'Connect' ? buildConnectResponse('Replayed User') : buildBindResponse('00000000-0000-0000-0000-000000000000'), source: `capture #${e?.exchangeId ?? '?'}` };
     }
     const live = req.type === 'Execute' ? parseExecuteRequest(req.body) : undefined;
+    if (live) {
+      // A handle this context never handed out: the client sent captured handles instead of live ones.
+      const minted = new Set(st.handles.values());
+      if (live.payloads.some((p) => p.handles.some((h) => h !== NO_HANDLE && !minted.has(h)))) this.counts.foreignHandles++;
+    }
     const found = this.pick(st, req, live);
     if (found === undefined) {
       this.counts.unmatched++;

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MitmProxyEngine } from '../../../electron/backend/proxy/mitm-engine.js';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
-import { ExchangeSimulator } from '../../../electron/backend/simulator/index.js';
+import { ExchangeSimulator, MailboxResponder, MailboxStore, buildConnectRequest, buildExecuteRequest, parseExecuteResponse, ropLogonRequest } from '../../../electron/backend/simulator/index.js';
+import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
 import { parsePlan } from '../../../electron/backend/replay/plan.js';
 import { replayCapture } from '../../../electron/backend/replay/replayer.js';
@@ -61,5 +62,56 @@ describe('replay through the capture proxy', () => {
     expect(model.timeline(2).map((t) => [t.exchangeId, t.responseCode])).toEqual([
       [6, 0], [7, 0], [8, 0], [9, 0], [10, 10],
     ]);
+  });
+
+  it('a conforming client recorded by the proxy replays with handles mapped both ways; verbatim bytes do not', async () => {
+    // 1. Record: a client that uses the handles the server gave it, through the proxy, against the scripted mailbox.
+    const store = new MailboxStore();
+    const mailbox = new ExchangeSimulator({ responder: new MailboxResponder(store) });
+    await mailbox.start();
+    const proxy = new MitmProxyEngine({ mode: 'reverse', reverseTarget: mailbox.url });
+    const recorded: Exchange[] = [];
+    proxy.on('exchange', (e) => recorded.push(e));
+    const ep = await proxy.start();
+    const path = '/mapi/emsmdb/?MailboxId=alice@lab.test';
+    const c = new MapiClient(`http://127.0.0.1:${ep.port}`);
+    try {
+      await c.send(path, 'Connect', buildConnectRequest('/o=Org/cn=alice'));
+      const lo = await c.send(path, 'Execute', buildExecuteRequest(ropLogonRequest('/o=Org/cn=alice'), [0xffffffff]));
+      const logonHandle = parseExecuteResponse(lo.entity!.body)!.payloads[0]!.handles[0]!;
+      const open = new Uint8Array([0x02, 0, 0, 1, ...new Uint8Array(new BigUint64Array([store.specialFolders[4]!]).buffer), 0]);
+      const of = await c.send(path, 'Execute', buildExecuteRequest(open, [logonHandle, 0xffffffff]));
+      const inbox = parseExecuteResponse(of.entity!.body)!.payloads[0]!.handles[1]!;
+      await c.send(path, 'Execute', buildExecuteRequest(new Uint8Array([0x05, 0, 0, 1, 0x40]), [inbox, 0xffffffff]));
+      await c.send(path, 'Disconnect', new Uint8Array(4));
+      for (let i = 0; i < 100 && recorded.length < 5; i++) await new Promise((res) => setTimeout(res, 20));
+    } finally {
+      c.close();
+      await proxy.stop();
+      await mailbox.stop();
+    }
+    expect(recorded).toHaveLength(5);
+
+    // 2. Server replay of that capture: the replayer maps captured → live handles, the simulator live → captured.
+    const responder = new CaptureResponder(recorded);
+    const sim = new ExchangeSimulator({ responder });
+    await sim.start();
+    try {
+      const r = await replayCapture(recorded, { target: sim.url });
+      expect(r.summary).toMatchObject({ replayed: 5, succeeded: 5, withDiffs: 0 });
+      for (const e of r.exchanges) expect(e.replayed.rops).toEqual(e.captured.rops);
+      expect(responder.stats()).toMatchObject({ foreignHandles: 0, exact: 3 });
+      expect(responder.stats().handlesRewritten).toBe(3);
+      // 3. The same bytes sent verbatim carry the recorded server's handles, which this context never issued.
+      const naive = new MapiClient(sim.url);
+      try {
+        for (const e of recorded) await naive.send(e.request.url, e.request.headers.find((h) => /x-requesttype/i.test(h.name))!.value, e.request.body);
+      } finally {
+        naive.close();
+      }
+      expect(responder.stats().foreignHandles).toBe(2);
+    } finally {
+      await sim.stop();
+    }
   });
 });

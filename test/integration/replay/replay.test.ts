@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
-import { ExchangeSimulator, MailboxResponder, type SimulatorOptions } from '../../../electron/backend/simulator/index.js';
+import { ExchangeSimulator, MailboxResponder, type SimulatorOptions, parseExecuteRequest, parseExecuteResponse, parseResponseEntity } from '../../../electron/backend/simulator/index.js';
 import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
 import { parsePlan } from '../../../electron/backend/replay/plan.js';
 import { type ReplayReport, listSessions, replayCapture } from '../../../electron/backend/replay/replayer.js';
@@ -67,6 +67,21 @@ describe('replay against the simulator in server-replay mode', () => {
     expect(st.responder).toMatchObject({ sessions: 11, unmatched: 0, broken: 0 });
     expect(st.responder!.exact).toBeGreaterThan(20);
     expect(st.responder!.handlesRewritten).toBeGreaterThan(0);
+    // Requests with handles the server never issued: exactly those where ruler itself sent handles
+    // gromox had never given it (its ecNullObject answers), counted from the capture independently.
+    let rulerForeign = 0;
+    for (const s of listSessions(ex)) {
+      const issued = new Set<number>();
+      s.exchanges.forEach((e, i) => {
+        if (s.types[i] !== 'Execute') return;
+        const req = parseExecuteRequest(e.request.body)!;
+        if (req.payloads.some((p) => p.handles.some((h) => h !== 0xffffffff && !issued.has(h)))) rulerForeign++;
+        const res = parseExecuteResponse(parseResponseEntity(e.response!.body).body)!;
+        for (const p of res.payloads) for (const h of p.handles) if (h !== 0xffffffff) issued.add(h);
+      });
+    }
+    expect(rulerForeign).toBe(15);
+    expect(st.responder!.foreignHandles).toBe(rulerForeign);
     expect(st.byResponseCode).toEqual({ '0': 52 });
   });
 
