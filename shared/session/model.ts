@@ -412,6 +412,7 @@ export class SessionModel {
         return c ? { tag: m.tag, time: c.time } : { tag: m.tag };
       });
     }
+    if (d.response?.complete !== undefined) f.responseComplete = d.response.complete;
     const st = emsmdbStatus(d);
     if (st.statusCode !== undefined && d.endpoint === 'emsmdb') f.statusCode = st.statusCode;
     if (st.errorCode !== undefined && d.endpoint === 'emsmdb') f.errorCode = st.errorCode;

@@ -188,6 +188,8 @@ export interface ExchangeFacts {
   responseCode?: number;
   aborted?: string;
   abortMessage?: string;
+  /** False when the MAPI response stream stopped before DONE and the body (cut off, or held when the capture ended). */
+  responseComplete?: boolean;
   /** Meta-tags with the time their chunk arrived. */
   metaTags?: { tag: string; time?: number }[];
   pendingPeriodMs?: number;

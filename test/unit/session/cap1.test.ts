@@ -112,3 +112,25 @@ describe('cap1 sessions', () => {
     expect(small.cachedDecode(3)).toBe(again);
   });
 });
+
+describe('cap2 (NotificationWait held ~75 s with PENDING keep-alives)', () => {
+  it('one session Connect … Disconnect with PING and NotificationWait; the NotificationWait never completed', async () => {
+    const { loadBodyFolder } = await import('../../../electron/cli/body-folder.js');
+    const { FIXTURES } = await import('./helpers.js');
+    const path = await import('node:path');
+    const { exchanges: ex2 } = loadBodyFolder(path.join(FIXTURES, 'gromox-ruler/cap2'));
+    const m = new SessionModel();
+    for (const ex of ex2) m.add(ex);
+    const [s] = m.sessions();
+    expect(m.sessions().length).toBe(1);
+    expect(m.timeline(1).map((t) => t.requestType)).toEqual(['Connect', 'Execute', 'NotificationWait', 'PING', 'Disconnect']);
+    expect(s!.events.map((e) => e.kind)).toEqual(['connect', 'disconnect']);
+    // The held NotificationWait never reached DONE in this capture: the stream stops after two keep-alives.
+    expect(m.factsOf(3)!.metaTags!.map((t) => t.tag)).toEqual(['PROCESSING', 'PENDING', 'PENDING']);
+    expect(m.factsOf(3)!.responseComplete).toBe(false);
+    expect(m.facts().map((f) => f.cookieCheck)).toEqual(['not-applicable', 'ok', 'ok', 'ok', 'ok']);
+    const f = diagnoseModel(m);
+    expect(f.map((x) => [x.rule, x.severity, x.evidence])).toEqual([['connection-dropped', 'error', [3]]]);
+    expect(f[0]!.message).toContain('the stream stopped after PROCESSING, PENDING, PENDING, without DONE');
+  });
+});
