@@ -102,6 +102,27 @@ export class CaptureResponder implements Responder {
       throw new Error(`the capture has ${this.scripts.length} session(s); there is no session ${opts.session}`);
   }
 
+  /**
+   * What the captured server announced, for a simulator that should look like it: cookie names,
+   * X-PendingPeriod, X-ExpirationInfo and X-ServerApplication of the first session's create answer.
+   */
+  capturedServer(): { cookies?: { context: string; sequence: string }; pendingPeriodMs?: number; expiryMs?: number; serverApplication?: string } {
+    const s = this.scripts[0]?.session;
+    const ex = s?.exchanges[0];
+    if (!s || !ex?.response) return {};
+    const h = (n: string) => ex.response!.headers.find((x) => x.name.toLowerCase() === n)?.value;
+    const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : undefined);
+    const out: ReturnType<CaptureResponder['capturedServer']> = {};
+    if (s.sequenceCookieName) out.cookies = { context: s.contextCookieName, sequence: s.sequenceCookieName };
+    const pp = num(h('x-pendingperiod'));
+    if (pp !== undefined && pp > 0) out.pendingPeriodMs = pp;
+    const ei = num(h('x-expirationinfo'));
+    if (ei !== undefined && ei > 0) out.expiryMs = ei;
+    const sa = h('x-serverapplication');
+    if (sa) out.serverApplication = sa;
+    return out;
+  }
+
   stats(): Record<string, number> {
     return { sessions: this.scripts.length, ...this.counts };
   }

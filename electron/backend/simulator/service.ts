@@ -16,7 +16,9 @@ import { ExchangeSimulator, type SimLogEntry, type SimulatorOptions, type Simula
 export interface SimulatorStartParams {
   port?: number;
   host?: string;
+  /** Cookie names; with a capture, the captured server's names by default. */
   cookies?: CookieStyle;
+  /** Idle expiry; with a capture, its X-ExpirationInfo by default. */
   expiryMs?: number;
   pendingPeriodMs?: number;
   notificationWaitMs?: number;
@@ -85,13 +87,20 @@ export class SimulatorService implements BackendService {
     this.problems = [];
     const exchanges = p.exchanges ?? (p.fromWorkspace ? this.backend?.workspace.all() : undefined);
     let responder;
+    // Server replay looks like the captured server unless told otherwise (cookie names, timers, version).
+    let like: ReturnType<CaptureResponder['capturedServer']> = {};
     if (exchanges) {
       const cr = new CaptureResponder(exchanges, { ...(p.session !== undefined ? { session: p.session } : {}) });
       this.problems.push(...cr.problems);
       responder = cr;
+      like = cr.capturedServer();
     } else responder = new MailboxResponder(new MailboxStore());
     const sim = new ExchangeSimulator({
       responder,
+      ...(like.cookies ? { cookies: like.cookies } : {}),
+      ...(like.pendingPeriodMs !== undefined ? { pendingPeriodMs: like.pendingPeriodMs } : {}),
+      ...(like.expiryMs !== undefined ? { expiryMs: like.expiryMs } : {}),
+      ...(like.serverApplication ? { serverApplication: like.serverApplication } : {}),
       ...(p.host ? { host: p.host } : {}),
       ...(p.port !== undefined ? { port: p.port } : {}),
       ...(p.cookies ? { cookies: p.cookies } : {}),

@@ -10,8 +10,8 @@ export const simulateCommand: Command = {
   options: [
     { name: 'port', alias: 'p', value: 'N', description: 'port (default: a free one)' },
     { name: 'listen', value: 'ADDR:PORT', description: 'loopback address and port, e.g. 127.0.0.1:8080' },
-    { name: 'cookies', value: 'STYLE', description: 'cookie names: exchange (MapiContext/MapiSequence, default) or gromox (sid/sequence)' },
-    { name: 'expiry', value: 'S', description: 'idle expiry of a Session Context in seconds (X-ExpirationInfo; default 900)' },
+    { name: 'cookies', value: 'STYLE', description: 'cookie names: exchange (MapiContext/MapiSequence) or gromox (sid/sequence); default exchange, or the captured names with --from' },
+    { name: 'expiry', value: 'S', description: 'idle expiry of a Session Context in seconds (X-ExpirationInfo; default 900, or the captured value with --from)' },
     { name: 'expiry-ms', value: 'N', description: 'idle expiry in milliseconds' },
     { name: 'pending-ms', value: 'N', description: 'PENDING keep-alive interval (X-PendingPeriod; default 30000)' },
     { name: 'notification-wait-ms', value: 'N', description: 'how long a NotificationWait is held without events (default 300000)' },
@@ -44,8 +44,8 @@ export const simulateCommand: Command = {
       host = m[1]!;
       port = Number(m[2]);
     }
-    const cookies = optString(args, 'cookies') ?? 'exchange';
-    if (cookies !== 'exchange' && cookies !== 'gromox') throw new UsageError('--cookies is exchange or gromox');
+    const cookies = optString(args, 'cookies');
+    if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox') throw new UsageError('--cookies is exchange or gromox');
     const expirySec = optInt(args, 'expiry', 1, 86_400);
     const expiryMs = optInt(args, 'expiry-ms', 10, 86_400_000) ?? (expirySec !== undefined ? expirySec * 1000 : undefined);
     const pendingMs = optInt(args, 'pending-ms', 10, 3_600_000);
@@ -102,7 +102,7 @@ export const simulateCommand: Command = {
       st = await svc.start({
         host,
         port,
-        cookies,
+        ...(cookies ? { cookies } : {}),
         ...(expiryMs !== undefined ? { expiryMs } : {}),
         ...(pendingMs !== undefined ? { pendingPeriodMs: pendingMs } : {}),
         ...(waitMs !== undefined ? { notificationWaitMs: waitMs } : {}),

@@ -56,6 +56,26 @@ describe('SimulatorService and ReplayService over RPC', () => {
   });
 });
 
+describe('simulator from a capture looks like the captured server', () => {
+  it('takes cookie names, timers and X-ServerApplication from the capture unless given', async () => {
+    const { SimulatorService } = await import('../../../electron/backend/simulator/service.js');
+    const svc = new SimulatorService();
+    try {
+      const st = await svc.start({ exchanges: loadMetaCaptureDir(CAP1).exchanges });
+      expect(st).toMatchObject({ running: true, mode: 'capture', cookies: { context: 'sid', sequence: 'sequence' }, expiryMs: 900000, pendingPeriodMs: 30000 });
+      const c = new MapiClient(svc.simulator!.url);
+      const r = await c.send('/mapi/emsmdb/?MailboxId=a@b', 'Connect', buildConnectRequest('/o=x/cn=y'));
+      c.close();
+      expect(r.headers.find((h) => h.name === 'X-ServerApplication')?.value).toBe('Exchange/15.00.0847.4040');
+      await svc.stop();
+      const own = await svc.start({ exchanges: loadMetaCaptureDir(CAP1).exchanges, cookies: 'exchange', expiryMs: 1234 });
+      expect(own).toMatchObject({ cookies: { context: 'MapiContext', sequence: 'MapiSequence' }, expiryMs: 1234 });
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
 describe('mapiscope replay and simulate', () => {
   it('replay --target simulator --json prints the report; exit 0', async () => {
     let out = '';
