@@ -40,6 +40,7 @@ import {
   transferBufferSizeOf,
   transferStatusOf,
 } from './rop-values.js';
+import { annotateHandles } from './annotate.js';
 import { RopState, SessionView } from './state.js';
 import type {
   CookieCheck,
@@ -218,6 +219,7 @@ export class SessionModel {
         if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
       }
       this.missingContext(session, d, facts);
+      annotateHandles(d, facts);
     } catch (e) {
       facts.decodeErrors++;
       (facts.missingContext ??= []).push({ path: '', reason: `internal failure while analyzing this exchange: ${e instanceof Error ? e.message : String(e)}` });
@@ -271,6 +273,8 @@ export class SessionModel {
       return hit;
     }
     const d = decodeExchange(ex, this.contextFor(ex) ?? {});
+    const f = this.factsById.get(ex.id);
+    if (f) annotateHandles(d, f);
     this.remember(ex.id, d);
     return d;
   }

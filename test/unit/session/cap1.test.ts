@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../shared/capture/exchange.js';
+import { findAll } from '../../../shared/codec/index.js';
 import { diagnoseModel } from '../../../shared/diagnose/index.js';
 import { SessionModel } from '../../../shared/session/model.js';
 import { loadCap1 } from './helpers.js';
@@ -78,6 +79,8 @@ describe('cap1 sessions', () => {
 
   it('sees that ruler acts on handle 0x0C000000, which the server never issued (answered ecNullObject)', () => {
     expect(model.factsOf(3)!.handleRefs).toEqual([{ ropIndex: 0, ropName: 'RopOpenFolder', handleIndex: 0, handle: 0x0c000000, status: 'unknown' }]);
+    const gen = findAll(model.decode(exchanges[2]!).request!.tree, 'InputHandle');
+    expect(gen.map((n) => [n.generated, n.display])).toEqual([[true, '0x0C000000: never returned by the server in this session']]);
     expect(model.factsOf(8)!.ropErrors!.map((e) => [e.ropName, e.returnValue])).toEqual([
       ['RopGetRulesTable', 0x4b9],
       ['RopSetColumns', 0x4b9],

@@ -222,6 +222,14 @@ describe('ROP context across Executes', () => {
       },
     ]);
     expect(m.handles(1).map((h) => h.kind)).toEqual(['logon', 'folder', 'table']);
+    // The second pass adds generated nodes next to the raw InputHandleIndex.
+    const gen = (id: number) => findAll(m.decode(c.exchanges[id - 1]!).request!.tree, 'InputHandle').map((n) => [n.generated, n.display]);
+    expect(gen(4)).toEqual([[true, '0x00000033: table created by RopGetContentsTable in exchange 3']]);
+    expect(gen(3)).toEqual([
+      [true, '0x00000011: logon created by RopLogon in exchange 2'],
+      [true, '0x00000022: folder created by RopOpenFolder in exchange 3 (earlier in this request)'],
+      [true, '0x00000033: table created by RopGetContentsTable in exchange 3 (earlier in this request)'],
+    ]);
   });
 
   it('a handle used after RopRelease resolves as released, and its rows lack columns', () => {
