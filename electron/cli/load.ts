@@ -11,7 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { CaptureFileError } from '../../shared/capture/har/bytes.js';
+import { base64Decode, CaptureFileError } from '../../shared/capture/har/bytes.js';
 import { HarReader, harTextDecoder } from '../../shared/capture/har/reader.js';
 import { iterateSaz, type SazInfo } from '../../shared/capture/saz/reader.js';
 import { CaptureFormatError, readCapture } from '../backend/store/capture-file.js';
@@ -94,7 +94,7 @@ async function* iterate(path: string, format: CaptureFileFormat, warnings: strin
     yield* iterateSaz(data, path, info);
     return;
   }
-  const reader = new HarReader(path, false);
+  const reader = new HarReader(path, false, { base64: nativeBase64Decode });
   let decoder: TextDecoder | undefined;
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
@@ -109,6 +109,18 @@ async function* iterate(path: string, format: CaptureFileFormat, warnings: strin
     stream.destroy();
     for (const w of reader.warnings) if (!warnings.includes(w)) warnings.push(w);
   }
+}
+
+const STRICT_B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Node's base64 decoder where the text is plain standard base64; ours (lenient forms, validation) otherwise. */
+function nativeBase64Decode(s: string): Uint8Array | undefined {
+  if (s.length % 4 === 0 && STRICT_B64.test(s)) {
+    const b = Buffer.from(s, 'base64');
+    // Small results live in Node's shared pool: copy them so every body owns its ArrayBuffer.
+    return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer) : new Uint8Array(b);
+  }
+  return base64Decode(s);
 }
 
 function asFileError(e: unknown, path: string): CaptureFileError {

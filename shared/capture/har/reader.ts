@@ -68,11 +68,17 @@ export class HarReader {
   /** Every exchange handed out so far is also counted here (for `partial`). */
   readonly done: Exchange[] = [];
 
+  private readonly b64: (s: string) => Uint8Array | undefined;
+
   constructor(
     readonly fileName: string,
     /** Keep handed-out exchanges in `done` (for partial results); streaming callers turn it off. */
     private readonly keep = true,
-  ) {}
+    /** Base64 decoder (undefined for invalid text); Node callers may pass a native one. */
+    opts: { base64?: (s: string) => Uint8Array | undefined } = {},
+  ) {
+    this.b64 = opts.base64 ?? base64Decode;
+  }
 
   get warnings(): string[] {
     return this.warn.list();
@@ -287,7 +293,7 @@ export class HarReader {
     const content = rq._content;
     if (isObj(content) && typeof content.text === 'string') {
       if (content.encoding === 'base64') {
-        const b = base64Decode(content.text);
+        const b = this.b64(content.text);
         if (b) return b;
         w('request _content is not valid base64; body dropped');
         return new Uint8Array(0);
@@ -298,7 +304,7 @@ export class HarReader {
     if (isObj(pd)) {
       if (typeof pd.text === 'string') {
         if (pd.encoding === 'base64') {
-          const b = base64Decode(pd.text);
+          const b = this.b64(pd.text);
           if (b) return b;
           w('request postData is not valid base64; body read as text');
         }
@@ -323,7 +329,7 @@ export class HarReader {
     w: (k: string) => void,
   ): Uint8Array {
     if (block?.responseBody !== undefined) {
-      const b = base64Decode(block.responseBody);
+      const b = this.b64(block.responseBody);
       if (b) return b;
       w('_exchange.responseBody is not valid base64; decoded content used');
     }
@@ -342,7 +348,7 @@ export class HarReader {
     }
     let body: Uint8Array;
     if (c.encoding === 'base64') {
-      const b = base64Decode(c.text);
+      const b = this.b64(c.text);
       if (!b) {
         w('response content.text is not valid base64; read as text');
         body = utf8Encode(c.text);
