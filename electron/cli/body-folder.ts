@@ -154,7 +154,12 @@ export function loadBodyFolder(dir: string): BodyFolder {
       const response = bin('response');
       exchanges.push(
         parseBodyFolderEntry(
-          { name, meta: readFileSync(join(dir, f), 'latin1'), request: bin('request') ?? new Uint8Array(0), ...(response ? { response } : {}) },
+          {
+            name,
+            meta: readFileSync(join(dir, f), 'latin1'),
+            request: bin('request') ?? new Uint8Array(0),
+            ...(response ? { response } : {}),
+          },
           exchanges.length + 1,
           connections,
         ),

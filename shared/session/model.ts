@@ -94,7 +94,8 @@ export function cookieRoleOf(name: string): CookieRole {
 
 function cookieRoleByName(name: string): CookieRole {
   const known = COOKIE_ROLES[name.toLowerCase()];
-  if (known) return known.startsWith('sequence') ? 'sequence' : known.startsWith('session context') ? 'context' : 'affinity';
+  if (known)
+    return known.startsWith('sequence') ? 'sequence' : known.startsWith('session context') ? 'context' : 'affinity';
   if (/seq/i.test(name)) return 'sequence';
   if (/rout|backend|affinity|^x-/i.test(name)) return 'affinity';
   return 'context';
@@ -222,7 +223,10 @@ export class SessionModel {
       annotateHandles(d, facts);
     } catch (e) {
       facts.decodeErrors++;
-      (facts.missingContext ??= []).push({ path: '', reason: `internal failure while analyzing this exchange: ${e instanceof Error ? e.message : String(e)}` });
+      (facts.missingContext ??= []).push({
+        path: '',
+        reason: `internal failure while analyzing this exchange: ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
     if (session) for (const e of events) session.info.events.push(e);
 
@@ -288,7 +292,10 @@ export class SessionModel {
   handle(sessionId: number, handle: number, beforeExchangeId?: number): HandleRecord | undefined {
     const s = this.list[sessionId - 1];
     if (!s) return undefined;
-    const before = beforeExchangeId === undefined ? Number.MAX_SAFE_INTEGER : (this.factsById.get(beforeExchangeId)?.seq ?? Number.MAX_SAFE_INTEGER);
+    const before =
+      beforeExchangeId === undefined
+        ? Number.MAX_SAFE_INTEGER
+        : (this.factsById.get(beforeExchangeId)?.seq ?? Number.MAX_SAFE_INTEGER);
     return s.rop.handleAt(handle, before) ?? s.rop.lastGeneration(handle, before);
   }
 
@@ -457,7 +464,10 @@ export class SessionModel {
       s = known;
       this.checkCookies(s, ex, type, cookies, f);
       if (s.info.state === 'closed' || s.info.state === 'replaced')
-        event('used-after-close', `${type ?? 'request'} sent with the cookies of a session that was ${s.info.state === 'closed' ? 'disconnected' : `replaced by session ${s.info.replacedBy}`}`);
+        event(
+          'used-after-close',
+          `${type ?? 'request'} sent with the cookies of a session that was ${s.info.state === 'closed' ? 'disconnected' : `replaced by session ${s.info.replacedBy}`}`,
+        );
     } else {
       const by = this.bySecondaryKey(ex, endpoint);
       if (by && !cookies.some((c) => cookieRoleOf(c.name) === 'context')) {
@@ -544,13 +554,20 @@ export class SessionModel {
 
   private bindContext(s: Session, c: CookieRef): void {
     const key = `${c.name.toLowerCase()}=${c.value}`;
-    if (!s.info.contextCookies.some((x) => x.name === c.name && x.value === c.value)) s.info.contextCookies.push({ name: c.name, value: c.value });
+    if (!s.info.contextCookies.some((x) => x.name === c.name && x.value === c.value))
+      s.info.contextCookies.push({ name: c.name, value: c.value });
     this.byContext.set(key, s);
     this.roles.set(c.name.toLowerCase(), 'context');
     if (!s.info.cookieNames.includes(c.name)) s.info.cookieNames.push(c.name);
   }
 
-  private checkCookies(s: Session, ex: Exchange, type: string | undefined, cookies: { name: string; value: string }[], f: ExchangeFacts): void {
+  private checkCookies(
+    s: Session,
+    ex: Exchange,
+    type: string | undefined,
+    cookies: { name: string; value: string }[],
+    f: ExchangeFacts,
+  ): void {
     const name = s.info.sequenceCookie;
     if (!name || !s.sequences.length) {
       f.cookieCheck = 'ok';
@@ -594,10 +611,21 @@ export class SessionModel {
   private touch(s: Session, ex: Exchange, f: ExchangeFacts, event: (k: LifecycleKind, d: string) => void): void {
     const info = s.info;
     const t = ex.timings.requestStart;
-    if (info.exchangeIds.length && info.expirationMs !== undefined && s.lastEnd > 0 && t - s.lastEnd > info.expirationMs)
-      event('idle-expired', `${Math.round((t - s.lastEnd) / 1000)} s idle since the last response, longer than X-ExpirationInfo ${info.expirationMs} ms: the server has likely dropped the context`);
+    if (
+      info.exchangeIds.length &&
+      info.expirationMs !== undefined &&
+      s.lastEnd > 0 &&
+      t - s.lastEnd > info.expirationMs
+    )
+      event(
+        'idle-expired',
+        `${Math.round((t - s.lastEnd) / 1000)} s idle since the last response, longer than X-ExpirationInfo ${info.expirationMs} ms: the server has likely dropped the context`,
+      );
     if (s.lastDropped && s.lastConnection !== undefined && ex.connectionId !== s.lastConnection)
-      event('resumed-after-drop', `continued on connection ${ex.connectionId} after the previous request's connection ${s.lastConnection} dropped`);
+      event(
+        'resumed-after-drop',
+        `continued on connection ${ex.connectionId} after the previous request's connection ${s.lastConnection} dropped`,
+      );
     const ip = ex.client?.address;
     if (ip && s.lastIp && ip !== s.lastIp) event('network-change', `client address changed from ${s.lastIp} to ${ip}`);
     info.exchangeIds.push(ex.id);
@@ -623,13 +651,20 @@ export class SessionModel {
   ): void {
     const info = s.info;
     if (!ex.response) {
-      event('dropped', `no response: ${ex.aborted ? `${ex.aborted.kind} (${ex.aborted.message})` : 'the capture ended or the connection closed first'}`);
+      event(
+        'dropped',
+        `no response: ${ex.aborted ? `${ex.aborted.kind} (${ex.aborted.message})` : 'the capture ended or the connection closed first'}`,
+      );
       return;
     }
     if (ex.aborted) event('dropped', `response cut off: ${ex.aborted.kind} (${ex.aborted.message})`);
     const opens = type === 'Connect' || type === 'Bind';
     const code = f.responseCode;
-    const ok = ex.response.statusCode === 200 && code === 0 && (f.statusCode === undefined || f.statusCode === 0) && (f.errorCode === undefined || f.errorCode === 0);
+    const ok =
+      ex.response.statusCode === 200 &&
+      code === 0 &&
+      (f.statusCode === undefined || f.statusCode === 0) &&
+      (f.errorCode === undefined || f.errorCode === 0);
     if (f.serverApplication && !info.serverApplication) info.serverApplication = f.serverApplication;
     if (f.expirationMs !== undefined) info.expirationMs = f.expirationMs;
     if (f.pendingPeriodMs !== undefined) info.pendingPeriodMs = f.pendingPeriodMs;
@@ -639,7 +674,13 @@ export class SessionModel {
       if (!info.cookieNames.includes(c.name)) info.cookieNames.push(c.name);
       let role = this.roles.get(lower) ?? cookieRoleOf(c.name);
       // A "context" cookie whose value changes between responses of one session is a sequence cookie.
-      if (!opens && role === 'context' && info.contextCookies.some((x) => x.name.toLowerCase() === lower && x.value !== c.value) && type !== 'Disconnect' && type !== 'Unbind')
+      if (
+        !opens &&
+        role === 'context' &&
+        info.contextCookies.some((x) => x.name.toLowerCase() === lower && x.value !== c.value) &&
+        type !== 'Disconnect' &&
+        type !== 'Unbind'
+      )
         role = 'sequence';
       if (opens && ok && role !== 'affinity') this.roles.set(lower, role);
       if (role === 'context') {
@@ -653,11 +694,19 @@ export class SessionModel {
     }
     if (opens) {
       if (ok && sets.length) {
-        if (info.reconnectOf !== undefined) event('reconnect', `${type} with the cookies of session ${info.reconnectOf}: new context`);
-        else event(type === 'Bind' ? 'bind' : 'connect', `${type} succeeded${info.expirationMs !== undefined ? `, context expires after ${info.expirationMs} ms idle` : ''}`);
+        if (info.reconnectOf !== undefined)
+          event('reconnect', `${type} with the cookies of session ${info.reconnectOf}: new context`);
+        else
+          event(
+            type === 'Bind' ? 'bind' : 'connect',
+            `${type} succeeded${info.expirationMs !== undefined ? `, context expires after ${info.expirationMs} ms idle` : ''}`,
+          );
       } else {
         info.state = 'failed';
-        event('connect-failed', `${type} failed (HTTP ${ex.response.statusCode}, X-ResponseCode ${code ?? 'none'}${f.statusCode ? `, StatusCode 0x${f.statusCode.toString(16)}` : ''}${ok && !sets.length ? ', no Set-Cookie' : ''})`);
+        event(
+          'connect-failed',
+          `${type} failed (HTTP ${ex.response.statusCode}, X-ResponseCode ${code ?? 'none'}${f.statusCode ? `, StatusCode 0x${f.statusCode.toString(16)}` : ''}${ok && !sets.length ? ', no Set-Cookie' : ''})`,
+        );
       }
       return;
     }
@@ -677,7 +726,12 @@ export class SessionModel {
     if (!x) return;
     const st = s.rop;
     f.ropCount = x.calls.length;
-    const origin = (i: number, id: number, name: string): RopOrigin => ({ exchangeId: ex.id, ropIndex: i, ropId: id, ropName: name });
+    const origin = (i: number, id: number, name: string): RopOrigin => ({
+      exchangeId: ex.id,
+      ropIndex: i,
+      ropId: id,
+      ropName: name,
+    });
     const refs: HandleRef[] = [];
     const errors: NonNullable<ExchangeFacts['ropErrors']> = [];
     for (const c of x.calls) {
@@ -686,10 +740,18 @@ export class SessionModel {
         const reqH = x.requestHandles[c.inputIndex];
         const h = c.inputHandle;
         if (h !== undefined && h !== INVALID_HANDLE) {
-          const ref: HandleRef = { ropIndex: c.index, ropName: c.name, handleIndex: c.inputIndex, handle: h, status: 'unknown' };
+          const ref: HandleRef = {
+            ropIndex: c.index,
+            ropName: c.name,
+            handleIndex: c.inputIndex,
+            handle: h,
+            status: 'unknown',
+          };
           if (reqH === INVALID_HANDLE) {
             ref.status = 'same-request';
-            const made = x.calls.find((o) => o.index < c.index && o.outputIndex === c.inputIndex && o.outputHandle === h);
+            const made = x.calls.find(
+              (o) => o.index < c.index && o.outputIndex === c.inputIndex && o.outputHandle === h,
+            );
             if (made) {
               ref.createdBy = origin(made.index, made.ropId, made.name);
               ref.kind = objectKind(made.ropId);
@@ -712,8 +774,18 @@ export class SessionModel {
           refs.push(ref);
         }
       }
-      if (c.returnValue !== undefined && c.returnValue !== 0 && !(c.ropId === ROP.GetPropertyIdsFromNames && c.returnValue === 0x00040380))
-        errors.push({ ropIndex: c.index, ropId: c.ropId, ropName: c.name, returnValue: c.returnValue, path: `RopsList/${c.name}` });
+      if (
+        c.returnValue !== undefined &&
+        c.returnValue !== 0 &&
+        !(c.ropId === ROP.GetPropertyIdsFromNames && c.returnValue === 0x00040380)
+      )
+        errors.push({
+          ropIndex: c.index,
+          ropId: c.ropId,
+          ropName: c.name,
+          returnValue: c.returnValue,
+          path: `RopsList/${c.name}`,
+        });
 
       const ok = c.returnValue === 0;
       const target = c.inputHandle !== undefined && c.inputHandle !== INVALID_HANDLE ? c.inputHandle : undefined;
@@ -745,7 +817,8 @@ export class SessionModel {
           const nt = c.request.NotificationTypes;
           r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
         }
-        if (r.kind.startsWith('fasttransfer')) r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
+        if (r.kind.startsWith('fasttransfer'))
+          r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
         const rc = tagsOf(c.response, 'RecipientColumns');
         if (rc) r.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
         st.addHandle(r);
@@ -776,7 +849,11 @@ export class SessionModel {
           rec()?.sort.push({ at: seq, exchangeId: ex.id, value: c.request.SortOrders });
           break;
         case ROP.Restrict:
-          rec()?.restriction.push({ at: seq, exchangeId: ex.id, value: c.request.RestrictionData ?? c.request.Restriction });
+          rec()?.restriction.push({
+            at: seq,
+            exchangeId: ex.id,
+            value: c.request.RestrictionData ?? c.request.Restriction,
+          });
           break;
         case ROP.ResetTable: {
           const r = rec();
@@ -841,7 +918,11 @@ export class SessionModel {
         const r = st.handleAt(h, seq + 1);
         const known = !!r?.subscription;
         if (r?.subscription) r.subscription.notifications++;
-        (f.notifications ??= []).push({ handle: h, known, ...(r?.createdBy ? { subscribedIn: r.createdBy.exchangeId } : {}) });
+        (f.notifications ??= []).push({
+          handle: h,
+          known,
+          ...(r?.createdBy ? { subscribedIn: r.createdBy.exchangeId } : {}),
+        });
       }
     }
     if (refs.length) f.handleRefs = refs;
@@ -855,7 +936,8 @@ export class SessionModel {
       for (const e of b?.errors ?? [])
         if (e.message.startsWith('context unavailable:')) {
           let reason = e.message.slice('context unavailable:'.length).trim();
-          if (s?.info.startedMidSession) reason += ` (the capture starts inside session ${s.info.id}, after its Connect)`;
+          if (s?.info.startedMidSession)
+            reason += ` (the capture starts inside session ${s.info.id}, after its Connect)`;
           out.push({ path: e.path, reason });
         }
     for (const r of f.handleRefs ?? [])
@@ -869,5 +951,14 @@ export class SessionModel {
 }
 
 function blankHandle(handle: number, kind: string, at: number): HandleRecord {
-  return { handle, kind, createdAt: at, columns: [], sort: [], restriction: [], recipientColumns: [], propertyTags: [] };
+  return {
+    handle,
+    kind,
+    createdAt: at,
+    columns: [],
+    sort: [],
+    restriction: [],
+    recipientColumns: [],
+    propertyTags: [],
+  };
 }

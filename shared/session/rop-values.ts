@@ -140,7 +140,8 @@ function joined(value: StructValue | undefined): { rops: StructValue[]; handles:
     }
   }
   const first = bufs[0];
-  const handles = first && Array.isArray(first.ServerObjectHandleTable) ? (first.ServerObjectHandleTable as number[]) : [];
+  const handles =
+    first && Array.isArray(first.ServerObjectHandleTable) ? (first.ServerObjectHandleTable as number[]) : [];
   return { rops, handles, incomplete };
 }
 
@@ -235,7 +236,8 @@ export function namedPairs(call: RopCall): { id: number; name: string }[] {
   if (call.returnValue !== 0 && call.returnValue !== 0x00040380) return out;
   const resp = call.response;
   if (!resp) return out;
-  const ids = (list: unknown): number[] => (Array.isArray(list) ? (list as unknown[]).map((x) => (typeof x === 'number' ? x : -1)) : []);
+  const ids = (list: unknown): number[] =>
+    Array.isArray(list) ? (list as unknown[]).map((x) => (typeof x === 'number' ? x : -1)) : [];
   let idList: number[] = [];
   let names: unknown[] = [];
   if (call.ropId === ROP.GetPropertyIdsFromNames) {
@@ -255,7 +257,11 @@ export function namedPairs(call: RopCall): { id: number; name: string }[] {
   return out;
 }
 
-export function backoffOf(s: SpecialRop): { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] } {
+export function backoffOf(s: SpecialRop): {
+  logonId?: number;
+  durationMs?: number;
+  rops: { ropId: number; durationMs: number }[];
+} {
   const list = Array.isArray(s.value.BackoffRopData) ? (s.value.BackoffRopData as StructValue[]) : [];
   const out: { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] } = {
     rops: list.map((b) => ({ ropId: num(b.RopIdBackoff) ?? -1, durationMs: num(b.Duration) ?? 0 })),
@@ -297,7 +303,8 @@ export function transferStatusOf(call: RopCall): number | undefined {
 }
 
 export function transferBufferSizeOf(call: RopCall): number | undefined {
-  const v = call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBufferSize : call.request.TransferDataSize;
+  const v =
+    call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBufferSize : call.request.TransferDataSize;
   if (typeof v === 'number') return v;
   if (v instanceof Uint8Array) return v.length;
   return undefined;
@@ -311,12 +318,18 @@ export function transferBufferSizeOf(call: RopCall): number | undefined {
  * that the stream was not decoded (unknown).
  */
 export function fxCarryAfter(call: RopCall): Uint8Array | undefined {
-  const els = call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBuffer : call.request.TransferData;
+  const els =
+    call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBuffer : call.request.TransferData;
   if (!Array.isArray(els)) return undefined;
   const last = els[els.length - 1] as StructValue | undefined;
   if (!last) return new Uint8Array(0);
   if (last.Kind === 'Partial' && last.Bytes instanceof Uint8Array) return last.Bytes;
-  if (last.Kind === 'Continued' && last.Element === undefined && last.Carry instanceof Uint8Array && last.Bytes instanceof Uint8Array) {
+  if (
+    last.Kind === 'Continued' &&
+    last.Element === undefined &&
+    last.Carry instanceof Uint8Array &&
+    last.Bytes instanceof Uint8Array
+  ) {
     const out = new Uint8Array(last.Carry.length + last.Bytes.length);
     out.set(last.Carry);
     out.set(last.Bytes, last.Carry.length);

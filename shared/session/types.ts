@@ -137,12 +137,7 @@ export interface SessionInfo {
 }
 
 export type CookieCheck =
-  | 'ok'
-  | 'not-applicable'
-  | 'context-missing'
-  | 'sequence-missing'
-  | 'sequence-stale'
-  | 'sequence-unknown';
+  'ok' | 'not-applicable' | 'context-missing' | 'sequence-missing' | 'sequence-stale' | 'sequence-unknown';
 
 /** One handle reference of a request ROP, resolved against the session. */
 export interface HandleRef {

@@ -38,7 +38,11 @@ export function template(): Exchange[] {
 }
 
 const rewrite = (hs: readonly RawHeader[], k: number): RawHeader[] =>
-  hs.map((h) => (/cookie/i.test(h.name) ? { name: h.name, value: h.value.replace(/ctx1\b/g, `ctx${k}`).replace(/seq(\d+)/g, `s${k}q$1`) } : h));
+  hs.map((h) =>
+    /cookie/i.test(h.name)
+      ? { name: h.name, value: h.value.replace(/ctx1\b/g, `ctx${k}`).replace(/seq(\d+)/g, `s${k}q$1`) }
+      : h,
+  );
 
 /** `n` exchanges: session k is the template with its own cookies, ids and times. */
 export function* synthetic(n: number, tpl: readonly Exchange[]): Generator<Exchange> {
@@ -59,7 +63,13 @@ export function* synthetic(n: number, tpl: readonly Exchange[]): Generator<Excha
         },
         request: { ...t.request, headers: rewrite(t.request.headers, k) },
         ...(t.response
-          ? { response: { ...t.response, headers: rewrite(t.response.headers, k), chunks: t.response.chunks.map((c) => ({ ...c, time: c.time + dt })) } }
+          ? {
+              response: {
+                ...t.response,
+                headers: rewrite(t.response.headers, k),
+                chunks: t.response.chunks.map((c) => ({ ...c, time: c.time + dt })),
+              },
+            }
           : {}),
       };
       id++;
@@ -95,7 +105,12 @@ const bench: Bench = {
 
     // Baseline 3: decoding with a fixed context provider that knows the table's columns
     // (the decoders' cost when rows do decode, without any session bookkeeping).
-    const fixed = { session: { columnsForHandle: (h: number) => (h === TABLE_HANDLE ? [0x0037001f, 0x0e080003] : undefined), logonFlags: () => 1 } };
+    const fixed = {
+      session: {
+        columnsForHandle: (h: number) => (h === TABLE_HANDLE ? [0x0037001f, 0x0e080003] : undefined),
+        logonFlags: () => 1,
+      },
+    };
     t0 = performance.now();
     for (const ex of synthetic(n, tpl)) decodeExchange(ex, fixed);
     const decodeCtxRate = n / ((performance.now() - t0) / 1000);

@@ -53,7 +53,10 @@ export async function* readInput(path: string, kind: InputKind, warnings: string
   } else {
     const { readCapture } = await import('../../backend/store/capture-file.js');
     yield* readCapture(path, {
-      onTornTail: (t) => warnings.push(`the file ends in an incomplete record at offset ${t.offset} (${t.bytes} bytes, ${t.reason}); analyzed up to there`),
+      onTornTail: (t) =>
+        warnings.push(
+          `the file ends in an incomplete record at offset ${t.offset} (${t.bytes} bytes, ${t.reason}); analyzed up to there`,
+        ),
     });
   }
 }
@@ -113,7 +116,10 @@ export function summarizeSession(s: SessionInfo): SessionSummary {
   return out;
 }
 
-export async function analyze(path: string, opts: { kind?: InputKind; onProgress?: (n: number) => void } = {}): Promise<AnalyzeResult> {
+export async function analyze(
+  path: string,
+  opts: { kind?: InputKind; onProgress?: (n: number) => void } = {},
+): Promise<AnalyzeResult> {
   const kind = opts.kind ?? detectInput(path);
   const warnings: string[] = [];
   const model = new SessionModel({ cacheSize: 0 });
@@ -122,13 +128,18 @@ export async function analyze(path: string, opts: { kind?: InputKind; onProgress
     model.add(ex);
     if (++n % 5000 === 0) opts.onProgress?.(n);
   }
-  return { input: { path, kind, exchanges: n }, sessions: model.sessions().map(summarizeSession), findings: diagnoseModel(model), warnings };
+  return {
+    input: { path, kind, exchanges: n },
+    sessions: model.sessions().map(summarizeSession),
+    findings: diagnoseModel(model),
+    warnings,
+  };
 }
 
 function ids(list: readonly number[]): string {
   // 3-7, 9, 12
   const out: string[] = [];
-  for (let i = 0; i < list.length; ) {
+  for (let i = 0; i < list.length;) {
     let j = i;
     while (j + 1 < list.length && list[j + 1] === list[j]! + 1) j++;
     out.push(j > i + 1 ? `${list[i]}-${list[j]}` : j === i + 1 ? `${list[i]}, ${list[j]}` : `${list[i]}`);
@@ -139,18 +150,28 @@ function ids(list: readonly number[]): string {
 
 export function formatText(r: AnalyzeResult): string {
   const lines: string[] = [];
-  lines.push(`${r.input.path}: ${r.input.exchanges} exchange(s), ${r.sessions.length} MAPI session(s), ${r.findings.length} finding(s)`);
+  lines.push(
+    `${r.input.path}: ${r.input.exchanges} exchange(s), ${r.sessions.length} MAPI session(s), ${r.findings.length} finding(s)`,
+  );
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push('', 'Sessions');
   for (const s of r.sessions) {
-    const cookie = s.cookies.map((c) => `${c.name}=${c.value.length > 24 ? c.value.slice(0, 24) + '…' : c.value}`).join('; ') || '(no context cookie)';
+    const cookie =
+      s.cookies.map((c) => `${c.name}=${c.value.length > 24 ? c.value.slice(0, 24) + '…' : c.value}`).join('; ') ||
+      '(no context cookie)';
     lines.push(
       `  #${s.id} ${s.endpoint} ${s.state}${s.startedMidSession ? ' (started before the capture)' : ''}  ${cookie}${s.sequenceCookie ? ` +${s.sequenceCookie}` : ''}`,
       `     ${s.start} → ${s.end}  ${s.exchanges} exchange(s) [${ids(s.exchangeIds)}] on ${s.connections} connection(s)${s.reconnects ? `, reconnect #${s.reconnects} of session ${s.reconnectOf}` : ''}`,
     );
-    const who = [s.mailbox && `mailbox ${s.mailbox}`, s.client && `client ${s.client}`, s.server && `server ${s.server}${s.serverApplication ? ` (${s.serverApplication})` : ''}`].filter(Boolean);
+    const who = [
+      s.mailbox && `mailbox ${s.mailbox}`,
+      s.client && `client ${s.client}`,
+      s.server && `server ${s.server}${s.serverApplication ? ` (${s.serverApplication})` : ''}`,
+    ].filter(Boolean);
     if (who.length) lines.push(`     ${who.join(', ')}`);
-    for (const e of s.events.filter((x) => x.kind !== 'connect' && x.kind !== 'bind' && x.kind !== 'disconnect' && x.kind !== 'unbind'))
+    for (const e of s.events.filter(
+      (x) => x.kind !== 'connect' && x.kind !== 'bind' && x.kind !== 'disconnect' && x.kind !== 'unbind',
+    ))
       lines.push(`     ! ${e.kind} at exchange ${e.exchangeId}: ${e.detail}`);
   }
   lines.push('', 'Findings');
@@ -168,7 +189,9 @@ export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'group a capture into MAPI sessions and diagnose it',
   usage: ['analyze <capture|har|saz|folder-of-bodies> [--json]', 'analyze <path> --as bodies|har|saz|capture'],
-  options: [{ name: 'as', value: 'KIND', description: 'input kind instead of detecting it: capture, har, saz or bodies' }],
+  options: [
+    { name: 'as', value: 'KIND', description: 'input kind instead of detecting it: capture, har, saz or bodies' },
+  ],
   details:
     'A folder of bodies is the NNN-mapi-<endpoint>-<Type>.request.bin / .response.bin / .meta.txt layout.\n' +
     'Exit code 0 when the analysis ran (findings or not), 1 when the input cannot be read.',
@@ -177,10 +200,14 @@ export const analyzeCommand: Command = {
     if (!path) throw new UsageError('analyze needs a capture, HAR, SAZ file or a folder of bodies');
     if (args.positionals.length > 1) throw new UsageError('analyze takes one input');
     const as = optString(args, 'as');
-    if (as !== undefined && !['capture', 'har', 'saz', 'bodies'].includes(as)) throw new UsageError(`--as expects capture, har, saz or bodies, got "${as}"`);
+    if (as !== undefined && !['capture', 'har', 'saz', 'bodies'].includes(as))
+      throw new UsageError(`--as expects capture, har, saz or bodies, got "${as}"`);
     let r: AnalyzeResult;
     try {
-      r = await analyze(path, { ...(as ? { kind: as as InputKind } : {}), onProgress: (n) => io.stderr(`${n} exchanges…\n`) });
+      r = await analyze(path, {
+        ...(as ? { kind: as as InputKind } : {}),
+        onProgress: (n) => io.stderr(`${n} exchanges…\n`),
+      });
     } catch (e) {
       if (e instanceof CliFailure || e instanceof UsageError) throw e;
       throw new CliFailure(`cannot analyze ${path}: ${e instanceof Error ? e.message : String(e)}`);

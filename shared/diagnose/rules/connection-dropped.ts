@@ -10,14 +10,20 @@ export const connectionDroppedRule: Rule = {
   description: 'A connection closed or reset before the response was complete (no response, or no DONE).',
   run({ facts }) {
     const out: Finding[] = [];
-    const dropped = facts.filter((f) => isMapi(f) && (f.aborted !== undefined || f.status === undefined || (f.status === 200 && f.responseComplete === false)));
+    const dropped = facts.filter(
+      (f) =>
+        isMapi(f) &&
+        (f.aborted !== undefined || f.status === undefined || (f.status === 200 && f.responseComplete === false)),
+    );
     if (!dropped.length) return out;
     const durations = dropped.map((f) => (f.responseEnd ?? f.requestStart) - f.requestStart);
     const long = dropped.filter((_, i) => durations[i]! >= IDLE_HINT_MS);
     for (const [i, f] of dropped.entries()) {
       const d = durations[i]!;
       const held = f.requestType === 'NotificationWait' || f.requestType === 'Execute';
-      const similar = long.filter((g) => Math.abs((g.responseEnd ?? g.requestStart) - g.requestStart - d) < 5000).length;
+      const similar = long.filter(
+        (g) => Math.abs((g.responseEnd ?? g.requestStart) - g.requestStart - d) < 5000,
+      ).length;
       const hint =
         d >= IDLE_HINT_MS
           ? ` It was cut after ${seconds(d)}${similar > 1 ? `, like ${similar - 1} other request(s) cut after about the same time` : ''}: that looks like an idle timeout on a load balancer, firewall or proxy.`

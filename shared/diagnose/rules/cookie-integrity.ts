@@ -7,7 +7,8 @@ const TEXT: Record<string, { severity: 'error' | 'warning'; title: string; messa
   'context-missing': {
     severity: 'error',
     title: 'Session context cookie missing',
-    message: 'Requests of an established session arrived without its session context cookie, so the server cannot find the session.',
+    message:
+      'Requests of an established session arrived without its session context cookie, so the server cannot find the session.',
     fix: 'Check proxies, SSL inspection and load balancers between Outlook and the server for cookie stripping.',
   },
   'sequence-missing': {
@@ -19,7 +20,8 @@ const TEXT: Record<string, { severity: 'error' | 'warning'; title: string; messa
   'sequence-stale': {
     severity: 'error',
     title: 'Sequence cookie went backwards',
-    message: 'Requests carried an older sequence cookie than the latest one the server had set: a retry or a replay of an earlier request, which the server rejects as out of sequence.',
+    message:
+      'Requests carried an older sequence cookie than the latest one the server had set: a retry or a replay of an earlier request, which the server rejects as out of sequence.',
     fix: 'Look for retried POSTs (same X-RequestId) and proxies that resend requests after a timeout.',
   },
   'sequence-unknown': {
@@ -37,22 +39,37 @@ export const cookieIntegrityRule: Rule = {
     const out: Finding[] = [];
     const mid = new Set(sessions.filter((s) => s.startedMidSession).map((s) => s.id));
     const bad = facts.filter(
-      (f) => isMapi(f) && TEXT[f.cookieCheck] !== undefined && !(f.cookieCheck === 'sequence-unknown' && f.session !== undefined && mid.has(f.session)),
+      (f) =>
+        isMapi(f) &&
+        TEXT[f.cookieCheck] !== undefined &&
+        !(f.cookieCheck === 'sequence-unknown' && f.session !== undefined && mid.has(f.session)),
     );
     for (const [, list] of groupBy(bad, (f) => `${f.session}:${f.cookieCheck}`)) {
       const t = TEXT[list[0]!.cookieCheck]!;
       const ids = list.map((f) => f.id);
       out.push(
-        finding('cookie-integrity', t.severity, t.title, `${t.message} ${idList(ids)}: ${list[0]!.cookieDetail ?? ''}`.trim(), t.fix, ids, {
-          session: list[0]!.session,
-          paths: list.map((f) => ({ exchangeId: f.id, path: 'Cookie' })),
-        }),
+        finding(
+          'cookie-integrity',
+          t.severity,
+          t.title,
+          `${t.message} ${idList(ids)}: ${list[0]!.cookieDetail ?? ''}`.trim(),
+          t.fix,
+          ids,
+          {
+            session: list[0]!.session,
+            paths: list.map((f) => ({ exchangeId: f.id, path: 'Cookie' })),
+          },
+        ),
       );
     }
     // A successful Connect/Bind must set the session cookies.
     const noSet = facts.filter(
       (f: ExchangeFacts) =>
-        (f.requestType === 'Connect' || f.requestType === 'Bind') && f.status === 200 && f.responseCode === 0 && (f.statusCode ?? 0) === 0 && f.setCookieNames.length === 0,
+        (f.requestType === 'Connect' || f.requestType === 'Bind') &&
+        f.status === 200 &&
+        f.responseCode === 0 &&
+        (f.statusCode ?? 0) === 0 &&
+        f.setCookieNames.length === 0,
     );
     if (noSet.length) {
       const ids = noSet.map((f) => f.id);

@@ -39,10 +39,21 @@ export const emsmdbStatusRule: Rule = {
       const e = explain(code);
       const ids = list.map((f) => f.id);
       out.push(
-        finding('emsmdb-status', e.severity, e.title, `${e.why} ${f0.requestType ?? 'Request'} in ${idList(ids)}.`, e.fix, ids, {
-          session: f0.session,
-          paths: list.map((f) => ({ exchangeId: f.id, path: (f.statusCode ?? 0) !== 0 ? 'StatusCode' : 'ErrorCode' })),
-        }),
+        finding(
+          'emsmdb-status',
+          e.severity,
+          e.title,
+          `${e.why} ${f0.requestType ?? 'Request'} in ${idList(ids)}.`,
+          e.fix,
+          ids,
+          {
+            session: f0.session,
+            paths: list.map((f) => ({
+              exchangeId: f.id,
+              path: (f.statusCode ?? 0) !== 0 ? 'StatusCode' : 'ErrorCode',
+            })),
+          },
+        ),
       );
     }
     return out;

@@ -19,7 +19,8 @@ export const latencyRule: Rule = {
       const total = roundTrip(f);
       if (total === undefined || total <= LATENCY_WARN_MS) continue;
       const server = f.elapsedMs;
-      const transfer = f.responseHeaders !== undefined && f.responseEnd !== undefined ? f.responseEnd - f.responseHeaders : undefined;
+      const transfer =
+        f.responseHeaders !== undefined && f.responseEnd !== undefined ? f.responseEnd - f.responseHeaders : undefined;
       let where: string;
       if (server !== undefined) {
         const path = Math.max(0, total - server);
@@ -28,7 +29,8 @@ export const latencyRule: Rule = {
             ? `The server spent ${seconds(server)} of it working (X-ElapsedTime); the rest, ${seconds(path)}, was the path.`
             : `The server spent only ${seconds(server)} working (X-ElapsedTime); ${seconds(path)} went to the path between client and server (network, proxies, authentication).`;
       } else where = 'The server sent no X-ElapsedTime, so server and path time cannot be told apart.';
-      if (transfer !== undefined && server === undefined) where += ` Receiving the body after the headers took ${seconds(transfer)}.`;
+      if (transfer !== undefined && server === undefined)
+        where += ` Receiving the body after the headers took ${seconds(transfer)}.`;
       const slowServer = server !== undefined && server >= total - server;
       out.push(
         finding(

@@ -5,7 +5,8 @@ import { DEFAULT_PENDING_PERIOD_MS } from './pending-gap.js';
 
 export const metaTagBurstRule: Rule = {
   id: 'meta-tag-burst',
-  description: 'PROCESSING, PENDING and DONE arrived in one burst after a long wait (the response was buffered on the way).',
+  description:
+    'PROCESSING, PENDING and DONE arrived in one burst after a long wait (the response was buffered on the way).',
   run({ facts, sessions }) {
     return facts
       .filter((f) => {
@@ -13,7 +14,8 @@ export const metaTagBurstRule: Rule = {
         if (tags.length < 2 || tags.some((t) => t.time === undefined)) return false;
         const first = tags[0]!.time!;
         if (tags.some((t) => t.time !== first)) return false;
-        const period = f.pendingPeriodMs ?? sessions.find((s) => s.id === f.session)?.pendingPeriodMs ?? DEFAULT_PENDING_PERIOD_MS;
+        const period =
+          f.pendingPeriodMs ?? sessions.find((s) => s.id === f.session)?.pendingPeriodMs ?? DEFAULT_PENDING_PERIOD_MS;
         const sent = f.requestEnd ?? f.requestStart;
         return first - sent > period;
       })

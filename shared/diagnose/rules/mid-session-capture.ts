@@ -23,7 +23,10 @@ export const midSessionCaptureRule: Rule = {
           }`,
           'Start the capture before Outlook starts (or restart Outlook while capturing) to get full context.',
           affected.length ? affected.map((f) => f.id) : [s.exchangeIds[0]!],
-          { session: s.id, paths: affected.flatMap((f) => f.missingContext!.map((m) => ({ exchangeId: f.id, path: m.path }))) },
+          {
+            session: s.id,
+            paths: affected.flatMap((f) => f.missingContext!.map((m) => ({ exchangeId: f.id, path: m.path }))),
+          },
         ),
       );
     }

@@ -16,7 +16,7 @@ export const outlookAnywhereRule: Rule = {
         'warning',
         'Outlook Anywhere (RPC over HTTP) in use',
         `${idList(ids)} went to /rpc/rpcproxy.dll: Outlook connected with RPC over HTTP${mapi ? ', next to MAPI over HTTP traffic' : ' and not with MAPI over HTTP'}. That happens when MAPI over HTTP is disabled, Autodiscover does not offer it, or the Outlook version cannot use it.`,
-        'Check that MAPI over HTTP is enabled (Get-OrganizationConfig MapiHttpEnabled, the mailbox\'s MapiHttpEnabled), that Autodiscover returns the mapiHttp protocol, and the Outlook version.',
+        "Check that MAPI over HTTP is enabled (Get-OrganizationConfig MapiHttpEnabled, the mailbox's MapiHttpEnabled), that Autodiscover returns the mapiHttp protocol, and the Outlook version.",
         ids,
       ),
     ];

@@ -8,13 +8,15 @@ export const DEFAULT_PENDING_PERIOD_MS = 30_000;
 
 export const pendingGapRule: Rule = {
   id: 'pending-gap',
-  description: 'Keep-alives (PENDING) arrived further apart than X-PendingPeriod: something in the path holds data back.',
+  description:
+    'Keep-alives (PENDING) arrived further apart than X-PendingPeriod: something in the path holds data back.',
   run({ facts, sessions }) {
     const out: Finding[] = [];
     for (const f of facts) {
       const times = f.metaTags?.map((m) => m.time).filter((t): t is number => t !== undefined);
       if (!times || times.length < 1) continue;
-      const period = f.pendingPeriodMs ?? sessions.find((s) => s.id === f.session)?.pendingPeriodMs ?? DEFAULT_PENDING_PERIOD_MS;
+      const period =
+        f.pendingPeriodMs ?? sessions.find((s) => s.id === f.session)?.pendingPeriodMs ?? DEFAULT_PENDING_PERIOD_MS;
       const start = f.responseHeaders ?? f.requestEnd ?? f.requestStart;
       let worst = 0;
       let prev = start;

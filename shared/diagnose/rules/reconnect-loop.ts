@@ -16,7 +16,10 @@ export const reconnectLoopRule: Rule = {
   run({ sessions }) {
     const out: Finding[] = [];
     const started = sessions.filter((s) => !s.startedMidSession);
-    for (const [, list] of groupBy(started, (s) => `${s.endpoint}|${s.clientInfo ?? ''}|${s.mailbox ?? ''}|${s.server ?? ''}`)) {
+    for (const [, list] of groupBy(
+      started,
+      (s) => `${s.endpoint}|${s.clientInfo ?? ''}|${s.mailbox ?? ''}|${s.server ?? ''}`,
+    )) {
       // A start counts as a reconnect when the session before it (same client) was not disconnected.
       const re: SessionInfo[] = [];
       for (let i = 1; i < list.length; i++) if (list[i - 1]!.state !== 'closed') re.push(list[i]!);

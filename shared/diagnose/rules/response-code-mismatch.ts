@@ -8,7 +8,12 @@ export const responseCodeMismatchRule: Rule = {
   description: 'The X-ResponseCode in the trailer after DONE disagrees with the HTTP header.',
   run({ facts }) {
     return facts
-      .filter((f) => f.headerResponseCode !== undefined && f.trailerResponseCode !== undefined && f.headerResponseCode !== f.trailerResponseCode)
+      .filter(
+        (f) =>
+          f.headerResponseCode !== undefined &&
+          f.trailerResponseCode !== undefined &&
+          f.headerResponseCode !== f.trailerResponseCode,
+      )
       .map((f) =>
         finding(
           'response-code-mismatch',

@@ -27,7 +27,8 @@ function explain(code: number): Explain {
     case 15:
       return {
         title: 'Requests out of sequence',
-        message: 'The server saw two requests of one session at the same time, or a request sent with an old sequence cookie (a retry or a replay by a middlebox).',
+        message:
+          'The server saw two requests of one session at the same time, or a request sent with an old sequence cookie (a retry or a replay by a middlebox).',
         fix: 'Look for duplicated or retried POSTs (same X-RequestId) and proxies that retry requests on their own.',
       };
     case 16:

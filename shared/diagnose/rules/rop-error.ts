@@ -23,9 +23,11 @@ export const ropErrorRule: Rule = {
       const byRop = [...groupBy(list, (r) => r.e.ropName)].map(([n, l]) => `${n} ×${l.length}`).join(', ');
       const name = errorCodeName(rv);
       let why = `${list.length} ROP(s) failed with ${name} (${hex8(rv)}): ${byRop}.`;
-      let fix = 'Look up the error for each operation in [MS-OXCROPS]/[MS-OXCDATA]; the request ROP shows what the client asked for.';
+      let fix =
+        'Look up the error for each operation in [MS-OXCROPS]/[MS-OXCDATA]; the request ROP shows what the client asked for.';
       if (rv === NULL_OBJECT) {
-        why += ' ecNullObject means the handle a ROP acts on is not a valid object on the server; ROPs on objects that failed to open fail the same way.';
+        why +=
+          ' ecNullObject means the handle a ROP acts on is not a valid object on the server; ROPs on objects that failed to open fail the same way.';
         fix = 'See the unknown-handle finding: the client used a handle the server never issued or already released.';
       } else if (SERVER_BUSY.has(rv)) {
         why += ' The server is too busy to run them and asks the client to retry later.';
@@ -39,7 +41,10 @@ export const ropErrorRule: Rule = {
           `${why} Seen in ${idList(ids)}${sessions.length > 1 ? ` (sessions ${sessions.join(', ')})` : ''}. HTTP status, X-ResponseCode and StatusCode were all success: only the ROPs failed.`,
           fix,
           ids,
-          { session: sessions.length === 1 ? sessions[0] : undefined, paths: list.map((r) => ({ exchangeId: r.id, path: `RopBuffer/${r.e.path}` })) },
+          {
+            session: sessions.length === 1 ? sessions[0] : undefined,
+            paths: list.map((r) => ({ exchangeId: r.id, path: `RopBuffer/${r.e.path}` })),
+          },
         ),
       );
     }

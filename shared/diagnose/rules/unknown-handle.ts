@@ -11,7 +11,8 @@ export const unknownHandleRule: Rule = {
     const rows: { id: number; session?: number | undefined; r: HandleRef }[] = [];
     for (const f of facts)
       for (const r of f.handleRefs ?? [])
-        if (r.status === 'released' || (r.status === 'unknown' && f.session !== undefined && !mid.has(f.session))) rows.push({ id: f.id, session: f.session, r });
+        if (r.status === 'released' || (r.status === 'unknown' && f.session !== undefined && !mid.has(f.session)))
+          rows.push({ id: f.id, session: f.session, r });
     const out: Finding[] = [];
     for (const [, list] of groupBy(rows, (x) => `${x.r.handle}:${x.r.status}`)) {
       const { r } = list[0]!;
@@ -21,7 +22,9 @@ export const unknownHandleRule: Rule = {
         .filter((x) => inSessions.includes(x.id))
         .flatMap((x) => x.logons)
         .slice(0, 3)
-        .map((l) => (l.handle !== undefined ? `RopLogon in exchange ${l.exchangeId} returned ${hex8(l.handle)}` : undefined))
+        .map((l) =>
+          l.handle !== undefined ? `RopLogon in exchange ${l.exchangeId} returned ${hex8(l.handle)}` : undefined,
+        )
         .filter(Boolean);
       const msg =
         r.status === 'released'
@@ -35,7 +38,10 @@ export const unknownHandleRule: Rule = {
           `${msg} Seen in ${idList(ids)}; the server answers such ROPs with ecNullObject. The client is using handles it made up or kept from another session.`,
           'The client must take handles from the server object handle table of the responses of this session (after RopLogon, RopOpenFolder, …).',
           ids,
-          { session: inSessions.length === 1 ? inSessions[0] : undefined, paths: list.map((x) => ({ exchangeId: x.id, path: `RopBuffer/RopsList/${x.r.ropName}/InputHandleIndex` })) },
+          {
+            session: inSessions.length === 1 ? inSessions[0] : undefined,
+            paths: list.map((x) => ({ exchangeId: x.id, path: `RopBuffer/RopsList/${x.r.ropName}/InputHandleIndex` })),
+          },
         ),
       );
     }

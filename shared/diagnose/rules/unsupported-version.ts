@@ -21,10 +21,16 @@ export function clientVerdict(app: string): { severity: 'error' | 'info'; text: 
   if (!v) return undefined;
   const [major, , build] = v as [number, number, number];
   if (major >= 16) return undefined;
-  if (major === 15) return build >= OUTLOOK_2013_SP1 ? undefined : { severity: 'error', text: `Outlook 2013 before SP1 (${app}) does not support MAPI over HTTP` };
+  if (major === 15)
+    return build >= OUTLOOK_2013_SP1
+      ? undefined
+      : { severity: 'error', text: `Outlook 2013 before SP1 (${app}) does not support MAPI over HTTP` };
   if (major === 14)
     return build >= OUTLOOK_2010_SP2
-      ? { severity: 'info', text: `Outlook 2010 SP2 (${app}) supports MAPI over HTTP only with KB2956191 and KB2965295 installed; the build number cannot show that` }
+      ? {
+          severity: 'info',
+          text: `Outlook 2010 SP2 (${app}) supports MAPI over HTTP only with KB2956191 and KB2965295 installed; the build number cannot show that`,
+        }
       : { severity: 'error', text: `Outlook 2010 before SP2 (${app}) does not support MAPI over HTTP` };
   return { severity: 'error', text: `${app} is older than Outlook 2010 and cannot use MAPI over HTTP` };
 }
@@ -39,7 +45,7 @@ export function serverVerdict(app: string): string | undefined {
 
 export const unsupportedVersionRule: Rule = {
   id: 'unsupported-version',
-  description: 'Outlook or Exchange versions outside Microsoft\'s MAPI over HTTP support table.',
+  description: "Outlook or Exchange versions outside Microsoft's MAPI over HTTP support table.",
   run({ facts }) {
     const out: Finding[] = [];
     const mapi = facts.filter(isMapi);
@@ -51,7 +57,9 @@ export const unsupportedVersionRule: Rule = {
         finding(
           'unsupported-version',
           v.severity,
-          v.severity === 'info' ? 'Outlook 2010 needs updates for MAPI over HTTP' : 'Outlook version does not support MAPI over HTTP',
+          v.severity === 'info'
+            ? 'Outlook 2010 needs updates for MAPI over HTTP'
+            : 'Outlook version does not support MAPI over HTTP',
           `${v.text}. Seen in X-ClientApplication of ${idList(ids)}.`,
           'Update Outlook to 2013 SP1 or later (or Outlook 2010 SP2 with KB2956191 and KB2965295); otherwise it falls back to Outlook Anywhere.',
           ids,

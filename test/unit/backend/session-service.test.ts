@@ -43,10 +43,28 @@ describe('sessions service', () => {
     expect(list.items[0]!.exchangeIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const one = (await backend.rpc.invoke('sessions.get', { id: 1 })) as {
       timeline: { exchangeId: number; requestType: string; connectionId: number }[];
-      handles: { handle: number; kind: string; createdBy?: { ropName: string; exchangeId: number }; releasedBy?: { exchangeId: number } }[];
+      handles: {
+        handle: number;
+        kind: string;
+        createdBy?: { ropName: string; exchangeId: number };
+        releasedBy?: { exchangeId: number };
+      }[];
     };
-    expect(one.timeline.map((t) => t.requestType)).toEqual(['Connect', 'Execute', 'Execute', 'Execute', 'NotificationWait', 'PING', 'Execute', 'Disconnect']);
-    expect(one.handles.find((h) => h.handle === TABLE_HANDLE)).toMatchObject({ kind: 'table', createdBy: { ropName: 'RopGetContentsTable', exchangeId: 3 }, releasedBy: { exchangeId: 7 } });
+    expect(one.timeline.map((t) => t.requestType)).toEqual([
+      'Connect',
+      'Execute',
+      'Execute',
+      'Execute',
+      'NotificationWait',
+      'PING',
+      'Execute',
+      'Disconnect',
+    ]);
+    expect(one.handles.find((h) => h.handle === TABLE_HANDLE)).toMatchObject({
+      kind: 'table',
+      createdBy: { ropName: 'RopGetContentsTable', exchangeId: 3 },
+      releasedBy: { exchangeId: 7 },
+    });
     await expect(backend.rpc.invoke('sessions.get', { id: 9 })).rejects.toThrow('no session 9');
     expect(((await backend.rpc.invoke('findings.list', {})) as { total: number }).total).toBe(0);
     // a live problem shows up on the next query

@@ -8,7 +8,16 @@ import path from 'node:path';
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import { type Finding, diagnoseModel, rules, rulesById, severityByExchange } from '../../../shared/diagnose/index.js';
 import { SessionModel } from '../../../shared/session/model.js';
-import { FIXTURES, LOGON_HANDLE, ROPS, ScriptedClient, executeRequestBody, executeResponseBody, healthySession, ropBuffer } from '../session/helpers.js';
+import {
+  FIXTURES,
+  LOGON_HANDLE,
+  ROPS,
+  ScriptedClient,
+  executeRequestBody,
+  executeResponseBody,
+  healthySession,
+  ropBuffer,
+} from '../session/helpers.js';
 
 const NONE = 0xffffffff;
 
@@ -78,7 +87,9 @@ describe('response-code-mismatch', () => {
     c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], { trailerCode: 15 });
     const f = findings(c.exchanges, 'response-code-mismatch');
     expect(f.map((x) => x.evidence)).toEqual([[3]]);
-    expect(f[0]!.message).toContain('The HTTP header said 0 (Success) but the trailer after DONE says 15 (Invalid Sequence)');
+    expect(f[0]!.message).toContain(
+      'The HTTP header said 0 (Success) but the trailer after DONE says 15 (Invalid Sequence)',
+    );
     // and the final code is the trailer's
     expect(findings(c.exchanges, 'response-code').map((x) => x.evidence)).toEqual([[3]]);
   });
@@ -92,8 +103,14 @@ describe('response-code-mismatch', () => {
 describe('emsmdb-status', () => {
   it('names ecRpcFormat and server busy', () => {
     const c = withLogon();
-    c.send('Execute', { requestBody: executeRequestBody(ropBuffer(ROPS.releaseReq(0), [LOGON_HANDLE])), responseBody: executeResponseBody(new Uint8Array(0), 0x4b6) });
-    c.send('Execute', { requestBody: executeRequestBody(ropBuffer(ROPS.releaseReq(0), [LOGON_HANDLE])), responseBody: executeResponseBody(new Uint8Array(0), 0x6bb) });
+    c.send('Execute', {
+      requestBody: executeRequestBody(ropBuffer(ROPS.releaseReq(0), [LOGON_HANDLE])),
+      responseBody: executeResponseBody(new Uint8Array(0), 0x4b6),
+    });
+    c.send('Execute', {
+      requestBody: executeRequestBody(ropBuffer(ROPS.releaseReq(0), [LOGON_HANDLE])),
+      responseBody: executeResponseBody(new Uint8Array(0), 0x6bb),
+    });
     expect(findings(c.exchanges, 'emsmdb-status').map((x) => [x.severity, x.title, x.evidence])).toEqual([
       ['error', 'ecRpcFormat: the server could not parse the request', [3]],
       ['warning', 'Server busy', [4]],
@@ -126,7 +143,9 @@ describe('reconnect-loop', () => {
 describe('cookie-integrity', () => {
   it('stale and missing cookies', () => {
     const c = withLogon();
-    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], { cookie: 'MapiContext=ctx1; MapiSequence=seq1' });
+    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], {
+      cookie: 'MapiContext=ctx1; MapiSequence=seq1',
+    });
     c.ping({ cookie: 'MapiContext=ctx1' });
     const f = findings(c.exchanges, 'cookie-integrity');
     expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([
@@ -142,7 +161,9 @@ describe('cookie-integrity', () => {
   it('a session context cookie missing on a request', () => {
     const c = withLogon();
     c.ping({ cookie: '' });
-    expect(findings(c.exchanges, 'cookie-integrity').map((x) => [x.title, x.evidence])).toEqual([['Session context cookie missing', [3]]]);
+    expect(findings(c.exchanges, 'cookie-integrity').map((x) => [x.title, x.evidence])).toEqual([
+      ['Session context cookie missing', [3]],
+    ]);
   });
 });
 
@@ -184,7 +205,11 @@ describe('pending-gap and meta-tag-burst', () => {
   });
   it('meta-tag-burst fires when all tags arrive together after 20 s', () => {
     const c = withLogon();
-    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], { duration: 20_000, pending: 1, elapsed: 19_900 });
+    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], {
+      duration: 20_000,
+      pending: 1,
+      elapsed: 19_900,
+    });
     const f = findings(c.exchanges, 'meta-tag-burst');
     expect(f.map((x) => x.evidence)).toEqual([[3]]);
     expect(f[0]!.message).toContain('all 3 meta-tags arrived together after 20 s');
@@ -199,9 +224,15 @@ describe('pending-gap and meta-tag-burst', () => {
 describe('connection-dropped', () => {
   it('a NotificationWait cut after 120 s gets the idle-timeout hint', () => {
     const c = withLogon();
-    c.notificationWait({ noResponse: true, duration: 120_000, aborted: { kind: 'upstream-close', message: 'socket closed' } });
+    c.notificationWait({
+      noResponse: true,
+      duration: 120_000,
+      aborted: { kind: 'upstream-close', message: 'socket closed' },
+    });
     const f = findings(c.exchanges, 'connection-dropped');
-    expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([['error', 'Connection dropped during NotificationWait', [3]]]);
+    expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([
+      ['error', 'Connection dropped during NotificationWait', [3]],
+    ]);
     expect(f[0]!.message).toContain('It was cut after 120 s');
     expect(f[0]!.message).toContain('idle timeout');
   });
@@ -228,7 +259,13 @@ describe('auth-401-loop', () => {
   const www: RawHeader[] = [{ name: 'WWW-Authenticate', value: 'NTLM' }];
   it('three 401 in a row without success is a loop', () => {
     const c = new ScriptedClient();
-    for (let i = 0; i < 3; i++) c.connect({ status: 401, responseHeaders: www, setCookies: [], requestHeaders: [{ name: 'Authorization', value: 'NTLM ' + ntlm(3) }] });
+    for (let i = 0; i < 3; i++)
+      c.connect({
+        status: 401,
+        responseHeaders: www,
+        setCookies: [],
+        requestHeaders: [{ name: 'Authorization', value: 'NTLM ' + ntlm(3) }],
+      });
     const f = findings(c.exchanges, 'auth-401-loop');
     expect(f.map((x) => x.evidence)).toEqual([[1, 2, 3]]);
     expect(f[0]!.message).toContain('The server offered NTLM; the client sent NTLM');
@@ -334,7 +371,10 @@ describe('upstream-certificate', () => {
 
 describe('unsupported-version', () => {
   it('Outlook 2013 RTM and Exchange 2013 RTM are errors, Outlook 2010 SP2 is a hint', () => {
-    const a = new ScriptedClient({ clientApplication: 'Outlook/15.0.4420.1017', serverApplication: 'Exchange/15.00.0516.032' });
+    const a = new ScriptedClient({
+      clientApplication: 'Outlook/15.0.4420.1017',
+      serverApplication: 'Exchange/15.00.0516.032',
+    });
     a.connect();
     const f = findings(a.exchanges, 'unsupported-version');
     expect(f.map((x) => [x.severity, x.title])).toEqual([
@@ -346,7 +386,10 @@ describe('unsupported-version', () => {
     expect(findings(b.exchanges, 'unsupported-version').map((x) => x.severity)).toEqual(['info']);
   });
   it('is silent for Outlook 2013 SP1 on Exchange 2013 SP1 (cap1 headers)', () => {
-    const a = new ScriptedClient({ clientApplication: 'Outlook/15.0.4815.1002', serverApplication: 'Exchange/15.00.0847.4040' });
+    const a = new ScriptedClient({
+      clientApplication: 'Outlook/15.0.4815.1002',
+      serverApplication: 'Exchange/15.00.0847.4040',
+    });
     a.connect();
     expect(findings(a.exchanges, 'unsupported-version')).toEqual([]);
   });
@@ -370,7 +413,9 @@ describe('outlook-anywhere and autodiscover-no-mapihttp', () => {
     expect(findings(ad(xml), 'autodiscover-no-mapihttp').map((x) => x.evidence)).toEqual([[1]]);
   });
   it('is silent for the real gromox response that offers mapiHttp', () => {
-    const xml = new Uint8Array(readFileSync(path.join(FIXTURES, 'gromox-ruler/gromox24__autodiscover-response_alice.xml')));
+    const xml = new Uint8Array(
+      readFileSync(path.join(FIXTURES, 'gromox-ruler/gromox24__autodiscover-response_alice.xml')),
+    );
     expect(findings(ad(xml), 'autodiscover-no-mapihttp')).toEqual([]);
   });
 });
@@ -380,6 +425,8 @@ describe('mid-session-capture', () => {
     const c = healthySession();
     const f = findings(c.exchanges.slice(3), 'mid-session-capture');
     expect(f.map((x) => [x.severity, x.evidence])).toEqual([['info', [4, 7]]]);
-    expect(f[0]!.message).toContain('Session 1 has no Connect in this capture (first exchange 4). 2 exchange(s) lack context: the session has no columns for table handle 0x00000033');
+    expect(f[0]!.message).toContain(
+      'Session 1 has no Connect in this capture (first exchange 4). 2 exchange(s) lack context: the session has no columns for table handle 0x00000033',
+    );
   });
 });

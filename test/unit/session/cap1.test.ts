@@ -42,7 +42,19 @@ describe('cap1 sessions', () => {
       [48, 49, 50, 51, 52],
     ]);
     expect(s.map((x) => x.endpoint)).toEqual(['emsmdb', 'emsmdb', 'emsmdb', 'nspi', ...Array(7).fill('emsmdb')]);
-    expect(s.map((x) => x.state)).toEqual(['closed', 'closed', 'closed', 'open', 'closed', 'closed', 'closed', 'closed', 'closed', 'open', 'closed']);
+    expect(s.map((x) => x.state)).toEqual([
+      'closed',
+      'closed',
+      'closed',
+      'open',
+      'closed',
+      'closed',
+      'closed',
+      'closed',
+      'closed',
+      'open',
+      'closed',
+    ]);
   });
 
   it('learns sid as the context cookie and sequence as the sequence cookie from Set-Cookie', () => {
@@ -69,7 +81,16 @@ describe('cap1 sessions', () => {
   });
 
   it('records the logon and resolves handle 0x00000000 to the RopLogon that created it', () => {
-    expect(model.session(1)!.logons).toEqual([{ logonId: 12, flags: 1, store: 'mailbox', exchangeId: 2, handle: 0, essdn: expect.stringContaining('cn=0100000001000000-alice') }]);
+    expect(model.session(1)!.logons).toEqual([
+      {
+        logonId: 12,
+        flags: 1,
+        store: 'mailbox',
+        exchangeId: 2,
+        handle: 0,
+        essdn: expect.stringContaining('cn=0100000001000000-alice'),
+      },
+    ]);
     const h = model.handle(1, 0)!;
     expect(h.kind).toBe('logon');
     expect(h.createdBy).toEqual({ exchangeId: 2, ropIndex: 0, ropId: 0xfe, ropName: 'RopLogon' });
@@ -78,9 +99,13 @@ describe('cap1 sessions', () => {
   });
 
   it('sees that ruler acts on handle 0x0C000000, which the server never issued (answered ecNullObject)', () => {
-    expect(model.factsOf(3)!.handleRefs).toEqual([{ ropIndex: 0, ropName: 'RopOpenFolder', handleIndex: 0, handle: 0x0c000000, status: 'unknown' }]);
+    expect(model.factsOf(3)!.handleRefs).toEqual([
+      { ropIndex: 0, ropName: 'RopOpenFolder', handleIndex: 0, handle: 0x0c000000, status: 'unknown' },
+    ]);
     const gen = findAll(model.decode(exchanges[2]!).request!.tree, 'InputHandle');
-    expect(gen.map((n) => [n.generated, n.display])).toEqual([[true, '0x0C000000: never returned by the server in this session']]);
+    expect(gen.map((n) => [n.generated, n.display])).toEqual([
+      [true, '0x0C000000: never returned by the server in this session'],
+    ]);
     expect(model.factsOf(8)!.ropErrors!.map((e) => [e.ropName, e.returnValue])).toEqual([
       ['RopGetRulesTable', 0x4b9],
       ['RopSetColumns', 0x4b9],
@@ -126,7 +151,13 @@ describe('cap2 (NotificationWait held ~75 s with PENDING keep-alives)', () => {
     for (const ex of ex2) m.add(ex);
     const [s] = m.sessions();
     expect(m.sessions().length).toBe(1);
-    expect(m.timeline(1).map((t) => t.requestType)).toEqual(['Connect', 'Execute', 'NotificationWait', 'PING', 'Disconnect']);
+    expect(m.timeline(1).map((t) => t.requestType)).toEqual([
+      'Connect',
+      'Execute',
+      'NotificationWait',
+      'PING',
+      'Disconnect',
+    ]);
     expect(s!.events.map((e) => e.kind)).toEqual(['connect', 'disconnect']);
     // The held NotificationWait never reached DONE in this capture: the stream stops after two keep-alives.
     expect(m.factsOf(3)!.metaTags!.map((t) => t.tag)).toEqual(['PROCESSING', 'PENDING', 'PENDING']);

@@ -66,7 +66,16 @@ export function executeResponseBody(ropBuf: Uint8Array, statusCode = 0): Uint8Ar
   return concat(u32(0), u32(0), u32(0), u32(chain.length), chain, u32(0));
 }
 
-export const CONNECT_RESPONSE_BODY = concat(u32(0), u32(0), u32(60000), u32(6), u32(10000), hex('00'), hex('0000'), u32(0));
+export const CONNECT_RESPONSE_BODY = concat(
+  u32(0),
+  u32(0),
+  u32(60000),
+  u32(6),
+  u32(10000),
+  hex('00'),
+  hex('0000'),
+  u32(0),
+);
 export const DISCONNECT_RESPONSE_BODY = concat(u32(0), u32(0), u32(0));
 export const NOTIFICATION_WAIT_RESPONSE_BODY = concat(u32(0), u32(0), u32(0), u32(0));
 export const CONNECT_REQUEST_BODY = concat(hex('2f6f3d7800'), u32(0), u32(1252), u32(0x409), u32(0x409), u32(0));
@@ -155,7 +164,14 @@ export class ScriptedClient {
   sequenceName = 'MapiSequence';
   endpoint: 'emsmdb' | 'nspi' = 'emsmdb';
 
-  constructor(init: Partial<Pick<ScriptedClient, 't' | 'clientInfo' | 'clientApplication' | 'serverApplication' | 'address' | 'contextName' | 'sequenceName'>> = {}) {
+  constructor(
+    init: Partial<
+      Pick<
+        ScriptedClient,
+        't' | 'clientInfo' | 'clientApplication' | 'serverApplication' | 'address' | 'contextName' | 'sequenceName'
+      >
+    > = {},
+  ) {
     Object.assign(this, init);
   }
 
@@ -194,7 +210,8 @@ export class ScriptedClient {
         setCookies.push(`${this.contextName}=${this.ctx}; path=/mapi/`);
       }
       if (opens || rotates) setCookies.push(`${this.sequenceName}=seq${++this.seqN}; path=/mapi/`);
-      else if (this.jar.has(this.sequenceName)) setCookies.push(`${this.sequenceName}=${this.jar.get(this.sequenceName)}; path=/mapi/`);
+      else if (this.jar.has(this.sequenceName))
+        setCookies.push(`${this.sequenceName}=${this.jar.get(this.sequenceName)}; path=/mapi/`);
       if (!opens) setCookies.unshift(`${this.contextName}=${this.ctx}; path=/mapi/`);
     }
     const status = opts.status ?? 200;
@@ -226,7 +243,11 @@ export class ScriptedClient {
         chunks.push({ time: start + opts.chunkTimes[i]!, offset: off, length: l.length + 2 });
         off += l.length + 2;
       }
-      chunks.push({ time: start + opts.chunkTimes[opts.chunkTimes.length - 1]!, offset: off, length: respBody.length - off });
+      chunks.push({
+        time: start + opts.chunkTimes[opts.chunkTimes.length - 1]!,
+        offset: off,
+        length: respBody.length - off,
+      });
     } else chunks.push({ time: start + dur, offset: 0, length: respBody.length });
     const connectionId = opts.connectionId ?? this.conn;
     const ex: Exchange = {
@@ -238,7 +259,11 @@ export class ScriptedClient {
       timings: {
         requestStart: start,
         requestEnd: start + 1,
-        ...(opts.noResponse ? (opts.aborted ? { responseEnd: start + dur } : {}) : { responseHeaders: start + 2, responseEnd: start + dur }),
+        ...(opts.noResponse
+          ? opts.aborted
+            ? { responseEnd: start + dur }
+            : {}
+          : { responseHeaders: start + 2, responseEnd: start + dur }),
       },
       request: {
         method: opts.method ?? 'POST',
@@ -296,7 +321,11 @@ export class ScriptedClient {
   }
 
   notificationWait(opts: SendOptions = {}): Exchange {
-    return this.send('NotificationWait', { requestBody: hex('00000000 00000000'), responseBody: NOTIFICATION_WAIT_RESPONSE_BODY, ...opts });
+    return this.send('NotificationWait', {
+      requestBody: hex('00000000 00000000'),
+      responseBody: NOTIFICATION_WAIT_RESPONSE_BODY,
+      ...opts,
+    });
   }
 }
 

@@ -21,7 +21,9 @@ function run(exchanges: readonly Exchange[], opts: { cacheSize?: number } = {}):
 
 function rowTexts(m: SessionModel, ex: Exchange): string[] {
   const d = m.decode(ex);
-  return findAll(d.response!.tree, 'PropertyRow').map((r) => (r.children ?? []).map((c) => `${c.name}=${String(c.value)}`).join(','));
+  return findAll(d.response!.tree, 'PropertyRow').map((r) =>
+    (r.children ?? []).map((c) => `${c.name}=${String(c.value)}`).join(','),
+  );
 }
 
 describe('grouping and cookies', () => {
@@ -50,10 +52,14 @@ describe('grouping and cookies', () => {
     const c = new ScriptedClient();
     c.connect();
     c.execute(ROPS.logonReq, [NONE], ROPS.logonResp, [LOGON_HANDLE]);
-    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], { cookie: 'MapiContext=ctx1; MapiSequence=seq1' });
+    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], {
+      cookie: 'MapiContext=ctx1; MapiSequence=seq1',
+    });
     const m = run(c.exchanges);
     expect(m.factsOf(3)!.cookieCheck).toBe('sequence-stale');
-    expect(m.factsOf(3)!.cookieDetail).toBe('MapiSequence sent is the value set by exchange 1; exchange 2 had already set a newer one');
+    expect(m.factsOf(3)!.cookieDetail).toBe(
+      'MapiSequence sent is the value set by exchange 1; exchange 2 had already set a newer one',
+    );
   });
 
   it('flags a missing sequence cookie and an unknown value', () => {
@@ -165,7 +171,16 @@ describe('lifecycle', () => {
     const c = healthySession();
     const m = run(c.exchanges);
     const t = m.timeline(1);
-    expect(t.map((x) => x.requestType)).toEqual(['Connect', 'Execute', 'Execute', 'Execute', 'NotificationWait', 'PING', 'Execute', 'Disconnect']);
+    expect(t.map((x) => x.requestType)).toEqual([
+      'Connect',
+      'Execute',
+      'Execute',
+      'Execute',
+      'NotificationWait',
+      'PING',
+      'Execute',
+      'Disconnect',
+    ]);
     expect(t[0]!.events.map((e) => e.kind)).toEqual(['connect']);
     expect(t[4]!.end! - t[4]!.time).toBe(2000);
     expect(t.every((x) => x.connectionId === 1 && x.client === '10.0.0.5:50001')).toBe(true);
@@ -176,7 +191,10 @@ describe('ROP context across Executes', () => {
   it('QueryRows rows get named columns from the RopSetColumns of an earlier Execute', () => {
     const c = healthySession();
     const m = run(c.exchanges);
-    expect(rowTexts(m, c.exchanges[3]!)).toEqual(['Flag=0,PidTagSubject=A,PidTagMessageSize=10', 'Flag=1,PidTagSubject=undefined,PidTagMessageSize=undefined']);
+    expect(rowTexts(m, c.exchanges[3]!)).toEqual([
+      'Flag=0,PidTagSubject=A,PidTagMessageSize=10',
+      'Flag=1,PidTagSubject=undefined,PidTagMessageSize=undefined',
+    ]);
     expect(m.factsOf(4)!.missingContext).toBeUndefined();
   });
 
@@ -194,7 +212,10 @@ describe('ROP context across Executes', () => {
     expect(m.viewFor(3)!.columnsForHandle(TABLE_HANDLE)).toBeUndefined();
     expect(m.viewFor(4)!.columnsForHandle(TABLE_HANDLE)).toEqual([0x0037001f, 0x0e080003]);
     expect(m.cachedDecode(4)).toBeUndefined();
-    expect(rowTexts(m, c.exchanges[3]!)).toEqual(['Flag=0,PidTagSubject=A,PidTagMessageSize=10', 'Flag=1,PidTagSubject=undefined,PidTagMessageSize=undefined']);
+    expect(rowTexts(m, c.exchanges[3]!)).toEqual([
+      'Flag=0,PidTagSubject=A,PidTagMessageSize=10',
+      'Flag=1,PidTagSubject=undefined,PidTagMessageSize=undefined',
+    ]);
     expect(m.contextFor(c.exchanges[3]!)!.session).toBeDefined();
   });
 
@@ -223,7 +244,8 @@ describe('ROP context across Executes', () => {
     ]);
     expect(m.handles(1).map((h) => h.kind)).toEqual(['logon', 'folder', 'table']);
     // The second pass adds generated nodes next to the raw InputHandleIndex.
-    const gen = (id: number) => findAll(m.decode(c.exchanges[id - 1]!).request!.tree, 'InputHandle').map((n) => [n.generated, n.display]);
+    const gen = (id: number) =>
+      findAll(m.decode(c.exchanges[id - 1]!).request!.tree, 'InputHandle').map((n) => [n.generated, n.display]);
     expect(gen(4)).toEqual([[true, '0x00000033: table created by RopGetContentsTable in exchange 3']]);
     expect(gen(3)).toEqual([
       [true, '0x00000011: logon created by RopLogon in exchange 2'],
@@ -240,13 +262,17 @@ describe('ROP context across Executes', () => {
     const ref = m.factsOf(8)!.handleRefs![0]!;
     expect(ref.status).toBe('released');
     expect(ref.releasedBy!.exchangeId).toBe(7);
-    expect(m.factsOf(8)!.missingContext!.map((x) => x.reason)).toEqual(['the session has no columns for table handle 0x00000033']);
+    expect(m.factsOf(8)!.missingContext!.map((x) => x.reason)).toEqual([
+      'the session has no columns for table handle 0x00000033',
+    ]);
   });
 
   it('LogonFlags come from the RopLogon of the session', () => {
     const m = run(healthySession().exchanges);
     expect(m.viewFor(3)!.logonFlags(0)).toBe(1);
-    expect(m.session(1)!.logons).toEqual([{ logonId: 0, flags: 1, store: 'mailbox', exchangeId: 2, handle: LOGON_HANDLE, essdn: 'x' }]);
+    expect(m.session(1)!.logons).toEqual([
+      { logonId: 0, flags: 1, store: 'mailbox', exchangeId: 2, handle: LOGON_HANDLE, essdn: 'x' },
+    ]);
   });
 
   it('named-property ids map to names from RopGetPropertyIdsFromNames', () => {
@@ -290,9 +316,13 @@ describe('ROP context across Executes', () => {
     });
     const d = m.decode(c.exchanges[4]!);
     expect(d.response!.errors).toEqual([]);
-    expect(findAll(d.response!.tree, 'Continued').map((n) => n.display)).toEqual(['end of PidTagSubject (0x0037001F): "Hi" (begun in the previous buffer with 6 byte(s))']);
+    expect(findAll(d.response!.tree, 'Continued').map((n) => n.display)).toEqual([
+      'end of PidTagSubject (0x0037001F): "Hi" (begun in the previous buffer with 6 byte(s))',
+    ]);
     // Without the model the second buffer is misread from its first byte.
-    expect(decodeExchange(c.exchanges[4]!).response!.errors.map((e) => e.message)).toEqual(['unknown property type 0x0000 in the FastTransfer stream']);
+    expect(decodeExchange(c.exchanges[4]!).response!.errors.map((e) => e.message)).toEqual([
+      'unknown property type 0x0000 in the FastTransfer stream',
+    ]);
   });
 
   it('RopNotify is matched to the RopRegisterNotification subscription', () => {
@@ -330,7 +360,9 @@ describe('robustness', () => {
       }),
     };
     const m = run([c.exchanges[0]!, c.exchanges[1]!, broken, ...c.exchanges.slice(3)]);
-    expect(m.factsOf(3)!.missingContext).toEqual([{ path: '', reason: 'internal failure while analyzing this exchange: boom' }]);
+    expect(m.factsOf(3)!.missingContext).toEqual([
+      { path: '', reason: 'internal failure while analyzing this exchange: boom' },
+    ]);
     expect(m.session(1)!.exchangeIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(m.session(1)!.state).toBe('closed');
   });
@@ -349,9 +381,13 @@ describe('captures that start mid-session', () => {
     expect(m.factsOf(4)!.missingContext).toEqual([
       {
         path: 'MapiHttpResponse/ExecuteResponse/RopBuffer/ExtendedBuffer/ROP_RESPONSE_BUFFER/RopsList/RopQueryRows/RowData',
-        reason: 'the session has no columns for table handle 0x00000033 (the capture starts inside session 1, after its Connect)',
+        reason:
+          'the session has no columns for table handle 0x00000033 (the capture starts inside session 1, after its Connect)',
       },
-      { path: 'RopsList/RopQueryRows', reason: 'handle 0x00000033 was created before the capture started (session 1 has no Connect in it)' },
+      {
+        path: 'RopsList/RopQueryRows',
+        reason: 'handle 0x00000033 was created before the capture started (session 1 has no Connect in it)',
+      },
     ]);
   });
 
@@ -363,7 +399,12 @@ describe('captures that start mid-session', () => {
     const m = run(c.exchanges.slice(4));
     expect(c.exchanges[8]!.id).toBe(9);
     // The rows decode; only the table's origin stays unknown.
-    expect(m.factsOf(9)!.missingContext!.map((x) => x.reason)).toEqual(['handle 0x00000077 was created before the capture started (session 1 has no Connect in it)']);
-    expect(rowTexts(m, c.exchanges[8]!)).toEqual(['Flag=0,PidTagSubject=A,PidTagMessageSize=10', 'Flag=1,PidTagSubject=undefined,PidTagMessageSize=undefined']);
+    expect(m.factsOf(9)!.missingContext!.map((x) => x.reason)).toEqual([
+      'handle 0x00000077 was created before the capture started (session 1 has no Connect in it)',
+    ]);
+    expect(rowTexts(m, c.exchanges[8]!)).toEqual([
+      'Flag=0,PidTagSubject=A,PidTagMessageSize=10',
+      'Flag=1,PidTagSubject=undefined,PidTagMessageSize=undefined',
+    ]);
   });
 });

@@ -17,7 +17,11 @@ const CAP1 = path.join(FIXTURES, 'gromox-ruler/cap1');
 async function cli(argv: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), commandList: [analyzeCommand] });
+  const code = await runCli(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    commandList: [analyzeCommand],
+  });
   return { code, out, err };
 }
 
@@ -39,7 +43,9 @@ describe('body folder loader', () => {
   });
 
   it('rejects an entry without a request line', () => {
-    expect(() => parseBodyFolderEntry({ name: 'x', meta: '[request]\n', request: new Uint8Array(0) }, 1, new Map())).toThrow('x: no request line in [request]');
+    expect(() =>
+      parseBodyFolderEntry({ name: 'x', meta: '[request]\n', request: new Uint8Array(0) }, 1, new Map()),
+    ).toThrow('x: no request line in [request]');
   });
 });
 
