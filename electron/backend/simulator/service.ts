@@ -31,6 +31,8 @@ export interface SimulatorStartParams {
   tls?: { key: string; cert: string };
   auth?: SimulatorOptions['auth'];
   processingDelayMs?: number;
+  /** Request types whose sequence cookie is validated (default Execute). */
+  validateSequence?: string[];
 }
 
 export type SimulatorServiceStatus = { running: false } | ({ running: true; problems: string[] } & SimulatorStatus);
@@ -108,6 +110,7 @@ export class SimulatorService implements BackendService {
       ...(p.pendingPeriodMs !== undefined ? { pendingPeriodMs: p.pendingPeriodMs } : {}),
       ...(p.notificationWaitMs !== undefined ? { notificationWaitMs: p.notificationWaitMs } : {}),
       ...(p.processingDelayMs !== undefined ? { processingDelayMs: p.processingDelayMs } : {}),
+      ...(p.validateSequence ? { validateSequence: p.validateSequence } : {}),
       ...(p.tls ? { tls: p.tls } : {}),
       ...(p.auth ? { auth: p.auth } : {}),
     });

@@ -3,7 +3,7 @@ import { type CliIO, type Command, CliFailure, UsageError, optFlag, optInt, optS
 
 /** Loads a capture for replay: a body folder, our capture file, or whatever the shared loader reads (HAR, SAZ). */
 export async function loadCaptureForReplay(path: string, io: CliIO): Promise<Exchange[]> {
-  const { stat, open } = await import('node:fs/promises');
+  const { stat } = await import('node:fs/promises');
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
@@ -17,29 +17,15 @@ export async function loadCaptureForReplay(path: string, io: CliIO): Promise<Exc
     for (const p of f.problems) io.stderr(`warning: ${p}\n`);
     return f.exchanges;
   }
-  // The import/export loader (HAR, SAZ, capture files), where it is available.
-  const loaderPath = '../load.js';
+  // Capture files, HAR and SAZ: the shared loader.
+  const { loadExchanges } = await import('../load.js');
   try {
-    const mod = (await import(loaderPath)) as { loadExchanges?: (p: string) => Promise<Exchange[] | { exchanges: Exchange[] }> };
-    if (mod.loadExchanges) {
-      const r = await mod.loadExchanges(path);
-      return Array.isArray(r) ? r : r.exchanges;
-    }
+    const r = await loadExchanges(path);
+    for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
+    return r.exchanges;
   } catch (e) {
-    if (!(e instanceof Error && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(e as { code?: string }).code ?? ''} ${e.message}`))) {
-      throw new CliFailure(`cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    throw new CliFailure(`cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const fh = await open(path, 'r');
-  const head = Buffer.alloc(5);
-  await fh.read(head, 0, 5, 0);
-  await fh.close();
-  if (head.toString('latin1') !== 'MSCAP') throw new CliFailure(`${path}: not a capture file (.mscap) or body folder`);
-  const { readCapture } = await import('../../backend/store/capture-file.js');
-  const out: Exchange[] = [];
-  for await (const ex of readCapture(path, { onTornTail: (t) => io.stderr(`warning: ${path} ends in a torn record at offset ${t.offset} (${t.reason}); ${t.bytes} byte(s) skipped\n`) }))
-    out.push(ex);
-  return out;
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));

@@ -21,6 +21,8 @@ export const simulateCommand: Command = {
     { name: 'tls-cert', value: 'FILE', description: 'HTTPS certificate (PEM), with --tls-key' },
     { name: 'tls-key', value: 'FILE', description: 'HTTPS private key (PEM)' },
     { name: 'auth', value: 'MODE', description: 'basic:USER:PASSWORD or ntlm-like:USER (401 handshake per new connection)' },
+    { name: 'processing-ms', value: 'N', description: 'processing time added to each Execute and address book request (makes overlaps reproducible)' },
+    { name: 'check-sequence', value: 'TYPES', description: 'request types whose sequence cookie is validated (default Execute; e.g. Execute,QueryRows)' },
     { name: 'quiet', alias: 'q', description: 'do not log each request on stderr' },
   ],
   details: [
@@ -51,6 +53,9 @@ export const simulateCommand: Command = {
     const pendingMs = optInt(args, 'pending-ms', 10, 3_600_000);
     const waitMs = optInt(args, 'notification-wait-ms', 10, 3_600_000);
     const session = optInt(args, 'session', 1);
+    const processingMs = optInt(args, 'processing-ms', 0, 600_000);
+    const checkSeq = optString(args, 'check-sequence');
+    const validateSequence = checkSeq?.split(',').map((t) => t.trim()).filter(Boolean);
     const from = optString(args, 'from');
     if (session !== undefined && !from) throw new UsageError('--session needs --from');
     let auth: { kind: 'basic'; user: string; password: string } | { kind: 'ntlm-like'; user: string } | undefined;
@@ -110,6 +115,8 @@ export const simulateCommand: Command = {
         ...(session !== undefined ? { session } : {}),
         ...(tls ? { tls } : {}),
         ...(auth ? { auth } : {}),
+        ...(processingMs ? { processingDelayMs: processingMs } : {}),
+        ...(validateSequence ? { validateSequence } : {}),
       });
     } catch (e) {
       if (tmpCa) await rm(tmpCa, { recursive: true, force: true });

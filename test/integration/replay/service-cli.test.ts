@@ -112,6 +112,13 @@ describe('mapiscope replay and simulate', () => {
       expect(back[2]!.aborted?.kind).toBe('client-reset');
       expect(back[2]!.response).toBeUndefined();
       expect(back[6]!.response?.statusCode).toBe(200);
+      // The written capture loads again (shared loader) and shows the reconnect as a second session.
+      let listed = '';
+      expect(await runCli(['replay', out, '--list', '--json'], { stdout: (s) => (listed += s), stderr: () => undefined })).toBe(0);
+      expect((JSON.parse(listed) as { types: string[] }[]).map((x) => x.types)).toEqual([
+        ['Connect', 'Execute', 'Execute'],
+        ['Connect', 'Execute', 'Execute', 'Disconnect'],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
