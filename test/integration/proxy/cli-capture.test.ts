@@ -56,11 +56,11 @@ describe('mapiscope capture', () => {
       from += (await c.response({ from })).raw.length;
     }
     await until(() => /#3 /.test(io.stderr), 10_000, 'three summary lines');
-    expect(io.stderr).toMatch(/#1 c1 POST http:\/\/127\.0\.0\.1:\d+\/mapi\/emsmdb\/\?MailboxId=x Execute → 200 6B/);
+    expect(io.stderr).toMatch(/#1 c1 POST http:\/\/127\.0\.0\.1:\d+\/mapi\/emsmdb\/\?MailboxId=x Execute → 200 \d+B/);
     c.close();
     child.kill('SIGINT');
     const r = await exited;
-    expect(r.code).toBe(0);
+    expect(r, io.stderr).toEqual({ code: 0, signal: null });
     expect(io.stderr).toContain(`3 exchange(s) written to ${out}`);
     const cap = await openCapture(out);
     expect(cap.count).toBe(3);

@@ -225,11 +225,12 @@ describe('streaming', () => {
     const arrivalOf = (text: string) => c.arrivals.find((a) => a.bytes.toString('latin1').includes(text))!.time;
     const t = [arrivalOf('PROCESSING'), arrivalOf('PENDING'), arrivalOf('DONE')];
     expect(t[1]! - t[0]!).toBeGreaterThan(150);
-    expect(t[1]! - t[0]!).toBeLessThan(300);
+    expect(t[1]! - t[0]!).toBeLessThan(350);
     expect(t[2]! - t[1]!).toBeGreaterThan(150);
-    expect(t[2]! - t[1]!).toBeLessThan(300);
-    // Each piece reached the client within 50 ms of the upstream writing it.
-    for (let i = 0; i < 3; i++) expect(t[i]! - sent[i]!).toBeLessThan(50);
+    expect(t[2]! - t[1]!).toBeLessThan(350);
+    // Each piece reached the client within 100 ms of the upstream writing it (buffering would
+    // hold PROCESSING and PENDING until DONE, 400 ms later).
+    for (let i = 0; i < 3; i++) expect(t[i]! - sent[i]!).toBeLessThan(100);
     await until(() => exchanges.length === 1);
     const ex = exchanges[0]!;
     expect(ex.response!.chunks.map((k) => [k.offset, k.length])).toEqual([
@@ -239,7 +240,7 @@ describe('streaming', () => {
     ]);
     const ct = ex.response!.chunks.map((k) => k.time);
     expect(ct[1]! - ct[0]!).toBeGreaterThan(150);
-    expect(ct[2]! - ct[1]!).toBeLessThan(300);
+    expect(ct[2]! - ct[1]!).toBeLessThan(350);
     expect(Buffer.from(ex.response!.body).toString()).toBe(pieces.join(''));
     expect(ex.timings.responseEnd! - ex.timings.requestStart).toBeGreaterThan(380);
     expect(ex.aborted).toBeUndefined();
