@@ -1,5 +1,5 @@
 /** The decoded tree: flattened, virtualised, expand/collapse, keyboard and click selection. */
-import { useMemo, useState, useCallback } from 'react';
+import { useEffect, useMemo, useState, useCallback } from 'react';
 import type { TreeNodeDto } from '../../../shared/api/contract';
 import { useUiStore } from '../stores/ui-store';
 import { VirtualList } from './virtual-list';
@@ -104,6 +104,12 @@ export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: 
     }
     selectNode(path, { buffer: buf, offset: n.offset, length: n.length });
   };
+  // A node chosen elsewhere (a click in the hex view) is revealed: its ancestors open.
+  useEffect(() => {
+    if (!selected || !nodeAtPath(root, selected)) return;
+    const missing = ancestors(selected).filter((p) => !open.has(p));
+    if (missing.length) setOpen((o) => new Set([...o, ...missing]));
+  }, [selected, root]);
   const rows = useMemo(() => flatten(root, open, rootBuffer), [root, open, rootBuffer]);
   const selIndex = rows.findIndex((r) => r.path === selected);
 
