@@ -336,6 +336,11 @@ describe('HTTPS', () => {
     c.send('GET /two HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await c.response({ from: r.raw.length });
     expect(up.connections).toBe(1);
+    // Inside the tunnel too, the upstream gets the client's bytes unchanged.
+    expect(up.requests.map((q) => q.raw.toString('latin1'))).toEqual([
+      'POST /mapi/emsmdb/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n\r\nx',
+      'GET /two HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    ]);
     await until(() => exchanges.length === 2);
     const ex = exchanges[0]!;
     expect(ex.origin).toBe(`https://127.0.0.1:${up.port}`);
