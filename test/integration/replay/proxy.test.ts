@@ -22,19 +22,19 @@ const CAP1 = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromo
 describe('replay through the capture proxy', () => {
   it('records a capture that decodes cleanly and shows the switches in the session timeline', async () => {
     const cap = loadMetaCaptureDir(CAP1).exchanges;
-    const sim = new ExchangeSimulator({ responder: new CaptureResponder(cap), cookies: 'gromox', expiryMs: 300 });
+    const sim = new ExchangeSimulator({ responder: new CaptureResponder(cap), cookies: 'gromox', expiryMs: 500 });
     await sim.start();
     const proxy = new MitmProxyEngine({ mode: 'reverse', reverseTarget: sim.url });
     const recorded: Exchange[] = [];
     proxy.on('exchange', (e) => recorded.push(e));
     const ep = await proxy.start();
     try {
-      const r = await replayCapture(cap, { target: `http://127.0.0.1:${ep.port}`, session: 2, plan: parsePlan('address@2,stale@3,drop@4,hibernate@5:500ms') });
+      const r = await replayCapture(cap, { target: `http://127.0.0.1:${ep.port}`, session: 2, plan: parsePlan('address@2,stale@3,drop@4,hibernate@5:900ms') });
       expect(r.switches.map((s) => [s.step, s.verdict])).toEqual([
         ['address:127.0.0.2@2', 'context-kept'],
         ['stale@3', 'sequence-rejected-recovered'],
         ['drop:after-send@4', 'context-reestablished'],
-        ['hibernate:500ms@5', 'context-lost'],
+        ['hibernate:900ms@5', 'context-lost'],
       ]);
       expect(r.summary).toMatchObject({ replayed: 5, succeeded: 5, failed: 0 });
       for (let i = 0; i < 100 && recorded.length < r.exchanges.length; i++) await new Promise((res) => setTimeout(res, 20));

@@ -164,8 +164,8 @@ describe('replay against the simulator in server-replay mode', () => {
 
   it('several switches in one run, across sessions', async () => {
     const ex = cap1();
-    const sim = await captureSim(ex, { expiryMs: 250 });
-    const r = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop@3,address:127.0.0.3@6,hibernate@11:400ms,stale@19') });
+    const sim = await captureSim(ex, { expiryMs: 500 });
+    const r = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop@3,address:127.0.0.3@6,hibernate@11:900ms,stale@19') });
     expect(r.switches.map((s) => s.verdict)).toEqual(['context-reestablished', 'context-kept', 'context-reestablished', 'sequence-rejected-recovered']);
     expect(r.summary.replayed).toBe(52);
     expect(r.summary.failed).toBe(0);

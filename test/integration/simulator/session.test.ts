@@ -103,7 +103,7 @@ describe('simulator session semantics', () => {
   });
 
   it('fails an overlapping request of the same context with 15; NotificationWait may overlap', async () => {
-    const s = await sim({ processingDelayMs: (t) => (t === 'Execute' ? 300 : 0), notificationWaitMs: 400 });
+    const s = await sim({ processingDelayMs: (t) => (t === 'Execute' ? 600 : 0), notificationWaitMs: 700 });
     const a = client(s);
     await a.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
     const b = client(s);
@@ -132,19 +132,21 @@ describe('simulator session semantics', () => {
   });
 
   it('expires an idle context (10 afterwards) and PING resets the idle timer', async () => {
-    const s = await sim({ expiryMs: 300 });
+    const s = await sim({ expiryMs: 800 });
     const idle = client(s);
     await idle.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
     const pinger = client(s);
     await pinger.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
-    for (let i = 0; i < 5; i++) {
-      await sleep(120);
+    const t0 = Date.now();
+    for (let i = 0; i < 7; i++) {
+      await sleep(150);
       const p = await pinger.send(EMSMDB, 'PING', new Uint8Array(0));
       expect(p.responseCode).toBe(0);
-      expect(header(p, 'x-expirationinfo')).toEqual(['300']);
+      expect(header(p, 'x-expirationinfo')).toEqual(['800']);
       expect(header(p, 'set-cookie')).toHaveLength(1);
     }
-    // 600 ms have passed: twice the expiry for the idle one, never more than 120 ms idle for the pinger.
+    expect(Date.now() - t0).toBeGreaterThan(800);
+    // More than the expiry for the idle one, never more than ~150 ms idle for the pinger.
     const gone = await idle.send(EMSMDB, 'Execute', logon());
     expect(gone.responseCode).toBe(10);
     expect((await pinger.send(EMSMDB, 'Execute', logon())).responseCode).toBe(0);
@@ -162,12 +164,13 @@ describe('simulator session semantics', () => {
     expect(r.responseCode).toBe(0);
     expect(r.entity?.metaTags[0]).toBe('PROCESSING');
     const pendings = r.entity!.metaTags.filter((t) => t === 'PENDING').length;
-    expect(pendings).toBeGreaterThanOrEqual(3);
+    // One per 100 ms over 450 ms; timers on a loaded machine may fire late, never early.
+    expect(pendings).toBeGreaterThanOrEqual(2);
     expect(pendings).toBeLessThanOrEqual(4);
     expect(r.entity?.metaTags.at(-1)).toBe('DONE');
     // Keep-alives arrive as their own chunks, spread over the wait.
-    expect(r.chunks.length).toBeGreaterThanOrEqual(5);
-    expect(r.chunks.at(-1)!.time - r.chunks[0]!.time).toBeGreaterThanOrEqual(300);
+    expect(r.chunks.length).toBeGreaterThanOrEqual(4);
+    expect(r.chunks.at(-1)!.time - r.chunks[0]!.time).toBeGreaterThanOrEqual(250);
     // The wait lasted longer than the expiry, but kept the context alive.
     expect((await c.send(EMSMDB, 'Execute', logon())).responseCode).toBe(0);
   });
@@ -178,7 +181,9 @@ describe('simulator session semantics', () => {
     await c.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
     const r = await c.send(EMSMDB, 'Execute', logon());
     expect(r.responseCode).toBe(0);
-    expect(r.entity!.metaTags.filter((t) => t === 'PENDING').length).toBe(3);
+    const pendings = r.entity!.metaTags.filter((t) => t === 'PENDING').length;
+    expect(pendings).toBeGreaterThanOrEqual(2);
+    expect(pendings).toBeLessThanOrEqual(3);
     expect(r.entity!.headers.map(([k]) => k)).toEqual(['X-ElapsedTime', 'X-StartTime']);
     expect(Number(r.entity!.headers[0]![1])).toBeGreaterThanOrEqual(340);
     expect(parseExecuteResponse(r.entity!.body)!.payloads[0]!.rops[0]).toBe(0xfe);
