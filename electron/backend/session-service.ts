@@ -3,9 +3,11 @@
  * workspace (live exchanges and whole files), gives every decode its session
  * context, and serves sessions, timelines and findings over RPC.
  *
- * The model is fed lazily: an 'exchange' event only marks work to do, and the
- * first call that needs the model (a decode, a list) feeds everything new in
- * one forward pass. 'exchanges-reset' (file opened, cleared) starts over.
+ * Live exchanges ('exchange' events) are fed at once; after 'exchanges-reset'
+ * (file opened, cleared) the model starts over and is fed lazily, in one
+ * forward pass, by the first call that needs it (a decode, a list). Feeding
+ * fills in `ExchangeSummary.session` of the workspace's list rows, and
+ * `findings.list` their `severity`.
  *
  * RPC methods:
  * - `sessions.list` {} → { total, items: SessionInfo[] }
@@ -13,7 +15,7 @@
  * - `findings.list` { session?, severity?, exchangeId? } → { total, items: Finding[] }
  */
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { type Finding, type Severity, diagnoseModel } from '../../shared/diagnose/index.js';
+import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
 import { SessionModel } from '../../shared/session/model.js';
 import type { HandleRecord, RopOrigin } from '../../shared/session/types.js';
 import type { Backend, BackendService } from './backend.js';
@@ -66,7 +68,10 @@ export class SessionService implements BackendService {
     this.workspace = backend.workspace;
     this.off = backend.events.on((e) => {
       if (e.type === 'exchanges-reset') this.reset();
-      else if (e.type === 'exchange') this.findings = undefined;
+      else if (e.type === 'exchange') {
+        // Live: feed at once so the row carries its session number (cheap: one decode, needed for context anyway).
+        this.ensure();
+      }
     });
     backend.decodes.contextFor = (ex: Exchange) => {
       this.ensure();
@@ -110,7 +115,10 @@ export class SessionService implements BackendService {
 
   allFindings(): Finding[] {
     this.ensure();
-    this.findings ??= diagnoseModel(this.model);
+    if (!this.findings) {
+      this.findings = diagnoseModel(this.model);
+      this.markSeverities(this.findings);
+    }
     return this.findings;
   }
 
@@ -121,12 +129,31 @@ export class SessionService implements BackendService {
   }
 
   private ensure(): void {
-    const all = this.workspace?.all() ?? [];
+    const ws = this.workspace;
+    const all = ws?.all() ?? [];
     if (all.length < this.fed) this.reset();
     if (this.fed === all.length) return;
-    for (let i = this.fed; i < all.length; i++) this.model.add(all[i]!);
+    // The list rows (ExchangeSummary.session) are the workspace's own objects: fill in the session number.
+    const rows = ws ? ws.list(this.fed, all.length - this.fed).items : [];
+    for (let i = this.fed; i < all.length; i++) {
+      const ctx = this.model.add(all[i]!);
+      const row = rows[i - this.fed];
+      if (row && row.id === ctx.exchangeId && ctx.session !== undefined) row.session = ctx.session;
+    }
     this.fed = all.length;
     this.findings = undefined;
+  }
+
+  /** Marks each list row with the highest severity of the findings that cite it. */
+  private markSeverities(findings: readonly Finding[]): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    const sev = severityByExchange(findings);
+    for (const row of ws.list().items) {
+      const s = sev.get(row.id);
+      if (s) row.severity = s;
+      else delete row.severity;
+    }
   }
 }
 

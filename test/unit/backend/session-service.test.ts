@@ -38,6 +38,7 @@ describe('sessions service', () => {
       ['Flag', 'PidTagSubject', 'PidTagMessageSize'],
       ['Flag', 'PidTagSubject', 'PidTagMessageSize'],
     ]);
+    expect(backend.workspace.list().items.map((r) => r.session)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     const list = (await backend.rpc.invoke('sessions.list', {})) as { total: number; items: SessionInfo[] };
     expect(list.total).toBe(1);
     expect(list.items[0]!.exchangeIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -91,5 +92,12 @@ describe('sessions service', () => {
     const byEx = (await backend.rpc.invoke('findings.list', { exchangeId: 8 })) as { items: Finding[] };
     expect(byEx.items.map((x) => x.rule)).toEqual(['rop-error', 'unknown-handle']);
     expect(backend.status().services).toEqual(['sessions']);
+    const rows = backend.workspace.list().items;
+    expect(rows.slice(0, 5).map((r) => r.session)).toEqual([1, 1, 1, 1, 2]);
+    expect(rows[12]!.session).toBe(4);
+    expect(rows.filter((r) => r.severity === 'error').map((r) => r.id)).toEqual([
+      3, 7, 8, 12, 19, 20, 24, 25, 26, 30, 31, 32, 36, 37, 41, 42, 46, 47, 50, 51,
+    ]);
+    expect(rows[0]!.severity).toBeUndefined();
   });
 });
