@@ -204,7 +204,11 @@ export class SessionModel {
     const event = (kind: LifecycleKind, detail: string) =>
       events.push({ kind, exchangeId: ex.id, time: ex.timings.requestStart, detail });
 
-    if (mapi) {
+    // A PING without session cookies is a reachability probe ([MS-OXCMAPIHTTP] 3.1.5.3), not part of a session.
+    const probe =
+      type === 'PING' &&
+      !cookies.some((c) => cookieRoleOf(c.name) === 'context' || this.roles.get(c.name.toLowerCase()) === 'context');
+    if (mapi && !probe) {
       session = this.route(ex, type, endpoint as 'emsmdb' | 'nspi', cookies, facts, event);
       facts.session = session.info.id;
     }

@@ -160,7 +160,7 @@ describe('cookie-integrity', () => {
   });
   it('a session context cookie missing on a request', () => {
     const c = withLogon();
-    c.ping({ cookie: '' });
+    c.notificationWait({ cookie: '' });
     expect(findings(c.exchanges, 'cookie-integrity').map((x) => [x.title, x.evidence])).toEqual([
       ['Session context cookie missing', [3]],
     ]);

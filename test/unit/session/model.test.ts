@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { findAll } from '../../../shared/codec/index.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
-import { SessionModel } from '../../../shared/session/model.js';
+import { SessionModel, cookieRoleOf } from '../../../shared/session/model.js';
 import { LOGON_HANDLE, ROPS, ScriptedClient, TABLE_HANDLE, healthySession } from './helpers.js';
 
 const NONE = 0xffffffff;
@@ -75,11 +75,29 @@ describe('grouping and cookies', () => {
   it('matches a request without the context cookie by MailboxId and X-ClientInfo', () => {
     const c = new ScriptedClient();
     c.connect();
-    c.ping({ cookie: '' });
+    c.notificationWait({ cookie: '' });
     const m = run(c.exchanges);
     expect(m.factsOf(2)!.session).toBe(1);
     expect(m.factsOf(2)!.cookieCheck).toBe('context-missing');
     expect(m.sessions().length).toBe(1);
+  });
+
+  it('a PING without session cookies is a reachability probe, not a session (Exchange answers it with routing cookies only)', () => {
+    const c = new ScriptedClient();
+    c.ping({ cookie: '', setCookies: ['MapiRouting=r1; path=/mapi/', 'X-BackEndCookie=b1; path=/mapi'] });
+    c.connect();
+    const m = run(c.exchanges);
+    expect(m.factsOf(1)!.session).toBeUndefined();
+    expect(m.factsOf(1)!.cookieCheck).toBe('not-applicable');
+    expect(m.sessions().map((s) => s.exchangeIds)).toEqual([[2]]);
+  });
+
+  it('classifies the cookie names real servers use (Exchange SE header sets, gromox)', () => {
+    expect(
+      ['MapiContext', 'MapiSequence', 'MapiRouting', 'X-BackEndCookie', 'sid', 'sequence', 'MyCtx', 'ReqSeq'].map(
+        cookieRoleOf,
+      ),
+    ).toEqual(['context', 'sequence', 'affinity', 'affinity', 'context', 'sequence', 'context', 'sequence']);
   });
 
   it('keeps overlapping NotificationWait and Execute apart from stale cookies (only responses already received count)', () => {
