@@ -11,7 +11,7 @@ import { useFilterStore } from '../stores/filter-store';
 import { useUiStore } from '../stores/ui-store';
 
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-export const SEVERITY_ICON: Record<Severity, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+export const SEVERITY_ICON: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 const SEVERITY_NAME: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Information' };
 const MAX_CHIPS = 24;
 

@@ -12,7 +12,7 @@ import { VirtualList } from './virtual-list';
 
 const ROW_HEIGHT = 24;
 
-const SEV_ICON: Record<Severity, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+const SEV_ICON: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 
 function rowClass(s: ExchangeSummary, selected: boolean, focused: boolean, severity: Severity | undefined): string {
   const c = ['xrow'];

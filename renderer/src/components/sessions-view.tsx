@@ -57,7 +57,7 @@ export const EVENT_MARK: Partial<Record<LifecycleKind, { glyph: string; label: s
   reconnect: { glyph: '↻', label: 'reconnect', cls: 'ev-reconnect' },
   'resumed-after-drop': { glyph: '↻', label: 'resumed after drop', cls: 'ev-reconnect' },
   replaced: { glyph: '⇢', label: 'replaced by a new session', cls: 'ev-reconnect' },
-  'idle-expired': { glyph: '⌛', label: 'expired (idle)', cls: 'ev-expiry' },
+  'idle-expired': { glyph: '◔', label: 'expired (idle)', cls: 'ev-expiry' },
   'context-lost': { glyph: '✕', label: 'context lost', cls: 'ev-lost' },
   'sequence-error': { glyph: '✕', label: 'sequence error', cls: 'ev-lost' },
   'connect-failed': { glyph: '✕', label: 'connect failed', cls: 'ev-lost' },
@@ -204,8 +204,8 @@ export function SessionsView() {
   return (
     <main className="sessions-view" aria-label="Sessions timeline">
       <div className="tl-tools">
-        <button onClick={() => change((c) => zoomAt(c, width / 2, 1.6))} aria-label="Zoom in" title="Zoom in (+ or wheel)">＋</button>
-        <button onClick={() => change((c) => zoomAt(c, width / 2, 1 / 1.6))} aria-label="Zoom out" title="Zoom out (− or wheel)">－</button>
+        <button onClick={() => change((c) => zoomAt(c, width / 2, 1.6))} aria-label="Zoom in" title="Zoom in (+ or wheel)">+</button>
+        <button onClick={() => change((c) => zoomAt(c, width / 2, 1 / 1.6))} aria-label="Zoom out" title="Zoom out (− or wheel)">−</button>
         <button onClick={fit} title="Show the whole capture (0)">Fit</button>
         <span className="hint">
           {lanes.length} session{lanes.length === 1 ? '' : 's'} · wheel zooms, drag or Shift+wheel pans, click an exchange to open it
@@ -224,13 +224,13 @@ export function SessionsView() {
         e.preventDefault();
       }}>
         <div className="tl-header" style={{ paddingLeft: GUTTER }}>
+          {span && <span className="tl-origin hint" title="Time of the first exchange; ticks are relative to it">t₀ = {formatTime(origin)}</span>}
           <div className="tl-ticks">
             {tickList.map((t) => (
               <span key={t.time} className="tl-tick" style={{ left: t.x }}>
                 {t.label}
               </span>
             ))}
-            {span && <span className="tl-origin hint">{formatTime(origin)}</span>}
           </div>
         </div>
         <div className="tl-scroll">
@@ -286,7 +286,7 @@ export function SessionsView() {
                           data-id={item.id}
                           className={`tl-item k-${item.kind}${item.failed ? ' failed' : ''}${item.open ? ' open' : ''}${item.id === selectedId ? ' selected' : ''}`}
                           style={{ left: x, width: w, top: PAD_Y + item.row * ROW_H, height: ROW_H - 3 }}
-                          title={`#${item.id} ${KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}`}
+                          title={`#${item.id} ${KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}`}
                           role="button"
                           aria-label={`Exchange ${item.id}`}
                         >
@@ -326,7 +326,7 @@ function Legend() {
       ))}
       <span><i className="sw failed" /> failed</span>
       <span className="ev-reconnect">↻ reconnect</span>
-      <span className="ev-expiry">⌛ expiry</span>
+      <span className="ev-expiry">◔ expiry</span>
       <span className="ev-drop">⚡ dropped</span>
       <span className="ev-net">⇄ network change</span>
     </div>
