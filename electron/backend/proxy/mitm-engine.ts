@@ -271,7 +271,6 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     p.onResponse((ctx, cb) => this.onResponse(ctx, cb));
     p.onError((ctx, err, kind) => this.onError(ctx, err, kind));
 
-    const caDir = ca?.dir;
     // Reverse mode listens through a front server that accepts TLS and plain HTTP on one port;
     // the library's own server then only takes connections handed to it (its port stays internal).
     const front = this.mode === 'reverse';
@@ -281,7 +280,8 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
           host: front ? '127.0.0.1' : (this.opts.host ?? '127.0.0.1'),
           port: front ? 0 : (this.opts.port ?? 0),
           keepAlive: true,
-          ...(caDir ? { sslCaDir: caDir } : { sslCaDir: undefined }),
+          // Our CA serves every certificate (onCertificateRequired); the library never makes its own.
+          sslCaDir: false,
         },
         (err?: Error) => (err ? reject(err) : resolve()),
       );

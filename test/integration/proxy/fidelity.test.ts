@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -439,6 +439,26 @@ describe('HTTPS', () => {
     await until(() => exchanges.length === 1);
     expect(exchanges[0]!.origin).toBe(`https://127.0.0.1:${up.port}`);
     expect(exchanges[0]!.tls?.protocol).toMatch(/^TLSv1/);
+  });
+});
+
+describe('no files outside the CA folder', () => {
+  it('the library writes no CA of its own into the working directory', async () => {
+    const cwd = process.cwd();
+    const dir = await mkdtemp(path.join(tmpdir(), 'mscwd-'));
+    process.chdir(dir);
+    try {
+      const e = new MitmProxyEngine({ mode: 'reverse', reverseTarget: 'http://127.0.0.1:9' });
+      await e.start();
+      await e.stop();
+      const forward = new MitmProxyEngine({ mode: 'forward', ca });
+      await forward.start();
+      await forward.stop();
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
