@@ -105,9 +105,19 @@ export function withRopPayloads(kind: 'request' | 'response', value: StructValue
   return encode(kind === 'request' ? executeRequestRaw : executeResponseRaw, v);
 }
 
-/** Execute response body around one ROP output payload. */
+/**
+ * Execute success response around ROP output payloads, no auxiliary buffer
+ * ([MS-OXCMAPIHTTP] 2.2.4.2.2): written field by field (the hot path of the
+ * simulator), each payload framed by the shared `encodeRpcExtBuffer`.
+ */
 export function buildExecuteResponse(ropPayloads: readonly RopPayload[], errorCode = 0): Uint8Array {
-  return withRopPayloads('response', { StatusCode: 0, ErrorCode: errorCode, Flags: 0, ...NO_AUX }, ropPayloads);
+  const bufs = ropPayloads.map((p, i) => encodeRpcExtBuffer(writeRopPayload(p), { last: i === ropPayloads.length - 1 }));
+  const size = bufs.reduce((n, b) => n + b.length, 0);
+  const w = new Writer(20 + size);
+  w.u32(0).u32(errorCode).u32(0).u32(size);
+  for (const b of bufs) w.bytes(b);
+  w.u32(0);
+  return w.finish();
 }
 
 // ---------------------------------------------------------------------------

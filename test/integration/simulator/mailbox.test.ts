@@ -12,8 +12,10 @@ import {
   PropTag,
   buildConnectRequest,
   buildExecuteRequest,
+  buildExecuteResponse,
   parseExecuteResponse,
   ropLogonRequest,
+  withRopPayloads,
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 
@@ -77,6 +79,13 @@ async function setup() {
 }
 
 describe('scripted mailbox', () => {
+  it('writes Execute responses byte for byte as the shared Execute codec encodes them', () => {
+    const payloads = [{ rops: new Uint8Array([0xfe, 0, 0, 0, 0, 0, 1]), handles: [0x1101, NONE] }];
+    const direct = buildExecuteResponse(payloads);
+    expect(direct).toEqual(withRopPayloads('response', { StatusCode: 0, ErrorCode: 0, Flags: 0, AuxiliaryBuffer: [] }, payloads));
+    expect(Array.from(direct.subarray(0, 24))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 4, 0, 17, 0, 17, 0]);
+  });
+
   it('logs on, opens the Inbox and reads its contents table (SetColumns + QueryRows)', async () => {
     const { store } = await setup();
     const inbox = store.specialFolders[4]!;
