@@ -10,6 +10,7 @@ import { analyzeCommand, analyze, detectInput } from '../../../../electron/cli/c
 import { loadBodyFolder, parseBodyFolderEntry } from '../../../../electron/cli/body-folder.js';
 import { runCli } from '../../../../electron/cli/main.js';
 import { writeHar } from '../../../../shared/capture/har/index.js';
+import { writeSaz } from '../../../../shared/capture/saz/index.js';
 import { FIXTURES, ScriptedClient, healthySession } from '../../session/helpers.js';
 
 const CAP1 = path.join(FIXTURES, 'gromox-ruler/cap1');
@@ -77,6 +78,47 @@ describe('analyze', () => {
     expect(r.input.exchanges).toBe(9);
     expect(r.sessions.map((s) => [s.state, s.exchanges])).toEqual([['closed', 9]]);
     expect(r.findings.map((f) => [f.rule, f.evidence])).toEqual([['used-after-close', [9]]]);
+  });
+
+  it('reads SAZ: the real Fiddler archive (no MAPI traffic) and a SAZ written from a constructed capture', async () => {
+    const real = await analyze(path.join(FIXTURES, 'saz/fiddler-wopi-not-mapi-NewCaseName1.saz'));
+    expect([real.input.kind, real.input.exchanges, real.sessions.length, real.findings.length]).toEqual([
+      'saz',
+      3,
+      0,
+      0,
+    ]);
+    const c = healthySession(new ScriptedClient());
+    c.ping({ responseCode: 10 });
+    const parts: Uint8Array[] = [];
+    for await (const p of writeSaz(c.exchanges)) parts.push(p);
+    const dir = mkdtempSync(path.join(tmpdir(), 'mapiscope-analyze-'));
+    const file = path.join(dir, 'x.saz');
+    writeFileSync(file, Buffer.concat(parts));
+    const r = await analyze(file);
+    expect(r.input.kind).toBe('saz');
+    expect(r.sessions.map((s) => s.exchangeIds)).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+    expect(r.findings.map((f) => [f.rule, f.evidence])).toEqual([
+      ['response-code', [9]],
+      ['used-after-close', [9]],
+    ]);
+  });
+
+  it('reads a MapiScope capture file', async () => {
+    const { CaptureWriter } = await import('../../../../electron/backend/store/capture-file.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'mapiscope-analyze-'));
+    const file = path.join(dir, 'x.mscap');
+    const w = await CaptureWriter.create(file);
+    for (const ex of healthySession(new ScriptedClient()).exchanges) await w.append(ex);
+    await w.close();
+    expect(detectInput(file)).toBe('capture');
+    const r = await analyze(file);
+    expect([r.input.exchanges, r.sessions.length, r.sessions[0]!.state, r.findings.length]).toEqual([
+      8,
+      1,
+      'closed',
+      0,
+    ]);
   });
 
   it('prints JSON with --json and text otherwise; usage errors exit 2', async () => {
