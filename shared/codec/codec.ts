@@ -122,33 +122,63 @@ export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, 
   };
 }
 
+/** Hex texts of the values below 0x10000, by width, filled as they are asked for (most displayed values are small). */
+const HEX_SMALL = new Map<number, string[]>();
+
 export function hex(v: number, width: number): string {
-  return '0x' + (v >>> 0).toString(16).toUpperCase().padStart(width, '0');
+  const u = v >>> 0;
+  if (u < 0x10000) {
+    let t = HEX_SMALL.get(width);
+    if (!t) HEX_SMALL.set(width, (t = []));
+    return (t[u] ??= '0x' + u.toString(16).toUpperCase().padStart(width, '0'));
+  }
+  return '0x' + u.toString(16).toUpperCase().padStart(width, '0');
+}
+
+/**
+ * `show` with its texts remembered per value: enum and flag fields repeat a
+ * few values, and their texts are asked for on every node. The memory is
+ * bounded (values beyond `max` distinct ones are computed each time).
+ */
+export function memoShow(show: (v: number) => string, max = 1024): (v: number) => string {
+  const memo = new Map<number, string>();
+  return (v) => {
+    let s = memo.get(v);
+    if (s === undefined) {
+      s = show(v);
+      if (memo.size < max) memo.set(v, s);
+    }
+    return s;
+  };
 }
 
 /** A number shown by its name in `names` ("RopOpenFolder (0x02)"). */
 export function enumOf(c: Codec<number>, names: Readonly<Record<number, string>>, kind = c.kind): Codec<number> {
   const width = c.minSize * 2;
-  return withDisplay(c, (v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`, kind);
+  return withDisplay(c, memoShow((v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`), kind);
 }
 
 /** A bit set shown as its flag names ("0x0005 (Compressed | Last)"). */
 export function flagsOf(c: Codec<number>, bits: Readonly<Record<string, number>>, kind = c.kind): Codec<number> {
   const width = c.minSize * 2;
-  return withDisplay(c, (v) => describeFlags(v, bits, width), kind);
+  return withDisplay(c, memoShow((v) => describeFlags(v, bits, width)), kind);
 }
 
+const FLAG_ENTRIES = new WeakMap<object, readonly (readonly [string, number])[]>();
+
 export function describeFlags(v: number, bits: Readonly<Record<string, number>>, width = 8): string {
-  const names: string[] = [];
+  let entries = FLAG_ENTRIES.get(bits);
+  if (!entries) FLAG_ENTRIES.set(bits, (entries = Object.entries(bits)));
+  let names = '';
   let rest = v >>> 0;
-  for (const [n, b] of Object.entries(bits)) {
+  for (const [n, b] of entries) {
     if (b !== 0 && (v & b) === b) {
-      names.push(n);
+      names = names ? `${names} | ${n}` : n;
       rest &= ~b >>> 0;
     }
   }
-  if (rest) names.push(hex(rest, width));
-  return `${hex(v, width)}${names.length ? ` (${names.join(' | ')})` : ''}`;
+  if (rest) names = names ? `${names} | ${hex(rest, width)}` : hex(rest, width);
+  return names ? `${hex(v, width)} (${names})` : hex(v, width);
 }
 
 // ---------------------------------------------------------------------------
@@ -220,21 +250,34 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
       const start = r.pos;
       const values: StructValue = {};
       const scope = new Scope(values, parent);
-      const node: DecodedNode = { name, offset: start, length: 0, children: [] };
-      for (const f of fields) {
-        if (f.opts.when && !f.opts.when(scope, env)) continue;
-        const at = r.pos;
-        try {
+      const children: DecodedNode[] = [];
+      const node: DecodedNode = { name, offset: start, length: 0, children };
+      // One try for the whole field loop; `i`, `at` and `inWhen` say where a failure happened.
+      let i = 0;
+      let at = start;
+      let inWhen = false;
+      try {
+        for (; i < fields.length; i++) {
+          const f = fields[i]!;
+          const when = f.opts.when;
+          if (when) {
+            inWhen = true;
+            const present = when(scope, env);
+            inWhen = false;
+            if (!present) continue;
+          }
+          at = r.pos;
           const d = f.codec.decode(r, f.name, scope, env);
           values[f.name] = d.value;
-          node.children!.push(d.node);
-        } catch (err) {
-          const e = asDecodeError(err, at);
-          node.children!.push(e.partial ?? errorLeaf(f.name, e, r.end));
-          node.length = spanOf(node, start, r.pos);
-          e.partial = node;
-          throw e;
+          children.push(d.node);
         }
+      } catch (err) {
+        if (inWhen) throw err; // a failing condition is not the field's failure: the enclosing window reports it
+        const e = asDecodeError(err, at);
+        children.push(e.partial ?? errorLeaf(fields[i]!.name, e, r.end));
+        node.length = spanOf(node, start, r.pos);
+        e.partial = node;
+        throw e;
       }
       node.length = r.pos - start;
       const s = opts.summary?.(values);

@@ -119,9 +119,10 @@ export const filetime = withDisplay(u64, (v) => filetimeToIso(v) ?? (v === 0n ? 
 // --- strings ---------------------------------------------------------------
 
 export function latin1Decode(b: Uint8Array): string {
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
   for (let i = 0; i < b.length; i += 4096)
-    s += String.fromCharCode.apply(null, Array.from(b.subarray(i, Math.min(b.length, i + 4096))));
+    s += String.fromCharCode.apply(null, b.subarray(i, Math.min(b.length, i + 4096)) as unknown as number[]);
   return s;
 }
 export function latin1Encode(s: string): Uint8Array {
@@ -133,6 +134,7 @@ export function utf16Decode(b: Uint8Array): string {
   const n = b.length >> 1;
   const units = new Array<number>(n);
   for (let i = 0; i < n; i++) units[i] = b[2 * i]! | (b[2 * i + 1]! << 8);
+  if (n <= 4096) return String.fromCharCode.apply(null, units);
   let s = '';
   for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, units.slice(i, i + 4096));
   return s;

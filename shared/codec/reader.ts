@@ -27,8 +27,10 @@ export class Reader {
     readonly bufferId: string = 'body',
     start = 0,
     readonly end: number = bytes.length,
+    /** The DataView over `bytes`, shared by the windows of one buffer (creating one per window is costly). */
+    view?: DataView,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
   }
 
@@ -39,14 +41,14 @@ export class Reader {
   /** A reader over the next `len` bytes; this reader skips past them. Throws if fewer remain. */
   sub(len: number): Reader {
     this.need(len);
-    const r = new Reader(this.bytes, this.bufferId, this.pos, this.pos + len);
+    const r = new Reader(this.bytes, this.bufferId, this.pos, this.pos + len, this.view);
     this.pos += len;
     return r;
   }
 
   /** A reader over the next `len` bytes (or what remains) without advancing. */
   peekWindow(len: number): Reader {
-    return new Reader(this.bytes, this.bufferId, this.pos, Math.min(this.end, this.pos + len));
+    return new Reader(this.bytes, this.bufferId, this.pos, Math.min(this.end, this.pos + len), this.view);
   }
 
   need(n: number): void {

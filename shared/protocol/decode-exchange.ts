@@ -117,6 +117,20 @@ const bodyName = (t: string, d: Direction) => `${t}${d === 'request' ? 'Request'
  * accepted as pseudo request types.
  */
 export function bodyCodec(requestType: string, direction: Direction, opts: { rawRops?: boolean } = {}): Codec<unknown> {
+  // Built once per (type, direction, raw) and kept: the response wrapper is a new codec each time it is made.
+  const key = `${direction}${opts.rawRops ? ' raw' : ''} ${requestType}`;
+  let c = bodyCodecs.get(key);
+  if (!c) {
+    c = makeBodyCodec(requestType, direction, opts.rawRops === true);
+    if (bodyCodecs.size < 256) bodyCodecs.set(key, c); // request types come from headers: bound what is kept
+  }
+  return c;
+}
+
+const bodyCodecs = new Map<string, Codec<unknown>>();
+
+function makeBodyCodec(requestType: string, direction: Direction, rawRops: boolean): Codec<unknown> {
+  const opts = { rawRops };
   const t = canonicalRequestType(requestType) ?? requestType;
   if (/^autodiscover$/i.test(t)) return autodiscoverBody as Codec<unknown>;
   if (/^rpc_(in|out)_data$/i.test(t)) return rpcOverHttpBody as Codec<unknown>;
@@ -190,42 +204,93 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
  * Error nodes and unclaimed bytes in one walk. Same rules as the codec
  * layer's `collectErrors` / `unclaimedBytes` (leaves claim their bytes, error
  * and generated nodes claim none), computed from merged intervals so the cost
- * follows the node count, not the body size.
+ * follows the node count, not the body size. Leaves come in offset order in
+ * nearly every tree, so the intervals are merged as the walk meets them; only
+ * a buffer whose leaves go back in offset falls back to sorting them.
  */
 export function scanTree(tree: DecodedNode, buffers: Readonly<Record<string, Uint8Array>>): { errors: NodeError[]; unparsed: number } {
-  const errors: NodeError[] = [];
-  const spans = new Map<string, number[]>();
-  const path: string[] = [];
-  const rec = (n: DecodedNode, buffer: string): void => {
-    const buf = n.buffer ?? buffer;
-    path.push(n.name);
-    if (n.error !== undefined) errors.push({ path: path.join('/'), message: n.error, offset: n.offset, buffer: buf });
-    if (n.children && n.children.length) for (const c of n.children) rec(c, buf);
-    else if (n.error === undefined && !n.generated && n.length > 0) {
-      let a = spans.get(buf);
-      if (!a) spans.set(buf, (a = []));
-      a.push(n.offset, n.offset + n.length);
-    }
-    path.pop();
-  };
-  rec(tree, tree.buffer ?? 'body');
+  const st: ScanState = { errors: [], path: [], spans: new Map(), buffers, lastBuf: '', last: undefined };
+  scanNode(st, tree, tree.buffer ?? 'body', 0);
   let unparsed = 0;
   for (const [id, b] of Object.entries(buffers)) {
-    const a = spans.get(id) ?? [];
-    const idx: number[] = [];
-    for (let i = 0; i < a.length; i += 2) idx.push(i);
-    idx.sort((x, y) => a[x]! - a[y]!);
-    let covered = 0;
-    let end = 0;
-    for (const i of idx) {
-      const s0 = Math.max(end, Math.max(0, a[i]!));
-      const e0 = Math.min(b.length, a[i + 1]!);
-      if (e0 > s0) covered += e0 - s0;
-      end = Math.max(end, Math.min(b.length, a[i + 1]!));
-    }
-    unparsed += b.length - covered;
+    const acc = st.spans.get(id);
+    unparsed += b.length - (acc ? (acc.sorted ? acc.covered : coveredBySorting(acc.spans, b.length)) : 0);
   }
-  return { errors, unparsed };
+  return { errors: st.errors, unparsed };
+}
+
+/** Merged intervals of one buffer: bytes covered so far, end of the union, and every interval for the fallback. */
+interface SpanAcc {
+  readonly size: number;
+  covered: number;
+  end: number;
+  lastStart: number;
+  /** False once an interval started before the previous one: `covered` is then recomputed by sorting `spans`. */
+  sorted: boolean;
+  readonly spans: number[];
+}
+
+interface ScanState {
+  readonly errors: NodeError[];
+  /** Names from the root, `path[depth]` being the current node's (joined only for error nodes). */
+  readonly path: string[];
+  readonly spans: Map<string, SpanAcc | null>;
+  readonly buffers: Readonly<Record<string, Uint8Array>>;
+  lastBuf: string;
+  last: SpanAcc | null | undefined;
+}
+
+function scanNode(st: ScanState, n: DecodedNode, parentBuffer: string, depth: number): void {
+  const buf = n.buffer ?? parentBuffer;
+  st.path[depth] = n.name;
+  if (n.error !== undefined) st.errors.push({ path: st.path.slice(0, depth + 1).join('/'), message: n.error, offset: n.offset, buffer: buf });
+  const kids = n.children;
+  if (kids && kids.length) {
+    for (let i = 0; i < kids.length; i++) scanNode(st, kids[i]!, buf, depth + 1);
+    return;
+  }
+  if (n.error !== undefined || n.generated || !(n.length > 0)) return;
+  let acc = st.last;
+  if (buf !== st.lastBuf || acc === undefined) {
+    acc = st.spans.get(buf);
+    if (acc === undefined) {
+      const b = Object.prototype.hasOwnProperty.call(st.buffers, buf) ? st.buffers[buf] : undefined;
+      acc = b ? { size: b.length, covered: 0, end: 0, lastStart: -Infinity, sorted: true, spans: [] } : null;
+      st.spans.set(buf, acc);
+    }
+    st.lastBuf = buf;
+    st.last = acc;
+  }
+  if (!acc) return; // a buffer the caller does not count
+  const start = n.offset;
+  const stop = n.offset + n.length;
+  acc.spans.push(start, stop);
+  if (!acc.sorted) return;
+  if (start < acc.lastStart) {
+    acc.sorted = false;
+    return;
+  }
+  acc.lastStart = start;
+  const s0 = Math.max(acc.end, Math.max(0, start));
+  const e0 = Math.min(acc.size, stop);
+  if (e0 > s0) acc.covered += e0 - s0;
+  acc.end = Math.max(acc.end, e0);
+}
+
+/** Bytes of [0, size) covered by the intervals `a` (start, end pairs in any order). */
+function coveredBySorting(a: readonly number[], size: number): number {
+  const idx: number[] = [];
+  for (let i = 0; i < a.length; i += 2) idx.push(i);
+  idx.sort((x, y) => a[x]! - a[y]!);
+  let covered = 0;
+  let end = 0;
+  for (const i of idx) {
+    const s0 = Math.max(end, Math.max(0, a[i]!));
+    const e0 = Math.min(size, a[i + 1]!);
+    if (e0 > s0) covered += e0 - s0;
+    end = Math.max(end, Math.min(size, a[i + 1]!));
+  }
+  return covered;
 }
 
 /** Encode a body back to bytes from `BodyDecode` (responses: preamble included). */

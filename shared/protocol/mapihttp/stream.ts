@@ -195,7 +195,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
       if (!hasPreamble(all)) {
         const code = headerCode;
         const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
-        const d = decodeWindow(c as Codec<unknown>, new Reader(r.bytes, r.bufferId, start, r.end), bodyName, scope, env);
+        const d = decodeWindow(c as Codec<unknown>, new Reader(r.bytes, r.bufferId, start, r.end, r.view), bodyName, scope, env);
         r.pos = r.end;
         const value: ResponseStreamValue = { MetaTags: [], AdditionalHeaders: [], Body: d.value, Complete: true };
         if (code !== undefined) value.ResponseCode = code;
@@ -237,7 +237,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
         children.push({ name: 'Preamble', offset: start + p.error.offset, length: r.end - start - p.error.offset, error: p.error.message });
       } else if (p.complete) {
         const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
-        const d = decodeWindow(c as Codec<unknown>, new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end), bodyName, scope, env);
+        const d = decodeWindow(c as Codec<unknown>, new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view), bodyName, scope, env);
         children.push(d.node);
         body = d.value;
       } else {

@@ -122,7 +122,7 @@ function normalResponse(
       if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
       let c = pick(rv);
       if (c === failure && failure !== bare && spec.failureOptional) {
-        const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end);
+        const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
         let ok = false;
         try {
           failure.decode(trial, name, scope, env);

@@ -1,0 +1,155 @@
+/**
+ * The decoder's goals from issue 10, each beside a baseline measured in the
+ * same run, rounds alternating (figure, baseline, figure, baseline, …) so that
+ * drift on a shared machine hits both alike; the median round is reported.
+ *
+ * - MB/s of the real Execute bodies (syncgw, gromox-ruler cap1 + cap2; the
+ *   syncgw set has LZ77-compressed RopBuffers) with full ROP decode, each
+ *   response decoded against its request as `decodeExchange` does. Baseline:
+ *   a byte checksum loop over the same bytes.
+ * - The whole tree of one exchange (`decodeExchange`) over the gromox-ruler
+ *   cap1 exchanges: p50 / p99 per exchange. Baseline: the same exchanges with
+ *   the ROP buffers framed only (`rawRops: true`, the transport layer's cost).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBodyFolder } from '../../electron/cli/body-folder.js';
+import type { Exchange } from '../../shared/capture/exchange.js';
+import { decodeBody, decodeExchange, ropBuffersOf } from '../../shared/protocol/decode-exchange.js';
+import type { Bench, BenchResult } from './types.js';
+
+const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
+const MB = 1024 * 1024;
+
+interface Pair {
+  request: Uint8Array;
+  response?: Uint8Array;
+}
+
+function loadPairs(): Pair[] {
+  const out: Pair[] = [];
+  const read = (p: string) => new Uint8Array(readFileSync(p));
+  for (const f of readdirSync(join(FIX, 'syncgw'))) {
+    const m = /^execute_req(\d+)\.bin$/.exec(f);
+    if (!m) continue;
+    const resp = join(FIX, 'syncgw', `execute_resp${m[1]}.bin`);
+    out.push({ request: read(join(FIX, 'syncgw', f)), response: read(resp) });
+  }
+  for (const cap of ['gromox-ruler/cap1', 'gromox-ruler/cap2'])
+    for (const f of readdirSync(join(FIX, cap)).filter((x) => x.endsWith('-Execute.request.bin')))
+      out.push({ request: read(join(FIX, cap, f)), response: read(join(FIX, cap, f.replace('request', 'response'))) });
+  return out;
+}
+
+let sink = 0;
+
+function decodePairs(pairs: readonly Pair[]): void {
+  for (const p of pairs) {
+    const q = decodeBody('Execute', 'request', p.request);
+    sink ^= q.unparsedBytes;
+    if (!p.response) continue;
+    const bufs = ropBuffersOf(q.value);
+    const ctx = bufs.length === 1 ? { execRequest: bufs[0] } : bufs.length ? { execRequest: bufs } : {};
+    sink ^= decodeBody('Execute', 'response', p.response, ctx).unparsedBytes;
+  }
+}
+
+function checksum(pairs: readonly Pair[]): void {
+  let s = 0;
+  for (const p of pairs)
+    for (const b of [p.request, p.response]) if (b) for (let i = 0; i < b.length; i++) s = (s + b[i]!) | 0;
+  sink ^= s;
+}
+
+/** Calls per second of `f` over about `ms` ms, after a short warm-up. */
+function rate(f: () => void, ms: number): number {
+  const w0 = performance.now();
+  while (performance.now() - w0 < ms / 5) f();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    f();
+    n++;
+    t = performance.now();
+  }
+  return (n * 1000) / (t - t0);
+}
+
+/** Per-exchange times (ms) of `decodeExchange` over `exs`, repeated for about `ms` ms. */
+function times(exs: readonly Exchange[], ms: number, ctx: Record<string, unknown>): number[] {
+  for (let i = 0; i < 3; i++) for (const ex of exs) decodeExchange(ex, ctx);
+  const out: number[] = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms)
+    for (const ex of exs) {
+      const s = performance.now();
+      sink ^= decodeExchange(ex, ctx).metaTags.length;
+      out.push(performance.now() - s);
+    }
+  return out;
+}
+
+const median = (a: readonly number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)]!;
+};
+const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+const bench: Bench = {
+  name: 'tree',
+  async run({ quick }) {
+    const ms = quick ? 150 : 800;
+    const rounds = quick ? 2 : 4;
+    const results: BenchResult[] = [];
+
+    const pairs = loadPairs();
+    const bytes = pairs.reduce((n, p) => n + p.request.length + (p.response?.length ?? 0), 0);
+    const full: number[] = [];
+    const base: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      full.push((rate(() => decodePairs(pairs), ms) * bytes) / MB);
+      base.push((rate(() => checksum(pairs), ms) * bytes) / MB);
+    }
+    const fullMBs = median(full);
+    const baseMBs = median(base);
+    results.push({
+      name: `Execute bodies, full ROP decode, responses against their requests (${pairs.length} pairs, ${bytes} bytes, LZ77 included)`,
+      value: fullMBs,
+      unit: 'MB/s',
+      baseline: { name: 'byte checksum loop, same bytes', value: baseMBs },
+      ratio: fullMBs / baseMBs,
+      note: `goal ≥ 50 MB/s; ${Math.round((fullMBs * MB) / (bytes / pairs.length / 2))} bodies/s; rounds ${full.map((x) => x.toFixed(1)).join(' ')}`,
+    });
+
+    const exs = loadBodyFolder(join(FIX, 'gromox-ruler/cap1')).exchanges;
+    const tree: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      tree.push(...times(exs, ms, {}));
+      raw.push(...times(exs, ms, { rawRops: true }));
+    }
+    tree.sort((a, b) => a - b);
+    raw.sort((a, b) => a - b);
+    for (const [label, p] of [
+      ['p50', 0.5],
+      ['p99', 0.99],
+    ] as const) {
+      const v = pct(tree, p) * 1000;
+      const b = pct(raw, p) * 1000;
+      results.push({
+        name: `decodeExchange, whole tree of one exchange, ${label} (gromox-ruler cap1, ${exs.length} exchanges)`,
+        value: v,
+        unit: 'µs',
+        baseline: { name: `same exchanges, ROPs framed only (rawRops), ${label}`, value: b },
+        ratio: v / b,
+        note: label === 'p99' ? 'goal ≤ 5 ms' : `${tree.length} samples`,
+      });
+    }
+    if (sink === 0.5) results.push({ name: 'unreachable', value: 0, unit: '' });
+    return results;
+  },
+};
+
+export default bench;
