@@ -48,10 +48,24 @@ export interface DecodeContext {
 
 export class DecodeEnv {
   depth = 0;
+  /**
+   * Places where decoding failed (an error node was made, or would have been
+   * in values-only mode). Zero means the tree has no error node; a failure
+   * that a decoder recovers from (a trial layout) may count without leaving one.
+   */
+  failures = 0;
   private counters = new Map<string, number>();
   /** Extra byte buffers created while decoding (decompressed payloads). */
   readonly buffers = new Map<string, Uint8Array>();
-  constructor(readonly context: DecodeContext = {}) {}
+  constructor(
+    readonly context: DecodeContext = {},
+    /**
+     * False: values only. The combinators build no nodes and no display texts
+     * (they return `NO_NODE`); values are the same as with the tree. Codecs
+     * that build their own nodes may skip that work when this is false.
+     */
+    readonly tree = true,
+  ) {}
   addBuffer(prefix: string, bytes: Uint8Array): string {
     const n = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, n);
@@ -69,6 +83,23 @@ export interface Decoded<T> {
   value: T;
   node: DecodedNode;
 }
+
+/**
+ * The node every combinator returns in values-only mode (`env.tree` false):
+ * one shared object that ignores what callers write into it (display, buffer,
+ * children), so codecs that decorate their children's nodes need no change.
+ */
+export const NO_NODE: DecodedNode = Object.defineProperties({ name: '', offset: 0, length: 0 } as DecodedNode, {
+  name: { get: () => '', set() {}, enumerable: true },
+  offset: { get: () => 0, set() {}, enumerable: true },
+  length: { get: () => 0, set() {}, enumerable: true },
+  value: { get: () => undefined, set() {}, enumerable: true },
+  display: { get: () => undefined, set() {}, enumerable: true },
+  buffer: { get: () => undefined, set() {}, enumerable: true },
+  children: { get: () => undefined, set() {}, enumerable: true },
+  error: { get: () => undefined, set() {}, enumerable: true },
+  generated: { get: () => undefined, set() {}, enumerable: true },
+});
 
 export interface Codec<T> {
   /** Type name used for labels and array items (e.g. "PropertyTag"). */
@@ -98,6 +129,7 @@ export function leaf<T>(
     decode(r, name, scope, env) {
       const offset = r.pos;
       const value = read(r, scope, env);
+      if (!env.tree) return { value, node: NO_NODE };
       const node: DecodedNode = { name, value: toNodeValue(value), offset, length: r.pos - offset };
       const d = show?.(value);
       if (d !== undefined) node.display = d;
@@ -114,6 +146,7 @@ export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, 
     minSize: c.minSize,
     decode(r, name, scope, env) {
       const d = c.decode(r, name, scope, env);
+      if (!env.tree) return d;
       const s = show(d.value);
       if (s !== undefined) d.node.display = s;
       return d;
@@ -172,7 +205,7 @@ export function describeFlags(v: number, bits: Readonly<Record<string, number>>,
   let names = '';
   let rest = v >>> 0;
   for (const [n, b] of entries) {
-    if (b !== 0 && (v & b) === b) {
+    if (b !== 0 && ((v & b) >>> 0) === b >>> 0) {
       names = names ? `${names} | ${n}` : n;
       rest &= ~b >>> 0;
     }
@@ -242,11 +275,36 @@ function spanOf(node: DecodedNode, start: number, pos: number): number {
 
 export function struct(kind: string, fields: readonly FieldDef[], opts: StructOptions = {}): StructCodec {
   const minSize = fields.reduce((n, f) => n + (f.opts.when ? 0 : f.codec.minSize), 0);
+  /** Values-only decode: the same field walk without nodes; a failure is counted and passed on. */
+  const decodeValues = (r: Reader, parent: Scope, env: DecodeEnv): Decoded<StructValue> => {
+    const values: StructValue = {};
+    const scope = new Scope(values, parent);
+    let inWhen = false;
+    try {
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const when = f.opts.when;
+        if (when) {
+          inWhen = true;
+          const present = when(scope, env);
+          inWhen = false;
+          if (!present) continue;
+        }
+        values[f.name] = f.codec.decode(r, f.name, scope, env).value;
+      }
+    } catch (err) {
+      if (!inWhen) env.failures++;
+      throw err;
+    }
+    opts.check?.(values, NO_NODE, env);
+    return { value: values, node: NO_NODE };
+  };
   return {
     kind,
     minSize,
     fields,
     decode(r, name, parent, env) {
+      if (!env.tree) return decodeValues(r, parent, env);
       const start = r.pos;
       const values: StructValue = {};
       const scope = new Scope(values, parent);
@@ -274,6 +332,7 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
       } catch (err) {
         if (inWhen) throw err; // a failing condition is not the field's failure: the enclosing window reports it
         const e = asDecodeError(err, at);
+        env.failures++;
         children.push(e.partial ?? errorLeaf(fields[i]!.name, e, r.end));
         node.length = spanOf(node, start, r.pos);
         e.partial = node;
@@ -345,13 +404,16 @@ export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = 
           start,
         );
       const items: T[] = [];
+      const tree = env.tree;
       for (let i = 0; i < n; i++) {
         const at = r.pos;
         try {
           const d = elem.decode(r, itemName, scope, env);
           items.push(d.value);
-          node.children!.push(d.node);
+          if (tree) node.children!.push(d.node);
         } catch (err) {
+          env.failures++;
+          if (!tree) throw err;
           const e = asDecodeError(err, at);
           node.children!.push(e.partial ?? errorLeaf(itemName, e, r.end));
           node.length = spanOf(node, start, r.pos);
@@ -361,6 +423,7 @@ export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = 
         // A zero-size item cannot make progress; stop rather than spin.
         if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
       }
+      if (!tree) return { value: items, node: NO_NODE };
       node.length = r.pos - start;
       delete node.value;
       const s = opts.summary?.(items);
@@ -383,13 +446,16 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
       const start = r.pos;
       const node: DecodedNode = { name, offset: start, length: 0, children: [] };
       const items: T[] = [];
+      const tree = env.tree;
       while (r.remaining > 0) {
         const at = r.pos;
         try {
           const d = elem.decode(r, itemName, scope, env);
           items.push(d.value);
-          node.children!.push(d.node);
+          if (tree) node.children!.push(d.node);
         } catch (err) {
+          env.failures++;
+          if (!tree) throw err;
           const e = asDecodeError(err, at);
           node.children!.push(e.partial ?? errorLeaf(itemName, e, r.end));
           node.length = spanOf(node, start, r.pos);
@@ -398,6 +464,7 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
         }
         if (r.pos === at) throw new DecodeError(`${name}: item decoded no bytes`, at);
       }
+      if (!tree) return { value: items, node: NO_NODE };
       node.length = r.pos - start;
       node.display = opts.summary?.(items) ?? `${items.length} item${items.length === 1 ? '' : 's'}`;
       return { value: items, node };
@@ -450,7 +517,12 @@ export function decodeWindow<T>(
   const start = win.pos;
   try {
     const d = inner.decode(win, name, scope, env);
+    if (!env.tree) {
+      if (win.remaining > 0 && !allowTrailing) env.failures++;
+      return d;
+    }
     if (win.remaining > 0) {
+      if (!allowTrailing) env.failures++;
       const trail: DecodedNode = { name: allowTrailing ? 'Padding' : 'TrailingBytes', offset: win.pos, length: win.remaining };
       if (!allowTrailing) trail.error = `${win.remaining} byte(s) after ${name} not described by the structure`;
       const node: DecodedNode = d.node.children
@@ -460,6 +532,8 @@ export function decodeWindow<T>(
     }
     return d;
   } catch (err) {
+    env.failures++;
+    if (!env.tree) return { value: undefined, node: NO_NODE };
     const e = asDecodeError(err, win.pos);
     const node = e.partial ?? errorLeaf(name, e, win.end);
     if (e.partial) {
@@ -580,6 +654,7 @@ export function payload<T>(spec: PayloadSpec<T>): Codec<PayloadValue<T>> {
       try {
         bytes = spec.transform(wire, scope);
       } catch (err) {
+        env.failures++;
         const e = asDecodeError(err, start);
         return {
           value: { wire, value: undefined, bufferId: r.bufferId },
@@ -592,6 +667,7 @@ export function payload<T>(spec: PayloadSpec<T>): Codec<PayloadValue<T>> {
       }
       const bufferId = env.addBuffer(spec.bufferPrefix, bytes);
       const d = decodeWindow(spec.inner, new Reader(bytes, bufferId), spec.payloadName, scope, env);
+      if (!env.tree) return { value: { wire, value: d.value, bufferId }, node: NO_NODE };
       d.node.buffer = bufferId;
       const node: DecodedNode = {
         name,
@@ -619,22 +695,39 @@ export function payload<T>(spec: PayloadSpec<T>): Codec<PayloadValue<T>> {
 
 export interface DecodeResult<T> {
   value: T | undefined;
+  /** The tree; with `tree: false` only a root node without children. */
   tree: DecodedNode;
   /** Buffers beside "body" (decompressed payloads), by id. */
   buffers: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Places where decoding failed (see `DecodeEnv.failures`). 0: the tree has
+   * no error node. With `tree: false`, a caller that needs the errors decodes
+   * again with the tree when this is not 0.
+   */
+  failures: number;
+}
+
+export interface DecodeOptions {
+  name?: string;
+  context?: DecodeContext;
+  bufferId?: string;
+  /**
+   * False: values only, for passes that read values and never show a tree
+   * (the session model's forward pass). The value is the same as with the
+   * tree; `tree` is a bare root node. Default true.
+   */
+  tree?: boolean;
 }
 
 /** Decode `bytes` as `codec`. Never throws; failures are error nodes in the tree. */
-export function decode<T>(
-  codec: Codec<T>,
-  bytes: Uint8Array,
-  opts: { name?: string; context?: DecodeContext; bufferId?: string } = {},
-): DecodeResult<T> {
-  const env = new DecodeEnv(opts.context);
+export function decode<T>(codec: Codec<T>, bytes: Uint8Array, opts: DecodeOptions = {}): DecodeResult<T> {
+  const env = new DecodeEnv(opts.context, opts.tree !== false);
   const r = new Reader(bytes, opts.bufferId ?? 'body');
-  const d = decodeWindow(codec, r, opts.name ?? codec.kind, EMPTY_SCOPE, env);
-  d.node.buffer = r.bufferId;
-  return { value: d.value, tree: d.node, buffers: env.buffers };
+  const name = opts.name ?? codec.kind;
+  const d = decodeWindow(codec, r, name, EMPTY_SCOPE, env);
+  const tree = env.tree ? d.node : { name, offset: 0, length: bytes.length };
+  tree.buffer = r.bufferId;
+  return { value: d.value, tree, buffers: env.buffers, failures: env.failures };
 }
 
 export function encode<T>(codec: Codec<T>, value: T, context: DecodeContext = {}): Uint8Array {

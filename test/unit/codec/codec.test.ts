@@ -104,3 +104,10 @@ describe('codec: struct, array, sized', () => {
     expect(encode(S, value!)).toEqual(b);
   });
 });
+
+describe('describeFlags', () => {
+  it('names a flag on bit 31', async () => {
+    const { describeFlags } = await import('../../../shared/codec/index.js');
+    expect(describeFlags(0x80000001, { High: 0x80000000, Low: 1 })).toBe('0x80000001 (High | Low)');
+  });
+});
