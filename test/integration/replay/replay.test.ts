@@ -184,16 +184,18 @@ describe('replay against the simulator in server-replay mode', () => {
 
   it('replays cap2: NotificationWait on its own connection with PENDING keep-alives, PING, Disconnect', async () => {
     const ex = cap2();
+    // PENDING every 100 ms, the wait ends without events after 350 ms; a 600 ms pause before the PING
+    // (within the 5 s expiry) lets it run its course while the context stays idle otherwise.
     const sim = await captureSim(ex);
-    const r = await replayCapture(ex, { target: sim.url });
-    expect(replayed(r).map((e) => `${e.type}:${e.replayed.responseCode}`).sort()).toEqual(
-      ['Connect:0', 'Disconnect:0', 'Execute:0', 'NotificationWait:0', 'PING:0'].sort(),
-    );
+    const r = await replayCapture(ex, { target: sim.url, plan: parsePlan('hibernate@4:600ms') });
+    expect([...replayed(r)].sort((a, b) => a.position - b.position).map((e) => `${e.position}:${e.type}:${e.replayed.responseCode}`)).toEqual(['1:Connect:0', '2:Execute:0', '3:NotificationWait:0', '4:PING:0', '5:Disconnect:0']);
     const nw = replayed(r).find((e) => e.type === 'NotificationWait')!;
-    // The captured NotificationWait was cut before DONE; the simulator answers it whole.
-    expect(nw.replayed.pendingKeepAlives).toBeGreaterThanOrEqual(0);
+    // The captured NotificationWait was cut before DONE; the simulator answers it whole, with keep-alives.
+    expect(nw.replayed.pendingKeepAlives).toBeGreaterThanOrEqual(2);
+    expect(nw.replayed.durationMs).toBeGreaterThanOrEqual(340);
     expect(nw.replayed.connectionId).not.toBe(replayed(r)[0]!.replayed.connectionId);
-    expect(sim.log.find((e) => e.type === 'NotificationWait')?.note).toMatch(/context ended|no events/);
+    expect(sim.log.find((e) => e.type === 'NotificationWait')?.note).toBe('no events');
+    expect(r.switches).toMatchObject([{ step: 'hibernate:600ms@4', verdict: 'context-kept', responseCodes: [0] }]);
   });
 });
 
