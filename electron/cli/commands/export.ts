@@ -7,6 +7,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
 import { mapiBlockWithDecoder } from '../../../shared/capture/har/mapi.js';
@@ -98,7 +99,7 @@ export async function exportCapture(input: string, sink: Sink, opts: ExportOptio
     } else extra._redaction = { disabled: true };
     await sink.write(w.end(extra));
   } else if (opts.format === 'saz') {
-    const w = new SazWriter({ creator: `MapiScope ${VERSION} Session Archive (Fiddler SAZ format)` });
+    const w = new SazWriter({ creator: `MapiScope ${VERSION} Session Archive (Fiddler SAZ format)`, deflate: (b) => deflateRawSync(b) });
     for (const p of w.begin()) await sink.write(p);
     for await (const ex of each()) for (const p of w.add(ex)) await sink.write(p);
     for (const p of w.finish()) await sink.write(p);
@@ -129,7 +130,7 @@ export async function exportCapture(input: string, sink: Sink, opts: ExportOptio
 /** Writes to `out` through a temporary file renamed at the end; removes it on failure. */
 export async function exportToFile(input: string, out: string, opts: ExportOptions): Promise<ExportResult> {
   const tmp = `${out}.partial-${process.pid}`;
-  const ws = createWriteStream(tmp, { flags: 'wx' });
+  const ws = createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

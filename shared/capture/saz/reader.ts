@@ -293,7 +293,8 @@ function abortedOf(f: Record<string, string>, n: number, hasResponse: boolean, w
     if (a && typeof a.kind === 'string') return { aborted: { kind: a.kind, message: String(a.message ?? '') } };
     warnings.push(`session ${n}: x-mapiscope-aborted flag unreadable; ignored`);
   }
-  if (!hasResponse && !ours) {
+  // Ours says when there was no response (x-mapiscope-noresponse); a missing _s.txt otherwise is a loss.
+  if (!hasResponse && (!ours || f['x-mapiscope-noresponse'] !== '1')) {
     warnings.push(`session ${n}: no response in the archive`);
     return { aborted: { kind: 'upstream-error', message: 'no response in the SAZ archive' } };
   }

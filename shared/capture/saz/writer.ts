@@ -25,6 +25,8 @@ export interface SazWriteOptions {
   creator?: string;
   /** Time stamp of the ZIP members. */
   mtime?: Date;
+  /** Raw DEFLATE for the members (Node callers may pass zlib's); fflate's by default. */
+  deflate?: (b: Uint8Array) => Uint8Array;
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
@@ -51,7 +53,7 @@ function html(s: string): string {
 }
 
 export class SazWriter {
-  private zip = new ZipWriter();
+  private zip: ZipWriter;
   private n = 0;
   private rows: string[] = [];
   private seenConnections = new Set<number>();
@@ -59,6 +61,7 @@ export class SazWriter {
   private readonly mtime: Date;
 
   constructor(private readonly opts: SazWriteOptions = {}) {
+    this.zip = new ZipWriter(opts.deflate ? { deflate: opts.deflate } : {});
     this.width = opts.total && opts.total > 0 ? String(opts.total).length : 1;
     this.mtime = opts.mtime ?? new Date();
   }

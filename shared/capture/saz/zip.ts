@@ -232,6 +232,20 @@ function archive(data: Uint8Array, file: string, entries: ZipEntry[], comment: s
   };
 }
 
+/** Cheap test: order-0 entropy of a sample; above ~7.5 bits a byte, deflate gains next to nothing. */
+function compressible(b: Uint8Array): boolean {
+  if (b.length < 4096) return true;
+  const n = Math.min(b.length, 16384);
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < n; i++) counts[b[i]!]!++;
+  let bits = 0;
+  for (let i = 0; i < 256; i++) {
+    const c = counts[i]!;
+    if (c) bits -= c * Math.log2(c / n);
+  }
+  return bits / n < 7.5;
+}
+
 /** DOS date/time fields of a Date (local fields as Fiddler writes them; we use UTC). */
 function dosTime(d: Date): { time: number; date: number } {
   const y = Math.max(1980, d.getUTCFullYear());
@@ -246,11 +260,19 @@ export class ZipWriter {
   private central: Uint8Array[] = [];
   private offset = 0;
   private count = 0;
+  private readonly deflate: (b: Uint8Array) => Uint8Array;
+
+  /** `deflate`: raw DEFLATE (RFC 1951); Node callers may pass zlib's, the default is fflate's. */
+  constructor(opts: { deflate?: (b: Uint8Array) => Uint8Array } = {}) {
+    this.deflate = opts.deflate ?? ((b) => deflateSync(b, { level: 6 }));
+  }
 
   add(name: string, content: Uint8Array, opts: { mtime?: Date; compress?: boolean } = {}): Uint8Array[] {
     const isDir = name.endsWith('/');
-    const compress = !isDir && opts.compress !== false && content.length > 0;
-    const data = compress ? deflateSync(content, { level: 6 }) : content;
+    // Deflate unless a sample shows the bytes do not shrink (compressed or encrypted MAPI bodies):
+    // deflating those costs much and saves nothing, and Fiddler reads stored members as well.
+    const compress = !isDir && opts.compress !== false && content.length > 0 && compressible(content);
+    const data = compress ? this.deflate(content) : content;
     const method = compress ? 8 : 0;
     const crc = crc32(content);
     const nameBytes = new TextEncoder().encode(name);
