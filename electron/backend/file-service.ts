@@ -4,7 +4,7 @@
  * or as uploaded bytes (browser). What a damaged file held before the fault is
  * kept and shown, with the reason.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
@@ -13,6 +13,7 @@ import { isBodyFolder, loadBodyFolder } from '../cli/body-folder.js';
 import { loadExchanges } from '../cli/load.js';
 import type { Backend, BackendService } from './backend.js';
 import { ApiError } from './rpc.js';
+import { exportToFile } from '../cli/commands/export.js';
 import { CaptureWriter } from './store/capture-file.js';
 
 export interface OpenResult {
@@ -67,16 +68,62 @@ export class FileService implements BackendService {
         await rm(dir, { recursive: true, force: true });
       }
     });
-    b.rpc.register('file.save', async (params) => {
-      const p = params as { path?: unknown };
-      if (typeof p.path !== 'string' || !p.path) throw new ApiError('bad-request', 'file.save needs a path');
-      const w = await CaptureWriter.create(path.resolve(p.path));
+    const writeCapture = async (file: string, ids?: readonly number[]): Promise<number> => {
+      const w = await CaptureWriter.create(file);
+      let n = 0;
       try {
-        for (const ex of b.workspace.all()) await w.append(ex);
+        const want = ids ? new Set(ids) : undefined;
+        for (const ex of b.workspace.all()) {
+          if (want && !want.has(ex.id)) continue;
+          await w.append(ex);
+          n++;
+        }
       } finally {
         await w.close();
       }
-      return { count: b.workspace.count, path: p.path };
+      return n;
+    };
+    const withTemp = async <T>(f: (dir: string) => Promise<T>): Promise<T> => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'mapiscope-export-'));
+      try {
+        return await f(dir);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+
+    // Save as a MapiScope capture: to a path (desktop), or returned for a download (browser).
+    b.rpc.register('file.save', async (params) => {
+      const p = (params ?? {}) as { path?: unknown };
+      if (typeof p.path === 'string' && p.path) {
+        const count = await writeCapture(path.resolve(p.path));
+        return { count, path: p.path };
+      }
+      return withTemp(async (dir) => {
+        const file = path.join(dir, 'capture.mscap');
+        const count = await writeCapture(file);
+        return { count, name: 'capture.mscap', base64: (await readFile(file)).toString('base64') };
+      });
+    });
+
+    // Export HAR / SAZ / decoded JSON, redacted unless redact is false; `ids` limits it to a selection.
+    b.rpc.register('file.export', async (params) => {
+      const p = (params ?? {}) as { format?: unknown; redact?: unknown; ids?: unknown; path?: unknown };
+      const format = p.format;
+      if (format !== 'har' && format !== 'saz' && format !== 'json') throw new ApiError('bad-request', 'file.export: format must be har, saz or json');
+      const ids = Array.isArray(p.ids) ? p.ids.map(Number) : undefined;
+      const redact = p.redact !== false;
+      return withTemp(async (dir) => {
+        const input = path.join(dir, 'input.mscap');
+        await writeCapture(input, ids);
+        const name = `capture.${format}`;
+        const out = typeof p.path === 'string' && p.path ? path.resolve(p.path) : path.join(dir, name);
+        const r = await exportToFile(input, out, { format, redact });
+        const res: Record<string, unknown> = { exchanges: r.exchanges, bytes: r.bytes, warnings: r.warnings, ...(r.redaction ? { redaction: r.redaction } : {}) };
+        if (typeof p.path === 'string' && p.path) res.path = p.path;
+        else Object.assign(res, { name, base64: (await readFile(out)).toString('base64') });
+        return res;
+      });
     });
   }
 }

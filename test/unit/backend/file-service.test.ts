@@ -45,3 +45,33 @@ describe('file service', () => {
     expect(b.workspace.count).toBe(3); // a failed open keeps what was shown
   });
 });
+
+describe('file service exports', () => {
+  it('exports HAR redacted by default, SAZ and JSON, to a path or as bytes', async () => {
+    b = await Backend.start({ listen: false, services: [new FileService()] });
+    await b.rpc.invoke('file.open', { path: cap1 });
+    const har = (await b.rpc.invoke('file.export', { format: 'har', ids: [1, 2] })) as { exchanges: number; base64: string; name: string; redaction: { counts: Record<string, number> } };
+    expect(har.exchanges).toBe(2);
+    expect(har.name).toBe('capture.har');
+    const text = Buffer.from(har.base64, 'base64').toString('utf8');
+    const doc = JSON.parse(text) as { log: { entries: { request: { headers: { name: string; value: string }[] } }[] } };
+    expect(doc.log.entries).toHaveLength(2);
+    expect(har.redaction.counts).toMatchObject({ cookie: expect.any(Number) });
+    const cookie = doc.log.entries[1]!.request.headers.find((h) => h.name.toLowerCase() === 'cookie');
+    expect(cookie?.value).toBeDefined();
+    const raw = b.workspace.get(2)!.request.headers.find((h) => h.name.toLowerCase() === 'cookie')!.value;
+    expect(cookie!.value).not.toBe(raw);
+
+    const plain = (await b.rpc.invoke('file.export', { format: 'har', ids: [2], redact: false })) as { base64: string };
+    expect(Buffer.from(plain.base64, 'base64').toString('utf8')).toContain(raw.split(';')[0]!.split('=')[1]!);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'fx-'));
+    const saz = (await b.rpc.invoke('file.export', { format: 'saz', path: path.join(dir, 'x.saz') })) as { exchanges: number; path: string };
+    expect(saz.exchanges).toBe(52);
+    expect(readFileSync(path.join(dir, 'x.saz')).subarray(0, 2).toString('latin1')).toBe('PK');
+    const json = (await b.rpc.invoke('file.export', { format: 'json', ids: [3] })) as { base64: string };
+    const arr = JSON.parse(Buffer.from(json.base64, 'base64').toString('utf8')) as unknown[];
+    expect(arr).toHaveLength(1);
+    await expect(b.rpc.invoke('file.export', { format: 'pdf' })).rejects.toThrow(/format must be/);
+  });
+});
