@@ -201,15 +201,15 @@ export class SessionModel {
 
     let session: Session | undefined;
     const events: LifecycleEvent[] = [];
-    const event = (kind: LifecycleKind, detail: string) =>
-      events.push({ kind, exchangeId: ex.id, time: ex.timings.requestStart, detail });
+    this.curEvents = events;
+    this.curEx = ex;
 
     // A PING without session cookies is a reachability probe ([MS-OXCMAPIHTTP] 3.1.5.3), not part of a session.
     const probe =
       type === 'PING' &&
       !cookies.some((c) => cookieRoleOf(c.name) === 'context' || this.roles.get(c.name.toLowerCase()) === 'context');
     if (mapi && !probe) {
-      session = this.route(ex, type, endpoint as 'emsmdb' | 'nspi', cookies, facts, event);
+      session = this.route(ex, type, endpoint as 'emsmdb' | 'nspi', cookies, facts);
       facts.session = session.info.id;
     }
 
@@ -220,7 +220,7 @@ export class SessionModel {
       d = decodeExchange(ex, view ? { session: view } : {});
       this.decodeFacts(d, facts, ex);
       if (session) {
-        this.applyResponse(session, ex, d, type, facts, event);
+        this.applyResponse(session, ex, d, type, facts);
         if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
       }
       this.missingContext(session, d, facts);
@@ -238,6 +238,14 @@ export class SessionModel {
     this.factsById.set(ex.id, facts);
     if (d) this.remember(ex.id, d);
     return { exchangeId: ex.id, ...(session ? { session: session.info.id } : {}), facts };
+  }
+
+  private curEvents: LifecycleEvent[] = [];
+  private curEx?: Exchange;
+  /** A lifecycle event of the exchange being added (kept until the exchange is done, then put on its session). */
+  private event(kind: LifecycleKind, detail: string): void {
+    const ex = this.curEx!;
+    this.curEvents.push({ kind, exchangeId: ex.id, time: ex.timings.requestStart, detail });
   }
 
   /** Every session, in order of first appearance. */
@@ -445,7 +453,6 @@ export class SessionModel {
     endpoint: 'emsmdb' | 'nspi',
     cookies: { name: string; value: string }[],
     f: ExchangeFacts,
-    event: (k: LifecycleKind, d: string) => void,
   ): Session {
     const opens = type === 'Connect' || type === 'Bind';
     const known = this.lookup(cookies);
@@ -468,7 +475,7 @@ export class SessionModel {
       s = known;
       this.checkCookies(s, ex, type, cookies, f);
       if (s.info.state === 'closed' || s.info.state === 'replaced')
-        event(
+        this.event(
           'used-after-close',
           `${type ?? 'request'} sent with the cookies of a session that was ${s.info.state === 'closed' ? 'disconnected' : `replaced by session ${s.info.replacedBy}`}`,
         );
@@ -490,13 +497,13 @@ export class SessionModel {
           f.cookieCheck = 'context-missing';
           f.cookieDetail = 'the request carries no cookies and matches no session';
         }
-        event(
+        this.event(
           'mid-session-start',
           `the capture has no ${endpoint === 'nspi' ? 'Bind' : 'Connect'} for this session; its logons, handles and table columns from before exchange ${ex.id} are unknown`,
         );
       }
     }
-    this.touch(s, ex, f, event);
+    this.touch(s, ex, f);
     return s;
   }
 
@@ -612,7 +619,7 @@ export class SessionModel {
   }
 
   /** Per-exchange session bookkeeping: exchange list, connections, addresses, idle expiry, drops. */
-  private touch(s: Session, ex: Exchange, f: ExchangeFacts, event: (k: LifecycleKind, d: string) => void): void {
+  private touch(s: Session, ex: Exchange, f: ExchangeFacts): void {
     const info = s.info;
     const t = ex.timings.requestStart;
     if (
@@ -621,17 +628,18 @@ export class SessionModel {
       s.lastEnd > 0 &&
       t - s.lastEnd > info.expirationMs
     )
-      event(
+      this.event(
         'idle-expired',
         `${Math.round((t - s.lastEnd) / 1000)} s idle since the last response, longer than X-ExpirationInfo ${info.expirationMs} ms: the server has likely dropped the context`,
       );
     if (s.lastDropped && s.lastConnection !== undefined && ex.connectionId !== s.lastConnection)
-      event(
+      this.event(
         'resumed-after-drop',
         `continued on connection ${ex.connectionId} after the previous request's connection ${s.lastConnection} dropped`,
       );
     const ip = ex.client?.address;
-    if (ip && s.lastIp && ip !== s.lastIp) event('network-change', `client address changed from ${s.lastIp} to ${ip}`);
+    if (ip && s.lastIp && ip !== s.lastIp)
+      this.event('network-change', `client address changed from ${s.lastIp} to ${ip}`);
     info.exchangeIds.push(ex.id);
     if (!info.connections.includes(ex.connectionId)) info.connections.push(ex.connectionId);
     const c = f.client;
@@ -645,23 +653,16 @@ export class SessionModel {
   }
 
   /** Learns cookies and lifecycle from the response. */
-  private applyResponse(
-    s: Session,
-    ex: Exchange,
-    d: ExchangeDecode,
-    type: string | undefined,
-    f: ExchangeFacts,
-    event: (k: LifecycleKind, d: string) => void,
-  ): void {
+  private applyResponse(s: Session, ex: Exchange, d: ExchangeDecode, type: string | undefined, f: ExchangeFacts): void {
     const info = s.info;
     if (!ex.response) {
-      event(
+      this.event(
         'dropped',
         `no response: ${ex.aborted ? `${ex.aborted.kind} (${ex.aborted.message})` : 'the capture ended or the connection closed first'}`,
       );
       return;
     }
-    if (ex.aborted) event('dropped', `response cut off: ${ex.aborted.kind} (${ex.aborted.message})`);
+    if (ex.aborted) this.event('dropped', `response cut off: ${ex.aborted.kind} (${ex.aborted.message})`);
     const opens = type === 'Connect' || type === 'Bind';
     const code = f.responseCode;
     const ok =
@@ -699,15 +700,15 @@ export class SessionModel {
     if (opens) {
       if (ok && sets.length) {
         if (info.reconnectOf !== undefined)
-          event('reconnect', `${type} with the cookies of session ${info.reconnectOf}: new context`);
+          this.event('reconnect', `${type} with the cookies of session ${info.reconnectOf}: new context`);
         else
-          event(
+          this.event(
             type === 'Bind' ? 'bind' : 'connect',
             `${type} succeeded${info.expirationMs !== undefined ? `, context expires after ${info.expirationMs} ms idle` : ''}`,
           );
       } else {
         info.state = 'failed';
-        event(
+        this.event(
           'connect-failed',
           `${type} failed (HTTP ${ex.response.statusCode}, X-ResponseCode ${code ?? 'none'}${f.statusCode ? `, StatusCode 0x${f.statusCode.toString(16)}` : ''}${ok && !sets.length ? ', no Set-Cookie' : ''})`,
         );
@@ -716,11 +717,11 @@ export class SessionModel {
     }
     if (code === 6 || code === 10 || code === 13) {
       info.state = 'lost';
-      event('context-lost', `X-ResponseCode ${code}: the server no longer accepts this session context`);
-    } else if (code === 15) event('sequence-error', 'X-ResponseCode 15 (Invalid Sequence)');
+      this.event('context-lost', `X-ResponseCode ${code}: the server no longer accepts this session context`);
+    } else if (code === 15) this.event('sequence-error', 'X-ResponseCode 15 (Invalid Sequence)');
     if ((type === 'Disconnect' || type === 'Unbind') && ok) {
       info.state = 'closed';
-      event(type === 'Unbind' ? 'unbind' : 'disconnect', `${type} succeeded: the context is gone`);
+      this.event(type === 'Unbind' ? 'unbind' : 'disconnect', `${type} succeeded: the context is gone`);
     }
   }
 
@@ -730,12 +731,6 @@ export class SessionModel {
     if (!x) return;
     const st = s.rop;
     f.ropCount = x.calls.length;
-    const origin = (i: number, id: number, name: string): RopOrigin => ({
-      exchangeId: ex.id,
-      ropIndex: i,
-      ropId: id,
-      ropName: name,
-    });
     const refs: HandleRef[] = [];
     const errors: NonNullable<ExchangeFacts['ropErrors']> = [];
     for (const c of x.calls) {
@@ -757,7 +752,7 @@ export class SessionModel {
               (o) => o.index < c.index && o.outputIndex === c.inputIndex && o.outputHandle === h,
             );
             if (made) {
-              ref.createdBy = origin(made.index, made.ropId, made.name);
+              ref.createdBy = originOf(ex.id, made.index, made.ropId, made.name);
               ref.kind = objectKind(made.ropId);
             }
           } else {
@@ -793,28 +788,18 @@ export class SessionModel {
 
       const ok = c.returnValue === 0;
       const target = c.inputHandle !== undefined && c.inputHandle !== INVALID_HANDLE ? c.inputHandle : undefined;
-      const rec = (): HandleRecord | undefined => {
-        if (target === undefined) return undefined;
-        let r = st.handleAt(target, seq + 1);
-        if (!r) {
-          // First seen in use (capture started after it was made): remember it so later context is found.
-          r = blankHandle(target, 'unknown', seq - 0.5);
-          st.addHandle(r);
-        }
-        return r;
-      };
       if (c.ropId === ROP.Release && target !== undefined) {
         const r = st.handleAt(target, seq + 1);
         if (r && r.releasedAt === undefined) {
           r.releasedAt = seq;
-          r.releasedBy = origin(c.index, c.ropId, c.name);
+          r.releasedBy = originOf(ex.id, c.index, c.ropId, c.name);
         }
         continue;
       }
       if (!ok) continue;
       if (c.outputHandle !== undefined) {
         const r = blankHandle(c.outputHandle, objectKind(c.ropId), seq);
-        r.createdBy = origin(c.index, c.ropId, c.name);
+        r.createdBy = originOf(ex.id, c.index, c.ropId, c.name);
         if (target !== undefined && c.ropId !== ROP.Logon) r.parent = target;
         if (c.logonId !== undefined) r.logonId = c.logonId;
         if (c.ropId === ROP.RegisterNotification) {
@@ -845,22 +830,22 @@ export class SessionModel {
         }
         case ROP.SetColumns: {
           const tags = tagsOf(c.request);
-          const r = rec();
+          const r = recordFor(st, target, seq);
           if (r && tags) r.columns.push({ at: seq, exchangeId: ex.id, value: tags });
           break;
         }
         case ROP.SortTable:
-          rec()?.sort.push({ at: seq, exchangeId: ex.id, value: c.request.SortOrders });
+          recordFor(st, target, seq)?.sort.push({ at: seq, exchangeId: ex.id, value: c.request.SortOrders });
           break;
         case ROP.Restrict:
-          rec()?.restriction.push({
+          recordFor(st, target, seq)?.restriction.push({
             at: seq,
             exchangeId: ex.id,
             value: c.request.RestrictionData ?? c.request.Restriction,
           });
           break;
         case ROP.ResetTable: {
-          const r = rec();
+          const r = recordFor(st, target, seq);
           if (r) {
             r.columns.push({ at: seq, exchangeId: ex.id, value: undefined });
             r.sort.push({ at: seq, exchangeId: ex.id, value: undefined });
@@ -870,19 +855,19 @@ export class SessionModel {
         }
         case ROP.GetPropertiesSpecific: {
           const tags = tagsOf(c.request);
-          if (tags) rec()?.propertyTags.push({ at: seq, exchangeId: ex.id, value: tags });
+          if (tags) recordFor(st, target, seq)?.propertyTags.push({ at: seq, exchangeId: ex.id, value: tags });
           break;
         }
         case 0x10: {
           // RopReloadCachedInformation refreshes RecipientColumns.
           const rc = tagsOf(c.response, 'RecipientColumns');
-          if (rc) rec()?.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
+          if (rc) recordFor(st, target, seq)?.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
           break;
         }
         case ROP.FastTransferSourceGetBuffer:
         case 0x54:
         case 0x9d: {
-          const r = rec();
+          const r = recordFor(st, target, seq);
           if (r) {
             const ft = (r.fastTransfer ??= { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] });
             ft.buffers++;
@@ -952,6 +937,21 @@ export class SessionModel {
         });
     if (out.length) f.missingContext = out;
   }
+}
+
+function originOf(exchangeId: number, ropIndex: number, ropId: number, ropName: string): RopOrigin {
+  return { exchangeId, ropIndex, ropId, ropName };
+}
+
+/** The live record of `target`; a handle first seen in use (capture started after it was made) gets one, so later context is found. */
+function recordFor(st: RopState, target: number | undefined, seq: number): HandleRecord | undefined {
+  if (target === undefined) return undefined;
+  let r = st.handleAt(target, seq + 1);
+  if (!r) {
+    r = blankHandle(target, 'unknown', seq - 0.5);
+    st.addHandle(r);
+  }
+  return r;
 }
 
 function blankHandle(handle: number, kind: string, at: number): HandleRecord {

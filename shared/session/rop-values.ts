@@ -145,6 +145,19 @@ function joined(value: StructValue | undefined): { rops: StructValue[]; handles:
   return { rops, handles, incomplete };
 }
 
+/** The server handle at a request index: the request table's, or the response table's for an object made in this request. */
+function effectiveHandle(
+  reqHandles: readonly number[],
+  respHandles: readonly number[],
+  i: number | undefined,
+): number | undefined {
+  if (i === undefined) return undefined;
+  const h = reqHandles[i];
+  if (h !== undefined && h !== INVALID_HANDLE) return h;
+  const rh = respHandles[i];
+  return rh !== undefined && rh !== INVALID_HANDLE ? rh : h;
+}
+
 /** Pairs the request ROPs of an Execute with its response ROPs ([MS-OXCROPS] 3.2.5.2 order). */
 export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
   if (d.requestType !== 'Execute' || !d.request) return undefined;
@@ -160,14 +173,8 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
   }
   const stopped = special.some((s) => s.ropId === ROP.Backoff || s.ropId === ROP.BufferTooSmall);
   let cursor = 0;
-  const eff = (i: number | undefined): number | undefined => {
-    if (i === undefined) return undefined;
-    const h = q.handles[i];
-    if (h !== undefined && h !== INVALID_HANDLE) return h;
-    const rh = r.handles[i];
-    return rh !== undefined && rh !== INVALID_HANDLE ? rh : h;
-  };
-  q.rops.forEach((req, index) => {
+  for (let index = 0; index < q.rops.length; index++) {
+    const req = q.rops[index]!;
     const ropId = num(req.RopId) ?? -1;
     const call: RopCall = { index, ropId, name: ropName(ropId) ?? 'Unknown', request: req };
     const logonId = num(req.LogonId);
@@ -176,7 +183,7 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
     const outIdx = num(req.OutputHandleIndex);
     if (inIdx !== undefined) call.inputIndex = inIdx;
     if (outIdx !== undefined) call.outputIndex = outIdx;
-    const ih = eff(inIdx);
+    const ih = effectiveHandle(q.handles, r.handles, inIdx);
     if (ih !== undefined) call.inputHandle = ih;
     const def = ropsById.get(ropId);
     const answered = !def || def.response !== undefined;
@@ -196,7 +203,7 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
       } else call.notRun = true;
     } else if (answered && stopped) call.notRun = true;
     calls.push(call);
-  });
+  }
   return {
     calls,
     special,
