@@ -245,3 +245,17 @@ describe('SAZ → HAR', () => {
     expect(readHar(text).exchanges).toEqual(exchanges);
   });
 });
+
+describe('SAZ member compression', () => {
+  it('deflates text members, stores incompressible bodies', async () => {
+    const { bytesOf } = await import('../factory.js');
+    const ex = mapiExchange({ response: { ...mapiExchange().response!, body: bytesOf(65536, 5), chunks: [] } });
+    const a = openZip(await sazBytes([ex]), 'm.saz');
+    const method = (n: string): number => a.entries.find((e) => e.name === n)!.method;
+    expect(method('raw/1_m.xml')).toBe(8);
+    expect(method('_index.htm')).toBe(8);
+    expect(method('raw/1_s.txt')).toBe(0);
+    expect(method('raw/')).toBe(0);
+    expect(readSaz(await sazBytes([ex])).exchanges[0]!.response!.body).toEqual(ex.response!.body);
+  });
+});
