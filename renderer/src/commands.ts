@@ -106,7 +106,11 @@ export function downloadUrl(url: string, name: string): void {
   a.remove();
 }
 
-const MIME: Record<ExportFormat, string> = { har: 'application/json', saz: 'application/zip', json: 'application/json' };
+const MIME: Record<ExportFormat, string> = {
+  har: 'application/json',
+  saz: 'application/zip',
+  json: 'application/json',
+};
 
 export function exportName(format: ExportFormat, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');

@@ -24,7 +24,11 @@ async function upstream(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'Content-Type': 'application/mapi-http', 'X-ResponseCode': '0', 'X-RequestType': String(req.headers['x-requesttype'] ?? '') });
+      res.writeHead(200, {
+        'Content-Type': 'application/mapi-http',
+        'X-ResponseCode': '0',
+        'X-RequestType': String(req.headers['x-requesttype'] ?? ''),
+      });
       res.end('PROCESSING\r\nDONE\r\nX-ElapsedTime: 1\r\n\r\n');
     });
   });
@@ -49,7 +53,12 @@ test('capture live through the proxy: rows appear while it runs', async ({ page 
     for (let i = 1; i <= 3; i++) {
       const r = await fetch(`http://127.0.0.1:${port}/mapi/emsmdb/?MailboxId=live@lab.test`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/mapi-http', 'X-RequestType': i === 1 ? 'Connect' : 'Execute', 'X-RequestId': `{live}:${i}`, 'X-ClientInfo': '{live}' },
+        headers: {
+          'Content-Type': 'application/mapi-http',
+          'X-RequestType': i === 1 ? 'Connect' : 'Execute',
+          'X-RequestId': `{live}:${i}`,
+          'X-ClientInfo': '{live}',
+        },
         body: new Uint8Array(8),
       });
       expect(r.status).toBe(200);
@@ -77,7 +86,10 @@ test('the CA panel shows the certificate, trust instructions and downloads the P
   await expect(panel.locator('.fp')).toHaveText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/i);
   await expect(panel.locator('.trust-help')).not.toBeEmpty();
   await page.screenshot({ path: shot('ca') });
-  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export PEM…' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Export PEM…' }).click(),
+  ]);
   const pem = await readFile(await download.path(), 'utf8');
   expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
   await page.keyboard.press('Escape');
@@ -104,7 +116,9 @@ test('replay a session with a network switch and read the verdict', async ({ pag
   await expect(verdicts).toHaveCount(2);
   await expect(verdicts.nth(0)).toContainText('address:127.0.0.2@2');
   await expect(verdicts.nth(0).getByTestId('verdict-name')).toHaveText('context-kept');
-  await expect(verdicts.nth(1).getByTestId('verdict-name')).toHaveText(/context-kept|context-reestablished|context-lost|sequence-rejected-recovered|failure/);
+  await expect(verdicts.nth(1).getByTestId('verdict-name')).toHaveText(
+    /context-kept|context-reestablished|context-lost|sequence-rejected-recovered|failure/,
+  );
   await expect(view.getByTestId('replay-summary')).toContainText('replayed');
   // The per-exchange table; a row opens its diff.
   const table = view.getByTestId('replay-exchanges');
@@ -115,13 +129,19 @@ test('replay a session with a network switch and read the verdict', async ({ pag
 });
 
 test('export a HAR (redacted) and import it again', async ({ page }) => {
-  test.skip(!(await hasMethod(backend, 'file.export', { format: 'har', redact: true })), 'the backend has no file.export RPC method yet');
+  test.skip(
+    !(await hasMethod(backend, 'file.export', { format: 'har', redact: true })),
+    'the backend has no file.export RPC method yet',
+  );
   const n = await loadRuler(backend);
   await openUi(page, backend);
   await expect(page.getByTestId('exchange-count')).toHaveText(`${n} exchanges`);
   await page.getByLabel('Export format').selectOption('har');
   await expect(page.getByLabel('Redact')).toBeChecked();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export…' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export…' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/\.har$/);
   const file = await download.path();
   const har = JSON.parse(await readFile(file, 'utf8')) as { log: { entries: unknown[] } };
@@ -130,7 +150,9 @@ test('export a HAR (redacted) and import it again', async ({ page }) => {
 
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('exchange-count')).toHaveText('0 exchanges');
-  await page.getByLabel('Open file').setInputFiles({ name: 'export.har', mimeType: 'application/json', buffer: await readFile(file) });
+  await page
+    .getByLabel('Open file')
+    .setInputFiles({ name: 'export.har', mimeType: 'application/json', buffer: await readFile(file) });
   await expect(page.getByTestId('exchange-count')).toHaveText(`${n} exchanges`);
   const rows = page.locator('[aria-label="Exchange list"] [role="row"]');
   await expect(rows.first().locator('.c-type')).toHaveText('Connect');

@@ -49,7 +49,9 @@ function pickNode(root: Node): { path: string; node: Node; buffer: string } | un
   return found;
 }
 
-test('load the ruler⇄gromox capture, filter, select an Execute, and the hex highlight is exactly the node’s bytes', async ({ page }) => {
+test('load the ruler⇄gromox capture, filter, select an Execute, and the hex highlight is exactly the node’s bytes', async ({
+  page,
+}) => {
   expect(total).toBe(52);
   await openUi(page, backend);
   await expect(page.getByTestId('exchange-count')).toHaveText('52 exchanges');
@@ -89,12 +91,16 @@ test('load the ruler⇄gromox capture, filter, select an Execute, and the hex hi
   await expect(row).toHaveClass(/selected/);
 
   const buf = Buffer.from(decoded.request.buffers[target!.buffer]!, 'base64');
-  const want = [...buf.subarray(target!.node.offset, target!.node.offset + target!.node.length)].map((b) => b.toString(16).padStart(2, '0'));
+  const want = [...buf.subarray(target!.node.offset, target!.node.offset + target!.node.length)].map((b) =>
+    b.toString(16).padStart(2, '0'),
+  );
   const hex = page.getByLabel(`Hex view of ${target!.buffer}`);
   await expect(hex.locator('.hbytes span.hl').first()).toBeVisible();
   const got = await hex.locator('.hbytes span.hl').allTextContents();
   expect(got).toEqual(want);
-  const offsets = await hex.locator('.hbytes span.hl').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.offset)));
+  const offsets = await hex
+    .locator('.hbytes span.hl')
+    .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.offset)));
   expect(offsets[0]).toBe(target!.node.offset);
   expect(offsets.at(-1)).toBe(target!.node.offset + target!.node.length - 1);
 
@@ -120,7 +126,9 @@ test('multi-select with Ctrl and Shift click', async ({ page }) => {
   await expect(page.getByTestId('selected-count')).toHaveCount(0);
 });
 
-test('the Sessions timeline shows a lane per session; zoom, pan and click through to the exchange', async ({ page }) => {
+test('the Sessions timeline shows a lane per session; zoom, pan and click through to the exchange', async ({
+  page,
+}) => {
   const sessions = await backend.rpc<{ total: number }>('sessions.list', {});
   await openUi(page, backend);
   await page.getByRole('tab', { name: 'Sessions' }).click();
@@ -161,7 +169,10 @@ test('the Sessions timeline shows a lane per session; zoom, pan and click throug
 });
 
 test('the Diagnoses panel lists findings by severity and links to the evidence', async ({ page }) => {
-  const findings = await backend.rpc<{ total: number; items: { severity: string; evidence: number[]; title: string }[] }>('findings.list', {});
+  const findings = await backend.rpc<{
+    total: number;
+    items: { severity: string; evidence: number[]; title: string }[];
+  }>('findings.list', {});
   await openUi(page, backend);
   await page.getByRole('tab', { name: 'Diagnoses' }).click();
   const view = page.getByLabel('Diagnoses');

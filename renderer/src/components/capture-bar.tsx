@@ -37,7 +37,8 @@ function CaPanel({ onClose }: { onClose: () => void }) {
       live = false;
     };
   }, []);
-  const dl = (f: 'pem' | 'der') => void exportCa(f).catch((e: unknown) => setErr(e instanceof Error ? e.message : String(e)));
+  const dl = (f: 'pem' | 'der') =>
+    void exportCa(f).catch((e: unknown) => setErr(e instanceof Error ? e.message : String(e)));
   return (
     <div className="popover ca-panel" role="dialog" aria-label="Certificate authority">
       <div className="popover-head">
@@ -154,7 +155,9 @@ export function CaptureBar() {
       const r = await exportAs(format, { redact, ...(ids ? { ids } : {}) });
       if (!r) return;
       const n = r.redaction?.redactedExchanges;
-      setNote(`Exported ${r.exchanges ?? (ids?.length || count)} exchange(s) as ${format.toUpperCase()}${redact ? (n !== undefined ? `, ${n} redacted` : ', redacted') : ', not redacted'}${r.path ? ` to ${r.path}` : ''}`);
+      setNote(
+        `Exported ${r.exchanges ?? (ids?.length || count)} exchange(s) as ${format.toUpperCase()}${redact ? (n !== undefined ? `, ${n} redacted` : ', redacted') : ', not redacted'}${r.path ? ` to ${r.path}` : ''}`,
+      );
     });
 
   return (
@@ -166,16 +169,34 @@ export function CaptureBar() {
         MapiScope
       </div>
       <div className="group">
-        <button className={`primary ${capture?.running ? 'recording' : ''}`} disabled={busy || !hasCapture} onClick={() => void toggleCapture()} title={hasCapture ? '' : 'capture service not available'}>
+        <button
+          className={`primary ${capture?.running ? 'recording' : ''}`}
+          disabled={busy || !hasCapture}
+          onClick={() => void toggleCapture()}
+          title={hasCapture ? '' : 'capture service not available'}
+        >
           {capture?.running ? '■ Stop capture' : '● Start capture'}
         </button>
         <label>
           Port
-          <input value={port} onChange={(e) => setPort(e.target.value)} size={5} disabled={capture?.running} aria-label="Proxy port" />
+          <input
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            size={5}
+            disabled={capture?.running}
+            aria-label="Proxy port"
+          />
         </label>
         <label>
           Reverse to
-          <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="(forward proxy)" size={22} disabled={capture?.running} aria-label="Reverse proxy target" />
+          <input
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            placeholder="(forward proxy)"
+            size={22}
+            disabled={capture?.running}
+            aria-label="Reverse proxy target"
+          />
         </label>
         {capture?.running && (
           <span className="live">
@@ -184,7 +205,12 @@ export function CaptureBar() {
           </span>
         )}
         <span className="anchor">
-          <button onClick={() => setCaOpen(!caOpen)} disabled={!hasCapture} aria-expanded={caOpen} title="The proxy's certificate authority: export and trust instructions">
+          <button
+            onClick={() => setCaOpen(!caOpen)}
+            disabled={!hasCapture}
+            aria-expanded={caOpen}
+            title="The proxy's certificate authority: export and trust instructions"
+          >
             CA…
           </button>
           {caOpen && <CaPanel onClose={() => setCaOpen(false)} />}
@@ -224,21 +250,35 @@ export function CaptureBar() {
             <option value="json">Decoded JSON</option>
           </select>
           <label title="Replace credentials, NTLM blobs, cookie values and tokens (consistent pseudonyms)">
-            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} aria-label="Redact" /> Redact
+            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} aria-label="Redact" />{' '}
+            Redact
           </label>
           {selected > 1 && (
             <label>
-              <input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} /> {selected} selected
+              <input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} />{' '}
+              {selected} selected
             </label>
           )}
           <button onClick={() => void doExport()} disabled={busy || count === 0}>
             Export…
           </button>
         </span>
-        <button onClick={() => void run(async () => { await api().call('exchanges.clear', {}); await reload(); })} disabled={busy}>
+        <button
+          onClick={() =>
+            void run(async () => {
+              await api().call('exchanges.clear', {});
+              await reload();
+            })
+          }
+          disabled={busy}
+        >
           Clear
         </button>
-        <button onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle dark mode" title="Toggle dark mode">
+        <button
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+          aria-label="Toggle dark mode"
+          title="Toggle dark mode"
+        >
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </div>

@@ -1,6 +1,12 @@
 /** The selected exchange: decoded tree beside the hex view, headers, timing. */
 import { useMemo } from 'react';
-import { base64Decode, type DecodedPartDto, type ExchangeDecodeDto, type ExchangeDto, type TreeNodeDto } from '../../../shared/api/contract';
+import {
+  base64Decode,
+  type DecodedPartDto,
+  type ExchangeDecodeDto,
+  type ExchangeDto,
+  type TreeNodeDto,
+} from '../../../shared/api/contract';
 import { useExchangesStore } from '../stores/exchanges-store';
 import { useUiStore } from '../stores/ui-store';
 import { HexPane } from './hex-pane';
@@ -8,7 +14,12 @@ import { TreePane } from './tree-pane';
 import { formatDuration, RESPONSE_CODES } from './format';
 
 /** Deepest node (path) whose range in `buffer` contains `offset`. */
-export function nodeAt(root: TreeNodeDto, rootBuffer: string, buffer: string, offset: number): { path: string; node: TreeNodeDto } | undefined {
+export function nodeAt(
+  root: TreeNodeDto,
+  rootBuffer: string,
+  buffer: string,
+  offset: number,
+): { path: string; node: TreeNodeDto } | undefined {
   let best: { path: string; node: TreeNodeDto } | undefined;
   const rec = (n: TreeNodeDto, path: string, buf: string) => {
     const b = n.buffer ?? buf;
@@ -35,7 +46,9 @@ function PartView({ part }: { part: DecodedPartDto }) {
         <span className="badge">{part.requestType}</span>
         <span className="badge">{part.direction}</span>
         {part.errors.length > 0 ? (
-          <span className="badge err">{part.errors.length} error{part.errors.length > 1 ? 's' : ''}</span>
+          <span className="badge err">
+            {part.errors.length} error{part.errors.length > 1 ? 's' : ''}
+          </span>
         ) : (
           <span className="badge ok">decoded</span>
         )}
@@ -49,7 +62,11 @@ function PartView({ part }: { part: DecodedPartDto }) {
         <div className="split-right">
           <div className="buffer-tabs">
             {[...buffers.keys()].map((b) => (
-              <button key={b} className={b === shown ? 'active' : ''} onClick={() => selectNode(undefined, { buffer: b, offset: 0, length: 0 })}>
+              <button
+                key={b}
+                className={b === shown ? 'active' : ''}
+                onClick={() => selectNode(undefined, { buffer: b, offset: 0, length: 0 })}
+              >
                 {b} <small>({buffers.get(b)!.length} B)</small>
               </button>
             ))}
@@ -136,7 +153,10 @@ function HeadersView({ raw, decoded }: { raw: ExchangeDto; decoded: ExchangeDeco
 }
 
 /** Arrival time of the chunk that holds body offset `off`. */
-export function arrivalOf(chunks: readonly { time: number; offset: number; length: number }[], off: number): number | undefined {
+export function arrivalOf(
+  chunks: readonly { time: number; offset: number; length: number }[],
+  off: number,
+): number | undefined {
   for (const c of chunks) if (off >= c.offset && off < c.offset + Math.max(1, c.length)) return c.time;
   return undefined;
 }
@@ -150,18 +170,40 @@ function TimingView({ raw, decoded }: { raw: ExchangeDto; decoded: ExchangeDecod
     <div className="timing-view">
       <table>
         <tbody>
-          <tr><th>Request start</th><td>{new Date(t0).toISOString()}</td></tr>
-          <tr><th>Request sent</th><td>{rel(raw.timings.requestEnd)}</td></tr>
-          <tr><th>Response headers</th><td>{rel(raw.timings.responseHeaders)}</td></tr>
-          <tr><th>Response end</th><td>{rel(raw.timings.responseEnd)}</td></tr>
-          <tr><th>Duration</th><td>{formatDuration(raw.timings.responseEnd !== undefined ? raw.timings.responseEnd - t0 : undefined)}</td></tr>
+          <tr>
+            <th>Request start</th>
+            <td>{new Date(t0).toISOString()}</td>
+          </tr>
+          <tr>
+            <th>Request sent</th>
+            <td>{rel(raw.timings.requestEnd)}</td>
+          </tr>
+          <tr>
+            <th>Response headers</th>
+            <td>{rel(raw.timings.responseHeaders)}</td>
+          </tr>
+          <tr>
+            <th>Response end</th>
+            <td>{rel(raw.timings.responseEnd)}</td>
+          </tr>
+          <tr>
+            <th>Duration</th>
+            <td>{formatDuration(raw.timings.responseEnd !== undefined ? raw.timings.responseEnd - t0 : undefined)}</td>
+          </tr>
         </tbody>
       </table>
       {tags.length > 0 && (
         <>
           <h3>Meta-tags (PROCESSING / PENDING / DONE)</h3>
           <table className="chunks" data-testid="meta-tags">
-            <thead><tr><th>Tag</th><th>Body offset</th><th>Arrived</th><th>Gap</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Tag</th>
+                <th>Body offset</th>
+                <th>Arrived</th>
+                <th>Gap</th>
+              </tr>
+            </thead>
             <tbody>
               {tags.map((m, i) => {
                 const prev = i > 0 ? tags[i - 1]!.time : undefined;
@@ -176,20 +218,38 @@ function TimingView({ raw, decoded }: { raw: ExchangeDto; decoded: ExchangeDecod
               })}
             </tbody>
           </table>
-          {chunks.length === 0 && <p className="hint">No per-chunk arrival times in this capture (imported files may not carry them).</p>}
+          {chunks.length === 0 && (
+            <p className="hint">No per-chunk arrival times in this capture (imported files may not carry them).</p>
+          )}
         </>
       )}
       {raw.response && raw.response.chunks.length > 0 && (
         <>
           <h3>Response chunks ({raw.response.chunks.length})</h3>
           <table className="chunks">
-            <thead><tr><th>#</th><th>Arrived</th><th>Offset</th><th>Bytes</th><th>Starts with</th></tr></thead>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Arrived</th>
+                <th>Offset</th>
+                <th>Bytes</th>
+                <th>Starts with</th>
+              </tr>
+            </thead>
             <tbody>
               {raw.response.chunks.map((c, i) => {
                 const body = base64Decode(raw.response!.body);
-                const head = String.fromCharCode(...body.subarray(c.offset, Math.min(c.offset + 12, c.offset + c.length))).replace(/[^\x20-\x7e]/g, '·');
+                const head = String.fromCharCode(
+                  ...body.subarray(c.offset, Math.min(c.offset + 12, c.offset + c.length)),
+                ).replace(/[^\x20-\x7e]/g, '·');
                 return (
-                  <tr key={i}><td>{i + 1}</td><td>{rel(c.time)}</td><td>{c.offset}</td><td>{c.length}</td><td className="mono">{head}</td></tr>
+                  <tr key={i}>
+                    <td>{i + 1}</td>
+                    <td>{rel(c.time)}</td>
+                    <td>{c.offset}</td>
+                    <td>{c.length}</td>
+                    <td className="mono">{head}</td>
+                  </tr>
                 );
               })}
             </tbody>
@@ -217,8 +277,20 @@ export function DetailPane() {
         <p className="hint">↑/↓ move through the list · the tree and hex views follow each other.</p>
       </section>
     );
-  if (loadError) return <section className="pane detail empty"><p className="aborted">Could not load exchange {selectedId}: {loadError}</p></section>;
-  if (!decoded || !raw) return <section className="pane detail empty"><p>Decoding exchange {selectedId}…</p></section>;
+  if (loadError)
+    return (
+      <section className="pane detail empty">
+        <p className="aborted">
+          Could not load exchange {selectedId}: {loadError}
+        </p>
+      </section>
+    );
+  if (!decoded || !raw)
+    return (
+      <section className="pane detail empty">
+        <p>Decoding exchange {selectedId}…</p>
+      </section>
+    );
 
   const part = side === 'request' ? decoded.request : decoded.response;
   return (
@@ -235,7 +307,13 @@ export function DetailPane() {
         <div className="spacer" />
         <div className="tabs" role="tablist">
           {(['decoded', 'headers', 'timing'] as const).map((t) => (
-            <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+            <button
+              key={t}
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? 'active' : ''}
+              onClick={() => setTab(t)}
+            >
               {t[0]!.toUpperCase() + t.slice(1)}
             </button>
           ))}
@@ -244,8 +322,12 @@ export function DetailPane() {
       {tab === 'decoded' && (
         <>
           <div className="side-switch">
-            <button className={side === 'request' ? 'active' : ''} onClick={() => setSide('request')}>Request</button>
-            <button className={side === 'response' ? 'active' : ''} onClick={() => setSide('response')}>Response</button>
+            <button className={side === 'request' ? 'active' : ''} onClick={() => setSide('request')}>
+              Request
+            </button>
+            <button className={side === 'response' ? 'active' : ''} onClick={() => setSide('response')}>
+              Response
+            </button>
           </div>
           {decoded.error && <p className="aborted">{decoded.error}</p>}
           {part ? <PartView part={part} /> : <p className="hint pad">No {side} body to decode.</p>}

@@ -33,7 +33,12 @@ function EvidenceLinks({ f }: { f: Finding }) {
             select(id);
             setView('exchanges');
           }}
-          title={f.paths?.filter((p) => p.exchangeId === id).map((p) => p.path).join('\n') || `Open exchange ${id}`}
+          title={
+            f.paths
+              ?.filter((p) => p.exchangeId === id)
+              .map((p) => p.path)
+              .join('\n') || `Open exchange ${id}`
+          }
         >
           #{id}
         </button>
@@ -99,7 +104,11 @@ export function DiagnosesView() {
       <div className="dg-list">
         {findings.length === 0 && (
           <div className="empty">
-            <p>{state === 'unknown' ? 'Diagnosing…' : 'No findings: nothing in the loaded exchanges matches a diagnosis rule.'}</p>
+            <p>
+              {state === 'unknown'
+                ? 'Diagnosing…'
+                : 'No findings: nothing in the loaded exchanges matches a diagnosis rule.'}
+            </p>
           </div>
         )}
         {SEVERITIES.filter((s) => shown[s] && groups[s].length > 0).map((s) => (

@@ -35,7 +35,13 @@ function SortHeader({ k, label, className, title }: { k: SortKey; label: string;
   const sort = useFilterStore((s) => s.sort);
   const setSort = useFilterStore((s) => s.setSort);
   return (
-    <span className={`${className} sortable`} title={title} onClick={() => setSort(k)} role="columnheader" aria-sort={sort.key === k ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+    <span
+      className={`${className} sortable`}
+      title={title}
+      onClick={() => setSort(k)}
+      role="columnheader"
+      aria-sort={sort.key === k ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+    >
       {label}
       {sort.key === k ? (sort.dir === 1 ? ' ▴' : ' ▾') : ''}
     </span>
@@ -93,7 +99,9 @@ export function ExchangeList() {
     <section className="pane exchange-list" aria-label="Exchanges">
       <FilterBar shown={items.length} />
       <div className="xrow header" role="row">
-        <span className="c-sev" title="Highest finding severity (Diagnoses)">!</span>
+        <span className="c-sev" title="Highest finding severity (Diagnoses)">
+          !
+        </span>
         <SortHeader k="id" label="#" className="c-id" />
         <SortHeader k="time" label="Time" className="c-time" />
         <SortHeader k="session" label="Sess" className="c-sess" title="MAPI session" />
@@ -139,13 +147,20 @@ export function ExchangeList() {
                 onClick={(e) => onRowClick(e, s.id)}
                 data-id={s.id}
               >
-                <span className="c-sev" title={sev}>{sev ? SEV_ICON[sev] : ''}</span>
+                <span className="c-sev" title={sev}>
+                  {sev ? SEV_ICON[sev] : ''}
+                </span>
                 <span className="c-id">{s.id}</span>
                 <span className="c-time">{formatTime(s.time)}</span>
                 <span className="c-sess">{s.session ?? ''}</span>
-                <span className={`c-type ep-${s.endpoint}`} title={s.endpoint}>{typeLabel(s)}</span>
+                <span className={`c-type ep-${s.endpoint}`} title={s.endpoint}>
+                  {typeLabel(s)}
+                </span>
                 <span className="c-status">{s.aborted ? '✕' : (s.status ?? '…')}</span>
-                <span className="c-code" title={s.responseCode !== undefined ? RESPONSE_CODES[s.responseCode] : undefined}>
+                <span
+                  className="c-code"
+                  title={s.responseCode !== undefined ? RESPONSE_CODES[s.responseCode] : undefined}
+                >
                   {s.responseCode ?? ''}
                 </span>
                 <span className="c-dur">{formatDuration(s.durationMs)}</span>

@@ -65,7 +65,13 @@ export function FilterBar({ shown }: { shown: number }) {
         {suggestions.length > 0 && (
           <ul className="completions" role="listbox">
             {suggestions.map((s, i) => (
-              <li key={s} role="option" aria-selected={i === pick} className={i === pick ? 'active' : ''} onMouseDown={() => apply(s)}>
+              <li
+                key={s}
+                role="option"
+                aria-selected={i === pick}
+                className={i === pick ? 'active' : ''}
+                onMouseDown={() => apply(s)}
+              >
                 {s}
               </li>
             ))}

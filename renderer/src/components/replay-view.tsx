@@ -8,8 +8,22 @@ import { Fragment, useEffect, useState } from 'react';
 import { useExchangesStore } from '../stores/exchanges-store';
 import { useReplayStore } from '../stores/replay-store';
 import { useUiStore } from '../stores/ui-store';
-import { DROP_POINTS, planText, rowProblem, SWITCH_HELP, SWITCH_KINDS, type PlanRow, type SwitchKind } from '../replay/plan-text';
-import { VERDICT_TEXT, verdictTone, type ExchangeReport, type ReplayReport, type ReplaySessionRow } from '../replay/replay-types';
+import {
+  DROP_POINTS,
+  planText,
+  rowProblem,
+  SWITCH_HELP,
+  SWITCH_KINDS,
+  type PlanRow,
+  type SwitchKind,
+} from '../replay/plan-text';
+import {
+  VERDICT_TEXT,
+  verdictTone,
+  type ExchangeReport,
+  type ReplayReport,
+  type ReplaySessionRow,
+} from '../replay/replay-types';
 import { formatDuration } from './format';
 
 function typesText(t: ReplaySessionRow['types']): string {
@@ -31,13 +45,23 @@ function PlanEditor({ total }: { total: number }) {
   return (
     <fieldset className="rp-plan">
       <legend>Network-switch plan</legend>
-      {plan.length === 0 && <p className="hint">No switches: a straight replay. Add a step to drop the connection, change the source address, hibernate or send a stale sequence cookie at an exchange.</p>}
+      {plan.length === 0 && (
+        <p className="hint">
+          No switches: a straight replay. Add a step to drop the connection, change the source address, hibernate or
+          send a stale sequence cookie at an exchange.
+        </p>
+      )}
       {plan.map((r, i) => {
         const problem = rowProblem(r, total);
         const set = (p: Partial<PlanRow>) => update(i, { ...r, ...p });
         return (
           <div key={i} className={`rp-step${problem ? ' bad' : ''}`} data-testid="plan-step">
-            <select value={r.kind} onChange={(e) => set({ kind: e.target.value as SwitchKind })} aria-label="Switch kind" title={SWITCH_HELP[r.kind]}>
+            <select
+              value={r.kind}
+              onChange={(e) => set({ kind: e.target.value as SwitchKind })}
+              aria-label="Switch kind"
+              title={SWITCH_HELP[r.kind]}
+            >
               {SWITCH_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {k}
@@ -46,10 +70,22 @@ function PlanEditor({ total }: { total: number }) {
             </select>
             <label>
               at #
-              <input type="number" min={1} max={total || undefined} value={r.at} onChange={(e) => set({ at: Number(e.target.value) })} aria-label="At exchange" style={{ width: 60 }} />
+              <input
+                type="number"
+                min={1}
+                max={total || undefined}
+                value={r.at}
+                onChange={(e) => set({ at: Number(e.target.value) })}
+                aria-label="At exchange"
+                style={{ width: 60 }}
+              />
             </label>
             {r.kind === 'drop' && (
-              <select value={r.point ?? 'after-send'} onChange={(e) => set({ point: e.target.value as PlanRow['point'] })} aria-label="Drop point">
+              <select
+                value={r.point ?? 'after-send'}
+                onChange={(e) => set({ point: e.target.value as PlanRow['point'] })}
+                aria-label="Drop point"
+              >
                 {DROP_POINTS.map((p) => (
                   <option key={p} value={p}>
                     {p}
@@ -57,8 +93,24 @@ function PlanEditor({ total }: { total: number }) {
                 ))}
               </select>
             )}
-            {r.kind === 'address' && <input value={r.address ?? ''} onChange={(e) => set({ address: e.target.value })} placeholder="127.0.0.2" aria-label="Source address" size={12} />}
-            {r.kind === 'hibernate' && <input value={r.duration ?? ''} onChange={(e) => set({ duration: e.target.value })} placeholder="30s" aria-label="Pause" size={6} />}
+            {r.kind === 'address' && (
+              <input
+                value={r.address ?? ''}
+                onChange={(e) => set({ address: e.target.value })}
+                placeholder="127.0.0.2"
+                aria-label="Source address"
+                size={12}
+              />
+            )}
+            {r.kind === 'hibernate' && (
+              <input
+                value={r.duration ?? ''}
+                onChange={(e) => set({ duration: e.target.value })}
+                placeholder="30s"
+                aria-label="Pause"
+                size={6}
+              />
+            )}
             <button onClick={() => remove(i)} aria-label="Remove step" title="Remove">
               ✕
             </button>
@@ -105,7 +157,10 @@ function ExchangeRows({ report }: { report: ReplayReport }) {
       <tbody>
         {report.exchanges.map((x: ExchangeReport, k) => (
           <Fragment key={k}>
-            <tr className={`${x.matches ? '' : 'mismatch'} role-${x.role}`} onClick={() => setOpen(open === k ? undefined : k)}>
+            <tr
+              className={`${x.matches ? '' : 'mismatch'} role-${x.role}`}
+              onClick={() => setOpen(open === k ? undefined : k)}
+            >
               <td>{x.position}</td>
               <td>{x.role}</td>
               <td>{x.type}</td>
@@ -123,17 +178,30 @@ function ExchangeRows({ report }: { report: ReplayReport }) {
                 </button>{' '}
                 {x.captured.status ?? '—'} / {code(x.captured.responseCode)}
               </td>
-              <td>{x.replayed.aborted ? `✕ ${x.replayed.aborted}` : `${x.replayed.status ?? '—'} / ${code(x.replayed.responseCode)}`}</td>
+              <td>
+                {x.replayed.aborted
+                  ? `✕ ${x.replayed.aborted}`
+                  : `${x.replayed.status ?? '—'} / ${code(x.replayed.responseCode)}`}
+              </td>
               <td>{formatDuration(x.replayed.durationMs)}</td>
               <td className="mono">{x.replayed.localAddress}</td>
-              <td>{x.diff.length ? `${x.diff.length} field${x.diff.length > 1 ? 's' : ''} ${open === k ? '▾' : '▸'}` : x.matches ? '=' : ''}</td>
+              <td>
+                {x.diff.length
+                  ? `${x.diff.length} field${x.diff.length > 1 ? 's' : ''} ${open === k ? '▾' : '▸'}`
+                  : x.matches
+                    ? '='
+                    : ''}
+              </td>
             </tr>
             {open === k && (
               <tr className="rp-diff">
                 <td colSpan={8}>
                   {x.note && <p className="hint">{x.note}</p>}
                   {x.diff.length === 0 ? (
-                    <p className="hint">The replayed answer decodes to the same fields as the captured one (handles, times and framing ignored).</p>
+                    <p className="hint">
+                      The replayed answer decodes to the same fields as the captured one (handles, times and framing
+                      ignored).
+                    </p>
                   ) : (
                     <table>
                       <thead>
@@ -184,7 +252,12 @@ export function ReplayView() {
         {st.sessionsError && <p className="aborted">{st.sessionsError}</p>}
         <label className="rp-field">
           Session
-          <select value={st.session ?? ''} onChange={(e) => st.setSession(e.target.value ? Number(e.target.value) : undefined)} aria-label="Session to replay" disabled={running}>
+          <select
+            value={st.session ?? ''}
+            onChange={(e) => st.setSession(e.target.value ? Number(e.target.value) : undefined)}
+            aria-label="Session to replay"
+            disabled={running}
+          >
             {st.sessions.length === 0 && <option value="">(no replayable session)</option>}
             {st.sessions.map((s) => (
               <option key={s.index} value={s.index}>
@@ -198,37 +271,73 @@ export function ReplayView() {
         <fieldset className="rp-target">
           <legend>Target</legend>
           <label>
-            <input type="radio" checked={st.targetKind === 'simulator'} onChange={() => st.setTarget('simulator')} disabled={running} /> Built-in Exchange simulator
+            <input
+              type="radio"
+              checked={st.targetKind === 'simulator'}
+              onChange={() => st.setTarget('simulator')}
+              disabled={running}
+            />{' '}
+            Built-in Exchange simulator
             <span className="hint"> (answers from this capture)</span>
           </label>
           <label>
-            <input type="radio" checked={st.targetKind === 'url'} onChange={() => st.setTarget('url')} disabled={running} /> Server
-            <input value={st.url} onChange={(e) => st.setTarget('url', e.target.value)} disabled={running || st.targetKind !== 'url'} aria-label="Target URL" size={30} />
+            <input
+              type="radio"
+              checked={st.targetKind === 'url'}
+              onChange={() => st.setTarget('url')}
+              disabled={running}
+            />{' '}
+            Server
+            <input
+              value={st.url}
+              onChange={(e) => st.setTarget('url', e.target.value)}
+              disabled={running || st.targetKind !== 'url'}
+              aria-label="Target URL"
+              size={30}
+            />
           </label>
           <label>
-            <input type="checkbox" checked={st.realtime} onChange={(e) => st.setRealtime(e.target.checked)} disabled={running} /> Keep the captured gaps between requests
+            <input
+              type="checkbox"
+              checked={st.realtime}
+              onChange={(e) => st.setRealtime(e.target.checked)}
+              disabled={running}
+            />{' '}
+            Keep the captured gaps between requests
           </label>
         </fieldset>
         <PlanEditor total={total} />
         <div className="rp-run">
-          <button className="primary" disabled={running || !session || bad || !!st.reason} onClick={() => void st.start()}>
+          <button
+            className="primary"
+            disabled={running || !session || bad || !!st.reason}
+            onClick={() => void st.start()}
+          >
             ▶ Run replay
           </button>
           {running && <button onClick={() => void st.cancel()}>Cancel</button>}
         </div>
-        {st.error && <p className="aborted" role="alert">{st.error}</p>}
+        {st.error && (
+          <p className="aborted" role="alert">
+            {st.error}
+          </p>
+        )}
       </section>
       <section className="rp-result" aria-label="Replay result">
         {!st.run && !report && (
           <div className="empty">
             <p>Run a replay to see how the session behaves.</p>
-            <p className="hint">Every switch gets a verdict (context kept, re-established, lost…); every replayed answer is compared field by field with the captured one.</p>
+            <p className="hint">
+              Every switch gets a verdict (context kept, re-established, lost…); every replayed answer is compared field
+              by field with the captured one.
+            </p>
           </div>
         )}
         {st.run && (
           <div className="rp-progress">
             <div>
-              Run {st.run.id} → {st.run.target}: <b data-testid="replay-state">{st.run.state}</b> · {st.run.exchangesDone} exchange{st.run.exchangesDone === 1 ? '' : 's'} · {st.run.switchesDone} switch
+              Run {st.run.id} → {st.run.target}: <b data-testid="replay-state">{st.run.state}</b> ·{' '}
+              {st.run.exchangesDone} exchange{st.run.exchangesDone === 1 ? '' : 's'} · {st.run.switchesDone} switch
               {st.run.switchesDone === 1 ? '' : 'es'}
             </div>
             <div className="bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
@@ -244,7 +353,9 @@ export function ReplayView() {
               <span className="badge ok">{report.summary.succeeded} succeeded</span>
               <span className={`badge ${report.summary.failed ? 'err' : ''}`}>{report.summary.failed} failed</span>
               <span className="badge">{report.summary.matched} matched</span>
-              <span className={`badge ${report.summary.withDiffs ? 'warn' : ''}`}>{report.summary.withDiffs} with diffs</span>
+              <span className={`badge ${report.summary.withDiffs ? 'warn' : ''}`}>
+                {report.summary.withDiffs} with diffs
+              </span>
               <span className="badge">{report.summary.recoveryRequests} recovery requests</span>
               <span className="hint">in {formatDuration(report.durationMs)}</span>
             </div>
@@ -252,7 +363,9 @@ export function ReplayView() {
               <div key={i} className={`verdict tone-${verdictTone(s.verdict)}`} data-testid="verdict">
                 <div>
                   <b className="mono">{s.step}</b> → <b data-testid="verdict-name">{s.verdict}</b>
-                  {s.recoveryMs !== undefined && <span className="hint"> · recovered in {formatDuration(s.recoveryMs)}</span>}
+                  {s.recoveryMs !== undefined && (
+                    <span className="hint"> · recovered in {formatDuration(s.recoveryMs)}</span>
+                  )}
                   {s.redone ? <span className="hint"> · {s.redone} Execute(s) redone</span> : null}
                 </div>
                 <div>{VERDICT_TEXT[s.verdict]}</div>

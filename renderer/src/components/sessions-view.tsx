@@ -84,7 +84,13 @@ function laneOf(info: SessionInfo, byId: Map<number, ExchangeSummary>): Lane {
     if (s) items.push(toInput(s));
   }
   const who = info.mailbox ?? info.clientInfo ?? info.userAgent ?? '';
-  const extra = [info.state, info.reconnectOf ? `re-established #${info.reconnectOf}` : '', info.startedMidSession ? 'mid-session' : ''].filter(Boolean).join(' · ');
+  const extra = [
+    info.state,
+    info.reconnectOf ? `re-established #${info.reconnectOf}` : '',
+    info.startedMidSession ? 'mid-session' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return {
     id: info.id,
     title: `Session ${info.id} · ${info.endpoint}`,
@@ -100,10 +106,17 @@ export function buildLanes(sessions: readonly SessionInfo[], summaries: readonly
   const byId = new Map(summaries.map((s) => [s.id, s]));
   if (sessions.length) return sessions.map((s) => laneOf(s, byId));
   const groups = new Map<number, ExchangeSummary[]>();
-  for (const s of summaries) if (s.session !== undefined) (groups.get(s.session) ?? groups.set(s.session, []).get(s.session)!).push(s);
+  for (const s of summaries)
+    if (s.session !== undefined) (groups.get(s.session) ?? groups.set(s.session, []).get(s.session)!).push(s);
   return [...groups.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([id, list]) => ({ id, title: `Session ${id} · ${list[0]!.endpoint}`, subtitle: '', items: list.map(toInput), events: [] }));
+    .map(([id, list]) => ({
+      id,
+      title: `Session ${id} · ${list[0]!.endpoint}`,
+      subtitle: '',
+      items: list.map(toInput),
+      events: [],
+    }));
 }
 
 export function SessionsView() {
@@ -195,7 +208,9 @@ export function SessionsView() {
       <main className="sessions-view empty">
         <p>{state === 'unknown' ? 'Loading sessions…' : 'No MAPI sessions in the loaded exchanges.'}</p>
         {error && <p className="aborted">{error}</p>}
-        <p className="hint">Open a capture or start capturing; each session context (Connect … Disconnect) gets a lane.</p>
+        <p className="hint">
+          Open a capture or start capturing; each session context (Connect … Disconnect) gets a lane.
+        </p>
       </main>
     );
 
@@ -204,27 +219,50 @@ export function SessionsView() {
   return (
     <main className="sessions-view" aria-label="Sessions timeline">
       <div className="tl-tools">
-        <button onClick={() => change((c) => zoomAt(c, width / 2, 1.6))} aria-label="Zoom in" title="Zoom in (+ or wheel)">+</button>
-        <button onClick={() => change((c) => zoomAt(c, width / 2, 1 / 1.6))} aria-label="Zoom out" title="Zoom out (− or wheel)">−</button>
-        <button onClick={fit} title="Show the whole capture (0)">Fit</button>
+        <button
+          onClick={() => change((c) => zoomAt(c, width / 2, 1.6))}
+          aria-label="Zoom in"
+          title="Zoom in (+ or wheel)"
+        >
+          +
+        </button>
+        <button
+          onClick={() => change((c) => zoomAt(c, width / 2, 1 / 1.6))}
+          aria-label="Zoom out"
+          title="Zoom out (− or wheel)"
+        >
+          −
+        </button>
+        <button onClick={fit} title="Show the whole capture (0)">
+          Fit
+        </button>
         <span className="hint">
-          {lanes.length} session{lanes.length === 1 ? '' : 's'} · wheel zooms, drag or Shift+wheel pans, click an exchange to open it
+          {lanes.length} session{lanes.length === 1 ? '' : 's'} · wheel zooms, drag or Shift+wheel pans, click an
+          exchange to open it
           {v ? ` · ${formatDuration(v.msPerPx * width)} across` : ''}
         </span>
         <div className="spacer" />
         <Legend />
       </div>
-      <div className="tl-body" tabIndex={0} onKeyDown={(e) => {
-        if (e.key === '+' || e.key === '=') change((c) => zoomAt(c, width / 2, 1.6));
-        else if (e.key === '-') change((c) => zoomAt(c, width / 2, 1 / 1.6));
-        else if (e.key === '0') fit();
-        else if (e.key === 'ArrowLeft') change((c) => panBy(c, -width / 8));
-        else if (e.key === 'ArrowRight') change((c) => panBy(c, width / 8));
-        else return;
-        e.preventDefault();
-      }}>
+      <div
+        className="tl-body"
+        tabIndex={0}
+        onKeyDown={(e) => {
+          if (e.key === '+' || e.key === '=') change((c) => zoomAt(c, width / 2, 1.6));
+          else if (e.key === '-') change((c) => zoomAt(c, width / 2, 1 / 1.6));
+          else if (e.key === '0') fit();
+          else if (e.key === 'ArrowLeft') change((c) => panBy(c, -width / 8));
+          else if (e.key === 'ArrowRight') change((c) => panBy(c, width / 8));
+          else return;
+          e.preventDefault();
+        }}
+      >
         <div className="tl-header" style={{ paddingLeft: GUTTER }}>
-          {span && <span className="tl-origin hint" title="Time of the first exchange; ticks are relative to it">t₀ = {formatTime(origin)}</span>}
+          {span && (
+            <span className="tl-origin hint" title="Time of the first exchange; ticks are relative to it">
+              t₀ = {formatTime(origin)}
+            </span>
+          )}
           <div className="tl-ticks">
             {tickList.map((t) => (
               <span key={t.time} className="tl-tick" style={{ left: t.x }}>
@@ -239,9 +277,16 @@ export function SessionsView() {
               {layout?.lanes.map((l, i) => {
                 const lane = lanes[i]!;
                 return (
-                  <div key={l.id} className={`tl-label st-${lane.state ?? 'unknown'}`} style={{ top: l.top, height: l.height }} data-session={lane.id}>
+                  <div
+                    key={l.id}
+                    className={`tl-label st-${lane.state ?? 'unknown'}`}
+                    style={{ top: l.top, height: l.height }}
+                    data-session={lane.id}
+                  >
                     <strong>{lane.title}</strong>
-                    <span className="hint">{lane.items.length} exchanges{lane.subtitle ? ` · ${lane.subtitle}` : ''}</span>
+                    <span className="hint">
+                      {lane.items.length} exchanges{lane.subtitle ? ` · ${lane.subtitle}` : ''}
+                    </span>
                   </div>
                 );
               })}
@@ -299,7 +344,14 @@ export function SessionsView() {
                         const x = timeToX(v, ev.time);
                         if (x < -20 || x > width + 20) return null;
                         return (
-                          <div key={k} data-id={ev.exchangeId} className={`tl-event ${m.cls}`} style={{ left: x, height: l.height }} title={`${m.label} (#${ev.exchangeId}): ${ev.detail}`} data-kind={ev.kind}>
+                          <div
+                            key={k}
+                            data-id={ev.exchangeId}
+                            className={`tl-event ${m.cls}`}
+                            style={{ left: x, height: l.height }}
+                            title={`${m.label} (#${ev.exchangeId}): ${ev.detail}`}
+                            data-kind={ev.kind}
+                          >
                             <span>{m.glyph}</span>
                           </div>
                         );
@@ -324,7 +376,9 @@ function Legend() {
           <i className={`sw k-${k}`} /> {KIND_LABEL[k]}
         </span>
       ))}
-      <span><i className="sw failed" /> failed</span>
+      <span>
+        <i className="sw failed" /> failed
+      </span>
       <span className="ev-reconnect">↻ reconnect</span>
       <span className="ev-expiry">◔ expiry</span>
       <span className="ev-drop">⚡ dropped</span>

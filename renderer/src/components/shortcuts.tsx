@@ -26,12 +26,17 @@ export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const ui = useUiStore.getState();
-      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+      const typing =
+        e.target instanceof HTMLInputElement ||
+        e.target instanceof HTMLTextAreaElement ||
+        e.target instanceof HTMLSelectElement;
       const mod = e.ctrlKey || e.metaKey;
       if (mod && e.key.toLowerCase() === 'f') {
         e.preventDefault();
         if (ui.view !== 'exchanges') ui.setView('exchanges');
-        requestAnimationFrame(() => (document.querySelector('input[aria-label="Filter"]') as HTMLInputElement | null)?.focus());
+        requestAnimationFrame(() =>
+          (document.querySelector('input[aria-label="Filter"]') as HTMLInputElement | null)?.focus(),
+        );
       } else if (mod && /^[1-4]$/.test(e.key)) {
         e.preventDefault();
         ui.setView(VIEWS[Number(e.key) - 1]!);
@@ -75,7 +80,9 @@ export function HelpOverlay() {
           </tbody>
         </table>
         <p className="hint">
-          Filter fields: id, type, rop, code, status, session, latency, endpoint, method, url, host, conn, req, resp, aborted, severity, client — operators : = != &gt; &gt;= &lt; &lt;= ~, values joined by | mean “or”, a leading - negates.
+          Filter fields: id, type, rop, code, status, session, latency, endpoint, method, url, host, conn, req, resp,
+          aborted, severity, client — operators : = != &gt; &gt;= &lt; &lt;= ~, values joined by | mean “or”, a leading
+          - negates.
         </p>
         <button onClick={() => setOpen(false)}>Close</button>
       </div>
@@ -89,7 +96,14 @@ export function ViewTabs() {
   return (
     <nav className="view-tabs" role="tablist" aria-label="Views">
       {VIEWS.map((v, i) => (
-        <button key={v} role="tab" aria-selected={view === v} className={view === v ? 'active' : ''} onClick={() => setView(v)} title={`Ctrl+${i + 1}`}>
+        <button
+          key={v}
+          role="tab"
+          aria-selected={view === v}
+          className={view === v ? 'active' : ''}
+          onClick={() => setView(v)}
+          title={`Ctrl+${i + 1}`}
+        >
           {v[0]!.toUpperCase() + v.slice(1)}
         </button>
       ))}
@@ -109,7 +123,8 @@ export function AboutOverlay() {
         <p>A protocol inspector and traffic replayer for Outlook's MAPI over HTTP ([MS-OXCMAPIHTTP]).</p>
         {status && (
           <p className="hint">
-            Backend {status.mode}, services: {status.services.join(', ') || 'none'}; started {new Date(status.startedAt).toLocaleString()}.
+            Backend {status.mode}, services: {status.services.join(', ') || 'none'}; started{' '}
+            {new Date(status.startedAt).toLocaleString()}.
           </p>
         )}
         <button onClick={() => setOpen(false)}>Close</button>

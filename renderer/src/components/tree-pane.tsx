@@ -45,7 +45,8 @@ export function searchTree(root: TreeNodeDto, q: string): string[] {
   if (!q) return out;
   const needle = q.toLowerCase();
   const rec = (n: TreeNodeDto, path: string) => {
-    const hay = `${n.name} ${n.display ?? ''} ${typeof n.value === 'object' ? '' : String(n.value ?? '')}`.toLowerCase();
+    const hay =
+      `${n.name} ${n.display ?? ''} ${typeof n.value === 'object' ? '' : String(n.value ?? '')}`.toLowerCase();
     if (hay.includes(needle)) out.push(path);
     n.children?.forEach((c, i) => rec(c, `${path}.${i}`));
   };
@@ -149,59 +150,78 @@ export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: 
             setHit(0);
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && hits.length) goHit(e.shiftKey ? (hit - 1 + hits.length) % hits.length : (query && selected === hits[hit] ? (hit + 1) % hits.length : hit));
+            if (e.key === 'Enter' && hits.length)
+              goHit(
+                e.shiftKey
+                  ? (hit - 1 + hits.length) % hits.length
+                  : query && selected === hits[hit]
+                    ? (hit + 1) % hits.length
+                    : hit,
+              );
           }}
         />
-        {query && <span className="hint">{hits.length ? `${Math.min(hit + 1, hits.length)} / ${hits.length}` : 'no match'}</span>}
+        {query && (
+          <span className="hint">
+            {hits.length ? `${Math.min(hit + 1, hits.length)} / ${hits.length}` : 'no match'}
+          </span>
+        )}
         <div className="spacer" />
-        <button disabled={!selectedNode} onClick={() => selectedNode && copy(valueText(selectedNode) || selectedNode.name)} title="Copy the selected value">
+        <button
+          disabled={!selectedNode}
+          onClick={() => selectedNode && copy(valueText(selectedNode) || selectedNode.name)}
+          title="Copy the selected value"
+        >
           Copy value
         </button>
-        <button disabled={!selectedNode} onClick={() => selectedNode && copy(subtreeText(selectedNode))} title="Copy the selected subtree as text">
+        <button
+          disabled={!selectedNode}
+          onClick={() => selectedNode && copy(subtreeText(selectedNode))}
+          title="Copy the selected subtree as text"
+        >
           Copy subtree
         </button>
         <button onClick={() => setOpen(defaultOpen(root, 99))}>Expand all</button>
         <button onClick={() => setOpen(new Set(['0']))}>Collapse</button>
       </div>
-    <VirtualList
-      className="tree"
-      count={rows.length}
-      rowHeight={22}
-      ariaLabel="Decoded tree"
-      scrollToIndex={selIndex >= 0 ? selIndex : undefined}
-      onKeyDown={onKeyDown}
-      renderRow={(i) => {
-        const r = rows[i]!;
-        const n = r.node;
-        return (
-          <div
-            key={r.path}
-            className={`trow${r.path === selected ? ' selected' : ''}${n.error !== undefined ? ' error' : ''}${n.generated ? ' generated' : ''}`}
-            style={{ paddingLeft: 6 + r.depth * 16, height: 22 }}
-            onClick={() => choose(r)}
-            onDoubleClick={() => r.hasChildren && toggle(r.path)}
-            role="row"
-            data-path={r.path}
-          >
-            <span
-              className="twist"
-              onClick={(e) => {
-                e.stopPropagation();
-                if (r.hasChildren) toggle(r.path);
-              }}
+      <VirtualList
+        className="tree"
+        count={rows.length}
+        rowHeight={22}
+        ariaLabel="Decoded tree"
+        scrollToIndex={selIndex >= 0 ? selIndex : undefined}
+        onKeyDown={onKeyDown}
+        renderRow={(i) => {
+          const r = rows[i]!;
+          const n = r.node;
+          return (
+            <div
+              key={r.path}
+              className={`trow${r.path === selected ? ' selected' : ''}${n.error !== undefined ? ' error' : ''}${n.generated ? ' generated' : ''}`}
+              style={{ paddingLeft: 6 + r.depth * 16, height: 22 }}
+              onClick={() => choose(r)}
+              onDoubleClick={() => r.hasChildren && toggle(r.path)}
+              role="row"
+              data-path={r.path}
             >
-              {r.hasChildren ? (open.has(r.path) ? '▾' : '▸') : ''}
-            </span>
-            <span className="tname">{n.name}</span>
-            {valueText(n) && <span className="tval">{valueText(n)}</span>}
-            {n.error !== undefined && <span className="terr">⚠ {n.error}</span>}
-            <span className="toff">
-              {r.buffer !== 'body' ? `${r.buffer} ` : ''}@{n.offset} +{n.length}
-            </span>
-          </div>
-        );
-      }}
-    />
+              <span
+                className="twist"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  if (r.hasChildren) toggle(r.path);
+                }}
+              >
+                {r.hasChildren ? (open.has(r.path) ? '▾' : '▸') : ''}
+              </span>
+              <span className="tname">{n.name}</span>
+              {valueText(n) && <span className="tval">{valueText(n)}</span>}
+              {n.error !== undefined && <span className="terr">⚠ {n.error}</span>}
+              <span className="toff">
+                {r.buffer !== 'body' ? `${r.buffer} ` : ''}@{n.offset} +{n.length}
+              </span>
+            </div>
+          );
+        }}
+      />
     </div>
   );
 }

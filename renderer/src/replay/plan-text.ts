@@ -35,7 +35,8 @@ const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 export function rowProblem(r: PlanRow, total?: number): string | undefined {
   if (!Number.isInteger(r.at) || r.at < 1) return 'positions start at 1';
   if (total !== undefined && total > 0 && r.at > total) return `the session has ${total} exchanges`;
-  if (r.kind === 'address' && r.address && !LOOPBACK.test(r.address)) return 'source addresses are loopback only (127.x.x.x)';
+  if (r.kind === 'address' && r.address && !LOOPBACK.test(r.address))
+    return 'source addresses are loopback only (127.x.x.x)';
   if (r.kind === 'hibernate' && !DURATION.test((r.duration ?? '').trim())) return 'a duration such as 500ms, 30s or 2m';
   return undefined;
 }

@@ -12,7 +12,8 @@ export interface ReplaySessionRow {
   firstId?: number;
 }
 
-export type Verdict = 'context-kept' | 'context-reestablished' | 'context-lost' | 'sequence-rejected-recovered' | 'failure';
+export type Verdict =
+  'context-kept' | 'context-reestablished' | 'context-lost' | 'sequence-rejected-recovered' | 'failure';
 
 export interface DiffEntry {
   path: string;
@@ -33,7 +34,14 @@ export interface ExchangeReport {
   type: string;
   role: 'replay' | 'resend' | 'reconnect' | 'redo';
   captured: SideResult;
-  replayed: SideResult & { connectionId: number; localAddress: string; durationMs: number; requestId: string; aborted?: string; pendingKeepAlives?: number };
+  replayed: SideResult & {
+    connectionId: number;
+    localAddress: string;
+    durationMs: number;
+    requestId: string;
+    aborted?: string;
+    pendingKeepAlives?: number;
+  };
   matches: boolean;
   diff: DiffEntry[];
   note?: string;
@@ -56,7 +64,14 @@ export interface ReplayReport {
   durationMs: number;
   exchanges: ExchangeReport[];
   switches: SwitchReport[];
-  summary: { replayed: number; succeeded: number; failed: number; matched: number; withDiffs: number; recoveryRequests: number };
+  summary: {
+    replayed: number;
+    succeeded: number;
+    failed: number;
+    matched: number;
+    withDiffs: number;
+    recoveryRequests: number;
+  };
   problems: string[];
 }
 

@@ -68,15 +68,22 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => ({
       return inflight;
     }
     set({ loading: true });
-    const one = async <T,>(method: string, key: string): Promise<{ list: T[]; state: Availability; error?: string }> => {
+    const one = async <T>(method: string, key: string): Promise<{ list: T[]; state: Availability; error?: string }> => {
       try {
         return { list: listOf<T>(await api().callRaw(method, {}), key), state: 'ok' };
       } catch (e) {
-        return { list: [], state: isMissing(e) ? 'missing' : 'failed', error: e instanceof Error ? e.message : String(e) };
+        return {
+          list: [],
+          state: isMissing(e) ? 'missing' : 'failed',
+          error: e instanceof Error ? e.message : String(e),
+        };
       }
     };
     inflight = (async () => {
-      const [s, f] = await Promise.all([one<SessionInfo>('sessions.list', 'sessions'), one<Finding>('findings.list', 'findings')]);
+      const [s, f] = await Promise.all([
+        one<SessionInfo>('sessions.list', 'sessions'),
+        one<Finding>('findings.list', 'findings'),
+      ]);
       const error = s.state === 'failed' ? s.error : f.state === 'failed' ? f.error : undefined;
       set({
         sessions: s.list,

@@ -40,9 +40,20 @@ export const useExchangesStore = create<ExchangesStore>((set, get) => ({
     const cur = get().items;
     // The same list again (a reconnect re-reads it): keep the selection and the caches.
     const same =
-      items.length === cur.length && items[0]?.id === cur[0]?.id && items.at(-1)?.id === cur.at(-1)?.id && items.at(-1)?.durationMs === cur.at(-1)?.durationMs;
+      items.length === cur.length &&
+      items[0]?.id === cur[0]?.id &&
+      items.at(-1)?.id === cur.at(-1)?.id &&
+      items.at(-1)?.durationMs === cur.at(-1)?.durationMs;
     if (same) set({ items });
-    else set({ items, decoded: new Map(), raw: new Map(), selectedId: undefined, selectedIds: new Set(), anchorId: undefined });
+    else
+      set({
+        items,
+        decoded: new Map(),
+        raw: new Map(),
+        selectedId: undefined,
+        selectedIds: new Set(),
+        anchorId: undefined,
+      });
   },
   appendBatch: (batch) => set((s) => ({ items: s.items.concat(batch) })),
   select(id) {

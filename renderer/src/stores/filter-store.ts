@@ -76,7 +76,11 @@ const sortValue: Record<SortKey, (s: ExchangeSummary) => number | string> = {
   session: (s) => s.session ?? -1,
 };
 
-export function visibleRows(items: readonly ExchangeSummary[], test: (s: ExchangeSummary) => boolean, sort: { key: SortKey; dir: 1 | -1 }): ExchangeSummary[] {
+export function visibleRows(
+  items: readonly ExchangeSummary[],
+  test: (s: ExchangeSummary) => boolean,
+  sort: { key: SortKey; dir: 1 | -1 },
+): ExchangeSummary[] {
   const rows = items.filter(test);
   if (sort.key === 'id' && sort.dir === 1) return rows;
   const f = sortValue[sort.key];

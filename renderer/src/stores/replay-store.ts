@@ -48,8 +48,15 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
     try {
       const list = await api().callRaw<ReplaySessionRow[]>('replay.sessions', {});
       const cur = get().session;
-      set({ sessions: list, sessionsError: undefined, session: cur !== undefined && list.some((s) => s.index === cur) ? cur : list[0]?.index });
-      const check = await api().callRaw<{ reason: string | null }>('replay.check', get().session !== undefined ? { session: get().session } : {});
+      set({
+        sessions: list,
+        sessionsError: undefined,
+        session: cur !== undefined && list.some((s) => s.index === cur) ? cur : list[0]?.index,
+      });
+      const check = await api().callRaw<{ reason: string | null }>(
+        'replay.check',
+        get().session !== undefined ? { session: get().session } : {},
+      );
       set({ reason: check.reason ?? undefined });
     } catch (e) {
       set({ sessions: [], sessionsError: e instanceof Error ? e.message : String(e) });
@@ -86,7 +93,9 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
   async cancel() {
     const run = get().run;
     if (!run) return;
-    await api().callRaw('replay.cancel', { id: run.id }).catch(() => undefined);
+    await api()
+      .callRaw('replay.cancel', { id: run.id })
+      .catch(() => undefined);
   },
   onLog(message) {
     const run = get().run;

@@ -78,7 +78,8 @@ export function ticks(v: Viewport, origin: number, minPx = 90): Tick[] {
   const first = Math.ceil((v.start - origin) / step) * step + origin;
   const end = xToTime(v, v.width);
   const out: Tick[] = [];
-  for (let t = first; t <= end && out.length < 1000; t += step) out.push({ time: t, x: timeToX(v, t), label: relLabel(t - origin, step) });
+  for (let t = first; t <= end && out.length < 1000; t += step)
+    out.push({ time: t, x: timeToX(v, t), label: relLabel(t - origin, step) });
   return out;
 }
 
@@ -172,7 +173,10 @@ export function packLane(items: readonly TimelineInput[], minMs: number, gapMs =
       row = rowEnds.length;
       rowEnds.push(drawnEnd);
     } else rowEnds[row] = drawnEnd;
-    const failed = !!it.aborted || (it.status !== undefined && it.status >= 400) || (it.responseCode !== undefined && it.responseCode !== 0);
+    const failed =
+      !!it.aborted ||
+      (it.status !== undefined && it.status >= 400) ||
+      (it.responseCode !== undefined && it.responseCode !== 0);
     out.push({ id: it.id, kind: itemKind(it.requestType), row, start: it.start, end, open, failed });
   }
   return { items: out, rows: Math.max(1, rowEnds.length) };
@@ -192,7 +196,11 @@ export interface LaneLayout {
 }
 
 /** Stacks lanes vertically: each is `rowHeight` per sub-row plus `padY` above and below. */
-export function layoutLanes(lanes: readonly LaneInput[], v: Viewport, opts: { rowHeight: number; padY: number; minPx?: number; gapPx?: number }): { lanes: LaneLayout[]; height: number } {
+export function layoutLanes(
+  lanes: readonly LaneInput[],
+  v: Viewport,
+  opts: { rowHeight: number; padY: number; minPx?: number; gapPx?: number },
+): { lanes: LaneLayout[]; height: number } {
   const minMs = (opts.minPx ?? 4) * v.msPerPx;
   const gapMs = (opts.gapPx ?? 1) * v.msPerPx;
   let y = 0;
@@ -207,7 +215,13 @@ export function layoutLanes(lanes: readonly LaneInput[], v: Viewport, opts: { ro
 }
 
 /** Items that touch [x0, x1] on screen (culling for long captures), with their pixel box. */
-export function visibleItems(items: readonly PlacedItem[], v: Viewport, minPx = 4, x0 = 0, x1 = v.width): { item: PlacedItem; x: number; w: number }[] {
+export function visibleItems(
+  items: readonly PlacedItem[],
+  v: Viewport,
+  minPx = 4,
+  x0 = 0,
+  x1 = v.width,
+): { item: PlacedItem; x: number; w: number }[] {
   const out: { item: PlacedItem; x: number; w: number }[] = [];
   for (const item of items) {
     const x = timeToX(v, item.start);

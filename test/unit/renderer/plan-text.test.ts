@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../../electron/backend/replay/plan';
-import { defaultRow, planText, rowProblem, rowText, SWITCH_KINDS, type PlanRow } from '../../../renderer/src/replay/plan-text';
+import {
+  defaultRow,
+  planText,
+  rowProblem,
+  rowText,
+  SWITCH_KINDS,
+  type PlanRow,
+} from '../../../renderer/src/replay/plan-text';
 
 describe('replay plan text', () => {
   it('writes each kind in the grammar of the backend parser', () => {
@@ -38,7 +45,10 @@ describe('replay plan text', () => {
     expect(rowProblem({ kind: 'address', at: 2, address: '10.0.0.1' })).toMatch(/loopback/);
     expect(rowProblem({ kind: 'hibernate', at: 2, duration: 'soon' })).toMatch(/duration/);
     expect(rowProblem({ kind: 'hibernate', at: 2, duration: '30s' })).toBeUndefined();
-    for (const bad of [{ kind: 'address', at: 2, address: '10.0.0.1' } as PlanRow, { kind: 'hibernate', at: 2, duration: 'soon' } as PlanRow])
+    for (const bad of [
+      { kind: 'address', at: 2, address: '10.0.0.1' } as PlanRow,
+      { kind: 'hibernate', at: 2, duration: 'soon' } as PlanRow,
+    ])
       expect(() => parsePlan(rowText(bad))).toThrow();
   });
 });

@@ -18,7 +18,13 @@ import {
   type TimelineInput,
 } from '../../../renderer/src/timeline/timeline-layout';
 
-const it0 = (id: number, start: number, end: number | undefined, requestType = 'Execute', extra: Partial<TimelineInput> = {}): TimelineInput => ({
+const it0 = (
+  id: number,
+  start: number,
+  end: number | undefined,
+  requestType = 'Execute',
+  extra: Partial<TimelineInput> = {},
+): TimelineInput => ({
   id,
   start,
   ...(end !== undefined ? { end } : {}),
@@ -102,7 +108,16 @@ describe('packing', () => {
     expect(p.items.map((x) => x.kind)).toEqual(['connect', 'execute', 'disconnect']);
   });
   it('puts a long-poll beside the Executes sent during it', () => {
-    const p = packLane([it0(1, 0, 10, 'Connect'), it0(2, 20, 5000, 'NotificationWait'), it0(3, 30, 40), it0(4, 50, 60), it0(5, 5100, 5200, 'NotificationWait')], 1);
+    const p = packLane(
+      [
+        it0(1, 0, 10, 'Connect'),
+        it0(2, 20, 5000, 'NotificationWait'),
+        it0(3, 30, 40),
+        it0(4, 50, 60),
+        it0(5, 5100, 5200, 'NotificationWait'),
+      ],
+      1,
+    );
     expect(p.rows).toBe(2);
     const row = Object.fromEntries(p.items.map((x) => [x.id, x.row]));
     expect(row).toEqual({ 1: 0, 2: 0, 3: 1, 4: 1, 5: 0 });
@@ -124,21 +139,22 @@ describe('packing', () => {
     expect(p.items.map((x) => x.id)).toEqual([1, 2]);
   });
   it('marks failures (HTTP ≥ 400, X-ResponseCode ≠ 0, aborted)', () => {
-    const p = packLane([it0(1, 0, 1, 'Execute', { status: 200, responseCode: 0 }), it0(2, 2, 3, 'Execute', { responseCode: 10 }), it0(3, 4, 5, 'Execute', { status: 401 })], 0.1);
+    const p = packLane(
+      [
+        it0(1, 0, 1, 'Execute', { status: 200, responseCode: 0 }),
+        it0(2, 2, 3, 'Execute', { responseCode: 10 }),
+        it0(3, 4, 5, 'Execute', { status: 401 }),
+      ],
+      0.1,
+    );
     expect(p.items.map((x) => x.failed)).toEqual([false, true, true]);
   });
   it('names request types', () => {
-    expect(['Connect', 'Bind', 'Execute', 'NotificationWait', 'PING', 'Disconnect', 'Unbind', 'GetMatches', undefined].map(itemKind)).toEqual([
-      'connect',
-      'connect',
-      'execute',
-      'wait',
-      'ping',
-      'disconnect',
-      'disconnect',
-      'nspi',
-      'other',
-    ]);
+    expect(
+      ['Connect', 'Bind', 'Execute', 'NotificationWait', 'PING', 'Disconnect', 'Unbind', 'GetMatches', undefined].map(
+        itemKind,
+      ),
+    ).toEqual(['connect', 'connect', 'execute', 'wait', 'ping', 'disconnect', 'disconnect', 'nspi', 'other']);
   });
 });
 
@@ -156,7 +172,11 @@ describe('lanes', () => {
     ]);
     expect(l.height).toBe(76);
     // Zoomed far out, the 4 px minimum width makes the two short items of lane 2 collide.
-    const far = layoutLanes([{ id: 1, items: [it0(1, 0, 1), it0(2, 2, 3)] }], { start: 0, msPerPx: 100, width: 100 }, { rowHeight: 20, padY: 4 });
+    const far = layoutLanes(
+      [{ id: 1, items: [it0(1, 0, 1), it0(2, 2, 3)] }],
+      { start: 0, msPerPx: 100, width: 100 },
+      { rowHeight: 20, padY: 4 },
+    );
     expect(far.lanes[0]!.packing.rows).toBe(2);
   });
   it('culls items outside the view', () => {
