@@ -108,45 +108,59 @@ const ORIGINAL_URL = Symbol('mapiscope.originalUrl');
 const REQUEST_TIME = Symbol('mapiscope.requestTime');
 type TaggedRequest = http.IncomingMessage & { [ORIGINAL_URL]?: string; [REQUEST_TIME]?: number };
 
+type UpstreamCloseHook = (s: Socket) => void;
+const ON_CLOSE = Symbol('mapiscope.onUpstreamClose');
+const INJECTED_KEEPALIVE = 'Connection: keep-alive\r\n\r\n';
+
+/** Removes the Connection line Node rendered into `req`'s head if the client did not send one. */
+function stripInjectedConnection(req: http.ClientRequest, o: { headers?: unknown }): void {
+  const r = req as unknown as { _header?: string };
+  if (typeof r._header !== 'string' || !r._header.endsWith(INJECTED_KEEPALIVE)) return;
+  const sent = Array.isArray(o.headers) ? (o.headers as string[]) : [];
+  for (let i = 0; i < sent.length; i += 2) if (sent[i]!.toLowerCase() === 'connection') return;
+  r._header = r._header.slice(0, -INJECTED_KEEPALIVE.length) + '\r\n';
+}
+
+// One class each for http and https, defined once: a class per connection would make every
+// agent a different shape for Node's http internals (megamorphic, measurably slower).
+class PinnedHttpAgent extends http.Agent {
+  [ON_CLOSE]?: UpstreamCloseHook;
+  override createConnection(...args: unknown[]): Socket {
+    const s = (http.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+    s.once('close', () => this[ON_CLOSE]?.(s));
+    return s;
+  }
+  addRequest(req: http.ClientRequest, o: http.RequestOptions): void {
+    stripInjectedConnection(req, o);
+    (http.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(this, req, o);
+  }
+}
+class PinnedHttpsAgent extends https.Agent {
+  [ON_CLOSE]?: UpstreamCloseHook;
+  override createConnection(...args: unknown[]): Socket {
+    const s = (https.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+    s.once('close', () => this[ON_CLOSE]?.(s));
+    return s;
+  }
+  addRequest(req: http.ClientRequest, o: http.RequestOptions): void {
+    stripInjectedConnection(req, o);
+    (https.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(this, req, o);
+  }
+}
+
 /**
- * A keep-alive agent holding at most one socket, owned by one client connection.
- * It also removes the `Connection: keep-alive` line Node adds to a request whose client did not
- * send one: ClientRequest renders its head before calling agent.addRequest, so this is the
- * last point where the head can still be corrected.
+ * A keep-alive agent holding at most one socket, owned by one client connection. It also
+ * removes the `Connection: keep-alive` line Node adds to a request whose client did not send
+ * one: ClientRequest renders its head before it calls agent.addRequest, the last point where
+ * the head can still be corrected.
  */
 class PinnedAgent {
   readonly agent: http.Agent;
-  constructor(
-    secure: boolean,
-    private readonly onUpstreamClose: (s: Socket) => void,
-  ) {
-    const base = secure ? https.Agent : http.Agent;
-    const self = this;
-    // A subclass per instance keeps the Node typings simple for createConnection/addRequest.
-    const A = class extends (base as typeof http.Agent) {
-      override createConnection(...args: unknown[]): Socket {
-        const make = (base.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection;
-        const s = make.apply(this, args);
-        s.once('close', () => self.onUpstreamClose(s));
-        return s;
-      }
-    };
-    const agent = new A({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
-    const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, o: unknown) => void }).addRequest;
-    (agent as unknown as { addRequest: (req: http.ClientRequest, o: { headers?: unknown }) => void }).addRequest = function (
-      req,
-      o,
-    ) {
-      const r = req as unknown as { _header?: string };
-      const sent = Array.isArray(o.headers) ? (o.headers as string[]) : [];
-      const clientSentConnection = sent.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'connection');
-      const injected = 'Connection: keep-alive\r\n\r\n';
-      if (!clientSentConnection && typeof r._header === 'string' && r._header.endsWith(injected)) {
-        r._header = r._header.slice(0, -injected.length) + '\r\n';
-      }
-      return addRequest.call(this, req, o);
-    };
-    this.agent = agent;
+  constructor(secure: boolean, onUpstreamClose: UpstreamCloseHook) {
+    const opts = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
+    const a = secure ? new PinnedHttpsAgent(opts) : new PinnedHttpAgent(opts);
+    a[ON_CLOSE] = onUpstreamClose;
+    this.agent = a;
   }
   destroy(): void {
     this.agent.destroy();
