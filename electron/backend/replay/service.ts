@@ -3,8 +3,10 @@
  * (or given ones) against a URL or the simulator, reports progress as events
  * and keeps its report.
  *
- * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.cancel, replay.list.
+ * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.recorded,
+ * replay.cancel, replay.list.
  */
+import { exchangeToDto } from '../../../shared/api/dto.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import type { Backend, BackendService } from '../backend.js';
 import { ApiError } from '../rpc.js';
@@ -23,6 +25,8 @@ export interface ReplayStartParams {
   auth?: ReplayOptions['auth'];
   /** Expiry for a temporary simulator (ms). */
   simulatorExpiryMs?: number;
+  /** Keep the replayed traffic (replay.recorded), each exchange naming its captured original. */
+  record?: boolean;
 }
 
 export interface ReplayRun {
@@ -63,6 +67,7 @@ export class ReplayService implements BackendService {
       if (typeof o.plan === 'string') params.plan = o.plan;
       if (o.realtime === true) params.realtime = true;
       if (o.insecure === true) params.insecure = true;
+      if (o.record === true) params.record = true;
       const run = this.start(params);
       return { id: run.id, state: run.state };
     });
@@ -70,7 +75,15 @@ export class ReplayService implements BackendService {
     rpc.register('replay.report', (p) => {
       const r = this.get((p as { id?: number }).id, true);
       if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
-      return r.report;
+      // Recorded traffic carries bytes: it comes base64-encoded from replay.recorded.
+      const { recorded, ...report } = r.report;
+      return { ...report, recordedCount: recorded?.length ?? 0 };
+    });
+    rpc.register('replay.recorded', (p) => {
+      const r = this.get((p as { id?: number }).id, true);
+      if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
+      if (!r.report.recorded) throw new ApiError('not-found', `replay ${r.id} was started without record: true`);
+      return r.report.recorded.map(exchangeToDto);
     });
     rpc.register('replay.cancel', (p) => {
       const r = this.get((p as { id?: number }).id, false);
@@ -85,7 +98,10 @@ export class ReplayService implements BackendService {
     if (!r) throw new ApiError('not-found', id === undefined ? 'no replay has run' : `no replay ${id}`);
     if (full) return r;
     const { report, ...rest } = r;
-    return { ...rest, ...(report ? { report: { ...report, exchanges: [] } } : {}) };
+    if (!report) return rest;
+    const { recorded: _recorded, ...slim } = report;
+    void _recorded;
+    return { ...rest, report: { ...slim, exchanges: [] } };
   }
 
   /** Starts a run in the background; `wait(run.id)` resolves with its report. */
@@ -140,6 +156,7 @@ export class ReplayService implements BackendService {
         ...(p.realtime ? { realtime: true } : {}),
         ...(p.insecure ? { insecure: true } : {}),
         ...(p.auth ? { auth: p.auth } : {}),
+        ...(p.record ? { record: true } : {}),
         signal,
         onProgress: (e) => {
           if (e.kind === 'exchange') run.exchangesDone++;

@@ -49,6 +49,19 @@ describe('SimulatorService and ReplayService over RPC', () => {
       expect(logs.filter((l) => l.startsWith('simulator: Connect → 0'))).toHaveLength(2);
       const status = (await backend.rpc.invoke('simulator.status', {})) as { requests: number; byResponseCode: Record<string, number> };
       expect(status.byResponseCode).toEqual({ '0': 7 });
+      await expect(backend.rpc.invoke('replay.recorded', { id: run.id })).rejects.toThrow(/started without record: true/);
+      // A recorded run: the replayed traffic comes back as exchange DTOs naming their originals.
+      const rec = (await backend.rpc.invoke('replay.start', { target: 'simulator', session: 1, record: true })) as { id: number };
+      let st2 = 'running';
+      for (let i = 0; i < 200 && st2 === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        st2 = ((await backend.rpc.invoke('replay.status', { id: rec.id })) as { state: string }).state;
+      }
+      expect(st2).toBe('done');
+      expect(((await backend.rpc.invoke('replay.report', { id: rec.id })) as { recordedCount: number }).recordedCount).toBe(4);
+      const dtos = (await backend.rpc.invoke('replay.recorded', { id: rec.id })) as { comment?: string; request: { body: string } }[];
+      expect(dtos.map((d) => d.comment)).toEqual(['replay of #1 (replay)', 'replay of #2 (replay)', 'replay of #3 (replay)', 'replay of #4 (replay)']);
+      expect(Buffer.from(dtos[3]!.request.body, 'base64')).toEqual(Buffer.from([0, 0, 0, 0]));
       expect(await backend.rpc.invoke('simulator.stop', {})).toEqual({ running: false });
     } finally {
       await backend.stop();
