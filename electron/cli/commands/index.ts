@@ -4,6 +4,9 @@
  * one import and one entry here.
  */
 import type { Command } from '../command.js';
+import { analyzeCommand } from './analyze.js';
+import { caCommand } from './ca.js';
+import { captureCommand } from './capture.js';
 import { decodeCommand } from './decode.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -13,7 +16,10 @@ import { simulateCommand } from './simulate.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
+  captureCommand,
+  caCommand,
   decodeCommand,
+  analyzeCommand,
   importCommand,
   exportCommand,
   simulateCommand,
