@@ -8,7 +8,7 @@ function optList(v: string | string[] | boolean | undefined): string[] {
 
 /** "127.0.0.1:8888", "8888", "[::1]:8888" → host and port. */
 export function parseListen(s: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+))?:?(\d+)$/.exec(s.trim());
+  const m = /^(?:(?:\[([^\]]+)\]|([^:[\]]+)):)?(\d+)$/.exec(s.trim());
   if (!m) throw new UsageError(`--listen expects HOST:PORT, got "${s}"`);
   const port = Number(m[3]);
   if (port > 65535) throw new UsageError(`--listen port out of range: ${port}`);
