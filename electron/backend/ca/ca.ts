@@ -108,6 +108,8 @@ export class CertificateAuthority {
     const p = CertificateAuthority.paths(dir);
     await mkdir(path.join(dir, 'certs'), { recursive: true });
     await mkdir(path.join(dir, 'keys'), { recursive: true, mode: 0o700 });
+    // mkdir's mode applies only to a new folder; a copied CA folder may have been loosened.
+    await tighten(path.join(dir, 'keys'), 0o700);
     const now = (opts.now ?? (() => new Date()))();
     let created = false;
     let certPem: string | undefined;
@@ -139,6 +141,7 @@ export class CertificateAuthority {
       await writeFile(p.meta, JSON.stringify({ nameConstraints: constraints, createdAt: now.toISOString() }, null, 2));
       created = true;
     } else {
+      await tighten(p.key, 0o600);
       try {
         constraints = (JSON.parse(await readFile(p.meta, 'utf8')) as { nameConstraints?: string[] }).nameConstraints ?? [];
       } catch {
@@ -148,6 +151,7 @@ export class CertificateAuthority {
     let leafKeyPem: string;
     try {
       leafKeyPem = await readFile(p.leafKey, 'utf8');
+      await tighten(p.leafKey, 0o600);
     } catch {
       const kp = await generateKeyPairAsync('rsa', {
         modulusLength: 2048,
@@ -353,6 +357,16 @@ export function trustInstructions(certPath: string, platform: NodeJS.Platform | 
   if (platform === 'linux' || platform === 'all' || (platform !== 'win32' && platform !== 'darwin')) parts.push(linux);
   parts.push(note);
   return parts.map((p) => p.join('\n')).join('\n\n') + '\n';
+}
+
+/** Takes group/other permissions off a key file or folder that has them (best effort: not ours to chmod → left as is). */
+async function tighten(file: string, mode: number): Promise<void> {
+  try {
+    if (((await stat(file)).mode & 0o777) !== mode) await chmod(file, mode);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EROFS' && code !== 'ENOENT') throw e;
+  }
 }
 
 /** Size and mode of the CA key file (for status checks and tests). */
