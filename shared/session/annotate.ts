@@ -5,7 +5,6 @@
  * naming the server handle and the ROP that created it (or why it is unknown).
  */
 import type { DecodedNode } from '../codec/index.js';
-import { findAll } from '../codec/index.js';
 import type { ExchangeDecode } from '../protocol/decode-exchange.js';
 import type { ExchangeFacts, HandleRef } from './types.js';
 
@@ -30,7 +29,8 @@ export function describeHandleRef(r: HandleRef): string {
 export function annotateHandles(d: ExchangeDecode, facts: ExchangeFacts): void {
   const refs = facts.handleRefs;
   if (!refs?.length || !d.request) return;
-  const rops: DecodedNode[] = findAll(d.request.tree, 'RopsList').flatMap((l) => l.children ?? []);
+  const rops: DecodedNode[] = [];
+  collectRops(d.request.tree, rops);
   for (const r of refs) {
     const rop = rops[r.ropIndex];
     const kids = rop?.children;
@@ -47,4 +47,13 @@ export function annotateHandles(d: ExchangeDecode, facts: ExchangeFacts): void {
       generated: true,
     });
   }
+}
+
+/** The ROP nodes of every RopsList, in order, without walking into the ROPs themselves. */
+function collectRops(n: DecodedNode, out: DecodedNode[]): void {
+  if (n.name === 'RopsList') {
+    if (n.children) for (const c of n.children) out.push(c);
+    return;
+  }
+  if (n.children) for (const c of n.children) collectRops(c, out);
 }

@@ -21,7 +21,7 @@
 import type { DecodeContext } from '../codec/index.js';
 import { type Exchange, headerValue, headerValues } from '../capture/exchange.js';
 import { type ExchangeDecode, canonicalRequestType, decodeExchange, endpointOf } from '../protocol/decode-exchange.js';
-import { COOKIE_ROLES, requestCookies, responseSetCookies } from '../protocol/mapihttp/headers.js';
+import { COOKIE_ROLES, requestCookies } from '../protocol/mapihttp/headers.js';
 import { parseResponseCode } from '../protocol/mapihttp/request-types.js';
 import {
   FX_BUFFER_ROPS,
@@ -410,7 +410,6 @@ export class SessionModel {
     if (pp !== undefined) f.pendingPeriodMs = pp;
     const xi = parseResponseCode(headerValue(r, 'X-ExpirationInfo'));
     if (xi !== undefined) f.expirationMs = xi;
-    f.setCookieNames = this.nameList(responseSetCookies(r).map((c) => c.name));
   }
 
   private decodeFacts(d: ExchangeDecode, f: ExchangeFacts, ex: Exchange): void {
@@ -435,6 +434,7 @@ export class SessionModel {
         return c ? { tag: m.tag, time: c.time } : { tag: m.tag };
       });
     }
+    if (d.setCookies.length) f.setCookieNames = this.nameList(d.setCookies.map((c) => c.name));
     if (d.response?.complete !== undefined) f.responseComplete = d.response.complete;
     const st = emsmdbStatus(d);
     if (st.statusCode !== undefined && d.endpoint === 'emsmdb') f.statusCode = st.statusCode;
@@ -673,7 +673,7 @@ export class SessionModel {
     if (f.serverApplication && !info.serverApplication) info.serverApplication = f.serverApplication;
     if (f.expirationMs !== undefined) info.expirationMs = f.expirationMs;
     if (f.pendingPeriodMs !== undefined) info.pendingPeriodMs = f.pendingPeriodMs;
-    const sets = responseSetCookies(ex.response.headers);
+    const sets = d.setCookies;
     for (const c of sets) {
       const lower = c.name.toLowerCase();
       if (!info.cookieNames.includes(c.name)) info.cookieNames.push(c.name);

@@ -88,6 +88,16 @@ const bench: Bench = {
     const tpl = template();
     const out: BenchResult[] = [];
 
+    // Warm-up: every code path once, so the first measured phase does not pay for the JIT alone.
+    {
+      const w = new SessionModel({ cacheSize: 0 });
+      for (const ex of synthetic(2000, tpl)) {
+        summarizeExchange(ex);
+        decodeExchange(ex);
+        w.add(ex);
+      }
+    }
+
     // Baseline 1: summaries (what the exchange list computes per exchange).
     let t0 = performance.now();
     const h0 = heapMB();
