@@ -584,6 +584,11 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const out = ctx.proxyToClientResponse;
     out.sendDate = false;
     out.removeHeader('connection'); // marks the response so Node adds no Connection/Keep-Alive line
+    const lower = res.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());
+    if (!lower.includes('content-length') && !lower.includes('transfer-encoding')) {
+      // A close-delimited body upstream: pass it on the same way (Node would add chunked framing).
+      (out as unknown as { useChunkedEncodingByDefault: boolean }).useChunkedEncodingByDefault = false;
+    }
     const writeHead = out.writeHead as unknown as (s: number, m: string, h: string[]) => http.ServerResponse;
     const rawOut = res.rawHeaders.slice();
     // Node accepts a flat [name, value, ...] array and writes it verbatim (case, order, duplicates).

@@ -89,6 +89,21 @@ describe('header fidelity and no injected headers', () => {
     expect(ex.origin).toBe(`http://127.0.0.1:${up.port}`);
   });
 
+  it('a close-delimited upstream body is passed on close-delimited (no chunked framing added)', async () => {
+    const up = await upstream((r) => {
+      r.socket.write('HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\nold-style body');
+      setTimeout(() => r.socket.end(), 30);
+    });
+    const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
+    const c = await rawClient(port);
+    c.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await Promise.race([c.ended, sleep(3000).then(() => 'hang')])).toBe('end');
+    expect(c.received().toString('latin1')).toBe('HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\nold-style body');
+    await until(() => exchanges.length === 1);
+    expect(exchanges[0]!.aborted).toBeUndefined();
+    expect(Buffer.from(exchanges[0]!.response!.body).toString()).toBe('old-style body');
+  });
+
   it('forward mode: absolute-form in, origin-form upstream, Proxy-* headers not forwarded, URL recorded as sent', async () => {
     const up = await upstream((r) => r.socket.write(ok('hi')));
     const { port, exchanges } = await startProxy();
