@@ -104,6 +104,18 @@ describe('header fidelity and no injected headers', () => {
     expect(Buffer.from(exchanges[0]!.response!.body).toString()).toBe('old-style body');
   });
 
+  it('forwards chunked trailers and records them', async () => {
+    const up = await upstream((r) => r.socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n4\r\nbody\r\n0\r\nX-Checksum: abc\r\n\r\n'));
+    const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
+    const c = await rawClient(port);
+    cleanups.push(() => c.close());
+    c.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const r = await c.response();
+    expect(r.raw.toString('latin1')).toBe('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n4\r\nbody\r\n0\r\nX-Checksum: abc\r\n\r\n');
+    await until(() => exchanges.length === 1);
+    expect(exchanges[0]!.response!.trailers).toEqual([{ name: 'X-Checksum', value: 'abc' }]);
+  });
+
   it('forward mode: absolute-form in, origin-form upstream, Proxy-* headers not forwarded, URL recorded as sent', async () => {
     const up = await upstream((r) => r.socket.write(ok('hi')));
     const { port, exchanges } = await startProxy();
