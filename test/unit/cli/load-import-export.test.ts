@@ -138,6 +138,21 @@ describe('mapiscope import / export', () => {
     expect(back.exchanges.map((e) => e.response!.body)).toEqual(cap.map((e) => e.response!.body));
   });
 
+  it('--no-rops leaves the ROP names out of _mapi and keeps the rest', async () => {
+    const a = join(dir, 'rops.har');
+    const b = join(dir, 'norops.har');
+    expect((await run('export', capFile, '--har', a)).code).toBe(0);
+    expect((await run('export', capFile, '--har', b, '--no-rops')).code).toBe(0);
+    const ea = JSON.parse(readFileSync(a, 'utf8')).log.entries[1]._mapi;
+    const eb = JSON.parse(readFileSync(b, 'utf8')).log.entries[1]._mapi;
+    expect(ea.requestType).toBe('Execute');
+    expect(ea.rops.length).toBeGreaterThan(0);
+    expect(eb.rops).toBeUndefined();
+    expect(eb.requestType).toBe('Execute');
+    expect(eb.metaTags).toEqual(ea.metaTags);
+    expect(eb.setCookies).toEqual(ea.setCookies);
+  });
+
   it('--no-redact: capture → HAR → capture and capture → SAZ → capture are lossless', async () => {
     const h = join(dir, 'plain.har');
     expect((await run('export', capFile, '--har', h, '--no-redact')).code).toBe(0);
