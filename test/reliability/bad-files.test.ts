@@ -85,9 +85,31 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const FATAL = ['truncated.har', 'garbage.har', 'invalid-json.har', 'no-log.har', 'array.har', 'empty.har', 'log-wrong-type.har', 'garbage.saz', 'wrong-zip.saz', 'badmagic.mscap', 'nonexistent.har'];
+const FATAL = [
+  'truncated.har',
+  'garbage.har',
+  'invalid-json.har',
+  'no-log.har',
+  'array.har',
+  'empty.har',
+  'log-wrong-type.har',
+  'garbage.saz',
+  'wrong-zip.saz',
+  'badmagic.mscap',
+  'nonexistent.har',
+];
 /** Fatal damage whose place is in the content (the others are "cannot open" or "not an archive of sessions"). */
-const PLACED = new Set(['truncated.har', 'garbage.har', 'invalid-json.har', 'no-log.har', 'array.har', 'empty.har', 'log-wrong-type.har', 'garbage.saz', 'badmagic.mscap']);
+const PLACED = new Set([
+  'truncated.har',
+  'garbage.har',
+  'invalid-json.har',
+  'no-log.har',
+  'array.har',
+  'empty.har',
+  'log-wrong-type.har',
+  'garbage.saz',
+  'badmagic.mscap',
+]);
 const RECOVERABLE: Record<string, RegExp> = {
   'cut.mscap': /incomplete record at offset \d+/,
   'crc-middle.mscap': /record at offset \d+ .*crc|offset \d+ \(\d+ bytes, crc\)/,
@@ -151,7 +173,10 @@ describe('bad files through the CLI (import, decode, export): exit ≠ 0, clear 
         expect(r.code, `${cmd}: ${r.err}`).toBe(0);
         expect(r.err, cmd).toMatch(said);
         if (cmd === 'decode') expect(() => JSON.parse(r.out)).not.toThrow();
-        if (cmd === 'export saz') expect(readSaz(new Uint8Array(readFileSync(join(o, 'out.saz'))), 'out.saz').exchanges.length).toBeGreaterThan(0);
+        if (cmd === 'export saz')
+          expect(readSaz(new Uint8Array(readFileSync(join(o, 'out.saz'))), 'out.saz').exchanges.length).toBeGreaterThan(
+            0,
+          );
         if (cmd === 'export json') expect(() => JSON.parse(readFileSync(join(o, 'out.json'), 'utf8'))).not.toThrow();
         if (cmd === 'export har') expect((await loadExchanges(join(o, 'out.har'))).exchanges.length).toBeGreaterThan(0);
       }
@@ -167,10 +192,16 @@ describe('bad files through the CLI (import, decode, export): exit ≠ 0, clear 
   });
 
   it('the real binary exits 1 on a bad file and 2 on bad usage (process exit codes)', () => {
-    const bad = spawnSync(process.execPath, [BIN, 'decode', join(dir, 'truncated.har')], { encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync(process.execPath, [BIN, 'decode', join(dir, 'truncated.har')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain(`${join(dir, 'truncated.har')}: line `);
-    const usage = spawnSync(process.execPath, [BIN, 'export', join(dir, 'good.mscap'), '--format', 'nope'], { encoding: 'utf8', timeout: 60_000 });
+    const usage = spawnSync(process.execPath, [BIN, 'export', join(dir, 'good.mscap'), '--format', 'nope'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(usage.status).toBe(2);
   }, 90_000);
 });

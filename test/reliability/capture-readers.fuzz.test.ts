@@ -44,8 +44,16 @@ function slots(root: unknown): [Record<string, unknown> | unknown[], string | nu
   const out: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (v: unknown, depth: number) => {
     if (depth > 30 || !v || typeof v !== 'object') return;
-    if (Array.isArray(v)) v.forEach((e, i) => (out.push([v, i]), walk(e, depth + 1)));
-    else for (const k of Object.keys(v)) out.push([v as Record<string, unknown>, k]), walk((v as Record<string, unknown>)[k], depth + 1);
+    if (Array.isArray(v))
+      v.forEach((e, i) => {
+        out.push([v, i]);
+        walk(e, depth + 1);
+      });
+    else
+      for (const k of Object.keys(v)) {
+        out.push([v as Record<string, unknown>, k]);
+        walk((v as Record<string, unknown>)[k], depth + 1);
+      }
   };
   walk(root, 0);
   return out;
@@ -135,7 +143,7 @@ describe('HAR reader fuzz (JSON-aware)', () => {
             if (!streamed) return readHar(t, file);
             // The streaming reader, fed in random pieces like createReadStream chunks.
             const reader = new HarReader(file, false);
-            for (let at = 0; at < t.length; ) {
+            for (let at = 0; at < t.length;) {
               const n = 1 + (next() % 4096);
               for (const _ex of reader.push(t.slice(at, at + n))) void _ex;
               at += n;
@@ -184,7 +192,9 @@ describe('SAZ reader fuzz (zip- and message-aware)', () => {
         case 6:
           return s.slice(0, at) + '\u0000\u00ff<>&"' + s.slice(at);
         default:
-          return s.replace(/<Session /, '<Session SID="x" ').replace(/<\/Session>/, next() % 2 ? '' : '</Session></Session>');
+          return s
+            .replace(/<Session /, '<Session SID="x" ')
+            .replace(/<\/Session>/, next() % 2 ? '' : '</Session></Session>');
       }
     };
     const until = performance.now() + SECONDS.saz * 1000;
@@ -213,7 +223,12 @@ describe('SAZ reader fuzz (zip- and message-aware)', () => {
         out = new Uint8Array(Buffer.concat(parts));
       }
       const file = `case-${i}.saz`;
-      tally[sw.run(() => file, () => expectReaderOutcome(file, file, () => readSaz(out, file)))]++;
+      tally[
+        sw.run(
+          () => file,
+          () => expectReaderOutcome(file, file, () => readSaz(out, file)),
+        )
+      ]++;
     }
     const grown = heapAfterGc() - heap0;
     expect(grown).toBeLessThan(48 * MB);

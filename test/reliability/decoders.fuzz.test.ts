@@ -28,11 +28,16 @@ import {
   taggedPropertyValueCodec,
   typedPropertyValueCodec,
 } from '../../shared/protocol/oxcdata/index.js';
-import { decodeRopRequestBuffer, decodeRopResponseBuffer, encodeRopRequestBuffer, encodeRopResponseBuffer } from '../../shared/protocol/rops/buffer.js';
+import {
+  decodeRopRequestBuffer,
+  decodeRopResponseBuffer,
+  encodeRopRequestBuffer,
+  encodeRopResponseBuffer,
+} from '../../shared/protocol/rops/buffer.js';
 import { SAMPLES } from '../unit/protocol/rops/samples.js';
 import { SAMPLES2 } from '../unit/protocol/rops/samples2.js';
 import { emsmdbBodyFixtures, fixture, listFixtures } from '../unit/protocol/transport-helpers.js';
-import { LONG, MB, type Rand, Stopwatch, heapAfterGc, mutateBytes, perturb, randomBytes, report, rng } from './fuzz-lib.js';
+import { LONG, MB, Stopwatch, heapAfterGc, mutateBytes, perturb, randomBytes, report, rng } from './fuzz-lib.js';
 
 const CEILING_MS = 50;
 /** Per group: [short seconds, long seconds, long case target]. The long targets add up to > 10^6. */
@@ -84,7 +89,9 @@ function nspiFixtures() {
   return listFixtures('syncgw', /^[a-z]+_(req|resp)\d+\.bin$/).flatMap((f) => {
     const m = /\/([a-z]+)_(req|resp)\d+\.bin$/.exec(f)!;
     const t = NSPI_TYPES[m[1]!];
-    return t ? [{ file: f, requestType: t, direction: (m[2] === 'req' ? 'request' : 'response') as 'request' | 'response' }] : [];
+    return t
+      ? [{ file: f, requestType: t, direction: (m[2] === 'req' ? 'request' : 'response') as 'request' | 'response' }]
+      : [];
   });
 }
 
@@ -131,7 +138,11 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     expect(clean).toBeGreaterThan(0);
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
-    report('bodies', sw, `${r.cases} rounds in ${r.seconds.toFixed(1)} s, ${clean} clean, ${encodeRejected} values refused by the encoder, heap +${(grown / MB).toFixed(1)} MB`);
+    report(
+      'bodies',
+      sw,
+      `${r.cases} rounds in ${r.seconds.toFixed(1)} s, ${clean} clean, ${encodeRejected} values refused by the encoder, heap +${(grown / MB).toFixed(1)} MB`,
+    );
   }, 600_000);
 
   it('ROP buffers from the samples: perturbed values encoded, decoded (with their request), re-encoded when clean', () => {
@@ -163,12 +174,17 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
       const side = s.r && i % 2 ? 'response' : 'request';
       let bytes: Uint8Array;
       try {
-        bytes = side === 'request' ? encodeRopRequestBuffer(perturb(s.q, next, 0.2) as typeof s.q) : encodeRopResponseBuffer(perturb(s.r, next, 0.2) as typeof s.q, s.q);
+        bytes =
+          side === 'request'
+            ? encodeRopRequestBuffer(perturb(s.q, next, 0.2) as typeof s.q)
+            : encodeRopResponseBuffer(perturb(s.r, next, 0.2) as typeof s.q, s.q);
       } catch {
         return;
       }
       const what = () => `RopId 0x${s.id.toString(16)} ${side} (${hex(bytes).slice(0, 80)})`;
-      const d = sw.run(what, () => (side === 'request' ? decodeRopRequestBuffer(bytes) : decodeRopResponseBuffer(bytes, { execRequest: s.q })));
+      const d = sw.run(what, () =>
+        side === 'request' ? decodeRopRequestBuffer(bytes) : decodeRopResponseBuffer(bytes, { execRequest: s.q }),
+      );
       if (d.value && !hasError(d.tree)) {
         clean++;
         const again = side === 'request' ? encodeRopRequestBuffer(d.value) : encodeRopResponseBuffer(d.value, s.q);
@@ -187,7 +203,11 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     expect(mismatchSamples, 'clean decodes of encoder output re-encode to the same bytes').toEqual([]);
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
-    report('rops', sw, `${r.cases} rounds in ${r.seconds.toFixed(1)} s, ${clean} clean (all round-trip), heap +${(grown / MB).toFixed(1)} MB`);
+    report(
+      'rops',
+      sw,
+      `${r.cases} rounds in ${r.seconds.toFixed(1)} s, ${clean} clean (all round-trip), heap +${(grown / MB).toFixed(1)} MB`,
+    );
     expect(mismatches).toBe(0);
   }, 600_000);
 
@@ -212,26 +232,38 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
       ['AddressBookPropertyValueList', abPropertyValueList as Codec<unknown>],
     ];
     // Random starting points that decode cleanly: type-led prefixes make random bytes useful.
-    const PROP_TYPES = [0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x000a, 0x000b, 0x0014, 0x001e, 0x001f, 0x0040, 0x0048, 0x00fb, 0x00fd, 0x00fe, 0x0102, 0x1002, 0x1003, 0x1014, 0x101e, 0x101f, 0x1040, 0x1048, 0x1102];
+    const PROP_TYPES = [
+      0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x000a, 0x000b, 0x0014, 0x001e, 0x001f, 0x0040, 0x0048, 0x00fb,
+      0x00fd, 0x00fe, 0x0102, 0x1002, 0x1003, 0x1014, 0x101e, 0x101f, 0x1040, 0x1048, 0x1102,
+    ];
     // Hand-written valid starting points for the recursive structures (random bytes rarely are one).
     const KNOWN: Record<string, string[]> = {
-      'Restriction/rop': ['08 1F 00 37 00', '00 02 00 08 1F 00 37 00 04 04 1F 00 37 00 1F 00 37 00 41 00 00 00', '03 01 00 01 00 1F 00 37 00 1F 00 37 00 41 00 62 00 00 00', '02 08 03 00 07 10'],
-      'Restriction/nspi': ['08 1F 00 37 00', '01 02 00 00 00 08 1F 00 37 00 04 04 1F 00 37 00 1F 00 37 00 41 00 00 00', '03 01 00 01 00 1F 00 37 00 1F 00 37 00 41 00 62 00 00 00'],
+      'Restriction/rop': [
+        '08 1F 00 37 00',
+        '00 02 00 08 1F 00 37 00 04 04 1F 00 37 00 1F 00 37 00 41 00 00 00',
+        '03 01 00 01 00 1F 00 37 00 1F 00 37 00 41 00 62 00 00 00',
+        '02 08 03 00 07 10',
+      ],
+      'Restriction/nspi': [
+        '08 1F 00 37 00',
+        '01 02 00 00 00 08 1F 00 37 00 04 04 1F 00 37 00 1F 00 37 00 41 00 00 00',
+        '03 01 00 01 00 1F 00 37 00 1F 00 37 00 41 00 62 00 00 00',
+      ],
     };
     const start = (name: string): Uint8Array => {
       const known = KNOWN[name];
       if (known && next() % 2) return fromHex(known[next() % known.length]!.replace(/ /g, ''));
       const b = randomBytes(8 + (next() % 120), next);
       const dv = new DataView(b.buffer);
-      if (name.startsWith('TaggedPropertyValue') || name === 'TypedPropertyValue') dv.setUint16(0, PROP_TYPES[next() % PROP_TYPES.length]!, true);
+      if (name.startsWith('TaggedPropertyValue') || name === 'TypedPropertyValue')
+        dv.setUint16(0, PROP_TYPES[next() % PROP_TYPES.length]!, true);
       else if (name.startsWith('Restriction')) b[0] = next() % 12;
       else if (name === 'LargePropertyTagArray' || name === 'SortOrderSet') dv.setUint32(0, next() % 4, true);
       else if (name === 'AddressBookPropertyValueList') {
         dv.setUint32(0, 1, true);
         dv.setUint16(4, PROP_TYPES[next() % PROP_TYPES.length]!, true);
         return b;
-      }
-      else if (name.endsWith('EntryID')) dv.setUint32(0, 0, true);
+      } else if (name.endsWith('EntryID')) dv.setUint32(0, 0, true);
       else if (name === 'RuleAction') {
         // One action block whose ActionLength covers the rest of the buffer.
         dv.setUint16(0, 1, true);
@@ -289,7 +321,8 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
           } catch (e) {
             again = `threw ${(e as Error).message}`;
           }
-          if (again !== hex(bytes) && mismatchSamples.length < 5) mismatchSamples.push(`${name}: ${hex(bytes).slice(0, 96)} → ${again.slice(0, 96)}`);
+          if (again !== hex(bytes) && mismatchSamples.length < 5)
+            mismatchSamples.push(`${name}: ${hex(bytes).slice(0, 96)} → ${again.slice(0, 96)}`);
         }
       }
       const m = mutateBytes(bytes, next);
@@ -303,7 +336,11 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     expect(mismatchSamples, 'clean decodes of encoder output re-encode to the same bytes').toEqual([]);
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
-    report('oxcdata+nspi structures', sw, `${r.cases} rounds in ${r.seconds.toFixed(1)} s, ${clean} clean, ${roundTripChecked} round-trips checked, heap +${(grown / MB).toFixed(1)} MB`);
+    report(
+      'oxcdata+nspi structures',
+      sw,
+      `${r.cases} rounds in ${r.seconds.toFixed(1)} s, ${clean} clean, ${roundTripChecked} round-trips checked, heap +${(grown / MB).toFixed(1)} MB`,
+    );
   }, 600_000);
 });
 
@@ -338,7 +375,9 @@ describe('NSPI body fuzz', () => {
   }, 600_000);
 
   it('totals', () => {
-    console.log(`[reliability fuzz] decoders total: ${totals.cases} decodes, max single decode ${totals.max.toFixed(2)} ms (ceiling ${CEILING_MS} ms)`);
+    console.log(
+      `[reliability fuzz] decoders total: ${totals.cases} decodes, max single decode ${totals.max.toFixed(2)} ms (ceiling ${CEILING_MS} ms)`,
+    );
     expect(totals.max).toBeLessThanOrEqual(CEILING_MS);
   });
 });

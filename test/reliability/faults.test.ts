@@ -25,7 +25,14 @@ import { headerValue } from '../../shared/capture/exchange.js';
 import { CertificateAuthority } from '../../electron/backend/ca/ca.js';
 import type { ProxyEngineOptions } from '../../electron/backend/proxy/engine.js';
 import { MitmProxyEngine } from '../../electron/backend/proxy/mitm-engine.js';
-import { type RawUpstream, rawClient, rawUpstream, selfSignedCert, sleep, until } from '../integration/proxy/helpers.js';
+import {
+  type RawUpstream,
+  rawClient,
+  rawUpstream,
+  selfSignedCert,
+  sleep,
+  until,
+} from '../integration/proxy/helpers.js';
 import { LeanClient, sha, slice } from './harness.js';
 
 let caDir: string;
@@ -68,7 +75,9 @@ async function proxy(opts: Partial<ProxyEngineOptions>) {
 function bystanderHandler(r: { startLine: string; body: Buffer; socket: import('node:net').Socket }): boolean {
   if (!r.startLine.includes('/bystander')) return false;
   const body = Buffer.concat([Buffer.from('DONE\r\n\r\n'), r.body]);
-  r.socket.write(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${(12).toString(16)}\r\nPROCESSING\r\n\r\n${body.length.toString(16)}\r\n`);
+  r.socket.write(
+    `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${(12).toString(16)}\r\nPROCESSING\r\n\r\n${body.length.toString(16)}\r\n`,
+  );
   r.socket.write(body);
   r.socket.write('\r\n0\r\n\r\n');
   return true;
@@ -85,7 +94,8 @@ function bystander(port: number) {
         const body = slice(n, 100 + ((n * 131) % 8000));
         try {
           const r = await c.request('POST /bystander HTTP/1.1\r\nHost: x\r\nX-RequestType: Execute\r\n', body, 10_000);
-          if (sha(r.body) !== sha(Buffer.concat([Buffer.from('PROCESSING\r\nDONE\r\n\r\n'), body]))) stats.bad.push(`#${n}: wrong bytes`);
+          if (sha(r.body) !== sha(Buffer.concat([Buffer.from('PROCESSING\r\nDONE\r\n\r\n'), body])))
+            stats.bad.push(`#${n}: wrong bytes`);
           else stats.ok++;
         } catch (e) {
           stats.bad.push(`#${n}: ${(e as Error).message}`);
@@ -115,7 +125,9 @@ describe('faults through the proxy (a bystander is served throughout)', () => {
     const up = await upstream((r) => {
       if (bystanderHandler(r)) return;
       // The chunk header promises 0x4000 bytes; 3000 arrive, then RST.
-      r.socket.write('HTTP/1.1 200 OK\r\nX-RequestType: Execute\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nPROCESSING\r\n\r\n4000\r\n');
+      r.socket.write(
+        'HTTP/1.1 200 OK\r\nX-RequestType: Execute\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nPROCESSING\r\n\r\n4000\r\n',
+      );
       r.socket.write(slice(9, 3000));
       setTimeout(() => r.socket.resetAndDestroy(), 150);
     });
@@ -180,17 +192,28 @@ describe('faults through the proxy (a bystander is served throughout)', () => {
       const attrs = [{ name: 'commonName', value: '127.0.0.1' }];
       c.setSubject(attrs);
       c.setIssuer(attrs);
-      c.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
+      c.setExtensions([
+        { name: 'basicConstraints', cA: true },
+        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+      ]);
       c.sign(keys.privateKey, forge.md.sha256.create());
       certs.expired = { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(c) };
     });
     for (const kind of ['self-signed', 'wrong name', 'expired'] as const) {
       it(`${kind}: 502 naming the problem, recorded tls.certificateError; trusted upstream CA given only for the valid cases`, async () => {
         const cert = certs[kind];
-        const up = await upstream((r) => void bystanderHandler(r) || r.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret'), { tls: cert! });
+        const up = await upstream(
+          (r) => {
+            if (!bystanderHandler(r)) r.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret');
+          },
+          { tls: cert! },
+        );
         // For "wrong name" and "expired" the upstream's own certificate is trusted as a CA, so the
         // only problem left is the name or the dates.
-        const { port, exchanges } = await proxy({ reverseTarget: `https://127.0.0.1:${up.port}`, ...(kind === 'self-signed' ? {} : { upstreamCa: cert!.cert }) });
+        const { port, exchanges } = await proxy({
+          reverseTarget: `https://127.0.0.1:${up.port}`,
+          ...(kind === 'self-signed' ? {} : { upstreamCa: cert!.cert }),
+        });
         const c = await rawClient(port);
         cleanups.push(() => c.close());
         c.send('POST /mapi/emsmdb/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n');
@@ -201,7 +224,11 @@ describe('faults through the proxy (a bystander is served throughout)', () => {
         await until(() => exchanges.length >= 1);
         const ex = exchanges[0]!;
         expect(ex.aborted?.kind).toBe('upstream-error');
-        const want = { 'self-signed': /SELF_SIGNED|self.signed/i, 'wrong name': /ALTNAME|does not match|hostname/i, expired: /EXPIRED|expired/i }[kind];
+        const want = {
+          'self-signed': /SELF_SIGNED|self.signed/i,
+          'wrong name': /ALTNAME|does not match|hostname/i,
+          expired: /EXPIRED|expired/i,
+        }[kind];
         expect(ex.tls?.certificateError).toMatch(want);
         expect(ex.tls?.trustedAnyway).toBeFalsy();
       });
@@ -213,7 +240,9 @@ describe('faults through the proxy (a bystander is served throughout)', () => {
     const up = await upstream((r) => {
       if (bystanderHandler(r)) return;
       const wire = Buffer.concat([
-        Buffer.from(`HTTP/1.1 200 OK\r\nX-RequestType: Execute\r\nX-Trickle: yes\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nPROCESSING\r\n\r\n${respBody.length.toString(16)}\r\n`),
+        Buffer.from(
+          `HTTP/1.1 200 OK\r\nX-RequestType: Execute\r\nX-Trickle: yes\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nPROCESSING\r\n\r\n${respBody.length.toString(16)}\r\n`,
+        ),
         respBody,
         Buffer.from('\r\n0\r\n\r\n'),
       ]);
@@ -231,7 +260,9 @@ describe('faults through the proxy (a bystander is served throughout)', () => {
     const c = await rawClient(port);
     cleanups.push(() => c.close());
     const reqBody = slice(5, 300);
-    c.send(`POST /mapi/emsmdb/ HTTP/1.1\r\nHost: x\r\nX-RequestType: Execute\r\nContent-Length: ${reqBody.length}\r\n\r\n`);
+    c.send(
+      `POST /mapi/emsmdb/ HTTP/1.1\r\nHost: x\r\nX-RequestType: Execute\r\nContent-Length: ${reqBody.length}\r\n\r\n`,
+    );
     for (let i = 0; i < reqBody.length; i += 7) {
       c.send(reqBody.subarray(i, i + 7));
       await sleep(2);
@@ -253,14 +284,18 @@ describe('faults through the proxy (a bystander is served throughout)', () => {
       let timer: NodeJS.Timeout | undefined;
       const up = await upstream((r) => {
         if (bystanderHandler(r)) return;
-        r.socket.write('HTTP/1.1 200 OK\r\nX-RequestType: NotificationWait\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nPROCESSING\r\n\r\n');
+        r.socket.write(
+          'HTTP/1.1 200 OK\r\nX-RequestType: NotificationWait\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nPROCESSING\r\n\r\n',
+        );
         timer = setInterval(() => !r.socket.destroyed && r.socket.write('9\r\nPENDING\r\n\r\n'), 50);
       });
       cleanups.push(() => clearInterval(timer));
       const { port, exchanges } = await proxy({ reverseTarget: `http://127.0.0.1:${up.port}` });
       const b = bystander(port);
       const c = await rawClient(port);
-      c.send('POST /mapi/emsmdb/ HTTP/1.1\r\nHost: x\r\nX-RequestType: NotificationWait\r\nX-Fault: abort\r\nContent-Length: 0\r\n\r\n');
+      c.send(
+        'POST /mapi/emsmdb/ HTTP/1.1\r\nHost: x\r\nX-RequestType: NotificationWait\r\nX-Fault: abort\r\nContent-Length: 0\r\n\r\n',
+      );
       await until(() => c.received().toString('latin1').includes('PENDING'), 5000, 'PENDING at the client');
       if (how === 'RST') c.socket.resetAndDestroy();
       else c.socket.end();

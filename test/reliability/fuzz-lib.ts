@@ -24,7 +24,9 @@ export function rng(seed: number): Rand {
   };
 }
 
-const INTERESTING32 = [0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff];
+const INTERESTING32 = [
+  0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff,
+];
 
 export function mutateBytes(src: Uint8Array, next: Rand): Uint8Array {
   const kind = next() % 8;
@@ -35,10 +37,20 @@ export function mutateBytes(src: Uint8Array, next: Rand): Uint8Array {
       for (let i = 0, n = 1 + (next() % 4); i < n && b.length; i++) b[next() % b.length]! ^= 1 << (next() % 8);
       return b;
     case 1:
-      if (b.length >= 4) new DataView(b.buffer).setUint32(next() % (b.length - 3), INTERESTING32[next() % INTERESTING32.length]! >>> 0, true);
+      if (b.length >= 4)
+        new DataView(b.buffer).setUint32(
+          next() % (b.length - 3),
+          INTERESTING32[next() % INTERESTING32.length]! >>> 0,
+          true,
+        );
       return b;
     case 2:
-      if (b.length >= 2) new DataView(b.buffer).setUint16(next() % (b.length - 1), INTERESTING32[next() % INTERESTING32.length]! & 0xffff, true);
+      if (b.length >= 2)
+        new DataView(b.buffer).setUint16(
+          next() % (b.length - 1),
+          INTERESTING32[next() % INTERESTING32.length]! & 0xffff,
+          true,
+        );
       return b;
     case 3:
       return b.subarray(0, at);
@@ -78,7 +90,8 @@ export function randomBytes(n: number, next: Rand): Uint8Array {
 }
 
 function randomNumberLike(v: number, next: Rand): number {
-  if (!Number.isInteger(v)) return next() % 4 === 0 ? [0, -1, 1e308, Number.MIN_VALUE][next() % 4]! : (next() / 0x100000000) * 1e6 - 5e5;
+  if (!Number.isInteger(v))
+    return next() % 4 === 0 ? [0, -1, 1e308, Number.MIN_VALUE][next() % 4]! : (next() / 0x100000000) * 1e6 - 5e5;
   if (v < 0) return -(next() % 0x80000000);
   const width = v < 0x100 ? 0x100 : v < 0x10000 ? 0x10000 : 0x100000000;
   if (next() % 3 === 0) return INTERESTING32[next() % INTERESTING32.length]! % width;
@@ -103,7 +116,8 @@ export function perturb(v: unknown, next: Rand, rate = 0.15, depth = 0): unknown
     const k = next() % 4;
     if (k === 0) return '';
     if (k === 1) return v.slice(0, next() % (v.length + 1));
-    if (k === 2) return v + String.fromCharCode(...Array.from({ length: 1 + (next() % 12) }, () => 0x20 + (next() % 0x2fe0)));
+    if (k === 2)
+      return v + String.fromCharCode(...Array.from({ length: 1 + (next() % 12) }, () => 0x20 + (next() % 0x2fe0)));
     return Array.from(v, (c) => (next() % 5 === 0 ? String.fromCharCode(0x20 + (next() % 0x5f)) : c)).join('');
   }
   if (v instanceof Uint8Array) {
@@ -176,5 +190,7 @@ export const MB = 1024 * 1024;
 
 /** A shared tally printed at the end of each fuzz file (and read by the report). */
 export function report(name: string, s: { cases: number; max: number; maxWhat: string }, extra = ''): void {
-  console.log(`[reliability fuzz] ${name}: ${s.cases} cases, max decode ${s.max.toFixed(2)} ms (${s.maxWhat.slice(0, 100)})${extra ? `, ${extra}` : ''}`);
+  console.log(
+    `[reliability fuzz] ${name}: ${s.cases} cases, max decode ${s.max.toFixed(2)} ms (${s.maxWhat.slice(0, 100)})${extra ? `, ${extra}` : ''}`,
+  );
 }

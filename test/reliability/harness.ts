@@ -73,7 +73,7 @@ export async function mapiUpstream(o: UpstreamOptions): Promise<MapiUpstream> {
     sockets.add(s);
     s.on('error', () => undefined);
     s.on('close', () => sockets.delete(s));
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let busy = false;
     const pump = () => {
       if (busy) return;
@@ -93,7 +93,9 @@ export async function mapiUpstream(o: UpstreamOptions): Promise<MapiUpstream> {
         s.write(b);
         s.write('\r\n');
       };
-      s.write(`HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-RequestType: ${type}\r\nX-ResponseCode: 0\r\nX-Soak-Id: ${id}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      s.write(
+        `HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-RequestType: ${type}\r\nX-ResponseCode: 0\r\nX-Soak-Id: ${id}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
       write('PROCESSING\r\n');
       const finish = (body: Buffer) => {
         write(Buffer.concat([Buffer.from('DONE\r\nX-ElapsedTime: 1\r\n\r\n', 'latin1'), body]));
@@ -139,8 +141,12 @@ export async function mapiUpstream(o: UpstreamOptions): Promise<MapiUpstream> {
 
 /** A keep-alive client that sends one request at a time and keeps no bytes between responses. */
 export class LeanClient {
-  private buf = Buffer.alloc(0);
-  private waiter?: { resolve: (m: { headers: [string, string][]; body: Buffer }) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+  private buf: Buffer = Buffer.alloc(0);
+  private waiter?: {
+    resolve: (m: { headers: [string, string][]; body: Buffer }) => void;
+    reject: (e: Error) => void;
+    timer: NodeJS.Timeout;
+  };
   closed = false;
   private constructor(readonly socket: Socket) {
     socket.on('data', (d: Buffer) => {
@@ -201,10 +207,19 @@ export interface CliCapture {
 }
 
 /** `mapiscope capture --reverse <upstream> --out <file>` as a child; resolves once it listens. */
-export async function startCliCapture(upstream: string, out: string, dataDir: string, extra: string[] = []): Promise<CliCapture> {
-  const child = spawn(process.execPath, [BIN, 'capture', '--port', '0', '--reverse', upstream, '--out', out, '--data-dir', dataDir, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startCliCapture(
+  upstream: string,
+  out: string,
+  dataDir: string,
+  extra: string[] = [],
+): Promise<CliCapture> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'capture', '--port', '0', '--reverse', upstream, '--out', out, '--data-dir', dataDir, ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const io = { stderr: '' };
   child.stderr!.on('data', (d: Buffer) => {
     io.stderr += d.toString();
@@ -212,9 +227,15 @@ export async function startCliCapture(upstream: string, out: string, dataDir: st
     if (io.stderr.length > 4 << 20) io.stderr = io.stderr.slice(-(1 << 20));
   });
   child.stdout!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
   try {
-    await until(() => /listening on 127\.0\.0\.1:(\d+)/.test(io.stderr) || child.exitCode !== null, 30_000, 'the CLI to listen');
+    await until(
+      () => /listening on 127\.0\.0\.1:(\d+)/.test(io.stderr) || child.exitCode !== null,
+      30_000,
+      'the CLI to listen',
+    );
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

@@ -71,7 +71,8 @@ async function listeningSockets(): Promise<string[]> {
       if (!v6) addr = [3, 2, 1, 0].map((i) => parseInt(addrHex.slice(i * 2, i * 2 + 2), 16)).join('.');
       else if (/^0{32}$/.test(addrHex)) addr = '[::]';
       else if (addrHex === '00000000000000000000000001000000') addr = '[::1]';
-      else if (addrHex.startsWith('0000000000000000FFFF0000')) addr = [3, 2, 1, 0].map((i) => parseInt(addrHex.slice(24 + i * 2, 26 + i * 2), 16)).join('.');
+      else if (addrHex.startsWith('0000000000000000FFFF0000'))
+        addr = [3, 2, 1, 0].map((i) => parseInt(addrHex.slice(24 + i * 2, 26 + i * 2), 16)).join('.');
       else addr = `[${addrHex}]`;
       out.push(`${addr}:${port}`);
     }
@@ -84,7 +85,9 @@ describe('everything listens on 127.0.0.1 by default', () => {
     const before = new Set(await listeningSockets());
     const ca = await CertificateAuthority.loadOrCreate(path.join(root, 'ca-bind'));
     const cert = selfSignedCert();
-    const up = await rawUpstream((r) => r.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), { tls: cert });
+    const up = await rawUpstream((r) => r.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), {
+      tls: cert,
+    });
     cleanups.push(() => up.close());
     const fwd = new MitmProxyEngine({ mode: 'forward', ca, upstreamCa: cert.cert } as ProxyEngineOptions);
     const fa = await fwd.start();
@@ -95,7 +98,12 @@ describe('everything listens on 127.0.0.1 by default', () => {
     c.send('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     expect((await c.response()).body.toString()).toBe('ok');
     c.close();
-    const rev = new MitmProxyEngine({ mode: 'reverse', reverseTarget: `https://127.0.0.1:${up.port}`, ca, upstreamCa: cert.cert } as ProxyEngineOptions);
+    const rev = new MitmProxyEngine({
+      mode: 'reverse',
+      reverseTarget: `https://127.0.0.1:${up.port}`,
+      ca,
+      upstreamCa: cert.cert,
+    } as ProxyEngineOptions);
     expect((await rev.start()).address).toBe('127.0.0.1');
     cleanups.push(() => rev.stop());
     const svc = new CaptureService({ dataDir: path.join(root, 'data-bind') });
@@ -129,14 +137,21 @@ describe('local API: token and origin', () => {
     await b.stop();
   });
   const req = (p: string, headers: Record<string, string> = {}, method = 'POST') =>
-    fetch(`http://127.0.0.1:${b.api.port}${p}`, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(method === 'POST' ? { body: '{}' } : {}) });
+    fetch(`http://127.0.0.1:${b.api.port}${p}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...headers },
+      ...(method === 'POST' ? { body: '{}' } : {}),
+    });
 
   it('rejects RPC and downloads without the token, with a wrong one of the same length, or not as a Bearer credential', async () => {
     const wrong = b.api.token.replace(/./g, (ch) => (ch === 'a' ? 'b' : 'a'));
     for (const [what, r] of [
       ['no token', await req('/api/rpc/status')],
       ['wrong token', await req('/api/rpc/status', { Authorization: `Bearer ${wrong}` })],
-      ['Basic', await req('/api/rpc/status', { Authorization: `Basic ${Buffer.from(`x:${b.api.token}`).toString('base64')}` })],
+      [
+        'Basic',
+        await req('/api/rpc/status', { Authorization: `Basic ${Buffer.from(`x:${b.api.token}`).toString('base64')}` }),
+      ],
       ['bare token', await req('/api/rpc/status', { Authorization: b.api.token })],
       ['download without token', await req('/api/raw/anything', {}, 'GET')],
       ['unknown API path without token', await req('/api/nope', {}, 'GET')],
@@ -152,7 +167,11 @@ describe('local API: token and origin', () => {
     expect(a.headers.get('access-control-allow-origin')).toBeNull();
     const pre = await fetch(`http://127.0.0.1:${b.api.port}/api/rpc/status`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+      headers: {
+        Origin: 'http://evil.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization',
+      },
     });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     expect(pre.headers.get('access-control-allow-headers')).toBeNull();
@@ -167,13 +186,21 @@ describe('local API: token and origin', () => {
         ws.on('error', (e) => (clearTimeout(t), resolve(String(e.message))));
         ws.on('open', () => (clearTimeout(t), ws.close(), resolve('opened')));
       });
-    for (const o of ['http://evil.example', 'null', `http://127.0.0.1:${b.api.port + 1}`, `https://127.0.0.1:${b.api.port}`, `http://127.0.0.1.evil.example:${b.api.port}`])
+    for (const o of [
+      'http://evil.example',
+      'null',
+      `http://127.0.0.1:${b.api.port + 1}`,
+      `https://127.0.0.1:${b.api.port}`,
+      `http://127.0.0.1.evil.example:${b.api.port}`,
+    ])
       expect(await tryWs(o), o).toMatch(/401/);
     expect(await tryWs(`http://127.0.0.1:${b.api.port}`)).toBe('opened');
     expect(await tryWs()).toBe('opened'); // non-browser client (the CLI) sends no Origin
     // And a raw upgrade without the token at all.
     const s = net.connect(b.api.port, '127.0.0.1');
-    s.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    s.write(
+      `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
     const answer = await new Promise<string>((r) => {
       let got = '';
       s.on('data', (d) => (got += d.toString()));
@@ -254,7 +281,10 @@ describe('export redacts by default', () => {
     }
     const out = path.join(root, `secrets-${format}${extra.length ? '-raw' : ''}.${format}`);
     let err = '';
-    const code = await runCli(['export', src, '--format', format, '--out', out, ...extra], { stdout: () => undefined, stderr: (s) => void (err += s) });
+    const code = await runCli(['export', src, '--format', format, '--out', out, ...extra], {
+      stdout: () => undefined,
+      stderr: (s) => void (err += s),
+    });
     expect(code, err).toBe(0);
     const bytes = await readFile(out);
     if (format !== 'saz') return bytes.toString('utf8');
@@ -271,7 +301,8 @@ describe('export redacts by default', () => {
       // HAR and SAZ keep the header names (values redacted); JSON holds decoded bodies only.
       if (format !== 'json') expect(text).toMatch(/Authorization/i);
       const raw = await exportTo(format, ['--no-redact']);
-      if (format !== 'json') for (const n of needles.slice(0, 4)) expect(raw, `${format} --no-redact keeps ${n}`).toContain(n);
+      if (format !== 'json')
+        for (const n of needles.slice(0, 4)) expect(raw, `${format} --no-redact keeps ${n}`).toContain(n);
     });
 
   it('the redaction default is stated by the command', async () => {
