@@ -27,8 +27,10 @@ import {
   type ResponseStreamValue,
   type SetCookie,
   canonicalRequestType,
+  hasPreamble,
   isEmsmdbRequestType,
   isRpcOverHttp,
+  parsePreamble,
   parseResponseCode,
   requestCookies,
   requestHeadTree,
@@ -59,10 +61,18 @@ export interface BodyDecode {
   /** Canonical spelling ("Bind"), or the given string when unknown. */
   requestType: string;
   direction: Direction;
+  /** The tree; a bare root node (no children) when decoded with `tree: false` (see `valuesOnly`). */
   tree: DecodedNode;
   errors: NodeError[];
-  /** Bytes of "body" and of the derived buffers that no node claims. */
+  /** Bytes of "body" and of the derived buffers that no node claims; -1 when `valuesOnly` (not computed). */
   unparsedBytes: number;
+  /**
+   * Decoded with `tree: false` and without failures: every value field is as
+   * with the tree, `errors` is empty, `tree` is a bare root, `unparsedBytes`
+   * is -1. (A body with failures is decoded again with the tree, so its
+   * errors are exact; `valuesOnly` is then absent.)
+   */
+  valuesOnly?: true;
   /** "body" plus every derived buffer ("rpcext#1", …). */
   buffers: Record<string, Uint8Array>;
   /** Value of the request type's body structure (without the response stream preamble). */
@@ -153,19 +163,37 @@ export function ropBuffersOf(value: StructValue | undefined): StructValue[] {
   return chainPayloads<StructValue>(chain).filter((v): v is StructValue => v !== undefined);
 }
 
+export interface DecodeModeOptions {
+  /**
+   * False: values only (no tree, no display texts), for a pass that reads
+   * values, errors and meta-tags but shows no tree, such as the session
+   * model's forward pass. See `BodyDecode.valuesOnly`. Default true.
+   */
+  tree?: boolean;
+}
+
 /**
  * Decode one body. Context keys honoured: `responseCode` (the HTTP header's
  * X-ResponseCode), `execRequest` (the decoded ROP request buffer an Execute
  * response answers), `rawRops: true` (frame Execute ROP buffers without
  * decoding the ROPs).
  */
-export function decodeBody(requestType: string, direction: Direction, bytes: Uint8Array, context: DecodeContext = {}): BodyDecode {
+export function decodeBody(
+  requestType: string,
+  direction: Direction,
+  bytes: Uint8Array,
+  context: DecodeContext = {},
+  opts: DecodeModeOptions = {},
+): BodyDecode {
   const t = canonicalRequestType(requestType) ?? requestType;
   const codec = bodyCodec(t, direction, { rawRops: context.rawRops === true });
-  const res = decode(codec, bytes, { name: direction === 'request' ? bodyName(t, direction) : 'MapiHttpResponse', context });
+  const name = direction === 'request' ? bodyName(t, direction) : 'MapiHttpResponse';
+  let res = decode(codec, bytes, { name, context, tree: opts.tree !== false });
+  const valuesOnly = opts.tree === false && res.failures === 0;
+  if (opts.tree === false && !valuesOnly) res = decode(codec, bytes, { name, context }); // errors need their paths
   const buffers: Record<string, Uint8Array> = { body: bytes };
   for (const [id, b] of res.buffers) buffers[id] = b;
-  const scan = scanTree(res.tree, buffers);
+  const scan = valuesOnly ? { errors: [], unparsed: -1 } : scanTree(res.tree, buffers);
   const out: BodyDecode = {
     requestType: t,
     direction,
@@ -176,6 +204,7 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
     value: undefined,
     rops: [],
   };
+  if (valuesOnly) out.valuesOnly = true;
   if (direction === 'response' && !/^autodiscover$|^rpc_(in|out)_data$/i.test(t)) {
     const sv = res.value as ResponseStreamValue | undefined;
     if (sv) {
@@ -184,7 +213,9 @@ export function decodeBody(requestType: string, direction: Direction, bytes: Uin
       if (sv.ResponseCode !== undefined) out.responseCode = sv.ResponseCode;
       if (sv.Body && !(sv.Body instanceof Uint8Array)) out.value = sv.Body as StructValue;
       out.metaTags = [];
-      for (const n of res.tree.children ?? []) if (n.name === 'MetaTag') out.metaTags.push({ tag: n.value as MetaTag, offset: n.offset });
+      if (valuesOnly) {
+        if (hasPreamble(bytes)) for (const m of parsePreamble(bytes).metaTags) out.metaTags.push({ tag: m.tag, offset: m.offset });
+      } else for (const n of res.tree.children ?? []) if (n.name === 'MetaTag') out.metaTags.push({ tag: n.value as MetaTag, offset: n.offset });
     }
   } else {
     const v = res.value;
@@ -313,7 +344,7 @@ export function endpointOf(ex: Exchange): Endpoint {
 }
 
 /** Decode a whole exchange; the request is decoded first and given to the response as context. */
-export function decodeExchange(ex: Exchange, context: DecodeContext = {}): ExchangeDecode {
+export function decodeExchange(ex: Exchange, context: DecodeContext = {}, opts: DecodeModeOptions = {}): ExchangeDecode {
   const endpoint = endpointOf(ex);
   const out: ExchangeDecode = {
     endpoint,
@@ -336,7 +367,7 @@ export function decodeExchange(ex: Exchange, context: DecodeContext = {}): Excha
   if (type !== undefined) out.requestType = type;
   if (type === undefined || endpoint === 'other') return out;
 
-  out.request = decodeBody(type, 'request', ex.request.body, context);
+  out.request = decodeBody(type, 'request', ex.request.body, context, opts);
   if (ex.response) {
     const ctx: Record<string, unknown> = { ...context };
     if (headerCode !== undefined) ctx.responseCode = headerCode;
@@ -351,7 +382,7 @@ export function decodeExchange(ex: Exchange, context: DecodeContext = {}): Excha
       ctx.responseCode = -1;
       ctx.httpStatus = ex.response.statusCode;
     }
-    out.response = decodeBody(type, 'response', ex.response.body, ctx);
+    out.response = decodeBody(type, 'response', ex.response.body, ctx, opts);
     if (out.response.responseCode !== undefined && out.response.responseCode >= 0) out.responseCode = out.response.responseCode;
     out.metaTags = out.response.metaTags ?? [];
   }

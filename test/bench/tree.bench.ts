@@ -10,6 +10,8 @@
  * - The whole tree of one exchange (`decodeExchange`) over the gromox-ruler
  *   cap1 exchanges: p50 / p99 per exchange. Baseline: the same exchanges with
  *   the ROP buffers framed only (`rawRops: true`, the transport layer's cost).
+ * - Values-only decoding (`{ tree: false }`, the session model's forward pass)
+ *   of the same bodies and exchanges, beside the tree decode of the same run.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,14 +46,14 @@ function loadPairs(): Pair[] {
 
 let sink = 0;
 
-function decodePairs(pairs: readonly Pair[]): void {
+function decodePairs(pairs: readonly Pair[], tree = true): void {
   for (const p of pairs) {
-    const q = decodeBody('Execute', 'request', p.request);
-    sink ^= q.unparsedBytes;
+    const q = decodeBody('Execute', 'request', p.request, {}, { tree });
+    sink ^= q.errors.length;
     if (!p.response) continue;
     const bufs = ropBuffersOf(q.value);
     const ctx = bufs.length === 1 ? { execRequest: bufs[0] } : bufs.length ? { execRequest: bufs } : {};
-    sink ^= decodeBody('Execute', 'response', p.response, ctx).unparsedBytes;
+    sink ^= decodeBody('Execute', 'response', p.response, ctx, { tree }).errors.length;
   }
 }
 
@@ -78,14 +80,14 @@ function rate(f: () => void, ms: number): number {
 }
 
 /** Per-exchange times (ms) of `decodeExchange` over `exs`, repeated for about `ms` ms. */
-function times(exs: readonly Exchange[], ms: number, ctx: Record<string, unknown>): number[] {
-  for (let i = 0; i < 3; i++) for (const ex of exs) decodeExchange(ex, ctx);
+function times(exs: readonly Exchange[], ms: number, ctx: Record<string, unknown>, tree = true): number[] {
+  for (let i = 0; i < 3; i++) for (const ex of exs) decodeExchange(ex, ctx, { tree });
   const out: number[] = [];
   const t0 = performance.now();
   while (performance.now() - t0 < ms)
     for (const ex of exs) {
       const s = performance.now();
-      sink ^= decodeExchange(ex, ctx).metaTags.length;
+      sink ^= decodeExchange(ex, ctx, { tree }).metaTags.length;
       out.push(performance.now() - s);
     }
   return out;
@@ -108,9 +110,11 @@ const bench: Bench = {
     const bytes = pairs.reduce((n, p) => n + p.request.length + (p.response?.length ?? 0), 0);
     const full: number[] = [];
     const base: number[] = [];
+    const lean: number[] = [];
     for (let i = 0; i < rounds; i++) {
       full.push((rate(() => decodePairs(pairs), ms) * bytes) / MB);
       base.push((rate(() => checksum(pairs), ms) * bytes) / MB);
+      lean.push((rate(() => decodePairs(pairs, false), ms) * bytes) / MB);
     }
     const fullMBs = median(full);
     const baseMBs = median(base);
@@ -122,16 +126,28 @@ const bench: Bench = {
       ratio: fullMBs / baseMBs,
       note: `goal ≥ 50 MB/s; ${Math.round((fullMBs * MB) / (bytes / pairs.length / 2))} bodies/s; rounds ${full.map((x) => x.toFixed(1)).join(' ')}`,
     });
+    const leanMBs = median(lean);
+    results.push({
+      name: 'Execute bodies, values only ({ tree: false }), same pairs',
+      value: leanMBs,
+      unit: 'MB/s',
+      baseline: { name: 'full tree decode, same run', value: fullMBs },
+      ratio: leanMBs / fullMBs,
+      note: `rounds ${lean.map((x) => x.toFixed(1)).join(' ')}`,
+    });
 
     const exs = loadBodyFolder(join(FIX, 'gromox-ruler/cap1')).exchanges;
     const tree: number[] = [];
     const raw: number[] = [];
+    const values: number[] = [];
     for (let i = 0; i < rounds; i++) {
       tree.push(...times(exs, ms, {}));
       raw.push(...times(exs, ms, { rawRops: true }));
+      values.push(...times(exs, ms, {}, false));
     }
     tree.sort((a, b) => a - b);
     raw.sort((a, b) => a - b);
+    values.sort((a, b) => a - b);
     for (const [label, p] of [
       ['p50', 0.5],
       ['p99', 0.99],
@@ -147,6 +163,15 @@ const bench: Bench = {
         note: label === 'p99' ? 'goal ≤ 5 ms' : `${tree.length} samples`,
       });
     }
+    const mean = (a: readonly number[]) => (a.reduce((x, y) => x + y, 0) / a.length) * 1000;
+    results.push({
+      name: 'decodeExchange values only ({ tree: false }), mean per exchange, same exchanges',
+      value: mean(values),
+      unit: 'µs',
+      baseline: { name: 'whole tree, mean', value: mean(tree) },
+      ratio: mean(values) / mean(tree),
+      note: `p50 ${(pct(values, 0.5) * 1000).toFixed(1)} µs, p99 ${(pct(values, 0.99) * 1000).toFixed(1)} µs`,
+    });
     if (sink === 0.5) results.push({ name: 'unreachable', value: 0, unit: '' });
     return results;
   },

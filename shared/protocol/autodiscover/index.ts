@@ -192,7 +192,7 @@ export interface AutodiscoverValue extends StructValue {
 export const autodiscoverBody: Codec<AutodiscoverValue> = {
   kind: 'Autodiscover',
   minSize: 0,
-  decode(r, name) {
+  decode(r, name, _scope, env) {
     const start = r.pos;
     const raw = r.take(r.remaining);
     const { roots, error } = scanXml(raw);
@@ -230,7 +230,10 @@ export const autodiscoverBody: Codec<AutodiscoverValue> = {
           value.EMailAddress = el.text.trim();
           break;
         }
-    if (error) children.push({ name: 'XmlError', offset: start + Math.min(error.offset, raw.length), length: raw.length - Math.min(error.offset, raw.length), error: error.message });
+    if (error) {
+      env.failures++;
+      children.push({ name: 'XmlError', offset: start + Math.min(error.offset, raw.length), length: raw.length - Math.min(error.offset, raw.length), error: error.message });
+    }
     return { value, node: { name, offset: start, length: raw.length, children, display: urls ? 'mapiHttp endpoints' : value.Root } };
   },
   encode(w, v) {

@@ -113,11 +113,13 @@ function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, v
         const at = headerStart + off;
         const size = spec.size === undefined ? undefined : Number(v[spec.size] ?? 0);
         if (at < areaStart || at > areaEnd || (at === areaEnd && size !== 0)) {
+          env.failures++;
           items.push({ name: spec.name, offset: areaStart, length: 0, error: `${spec.offset} ${off} points outside the block's variable part` });
           continue;
         }
         if (size !== undefined) {
           if (at + size > areaEnd) {
+            env.failures++;
             items.push({ name: spec.name, offset: at, length: areaEnd - at, error: `${spec.size} ${size} runs past the block end` });
             continue;
           }
@@ -133,6 +135,7 @@ function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, v
             break;
           }
         if (z < 0) {
+          env.failures++;
           items.push({ name: spec.name, offset: at, length: areaEnd - at, error: 'UTF-16 string has no terminating null within the block' });
           continue;
         }
@@ -149,8 +152,10 @@ function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, v
         pos = Math.max(pos, it.offset + it.length);
       }
       if (pos < areaEnd) children.push(padding(r.bytes, pos, areaEnd));
-      node.children!.push(...children);
-      node.length = areaEnd - node.offset;
+      if (env.tree) {
+        node.children!.push(...children);
+        node.length = areaEnd - node.offset;
+      }
       return { value: v, node };
     },
     encode(w, v, scope, env) {

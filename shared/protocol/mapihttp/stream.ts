@@ -234,6 +234,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
       }
       let body: unknown;
       if (p.error) {
+        env.failures++;
         children.push({ name: 'Preamble', offset: start + p.error.offset, length: r.end - start - p.error.offset, error: p.error.message });
       } else if (p.complete) {
         const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;

@@ -199,6 +199,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         }
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!def || !codec) {
+          env.failures++;
           const n = unknownRop(r, id, side);
           node.children!.push(n);
           items.push({ Undecoded: n.value });
@@ -209,10 +210,11 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           const d = codec.decode(r, def.name, new Scope({ [SITE_KEY]: site }, scope), env);
           items.push(d.value);
           node.children!.push(d.node);
-          if (d.node.display === undefined) d.node.display = ropNodeDisplay(d.value, site, def);
+          if (env.tree && d.node.display === undefined) d.node.display = ropNodeDisplay(d.value, site, def);
           if (side === 'response' && site.requestIndex >= 0) responses.set(site.requestIndex, d.value);
         } catch (err) {
           // A ROP that does not decode leaves the start of the next one unknown: stop here.
+          env.failures++;
           const e = asDecodeError(err, at);
           const part = e.partial ?? errorLeaf(def.name, e, r.end);
           node.children!.push(part);

@@ -170,6 +170,7 @@ export function contextual<C, T>(
       if (got.ok) return make(got.value).decode(r, name, scope, env);
       const offset = r.pos;
       const raw = r.take(r.remaining);
+      env.failures++;
       return {
         value: { contextUnavailable: got.reason, raw },
         node: { name, offset, length: raw.length, value: raw, error: `context unavailable: ${got.reason}` },

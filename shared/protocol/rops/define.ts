@@ -123,6 +123,7 @@ function normalResponse(
       let c = pick(rv);
       if (c === failure && failure !== bare && spec.failureOptional) {
         const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
+        const failures = env.failures; // the trial's failures leave no node
         let ok = false;
         try {
           failure.decode(trial, name, scope, env);
@@ -130,6 +131,7 @@ function normalResponse(
         } catch {
           ok = false;
         }
+        env.failures = failures;
         if (!ok) c = bare;
       }
       return c.decode(r, name, scope, env);

@@ -506,7 +506,10 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
         els.push({ Kind: 'Partial', Bytes: rest });
         const node: DecodedNode = { name: 'Partial', value: rest, offset: at, length: rest.length };
         if (e instanceof NeedMore) node.display = `${rest.length} byte(s) of an element that continues in the next buffer`;
-        else node.error = e instanceof Error ? e.message : String(e);
+        else {
+          node.error = e instanceof Error ? e.message : String(e);
+          env.failures++;
+        }
         children.push(node);
       }
       first = false;

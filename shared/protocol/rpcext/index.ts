@@ -118,11 +118,13 @@ export function extendedBufferChain<T>(inner: Codec<T>, payloadName: string): Co
       const kids = d.node.children ?? [];
       d.value.forEach((b, i) => {
         const last = (Number((b.RPC_HEADER_EXT as StructValue | undefined)?.Flags ?? 0) & RpcExtFlags.Last) !== 0;
+        const lastMissing = i === d.value.length - 1 && !last;
+        if (lastMissing) env.failures++;
         const node = kids[i];
-        if (!node) return;
-        if (i === d.value.length - 1 && !last)
+        if (!node) return; // values only: no nodes to add to
+        if (lastMissing) {
           kids.push({ name: 'LastFlag', offset: node.offset + node.length, length: 0, error: 'the final extended buffer does not have the Last flag' });
-        else if (i < d.value.length - 1 && last) node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
+        } else if (i < d.value.length - 1 && last) node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
       });
       return d;
     },
