@@ -162,7 +162,12 @@ describe('HAR round trip (ours, lossless)', () => {
     const got: Exchange[] = [];
     for (let i = 0; i < text.length; i += 1000) got.push(...r.push(text.slice(i, i + 1000)));
     r.finish();
-    expect(got).toEqual([big, plainExchange()]);
+    // Big bodies compared as bytes (deep equality of a 1 MiB typed array is slow in the runner).
+    expect(got.length).toBe(2);
+    expect(Buffer.compare(got[0]!.request.body, big.request.body)).toBe(0);
+    const small = new Uint8Array(0);
+    expect({ ...got[0]!, request: { ...got[0]!.request, body: small } }).toEqual({ ...big, request: { ...big.request, body: small } });
+    expect(got[1]).toEqual(plainExchange());
   });
 });
 
