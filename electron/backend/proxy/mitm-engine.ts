@@ -304,7 +304,25 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     if (!server) throw new Error('http-mitm-proxy did not create its server');
     tuneServer(server);
     server.on('connection', (s: Socket) => {
-      this.connFor(s);
+      if (!isLoopback(s.remoteAddress)) {
+        this.connFor(s);
+        return;
+      }
+      // From loopback this may be the library's own hop for a CONNECT tunnel to plain HTTP (the
+      // tunnel's CONNECT socket is the client connection). The hop registers itself in
+      // connectRequests from its connect callback, which has run by the next check phase.
+      setImmediate(() => {
+        if (this.conns.has(s) || p.connectRequests[`${s.remotePort}:${s.localPort}`]) return;
+        if (s.destroyed) {
+          // Opened and gone before we looked: still recorded.
+          const id = this.nextConnId++;
+          const client = { address: s.remoteAddress ?? '', port: s.remotePort ?? 0 };
+          this.emitConn({ type: 'open', connectionId: id, time: nowMs(), client });
+          this.emitConn({ type: 'close', connectionId: id, time: nowMs(), client });
+          return;
+        }
+        this.connFor(s);
+      });
     });
     // Before the library: it rewrites an absolute-form URL to origin-form in place.
     server.prependListener('request', (req: TaggedRequest) => {
@@ -750,6 +768,10 @@ function splitHostPort(s: string, defaultPort: number): { host: string; port: nu
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+)(?::(\d+))?$/.exec(s);
   if (!m) return { host: s, port: defaultPort };
   return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort };
+}
+
+function isLoopback(a: string | undefined): boolean {
+  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1' || (a?.startsWith('127.') ?? false);
 }
 
 function isIpLiteral(h: string): boolean {

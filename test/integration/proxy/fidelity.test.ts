@@ -462,6 +462,23 @@ describe('HTTPS', () => {
     expect(await serialOf()).toBe(s3);
   });
 
+  it('a CONNECT tunnel to plain HTTP: one client connection recorded, not the library\'s internal hop', async () => {
+    const up = await upstream((r) => r.socket.write(ok('plain tunnel')));
+    const { port, exchanges, conns } = await startProxy();
+    const c = await rawClient(port);
+    cleanups.push(() => c.close());
+    c.send(`CONNECT 127.0.0.1:${up.port} HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\n\r\n`);
+    await until(() => c.received().includes('\r\n\r\n'));
+    const from = c.received().length;
+    c.send(`GET /in-tunnel HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\n\r\n`);
+    expect((await c.response({ from })).body.toString()).toBe('plain tunnel');
+    await until(() => exchanges.length === 1);
+    await sleep(30);
+    const opens = conns.filter((e) => e.type === 'open');
+    expect(opens.map((e) => e.connectionId)).toEqual([exchanges[0]!.connectionId]);
+    expect(exchanges[0]!.origin).toBe(`http://127.0.0.1:${up.port}`);
+  });
+
   it('reverse mode to an https target', async () => {
     const up = await upstream((r) => r.socket.write(ok('rev-tls')), { tls: upstreamCert });
     const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `https://127.0.0.1:${up.port}`, upstreamCa: upstreamCert.cert });
