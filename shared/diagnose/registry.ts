@@ -18,6 +18,7 @@ import { ntlmSplitRule } from './rules/ntlm-split.js';
 import { outlookAnywhereRule } from './rules/outlook-anywhere.js';
 import { pendingGapRule } from './rules/pending-gap.js';
 import { reconnectLoopRule } from './rules/reconnect-loop.js';
+import { requestRetryRule } from './rules/request-retry.js';
 import { responseCodeMismatchRule } from './rules/response-code-mismatch.js';
 import { responseCodeRule } from './rules/response-code.js';
 import { ropBackoffRule } from './rules/rop-backoff.js';
@@ -35,6 +36,7 @@ export const rules: readonly Rule[] = [
   reconnectLoopRule,
   cookieIntegrityRule,
   usedAfterCloseRule,
+  requestRetryRule,
   idleExpiryRule,
   pendingGapRule,
   metaTagBurstRule,

@@ -394,6 +394,8 @@ export class SessionModel {
     if (app) f.clientApplication = app;
     const ua = headerValue(q, 'User-Agent');
     if (ua) f.userAgent = ua;
+    const rid = headerValue(q, 'X-RequestId');
+    if (rid) f.requestId = rid;
     if (ex.tls?.certificateError) {
       f.certificateError = ex.tls.certificateError;
       f.certificateTrusted = ex.tls.trustedAnyway === true;

@@ -201,6 +201,8 @@ export interface ExchangeFacts {
   clientApplication?: string;
   serverApplication?: string;
   userAgent?: string;
+  /** X-RequestId as sent (GUID:counter). */
+  requestId?: string;
   certificateError?: string;
   certificateTrusted?: boolean;
   autodiscover?: { isResponse: boolean; mapiHttp: boolean };

@@ -10,7 +10,7 @@
  */
 import type { Exchange, RawHeader } from '../../shared/capture/exchange.js';
 import { summarizeExchange } from '../../shared/capture/summary.js';
-import { diagnoseModel } from '../../shared/diagnose/index.js';
+import { diagnoseModel, rules } from '../../shared/diagnose/index.js';
 import { decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { SessionModel } from '../../shared/session/model.js';
 import { FOLDER_HANDLE, LOGON_HANDLE, ROPS, ScriptedClient, TABLE_HANDLE } from '../unit/session/helpers.js';
@@ -190,7 +190,7 @@ const bench: Bench = {
         note: `${((modelHeap * 1048576) / n).toFixed(0)} bytes per exchange (facts for all, trees for the last 64); ${((leanHeap * 1048576) / leanCount).toFixed(0)} with no tree cache${(globalThis as { gc?: unknown }).gc ? '' : '; no --expose-gc, figures include garbage'}`,
       },
       {
-        name: 'diagnose (23 rules) over the model',
+        name: `diagnose (${rules.length} rules) over the model`,
         value: diagMs,
         unit: 'ms',
         baseline: { name: 'the forward pass', value: passMs },

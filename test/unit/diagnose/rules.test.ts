@@ -38,8 +38,8 @@ const ntlm = (type: number) => btoa('NTLMSSP\0' + String.fromCharCode(type, 0, 0
 
 describe('registry', () => {
   it('has one entry per rule id, each with a file-level description', () => {
-    expect(rules.length).toBe(23);
-    expect(rulesById.size).toBe(23);
+    expect(rules.length).toBe(24);
+    expect(rulesById.size).toBe(24);
     expect(rules.every((r) => r.description.length > 20)).toBe(true);
   });
 
@@ -173,6 +173,33 @@ describe('used-after-close', () => {
     c.disconnect();
     c.ping();
     expect(findings(c.exchanges, 'used-after-close').map((x) => [x.severity, x.evidence])).toEqual([['error', [4]]]);
+  });
+});
+
+describe('request-retry', () => {
+  it('the same X-RequestId twice in a session, the retry rejected with 15', () => {
+    const c = withLogon();
+    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], {
+      requestId: '{C715155F-2BE8-44E0-BD34-2960065754C8}:7',
+      noResponse: true,
+      aborted: { kind: 'upstream-reset', message: 'ECONNRESET' },
+    });
+    c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], {
+      requestId: '{C715155F-2BE8-44E0-BD34-2960065754C8}:7',
+      responseCode: 15,
+    });
+    const f = findings(c.exchanges, 'request-retry');
+    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['warning', [3, 4]]]);
+    expect(f[0]!.message).toContain('was sent 2 times in session 1 (exchanges 3 and 4)');
+    expect(f[0]!.message).toContain('the server rejected exchange 4 as out of sequence (15)');
+  });
+  it('is silent when a client restarts its counter in a new session (ruler in cap1)', () => {
+    const a = new ScriptedClient();
+    a.connect({ requestId: 'X:1' });
+    a.disconnect({ requestId: 'X:2' });
+    a.connect({ requestId: 'X:1' });
+    a.disconnect({ requestId: 'X:2' });
+    expect(findings(a.exchanges, 'request-retry')).toEqual([]);
   });
 });
 

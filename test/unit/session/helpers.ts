@@ -145,6 +145,8 @@ export interface SendOptions {
   method?: string;
   tls?: Exchange['tls'];
   rawResponseBody?: boolean;
+  /** X-RequestId override (default: a fixed GUID with the exchange id as counter). */
+  requestId?: string;
 }
 
 export class ScriptedClient {
@@ -196,7 +198,7 @@ export class ScriptedClient {
       { name: 'Host', value: 'mail.contoso.com' },
       { name: 'Content-Type', value: 'application/mapi-http' },
       { name: 'X-RequestType', value: type },
-      { name: 'X-RequestId', value: `{C715155F-2BE8-44E0-BD34-2960065754C8}:${id}` },
+      { name: 'X-RequestId', value: opts.requestId ?? `{C715155F-2BE8-44E0-BD34-2960065754C8}:${id}` },
       { name: 'X-ClientInfo', value: this.clientInfo },
       { name: 'X-ClientApplication', value: this.clientApplication },
       ...(cookie ? [{ name: 'Cookie', value: cookie }] : []),
