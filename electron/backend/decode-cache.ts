@@ -7,7 +7,7 @@ import type { ExchangeDecodeDto } from '../../shared/api/contract.js';
 import { exchangeDecodeToDto } from '../../shared/api/dto.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import type { DecodeContext } from '../../shared/codec/codec.js';
-import { decodeExchange } from '../../shared/protocol/decode-exchange.js';
+import { type ExchangeDecode, decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { headBuffersOf } from '../../shared/capture/head-text.js';
 import type { Workspace } from './workspace.js';
 
@@ -15,6 +15,8 @@ export class DecodeCache {
   private cache = new Map<number, ExchangeDecodeDto>();
   /** Supplies session context for an exchange (set by the session model). */
   contextFor?: (ex: Exchange) => DecodeContext | undefined;
+  /** Second pass over a fresh decode (the session model adds generated nodes, e.g. handle origins). */
+  annotate?: (ex: Exchange, d: ExchangeDecode) => void;
 
   constructor(
     private readonly workspace: Workspace,
@@ -33,6 +35,7 @@ export class DecodeCache {
     let dto: ExchangeDecodeDto;
     try {
       const d = decodeExchange(ex, this.contextFor?.(ex));
+      this.annotate?.(ex, d);
       dto = exchangeDecodeToDto(id, d, headBuffersOf(ex));
     } catch (e) {
       dto = {

@@ -16,6 +16,8 @@
  */
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
+import type { ExchangeDecode } from '../../shared/protocol/decode-exchange.js';
+import { annotateHandles } from '../../shared/session/annotate.js';
 import { SessionModel } from '../../shared/session/model.js';
 import type { HandleRecord, RopOrigin } from '../../shared/session/types.js';
 import type { Backend, BackendService } from './backend.js';
@@ -76,6 +78,10 @@ export class SessionService implements BackendService {
     backend.decodes.contextFor = (ex: Exchange) => {
       this.ensure();
       return this.model.contextFor(ex);
+    };
+    backend.decodes.annotate = (ex: Exchange, d: ExchangeDecode) => {
+      const f = this.model.factsOf(ex.id);
+      if (f) annotateHandles(d, f);
     };
     const rpc = backend.rpc;
     rpc.register('sessions.list', () => {

@@ -39,6 +39,11 @@ describe('sessions service', () => {
       ['Flag', 'PidTagSubject', 'PidTagMessageSize'],
     ]);
     expect(backend.workspace.list().items.map((r) => r.session)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    // The second pass reaches the DTO: generated handle-origin nodes in the request tree.
+    const gen = find(dto.request!.tree as Node, 'InputHandle') as (Node & { display?: string; generated?: boolean })[];
+    expect(gen.map((n) => [n.generated, n.display])).toEqual([
+      [true, '0x00000033: table created by RopGetContentsTable in exchange 3'],
+    ]);
     const list = (await backend.rpc.invoke('sessions.list', {})) as { total: number; items: SessionInfo[] };
     expect(list.total).toBe(1);
     expect(list.items[0]!.exchangeIds).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
