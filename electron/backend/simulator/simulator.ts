@@ -398,6 +398,17 @@ export class ExchangeSimulator extends EventEmitter {
       this.opts.responder.onCreate?.(ctx, sreq, replaced);
     } else {
       const found = this.sessions.lookup(endpoint, cookies);
+      if (found.kind === 'missing' && type === 'PING') {
+        // Exchange answers a PING without session cookies (a reachability check, as Outlook sends
+        // it before Connect; see test/fixtures/exchange-se/session-en-us__01-ping.meta.txt).
+        const entity = doneSection(new Uint8Array(0), started, Date.now());
+        const h = baseHeaders(0);
+        h.push('Content-Length', String(PROCESSING_LINE.length + entity.length));
+        res.writeHead(200, h);
+        res.write(PROCESSING_LINE);
+        res.end(entity);
+        return logIt(200, 0);
+      }
       if (found.kind === 'missing') return fail(ResponseCode.MissingCookie, `cookie ${this.names.context} is missing`);
       if (found.kind === 'unknown')
         return fail(

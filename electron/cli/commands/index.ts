@@ -10,6 +10,7 @@ import { captureCommand } from './capture.js';
 import { decodeCommand } from './decode.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { probeCommand } from './probe.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
@@ -24,4 +25,5 @@ export const commands: readonly Command[] = [
   exportCommand,
   simulateCommand,
   replayCommand,
+  probeCommand,
 ];

@@ -121,11 +121,12 @@ describe('simulator session semantics', () => {
     expect(decode(notificationWaitResponse, n.entity!.body).value).toMatchObject({ StatusCode: 0, EventPending: 0 });
   });
 
-  it('answers 13 when the context cookie is missing', async () => {
+  it('answers 13 when the context cookie is missing (a cookie-less PING is answered, as Exchange does)', async () => {
     const s = await sim();
     const c = client(s);
     expect((await c.send(EMSMDB, 'Execute', logon())).responseCode).toBe(13);
-    expect((await c.send(EMSMDB, 'PING', new Uint8Array(0))).responseCode).toBe(13);
+    // Real Exchange answers PING without cookies with 0 (test/fixtures/exchange-se/session-en-us__01-ping).
+    expect((await c.send(EMSMDB, 'PING', new Uint8Array(0))).responseCode).toBe(0);
     await c.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
     const noSeq = new Map([['MapiContext', c.jar('emsmdb').get('MapiContext')!]]);
     expect((await c.send(EMSMDB, 'Execute', logon(), { cookies: noSeq })).responseCode).toBe(13);
