@@ -7,6 +7,7 @@ import { StatusBar } from './components/status-bar';
 import { useConnectionStore } from './stores/connection-store';
 import { createIngest, useExchangesStore } from './stores/exchanges-store';
 import { useUiStore } from './stores/ui-store';
+import { useLiveStore } from './stores/live-store';
 import { AboutOverlay, HelpOverlay, useShortcuts, ViewTabs } from './components/shortcuts';
 import { SessionsView } from './components/sessions-view';
 import { DiagnosesView } from './components/diagnoses-view';
@@ -46,7 +47,8 @@ function useBackend() {
           void useExchangesStore.getState().reload();
           useAnalysisStore.getState().invalidate(50);
         } else if (e.type === 'log') useReplayStore.getState().onLog(e.data.message);
-        else if (e.type === 'capture-state') {
+        if (e.type === 'connection' || e.type === 'chunk' || e.type === 'exchange' || e.type === 'untrusted-certificate' || e.type === 'capture-state') useLiveStore.getState().onEvent(e);
+        if (e.type === 'capture-state') {
           const st = useConnectionStore.getState().status;
           if (st) useConnectionStore.getState().setStatus({ ...st, capture: e.data });
         } else if (e.type === 'hello') void refresh();

@@ -112,7 +112,7 @@ const MIME: Record<ExportFormat, string> = {
   json: 'application/json',
 };
 
-export function exportName(format: ExportFormat, now = new Date()): string {
+export function exportName(format: ExportFormat | 'mscap', now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}`;
   return `mapiscope-${stamp}${format === 'json' ? '.decoded.json' : `.${format}`}`;
@@ -130,7 +130,7 @@ export async function exportAs(format: ExportFormat, opts: ExportOptions): Promi
   }
   const r = await api().callRaw<ExportResult>('file.export', params);
   if (r.base64 === undefined) throw new Error('file.export returned no bytes for the download');
-  downloadBytes(r.name ?? name, base64Decode(r.base64), MIME[format]);
+  downloadBytes(name, base64Decode(r.base64), MIME[format]);
   return r;
 }
 
@@ -138,13 +138,13 @@ export async function exportAs(format: ExportFormat, opts: ExportOptions): Promi
 export async function saveCaptureAs(): Promise<unknown> {
   const desktop = api().desktop;
   if (desktop) {
-    const path = await desktop.saveFile('capture', 'capture.mscap');
+    const path = await desktop.saveFile('capture', exportName('mscap'));
     if (!path) return undefined;
     return api().callRaw('file.save', { path });
   }
   const r = await api().callRaw<ExportResult>('file.save', {});
   if (r.base64 === undefined) throw new Error('file.save returned no bytes for the download');
-  downloadBytes(r.name ?? 'capture.mscap', base64Decode(r.base64));
+  downloadBytes(exportName('mscap'), base64Decode(r.base64));
   return r;
 }
 

@@ -157,3 +157,42 @@ test('export a HAR (redacted) and import it again', async ({ page }) => {
   const rows = page.locator('[aria-label="Exchange list"] [role="row"]');
   await expect(rows.first().locator('.c-type')).toHaveText('Connect');
 });
+
+test('export only the selected exchanges as decoded JSON; save the capture and open it again', async ({ page }) => {
+  test.skip(
+    !(await hasMethod(backend, 'file.export', { format: 'json', ids: [] })),
+    'the backend has no file.export RPC method yet',
+  );
+  const n = await loadRuler(backend);
+  await openUi(page, backend);
+  const rows = page.locator('[aria-label="Exchange list"] [role="row"]');
+  await rows.nth(1).click();
+  await rows.nth(3).click({ modifiers: ['Shift'] });
+  await expect(page.getByTestId('selected-count')).toHaveText('3 selected');
+  await page.getByLabel('Export format').selectOption('json');
+  await page.getByLabel('3 selected').check();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export…' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.decoded\.json$/);
+  const decoded = JSON.parse(await readFile(await download.path(), 'utf8')) as { id: number; requestType?: string }[];
+  expect(decoded.map((d) => d.id)).toEqual([2, 3, 4]);
+  await expect(page.getByRole('status')).toContainText('Exported 3 exchange(s) as JSON');
+
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save…' }).click(),
+  ]);
+  expect(saved.suggestedFilename()).toMatch(/\.mscap$/);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('exchange-count')).toHaveText('0 exchanges');
+  await page
+    .getByLabel('Open file')
+    .setInputFiles({
+      name: 'saved.mscap',
+      mimeType: 'application/octet-stream',
+      buffer: await readFile(await saved.path()),
+    });
+  await expect(page.getByTestId('exchange-count')).toHaveText(`${n} exchanges`);
+});

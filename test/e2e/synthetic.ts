@@ -15,7 +15,7 @@ export function syntheticExchange(i: number, t0 = Date.UTC(2026, 10, 30, 9, 0, 0
   const type = k === 0 ? 'Connect' : k === 49 ? 'Disconnect' : k % 7 === 0 ? 'NotificationWait' : 'Execute';
   const start = t0 + i * 20;
   const dur = type === 'NotificationWait' ? 300 : 5 + (i % 13);
-  const cookie = `sid=s${s}; sequence=q${i}`;
+  const cookie = `sid=s${s}; sequence=q${i - 1}`;
   return {
     id: i,
     connectionId: s * 2 + (type === 'NotificationWait' ? 1 : 0) + 1,
@@ -42,6 +42,8 @@ export function syntheticExchange(i: number, t0 = Date.UTC(2026, 10, 30, 9, 0, 0
       headers: [
         { name: 'Content-Type', value: 'application/mapi-http' },
         { name: 'X-ResponseCode', value: i % 997 === 0 ? '10' : '0' },
+        ...(k === 0 ? [{ name: 'Set-Cookie', value: `sid=s${s}; path=/mapi/emsmdb` }] : []),
+        { name: 'Set-Cookie', value: `sequence=q${i}; path=/mapi/emsmdb` },
       ],
       body: new Uint8Array(16 + (i % 100)),
       chunks: [],

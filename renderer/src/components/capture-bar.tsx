@@ -238,11 +238,13 @@ export function CaptureBar() {
             e.target.value = '';
           }}
         />
-        {desktop && (
-          <button onClick={() => void run(() => saveCaptureAs())} disabled={busy || count === 0}>
-            Save…
-          </button>
-        )}
+        <button
+          onClick={() => void run(() => saveCaptureAs())}
+          disabled={busy || count === 0}
+          title="Save the loaded exchanges as a MapiScope capture (.mscap)"
+        >
+          Save…
+        </button>
         <span className="export-group">
           <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} aria-label="Export format">
             <option value="har">HAR</option>

@@ -19,6 +19,7 @@ import {
   ticks,
   timeToX,
   visibleItems,
+  visibleLanes,
   wheelFactor,
   zoomAt,
   type ItemKind,
@@ -32,6 +33,8 @@ const ROW_H = 18;
 const PAD_Y = 6;
 const GUTTER = 230;
 const MIN_PX = 4;
+/** Sub-rows per lane before dense stretches merge into cluster boxes. */
+const MAX_ROWS = 6;
 
 interface Lane {
   id: number;
@@ -138,6 +141,10 @@ export function SessionsView() {
   const span = useMemo(() => extent(laneInputs), [laneInputs]);
 
   const track = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollY, setScrollY] = useState(0);
+  const [viewH, setViewH] = useState(800);
+  const laneById = useMemo(() => new Map(lanes.map((l) => [l.id, l])), [lanes]);
   const [width, setWidth] = useState(800);
   const [vp, setVp] = useState<Viewport | undefined>();
   const touched = useRef(false);
@@ -145,9 +152,14 @@ export function SessionsView() {
   useEffect(() => {
     const el = track.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(100, el.clientWidth)));
+    const measure = () => {
+      setWidth(Math.max(100, el.clientWidth));
+      if (scroller.current) setViewH(scroller.current.clientHeight);
+    };
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
-    setWidth(Math.max(100, el.clientWidth));
+    if (scroller.current) ro.observe(scroller.current);
+    measure();
     return () => ro.disconnect();
   }, [lanes.length > 0]);
 
@@ -159,7 +171,10 @@ export function SessionsView() {
 
   const v: Viewport | undefined = vp ? { ...vp, width } : undefined;
   const layout = useMemo(
-    () => (v ? layoutLanes(laneInputs, v, { rowHeight: ROW_H, padY: PAD_Y, minPx: MIN_PX }) : undefined),
+    () =>
+      v
+        ? layoutLanes(laneInputs, v, { rowHeight: ROW_H, padY: PAD_Y, minPx: MIN_PX, maxRows: MAX_ROWS, extraRows: 1 })
+        : undefined,
     // Packing depends on the scale only, not on panning.
     [laneInputs, v?.msPerPx],
   );
@@ -215,6 +230,8 @@ export function SessionsView() {
     );
 
   const origin = span?.[0] ?? 0;
+  // Only the lanes in (or near) the vertical view are drawn.
+  const shownLanes = layout ? visibleLanes(layout.lanes, scrollY - 200, scrollY + viewH + 200) : [];
   const tickList = v ? ticks(v, origin) : [];
   return (
     <main className="sessions-view" aria-label="Sessions timeline">
@@ -271,11 +288,18 @@ export function SessionsView() {
             ))}
           </div>
         </div>
-        <div className="tl-scroll">
+        <div
+          className="tl-scroll"
+          ref={scroller}
+          onScroll={(e) => {
+            setScrollY(e.currentTarget.scrollTop);
+            setViewH(e.currentTarget.clientHeight);
+          }}
+        >
           <div className="tl-grid" style={{ height: layout?.height ?? 0 }}>
             <div className="tl-gutter" style={{ width: GUTTER }}>
-              {layout?.lanes.map((l, i) => {
-                const lane = lanes[i]!;
+              {shownLanes.map((l) => {
+                const lane = laneById.get(l.id)!;
                 return (
                   <div
                     key={l.id}
@@ -321,17 +345,17 @@ export function SessionsView() {
                 <div key={t.time} className="tl-gridline" style={{ left: t.x }} />
               ))}
               {v &&
-                layout?.lanes.map((l, i) => {
-                  const lane = lanes[i]!;
+                shownLanes.map((l) => {
+                  const lane = laneById.get(l.id)!;
                   return (
                     <div key={l.id} className="tl-lane" style={{ top: l.top, height: l.height }}>
-                      {visibleItems(l.packing.items, v, MIN_PX, -50, width + 50).map(({ item, x, w }) => (
+                      {visibleItems(l.packing.items, v, MIN_PX, -50, width + 50).map(({ item, x, w, covered }) => (
                         <div
                           key={item.id}
                           data-id={item.id}
-                          className={`tl-item k-${item.kind}${item.failed ? ' failed' : ''}${item.open ? ' open' : ''}${item.id === selectedId ? ' selected' : ''}`}
+                          className={`tl-item k-${item.kind}${item.failed ? ' failed' : ''}${item.open ? ' open' : ''}${item.id === selectedId ? ' selected' : ''}${covered ? ' cluster' : ''}`}
                           style={{ left: x, width: w, top: PAD_Y + item.row * ROW_H, height: ROW_H - 3 }}
-                          title={`#${item.id} ${KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}`}
+                          title={`#${item.id} ${KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}${covered ? ` · and ${covered} more here: zoom in to separate them` : ''}`}
                           role="button"
                           aria-label={`Exchange ${item.id}`}
                         >

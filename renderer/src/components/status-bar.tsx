@@ -1,5 +1,30 @@
 import { useConnectionStore } from '../stores/connection-store';
+import { useLiveStore } from '../stores/live-store';
 import { useExchangesStore } from '../stores/exchanges-store';
+
+function LiveActivity() {
+  const open = useLiveStore((s) => s.open.size);
+  const streaming = useLiveStore((s) => s.streaming);
+  const refused = useLiveStore((s) => s.refused);
+  const held = [...streaming.values()];
+  return (
+    <>
+      <span data-testid="live-connections" title="client connections open to the proxy">
+        {open} connection{open === 1 ? '' : 's'}
+      </span>
+      {held.length > 0 && (
+        <span data-testid="live-streaming" title={held.map((h) => `${h.url}: ${h.bytes} B so far`).join('\n')}>
+          {held.length} streaming
+        </span>
+      )}
+      {refused.length > 0 && (
+        <span className="err" title={refused.map((r) => `${r.host}: ${r.error}`).join('\n')}>
+          untrusted certificate: {refused[refused.length - 1]!.host}
+        </span>
+      )}
+    </>
+  );
+}
 
 export function StatusBar() {
   const state = useConnectionStore((s) => s.state);
@@ -27,6 +52,7 @@ export function StatusBar() {
       </span>
       {selected > 1 && <span data-testid="selected-count">{selected} selected</span>}
       {status?.capture.running && <span className="rec">● capturing on :{status.capture.port}</span>}
+      {status?.capture.running && <LiveActivity />}
       {status?.file && <span>{status.file}</span>}
       {err && (
         <span className="err" role="alert">

@@ -160,7 +160,7 @@ export interface LanePacking {
  * before it starts. Long-polls therefore keep a row of their own while the
  * Executes sent during them stay on row 0. Deterministic; O(n · rows).
  */
-export function packLane(items: readonly TimelineInput[], minMs: number, gapMs = 0): LanePacking {
+export function packLane(items: readonly TimelineInput[], minMs: number, gapMs = 0, maxRows = Infinity): LanePacking {
   const sorted = [...items].sort((a, b) => a.start - b.start || a.id - b.id);
   const rowEnds: number[] = [];
   const out: PlacedItem[] = [];
@@ -169,7 +169,12 @@ export function packLane(items: readonly TimelineInput[], minMs: number, gapMs =
     const end = open ? it.start : it.end!;
     const drawnEnd = Math.max(end, it.start + minMs);
     let row = rowEnds.findIndex((e) => e + gapMs <= it.start);
-    if (row < 0) {
+    if (row < 0 && rowEnds.length >= maxRows) {
+      // Too dense for the scale: share the row that frees first (the items overlap until zoomed in).
+      row = 0;
+      for (let r = 1; r < rowEnds.length; r++) if (rowEnds[r]! < rowEnds[row]!) row = r;
+      rowEnds[row] = Math.max(rowEnds[row]!, drawnEnd);
+    } else if (row < 0) {
       row = rowEnds.length;
       rowEnds.push(drawnEnd);
     } else rowEnds[row] = drawnEnd;
@@ -199,14 +204,27 @@ export interface LaneLayout {
 export function layoutLanes(
   lanes: readonly LaneInput[],
   v: Viewport,
-  opts: { rowHeight: number; padY: number; minPx?: number; gapPx?: number },
+  opts: {
+    rowHeight: number;
+    padY: number;
+    minPx?: number;
+    gapPx?: number;
+    maxRows?: number;
+    /**
+     * Rows allowed beyond those that true overlaps need (a long-poll beside Executes). Rows
+     * opened only because short exchanges are drawn `minPx` wide stop there: zoomed out, a
+     * dense lane stays low and its exchanges merge into cluster boxes.
+     */
+    extraRows?: number;
+  },
 ): { lanes: LaneLayout[]; height: number } {
   const minMs = (opts.minPx ?? 4) * v.msPerPx;
   const gapMs = (opts.gapPx ?? 1) * v.msPerPx;
   let y = 0;
   const out: LaneLayout[] = [];
   for (const l of lanes) {
-    const packing = packLane(l.items, minMs, gapMs);
+    const natural = opts.extraRows === undefined ? Infinity : packLane(l.items, 0, 0).rows + opts.extraRows;
+    const packing = packLane(l.items, minMs, gapMs, Math.min(opts.maxRows ?? Infinity, natural));
     const height = packing.rows * opts.rowHeight + 2 * opts.padY;
     out.push({ id: l.id, top: y, height, packing });
     y += height;
@@ -214,21 +232,65 @@ export function layoutLanes(
   return { lanes: out, height: y };
 }
 
-/** Items that touch [x0, x1] on screen (culling for long captures), with their pixel box. */
+export interface VisibleItem {
+  item: PlacedItem;
+  x: number;
+  w: number;
+  /** Items of the same row merged into this box (too dense at this scale; zoom in to separate them). */
+  covered: number;
+}
+
+/**
+ * Items that touch [x0, x1] on screen, with their pixel box (culling for long
+ * captures). An item that starts under the previous box of its row (rows were
+ * capped because the lane is too dense for the scale) widens that box and is
+ * counted on it, so a dense lane costs a bounded number of elements however
+ * many exchanges it holds.
+ */
 export function visibleItems(
   items: readonly PlacedItem[],
   v: Viewport,
   minPx = 4,
   x0 = 0,
   x1 = v.width,
-): { item: PlacedItem; x: number; w: number }[] {
-  const out: { item: PlacedItem; x: number; w: number }[] = [];
+): VisibleItem[] {
+  const out: VisibleItem[] = [];
+  const lastByRow = new Map<number, VisibleItem>();
   for (const item of items) {
     const x = timeToX(v, item.start);
     const w = Math.max(minPx, timeToX(v, item.end) - x);
     if (x + w < x0 || x > x1) continue;
-    out.push({ item, x, w });
+    const prev = lastByRow.get(item.row);
+    if (prev && x < prev.x + prev.w) {
+      // Starts under the previous box of its row (only when rows were capped): one cluster box.
+      prev.w = Math.max(prev.w, x + w - prev.x);
+      prev.covered++;
+      continue;
+    }
+    const vi = { item, x, w, covered: 0 };
+    lastByRow.set(item.row, vi);
+    out.push(vi);
   }
+  return out;
+}
+
+/** Lanes that intersect the vertical window [top, bottom] (px), for long lists of sessions. */
+export function visibleLanes<T extends { top: number; height: number }>(
+  lanes: readonly T[],
+  top: number,
+  bottom: number,
+): T[] {
+  // Lanes are stacked in order: binary search for the first one that ends below `top`.
+  let lo = 0;
+  let hi = lanes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const l = lanes[mid]!;
+    if (l.top + l.height <= top) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < lanes.length && lanes[i]!.top < bottom; i++) out.push(lanes[i]!);
   return out;
 }
 

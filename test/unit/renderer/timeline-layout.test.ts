@@ -12,6 +12,7 @@ import {
   ticks,
   timeToX,
   visibleItems,
+  visibleLanes,
   wheelFactor,
   xToTime,
   zoomAt,
@@ -178,6 +179,20 @@ describe('lanes', () => {
       { rowHeight: 20, padY: 4 },
     );
     expect(far.lanes[0]!.packing.rows).toBe(2);
+    // With extraRows 0, only true overlaps open rows: 100 back-to-back exchanges stay on one row.
+    const seq = { id: 1, items: Array.from({ length: 100 }, (_, i) => it0(i + 1, i * 2, i * 2 + 1)) };
+    expect(
+      layoutLanes([seq], { start: 0, msPerPx: 100, width: 100 }, { rowHeight: 20, padY: 4 }).lanes[0]!.packing.rows,
+    ).toBeGreaterThan(50);
+    expect(
+      layoutLanes([seq], { start: 0, msPerPx: 100, width: 100 }, { rowHeight: 20, padY: 4, extraRows: 0 }).lanes[0]!
+        .packing.rows,
+    ).toBe(1);
+    const withPoll = { id: 2, items: [...seq.items, it0(999, 0, 500, 'NotificationWait')] };
+    expect(
+      layoutLanes([withPoll], { start: 0, msPerPx: 100, width: 100 }, { rowHeight: 20, padY: 4, extraRows: 1 })
+        .lanes[0]!.packing.rows,
+    ).toBe(3);
   });
   it('culls items outside the view', () => {
     const v = { start: 1000, msPerPx: 1, width: 100 };
@@ -190,5 +205,40 @@ describe('lanes', () => {
   it('computes the extent', () => {
     expect(extent([])).toBeUndefined();
     expect(extent([{ id: 1, items: [it0(1, 5, 20), it0(2, 30, undefined)] }])).toEqual([5, 30]);
+  });
+  it('caps the rows of a dense lane and shares the row that frees first', () => {
+    const many = Array.from({ length: 10 }, (_, i) => it0(i + 1, i, 100 + i));
+    const p = packLane(many, 1, 0, 3);
+    expect(p.rows).toBe(3);
+    expect(p.items.map((x) => x.row)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]);
+  });
+  it('counts items hidden under a box instead of drawing them', () => {
+    const v = { start: 0, msPerPx: 10, width: 100 };
+    // 1000 exchanges of 1 ms each, 1 ms apart: 2 s on 200 px … only the first 100 px are in view.
+    const items = packLane(
+      Array.from({ length: 1000 }, (_, i) => it0(i + 1, i * 2, i * 2 + 1)),
+      0,
+      0,
+      1,
+    ).items;
+    const vis = visibleItems(items, v, 4);
+    expect(vis).toHaveLength(1);
+    expect(vis[0]!.covered).toBe(500); // every item that touches the view is in the one cluster box
+    expect(vis[0]!.x).toBe(0);
+    expect(vis[0]!.w).toBeCloseTo(104); // up to the last one (x = 100, 4 px wide)
+    // Zoomed in, they separate again.
+    const near = visibleItems(items, { start: 0, msPerPx: 0.1, width: 100 }, 4);
+    expect(near.every((x) => x.covered === 0)).toBe(true);
+  });
+});
+
+describe('vertical culling', () => {
+  const lanes = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, top: i * 30, height: 30 }));
+  it('returns the lanes that intersect the window', () => {
+    expect(visibleLanes(lanes, 0, 60).map((l) => l.id)).toEqual([1, 2]);
+    expect(visibleLanes(lanes, 45, 100).map((l) => l.id)).toEqual([2, 3, 4]);
+    expect(visibleLanes(lanes, 29_990, 40_000).map((l) => l.id)).toEqual([1000]);
+    expect(visibleLanes(lanes, 50_000, 60_000)).toEqual([]);
+    expect(visibleLanes([], 0, 10)).toEqual([]);
   });
 });
