@@ -315,6 +315,10 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     this.on('exchange', (ex) => {
       backend.workspace.add(ex);
     });
+    // Live progress for the UI: connections, response chunks, refused certificates.
+    this.on('connection', (ev) => backend.events.emit({ type: 'connection', data: { ...ev } }));
+    this.on('chunk', (ev) => backend.events.emit({ type: 'chunk', data: { ...ev } }));
+    this.on('untrusted-certificate', (ev) => backend.events.emit({ type: 'untrusted-certificate', data: { host: ev.host, error: ev.error, exchangeId: ev.exchangeId } }));
     rpc.register('capture.start', async (p) => {
       const o = (p ?? {}) as CaptureStartOptions;
       const appending = o.out !== undefined && existsSync(o.out);

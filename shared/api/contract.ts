@@ -117,6 +117,12 @@ export type BackendEvent =
   | { type: 'exchange'; data: ExchangeSummary }
   | { type: 'exchanges-reset'; data: { total: number } }
   | { type: 'capture-state'; data: CaptureState }
+  /** A client connection to the proxy opened, closed, failed, or issued CONNECT. */
+  | { type: 'connection'; data: { type: 'open' | 'close' | 'error' | 'connect'; connectionId: number; time: number; client?: { address: string; port: number }; target?: string; error?: string } }
+  /** Response bytes arrived for an exchange still in flight (live progress, e.g. PENDING keep-alives). */
+  | { type: 'chunk'; data: { connectionId: number; url: string; time: number; offset: number; length: number } }
+  /** The upstream's certificate was refused; `host` can be trusted explicitly (capture.trustHost). */
+  | { type: 'untrusted-certificate'; data: { host: string; error: string; exchangeId: number } }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */
