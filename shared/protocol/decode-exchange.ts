@@ -128,16 +128,17 @@ const bodyName = (t: string, d: Direction) => `${t}${d === 'request' ? 'Request'
  */
 export function bodyCodec(requestType: string, direction: Direction, opts: { rawRops?: boolean } = {}): Codec<unknown> {
   // Built once per (type, direction, raw) and kept: the response wrapper is a new codec each time it is made.
-  const key = `${direction}${opts.rawRops ? ' raw' : ''} ${requestType}`;
-  let c = bodyCodecs.get(key);
+  const byType = bodyCodecs[(direction === 'request' ? 0 : 2) + (opts.rawRops ? 1 : 0)]!;
+  let c = byType.get(requestType);
   if (!c) {
     c = makeBodyCodec(requestType, direction, opts.rawRops === true);
-    if (bodyCodecs.size < 256) bodyCodecs.set(key, c); // request types come from headers: bound what is kept
+    if (byType.size < 256) byType.set(requestType, c); // request types come from headers: bound what is kept
   }
   return c;
 }
 
-const bodyCodecs = new Map<string, Codec<unknown>>();
+/** Request, request raw, response, response raw: codec by request type as given. */
+const bodyCodecs = [0, 1, 2, 3].map(() => new Map<string, Codec<unknown>>());
 
 function makeBodyCodec(requestType: string, direction: Direction, rawRops: boolean): Codec<unknown> {
   const opts = { rawRops };
@@ -205,7 +206,7 @@ export function decodeBody(
     rops: [],
   };
   if (valuesOnly) out.valuesOnly = true;
-  if (direction === 'response' && !/^autodiscover$|^rpc_(in|out)_data$/i.test(t)) {
+  if (direction === 'response' && !NOT_STREAMED.has(t.toLowerCase())) {
     const sv = res.value as ResponseStreamValue | undefined;
     if (sv) {
       out.streamValue = sv;
@@ -222,11 +223,31 @@ export function decodeBody(
     if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
   }
   if (t === 'Execute' && ropSummary && context.rawRops !== true) {
-    try {
-      for (const b of ropBuffersOf(out.value)) out.rops.push(...ropSummary(b));
-    } catch {
-      // a summary bug must not break decoding
-    }
+    // Made when first read (most passes never read it), then kept; still a plain enumerable field for JSON and spread.
+    const summarize = ropSummary;
+    const value = out.value;
+    let rops: RopSummaryItem[] | undefined;
+    Object.defineProperty(out, 'rops', {
+      enumerable: true,
+      configurable: true,
+      get: () => (rops ??= summaryOf(summarize, value)),
+      set: (v: RopSummaryItem[]) => {
+        rops = v;
+      },
+    });
+  }
+  return out;
+}
+
+/** Response types whose body is not in the MAPI/HTTP response stream. */
+const NOT_STREAMED = new Set(['autodiscover', 'rpc_in_data', 'rpc_out_data']);
+
+function summaryOf(summarize: RopSummaryFn, value: StructValue | undefined): RopSummaryItem[] {
+  const out: RopSummaryItem[] = [];
+  try {
+    for (const b of ropBuffersOf(value)) out.push(...summarize(b));
+  } catch {
+    // a summary bug must not break decoding
   }
   return out;
 }

@@ -14,6 +14,7 @@ import {
   type Scope,
   type Writer,
   DecodeError,
+  NO_NODE,
   Reader,
   array,
   custom,
@@ -275,31 +276,31 @@ function tagLabel(tag: number): string {
   return FX_MARKERS[tag] ?? FX_META_PROPERTIES[tag] ?? describeTag(tag);
 }
 
-/** One element starting at r.pos; NeedMore when the bytes end inside it. */
-function readElement(r: Reader): { el: FxElement; node: DecodedNode } {
+/** One element starting at r.pos; NeedMore when the bytes end inside it. Without `tree`, the node is `NO_NODE`. */
+function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode } {
   const start = r.pos;
   need(r, 4);
   const tag = r.u32();
-  const tagNode: DecodedNode = { name: 'PropertyTag', value: tag, offset: start, length: 4, display: `${tagLabel(tag)} (${hex(tag, 8)})` };
   if (FX_MARKERS[tag] !== undefined) {
     return {
       el: { Kind: 'Marker', PropertyTag: tag },
-      node: { name: 'Marker', value: tag, offset: start, length: 4, display: `${FX_MARKERS[tag]} (${hex(tag, 8)})` },
+      node: tree ? { name: 'Marker', value: tag, offset: start, length: 4, display: `${FX_MARKERS[tag]} (${hex(tag, 8)})` } : NO_NODE,
     };
   }
-  const children: DecodedNode[] = [tagNode];
+  const children: DecodedNode[] = [];
+  if (tree) children.push({ name: 'PropertyTag', value: tag, offset: start, length: 4, display: `${tagLabel(tag)} (${hex(tag, 8)})` });
   const el: FxElement = { Kind: FX_META_PROPERTIES[tag] ? 'MetaProperty' : 'PropertyValue', PropertyTag: tag, Value: 0 };
   if (tagId(tag) >= 0x8000 && !FX_META_PROPERTIES[tag]) {
     const at = r.pos;
     need(r, 17);
     el.PropertySet = guidToString(r.take(16));
     el.NameKind = r.u8();
-    children.push({ name: 'PropertySet', value: el.PropertySet, offset: at, length: 16, display: propertySetName(el.PropertySet) ?? `{${el.PropertySet}}` });
-    children.push({ name: 'Kind', value: el.NameKind, offset: at + 16, length: 1, display: el.NameKind === 0 ? 'MNID_ID (0x00)' : el.NameKind === 1 ? 'MNID_STRING (0x01)' : hex(el.NameKind, 2) });
+    if (tree) children.push({ name: 'PropertySet', value: el.PropertySet, offset: at, length: 16, display: propertySetName(el.PropertySet) ?? `{${el.PropertySet}}` });
+    if (tree) children.push({ name: 'Kind', value: el.NameKind, offset: at + 16, length: 1, display: el.NameKind === 0 ? 'MNID_ID (0x00)' : el.NameKind === 1 ? 'MNID_STRING (0x01)' : hex(el.NameKind, 2) });
     if (el.NameKind === 0) {
       need(r, 4);
       el.Lid = r.u32();
-      children.push({ name: 'Dispid', value: el.Lid, offset: at + 17, length: 4, display: namedPropertyName(el.PropertySet, el.Lid) ?? hex(el.Lid, 8) });
+      if (tree) children.push({ name: 'Dispid', value: el.Lid, offset: at + 17, length: 4, display: namedPropertyName(el.PropertySet, el.Lid) ?? hex(el.Lid, 8) });
     } else if (el.NameKind === 1) {
       const s = r.pos;
       let z = -1;
@@ -307,11 +308,12 @@ function readElement(r: Reader): { el: FxElement; node: DecodedNode } {
       if (z < 0) throw new NeedMore();
       el.Name = utf16Decode(r.take(z - s));
       r.pos += 2;
-      children.push({ name: 'Name', value: el.Name, offset: s, length: r.pos - s, display: JSON.stringify(el.Name) });
+      if (tree) children.push({ name: 'Name', value: el.Name, offset: s, length: r.pos - s, display: JSON.stringify(el.Name) });
     } else throw new DecodeError(`named property Kind must be 0x00 or 0x01, found ${hex(el.NameKind, 2)}`, at + 16);
   }
   const vAt = r.pos;
   el.Value = valueOf(r, tag);
+  if (!tree) return { el, node: NO_NODE };
   const t = tagType(tag);
   const shown = Array.isArray(el.Value)
     ? `${el.Value.length} value(s)`
@@ -440,19 +442,19 @@ function carryOf(scope: Scope, env: DecodeEnv): Uint8Array | undefined {
 }
 
 /** Completes the element begun in the previous buffer; returns its node and how many bytes of `r` it took. */
-function continueElement(r: Reader, carry: Uint8Array): { el: FxElement; node: DecodedNode } {
+function continueElement(r: Reader, carry: Uint8Array, tree = true): { el: FxElement; node: DecodedNode } {
   const start = r.pos;
   const joined = new Uint8Array(carry.length + r.remaining);
   joined.set(carry);
   joined.set(r.bytes.subarray(r.pos, r.end), carry.length);
   const t = new Reader(joined, r.bufferId);
   try {
-    const { el, node } = readElement(t);
+    const { el, node } = readElement(t, tree);
     const used = t.pos - carry.length;
     const bytes = r.take(used);
     return {
       el: { Kind: 'Continued', Carry: carry, Bytes: bytes, Element: el },
-      node: {
+      node: !tree ? NO_NODE : {
         name: 'Continued',
         value: bytes,
         offset: start,
@@ -497,7 +499,7 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
     while (r.remaining > 0) {
       const at = r.pos;
       try {
-        const { el, node } = first && carry ? continueElement(r, carry) : readElement(r);
+        const { el, node } = first && carry ? continueElement(r, carry, env.tree) : readElement(r, env.tree);
         els.push(el);
         children.push(node);
       } catch (e) {
@@ -514,6 +516,7 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
       }
       first = false;
     }
+    if (!env.tree) return { value: els, node: NO_NODE };
     const markers = els.filter((e) => e.Kind === 'Marker').length;
     return {
       value: els,
