@@ -7,7 +7,9 @@
 import { create } from 'zustand';
 import type { Finding, Severity } from '../../../shared/diagnose/types';
 import type { SessionInfo } from '../../../shared/session/types';
+import type { ExchangeSummary } from '../../../shared/capture/summary';
 import { api } from '../api/client';
+import { useExchangesStore } from './exchanges-store';
 
 /** One RPC's state: never asked, available with data, or not provided by this backend. */
 export type Availability = 'unknown' | 'ok' | 'missing' | 'failed';
@@ -37,6 +39,38 @@ export function severityMap(findings: readonly Finding[]): Map<number, Severity>
       if (!cur || RANK[f.severity] < RANK[cur]) m.set(id, f.severity);
     }
   return m;
+}
+
+/** Session number per exchange id, from the sessions' exchange lists. */
+export function sessionMap(sessions: readonly SessionInfo[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const s of sessions) for (const id of s.exchangeIds) m.set(id, s.id);
+  return m;
+}
+
+/**
+ * The list's summaries with `session` and `severity` filled in from the session
+ * service where the summary lacks them (so the Sess column and the `session:`
+ * and `severity:` filters work). Returns the same array when nothing changes.
+ */
+export function enrich(
+  items: readonly ExchangeSummary[],
+  sessionOf: Map<number, number>,
+  severityOf: Map<number, Severity>,
+): ExchangeSummary[] {
+  let out: ExchangeSummary[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const s = items[i]!;
+    const session = s.session ?? sessionOf.get(s.id);
+    const severity = severityOf.get(s.id) ?? s.severity;
+    if (session === s.session && severity === s.severity) continue;
+    out ??= items.slice();
+    const e: ExchangeSummary = { ...s };
+    if (session !== undefined) e.session = session;
+    if (severity !== undefined) e.severity = severity;
+    out[i] = e;
+  }
+  return out ?? (items as ExchangeSummary[]);
 }
 
 /** The list of a `{ total, items }` answer (session-service.ts); a bare array or `{ <key>: T[] }` is accepted too. */
@@ -85,12 +119,16 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => ({
         one<Finding>('findings.list', 'findings'),
       ]);
       const error = s.state === 'failed' ? s.error : f.state === 'failed' ? f.error : undefined;
+      const severityById = severityMap(f.list);
+      const ex = useExchangesStore.getState();
+      const items = enrich(ex.items, sessionMap(s.list), severityById);
+      if (items !== ex.items) useExchangesStore.setState({ items });
       set({
         sessions: s.list,
         findings: f.list,
         sessionsState: s.state,
         findingsState: f.state,
-        severityById: severityMap(f.list),
+        severityById,
         loading: false,
         ...(error ? { error } : { error: undefined }),
       });
