@@ -158,7 +158,8 @@ export class SessionModel {
   private readonly list: Session[] = [];
   private readonly byContext = new Map<string, Session>();
   private readonly factsList: ExchangeFacts[] = [];
-  private readonly factsById = new Map<number, ExchangeFacts>();
+  /** Only when ids arrive out of order; otherwise facts are found by binary search on `factsList`. */
+  private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
@@ -235,7 +236,9 @@ export class SessionModel {
     if (session) for (const e of events) session.info.events.push(e);
 
     this.factsList.push(facts);
-    this.factsById.set(ex.id, facts);
+    const prev = this.factsList[this.factsList.length - 2];
+    if (this.factsById) this.factsById.set(ex.id, facts);
+    else if (prev && prev.id >= ex.id) this.factsById = new Map(this.factsList.map((f) => [f.id, f]));
     if (d) this.remember(ex.id, d);
     return { exchangeId: ex.id, ...(session ? { session: session.info.id } : {}), facts };
   }
@@ -246,6 +249,21 @@ export class SessionModel {
   private event(kind: LifecycleKind, detail: string): void {
     const ex = this.curEx!;
     this.curEvents.push({ kind, exchangeId: ex.id, time: ex.timings.requestStart, detail });
+  }
+
+  private lookupFacts(id: number): ExchangeFacts | undefined {
+    if (this.factsById) return this.factsById.get(id);
+    const l = this.factsList;
+    let lo = 0;
+    let hi = l.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const f = l[mid]!;
+      if (f.id === id) return f;
+      if (f.id < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Every session, in order of first appearance. */
@@ -263,12 +281,12 @@ export class SessionModel {
   }
 
   factsOf(exchangeId: number): ExchangeFacts | undefined {
-    return this.factsById.get(exchangeId);
+    return this.lookupFacts(exchangeId);
   }
 
   /** The provider for an exchange's session as it was just before that exchange. */
   viewFor(exchangeId: number): SessionView | undefined {
-    const f = this.factsById.get(exchangeId);
+    const f = this.lookupFacts(exchangeId);
     if (!f || f.session === undefined) return undefined;
     const s = this.list[f.session - 1]!;
     return new SessionView(s.rop, f.seq, s.info.id);
@@ -289,7 +307,7 @@ export class SessionModel {
       return hit;
     }
     const d = decodeExchange(ex, this.contextFor(ex) ?? {});
-    const f = this.factsById.get(ex.id);
+    const f = this.lookupFacts(ex.id);
     if (f) annotateHandles(d, f);
     this.remember(ex.id, d);
     return d;
@@ -307,7 +325,7 @@ export class SessionModel {
     const before =
       beforeExchangeId === undefined
         ? Number.MAX_SAFE_INTEGER
-        : (this.factsById.get(beforeExchangeId)?.seq ?? Number.MAX_SAFE_INTEGER);
+        : (this.lookupFacts(beforeExchangeId)?.seq ?? Number.MAX_SAFE_INTEGER);
     return s.rop.handleAt(handle, before) ?? s.rop.lastGeneration(handle, before);
   }
 
@@ -322,7 +340,7 @@ export class SessionModel {
     const s = this.list[sessionId - 1];
     if (!s) return [];
     return s.info.exchangeIds.map((id) => {
-      const f = this.factsById.get(id)!;
+      const f = this.lookupFacts(id)!;
       const it: TimelineItem = {
         exchangeId: id,
         time: f.requestStart,

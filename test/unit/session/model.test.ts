@@ -366,6 +366,17 @@ describe('ROP context across Executes', () => {
 });
 
 describe('robustness', () => {
+  it('finds facts by id whether ids arrive in order or not', () => {
+    const c = healthySession();
+    const shuffled = c.exchanges.map((ex, i) => ({ ...ex, id: [5, 1, 9, 2, 7, 3, 8, 4][i]! }));
+    const m = run(shuffled);
+    expect(shuffled.map((ex) => m.factsOf(ex.id)!.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(m.factsOf(6)).toBeUndefined();
+    const inOrder = run(c.exchanges);
+    expect([1, 4, 8].map((id) => inOrder.factsOf(id)!.requestType)).toEqual(['Connect', 'Execute', 'Disconnect']);
+    expect(inOrder.factsOf(9)).toBeUndefined();
+  });
+
   it('an exchange that breaks the analysis is recorded and the pass goes on', () => {
     const c = healthySession();
     const bad = c.exchanges[2]!;
