@@ -222,20 +222,7 @@ export function decodeBody(
     const v = res.value;
     if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
   }
-  if (t === 'Execute' && ropSummary && context.rawRops !== true) {
-    // Made when first read (most passes never read it), then kept; still a plain enumerable field for JSON and spread.
-    const summarize = ropSummary;
-    const value = out.value;
-    let rops: RopSummaryItem[] | undefined;
-    Object.defineProperty(out, 'rops', {
-      enumerable: true,
-      configurable: true,
-      get: () => (rops ??= summaryOf(summarize, value)),
-      set: (v: RopSummaryItem[]) => {
-        rops = v;
-      },
-    });
-  }
+  if (t === 'Execute' && ropSummary && context.rawRops !== true) out.rops = summaryOf(ropSummary, out.value);
   return out;
 }
 
