@@ -15,6 +15,7 @@ import { ReplayView } from './components/replay-view';
 import { useAnalysisStore } from './stores/analysis-store';
 import { useReplayStore } from './stores/replay-store';
 import { useMenuCommands } from './menu-commands';
+import { Splitter } from './components/splitter';
 
 /** Connects to the backend once: status, the current list, then live events. */
 function useBackend() {
@@ -47,7 +48,14 @@ function useBackend() {
           void useExchangesStore.getState().reload();
           useAnalysisStore.getState().invalidate(50);
         } else if (e.type === 'log') useReplayStore.getState().onLog(e.data.message);
-        if (e.type === 'connection' || e.type === 'chunk' || e.type === 'exchange' || e.type === 'untrusted-certificate' || e.type === 'capture-state') useLiveStore.getState().onEvent(e);
+        if (
+          e.type === 'connection' ||
+          e.type === 'chunk' ||
+          e.type === 'exchange' ||
+          e.type === 'untrusted-certificate' ||
+          e.type === 'capture-state'
+        )
+          useLiveStore.getState().onEvent(e);
         if (e.type === 'capture-state') {
           const st = useConnectionStore.getState().status;
           if (st) useConnectionStore.getState().setStatus({ ...st, capture: e.data });
@@ -62,13 +70,18 @@ function useBackend() {
 
 function MainView() {
   const view = useUiStore((s) => s.view);
-  if (view === 'exchanges')
+  const listWidth = useUiStore((s) => s.listWidth);
+  const setListWidth = useUiStore((s) => s.setListWidth);
+  if (view === 'exchanges') {
+    const w = listWidth ?? Math.max(460, Math.round(window.innerWidth * 0.41));
     return (
-      <main className="workspace">
+      <main className="workspace" style={{ gridTemplateColumns: `${w}px 5px minmax(0, 1fr)` }}>
         <ExchangeList />
+        <Splitter width={w} onWidth={setListWidth} label="Resize the exchange list" />
         <DetailPane />
       </main>
     );
+  }
   if (view === 'sessions') return <SessionsView />;
   if (view === 'diagnoses') return <DiagnosesView />;
   if (view === 'replay') return <ReplayView />;

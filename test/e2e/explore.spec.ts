@@ -209,9 +209,28 @@ test('the Diagnoses panel lists findings by severity and links to the evidence',
   await expect(row.locator('.c-sev')).not.toHaveText('');
 });
 
-test('the state survives a reload: view, theme, filter text is per session', async ({ page }) => {
+test('the state survives a restart: view, theme, filter, sort and the list width', async ({ page }) => {
   await openUi(page, backend);
+  await page.getByRole('textbox', { name: 'Filter', exact: true }).fill('type:Execute');
+  await page.getByRole('columnheader', { name: /Duration/ }).click();
+  const sep = page.getByRole('separator', { name: 'Resize the exchange list' });
+  const box = (await sep.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 122, box.y + 200, { steps: 4 });
+  await page.mouse.up();
+  const width = Number(await sep.getAttribute('aria-valuenow'));
+  expect(width).toBeGreaterThan(box.x + 100);
+  await page.getByRole('button', { name: 'Toggle dark mode' }).click();
   await page.getByRole('tab', { name: 'Diagnoses' }).click();
+
   await page.reload();
   await expect(page.getByRole('tab', { name: 'Diagnoses' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByRole('tab', { name: 'Exchanges' }).click();
+  await expect(page.getByRole('textbox', { name: 'Filter', exact: true })).toHaveValue('type:Execute');
+  await expect(page.getByRole('columnheader', { name: /Duration/ })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByRole('separator', { name: 'Resize the exchange list' })).toHaveAttribute('aria-valuenow', String(width));
+  const types = await page.locator('[aria-label="Exchange list"] [role="row"] .c-type').allTextContents();
+  expect(new Set(types)).toEqual(new Set(['Execute']));
 });

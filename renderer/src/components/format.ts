@@ -16,25 +16,5 @@ export function formatDuration(ms: number | undefined): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** Names of X-ResponseCode values ([MS-OXCMAPIHTTP] 2.2.3.3.3). */
-export const RESPONSE_CODES: Record<number, string> = {
-  0: 'Success',
-  1: 'Unknown Failure',
-  2: 'Invalid Verb',
-  3: 'Invalid Path',
-  4: 'Invalid Header',
-  5: 'Invalid Request Type',
-  6: 'Invalid Context Cookie',
-  7: 'Missing Header',
-  8: 'Anonymous Not Allowed',
-  9: 'Too Large',
-  10: 'Context Not Found',
-  11: 'No Privilege',
-  12: 'Invalid Request Body',
-  13: 'Missing Cookie',
-  14: 'Reserved',
-  15: 'Invalid Sequence',
-  16: 'Endpoint Disabled',
-  17: 'Invalid Response',
-  18: 'Endpoint Shutting Down',
-};
+/** Names of X-ResponseCode values ([MS-OXCMAPIHTTP] 2.2.3.3.3), from the decoder's own table. */
+export { RESPONSE_CODE_NAMES as RESPONSE_CODES } from '../../../shared/protocol/mapihttp/request-types';

@@ -355,11 +355,11 @@ export function SessionsView() {
                           data-id={item.id}
                           className={`tl-item k-${item.kind}${item.failed ? ' failed' : ''}${item.open ? ' open' : ''}${item.id === selectedId ? ' selected' : ''}${covered ? ' cluster' : ''}`}
                           style={{ left: x, width: w, top: PAD_Y + item.row * ROW_H, height: ROW_H - 3 }}
-                          title={`#${item.id} ${KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}${covered ? ` · and ${covered} more here: zoom in to separate them` : ''}`}
+                          title={`#${item.id} ${item.type ?? KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}${covered ? ` · and ${covered} more here: zoom in to separate them` : ''}`}
                           role="button"
                           aria-label={`Exchange ${item.id}`}
                         >
-                          {w > 46 ? <span>{KIND_LABEL[item.kind]}</span> : null}
+                          {w > 46 ? <span>{item.type ?? KIND_LABEL[item.kind]}</span> : null}
                         </div>
                       ))}
                       {lane.events.map((ev, k) => {

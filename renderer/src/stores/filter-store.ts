@@ -38,15 +38,46 @@ function persist(saved: { name: string; text: string }[]): void {
   }
 }
 
+const SORT_KEYS: readonly SortKey[] = ['id', 'time', 'type', 'status', 'code', 'duration', 'req', 'resp', 'session'];
+
+/** The filter text and sort of the last run (they survive a restart). */
+function loadCurrent(): { text: string; sort: { key: SortKey; dir: 1 | -1 } } {
+  const out: { text: string; sort: { key: SortKey; dir: 1 | -1 } } = { text: '', sort: { key: 'id', dir: 1 } };
+  try {
+    const v = JSON.parse(localStorage.getItem('mapiscope.filter.current') ?? '{}') as {
+      text?: unknown;
+      key?: unknown;
+      dir?: unknown;
+    };
+    if (typeof v.text === 'string') out.text = v.text;
+    if (SORT_KEYS.includes(v.key as SortKey)) out.sort = { key: v.key as SortKey, dir: v.dir === -1 ? -1 : 1 };
+  } catch {
+    /* ignore */
+  }
+  return out;
+}
+
+function persistCurrent(text: string, sort: { key: SortKey; dir: 1 | -1 }): void {
+  try {
+    localStorage.setItem('mapiscope.filter.current', JSON.stringify({ text, key: sort.key, dir: sort.dir }));
+  } catch {
+    /* ignore */
+  }
+}
+
+const current = loadCurrent();
+const compiled = compileFilter(current.text);
+
 export const useFilterStore = create<FilterStore>((set, get) => ({
-  text: '',
-  errors: [],
-  test: () => true,
+  text: current.text,
+  errors: compiled.errors,
+  test: compiled.test,
   saved: loadSaved(),
-  sort: { key: 'id', dir: 1 },
+  sort: current.sort,
   setText(text) {
     const c = compileFilter(text);
     set({ text, errors: c.errors, test: c.test });
+    persistCurrent(text, get().sort);
   },
   save(name) {
     const saved = [...get().saved.filter((s) => s.name !== name), { name, text: get().text }];
@@ -60,7 +91,9 @@ export const useFilterStore = create<FilterStore>((set, get) => ({
   },
   setSort(key) {
     const cur = get().sort;
-    set({ sort: { key, dir: cur.key === key ? (cur.dir === 1 ? -1 : 1) : 1 } });
+    const sort: { key: SortKey; dir: 1 | -1 } = { key, dir: cur.key === key ? (cur.dir === 1 ? -1 : 1) : 1 };
+    set({ sort });
+    persistCurrent(get().text, sort);
   },
 }));
 

@@ -35,6 +35,9 @@ interface UiStore {
   /** The CA / trust panel of the capture bar. */
   caOpen: boolean;
   setCaOpen(open: boolean): void;
+  /** Width of the exchange list beside the detail pane, px (persisted; undefined = the default share). */
+  listWidth?: number;
+  setListWidth(px: number): void;
 }
 
 function stored(key: string): string | null {
@@ -108,4 +111,9 @@ export const useUiStore = create<UiStore>((set) => ({
   setAboutOpen: (aboutOpen) => set({ aboutOpen }),
   caOpen: false,
   setCaOpen: (caOpen) => set({ caOpen }),
+  ...(Number(stored('mapiscope.listWidth')) > 0 ? { listWidth: Number(stored('mapiscope.listWidth')) } : {}),
+  setListWidth(px) {
+    store('mapiscope.listWidth', String(Math.round(px)));
+    set({ listWidth: px });
+  },
 }));

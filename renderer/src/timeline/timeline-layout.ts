@@ -139,6 +139,8 @@ export function itemKind(requestType: string | undefined): ItemKind {
 export interface PlacedItem {
   id: number;
   kind: ItemKind;
+  /** X-RequestType as captured (NSPI items show their own name). */
+  type?: string;
   /** Sub-row inside the session's lane (0 = top). */
   row: number;
   start: number;
@@ -182,7 +184,9 @@ export function packLane(items: readonly TimelineInput[], minMs: number, gapMs =
       !!it.aborted ||
       (it.status !== undefined && it.status >= 400) ||
       (it.responseCode !== undefined && it.responseCode !== 0);
-    out.push({ id: it.id, kind: itemKind(it.requestType), row, start: it.start, end, open, failed });
+    const placed: PlacedItem = { id: it.id, kind: itemKind(it.requestType), row, start: it.start, end, open, failed };
+    if (it.requestType !== undefined) placed.type = it.requestType;
+    out.push(placed);
   }
   return { items: out, rows: Math.max(1, rowEnds.length) };
 }
