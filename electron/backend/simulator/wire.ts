@@ -4,6 +4,7 @@
  * response entity stream (PROCESSING / PENDING / DONE, additional headers, body;
  * 2.2.7 and 3.2.5.2).
  */
+import { canonicalRequestType, isEmsmdbRequestType, isNspiRequestType } from '../../../shared/protocol/mapihttp/request-types.js';
 
 /** X-ResponseCode values used by the simulator ([MS-OXCMAPIHTTP] 2.2.3.3.3). */
 export const ResponseCode = {
@@ -33,38 +34,11 @@ export const RESPONSE_CODE_NAMES: Readonly<Record<number, string>> = Object.from
 
 export type Endpoint = 'emsmdb' | 'nspi';
 
-const EMSMDB_TYPES = ['Connect', 'Execute', 'Disconnect', 'NotificationWait', 'PING'] as const;
-const NSPI_TYPES = [
-  'Bind',
-  'Unbind',
-  'CompareMIds',
-  'DNToMId',
-  'GetMatches',
-  'GetPropList',
-  'GetProps',
-  'GetSpecialTable',
-  'GetTemplateInfo',
-  'ModLinkAtt',
-  'ModProps',
-  'QueryColumns',
-  'QueryRows',
-  'ResolveNames',
-  'ResortRestriction',
-  'SeekEntries',
-  'UpdateStat',
-  'GetMailboxUrl',
-  'GetAddressBookUrl',
-  'PING',
-] as const;
-
-const CANON = new Map<string, Map<string, string>>([
-  ['emsmdb', new Map(EMSMDB_TYPES.map((t) => [t.toLowerCase(), t]))],
-  ['nspi', new Map(NSPI_TYPES.map((t) => [t.toLowerCase(), t]))],
-]);
-
 /** Spec spelling of an X-RequestType value for `endpoint` (case-insensitive), or undefined. */
 export function canonicalType(endpoint: Endpoint, value: string): string | undefined {
-  return CANON.get(endpoint)?.get(value.trim().toLowerCase());
+  const t = canonicalRequestType(value);
+  if (t === undefined) return undefined;
+  return (endpoint === 'emsmdb' ? isEmsmdbRequestType(t) : isNspiRequestType(t)) ? t : undefined;
 }
 
 /** The endpoint a request path addresses ("/mapi/emsmdb/", "/mapi/nspi/"), or undefined. */
