@@ -173,7 +173,14 @@ export function SessionsView() {
   const layout = useMemo(
     () =>
       v
-        ? layoutLanes(laneInputs, v, { rowHeight: ROW_H, padY: PAD_Y, minPx: MIN_PX, maxRows: MAX_ROWS, extraRows: 1 })
+        ? layoutLanes(laneInputs, v, {
+            rowHeight: ROW_H,
+            padY: PAD_Y,
+            minPx: MIN_PX,
+            maxRows: MAX_ROWS,
+            extraRows: 1,
+            minHeight: 40,
+          })
         : undefined,
     // Packing depends on the scale only, not on panning.
     [laneInputs, v?.msPerPx],

@@ -214,6 +214,8 @@ export function layoutLanes(
     minPx?: number;
     gapPx?: number;
     maxRows?: number;
+    /** Lowest lane height, px (room for the lane's label). */
+    minHeight?: number;
     /**
      * Rows allowed beyond those that true overlaps need (a long-poll beside Executes). Rows
      * opened only because short exchanges are drawn `minPx` wide stop there: zoomed out, a
@@ -229,7 +231,7 @@ export function layoutLanes(
   for (const l of lanes) {
     const natural = opts.extraRows === undefined ? Infinity : packLane(l.items, 0, 0).rows + opts.extraRows;
     const packing = packLane(l.items, minMs, gapMs, Math.min(opts.maxRows ?? Infinity, natural));
-    const height = packing.rows * opts.rowHeight + 2 * opts.padY;
+    const height = Math.max(opts.minHeight ?? 0, packing.rows * opts.rowHeight + 2 * opts.padY);
     out.push({ id: l.id, top: y, height, packing });
     y += height;
   }

@@ -172,6 +172,8 @@ describe('lanes', () => {
       [48, 28],
     ]);
     expect(l.height).toBe(76);
+    const tall = layoutLanes(lanes, v, { rowHeight: 20, padY: 4, minHeight: 40 });
+    expect(tall.lanes.map((x) => x.height)).toEqual([48, 40]);
     // Zoomed far out, the 4 px minimum width makes the two short items of lane 2 collide.
     const far = layoutLanes(
       [{ id: 1, items: [it0(1, 0, 1), it0(2, 2, 3)] }],
