@@ -69,14 +69,21 @@ export class SessionService implements BackendService {
   register(backend: Backend): void {
     this.workspace = backend.workspace;
     this.off = backend.events.on((e) => {
-      if (e.type === 'exchanges-reset') this.reset();
+      if (e.type === 'exchanges-reset') {
+        this.reset();
+        // A file was opened: run the pass in the background, in slices, so the API stays responsive.
+        void this.feedAll().then(() => this.announce(backend));
+      }
       else if (e.type === 'exchange') {
         // Live: feed at once so the row carries its session number (cheap: one decode, needed for context anyway).
         this.ensure();
       }
     });
+    // Context is the state *before* an exchange: feeding up to it is enough, so selecting an early
+    // exchange of a large file does not wait for the whole pass.
     backend.decodes.contextFor = (ex: Exchange) => {
-      this.ensure();
+      const i = backend.workspace.indexOf(ex.id);
+      this.ensure(i === undefined ? undefined : i + 1);
       return this.model.contextFor(ex);
     };
     backend.decodes.annotate = (ex: Exchange, d: ExchangeDecode) => {
@@ -84,18 +91,21 @@ export class SessionService implements BackendService {
       if (f) annotateHandles(d, f);
     };
     const rpc = backend.rpc;
-    rpc.register('sessions.list', () => {
+    rpc.register('sessions.list', async () => {
+      await this.feedAll();
       const items = this.current().sessions();
       return { total: items.length, items };
     });
-    rpc.register('sessions.get', (p) => {
+    rpc.register('sessions.get', async (p) => {
+      await this.feedAll();
       const id = Number((p as { id?: unknown }).id);
       const m = this.current();
       const session = m.session(id);
       if (!session) throw new ApiError('not-found', `no session ${String((p as { id?: unknown }).id)}`);
       return { session, timeline: m.timeline(id), handles: m.handles(id).map(handleSummary) };
     });
-    rpc.register('findings.list', (p) => {
+    rpc.register('findings.list', async (p) => {
+      await this.feedAll();
       const q = (p ?? {}) as { session?: number; severity?: Severity; exchangeId?: number };
       let items = this.allFindings();
       if (q.session !== undefined) items = items.filter((f) => f.session === Number(q.session));
@@ -134,20 +144,47 @@ export class SessionService implements BackendService {
     this.findings = undefined;
   }
 
-  private ensure(): void {
+  /** Feeds the model synchronously up to `upTo` workspace exchanges (all by default). */
+  private ensure(upTo?: number): void {
     const ws = this.workspace;
     const all = ws?.all() ?? [];
     if (all.length < this.fed) this.reset();
-    if (this.fed === all.length) return;
+    const end = Math.min(all.length, upTo ?? all.length);
+    if (this.fed >= end) return;
     // The list rows (ExchangeSummary.session) are the workspace's own objects: fill in the session number.
-    const rows = ws ? ws.list(this.fed, all.length - this.fed).items : [];
-    for (let i = this.fed; i < all.length; i++) {
+    const rows = ws ? ws.list(this.fed, end - this.fed).items : [];
+    for (let i = this.fed; i < end; i++) {
       const ctx = this.model.add(all[i]!);
       const row = rows[i - this.fed];
       if (row && row.id === ctx.exchangeId && ctx.session !== undefined) row.session = ctx.session;
     }
-    this.fed = all.length;
+    this.fed = end;
     this.findings = undefined;
+  }
+
+  private feeding?: Promise<void>;
+
+  /** The whole forward pass in slices of `slice` exchanges, yielding to the event loop between them. */
+  feedAll(slice = 500): Promise<void> {
+    this.feeding ??= (async () => {
+      try {
+        for (;;) {
+          const total = this.workspace?.count ?? 0;
+          if (this.fed >= total) break;
+          this.ensure(this.fed + slice);
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      } finally {
+        this.feeding = undefined;
+      }
+    })();
+    return this.feeding;
+  }
+
+  /** Tells the UI that sessions and severities are ready after a background pass. */
+  private announce(backend: Backend): void {
+    const findings = this.allFindings();
+    backend.events.emit({ type: 'analysis-ready', data: { sessions: this.model.sessions().length, findings: findings.length, exchanges: this.fed } });
   }
 
   /** Marks each list row with the highest severity of the findings that cite it. */

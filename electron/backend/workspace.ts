@@ -45,6 +45,11 @@ export class Workspace {
     return n;
   }
 
+  /** Position of exchange `id` in capture order. */
+  indexOf(id: number): number | undefined {
+    return this.byId.get(id);
+  }
+
   get(id: number): Exchange | undefined {
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.exchanges[i];

@@ -47,6 +47,9 @@ function useBackend() {
         else if (e.type === 'exchanges-reset') {
           void useExchangesStore.getState().reload();
           useAnalysisStore.getState().invalidate(50);
+        } else if (e.type === 'analysis-ready') {
+          void useExchangesStore.getState().refreshRows();
+          useAnalysisStore.getState().invalidate(0);
         } else if (e.type === 'log') useReplayStore.getState().onLog(e.data.message);
         if (
           e.type === 'connection' ||
@@ -73,7 +76,7 @@ function MainView() {
   const listWidth = useUiStore((s) => s.listWidth);
   const setListWidth = useUiStore((s) => s.setListWidth);
   if (view === 'exchanges') {
-    const w = listWidth ?? Math.max(460, Math.round(window.innerWidth * 0.41));
+    const w = listWidth ?? Math.max(520, Math.round(window.innerWidth * 0.44));
     return (
       <main className="workspace" style={{ gridTemplateColumns: `${w}px 5px minmax(0, 1fr)` }}>
         <ExchangeList />

@@ -117,6 +117,8 @@ export type BackendEvent =
   | { type: 'exchange'; data: ExchangeSummary }
   | { type: 'exchanges-reset'; data: { total: number } }
   | { type: 'capture-state'; data: CaptureState }
+  /** The session pass over an opened file finished: session numbers and severities are now in the summaries. */
+  | { type: 'analysis-ready'; data: { sessions: number; findings: number; exchanges: number } }
   /** A client connection to the proxy opened, closed, failed, or issued CONNECT. */
   | { type: 'connection'; data: { type: 'open' | 'close' | 'error' | 'connect'; connectionId: number; time: number; client?: { address: string; port: number }; target?: string; error?: string } }
   /** Response bytes arrived for an exchange still in flight (live progress, e.g. PENDING keep-alives). */

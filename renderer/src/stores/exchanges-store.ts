@@ -29,6 +29,7 @@ interface ExchangesStore {
   selectRange(id: number, order: readonly number[]): void;
   selectAll(order: readonly number[]): void;
   reload(): Promise<void>;
+  refreshRows(): Promise<void>;
 }
 
 export const useExchangesStore = create<ExchangesStore>((set, get) => ({
@@ -83,6 +84,11 @@ export const useExchangesStore = create<ExchangesStore>((set, get) => ({
   async reload() {
     const { items } = await api().call('exchanges.list', {});
     get().setItems(items);
+  },
+  async refreshRows() {
+    // Same exchanges, refined rows (session numbers, severities): keep selection and fetched decodes.
+    const { items } = await api().call('exchanges.list', {});
+    set({ items });
   },
 }));
 
