@@ -248,7 +248,7 @@ function summaryOf(summarize: RopSummaryFn, value: StructValue | undefined): Rop
  * a buffer whose leaves go back in offset falls back to sorting them.
  */
 export function scanTree(tree: DecodedNode, buffers: Readonly<Record<string, Uint8Array>>): { errors: NodeError[]; unparsed: number } {
-  const st: ScanState = { errors: [], path: [], spans: new Map(), buffers, lastBuf: '', last: undefined };
+  const st: ScanState = { errors: [], stack: [], spans: new Map(), buffers, lastBuf: '', last: undefined };
   scanNode(st, tree, tree.buffer ?? 'body', 0);
   let unparsed = 0;
   for (const [id, b] of Object.entries(buffers)) {
@@ -266,13 +266,14 @@ interface SpanAcc {
   lastStart: number;
   /** False once an interval started before the previous one: `covered` is then recomputed by sorting `spans`. */
   sorted: boolean;
+  /** Raw intervals (start, end pairs): merged runs while sorted, then every interval as met. */
   readonly spans: number[];
 }
 
 interface ScanState {
   readonly errors: NodeError[];
-  /** Names from the root, `path[depth]` being the current node's (joined only for error nodes). */
-  readonly path: string[];
+  /** Nodes from the root, `stack[depth]` being the current one (their names are read only for error paths). */
+  readonly stack: DecodedNode[];
   readonly spans: Map<string, SpanAcc | null>;
   readonly buffers: Readonly<Record<string, Uint8Array>>;
   lastBuf: string;
@@ -281,14 +282,17 @@ interface ScanState {
 
 function scanNode(st: ScanState, n: DecodedNode, parentBuffer: string, depth: number): void {
   const buf = n.buffer ?? parentBuffer;
-  st.path[depth] = n.name;
-  if (n.error !== undefined) st.errors.push({ path: st.path.slice(0, depth + 1).join('/'), message: n.error, offset: n.offset, buffer: buf });
+  st.stack[depth] = n;
+  const error = n.error;
+  if (error !== undefined) st.errors.push({ path: pathOf(st.stack, depth), message: error, offset: n.offset, buffer: buf });
   const kids = n.children;
-  if (kids && kids.length) {
+  if (kids !== undefined && kids.length) {
     for (let i = 0; i < kids.length; i++) scanNode(st, kids[i]!, buf, depth + 1);
     return;
   }
-  if (n.error !== undefined || n.generated || !(n.length > 0)) return;
+  if (error !== undefined || n.generated) return;
+  const length = n.length;
+  if (!(length > 0)) return;
   let acc = st.last;
   if (buf !== st.lastBuf || acc === undefined) {
     acc = st.spans.get(buf);
@@ -302,18 +306,32 @@ function scanNode(st: ScanState, n: DecodedNode, parentBuffer: string, depth: nu
   }
   if (!acc) return; // a buffer the caller does not count
   const start = n.offset;
-  const stop = n.offset + n.length;
-  acc.spans.push(start, stop);
-  if (!acc.sorted) return;
+  const stop = start + length;
+  const spans = acc.spans;
+  if (!acc.sorted) {
+    spans.push(start, stop);
+    return;
+  }
   if (start < acc.lastStart) {
     acc.sorted = false;
+    spans.push(start, stop);
     return;
   }
   acc.lastStart = start;
+  // While sorted, `spans` holds the union so far as runs (adjacent leaves extend the last run), for the fallback.
+  const n2 = spans.length;
+  if (n2 && start <= spans[n2 - 1]!) spans[n2 - 1] = Math.max(spans[n2 - 1]!, stop);
+  else spans.push(start, stop);
   const s0 = Math.max(acc.end, Math.max(0, start));
   const e0 = Math.min(acc.size, stop);
   if (e0 > s0) acc.covered += e0 - s0;
   acc.end = Math.max(acc.end, e0);
+}
+
+function pathOf(stack: readonly DecodedNode[], depth: number): string {
+  let p = stack[0]!.name;
+  for (let i = 1; i <= depth; i++) p += '/' + stack[i]!.name;
+  return p;
 }
 
 /** Bytes of [0, size) covered by the intervals `a` (start, end pairs in any order). */
