@@ -156,7 +156,11 @@ export class SessionService implements BackendService {
     for (let i = this.fed; i < end; i++) {
       const ctx = this.model.add(all[i]!);
       const row = rows[i - this.fed];
-      if (row && row.id === ctx.exchangeId && ctx.session !== undefined) row.session = ctx.session;
+      if (row && row.id === ctx.exchangeId) {
+        if (ctx.session !== undefined) row.session = ctx.session;
+        if (ctx.facts.ropNames?.length) row.rops = ctx.facts.ropNames;
+        if (ctx.facts.requestType && !row.requestType) row.requestType = ctx.facts.requestType;
+      }
     }
     this.fed = end;
     this.findings = undefined;

@@ -751,6 +751,7 @@ export class SessionModel {
     if (!x) return;
     const st = s.rop;
     f.ropCount = x.calls.length;
+    f.ropNames = x.calls.map((c) => c.name);
     const refs: HandleRef[] = [];
     const errors: NonNullable<ExchangeFacts['ropErrors']> = [];
     for (const c of x.calls) {

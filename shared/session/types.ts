@@ -207,6 +207,8 @@ export interface ExchangeFacts {
   certificateTrusted?: boolean;
   autodiscover?: { isResponse: boolean; mapiHttp: boolean };
   ropCount?: number;
+  /** ROP names of the request, in order (for the exchange list). */
+  ropNames?: string[];
   ropErrors?: RopErrorFact[];
   handleRefs?: HandleRef[];
   backoff?: { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] }[];

@@ -26,6 +26,7 @@ describe('sessions service on an opened file', () => {
     const rows = b.workspace.list().items;
     expect(rows.map((r) => r.session).slice(0, 9)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2]);
     expect(rows.filter((r) => r.severity).length).toBeGreaterThan(0);
+    expect(rows[1]!.rops).toEqual(['RopLogon']);
     const list = (await b.rpc.invoke('sessions.list', {})) as { total: number };
     expect(list.total).toBe(11);
   });
