@@ -124,10 +124,28 @@ export const decodeCommand: Command = {
     const rawRops = args.options['raw-rops'] === true;
     const ext = extname(file).toLowerCase();
     if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
-      if (st.isDirectory()) throw new CliFailure(`${file} is a folder; give a body file (.bin) or a capture file (.har, .saz, .mscap)`);
-      const exchanges = await loadContainer(file, io);
+      let exchanges: Exchange[];
+      if (st.isDirectory()) {
+        const { isBodyFolder, loadBodyFolder } = await import('../body-folder.js');
+        if (!isBodyFolder(file)) throw new CliFailure(`${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`);
+        const f = loadBodyFolder(file);
+        for (const p of f.problems) io.stderr(`warning: ${p}\n`);
+        exchanges = f.exchanges;
+      } else exchanges = await loadContainer(file, io);
+      // A whole capture decodes with its session model: one forward pass gives every exchange the
+      // state before it (handles, SetColumns columns, named properties), and handle-origin nodes.
+      const { SessionModel } = await import('../../../shared/session/model.js');
+      const { annotateHandles } = await import('../../../shared/session/annotate.js');
+      const model = new SessionModel({ cacheSize: 2 });
       const out = exchanges.map((ex) => {
-        const d = decodeExchange(ex, rawRops ? { rawRops: true } : {});
+        let d;
+        if (rawRops) d = decodeExchange(ex, { rawRops: true });
+        else {
+          model.add(ex);
+          d = model.decode(ex);
+          const facts = model.factsOf(ex.id);
+          if (facts) annotateHandles(d, facts);
+        }
         return { id: ex.id, endpoint: d.endpoint, requestType: d.requestType, responseCode: d.responseCode, request: d.request, response: d.response };
       });
       if (io.json)
