@@ -95,18 +95,20 @@ export async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   const backend = await Backend.start({ mode: 'electron', listen: false, services: defaultServices({ dataDir: app.getPath('userData') }) });
-  let win: BrowserWindow | undefined;
-  registerIpc(backend, ipcMain, () => win);
-  const send = (action: string) => win?.webContents.send(IPC.menu, action);
+  // The window exists only after the IPC handlers and menu are in place; they reach it through this holder.
+  const shown: { win?: BrowserWindow } = {};
+  registerIpc(backend, ipcMain, () => shown.win);
+  const send = (action: string) => shown.win?.webContents.send(IPC.menu, action);
   Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate({ platform: process.platform, dev: !app.isPackaged }), send)));
   app.on('web-contents-created', (_e, wc) => wc.on('will-attach-webview', (ev) => ev.preventDefault()));
   app.on('second-instance', () => {
+    const win = shown.win;
     if (win) {
       if (win.isMinimized?.()) win.restore?.();
       win.focus?.();
     }
   });
-  win = await createWindow(backend);
+  shown.win = await createWindow(backend);
   app.on('window-all-closed', () => {
     void backend.stop().finally(() => app.quit());
   });

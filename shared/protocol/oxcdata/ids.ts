@@ -1,7 +1,7 @@
 /**
  * [MS-OXCDATA] 2.2.1 identifiers and 2.2.4 Folder/Message EntryIDs.
  */
-import { type Codec, type StructValue, asciiZ, custom, enumOf, field, flagsOf, guid, hex, reserved, struct, u16, u32, utf16Z } from '../../codec/index.js';
+import { type Codec, type StructValue, asciiZ, custom, enumOf, field, flagsOf, guid, reserved, struct, u16, u32, utf16Z } from '../../codec/index.js';
 
 /** GlobalCounter: 6 bytes, most significant first ([MS-OXCDATA] 2.2.1.1); value is a number (< 2^48). */
 export const globalCounter: Codec<number> = custom<number>(

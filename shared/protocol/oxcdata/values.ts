@@ -36,7 +36,6 @@ import {
   f64,
   guid,
   hex,
-  i16,
   lazy,
   leaf,
   rest,

@@ -148,6 +148,8 @@ describe('CaptureService', () => {
     expect(Buffer.from(ca.base64, 'base64').equals((await svc.exportCa('der')) as Buffer)).toBe(true);
     await backend.rpc.invoke('capture.stop', {});
     expect(backend.status().capture.running).toBe(false);
-    expect(events.filter((t) => t !== 'exchanges-reset')).toEqual(['capture-state', 'exchange', 'capture-state']);
+    expect(events.filter((t) => t === 'capture-state' || t === 'exchange')).toEqual(['capture-state', 'exchange', 'capture-state']);
+    // Live progress reaches the UI too: the connection opened and the response's bytes arrived.
+    expect(events).toEqual(expect.arrayContaining(['connection', 'chunk']));
   });
 });
