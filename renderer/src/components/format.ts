@@ -11,7 +11,7 @@ export function formatBytes(n: number): string {
 }
 
 export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '…';
+  if (ms === undefined) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
