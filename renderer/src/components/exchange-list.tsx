@@ -146,6 +146,7 @@ export function ExchangeList() {
                 onMouseDown={(e) => e.shiftKey && e.preventDefault()}
                 onClick={(e) => onRowClick(e, s.id)}
                 data-id={s.id}
+                title={s.rops?.length ? s.rops.join(', ') : undefined}
               >
                 <span className="c-sev" title={sev}>
                   {sev ? SEV_ICON[sev] : ''}
