@@ -4,6 +4,41 @@
  * and HAR export + re-import through the UI.
  */
 import http from 'node:http';
+
+/** A MAPI-like POST through the proxy from a chosen loopback source address. */
+function post(
+  port: number,
+  type: string,
+  opts: { from?: string; cookie?: string; drop?: boolean } = {},
+): Promise<number | 'dropped'> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/mapi/emsmdb/?MailboxId=live@lab.test',
+        localAddress: opts.from ?? '127.0.0.1',
+        agent: false,
+        headers: {
+          'Content-Type': 'application/mapi-http',
+          'X-RequestType': type,
+          'X-ClientInfo': '{live}',
+          ...(opts.cookie ? { Cookie: opts.cookie } : {}),
+          ...(opts.drop ? { 'X-Test-Drop': '1' } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', (e) => (opts.drop ? resolve('dropped') : reject(e)));
+    // The client resets the connection while the answer is pending.
+    if (opts.drop) setTimeout(() => req.destroy(), 300);
+    req.end(Buffer.alloc(8));
+  });
+}
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
@@ -29,7 +64,9 @@ async function upstream(): Promise<{ url: string; close(): Promise<void> }> {
         'X-ResponseCode': '0',
         'X-RequestType': String(req.headers['x-requesttype'] ?? ''),
       });
-      res.end('PROCESSING\r\nDONE\r\nX-ElapsedTime: 1\r\n\r\n');
+      // A slow answer, which the test's client gives up on (a dropped connection).
+      if (req.headers['x-test-drop']) setTimeout(() => res.end('PROCESSING\r\nDONE\r\n\r\n'), 1500);
+      else res.end('PROCESSING\r\nDONE\r\nX-ElapsedTime: 1\r\n\r\n');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -71,6 +108,22 @@ test('capture live through the proxy: rows appear while it runs', async ({ page 
     await expect(rows.nth(2).locator('.c-type')).toHaveText('Execute');
     await expect(page.locator('.status-bar .rec')).toContainText(`capturing on :${port}`);
     await page.screenshot({ path: shot('capture-live') });
+
+    // The same session from another address (a network switch), then a dropped connection.
+    expect(await post(port, 'Execute', { cookie: 'sid=live-session', from: '127.0.0.2' })).toBe(200);
+    expect(await post(port, 'Execute', { cookie: 'sid=live-session', from: '127.0.0.2', drop: true })).toBe('dropped');
+    await expect(page.getByTestId('exchange-count')).toHaveText('5 exchanges');
+    await page.getByRole('tab', { name: 'Sessions' }).click();
+    const view = page.getByLabel('Sessions timeline');
+    // The stand-in server's Connect body is not a real one, so the session model reports it failed and
+    // follows the Executes as sessions seen mid-way (one per source address); the drop is marked.
+    const { total } = await backend.rpc<{ total: number }>('sessions.list', {});
+    await expect(view.locator('.tl-label')).toHaveCount(total);
+    await expect(view.locator('.tl-label').first()).toContainText('failed');
+    await expect(view.locator('.tl-event[data-kind="dropped"]')).toHaveCount(1);
+    await expect(view.locator('.tl-item')).toHaveCount(5);
+    await page.screenshot({ path: shot('sessions-live') });
+    await page.getByRole('tab', { name: 'Exchanges' }).click();
     await page.getByRole('button', { name: '■ Stop capture' }).click();
     await expect(page.getByRole('button', { name: '● Start capture' })).toBeVisible();
   } finally {
@@ -187,12 +240,10 @@ test('export only the selected exchanges as decoded JSON; save the capture and o
   expect(saved.suggestedFilename()).toMatch(/\.mscap$/);
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('exchange-count')).toHaveText('0 exchanges');
-  await page
-    .getByLabel('Open file')
-    .setInputFiles({
-      name: 'saved.mscap',
-      mimeType: 'application/octet-stream',
-      buffer: await readFile(await saved.path()),
-    });
+  await page.getByLabel('Open file').setInputFiles({
+    name: 'saved.mscap',
+    mimeType: 'application/octet-stream',
+    buffer: await readFile(await saved.path()),
+  });
   await expect(page.getByTestId('exchange-count')).toHaveText(`${n} exchanges`);
 });
