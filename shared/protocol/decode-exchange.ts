@@ -34,7 +34,6 @@ import {
   parseResponseCode,
   requestCookies,
   requestHeadTree,
-  responseCodeName,
   responseHeadTree,
   responseSetCookies,
   responseStream,

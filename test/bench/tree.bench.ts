@@ -105,7 +105,8 @@ const median = (a: readonly number[]): number => {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.floor(s.length / 2)]!;
 };
-const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const pct = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 const bench: Bench = {
   name: 'tree',

@@ -47,7 +47,11 @@ function mutate(src: Uint8Array, next: () => number): Uint8Array {
     case 1:
       return b.subarray(0, at);
     case 2:
-      return new Uint8Array([...b.subarray(0, at), ...Array.from({ length: 1 + (next() % 8) }, () => next() & 0xff), ...b.subarray(at)]);
+      return new Uint8Array([
+        ...b.subarray(0, at),
+        ...Array.from({ length: 1 + (next() % 8) }, () => next() & 0xff),
+        ...b.subarray(at),
+      ]);
     default:
       for (let i = 0, n = 1 + (next() % 8); i < n && b.length; i++) b[next() % b.length] = next() & 0xff;
       return b;
@@ -104,7 +108,8 @@ function checkBody(full: BodyDecode | undefined, lean: BodyDecode | undefined, w
 function exchanges(): { name: string; ex: Exchange }[] {
   const out: { name: string; ex: Exchange }[] = [];
   for (const cap of ['cap1', 'cap2'])
-    for (const ex of loadBodyFolder(join(FIXTURES, 'gromox-ruler', cap)).exchanges) out.push({ name: `${cap} #${ex.id}`, ex });
+    for (const ex of loadBodyFolder(join(FIXTURES, 'gromox-ruler', cap)).exchanges)
+      out.push({ name: `${cap} #${ex.id}`, ex });
   return out;
 }
 
@@ -178,7 +183,9 @@ describe('values-only decoding', () => {
 
   it('mutated non-emsmdb fixtures (NSPI, autodiscover) keep the same rule', () => {
     const next = rng(42);
-    const nspi = readdirSync(join(FIXTURES, 'syncgw')).filter((x) => /^(bind|getmatches|getprops|queryrows|dntomid|getspecialtable|unbind)_(req|resp)\d+\.bin$/.test(x));
+    const nspi = readdirSync(join(FIXTURES, 'syncgw')).filter((x) =>
+      /^(bind|getmatches|getprops|queryrows|dntomid|getspecialtable|unbind)_(req|resp)\d+\.bin$/.test(x),
+    );
     const types: Record<string, string> = {
       bind: 'Bind',
       getmatches: 'GetMatches',
