@@ -121,6 +121,19 @@ export function CaptureBar() {
   const fileInput = useRef<HTMLInputElement>(null);
   const hasCapture = status?.services.includes('capture') ?? false;
   const desktop = api().desktop;
+  // The CA's state on the button itself: valid, or expired (interception would fail).
+  const [caState, setCaState] = useState<'ok' | 'expired' | undefined>();
+  useEffect(() => {
+    if (!hasCapture) return;
+    let live = true;
+    void api()
+      .callRaw<CaStatusDto>('ca.status')
+      .then((c) => live && setCaState(c.expired ? 'expired' : 'ok'))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [hasCapture]);
   useEffect(() => {
     if (!note) return;
     const t = setTimeout(() => setNote(undefined), 6000);
@@ -206,6 +219,7 @@ export function CaptureBar() {
         )}
         <span className="anchor">
           <button
+            className={caState ? `ca-${caState}` : ''}
             onClick={() => setCaOpen(!caOpen)}
             disabled={!hasCapture}
             aria-expanded={caOpen}
