@@ -90,6 +90,7 @@ export interface BodyDecode {
 export interface ExchangeDecode {
   endpoint: Endpoint;
   requestType?: string;
+  /** The HTTP head trees; with `tree: false`, bare roots (no children, length 0). */
   http: { request: DecodedNode; response?: DecodedNode };
   request?: BodyDecode;
   response?: BodyDecode;
@@ -371,14 +372,15 @@ export function endpointOf(ex: Exchange): Endpoint {
 /** Decode a whole exchange; the request is decoded first and given to the response as context. */
 export function decodeExchange(ex: Exchange, context: DecodeContext = {}, opts: DecodeModeOptions = {}): ExchangeDecode {
   const endpoint = endpointOf(ex);
+  const tree = opts.tree !== false;
   const out: ExchangeDecode = {
     endpoint,
-    http: { request: requestHeadTree(ex) },
+    http: { request: tree ? requestHeadTree(ex) : { name: 'HttpRequest', offset: 0, length: 0, buffer: 'request-head' } },
     cookies: requestCookies(ex.request.headers),
     setCookies: ex.response ? responseSetCookies(ex.response.headers) : [],
     metaTags: [],
   };
-  const rh = responseHeadTree(ex);
+  const rh = !ex.response ? undefined : tree ? responseHeadTree(ex) : { name: 'HttpResponse', offset: 0, length: 0, buffer: 'response-head' };
   if (rh) out.http.response = rh;
   const headerCode = ex.response ? parseResponseCode(headerValue(ex.response.headers, 'X-ResponseCode')) : undefined;
   if (headerCode !== undefined) out.responseCode = headerCode;

@@ -142,6 +142,10 @@ describe('values-only decoding', () => {
       const full = decodeExchange(ex);
       const vo = decodeExchange(ex, {}, { tree: false });
       expect(exchangeValues(vo), name).toEqual(exchangeValues(full));
+      expect(vo.http.request.name, name).toBe(full.http.request.name);
+      expect(vo.http.request.buffer, name).toBe(full.http.request.buffer);
+      expect(vo.http.response?.name, name).toBe(full.http.response?.name);
+      expect(vo.http.request.children, name).toBeUndefined(); // head trees are left out too
       checkBody(full.request, vo.request, `${name} request`);
       checkBody(full.response, vo.response, `${name} response`);
       if (vo.request?.valuesOnly) lean++;
