@@ -191,7 +191,7 @@ test('the Sessions timeline shows a lane per session; zoom, pan and click throug
 test('the Diagnoses panel lists findings by severity and links to the evidence', async ({ page }) => {
   const findings = await backend.rpc<{
     total: number;
-    items: { severity: string; evidence: number[]; title: string }[];
+    items: { severity: string; evidence: number[]; title: string; paths?: { exchangeId: number; path: string }[] }[];
   }>('findings.list', {});
   await openUi(page, backend);
   await page.getByRole('tab', { name: 'Diagnoses' }).click();
@@ -204,6 +204,14 @@ test('the Diagnoses panel lists findings by severity and links to the evidence',
   await page.screenshot({ path: shot('diagnoses') });
   await card.getByRole('button', { name: `#${first.evidence[0]}`, exact: true }).click();
   await expect(page.getByLabel('Exchange detail')).toContainText(`#${first.evidence[0]}`);
+  // The finding's tree path is selected in the decoded tree, its bytes highlighted.
+  const at = first.paths?.find((p) => p.exchangeId === first.evidence[0]);
+  if (at) {
+    await expect(page.getByLabel('Decoded tree').locator('.trow.selected .tname')).toHaveText(
+      at.path.split('/').at(-1)!,
+    );
+    await expect(page.locator('.hex .hbytes span.hl').first()).toBeVisible();
+  }
   // The list marks rows that are evidence of a finding.
   const row = page.locator(`[aria-label="Exchange list"] [role="row"][data-id="${first.evidence[0]}"]`);
   await expect(row.locator('.c-sev')).not.toHaveText('');
@@ -230,7 +238,10 @@ test('the state survives a restart: view, theme, filter, sort and the list width
   await page.getByRole('tab', { name: 'Exchanges' }).click();
   await expect(page.getByRole('textbox', { name: 'Filter', exact: true })).toHaveValue('type:Execute');
   await expect(page.getByRole('columnheader', { name: /Duration/ })).toHaveAttribute('aria-sort', 'ascending');
-  await expect(page.getByRole('separator', { name: 'Resize the exchange list' })).toHaveAttribute('aria-valuenow', String(width));
+  await expect(page.getByRole('separator', { name: 'Resize the exchange list' })).toHaveAttribute(
+    'aria-valuenow',
+    String(width),
+  );
   const types = await page.locator('[aria-label="Exchange list"] [role="row"] .c-type').allTextContents();
   expect(new Set(types)).toEqual(new Set(['Execute']));
 });

@@ -1,5 +1,6 @@
 /** The selected exchange: decoded tree beside the hex view, headers, timing. */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
+import { resolveNamePath } from '../tree/evidence-path';
 import {
   base64Decode,
   type DecodedPartDto,
@@ -269,6 +270,22 @@ export function DetailPane() {
   const setTab = useUiStore((s) => s.setDetailTab);
   const side = useUiStore((s) => s.side);
   const setSide = useUiStore((s) => s.setSide);
+
+  // Evidence from the Diagnoses panel: select the named field, on whichever side holds it.
+  const pending = useUiStore((s) => s.pendingEvidence);
+  useEffect(() => {
+    if (!pending || !decoded || pending.exchangeId !== decoded.id) return;
+    const ui = useUiStore.getState();
+    ui.setPendingEvidence(undefined);
+    for (const part of [decoded.request, decoded.response]) {
+      const hit = part ? resolveNamePath(part.tree, pending.path) : undefined;
+      if (!part || !hit) continue;
+      ui.setDetailTab('decoded');
+      ui.setSide(part.direction);
+      ui.selectNode(hit.path, { buffer: hit.buffer, offset: hit.node.offset, length: hit.node.length });
+      return;
+    }
+  }, [pending, decoded]);
 
   if (selectedId === undefined)
     return (

@@ -19,6 +19,7 @@ function EvidenceLinks({ f }: { f: Finding }) {
   const select = useExchangesStore((s) => s.select);
   const setView = useUiStore((s) => s.setView);
   const setText = useFilterStore((s) => s.setText);
+  const setPendingEvidence = useUiStore((s) => s.setPendingEvidence);
   const [all, setAll] = useState(false);
   const ids = all ? f.evidence : f.evidence.slice(0, MAX_CHIPS);
   if (f.evidence.length === 0) return <span className="hint">no specific exchange</span>;
@@ -30,6 +31,8 @@ function EvidenceLinks({ f }: { f: Finding }) {
           key={id}
           className="chip"
           onClick={() => {
+            const at = f.paths?.find((p) => p.exchangeId === id);
+            setPendingEvidence(at ? { exchangeId: id, path: at.path } : undefined);
             select(id);
             setView('exchanges');
           }}

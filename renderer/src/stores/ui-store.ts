@@ -38,6 +38,9 @@ interface UiStore {
   /** Width of the exchange list beside the detail pane, px (persisted; undefined = the default share). */
   listWidth?: number;
   setListWidth(px: number): void;
+  /** A finding's tree path to select once that exchange's decode is shown (Diagnoses → evidence). */
+  pendingEvidence?: { exchangeId: number; path: string };
+  setPendingEvidence(e: { exchangeId: number; path: string } | undefined): void;
 }
 
 function stored(key: string): string | null {
@@ -112,6 +115,7 @@ export const useUiStore = create<UiStore>((set) => ({
   caOpen: false,
   setCaOpen: (caOpen) => set({ caOpen }),
   ...(Number(stored('mapiscope.listWidth')) > 0 ? { listWidth: Number(stored('mapiscope.listWidth')) } : {}),
+  setPendingEvidence: (pendingEvidence) => set({ pendingEvidence }),
   setListWidth(px) {
     store('mapiscope.listWidth', String(Math.round(px)));
     set({ listWidth: px });
