@@ -157,11 +157,22 @@ export function mapiResponseHeaders(headers: readonly RawHeader[]): MapiResponse
 
 // --- trees over the head text ------------------------------------------------
 
+/** Lower-case header names, remembered (the same few names come in every exchange; bounded). */
+const lowerNames = new Map<string, string>();
+function lowerName(name: string): string {
+  let l = lowerNames.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowerNames.size < 2000) lowerNames.set(name, l);
+  }
+  return l;
+}
+
 function headerNode(h: RawHeader, at: number, kind: 'request' | 'response'): DecodedNode {
   const len = h.name.length + 2 + h.value.length + 2;
   const valueAt = at + h.name.length + 2;
   const node: DecodedNode = { name: h.name, value: h.value, offset: at, length: len };
-  const lower = h.name.toLowerCase();
+  const lower = lowerName(h.name);
   const children: DecodedNode[] = [];
   switch (lower) {
     case 'x-requesttype': {
