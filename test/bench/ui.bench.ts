@@ -5,6 +5,8 @@
  * as plain DOM (no virtualisation) in the same browser and run.
  * Needs the web build (`npm run build:web`).
  */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startBackend } from '../e2e/backend.js';
 import { writeSyntheticCapture } from '../e2e/synthetic.js';
@@ -66,6 +68,7 @@ const bench: Bench = {
     } finally {
       await browser.close();
       await backend.stop();
+      await rm(path.dirname(file), { recursive: true, force: true });
     }
   },
 };

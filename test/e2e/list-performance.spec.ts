@@ -3,6 +3,8 @@
  * scrolling to the end keeps frames short (the figures are also a benchmark,
  * test/bench/ui.bench.ts).
  */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startBackend, type RunningBackend } from './backend';
 import { writeSyntheticCapture } from './synthetic';
@@ -10,15 +12,18 @@ import { measureList } from './ui-perf';
 
 const N = 100_000;
 let backend: RunningBackend;
+let file: string | undefined;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   backend = await startBackend();
-  const file = await writeSyntheticCapture(N);
+  file = await writeSyntheticCapture(N);
   const r = await backend.rpc<{ count: number }>('file.open', { path: file });
   expect(r.count).toBe(N);
 });
 test.afterAll(async () => {
   await backend?.stop();
+  // The synthetic capture is about 90 MB.
+  if (file) await rm(path.dirname(file), { recursive: true, force: true });
 });
 
 test('100k exchanges: the first screen renders quickly and the list scrolls to the end smoothly', async ({ page }) => {
