@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { CaptureState } from '../../shared/api/contract.js';
@@ -352,8 +352,14 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     });
     rpc.register('ca.status', () => this.caStatus());
     rpc.register('ca.export', async (p) => {
-      const format = (p as { format?: string }).format === 'der' ? 'der' : 'pem';
+      const q = (p ?? {}) as { format?: string; path?: unknown };
+      const format = q.format === 'der' ? 'der' : 'pem';
       const v = await this.exportCa(format);
+      // With a path (the desktop app's save dialog), write the certificate there.
+      if (typeof q.path === 'string' && q.path) {
+        await writeFile(q.path, v);
+        return { format, path: q.path };
+      }
       return format === 'pem' ? { format, pem: v as string } : { format, base64: base64Encode(v as Buffer) };
     });
     rpc.register('ca.trustHelp', async (p) => ({ text: await this.trustInstructions((p as { platform?: NodeJS.Platform }).platform) }));

@@ -79,4 +79,5 @@ export const FILE_FILTERS: Record<string, { name: string; extensions: string[] }
   har: [{ name: 'HAR 1.2', extensions: ['har'] }],
   saz: [{ name: 'Fiddler SAZ', extensions: ['saz'] }],
   json: [{ name: 'Decoded JSON', extensions: ['json'] }],
+  cert: [{ name: 'Certificate (PEM)', extensions: ['pem', 'crt'] }, { name: 'Certificate (DER)', extensions: ['cer', 'der'] }],
 };

@@ -153,8 +153,7 @@ export async function exportCa(format: 'pem' | 'der'): Promise<void> {
   const name = format === 'pem' ? 'mapiscope-ca.pem' : 'mapiscope-ca.cer';
   const desktop = api().desktop;
   if (desktop) {
-    // "cert" is not a FileKind yet; an unknown kind gets a dialog without filters.
-    const path = await desktop.saveFile('cert' as FileKind, name);
+    const path = await desktop.saveFile('cert', name);
     if (path) await api().callRaw('ca.export', { format, path });
     return;
   }

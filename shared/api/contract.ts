@@ -133,7 +133,7 @@ export interface ApiErrorDto {
   message: string;
 }
 
-export type FileKind = 'capture' | 'import' | 'har' | 'saz' | 'json';
+export type FileKind = 'capture' | 'import' | 'har' | 'saz' | 'json' | 'cert';
 
 /** The bridge the Electron preload exposes as `window.mapiscope`. */
 export interface PreloadBridge {

@@ -153,3 +153,26 @@ describe('CaptureService', () => {
     expect(events).toEqual(expect.arrayContaining(['connection', 'chunk']));
   });
 });
+
+describe('CA export to a path (desktop save dialog)', () => {
+  it('writes the PEM or DER where asked', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Backend } = await import('../../../electron/backend/backend.js');
+    const { CaptureService } = await import('../../../electron/backend/capture-service.js');
+    const dir = mkdtempSync(join(tmpdir(), 'caexp-'));
+    const svc = new CaptureService({ dataDir: dir });
+    const backend = await Backend.start({ listen: false, services: [svc] });
+    try {
+      const out = join(dir, 'ca.cer');
+      expect(await backend.rpc.invoke('ca.export', { format: 'der', path: out })).toEqual({ format: 'der', path: out });
+      expect(readFileSync(out).equals((await svc.exportCa('der')) as Buffer)).toBe(true);
+      const pem = join(dir, 'ca.pem');
+      await backend.rpc.invoke('ca.export', { format: 'pem', path: pem });
+      expect(readFileSync(pem, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
