@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startBackend, type RunningBackend } from './backend';
-import { GROMOX_RULER } from './ui-helpers';
+import { GROMOX_RULER, shot } from './ui-helpers';
 
 let backend: RunningBackend;
 let dir: string;
@@ -99,7 +99,7 @@ test('menu commands through the desktop bridge: open, view, help, save and expor
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', theme ?? '');
   await menu(page, 'help.shortcuts');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
-  await page.screenshot({ path: 'test/e2e/__screenshots__/help-light.png' });
+  await page.screenshot({ path: shot('help-light') });
   await page.keyboard.press('Escape');
   await menu(page, 'help.about');
   await expect(page.getByRole('dialog', { name: 'About MapiScope' })).toContainText('MapiScope v');

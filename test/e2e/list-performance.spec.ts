@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { shot } from './ui-helpers';
 import { startBackend, type RunningBackend } from './backend';
 import { writeSyntheticCapture } from './synthetic';
 import { measureList } from './ui-perf';
@@ -70,5 +71,5 @@ test('100k exchanges in 2000 sessions: the Sessions timeline draws a bounded num
   // Scrolling to the last session draws its lane.
   await view.locator('.tl-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect(view.locator('.tl-label', { hasText: `Session ${total} ` })).toBeVisible();
-  await page.screenshot({ path: 'test/e2e/__screenshots__/sessions-100k.png' });
+  await page.screenshot({ path: shot('sessions-100k') });
 });

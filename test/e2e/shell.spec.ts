@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { shot } from './ui-helpers';
 import { startBackend, type RunningBackend } from './backend';
 
 let backend: RunningBackend;
@@ -40,5 +41,5 @@ test('dark mode toggles and persists', async ({ page }) => {
 test('screenshot of the application shell', async ({ page }) => {
   await page.goto(backend.url);
   await expect(page.getByTestId('backend-state')).toHaveText(/Connected/);
-  await page.screenshot({ path: 'test/e2e/__screenshots__/shell.png' });
+  await page.screenshot({ path: shot('shell') });
 });

@@ -1,4 +1,5 @@
 /** Helpers for the UI specs (the backend itself is started by ./backend.ts). */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
@@ -6,7 +7,12 @@ import type { RunningBackend } from './backend';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const GROMOX_RULER = path.join(ROOT, 'test/fixtures/gromox-ruler/cap1');
-export const SHOTS = path.join(ROOT, 'test/e2e/__screenshots__');
+/**
+ * Screenshots of each view: committed under test/e2e/__screenshots__ when run with
+ * UPDATE_SCREENSHOTS=1 (then looked at), otherwise written to test-results/ so a
+ * plain test run leaves the tree clean.
+ */
+export const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'test/e2e/__screenshots__') : path.join(ROOT, 'test-results/screenshots');
 
 /** Whether the backend registers an RPC method (a missing one answers 404 "no such method"). */
 export async function hasMethod(b: RunningBackend, method: string, probe: unknown = {}): Promise<boolean> {
@@ -31,5 +37,6 @@ export async function loadRuler(b: RunningBackend): Promise<number> {
 }
 
 export function shot(name: string): string {
+  mkdirSync(SHOTS, { recursive: true });
   return path.join(SHOTS, `${name}.png`);
 }
