@@ -32,7 +32,9 @@ function record(name, p, f, s, ms, note = '') {
   tally.passed += p;
   tally.failed += f;
   tally.skipped += s;
-  lines.push(`${name.padEnd(12)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped  ${(ms / 1000).toFixed(1)} s ${note}`);
+  lines.push(
+    `${name.padEnd(12)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped  ${(ms / 1000).toFixed(1)} s ${note}`,
+  );
 }
 
 const suites = {
@@ -43,7 +45,14 @@ const suites = {
   async typecheck() {
     const a = await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
     const b = await run(bin('tsc'), ['-p', 'shared/tsconfig.json', '--noEmit']);
-    record('typecheck', (a.code === 0) + (b.code === 0), (a.code !== 0) + (b.code !== 0), 0, a.ms + b.ms, '(project; shared/ without Node or DOM types)');
+    record(
+      'typecheck',
+      (a.code === 0) + (b.code === 0),
+      (a.code !== 0) + (b.code !== 0),
+      0,
+      a.ms + b.ms,
+      '(project; shared/ without Node or DOM types)',
+    );
   },
   async unit() {
     const file = path.join(out, 'vitest.json');
@@ -52,28 +61,53 @@ const suites = {
   },
   async reliability() {
     const file = path.join(out, 'reliability.json');
-    const r = await run(bin('vitest'), ['run', 'test/fuzz', 'test/reliability', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { FUZZ_LONG: '1', RELIABILITY_LONG: '1' });
+    const r = await run(
+      bin('vitest'),
+      ['run', 'test/fuzz', 'test/reliability', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`],
+      { FUZZ_LONG: '1', RELIABILITY_LONG: '1' },
+    );
     countVitest('reliability', file, r);
   },
   async e2e() {
     const b1 = await run('npm', ['run', '--silent', 'build:web']);
     const b2 = await run('npm', ['run', '--silent', 'build']);
-    record('build', (b1.code === 0) + (b2.code === 0), (b1.code !== 0) + (b2.code !== 0), 0, b1.ms + b2.ms, '(web renderer; electron-vite main/preload/renderer)');
+    record(
+      'build',
+      (b1.code === 0) + (b2.code === 0),
+      (b1.code !== 0) + (b2.code !== 0),
+      0,
+      b1.ms + b2.ms,
+      '(web renderer; electron-vite main/preload/renderer)',
+    );
     if (b1.code !== 0) return;
     const file = path.join(out, 'playwright.json');
     const r = await run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
     if (!existsSync(file)) return record('e2e', 0, 1, 0, r.ms, '(no report)');
     const rep = JSON.parse(readFileSync(file, 'utf8'));
     const st = rep.stats ?? {};
-    record('e2e', st.expected ?? 0, (st.unexpected ?? 0) + (st.flaky ?? 0) + (r.code !== 0 && !st.unexpected ? 1 : 0), st.skipped ?? 0, r.ms);
+    record(
+      'e2e',
+      st.expected ?? 0,
+      (st.unexpected ?? 0) + (st.flaky ?? 0) + (r.code !== 0 && !st.unexpected ? 1 : 0),
+      st.skipped ?? 0,
+      r.ms,
+    );
   },
 };
 
 function countVitest(name, file, r) {
   if (!existsSync(file)) return record(name, 0, 1, 0, r.ms, '(no report)');
   const rep = JSON.parse(readFileSync(file, 'utf8'));
-  const failedSuites = (rep.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length;
-  record(name, rep.numPassedTests ?? 0, (rep.numFailedTests ?? 0) + failedSuites + (r.code !== 0 && !rep.numFailedTests && !failedSuites ? 1 : 0), (rep.numPendingTests ?? 0) + (rep.numTodoTests ?? 0), r.ms);
+  const failedSuites = (rep.testResults ?? []).filter(
+    (t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0,
+  ).length;
+  record(
+    name,
+    rep.numPassedTests ?? 0,
+    (rep.numFailedTests ?? 0) + failedSuites + (r.code !== 0 && !rep.numFailedTests && !failedSuites ? 1 : 0),
+    (rep.numPendingTests ?? 0) + (rep.numTodoTests ?? 0),
+    r.ms,
+  );
 }
 
 const order = only ? [only] : ['lint', 'typecheck', 'unit', 'e2e'];

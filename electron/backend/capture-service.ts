@@ -144,7 +144,11 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
 
   state(): CaptureServiceState {
     const s = this.engine?.stats();
-    return { ...this.st, ...(s ? { connections: s.connections, inFlight: s.inFlight } : {}), trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts };
+    return {
+      ...this.st,
+      ...(s ? { connections: s.connections, inFlight: s.inFlight } : {}),
+      trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts,
+    };
   }
 
   /** Starts the proxy and the capture file. Rejects (and stays stopped) if either cannot start. */
@@ -155,7 +159,8 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     if (mode === 'reverse' && !o.reverse) throw new Error('reverse mode needs a target URL');
     // Reverse mode needs the CA too: TLS clients talking to us as if we were the server.
     const ca = await this.ca();
-    const file = o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
+    const file =
+      o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     const writer = existsSync(file)
       ? await CaptureWriter.openForAppend(file)
@@ -228,7 +233,8 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
 
   trustHost(hostPort: string): CaptureServiceState {
     if (this.engine) this.engine.trustHost(hostPort);
-    else if (!this.st.trustedHosts.includes(hostPort)) this.st.trustedHosts = [...this.st.trustedHosts, hostPort.toLowerCase()];
+    else if (!this.st.trustedHosts.includes(hostPort))
+      this.st.trustedHosts = [...this.st.trustedHosts, hostPort.toLowerCase()];
     this.setState({ ...this.st, trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts });
     return this.state();
   }
@@ -318,7 +324,12 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     // Live progress for the UI: connections, response chunks, refused certificates.
     this.on('connection', (ev) => backend.events.emit({ type: 'connection', data: { ...ev } }));
     this.on('chunk', (ev) => backend.events.emit({ type: 'chunk', data: { ...ev } }));
-    this.on('untrusted-certificate', (ev) => backend.events.emit({ type: 'untrusted-certificate', data: { host: ev.host, error: ev.error, exchangeId: ev.exchangeId } }));
+    this.on('untrusted-certificate', (ev) =>
+      backend.events.emit({
+        type: 'untrusted-certificate',
+        data: { host: ev.host, error: ev.error, exchangeId: ev.exchangeId },
+      }),
+    );
     rpc.register('capture.start', async (p) => {
       const o = (p ?? {}) as CaptureStartOptions;
       const appending = o.out !== undefined && existsSync(o.out);
@@ -362,15 +373,23 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       }
       return format === 'pem' ? { format, pem: v as string } : { format, base64: base64Encode(v as Buffer) };
     });
-    rpc.register('ca.trustHelp', async (p) => ({ text: await this.trustInstructions((p as { platform?: NodeJS.Platform }).platform) }));
+    rpc.register('ca.trustHelp', async (p) => ({
+      text: await this.trustInstructions((p as { platform?: NodeJS.Platform }).platform),
+    }));
     backend.api.rawRoute('ca.pem', async (_q, res) => {
       const pem = (await this.exportCa('pem')) as string;
-      res.writeHead(200, { 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="mapiscope-ca.pem"' });
+      res.writeHead(200, {
+        'Content-Type': 'application/x-pem-file',
+        'Content-Disposition': 'attachment; filename="mapiscope-ca.pem"',
+      });
       res.end(pem);
     });
     backend.api.rawRoute('ca.der', async (_q, res) => {
       const der = (await this.exportCa('der')) as Buffer;
-      res.writeHead(200, { 'Content-Type': 'application/pkix-cert', 'Content-Disposition': 'attachment; filename="mapiscope-ca.cer"' });
+      res.writeHead(200, {
+        'Content-Type': 'application/pkix-cert',
+        'Content-Disposition': 'attachment; filename="mapiscope-ca.cer"',
+      });
       res.end(der);
     });
   }

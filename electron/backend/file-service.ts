@@ -27,7 +27,11 @@ export async function openAny(p: string): Promise<{ exchanges: Exchange[]; forma
   const st = await stat(p).catch(() => undefined);
   if (!st) throw new ApiError('not-found', `${p}: no such file or folder`);
   if (st.isDirectory()) {
-    if (!isBodyFolder(p)) throw new ApiError('bad-request', `${p}: a folder, but not a folder of MAPI bodies (NNN-mapi-<endpoint>-<Type>.meta.txt)`);
+    if (!isBodyFolder(p))
+      throw new ApiError(
+        'bad-request',
+        `${p}: a folder, but not a folder of MAPI bodies (NNN-mapi-<endpoint>-<Type>.meta.txt)`,
+      );
     const f = loadBodyFolder(p);
     return { exchanges: f.exchanges, format: 'body-folder', warnings: f.problems };
   }
@@ -37,7 +41,11 @@ export async function openAny(p: string): Promise<{ exchanges: Exchange[]; forma
     const partial = (e as { partial?: { exchanges: Exchange[]; warnings: string[] } }).partial;
     const msg = e instanceof Error ? e.message : String(e);
     if (partial && partial.exchanges.length > 0)
-      return { exchanges: partial.exchanges, format: 'partial', warnings: [...partial.warnings, `read stopped: ${msg}`] };
+      return {
+        exchanges: partial.exchanges,
+        format: 'partial',
+        warnings: [...partial.warnings, `read stopped: ${msg}`],
+      };
     throw new ApiError('bad-request', msg);
   }
 }
@@ -58,7 +66,8 @@ export class FileService implements BackendService {
       return load(path.resolve(p.path), p.path);
     });
     b.rpc.method('file.importBytes', async (p) => {
-      if (typeof p.name !== 'string' || typeof p.base64 !== 'string') throw new ApiError('bad-request', 'file.importBytes needs name and base64');
+      if (typeof p.name !== 'string' || typeof p.base64 !== 'string')
+        throw new ApiError('bad-request', 'file.importBytes needs name and base64');
       const dir = await mkdtemp(path.join(tmpdir(), 'mapiscope-import-'));
       const file = path.join(dir, path.basename(p.name) || 'upload');
       try {
@@ -110,7 +119,8 @@ export class FileService implements BackendService {
     b.rpc.register('file.export', async (params) => {
       const p = (params ?? {}) as { format?: unknown; redact?: unknown; ids?: unknown; path?: unknown };
       const format = p.format;
-      if (format !== 'har' && format !== 'saz' && format !== 'json') throw new ApiError('bad-request', 'file.export: format must be har, saz or json');
+      if (format !== 'har' && format !== 'saz' && format !== 'json')
+        throw new ApiError('bad-request', 'file.export: format must be har, saz or json');
       const ids = Array.isArray(p.ids) ? p.ids.map(Number) : undefined;
       const redact = p.redact !== false;
       return withTemp(async (dir) => {
@@ -119,7 +129,12 @@ export class FileService implements BackendService {
         const name = `capture.${format}`;
         const out = typeof p.path === 'string' && p.path ? path.resolve(p.path) : path.join(dir, name);
         const r = await exportToFile(input, out, { format, redact });
-        const res: Record<string, unknown> = { exchanges: r.exchanges, bytes: r.bytes, warnings: r.warnings, ...(r.redaction ? { redaction: r.redaction } : {}) };
+        const res: Record<string, unknown> = {
+          exchanges: r.exchanges,
+          bytes: r.bytes,
+          warnings: r.warnings,
+          ...(r.redaction ? { redaction: r.redaction } : {}),
+        };
         if (typeof p.path === 'string' && p.path) res.path = p.path;
         else Object.assign(res, { name, base64: (await readFile(out)).toString('base64') });
         return res;

@@ -100,7 +100,8 @@ export class ApiServer {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       // Only same-origin pages (or non-browser clients without Origin) may connect.
       const origin = req.headers.origin;
-      const okOrigin = !origin || origin === `http://127.0.0.1:${this.port}` || origin === `http://localhost:${this.port}`;
+      const okOrigin =
+        !origin || origin === `http://127.0.0.1:${this.port}` || origin === `http://localhost:${this.port}`;
       if (url.pathname !== '/api/events' || !this.authorized(req, url.searchParams) || !okOrigin) {
         socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
         socket.destroy();
@@ -147,7 +148,8 @@ export class ApiServer {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     try {
       if (url.pathname.startsWith('/api/')) {
-        if (!this.authorized(req, url.searchParams)) return sendJson(res, 401, { code: 'unauthorized', message: 'missing or wrong token' });
+        if (!this.authorized(req, url.searchParams))
+          return sendJson(res, 401, { code: 'unauthorized', message: 'missing or wrong token' });
         if (url.pathname.startsWith('/api/rpc/') && req.method === 'POST') {
           const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
           const body = await readBody(req, this.opts.maxBody ?? 512 * 1024 * 1024);
@@ -170,7 +172,8 @@ export class ApiServer {
         }
         throw new ApiError('not-found', `no such endpoint: ${req.method} ${url.pathname}`);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { code: 'bad-request', message: 'method not allowed' });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendJson(res, 405, { code: 'bad-request', message: 'method not allowed' });
       await this.serveStatic(url.pathname, res);
     } catch (e) {
       const dto = toErrorDto(e);
@@ -211,7 +214,11 @@ export class ApiServer {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 

@@ -15,5 +15,11 @@ export interface ServiceOptions {
 
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
   const simulator = new SimulatorService();
-  return [new FileService(), simulator, new ReplayService(simulator), new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {}), sessionService()];
+  return [
+    new FileService(),
+    simulator,
+    new ReplayService(simulator),
+    new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {}),
+    sessionService(),
+  ];
 }

@@ -73,8 +73,7 @@ export class SessionService implements BackendService {
         this.reset();
         // A file was opened: run the pass in the background, in slices, so the API stays responsive.
         void this.feedAll().then(() => this.announce(backend));
-      }
-      else if (e.type === 'exchange') {
+      } else if (e.type === 'exchange') {
         // Live: feed at once so the row carries its session number (cheap: one decode, needed for context anyway).
         this.ensure();
       }
@@ -188,7 +187,10 @@ export class SessionService implements BackendService {
   /** Tells the UI that sessions and severities are ready after a background pass. */
   private announce(backend: Backend): void {
     const findings = this.allFindings();
-    backend.events.emit({ type: 'analysis-ready', data: { sessions: this.model.sessions().length, findings: findings.length, exchanges: this.fed } });
+    backend.events.emit({
+      type: 'analysis-ready',
+      data: { sessions: this.model.sessions().length, findings: findings.length, exchanges: this.fed },
+    });
   }
 
   /** Marks each list row with the highest severity of the findings that cite it. */

@@ -31,7 +31,11 @@ export class Workspace {
   }
 
   /** Replaces the whole content (file open, import) and announces one reset. */
-  replace(list: readonly Exchange[], file?: string, refine?: (s: ExchangeSummary, ex: Exchange) => ExchangeSummary): void {
+  replace(
+    list: readonly Exchange[],
+    file?: string,
+    refine?: (s: ExchangeSummary, ex: Exchange) => ExchangeSummary,
+  ): void {
     this.exchanges = [...list];
     this.summaries = this.exchanges.map((ex) => (refine ? refine(summarizeExchange(ex), ex) : summarizeExchange(ex)));
     this.byId = new Map(this.exchanges.map((ex, i) => [ex.id, i]));

@@ -33,7 +33,8 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     if (eq >= 0) v = body.slice(eq + 1);
     else {
       v = argv[i + 1];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`--${spec.name} needs a value (${spec.value})`);
+      if (v === undefined || (v.startsWith('--') && v.length > 2))
+        throw new UsageError(`--${spec.name} needs a value (${spec.value})`);
       i++;
     }
     if (spec.repeat) {

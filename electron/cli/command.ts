@@ -63,7 +63,8 @@ export function optInt(args: ParsedArgs, name: string, min = 0, max = Number.MAX
   const s = optString(args, name);
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got "${s}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got "${s}"`);
   return n;
 }
 

@@ -41,10 +41,18 @@ export async function detectFormat(path: string): Promise<CaptureFileFormat> {
     if (bytesRead === 0) throw new CaptureFileError(path, 'offset 0', 'empty file');
     if (b.length >= MAGIC.length && b.subarray(0, MAGIC.length).equals(MAGIC)) return 'capture';
     if (b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6)) return 'saz';
-    const text = harTextDecoder(b).decode(b).replace(/^\ufeff/, '').trimStart();
+    const text = harTextDecoder(b)
+      .decode(b)
+      .replace(/^\ufeff/, '')
+      .trimStart();
     if (text.startsWith('{')) return 'har';
-    if (text.startsWith('[')) throw new CaptureFileError(path, 'offset 0', 'JSON array, not a HAR file (a HAR starts with {"log": …})');
-    throw new CaptureFileError(path, 'offset 0', 'unknown format: not a HAR (JSON), a Fiddler SAZ (ZIP) or a MapiScope capture');
+    if (text.startsWith('['))
+      throw new CaptureFileError(path, 'offset 0', 'JSON array, not a HAR file (a HAR starts with {"log": …})');
+    throw new CaptureFileError(
+      path,
+      'offset 0',
+      'unknown format: not a HAR (JSON), a Fiddler SAZ (ZIP) or a MapiScope capture',
+    );
   } finally {
     await fh.close();
   }
@@ -71,7 +79,10 @@ export async function loadExchanges(path: string): Promise<LoadedCapture> {
  * by record; SAZ holds the archive in memory and inflates one member at a time.
  * Warnings are pushed to `opts.warnings` as they are found.
  */
-export async function* iterateExchanges(path: string, opts: { warnings?: string[]; format?: (f: CaptureFileFormat) => void } = {}): AsyncGenerator<Exchange> {
+export async function* iterateExchanges(
+  path: string,
+  opts: { warnings?: string[]; format?: (f: CaptureFileFormat) => void } = {},
+): AsyncGenerator<Exchange> {
   const format = await detectFormat(path);
   opts.format?.(format);
   try {
@@ -84,7 +95,10 @@ export async function* iterateExchanges(path: string, opts: { warnings?: string[
 async function* iterate(path: string, format: CaptureFileFormat, warnings: string[]): AsyncGenerator<Exchange> {
   if (format === 'capture') {
     yield* readCapture(path, {
-      onTornTail: (t) => warnings.push(`${path}: incomplete record at offset ${t.offset} (${t.bytes} bytes${t.reason ? `, ${t.reason}` : ''}) skipped: the capture was cut short`),
+      onTornTail: (t) =>
+        warnings.push(
+          `${path}: incomplete record at offset ${t.offset} (${t.bytes} bytes${t.reason ? `, ${t.reason}` : ''}) skipped: the capture was cut short`,
+        ),
     });
     return;
   }

@@ -5,7 +5,17 @@
  * Everything that does not need Electron lives in electron/backend (and the
  * pure helpers beside this file) and is tested under Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  screen,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Backend } from '../backend/backend.js';
@@ -17,7 +27,11 @@ import { clampToDisplays, loadWindowState, saveWindowState } from './window-stat
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function registerIpc(backend: Backend, ipc: Pick<typeof ipcMain, 'handle'>, getWindow: () => BrowserWindow | undefined): void {
+export function registerIpc(
+  backend: Backend,
+  ipc: Pick<typeof ipcMain, 'handle'>,
+  getWindow: () => BrowserWindow | undefined,
+): void {
   ipc.handle(IPC.invoke, async (_e, method: unknown, params: unknown) => {
     if (typeof method !== 'string') throw new Error('method must be a string');
     return await backend.rpc.invoke(method, params);
@@ -30,7 +44,10 @@ export function registerIpc(backend: Backend, ipc: Pick<typeof ipcMain, 'handle'
   });
   ipc.handle(IPC.saveFile, async (_e, kind: unknown, defaultName: unknown) => {
     const win = getWindow();
-    const opts = { defaultPath: typeof defaultName === 'string' ? defaultName : undefined, filters: FILE_FILTERS[String(kind)] ?? [] };
+    const opts = {
+      defaultPath: typeof defaultName === 'string' ? defaultName : undefined,
+      filters: FILE_FILTERS[String(kind)] ?? [],
+    };
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
     return r.canceled ? undefined : r.filePath;
   });
@@ -94,12 +111,18 @@ export async function main(): Promise<void> {
     cb({ cancel: !ok });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  const backend = await Backend.start({ mode: 'electron', listen: false, services: defaultServices({ dataDir: app.getPath('userData') }) });
+  const backend = await Backend.start({
+    mode: 'electron',
+    listen: false,
+    services: defaultServices({ dataDir: app.getPath('userData') }),
+  });
   // The window exists only after the IPC handlers and menu are in place; they reach it through this holder.
   const shown: { win?: BrowserWindow } = {};
   registerIpc(backend, ipcMain, () => shown.win);
   const send = (action: string) => shown.win?.webContents.send(IPC.menu, action);
-  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate({ platform: process.platform, dev: !app.isPackaged }), send)));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(toElectronMenu(menuTemplate({ platform: process.platform, dev: !app.isPackaged }), send)),
+  );
   app.on('web-contents-created', (_e, wc) => wc.on('will-attach-webview', (ev) => ev.preventDefault()));
   app.on('second-instance', () => {
     const win = shown.win;

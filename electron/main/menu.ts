@@ -22,7 +22,20 @@ export interface MenuItemSpec {
   label?: string;
   accelerator?: string;
   action?: MenuAction;
-  role?: 'quit' | 'reload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen' | 'copy' | 'paste' | 'selectAll' | 'undo' | 'redo' | 'cut';
+  role?:
+    | 'quit'
+    | 'reload'
+    | 'toggleDevTools'
+    | 'resetZoom'
+    | 'zoomIn'
+    | 'zoomOut'
+    | 'togglefullscreen'
+    | 'copy'
+    | 'paste'
+    | 'selectAll'
+    | 'undo'
+    | 'redo'
+    | 'cut';
   type?: 'separator';
   submenu?: MenuItemSpec[];
 }
@@ -57,7 +70,18 @@ export function menuTemplate(opts: { platform: string; dev: boolean }): MenuItem
         { role: 'quit' },
       ],
     },
-    { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    {
+      label: 'Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
     { label: 'View', submenu: view },
     {
       label: 'Help',

@@ -45,6 +45,10 @@ export function clampToDisplays(s: WindowState, displays: readonly DisplayArea[]
   const width = Math.max(960, Math.min(s.width, 10_000));
   const height = Math.max(600, Math.min(s.height, 10_000));
   if (s.x === undefined || s.y === undefined) return { width, height, maximized: s.maximized };
-  const visible = displays.some((d) => s.x! + 100 > d.x && s.x! < d.x + d.width - 100 && s.y! >= d.y - 10 && s.y! < d.y + d.height - 50);
-  return visible ? { x: s.x, y: s.y, width, height, maximized: s.maximized } : { width, height, maximized: s.maximized };
+  const visible = displays.some(
+    (d) => s.x! + 100 > d.x && s.x! < d.x + d.width - 100 && s.y! >= d.y - 10 && s.y! < d.y + d.height - 50,
+  );
+  return visible
+    ? { x: s.x, y: s.y, width, height, maximized: s.maximized }
+    : { width, height, maximized: s.maximized };
 }

@@ -74,10 +74,16 @@ export const IPC = {
 
 /** Dialog filters per file kind. */
 export const FILE_FILTERS: Record<string, { name: string; extensions: string[] }[]> = {
-  capture: [{ name: 'MapiScope capture', extensions: ['mscap'] }, { name: 'All captures', extensions: ['mscap', 'har', 'saz'] }],
+  capture: [
+    { name: 'MapiScope capture', extensions: ['mscap'] },
+    { name: 'All captures', extensions: ['mscap', 'har', 'saz'] },
+  ],
   import: [{ name: 'HAR or Fiddler SAZ', extensions: ['har', 'saz', 'json'] }],
   har: [{ name: 'HAR 1.2', extensions: ['har'] }],
   saz: [{ name: 'Fiddler SAZ', extensions: ['saz'] }],
   json: [{ name: 'Decoded JSON', extensions: ['json'] }],
-  cert: [{ name: 'Certificate (PEM)', extensions: ['pem', 'crt'] }, { name: 'Certificate (DER)', extensions: ['cer', 'der'] }],
+  cert: [
+    { name: 'Certificate (PEM)', extensions: ['pem', 'crt'] },
+    { name: 'Certificate (DER)', extensions: ['cer', 'der'] },
+  ],
 };

@@ -100,12 +100,18 @@ export interface ExchangeDecodeDto {
 
 export interface ApiMethods {
   status: { params: Record<string, never>; result: BackendStatus };
-  'exchanges.list': { params: { offset?: number; limit?: number }; result: { total: number; items: ExchangeSummary[] } };
+  'exchanges.list': {
+    params: { offset?: number; limit?: number };
+    result: { total: number; items: ExchangeSummary[] };
+  };
   'exchanges.get': { params: { id: number }; result: ExchangeDto };
   'exchanges.decode': { params: { id: number }; result: ExchangeDecodeDto };
   'exchanges.clear': { params: Record<string, never>; result: { cleared: number } };
   'file.open': { params: { path: string }; result: { count: number; format: string; warnings: string[] } };
-  'file.importBytes': { params: { name: string; base64: string }; result: { count: number; format: string; warnings: string[] } };
+  'file.importBytes': {
+    params: { name: string; base64: string };
+    result: { count: number; format: string; warnings: string[] };
+  };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -120,7 +126,17 @@ export type BackendEvent =
   /** The session pass over an opened file finished: session numbers and severities are now in the summaries. */
   | { type: 'analysis-ready'; data: { sessions: number; findings: number; exchanges: number } }
   /** A client connection to the proxy opened, closed, failed, or issued CONNECT. */
-  | { type: 'connection'; data: { type: 'open' | 'close' | 'error' | 'connect'; connectionId: number; time: number; client?: { address: string; port: number }; target?: string; error?: string } }
+  | {
+      type: 'connection';
+      data: {
+        type: 'open' | 'close' | 'error' | 'connect';
+        connectionId: number;
+        time: number;
+        client?: { address: string; port: number };
+        target?: string;
+        error?: string;
+      };
+    }
   /** Response bytes arrived for an exchange still in flight (live progress, e.g. PENDING keep-alives). */
   | { type: 'chunk'; data: { connectionId: number; url: string; time: number; offset: number; length: number } }
   /** The upstream's certificate was refused; `host` can be trusted explicitly (capture.trustHost). */

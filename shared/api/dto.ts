@@ -2,7 +2,14 @@
 import type { Exchange } from '../capture/exchange.js';
 import { nodeToJson, type DecodedNode } from '../codec/node.js';
 import type { BodyDecode, ExchangeDecode } from '../protocol/decode-exchange.js';
-import { base64Decode, base64Encode, type DecodedPartDto, type ExchangeDecodeDto, type ExchangeDto, type TreeNodeDto } from './contract.js';
+import {
+  base64Decode,
+  base64Encode,
+  type DecodedPartDto,
+  type ExchangeDecodeDto,
+  type ExchangeDto,
+  type TreeNodeDto,
+} from './contract.js';
 
 export function exchangeToDto(ex: Exchange): ExchangeDto {
   const dto: ExchangeDto = {
@@ -70,7 +77,11 @@ export function bodyDecodeToDto(b: BodyDecode): DecodedPartDto {
   };
 }
 
-export function exchangeDecodeToDto(id: number, d: ExchangeDecode, headBuffers: Record<string, Uint8Array>): ExchangeDecodeDto {
+export function exchangeDecodeToDto(
+  id: number,
+  d: ExchangeDecode,
+  headBuffers: Record<string, Uint8Array>,
+): ExchangeDecodeDto {
   const heads: Record<string, string> = {};
   for (const [k, v] of Object.entries(headBuffers)) heads[k] = base64Encode(v);
   const dto: ExchangeDecodeDto = {
@@ -82,7 +93,9 @@ export function exchangeDecodeToDto(id: number, d: ExchangeDecode, headBuffers: 
     setCookies: d.setCookies.map((c) => ({
       name: c.name,
       value: c.value,
-      ...(c.attributes.length ? { attributes: c.attributes.map((a) => (a.value === undefined ? a.name : `${a.name}=${a.value}`)).join('; ') } : {}),
+      ...(c.attributes.length
+        ? { attributes: c.attributes.map((a) => (a.value === undefined ? a.name : `${a.name}=${a.value}`)).join('; ') }
+        : {}),
     })),
     metaTags: d.metaTags.map((m) => ({ tag: m.tag, offset: m.offset })),
   };

@@ -18,7 +18,8 @@ import type { Exchange, RawHeader } from './exchange.js';
 import { headerValue } from './exchange.js';
 import { base64Decode, latin1Decode } from './har/bytes.js';
 
-export type RedactionKind = 'authorization' | 'challenge' | 'cookie' | 'set-cookie' | 'query-token' | 'body-token' | 'name' | 'header';
+export type RedactionKind =
+  'authorization' | 'challenge' | 'cookie' | 'set-cookie' | 'query-token' | 'body-token' | 'name' | 'header';
 
 export interface RedactionItem {
   exchange: number;
@@ -53,8 +54,10 @@ const AUTH_HEADERS = new Set(['authorization', 'proxy-authorization']);
 const CHALLENGE_HEADERS = new Set(['www-authenticate', 'proxy-authenticate']);
 const COOKIE_HEADERS = new Set(['cookie']);
 const SET_COOKIE_HEADERS = new Set(['set-cookie', 'set-cookie2']);
-const QUERY_SECRETS = /^(access_token|id_token|refresh_token|token|code|client_secret|password|pwd|sig|signature|key|apikey|api_key|session|sessionid|sid)$/i;
-const BODY_SECRETS = /((?:access_token|id_token|refresh_token|client_secret|password|assertion|client_assertion)["']?\s*[:=]\s*["']?)([^"'&\s,}<]+)/gi;
+const QUERY_SECRETS =
+  /^(access_token|id_token|refresh_token|token|code|client_secret|password|pwd|sig|signature|key|apikey|api_key|session|sessionid|sid)$/i;
+const BODY_SECRETS =
+  /((?:access_token|id_token|refresh_token|client_secret|password|assertion|client_assertion)["']?\s*[:=]\s*["']?)([^"'&\s,}<]+)/gi;
 
 export class Redactor {
   private pseudonyms = new Map<string, string>();
@@ -64,7 +67,16 @@ export class Redactor {
   private rep: RedactionReport = {
     exchanges: 0,
     redactedExchanges: 0,
-    counts: { authorization: 0, challenge: 0, cookie: 0, 'set-cookie': 0, 'query-token': 0, 'body-token': 0, name: 0, header: 0 },
+    counts: {
+      authorization: 0,
+      challenge: 0,
+      cookie: 0,
+      'set-cookie': 0,
+      'query-token': 0,
+      'body-token': 0,
+      name: 0,
+      header: 0,
+    },
     distinctSecrets: 0,
     items: [],
     truncatedItems: 0,
@@ -83,7 +95,13 @@ export class Redactor {
       const lower = n.toLowerCase();
       const utf8 = asciiBytes(lower);
       const pseudo = sameLengthPseudonym(`user${i + 1}`, n.length);
-      this.names.push({ lower, pseudo, pseudo8: sameLengthPseudonym(`user${i + 1}`, utf8.length), utf8, utf16: utf16Bytes(lower) });
+      this.names.push({
+        lower,
+        pseudo,
+        pseudo8: sameLengthPseudonym(`user${i + 1}`, utf8.length),
+        utf8,
+        utf16: utf16Bytes(lower),
+      });
     });
   }
 
@@ -108,14 +126,21 @@ export class Redactor {
       ...(response ? { response } : {}),
       ...(ex.comment !== undefined ? { comment: this.text(ex.comment, 'comment') } : {}),
       ...(ex.origin !== undefined ? { origin: this.text(ex.origin, 'origin') } : {}),
-      ...(ex.tls?.serverName !== undefined ? { tls: { ...ex.tls, serverName: this.text(ex.tls.serverName, 'tls server name') } } : {}),
+      ...(ex.tls?.serverName !== undefined
+        ? { tls: { ...ex.tls, serverName: this.text(ex.tls.serverName, 'tls server name') } }
+        : {}),
     };
     if (this.touched) this.rep.redactedExchanges++;
     return out;
   }
 
   report(): RedactionReport {
-    return { ...this.rep, counts: { ...this.rep.counts }, items: [...this.rep.items], distinctSecrets: this.pseudonyms.size };
+    return {
+      ...this.rep,
+      counts: { ...this.rep.counts },
+      items: [...this.rep.items],
+      distinctSecrets: this.pseudonyms.size,
+    };
   }
 
   private note(where: string, kind: RedactionKind, pseudonym: string): void {
@@ -262,7 +287,10 @@ export class Redactor {
     let out = b;
     if (this.names.length && b.length) {
       for (const n of this.names) {
-        for (const [needle, wide] of [[n.utf8, false], [n.utf16, true]] as const) {
+        for (const [needle, wide] of [
+          [n.utf8, false],
+          [n.utf16, true],
+        ] as const) {
           let i = findCaseless(out, needle, 0, wide);
           while (i >= 0) {
             if (out === b) out = b.slice();
@@ -273,7 +301,12 @@ export class Redactor {
         }
       }
     }
-    if (b.length && contentType && /text|json|xml|form-urlencoded|javascript/i.test(contentType) && b.length < 16 << 20) {
+    if (
+      b.length &&
+      contentType &&
+      /text|json|xml|form-urlencoded|javascript/i.test(contentType) &&
+      b.length < 16 << 20
+    ) {
       const text = latin1Decode(out);
       let changed = false;
       const masked = text.replace(BODY_SECRETS, (_all, key: string, val: string) => {
@@ -295,7 +328,8 @@ function authLabel(scheme: string, cred: string): string {
   const s = scheme.toLowerCase();
   if (s === 'ntlm' || s === 'negotiate') {
     const blob = base64Decode(cred);
-    if (blob && blob.length >= 12 && latin1Decode(blob.subarray(0, 8)) === 'NTLMSSP\u0000') return `ntlm-type${blob[8]}`;
+    if (blob && blob.length >= 12 && latin1Decode(blob.subarray(0, 8)) === 'NTLMSSP\u0000')
+      return `ntlm-type${blob[8]}`;
     return s === 'ntlm' ? 'ntlm' : 'negotiate';
   }
   if (s === 'bearer') return 'bearer';
@@ -352,7 +386,10 @@ function writePseudo(out: Uint8Array, at: number, pseudo: string, wide: boolean)
 }
 
 /** Convenience: redact a whole list with one Redactor. */
-export function redactAll(exs: readonly Exchange[], opts: RedactOptions = {}): { exchanges: Exchange[]; report: RedactionReport } {
+export function redactAll(
+  exs: readonly Exchange[],
+  opts: RedactOptions = {},
+): { exchanges: Exchange[]; report: RedactionReport } {
   const r = new Redactor(opts);
   return { exchanges: exs.map((e) => r.exchange(e)), report: r.report() };
 }
@@ -370,7 +407,8 @@ export class NameCollector {
   add(ex: Exchange): void {
     for (const h of ex.request.headers) {
       const lower = h.name.toLowerCase();
-      if (lower === 'x-user-identity' || lower === 'x-anchormailbox') this.email(h.value.replace(/^[A-Za-z]+:(?=.*@)/, ''));
+      if (lower === 'x-user-identity' || lower === 'x-anchormailbox')
+        this.email(h.value.replace(/^[A-Za-z]+:(?=.*@)/, ''));
       else if (lower === 'authorization' || lower === 'proxy-authorization') this.credential(h.value);
     }
     const m = /[?&]mailboxid=([^&]+)/i.exec(ex.request.url);
@@ -425,7 +463,12 @@ export class NameCollector {
       if (user.includes('@')) this.email(user);
       return;
     }
-    if ((scheme === 'ntlm' || scheme === 'negotiate') && blob.length >= 64 && latin1Decode(blob.subarray(0, 8)) === 'NTLMSSP\u0000' && blob[8] === 3) {
+    if (
+      (scheme === 'ntlm' || scheme === 'negotiate') &&
+      blob.length >= 64 &&
+      latin1Decode(blob.subarray(0, 8)) === 'NTLMSSP\u0000' &&
+      blob[8] === 3
+    ) {
       // NTLM AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3): DomainName @28, UserName @36, Workstation @44; NegotiateFlags @60.
       const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
       const unicode = (dv.getUint32(60, true) & 1) === 1;

@@ -40,7 +40,8 @@ export function endpointOf(url: string, headers: Exchange['request']['headers'])
   if (p.includes('/autodiscover/')) return 'autodiscover';
   if (p.includes('/rpc/rpcproxy.dll')) return 'rpcproxy';
   const rt = headerValue(headers, 'X-RequestType');
-  if (rt) return ['connect', 'execute', 'disconnect', 'notificationwait'].includes(rt.toLowerCase()) ? 'emsmdb' : 'other';
+  if (rt)
+    return ['connect', 'execute', 'disconnect', 'notificationwait'].includes(rt.toLowerCase()) ? 'emsmdb' : 'other';
   return 'other';
 }
 

@@ -23,21 +23,78 @@ export interface FilterField {
 
 export const FILTER_FIELDS: readonly FilterField[] = [
   { name: 'id', kind: 'number', description: 'exchange number', get: (s) => s.id },
-  { name: 'type', aliases: ['rt'], kind: 'string', description: 'X-RequestType', get: (s) => s.requestType, values: ['Connect', 'Execute', 'Disconnect', 'NotificationWait', 'PING', 'Bind', 'Unbind', 'GetProps', 'QueryRows', 'ResolveNames', 'DNToMId', 'GetMatches'] },
+  {
+    name: 'type',
+    aliases: ['rt'],
+    kind: 'string',
+    description: 'X-RequestType',
+    get: (s) => s.requestType,
+    values: [
+      'Connect',
+      'Execute',
+      'Disconnect',
+      'NotificationWait',
+      'PING',
+      'Bind',
+      'Unbind',
+      'GetProps',
+      'QueryRows',
+      'ResolveNames',
+      'DNToMId',
+      'GetMatches',
+    ],
+  },
   { name: 'rop', kind: 'list', description: 'a ROP in the Execute request', get: (s) => s.rops ?? [] },
-  { name: 'code', aliases: ['responsecode'], kind: 'number', description: 'final X-ResponseCode', get: (s) => s.responseCode },
+  {
+    name: 'code',
+    aliases: ['responsecode'],
+    kind: 'number',
+    description: 'final X-ResponseCode',
+    get: (s) => s.responseCode,
+  },
   { name: 'status', aliases: ['http'], kind: 'number', description: 'HTTP status', get: (s) => s.status },
   { name: 'session', kind: 'number', description: 'MAPI session number', get: (s) => s.session },
-  { name: 'latency', aliases: ['duration', 'time'], kind: 'duration', description: 'request start to response end', get: (s) => s.durationMs },
-  { name: 'endpoint', aliases: ['ep'], kind: 'string', description: 'emsmdb, nspi, autodiscover, rpcproxy, other', get: (s) => s.endpoint, values: ['emsmdb', 'nspi', 'autodiscover', 'rpcproxy', 'other'] },
+  {
+    name: 'latency',
+    aliases: ['duration', 'time'],
+    kind: 'duration',
+    description: 'request start to response end',
+    get: (s) => s.durationMs,
+  },
+  {
+    name: 'endpoint',
+    aliases: ['ep'],
+    kind: 'string',
+    description: 'emsmdb, nspi, autodiscover, rpcproxy, other',
+    get: (s) => s.endpoint,
+    values: ['emsmdb', 'nspi', 'autodiscover', 'rpcproxy', 'other'],
+  },
   { name: 'method', kind: 'string', description: 'HTTP method', get: (s) => s.method },
   { name: 'url', kind: 'string', description: 'request target', get: (s) => s.url },
   { name: 'host', kind: 'string', description: 'Host header', get: (s) => s.host },
-  { name: 'conn', aliases: ['connection'], kind: 'number', description: 'client TCP connection id', get: (s) => s.connectionId },
+  {
+    name: 'conn',
+    aliases: ['connection'],
+    kind: 'number',
+    description: 'client TCP connection id',
+    get: (s) => s.connectionId,
+  },
   { name: 'req', kind: 'bytes', description: 'request body size', get: (s) => s.requestBytes },
   { name: 'resp', kind: 'bytes', description: 'response body size', get: (s) => s.responseBytes },
-  { name: 'aborted', kind: 'bool', description: 'connection reset or closed mid-exchange', get: (s) => s.aborted !== undefined },
-  { name: 'severity', aliases: ['finding'], kind: 'string', description: 'highest finding severity', get: (s) => s.severity, values: ['error', 'warning', 'info'] },
+  {
+    name: 'aborted',
+    kind: 'bool',
+    description: 'connection reset or closed mid-exchange',
+    get: (s) => s.aborted !== undefined,
+  },
+  {
+    name: 'severity',
+    aliases: ['finding'],
+    kind: 'string',
+    description: 'highest finding severity',
+    get: (s) => s.severity,
+    values: ['error', 'warning', 'info'],
+  },
   { name: 'client', kind: 'string', description: 'X-ClientInfo', get: (s) => s.clientInfo },
 ];
 
@@ -82,16 +139,26 @@ export function parseFilter(src: string): ParsedFilter {
       if (values.length === 0) errors.push({ at: tok.at, message: `${field.name}: missing value` });
       else if (['>', '>=', '<', '<='].includes(op) && !['number', 'duration', 'bytes'].includes(field.kind))
         errors.push({ at: tok.at, message: `${field.name} is not numeric; use : or ~` });
-      else if (['number', 'duration', 'bytes'].includes(field.kind) && values.some((v) => toNumber(field.kind, v) === undefined))
-        errors.push({ at: tok.at, message: `${field.name}: "${value}" is not a ${field.kind === 'duration' ? 'duration (e.g. 2s, 500ms)' : field.kind === 'bytes' ? 'size (e.g. 10kb)' : 'number'}` });
+      else if (
+        ['number', 'duration', 'bytes'].includes(field.kind) &&
+        values.some((v) => toNumber(field.kind, v) === undefined)
+      )
+        errors.push({
+          at: tok.at,
+          message: `${field.name}: "${value}" is not a ${field.kind === 'duration' ? 'duration (e.g. 2s, 500ms)' : field.kind === 'bytes' ? 'size (e.g. 10kb)' : 'number'}`,
+        });
       terms.push({ field, op, values, negate: !!m[1], at: tok.at, text: tok.text });
     } else if (m && !byName.has(m[2]!.toLowerCase()) && /^[a-zA-Z]+$/.test(m[2]!) && m[3] !== '~') {
-      errors.push({ at: tok.at, message: `unknown field "${m[2]}" (known: ${FILTER_FIELDS.map((f) => f.name).join(', ')})` });
+      errors.push({
+        at: tok.at,
+        message: `unknown field "${m[2]}" (known: ${FILTER_FIELDS.map((f) => f.name).join(', ')})`,
+      });
     } else {
       const neg = tok.text.startsWith('-') && tok.text.length > 1;
       const word = neg ? tok.text.slice(1) : tok.text;
       const bare = byName.get(word.toLowerCase());
-      if (bare?.kind === 'bool') terms.push({ field: bare, op: ':', values: ['true'], negate: neg, at: tok.at, text: tok.text });
+      if (bare?.kind === 'bool')
+        terms.push({ field: bare, op: ':', values: ['true'], negate: neg, at: tok.at, text: tok.text });
       else terms.push({ op: '~', values: [word], negate: neg, at: tok.at, text: tok.text });
     }
   }
@@ -164,7 +231,10 @@ function matchTerm(t: FilterTerm, s: ExchangeSummary): boolean {
   let ok: boolean;
   if (!t.field) {
     const w = t.values[0]!.toLowerCase();
-    ok = s.url.toLowerCase().includes(w) || (s.requestType ?? '').toLowerCase().includes(w) || (s.rops ?? []).some((r) => r.toLowerCase().includes(w));
+    ok =
+      s.url.toLowerCase().includes(w) ||
+      (s.requestType ?? '').toLowerCase().includes(w) ||
+      (s.rops ?? []).some((r) => r.toLowerCase().includes(w));
   } else if (t.op === '!=') {
     // a!=x|y means: neither x nor y
     const got = t.field.get(s);
@@ -193,8 +263,13 @@ export function completeFilter(src: string, caret: number, knownRops: readonly s
     const f = byName.get(m[2]!.toLowerCase());
     const vals = f?.name === 'rop' ? knownRops : (f?.values ?? []);
     const last = m[4]!.split('|').pop()!.toLowerCase();
-    return vals.filter((v) => v.toLowerCase().startsWith(last) && v.toLowerCase() !== last).slice(0, 20).map((v) => `${m[1] ?? ''}${m[2]}${m[3]}${m[4]!.slice(0, m[4]!.length - last.length)}${v}`);
+    return vals
+      .filter((v) => v.toLowerCase().startsWith(last) && v.toLowerCase() !== last)
+      .slice(0, 20)
+      .map((v) => `${m[1] ?? ''}${m[2]}${m[3]}${m[4]!.slice(0, m[4]!.length - last.length)}${v}`);
   }
   const w = word.replace(/^[-!]/, '').toLowerCase();
-  return FILTER_FIELDS.filter((f) => f.name.startsWith(w)).map((f) => `${word.startsWith('-') ? '-' : ''}${f.name}${f.kind === 'bool' ? '' : ':'}`);
+  return FILTER_FIELDS.filter((f) => f.name.startsWith(w)).map(
+    (f) => `${word.startsWith('-') ? '-' : ''}${f.name}${f.kind === 'bool' ? '' : ':'}`,
+  );
 }

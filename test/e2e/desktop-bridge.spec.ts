@@ -74,7 +74,9 @@ async function withBridge(page: Page): Promise<void> {
 
 const menu = (page: Page, action: string) => page.evaluate((a) => window.__menu!(a), action);
 
-test('menu commands through the desktop bridge: open, view, help, save and export to the dialog’s path', async ({ page }) => {
+test('menu commands through the desktop bridge: open, view, help, save and export to the dialog’s path', async ({
+  page,
+}) => {
   await withBridge(page);
   await page.goto(backend.origin + '/');
   await expect(page.getByTestId('backend-state')).toHaveText(/Connected \(desktop bridge\)/);

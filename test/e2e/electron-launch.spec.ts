@@ -25,8 +25,14 @@ function electronBinary(): string | undefined {
 
 test('the Electron app opens a hardened window on the renderer', async () => {
   const bin = electronBinary();
-  if (!bin) console.log('electron launch test SKIPPED: no Electron binary on this machine (downloaded from GitHub, unreachable here)');
-  test.skip(!bin, 'SKIPPED: no Electron binary on this machine (it is downloaded from GitHub, which is unreachable here); the same UI is tested in Chromium');
+  if (!bin)
+    console.log(
+      'electron launch test SKIPPED: no Electron binary on this machine (downloaded from GitHub, unreachable here)',
+    );
+  test.skip(
+    !bin,
+    'SKIPPED: no Electron binary on this machine (it is downloaded from GitHub, which is unreachable here); the same UI is tested in Chromium',
+  );
   const root = path.resolve(here, '../..');
   const app = await electron.launch({ executablePath: bin!, args: [root] });
   const win = await app.firstWindow();

@@ -12,7 +12,10 @@ export const GROMOX_RULER = path.join(ROOT, 'test/fixtures/gromox-ruler/cap1');
  * UPDATE_SCREENSHOTS=1 (then looked at), otherwise written to test-results/ so a
  * plain test run leaves the tree clean.
  */
-export const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'test/e2e/__screenshots__') : path.join(ROOT, 'test-results/screenshots');
+export const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(ROOT, 'test/e2e/__screenshots__')
+    : path.join(ROOT, 'test-results/screenshots');
 
 /** Whether the backend registers an RPC method (a missing one answers 404 "no such method"). */
 export async function hasMethod(b: RunningBackend, method: string, probe: unknown = {}): Promise<boolean> {

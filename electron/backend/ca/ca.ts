@@ -125,7 +125,8 @@ export class CertificateAuthority {
         certPem = undefined;
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`CA in ${dir} is unreadable: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`CA in ${dir} is unreadable: ${(e as Error).message}`);
       certPem = undefined;
     }
     let constraints: string[] = [];
@@ -143,7 +144,8 @@ export class CertificateAuthority {
     } else {
       await tighten(p.key, 0o600);
       try {
-        constraints = (JSON.parse(await readFile(p.meta, 'utf8')) as { nameConstraints?: string[] }).nameConstraints ?? [];
+        constraints =
+          (JSON.parse(await readFile(p.meta, 'utf8')) as { nameConstraints?: string[] }).nameConstraints ?? [];
       } catch {
         constraints = [];
       }
@@ -166,7 +168,17 @@ export class CertificateAuthority {
     const forgeKey = forge.pki.privateKeyFromPem(keyPem);
     const leafPriv = forge.pki.privateKeyFromPem(leafKeyPem);
     const leafPublic = forge.pki.setRsaPublicKey(leafPriv.n, leafPriv.e);
-    return new CertificateAuthority(dir, certPem, forgeCert, forgeKey, leafKeyPem, leafPublic, opts, created, constraints);
+    return new CertificateAuthority(
+      dir,
+      certPem,
+      forgeCert,
+      forgeKey,
+      leafKeyPem,
+      leafPublic,
+      opts,
+      created,
+      constraints,
+    );
   }
 
   get certPath(): string {
@@ -213,7 +225,11 @@ export class CertificateAuthority {
       try {
         const pem = await readFile(file, 'utf8');
         const x = new X509Certificate(pem);
-        if (x.checkIssued(this.x509) && x.verify(this.x509.publicKey) && new Date(x.validTo).getTime() - nowMs > renewMs) {
+        if (
+          x.checkIssued(this.x509) &&
+          x.verify(this.x509.publicKey) &&
+          new Date(x.validTo).getTime() - nowMs > renewMs
+        ) {
           const leaf = { certPem: pem, keyPem: this.leafKeyPem, notAfter: new Date(x.validTo), cached: true };
           this.memo.set(key, leaf);
           return leaf;
@@ -265,7 +281,12 @@ export class CertificateAuthority {
       { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId(this.forgeCert) },
     ]);
     cert.sign(this.forgeKey, forge.md.sha256.create());
-    return { certPem: forge.pki.certificateToPem(cert), keyPem: this.leafKeyPem, notAfter: cert.validity.notAfter, cached: false };
+    return {
+      certPem: forge.pki.certificateToPem(cert),
+      keyPem: this.leafKeyPem,
+      notAfter: cert.validity.notAfter,
+      cached: false,
+    };
   }
 }
 

@@ -74,13 +74,19 @@ interface MitmInternals {
   onRequest(fn: (ctx: MitmCtx, cb: Cb) => void): void;
   onResponse(fn: (ctx: MitmCtx, cb: Cb) => void): void;
   onError(fn: (ctx: MitmCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string) => void): void;
-  onCertificateRequired: (host: string, cb: (err: Error | null, files?: { keyFile: string; certFile: string; hosts: string[] }) => void) => void;
+  onCertificateRequired: (
+    host: string,
+    cb: (err: Error | null, files?: { keyFile: string; certFile: string; hosts: string[] }) => void,
+  ) => void;
   onCertificateMissing: (
     ctx: { hostname: string },
     files: unknown,
     cb: (err: Error | null, d?: { certFileData: string; keyFileData: string; hosts: string[] }) => void,
   ) => void;
-  _createHttpsServer(opts: Record<string, unknown>, cb: (port: number, server: https.Server, wss: unknown) => void): void;
+  _createHttpsServer(
+    opts: Record<string, unknown>,
+    cb: (port: number, server: https.Server, wss: unknown) => void,
+  ): void;
   _onHttpServerConnectData(req: http.IncomingMessage, socket: Socket, head: Buffer): void;
   sslServers: Record<string, { server?: https.Server; port: number }>;
 }
@@ -126,25 +132,37 @@ function stripInjectedConnection(req: http.ClientRequest, o: { headers?: unknown
 class PinnedHttpAgent extends http.Agent {
   [ON_CLOSE]?: UpstreamCloseHook;
   override createConnection(...args: unknown[]): Socket {
-    const s = (http.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+    const s = (
+      http.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }
+    ).createConnection.apply(this, args);
     s.once('close', () => this[ON_CLOSE]?.(s));
     return s;
   }
   addRequest(req: http.ClientRequest, o: http.RequestOptions): void {
     stripInjectedConnection(req, o);
-    (http.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(this, req, o);
+    (http.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(
+      this,
+      req,
+      o,
+    );
   }
 }
 class PinnedHttpsAgent extends https.Agent {
   [ON_CLOSE]?: UpstreamCloseHook;
   override createConnection(...args: unknown[]): Socket {
-    const s = (https.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }).createConnection.apply(this, args);
+    const s = (
+      https.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }
+    ).createConnection.apply(this, args);
     s.once('close', () => this[ON_CLOSE]?.(s));
     return s;
   }
   addRequest(req: http.ClientRequest, o: http.RequestOptions): void {
     stripInjectedConnection(req, o);
-    (https.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(this, req, o);
+    (https.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(
+      this,
+      req,
+      o,
+    );
   }
 }
 
@@ -201,7 +219,8 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     if (opts.mode === 'reverse') {
       if (!opts.reverseTarget) throw new Error('reverse mode needs a target URL (http(s)://host:port)');
       const u = new URL(opts.reverseTarget);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`reverse target must be http(s)://, got ${opts.reverseTarget}`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
+        throw new Error(`reverse target must be http(s)://, got ${opts.reverseTarget}`);
       const secure = u.protocol === 'https:';
       this.target = { secure, host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (secure ? 443 : 80)) };
     }
@@ -274,7 +293,13 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     p.onConnect((req, socket, _head, cb) => {
       this.renewInterceptServer(p, (req.url ?? '').replace(/:\d+$/, ''));
       const conn = this.connFor(socket);
-      this.emitConn({ type: 'connect', connectionId: conn.id, time: nowMs(), client: conn.client, target: req.url ?? '' });
+      this.emitConn({
+        type: 'connect',
+        connectionId: conn.id,
+        time: nowMs(),
+        client: conn.client,
+        target: req.url ?? '',
+      });
       if (!ca) {
         socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n');
         return;
@@ -377,9 +402,20 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
         const sni = parseSni(first);
         const name = sni ?? t.host;
         const conn = this.connFor(socket);
-        this.emitConn({ type: 'connect', connectionId: conn.id, time: nowMs(), client: conn.client, target: `${name}:${t.port}` });
+        this.emitConn({
+          type: 'connect',
+          connectionId: conn.id,
+          time: nowMs(),
+          client: conn.client,
+          target: `${name}:${t.port}`,
+        });
         this.renewInterceptServer(p, name);
-        const fakeConnect = { url: `${name}:${t.port}`, method: 'CONNECT', headers: {}, socket } as unknown as http.IncomingMessage;
+        const fakeConnect = {
+          url: `${name}:${t.port}`,
+          method: 'CONNECT',
+          headers: {},
+          socket,
+        } as unknown as http.IncomingMessage;
         p._onHttpServerConnectData(fakeConnect, socket, first);
         return;
       }
@@ -396,7 +432,8 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const t = nowMs();
     const closed: Promise<void>[] = [];
     for (const c of [...this.conns.values()]) {
-      for (const f of [...c.inflight]) this.abortFlow(f, 'client-reset', 'capture stopped while the exchange was in flight', t);
+      for (const f of [...c.inflight])
+        this.abortFlow(f, 'client-reset', 'capture stopped while the exchange was in flight', t);
       this.closeConn(c);
       if (!c.socket.destroyed || this.conns.has(c.socket)) {
         closed.push(new Promise<void>((r) => c.socket.once('close', () => r())));
@@ -433,11 +470,19 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     this.emitConn({ type: 'open', connectionId: conn.id, time: nowMs(), client: conn.client });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       conn.error ??= e;
-      this.emitConn({ type: 'error', connectionId: conn.id, time: nowMs(), client: conn.client, error: `${e.code ?? ''} ${e.message}`.trim() });
+      this.emitConn({
+        type: 'error',
+        connectionId: conn.id,
+        time: nowMs(),
+        client: conn.client,
+        error: `${e.code ?? ''} ${e.message}`.trim(),
+      });
     });
     socket.once('close', () => {
       const t = nowMs();
-      const reason = conn.error ? `client connection error: ${conn.error.code ?? conn.error.message}` : 'client closed the connection';
+      const reason = conn.error
+        ? `client connection error: ${conn.error.code ?? conn.error.message}`
+        : 'client closed the connection';
       for (const f of [...conn.inflight]) {
         // A response already fully handed to the socket but not yet 'finish'ed still counts as delivered.
         this.abortFlow(f, 'client-reset', reason, t);
@@ -462,7 +507,10 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       if (!a) continue;
       if (reset) {
         // Mirror a client RST onto the upstream socket(s).
-        const sockets = (a.agent as unknown as { sockets: Record<string, Socket[]>; freeSockets: Record<string, Socket[]> });
+        const sockets = a.agent as unknown as {
+          sockets: Record<string, Socket[]>;
+          freeSockets: Record<string, Socket[]>;
+        };
         for (const list of [...Object.values(sockets.sockets), ...Object.values(sockets.freeSockets)]) {
           for (const s of list ?? []) resetSocket(s);
         }
@@ -527,7 +575,12 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     // A plain request addressed to the proxy itself would loop forever.
     if (this.mode === 'forward' && !ctx.isSSL && !/^[a-z]+:\/\//i.test(url) && this.isSelf(host, port)) {
       ctx.errorHandled = true;
-      this.syntheticResponse(flow, 400, 'Bad Request', 'MapiScope is a forward proxy: send absolute-form requests (or CONNECT).\n');
+      this.syntheticResponse(
+        flow,
+        400,
+        'Bad Request',
+        'MapiScope is a forward proxy: send absolute-form requests (or CONNECT).\n',
+      );
       return;
     }
 
@@ -569,7 +622,12 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const rec = flow.rec;
     const t = nowMs();
     rec.responseHead(
-      { statusCode: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', httpVersion: res.httpVersion, headers: rawPairs(res.rawHeaders) },
+      {
+        statusCode: res.statusCode ?? 0,
+        statusMessage: res.statusMessage ?? '',
+        httpVersion: res.httpVersion,
+        headers: rawPairs(res.rawHeaders),
+      },
       t,
     );
     const up = res.socket as Socket | null;
@@ -644,7 +702,11 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const code = err.code ?? '';
     if (kind === 'PROXY_TO_SERVER_REQUEST_ERROR' && CERT_ERROR_CODES.has(code)) {
       flow.certError = { code, message: err.message };
-      rec.tls = { ...(rec.tls ?? {}), certificateError: `${code}: ${err.message}`, serverName: flow.upstreamHost.replace(/:\d+$/, '') };
+      rec.tls = {
+        ...(rec.tls ?? {}),
+        certificateError: `${code}: ${err.message}`,
+        serverName: flow.upstreamHost.replace(/:\d+$/, ''),
+      };
       const msg =
         `upstream certificate for ${flow.upstreamHost} is not trusted (${code}: ${err.message}); ` +
         `use "trust anyway" for this host to continue`;
@@ -691,7 +753,10 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       return;
     }
     const body = Buffer.from(text, 'utf8');
-    out.writeHead(status, statusMessage, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
+    out.writeHead(status, statusMessage, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(body.length),
+    });
     out.once('finish', done);
     out.once('close', done);
     out.end(body);

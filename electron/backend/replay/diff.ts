@@ -49,7 +49,8 @@ function compare(a: unknown, b: unknown, path: string, out: DiffEntry[], limit: 
   if (out.length >= limit) return;
   const isObj = (x: unknown) => x !== null && typeof x === 'object' && !(x instanceof Uint8Array);
   if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) out.push({ path: `${path}.length`, captured: String(a.length), replayed: String(b.length) });
+    if (a.length !== b.length)
+      out.push({ path: `${path}.length`, captured: String(a.length), replayed: String(b.length) });
     for (let i = 0; i < Math.min(a.length, b.length); i++) compare(a[i], b[i], `${path}[${i}]`, out, limit);
     return;
   }
@@ -71,7 +72,8 @@ function compare(a: unknown, b: unknown, path: string, out: DiffEntry[], limit: 
     if (a.length !== b.length || a.some((x, i) => x !== b[i])) out.push({ path, captured: leaf(a), replayed: leaf(b) });
     return;
   }
-  if (a !== b && !(typeof a === 'bigint' && typeof b === 'bigint' && a === b)) out.push({ path, captured: leaf(a), replayed: leaf(b) });
+  if (a !== b && !(typeof a === 'bigint' && typeof b === 'bigint' && a === b))
+    out.push({ path, captured: leaf(a), replayed: leaf(b) });
 }
 
 export interface DecodedAnswer {
@@ -81,19 +83,31 @@ export interface DecodedAnswer {
 }
 
 /** Decodes a response body (with its meta-tag preamble) of `type`; `requestBody` gives ROP context. */
-export function decodeAnswer(type: string, requestBody: Uint8Array | undefined, responseBody: Uint8Array): DecodedAnswer {
+export function decodeAnswer(
+  type: string,
+  requestBody: Uint8Array | undefined,
+  responseBody: Uint8Array,
+): DecodedAnswer {
   try {
     const ctx: Record<string, unknown> = {};
     if (type === 'Execute' && requestBody) {
       const req = decodeBody('Execute', 'request', requestBody);
       const chain = req.value?.RopBuffer as StructValue[] | undefined;
-      const first = chain?.map((x) => (x.Payload as { value?: unknown } | undefined)?.value ?? x.Payload).find((x) => x !== undefined);
+      const first = chain
+        ?.map((x) => (x.Payload as { value?: unknown } | undefined)?.value ?? x.Payload)
+        .find((x) => x !== undefined);
       if (first) ctx.execRequest = first;
     }
     const d = decodeBody(type, 'response', responseBody, ctx);
     return {
       value: d.value,
-      rops: d.rops.map((r) => ({ id: r.id, name: r.name, ...((r as { returnValue?: string }).returnValue ? { returnValue: (r as { returnValue?: string }).returnValue } : {}) })),
+      rops: d.rops.map((r) => ({
+        id: r.id,
+        name: r.name,
+        ...((r as { returnValue?: string }).returnValue
+          ? { returnValue: (r as { returnValue?: string }).returnValue }
+          : {}),
+      })),
       errors: d.errors.length,
     };
   } catch {
@@ -105,7 +119,11 @@ export function diffAnswers(captured: DecodedAnswer, replayed: DecodedAnswer, li
   const out: DiffEntry[] = [];
   if (captured.value === undefined || replayed.value === undefined) {
     if (captured.value !== replayed.value)
-      out.push({ path: '(body)', captured: captured.value === undefined ? '(undecodable)' : 'decoded', replayed: replayed.value === undefined ? '(undecodable)' : 'decoded' });
+      out.push({
+        path: '(body)',
+        captured: captured.value === undefined ? '(undecodable)' : 'decoded',
+        replayed: replayed.value === undefined ? '(undecodable)' : 'decoded',
+      });
     return out;
   }
   compare(captured.value, replayed.value, '', out, limit);

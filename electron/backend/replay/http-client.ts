@@ -28,7 +28,10 @@ export interface HttpResult {
   chunks: BodyChunk[];
   timings: { requestStart: number; requestEnd?: number; responseHeaders?: number; responseEnd?: number };
   /** Set when no complete response arrived (deliberate drop, reset, timeout). */
-  aborted?: { kind: 'client-reset' | 'upstream-reset' | 'upstream-close' | 'upstream-error' | 'timeout'; message: string };
+  aborted?: {
+    kind: 'client-reset' | 'upstream-reset' | 'upstream-close' | 'upstream-error' | 'timeout';
+    message: string;
+  };
   /** The server asked to close the connection after this response. */
   connectionClose: boolean;
 }
@@ -117,7 +120,13 @@ export class HttpConnection {
   /** Sends one request and reads its response. `drop` fails the exchange on purpose at that point. */
   async request(req: OutgoingRequest, opts: { drop?: DropPoint; timeoutMs?: number } = {}): Promise<HttpResult> {
     const requestStart = Date.now();
-    const result: HttpResult = { headers: [], body: new Uint8Array(0), chunks: [], timings: { requestStart }, connectionClose: false };
+    const result: HttpResult = {
+      headers: [],
+      body: new Uint8Array(0),
+      chunks: [],
+      timings: { requestStart },
+      connectionClose: false,
+    };
     if (!this.alive) {
       result.aborted = { kind: 'upstream-close', message: 'connection already closed' };
       return result;
@@ -170,7 +179,12 @@ export class HttpConnection {
         finish(
           err
             ? { kind: 'upstream-reset', message: err.message }
-            : { kind: 'upstream-close', message: parser.headersDone ? 'connection closed before the response ended' : 'connection closed before a response' },
+            : {
+                kind: 'upstream-close',
+                message: parser.headersDone
+                  ? 'connection closed before the response ended'
+                  : 'connection closed before a response',
+              },
         );
       };
       if (opts.drop === 'before-send') {
@@ -179,7 +193,10 @@ export class HttpConnection {
         this.socket.write(Buffer.concat([headBytes, part]), () => {
           setTimeout(() => {
             this.reset();
-            finish({ kind: 'client-reset', message: `connection reset after ${headBytes.length + part.length} of ${headBytes.length + req.body.length} request bytes (simulated)` });
+            finish({
+              kind: 'client-reset',
+              message: `connection reset after ${headBytes.length + part.length} of ${headBytes.length + req.body.length} request bytes (simulated)`,
+            });
           }, 20);
         });
         return;
@@ -240,7 +257,13 @@ class ResponseParser {
       this.close = /close/i.test(get('connection') ?? '');
       const te = get('transfer-encoding');
       const cl = get('content-length');
-      if (this.noBody || this.status.code === 204 || this.status.code === 304 || (this.status.code >= 100 && this.status.code < 200)) this.mode = 'none';
+      if (
+        this.noBody ||
+        this.status.code === 204 ||
+        this.status.code === 304 ||
+        (this.status.code >= 100 && this.status.code < 200)
+      )
+        this.mode = 'none';
       else if (te && /chunked/i.test(te)) this.mode = 'chunked';
       else if (cl !== undefined) {
         this.mode = 'length';

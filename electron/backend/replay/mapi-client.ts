@@ -9,7 +9,11 @@ import type { RawHeader } from '../../../shared/capture/exchange.js';
 import { type ResponseEntity, endpointOfPath, parseResponseEntity, parseSetCookie } from '../simulator/wire.js';
 import { type DropPoint, HttpConnection, type HttpResult } from './http-client.js';
 
-export type ClientAuth = { kind: 'none' } | { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string } | { kind: 'ntlm-like' };
+export type ClientAuth =
+  | { kind: 'none' }
+  | { kind: 'basic'; user: string; password: string }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'ntlm-like' };
 
 export interface MapiClientOptions {
   localAddress?: string;
@@ -51,7 +55,16 @@ export interface SendOptions {
 }
 
 const SESSION_HEADERS = new Set([
-  'host', 'content-length', 'cookie', 'x-requesttype', 'x-requestid', 'authorization', 'connection', 'transfer-encoding', 'content-type', 'accept-encoding',
+  'host',
+  'content-length',
+  'cookie',
+  'x-requesttype',
+  'x-requestid',
+  'authorization',
+  'connection',
+  'transfer-encoding',
+  'content-type',
+  'accept-encoding',
 ]);
 
 export class MapiClient {
@@ -65,7 +78,10 @@ export class MapiClient {
   localAddress: string | undefined;
   readonly requestIdGuid: string;
 
-  constructor(baseUrl: string, readonly opts: MapiClientOptions = {}) {
+  constructor(
+    baseUrl: string,
+    readonly opts: MapiClientOptions = {},
+  ) {
     this.base = new URL(baseUrl);
     this.localAddress = opts.localAddress;
     this.requestIdGuid = opts.requestIdGuid ?? '{' + crypto.randomUUID().toUpperCase() + '}';
@@ -132,12 +148,20 @@ export class MapiClient {
     for (const h of opts.extraHeaders ?? []) {
       const n = h.name.toLowerCase();
       if (SESSION_HEADERS.has(n)) continue;
-      if ((n === 'x-clientinfo' && this.opts.clientInfo) || (n === 'x-clientapplication' && this.opts.clientApplication)) continue;
+      if (
+        (n === 'x-clientinfo' && this.opts.clientInfo) ||
+        (n === 'x-clientapplication' && this.opts.clientApplication)
+      )
+        continue;
       headers.push(h);
     }
     if (cookies.size) headers.push({ name: 'Cookie', value: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
     const auth = this.opts.auth ?? { kind: 'none' };
-    if (auth.kind === 'basic') headers.push({ name: 'Authorization', value: 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64') });
+    if (auth.kind === 'basic')
+      headers.push({
+        name: 'Authorization',
+        value: 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64'),
+      });
     if (auth.kind === 'bearer') headers.push({ name: 'Authorization', value: `Bearer ${auth.token}` });
     headers.push({ name: 'Content-Length', value: String(body.length) });
 
@@ -162,14 +186,25 @@ export class MapiClient {
     }
     const reused = this.conn === conn && this.requestsOn.get(conn) !== undefined;
     this.requestsOn.set(conn, (this.requestsOn.get(conn) ?? 0) + 1);
-    let res = await conn.request({ method: 'POST', target: path, headers, body }, { ...(opts.drop ? { drop: opts.drop } : {}), timeoutMs: opts.timeoutMs ?? 120_000 });
-    if (reused && !opts.drop && res.statusCode === undefined && (res.aborted?.kind === 'upstream-close' || res.aborted?.kind === 'upstream-reset')) {
+    let res = await conn.request(
+      { method: 'POST', target: path, headers, body },
+      { ...(opts.drop ? { drop: opts.drop } : {}), timeoutMs: opts.timeoutMs ?? 120_000 },
+    );
+    if (
+      reused &&
+      !opts.drop &&
+      res.statusCode === undefined &&
+      (res.aborted?.kind === 'upstream-close' || res.aborted?.kind === 'upstream-reset')
+    ) {
       // The server closed an idle keep-alive connection as we reused it: it never read the request.
       // Send it once more on a fresh connection, as HTTP clients do.
       try {
         conn = await this.connection({ newConnection: true });
         this.requestsOn.set(conn, 1);
-        res = await conn.request({ method: 'POST', target: path, headers, body }, { timeoutMs: opts.timeoutMs ?? 120_000 });
+        res = await conn.request(
+          { method: 'POST', target: path, headers, body },
+          { timeoutMs: opts.timeoutMs ?? 120_000 },
+        );
       } catch {
         // No new connection either: report the first failure.
       }
@@ -178,14 +213,27 @@ export class MapiClient {
       // Connection-bound handshake: negotiate, challenge, authenticate — on this same connection.
       conn = this.conn?.alive ? this.conn : await this.connection({ newConnection: true });
       const step = async (msg: number) => {
-        const h = [...headers.filter((x) => x.name !== 'Content-Length'), { name: 'Authorization', value: 'NTLM ' + ntlmMessage(msg).toString('base64') }, { name: 'Content-Length', value: String(body.length) }];
-        return conn.request({ method: 'POST', target: path, headers: h, body }, { timeoutMs: opts.timeoutMs ?? 120_000 });
+        const h = [
+          ...headers.filter((x) => x.name !== 'Content-Length'),
+          { name: 'Authorization', value: 'NTLM ' + ntlmMessage(msg).toString('base64') },
+          { name: 'Content-Length', value: String(body.length) },
+        ];
+        return conn.request(
+          { method: 'POST', target: path, headers: h, body },
+          { timeoutMs: opts.timeoutMs ?? 120_000 },
+        );
       };
       const challenge = await step(1);
       if (challenge.statusCode === 401 && !challenge.aborted) res = await step(3);
       else res = challenge;
     }
-    const out: MapiResult = { ...res, connectionId: conn.id, localAddress: conn.localAddress, sentHeaders: headers, requestId };
+    const out: MapiResult = {
+      ...res,
+      connectionId: conn.id,
+      localAddress: conn.localAddress,
+      sentHeaders: headers,
+      requestId,
+    };
     if (res.statusCode !== undefined) {
       for (const h of res.headers)
         if (h.name.toLowerCase() === 'set-cookie') {

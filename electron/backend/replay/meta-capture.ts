@@ -92,7 +92,13 @@ export function loadMetaCaptureDir(dir: string): MetaCapture {
         connectionId: connIds.get(key)!,
         ...(conn ? { client: { address: conn[1]!, port: Number(conn[2]) } } : {}),
         timings: { requestStart: t, requestEnd: t + 1, ...(st ? { responseHeaders: t + 2, responseEnd: t + 9 } : {}) },
-        request: { method: line[1]!, url: line[2]!, httpVersion: line[3]!, headers: headersOf(req.slice(1)), body: body('request') },
+        request: {
+          method: line[1]!,
+          url: line[2]!,
+          httpVersion: line[3]!,
+          headers: headersOf(req.slice(1)),
+          body: body('request'),
+        },
         ...(st
           ? {
               response: {

@@ -42,12 +42,14 @@ export function parsePlanStep(text: string): PlanStep {
   switch (kind) {
     case 'drop': {
       const point = (arg ?? 'after-send') as DropPoint | 'idle';
-      if (!DROP_POINTS.includes(point)) throw new PlanError(`plan step "${t}": drop point is one of ${DROP_POINTS.join(', ')}`);
+      if (!DROP_POINTS.includes(point))
+        throw new PlanError(`plan step "${t}": drop point is one of ${DROP_POINTS.join(', ')}`);
       return { kind, at, point };
     }
     case 'address': {
       const address = arg ?? '127.0.0.2';
-      if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new PlanError(`plan step "${t}": source addresses are loopback only (127.x.x.x)`);
+      if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address))
+        throw new PlanError(`plan step "${t}": source addresses are loopback only (127.x.x.x)`);
       return { kind, at, address };
     }
     case 'hibernate':

@@ -89,7 +89,8 @@ export interface ExchangeReport {
   note?: string;
 }
 
-export type Verdict = 'context-kept' | 'context-reestablished' | 'context-lost' | 'sequence-rejected-recovered' | 'failure';
+export type Verdict =
+  'context-kept' | 'context-reestablished' | 'context-lost' | 'sequence-rejected-recovered' | 'failure';
 
 export interface SwitchReport {
   step: string;
@@ -111,7 +112,14 @@ export interface ReplayReport {
   durationMs: number;
   exchanges: ExchangeReport[];
   switches: SwitchReport[];
-  summary: { replayed: number; succeeded: number; failed: number; matched: number; withDiffs: number; recoveryRequests: number };
+  summary: {
+    replayed: number;
+    succeeded: number;
+    failed: number;
+    matched: number;
+    withDiffs: number;
+    recoveryRequests: number;
+  };
   problems: string[];
   /** With `record`: the traffic the replay produced, in order; `comment` names the captured original. */
   recorded?: Exchange[];
@@ -125,8 +133,11 @@ export function listSessions(exchanges: readonly Exchange[]): CapturedSession[] 
 export function canReplay(exchanges: readonly Exchange[], session?: number | 'all'): string | undefined {
   const s = extractSessions(exchanges);
   if (s.sessions.length === 0)
-    return s.orphans.length ? `the capture's ${s.orphans.length} MAPI request(s) have no Connect/Bind: replay needs the request that created the session` : 'the capture holds no MAPI traffic';
-  if (typeof session === 'number' && !s.sessions[session - 1]) return `the capture has ${s.sessions.length} session(s); there is no session ${session}`;
+    return s.orphans.length
+      ? `the capture's ${s.orphans.length} MAPI request(s) have no Connect/Bind: replay needs the request that created the session`
+      : 'the capture holds no MAPI traffic';
+  if (typeof session === 'number' && !s.sessions[session - 1])
+    return `the capture has ${s.sessions.length} session(s); there is no session ${session}`;
   return undefined;
 }
 
@@ -185,7 +196,8 @@ export class Replayer {
     const { sessions, orphans } = extractSessions(this.exchanges);
     const why = canReplay(this.exchanges, this.opts.session);
     if (why) throw new Error(why);
-    const chosen = this.opts.session === undefined || this.opts.session === 'all' ? sessions : [sessions[this.opts.session - 1]!];
+    const chosen =
+      this.opts.session === undefined || this.opts.session === 'all' ? sessions : [sessions[this.opts.session - 1]!];
     this.report = {
       target: this.opts.target,
       sessions: chosen.map((s) => ({ index: s.index, endpoint: s.endpoint, exchanges: s.exchanges.length })),
@@ -194,13 +206,17 @@ export class Replayer {
       exchanges: [],
       switches: [],
       summary: { replayed: 0, succeeded: 0, failed: 0, matched: 0, withDiffs: 0, recoveryRequests: 0 },
-      problems: orphans.length ? [`${orphans.length} captured MAPI request(s) belong to no session and are not replayed`] : [],
+      problems: orphans.length
+        ? [`${orphans.length} captured MAPI request(s) belong to no session and are not replayed`]
+        : [],
     };
     const order = chosen
       .flatMap((s) => s.exchanges.map((ex) => ({ s, ex })))
       .sort((a, b) => a.ex.timings.requestStart - b.ex.timings.requestStart || a.ex.id - b.ex.id);
     const plan = [...(this.opts.plan ?? [])];
-    for (const p of plan) if (p.at > order.length) this.report.problems.push(`plan step ${describeStep(p)} is beyond the ${order.length} replayed exchanges`);
+    for (const p of plan)
+      if (p.at > order.length)
+        this.report.problems.push(`plan step ${describeStep(p)} is beyond the ${order.length} replayed exchanges`);
     let prevStart: number | undefined;
     try {
       for (const { s, ex } of order) {
@@ -234,7 +250,10 @@ export class Replayer {
       if (e.diff.length) sum.withDiffs++;
     }
     for (const e of final.values()) {
-      const ok = e.replayed.status === 200 && !e.replayed.aborted && (e.replayed.responseCode === 0 || e.replayed.responseCode === undefined);
+      const ok =
+        e.replayed.status === 200 &&
+        !e.replayed.aborted &&
+        (e.replayed.responseCode === 0 || e.replayed.responseCode === undefined);
       // A Disconnect/Unbind answered 10 reached its goal: the context is gone.
       const goneAlready = e.replayed.status === 200 && e.replayed.responseCode === 10 && isDestroyType(e.type);
       if (ok || goneAlready) sum.succeeded++;
@@ -251,7 +270,10 @@ export class Replayer {
       const ci = first.request.headers.find((h) => h.name.toLowerCase() === 'x-clientinfo')?.value;
       // Keep the captured X-RequestId GUID (constant per Session Context); the counter is the replay's own.
       const rid = first.request.headers.find((h) => h.name.toLowerCase() === 'x-requestid')?.value;
-      const ridGuid = rid && /^\{?[0-9a-f-]{36}\}?:\d+$/i.test(rid.trim()) ? rid.trim().slice(0, rid.trim().lastIndexOf(':')) : undefined;
+      const ridGuid =
+        rid && /^\{?[0-9a-f-]{36}\}?:\d+$/i.test(rid.trim())
+          ? rid.trim().slice(0, rid.trim().lastIndexOf(':'))
+          : undefined;
       const ca = first.request.headers.find((h) => h.name.toLowerCase() === 'x-clientapplication')?.value;
       const client = new MapiClient(this.opts.target, {
         ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
@@ -310,7 +332,13 @@ export class Replayer {
     ex: Exchange,
     type: string,
     role: ExchangeReport['role'],
-    opts: { drop?: DropPoint; newConnection?: boolean; localAddress?: string; cookies?: Map<string, string>; requestId?: string } = {},
+    opts: {
+      drop?: DropPoint;
+      newConnection?: boolean;
+      localAddress?: string;
+      cookies?: Map<string, string>;
+      requestId?: string;
+    } = {},
     note?: string,
   ): Promise<{ res: MapiResult; rep: ExchangeReport }> {
     const t0 = Date.now();
@@ -340,7 +368,18 @@ export class Replayer {
     return { res, rep };
   }
 
-  private makeReport(l: LiveSession, ex: Exchange, type: string, role: ExchangeReport['role'], captured: SideResult, res: MapiResult, t0: number, diff: DiffEntry[], note?: string, sentBody?: Uint8Array): ExchangeReport {
+  private makeReport(
+    l: LiveSession,
+    ex: Exchange,
+    type: string,
+    role: ExchangeReport['role'],
+    captured: SideResult,
+    res: MapiResult,
+    t0: number,
+    diff: DiffEntry[],
+    note?: string,
+    sentBody?: Uint8Array,
+  ): ExchangeReport {
     const replayed: ExchangeReport['replayed'] = {
       rops: [],
       connectionId: res.connectionId,
@@ -361,7 +400,10 @@ export class Replayer {
       role,
       captured,
       replayed,
-      matches: captured.status === replayed.status && (captured.responseCode ?? 0) === (replayed.responseCode ?? 0) && !res.aborted,
+      matches:
+        captured.status === replayed.status &&
+        (captured.responseCode ?? 0) === (replayed.responseCode ?? 0) &&
+        !res.aborted,
       diff,
     };
     if (note) rep.note = note;
@@ -369,7 +411,12 @@ export class Replayer {
   }
 
   /** The replayed request and answer as a capture Exchange, linked to the original by its comment. */
-  private recordExchange(original: Exchange, role: ExchangeReport['role'], res: MapiResult, sentBody: Uint8Array): void {
+  private recordExchange(
+    original: Exchange,
+    role: ExchangeReport['role'],
+    res: MapiResult,
+    sentBody: Uint8Array,
+  ): void {
     const list = (this.report.recorded ??= []);
     const target = new URL(this.opts.target);
     const ex: Exchange = {
@@ -378,7 +425,13 @@ export class Replayer {
       client: { address: res.localAddress, port: 0 },
       origin: target.origin,
       timings: res.timings,
-      request: { method: 'POST', url: original.request.url, httpVersion: '1.1', headers: res.sentHeaders, body: sentBody },
+      request: {
+        method: 'POST',
+        url: original.request.url,
+        httpVersion: '1.1',
+        headers: res.sentHeaders,
+        body: sentBody,
+      },
       ...(res.statusCode !== undefined
         ? {
             response: {
@@ -408,7 +461,10 @@ export class Replayer {
   }
 
   /** Connect/Bind with the old cookies, then the session's earlier successful Executes again. */
-  private async reconnect(l: LiveSession, why: string): Promise<{ ok: boolean; redone: number; codes: (number | string)[] }> {
+  private async reconnect(
+    l: LiveSession,
+    why: string,
+  ): Promise<{ ok: boolean; redone: number; codes: (number | string)[] }> {
     const codes: (number | string)[] = [];
     const create = l.captured.exchanges[0]!;
     const type = typeOf(l.captured, create);
@@ -467,7 +523,10 @@ export class Replayer {
               changed++;
             }
         if (changed) cookies = stale;
-        else this.report.problems.push(`stale@${st.at}: no cookie rotated since the previous exchange; sent the current ones`);
+        else
+          this.report.problems.push(
+            `stale@${st.at}: no cookie rotated since the previous exchange; sent the current ones`,
+          );
       }
     }
     const stepName = applied.join('+');
@@ -489,18 +548,40 @@ export class Replayer {
         (async () => {
           const t0 = Date.now();
           const body = ex.request.body;
-          const res = await nw.send(ex.request.url, type, body, { requestId: l.client.nextRequestId(), ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}) });
+          const res = await nw.send(ex.request.url, type, body, {
+            requestId: l.client.nextRequestId(),
+            ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+          });
           nw.close();
           const rep = this.makeReport(l, ex, type, 'replay', sideOf(ex), res, t0, [], 'held on its own connection');
           rep.position = position;
           this.push(rep);
         })(),
       );
-      if (applied.length) this.switchReport({ step: stepName, at: this.position, verdict: 'context-kept', responseCodes: [], detail: 'applied before a NotificationWait, which runs on its own connection' });
+      if (applied.length)
+        this.switchReport({
+          step: stepName,
+          at: this.position,
+          verdict: 'context-kept',
+          responseCodes: [],
+          detail: 'applied before a NotificationWait, which runs on its own connection',
+        });
       return;
     }
 
-    const first = await this.send(l, ex, type, 'replay', { ...(drop ? { drop } : {}), ...(cookies ? { cookies } : {}), newConnection, ...(localAddress ? { localAddress } : {}) }, stepName || undefined);
+    const first = await this.send(
+      l,
+      ex,
+      type,
+      'replay',
+      {
+        ...(drop ? { drop } : {}),
+        ...(cookies ? { cookies } : {}),
+        newConnection,
+        ...(localAddress ? { localAddress } : {}),
+      },
+      stepName || undefined,
+    );
     let res = first.res;
     const codes: (number | string)[] = [res.responseCode ?? res.aborted?.kind ?? 'none'];
     let verdict: Verdict | undefined;
@@ -521,13 +602,19 @@ export class Replayer {
       res = again.res;
       codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
       verdict = res.responseCode === 0 ? 'context-kept' : 'failure';
-      detail = verdict === 'context-kept' ? 'request resent on a new connection with the same cookies; the context survived' : 'the resent request failed';
+      detail =
+        verdict === 'context-kept'
+          ? 'request resent on a new connection with the same cookies; the context survived'
+          : 'the resent request failed';
     } else if (drop === 'after-send' || drop === 'while-streaming' || res.aborted) {
       if (isDestroyType(type) && drop) {
         verdict = 'context-kept';
         detail = 'connection lost on a Disconnect; nothing to re-establish';
       } else {
-        const rc = await this.reconnect(l, `reconnect after a failure ${drop === 'while-streaming' ? 'while the response streamed' : 'after the request was sent'}`);
+        const rc = await this.reconnect(
+          l,
+          `reconnect after a failure ${drop === 'while-streaming' ? 'while the response streamed' : 'after the request was sent'}`,
+        );
         codes.push(...rc.codes);
         redone = rc.redone;
         if (rc.ok && !isCreateType(type)) {
@@ -536,7 +623,10 @@ export class Replayer {
           codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
         } else if (rc.ok) res = { ...res, responseCode: 0, aborted: undefined } as MapiResult;
         verdict = rc.ok && res.responseCode === 0 && !res.aborted ? 'context-reestablished' : 'failure';
-        detail = verdict === 'failure' ? 'could not re-establish the context' : `reconnected with the old cookies (new context), ${rc.redone} Execute(s) redone`;
+        detail =
+          verdict === 'failure'
+            ? 'could not re-establish the context'
+            : `reconnected with the old cookies (new context), ${rc.redone} Execute(s) redone`;
       }
     } else if (res.responseCode === 10 && isDestroyType(type)) {
       // The context is gone already; the client was ending it, so there is nothing to re-establish.
@@ -552,13 +642,19 @@ export class Replayer {
         codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
       }
       verdict = rc.ok && res.responseCode === 0 ? 'context-reestablished' : 'failure';
-      detail = verdict === 'failure' ? 'could not re-establish the context after 10' : `context had ended (10); reconnected, ${rc.redone} Execute(s) redone`;
+      detail =
+        verdict === 'failure'
+          ? 'could not re-establish the context after 10'
+          : `context had ended (10); reconnected, ${rc.redone} Execute(s) redone`;
     } else if (res.responseCode === 15) {
       const again = await this.send(l, ex, type, 'resend', {}, 'resent with the current sequence cookie');
       res = again.res;
       codes.push(res.responseCode ?? 'none');
       verdict = res.responseCode === 0 ? 'sequence-rejected-recovered' : 'failure';
-      detail = verdict === 'failure' ? 'still rejected with the current cookie' : 'rejected with 15 (Invalid Sequence); accepted again with the current cookie, context kept';
+      detail =
+        verdict === 'failure'
+          ? 'still rejected with the current cookie'
+          : 'rejected with 15 (Invalid Sequence); accepted again with the current cookie, context kept';
     } else if (applied.length) {
       verdict = res.responseCode === 0 ? 'context-kept' : 'failure';
       detail =
@@ -579,7 +675,13 @@ export class Replayer {
       l.previousCookies = before;
     }
     if (applied.length || verdict) {
-      const r: SwitchReport = { step: stepName || 'failure', at: this.position, verdict: verdict ?? 'failure', responseCodes: codes, detail };
+      const r: SwitchReport = {
+        step: stepName || 'failure',
+        at: this.position,
+        verdict: verdict ?? 'failure',
+        responseCodes: codes,
+        detail,
+      };
       if (verdict && verdict !== 'failure') r.recoveryMs = Date.now() - switchStart;
       if (redone !== undefined) r.redone = redone;
       this.switchReport(r);

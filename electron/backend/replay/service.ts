@@ -12,7 +12,14 @@ import type { Backend, BackendService } from '../backend.js';
 import { ApiError } from '../rpc.js';
 import type { SimulatorService } from '../simulator/service.js';
 import { type PlanStep, PlanError, parsePlan } from './plan.js';
-import { type ReplayOptions, type ReplayProgress, type ReplayReport, Replayer, canReplay, listSessions } from './replayer.js';
+import {
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplayReport,
+  Replayer,
+  canReplay,
+  listSessions,
+} from './replayer.js';
 
 export interface ReplayStartParams {
   /** "simulator" (the running one, or a temporary one in server-replay mode) or a base URL. */
@@ -55,13 +62,22 @@ export class ReplayService implements BackendService {
     this.backend = backend;
     const rpc = backend.rpc;
     const exchanges = () => backend.workspace.all();
-    rpc.register('replay.check', (p) => ({ reason: canReplay(exchanges(), (p as { session?: number }).session) ?? null }));
+    rpc.register('replay.check', (p) => ({
+      reason: canReplay(exchanges(), (p as { session?: number }).session) ?? null,
+    }));
     rpc.register('replay.sessions', () =>
-      listSessions(exchanges()).map((s) => ({ index: s.index, endpoint: s.endpoint, exchanges: s.exchanges.length, types: s.types, firstId: s.exchanges[0]?.id })),
+      listSessions(exchanges()).map((s) => ({
+        index: s.index,
+        endpoint: s.endpoint,
+        exchanges: s.exchanges.length,
+        types: s.types,
+        firstId: s.exchanges[0]?.id,
+      })),
     );
     rpc.register('replay.start', (p) => {
       const o = (p ?? {}) as Record<string, unknown>;
-      if (typeof o.target !== 'string' || !o.target) throw new ApiError('bad-request', 'target is "simulator" or a URL');
+      if (typeof o.target !== 'string' || !o.target)
+        throw new ApiError('bad-request', 'target is "simulator" or a URL');
       const params: ReplayStartParams = { target: o.target };
       if (typeof o.session === 'number') params.session = o.session;
       if (typeof o.plan === 'string') params.plan = o.plan;
@@ -90,7 +106,15 @@ export class ReplayService implements BackendService {
       this.aborts.get(r.id)?.abort();
       return { id: r.id, state: r.state };
     });
-    rpc.register('replay.list', () => [...this.runs.values()].map((r) => ({ id: r.id, state: r.state, target: r.target, startedAt: r.startedAt, exchangesDone: r.exchangesDone })));
+    rpc.register('replay.list', () =>
+      [...this.runs.values()].map((r) => ({
+        id: r.id,
+        state: r.state,
+        target: r.target,
+        startedAt: r.startedAt,
+        exchangesDone: r.exchangesDone,
+      })),
+    );
   }
 
   private get(id: number | undefined, full: boolean): ReplayRun {
@@ -115,7 +139,14 @@ export class ReplayService implements BackendService {
     }
     const why = canReplay(list, p.session);
     if (why) throw new ApiError('bad-request', why);
-    const run: ReplayRun = { id: this.nextId++, state: 'running', target: p.target, startedAt: Date.now(), exchangesDone: 0, switchesDone: 0 };
+    const run: ReplayRun = {
+      id: this.nextId++,
+      state: 'running',
+      target: p.target,
+      startedAt: Date.now(),
+      exchangesDone: 0,
+      switchesDone: 0,
+    };
     this.runs.set(run.id, run);
     const ac = new AbortController();
     this.aborts.set(run.id, ac);
@@ -133,7 +164,13 @@ export class ReplayService implements BackendService {
     return r;
   }
 
-  private async execute(run: ReplayRun, list: readonly Exchange[], p: ReplayStartParams, plan: PlanStep[], signal: AbortSignal): Promise<void> {
+  private async execute(
+    run: ReplayRun,
+    list: readonly Exchange[],
+    p: ReplayStartParams,
+    plan: PlanStep[],
+    signal: AbortSignal,
+  ): Promise<void> {
     let temp: SimulatorService | undefined;
     try {
       let target = p.target;
@@ -144,7 +181,10 @@ export class ReplayService implements BackendService {
           // No simulator running: a temporary one answers from the same capture.
           const { SimulatorService: Svc } = await import('../simulator/service.js');
           temp = new Svc();
-          const st = await temp.start({ exchanges: list, ...(p.simulatorExpiryMs ? { expiryMs: p.simulatorExpiryMs } : {}) });
+          const st = await temp.start({
+            exchanges: list,
+            ...(p.simulatorExpiryMs ? { expiryMs: p.simulatorExpiryMs } : {}),
+          });
           if (!st.running) throw new Error('the temporary simulator did not start');
           target = st.url;
         }

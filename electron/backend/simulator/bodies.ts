@@ -41,7 +41,8 @@ export function buildFailureBody(statusCode: number): Uint8Array {
   w.u32(statusCode).u32(0);
   return w.finish();
 }
-export const buildDisconnectResponse = (): Uint8Array => encode(disconnectResponse, { StatusCode: 0, ErrorCode: 0, ...NO_AUX });
+export const buildDisconnectResponse = (): Uint8Array =>
+  encode(disconnectResponse, { StatusCode: 0, ErrorCode: 0, ...NO_AUX });
 export const buildNotificationWaitResponse = (eventPending: boolean): Uint8Array =>
   encode(notificationWaitResponse, { StatusCode: 0, ErrorCode: 0, EventPending: eventPending ? 1 : 0, ...NO_AUX });
 export const buildBindResponse = (serverGuid: string): Uint8Array =>
@@ -86,7 +87,10 @@ function parseExecute(kind: 'request' | 'response', body: Uint8Array): ParsedExe
   if (collectErrors(d.tree).some((e) => /RopBuffer/.test(e.path))) return undefined;
   return {
     value: d.value,
-    payloads: bufs.map((b) => ({ rops: b!.RopsBytes as Uint8Array, handles: [...((b!.ServerObjectHandleTable as number[]) ?? [])] })),
+    payloads: bufs.map((b) => ({
+      rops: b!.RopsBytes as Uint8Array,
+      handles: [...((b!.ServerObjectHandleTable as number[]) ?? [])],
+    })),
   };
 }
 
@@ -96,7 +100,11 @@ export const parseExecuteRequest = (body: Uint8Array): ParsedExecute | undefined
 export const parseExecuteResponse = (body: Uint8Array): ParsedExecute | undefined => parseExecute('response', body);
 
 /** Re-encodes an Execute request or response body with new ROP payloads (uncompressed, no XOR). */
-export function withRopPayloads(kind: 'request' | 'response', value: StructValue, payloads: readonly RopPayload[]): Uint8Array {
+export function withRopPayloads(
+  kind: 'request' | 'response',
+  value: StructValue,
+  payloads: readonly RopPayload[],
+): Uint8Array {
   const inner = kind === 'request' ? rawRopRequestBuffer : rawRopResponseBuffer;
   const name = kind === 'request' ? 'ROP_REQUEST_BUFFER' : 'ROP_RESPONSE_BUFFER';
   const chain = buildExtendedBufferChain(inner, name, payloads.map(writeRopPayload));
@@ -111,7 +119,9 @@ export function withRopPayloads(kind: 'request' | 'response', value: StructValue
  * simulator), each payload framed by the shared `encodeRpcExtBuffer`.
  */
 export function buildExecuteResponse(ropPayloads: readonly RopPayload[], errorCode = 0): Uint8Array {
-  const bufs = ropPayloads.map((p, i) => encodeRpcExtBuffer(writeRopPayload(p), { last: i === ropPayloads.length - 1 }));
+  const bufs = ropPayloads.map((p, i) =>
+    encodeRpcExtBuffer(writeRopPayload(p), { last: i === ropPayloads.length - 1 }),
+  );
   const size = bufs.reduce((n, b) => n + b.length, 0);
   const w = new Writer(20 + size);
   w.u32(0).u32(errorCode).u32(0).u32(size);

@@ -10,7 +10,14 @@
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
 import { toHex } from '../../../shared/codec/index.js';
-import { type ParsedExecute, buildBindResponse, buildConnectResponse, parseExecuteRequest, parseExecuteResponse, withRopPayloads } from './bodies.js';
+import {
+  type ParsedExecute,
+  buildBindResponse,
+  buildConnectResponse,
+  parseExecuteRequest,
+  parseExecuteResponse,
+  withRopPayloads,
+} from './bodies.js';
 import { type CapturedSession, extractSessions } from './capture-sessions.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
@@ -88,7 +95,17 @@ export class CaptureResponder implements Responder {
   readonly problems: string[] = [];
   private turn = new Map<string, number>();
   private candidatesOfContext = new Map<number, number[]>();
-  private counts = { answered: 0, exact: 0, byShape: 0, byPosition: 0, reused: 0, unmatched: 0, handlesRewritten: 0, broken: 0, foreignHandles: 0 };
+  private counts = {
+    answered: 0,
+    exact: 0,
+    byShape: 0,
+    byPosition: 0,
+    reused: 0,
+    unmatched: 0,
+    handlesRewritten: 0,
+    broken: 0,
+    foreignHandles: 0,
+  };
 
   constructor(
     exchanges: readonly Exchange[],
@@ -96,7 +113,8 @@ export class CaptureResponder implements Responder {
   ) {
     const { sessions, orphans } = extractSessions(exchanges);
     if (orphans.length) this.problems.push(`${orphans.length} MAPI exchange(s) belong to no captured session`);
-    for (const s of sessions) this.scripts.push({ session: s, entries: s.exchanges.map((ex, i) => this.entryOf(ex, s.types[i]!)) });
+    for (const s of sessions)
+      this.scripts.push({ session: s, entries: s.exchanges.map((ex, i) => this.entryOf(ex, s.types[i]!)) });
     if (this.scripts.length === 0) this.problems.push('the capture holds no Connect or Bind: nothing to replay');
     if (opts.session !== undefined && !this.scripts[opts.session - 1])
       throw new Error(`the capture has ${this.scripts.length} session(s); there is no session ${opts.session}`);
@@ -106,7 +124,12 @@ export class CaptureResponder implements Responder {
    * What the captured server announced, for a simulator that should look like it: cookie names,
    * X-PendingPeriod, X-ExpirationInfo and X-ServerApplication of the first session's create answer.
    */
-  capturedServer(): { cookies?: { context: string; sequence: string }; pendingPeriodMs?: number; expiryMs?: number; serverApplication?: string } {
+  capturedServer(): {
+    cookies?: { context: string; sequence: string };
+    pendingPeriodMs?: number;
+    expiryMs?: number;
+    serverApplication?: string;
+  } {
     const s = this.scripts[0]?.session;
     const ex = s?.exchanges[0];
     if (!s || !ex?.response) return {};
@@ -157,12 +180,17 @@ export class CaptureResponder implements Responder {
 
   onCreate(ctx: SessionContext, req: SimRequest, replaced: SessionContext | undefined): void {
     // A reconnect (old cookies, the context alive or already expired) redoes the same captured session(s).
-    const prev = (replaced?.state.capture as CursorState | undefined)?.candidates ?? (ctx.replaces !== undefined ? this.candidatesOfContext.get(ctx.replaces) : undefined);
+    const prev =
+      (replaced?.state.capture as CursorState | undefined)?.candidates ??
+      (ctx.replaces !== undefined ? this.candidatesOfContext.get(ctx.replaces) : undefined);
     let candidates: number[];
     if (prev) candidates = [...prev];
     else if (this.opts.session !== undefined) candidates = [this.opts.session - 1];
     else {
-      const all = this.scripts.map((s, i) => ({ s, i })).filter((x) => x.s.session.endpoint === req.endpoint && x.s.entries[0]?.type === req.type).map((x) => x.i);
+      const all = this.scripts
+        .map((s, i) => ({ s, i }))
+        .filter((x) => x.s.session.endpoint === req.endpoint && x.s.entries[0]?.type === req.type)
+        .map((x) => x.i);
       // Take turns: each new context prefers the next captured session, the others stay possible.
       const k = this.turn.get(req.endpoint) ?? 0;
       this.turn.set(req.endpoint, k + 1);
@@ -172,14 +200,20 @@ export class CaptureResponder implements Responder {
       const same = candidates.filter((i) => this.scripts[i]!.entries[0]!.requestHex === body);
       if (same.length) candidates = same;
     }
-    const st: CursorState = { candidates, progress: new Map(), handles: new Map(), nextHandle: 0x100 + ctx.id * 0x1000 };
+    const st: CursorState = {
+      candidates,
+      progress: new Map(),
+      handles: new Map(),
+      nextHandle: 0x100 + ctx.id * 0x1000,
+    };
     for (const c of candidates) {
       const i = this.scripts[c]!.entries.findIndex((e) => e.type === req.type);
       st.progress.set(c, { consumed: new Set(i >= 0 ? [i] : []), pos: i + 1 });
     }
     ctx.state.capture = st;
     this.candidatesOfContext.set(ctx.id, st.candidates);
-    if (this.candidatesOfContext.size > 20_000) this.candidatesOfContext.delete(this.candidatesOfContext.keys().next().value!);
+    if (this.candidatesOfContext.size > 20_000)
+      this.candidatesOfContext.delete(this.candidatesOfContext.keys().next().value!);
   }
 
   answer(req: SimRequest, ctx: SessionContext): SimAnswer {
@@ -188,25 +222,41 @@ export class CaptureResponder implements Responder {
     const script = first !== undefined ? this.scripts[first] : undefined;
     if (!st || !script) {
       this.counts.unmatched++;
-      if (req.type === 'Connect') return { body: buildConnectResponse('Replayed User'), source: 'capture: no session, built' };
-      if (req.type === 'Bind') return { body: buildBindResponse('00000000-0000-0000-0000-000000000000'), source: 'capture: no session, built' };
+      if (req.type === 'Connect')
+        return { body: buildConnectResponse('Replayed User'), source: 'capture: no session, built' };
+      if (req.type === 'Bind')
+        return {
+          body: buildBindResponse('00000000-0000-0000-0000-000000000000'),
+          source: 'capture: no session, built',
+        };
       throw new Error(`capture replay: no captured ${req.endpoint} session to answer ${req.type}`);
     }
     if (req.type === 'Connect' || req.type === 'Bind') {
       const e = script.entries.find((x) => x.type === req.type);
       this.counts.answered++;
-      return { body: e && !e.broken ? e.body : req.type === 'Connect' ? buildConnectResponse('Replayed User') : buildBindResponse('00000000-0000-0000-0000-000000000000'), source: `capture #${e?.exchangeId ?? '?'}` };
+      return {
+        body:
+          e && !e.broken
+            ? e.body
+            : req.type === 'Connect'
+              ? buildConnectResponse('Replayed User')
+              : buildBindResponse('00000000-0000-0000-0000-000000000000'),
+        source: `capture #${e?.exchangeId ?? '?'}`,
+      };
     }
     const live = req.type === 'Execute' ? parseExecuteRequest(req.body) : undefined;
     if (live) {
       // A handle this context never handed out: the client sent captured handles instead of live ones.
       const minted = new Set(st.handles.values());
-      if (live.payloads.some((p) => p.handles.some((h) => h !== NO_HANDLE && !minted.has(h)))) this.counts.foreignHandles++;
+      if (live.payloads.some((p) => p.handles.some((h) => h !== NO_HANDLE && !minted.has(h))))
+        this.counts.foreignHandles++;
     }
     const found = this.pick(st, req, live);
     if (found === undefined) {
       this.counts.unmatched++;
-      throw new Error(`capture replay: captured session ${script.session.index} has no ${req.type} left to answer with`);
+      throw new Error(
+        `capture replay: captured session ${script.session.index} has no ${req.type} left to answer with`,
+      );
     }
     const e = this.scripts[found.script]!.entries[found.entry]!;
     this.counts.answered++;
@@ -217,7 +267,11 @@ export class CaptureResponder implements Responder {
     }
     let body = e.body;
     if (req.type === 'Execute' && live) body = this.rewriteHandles(e, body, live.payloads, st);
-    return { body, ...(e.lateCode !== undefined ? { lateResponseCode: e.lateCode } : {}), source: `capture #${e.exchangeId}` };
+    return {
+      body,
+      ...(e.lateCode !== undefined ? { lateResponseCode: e.lateCode } : {}),
+      source: `capture #${e.exchangeId}`,
+    };
   }
 
   /** Open entries of `type` in a candidate script, those at or after its cursor first. */
@@ -232,7 +286,11 @@ export class CaptureResponder implements Responder {
     return out.sort((a, b) => (a >= pr.pos ? 0 : 1) - (b >= pr.pos ? 0 : 1) || a - b);
   }
 
-  private pick(st: CursorState, req: SimRequest, live: ReturnType<typeof parseExecuteRequest>): { script: number; entry: number } | undefined {
+  private pick(
+    st: CursorState,
+    req: SimRequest,
+    live: ReturnType<typeof parseExecuteRequest>,
+  ): { script: number; entry: number } | undefined {
     const key = live ? live.payloads.map((p) => toHex(p.rops)).join('|') : toHex(req.body);
     // The RopId list needs the ROP decoders: computed only when no identical request matches.
     let shape: string | undefined;
@@ -285,7 +343,12 @@ export class CaptureResponder implements Responder {
    * live handle the client sent at the same index (an input object), or mint a
    * new live handle (an object created by this call); remember the mapping.
    */
-  private rewriteHandles(e: ScriptEntry, body: Uint8Array, livePayloads: { handles: number[] }[], st: CursorState): Uint8Array {
+  private rewriteHandles(
+    e: ScriptEntry,
+    body: Uint8Array,
+    livePayloads: { handles: number[] }[],
+    st: CursorState,
+  ): Uint8Array {
     // The captured answer is decoded once and reused for every live context.
     if (e.parsed === undefined) e.parsed = parseExecuteResponse(body) ?? null;
     const resp = e.parsed;

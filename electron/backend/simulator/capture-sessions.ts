@@ -6,7 +6,14 @@
  * cookie of a session otherwise.
  */
 import { type Exchange, headerValue, headerValues, requestPath } from '../../../shared/capture/exchange.js';
-import { type Endpoint, canonicalType, endpointOfPath, isCreateType, parseCookieHeader, parseSetCookie } from './wire.js';
+import {
+  type Endpoint,
+  canonicalType,
+  endpointOfPath,
+  isCreateType,
+  parseCookieHeader,
+  parseSetCookie,
+} from './wire.js';
 
 const CONTEXT_NAMES = ['MapiContext', 'sid'];
 const SEQUENCE_NAMES = ['MapiSequence', 'sequence'];

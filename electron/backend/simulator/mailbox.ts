@@ -10,8 +10,24 @@
  * A ROP the mailbox does not know ends processing of its buffer (its length is
  * unknowable) and is counted in stats as unsupported.
  */
-import { DecodeError, Reader, Writer, utf16Decode, utf16Encode, latin1Encode, latin1Decode } from '../../../shared/codec/index.js';
-import { type RopPayload, buildBindResponse, buildConnectResponse, buildExecuteResponse, buildFailureBody, connectRequest, parseExecuteRequest } from './bodies.js';
+import {
+  DecodeError,
+  Reader,
+  Writer,
+  utf16Decode,
+  utf16Encode,
+  latin1Encode,
+  latin1Decode,
+} from '../../../shared/codec/index.js';
+import {
+  type RopPayload,
+  buildBindResponse,
+  buildConnectResponse,
+  buildExecuteResponse,
+  buildFailureBody,
+  connectRequest,
+  parseExecuteRequest,
+} from './bodies.js';
 import { decode } from '../../../shared/codec/index.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
@@ -71,8 +87,19 @@ export class MailboxStore {
   constructor(opts: { displayName?: string; messagesInInbox?: number } = {}) {
     this.displayName = opts.displayName ?? 'Simulated User';
     const names = [
-      'Root', 'Deferred Action', 'Spooler Queue', 'Top of Information Store', 'Inbox', 'Outbox', 'Sent Items',
-      'Deleted Items', 'Common Views', 'Schedule', 'Finder', 'Views', 'Shortcuts',
+      'Root',
+      'Deferred Action',
+      'Spooler Queue',
+      'Top of Information Store',
+      'Inbox',
+      'Outbox',
+      'Sent Items',
+      'Deleted Items',
+      'Common Views',
+      'Schedule',
+      'Finder',
+      'Views',
+      'Shortcuts',
     ];
     const root = this.addFolder(undefined, names[0]!);
     this.specialFolders.push(root);
@@ -168,7 +195,8 @@ export class MailboxResponder implements Responder {
       if (!d.value) return { body: buildFailureBody(0x000006bb), source: 'mailbox: malformed Connect' };
       return { body: buildConnectResponse(this.store.displayName), source: 'mailbox' };
     }
-    if (req.type === 'Bind') return { body: buildBindResponse('5f3c9a10-7b2e-4d11-9a6b-0c1d2e3f4a5b'), source: 'mailbox' };
+    if (req.type === 'Bind')
+      return { body: buildBindResponse('5f3c9a10-7b2e-4d11-9a6b-0c1d2e3f4a5b'), source: 'mailbox' };
     if (req.type === 'Execute') return this.execute(req, ctx);
     // Address book data requests are outside the scripted mailbox: answer the failure layout.
     return { body: buildFailureBody(0x80040102), source: `mailbox: ${req.type} not scripted` };
@@ -177,7 +205,8 @@ export class MailboxResponder implements Responder {
   private execute(req: SimRequest, ctx: SessionContext): SimAnswer {
     this.counts.executes++;
     const parsed = parseExecuteRequest(req.body);
-    if (!parsed) return { body: new Uint8Array(0), lateResponseCode: 12, source: 'mailbox: Execute body does not parse' };
+    if (!parsed)
+      return { body: new Uint8Array(0), lateResponseCode: 12, source: 'mailbox: Execute body does not parse' };
     const st = this.state(ctx);
     const out: RopPayload[] = [];
     for (const p of parsed.payloads) {
@@ -240,9 +269,18 @@ export class MailboxResponder implements Responder {
         w.u8(0xfe).u8(out).u32(0).u8(logonFlags);
         for (const fid of s.specialFolders) w.u64(fid);
         if (logonFlags & 0x01) {
-          w.u8(0x01 | 0x02 | 0x04).bytes(s.mailboxGuid).u16(1).bytes(s.replGuid);
+          w.u8(0x01 | 0x02 | 0x04)
+            .bytes(s.mailboxGuid)
+            .u16(1)
+            .bytes(s.replGuid);
           const d = new Date();
-          w.u8(d.getUTCSeconds()).u8(d.getUTCMinutes()).u8(d.getUTCHours()).u8(d.getUTCDay()).u8(d.getUTCDate()).u8(d.getUTCMonth() + 1).u16(d.getUTCFullYear());
+          w.u8(d.getUTCSeconds())
+            .u8(d.getUTCMinutes())
+            .u8(d.getUTCHours())
+            .u8(d.getUTCDay())
+            .u8(d.getUTCDate())
+            .u8(d.getUTCMonth() + 1)
+            .u16(d.getUTCFullYear());
           w.u64(0n).u32(0);
         } else {
           w.u16(1).bytes(s.replGuid).bytes(new Uint8Array(16));
@@ -283,7 +321,10 @@ export class MailboxResponder implements Responder {
         if (f.kind !== 'folder') return this.fail(w, ropId, out, ErrorCodes.NoSupport);
         const of = ropId === 0x04 ? 'hierarchy' : 'contents';
         this.put(handles, out, st, { kind: 'table', of, fid: f.fid, cursor: 0 });
-        w.u8(ropId).u8(out).u32(0).u32(this.tableRows({ of, fid: f.fid }).length);
+        w.u8(ropId)
+          .u8(out)
+          .u32(0)
+          .u32(this.tableRows({ of, fid: f.fid }).length);
         return true;
       }
       case 0x12: {
@@ -310,7 +351,8 @@ export class MailboxResponder implements Responder {
         const want = r.u16();
         const t = this.obj(handles, inIdx, st);
         if (!t) return this.fail(w, ropId, inIdx, ErrorCodes.NullObject);
-        if (t.kind !== 'table' || !t.columns) return this.fail(w, ropId, inIdx, t.kind === 'table' ? 0x80040103 : ErrorCodes.NoSupport);
+        if (t.kind !== 'table' || !t.columns)
+          return this.fail(w, ropId, inIdx, t.kind === 'table' ? 0x80040103 : ErrorCodes.NoSupport);
         const rows = this.tableRows(t);
         let picked: Map<number, PropValue>[];
         let next: number;
@@ -387,7 +429,19 @@ export class MailboxResponder implements Responder {
 // ---------------------------------------------------------------------------
 // Property values in ROP buffers ([MS-OXCDATA] 2.11.2.1, 2.8.1)
 
-const PT = { Unspecified: 0x0000, I2: 0x0002, I4: 0x0003, Error: 0x000a, Bool: 0x000b, I8: 0x0014, S8: 0x001e, Unicode: 0x001f, Time: 0x0040, Guid: 0x0048, Binary: 0x0102 } as const;
+const PT = {
+  Unspecified: 0x0000,
+  I2: 0x0002,
+  I4: 0x0003,
+  Error: 0x000a,
+  Bool: 0x000b,
+  I8: 0x0014,
+  S8: 0x001e,
+  Unicode: 0x001f,
+  Time: 0x0040,
+  Guid: 0x0048,
+  Binary: 0x0102,
+} as const;
 
 function naturalType(v: PropValue, tagType: number): number {
   if (tagType !== PT.Unspecified) return tagType;
@@ -485,7 +539,12 @@ export function readValue(r: Reader, type: number): PropValue {
 }
 
 /** A StandardPropertyRow when every column has a value, a FlaggedPropertyRow otherwise ([MS-OXCDATA] 2.8.1). */
-export function writeRow(w: Writer, columns: readonly number[], props: ReadonlyMap<number, PropValue>, wantUnicode = true): void {
+export function writeRow(
+  w: Writer,
+  columns: readonly number[],
+  props: ReadonlyMap<number, PropValue>,
+  wantUnicode = true,
+): void {
   const lookup = (tag: number): PropValue | undefined => {
     const id = tag >>> 16;
     const type = tag & 0xffff;
@@ -493,7 +552,8 @@ export function writeRow(w: Writer, columns: readonly number[], props: ReadonlyM
       const v = props.get(tag >>> 0);
       if (v !== undefined) return v;
       // A string column asked in the other string type: same property.
-      if (type === PT.S8 || type === PT.Unicode) return props.get(((id << 16) | (type === PT.S8 ? PT.Unicode : PT.S8)) >>> 0);
+      if (type === PT.S8 || type === PT.Unicode)
+        return props.get(((id << 16) | (type === PT.S8 ? PT.Unicode : PT.S8)) >>> 0);
       return undefined;
     }
     for (const [t, v] of props) if (t >>> 16 === id) return v;

@@ -54,7 +54,9 @@ export class SimulatorService implements BackendService {
       return this.simulatorStatus();
     });
     rpc.register('simulator.status', () => this.simulatorStatus());
-    rpc.register('simulator.signalEvent', (p) => ({ completed: this.sim?.signalEvent((p as { contextId?: number }).contextId) ?? 0 }));
+    rpc.register('simulator.signalEvent', (p) => ({
+      completed: this.sim?.signalEvent((p as { contextId?: number }).contextId) ?? 0,
+    }));
   }
 
   private params(p: unknown): SimulatorStartParams {
@@ -63,11 +65,13 @@ export class SimulatorService implements BackendService {
     const num = (k: string, min: number, max: number): number | undefined => {
       const v = o[k];
       if (v === undefined) return undefined;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ApiError('bad-request', `${k} must be an integer from ${min} to ${max}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+        throw new ApiError('bad-request', `${k} must be an integer from ${min} to ${max}`);
       return v;
     };
     const cookies = o.cookies;
-    if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox') throw new ApiError('bad-request', 'cookies is "exchange" or "gromox"');
+    if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox')
+      throw new ApiError('bad-request', 'cookies is "exchange" or "gromox"');
     const out: SimulatorStartParams = {};
     const port = num('port', 0, 65535);
     if (port !== undefined) out.port = port;
@@ -116,7 +120,13 @@ export class SimulatorService implements BackendService {
     });
     sim.on('request', (e: SimLogEntry) => {
       this.onRequest?.(e);
-      this.backend?.events.emit({ type: 'log', data: { level: e.responseCode > 0 ? 'warn' : 'info', message: `simulator: ${e.type} → ${e.responseCode}${e.note ? ` (${e.note})` : ''}` } });
+      this.backend?.events.emit({
+        type: 'log',
+        data: {
+          level: e.responseCode > 0 ? 'warn' : 'info',
+          message: `simulator: ${e.type} → ${e.responseCode}${e.note ? ` (${e.note})` : ''}`,
+        },
+      });
     });
     await sim.start();
     this.sim = sim;

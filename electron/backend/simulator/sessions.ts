@@ -53,9 +53,7 @@ export interface EndedContext {
 }
 
 export type LookupResult =
-  | { kind: 'ok'; ctx: SessionContext }
-  | { kind: 'missing' }
-  | { kind: 'unknown'; ended?: EndedContext };
+  { kind: 'ok'; ctx: SessionContext } | { kind: 'missing' } | { kind: 'unknown'; ended?: EndedContext };
 
 export class SessionTable {
   private byCookie = new Map<string, SessionContext>();

@@ -88,7 +88,14 @@ export interface SimulatorStatus {
   cookies: { context: string; sequence: string };
   expiryMs: number;
   pendingPeriodMs: number;
-  contexts: { id: number; endpoint: Endpoint; requests: number; idleMs: number; inFlight: number; notifyInFlight: number }[];
+  contexts: {
+    id: number;
+    endpoint: Endpoint;
+    requests: number;
+    idleMs: number;
+    inFlight: number;
+    notifyInFlight: number;
+  }[];
   requests: number;
   /** Requests by X-ResponseCode ("0", "15", …), plus "http-401" and "aborted" for requests without a MAPI answer. */
   byResponseCode: Record<string, number>;
@@ -125,7 +132,8 @@ export class ExchangeSimulator extends EventEmitter {
   constructor(options: SimulatorOptions) {
     super();
     const host = options.host ?? '127.0.0.1';
-    if (!LOOPBACK.test(host)) throw new Error(`the simulator listens on loopback addresses only (127.x.x.x), not ${host}`);
+    if (!LOOPBACK.test(host))
+      throw new Error(`the simulator listens on loopback addresses only (127.x.x.x), not ${host}`);
     this.opts = {
       host,
       port: options.port ?? 0,
@@ -161,7 +169,9 @@ export class ExchangeSimulator extends EventEmitter {
   async start(): Promise<string> {
     if (this.server) return this.baseUrl;
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
-    const server = this.opts.tls ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, handler) : http.createServer(handler);
+    const server = this.opts.tls
+      ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, handler)
+      : http.createServer(handler);
     server.keepAliveTimeout = 30_000;
     server.headersTimeout = 30_000;
     server.requestTimeout = 60_000;
@@ -311,7 +321,8 @@ export class ExchangeSimulator extends EventEmitter {
     const remoteAddress = socket.remoteAddress ?? '';
     this.sources.add(remoteAddress);
     const headers: RawHeader[] = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push({ name: req.rawHeaders[i]!, value: req.rawHeaders[i + 1]! });
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+      headers.push({ name: req.rawHeaders[i]!, value: req.rawHeaders[i + 1]! });
     const hv = (name: string) => {
       const v = req.headers[name.toLowerCase()];
       return Array.isArray(v) ? v[0] : v;
@@ -327,7 +338,12 @@ export class ExchangeSimulator extends EventEmitter {
     const setCookies: string[] = [];
 
     const baseHeaders = (code: number): string[] => {
-      const h: string[] = ['Cache-Control', 'private', 'Content-Type', code === 0 ? 'application/mapi-http' : 'text/html'];
+      const h: string[] = [
+        'Cache-Control',
+        'private',
+        'Content-Type',
+        code === 0 ? 'application/mapi-http' : 'text/html',
+      ];
       if (rawType) h.push('X-RequestType', type ?? rawType);
       if (requestId) h.push('X-RequestId', requestId);
       if (clientInfo) h.push('X-ClientInfo', clientInfo);
@@ -369,7 +385,8 @@ export class ExchangeSimulator extends EventEmitter {
       return;
     }
     if (this.stopping) return fail(ResponseCode.EndpointShuttingDown, 'simulator is stopping');
-    if (body === 'too-large') return fail(ResponseCode.TooLarge, `request body larger than ${this.opts.maxBodyBytes} bytes`);
+    if (body === 'too-large')
+      return fail(ResponseCode.TooLarge, `request body larger than ${this.opts.maxBodyBytes} bytes`);
 
     // HTTP authentication comes before anything MAPI ([MS-OXCMAPIHTTP] 2.2.2).
     const identity = this.authenticate(req, res, conn, () => logIt(401, -1, 'authentication required'));
@@ -378,14 +395,16 @@ export class ExchangeSimulator extends EventEmitter {
     if (req.method !== 'POST') return fail(ResponseCode.InvalidVerb, `method ${req.method} is not POST`);
     if (!endpoint) return fail(ResponseCode.InvalidPath, `path ${path} is neither /mapi/emsmdb/ nor /mapi/nspi/`);
     if (!rawType) return fail(ResponseCode.MissingHeader, 'X-RequestType is missing');
-    if (!type) return fail(ResponseCode.InvalidRequestType, `X-RequestType "${rawType}" is not valid on /mapi/${endpoint}/`);
+    if (!type)
+      return fail(ResponseCode.InvalidRequestType, `X-RequestType "${rawType}" is not valid on /mapi/${endpoint}/`);
     if (!requestId) return fail(ResponseCode.MissingHeader, 'X-RequestId is missing');
 
     const cookies = parseCookieHeader(headers.filter((h) => h.name.toLowerCase() === 'cookie').map((h) => h.value));
     const sreq: SimRequest = { endpoint, type, url, headers, body, cookies, connectionId: conn.id, remoteAddress };
 
     if (isCreateType(type)) {
-      if ((endpoint === 'emsmdb') !== (type === 'Connect')) return fail(ResponseCode.InvalidRequestType, `${type} on /mapi/${endpoint}/`);
+      if ((endpoint === 'emsmdb') !== (type === 'Connect'))
+        return fail(ResponseCode.InvalidRequestType, `${type} on /mapi/${endpoint}/`);
       // Reconnect: cookies of a live context destroy it first; the sequence cookie is ignored (3.2.5.6).
       const old = this.sessions.lookup(endpoint, cookies);
       let replaced: SessionContext | undefined;
@@ -393,7 +412,11 @@ export class ExchangeSimulator extends EventEmitter {
         replaced = old.ctx;
         this.endContext(old.ctx, 'reconnect');
       }
-      ctx = this.sessions.create(endpoint, identity, replaced?.id ?? (old.kind === 'unknown' ? old.ended?.id : undefined));
+      ctx = this.sessions.create(
+        endpoint,
+        identity,
+        replaced?.id ?? (old.kind === 'unknown' ? old.ended?.id : undefined),
+      );
       this.emit('context', { kind: 'created', id: ctx.id, endpoint, replaces: ctx.replaces });
       this.opts.responder.onCreate?.(ctx, sreq, replaced);
     } else {
@@ -416,7 +439,8 @@ export class ExchangeSimulator extends EventEmitter {
           found.ended ? `Session Context ${found.ended.id} ended (${found.ended.reason})` : 'no such Session Context',
         );
       ctx = found.ctx;
-      if (ctx.identity !== identity) return fail(ResponseCode.ContextNotFound, 'authenticated identity differs from the Session Context');
+      if (ctx.identity !== identity)
+        return fail(ResponseCode.ContextNotFound, 'authenticated identity differs from the Session Context');
     }
     const c = ctx;
     c.requests++;
@@ -436,11 +460,13 @@ export class ExchangeSimulator extends EventEmitter {
     if (type === 'NotificationWait') return this.notificationWait(c, res, baseHeaders, started, logIt);
 
     // One request at a time per Session Context ([MS-OXCMAPIHTTP] 3.2.5.1).
-    if (!isCreateType(type) && c.inFlight > 0) return fail(ResponseCode.InvalidSequence, 'another request of this Session Context is in progress');
+    if (!isCreateType(type) && c.inFlight > 0)
+      return fail(ResponseCode.InvalidSequence, 'another request of this Session Context is in progress');
     if (this.opts.validateSequence.includes(type)) {
       const seq = cookies.get(this.names.sequence);
       if (seq === undefined) return fail(ResponseCode.MissingCookie, `cookie ${this.names.sequence} is missing`);
-      if (seq !== c.sequenceCookie) return fail(ResponseCode.InvalidSequence, `stale or out-of-order ${this.names.sequence} cookie`);
+      if (seq !== c.sequenceCookie)
+        return fail(ResponseCode.InvalidSequence, `stale or out-of-order ${this.names.sequence} cookie`);
     }
 
     c.inFlight++;
@@ -530,7 +556,12 @@ export class ExchangeSimulator extends EventEmitter {
   }
 
   /** Returns the identity, undefined without auth, or null after answering 401. */
-  private authenticate(req: http.IncomingMessage, res: http.ServerResponse, conn: ConnState, log: () => void): string | undefined | null {
+  private authenticate(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    conn: ConnState,
+    log: () => void,
+  ): string | undefined | null {
     const auth = this.opts.auth;
     if (auth.kind === 'none') return undefined;
     const header = req.headers.authorization ?? '';
@@ -547,7 +578,10 @@ export class ExchangeSimulator extends EventEmitter {
     if (conn.auth === 2) return auth.user;
     const m = /^NTLM\s+(\S+)$/i.exec(header);
     const token = m ? Buffer.from(m[1]!, 'base64') : undefined;
-    const msgType = token && token.length >= 12 && token.subarray(0, 8).toString('latin1') === 'NTLMSSP\0' ? token.readUInt32LE(8) : 0;
+    const msgType =
+      token && token.length >= 12 && token.subarray(0, 8).toString('latin1') === 'NTLMSSP\0'
+        ? token.readUInt32LE(8)
+        : 0;
     if (msgType === 1) {
       conn.auth = 1;
       return deny('NTLM ' + ntlmChallenge().toString('base64'));

@@ -4,7 +4,11 @@
  * response entity stream (PROCESSING / PENDING / DONE, additional headers, body;
  * 2.2.7 and 3.2.5.2).
  */
-import { canonicalRequestType, isEmsmdbRequestType, isNspiRequestType } from '../../../shared/protocol/mapihttp/request-types.js';
+import {
+  canonicalRequestType,
+  isEmsmdbRequestType,
+  isNspiRequestType,
+} from '../../../shared/protocol/mapihttp/request-types.js';
 
 /** X-ResponseCode values used by the simulator ([MS-OXCMAPIHTTP] 2.2.3.3.3). */
 export const ResponseCode = {
@@ -91,7 +95,12 @@ const CRLF = '\r\n';
 const enc = new TextEncoder();
 
 /** The part of a response entity after the meta-tags: DONE, additional headers, blank line, body. */
-export function doneSection(body: Uint8Array, startedAt: number, now: number, extra: readonly [string, string][] = []): Uint8Array {
+export function doneSection(
+  body: Uint8Array,
+  startedAt: number,
+  now: number,
+  extra: readonly [string, string][] = [],
+): Uint8Array {
   let text = `DONE${CRLF}`;
   for (const [k, v] of extra) text += `${k}: ${v}${CRLF}`;
   text += `X-ElapsedTime: ${Math.max(0, Math.round(now - startedAt))}${CRLF}`;
@@ -153,7 +162,8 @@ export function parseResponseEntity(b: Uint8Array): ResponseEntity {
   for (;;) {
     let end = pos;
     while (end + 1 < b.length && !(b[end] === 0x0d && b[end + 1] === 0x0a)) end++;
-    if (end + 1 >= b.length) return { metaTags: tags, headers, body: new Uint8Array(0), error: 'additional headers not terminated' };
+    if (end + 1 >= b.length)
+      return { metaTags: tags, headers, body: new Uint8Array(0), error: 'additional headers not terminated' };
     if (end === pos) {
       pos += 2;
       break;

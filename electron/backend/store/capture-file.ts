@@ -86,9 +86,11 @@ async function scan(
   let pos = from;
   while (pos < r.size) {
     const head = await r.slice(pos, RECORD_OVERHEAD);
-    if (head.length < RECORD_OVERHEAD) return { entries, end: pos, tornTail: { offset: pos, bytes: r.size - pos, reason: 'short' } };
+    if (head.length < RECORD_OVERHEAD)
+      return { entries, end: pos, tornTail: { offset: pos, bytes: r.size - pos, reason: 'short' } };
     const total = RECORD_OVERHEAD + head.readUInt32LE(0);
-    if (pos + total > r.size) return { entries, end: pos, tornTail: { offset: pos, bytes: r.size - pos, reason: 'short' } };
+    if (pos + total > r.size)
+      return { entries, end: pos, tornTail: { offset: pos, bytes: r.size - pos, reason: 'short' } };
     const rec = await r.slice(pos, total);
     const c = checkRecord(rec, 0);
     if (!c.ok) return { entries, end: pos, tornTail: { offset: pos, bytes: r.size - pos, reason: c.reason } };
@@ -132,7 +134,12 @@ async function loadIndex(path: string, r: BlockReader): Promise<Entry[]> {
   let expect = MAGIC.length;
   for (let i = 0; i < n; i++) {
     const o = INDEX_HEADER + i * INDEX_ENTRY;
-    const e = { offset: raw.readDoubleLE(o), length: raw.readUInt32LE(o + 8), id: raw.readUInt32LE(o + 12), type: raw.readUInt32LE(o + 16) };
+    const e = {
+      offset: raw.readDoubleLE(o),
+      length: raw.readUInt32LE(o + 8),
+      id: raw.readUInt32LE(o + 12),
+      type: raw.readUInt32LE(o + 16),
+    };
     if (e.offset !== expect || e.offset + e.length > r.size) break;
     out.push(e);
     expect = e.offset + e.length;
@@ -162,7 +169,9 @@ async function layout(path: string, fh: FileHandle, size: number): Promise<Layou
   await checkMagic(fh, path);
   const r = new BlockReader(fh, size);
   const indexed = await loadIndex(path, r);
-  const from = indexed.length ? indexed[indexed.length - 1]!.offset + indexed[indexed.length - 1]!.length : MAGIC.length;
+  const from = indexed.length
+    ? indexed[indexed.length - 1]!.offset + indexed[indexed.length - 1]!.length
+    : MAGIC.length;
   const rest = await scan(r, from);
   const entries = indexed.concat(rest.entries);
   let meta: CaptureMeta | undefined;
@@ -173,9 +182,17 @@ async function layout(path: string, fh: FileHandle, size: number): Promise<Layou
     if (c.ok) meta = JSON.parse(c.payload.toString('utf8')) as CaptureMeta;
   }
   if (meta && typeof meta.formatVersion === 'number' && meta.formatVersion > FORMAT_VERSION) {
-    throw new CaptureFormatError(`${path} has format version ${meta.formatVersion}; this build reads up to ${FORMAT_VERSION}`);
+    throw new CaptureFormatError(
+      `${path} has format version ${meta.formatVersion}; this build reads up to ${FORMAT_VERSION}`,
+    );
   }
-  return { ...(meta ? { meta } : {}), entries, end: rest.end, ...(rest.tornTail ? { tornTail: rest.tornTail } : {}), indexed: indexed.length };
+  return {
+    ...(meta ? { meta } : {}),
+    entries,
+    end: rest.end,
+    ...(rest.tornTail ? { tornTail: rest.tornTail } : {}),
+    indexed: indexed.length,
+  };
 }
 
 export interface CaptureWriterOptions {
@@ -214,7 +231,12 @@ export class CaptureWriter {
   static async create(path: string, meta: object = {}, opts: CaptureWriterOptions = {}): Promise<CaptureWriter> {
     const fh = await open(path, 'wx');
     try {
-      const m: CaptureMeta = { ...meta, formatVersion: FORMAT_VERSION, createdAt: new Date().toISOString(), app: 'mapiscope' };
+      const m: CaptureMeta = {
+        ...meta,
+        formatVersion: FORMAT_VERSION,
+        createdAt: new Date().toISOString(),
+        app: 'mapiscope',
+      };
       const metaRec = encodeJson(RecordType.Meta, m);
       await fh.write(Buffer.concat([MAGIC, metaRec]), 0, MAGIC.length + metaRec.length, 0);
       await fh.datasync();
@@ -222,7 +244,16 @@ export class CaptureWriter {
       const head = indexHeader();
       const first = indexEntry(MAGIC.length, metaRec.length, 0, RecordType.Meta);
       await ifh.write(Buffer.concat([head, first]), 0, head.length + first.length, 0);
-      return new CaptureWriter(path, fh, ifh, MAGIC.length + metaRec.length, INDEX_HEADER + INDEX_ENTRY, 0, 0, opts.syncIntervalMs ?? 1000);
+      return new CaptureWriter(
+        path,
+        fh,
+        ifh,
+        MAGIC.length + metaRec.length,
+        INDEX_HEADER + INDEX_ENTRY,
+        0,
+        0,
+        opts.syncIntervalMs ?? 1000,
+      );
     } catch (e) {
       await fh.close().catch(() => undefined);
       throw e;
@@ -257,7 +288,17 @@ export class CaptureWriter {
       const ifh = await open(indexPath(path), 'r+');
       const ex = l.entries.filter((e) => e.type === RecordType.Exchange);
       const lastId = ex.reduce((m, e) => Math.max(m, e.id), 0);
-      return new CaptureWriter(path, fh, ifh, l.end, INDEX_HEADER + l.entries.length * INDEX_ENTRY, ex.length, lastId, opts.syncIntervalMs ?? 1000, torn);
+      return new CaptureWriter(
+        path,
+        fh,
+        ifh,
+        l.end,
+        INDEX_HEADER + l.entries.length * INDEX_ENTRY,
+        ex.length,
+        lastId,
+        opts.syncIntervalMs ?? 1000,
+        torn,
+      );
     } catch (e) {
       await fh.close().catch(() => undefined);
       throw e;
@@ -446,7 +487,8 @@ export async function openCapture(path: string): Promise<OpenCapture> {
         const b = Buffer.allocUnsafe(e.length);
         const { bytesRead } = await fh.read(b, 0, e.length, e.offset);
         const c = checkRecord(b.subarray(0, bytesRead), 0);
-        if (!c.ok) throw new CaptureFormatError(`exchange ${id} at offset ${e.offset} in ${path} is damaged (${c.reason})`);
+        if (!c.ok)
+          throw new CaptureFormatError(`exchange ${id} at offset ${e.offset} in ${path} is damaged (${c.reason})`);
         return decodeExchange(c.payload);
       },
       async close() {

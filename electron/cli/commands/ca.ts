@@ -4,7 +4,12 @@ import { type Command, UsageError, optFlag, optString } from '../command.js';
 export const caCommand: Command = {
   name: 'ca',
   summary: 'the interception CA: export it, show where it is, how to trust it',
-  usage: ['ca export --pem|--der [--out FILE]', 'ca path', 'ca status', 'ca trust-help [--platform win32|darwin|linux|all]'],
+  usage: [
+    'ca export --pem|--der [--out FILE]',
+    'ca path',
+    'ca status',
+    'ca trust-help [--platform win32|darwin|linux|all]',
+  ],
   options: [
     { name: 'pem', description: 'export as PEM (text)' },
     { name: 'der', description: 'export as DER (binary .cer, what Windows double-click installs)' },
@@ -13,7 +18,8 @@ export const caCommand: Command = {
     { name: 'data-dir', value: 'DIR', description: 'data folder (default ~/.mapiscope or $MAPISCOPE_DATA_DIR)' },
     { name: 'platform', value: 'OS', description: 'trust-help for another OS (win32, darwin, linux, all)' },
   ],
-  details: 'The CA is generated on first use (key file mode 0600) and reused afterwards. Trust it only for the current user and remove it when done.',
+  details:
+    'The CA is generated on first use (key file mode 0600) and reused afterwards. Trust it only for the current user and remove it when done.',
   async run(args, io) {
     const sub = args.positionals[0];
     if (!sub) throw new UsageError('missing subcommand: export, path, status or trust-help');
@@ -61,7 +67,8 @@ export const caCommand: Command = {
       }
       case 'trust-help': {
         const p = optString(args, 'platform');
-        if (p && !['win32', 'darwin', 'linux', 'all'].includes(p)) throw new UsageError(`--platform expects win32, darwin, linux or all, got "${p}"`);
+        if (p && !['win32', 'darwin', 'linux', 'all'].includes(p))
+          throw new UsageError(`--platform expects win32, darwin, linux or all, got "${p}"`);
         io.stdout(await svc.trustInstructions((p as NodeJS.Platform | 'all' | undefined) ?? undefined));
         return 0;
       }

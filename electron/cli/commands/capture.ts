@@ -21,12 +21,26 @@ export const captureCommand: Command = {
   usage: ['capture [--port N | --listen HOST:PORT] [--reverse URL] [--out FILE] [--ca-dir DIR]'],
   options: [
     { name: 'port', alias: 'p', value: 'N', description: 'listen port on 127.0.0.1 (default 8888; 0 = any free port)' },
-    { name: 'listen', value: 'HOST:PORT', description: 'listen address (only give another host than 127.0.0.1 on purpose)' },
+    {
+      name: 'listen',
+      value: 'HOST:PORT',
+      description: 'listen address (only give another host than 127.0.0.1 on purpose)',
+    },
     { name: 'reverse', value: 'URL', description: 'reverse proxy to http(s)://host:port instead of a forward proxy' },
-    { name: 'out', alias: 'o', value: 'FILE', description: 'capture file (appended to if it exists; default under the data dir)' },
+    {
+      name: 'out',
+      alias: 'o',
+      value: 'FILE',
+      description: 'capture file (appended to if it exists; default under the data dir)',
+    },
     { name: 'ca-dir', value: 'DIR', description: 'CA folder (default <data-dir>/ca)' },
     { name: 'data-dir', value: 'DIR', description: 'data folder (default ~/.mapiscope or $MAPISCOPE_DATA_DIR)' },
-    { name: 'trust-host', value: 'HOST:PORT', repeat: true, description: 'accept this upstream\'s certificate problems ("trust anyway")' },
+    {
+      name: 'trust-host',
+      value: 'HOST:PORT',
+      repeat: true,
+      description: 'accept this upstream\'s certificate problems ("trust anyway")',
+    },
     { name: 'upstream-ca', value: 'PEM', repeat: true, description: 'extra CA file to verify upstream servers with' },
     { name: 'quiet', alias: 'q', description: 'no per-exchange lines on stderr' },
   ],
@@ -45,7 +59,8 @@ export const captureCommand: Command = {
     if (port !== undefined && listen) throw new UsageError('give --port or --listen, not both');
     const addr = listen ? parseListen(listen) : { host: '127.0.0.1', port: port ?? 8888 };
     const reverse = optString(args, 'reverse');
-    if (reverse && !/^https?:\/\/[^/]+/i.test(reverse)) throw new UsageError(`--reverse expects http(s)://host:port, got "${reverse}"`);
+    if (reverse && !/^https?:\/\/[^/]+/i.test(reverse))
+      throw new UsageError(`--reverse expects http(s)://host:port, got "${reverse}"`);
     const out = optString(args, 'out');
     const caDir = optString(args, 'ca-dir');
     const dataDir = optString(args, 'data-dir');
@@ -55,9 +70,12 @@ export const captureCommand: Command = {
 
     const { CaptureService, readPemFiles } = await import('../../backend/capture-service.js');
     const { summarizeExchange } = await import('../../../shared/capture/summary.js');
-    const log = (level: string) => (...a: unknown[]) => {
-      if (level === 'error' || level === 'warn') io.stderr(`[proxy ${level}] ${a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')}\n`);
-    };
+    const log =
+      (level: string) =>
+      (...a: unknown[]) => {
+        if (level === 'error' || level === 'warn')
+          io.stderr(`[proxy ${level}] ${a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')}\n`);
+      };
     const svc = new CaptureService({
       ...(dataDir ? { dataDir } : {}),
       ...(caDir ? { caDir } : {}),
@@ -79,7 +97,10 @@ export const captureCommand: Command = {
     io.stderr(`${st.mode} proxy listening on ${st.host}:${st.port}${reverse ? ` → ${reverse}` : ''}\n`);
     if (st.caPath) io.stderr(`CA certificate: ${st.caPath}  (mapiscope ca trust-help)\n`);
     io.stderr(`writing ${st.file}\n`);
-    if (st.tornTail) io.stderr(`note: the file ended in a torn record (${st.tornTail.bytes} bytes at ${st.tornTail.offset}); moved to ${st.tornTail.savedTo}\n`);
+    if (st.tornTail)
+      io.stderr(
+        `note: the file ended in a torn record (${st.tornTail.bytes} bytes at ${st.tornTail.offset}); moved to ${st.tornTail.savedTo}\n`,
+      );
     io.stderr('Ctrl-C stops\n');
     svc.on('exchange', (ex) => {
       if (quiet) return;
@@ -88,9 +109,15 @@ export const captureCommand: Command = {
       const dur = s.durationMs !== undefined ? `${Math.round(s.durationMs)}ms` : '';
       const rt = s.requestType ? ` ${s.requestType}` : '';
       const ab = ex.aborted ? ` ABORTED ${ex.aborted.kind}: ${ex.aborted.message}` : '';
-      io.stderr(`#${ex.id} c${ex.connectionId} ${ex.request.method} ${ex.origin ?? ''}${ex.request.url.startsWith('/') ? ex.request.url : ''}${rt} → ${status} ${s.responseBytes}B ${dur}${ab}\n`);
+      io.stderr(
+        `#${ex.id} c${ex.connectionId} ${ex.request.method} ${ex.origin ?? ''}${ex.request.url.startsWith('/') ? ex.request.url : ''}${rt} → ${status} ${s.responseBytes}B ${dur}${ab}\n`,
+      );
     });
-    svc.on('untrusted-certificate', (e) => io.stderr(`upstream certificate of ${e.host} is not trusted (${e.error}); restart with --trust-host ${e.host} to trust it anyway\n`));
+    svc.on('untrusted-certificate', (e) =>
+      io.stderr(
+        `upstream certificate of ${e.host} is not trusted (${e.error}); restart with --trust-host ${e.host} to trust it anyway\n`,
+      ),
+    );
     svc.on('state', (s) => {
       if (s.error) io.stderr(`capture error: ${s.error}\n`);
     });
@@ -98,7 +125,11 @@ export const captureCommand: Command = {
     io.stderr('stopping…\n');
     const fin = await svc.stop();
     io.stderr(`${fin.exchanges} exchange(s) written to ${fin.file}\n`);
-    if (io.json) io.stdout(JSON.stringify({ file: fin.file, exchanges: fin.exchanges, listen: `${st.host}:${st.port}`, mode: st.mode }) + '\n');
+    if (io.json)
+      io.stdout(
+        JSON.stringify({ file: fin.file, exchanges: fin.exchanges, listen: `${st.host}:${st.port}`, mode: st.mode }) +
+          '\n',
+      );
     return fin.error ? 1 : 0;
   },
 };

@@ -78,7 +78,8 @@ function bodyText(d: BodyDecode): string {
   s += treeText(d.tree);
   if (d.rops.length) s += `ROPs: ${d.rops.map((r) => `${r.name} (${r.id})`).join(', ')}\n`;
   s += `${d.errors.length} error(s), ${d.unparsedBytes} unparsed byte(s)\n`;
-  for (const e of d.errors) s += `  ${e.path} @${e.offset}${e.buffer !== 'body' ? ` [${e.buffer}]` : ''}: ${e.message}\n`;
+  for (const e of d.errors)
+    s += `  ${e.path} @${e.offset}${e.buffer !== 'body' ? ` [${e.buffer}]` : ''}: ${e.message}\n`;
   return s;
 }
 
@@ -97,9 +98,17 @@ async function loadContainer(file: string, io: { stderr: (s: string) => void }):
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode a MAPI/HTTP body (.bin) or every exchange of a .har/.saz/.mscap file',
-  usage: ['decode <file> [--type <RequestType>] [--direction request|response] [--json]', 'decode <capture.har|.saz|.mscap> [--json]'],
+  usage: [
+    'decode <file> [--type <RequestType>] [--direction request|response] [--json]',
+    'decode <capture.har|.saz|.mscap> [--json]',
+  ],
   options: [
-    { name: 'type', alias: 't', value: 'RequestType', description: 'X-RequestType of the body (any case: Execute, BIND, …)' },
+    {
+      name: 'type',
+      alias: 't',
+      value: 'RequestType',
+      description: 'X-RequestType of the body (any case: Execute, BIND, …)',
+    },
     { name: 'direction', alias: 'd', value: 'request|response', description: 'which side of the exchange the body is' },
     { name: 'raw-rops', description: 'frame Execute ROP buffers without decoding the ROPs' },
   ],
@@ -127,7 +136,10 @@ export const decodeCommand: Command = {
       let exchanges: Exchange[];
       if (st.isDirectory()) {
         const { isBodyFolder, loadBodyFolder } = await import('../body-folder.js');
-        if (!isBodyFolder(file)) throw new CliFailure(`${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`);
+        if (!isBodyFolder(file))
+          throw new CliFailure(
+            `${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`,
+          );
         const f = loadBodyFolder(file);
         for (const p of f.problems) io.stderr(`warning: ${p}\n`);
         exchanges = f.exchanges;
@@ -146,7 +158,14 @@ export const decodeCommand: Command = {
           const facts = model.factsOf(ex.id);
           if (facts) annotateHandles(d, facts);
         }
-        return { id: ex.id, endpoint: d.endpoint, requestType: d.requestType, responseCode: d.responseCode, request: d.request, response: d.response };
+        return {
+          id: ex.id,
+          endpoint: d.endpoint,
+          requestType: d.requestType,
+          responseCode: d.responseCode,
+          request: d.request,
+          response: d.response,
+        };
       });
       if (io.json)
         io.stdout(
@@ -180,7 +199,11 @@ export const decodeCommand: Command = {
       throw new UsageError(
         `cannot tell the ${!requestType ? 'request type' : 'direction'} of ${basename(file)}; give ${!requestType ? '--type' : '--direction'}`,
       );
-    if (typeOpt !== undefined && canonicalRequestType(typeOpt) === undefined && !/^(autodiscover|rpc_(in|out)_data)$/i.test(typeOpt))
+    if (
+      typeOpt !== undefined &&
+      canonicalRequestType(typeOpt) === undefined &&
+      !/^(autodiscover|rpc_(in|out)_data)$/i.test(typeOpt)
+    )
       io.stderr(`note: "${typeOpt}" is not a MAPI/HTTP request type; the body is shown raw\n`);
     const bytes = new Uint8Array(readFileSync(file));
     const d = decodeBody(requestType, direction, bytes, rawRops ? { rawRops: true } : {});

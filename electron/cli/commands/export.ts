@@ -23,7 +23,8 @@ import { bodyDecodeJson } from './decode.js';
 type OutFormat = 'har' | 'saz' | 'json';
 
 /** Node's base64 (native, several times faster than the pure-TS one shared/ must use). */
-export const nativeBase64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+export const nativeBase64 = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 export interface ExportOptions {
   format: OutFormat;
@@ -101,11 +102,18 @@ export async function exportCapture(input: string, sink: Sink, opts: ExportOptio
     const extra: Record<string, unknown> = {};
     if (redactor) {
       const r = redactor.report();
-      extra._redaction = { counts: r.counts, distinctSecrets: r.distinctSecrets, redactedExchanges: r.redactedExchanges };
+      extra._redaction = {
+        counts: r.counts,
+        distinctSecrets: r.distinctSecrets,
+        redactedExchanges: r.redactedExchanges,
+      };
     } else extra._redaction = { disabled: true };
     await sink.write(w.end(extra));
   } else if (opts.format === 'saz') {
-    const w = new SazWriter({ creator: `MapiScope ${VERSION} Session Archive (Fiddler SAZ format)`, deflate: (b) => deflateRawSync(b) });
+    const w = new SazWriter({
+      creator: `MapiScope ${VERSION} Session Archive (Fiddler SAZ format)`,
+      deflate: (b) => deflateRawSync(b),
+    });
     for (const p of w.begin()) await sink.write(p);
     for await (const ex of each()) for (const p of w.add(ex)) await sink.write(p);
     for (const p of w.finish()) await sink.write(p);
@@ -172,15 +180,37 @@ export const exportCommand: Command = {
     'export <capture> --har <out.har> | --saz <out.saz>',
   ],
   options: [
-    { name: 'format', alias: 'f', value: 'har|saz|json', description: 'output format (default: from the --out extension, else har)' },
-    { name: 'out', alias: 'o', value: 'file', description: 'output file (default stdout for har/json; required for saz)' },
+    {
+      name: 'format',
+      alias: 'f',
+      value: 'har|saz|json',
+      description: 'output format (default: from the --out extension, else har)',
+    },
+    {
+      name: 'out',
+      alias: 'o',
+      value: 'file',
+      description: 'output file (default stdout for har/json; required for saz)',
+    },
     { name: 'har', value: 'file', description: 'same as --format har --out <file>' },
     { name: 'saz', value: 'file', description: 'same as --format saz --out <file>' },
     { name: 'no-redact', description: 'keep credentials, cookies and tokens (default: redacted)' },
-    { name: 'name', value: 'user', repeat: true, description: 'also replace this user/mailbox name everywhere (bodies too); repeatable' },
-    { name: 'redact-names', description: 'find user/mailbox names in the capture (X-User-Identity, credentials, Connect user DN) and replace them too' },
+    {
+      name: 'name',
+      value: 'user',
+      repeat: true,
+      description: 'also replace this user/mailbox name everywhere (bodies too); repeatable',
+    },
+    {
+      name: 'redact-names',
+      description:
+        'find user/mailbox names in the capture (X-User-Identity, credentials, Connect user DN) and replace them too',
+    },
     { name: 'report', value: 'file', description: 'write the redaction report (JSON) to this file' },
-    { name: 'no-rops', description: 'HAR: build _mapi from headers and meta-tags only (no ROP names; several times faster)' },
+    {
+      name: 'no-rops',
+      description: 'HAR: build _mapi from headers and meta-tags only (no ROP names; several times faster)',
+    },
   ],
   details: [
     'Redaction (default): Authorization/Proxy-Authorization credentials, NTLM/Negotiate blobs,',
@@ -206,7 +236,8 @@ export const exportCommand: Command = {
     }
     if (!format && out) format = /\.saz$/i.test(out) ? 'saz' : /\.json$/i.test(out) ? 'json' : 'har';
     format ??= 'har';
-    if (!['har', 'saz', 'json'].includes(format)) throw new UsageError(`--format must be har, saz or json, got "${format}"`);
+    if (!['har', 'saz', 'json'].includes(format))
+      throw new UsageError(`--format must be har, saz or json, got "${format}"`);
     if (format === 'saz' && !out) throw new UsageError('SAZ is binary: give --out <file.saz>');
     const names = ((args.options.name as string[] | undefined) ?? []).flatMap((n) => n.split(',')).filter(Boolean);
     const opts: ExportOptions = {
@@ -244,7 +275,18 @@ export const exportCommand: Command = {
     if (report && r.redaction) await writeFile(report, JSON.stringify(r.redaction, null, 2) + '\n');
     if (out) {
       io.stderr(`wrote ${r.exchanges} exchange(s), ${r.bytes} bytes of ${format.toUpperCase()} to ${out}\n`);
-      if (io.json) io.stdout(JSON.stringify({ out, format, exchanges: r.exchanges, bytes: r.bytes, inputFormat: r.inputFormat, warnings: r.warnings, redaction: r.redaction ?? null }) + '\n');
+      if (io.json)
+        io.stdout(
+          JSON.stringify({
+            out,
+            format,
+            exchanges: r.exchanges,
+            bytes: r.bytes,
+            inputFormat: r.inputFormat,
+            warnings: r.warnings,
+            redaction: r.redaction ?? null,
+          }) + '\n',
+        );
     }
     return 0;
   },

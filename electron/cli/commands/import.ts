@@ -22,7 +22,11 @@ export interface ImportResult {
   written: boolean;
 }
 
-export async function importCapture(input: string, out: string, opts: { keepPartial?: boolean; progress?: (n: number) => void } = {}): Promise<ImportResult> {
+export async function importCapture(
+  input: string,
+  out: string,
+  opts: { keepPartial?: boolean; progress?: (n: number) => void } = {},
+): Promise<ImportResult> {
   if (existsSync(out)) throw new CliFailure(`${out} exists: an existing capture is never overwritten`);
   const tmp = `${out}.partial-${process.pid}`;
   const res: ImportResult = { exchanges: 0, warnings: [], written: false };
@@ -66,7 +70,10 @@ export const importCommand: Command = {
   usage: ['import <in.har|in.saz> --out <capture.mscap> [--keep-partial]'],
   options: [
     { name: 'out', alias: 'o', value: 'capture', description: 'capture file to create (never overwritten)' },
-    { name: 'keep-partial', description: 'on a damaged input, keep the exchanges read before the fault (exit code stays 1)' },
+    {
+      name: 'keep-partial',
+      description: 'on a damaged input, keep the exchanges read before the fault (exit code stays 1)',
+    },
   ],
   details: [
     'The format is told from the content: HAR (any tool; losses are listed as warnings), SAZ, or a capture.',
@@ -80,16 +87,32 @@ export const importCommand: Command = {
     if (!out) throw new UsageError('missing --out <capture>');
     let r: ImportResult;
     try {
-      r = await importCapture(input, out, { keepPartial: optFlag(args, 'keep-partial'), progress: (n) => io.stderr(`imported ${n} exchange(s)\r`) });
+      r = await importCapture(input, out, {
+        keepPartial: optFlag(args, 'keep-partial'),
+        progress: (n) => io.stderr(`imported ${n} exchange(s)\r`),
+      });
     } catch (e) {
       if (e instanceof CaptureFileError) throw new CliFailure(e.message);
       throw e;
     }
     for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
-    if (io.json) io.stdout(JSON.stringify({ out: r.written ? out : null, format: r.format, exchanges: r.exchanges, warnings: r.warnings, error: r.error ?? null }) + '\n');
+    if (io.json)
+      io.stdout(
+        JSON.stringify({
+          out: r.written ? out : null,
+          format: r.format,
+          exchanges: r.exchanges,
+          warnings: r.warnings,
+          error: r.error ?? null,
+        }) + '\n',
+      );
     if (r.error) {
       io.stderr(`error: ${r.error}\n`);
-      io.stderr(r.written ? `kept the ${r.exchanges} exchange(s) read before the fault in ${out}\n` : `${r.exchanges} exchange(s) were readable before the fault; nothing written (use --keep-partial to keep them)\n`);
+      io.stderr(
+        r.written
+          ? `kept the ${r.exchanges} exchange(s) read before the fault in ${out}\n`
+          : `${r.exchanges} exchange(s) were readable before the fault; nothing written (use --keep-partial to keep them)\n`,
+      );
       return 1;
     }
     io.stderr(`imported ${r.exchanges} exchange(s) from ${input} (${r.format}) into ${out}\n`);

@@ -20,16 +20,25 @@ export const probeCommand: Command = {
     const { readFile } = await import('node:fs/promises');
     const caFile = optString(args, 'ca');
     let ca: string | undefined;
-    if (caFile) ca = await readFile(caFile, 'utf8').catch(() => {
-      throw new CliFailure(`cannot read ${caFile}`);
-    });
+    if (caFile)
+      ca = await readFile(caFile, 'utf8').catch(() => {
+        throw new CliFailure(`cannot read ${caFile}`);
+      });
     const timeoutMs = optInt(args, 'timeout', 100, 600_000);
     const user = optString(args, 'user');
     const password = optString(args, 'password');
     const email = optString(args, 'email');
     let report;
     try {
-      report = await probe({ url, ...(user ? { user } : {}), ...(password ? { password } : {}), ...(email ? { email } : {}), insecure: optFlag(args, 'insecure'), ...(ca ? { ca } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+      report = await probe({
+        url,
+        ...(user ? { user } : {}),
+        ...(password ? { password } : {}),
+        ...(email ? { email } : {}),
+        insecure: optFlag(args, 'insecure'),
+        ...(ca ? { ca } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      });
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
@@ -38,7 +47,9 @@ export const probeCommand: Command = {
       const mark = { ok: '✓', warn: '!', fail: '✗', skip: '·' } as const;
       io.stdout(`Probe of ${report.target}\n`);
       for (const s of report.steps) {
-        io.stdout(`  ${mark[s.verdict]} ${s.name}${s.status !== undefined ? ` [HTTP ${s.status}${s.ms !== undefined ? `, ${s.ms.toFixed(0)} ms` : ''}]` : ''}\n      ${s.detail}\n`);
+        io.stdout(
+          `  ${mark[s.verdict]} ${s.name}${s.status !== undefined ? ` [HTTP ${s.status}${s.ms !== undefined ? `, ${s.ms.toFixed(0)} ms` : ''}]` : ''}\n      ${s.detail}\n`,
+        );
         if (s.url) io.stdout(`      ${s.url}\n`);
       }
       if (report.serverApplication) io.stdout(`  server: ${report.serverApplication}\n`);

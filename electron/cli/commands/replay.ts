@@ -38,12 +38,30 @@ export const replayCommand: Command = {
     'replay <capture> --list',
   ],
   options: [
-    { name: 'target', alias: 't', value: 'URL', description: 'base URL of the server (http(s)://host:port) or "simulator" (server replay of the same capture)' },
-    { name: 'session', alias: 's', value: 'N', description: 'captured session to replay (default: all, in capture order); see --list' },
-    { name: 'plan', value: 'STEPS', description: 'network switches: drop[:before-send|after-send|while-streaming|idle]@N, address[:127.0.0.X]@N, hibernate@N:30s, stale@N' },
+    {
+      name: 'target',
+      alias: 't',
+      value: 'URL',
+      description: 'base URL of the server (http(s)://host:port) or "simulator" (server replay of the same capture)',
+    },
+    {
+      name: 'session',
+      alias: 's',
+      value: 'N',
+      description: 'captured session to replay (default: all, in capture order); see --list',
+    },
+    {
+      name: 'plan',
+      value: 'STEPS',
+      description:
+        'network switches: drop[:before-send|after-send|while-streaming|idle]@N, address[:127.0.0.X]@N, hibernate@N:30s, stale@N',
+    },
     { name: 'switch', value: 'STEP', repeat: true, description: 'one switch (same syntax as --plan), may repeat' },
     { name: 'realtime', description: 'wait the captured gaps between requests' },
-    { name: 'resend-as-is', description: 'after a drop before the request was fully sent, resend with the same X-RequestId' },
+    {
+      name: 'resend-as-is',
+      description: 'after a drop before the request was fully sent, resend with the same X-RequestId',
+    },
     { name: 'list', description: 'list the captured sessions and exit' },
     { name: 'insecure', alias: 'k', description: 'accept any TLS certificate from the target' },
     { name: 'user', value: 'USER', description: 'Basic authentication user (with --password)' },
@@ -53,7 +71,12 @@ export const replayCommand: Command = {
     { name: 'source', value: 'ADDR', description: 'loopback source address for the first connection (e.g. 127.0.0.1)' },
     { name: 'expiry-ms', value: 'N', description: 'with --target simulator: idle expiry of the temporary simulator' },
     { name: 'timeout-ms', value: 'N', description: 'per-request timeout (default 120000)' },
-    { name: 'out', alias: 'o', value: 'FILE', description: 'write the replayed traffic as a capture file (.mscap), each exchange naming its original' },
+    {
+      name: 'out',
+      alias: 'o',
+      value: 'FILE',
+      description: 'write the replayed traffic as a capture file (.mscap), each exchange naming its original',
+    },
   ],
   details: [
     'Cookies come from the target, X-RequestId counts up, captured server object handles are mapped to live ones.',
@@ -71,16 +94,34 @@ export const replayCommand: Command = {
     const { listSessions, canReplay, Replayer } = await import('../../backend/replay/replayer.js');
     if (optFlag(args, 'list')) {
       const sessions = listSessions(exchanges);
-      if (io.json) io.stdout(JSON.stringify(sessions.map((s) => ({ index: s.index, endpoint: s.endpoint, exchanges: s.exchanges.length, firstId: s.exchanges[0]?.id, types: s.types }))) + '\n');
-      else for (const s of sessions) io.stdout(`${pad(String(s.index), 4)}${pad(s.endpoint, 8)}${pad(`#${s.exchanges[0]?.id}`, 6)}${s.types.join(' ')}\n`);
+      if (io.json)
+        io.stdout(
+          JSON.stringify(
+            sessions.map((s) => ({
+              index: s.index,
+              endpoint: s.endpoint,
+              exchanges: s.exchanges.length,
+              firstId: s.exchanges[0]?.id,
+              types: s.types,
+            })),
+          ) + '\n',
+        );
+      else
+        for (const s of sessions)
+          io.stdout(
+            `${pad(String(s.index), 4)}${pad(s.endpoint, 8)}${pad(`#${s.exchanges[0]?.id}`, 6)}${s.types.join(' ')}\n`,
+          );
       return 0;
     }
     const target = optString(args, 'target');
     if (!target) throw new UsageError('--target URL|simulator is required');
-    if (target !== 'simulator' && !/^https?:\/\/[^/]+/.test(target)) throw new UsageError('--target is http(s)://host:port or "simulator"');
+    if (target !== 'simulator' && !/^https?:\/\/[^/]+/.test(target))
+      throw new UsageError('--target is http(s)://host:port or "simulator"');
     const session = optInt(args, 'session', 1);
     const { parsePlan, PlanError } = await import('../../backend/replay/plan.js');
-    const planText = [optString(args, 'plan') ?? '', ...((args.options.switch as string[] | undefined) ?? [])].filter(Boolean);
+    const planText = [optString(args, 'plan') ?? '', ...((args.options.switch as string[] | undefined) ?? [])].filter(
+      Boolean,
+    );
     let plan;
     try {
       plan = parsePlan(planText);
@@ -94,9 +135,17 @@ export const replayCommand: Command = {
     const password = optString(args, 'password');
     const bearer = optString(args, 'bearer');
     if ((user === undefined) !== (password === undefined)) throw new UsageError('--user and --password go together');
-    const auth = user && password !== undefined ? { kind: 'basic' as const, user, password } : bearer ? { kind: 'bearer' as const, token: bearer } : optFlag(args, 'ntlm-like') ? { kind: 'ntlm-like' as const } : undefined;
+    const auth =
+      user && password !== undefined
+        ? { kind: 'basic' as const, user, password }
+        : bearer
+          ? { kind: 'bearer' as const, token: bearer }
+          : optFlag(args, 'ntlm-like')
+            ? { kind: 'ntlm-like' as const }
+            : undefined;
     const source = optString(args, 'source');
-    if (source && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(source)) throw new UsageError('--source is a loopback address (127.x.x.x)');
+    if (source && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(source))
+      throw new UsageError('--source is a loopback address (127.x.x.x)');
     const timeoutMs = optInt(args, 'timeout-ms', 100);
     const outFile = optString(args, 'out');
 
@@ -132,8 +181,13 @@ export const replayCommand: Command = {
           if (e.kind === 'exchange') {
             const r = e.report;
             const code = r.replayed.aborted ?? `${r.replayed.status ?? '-'} / ${r.replayed.responseCode ?? '-'}`;
-            io.stderr(`#${pad(String(r.position), 4)} ${pad(r.role, 9)} ${pad(r.type, 16)} captured ${r.captured.status ?? '-'} / ${r.captured.responseCode ?? '-'}  replayed ${code}${r.diff.length ? `  (${r.diff.length} diff)` : ''}${r.note ? `  [${r.note}]` : ''}\n`);
-          } else if (e.kind === 'switch') io.stderr(`   switch ${e.report.step}: ${e.report.verdict} — ${e.report.detail} (codes ${e.report.responseCodes.join(' → ')})\n`);
+            io.stderr(
+              `#${pad(String(r.position), 4)} ${pad(r.role, 9)} ${pad(r.type, 16)} captured ${r.captured.status ?? '-'} / ${r.captured.responseCode ?? '-'}  replayed ${code}${r.diff.length ? `  (${r.diff.length} diff)` : ''}${r.note ? `  [${r.note}]` : ''}\n`,
+            );
+          } else if (e.kind === 'switch')
+            io.stderr(
+              `   switch ${e.report.step}: ${e.report.verdict} — ${e.report.detail} (codes ${e.report.responseCodes.join(' → ')})\n`,
+            );
         },
       }).run();
     } finally {
@@ -154,10 +208,16 @@ export const replayCommand: Command = {
     if (io.json) io.stdout(JSON.stringify(report) + '\n');
     else {
       const s = report.summary;
-      io.stdout(`replayed ${s.replayed} exchange(s) in ${report.durationMs} ms: ${s.succeeded} succeeded, ${s.failed} failed, ${s.matched} matched the capture, ${s.withDiffs} with diffs, ${s.recoveryRequests} recovery request(s)\n`);
-      for (const w of report.switches) io.stdout(`  ${pad(w.step, 28)} ${pad(w.verdict, 28)} ${w.recoveryMs !== undefined ? `${w.recoveryMs} ms` : ''}  ${w.detail}\n`);
+      io.stdout(
+        `replayed ${s.replayed} exchange(s) in ${report.durationMs} ms: ${s.succeeded} succeeded, ${s.failed} failed, ${s.matched} matched the capture, ${s.withDiffs} with diffs, ${s.recoveryRequests} recovery request(s)\n`,
+      );
+      for (const w of report.switches)
+        io.stdout(
+          `  ${pad(w.step, 28)} ${pad(w.verdict, 28)} ${w.recoveryMs !== undefined ? `${w.recoveryMs} ms` : ''}  ${w.detail}\n`,
+        );
       for (const e of report.exchanges.filter((x) => x.diff.length).slice(0, 20))
-        for (const d of e.diff.slice(0, 5)) io.stdout(`  diff #${e.position} ${e.type} ${d.path}: ${d.captured} → ${d.replayed}\n`);
+        for (const d of e.diff.slice(0, 5))
+          io.stdout(`  diff #${e.position} ${e.type} ${d.path}: ${d.captured} → ${d.replayed}\n`);
       for (const p of report.problems) io.stdout(`  note: ${p}\n`);
     }
     return report.summary.failed > 0 ? 1 : 0;

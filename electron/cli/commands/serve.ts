@@ -25,8 +25,10 @@ export const serveCommand: Command = {
       ...(dataDir ? { dataDir } : {}),
       services: defaultServices({ ...(dataDir ? { dataDir } : {}) }),
     });
-    if (!rendererDir) io.stderr('note: the renderer is not built; run `npm run build:web` to get the UI (the API works).\n');
-    if (io.json) io.stdout(JSON.stringify({ url: backend.api.uiUrl, port: backend.api.port, token: backend.api.token }) + '\n');
+    if (!rendererDir)
+      io.stderr('note: the renderer is not built; run `npm run build:web` to get the UI (the API works).\n');
+    if (io.json)
+      io.stdout(JSON.stringify({ url: backend.api.uiUrl, port: backend.api.port, token: backend.api.token }) + '\n');
     else io.stdout(`MapiScope UI: ${backend.api.uiUrl}\n`);
     io.stderr(`listening on 127.0.0.1:${backend.api.port}; Ctrl-C stops\n`);
     await io.stopSignal;

@@ -10,19 +10,49 @@ export const simulateCommand: Command = {
   options: [
     { name: 'port', alias: 'p', value: 'N', description: 'port (default: a free one)' },
     { name: 'listen', value: 'ADDR:PORT', description: 'loopback address and port, e.g. 127.0.0.1:8080' },
-    { name: 'cookies', value: 'STYLE', description: 'cookie names: exchange (MapiContext/MapiSequence) or gromox (sid/sequence); default exchange, or the captured names with --from' },
-    { name: 'expiry', value: 'S', description: 'idle expiry of a Session Context in seconds (X-ExpirationInfo; default 900, or the captured value with --from)' },
+    {
+      name: 'cookies',
+      value: 'STYLE',
+      description:
+        'cookie names: exchange (MapiContext/MapiSequence) or gromox (sid/sequence); default exchange, or the captured names with --from',
+    },
+    {
+      name: 'expiry',
+      value: 'S',
+      description:
+        'idle expiry of a Session Context in seconds (X-ExpirationInfo; default 900, or the captured value with --from)',
+    },
     { name: 'expiry-ms', value: 'N', description: 'idle expiry in milliseconds' },
     { name: 'pending-ms', value: 'N', description: 'PENDING keep-alive interval (X-PendingPeriod; default 30000)' },
-    { name: 'notification-wait-ms', value: 'N', description: 'how long a NotificationWait is held without events (default 300000)' },
-    { name: 'from', value: 'CAPTURE', description: 'answer from this capture (server replay): .mscap, HAR, SAZ or a body folder' },
+    {
+      name: 'notification-wait-ms',
+      value: 'N',
+      description: 'how long a NotificationWait is held without events (default 300000)',
+    },
+    {
+      name: 'from',
+      value: 'CAPTURE',
+      description: 'answer from this capture (server replay): .mscap, HAR, SAZ or a body folder',
+    },
     { name: 'session', value: 'N', description: 'with --from: serve captured session N to every context' },
     { name: 'tls', description: 'speak HTTPS with a throwaway certificate for 127.0.0.1 (clients must accept it)' },
     { name: 'tls-cert', value: 'FILE', description: 'HTTPS certificate (PEM), with --tls-key' },
     { name: 'tls-key', value: 'FILE', description: 'HTTPS private key (PEM)' },
-    { name: 'auth', value: 'MODE', description: 'basic:USER:PASSWORD or ntlm-like:USER (401 handshake per new connection)' },
-    { name: 'processing-ms', value: 'N', description: 'processing time added to each Execute and address book request (makes overlaps reproducible)' },
-    { name: 'check-sequence', value: 'TYPES', description: 'request types whose sequence cookie is validated (default Execute; e.g. Execute,QueryRows)' },
+    {
+      name: 'auth',
+      value: 'MODE',
+      description: 'basic:USER:PASSWORD or ntlm-like:USER (401 handshake per new connection)',
+    },
+    {
+      name: 'processing-ms',
+      value: 'N',
+      description: 'processing time added to each Execute and address book request (makes overlaps reproducible)',
+    },
+    {
+      name: 'check-sequence',
+      value: 'TYPES',
+      description: 'request types whose sequence cookie is validated (default Execute; e.g. Execute,QueryRows)',
+    },
     { name: 'quiet', alias: 'q', description: 'do not log each request on stderr' },
   ],
   details: [
@@ -47,15 +77,20 @@ export const simulateCommand: Command = {
       port = Number(m[2]);
     }
     const cookies = optString(args, 'cookies');
-    if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox') throw new UsageError('--cookies is exchange or gromox');
+    if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox')
+      throw new UsageError('--cookies is exchange or gromox');
     const expirySec = optInt(args, 'expiry', 1, 86_400);
-    const expiryMs = optInt(args, 'expiry-ms', 10, 86_400_000) ?? (expirySec !== undefined ? expirySec * 1000 : undefined);
+    const expiryMs =
+      optInt(args, 'expiry-ms', 10, 86_400_000) ?? (expirySec !== undefined ? expirySec * 1000 : undefined);
     const pendingMs = optInt(args, 'pending-ms', 10, 3_600_000);
     const waitMs = optInt(args, 'notification-wait-ms', 10, 3_600_000);
     const session = optInt(args, 'session', 1);
     const processingMs = optInt(args, 'processing-ms', 0, 600_000);
     const checkSeq = optString(args, 'check-sequence');
-    const validateSequence = checkSeq?.split(',').map((t) => t.trim()).filter(Boolean);
+    const validateSequence = checkSeq
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const from = optString(args, 'from');
     if (session !== undefined && !from) throw new UsageError('--session needs --from');
     let auth: { kind: 'basic'; user: string; password: string } | { kind: 'ntlm-like'; user: string } | undefined;
@@ -71,7 +106,8 @@ export const simulateCommand: Command = {
     let tls: { key: string; cert: string } | undefined;
     const certFile = optString(args, 'tls-cert');
     const keyFile = optString(args, 'tls-key');
-    if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+    if ((certFile === undefined) !== (keyFile === undefined))
+      throw new UsageError('--tls-cert and --tls-key go together');
     const { readFile, mkdtemp, rm } = await import('node:fs/promises');
     let tmpCa: string | undefined;
     if (certFile && keyFile) {
@@ -126,19 +162,32 @@ export const simulateCommand: Command = {
     const sim = svc.simulator!;
     for (const p of st.problems) io.stderr(`warning: ${p}\n`);
     if (io.json)
-      io.stdout(JSON.stringify({ url: sim.url, emsmdb: sim.emsmdbUrl, nspi: sim.nspiUrl, mode: st.mode, cookies: st.cookies, expiryMs: st.expiryMs, pendingPeriodMs: st.pendingPeriodMs }) + '\n');
+      io.stdout(
+        JSON.stringify({
+          url: sim.url,
+          emsmdb: sim.emsmdbUrl,
+          nspi: sim.nspiUrl,
+          mode: st.mode,
+          cookies: st.cookies,
+          expiryMs: st.expiryMs,
+          pendingPeriodMs: st.pendingPeriodMs,
+        }) + '\n',
+      );
     else {
       io.stdout(`Exchange simulator (${st.mode}) at ${sim.url}\n`);
       io.stdout(`  mailbox endpoint:      ${sim.emsmdbUrl}\n`);
       io.stdout(`  address book endpoint: ${sim.nspiUrl}\n`);
-      io.stdout(`  cookies ${st.cookies.context}/${st.cookies.sequence}, expiry ${st.expiryMs} ms, PENDING every ${st.pendingPeriodMs} ms\n`);
+      io.stdout(
+        `  cookies ${st.cookies.context}/${st.cookies.sequence}, expiry ${st.expiryMs} ms, PENDING every ${st.pendingPeriodMs} ms\n`,
+      );
     }
     io.stderr('Ctrl-C stops\n');
     await io.stopSignal;
     const final = svc.simulatorStatus();
     await svc.stop();
     if (tmpCa) await rm(tmpCa, { recursive: true, force: true });
-    if (final.running) io.stderr(`stopped after ${final.requests} request(s): ${JSON.stringify(final.byResponseCode)}\n`);
+    if (final.running)
+      io.stderr(`stopped after ${final.requests} request(s): ${JSON.stringify(final.byResponseCode)}\n`);
     return 0;
   },
 };

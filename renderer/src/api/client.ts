@@ -4,7 +4,14 @@
  * token from the URL fragment and listens to the WebSocket. Components never
  * see which.
  */
-import type { ApiMethod, ApiParams, ApiResult, BackendEvent, FileKind, PreloadBridge } from '../../../shared/api/contract';
+import type {
+  ApiMethod,
+  ApiParams,
+  ApiResult,
+  BackendEvent,
+  FileKind,
+  PreloadBridge,
+} from '../../../shared/api/contract';
 
 export interface Transport {
   readonly kind: 'electron' | 'http';

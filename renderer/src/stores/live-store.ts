@@ -52,7 +52,12 @@ export const useLiveStore = create<LiveStore>((set, get) => ({
       streaming.delete(e.data.connectionId);
       set({ streaming });
     } else if (e.type === 'untrusted-certificate') {
-      set({ refused: [...get().refused.filter((r) => r.host !== e.data.host), { host: e.data.host, error: e.data.error }].slice(-5) });
+      set({
+        refused: [
+          ...get().refused.filter((r) => r.host !== e.data.host),
+          { host: e.data.host, error: e.data.error },
+        ].slice(-5),
+      });
     } else if (e.type === 'capture-state' && !e.data.running) get().reset();
   },
   reset: () => set({ open: new Set(), streaming: new Map(), refused: [] }),

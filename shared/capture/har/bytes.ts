@@ -120,7 +120,8 @@ function base64DecodeFast(s: string): Uint8Array | undefined {
     const a = DEC[s.charCodeAt(i) & 255]!;
     const b = DEC[s.charCodeAt(i + 1) & 255]!;
     const c = pad === 1 ? DEC[s.charCodeAt(i + 2) & 255]! : 0;
-    if ((a | b | c) > 63 || s.charCodeAt(i) > 255 || s.charCodeAt(i + 1) > 255 || s.charCodeAt(i + 2) > 255) return undefined;
+    if ((a | b | c) > 63 || s.charCodeAt(i) > 255 || s.charCodeAt(i + 1) > 255 || s.charCodeAt(i + 2) > 255)
+      return undefined;
     const v = (a << 18) | (b << 12) | (c << 6);
     out[o++] = v >>> 16;
     if (pad === 1) out[o++] = (v >>> 8) & 255;
@@ -160,7 +161,11 @@ export function latin1Decode(b: Uint8Array): string {
 /** Inverse of latin1Decode; chars above U+00FF are written as UTF-8 (headers built from text). */
 export function latin1Encode(s: string): Uint8Array {
   let wide = false;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) { wide = true; break; }
+  for (let i = 0; i < s.length; i++)
+    if (s.charCodeAt(i) > 255) {
+      wide = true;
+      break;
+    }
   if (wide) return utf8.encode(s);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

@@ -64,11 +64,9 @@ function set<K extends 'requestType' | 'requestId' | 'clientInfo' | 'clientAppli
   if (v !== undefined) m[k] = v;
 }
 
-function setInt<K extends 'responseCodeHeader' | 'responseCodeFinal' | 'pendingPeriodMs' | 'expirationInfoMs' | 'elapsedMs'>(
-  m: HarMapiBlock,
-  k: K,
-  v: string | undefined,
-): void {
+function setInt<
+  K extends 'responseCodeHeader' | 'responseCodeFinal' | 'pendingPeriodMs' | 'expirationInfoMs' | 'elapsedMs',
+>(m: HarMapiBlock, k: K, v: string | undefined): void {
   if (v === undefined) return;
   const n = Number(v.trim());
   if (Number.isInteger(n)) m[k] = n;
@@ -89,7 +87,8 @@ export function parseCookieHeader(values: readonly string[]): Record<string, str
 }
 
 function chunkTimeAt(ex: Exchange, offset: number): number | undefined {
-  for (const c of ex.response?.chunks ?? []) if (offset >= c.offset && offset < c.offset + Math.max(1, c.length)) return c.time;
+  for (const c of ex.response?.chunks ?? [])
+    if (offset >= c.offset && offset < c.offset + Math.max(1, c.length)) return c.time;
   return undefined;
 }
 
@@ -151,7 +150,9 @@ export interface MapiDecodeView {
  * summary of both directions and the decode error count. The decoder is passed
  * in (shared/capture sits below shared/protocol in the module map).
  */
-export function mapiBlockWithDecoder(decode: (ex: Exchange) => MapiDecodeView): (ex: Exchange) => HarMapiBlock | undefined {
+export function mapiBlockWithDecoder(
+  decode: (ex: Exchange) => MapiDecodeView,
+): (ex: Exchange) => HarMapiBlock | undefined {
   return (ex) => {
     const m = buildMapiBlock(ex);
     if (!m) return undefined;

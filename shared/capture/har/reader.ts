@@ -45,7 +45,7 @@ class Warnings {
 
 function entryList(n: number[]): string {
   const ranges: string[] = [];
-  for (let i = 0; i < n.length; ) {
+  for (let i = 0; i < n.length;) {
     let j = i;
     while (j + 1 < n.length && n[j + 1] === n[j]! + 1) j++;
     ranges.push(i === j ? `${n[i]}` : `${n[i]}-${n[j]}`);
@@ -102,7 +102,8 @@ export class HarReader {
         if (ev.key === 'creator') {
           try {
             const c = JSON.parse(ev.json) as HarCreator;
-            if (c && typeof c === 'object') this.creator = { name: String(c.name ?? ''), version: String(c.version ?? '') };
+            if (c && typeof c === 'object')
+              this.creator = { name: String(c.name ?? ''), version: String(c.version ?? '') };
           } catch {
             /* the scanner validated the grammar; a parse failure here cannot happen */
           }
@@ -117,7 +118,9 @@ export class HarReader {
       try {
         raw = JSON.parse(ev.json);
       } catch (e) {
-        throw this.fault(new CaptureFileError(this.fileName, `line ${ev.line} (entry ${no})`, String((e as Error).message)));
+        throw this.fault(
+          new CaptureFileError(this.fileName, `line ${ev.line} (entry ${no})`, String((e as Error).message)),
+        );
       }
       let ex: Exchange | undefined;
       try {
@@ -190,8 +193,11 @@ export class HarReader {
     const parsed = splitUrl(urlText);
     const reqHeaders = headers(rq.headers, w, 'request');
     const reqBody = this.requestBody(rq, w);
-    const method = typeof rq.method === 'string' && rq.method ? rq.method : (w('request has no method; GET assumed'), 'GET');
-    const reqVersion = block ? (block.versions?.[0] ?? exchangeVersion(String(rq.httpVersion ?? ''))) : httpVersion(rq.httpVersion, w, 'request');
+    const method =
+      typeof rq.method === 'string' && rq.method ? rq.method : (w('request has no method; GET assumed'), 'GET');
+    const reqVersion = block
+      ? (block.versions?.[0] ?? exchangeVersion(String(rq.httpVersion ?? '')))
+      : httpVersion(rq.httpVersion, w, 'request');
 
     // Timings.
     let timings: Exchange['timings'];
@@ -224,7 +230,12 @@ export class HarReader {
       const status = typeof rs.status === 'number' ? rs.status : Number(rs.status);
       if (!block && (!Number.isInteger(status) || status <= 0)) {
         // Chrome and others write status 0 for requests that got no response.
-        const why = typeof rs._error === 'string' ? rs._error : typeof rs.statusText === 'string' && rs.statusText ? rs.statusText : 'status 0';
+        const why =
+          typeof rs._error === 'string'
+            ? rs._error
+            : typeof rs.statusText === 'string' && rs.statusText
+              ? rs.statusText
+              : 'status 0';
         aborted = { kind: 'upstream-error', message: `no response (${why})` };
       } else {
         const rh = headers(rs.headers, w, 'response');
@@ -232,13 +243,17 @@ export class HarReader {
         let chunks: BodyChunk[];
         if (block) chunks = (block.chunks ?? []).map(([time, offset, length]) => ({ time, offset, length }));
         else {
-          chunks = body.length ? [{ time: timings.responseEnd ?? timings.requestStart, offset: 0, length: body.length }] : [];
+          chunks = body.length
+            ? [{ time: timings.responseEnd ?? timings.requestStart, offset: 0, length: body.length }]
+            : [];
           if (body.length) w('response chunk arrival times not in file; one chunk at the response end assumed');
         }
         response = {
           statusCode: status,
           statusMessage: typeof rs.statusText === 'string' ? rs.statusText : '',
-          httpVersion: block ? (block.versions?.[1] ?? exchangeVersion(String(rs.httpVersion ?? ''))) : httpVersion(rs.httpVersion, w, 'response'),
+          httpVersion: block
+            ? (block.versions?.[1] ?? exchangeVersion(String(rs.httpVersion ?? '')))
+            : httpVersion(rs.httpVersion, w, 'response'),
           headers: rh,
           body,
           chunks,
@@ -271,7 +286,13 @@ export class HarReader {
       connectionId,
       ...(block?.client ? { client: block.client } : {}),
       ...(server ? { server } : {}),
-      ...(block ? (block.origin !== undefined ? { origin: block.origin } : {}) : parsed.origin ? { origin: parsed.origin } : {}),
+      ...(block
+        ? block.origin !== undefined
+          ? { origin: block.origin }
+          : {}
+        : parsed.origin
+          ? { origin: parsed.origin }
+          : {}),
       timings,
       request: {
         method,
@@ -312,13 +333,16 @@ export class HarReader {
       }
       if (Array.isArray(pd.params)) {
         w('request body rebuilt from postData.params (original bytes not in file)');
-        const parts = pd.params.filter(isObj).map((p) => `${encodeURIComponent(String(p.name ?? ''))}=${encodeURIComponent(String(p.value ?? ''))}`);
+        const parts = pd.params
+          .filter(isObj)
+          .map((p) => `${encodeURIComponent(String(p.name ?? ''))}=${encodeURIComponent(String(p.value ?? ''))}`);
         return utf8Encode(parts.join('&'));
       }
     }
     const status = rq._requestBodyStatus;
     if (typeof status === 'string' && status.startsWith('discarded')) w(`request body not in file (${status})`);
-    else if (typeof rq.bodySize === 'number' && rq.bodySize > 0) w('request body not in file (bodySize > 0, no postData)');
+    else if (typeof rq.bodySize === 'number' && rq.bodySize > 0)
+      w('request body not in file (bodySize > 0, no postData)');
     return new Uint8Array(0);
   }
 
@@ -354,7 +378,8 @@ export class HarReader {
         body = utf8Encode(c.text);
       } else body = b;
     } else {
-      if (c.encoding !== undefined && c.encoding !== '') w(`response content.encoding "${String(c.encoding)}" unknown; read as text`);
+      if (c.encoding !== undefined && c.encoding !== '')
+        w(`response content.encoding "${String(c.encoding)}" unknown; read as text`);
       body = utf8Encode(c.text);
       if (!block) w('response body stored as text by the exporting tool; bytes re-encoded as UTF-8');
     }
@@ -410,15 +435,31 @@ function checkBlock(b: Record<string, unknown>): HarExchangeBlock {
   num(b.connectionId, 'connectionId');
   if (!isObj(b.timings)) throw new Error('timings missing');
   num(b.timings.requestStart, 'timings.requestStart');
-  for (const k of ['requestEnd', 'responseHeaders', 'responseEnd']) if (b.timings[k] !== undefined) num(b.timings[k], `timings.${k}`);
-  if (b.chunks !== undefined && !(Array.isArray(b.chunks) && b.chunks.every((c) => Array.isArray(c) && c.length === 3 && c.every((x) => typeof x === 'number'))))
+  for (const k of ['requestEnd', 'responseHeaders', 'responseEnd'])
+    if (b.timings[k] !== undefined) num(b.timings[k], `timings.${k}`);
+  if (
+    b.chunks !== undefined &&
+    !(
+      Array.isArray(b.chunks) &&
+      b.chunks.every((c) => Array.isArray(c) && c.length === 3 && c.every((x) => typeof x === 'number'))
+    )
+  )
     throw new Error('chunks is not a list of [time, offset, length]');
-  if (b.responseBody !== undefined && typeof b.responseBody !== 'string') throw new Error('responseBody is not a string');
+  if (b.responseBody !== undefined && typeof b.responseBody !== 'string')
+    throw new Error('responseBody is not a string');
   if (b.target !== undefined && typeof b.target !== 'string') throw new Error('target is not a string');
-  if (b.trailers !== undefined && !(Array.isArray(b.trailers) && b.trailers.every((h) => isObj(h) && typeof h.name === 'string' && typeof h.value === 'string')))
+  if (
+    b.trailers !== undefined &&
+    !(
+      Array.isArray(b.trailers) &&
+      b.trailers.every((h) => isObj(h) && typeof h.name === 'string' && typeof h.value === 'string')
+    )
+  )
     throw new Error('trailers are not {name, value} pairs');
-  if (b.versions !== undefined && !(Array.isArray(b.versions) && b.versions.length === 2)) throw new Error('versions is not a pair');
-  if (b.aborted !== undefined && !(isObj(b.aborted) && typeof b.aborted.kind === 'string')) throw new Error('aborted is not {kind, message}');
+  if (b.versions !== undefined && !(Array.isArray(b.versions) && b.versions.length === 2))
+    throw new Error('versions is not a pair');
+  if (b.aborted !== undefined && !(isObj(b.aborted) && typeof b.aborted.kind === 'string'))
+    throw new Error('aborted is not {kind, message}');
   return b as unknown as HarExchangeBlock;
 }
 
@@ -433,7 +474,8 @@ function headers(v: unknown, w: (k: string) => void, what: string): RawHeader[] 
   }
   const out: RawHeader[] = [];
   for (const h of v) {
-    if (isObj(h) && typeof h.name === 'string') out.push({ name: h.name, value: h.value === undefined || h.value === null ? '' : String(h.value) });
+    if (isObj(h) && typeof h.name === 'string')
+      out.push({ name: h.name, value: h.value === undefined || h.value === null ? '' : String(h.value) });
     else w(`${what} header that is not {name, value} dropped`);
   }
   return out;

@@ -198,9 +198,12 @@ export class HarScanner {
     this.events = [];
     if (this.mode === 'lit' && this.stack.length === 0) this.topDone = true;
     if (!this.topDone) {
-      if (this.consumed === 0 || (this.stack.length === 0 && !this.sawLog)) this.fail('empty file: no JSON document', 0);
+      if (this.consumed === 0 || (this.stack.length === 0 && !this.sawLog))
+        this.fail('empty file: no JSON document', 0);
       this.fail(
-        this.mode === 'str' ? 'file ends inside a string (truncated?)' : 'file ends before the JSON document is complete (truncated?)',
+        this.mode === 'str'
+          ? 'file ends inside a string (truncated?)'
+          : 'file ends before the JSON document is complete (truncated?)',
         0,
       );
     }
@@ -286,5 +289,12 @@ export class HarScanner {
 }
 
 function isLitChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x41 && c <= 0x5a);
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x2d ||
+    c === 0x2b ||
+    c === 0x2e ||
+    (c >= 0x41 && c <= 0x5a)
+  );
 }

@@ -270,7 +270,8 @@ export function absoluteTarget(ex: Exchange): string {
   else {
     const path = u.startsWith('/') ? u : '/' + u;
     // The default port is left out, as browsers and Fiddler write URLs (the origin itself is kept in _exchange).
-    if (ex.origin) abs = ex.origin.replace(/\/$/, '').replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/i, '$1$2') + path;
+    if (ex.origin)
+      abs = ex.origin.replace(/\/$/, '').replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/i, '$1$2') + path;
     else {
       const host = headerValue(ex.request.headers, 'Host');
       const scheme = ex.tls ? 'https' : 'http';

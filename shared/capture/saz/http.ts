@@ -84,7 +84,12 @@ function parseHeaderLines(lines: string[], problems: string[]): RawHeader[] {
   return out;
 }
 
-function dechunk(b: Uint8Array): { body: Uint8Array; chunks: { offset: number; length: number }[]; trailers: RawHeader[]; problem?: string } {
+function dechunk(b: Uint8Array): {
+  body: Uint8Array;
+  chunks: { offset: number; length: number }[];
+  trailers: RawHeader[];
+  problem?: string;
+} {
   const parts: Uint8Array[] = [];
   const chunks: { offset: number; length: number }[] = [];
   let p = 0;
@@ -96,15 +101,35 @@ function dechunk(b: Uint8Array): { body: Uint8Array; chunks: { offset: number; l
   };
   for (;;) {
     const l = lineAt(p);
-    if (!l) return { body: concatBytes(parts), chunks, trailers: [], problem: total === 0 && p >= b.length ? 'chunked body is empty (no final chunk)' : 'chunked body ends without the final 0-size chunk (truncated)' };
+    if (!l)
+      return {
+        body: concatBytes(parts),
+        chunks,
+        trailers: [],
+        problem:
+          total === 0 && p >= b.length
+            ? 'chunked body is empty (no final chunk)'
+            : 'chunked body ends without the final 0-size chunk (truncated)',
+      };
     const size = parseInt(l[0].split(';', 1)[0]!.trim(), 16);
-    if (!Number.isFinite(size) || size < 0) return { body: concatBytes(parts), chunks, trailers: [], problem: `bad chunk size line "${l[0].slice(0, 40)}" at body offset ${p}` };
+    if (!Number.isFinite(size) || size < 0)
+      return {
+        body: concatBytes(parts),
+        chunks,
+        trailers: [],
+        problem: `bad chunk size line "${l[0].slice(0, 40)}" at body offset ${p}`,
+      };
     p = l[1];
     if (size === 0) break;
     if (p + size > b.length) {
       parts.push(b.slice(p));
       chunks.push({ offset: total, length: b.length - p });
-      return { body: concatBytes(parts), chunks, trailers: [], problem: 'chunked body is cut off inside a chunk (truncated)' };
+      return {
+        body: concatBytes(parts),
+        chunks,
+        trailers: [],
+        problem: 'chunked body is cut off inside a chunk (truncated)',
+      };
     }
     parts.push(b.slice(p, p + size));
     chunks.push({ offset: total, length: size });
@@ -140,18 +165,30 @@ export function serializeMessage(
   else {
     let covered = 0;
     const pieces = chunked.boundaries.filter((c) => c.length > 0);
-    const spans = pieces.length && pieces[0]!.offset === 0 && pieces.every((c, i) => i === 0 || c.offset === pieces[i - 1]!.offset + pieces[i - 1]!.length)
-      ? pieces
-      : body.length
-        ? [{ offset: 0, length: body.length }]
-        : [];
+    const spans =
+      pieces.length &&
+      pieces[0]!.offset === 0 &&
+      pieces.every((c, i) => i === 0 || c.offset === pieces[i - 1]!.offset + pieces[i - 1]!.length)
+        ? pieces
+        : body.length
+          ? [{ offset: 0, length: body.length }]
+          : [];
     for (const c of spans) {
       const len = Math.min(c.length, body.length - c.offset);
       if (len <= 0) continue;
-      parts.push(latin1Encode(len.toString(16) + '\r\n'), body.subarray(c.offset, c.offset + len), latin1Encode('\r\n'));
+      parts.push(
+        latin1Encode(len.toString(16) + '\r\n'),
+        body.subarray(c.offset, c.offset + len),
+        latin1Encode('\r\n'),
+      );
       covered = c.offset + len;
     }
-    if (covered < body.length) parts.push(latin1Encode((body.length - covered).toString(16) + '\r\n'), body.subarray(covered), latin1Encode('\r\n'));
+    if (covered < body.length)
+      parts.push(
+        latin1Encode((body.length - covered).toString(16) + '\r\n'),
+        body.subarray(covered),
+        latin1Encode('\r\n'),
+      );
     let tail = '0\r\n';
     for (const h of chunked.trailers ?? []) tail += `${h.name}: ${h.value}\r\n`;
     parts.push(latin1Encode(tail + '\r\n'));

@@ -68,7 +68,8 @@ export function parseSessionXml(xml: string): SazSessionMeta {
   const timersTag = /<SessionTimers\b[^>]*\/?>/.exec(text);
   const pipeTag = /<PipeInfo\b[^>]*\/?>/.exec(text);
   const timers: Record<string, number | undefined> = {};
-  for (const [k, v] of Object.entries(timersTag ? attrs(timersTag[0]) : {})) timers[k] = /T/.test(v) ? parseFiddlerTime(v) : Number(v);
+  for (const [k, v] of Object.entries(timersTag ? attrs(timersTag[0]) : {}))
+    timers[k] = /T/.test(v) ? parseFiddlerTime(v) : Number(v);
   const flags: Record<string, string> = {};
   for (const m of text.matchAll(/<SessionFlag\b[^>]*\/?>/g)) {
     const a = attrs(m[0]);
@@ -126,7 +127,11 @@ export interface SazInfo {
 }
 
 /** Generator form: one exchange at a time (the archive bytes stay in memory; members are inflated one by one). */
-export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = { warnings: [], comment: '' }): Generator<Exchange> {
+export function* iterateSaz(
+  data: Uint8Array,
+  fileName: string,
+  info: SazInfo = { warnings: [], comment: '' },
+): Generator<Exchange> {
   const warnings = info.warnings;
   const zip = openZip(data, fileName);
   info.comment = zip.comment;
@@ -135,7 +140,11 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
   if (!sessions.length) {
     const encrypted = zip.entries.find((e) => e.flags & 1);
     if (encrypted) zip.read(encrypted); // throws the clear "password-protected" error
-    throw new CaptureFileError(fileName, '', `no raw/NN_c.txt members: not a Fiddler session archive (${zip.entries.length} members)`);
+    throw new CaptureFileError(
+      fileName,
+      '',
+      `no raw/NN_c.txt members: not a Fiddler session archive (${zip.entries.length} members)`,
+    );
   }
   const conns = new Map<string, number>();
   let nextConn = 1;
@@ -156,7 +165,10 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     const ours = f['x-mapiscope-v'] === '1';
     const rq = parseMessage(reqBytes, 'request');
     const vflag = ours && f['x-mapiscope-versions'] ? jsonFlag(f['x-mapiscope-versions']) : undefined;
-    const versions = Array.isArray(vflag) && vflag.length === 2 ? (vflag.map((v) => (typeof v === 'string' ? v : undefined)) as [string | undefined, string | undefined]) : undefined;
+    const versions =
+      Array.isArray(vflag) && vflag.length === 2
+        ? (vflag.map((v) => (typeof v === 'string' ? v : undefined)) as [string | undefined, string | undefined])
+        : undefined;
     for (const p of rq.problems) warnings.push(`session ${s.n} request: ${p}`);
     const t = meta.timers;
     let timings: Exchange['timings'];
@@ -185,10 +197,13 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
       const exact = ours ? f['x-mapiscope-chunks'] : undefined;
       let chunks: BodyChunk[];
       if (exact !== undefined) {
-        chunks = exact === '' ? [] : exact.split(',').map((c) => {
-          const [time = 0, offset = 0, length = 0] = c.split('/').map(Number);
-          return { time, offset, length };
-        });
+        chunks =
+          exact === ''
+            ? []
+            : exact.split(',').map((c) => {
+                const [time = 0, offset = 0, length = 0] = c.split('/').map(Number);
+                return { time, offset, length };
+              });
       } else {
         const fallback = timings.responseEnd ?? timings.responseHeaders ?? timings.requestStart;
         const spans = rs.chunks ?? (rs.body.length ? [{ offset: 0, length: rs.body.length }] : []);
@@ -208,7 +223,12 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     // Connection: ours carry it; otherwise the client socket (address:port) identifies it.
     let connectionId: number;
     const clientPort = Number(f['x-clientport']);
-    if (ours && f['x-mapiscope-connection'] !== undefined && Number.isInteger(Number(f['x-mapiscope-connection'])) && f['x-mapiscope-connection'] !== '')
+    if (
+      ours &&
+      f['x-mapiscope-connection'] !== undefined &&
+      Number.isInteger(Number(f['x-mapiscope-connection'])) &&
+      f['x-mapiscope-connection'] !== ''
+    )
       connectionId = Number(f['x-mapiscope-connection']);
     else if (Number.isInteger(clientPort) && clientPort > 0) {
       const key = `${f['x-clientip'] ?? ''}:${clientPort}`;
@@ -218,9 +238,14 @@ export function* iterateSaz(data: Uint8Array, fileName: string, info: SazInfo = 
     } else connectionId = nextConn++;
     const target = ours && f['x-mapiscope-target'] !== undefined ? f['x-mapiscope-target'] : rq.startLine[1];
     const ex: Exchange = {
-      id: ours && Number.isInteger(Number(f['x-mapiscope-id'])) && f['x-mapiscope-id'] !== '' ? Number(f['x-mapiscope-id']) : position,
+      id:
+        ours && Number.isInteger(Number(f['x-mapiscope-id'])) && f['x-mapiscope-id'] !== ''
+          ? Number(f['x-mapiscope-id'])
+          : position,
       connectionId,
-      ...(f['x-clientip'] ? { client: { address: f['x-clientip'], port: Number.isInteger(clientPort) ? clientPort : 0 } } : {}),
+      ...(f['x-clientip']
+        ? { client: { address: f['x-clientip'], port: Number.isInteger(clientPort) ? clientPort : 0 } }
+        : {}),
       ...serverOf(f, rq.startLine[1], ours),
       ...originOf(f, rq.startLine[1], rq.headers, ours),
       timings,
@@ -269,7 +294,9 @@ function numbers(s: string | undefined): (number | undefined)[] | undefined {
 function serverOf(f: Record<string, string>, target: string, ours: boolean): Pick<Exchange, 'server'> {
   if (ours && f['x-mapiscope-server']) {
     const i = f['x-mapiscope-server'].lastIndexOf(':');
-    return { server: { address: f['x-mapiscope-server'].slice(0, i), port: Number(f['x-mapiscope-server'].slice(i + 1)) } };
+    return {
+      server: { address: f['x-mapiscope-server'].slice(0, i), port: Number(f['x-mapiscope-server'].slice(i + 1)) },
+    };
   }
   if (ours) return {};
   const ip = f['x-hostip'];
@@ -279,7 +306,12 @@ function serverOf(f: Record<string, string>, target: string, ours: boolean): Pic
   return { server: { address: ip, port } };
 }
 
-function originOf(f: Record<string, string>, target: string, headers: { name: string; value: string }[], ours: boolean): Pick<Exchange, 'origin'> {
+function originOf(
+  f: Record<string, string>,
+  target: string,
+  headers: { name: string; value: string }[],
+  ours: boolean,
+): Pick<Exchange, 'origin'> {
   if (ours) return f['x-mapiscope-origin'] !== undefined ? { origin: f['x-mapiscope-origin'] } : {};
   const m = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)/i.exec(target);
   if (m) return { origin: m[1]! };
@@ -287,7 +319,13 @@ function originOf(f: Record<string, string>, target: string, headers: { name: st
   return host ? { origin: `http://${host}` } : {};
 }
 
-function abortedOf(f: Record<string, string>, n: number, hasResponse: boolean, warnings: string[], ours: boolean): Pick<Exchange, 'aborted'> {
+function abortedOf(
+  f: Record<string, string>,
+  n: number,
+  hasResponse: boolean,
+  warnings: string[],
+  ours: boolean,
+): Pick<Exchange, 'aborted'> {
   if (ours && f['x-mapiscope-aborted']) {
     const a = jsonFlag(f['x-mapiscope-aborted']) as { kind?: AbortKind; message?: string } | undefined;
     if (a && typeof a.kind === 'string') return { aborted: { kind: a.kind, message: String(a.message ?? '') } };

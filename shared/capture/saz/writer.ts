@@ -45,7 +45,17 @@ export function fiddlerTime(ms: number | undefined): string {
 }
 
 function xmlAttr(s: string): string {
-  return s.replace(/[&<>"\u0000-\u001f]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : `&#x${c.charCodeAt(0).toString(16)};`));
+  return s.replace(/[&<>"\u0000-\u001f]/g, (c) =>
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '>'
+          ? '&gt;'
+          : c === '"'
+            ? '&quot;'
+            : `&#x${c.charCodeAt(0).toString(16)};`,
+  );
 }
 
 function html(s: string): string {
@@ -76,7 +86,12 @@ export class SazWriter {
     const url = absoluteTarget(ex);
     const rq = ex.request;
     const reqChunked = /chunked\s*$/i.test(headerValue(rq.headers, 'Transfer-Encoding') ?? '');
-    const c = serializeMessage([rq.method, url, harVersion(rq.httpVersion)], rq.headers, rq.body, reqChunked ? { boundaries: [] } : undefined);
+    const c = serializeMessage(
+      [rq.method, url, harVersion(rq.httpVersion)],
+      rq.headers,
+      rq.body,
+      reqChunked ? { boundaries: [] } : undefined,
+    );
     const out: Uint8Array[] = [];
     out.push(...this.zip.add(`raw/${num}_c.txt`, c, { mtime: this.mtime }));
     out.push(...this.zip.add(`raw/${num}_m.xml`, this.metaXml(ex, n, url), { mtime: this.mtime }));
@@ -120,7 +135,21 @@ export class SazWriter {
       '<Default Extension="htm" ContentType="text/html" />\r\n<Default Extension="xml" ContentType="application/xml" />\r\n' +
       '<Default Extension="txt" ContentType="text/plain" />\r\n</Types>';
     out.push(...this.zip.add('[Content_Types].xml', utf8Encode(types), { mtime: this.mtime }));
-    const head = ['&nbsp;', '#', 'Result', 'Protocol', 'Host', 'URL', 'Body', 'Caching', 'Content-Type', 'Process', 'Comments', 'Custom', 'Method'];
+    const head = [
+      '&nbsp;',
+      '#',
+      'Result',
+      'Protocol',
+      'Host',
+      'URL',
+      'Body',
+      'Caching',
+      'Content-Type',
+      'Process',
+      'Comments',
+      'Custom',
+      'Method',
+    ];
     const index =
       '\ufeff<html><head><style>body,thead,td,a,p{font-family:verdana,sans-serif;font-size: 10px;}</style></head><body>' +
       `<table cols=${head.length}><thead><tr>${head.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody>` +
@@ -168,8 +197,14 @@ export class SazWriter {
     flags.push(['x-mapiscope-v', '1']);
     flags.push(['x-mapiscope-id', String(ex.id)]);
     flags.push(['x-mapiscope-connection', String(ex.connectionId)]);
-    flags.push(['x-mapiscope-timings', [t.requestStart, t.requestEnd, t.responseHeaders, t.responseEnd].map((x) => (x === undefined ? '' : String(x))).join(',')]);
-    if (ex.response?.chunks.length) flags.push(['x-mapiscope-chunks', ex.response.chunks.map((c) => `${c.time}/${c.offset}/${c.length}`).join(',')]);
+    flags.push([
+      'x-mapiscope-timings',
+      [t.requestStart, t.requestEnd, t.responseHeaders, t.responseEnd]
+        .map((x) => (x === undefined ? '' : String(x)))
+        .join(','),
+    ]);
+    if (ex.response?.chunks.length)
+      flags.push(['x-mapiscope-chunks', ex.response.chunks.map((c) => `${c.time}/${c.offset}/${c.length}`).join(',')]);
     if (url !== ex.request.url) flags.push(['x-mapiscope-target', ex.request.url]);
     if (ex.origin !== undefined) flags.push(['x-mapiscope-origin', ex.origin]);
     if (ex.server) flags.push(['x-mapiscope-server', `${ex.server.address}:${ex.server.port}`]);
@@ -193,10 +228,12 @@ export class SazWriter {
 }
 
 /** The whole SAZ as byte pieces. */
-export async function* writeSaz(source: Iterable<Exchange> | AsyncIterable<Exchange>, opts: SazWriteOptions = {}): AsyncGenerator<Uint8Array> {
+export async function* writeSaz(
+  source: Iterable<Exchange> | AsyncIterable<Exchange>,
+  opts: SazWriteOptions = {},
+): AsyncGenerator<Uint8Array> {
   const w = new SazWriter(opts);
   yield* w.begin();
   for await (const ex of source) yield* w.add(ex);
   yield* w.finish();
 }
-

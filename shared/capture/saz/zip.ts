@@ -52,7 +52,8 @@ export interface ZipArchive {
 }
 
 const u16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
-const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+const u32 = (b: Uint8Array, o: number): number =>
+  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 
 const u64 = (b: Uint8Array, o: number): bigint => BigInt(u32(b, o)) | (BigInt(u32(b, o + 4)) << 32n);
 
@@ -63,7 +64,11 @@ const SIG_EOCD = 0x06054b50;
 export function openZip(data: Uint8Array, file: string): ZipArchive {
   if (data.length < 4 || u32(data, 0) !== SIG_LOCAL) {
     if (data.length >= 22 && u32(data, 0) === SIG_EOCD) return archive(data, file, [], '', false);
-    throw new CaptureFileError(file, 'offset 0', data.length === 0 ? 'empty file' : 'not a ZIP archive (a SAZ file is a ZIP; no local file header at the start)');
+    throw new CaptureFileError(
+      file,
+      'offset 0',
+      data.length === 0 ? 'empty file' : 'not a ZIP archive (a SAZ file is a ZIP; no local file header at the start)',
+    );
   }
   let eocd = -1;
   for (let i = data.length - 22; i >= Math.max(0, data.length - 65557); i--)
@@ -79,9 +84,11 @@ export function openZip(data: Uint8Array, file: string): ZipArchive {
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) {
     // ZIP64 end of central directory (APPNOTE 4.3.14/4.3.15): more than 65535 members.
     const loc = eocd - 20;
-    if (loc < 0 || u32(data, loc) !== 0x07064b50) throw new CaptureFileError(file, 'end of central directory', 'ZIP64 locator missing (corrupt archive)');
+    if (loc < 0 || u32(data, loc) !== 0x07064b50)
+      throw new CaptureFileError(file, 'end of central directory', 'ZIP64 locator missing (corrupt archive)');
     const z = Number(u64(data, loc + 8));
-    if (z + 56 > data.length || u32(data, z) !== 0x06064b50) throw new CaptureFileError(file, 'ZIP64 end of central directory', 'bad signature (corrupt archive)');
+    if (z + 56 > data.length || u32(data, z) !== 0x06064b50)
+      throw new CaptureFileError(file, 'ZIP64 end of central directory', 'bad signature (corrupt archive)');
     count = Number(u64(data, z + 32));
     cdSize = Number(u64(data, z + 40));
     cdOffset = Number(u64(data, z + 48));
@@ -92,14 +99,22 @@ export function openZip(data: Uint8Array, file: string): ZipArchive {
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + 46 > data.length || u32(data, p) !== SIG_CENTRAL)
-      throw new CaptureFileError(file, `central directory entry ${i + 1} (offset ${p})`, 'bad signature (corrupt archive)');
+      throw new CaptureFileError(
+        file,
+        `central directory entry ${i + 1} (offset ${p})`,
+        'bad signature (corrupt archive)',
+      );
     const flags = u16(data, p + 8);
     const nameLen = u16(data, p + 28);
     const extraLen = u16(data, p + 30);
     const cmtLen = u16(data, p + 32);
     const nameBytes = data.subarray(p + 46, p + 46 + nameLen);
     if (u32(data, p + 42) === 0xffffffff || u32(data, p + 20) === 0xffffffff)
-      throw new CaptureFileError(file, `central directory entry ${i + 1}`, 'ZIP64 member sizes or offsets (archive over 4 GiB) are not supported');
+      throw new CaptureFileError(
+        file,
+        `central directory entry ${i + 1}`,
+        'ZIP64 member sizes or offsets (archive over 4 GiB) are not supported',
+      );
     entries.push({
       name: flags & 0x800 ? utf8Decode(nameBytes) : latin1Decode(nameBytes),
       flags,
@@ -184,7 +199,12 @@ function recover(data: Uint8Array, file: string): ZipArchive {
       break;
     }
   }
-  if (!entries.length) throw new CaptureFileError(file, 'offset 0', 'ZIP archive without a central directory and no readable member (truncated?)');
+  if (!entries.length)
+    throw new CaptureFileError(
+      file,
+      'offset 0',
+      'ZIP archive without a central directory and no readable member (truncated?)',
+    );
   return archive(data, file, entries, '', true, stop ?? 'no central directory (truncated archive?)');
 }
 
@@ -194,7 +214,14 @@ function indexOfSig(data: Uint8Array, from: number): number {
   return -1;
 }
 
-function archive(data: Uint8Array, file: string, entries: ZipEntry[], comment: string, recovered: boolean, stop?: string): ZipArchive {
+function archive(
+  data: Uint8Array,
+  file: string,
+  entries: ZipEntry[],
+  comment: string,
+  recovered: boolean,
+  stop?: string,
+): ZipArchive {
   return {
     comment,
     entries,
@@ -211,10 +238,12 @@ function archive(data: Uint8Array, file: string, entries: ZipEntry[], comment: s
       let start = e.dataOffset;
       if (start === undefined) {
         const p = e.localOffset;
-        if (p + 30 > data.length || u32(data, p) !== SIG_LOCAL) throw new CaptureFileError(file, where, `bad local header at offset ${p} (corrupt archive)`);
+        if (p + 30 > data.length || u32(data, p) !== SIG_LOCAL)
+          throw new CaptureFileError(file, where, `bad local header at offset ${p} (corrupt archive)`);
         start = p + 30 + u16(data, p + 26) + u16(data, p + 28);
       }
-      if (start + e.compressedSize > data.length) throw new CaptureFileError(file, where, 'is cut off (truncated archive)');
+      if (start + e.compressedSize > data.length)
+        throw new CaptureFileError(file, where, 'is cut off (truncated archive)');
       const raw = data.subarray(start, start + e.compressedSize);
       let out: Uint8Array;
       if (e.method === 0) out = raw;
@@ -225,7 +254,12 @@ function archive(data: Uint8Array, file: string, entries: ZipEntry[], comment: s
           throw new CaptureFileError(file, where, `cannot be inflated (${(err as Error).message})`);
         }
       } else throw new CaptureFileError(file, where, `uses compression method ${e.method}, which is not supported`);
-      if (out.length !== e.size) throw new CaptureFileError(file, where, `size ${out.length} differs from the recorded ${e.size} (corrupt archive)`);
+      if (out.length !== e.size)
+        throw new CaptureFileError(
+          file,
+          where,
+          `size ${out.length} differs from the recorded ${e.size} (corrupt archive)`,
+        );
       if (crc32(out) !== e.crc) throw new CaptureFileError(file, where, 'CRC mismatch (corrupt archive)');
       return out;
     },

@@ -17,7 +17,11 @@ afterAll(async () => {
 });
 
 /** Serves `leaf` on 127.0.0.1:0 and connects a TLS client that trusts only `caPem`. */
-async function handshake(leaf: { certPem: string; keyPem: string }, caPem: string, servername: string): Promise<string> {
+async function handshake(
+  leaf: { certPem: string; keyPem: string },
+  caPem: string,
+  servername: string,
+): Promise<string> {
   const server = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem }, (s) => s.end('ok'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
@@ -79,7 +83,11 @@ describe('CertificateAuthority', () => {
     const ca = await CertificateAuthority.loadOrCreate(dir, { leafValidityDays: 10, leafRenewDays: 7 });
     const first = await ca.leafFor('outlook.office365.com');
     // 5 days later the 10-day leaf has fewer than 7 days left: a new one is minted.
-    const later = await CertificateAuthority.loadOrCreate(dir, { leafValidityDays: 10, leafRenewDays: 7, now: () => new Date(Date.now() + 5 * 86_400_000) });
+    const later = await CertificateAuthority.loadOrCreate(dir, {
+      leafValidityDays: 10,
+      leafRenewDays: 7,
+      now: () => new Date(Date.now() + 5 * 86_400_000),
+    });
     const second = await later.leafFor('outlook.office365.com');
     expect(second.cached).toBe(false);
     expect(second.certPem).not.toBe(first.certPem);
@@ -94,10 +102,17 @@ describe('CertificateAuthority', () => {
   });
 
   it('name constraints: leaves inside the permitted subtrees verify, others are rejected by the client', async () => {
-    const ca = await CertificateAuthority.loadOrCreate(path.join(root, 'd'), { nameConstraints: ['contoso.com', 'outlook.office365.com'] });
+    const ca = await CertificateAuthority.loadOrCreate(path.join(root, 'd'), {
+      nameConstraints: ['contoso.com', 'outlook.office365.com'],
+    });
     expect(ca.status().nameConstraints).toEqual(['contoso.com', 'outlook.office365.com']);
-    const text = execFileSync('openssl', ['x509', '-noout', '-text'], { input: ca.exportPem(), timeout: 10_000 }).toString();
-    expect(text).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:contoso\.com\s+DNS:outlook\.office365\.com/);
+    const text = execFileSync('openssl', ['x509', '-noout', '-text'], {
+      input: ca.exportPem(),
+      timeout: 10_000,
+    }).toString();
+    expect(text).toMatch(
+      /X509v3 Name Constraints: critical\s+Permitted:\s+DNS:contoso\.com\s+DNS:outlook\.office365\.com/,
+    );
     expect(await handshake(await ca.leafFor('mail.contoso.com'), ca.exportPem(), 'mail.contoso.com')).toBe('trusted');
     const verdict = await handshake(await ca.leafFor('evil.example'), ca.exportPem(), 'evil.example');
     expect(verdict).not.toBe('trusted');
@@ -118,7 +133,9 @@ describe('CertificateAuthority', () => {
   it('trust instructions name the file and the per-OS commands', () => {
     const t = trustInstructions('/data/ca/certs/ca.pem', 'all');
     expect(t).toContain('certutil -user -addstore Root "/data/ca/certs/ca.cer"');
-    expect(t).toContain('security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db "/data/ca/certs/ca.pem"');
+    expect(t).toContain(
+      'security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db "/data/ca/certs/ca.pem"',
+    );
     expect(t).toContain('update-ca-certificates');
     expect(trustInstructions('/x.pem', 'win32')).not.toContain('security add-trusted-cert');
   });

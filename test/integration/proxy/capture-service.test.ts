@@ -48,7 +48,11 @@ describe('CaptureService', () => {
     const dispatcher = new ProxyAgent({ uri: `http://127.0.0.1:${st.port}`, requestTls: { ca: caPem } });
     cleanups.push(() => dispatcher.close());
     for (const p of ['/a', '/b']) {
-      const r = await fetch(`https://127.0.0.1:${up.port}${p}`, { dispatcher, method: 'POST', body: 'x'.repeat(10_000) });
+      const r = await fetch(`https://127.0.0.1:${up.port}${p}`, {
+        dispatcher,
+        method: 'POST',
+        body: 'x'.repeat(10_000),
+      });
       expect(await r.text()).toBe(`hello ${p}`);
     }
     await until(() => seen.length === 2);
@@ -87,9 +91,16 @@ describe('CaptureService', () => {
     svc.on('chunk', (c) => chunks.push(c.offset));
     const st = await svc.start({ reverse: `http://127.0.0.1:${up.port}`, out: file });
     const c = await rawClient(st.port!);
-    c.send('POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: mail\r\nX-RequestType: NotificationWait\r\nContent-Length: 0\r\n\r\n');
+    c.send(
+      'POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: mail\r\nX-RequestType: NotificationWait\r\nContent-Length: 0\r\n\r\n',
+    );
     await sleep(450);
-    const pendings = (c.received().toString('latin1').match(/PENDING/g) ?? []).length;
+    const pendings = (
+      c
+        .received()
+        .toString('latin1')
+        .match(/PENDING/g) ?? []
+    ).length;
     expect(pendings).toBeGreaterThanOrEqual(3);
     expect(pendings).toBeLessThanOrEqual(5);
     expect(chunks.length).toBeGreaterThanOrEqual(4);
@@ -99,7 +110,10 @@ describe('CaptureService', () => {
     const all: Exchange[] = [];
     for await (const ex of readCapture(file)) all.push(ex);
     expect(all).toHaveLength(1);
-    expect(all[0]!.aborted).toEqual({ kind: 'client-reset', message: 'capture stopped while the exchange was in flight' });
+    expect(all[0]!.aborted).toEqual({
+      kind: 'client-reset',
+      message: 'capture stopped while the exchange was in flight',
+    });
     const body = Buffer.from(all[0]!.response!.body).toString();
     expect(body.startsWith('PROCESSING\r\nPENDING\r\n')).toBe(true);
     expect(all[0]!.response!.chunks.length).toBe(chunks.length);
@@ -133,10 +147,23 @@ describe('CaptureService', () => {
     const events: string[] = [];
     backend.events.on((e) => events.push(e.type));
     expect(backend.rpc.names()).toEqual(
-      expect.arrayContaining(['capture.start', 'capture.stop', 'capture.status', 'capture.trustHost', 'ca.status', 'ca.export', 'ca.trustHelp']),
+      expect.arrayContaining([
+        'capture.start',
+        'capture.stop',
+        'capture.status',
+        'capture.trustHost',
+        'ca.status',
+        'ca.export',
+        'ca.trustHelp',
+      ]),
     );
     // The UI's capture bar sends { port, mode, target }.
-    const st = (await backend.rpc.invoke('capture.start', { port: 0, mode: 'reverse', target: `http://127.0.0.1:${up.port}`, out: path.join(root, 'be.mscap') })) as CaptureServiceState;
+    const st = (await backend.rpc.invoke('capture.start', {
+      port: 0,
+      mode: 'reverse',
+      target: `http://127.0.0.1:${up.port}`,
+      out: path.join(root, 'be.mscap'),
+    })) as CaptureServiceState;
     const c = await rawClient(st.port!);
     cleanups.push(() => c.close());
     c.send('GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
@@ -148,7 +175,11 @@ describe('CaptureService', () => {
     expect(Buffer.from(ca.base64, 'base64').equals((await svc.exportCa('der')) as Buffer)).toBe(true);
     await backend.rpc.invoke('capture.stop', {});
     expect(backend.status().capture.running).toBe(false);
-    expect(events.filter((t) => t === 'capture-state' || t === 'exchange')).toEqual(['capture-state', 'exchange', 'capture-state']);
+    expect(events.filter((t) => t === 'capture-state' || t === 'exchange')).toEqual([
+      'capture-state',
+      'exchange',
+      'capture-state',
+    ]);
     // Live progress reaches the UI too: the connection opened and the response's bytes arrived.
     expect(events).toEqual(expect.arrayContaining(['connection', 'chunk']));
   });

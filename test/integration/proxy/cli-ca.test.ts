@@ -30,7 +30,11 @@ describe('mapiscope ca', () => {
     expect(r.stderr).toBe(`wrote DER CA certificate to ${derFile}\n`);
     const der = await readFile(derFile);
     expect(new X509Certificate(der).fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
-    const st = JSON.parse((await cli('ca', 'status', '--json')).stdout) as { fingerprint256: string; created: boolean; expired: boolean };
+    const st = JSON.parse((await cli('ca', 'status', '--json')).stdout) as {
+      fingerprint256: string;
+      created: boolean;
+      expired: boolean;
+    };
     expect(st.fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
     expect(st).toMatchObject({ created: false, expired: false });
     const help = (await cli('ca', 'trust-help', '--platform', 'win32')).stdout;

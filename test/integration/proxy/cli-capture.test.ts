@@ -27,14 +27,31 @@ afterAll(async () => {
 });
 
 function startCli(out: string) {
-  const child = spawn(process.execPath, [BIN, 'capture', '--port', '0', '--reverse', `http://127.0.0.1:${up.port}`, '--out', out, '--data-dir', path.join(root, 'data')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'capture',
+      '--port',
+      '0',
+      '--reverse',
+      `http://127.0.0.1:${up.port}`,
+      '--out',
+      out,
+      '--data-dir',
+      path.join(root, 'data'),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   kids.push(child);
   const io = { stderr: '', stdout: '' };
   child.stderr!.on('data', (d: Buffer) => (io.stderr += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (io.stdout += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
   return { child, io, exited };
 }
 
@@ -52,7 +69,9 @@ describe('mapiscope capture', () => {
     const c = await rawClient(port);
     let from = 0;
     for (let i = 0; i < 3; i++) {
-      c.send(`POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: mail\r\nX-RequestType: Execute\r\nContent-Length: 1\r\n\r\n${i}`);
+      c.send(
+        `POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: mail\r\nX-RequestType: Execute\r\nContent-Length: 1\r\n\r\n${i}`,
+      );
       from += (await c.response({ from })).raw.length;
     }
     await until(() => /#3 /.test(io.stderr), 10_000, 'three summary lines');
@@ -106,7 +125,9 @@ describe('mapiscope capture', () => {
   }, 60_000);
 
   it('rejects bad usage with exit code 2', async () => {
-    const child = spawn(process.execPath, [BIN, 'capture', '--reverse', 'ftp://x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'capture', '--reverse', 'ftp://x'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     kids.push(child);
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

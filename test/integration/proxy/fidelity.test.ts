@@ -4,10 +4,23 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { CertificateAuthority } from '../../../electron/backend/ca/ca.js';
-import type { ConnectionEvent, ProxyEngineOptions, UntrustedCertificateEvent } from '../../../electron/backend/proxy/engine.js';
+import type {
+  ConnectionEvent,
+  ProxyEngineOptions,
+  UntrustedCertificateEvent,
+} from '../../../electron/backend/proxy/engine.js';
 import { MitmProxyEngine } from '../../../electron/backend/proxy/mitm-engine.js';
 import tls from 'node:tls';
-import { type RawUpstream, rawClient, rawUpstream, selfSignedCert, sleep, tunnelClient, until, wrapClient } from './helpers.js';
+import {
+  type RawUpstream,
+  rawClient,
+  rawUpstream,
+  selfSignedCert,
+  sleep,
+  tunnelClient,
+  until,
+  wrapClient,
+} from './helpers.js';
 
 let caDir: string;
 let ca: CertificateAuthority;
@@ -50,7 +63,8 @@ async function upstream(...args: Parameters<typeof rawUpstream>): Promise<RawUps
   return u;
 }
 
-const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+const ok = (body: string, extra = '') =>
+  `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
 describe('header fidelity and no injected headers', () => {
   it('forwards request and response heads byte for byte (case, order, duplicates), nothing added', async () => {
@@ -105,13 +119,19 @@ describe('header fidelity and no injected headers', () => {
   });
 
   it('forwards chunked trailers and records them', async () => {
-    const up = await upstream((r) => r.socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n4\r\nbody\r\n0\r\nX-Checksum: abc\r\n\r\n'));
+    const up = await upstream((r) =>
+      r.socket.write(
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n4\r\nbody\r\n0\r\nX-Checksum: abc\r\n\r\n',
+      ),
+    );
     const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
     const c = await rawClient(port);
     cleanups.push(() => c.close());
     c.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     const r = await c.response();
-    expect(r.raw.toString('latin1')).toBe('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n4\r\nbody\r\n0\r\nX-Checksum: abc\r\n\r\n');
+    expect(r.raw.toString('latin1')).toBe(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n4\r\nbody\r\n0\r\nX-Checksum: abc\r\n\r\n',
+    );
     await until(() => exchanges.length === 1);
     expect(exchanges[0]!.response!.trailers).toEqual([{ name: 'X-Checksum', value: 'abc' }]);
   });
@@ -121,12 +141,16 @@ describe('header fidelity and no injected headers', () => {
     const { port, exchanges } = await startProxy();
     const c = await rawClient(port);
     cleanups.push(() => c.close());
-    c.send(`GET http://127.0.0.1:${up.port}/autodiscover/autodiscover.xml HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nProxy-Connection: keep-alive\r\nAccept: */*\r\n\r\n`);
+    c.send(
+      `GET http://127.0.0.1:${up.port}/autodiscover/autodiscover.xml HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nProxy-Connection: keep-alive\r\nAccept: */*\r\n\r\n`,
+    );
     const res = await c.response();
     expect(res.body.toString()).toBe('hi');
     expect(res.headerLines).toEqual(['Content-Length: 2']);
     await until(() => up.requests.length === 1);
-    expect(up.requests[0]!.raw.toString('latin1')).toBe(`GET /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nAccept: */*\r\n\r\n`);
+    expect(up.requests[0]!.raw.toString('latin1')).toBe(
+      `GET /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nAccept: */*\r\n\r\n`,
+    );
     await until(() => exchanges.length === 1);
     expect(exchanges[0]!.request.url).toBe(`http://127.0.0.1:${up.port}/autodiscover/autodiscover.xml`);
   });
@@ -182,7 +206,9 @@ describe('connections', () => {
         r.socket.write('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n');
       } else if (auth === 'NTLM TlRMTVNTUAABAAAA' && seen === 1) {
         legs.set(r.conn, 2);
-        r.socket.write('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM TlRMTVNTUAACAAAA\r\nContent-Length: 0\r\n\r\n');
+        r.socket.write(
+          'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM TlRMTVNTUAACAAAA\r\nContent-Length: 0\r\n\r\n',
+        );
       } else if (auth === 'NTLM TlRMTVNTUAADAAAA' && seen === 2) {
         r.socket.write(ok(`welcome conn ${r.conn}`));
       } else {
@@ -192,9 +218,14 @@ describe('connections', () => {
     const { port } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
     const a = await rawClient(port);
     const b = await rawClient(port);
-    cleanups.push(() => a.close(), () => b.close());
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
     const leg = async (c: typeof a, from: number, auth?: string) => {
-      c.send(`POST /mapi/emsmdb/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${auth ? `Authorization: ${auth}\r\n` : ''}\r\n`);
+      c.send(
+        `POST /mapi/emsmdb/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${auth ? `Authorization: ${auth}\r\n` : ''}\r\n`,
+      );
       return c.response({ from });
     };
     // Interleave A and B so a shared pool would hand A's authenticated socket to B.
@@ -204,8 +235,16 @@ describe('connections', () => {
     const b2 = await leg(b, b1.raw.length, 'NTLM TlRMTVNTUAABAAAA');
     const a3 = await leg(a, a1.raw.length + a2.raw.length, 'NTLM TlRMTVNTUAADAAAA');
     const b3 = await leg(b, b1.raw.length + b2.raw.length, 'NTLM TlRMTVNTUAADAAAA');
-    expect([a1.startLine, a2.startLine, a3.startLine]).toEqual(['HTTP/1.1 401 Unauthorized', 'HTTP/1.1 401 Unauthorized', 'HTTP/1.1 200 OK']);
-    expect([b1.startLine, b2.startLine, b3.startLine]).toEqual(['HTTP/1.1 401 Unauthorized', 'HTTP/1.1 401 Unauthorized', 'HTTP/1.1 200 OK']);
+    expect([a1.startLine, a2.startLine, a3.startLine]).toEqual([
+      'HTTP/1.1 401 Unauthorized',
+      'HTTP/1.1 401 Unauthorized',
+      'HTTP/1.1 200 OK',
+    ]);
+    expect([b1.startLine, b2.startLine, b3.startLine]).toEqual([
+      'HTTP/1.1 401 Unauthorized',
+      'HTTP/1.1 401 Unauthorized',
+      'HTTP/1.1 200 OK',
+    ]);
     expect(up.connections).toBe(2);
     const connA = up.requests[0]!.conn;
     const connB = up.requests[1]!.conn;
@@ -233,21 +272,31 @@ describe('streaming', () => {
     const sent: number[] = [];
     const pieces = ['PROCESSING\r\n', 'PENDING\r\n', 'DONE\r\nX-ElapsedTime: 600\r\n\r\n' + 'B'.repeat(300)];
     const up = await upstream((r) => {
-      r.socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-ResponseCode: 0\r\nTransfer-Encoding: chunked\r\n\r\n');
+      r.socket.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-ResponseCode: 0\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
       pieces.forEach((p, i) =>
         setTimeout(() => {
           sent.push(performance.timeOrigin + performance.now());
-          r.socket.write(`${Buffer.byteLength(p).toString(16)}\r\n${p}\r\n${i === pieces.length - 1 ? '0\r\n\r\n' : ''}`);
+          r.socket.write(
+            `${Buffer.byteLength(p).toString(16)}\r\n${p}\r\n${i === pieces.length - 1 ? '0\r\n\r\n' : ''}`,
+          );
         }, i * 200),
       );
     });
     const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
     const c = await rawClient(port);
     cleanups.push(() => c.close());
-    c.send('POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: x\r\nX-RequestType: Execute\r\nContent-Length: 3\r\n\r\nabc');
+    c.send(
+      'POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: x\r\nX-RequestType: Execute\r\nContent-Length: 3\r\n\r\nabc',
+    );
     const res = await c.response({ timeoutMs: 5000 });
     expect(res.body.toString()).toBe(pieces.join(''));
-    expect(res.headerLines).toEqual(['Content-Type: application/mapi-http', 'X-ResponseCode: 0', 'Transfer-Encoding: chunked']);
+    expect(res.headerLines).toEqual([
+      'Content-Type: application/mapi-http',
+      'X-ResponseCode: 0',
+      'Transfer-Encoding: chunked',
+    ]);
     // Arrival of each piece at the client: find the data event that carried its text.
     const arrivalOf = (text: string) => c.arrivals.find((a) => a.bytes.toString('latin1').includes(text))!.time;
     const t = [arrivalOf('PROCESSING'), arrivalOf('PENDING'), arrivalOf('DONE')];
@@ -339,9 +388,14 @@ describe('failures', () => {
     const up = await upstream(() => {
       /* never answers */
     });
-    const { port, exchanges, conns } = await startProxy({ mode: 'reverse', reverseTarget: `http://127.0.0.1:${up.port}` });
+    const { port, exchanges, conns } = await startProxy({
+      mode: 'reverse',
+      reverseTarget: `http://127.0.0.1:${up.port}`,
+    });
     const c = await rawClient(port);
-    c.send('POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: x\r\nX-RequestType: NotificationWait\r\nContent-Length: 2\r\n\r\nhi');
+    c.send(
+      'POST /mapi/emsmdb/?MailboxId=x HTTP/1.1\r\nHost: x\r\nX-RequestType: NotificationWait\r\nContent-Length: 2\r\n\r\nhi',
+    );
     await until(() => up.requests.length === 1);
     c.socket.resetAndDestroy();
     await until(() => exchanges.length === 1);
@@ -387,7 +441,9 @@ describe('HTTPS', () => {
     const up = await upstream((r) => r.socket.write(ok('after trust')), { tls: upstreamCert });
     const logged: string[] = [];
     const sink = (...a: unknown[]) => void logged.push(a.map(String).join(' '));
-    const { engine, port, exchanges, untrusted } = await startProxy({ logger: { debug: sink, info: sink, warn: sink, error: sink } });
+    const { engine, port, exchanges, untrusted } = await startProxy({
+      logger: { debug: sink, info: sink, warn: sink, error: sink },
+    });
     const c = await tunnelClient(port, `127.0.0.1:${up.port}`, ca.exportPem());
     cleanups.push(() => c.close());
     c.send('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
@@ -397,7 +453,9 @@ describe('HTTPS', () => {
     await until(() => exchanges.length === 1);
     expect(exchanges[0]!.tls?.certificateError).toMatch(/^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN): /);
     expect(exchanges[0]!.aborted?.kind).toBe('upstream-error');
-    expect(untrusted).toEqual([expect.objectContaining({ host: `127.0.0.1:${up.port}`, exchangeId: exchanges[0]!.id })]);
+    expect(untrusted).toEqual([
+      expect.objectContaining({ host: `127.0.0.1:${up.port}`, exchangeId: exchanges[0]!.id }),
+    ]);
     engine.trustHost(untrusted[0]!.host);
     const c2 = await tunnelClient(port, `127.0.0.1:${up.port}`, ca.exportPem());
     cleanups.push(() => c2.close());
@@ -412,7 +470,11 @@ describe('HTTPS', () => {
 
   it('reverse mode accepts TLS clients too (leaf minted for the SNI name) and plain HTTP on the same port', async () => {
     const up = await upstream((r) => r.socket.write(ok(`tls-front ${r.conn}`)), { tls: upstreamCert });
-    const { port, exchanges, conns } = await startProxy({ mode: 'reverse', reverseTarget: `https://127.0.0.1:${up.port}`, upstreamCa: upstreamCert.cert });
+    const { port, exchanges, conns } = await startProxy({
+      mode: 'reverse',
+      reverseTarget: `https://127.0.0.1:${up.port}`,
+      upstreamCa: upstreamCert.cert,
+    });
     const s = tls.connect({ host: '127.0.0.1', port, servername: 'mail.contoso.test', ca: ca.exportPem() });
     await new Promise<void>((r, j) => {
       s.once('secureConnect', () => r());
@@ -432,7 +494,11 @@ describe('HTTPS', () => {
     plain.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     expect((await plain.response()).body.toString()).toBe('tls-front 2');
     await until(() => exchanges.length === 3);
-    expect(exchanges.map((e) => e.connectionId)).toEqual([exchanges[0]!.connectionId, exchanges[0]!.connectionId, exchanges[2]!.connectionId]);
+    expect(exchanges.map((e) => e.connectionId)).toEqual([
+      exchanges[0]!.connectionId,
+      exchanges[0]!.connectionId,
+      exchanges[2]!.connectionId,
+    ]);
     expect(exchanges[2]!.connectionId).not.toBe(exchanges[0]!.connectionId);
     expect(exchanges[0]!.request.url).toBe('/mapi/emsmdb/');
     expect(conns.find((e) => e.type === 'connect')?.target).toBe(`mail.contoso.test:${up.port}`);
@@ -443,7 +509,11 @@ describe('HTTPS', () => {
     let clock = Date.now() - 9 * 86_400_000;
     const dir = await mkdtemp(path.join(tmpdir(), 'msca-renew-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const shortCa = await CertificateAuthority.loadOrCreate(dir, { leafValidityDays: 10, leafRenewDays: 2, now: () => new Date(clock) });
+    const shortCa = await CertificateAuthority.loadOrCreate(dir, {
+      leafValidityDays: 10,
+      leafRenewDays: 2,
+      now: () => new Date(clock),
+    });
     const up = await upstream((r) => r.socket.write(ok('renewed')), { tls: upstreamCert });
     const { port } = await startProxy({ ca: shortCa, upstreamCa: upstreamCert.cert });
     const serialOf = async () => {
@@ -462,7 +532,7 @@ describe('HTTPS', () => {
     expect(await serialOf()).toBe(s3);
   });
 
-  it('a CONNECT tunnel to plain HTTP: one client connection recorded, not the library\'s internal hop', async () => {
+  it("a CONNECT tunnel to plain HTTP: one client connection recorded, not the library's internal hop", async () => {
     const up = await upstream((r) => r.socket.write(ok('plain tunnel')));
     const { port, exchanges, conns } = await startProxy();
     const c = await rawClient(port);
@@ -481,7 +551,11 @@ describe('HTTPS', () => {
 
   it('reverse mode to an https target', async () => {
     const up = await upstream((r) => r.socket.write(ok('rev-tls')), { tls: upstreamCert });
-    const { port, exchanges } = await startProxy({ mode: 'reverse', reverseTarget: `https://127.0.0.1:${up.port}`, upstreamCa: upstreamCert.cert });
+    const { port, exchanges } = await startProxy({
+      mode: 'reverse',
+      reverseTarget: `https://127.0.0.1:${up.port}`,
+      upstreamCa: upstreamCert.cert,
+    });
     const c = await rawClient(port);
     cleanups.push(() => c.close());
     c.send('GET /owa/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');

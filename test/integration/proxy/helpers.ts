@@ -20,7 +20,23 @@ export function selfSignedCert(cn = '127.0.0.1'): { key: string; cert: string } 
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(d, 'k.pem'), '-out', path.join(d, 'c.pem'), '-days', '2', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=IP:${cn}`],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(d, 'k.pem'),
+        '-out',
+        path.join(d, 'c.pem'),
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${cn}`,
+        '-addext',
+        `subjectAltName=IP:${cn}`,
+      ],
       { stdio: 'ignore', timeout: 20_000 },
     );
     return { key: readFileSync(path.join(d, 'k.pem'), 'utf8'), cert: readFileSync(path.join(d, 'c.pem'), 'utf8') };
@@ -44,7 +60,10 @@ export interface ParsedMessage {
  * Parses one HTTP/1.1 message from the start of `buf`. Returns undefined if incomplete.
  * Body framing: Content-Length, chunked, or (responses only, `toClose`) until the end.
  */
-export function parseMessage(buf: Buffer, opts: { toClose?: boolean; noBody?: boolean } = {}): ParsedMessage | undefined {
+export function parseMessage(
+  buf: Buffer,
+  opts: { toClose?: boolean; noBody?: boolean } = {},
+): ParsedMessage | undefined {
   const end = buf.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
@@ -55,7 +74,8 @@ export function parseMessage(buf: Buffer, opts: { toClose?: boolean; noBody?: bo
   });
   const get = (n: string) => headers.find(([k]) => k.toLowerCase() === n)?.[1];
   let o = end + 4;
-  if (opts.noBody) return { startLine, headerLines: lines, headers, body: Buffer.alloc(0), raw: buf.subarray(0, o), chunked: false };
+  if (opts.noBody)
+    return { startLine, headerLines: lines, headers, body: Buffer.alloc(0), raw: buf.subarray(0, o), chunked: false };
   const te = get('transfer-encoding');
   if (te && /chunked/i.test(te)) {
     const parts: Buffer[] = [];
@@ -67,7 +87,14 @@ export function parseMessage(buf: Buffer, opts: { toClose?: boolean; noBody?: bo
       if (size === 0) {
         const tEnd = buf.indexOf('\r\n\r\n', le);
         if (tEnd < 0) return undefined;
-        return { startLine, headerLines: lines, headers, body: Buffer.concat(parts), raw: buf.subarray(0, tEnd + 4), chunked: true };
+        return {
+          startLine,
+          headerLines: lines,
+          headers,
+          body: Buffer.concat(parts),
+          raw: buf.subarray(0, tEnd + 4),
+          chunked: true,
+        };
       }
       if (buf.length < le + 2 + size + 2) return undefined;
       parts.push(buf.subarray(le + 2, le + 2 + size));
@@ -78,7 +105,14 @@ export function parseMessage(buf: Buffer, opts: { toClose?: boolean; noBody?: bo
   if (cl !== undefined) {
     const n = Number(cl);
     if (buf.length < o + n) return undefined;
-    return { startLine, headerLines: lines, headers, body: buf.subarray(o, o + n), raw: buf.subarray(0, o + n), chunked: false };
+    return {
+      startLine,
+      headerLines: lines,
+      headers,
+      body: buf.subarray(o, o + n),
+      raw: buf.subarray(0, o + n),
+      chunked: false,
+    };
   }
   if (opts.toClose) return undefined;
   return { startLine, headerLines: lines, headers, body: Buffer.alloc(0), raw: buf.subarray(0, o), chunked: false };
@@ -140,7 +174,9 @@ export async function rawUpstream(
       }
     });
   };
-  const server = opts.tls ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onSocket) : net.createServer(onSocket);
+  const server = opts.tls
+    ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onSocket)
+    : net.createServer(onSocket);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   state.port = (server.address() as net.AddressInfo).port;
   return state;
@@ -218,7 +254,12 @@ export async function rawClient(port: number): Promise<RawClient> {
 }
 
 /** CONNECT through the proxy, then TLS to the intercepted origin, trusting `ca`. */
-export async function tunnelClient(proxyPort: number, target: string, ca: string, servername?: string): Promise<RawClient> {
+export async function tunnelClient(
+  proxyPort: number,
+  target: string,
+  ca: string,
+  servername?: string,
+): Promise<RawClient> {
   const s = net.connect(proxyPort, '127.0.0.1');
   await new Promise<void>((r, j) => {
     s.once('connect', () => r());
@@ -233,14 +274,20 @@ export async function tunnelClient(proxyPort: number, target: string, ca: string
       if (b.indexOf('\r\n\r\n') >= 0) {
         s.off('data', on);
         clearTimeout(t);
-        if (!b.toString('latin1').startsWith('HTTP/1.1 200')) reject(new Error(`CONNECT refused: ${b.toString('latin1')}`));
+        if (!b.toString('latin1').startsWith('HTTP/1.1 200'))
+          reject(new Error(`CONNECT refused: ${b.toString('latin1')}`));
         else resolve();
       }
     };
     s.on('data', on);
   });
   const host = target.replace(/:\d+$/, '');
-  const t = tls.connect({ socket: s, ca, host, ...(servername ? { servername } : net.isIP(host) ? {} : { servername: host }) });
+  const t = tls.connect({
+    socket: s,
+    ca,
+    host,
+    ...(servername ? { servername } : net.isIP(host) ? {} : { servername: host }),
+  });
   await new Promise<void>((r, j) => {
     t.once('secureConnect', () => r());
     t.once('error', j);

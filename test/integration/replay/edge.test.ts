@@ -7,7 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
-import { ExchangeSimulator, MailboxResponder, type SimulatorOptions, buildConnectRequest } from '../../../electron/backend/simulator/index.js';
+import {
+  ExchangeSimulator,
+  MailboxResponder,
+  type SimulatorOptions,
+  buildConnectRequest,
+} from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
 import { PlanError, parsePlan } from '../../../electron/backend/replay/plan.js';
@@ -37,7 +42,16 @@ describe('plan syntax', () => {
       { kind: 'hibernate', at: 7, ms: 30_000 },
       { kind: 'stale', at: 9 },
     ]);
-    expect(parsePlan(['drop:before-send@2', 'address:127.0.0.3@4', 'hibernate:90s@6', 'drop:idle@1', 'hibernate@8:250ms', 'hibernate@9:2m'])).toEqual([
+    expect(
+      parsePlan([
+        'drop:before-send@2',
+        'address:127.0.0.3@4',
+        'hibernate:90s@6',
+        'drop:idle@1',
+        'hibernate@8:250ms',
+        'hibernate@9:2m',
+      ]),
+    ).toEqual([
       { kind: 'drop', at: 1, point: 'idle' },
       { kind: 'drop', at: 2, point: 'before-send' },
       { kind: 'address', at: 4, address: '127.0.0.3' },
@@ -47,8 +61,12 @@ describe('plan syntax', () => {
     ]);
   });
   it('refuses bad steps and non-loopback addresses with a reason', () => {
-    expect(() => parsePlan('address:10.0.0.2@3')).toThrow(new PlanError('plan step "address:10.0.0.2@3": source addresses are loopback only (127.x.x.x)'));
-    expect(() => parsePlan('drop:sideways@3')).toThrow(/drop point is one of before-send, after-send, while-streaming, idle/);
+    expect(() => parsePlan('address:10.0.0.2@3')).toThrow(
+      new PlanError('plan step "address:10.0.0.2@3": source addresses are loopback only (127.x.x.x)'),
+    );
+    expect(() => parsePlan('drop:sideways@3')).toThrow(
+      /drop point is one of before-send, after-send, while-streaming, idle/,
+    );
     expect(() => parsePlan('hibernate@3')).toThrow(/hibernate needs a duration/);
     expect(() => parsePlan('stale@0')).toThrow(/positions start at 1/);
     expect(() => parsePlan('hibernate@3:soon')).toThrow(/"soon" is not a duration/);
@@ -71,8 +89,14 @@ describe('replay edge cases', () => {
     const ex = session1();
     const sim = await start({ responder: new CaptureResponder(ex) });
     const counted = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop:before-send@2') });
-    expect(counted.exchanges.map((e) => e.replayed.requestId)).toEqual([1, 2, 3, 4, 5].map((n) => `{C715155F-2BE8-44E0-BD34-2960065754C8}:${n}`));
-    const asIs = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop:before-send@2'), resendSameRequestId: true });
+    expect(counted.exchanges.map((e) => e.replayed.requestId)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `{C715155F-2BE8-44E0-BD34-2960065754C8}:${n}`),
+    );
+    const asIs = await replayCapture(ex, {
+      target: sim.url,
+      plan: parsePlan('drop:before-send@2'),
+      resendSameRequestId: true,
+    });
     expect(asIs.exchanges.map((e) => e.replayed.requestId.split(':')[1])).toEqual(['1', '2', '2', '3', '4']);
     expect(asIs.switches[0]!.verdict).toBe('context-kept');
   });
@@ -94,12 +118,19 @@ describe('replay edge cases', () => {
     expect(r.switches[0]!.verdict).toBe('context-kept');
     // Two TCP connections, two handshakes of two 401s each.
     expect(sim.log.filter((e) => e.httpStatus === 401)).toHaveLength(4);
-    expect(sim.log.filter((e) => e.httpStatus === 200).map((e) => e.remoteAddress)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.2']);
+    expect(sim.log.filter((e) => e.httpStatus === 200).map((e) => e.remoteAddress)).toEqual([
+      '127.0.0.1',
+      '127.0.0.1',
+      '127.0.0.2',
+      '127.0.0.2',
+    ]);
   });
 
   it('a broken captured answer is served as X-ResponseCode 17 (Invalid Response), the replay goes on', async () => {
     const ex = session1();
-    const cut = ex.map((e) => (e.id === 2 ? { ...e, response: { ...e.response!, body: e.response!.body.subarray(0, 20) } } : e));
+    const cut = ex.map((e) =>
+      e.id === 2 ? { ...e, response: { ...e.response!, body: e.response!.body.subarray(0, 20) } } : e,
+    );
     const responder = new CaptureResponder(cut);
     const sim = await start({ responder });
     const r = await replayCapture(ex, { target: sim.url });
@@ -113,7 +144,14 @@ describe('replay edge cases', () => {
     const ex = session1();
     const refused = ex.map((e) =>
       e.id === 3
-        ? { ...e, response: { ...e.response!, headers: e.response!.headers.map((h) => (h.name === 'X-ResponseCode' ? { ...h, value: '15' } : h)), body: new TextEncoder().encode('<html>15</html>') } }
+        ? {
+            ...e,
+            response: {
+              ...e.response!,
+              headers: e.response!.headers.map((h) => (h.name === 'X-ResponseCode' ? { ...h, value: '15' } : h)),
+              body: new TextEncoder().encode('<html>15</html>'),
+            },
+          }
         : e,
     );
     const sim = await start({ responder: new CaptureResponder(refused) });
@@ -125,7 +163,8 @@ describe('replay edge cases', () => {
   });
 
   it('resends once on a fresh connection when the server closed the reused keep-alive one unread', async () => {
-    const answer = 'HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-ResponseCode: 0\r\nContent-Length: 18\r\n\r\nPROCESSING\r\nDONE\r\n';
+    const answer =
+      'HTTP/1.1 200 OK\r\nContent-Type: application/mapi-http\r\nX-ResponseCode: 0\r\nContent-Length: 18\r\n\r\nPROCESSING\r\nDONE\r\n';
     let sockets = 0;
     const srv = net.createServer((sock) => {
       sockets++;
@@ -156,7 +195,9 @@ describe('replay edge cases', () => {
 
   it('says why a capture cannot be replayed', () => {
     const ex = session1();
-    expect(canReplay(ex.slice(1))).toBe("the capture's 3 MAPI request(s) have no Connect/Bind: replay needs the request that created the session");
+    expect(canReplay(ex.slice(1))).toBe(
+      "the capture's 3 MAPI request(s) have no Connect/Bind: replay needs the request that created the session",
+    );
     expect(canReplay([])).toBe('the capture holds no MAPI traffic');
     expect(canReplay(ex, 2)).toBe('the capture has 1 session(s); there is no session 2');
     expect(canReplay(ex)).toBeUndefined();

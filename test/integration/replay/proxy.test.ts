@@ -8,7 +8,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MitmProxyEngine } from '../../../electron/backend/proxy/mitm-engine.js';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
-import { ExchangeSimulator, MailboxResponder, MailboxStore, buildConnectRequest, buildExecuteRequest, parseExecuteResponse, ropLogonRequest } from '../../../electron/backend/simulator/index.js';
+import {
+  ExchangeSimulator,
+  MailboxResponder,
+  MailboxStore,
+  buildConnectRequest,
+  buildExecuteRequest,
+  parseExecuteResponse,
+  ropLogonRequest,
+} from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
 import { parsePlan } from '../../../electron/backend/replay/plan.js';
@@ -29,7 +37,11 @@ describe('replay through the capture proxy', () => {
     proxy.on('exchange', (e) => recorded.push(e));
     const ep = await proxy.start();
     try {
-      const r = await replayCapture(cap, { target: `http://127.0.0.1:${ep.port}`, session: 2, plan: parsePlan('address@2,stale@3,drop@4,hibernate@5:900ms') });
+      const r = await replayCapture(cap, {
+        target: `http://127.0.0.1:${ep.port}`,
+        session: 2,
+        plan: parsePlan('address@2,stale@3,drop@4,hibernate@5:900ms'),
+      });
       expect(r.switches.map((s) => [s.step, s.verdict])).toEqual([
         ['address:127.0.0.2@2', 'context-kept'],
         ['stale@3', 'sequence-rejected-recovered'],
@@ -37,15 +49,16 @@ describe('replay through the capture proxy', () => {
         ['hibernate:900ms@5', 'context-lost'],
       ]);
       expect(r.summary).toMatchObject({ replayed: 5, succeeded: 5, failed: 0 });
-      for (let i = 0; i < 100 && recorded.length < r.exchanges.length; i++) await new Promise((res) => setTimeout(res, 20));
+      for (let i = 0; i < 100 && recorded.length < r.exchanges.length; i++)
+        await new Promise((res) => setTimeout(res, 20));
     } finally {
       await proxy.stop();
       await sim.stop();
     }
     // Every request the replayer sent crossed the proxy (the dropped one recorded as aborted).
-    expect(recorded.map((e) => e.request.headers.find((h) => h.name.toLowerCase() === 'x-requesttype')?.value)).toEqual([
-      'Connect', 'Execute', 'Execute', 'Execute', 'Execute', 'Connect', 'Execute', 'Execute', 'Execute', 'Disconnect',
-    ]);
+    expect(recorded.map((e) => e.request.headers.find((h) => h.name.toLowerCase() === 'x-requesttype')?.value)).toEqual(
+      ['Connect', 'Execute', 'Execute', 'Execute', 'Execute', 'Connect', 'Execute', 'Execute', 'Execute', 'Disconnect'],
+    );
     expect(recorded.filter((e) => e.aborted).map((e) => [e.id, e.aborted!.kind])).toEqual([[5, 'client-reset']]);
     expect(recorded.slice(1).every((e) => e.client?.address === '127.0.0.2')).toBe(true);
     for (const e of recorded) {
@@ -60,7 +73,11 @@ describe('replay through the capture proxy', () => {
       ['reconnect@6', 'idle-expired@10', 'context-lost@10'],
     ]);
     expect(model.timeline(2).map((t) => [t.exchangeId, t.responseCode])).toEqual([
-      [6, 0], [7, 0], [8, 0], [9, 0], [10, 10],
+      [6, 0],
+      [7, 0],
+      [8, 0],
+      [9, 0],
+      [10, 10],
     ]);
   });
 
@@ -79,7 +96,14 @@ describe('replay through the capture proxy', () => {
       await c.send(path, 'Connect', buildConnectRequest('/o=Org/cn=alice'));
       const lo = await c.send(path, 'Execute', buildExecuteRequest(ropLogonRequest('/o=Org/cn=alice'), [0xffffffff]));
       const logonHandle = parseExecuteResponse(lo.entity!.body)!.payloads[0]!.handles[0]!;
-      const open = new Uint8Array([0x02, 0, 0, 1, ...new Uint8Array(new BigUint64Array([store.specialFolders[4]!]).buffer), 0]);
+      const open = new Uint8Array([
+        0x02,
+        0,
+        0,
+        1,
+        ...new Uint8Array(new BigUint64Array([store.specialFolders[4]!]).buffer),
+        0,
+      ]);
       const of = await c.send(path, 'Execute', buildExecuteRequest(open, [logonHandle, 0xffffffff]));
       const inbox = parseExecuteResponse(of.entity!.body)!.payloads[0]!.handles[1]!;
       await c.send(path, 'Execute', buildExecuteRequest(new Uint8Array([0x05, 0, 0, 1, 0x40]), [inbox, 0xffffffff]));
@@ -105,7 +129,12 @@ describe('replay through the capture proxy', () => {
       // 3. The same bytes sent verbatim carry the recorded server's handles, which this context never issued.
       const naive = new MapiClient(sim.url);
       try {
-        for (const e of recorded) await naive.send(e.request.url, e.request.headers.find((h) => /x-requesttype/i.test(h.name))!.value, e.request.body);
+        for (const e of recorded)
+          await naive.send(
+            e.request.url,
+            e.request.headers.find((h) => /x-requesttype/i.test(h.name))!.value,
+            e.request.body,
+          );
       } finally {
         naive.close();
       }

@@ -8,7 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
-import { ExchangeSimulator, MailboxResponder, type SimulatorOptions, parseExecuteRequest, parseExecuteResponse, parseResponseEntity } from '../../../electron/backend/simulator/index.js';
+import {
+  ExchangeSimulator,
+  MailboxResponder,
+  type SimulatorOptions,
+  parseExecuteRequest,
+  parseExecuteResponse,
+  parseResponseEntity,
+} from '../../../electron/backend/simulator/index.js';
 import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
 import { parsePlan } from '../../../electron/backend/replay/plan.js';
 import { type ReplayReport, listSessions, replayCapture } from '../../../electron/backend/replay/replayer.js';
@@ -25,7 +32,14 @@ afterEach(async () => {
 });
 
 async function captureSim(exchanges: Exchange[], opts: Partial<SimulatorOptions> = {}): Promise<ExchangeSimulator> {
-  const s = new ExchangeSimulator({ responder: new CaptureResponder(exchanges), cookies: 'gromox', expiryMs: 5_000, pendingPeriodMs: 100, notificationWaitMs: 350, ...opts });
+  const s = new ExchangeSimulator({
+    responder: new CaptureResponder(exchanges),
+    cookies: 'gromox',
+    expiryMs: 5_000,
+    pendingPeriodMs: 100,
+    notificationWaitMs: 350,
+    ...opts,
+  });
   await s.start();
   sims.push(s);
   return s;
@@ -41,7 +55,9 @@ describe('capture loading and sessions', () => {
     const sessions = listSessions(exchanges);
     // 10 mailbox Connects and 1 address book Bind, each with its own context cookie.
     expect(sessions.map((s) => s.endpoint).filter((e) => e === 'emsmdb')).toHaveLength(10);
-    expect(sessions.filter((s) => s.endpoint === 'nspi').map((s) => s.types)).toEqual([['Bind', 'QueryRows', 'QueryRows']]);
+    expect(sessions.filter((s) => s.endpoint === 'nspi').map((s) => s.types)).toEqual([
+      ['Bind', 'QueryRows', 'QueryRows'],
+    ]);
     expect(sessions.reduce((n, s) => n + s.exchanges.length, 0)).toBe(52);
     expect(sessions[0]!.contextCookieName).toBe('sid');
     expect(sessions[0]!.sequenceCookieName).toBe('sequence');
@@ -103,7 +119,12 @@ describe('replay against the simulator in server-replay mode', () => {
     const sim = await captureSim(ex);
     const r = await replayCapture(ex, { target: sim.url, session: 1, plan: parsePlan('drop@3') });
     const sw = r.switches[0]!;
-    expect(sw).toMatchObject({ step: 'drop:after-send@3', verdict: 'context-reestablished', redone: 1, responseCodes: ['client-reset', 0, 0, 0] });
+    expect(sw).toMatchObject({
+      step: 'drop:after-send@3',
+      verdict: 'context-reestablished',
+      redone: 1,
+      responseCodes: ['client-reset', 0, 0, 0],
+    });
     // The recovery time spans the reconnect, the redone logon and the resend.
     const recovery = r.exchanges.filter((e) => e.role !== 'replay').reduce((n, e) => n + e.replayed.durationMs, 0);
     expect(sw.recoveryMs).toBeGreaterThanOrEqual(recovery);
@@ -144,7 +165,12 @@ describe('replay against the simulator in server-replay mode', () => {
     const ex = cap1();
     const sim = await captureSim(ex, { expiryMs: 200 });
     const r = await replayCapture(ex, { target: sim.url, session: 1, plan: parsePlan('hibernate@3:450ms') });
-    expect(r.switches[0]).toMatchObject({ step: 'hibernate:450ms@3', verdict: 'context-reestablished', responseCodes: [10, 0, 0, 0], redone: 1 });
+    expect(r.switches[0]).toMatchObject({
+      step: 'hibernate:450ms@3',
+      verdict: 'context-reestablished',
+      responseCodes: [10, 0, 0, 0],
+      redone: 1,
+    });
     expect(sim.sessions.events.map((e) => e.kind)).toEqual(['created', 'expired', 'created', 'disconnect']);
     expect(sim.status().byResponseCode['10']).toBe(1);
   });
@@ -161,15 +187,27 @@ describe('replay against the simulator in server-replay mode', () => {
     const ex = cap1();
     const sim = await captureSim(ex);
     const r = await replayCapture(ex, { target: sim.url, session: 1, plan: parsePlan('stale@3') });
-    expect(r.switches[0]).toMatchObject({ step: 'stale@3', verdict: 'sequence-rejected-recovered', responseCodes: [15, 0] });
+    expect(r.switches[0]).toMatchObject({
+      step: 'stale@3',
+      verdict: 'sequence-rejected-recovered',
+      responseCodes: [15, 0],
+    });
     expect(sim.sessions.events.map((e) => e.kind)).toEqual(['created', 'disconnect']);
   });
 
   it('several switches in one run, across sessions', async () => {
     const ex = cap1();
     const sim = await captureSim(ex, { expiryMs: 500 });
-    const r = await replayCapture(ex, { target: sim.url, plan: parsePlan('drop@3,address:127.0.0.3@6,hibernate@11:900ms,stale@19') });
-    expect(r.switches.map((s) => s.verdict)).toEqual(['context-reestablished', 'context-kept', 'context-reestablished', 'sequence-rejected-recovered']);
+    const r = await replayCapture(ex, {
+      target: sim.url,
+      plan: parsePlan('drop@3,address:127.0.0.3@6,hibernate@11:900ms,stale@19'),
+    });
+    expect(r.switches.map((s) => s.verdict)).toEqual([
+      'context-reestablished',
+      'context-kept',
+      'context-reestablished',
+      'sequence-rejected-recovered',
+    ]);
     expect(r.summary.replayed).toBe(52);
     expect(r.summary.failed).toBe(0);
   });
@@ -191,7 +229,11 @@ describe('replay against the simulator in server-replay mode', () => {
     // (within the 5 s expiry) lets it run its course while the context stays idle otherwise.
     const sim = await captureSim(ex);
     const r = await replayCapture(ex, { target: sim.url, plan: parsePlan('hibernate@4:600ms') });
-    expect([...replayed(r)].sort((a, b) => a.position - b.position).map((e) => `${e.position}:${e.type}:${e.replayed.responseCode}`)).toEqual(['1:Connect:0', '2:Execute:0', '3:NotificationWait:0', '4:PING:0', '5:Disconnect:0']);
+    expect(
+      [...replayed(r)]
+        .sort((a, b) => a.position - b.position)
+        .map((e) => `${e.position}:${e.type}:${e.replayed.responseCode}`),
+    ).toEqual(['1:Connect:0', '2:Execute:0', '3:NotificationWait:0', '4:PING:0', '5:Disconnect:0']);
     const nw = replayed(r).find((e) => e.type === 'NotificationWait')!;
     // The captured NotificationWait was cut before DONE; the simulator answers it whole, with keep-alives.
     expect(nw.replayed.pendingKeepAlives).toBeGreaterThanOrEqual(2);
@@ -228,7 +270,9 @@ describe('replay against the scripted mailbox and dead targets', () => {
     const r = await replayCapture(cap1(), { target: `http://127.0.0.1:${port}`, session: 1, timeoutMs: 2_000 });
     expect(r.summary.replayed).toBe(4);
     expect(r.summary.succeeded).toBe(0);
-    expect(replayed(r)[0]!.replayed.aborted).toMatch(/^upstream-error: cannot connect to 127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+    expect(replayed(r)[0]!.replayed.aborted).toMatch(
+      /^upstream-error: cannot connect to 127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+    );
     expect(r.switches.every((s) => s.verdict === 'failure')).toBe(true);
   });
 });

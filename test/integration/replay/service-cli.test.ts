@@ -27,14 +27,24 @@ describe('SimulatorService and ReplayService over RPC', () => {
     });
     try {
       backend.workspace.replace(loadMetaCaptureDir(CAP1).exchanges);
-      expect(await backend.rpc.invoke('replay.check', { session: 99 })).toEqual({ reason: 'the capture has 11 session(s); there is no session 99' });
+      expect(await backend.rpc.invoke('replay.check', { session: 99 })).toEqual({
+        reason: 'the capture has 11 session(s); there is no session 99',
+      });
       const sessions = (await backend.rpc.invoke('replay.sessions', {})) as { index: number; types: string[] }[];
       expect(sessions[0]).toMatchObject({ index: 1, types: ['Connect', 'Execute', 'Execute', 'Disconnect'] });
-      const st = (await backend.rpc.invoke('simulator.start', { fromWorkspace: true, cookies: 'gromox', expiryMs: 5000 })) as { running: boolean; url: string; mode: string };
+      const st = (await backend.rpc.invoke('simulator.start', {
+        fromWorkspace: true,
+        cookies: 'gromox',
+        expiryMs: 5000,
+      })) as { running: boolean; url: string; mode: string };
       expect(st).toMatchObject({ running: true, mode: 'capture' });
       await expect(backend.rpc.invoke('simulator.start', {})).rejects.toThrow(/already runs/);
-      await expect(backend.rpc.invoke('replay.start', { target: 'simulator', plan: 'teleport@2' })).rejects.toThrow(/unknown kind "teleport"/);
-      const run = (await backend.rpc.invoke('replay.start', { target: 'simulator', session: 1, plan: 'drop@3' })) as { id: number };
+      await expect(backend.rpc.invoke('replay.start', { target: 'simulator', plan: 'teleport@2' })).rejects.toThrow(
+        /unknown kind "teleport"/,
+      );
+      const run = (await backend.rpc.invoke('replay.start', { target: 'simulator', session: 1, plan: 'drop@3' })) as {
+        id: number;
+      };
       let state = 'running';
       for (let i = 0; i < 200 && state === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 25));
@@ -43,24 +53,43 @@ describe('SimulatorService and ReplayService over RPC', () => {
       expect(state).toBe('done');
       const report = (await backend.rpc.invoke('replay.report', { id: run.id })) as ReplayReport;
       expect(report.target).toBe(st.url);
-      expect(report.switches).toMatchObject([{ step: 'drop:after-send@3', verdict: 'context-reestablished', redone: 1 }]);
+      expect(report.switches).toMatchObject([
+        { step: 'drop:after-send@3', verdict: 'context-reestablished', redone: 1 },
+      ]);
       expect(report.summary).toMatchObject({ replayed: 4, succeeded: 4, failed: 0, recoveryRequests: 3 });
       expect(logs).toContain('replay 1: drop:after-send@3 → context-reestablished');
       expect(logs.filter((l) => l.startsWith('simulator: Connect → 0'))).toHaveLength(2);
-      const status = (await backend.rpc.invoke('simulator.status', {})) as { requests: number; byResponseCode: Record<string, number> };
+      const status = (await backend.rpc.invoke('simulator.status', {})) as {
+        requests: number;
+        byResponseCode: Record<string, number>;
+      };
       expect(status.byResponseCode).toEqual({ '0': 7 });
-      await expect(backend.rpc.invoke('replay.recorded', { id: run.id })).rejects.toThrow(/started without record: true/);
+      await expect(backend.rpc.invoke('replay.recorded', { id: run.id })).rejects.toThrow(
+        /started without record: true/,
+      );
       // A recorded run: the replayed traffic comes back as exchange DTOs naming their originals.
-      const rec = (await backend.rpc.invoke('replay.start', { target: 'simulator', session: 1, record: true })) as { id: number };
+      const rec = (await backend.rpc.invoke('replay.start', { target: 'simulator', session: 1, record: true })) as {
+        id: number;
+      };
       let st2 = 'running';
       for (let i = 0; i < 200 && st2 === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 25));
         st2 = ((await backend.rpc.invoke('replay.status', { id: rec.id })) as { state: string }).state;
       }
       expect(st2).toBe('done');
-      expect(((await backend.rpc.invoke('replay.report', { id: rec.id })) as { recordedCount: number }).recordedCount).toBe(4);
-      const dtos = (await backend.rpc.invoke('replay.recorded', { id: rec.id })) as { comment?: string; request: { body: string } }[];
-      expect(dtos.map((d) => d.comment)).toEqual(['replay of #1 (replay)', 'replay of #2 (replay)', 'replay of #3 (replay)', 'replay of #4 (replay)']);
+      expect(
+        ((await backend.rpc.invoke('replay.report', { id: rec.id })) as { recordedCount: number }).recordedCount,
+      ).toBe(4);
+      const dtos = (await backend.rpc.invoke('replay.recorded', { id: rec.id })) as {
+        comment?: string;
+        request: { body: string };
+      }[];
+      expect(dtos.map((d) => d.comment)).toEqual([
+        'replay of #1 (replay)',
+        'replay of #2 (replay)',
+        'replay of #3 (replay)',
+        'replay of #4 (replay)',
+      ]);
       expect(Buffer.from(dtos[3]!.request.body, 'base64')).toEqual(Buffer.from([0, 0, 0, 0]));
       expect(await backend.rpc.invoke('simulator.stop', {})).toEqual({ running: false });
     } finally {
@@ -75,13 +104,23 @@ describe('simulator from a capture looks like the captured server', () => {
     const svc = new SimulatorService();
     try {
       const st = await svc.start({ exchanges: loadMetaCaptureDir(CAP1).exchanges });
-      expect(st).toMatchObject({ running: true, mode: 'capture', cookies: { context: 'sid', sequence: 'sequence' }, expiryMs: 900000, pendingPeriodMs: 30000 });
+      expect(st).toMatchObject({
+        running: true,
+        mode: 'capture',
+        cookies: { context: 'sid', sequence: 'sequence' },
+        expiryMs: 900000,
+        pendingPeriodMs: 30000,
+      });
       const c = new MapiClient(svc.simulator!.url);
       const r = await c.send('/mapi/emsmdb/?MailboxId=a@b', 'Connect', buildConnectRequest('/o=x/cn=y'));
       c.close();
       expect(r.headers.find((h) => h.name === 'X-ServerApplication')?.value).toBe('Exchange/15.00.0847.4040');
       await svc.stop();
-      const own = await svc.start({ exchanges: loadMetaCaptureDir(CAP1).exchanges, cookies: 'exchange', expiryMs: 1234 });
+      const own = await svc.start({
+        exchanges: loadMetaCaptureDir(CAP1).exchanges,
+        cookies: 'exchange',
+        expiryMs: 1234,
+      });
       expect(own).toMatchObject({ cookies: { context: 'MapiContext', sequence: 'MapiSequence' }, expiryMs: 1234 });
     } finally {
       await svc.stop();
@@ -93,13 +132,18 @@ describe('mapiscope replay and simulate', () => {
   it('replay --target simulator --json prints the report; exit 0', async () => {
     let out = '';
     let err = '';
-    const code = await runCli(['replay', CAP1, '--target', 'simulator', '--session', '1', '--plan', 'stale@3', '--json'], {
-      stdout: (s) => (out += s),
-      stderr: (s) => (err += s),
-    });
+    const code = await runCli(
+      ['replay', CAP1, '--target', 'simulator', '--session', '1', '--plan', 'stale@3', '--json'],
+      {
+        stdout: (s) => (out += s),
+        stderr: (s) => (err += s),
+      },
+    );
     expect(code).toBe(0);
     const report = JSON.parse(out) as ReplayReport;
-    expect(report.switches).toMatchObject([{ step: 'stale@3', verdict: 'sequence-rejected-recovered', responseCodes: [15, 0] }]);
+    expect(report.switches).toMatchObject([
+      { step: 'stale@3', verdict: 'sequence-rejected-recovered', responseCodes: [15, 0] },
+    ]);
     expect(err).toContain('switch stale@3: sequence-rejected-recovered');
   });
 
@@ -108,7 +152,10 @@ describe('mapiscope replay and simulate', () => {
     try {
       const out = join(dir, 'replayed.mscap');
       let err = '';
-      const code = await runCli(['replay', CAP1, '--target', 'simulator', '--session', '1', '--plan', 'drop@3', '--out', out], { stdout: () => undefined, stderr: (s) => (err += s) });
+      const code = await runCli(
+        ['replay', CAP1, '--target', 'simulator', '--session', '1', '--plan', 'drop@3', '--out', out],
+        { stdout: () => undefined, stderr: (s) => (err += s) },
+      );
       expect(code).toBe(0);
       expect(err).toContain(`wrote 7 replayed exchange(s) to ${out}`);
       const back: Exchange[] = [];
@@ -127,7 +174,9 @@ describe('mapiscope replay and simulate', () => {
       expect(back[6]!.response?.statusCode).toBe(200);
       // The written capture loads again (shared loader) and shows the reconnect as a second session.
       let listed = '';
-      expect(await runCli(['replay', out, '--list', '--json'], { stdout: (s) => (listed += s), stderr: () => undefined })).toBe(0);
+      expect(
+        await runCli(['replay', out, '--list', '--json'], { stdout: (s) => (listed += s), stderr: () => undefined }),
+      ).toBe(0);
       expect((JSON.parse(listed) as { types: string[] }[]).map((x) => x.types)).toEqual([
         ['Connect', 'Execute', 'Execute'],
         ['Connect', 'Execute', 'Execute', 'Disconnect'],
@@ -139,10 +188,18 @@ describe('mapiscope replay and simulate', () => {
 
   it('replay exits 2 on a bad plan and 1 when a target is dead', async () => {
     let err = '';
-    expect(await runCli(['replay', CAP1, '--target', 'simulator', '--plan', 'drop@x'], { stdout: () => undefined, stderr: (s) => (err += s) })).toBe(2);
+    expect(
+      await runCli(['replay', CAP1, '--target', 'simulator', '--plan', 'drop@x'], {
+        stdout: () => undefined,
+        stderr: (s) => (err += s),
+      }),
+    ).toBe(2);
     expect(err).toContain('plan step "drop@x" is not kind[:arg]@N[:arg]');
     let out = '';
-    const code = await runCli(['replay', CAP1, '--target', 'http://127.0.0.1:1', '--session', '1', '--timeout-ms', '2000'], { stdout: (s) => (out += s), stderr: () => undefined });
+    const code = await runCli(
+      ['replay', CAP1, '--target', 'http://127.0.0.1:1', '--session', '1', '--timeout-ms', '2000'],
+      { stdout: (s) => (out += s), stderr: () => undefined },
+    );
     expect(code).toBe(1);
     expect(out).toMatch(/^replayed 4 exchange\(s\) in \d+ ms: 0 succeeded, 4 failed/);
   });
@@ -152,13 +209,21 @@ describe('mapiscope replay and simulate', () => {
     let err = '';
     let stop!: () => void;
     const stopSignal = new Promise<void>((r) => (stop = r));
-    const running = runCli(['simulate', '--json', '--cookies', 'gromox', '--expiry-ms', '700'], { stdout: (s) => (out += s), stderr: (s) => (err += s), stopSignal });
+    const running = runCli(['simulate', '--json', '--cookies', 'gromox', '--expiry-ms', '700'], {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+      stopSignal,
+    });
     for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
     const info = JSON.parse(out) as { url: string; emsmdb: string; cookies: { context: string }; expiryMs: number };
     expect(info).toMatchObject({ cookies: { context: 'sid', sequence: 'sequence' }, expiryMs: 700 });
     expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const c = new MapiClient(info.url);
-    const r = await c.send(new URL(info.emsmdb).pathname + new URL(info.emsmdb).search, 'Connect', buildConnectRequest('/o=x/cn=y'));
+    const r = await c.send(
+      new URL(info.emsmdb).pathname + new URL(info.emsmdb).search,
+      'Connect',
+      buildConnectRequest('/o=x/cn=y'),
+    );
     c.close();
     expect(r.responseCode).toBe(0);
     stop();

@@ -43,20 +43,32 @@ const cat = (...parts: Uint8Array[]) => {
   }
   return out;
 };
-const openFolder = (inIdx: number, out: number, fid: bigint) => rop((w) => w.u8(0x02).u8(0).u8(inIdx).u8(out).u64(fid).u8(0));
+const openFolder = (inIdx: number, out: number, fid: bigint) =>
+  rop((w) => w.u8(0x02).u8(0).u8(inIdx).u8(out).u64(fid).u8(0));
 const getTable = (id: 0x04 | 0x05, inIdx: number, out: number) => rop((w) => w.u8(id).u8(0).u8(inIdx).u8(out).u8(0x40));
-const setColumns = (idx: number, tags: number[]) => rop((w) => {
-  w.u8(0x12).u8(0).u8(idx).u8(0).u16(tags.length);
-  for (const t of tags) w.u32(t);
-});
+const setColumns = (idx: number, tags: number[]) =>
+  rop((w) => {
+    w.u8(0x12).u8(0).u8(idx).u8(0).u16(tags.length);
+    for (const t of tags) w.u32(t);
+  });
 const queryRows = (idx: number, n: number) => rop((w) => w.u8(0x15).u8(0).u8(idx).u8(0).u8(1).u16(n));
-const getProps = (idx: number, tags: number[]) => rop((w) => {
-  w.u8(0x07).u8(0).u8(idx).u16(0).u16(1).u16(tags.length);
-  for (const t of tags) w.u32(t);
-});
+const getProps = (idx: number, tags: number[]) =>
+  rop((w) => {
+    w.u8(0x07).u8(0).u8(idx).u16(0).u16(1).u16(tags.length);
+    for (const t of tags) w.u32(t);
+  });
 const setDisplayName = (idx: number, name: string) => {
   const v = cat(utf16Encode(name), new Uint8Array(2));
-  return rop((w) => w.u8(0x0a).u8(0).u8(idx).u16(2 + 4 + v.length).u16(1).u32(PropTag.DisplayName).bytes(v));
+  return rop((w) =>
+    w
+      .u8(0x0a)
+      .u8(0)
+      .u8(idx)
+      .u16(2 + 4 + v.length)
+      .u16(1)
+      .u32(PropTag.DisplayName)
+      .bytes(v),
+  );
 };
 
 /** Decodes a response with the shared decoders, the request as context. */
@@ -65,7 +77,11 @@ function decoded(request: Uint8Array, entityBody: Uint8Array) {
   const first = ropBuffersOf(req.value)[0];
   const res = decodeBody('Execute', 'response', entityBody, first ? { execRequest: first } : {});
   const buf = ropBuffersOf(res.value)[0] as StructValue | undefined;
-  return { errors: res.errors, rops: (buf?.RopsList ?? []) as StructValue[], handles: (buf?.ServerObjectHandleTable ?? []) as number[] };
+  return {
+    errors: res.errors,
+    rops: (buf?.RopsList ?? []) as StructValue[],
+    handles: (buf?.ServerObjectHandleTable ?? []) as number[],
+  };
 }
 
 async function setup() {
@@ -82,15 +98,25 @@ describe('scripted mailbox', () => {
   it('writes Execute responses byte for byte as the shared Execute codec encodes them', () => {
     const payloads = [{ rops: new Uint8Array([0xfe, 0, 0, 0, 0, 0, 1]), handles: [0x1101, NONE] }];
     const direct = buildExecuteResponse(payloads);
-    expect(direct).toEqual(withRopPayloads('response', { StatusCode: 0, ErrorCode: 0, Flags: 0, AuxiliaryBuffer: [] }, payloads));
-    expect(Array.from(direct.subarray(0, 24))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 4, 0, 17, 0, 17, 0]);
+    expect(direct).toEqual(
+      withRopPayloads('response', { StatusCode: 0, ErrorCode: 0, Flags: 0, AuxiliaryBuffer: [] }, payloads),
+    );
+    expect(Array.from(direct.subarray(0, 24))).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 4, 0, 17, 0, 17, 0,
+    ]);
   });
 
   it('logs on, opens the Inbox and reads its contents table (SetColumns + QueryRows)', async () => {
     const { store } = await setup();
     const inbox = store.specialFolders[4]!;
     const body = buildExecuteRequest(
-      cat(ropLogonRequest('/o=Org/cn=alice'), openFolder(0, 1, inbox), getTable(0x05, 1, 2), setColumns(2, [PropTag.Subject, PropTag.Mid]), queryRows(2, 10)),
+      cat(
+        ropLogonRequest('/o=Org/cn=alice'),
+        openFolder(0, 1, inbox),
+        getTable(0x05, 1, 2),
+        setColumns(2, [PropTag.Subject, PropTag.Mid]),
+        queryRows(2, 10),
+      ),
       [NONE, NONE, NONE],
     );
     const r = await client!.send(EMSMDB, 'Execute', body);
@@ -117,20 +143,29 @@ describe('scripted mailbox', () => {
 
   it('keeps objects across Executes: hierarchy table, get and set properties, missing property flagged', async () => {
     const { store, responder } = await setup();
-    const first = buildExecuteRequest(cat(ropLogonRequest('/o=Org/cn=alice'), openFolder(0, 1, store.specialFolders[3]!)), [NONE, NONE]);
+    const first = buildExecuteRequest(
+      cat(ropLogonRequest('/o=Org/cn=alice'), openFolder(0, 1, store.specialFolders[3]!)),
+      [NONE, NONE],
+    );
     const r1 = await client!.send(EMSMDB, 'Execute', first);
     const h = parseExecuteResponse(r1.entity!.body)!.payloads[0]!.handles;
     const ipm = h[1]!;
 
-    const second = buildExecuteRequest(cat(getTable(0x04, 0, 1), setColumns(1, [PropTag.DisplayName, PropTag.FolderId]), queryRows(1, 50)), [ipm, NONE]);
+    const second = buildExecuteRequest(
+      cat(getTable(0x04, 0, 1), setColumns(1, [PropTag.DisplayName, PropTag.FolderId]), queryRows(1, 50)),
+      [ipm, NONE],
+    );
     const r2 = await client!.send(EMSMDB, 'Execute', second);
     const d2 = decoded(second, r2.entity!.body);
     expect(d2.errors).toEqual([]);
     expect(d2.rops[0]!.RowCount).toBe(4);
-    const names = JSON.stringify(d2.rops[2]!.RowData, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+    const names = JSON.stringify(d2.rops[2]!.RowData, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     for (const n of ['Inbox', 'Outbox', 'Sent Items', 'Deleted Items']) expect(names).toContain(n);
 
-    const third = buildExecuteRequest(cat(setDisplayName(0, 'Renamed'), getProps(0, [PropTag.DisplayName, PropTag.Subfolders, 0x12340003])), [ipm]);
+    const third = buildExecuteRequest(
+      cat(setDisplayName(0, 'Renamed'), getProps(0, [PropTag.DisplayName, PropTag.Subfolders, 0x12340003])),
+      [ipm],
+    );
     const r3 = await client!.send(EMSMDB, 'Execute', third);
     const raw = parseExecuteResponse(r3.entity!.body)!.payloads[0]!.rops;
     // RopSetProperties: 0A 00 RV=0 PropertyProblemCount=0; RopGetPropertiesSpecific: 07 00 RV=0, flagged row.
@@ -147,7 +182,13 @@ describe('scripted mailbox', () => {
 
   it('answers ecNullObject for an unknown handle and stops at a ROP it does not script', async () => {
     const { responder } = await setup();
-    const body = buildExecuteRequest(cat(getTable(0x04, 0, 1), rop((w) => w.u8(0x99).u8(0).u8(0))), [0x12345678, NONE]);
+    const body = buildExecuteRequest(
+      cat(
+        getTable(0x04, 0, 1),
+        rop((w) => w.u8(0x99).u8(0).u8(0)),
+      ),
+      [0x12345678, NONE],
+    );
     const r = await client!.send(EMSMDB, 'Execute', body);
     expect(r.responseCode).toBe(0);
     const p = parseExecuteResponse(r.entity!.body)!.payloads[0]!;

@@ -37,7 +37,12 @@ afterEach(async () => {
 });
 
 async function sim(opts: Partial<SimulatorOptions> = {}): Promise<ExchangeSimulator> {
-  const s = new ExchangeSimulator({ responder: new MailboxResponder(), expiryMs: 5_000, pendingPeriodMs: 1_000, ...opts });
+  const s = new ExchangeSimulator({
+    responder: new MailboxResponder(),
+    expiryMs: 5_000,
+    pendingPeriodMs: 1_000,
+    ...opts,
+  });
   await s.start();
   sims.push(s);
   return s;
@@ -70,7 +75,12 @@ describe('simulator session semantics', () => {
     expect(header(r, 'transfer-encoding')).toEqual(['chunked']);
     expect(r.entity?.metaTags).toEqual(['PROCESSING', 'DONE']);
     const body = decode(connectResponse, r.entity!.body);
-    expect(body.value).toMatchObject({ StatusCode: 0, ErrorCode: 0, DisplayName: 'Simulated User', AuxiliaryBufferSize: 0 });
+    expect(body.value).toMatchObject({
+      StatusCode: 0,
+      ErrorCode: 0,
+      DisplayName: 'Simulated User',
+      AuxiliaryBufferSize: 0,
+    });
     expect(s.status().contexts).toHaveLength(1);
   });
 
@@ -275,7 +285,16 @@ describe('simulator session semantics', () => {
     expect((await c.send(EMSMDB, 'Bind', new Uint8Array(0))).responseCode).toBe(5);
     expect((await c.send(EMSMDB, 'Frobnicate', new Uint8Array(0))).responseCode).toBe(5);
     const conn = c.currentConnection!;
-    const get = await conn.request({ method: 'GET', target: EMSMDB, headers: [{ name: 'Host', value: 'x' }, { name: 'X-RequestType', value: 'PING' }, { name: 'X-RequestId', value: '{A}:1' }], body: new Uint8Array(0) });
+    const get = await conn.request({
+      method: 'GET',
+      target: EMSMDB,
+      headers: [
+        { name: 'Host', value: 'x' },
+        { name: 'X-RequestType', value: 'PING' },
+        { name: 'X-RequestId', value: '{A}:1' },
+      ],
+      body: new Uint8Array(0),
+    });
     expect(get.headers.find((h) => h.name === 'X-ResponseCode')?.value).toBe('2');
   });
 
@@ -294,7 +313,25 @@ describe('simulator session semantics', () => {
   it('serves HTTPS with a given certificate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mapiscope-sim-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const s = await sim({ tls: { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) } });
       expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const c = client(s, { insecure: true });

@@ -30,14 +30,19 @@ describe('file service', () => {
     const again = (await b.rpc.invoke('file.open', { path: out })) as { count: number; format: string };
     expect(again).toMatchObject({ count: 52, format: 'capture' });
     expect(b.workspace.get(1)!.request.body).toEqual(first.request.body);
-    expect(b.workspace.get(52)!.response!.body).toEqual(new Uint8Array(readFileSync(`${cap1}/052-mapi-emsmdb-Disconnect.response.bin`)));
+    expect(b.workspace.get(52)!.response!.body).toEqual(
+      new Uint8Array(readFileSync(`${cap1}/052-mapi-emsmdb-Disconnect.response.bin`)),
+    );
   });
 
   it('imports uploaded bytes and reports a bad file clearly', async () => {
     b = await Backend.start({ listen: false, services: [new FileService()] });
     const dir = mkdtempSync(path.join(tmpdir(), 'fs-'));
     const saz = readFileSync('test/fixtures/saz/fiddler-wopi-not-mapi-NewCaseName1.saz');
-    const r = (await b.rpc.invoke('file.importBytes', { name: 'x.saz', base64: base64Encode(saz) })) as { count: number; format: string };
+    const r = (await b.rpc.invoke('file.importBytes', { name: 'x.saz', base64: base64Encode(saz) })) as {
+      count: number;
+      format: string;
+    };
     expect(r).toMatchObject({ count: 3, format: 'saz' });
     writeFileSync(path.join(dir, 'bad.har'), '{"log": {"entries": [');
     await expect(b.rpc.invoke('file.open', { path: path.join(dir, 'bad.har') })).rejects.toThrow(/bad\.har/);
@@ -50,7 +55,12 @@ describe('file service exports', () => {
   it('exports HAR redacted by default, SAZ and JSON, to a path or as bytes', async () => {
     b = await Backend.start({ listen: false, services: [new FileService()] });
     await b.rpc.invoke('file.open', { path: cap1 });
-    const har = (await b.rpc.invoke('file.export', { format: 'har', ids: [1, 2] })) as { exchanges: number; base64: string; name: string; redaction: { counts: Record<string, number> } };
+    const har = (await b.rpc.invoke('file.export', { format: 'har', ids: [1, 2] })) as {
+      exchanges: number;
+      base64: string;
+      name: string;
+      redaction: { counts: Record<string, number> };
+    };
     expect(har.exchanges).toBe(2);
     expect(har.name).toBe('capture.har');
     const text = Buffer.from(har.base64, 'base64').toString('utf8');
@@ -66,7 +76,10 @@ describe('file service exports', () => {
     expect(Buffer.from(plain.base64, 'base64').toString('utf8')).toContain(raw.split(';')[0]!.split('=')[1]!);
 
     const dir = mkdtempSync(path.join(tmpdir(), 'fx-'));
-    const saz = (await b.rpc.invoke('file.export', { format: 'saz', path: path.join(dir, 'x.saz') })) as { exchanges: number; path: string };
+    const saz = (await b.rpc.invoke('file.export', { format: 'saz', path: path.join(dir, 'x.saz') })) as {
+      exchanges: number;
+      path: string;
+    };
     expect(saz.exchanges).toBe(52);
     expect(readFileSync(path.join(dir, 'x.saz')).subarray(0, 2).toString('latin1')).toBe('PK');
     const json = (await b.rpc.invoke('file.export', { format: 'json', ids: [3] })) as { base64: string };

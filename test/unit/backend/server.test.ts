@@ -56,7 +56,12 @@ describe('backend local API', () => {
     expect((await rpc(backend, 'status', {}, 'wrong')).status).toBe(401);
     const ok = await rpc(backend, 'status', {});
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ version: '0.1.0', mode: 'headless', exchangeCount: 0, capture: { running: false } });
+    expect(ok.body).toMatchObject({
+      version: '0.1.0',
+      mode: 'headless',
+      exchangeCount: 0,
+      capture: { running: false },
+    });
     const other = await Backend.start();
     expect(other.api.token).not.toBe(backend.api.token);
     await other.stop();
@@ -68,7 +73,9 @@ describe('backend local API', () => {
     backend.workspace.add(exchange(2));
     const list = await rpc(backend, 'exchanges.list', {});
     expect(list.body.total).toBe(2);
-    expect((list.body.items as { requestType: string; endpoint: string; responseCode: number; durationMs: number }[])[1]).toMatchObject({
+    expect(
+      (list.body.items as { requestType: string; endpoint: string; responseCode: number; durationMs: number }[])[1],
+    ).toMatchObject({
       id: 2,
       requestType: 'PING',
       endpoint: 'emsmdb',
@@ -76,7 +83,12 @@ describe('backend local API', () => {
       durationMs: 50,
     });
     const one = await rpc(backend, 'exchanges.get', { id: 2 });
-    expect(one.body.request).toMatchObject({ headers: [{ name: 'Host', value: 'mail.contoso.com' }, { name: 'X-RequestType', value: 'PING' }] });
+    expect(one.body.request).toMatchObject({
+      headers: [
+        { name: 'Host', value: 'mail.contoso.com' },
+        { name: 'X-RequestType', value: 'PING' },
+      ],
+    });
     const dec = await rpc(backend, 'exchanges.decode', { id: 1 });
     expect(dec.status).toBe(200);
     expect(dec.body).toMatchObject({ id: 1, endpoint: 'emsmdb', requestType: 'PING', responseCode: 0 });

@@ -20,7 +20,9 @@ export function h(...pairs: [string, string][]): RawHeader[] {
 /** A MAPI/HTTP Execute exchange with a binary request, a streamed binary response and every optional field set. */
 export function mapiExchange(over: Partial<Exchange> = {}): Exchange {
   const payload = bytesOf(300, 7);
-  const preamble = te('PROCESSING\r\nPENDING\r\nDONE\r\nX-ResponseCode: 0\r\nX-ElapsedTime: 12\r\nX-StartTime: Sun, 22 Nov 2026 11:24:11 GMT\r\n\r\n');
+  const preamble = te(
+    'PROCESSING\r\nPENDING\r\nDONE\r\nX-ResponseCode: 0\r\nX-ElapsedTime: 12\r\nX-StartTime: Sun, 22 Nov 2026 11:24:11 GMT\r\n\r\n',
+  );
   const body = new Uint8Array(preamble.length + payload.length);
   body.set(preamble);
   body.set(payload, preamble.length);

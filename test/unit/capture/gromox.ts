@@ -19,7 +19,9 @@ function headersOf(lines: string[]): RawHeader[] {
 }
 
 export function gromoxCapture(): Exchange[] {
-  const metas = readdirSync(DIR).filter((f) => f.endsWith('.meta.txt')).sort();
+  const metas = readdirSync(DIR)
+    .filter((f) => f.endsWith('.meta.txt'))
+    .sort();
   const ports = new Map<string, number>();
   return metas.map((m, i) => {
     const base = m.slice(0, -'.meta.txt'.length);
@@ -54,9 +56,27 @@ export function gromoxCapture(): Exchange[] {
       client: { address: conn[1]!, port: Number(conn[2]) },
       server: { address: '127.0.0.1', port: 10080 },
       origin: 'http://127.0.0.1:10080',
-      timings: { requestStart: start, requestEnd: start + 1, responseHeaders: start + 5, responseEnd: start + 5 + (chunks.length - 1) * 2.5 },
-      request: { method, url, httpVersion: version.replace(/^HTTP\//, ''), headers: headersOf(reqHeaders), body: reqBody },
-      response: { statusCode: Number(sm[2]), statusMessage: sm[3]!, httpVersion: sm[1]!.replace(/^HTTP\//, ''), headers: headersOf(resHeaders), body: resBody, chunks },
+      timings: {
+        requestStart: start,
+        requestEnd: start + 1,
+        responseHeaders: start + 5,
+        responseEnd: start + 5 + (chunks.length - 1) * 2.5,
+      },
+      request: {
+        method,
+        url,
+        httpVersion: version.replace(/^HTTP\//, ''),
+        headers: headersOf(reqHeaders),
+        body: reqBody,
+      },
+      response: {
+        statusCode: Number(sm[2]),
+        statusMessage: sm[3]!,
+        httpVersion: sm[1]!.replace(/^HTTP\//, ''),
+        headers: headersOf(resHeaders),
+        body: resBody,
+        chunks,
+      },
     };
   });
 }

@@ -82,7 +82,11 @@ describe('hand-edited SAZ session flags', () => {
     for (const e of a.entries) {
       let b = a.read(e);
       if (e.name === 'raw/1_m.xml') {
-        const xml = new TextDecoder().decode(b).replace(/N="x-mapiscope-tls" V="[^"]*"/, 'N="x-mapiscope-tls" V="{bad"').replace(/N="x-mapiscope-aborted" V="[^"]*"/, 'N="x-mapiscope-aborted" V="[1]"').replace(/N="x-mapiscope-id" V="3"/, 'N="x-mapiscope-id" V="three"');
+        const xml = new TextDecoder()
+          .decode(b)
+          .replace(/N="x-mapiscope-tls" V="[^"]*"/, 'N="x-mapiscope-tls" V="{bad"')
+          .replace(/N="x-mapiscope-aborted" V="[^"]*"/, 'N="x-mapiscope-aborted" V="[1]"')
+          .replace(/N="x-mapiscope-id" V="3"/, 'N="x-mapiscope-id" V="three"');
         b = new TextEncoder().encode(xml);
       }
       out.push(...w.add(e.name, b));
@@ -94,6 +98,9 @@ describe('hand-edited SAZ session flags', () => {
     expect(r.exchanges[0]!.tls).toBeUndefined();
     expect(r.exchanges[0]!.aborted).toBeUndefined();
     expect(r.exchanges[0]!.request.body).toEqual(ex.request.body);
-    expect(r.warnings).toEqual(['session 1: x-mapiscope-aborted flag unreadable; ignored', 'session 1: x-mapiscope-tls flag unreadable; ignored']);
+    expect(r.warnings).toEqual([
+      'session 1: x-mapiscope-aborted flag unreadable; ignored',
+      'session 1: x-mapiscope-tls flag unreadable; ignored',
+    ]);
   });
 });

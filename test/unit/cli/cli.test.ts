@@ -10,7 +10,11 @@ import { VERSION } from '../../../electron/backend/version.js';
 async function cli(argv: string[], list?: readonly Command[]) {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), ...(list ? { commandList: list } : {}) });
+  const code = await runCli(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    ...(list ? { commandList: list } : {}),
+  });
   return { code, out, err };
 }
 
@@ -18,7 +22,10 @@ const echo: Command = {
   name: 'echo',
   summary: 'prints its arguments',
   usage: ['echo [--n N] <words…>'],
-  options: [{ name: 'n', value: 'N', description: 'times' }, { name: 'tag', alias: 't', value: 'T', repeat: true, description: 'tags' }],
+  options: [
+    { name: 'n', value: 'N', description: 'times' },
+    { name: 'tag', alias: 't', value: 'T', repeat: true, description: 'tags' },
+  ],
   async run(args, io) {
     const n = optInt(args, 'n', 1, 3) ?? 1;
     if (args.positionals[0] === 'fail') throw new CliFailure('asked to fail');
@@ -44,7 +51,11 @@ describe('mapiscope CLI', () => {
   });
 
   it('exit codes: 0 ok, 1 failure, 2 usage', async () => {
-    expect(await cli(['echo', 'a', 'b', '--n', '2'], [echo])).toMatchObject({ code: 0, out: 'a b\na b\n', err: 'progress\n' });
+    expect(await cli(['echo', 'a', 'b', '--n', '2'], [echo])).toMatchObject({
+      code: 0,
+      out: 'a b\na b\n',
+      err: 'progress\n',
+    });
     expect((await cli(['echo', 'fail'], [echo])).code).toBe(1);
     const bad = await cli(['echo', '--n', '9'], [echo]);
     expect(bad.code).toBe(2);
@@ -68,8 +79,14 @@ describe('mapiscope CLI', () => {
   });
 
   it('parses -- and = forms', () => {
-    const specs = [{ name: 'port', value: 'N', description: '' }, { name: 'json', description: '' }];
-    expect(parseArgs(['a', '--port=8', '--json', '--', '--x'], specs)).toEqual({ positionals: ['a', '--x'], options: { port: '8', json: true } });
+    const specs = [
+      { name: 'port', value: 'N', description: '' },
+      { name: 'json', description: '' },
+    ];
+    expect(parseArgs(['a', '--port=8', '--json', '--', '--x'], specs)).toEqual({
+      positionals: ['a', '--x'],
+      options: { port: '8', json: true },
+    });
     expect(() => parseArgs(['--port'], specs)).toThrow(/needs a value/);
     expect(() => parseArgs(['--json=1'], specs)).toThrow(/takes no value/);
   });

@@ -73,7 +73,9 @@ describe('loadExchanges / iterateExchanges', () => {
   it('garbage, a JSON array, and a truncated HAR: clear errors naming file and place, readable part kept', async () => {
     const junk = join(dir, 'junk.bin');
     writeFileSync(junk, 'hello world');
-    await expect(loadExchanges(junk)).rejects.toThrow(`${junk}: offset 0: unknown format: not a HAR (JSON), a Fiddler SAZ (ZIP) or a MapiScope capture`);
+    await expect(loadExchanges(junk)).rejects.toThrow(
+      `${junk}: offset 0: unknown format: not a HAR (JSON), a Fiddler SAZ (ZIP) or a MapiScope capture`,
+    );
     const arr = join(dir, 'arr.json');
     writeFileSync(arr, '[1,2]');
     await expect(loadExchanges(arr)).rejects.toThrow(`${arr}: offset 0: JSON array, not a HAR file`);
@@ -92,8 +94,13 @@ describe('loadExchanges / iterateExchanges', () => {
     expect((err as Error).message).toBe(`${cut}: line 4, column 201 (entry 3): file ends inside a string (truncated?)`);
     expect((err as CaptureFileError).partial!.exchanges).toEqual(cap.slice(0, 2));
     const bad = join(dir, 'bad.har');
-    writeFileSync(bad, [...lines.slice(0, 2), lines[2]!.replace('"request":', '"request"'), ...lines.slice(3)].join('\n'));
-    await expect(loadExchanges(bad)).rejects.toThrow(/bad\.har: line 3, column \d+ \(entry 2\): a value where a key or separator was expected/);
+    writeFileSync(
+      bad,
+      [...lines.slice(0, 2), lines[2]!.replace('"request":', '"request"'), ...lines.slice(3)].join('\n'),
+    );
+    await expect(loadExchanges(bad)).rejects.toThrow(
+      /bad\.har: line 3, column \d+ \(entry 2\): a value where a key or separator was expected/,
+    );
   });
 });
 
@@ -167,7 +174,12 @@ describe('mapiscope import / export', () => {
   it('--format json streams the decoded tree of every exchange (decode --json shape)', async () => {
     const r = await run('export', capFile, '--format', 'json');
     expect(r.code).toBe(0);
-    const arr = JSON.parse(r.out) as { id: number; endpoint: string; requestType: string; request: { tree: { name: string } } }[];
+    const arr = JSON.parse(r.out) as {
+      id: number;
+      endpoint: string;
+      requestType: string;
+      request: { tree: { name: string } };
+    }[];
     expect(arr.length).toBe(52);
     expect(arr[0]!.id).toBe(1);
     expect(arr[0]!.endpoint).toBe('emsmdb');
@@ -198,7 +210,8 @@ describe('mapiscope export --redact-names', () => {
     let hits = 0;
     for (const e of z.entries) {
       const b = Buffer.from(z.read(e));
-      if (b.toString('latin1').toLowerCase().includes('alice') || b.toString('utf16le').toLowerCase().includes('alice')) hits++;
+      if (b.toString('latin1').toLowerCase().includes('alice') || b.toString('utf16le').toLowerCase().includes('alice'))
+        hits++;
     }
     expect(hits).toBe(0);
     // Bodies keep their lengths (names are replaced by same-length pseudonyms).

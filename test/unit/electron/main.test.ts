@@ -6,7 +6,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const h = vi.hoisted(() => {
   const state = {
-    windows: [] as { opts: unknown; handlers: Record<string, (...a: unknown[]) => void>; loaded?: string; openHandler?: (d: { url: string }) => unknown; sent: unknown[] }[],
+    windows: [] as {
+      opts: unknown;
+      handlers: Record<string, (...a: unknown[]) => void>;
+      loaded?: string;
+      openHandler?: (d: { url: string }) => unknown;
+      sent: unknown[];
+    }[],
     ipc: new Map<string, (...a: unknown[]) => unknown>(),
     headersHook: undefined as undefined | ((d: unknown, cb: (r: unknown) => void) => void),
     requestHook: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
@@ -64,7 +70,10 @@ vi.mock('electron', () => ({
   Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (h.state.menu = m) },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   dialog: {
-    showOpenDialog: async (...a: unknown[]) => (h.state.dialogs.push(a), { canceled: false, filePaths: ['/tmp/x.har'] }),
+    showOpenDialog: async (...a: unknown[]) => (
+      h.state.dialogs.push(a),
+      { canceled: false, filePaths: ['/tmp/x.har'] }
+    ),
     showSaveDialog: async (...a: unknown[]) => (h.state.dialogs.push(a), { canceled: true }),
   },
   BrowserWindow: h.BrowserWindow,
@@ -106,7 +115,9 @@ describe('electron main process', () => {
         devTools: false,
       },
     });
-    expect((win.opts as { webPreferences: { preload: string } }).webPreferences.preload).toMatch(/\/preload\/preload\.cjs$/);
+    expect((win.opts as { webPreferences: { preload: string } }).webPreferences.preload).toMatch(
+      /\/preload\/preload\.cjs$/,
+    );
     expect(win.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
 
     // Navigation away from the renderer is refused, in-page is allowed.

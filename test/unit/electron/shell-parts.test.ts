@@ -14,7 +14,16 @@ describe('menu', () => {
     expect(menuTemplate({ platform: 'darwin', dev: false })[0]!.submenu![0]!.accelerator).toBe('Cmd+O');
     const actions = menuActions(t);
     expect(new Set(actions).size).toBe(actions.length);
-    expect(actions).toEqual(expect.arrayContaining(['file.open', 'file.import', 'export.har', 'export.saz', 'view.sessions', 'help.shortcuts']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'file.open',
+        'file.import',
+        'export.har',
+        'export.saz',
+        'view.sessions',
+        'help.shortcuts',
+      ]),
+    );
     expect(JSON.stringify(t)).not.toContain('toggleDevTools');
     expect(JSON.stringify(menuTemplate({ platform: 'linux', dev: true }))).toContain('toggleDevTools');
   });
@@ -29,8 +38,18 @@ describe('window state', () => {
   });
   it('drops a position that is on no display and enforces a minimum size', () => {
     const displays = [{ x: 0, y: 0, width: 1920, height: 1080 }];
-    expect(clampToDisplays({ x: 3000, y: 10, width: 500, height: 400, maximized: false }, displays)).toEqual({ width: 960, height: 600, maximized: false });
-    expect(clampToDisplays({ x: 100, y: 100, width: 1300, height: 800, maximized: false }, displays)).toEqual({ x: 100, y: 100, width: 1300, height: 800, maximized: false });
+    expect(clampToDisplays({ x: 3000, y: 10, width: 500, height: 400, maximized: false }, displays)).toEqual({
+      width: 960,
+      height: 600,
+      maximized: false,
+    });
+    expect(clampToDisplays({ x: 100, y: 100, width: 1300, height: 800, maximized: false }, displays)).toEqual({
+      x: 100,
+      y: 100,
+      width: 1300,
+      height: 800,
+      maximized: false,
+    });
   });
 });
 

@@ -2,12 +2,47 @@ import { describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../../shared/capture/summary.js';
 import { compileFilter, completeFilter, parseFilter } from '../../../shared/filter/filter.js';
 
-const base: ExchangeSummary = { id: 1, connectionId: 1, time: 0, method: 'POST', url: '/mapi/emsmdb/?MailboxId=x', endpoint: 'emsmdb', requestBytes: 100, responseBytes: 2048 };
+const base: ExchangeSummary = {
+  id: 1,
+  connectionId: 1,
+  time: 0,
+  method: 'POST',
+  url: '/mapi/emsmdb/?MailboxId=x',
+  endpoint: 'emsmdb',
+  requestBytes: 100,
+  responseBytes: 2048,
+};
 const rows: ExchangeSummary[] = [
   { ...base, id: 1, requestType: 'Connect', status: 200, responseCode: 0, durationMs: 120, session: 1 },
-  { ...base, id: 2, requestType: 'Execute', status: 200, responseCode: 0, durationMs: 3200, session: 1, rops: ['RopLogon', 'RopQueryRows'] },
-  { ...base, id: 3, requestType: 'Execute', status: 200, responseCode: 10, durationMs: 40, session: 2, rops: ['RopSetColumns'] },
-  { ...base, id: 4, requestType: 'NotificationWait', status: 200, durationMs: 75_000, session: 2, aborted: 'upstream-reset' },
+  {
+    ...base,
+    id: 2,
+    requestType: 'Execute',
+    status: 200,
+    responseCode: 0,
+    durationMs: 3200,
+    session: 1,
+    rops: ['RopLogon', 'RopQueryRows'],
+  },
+  {
+    ...base,
+    id: 3,
+    requestType: 'Execute',
+    status: 200,
+    responseCode: 10,
+    durationMs: 40,
+    session: 2,
+    rops: ['RopSetColumns'],
+  },
+  {
+    ...base,
+    id: 4,
+    requestType: 'NotificationWait',
+    status: 200,
+    durationMs: 75_000,
+    session: 2,
+    aborted: 'upstream-reset',
+  },
   { ...base, id: 5, url: '/mapi/nspi/?MailboxId=x', endpoint: 'nspi', requestType: 'Bind', status: 401, session: 3 },
 ];
 const ids = (f: string) => rows.filter(compileFilter(f).test).map((r) => r.id);
@@ -44,7 +79,10 @@ describe('filter language', () => {
   it('completes field names and values', () => {
     expect(completeFilter('ty', 2)).toEqual(['type:']);
     expect(completeFilter('type:Ex', 7)).toEqual(['type:Execute']);
-    expect(completeFilter('rop:RopQ', 8, ['RopQueryRows', 'RopQueryPosition', 'RopLogon'])).toEqual(['rop:RopQueryRows', 'rop:RopQueryPosition']);
+    expect(completeFilter('rop:RopQ', 8, ['RopQueryRows', 'RopQueryPosition', 'RopLogon'])).toEqual([
+      'rop:RopQueryRows',
+      'rop:RopQueryPosition',
+    ]);
     expect(completeFilter('code!=0 ab', 10)).toEqual(['aborted']);
   });
 });

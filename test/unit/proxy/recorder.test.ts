@@ -3,15 +3,27 @@ import { ExchangeRecorder, classifyUpstreamFailure, rawPairs } from '../../../el
 import { parseSni } from '../../../electron/backend/proxy/mitm-engine.js';
 
 describe('ExchangeRecorder (sans-IO)', () => {
-  const head = { method: 'POST', url: '/mapi/emsmdb/', httpVersion: '1.1', headers: rawPairs(['Host', 'x', 'Cookie', 'a=1', 'cookie', 'b=2']) };
+  const head = {
+    method: 'POST',
+    url: '/mapi/emsmdb/',
+    httpVersion: '1.1',
+    headers: rawPairs(['Host', 'x', 'Cookie', 'a=1', 'cookie', 'b=2']),
+  };
 
   it('builds an Exchange from a playbook of events with chunk offsets and times', () => {
     const r = new ExchangeRecorder(7, 1000, head, 'https://x:443', { address: '127.0.0.1', port: 5 });
     r.requestData(new Uint8Array([1, 2]));
     r.requestData(new Uint8Array([3]));
     r.requestDone(1001.5);
-    r.responseHead({ statusCode: 200, statusMessage: 'OK', httpVersion: '1.1', headers: rawPairs(['Transfer-Encoding', 'chunked']) }, 1002);
-    expect(r.responseData(new TextEncoder().encode('PROCESSING\r\n'), 1003)).toEqual({ time: 1003, offset: 0, length: 12 });
+    r.responseHead(
+      { statusCode: 200, statusMessage: 'OK', httpVersion: '1.1', headers: rawPairs(['Transfer-Encoding', 'chunked']) },
+      1002,
+    );
+    expect(r.responseData(new TextEncoder().encode('PROCESSING\r\n'), 1003)).toEqual({
+      time: 1003,
+      offset: 0,
+      length: 12,
+    });
     expect(r.responseData(new TextEncoder().encode('DONE\r\n'), 1203)).toEqual({ time: 1203, offset: 12, length: 6 });
     r.responseTrailers([]);
     expect(r.complete(1204)).toBe(true);
@@ -65,9 +77,25 @@ describe('ExchangeRecorder (sans-IO)', () => {
 describe('parseSni', () => {
   it('reads the server name from a ClientHello and gives up on other bytes', () => {
     const name = Buffer.from('mail.contoso.com');
-    const sniExt = Buffer.concat([Buffer.from([0, 0]), u16(name.length + 5), u16(name.length + 3), Buffer.from([0]), u16(name.length), name]);
+    const sniExt = Buffer.concat([
+      Buffer.from([0, 0]),
+      u16(name.length + 5),
+      u16(name.length + 3),
+      Buffer.from([0]),
+      u16(name.length),
+      name,
+    ]);
     const exts = Buffer.concat([Buffer.from([0, 0x0b, 0, 2, 1, 0]), sniExt]); // ec_point_formats, then SNI
-    const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), u16(2), Buffer.from([0x13, 0x01]), Buffer.from([1, 0]), u16(exts.length), exts]);
+    const body = Buffer.concat([
+      Buffer.from([3, 3]),
+      Buffer.alloc(32, 7),
+      Buffer.from([0]),
+      u16(2),
+      Buffer.from([0x13, 0x01]),
+      Buffer.from([1, 0]),
+      u16(exts.length),
+      exts,
+    ]);
     const hs = Buffer.concat([Buffer.from([1]), Buffer.from([0, body.length >> 8, body.length & 0xff]), body]);
     const rec = Buffer.concat([Buffer.from([0x16, 3, 1]), u16(hs.length), hs]);
     expect(parseSni(rec)).toBe('mail.contoso.com');

@@ -12,10 +12,25 @@ describe('live proxy activity', () => {
     let st = useLiveStore.getState();
     expect([...st.open]).toEqual([1, 2]);
     expect(st.streaming.get(2)).toEqual({ url: '/mapi/emsmdb/', bytes: 21, since: 10, last: 40 });
-    s.onEvent({ type: 'exchange', data: { id: 5, connectionId: 2, time: 0, method: 'POST', url: '/mapi/emsmdb/', endpoint: 'emsmdb', requestBytes: 0, responseBytes: 21 } });
+    s.onEvent({
+      type: 'exchange',
+      data: {
+        id: 5,
+        connectionId: 2,
+        time: 0,
+        method: 'POST',
+        url: '/mapi/emsmdb/',
+        endpoint: 'emsmdb',
+        requestBytes: 0,
+        responseBytes: 21,
+      },
+    });
     expect(useLiveStore.getState().streaming.size).toBe(0);
     s.onEvent({ type: 'connection', data: { type: 'close', connectionId: 1, time: 50 } });
-    s.onEvent({ type: 'untrusted-certificate', data: { host: 'mail:443', error: 'self-signed certificate', exchangeId: 6 } });
+    s.onEvent({
+      type: 'untrusted-certificate',
+      data: { host: 'mail:443', error: 'self-signed certificate', exchangeId: 6 },
+    });
     st = useLiveStore.getState();
     expect([...st.open]).toEqual([2]);
     expect(st.refused).toEqual([{ host: 'mail:443', error: 'self-signed certificate' }]);

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../shared/capture/exchange.js';
-import { CaptureWriter, indexPath, openCapture, readCapture, type TornTail } from '../../../electron/backend/store/capture-file.js';
+import {
+  CaptureWriter,
+  indexPath,
+  openCapture,
+  readCapture,
+  type TornTail,
+} from '../../../electron/backend/store/capture-file.js';
 import { MAGIC } from '../../../electron/backend/store/format.js';
 
 export function makeExchange(id: number, reqBytes = 10, resBytes = 30): Exchange {
@@ -16,7 +22,12 @@ export function makeExchange(id: number, reqBytes = 10, resBytes = 30): Exchange
     client: { address: '127.0.0.1', port: 50000 + id },
     server: { address: '127.0.0.1', port: 443 },
     origin: 'https://mail.contoso.com:443',
-    timings: { requestStart: 1_700_000_000_000 + id, requestEnd: 1_700_000_000_001.5 + id, responseHeaders: 1_700_000_000_010 + id, responseEnd: 1_700_000_000_020 + id },
+    timings: {
+      requestStart: 1_700_000_000_000 + id,
+      requestEnd: 1_700_000_000_001.5 + id,
+      responseHeaders: 1_700_000_000_010 + id,
+      responseEnd: 1_700_000_000_020 + id,
+    },
     request: {
       method: 'POST',
       url: '/mapi/emsmdb/?MailboxId=x',
@@ -67,7 +78,11 @@ describe('capture file', () => {
     const p = path.join(dir, 'a.mscap');
     const w = await CaptureWriter.create(p, { source: 'test' });
     const exs = [makeExchange(1), makeExchange(2, 0, 0), makeExchange(3, 70_000, 2_000_000)];
-    const noResponse: Exchange = { ...makeExchange(4), response: undefined, aborted: { kind: 'upstream-error', message: 'ECONNREFUSED' } };
+    const noResponse: Exchange = {
+      ...makeExchange(4),
+      response: undefined,
+      aborted: { kind: 'upstream-error', message: 'ECONNREFUSED' },
+    };
     delete (noResponse as { response?: unknown }).response;
     exs.push(noResponse);
     for (const ex of exs) await w.append(ex);

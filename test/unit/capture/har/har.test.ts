@@ -24,8 +24,19 @@ function plainExchange(): Exchange {
   return {
     id: 1,
     connectionId: 1,
-    timings: { requestStart: 1795000000000, requestEnd: 1795000000002, responseHeaders: 1795000000010, responseEnd: 1795000000011 },
-    request: { method: 'GET', url: 'http://autodiscover.contoso.com/a?x=1&y=%20b', httpVersion: '1.1', headers: h(['Host', 'autodiscover.contoso.com']), body: new Uint8Array(0) },
+    timings: {
+      requestStart: 1795000000000,
+      requestEnd: 1795000000002,
+      responseHeaders: 1795000000010,
+      responseEnd: 1795000000011,
+    },
+    request: {
+      method: 'GET',
+      url: 'http://autodiscover.contoso.com/a?x=1&y=%20b',
+      httpVersion: '1.1',
+      headers: h(['Host', 'autodiscover.contoso.com']),
+      body: new Uint8Array(0),
+    },
     response: {
       statusCode: 302,
       statusMessage: 'Found',
@@ -44,13 +55,28 @@ describe('HAR export', () => {
     expect(e.startedDateTime).toBe('2026-11-18T11:06:40.123Z');
     expect(e.request.url).toBe('https://mail.contoso.com/mapi/emsmdb/?MailboxId=616c6963@contoso.com');
     expect(e.request.headers.map((x) => x.name)).toEqual([
-      'Host', 'Content-Type', 'X-RequestType', 'X-RequestId', 'X-ClientInfo', 'Cookie', 'x-dup', 'X-DUP', 'Authorization',
+      'Host',
+      'Content-Type',
+      'X-RequestType',
+      'X-RequestId',
+      'X-ClientInfo',
+      'Cookie',
+      'x-dup',
+      'X-DUP',
+      'Authorization',
     ]);
     expect(e.request.queryString).toEqual([{ name: 'MailboxId', value: '616c6963@contoso.com' }]);
-    expect(e.request.cookies).toEqual([{ name: 'MapiContext', value: 'ctx-secret-1' }, { name: 'MapiSequence', value: 'seq-secret-1' }]);
+    expect(e.request.cookies).toEqual([
+      { name: 'MapiContext', value: 'ctx-secret-1' },
+      { name: 'MapiSequence', value: 'seq-secret-1' },
+    ]);
     expect(e.request.postData).toBeUndefined();
     expect(e.request._requestBodyStatus).toBe('discarded:not-representable');
-    expect(e.request._content).toEqual({ text: Buffer.from(ex.request.body).toString('base64'), size: 97, encoding: 'base64' });
+    expect(e.request._content).toEqual({
+      text: Buffer.from(ex.request.body).toString('base64'),
+      size: 97,
+      encoding: 'base64',
+    });
     expect(e.request.bodySize).toBe(97);
     expect(e.response.content.encoding).toBe('base64');
     expect(e.response.content.size).toBe(ex.response!.body.length);
@@ -97,7 +123,10 @@ describe('HAR export', () => {
     expect(e.response.content.text).toBe('\ufeff<b>moved</b> é');
     expect(e.response.content.encoding).toBeUndefined();
     expect(e.response.redirectURL).toBe('https://x/');
-    expect(e.request.queryString).toEqual([{ name: 'x', value: '1' }, { name: 'y', value: ' b' }]);
+    expect(e.request.queryString).toEqual([
+      { name: 'x', value: '1' },
+      { name: 'y', value: ' b' },
+    ]);
     expect(e._mapi).toBeUndefined();
   });
 
@@ -117,7 +146,8 @@ describe('HAR export', () => {
 
   it('streams: one piece per exchange, the pieces form one JSON document', async () => {
     const pieces: string[] = [];
-    for await (const p of writeHar([plainExchange(), mapiExchange()], { extra: () => ({ _redaction: { items: 0 } }) })) pieces.push(p);
+    for await (const p of writeHar([plainExchange(), mapiExchange()], { extra: () => ({ _redaction: { items: 0 } }) }))
+      pieces.push(p);
     expect(pieces.length).toBe(4);
     const har = JSON.parse(pieces.join(''));
     expect(har.log.version).toBe('1.2');
@@ -128,7 +158,11 @@ describe('HAR export', () => {
 
 describe('HAR round trip (ours, lossless)', () => {
   it('Exchange → HAR → Exchange is identical, binary bodies byte for byte', async () => {
-    const exs = [mapiExchange(), plainExchange(), { ...mapiExchange({ id: 9 }), response: undefined, aborted: { kind: 'client-reset' as const, message: 'gone' } }];
+    const exs = [
+      mapiExchange(),
+      plainExchange(),
+      { ...mapiExchange({ id: 9 }), response: undefined, aborted: { kind: 'client-reset' as const, message: 'gone' } },
+    ];
     const back = readHar(await harText(exs), 'x.har');
     expect(back.warnings).toEqual([]);
     expect(back.exchanges).toEqual(exs);
@@ -166,14 +200,21 @@ describe('HAR round trip (ours, lossless)', () => {
     expect(got.length).toBe(2);
     expect(Buffer.compare(got[0]!.request.body, big.request.body)).toBe(0);
     const small = new Uint8Array(0);
-    expect({ ...got[0]!, request: { ...got[0]!.request, body: small } }).toEqual({ ...big, request: { ...big.request, body: small } });
+    expect({ ...got[0]!, request: { ...got[0]!.request, body: small } }).toEqual({
+      ...big,
+      request: { ...big.request, body: small },
+    });
     expect(got[1]).toEqual(plainExchange());
   });
 });
 
 describe('HAR export details', () => {
   it('percent-encodes what a URI may not hold, keeping the target as sent for the round trip', async () => {
-    const ex: Exchange = { ...plainExchange(), request: { ...plainExchange().request, url: '/a b/{x}?q=é|1' }, origin: 'http://h' };
+    const ex: Exchange = {
+      ...plainExchange(),
+      request: { ...plainExchange().request, url: '/a b/{x}?q=é|1' },
+      origin: 'http://h',
+    };
     const e = exchangeToHarEntry(ex);
     expect(e.request.url).toBe('http://h/a%20b/%7Bx%7D?q=%C3%A9%7C1');
     expect(e._exchange!.target).toBe('/a b/{x}?q=é|1');
@@ -190,7 +231,10 @@ describe('HAR export details', () => {
     const connect = build(cap[0]!)!;
     expect(connect.requestType).toBe('Connect');
     expect(connect.responseCodeFinal).toBe(0);
-    expect(connect.setCookies).toEqual({ sid: 'alx6iclbe2u0lap2b7qdten0stcd00sb', sequence: 'f4f32b3a-fcfc-4274-9cb9-ff89b9abb245' });
+    expect(connect.setCookies).toEqual({
+      sid: 'alx6iclbe2u0lap2b7qdten0stcd00sb',
+      sequence: 'f4f32b3a-fcfc-4274-9cb9-ff89b9abb245',
+    });
     expect(connect.metaTags!.map((t) => t.tag)).toEqual(['PROCESSING', 'DONE']);
     const exec = build(cap[1]!)!;
     expect(exec.requestType).toBe('Execute');
@@ -212,7 +256,9 @@ describe('HAR import of a damaged file of ours', () => {
     expect(r.exchanges[0]!.response!.body).toEqual(mapiExchange().response!.body);
     expect(r.exchanges[0]!.connectionId).toBe(1); // from "connection": "2", renumbered
     expect(r.exchanges[1]).toEqual(plainExchange());
-    expect(r.warnings[0]).toBe('entry 1: _exchange block unusable (chunks is not a list of [time, offset, length]); read like another tool\'s entry');
+    expect(r.warnings[0]).toBe(
+      "entry 1: _exchange block unusable (chunks is not a list of [time, offset, length]); read like another tool's entry",
+    );
   });
 });
 
@@ -221,7 +267,11 @@ describe('HTTP versions', () => {
     const e = exchangeToHarEntry(plainExchange());
     expect(e.request.httpVersion).toBe('HTTP/1.1');
     expect(e._exchange!.versions).toBeUndefined();
-    const odd: Exchange = { ...plainExchange(), request: { ...plainExchange().request, httpVersion: 'HTTP/1.1' }, response: { ...plainExchange().response!, httpVersion: 'HTTP/1.0' } };
+    const odd: Exchange = {
+      ...plainExchange(),
+      request: { ...plainExchange().request, httpVersion: 'HTTP/1.1' },
+      response: { ...plainExchange().response!, httpVersion: 'HTTP/1.0' },
+    };
     expect(exchangeToHarEntry(odd)._exchange!.versions).toEqual(['HTTP/1.1', 'HTTP/1.0']);
     expect(readHar(await harText([plainExchange(), odd])).exchanges).toEqual([plainExchange(), odd]);
     const { readSaz, writeSaz } = await import('../../../../shared/capture/saz/index.js');

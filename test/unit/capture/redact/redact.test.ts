@@ -7,7 +7,8 @@ import { h, mapiExchange, te } from '../factory.js';
 import { gromoxCapture } from '../gromox.js';
 
 const NTLM1 = 'TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==';
-const NTLM2 = 'TlRMTVNTUAACAAAADAAMADgAAAAFgomiESIzRFVmd4gAAAAAAAAAAEQARABEAAAACgBhSgAAAA9DAE8ATgBUAE8AUwBPAAIADABDAE8ATgBUAE8AUwBPAA==';
+const NTLM2 =
+  'TlRMTVNTUAACAAAADAAMADgAAAAFgomiESIzRFVmd4gAAAAAAAAAAEQARABEAAAACgBhSgAAAA9DAE8ATgBUAE8AUwBPAAIADABDAE8ATgBUAE8AUwBPAA==';
 const NTLM3 = 'TlRMTVNTUAADAAAAGAAYAEAAAAAYABgAWAAAAAwADABwAAAACgAKAHwAAAAMAAwAhgAAAAAAAACSAAAABYKIogoAYUoAAAAP';
 
 describe('Redactor', () => {
@@ -15,23 +16,59 @@ describe('Redactor', () => {
     const a = mapiExchange();
     const b = mapiExchange({
       id: 4,
-      request: { ...mapiExchange().request, headers: h(['Cookie', 'MapiContext=ctx-secret-1; MapiSequence=seq-secret-2'], ['Authorization', 'Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secretpayload.sig']) },
+      request: {
+        ...mapiExchange().request,
+        headers: h(
+          ['Cookie', 'MapiContext=ctx-secret-1; MapiSequence=seq-secret-2'],
+          ['Authorization', 'Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secretpayload.sig'],
+        ),
+      },
     });
-    const { exchanges: [ra, rb], report } = redactAll([a, b]);
-    expect(ra!.request.headers.find((x) => x.name === 'Cookie')!.value).toBe('MapiContext=redacted-MapiContext-1; MapiSequence=redacted-MapiSequence-1');
+    const {
+      exchanges: [ra, rb],
+      report,
+    } = redactAll([a, b]);
+    expect(ra!.request.headers.find((x) => x.name === 'Cookie')!.value).toBe(
+      'MapiContext=redacted-MapiContext-1; MapiSequence=redacted-MapiSequence-1',
+    );
     expect(ra!.request.headers.find((x) => x.name === 'Authorization')!.value).toBe('Bearer redacted-bearer-1');
-    expect(ra!.response!.headers.find((x) => x.name === 'Set-Cookie')!.value).toBe('MapiSequence=redacted-MapiSequence-2; path=/mapi/emsmdb');
+    expect(ra!.response!.headers.find((x) => x.name === 'Set-Cookie')!.value).toBe(
+      'MapiSequence=redacted-MapiSequence-2; path=/mapi/emsmdb',
+    );
     // The sequence cookie handed out in a's response is the one b sends: same pseudonym.
-    expect(rb!.request.headers).toEqual(h(['Cookie', 'MapiContext=redacted-MapiContext-1; MapiSequence=redacted-MapiSequence-2'], ['Authorization', 'Bearer redacted-bearer-1']));
+    expect(rb!.request.headers).toEqual(
+      h(
+        ['Cookie', 'MapiContext=redacted-MapiContext-1; MapiSequence=redacted-MapiSequence-2'],
+        ['Authorization', 'Bearer redacted-bearer-1'],
+      ),
+    );
     // Everything else is untouched, and the inputs are not modified.
-    expect(ra!.request.headers.filter((x) => !['Cookie', 'Authorization'].includes(x.name))).toEqual(a.request.headers.filter((x) => !['Cookie', 'Authorization'].includes(x.name)));
+    expect(ra!.request.headers.filter((x) => !['Cookie', 'Authorization'].includes(x.name))).toEqual(
+      a.request.headers.filter((x) => !['Cookie', 'Authorization'].includes(x.name)),
+    );
     expect(ra!.request.body).toEqual(a.request.body);
-    expect(a.request.headers.find((x) => x.name === 'Cookie')!.value).toBe('MapiContext=ctx-secret-1; MapiSequence=seq-secret-1');
-    expect(report.counts).toEqual({ authorization: 2, challenge: 0, cookie: 4, 'set-cookie': 2, 'query-token': 0, 'body-token': 0, name: 0, header: 0 });
+    expect(a.request.headers.find((x) => x.name === 'Cookie')!.value).toBe(
+      'MapiContext=ctx-secret-1; MapiSequence=seq-secret-1',
+    );
+    expect(report.counts).toEqual({
+      authorization: 2,
+      challenge: 0,
+      cookie: 4,
+      'set-cookie': 2,
+      'query-token': 0,
+      'body-token': 0,
+      name: 0,
+      header: 0,
+    });
     expect(report.distinctSecrets).toBe(4);
     expect(report.exchanges).toBe(2);
     expect(report.redactedExchanges).toBe(2);
-    expect(report.items[0]).toEqual({ exchange: 3, where: 'request header Cookie (MapiContext)', kind: 'cookie', pseudonym: 'redacted-MapiContext-1' });
+    expect(report.items[0]).toEqual({
+      exchange: 3,
+      where: 'request header Cookie (MapiContext)',
+      kind: 'cookie',
+      pseudonym: 'redacted-MapiContext-1',
+    });
   });
 
   it('names the NTLM message type, keeps bare challenges, redacts challenge blobs', () => {
@@ -40,14 +77,20 @@ describe('Redactor', () => {
       ...base,
       id,
       request: { ...base.request, headers: h(['Authorization', auth]) },
-      response: { ...base.response!, statusCode: 401, headers: h(['WWW-Authenticate', challenge], ['WWW-Authenticate', 'Negotiate']) },
+      response: {
+        ...base.response!,
+        statusCode: 401,
+        headers: h(['WWW-Authenticate', challenge], ['WWW-Authenticate', 'Negotiate']),
+      },
     });
     const r = new Redactor();
     const one = r.exchange(mk(1, `NTLM ${NTLM1}`, `NTLM ${NTLM2}`));
     const three = r.exchange(mk(2, `Negotiate ${NTLM3}`, 'NTLM'));
     const basic = r.exchange(mk(3, 'Basic YWxpY2U6cGFzc3dvcmQ=', 'Basic realm="x"'));
     expect(one.request.headers[0]!.value).toBe('NTLM redacted-ntlm-type1-1');
-    expect(one.response!.headers).toEqual(h(['WWW-Authenticate', 'NTLM redacted-ntlm-type2-1'], ['WWW-Authenticate', 'Negotiate']));
+    expect(one.response!.headers).toEqual(
+      h(['WWW-Authenticate', 'NTLM redacted-ntlm-type2-1'], ['WWW-Authenticate', 'Negotiate']),
+    );
     expect(three.request.headers[0]!.value).toBe('Negotiate redacted-ntlm-type3-1');
     expect(three.response!.headers[0]!.value).toBe('NTLM');
     expect(basic.request.headers[0]!.value).toBe('Basic redacted-basic-1');
@@ -56,9 +99,23 @@ describe('Redactor', () => {
 
   it('replaces user names in headers, URL and bodies (UTF-8 and UTF-16LE) keeping byte lengths', () => {
     const utf16 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf16le'));
-    const body = new Uint8Array([1, 2, ...te('/o=Lab/cn=Alice@Lab.Test'), 0, ...utf16('alice@lab.test'), 0, 0, ...te('ALICE')]);
+    const body = new Uint8Array([
+      1,
+      2,
+      ...te('/o=Lab/cn=Alice@Lab.Test'),
+      0,
+      ...utf16('alice@lab.test'),
+      0,
+      0,
+      ...te('ALICE'),
+    ]);
     const ex = mapiExchange({
-      request: { ...mapiExchange().request, url: '/mapi/emsmdb/?MailboxId=alice@lab.test&access_token=abc123', headers: h(['X-User-Identity', 'alice@lab.test']), body },
+      request: {
+        ...mapiExchange().request,
+        url: '/mapi/emsmdb/?MailboxId=alice@lab.test&access_token=abc123',
+        headers: h(['X-User-Identity', 'alice@lab.test']),
+        body,
+      },
     });
     const r = new Redactor({ names: ['alice', 'alice@lab.test'] });
     const out = r.exchange(ex);
@@ -74,10 +131,16 @@ describe('Redactor', () => {
 
   it('masks token fields in text bodies to the same length', () => {
     const ex = mapiExchange({
-      request: { ...mapiExchange().request, headers: h(['Content-Type', 'application/x-www-form-urlencoded']), body: te('grant_type=refresh_token&refresh_token=0.AAAxyz&client_id=1') },
+      request: {
+        ...mapiExchange().request,
+        headers: h(['Content-Type', 'application/x-www-form-urlencoded']),
+        body: te('grant_type=refresh_token&refresh_token=0.AAAxyz&client_id=1'),
+      },
     });
     const out = new Redactor().exchange(ex);
-    expect(new TextDecoder().decode(out.request.body)).toBe('grant_type=refresh_token&refresh_token=xxxxxxxx&client_id=1');
+    expect(new TextDecoder().decode(out.request.body)).toBe(
+      'grant_type=refresh_token&refresh_token=xxxxxxxx&client_id=1',
+    );
   });
 });
 
@@ -88,15 +151,16 @@ describe('Redacted exports leak nothing', () => {
       request: {
         ...ex.request,
         headers: ex.request.headers.map((x) =>
-          x.name === 'Authorization' ? { name: x.name, value: i % 2 ? `NTLM ${NTLM3}` : 'Bearer eyJhbGciOiJub25lIn0.c2VjcmV0LXBheWxvYWQ.' } : x,
+          x.name === 'Authorization'
+            ? { name: x.name, value: i % 2 ? `NTLM ${NTLM3}` : 'Bearer eyJhbGciOiJub25lIn0.c2VjcmV0LXBheWxvYWQ.' }
+            : x,
         ),
       },
     }));
     const secrets = new Set<string>([NTLM3, 'eyJhbGciOiJub25lIn0.c2VjcmV0LXBheWxvYWQ.', 'alice@lab.test']);
     for (const ex of cap)
       for (const hd of [...ex.request.headers, ...(ex.response?.headers ?? [])]) {
-        if (/^(set-)?cookie$/i.test(hd.name))
-          for (const m of hd.value.matchAll(/=([^;]+)/g)) secrets.add(m[1]!.trim());
+        if (/^(set-)?cookie$/i.test(hd.name)) for (const m of hd.value.matchAll(/=([^;]+)/g)) secrets.add(m[1]!.trim());
       }
     expect(secrets.size).toBeGreaterThan(10);
     const r = new Redactor({ names: ['alice@lab.test', 'alice'] });
@@ -110,7 +174,11 @@ describe('Redacted exports leak nothing', () => {
     const walk = (v: unknown): void => {
       if (typeof v === 'string' && v.length > 16) {
         const b = base64Decode(v);
-        if (b) haystacks.push(Buffer.from(b).toString('latin1').toLowerCase(), Buffer.from(b).toString('utf16le').toLowerCase());
+        if (b)
+          haystacks.push(
+            Buffer.from(b).toString('latin1').toLowerCase(),
+            Buffer.from(b).toString('utf16le').toLowerCase(),
+          );
       } else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
     };
     walk(JSON.parse(har));
@@ -160,7 +228,14 @@ describe('NameCollector', () => {
     const base = mapiExchange();
     const c = new NameCollector();
     c.add({ ...base, request: { ...base.request, url: '/x', headers: h(['Authorization', `NTLM ${blob}`]) } });
-    c.add({ ...base, request: { ...base.request, url: '/x', headers: h(['Authorization', `Basic ${Buffer.from('CORP\\carol:pw').toString('base64')}`]) } });
+    c.add({
+      ...base,
+      request: {
+        ...base.request,
+        url: '/x',
+        headers: h(['Authorization', `Basic ${Buffer.from('CORP\\carol:pw').toString('base64')}`]),
+      },
+    });
     expect(c.names()).toEqual(['CORP\\carol', 'LAB\\bob', 'WS1', 'bob', 'carol']);
   });
 });

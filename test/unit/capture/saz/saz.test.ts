@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
 import { CaptureFileError } from '../../../../shared/capture/har/bytes.js';
-import { openZip, readSaz, serializeMessage, writeSaz, fiddlerTime, parseFiddlerTime } from '../../../../shared/capture/saz/index.js';
+import {
+  openZip,
+  readSaz,
+  serializeMessage,
+  writeSaz,
+  fiddlerTime,
+  parseFiddlerTime,
+} from '../../../../shared/capture/saz/index.js';
 import { mapiExchange, te, h } from '../factory.js';
 import { gromoxCapture } from '../gromox.js';
 
@@ -36,7 +43,15 @@ describe('SAZ import: the real Fiddler sample', () => {
     expect(a.request.method).toBe('GET');
     expect(a.request.url).toBe('https://www.fiddler2.com/UpdateCheck.aspx?isBeta=False');
     expect(a.request.httpVersion).toBe('1.1');
-    expect(a.request.headers.map((x) => x.name)).toEqual(['User-Agent', 'Pragma', 'Host', 'Accept-Language', 'Referer', 'Accept-Encoding', 'Connection']);
+    expect(a.request.headers.map((x) => x.name)).toEqual([
+      'User-Agent',
+      'Pragma',
+      'Host',
+      'Accept-Language',
+      'Referer',
+      'Accept-Encoding',
+      'Connection',
+    ]);
     expect(a.request.headers[6]).toEqual({ name: 'Connection', value: 'close' });
     expect(a.origin).toBe('https://www.fiddler2.com');
     expect(a.server).toEqual({ address: '50.56.19.116', port: 443 });
@@ -58,7 +73,9 @@ describe('SAZ import: the real Fiddler sample', () => {
     expect(c.response!.body.length).toBe(809);
     expect([a.connectionId, b.connectionId, c.connectionId]).toEqual([1, 2, 3]);
     expect(exchanges.map((x) => x.id)).toEqual([1, 2, 3]);
-    expect(warnings).toEqual(['3 session(s) (1, 2, 3): SAZ has no arrival time per chunk; every chunk is timed at the response end']);
+    expect(warnings).toEqual([
+      '3 session(s) (1, 2, 3): SAZ has no arrival time per chunk; every chunk is timed at the response end',
+    ]);
   });
 
   it('keeps the request and response bytes exactly (serialising them again gives the archive member)', () => {
@@ -66,26 +83,50 @@ describe('SAZ import: the real Fiddler sample', () => {
     const zipBytes = sample();
     for (const [i, ex] of exchanges.entries()) {
       const rq = ex.request;
-      expect(Buffer.compare(serializeMessage([rq.method, rq.url, `HTTP/${rq.httpVersion}`], rq.headers, rq.body), member(zipBytes, `raw/${i + 1}_c.txt`))).toBe(0);
+      expect(
+        Buffer.compare(
+          serializeMessage([rq.method, rq.url, `HTTP/${rq.httpVersion}`], rq.headers, rq.body),
+          member(zipBytes, `raw/${i + 1}_c.txt`),
+        ),
+      ).toBe(0);
       const rs = ex.response!;
       const sBytes = member(zipBytes, `raw/${i + 1}_s.txt`);
       expect(sBytes.length).toBeGreaterThan(rs.body.length);
-      expect(Buffer.compare(serializeMessage([`HTTP/${rs.httpVersion}`, String(rs.statusCode), rs.statusMessage], rs.headers, rs.body), sBytes)).toBe(0);
+      expect(
+        Buffer.compare(
+          serializeMessage([`HTTP/${rs.httpVersion}`, String(rs.statusCode), rs.statusMessage], rs.headers, rs.body),
+          sBytes,
+        ),
+      ).toBe(0);
     }
   });
 });
 
 describe('SAZ export', () => {
   it('lays the archive out as Fiddler does', async () => {
-    const z = await sazBytes([mapiExchange(), mapiExchange({ id: 4, response: undefined, aborted: { kind: 'upstream-reset', message: 'reset' } })]);
+    const z = await sazBytes([
+      mapiExchange(),
+      mapiExchange({ id: 4, response: undefined, aborted: { kind: 'upstream-reset', message: 'reset' } }),
+    ]);
     const a = openZip(z, 'out.saz');
-    expect(a.entries.map((e) => e.name)).toEqual(['raw/', 'raw/1_c.txt', 'raw/1_m.xml', 'raw/1_s.txt', 'raw/2_c.txt', 'raw/2_m.xml', '[Content_Types].xml', '_index.htm']);
+    expect(a.entries.map((e) => e.name)).toEqual([
+      'raw/',
+      'raw/1_c.txt',
+      'raw/1_m.xml',
+      'raw/1_s.txt',
+      'raw/2_c.txt',
+      'raw/2_m.xml',
+      '[Content_Types].xml',
+      '_index.htm',
+    ]);
     expect(a.comment).toBe('MapiScope Session Archive (Fiddler SAZ format)');
     const c = new TextDecoder().decode(member(z, 'raw/1_c.txt'));
-    const line = 'POST https://mail.contoso.com/mapi/emsmdb/?MailboxId=616c6963@contoso.com HTTP/1.1\r\nHost: mail.contoso.com\r\n';
+    const line =
+      'POST https://mail.contoso.com/mapi/emsmdb/?MailboxId=616c6963@contoso.com HTTP/1.1\r\nHost: mail.contoso.com\r\n';
     expect(c.slice(0, line.length)).toBe(line);
     const m = new TextDecoder('utf-8', { ignoreBOM: true }).decode(member(z, 'raw/1_m.xml'));
-    const head = '\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n<Session SID="1" BitFlags="0">\r\n  <SessionTimers ClientConnected="2026-11-18T11:06:40.1234561+00:00"';
+    const head =
+      '\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n<Session SID="1" BitFlags="0">\r\n  <SessionTimers ClientConnected="2026-11-18T11:06:40.1234561+00:00"';
     expect(m.slice(0, head.length)).toBe(head);
     expect(m).toContain('<SessionFlag N="x-processinfo" V="outlook:1234" />');
     expect(m).toContain('<SessionFlag N="x-clientip" V="127.0.0.1" />');
@@ -110,13 +151,32 @@ describe('SAZ export', () => {
   it('SAZ export → SAZ import gives the same exchanges', async () => {
     const exs: Exchange[] = [
       mapiExchange(),
-      mapiExchange({ id: 4, connectionId: 2, response: undefined, aborted: { kind: 'upstream-reset', message: 'reset' }, comment: 'a "quoted" <comment> & more' }),
+      mapiExchange({
+        id: 4,
+        connectionId: 2,
+        response: undefined,
+        aborted: { kind: 'upstream-reset', message: 'reset' },
+        comment: 'a "quoted" <comment> & more',
+      }),
       {
         id: 5,
         connectionId: 3,
         timings: { requestStart: 1795000001000.25 },
-        request: { method: 'GET', url: 'http://x.test/a', httpVersion: '1.1', headers: h(['Host', 'x.test']), body: new Uint8Array(0) },
-        response: { statusCode: 204, statusMessage: '', httpVersion: '1.1', headers: [], body: new Uint8Array(0), chunks: [] },
+        request: {
+          method: 'GET',
+          url: 'http://x.test/a',
+          httpVersion: '1.1',
+          headers: h(['Host', 'x.test']),
+          body: new Uint8Array(0),
+        },
+        response: {
+          statusCode: 204,
+          statusMessage: '',
+          httpVersion: '1.1',
+          headers: [],
+          body: new Uint8Array(0),
+          chunks: [],
+        },
       },
     ];
     const back = readSaz(await sazBytes(exs), 'rt.saz');
@@ -151,7 +211,9 @@ describe('SAZ export', () => {
 
 describe('SAZ bad input', () => {
   it('garbage: a clear error naming the file', () => {
-    expect(() => readSaz(te('hello, not a zip'), 'junk.saz')).toThrow('junk.saz: offset 0: not a ZIP archive (a SAZ file is a ZIP; no local file header at the start)');
+    expect(() => readSaz(te('hello, not a zip'), 'junk.saz')).toThrow(
+      'junk.saz: offset 0: not a ZIP archive (a SAZ file is a ZIP; no local file header at the start)',
+    );
     expect(() => readSaz(new Uint8Array(0), 'empty.saz')).toThrow('empty.saz: offset 0: empty file');
   });
 
@@ -173,7 +235,8 @@ describe('SAZ bad input', () => {
     const a = openZip(z, 'e');
     // Set the "encrypted" flag bit on every member, local and central header.
     for (const e of a.entries) z[e.localOffset + 6] = z[e.localOffset + 6]! | 1;
-    for (let i = 0; i + 4 <= z.length; i++) if (z[i] === 0x50 && z[i + 1] === 0x4b && z[i + 2] === 1 && z[i + 3] === 2) z[i + 8] = z[i + 8]! | 1;
+    for (let i = 0; i + 4 <= z.length; i++)
+      if (z[i] === 0x50 && z[i + 1] === 0x4b && z[i + 2] === 1 && z[i + 3] === 2) z[i + 8] = z[i + 8]! | 1;
     let err: unknown;
     try {
       readSaz(z, 'locked.saz');
@@ -189,7 +252,9 @@ describe('SAZ bad input', () => {
   it('a zip that is not a SAZ', async () => {
     const { zipSync } = await import('fflate');
     const z = zipSync({ 'a.txt': te('x') });
-    expect(() => readSaz(z, 'other.zip')).toThrow('other.zip: no raw/NN_c.txt members: not a Fiddler session archive (1 members)');
+    expect(() => readSaz(z, 'other.zip')).toThrow(
+      'other.zip: no raw/NN_c.txt members: not a Fiddler session archive (1 members)',
+    );
   });
 });
 
@@ -198,7 +263,8 @@ describe('ZIP container', () => {
     const { ZipWriter } = await import('../../../../shared/capture/saz/index.js');
     const w = new ZipWriter();
     const parts: Uint8Array[] = [];
-    for (let i = 0; i < 70000; i++) parts.push(...w.add(`raw/${i}_c.txt`, te(`GET /${i} HTTP/1.1\r\n\r\n`), { compress: false }));
+    for (let i = 0; i < 70000; i++)
+      parts.push(...w.add(`raw/${i}_c.txt`, te(`GET /${i} HTTP/1.1\r\n\r\n`), { compress: false }));
     parts.push(...w.finish('big'));
     const z = new Uint8Array(Buffer.concat(parts));
     const a = openZip(z, 'big.zip');
@@ -219,7 +285,9 @@ describe('ZIP container', () => {
     // Flip a byte inside the stored/deflated data of _index.htm.
     const at = e.localOffset + 30 + e.name.length + 5;
     z[at] = z[at]! ^ 0xff;
-    expect(() => openZip(z, 'bad.saz').read(openZip(z, 'bad.saz').entries.find((x) => x.name === '_index.htm')!)).toThrow(/bad\.saz: zip member "_index\.htm": (CRC mismatch \(corrupt archive\)|cannot be inflated)/);
+    expect(() =>
+      openZip(z, 'bad.saz').read(openZip(z, 'bad.saz').entries.find((x) => x.name === '_index.htm')!),
+    ).toThrow(/bad\.saz: zip member "_index\.htm": (CRC mismatch \(corrupt archive\)|cannot be inflated)/);
   });
 });
 

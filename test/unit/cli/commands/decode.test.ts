@@ -19,7 +19,10 @@ describe('mapiscope decode', () => {
   it('infers type and direction from fixture-style names', () => {
     expect(inferFromName('/x/execute_req19.bin')).toEqual({ requestType: 'Execute', direction: 'request' });
     expect(inferFromName('connect_resp18.bin')).toEqual({ requestType: 'Connect', direction: 'response' });
-    expect(inferFromName('003-mapi-emsmdb-Execute.request.bin')).toEqual({ requestType: 'Execute', direction: 'request' });
+    expect(inferFromName('003-mapi-emsmdb-Execute.request.bin')).toEqual({
+      requestType: 'Execute',
+      direction: 'request',
+    });
     expect(inferFromName('013-mapi-nspi-BIND.response.bin')).toEqual({ requestType: 'Bind', direction: 'response' });
     expect(inferFromName('execute_req45.decompressed.bin')).toEqual({});
     expect(inferFromName('body.bin')).toEqual({});
@@ -32,7 +35,13 @@ describe('mapiscope decode', () => {
     expect(Object.keys(j)).toEqual(['requestType', 'direction', 'tree', 'errors', 'unparsedBytes', 'rops']);
     expect(j).toMatchObject({ requestType: 'Connect', direction: 'response', errors: [], unparsedBytes: 0, rops: [] });
     expect(j.tree).toMatchObject({ name: 'ConnectResponse', offset: 0, length: 99, buffer: 'body' });
-    expect(j.tree.children[6]).toEqual({ name: 'DisplayName', value: 't1@gromm.fritz.box', display: '"t1@gromm.fritz.box"', offset: 21, length: 38 });
+    expect(j.tree.children[6]).toEqual({
+      name: 'DisplayName',
+      value: 't1@gromm.fritz.box',
+      display: '"t1@gromm.fritz.box"',
+      offset: 21,
+      length: 38,
+    });
   });
 
   it('--json lists the ROPs of an Execute request and the decompressed buffer id in the tree', async () => {
@@ -51,7 +60,14 @@ describe('mapiscope decode', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('NotificationWait response, 26 bytes\n');
     expect(r.out).toContain('  MetaTag  @12+7  PENDING (no CRLF)\n');
-    const t = await cli(['decode', fx('syncgw/disconnect_req23.bin'), '--type', 'disconnect', '--direction', 'request']);
+    const t = await cli([
+      'decode',
+      fx('syncgw/disconnect_req23.bin'),
+      '--type',
+      'disconnect',
+      '--direction',
+      'request',
+    ]);
     expect(t.out).toContain('DisconnectRequest  @0+4 [body]');
     expect(t.out).toContain('0 error(s), 0 unparsed byte(s)');
   });
@@ -71,12 +87,22 @@ describe('mapiscope decode', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mapiscope-decode-'));
     try {
       const w = new HarWriter();
-      const exs = [loadMetaExchange('gromox-ruler/cap1/001-mapi-emsmdb-Connect', 1), loadMetaExchange('gromox-ruler/cap1/002-mapi-emsmdb-Execute', 2)];
+      const exs = [
+        loadMetaExchange('gromox-ruler/cap1/001-mapi-emsmdb-Connect', 1),
+        loadMetaExchange('gromox-ruler/cap1/002-mapi-emsmdb-Execute', 2),
+      ];
       const file = join(dir, 'two.har');
       writeFileSync(file, w.begin() + exs.map((e) => w.entry(e)).join('') + w.end());
       const r = await cli(['decode', file, '--json']);
       expect(r.code).toBe(0);
-      const j = JSON.parse(r.out) as { id: number; endpoint: string; requestType: string; responseCode: number; request: { errors: unknown[] }; response: { errors: unknown[]; rops: unknown[] } }[];
+      const j = JSON.parse(r.out) as {
+        id: number;
+        endpoint: string;
+        requestType: string;
+        responseCode: number;
+        request: { errors: unknown[] };
+        response: { errors: unknown[]; rops: unknown[] };
+      }[];
       expect(j.map((e) => [e.id, e.endpoint, e.requestType, e.responseCode])).toEqual([
         [1, 'emsmdb', 'Connect', 0],
         [2, 'emsmdb', 'Execute', 0],
