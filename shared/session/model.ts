@@ -218,14 +218,15 @@ export class SessionModel {
     let d: ExchangeDecode | undefined;
     // One bad exchange (a decoder or model bug) must not stop the pass: it is recorded and skipped.
     try {
-      d = decodeExchange(ex, view ? { session: view } : {});
+      // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
+      // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
       this.decodeFacts(d, facts, ex);
       if (session) {
         this.applyResponse(session, ex, d, type, facts);
         if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
       }
       this.missingContext(session, d, facts);
-      annotateHandles(d, facts);
     } catch (e) {
       facts.decodeErrors++;
       (facts.missingContext ??= []).push({
@@ -239,7 +240,10 @@ export class SessionModel {
     const prev = this.factsList[this.factsList.length - 2];
     if (this.factsById) this.factsById.set(ex.id, facts);
     else if (prev && prev.id >= ex.id) this.factsById = new Map(this.factsList.map((f) => [f.id, f]));
-    if (d) this.remember(ex.id, d);
+    if (d && !d.request?.valuesOnly && !d.response?.valuesOnly) {
+      annotateHandles(d, facts);
+      this.remember(ex.id, d);
+    }
     return { exchangeId: ex.id, ...(session ? { session: session.info.id } : {}), facts };
   }
 

@@ -128,16 +128,23 @@ describe('cap1 sessions', () => {
     expect(f[0]!.message).toContain('RopOpenFolder used handle 0x0C000000, which the server never returned');
   });
 
-  it('keeps facts for all and trees only for the last N (a lookup, not a re-parse)', () => {
-    expect(model.cachedDecode(1)).toBeDefined(); // default 64 ≥ 52
+  it('keeps facts for all; trees are built on first view and the last N kept (a lookup, not a re-parse)', () => {
+    // The pass itself decodes values only (no trees) for clean exchanges.
     const small = new SessionModel({ cacheSize: 2 });
     for (const ex of exchanges) small.add(ex);
-    expect(small.cachedDecode(1)).toBeUndefined();
-    expect(small.cachedDecode(50)).toBeUndefined();
-    expect(small.cachedDecode(51)).toBeDefined();
-    const again = small.decode(exchanges[2]!);
-    expect(again.requestType).toBe('Execute');
-    expect(small.cachedDecode(3)).toBe(again);
+    expect(small.facts()).toHaveLength(52);
+    expect(small.cachedDecode(51)).toBeUndefined();
+    const third = small.decode(exchanges[2]!);
+    expect(third.requestType).toBe('Execute');
+    expect(third.request!.valuesOnly).toBeUndefined();
+    expect(third.request!.tree.children!.length).toBeGreaterThan(0);
+    expect(small.cachedDecode(3)).toBe(third);
+    expect(small.decode(exchanges[2]!)).toBe(third);
+    small.decode(exchanges[3]!);
+    small.decode(exchanges[4]!);
+    expect(small.cachedDecode(3)).toBeUndefined(); // LRU of 2
+    // The same tree again after eviction: the versioned state gives identical context.
+    expect(JSON.stringify(small.decode(exchanges[2]!).request!.tree)).toBe(JSON.stringify(third.request!.tree));
   });
 });
 
