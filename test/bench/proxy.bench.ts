@@ -15,6 +15,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -275,6 +276,42 @@ async function startChild(kind: string, dir: string): Promise<Target> {
   return { name: kind, proxyPort: port, pid: c.pid!, child: c };
 }
 
+/**
+ * mitmdump (Debian package mitmproxy) as a plain forward proxy on 127.0.0.1, bodies streamed
+ * (`stream_large_bodies=1`, as a MAPI long-poll needs), its config in the bench's temp folder.
+ */
+async function startMitmdump(dir: string): Promise<Target> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const c = spawn('mitmdump', ['--listen-host', '127.0.0.1', '--listen-port', String(port), '-q', '--set', `confdir=${path.join(dir, 'mitmproxy')}`, '--set', 'stream_large_bodies=1'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const t0 = Date.now();
+  for (;;) {
+    if (c.exitCode !== null) throw new Error(`mitmdump exited (${c.exitCode}): ${err.slice(0, 400)}`);
+    if (Date.now() - t0 > 30_000) {
+      c.kill('SIGKILL');
+      throw new Error(`mitmdump did not listen within 30 s: ${err.slice(0, 400)}`);
+    }
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name: 'mitmdump', proxyPort: port, pid: c.pid!, child: c };
+}
+
 function peakRssMb(pid: number | undefined): number | undefined {
   if (!pid || process.platform !== 'linux') return undefined;
   try {
@@ -297,6 +334,7 @@ const bench: Bench = {
       'ours-capture': 'ours + capture file',
       hmp: 'raw http-mitm-proxy keepAlive',
       mockttp: 'mockttp passThrough',
+      mitmdump: 'mitmdump (streaming bodies)',
     } as Record<string, string>;
     try {
       for (const k of ['ours', 'ours-capture', 'hmp', 'mockttp']) {
@@ -309,6 +347,12 @@ const bench: Bench = {
       const mitm = spawnSync('sh', ['-c', 'command -v mitmdump'], { encoding: 'utf8' });
       if (!mitm.stdout.trim()) {
         results.push({ name: 'mitmdump', value: NaN, unit: '', note: 'skipped: mitmdump is not installed on this machine' });
+      } else {
+        try {
+          targets.push(await startMitmdump(dir));
+        } catch (e) {
+          results.push({ name: 'mitmdump: not started', value: NaN, unit: '', note: (e as Error).message });
+        }
       }
       const rounds = quick ? 2 : 3;
       const latN = quick ? 150 : 600;
@@ -368,6 +412,12 @@ const bench: Bench = {
         });
         const rss = peakRssMb(t.pid);
         if (rss !== undefined) results.push({ name: `${label(t.name)} peak RSS`, value: rss, unit: 'MB', note: 'VmHWM of the proxy process after the whole run' });
+      }
+      // The issue's goals against mitmproxy: p50 ≤ 0.5× and throughput ≥ 2× mitmdump's.
+      if (lat.has('mitmdump') && lat.has('ours')) {
+        results.push({ name: 'ours vs mitmdump: latency p50 c=1', value: p50('ours'), unit: 'ms', baseline: { name: 'mitmdump', value: p50('mitmdump') }, ratio: p50('ours') / p50('mitmdump'), note: 'goal ≤ 0.5×' });
+        for (const c of [8, 32])
+          results.push({ name: `ours vs mitmdump: throughput c=${c}`, value: rate('ours', c), unit: 'exchanges/s', baseline: { name: 'mitmdump', value: rate('mitmdump', c) }, ratio: rate('ours', c) / rate('mitmdump', c), note: 'goal ≥ 2×' });
       }
       results.push({ name: 'rounds', value: rounds, unit: 'alternating rounds', note: `${latN} sequential exchanges per latency round, ${tputMs} ms per throughput round; plain HTTP forward proxy` });
     } finally {
