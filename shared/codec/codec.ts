@@ -188,13 +188,21 @@ export function memoShow(show: (v: number) => string, max = 1024): (v: number) =
 /** A number shown by its name in `names` ("RopOpenFolder (0x02)"). */
 export function enumOf(c: Codec<number>, names: Readonly<Record<number, string>>, kind = c.kind): Codec<number> {
   const width = c.minSize * 2;
-  return withDisplay(c, memoShow((v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`), kind);
+  return withDisplay(
+    c,
+    memoShow((v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`),
+    kind,
+  );
 }
 
 /** A bit set shown as its flag names ("0x0005 (Compressed | Last)"). */
 export function flagsOf(c: Codec<number>, bits: Readonly<Record<string, number>>, kind = c.kind): Codec<number> {
   const width = c.minSize * 2;
-  return withDisplay(c, memoShow((v) => describeFlags(v, bits, width)), kind);
+  return withDisplay(
+    c,
+    memoShow((v) => describeFlags(v, bits, width)),
+    kind,
+  );
 }
 
 const FLAG_ENTRIES = new WeakMap<object, readonly (readonly [string, number])[]>();
@@ -205,7 +213,7 @@ export function describeFlags(v: number, bits: Readonly<Record<string, number>>,
   let names = '';
   let rest = v >>> 0;
   for (const [n, b] of entries) {
-    if (b !== 0 && ((v & b) >>> 0) === b >>> 0) {
+    if (b !== 0 && (v & b) >>> 0 === b >>> 0) {
       names = names ? `${names} | ${n}` : n;
       rest &= ~b >>> 0;
     }
@@ -523,7 +531,11 @@ export function decodeWindow<T>(
     }
     if (win.remaining > 0) {
       if (!allowTrailing) env.failures++;
-      const trail: DecodedNode = { name: allowTrailing ? 'Padding' : 'TrailingBytes', offset: win.pos, length: win.remaining };
+      const trail: DecodedNode = {
+        name: allowTrailing ? 'Padding' : 'TrailingBytes',
+        offset: win.pos,
+        length: win.remaining,
+      };
       if (!allowTrailing) trail.error = `${win.remaining} byte(s) after ${name} not described by the structure`;
       const node: DecodedNode = d.node.children
         ? { ...d.node, children: [...d.node.children, trail], length: win.end - start }

@@ -5,14 +5,7 @@
  * decompressed payloads get ids such as "rpcext#1".
  */
 export type NodeValue =
-  | number
-  | bigint
-  | string
-  | boolean
-  | null
-  | Uint8Array
-  | readonly NodeValue[]
-  | { readonly [key: string]: NodeValue };
+  number | bigint | string | boolean | null | Uint8Array | readonly NodeValue[] | { readonly [key: string]: NodeValue };
 
 export interface DecodedNode {
   /** The specification's field name (e.g. "RopBufferSize"). */

@@ -9,15 +9,60 @@ import { toHex } from './node.js';
 import { DecodeError, type Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
-export const u8 = leaf<number>('uint8', 1, (r) => r.u8(), (w, v) => w.u8(v));
-export const u16 = leaf<number>('uint16', 2, (r) => r.u16(), (w, v) => w.u16(v));
-export const u32 = leaf<number>('uint32', 4, (r) => r.u32(), (w, v) => w.u32(v));
-export const i16 = leaf<number>('int16', 2, (r) => r.i16(), (w, v) => w.i16(v));
-export const i32 = leaf<number>('int32', 4, (r) => r.i32(), (w, v) => w.i32(v));
-export const u64 = leaf<bigint>('uint64', 8, (r) => r.u64(), (w, v) => w.u64(v));
-export const i64 = leaf<bigint>('int64', 8, (r) => r.i64(), (w, v) => w.i64(v));
-export const f32 = leaf<number>('float', 4, (r) => r.f32(), (w, v) => w.f32(v));
-export const f64 = leaf<number>('double', 8, (r) => r.f64(), (w, v) => w.f64(v));
+export const u8 = leaf<number>(
+  'uint8',
+  1,
+  (r) => r.u8(),
+  (w, v) => w.u8(v),
+);
+export const u16 = leaf<number>(
+  'uint16',
+  2,
+  (r) => r.u16(),
+  (w, v) => w.u16(v),
+);
+export const u32 = leaf<number>(
+  'uint32',
+  4,
+  (r) => r.u32(),
+  (w, v) => w.u32(v),
+);
+export const i16 = leaf<number>(
+  'int16',
+  2,
+  (r) => r.i16(),
+  (w, v) => w.i16(v),
+);
+export const i32 = leaf<number>(
+  'int32',
+  4,
+  (r) => r.i32(),
+  (w, v) => w.i32(v),
+);
+export const u64 = leaf<bigint>(
+  'uint64',
+  8,
+  (r) => r.u64(),
+  (w, v) => w.u64(v),
+);
+export const i64 = leaf<bigint>(
+  'int64',
+  8,
+  (r) => r.i64(),
+  (w, v) => w.i64(v),
+);
+export const f32 = leaf<number>(
+  'float',
+  4,
+  (r) => r.f32(),
+  (w, v) => w.f32(v),
+);
+export const f64 = leaf<number>(
+  'double',
+  8,
+  (r) => r.f64(),
+  (w, v) => w.f64(v),
+);
 
 export const u8hex = withDisplay(u8, (v) => hex(v, 2));
 export const u16hex = withDisplay(u16, (v) => hex(v, 4));

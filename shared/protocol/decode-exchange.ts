@@ -111,7 +111,10 @@ const rawBody: Codec<Uint8Array> = {
   decode(r, name) {
     const at = r.pos;
     const v = r.take(r.remaining);
-    return { value: v, node: { name, offset: at, length: v.length, display: `${v.length} bytes, no decoder for this request type` } };
+    return {
+      value: v,
+      node: { name, offset: at, length: v.length, display: `${v.length} bytes, no decoder for this request type` },
+    };
   },
   encode(w, v) {
     w.bytes(v);
@@ -215,8 +218,11 @@ export function decodeBody(
       if (sv.Body && !(sv.Body instanceof Uint8Array)) out.value = sv.Body as StructValue;
       out.metaTags = [];
       if (valuesOnly) {
-        if (hasPreamble(bytes)) for (const m of parsePreamble(bytes).metaTags) out.metaTags.push({ tag: m.tag, offset: m.offset });
-      } else for (const n of res.tree.children ?? []) if (n.name === 'MetaTag') out.metaTags.push({ tag: n.value as MetaTag, offset: n.offset });
+        if (hasPreamble(bytes))
+          for (const m of parsePreamble(bytes).metaTags) out.metaTags.push({ tag: m.tag, offset: m.offset });
+      } else
+        for (const n of res.tree.children ?? [])
+          if (n.name === 'MetaTag') out.metaTags.push({ tag: n.value as MetaTag, offset: n.offset });
     }
   } else {
     const v = res.value;
@@ -247,7 +253,10 @@ function summaryOf(summarize: RopSummaryFn, value: StructValue | undefined): Rop
  * nearly every tree, so the intervals are merged as the walk meets them; only
  * a buffer whose leaves go back in offset falls back to sorting them.
  */
-export function scanTree(tree: DecodedNode, buffers: Readonly<Record<string, Uint8Array>>): { errors: NodeError[]; unparsed: number } {
+export function scanTree(
+  tree: DecodedNode,
+  buffers: Readonly<Record<string, Uint8Array>>,
+): { errors: NodeError[]; unparsed: number } {
   const st: ScanState = { errors: [], stack: [], spans: new Map(), buffers, lastBuf: '', last: undefined };
   scanNode(st, tree, tree.buffer ?? 'body', 0);
   let unparsed = 0;
@@ -284,7 +293,8 @@ function scanNode(st: ScanState, n: DecodedNode, parentBuffer: string, depth: nu
   const buf = n.buffer ?? parentBuffer;
   st.stack[depth] = n;
   const error = n.error;
-  if (error !== undefined) st.errors.push({ path: pathOf(st.stack, depth), message: error, offset: n.offset, buffer: buf });
+  if (error !== undefined)
+    st.errors.push({ path: pathOf(st.stack, depth), message: error, offset: n.offset, buffer: buf });
   const kids = n.children;
   if (kids !== undefined && kids.length) {
     for (let i = 0; i < kids.length; i++) scanNode(st, kids[i]!, buf, depth + 1);
@@ -370,27 +380,40 @@ export function endpointOf(ex: Exchange): Endpoint {
 }
 
 /** Decode a whole exchange; the request is decoded first and given to the response as context. */
-export function decodeExchange(ex: Exchange, context: DecodeContext = {}, opts: DecodeModeOptions = {}): ExchangeDecode {
+export function decodeExchange(
+  ex: Exchange,
+  context: DecodeContext = {},
+  opts: DecodeModeOptions = {},
+): ExchangeDecode {
   const endpoint = endpointOf(ex);
   const tree = opts.tree !== false;
   const out: ExchangeDecode = {
     endpoint,
-    http: { request: tree ? requestHeadTree(ex) : { name: 'HttpRequest', offset: 0, length: 0, buffer: 'request-head' } },
+    http: {
+      request: tree ? requestHeadTree(ex) : { name: 'HttpRequest', offset: 0, length: 0, buffer: 'request-head' },
+    },
     cookies: requestCookies(ex.request.headers),
     setCookies: ex.response ? responseSetCookies(ex.response.headers) : [],
     metaTags: [],
   };
-  const rh = !ex.response ? undefined : tree ? responseHeadTree(ex) : { name: 'HttpResponse', offset: 0, length: 0, buffer: 'response-head' };
+  const rh = !ex.response
+    ? undefined
+    : tree
+      ? responseHeadTree(ex)
+      : { name: 'HttpResponse', offset: 0, length: 0, buffer: 'response-head' };
   if (rh) out.http.response = rh;
   const headerCode = ex.response ? parseResponseCode(headerValue(ex.response.headers, 'X-ResponseCode')) : undefined;
   if (headerCode !== undefined) out.responseCode = headerCode;
 
   let type: string | undefined;
   if (endpoint === 'emsmdb' || endpoint === 'nspi') {
-    const raw = headerValue(ex.request.headers, 'X-RequestType') ?? (ex.response ? headerValue(ex.response.headers, 'X-RequestType') : undefined);
+    const raw =
+      headerValue(ex.request.headers, 'X-RequestType') ??
+      (ex.response ? headerValue(ex.response.headers, 'X-RequestType') : undefined);
     if (raw !== undefined) type = canonicalRequestType(raw) ?? raw.trim();
   } else if (endpoint === 'autodiscover') type = 'Autodiscover';
-  else if (endpoint === 'rpcproxy') type = ex.request.method.toUpperCase().startsWith('RPC_') ? ex.request.method.toUpperCase() : 'RPC_IN_DATA';
+  else if (endpoint === 'rpcproxy')
+    type = ex.request.method.toUpperCase().startsWith('RPC_') ? ex.request.method.toUpperCase() : 'RPC_IN_DATA';
   if (type !== undefined) out.requestType = type;
   if (type === undefined || endpoint === 'other') return out;
 
@@ -405,12 +428,18 @@ export function decodeExchange(ex: Exchange, context: DecodeContext = {}, opts: 
       else if (bufs.length > 1) ctx.execRequest = bufs;
     }
     // Diagnostic pages on non-200 statuses are not MAPI bodies.
-    if (endpoint !== 'autodiscover' && endpoint !== 'rpcproxy' && ex.response.statusCode !== 200 && headerCode === undefined) {
+    if (
+      endpoint !== 'autodiscover' &&
+      endpoint !== 'rpcproxy' &&
+      ex.response.statusCode !== 200 &&
+      headerCode === undefined
+    ) {
       ctx.responseCode = -1;
       ctx.httpStatus = ex.response.statusCode;
     }
     out.response = decodeBody(type, 'response', ex.response.body, ctx, opts);
-    if (out.response.responseCode !== undefined && out.response.responseCode >= 0) out.responseCode = out.response.responseCode;
+    if (out.response.responseCode !== undefined && out.response.responseCode >= 0)
+      out.responseCode = out.response.responseCode;
     out.metaTags = out.response.metaTags ?? [];
   }
   return out;

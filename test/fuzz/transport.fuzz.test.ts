@@ -49,7 +49,11 @@ function mutate(src: Uint8Array, next: () => number): Uint8Array {
     case 3: // delete a run
       return new Uint8Array([...b.subarray(0, at), ...b.subarray(Math.min(b.length, at + 1 + (next() % 16)))]);
     case 4: // insert random bytes
-      return new Uint8Array([...b.subarray(0, at), ...Array.from({ length: 1 + (next() % 16) }, () => next() & 0xff), ...b.subarray(at)]);
+      return new Uint8Array([
+        ...b.subarray(0, at),
+        ...Array.from({ length: 1 + (next() % 16) }, () => next() & 0xff),
+        ...b.subarray(at),
+      ]);
     case 5: // duplicate a run
       return new Uint8Array([...b.subarray(0, at), ...b.subarray(at, at + 32), ...b.subarray(at)]);
     default: // random bytes in place
@@ -99,7 +103,17 @@ describe('transport fuzz', () => {
 
   it('mutated bodies under the wrong request type never throw', () => {
     const next = rng(7);
-    const types = ['Connect', 'Execute', 'Disconnect', 'NotificationWait', 'PING', 'Bind', 'Autodiscover', 'RPC_IN_DATA', 'Nonsense'];
+    const types = [
+      'Connect',
+      'Execute',
+      'Disconnect',
+      'NotificationWait',
+      'PING',
+      'Bind',
+      'Autodiscover',
+      'RPC_IN_DATA',
+      'Nonsense',
+    ];
     for (const f of bodies.slice(0, LONG ? bodies.length : 20)) {
       const m = mutate(fixture(f.file), next);
       for (const t of types)
@@ -109,7 +123,10 @@ describe('transport fuzz', () => {
 
   it('mutated LZ77 streams either decompress or throw DecodeError, within bounds', () => {
     const next = rng(99);
-    const golden = [fixture('syncgw/execute_req45.decompressed.bin'), fixture('openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin')];
+    const golden = [
+      fixture('syncgw/execute_req45.decompressed.bin'),
+      fixture('openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin'),
+    ];
     for (const g of golden) {
       const c = compressLz77(g);
       for (let i = 0; i < ROUNDS * 20; i++) {
@@ -132,7 +149,8 @@ describe('transport fuzz', () => {
     for (let i = 0; i < ROUNDS * 20; i++) {
       const m = mutate(aux, next);
       const d = timed('aux', () => decode(auxiliaryBuffer, m));
-      if (d.value && !JSON.stringify(d.tree).includes('"error"')) expect(hex(encode(auxiliaryBuffer, d.value))).toBe(hex(m));
+      if (d.value && !JSON.stringify(d.tree).includes('"error"'))
+        expect(hex(encode(auxiliaryBuffer, d.value))).toBe(hex(m));
       timed('preamble', () => parsePreamble(mutate(pre, next)));
     }
   });
@@ -141,7 +159,9 @@ describe('transport fuzz', () => {
     const next = rng(11);
     const ex = loadMetaExchange('gromox-ruler/cap1/002-mapi-emsmdb-Execute');
     for (let i = 0; i < ROUNDS * 5; i++) {
-      const headers = ex.request.headers.map((h) => (next() % 4 === 0 ? { name: h.name, value: h.value.slice(0, next() % (h.value.length + 1)) } : h));
+      const headers = ex.request.headers.map((h) =>
+        next() % 4 === 0 ? { name: h.name, value: h.value.slice(0, next() % (h.value.length + 1)) } : h,
+      );
       const mutated = {
         ...ex,
         request: { ...ex.request, headers, body: mutate(ex.request.body, next) },

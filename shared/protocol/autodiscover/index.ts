@@ -105,7 +105,14 @@ export function scanXml(b: Uint8Array): { roots: XmlElement[]; error?: { message
           const selfClose = tag.endsWith('/');
           const body = selfClose ? tag.slice(0, -1) : tag;
           const m = /^\s*([^\s/>]+)/.exec(body);
-          const el: XmlElement = { name: local(m?.[1] ?? ''), attributes: {}, children: [], text: '', offset: lt, length: end - lt };
+          const el: XmlElement = {
+            name: local(m?.[1] ?? ''),
+            attributes: {},
+            children: [],
+            text: '',
+            offset: lt,
+            length: end - lt,
+          };
           for (const a of body.slice(m?.[0].length ?? 0).matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g))
             el.attributes[a[1]!] = unescapeXml(utf8.decode(latin1ToBytes(a[3] ?? a[4] ?? '')));
           const parent = stack.at(-1);
@@ -170,7 +177,13 @@ export function mapiHttpUrls(roots: readonly XmlElement[]): MapiHttpUrls | undef
 function elementNode(el: XmlElement): DecodedNode {
   const n: DecodedNode = { name: el.name, offset: el.offset, length: el.length };
   const attrs = Object.entries(el.attributes);
-  const kids: DecodedNode[] = attrs.map(([k, v]) => ({ name: `@${local(k)}`, value: v, offset: el.offset, length: 0, generated: true }));
+  const kids: DecodedNode[] = attrs.map(([k, v]) => ({
+    name: `@${local(k)}`,
+    value: v,
+    offset: el.offset,
+    length: 0,
+    generated: true,
+  }));
   for (const c of el.children) kids.push(elementNode(c));
   if (kids.length) n.children = kids;
   const t = el.text.trim();
@@ -207,7 +220,8 @@ export const autodiscoverBody: Codec<AutodiscoverValue> = {
     const urls = mapiHttpUrls(roots);
     if (urls) {
       value.MapiHttp = urls;
-      const g = (n: string, v: string | undefined): DecodedNode[] => (v ? [{ name: n, value: v, offset: start, length: 0, generated: true }] : []);
+      const g = (n: string, v: string | undefined): DecodedNode[] =>
+        v ? [{ name: n, value: v, offset: start, length: 0, generated: true }] : [];
       children.push({
         name: 'MapiHttp',
         offset: start,
@@ -232,9 +246,17 @@ export const autodiscoverBody: Codec<AutodiscoverValue> = {
         }
     if (error) {
       env.failures++;
-      children.push({ name: 'XmlError', offset: start + Math.min(error.offset, raw.length), length: raw.length - Math.min(error.offset, raw.length), error: error.message });
+      children.push({
+        name: 'XmlError',
+        offset: start + Math.min(error.offset, raw.length),
+        length: raw.length - Math.min(error.offset, raw.length),
+        error: error.message,
+      });
     }
-    return { value, node: { name, offset: start, length: raw.length, children, display: urls ? 'mapiHttp endpoints' : value.Root } };
+    return {
+      value,
+      node: { name, offset: start, length: raw.length, children, display: urls ? 'mapiHttp endpoints' : value.Root },
+    };
   },
   encode(w, v) {
     w.bytes(v.Raw);

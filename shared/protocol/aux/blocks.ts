@@ -91,7 +91,12 @@ const VAR_KEY = 'VariableData';
  * nodes at their real offsets, gaps as `Padding`. A value built without
  * `VariableData` is laid out contiguously and its offset/size fields derived.
  */
-function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, vars: readonly VarSpec[] = []): Codec<StructValue> {
+function auxBlock(
+  kind: string,
+  fixed: readonly FieldDef[],
+  fixedSize: number,
+  vars: readonly VarSpec[] = [],
+): Codec<StructValue> {
   const fixedCodec = struct(kind, fixed);
   if (vars.length === 0) return fixedCodec;
   return {
@@ -114,13 +119,23 @@ function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, v
         const size = spec.size === undefined ? undefined : Number(v[spec.size] ?? 0);
         if (at < areaStart || at > areaEnd || (at === areaEnd && size !== 0)) {
           env.failures++;
-          items.push({ name: spec.name, offset: areaStart, length: 0, error: `${spec.offset} ${off} points outside the block's variable part` });
+          items.push({
+            name: spec.name,
+            offset: areaStart,
+            length: 0,
+            error: `${spec.offset} ${off} points outside the block's variable part`,
+          });
           continue;
         }
         if (size !== undefined) {
           if (at + size > areaEnd) {
             env.failures++;
-            items.push({ name: spec.name, offset: at, length: areaEnd - at, error: `${spec.size} ${size} runs past the block end` });
+            items.push({
+              name: spec.name,
+              offset: at,
+              length: areaEnd - at,
+              error: `${spec.size} ${size} runs past the block end`,
+            });
             continue;
           }
           const b = r.bytes.subarray(at, at + size);
@@ -136,7 +151,12 @@ function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, v
           }
         if (z < 0) {
           env.failures++;
-          items.push({ name: spec.name, offset: at, length: areaEnd - at, error: 'UTF-16 string has no terminating null within the block' });
+          items.push({
+            name: spec.name,
+            offset: at,
+            length: areaEnd - at,
+            error: 'UTF-16 string has no terminating null within the block',
+          });
           continue;
         }
         const s = utf16Decode(r.bytes.subarray(at, z));
@@ -192,7 +212,13 @@ function auxBlock(kind: string, fixed: readonly FieldDef[], fixedSize: number, v
 function padding(b: Uint8Array, from: number, to: number): DecodedNode {
   const bytes = b.subarray(from, to);
   const zero = bytes.every((x) => x === 0);
-  return { name: 'Padding', offset: from, length: to - from, value: bytes, display: zero ? `${to - from} zero byte(s)` : toHex(bytes, ' ') };
+  return {
+    name: 'Padding',
+    offset: from,
+    length: to - from,
+    value: bytes,
+    display: zero ? `${to - from} zero byte(s)` : toHex(bytes, ' '),
+  };
 }
 
 function showBytes(name: string, b: Uint8Array): string {
@@ -258,7 +284,12 @@ export const AUX_PERF_CLIENTINFO = auxBlock(
 
 export const AUX_PERF_SERVERINFO = auxBlock(
   'AUX_PERF_SERVERINFO',
-  [field('ServerID', u16), field('ServerType', ServerType), field('ServerDNOffset', u16), field('ServerNameOffset', u16)],
+  [
+    field('ServerID', u16),
+    field('ServerType', ServerType),
+    field('ServerDNOffset', u16),
+    field('ServerNameOffset', u16),
+  ],
   8,
   [
     { name: 'ServerDN', offset: 'ServerDNOffset' },
@@ -425,7 +456,12 @@ export const AUX_OSVERSIONINFO = auxBlock(
 
 export const AUX_EXORGINFO = auxBlock(
   'AUX_EXORGINFO',
-  [field('OrgFlags', flagsOf(u32, { PUBLIC_FOLDERS_ENABLED: 0x1, USE_AUTODISCOVER_FOR_PUBLIC_FOLDER_CONFIGURATION: 0x2 }))],
+  [
+    field(
+      'OrgFlags',
+      flagsOf(u32, { PUBLIC_FOLDERS_ENABLED: 0x1, USE_AUTODISCOVER_FOR_PUBLIC_FOLDER_CONFIGURATION: 0x2 }),
+    ),
+  ],
   4,
 );
 
@@ -464,7 +500,11 @@ const text8 = leaf<string>(
   (w, v) => w.bytes(latin1Encode(v)),
   (v) => JSON.stringify(v),
 );
-export const AUX_EXCEPTION_TRACE = auxBlock('AUX_EXCEPTION_TRACE', [field('RopIndex', u32), field('ExceptionTrace', text8)], 4);
+export const AUX_EXCEPTION_TRACE = auxBlock(
+  'AUX_EXCEPTION_TRACE',
+  [field('RopIndex', u32), field('ExceptionTrace', text8)],
+  4,
+);
 
 export const AUX_CLIENT_CONNECTION_INFO = auxBlock(
   'AUX_CLIENT_CONNECTION_INFO',

@@ -28,7 +28,10 @@ export const auxiliaryBufferFields: readonly FieldDef[] = [
  * AuxiliaryBuffer value from AUX block values (see `auxBlockValue`), framed in
  * one RPC_HEADER_EXT; `[]` when there are no blocks (AuxiliaryBufferSize 0).
  */
-export function buildAuxiliaryBuffer(blocks: readonly StructValue[], opts: Omit<EncodeRpcExtOptions, 'last'> = {}): StructValue[] {
+export function buildAuxiliaryBuffer(
+  blocks: readonly StructValue[],
+  opts: Omit<EncodeRpcExtOptions, 'last'> = {},
+): StructValue[] {
   if (blocks.length === 0) return [];
   const payloadBytes = encodeAuxBlocks(blocks);
   return buildExtendedBufferChain(auxBlocks, 'AuxBlocks', [payloadBytes], opts);

@@ -105,7 +105,10 @@ export const ExecuteFlags = { NoCompression: 0x00000001, NoXorMagic: 0x00000002,
 export function rawRopBuffer(kind: string): Codec<StructValue> {
   return struct(kind, [
     field('RopSize', u16, { derive: (v) => 2 + (v.RopsBytes as Uint8Array).length }),
-    field('RopsBytes', bytes((s: Scope) => s.num('RopSize') - 2)),
+    field(
+      'RopsBytes',
+      bytes((s: Scope) => s.num('RopSize') - 2),
+    ),
     field('ServerObjectHandleTable', arrayToEnd(u32hex, { item: 'ServerObjectHandle' })),
   ]);
 }
@@ -174,5 +177,11 @@ export const emsmdbResponseCodecs: Record<string, Codec<StructValue>> = {
   PING: pingResponse,
 };
 /** The same tables with Execute's ROPs left raw (transport layer only). */
-export const emsmdbRequestCodecsRaw: Record<string, Codec<StructValue>> = { ...emsmdbRequestCodecs, Execute: executeRequestRaw };
-export const emsmdbResponseCodecsRaw: Record<string, Codec<StructValue>> = { ...emsmdbResponseCodecs, Execute: executeResponseRaw };
+export const emsmdbRequestCodecsRaw: Record<string, Codec<StructValue>> = {
+  ...emsmdbRequestCodecs,
+  Execute: executeRequestRaw,
+};
+export const emsmdbResponseCodecsRaw: Record<string, Codec<StructValue>> = {
+  ...emsmdbResponseCodecs,
+  Execute: executeResponseRaw,
+};

@@ -81,7 +81,9 @@ export function parseSetCookie(value: string): SetCookie {
 /** All cookies the request sent (every Cookie header, in order). */
 export function requestCookies(headers: readonly RawHeader[]): Cookie[] {
   const out: Cookie[] = [];
-  for (const h of headers) if (h.name.toLowerCase() === 'cookie') for (const c of parseCookieHeader(h.value)) out.push({ name: c.name, value: c.value });
+  for (const h of headers)
+    if (h.name.toLowerCase() === 'cookie')
+      for (const c of parseCookieHeader(h.value)) out.push({ name: c.name, value: c.value });
   return out;
 }
 
@@ -91,7 +93,9 @@ export function responseSetCookies(headers: readonly RawHeader[]): SetCookie[] {
 
 /** `GUID:counter` (X-RequestId, X-ClientInfo); other shapes are opaque. */
 export function splitGuidCounter(v: string): { guid: string; counter?: number } | undefined {
-  const m = /^(\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?)(?:[:-](\d+))?$/.exec(v.trim());
+  const m = /^(\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?)(?:[:-](\d+))?$/.exec(
+    v.trim(),
+  );
   if (!m) return undefined;
   return m[2] === undefined ? { guid: m[1]! } : { guid: m[1]!, counter: Number(m[2]) };
 }
@@ -177,7 +181,8 @@ function headerNode(h: RawHeader, at: number, kind: 'request' | 'response'): Dec
   switch (lower) {
     case 'x-requesttype': {
       const c = canonicalRequestType(h.value);
-      node.display = c === undefined ? `${h.value} (not a MAPI/HTTP request type)` : c === h.value ? c : `${h.value} → ${c}`;
+      node.display =
+        c === undefined ? `${h.value} (not a MAPI/HTTP request type)` : c === h.value ? c : `${h.value} → ${c}`;
       break;
     }
     case 'x-requestid':
@@ -186,7 +191,12 @@ function headerNode(h: RawHeader, at: number, kind: 'request' | 'response'): Dec
       if (g) {
         children.push({ name: 'Guid', value: g.guid, offset: valueAt, length: g.guid.length });
         if (g.counter !== undefined)
-          children.push({ name: 'Counter', value: g.counter, offset: valueAt + g.guid.length + 1, length: h.value.trim().length - g.guid.length - 1 });
+          children.push({
+            name: 'Counter',
+            value: g.counter,
+            offset: valueAt + g.guid.length + 1,
+            length: h.value.trim().length - g.guid.length - 1,
+          });
       }
       break;
     }
@@ -216,7 +226,13 @@ function headerNode(h: RawHeader, at: number, kind: 'request' | 'response'): Dec
       const parts = splitTrim(h.value, ';');
       parts.forEach((p, i) => {
         if (i === 0) {
-          children.push({ name: sc.name, value: sc.value, offset: valueAt + p.at, length: p.text.length, ...(role ? { display: role } : {}) });
+          children.push({
+            name: sc.name,
+            value: sc.value,
+            offset: valueAt + p.at,
+            length: p.text.length,
+            ...(role ? { display: role } : {}),
+          });
         } else {
           const a = sc.attributes[i - 1]!;
           children.push({ name: a.name, value: a.value ?? true, offset: valueAt + p.at, length: p.text.length });
@@ -229,7 +245,14 @@ function headerNode(h: RawHeader, at: number, kind: 'request' | 'response'): Dec
   return node;
 }
 
-function headTree(name: string, startName: string, startParts: [string, string][], headers: readonly RawHeader[], kind: 'request' | 'response', bufferId: string): DecodedNode {
+function headTree(
+  name: string,
+  startName: string,
+  startParts: [string, string][],
+  headers: readonly RawHeader[],
+  kind: 'request' | 'response',
+  bufferId: string,
+): DecodedNode {
   const startLine = startParts.map(([, v]) => v).join(' ');
   const parts: DecodedNode[] = [];
   let p = 0;
@@ -237,7 +260,9 @@ function headTree(name: string, startName: string, startParts: [string, string][
     parts.push({ name: n, value: v, offset: p, length: v.length });
     p += v.length + 1;
   }
-  const children: DecodedNode[] = [{ name: startName, value: startLine, offset: 0, length: startLine.length + 2, children: parts }];
+  const children: DecodedNode[] = [
+    { name: startName, value: startLine, offset: 0, length: startLine.length + 2, children: parts },
+  ];
   let at = startLine.length + 2;
   const hs: DecodedNode[] = [];
   const hStart = at;
@@ -246,7 +271,13 @@ function headTree(name: string, startName: string, startParts: [string, string][
     hs.push(n);
     at += n.length;
   }
-  children.push({ name: 'Headers', offset: hStart, length: at - hStart, children: hs, display: `${hs.length} headers` });
+  children.push({
+    name: 'Headers',
+    offset: hStart,
+    length: at - hStart,
+    children: hs,
+    display: `${hs.length} headers`,
+  });
   children.push({ name: 'EndOfHeaders', offset: at, length: 2 });
   return { name, offset: 0, length: at + 2, buffer: bufferId, children };
 }

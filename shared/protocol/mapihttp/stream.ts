@@ -61,7 +61,9 @@ function startsWith(b: Uint8Array, at: number, s: string): boolean {
 
 /** Whether `b` begins with a meta-tag (or a cut-off prefix of one). */
 export function hasPreamble(b: Uint8Array): boolean {
-  return TAGS.some((t) => startsWith(b, 0, t) || (b.length > 0 && b.length < t.length && t.startsWith(latin1Decode(b))));
+  return TAGS.some(
+    (t) => startsWith(b, 0, t) || (b.length > 0 && b.length < t.length && t.startsWith(latin1Decode(b))),
+  );
 }
 
 const MAX_HEADER_LINE = 8192;
@@ -108,7 +110,8 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
         break;
       }
     if (eol < 0) {
-      if (b.length - pos < MAX_HEADER_LINE) return { metaTags, additionalHeaders, bodyOffset: b.length, complete: false };
+      if (b.length - pos < MAX_HEADER_LINE)
+        return { metaTags, additionalHeaders, bodyOffset: b.length, complete: false };
       return fail('additional header line without CRLF', pos);
     }
     if (eol === pos) {
@@ -118,7 +121,12 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
     const line = latin1Decode(b.subarray(pos, eol));
     const colon = line.indexOf(':');
     if (colon <= 0) return fail(`additional header line without a name: ${JSON.stringify(line.slice(0, 40))}`, pos);
-    additionalHeaders.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim(), offset: pos, length: eol + 2 - pos });
+    additionalHeaders.push({
+      name: line.slice(0, colon).trim(),
+      value: line.slice(colon + 1).trim(),
+      offset: pos,
+      length: eol + 2 - pos,
+    });
     pos = eol + 2;
   }
 }
@@ -168,7 +176,9 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
           length: v.length,
           value: text,
           display: `${
-            code < 0 ? `HTTP ${String(env.context.httpStatus ?? 'error')} body` : `X-ResponseCode ${code} (${responseCodeName(code)})`
+            code < 0
+              ? `HTTP ${String(env.context.httpStatus ?? 'error')} body`
+              : `X-ResponseCode ${code} (${responseCodeName(code)})`
           }${text ? `: ${text.slice(0, 300)}` : ''}`,
         },
       };
@@ -195,7 +205,13 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
       if (!hasPreamble(all)) {
         const code = headerCode;
         const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
-        const d = decodeWindow(c as Codec<unknown>, new Reader(r.bytes, r.bufferId, start, r.end, r.view), bodyName, scope, env);
+        const d = decodeWindow(
+          c as Codec<unknown>,
+          new Reader(r.bytes, r.bufferId, start, r.end, r.view),
+          bodyName,
+          scope,
+          env,
+        );
         r.pos = r.end;
         const value: ResponseStreamValue = { MetaTags: [], AdditionalHeaders: [], Body: d.value, Complete: true };
         if (code !== undefined) value.ResponseCode = code;
@@ -216,7 +232,8 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
       if (p.metaTags.some((t) => t.tag === 'DONE')) {
         const hs: DecodedNode[] = p.additionalHeaders.map((h) => {
           const n: DecodedNode = { name: h.name, value: h.value, offset: start + h.offset, length: h.length };
-          if (/^x-responsecode$/i.test(h.name) && late !== undefined) n.display = `${late} (${responseCodeName(late)}), authoritative`;
+          if (/^x-responsecode$/i.test(h.name) && late !== undefined)
+            n.display = `${late} (${responseCodeName(late)}), authoritative`;
           else if (/^x-elapsedtime$/i.test(h.name)) n.display = `${h.value} ms`;
           return n;
         });
@@ -230,15 +247,27 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
             children: hs,
             display: `${hs.length} header${hs.length === 1 ? '' : 's'}`,
           });
-        if (p.complete) children.push({ name: 'EndOfHeaders', offset: start + p.bodyOffset - 2, length: 2, display: 'blank line' });
+        if (p.complete)
+          children.push({ name: 'EndOfHeaders', offset: start + p.bodyOffset - 2, length: 2, display: 'blank line' });
       }
       let body: unknown;
       if (p.error) {
         env.failures++;
-        children.push({ name: 'Preamble', offset: start + p.error.offset, length: r.end - start - p.error.offset, error: p.error.message });
+        children.push({
+          name: 'Preamble',
+          offset: start + p.error.offset,
+          length: r.end - start - p.error.offset,
+          error: p.error.message,
+        });
       } else if (p.complete) {
         const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
-        const d = decodeWindow(c as Codec<unknown>, new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view), bodyName, scope, env);
+        const d = decodeWindow(
+          c as Codec<unknown>,
+          new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view),
+          bodyName,
+          scope,
+          env,
+        );
         children.push(d.node);
         body = d.value;
       } else {

@@ -5,7 +5,24 @@
  * selects the success layout (ErrorCode, type-specific fields, aux), anything
  * else the failure layout (StatusCode, aux) — 2.2.5.x.2.
  */
-import { type Codec, type FieldDef, type StructValue, field, flagsOf, guid, i32, struct, u32, u8, utf16Z, array, enumOf, asciiZ, hex, withDisplay } from '../../codec/index.js';
+import {
+  type Codec,
+  type FieldDef,
+  type StructValue,
+  field,
+  flagsOf,
+  guid,
+  i32,
+  struct,
+  u32,
+  u8,
+  utf16Z,
+  array,
+  enumOf,
+  asciiZ,
+  hex,
+  withDisplay,
+} from '../../codec/index.js';
 import { auxiliaryBufferFields } from '../aux/index.js';
 import { nspiPropertyTag } from '../oxcdata/index.js';
 import { restrictionCodec } from '../oxcdata/restriction.js';
@@ -51,14 +68,26 @@ function response(kind: string, fields: readonly FieldDef[]): Codec<StructValue>
 const withStatus = enumOf(u32, { 0: 'Success', 0x000006bb: 'RPC_S_SERVER_TOO_BUSY' }, 'StatusCode');
 
 const reserved = field('Reserved', u32);
-const resolvedMid = withDisplay(u32, (v) => ({ 0: 'MID_UNRESOLVED (0)', 1: 'MID_AMBIGUOUS (1)', 2: 'MID_RESOLVED (2)' } as Record<number, string>)[v] ?? `MId ${hex(v, 8)}`, 'MinimalEntryID');
+const resolvedMid = withDisplay(
+  u32,
+  (v) =>
+    (({ 0: 'MID_UNRESOLVED (0)', 1: 'MID_AMBIGUOUS (1)', 2: 'MID_RESOLVED (2)' }) as Record<number, string>)[v] ??
+    `MId ${hex(v, 8)}`,
+  'MinimalEntryID',
+);
 const state = optional('HasState', [field('State', stat)]);
 
 /** Flags of GetProps / QueryRows ([MS-OXNSPI] 2.2.1.13 retrieve-property flags). */
 const retrieveFlags = flagsOf(u32, { fSkipObjects: 0x1, fEphID: 0x2 });
 const BIND_FLAGS = { fAnonymousLogin: 0x20 };
 const SPECIAL_TABLE_FLAGS = { NspiAddressCreationTemplates: 0x2, NspiUnicodeStrings: 0x4 };
-const TEMPLATE_FLAGS = { TI_TEMPLATE: 0x1, TI_SCRIPT: 0x4, TI_EMT: 0x10, TI_HELPFILE_NAME: 0x20, TI_HELPFILE_CONTENTS: 0x40 };
+const TEMPLATE_FLAGS = {
+  TI_TEMPLATE: 0x1,
+  TI_SCRIPT: 0x4,
+  TI_EMT: 0x10,
+  TI_HELPFILE_NAME: 0x20,
+  TI_HELPFILE_CONTENTS: 0x40,
+};
 
 // --- requests (2.2.5.x.1) --------------------------------------------------
 
@@ -74,7 +103,10 @@ export const compareMIdsRequest = request('CompareMIdsRequest', [
   field('MinimalId2', minimalEntryId),
 ]);
 /** [MS-OXCMAPIHTTP] 2.2.5.4.1 DNToMId request body. */
-export const dnToMIdRequest = request('DNToMIdRequest', [reserved, ...optional('HasNames', [field('Names', stringsArray)])]);
+export const dnToMIdRequest = request('DNToMIdRequest', [
+  reserved,
+  ...optional('HasNames', [field('Names', stringsArray)]),
+]);
 /** [MS-OXCMAPIHTTP] 2.2.5.5.1 GetMatches request body. */
 export const getMatchesRequest = request('GetMatchesRequest', [
   reserved,
@@ -141,7 +173,10 @@ export const queryRowsRequest = request('QueryRowsRequest', [
 /** [MS-OXCMAPIHTTP] 2.2.5.13.1 QueryColumns request body. */
 export const queryColumnsRequest = request('QueryColumnsRequest', [
   reserved,
-  field('MapiFlags', withDisplay(u32, (v) => `${hex(v, 8)}${v & 0x80000000 ? ' (NspiUnicodeProptypes)' : ''}`)),
+  field(
+    'MapiFlags',
+    withDisplay(u32, (v) => `${hex(v, 8)}${v & 0x80000000 ? ' (NspiUnicodeProptypes)' : ''}`),
+  ),
 ]);
 /** [MS-OXCMAPIHTTP] 2.2.5.14.1 ResolveNames request body. */
 export const resolveNamesRequest = request('ResolveNamesRequest', [
@@ -172,7 +207,10 @@ export const updateStatRequest = request('UpdateStatRequest', [reserved, ...stat
 /** [MS-OXCMAPIHTTP] 2.2.5.18.1 GetMailboxUrl request body. */
 export const getMailboxUrlRequest = request('GetMailboxUrlRequest', [field('Flags', u32), field('ServerDn', utf16Z)]);
 /** [MS-OXCMAPIHTTP] 2.2.5.19.1 GetAddressBookUrl request body. */
-export const getAddressBookUrlRequest = request('GetAddressBookUrlRequest', [field('Flags', u32), field('UserDn', utf16Z)]);
+export const getAddressBookUrlRequest = request('GetAddressBookUrlRequest', [
+  field('Flags', u32),
+  field('UserDn', utf16Z),
+]);
 
 // --- responses (2.2.5.x.2) -------------------------------------------------
 
@@ -191,7 +229,10 @@ export const getMatchesResponse = response('GetMatchesResponse', [
   ...columnsAndRows('HasColumnsAndRows'),
 ]);
 /** [MS-OXCMAPIHTTP] 2.2.5.6.2 GetPropList response body. */
-export const getPropListResponse = response('GetPropListResponse', optional('HasPropertyTags', [field('PropertyTags', largePropertyTagArray)]));
+export const getPropListResponse = response(
+  'GetPropListResponse',
+  optional('HasPropertyTags', [field('PropertyTags', largePropertyTagArray)]),
+);
 /** [MS-OXCMAPIHTTP] 2.2.5.7.2 GetProps response body. */
 export const getPropsResponse = response('GetPropsResponse', [
   field('CodePage', u32),
@@ -218,7 +259,10 @@ export const modPropsResponse = response('ModPropsResponse', []);
 /** [MS-OXCMAPIHTTP] 2.2.5.12.2 QueryRows response body. */
 export const queryRowsResponse = response('QueryRowsResponse', [...state, ...columnsAndRows('HasColumnsAndRows')]);
 /** [MS-OXCMAPIHTTP] 2.2.5.13.2 QueryColumns response body. */
-export const queryColumnsResponse = response('QueryColumnsResponse', optional('HasColumns', [field('Columns', largePropertyTagArray)]));
+export const queryColumnsResponse = response(
+  'QueryColumnsResponse',
+  optional('HasColumns', [field('Columns', largePropertyTagArray)]),
+);
 /** [MS-OXCMAPIHTTP] 2.2.5.14.2 ResolveNames response body. */
 export const resolveNamesResponse = response('ResolveNamesResponse', [
   field('CodePage', u32),
@@ -230,11 +274,17 @@ export const resolveNamesResponse = response('ResolveNamesResponse', [
   ...columnsAndRows('HasRowsAndColumns'),
 ]);
 /** [MS-OXCMAPIHTTP] 2.2.5.15.2 ResortRestriction response body. */
-export const resortRestrictionResponse = response('ResortRestrictionResponse', [...state, ...optional('HasMinimalIds', minimalIdFields())]);
+export const resortRestrictionResponse = response('ResortRestrictionResponse', [
+  ...state,
+  ...optional('HasMinimalIds', minimalIdFields()),
+]);
 /** [MS-OXCMAPIHTTP] 2.2.5.16.2 SeekEntries response body. */
 export const seekEntriesResponse = response('SeekEntriesResponse', [...state, ...columnsAndRows('HasColumnsAndRows')]);
 /** [MS-OXCMAPIHTTP] 2.2.5.17.2 UpdateStat response body. */
-export const updateStatResponse = response('UpdateStatResponse', [...state, ...optional('HasDelta', [field('Delta', i32)])]);
+export const updateStatResponse = response('UpdateStatResponse', [
+  ...state,
+  ...optional('HasDelta', [field('Delta', i32)]),
+]);
 /** [MS-OXCMAPIHTTP] 2.2.5.18.2 GetMailboxUrl response body. */
 export const getMailboxUrlResponse = response('GetMailboxUrlResponse', [field('ServerUrl', utf16Z)]);
 /** [MS-OXCMAPIHTTP] 2.2.5.19.2 GetAddressBookUrl response body. */
@@ -285,4 +335,3 @@ export const nspiResponseCodecs: Record<string, Codec<StructValue>> = {
   GetMailboxUrl: getMailboxUrlResponse,
   GetAddressBookUrl: getAddressBookUrlResponse,
 };
-

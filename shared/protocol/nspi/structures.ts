@@ -120,8 +120,17 @@ const SORT_TYPES: Readonly<Record<number, string>> = {
   0x000003e9: 'SortTypeDisplayName_W',
 };
 /** [MS-OXNSPI] 2.2.1.8 positioning MIds. */
-const POSITION_MIDS: Readonly<Record<number, string>> = { 0: 'MID_BEGINNING_OF_TABLE', 1: 'MID_CURRENT', 2: 'MID_END_OF_TABLE' };
-const CODEPAGES: Readonly<Record<number, string>> = { 1200: 'CP_WINUNICODE', 1252: 'Windows-1252', 65001: 'UTF-8', 0x4f25: 'CP_TELETEX' };
+const POSITION_MIDS: Readonly<Record<number, string>> = {
+  0: 'MID_BEGINNING_OF_TABLE',
+  1: 'MID_CURRENT',
+  2: 'MID_END_OF_TABLE',
+};
+const CODEPAGES: Readonly<Record<number, string>> = {
+  1200: 'CP_WINUNICODE',
+  1252: 'Windows-1252',
+  65001: 'UTF-8',
+  0x4f25: 'CP_TELETEX',
+};
 
 const lcid = withDisplay(u32, (v) => (v === 0x0409 ? 'en-US (0x0409)' : hex(v, 4)), 'LCID');
 
@@ -130,16 +139,28 @@ export const stat = struct(
   'STAT',
   [
     field('SortType', enumOf(u32, SORT_TYPES)),
-    field('ContainerID', withDisplay(u32, (v) => (v === 0 ? 'GAL (0)' : `MId ${hex(v, 8)}`))),
-    field('CurrentRec', withDisplay(u32, (v) => POSITION_MIDS[v] ?? `MId ${hex(v, 8)}`)),
+    field(
+      'ContainerID',
+      withDisplay(u32, (v) => (v === 0 ? 'GAL (0)' : `MId ${hex(v, 8)}`)),
+    ),
+    field(
+      'CurrentRec',
+      withDisplay(u32, (v) => POSITION_MIDS[v] ?? `MId ${hex(v, 8)}`),
+    ),
     field('Delta', i32),
     field('NumPos', u32),
     field('TotalRecs', u32),
-    field('CodePage', withDisplay(u32, (v) => `${CODEPAGES[v] ?? v} (${v})`)),
+    field(
+      'CodePage',
+      withDisplay(u32, (v) => `${CODEPAGES[v] ?? v} (${v})`),
+    ),
     field('TemplateLocale', lcid),
     field('SortLocale', lcid),
   ],
-  { summary: (v) => `CurrentRec ${hex(v.CurrentRec as number, 8)}, NumPos ${v.NumPos as number}, TotalRecs ${v.TotalRecs as number}` },
+  {
+    summary: (v) =>
+      `CurrentRec ${hex(v.CurrentRec as number, 8)}, NumPos ${v.NumPos as number}, TotalRecs ${v.TotalRecs as number}`,
+  },
 );
 
 /** [MS-OXNSPI] 2.2.9.1 MinimalEntryID: a u32. */
@@ -168,7 +189,10 @@ export const largePropertyTagArray = struct(
     field('PropertyTagCount', nspiCount, { derive: (v) => (v.PropertyTags as unknown[]).length }),
     field('PropertyTags', array(nspiPropertyTag, 'PropertyTagCount', { item: 'PropertyTag' })),
   ],
-  { summary: (v) => `${(v.PropertyTags as unknown[]).length} tag${(v.PropertyTags as unknown[]).length === 1 ? '' : 's'}` },
+  {
+    summary: (v) =>
+      `${(v.PropertyTags as unknown[]).length} tag${(v.PropertyTags as unknown[]).length === 1 ? '' : 's'}`,
+  },
 );
 
 /** [MS-OXCMAPIHTTP] 2.2.1.2 AddressBookTaggedPropertyValue: PropertyType, PropertyId, Value. */
@@ -176,8 +200,14 @@ export const abTaggedPropertyValue = struct(
   'AddressBookTaggedPropertyValue',
   [
     field('PropertyType', propertyTypeField),
-    field('PropertyId', withDisplay(u16, (v) => hex(v, 4), 'PropertyId')),
-    field('Value', valueOfType((s) => s.num('PropertyType'), 'nspi', 'AddressBookPropertyValue')),
+    field(
+      'PropertyId',
+      withDisplay(u16, (v) => hex(v, 4), 'PropertyId'),
+    ),
+    field(
+      'Value',
+      valueOfType((s) => s.num('PropertyType'), 'nspi', 'AddressBookPropertyValue'),
+    ),
   ],
   {
     summary: (v) => describeTag((((v.PropertyId as number) << 16) | (v.PropertyType as number)) >>> 0, 'nspi'),
@@ -192,9 +222,15 @@ export const abPropertyValueList = struct(
   'AddressBookPropertyValueList',
   [
     field('PropertyValueCount', nspiCount, { derive: (v) => (v.PropertyValues as unknown[]).length }),
-    field('PropertyValues', array(abTaggedPropertyValue, 'PropertyValueCount', { item: 'AddressBookTaggedPropertyValue' })),
+    field(
+      'PropertyValues',
+      array(abTaggedPropertyValue, 'PropertyValueCount', { item: 'AddressBookTaggedPropertyValue' }),
+    ),
   ],
-  { summary: (v) => `${(v.PropertyValues as unknown[]).length} value${(v.PropertyValues as unknown[]).length === 1 ? '' : 's'}` },
+  {
+    summary: (v) =>
+      `${(v.PropertyValues as unknown[]).length} value${(v.PropertyValues as unknown[]).length === 1 ? '' : 's'}`,
+  },
 );
 
 /** Columns of the nearest `Columns` (LargePropertyTagArray) field in scope. */
@@ -295,7 +331,10 @@ export const permanentEntryId = struct(
     field('R1', u8),
     field('R2', u8),
     field('R3', u8),
-    field('ProviderUID', withDisplay(guid, (v) => (v === GUID_NSPI ? `GUID_NSPI {${v}}` : `{${v}}`))),
+    field(
+      'ProviderUID',
+      withDisplay(guid, (v) => (v === GUID_NSPI ? `GUID_NSPI {${v}}` : `{${v}}`)),
+    ),
     field('R4', u32),
     field('DisplayTypeString', displayType),
     field('DistinguishedName', asciiZ),
@@ -328,13 +367,22 @@ const bareEntryId: Codec<StructValue> = custom<StructValue>(
     const t = r.peekU8();
     if (t === 0x87) return ephemeralEntryId.decode(r, name, scope, env);
     if (t === 0x00) return permanentEntryId.decode(r, name, scope, env);
-    throw new DecodeError(`${name}: IDType ${t === undefined ? '(none)' : hex(t, 2)} is neither 0x87 (ephemeral) nor 0x00 (permanent)`, r.pos);
+    throw new DecodeError(
+      `${name}: IDType ${t === undefined ? '(none)' : hex(t, 2)} is neither 0x87 (ephemeral) nor 0x00 (permanent)`,
+      r.pos,
+    );
   },
   (w, v, scope, env) => (v.IDType === 0x87 ? ephemeralEntryId : permanentEntryId).encode(w, v, scope, env),
 );
 
 /** Does a u32 size at the reader's position frame exactly one EntryID? */
-function sizePrefixed(r: { pos: number; end: number; bytes: Uint8Array; peekU32(at?: number): number | undefined; peekU8(at?: number): number | undefined }): boolean {
+function sizePrefixed(r: {
+  pos: number;
+  end: number;
+  bytes: Uint8Array;
+  peekU32(at?: number): number | undefined;
+  peekU8(at?: number): number | undefined;
+}): boolean {
   const n = r.peekU32();
   if (n === undefined || n < 28 || n > r.end - r.pos - 4) return false;
   const t = r.peekU8(4);
@@ -360,14 +408,21 @@ export const modLinkAttEntryId: Codec<StructValue> = custom<StructValue>(
   (w, v, scope, env) => (v.Size !== undefined ? sizedEntryId : bareEntry).encode(w, v, scope, env),
 );
 const bareEntry = struct('EntryIdBare', [field('EntryId', bareEntryId)], {
-  summary: (v) => ((v.EntryId as StructValue).DistinguishedName as string | undefined) ?? `MId ${hex((v.EntryId as StructValue).Mid as number, 8)}`,
+  summary: (v) =>
+    ((v.EntryId as StructValue).DistinguishedName as string | undefined) ??
+    `MId ${hex((v.EntryId as StructValue).Mid as number, 8)}`,
 });
 
 /** One length-prefixed EntryID (Binary_r: cb u32 + bytes). */
 export const sizedEntryId = struct(
   'EntryIdBinary',
   [field('Size', u32, { derive: (_v, h) => h.sizeOf('EntryId') }), field('EntryId', sized(addressBookEntryId, 'Size'))],
-  { summary: (v) => (v.EntryId && typeof v.EntryId === 'object' && 'DistinguishedName' in (v.EntryId as object) ? ((v.EntryId as StructValue).DistinguishedName as string) : undefined) },
+  {
+    summary: (v) =>
+      v.EntryId && typeof v.EntryId === 'object' && 'DistinguishedName' in (v.EntryId as object)
+        ? ((v.EntryId as StructValue).DistinguishedName as string)
+        : undefined,
+  },
 );
 
 // ---------------------------------------------------------------------------
@@ -401,7 +456,9 @@ export function annotateEntryId(valueNode: DecodedNode): void {
   const bytes = data.value as Uint8Array;
   const t = bytes[0];
   if (t !== 0x87 && t !== 0x00) return;
-  const d = decode(t === 0x87 ? ephemeralEntryId : permanentEntryId, bytes, { name: t === 0x87 ? 'EphemeralEntryID' : 'PermanentEntryID' });
+  const d = decode(t === 0x87 ? ephemeralEntryId : permanentEntryId, bytes, {
+    name: t === 0x87 ? 'EphemeralEntryID' : 'PermanentEntryID',
+  });
   if (collectErrors(d.tree).length > 0 || d.tree.length !== bytes.length) return;
   delete d.tree.buffer;
   shift(d.tree, data.offset);

@@ -6,8 +6,22 @@
  * folder (46 bytes) or message (70 bytes) EntryID, and a clean decode of every
  * byte. Anything else stays plain bytes.
  */
-import { type Codec, type DecodedNode, type StructValue, collectErrors, decode, guidToString } from '../../codec/index.js';
-import { PROVIDER_UID_ADDRESS_BOOK, PROVIDER_UID_ONE_OFF, abEntryId, folderEntryId, messageEntryId, oneOffEntryId } from './ids.js';
+import {
+  type Codec,
+  type DecodedNode,
+  type StructValue,
+  collectErrors,
+  decode,
+  guidToString,
+} from '../../codec/index.js';
+import {
+  PROVIDER_UID_ADDRESS_BOOK,
+  PROVIDER_UID_ONE_OFF,
+  abEntryId,
+  folderEntryId,
+  messageEntryId,
+  oneOffEntryId,
+} from './ids.js';
 
 const FOLDER_TYPES = new Set([0x0001, 0x0003, 0x0005, 0x000c]);
 const MESSAGE_TYPES = new Set([0x0007, 0x0009, 0x000b]);

@@ -1,7 +1,21 @@
 /**
  * [MS-OXCDATA] 2.2.1 identifiers and 2.2.4 Folder/Message EntryIDs.
  */
-import { type Codec, type StructValue, asciiZ, custom, enumOf, field, flagsOf, guid, reserved, struct, u16, u32, utf16Z } from '../../codec/index.js';
+import {
+  type Codec,
+  type StructValue,
+  asciiZ,
+  custom,
+  enumOf,
+  field,
+  flagsOf,
+  guid,
+  reserved,
+  struct,
+  u16,
+  u32,
+  utf16Z,
+} from '../../codec/index.js';
 
 /** GlobalCounter: 6 bytes, most significant first ([MS-OXCDATA] 2.2.1.1); value is a number (< 2^48). */
 export const globalCounter: Codec<number> = custom<number>(
@@ -97,7 +111,10 @@ export const folderEntryId = struct(
     field('GlobalCounter', globalCounter),
     field('Pad', reserved(2)),
   ],
-  { summary: (v: StructValue) => `${EntryIdType[v.FolderType as number] ?? 'folder'} ${hex48(v.GlobalCounter as number)}` },
+  {
+    summary: (v: StructValue) =>
+      `${EntryIdType[v.FolderType as number] ?? 'folder'} ${hex48(v.GlobalCounter as number)}`,
+  },
 );
 
 /** [MS-OXCDATA] 2.2.4.2 Message EntryID (70 bytes). */
@@ -114,7 +131,10 @@ export const messageEntryId = struct(
     field('MessageGlobalCounter', globalCounter),
     field('Pad2', reserved(2)),
   ],
-  { summary: (v: StructValue) => `${EntryIdType[v.MessageType as number] ?? 'message'} ${hex48(v.MessageGlobalCounter as number)}` },
+  {
+    summary: (v: StructValue) =>
+      `${EntryIdType[v.MessageType as number] ?? 'message'} ${hex48(v.MessageGlobalCounter as number)}`,
+  },
 );
 
 /** ProviderUID of Address Book EntryIDs ([MS-OXCDATA] 2.2.5.2) and of One-Off EntryIDs (2.2.5.1). */
@@ -128,7 +148,22 @@ export const abEntryId = struct(
     field('Flags', u32),
     field('ProviderUID', guid),
     field('Version', u32),
-    field('Type', enumOf(u32, { 0: 'local mail user', 1: 'distribution list', 2: 'bulletin board or public folder', 3: 'automated mailbox', 4: 'organizational mailbox', 5: 'private distribution list', 6: 'remote mail user', 0x100: 'container', 0x101: 'template', 0x102: 'one-off user', 0x200: 'search' })),
+    field(
+      'Type',
+      enumOf(u32, {
+        0: 'local mail user',
+        1: 'distribution list',
+        2: 'bulletin board or public folder',
+        3: 'automated mailbox',
+        4: 'organizational mailbox',
+        5: 'private distribution list',
+        6: 'remote mail user',
+        0x100: 'container',
+        0x101: 'template',
+        0x102: 'one-off user',
+        0x200: 'search',
+      }),
+    ),
     field('X500DN', asciiZ),
   ],
   { summary: (v: StructValue) => v.X500DN as string },
@@ -138,8 +173,10 @@ const ONE_OFF_UNICODE = 0x8000;
 const oneOffString: Codec<string> = custom<string>(
   'string',
   1,
-  (r, name, scope, env) => ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).decode(r, name, scope, env),
-  (w, v, scope, env) => ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).encode(w, v, scope, env),
+  (r, name, scope, env) =>
+    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).decode(r, name, scope, env),
+  (w, v, scope, env) =>
+    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).encode(w, v, scope, env),
 );
 
 /** [MS-OXCDATA] 2.2.5.1 One-Off EntryID: the strings are UTF-16 when the Unicode bit (0x8000) is set. */
@@ -154,5 +191,7 @@ export const oneOffEntryId = struct(
     field('AddressType', oneOffString),
     field('EmailAddress', oneOffString),
   ],
-  { summary: (v: StructValue) => `${v.DisplayName as string} <${v.AddressType as string}:${v.EmailAddress as string}>` },
+  {
+    summary: (v: StructValue) => `${v.DisplayName as string} <${v.AddressType as string}:${v.EmailAddress as string}>`,
+  },
 );

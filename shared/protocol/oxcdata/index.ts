@@ -47,7 +47,16 @@ export {
   contextUnavailable,
   encodeValue,
 } from './values.js';
-export { restriction, restrictionCodec, RestrictType, RelOp, FuzzyLevelLow, FuzzyLevelHighBits, sortOrder, sortOrderSet } from './restriction.js';
+export {
+  restriction,
+  restrictionCodec,
+  RestrictType,
+  RelOp,
+  FuzzyLevelLow,
+  FuzzyLevelHighBits,
+  sortOrder,
+  sortOrderSet,
+} from './restriction.js';
 export { ruleActionCodec, ActionType } from './ruleaction.js';
 export {
   type IdValue,
@@ -67,7 +76,14 @@ export {
   EntryIdType,
 } from './ids.js';
 export { entryIdCodecFor, annotateEntryIdData } from './entryid-detect.js';
-export { propertyName, namedPropertyName, propertySetName, describePropertyName, PropertySet, PropertyNameKind } from './named.js';
+export {
+  propertyName,
+  namedPropertyName,
+  propertySetName,
+  describePropertyName,
+  PropertySet,
+  PropertyNameKind,
+} from './named.js';
 export { recipientRow, recipientFlags, RecipientFlagBits, RecipientAddressType } from './recipient.js';
 
 import { ruleActionCodec } from './ruleaction.js';

@@ -2,7 +2,21 @@
  * [MS-OXCDATA] 2.6.1 PropertyName and canonical PidLid/PidName names of
  * common named properties ([MS-OXPROPS]: property set + LID or name).
  */
-import { type Codec, type StructValue, DecodeError, custom, enumOf, field, guid, hex, struct, u32, u8, utf16Decode, utf16Encode } from '../../codec/index.js';
+import {
+  type Codec,
+  type StructValue,
+  DecodeError,
+  custom,
+  enumOf,
+  field,
+  guid,
+  hex,
+  struct,
+  u32,
+  u8,
+  utf16Decode,
+  utf16Encode,
+} from '../../codec/index.js';
 
 /** Well-known property sets ([MS-OXPROPS] 1.3.2), lower-case GUIDs. */
 export const PropertySet = {
@@ -601,7 +615,10 @@ function lids(): Map<string, Map<number, string>> {
 /** PidLid / PidName canonical name of (property set, LID or string name), if in the table. */
 export function namedPropertyName(propertySet: string, lidOrName: number | string): string | undefined {
   const g = propertySet.toLowerCase();
-  if (typeof lidOrName === 'number') return lids().get(g)?.get(lidOrName >>> 0);
+  if (typeof lidOrName === 'number')
+    return lids()
+      .get(g)
+      ?.get(lidOrName >>> 0);
   const setName = SET_NAMES.get(g);
   if (!setName) return undefined;
   const t = nameTables().get(setName);
@@ -632,7 +649,16 @@ const sizedName: Codec<string> = custom<string>(
     const b = r.take(n);
     const terminated = n >= 2 && b[n - 1] === 0 && b[n - 2] === 0;
     const s = utf16Decode(terminated ? b.subarray(0, n - 2) : b);
-    return { value: s, node: { name, value: s, offset: at, length: n, display: JSON.stringify(s) + (terminated ? '' : ' (no terminator)') } };
+    return {
+      value: s,
+      node: {
+        name,
+        value: s,
+        offset: at,
+        length: n,
+        display: JSON.stringify(s) + (terminated ? '' : ' (no terminator)'),
+      },
+    };
   },
   (w, v, scope) => {
     const b = utf16Encode(v);
@@ -642,7 +668,11 @@ const sizedName: Codec<string> = custom<string>(
   },
 );
 
-export const PropertyNameKind: Readonly<Record<number, string>> = { 0x00: 'MNID_ID', 0x01: 'MNID_STRING', 0xff: 'NoName' };
+export const PropertyNameKind: Readonly<Record<number, string>> = {
+  0x00: 'MNID_ID',
+  0x01: 'MNID_STRING',
+  0xff: 'NoName',
+};
 
 /** [MS-OXCDATA] 2.6.1 PropertyName: Kind, GUID, then LID (Kind 0) or NameSize + Name (Kind 1). */
 export const propertyName = struct(
@@ -651,7 +681,10 @@ export const propertyName = struct(
     field('Kind', enumOf(u8, PropertyNameKind, 'Kind')),
     field('GUID', guid),
     field('LID', u32, { when: (s) => s.num('Kind') === 0 }),
-    field('NameSize', u8, { when: (s) => s.num('Kind') === 1, derive: (v) => utf16Encode(v.Name as string).length + 2 }),
+    field('NameSize', u8, {
+      when: (s) => s.num('Kind') === 1,
+      derive: (v) => utf16Encode(v.Name as string).length + 2,
+    }),
     field('Name', sizedName, { when: (s) => s.num('Kind') === 1 }),
   ],
   { summary: describePropertyName },

@@ -103,11 +103,29 @@ export function recipientRow(columns: ColumnsSpec, opts: ValueOptions = {}): Cod
     [
       field('RecipientFlags', recipientFlags),
       field('AddressPrefixUsed', u8, { when: (s) => typeOf(s) === 1 }),
-      field('DisplayType', enumOf(u8, { 0: 'messaging user', 1: 'distribution list', 2: 'forum', 3: 'automated agent', 4: 'address book', 5: 'private distribution list', 6: 'remote address book' }), { when: (s) => typeOf(s) === 1 }),
+      field(
+        'DisplayType',
+        enumOf(u8, {
+          0: 'messaging user',
+          1: 'distribution list',
+          2: 'forum',
+          3: 'automated agent',
+          4: 'address book',
+          5: 'private distribution list',
+          6: 'remote address book',
+        }),
+        { when: (s) => typeOf(s) === 1 },
+      ),
       field('X500DN', asciiZ, { when: (s) => typeOf(s) === 1 }),
-      field('EntryIdSize', u16, { when: (s) => typeOf(s) === 6 || typeOf(s) === 7, derive: (v) => (v.EntryId as Uint8Array).length }),
+      field('EntryIdSize', u16, {
+        when: (s) => typeOf(s) === 6 || typeOf(s) === 7,
+        derive: (v) => (v.EntryId as Uint8Array).length,
+      }),
       field('EntryId', bytes('EntryIdSize'), { when: (s) => typeOf(s) === 6 || typeOf(s) === 7 }),
-      field('SearchKeySize', u16, { when: (s) => typeOf(s) === 6 || typeOf(s) === 7, derive: (v) => (v.SearchKey as Uint8Array).length }),
+      field('SearchKeySize', u16, {
+        when: (s) => typeOf(s) === 6 || typeOf(s) === 7,
+        derive: (v) => (v.SearchKey as Uint8Array).length,
+      }),
       field('SearchKey', bytes('SearchKeySize'), { when: (s) => typeOf(s) === 6 || typeOf(s) === 7 }),
       field('AddressType', asciiZ, { when: (s) => typeOf(s) === 0 && has(RecipientFlagBits.O)(s) }),
       field('EmailAddress', recipientString, { when: has(RecipientFlagBits.E) }),
@@ -117,7 +135,12 @@ export function recipientRow(columns: ColumnsSpec, opts: ValueOptions = {}): Cod
       field('RecipientColumnCount', u16),
       field('RecipientProperties', propertyRow(rowCols, opts)),
     ],
-    { summary: (v) => (v.DisplayName as string | undefined) ?? (v.EmailAddress as string | undefined) ?? (v.X500DN as string | undefined) },
+    {
+      summary: (v) =>
+        (v.DisplayName as string | undefined) ??
+        (v.EmailAddress as string | undefined) ??
+        (v.X500DN as string | undefined),
+    },
   );
 }
 

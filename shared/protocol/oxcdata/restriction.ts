@@ -52,10 +52,23 @@ export const RelOp: Readonly<Record<number, string>> = {
   0x06: 'RELOP_RE',
   0x64: 'RELOP_MEMBER_OF_DL',
 };
-const RELOP_SYM: Readonly<Record<number, string>> = { 0: '<', 1: '<=', 2: '>', 3: '>=', 4: '==', 5: '!=', 6: '~=', 0x64: 'member of' };
+const RELOP_SYM: Readonly<Record<number, string>> = {
+  0: '<',
+  1: '<=',
+  2: '>',
+  3: '>=',
+  4: '==',
+  5: '!=',
+  6: '~=',
+  0x64: 'member of',
+};
 
 /** [MS-OXCDATA] 2.12.4 FuzzyLevelLow / FuzzyLevelHigh. */
-export const FuzzyLevelLow: Readonly<Record<number, string>> = { 0x0000: 'FL_FULLSTRING', 0x0001: 'FL_SUBSTRING', 0x0002: 'FL_PREFIX' };
+export const FuzzyLevelLow: Readonly<Record<number, string>> = {
+  0x0000: 'FL_FULLSTRING',
+  0x0001: 'FL_SUBSTRING',
+  0x0002: 'FL_PREFIX',
+};
 export const FuzzyLevelHighBits = { FL_IGNORECASE: 0x0001, FL_IGNORENONSPACE: 0x0002, FL_LOOSE: 0x0004 } as const;
 
 const hasValueByte = leaf<number>(
@@ -101,9 +114,17 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
         ]
       : [field('TaggedValue', tpv)];
   const andOr = (kind: string) =>
-    struct(kind, [rt, field('RestrictCount', countW, { derive: (v) => (v.Restricts as unknown[]).length }), field('Restricts', array({ ...self, minSize: 1 }, 'RestrictCount', { item: 'Restriction' }))], {
-      summary: (v) => `${kind === 'AndRestriction' ? 'AND' : 'OR'} of ${(v.Restricts as unknown[]).length}`,
-    });
+    struct(
+      kind,
+      [
+        rt,
+        field('RestrictCount', countW, { derive: (v) => (v.Restricts as unknown[]).length }),
+        field('Restricts', array({ ...self, minSize: 1 }, 'RestrictCount', { item: 'Restriction' })),
+      ],
+      {
+        summary: (v) => `${kind === 'AndRestriction' ? 'AND' : 'OR'} of ${(v.Restricts as unknown[]).length}`,
+      },
+    );
   const cases: Record<number, Codec<StructValue>> = {
     0x00: andOr('AndRestriction'),
     0x01: andOr('OrRestriction'),
@@ -117,21 +138,42 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
         field('PropertyTag', tagC),
         ...taggedValue,
       ],
-      { summary: (v) => `${describeTag(v.PropertyTag as number, width)} ${FuzzyLevelLow[v.FuzzyLevelLow as number] ?? hex(v.FuzzyLevelLow as number, 4)}` },
+      {
+        summary: (v) =>
+          `${describeTag(v.PropertyTag as number, width)} ${FuzzyLevelLow[v.FuzzyLevelLow as number] ?? hex(v.FuzzyLevelLow as number, 4)}`,
+      },
     ),
     0x04: struct('PropertyRestriction', [rt, field('RelOp', relOpField), field('PropTag', tagC), ...taggedValue], {
       summary: (v) => `${describeTag(v.PropTag as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} value`,
     }),
-    0x05: struct('ComparePropertiesRestriction', [rt, field('RelOp', relOpField), field('PropTag1', tagC), field('PropTag2', tagC)], {
-      summary: (v) => `${describeTag(v.PropTag1 as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} ${describeTag(v.PropTag2 as number, width)}`,
-    }),
-    0x06: struct('BitMaskRestriction', [rt, field('BitmapRelOp', enumOf(u8, { 0: 'BMR_EQZ', 1: 'BMR_NEZ' })), field('PropTag', tagC), field('Mask', u32)], {
-      summary: (v) => `${describeTag(v.PropTag as number, width)} & ${hex(v.Mask as number, 8)} ${v.BitmapRelOp === 0 ? '== 0' : '!= 0'}`,
-    }),
+    0x05: struct(
+      'ComparePropertiesRestriction',
+      [rt, field('RelOp', relOpField), field('PropTag1', tagC), field('PropTag2', tagC)],
+      {
+        summary: (v) =>
+          `${describeTag(v.PropTag1 as number, width)} ${RELOP_SYM[v.RelOp as number] ?? '?'} ${describeTag(v.PropTag2 as number, width)}`,
+      },
+    ),
+    0x06: struct(
+      'BitMaskRestriction',
+      [
+        rt,
+        field('BitmapRelOp', enumOf(u8, { 0: 'BMR_EQZ', 1: 'BMR_NEZ' })),
+        field('PropTag', tagC),
+        field('Mask', u32),
+      ],
+      {
+        summary: (v) =>
+          `${describeTag(v.PropTag as number, width)} & ${hex(v.Mask as number, 8)} ${v.BitmapRelOp === 0 ? '== 0' : '!= 0'}`,
+      },
+    ),
     0x07: struct('SizeRestriction', [rt, field('RelOp', relOpField), field('PropTag', tagC), field('Size', u32)], {
-      summary: (v) => `size(${describeTag(v.PropTag as number, width)}) ${RELOP_SYM[v.RelOp as number] ?? '?'} ${v.Size as number}`,
+      summary: (v) =>
+        `size(${describeTag(v.PropTag as number, width)}) ${RELOP_SYM[v.RelOp as number] ?? '?'} ${v.Size as number}`,
     }),
-    0x08: struct('ExistRestriction', [rt, field('PropTag', tagC)], { summary: (v) => `EXISTS ${describeTag(v.PropTag as number, width)}` }),
+    0x08: struct('ExistRestriction', [rt, field('PropTag', tagC)], {
+      summary: (v) => `EXISTS ${describeTag(v.PropTag as number, width)}`,
+    }),
     0x09: struct('SubObjectRestriction', [rt, field('Subobject', tagC), field('Restriction', self)], {
       summary: (v) => `SUBOBJECT ${describeTag(v.Subobject as number, width)}`,
     }),
@@ -142,7 +184,9 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
       field('RestrictionPresent', u8, { derive: (v) => (v.Restriction === undefined ? 0 : 1) }),
       field('Restriction', self, { when: (s) => s.num('RestrictionPresent') !== 0 }),
     ]),
-    0x0b: struct('CountRestriction', [rt, field('Count', u32), field('SubRestriction', self)], { summary: (v) => `first ${v.Count as number} matching` }),
+    0x0b: struct('CountRestriction', [rt, field('Count', u32), field('SubRestriction', self)], {
+      summary: (v) => `first ${v.Count as number} matching`,
+    }),
   };
   return custom<StructValue>(
     'Restriction',
@@ -173,7 +217,14 @@ export const sortOrder = struct(
   [
     field('PropertyType', propertyTypeField),
     field('PropertyId', propertyIdField),
-    field('Order', enumOf(u8, { 0x00: 'TABLE_SORT_ASCEND', 0x01: 'TABLE_SORT_DESCEND', 0x04: 'TABLE_SORT_MAXIMUM_CATEGORY' }, 'Order')),
+    field(
+      'Order',
+      enumOf(
+        u8,
+        { 0x00: 'TABLE_SORT_ASCEND', 0x01: 'TABLE_SORT_DESCEND', 0x04: 'TABLE_SORT_MAXIMUM_CATEGORY' },
+        'Order',
+      ),
+    ),
   ],
   {
     summary: (v) =>

@@ -61,7 +61,11 @@ function make(width: 'rop' | 'nspi'): Codec<StructValue> {
     field('FolderEID', bytes('FolderEIDSize')),
   ]);
   // 2.2.5.1.2 OP_REPLY / OP_OOF_REPLY.
-  const reply = struct('ReplyActionData', [field('ReplyTemplateFID', folderId), field('ReplyTemplateMID', messageId), field('ReplyTemplateGUID', guid)]);
+  const reply = struct('ReplyActionData', [
+    field('ReplyTemplateFID', folderId),
+    field('ReplyTemplateMID', messageId),
+    field('ReplyTemplateGUID', guid),
+  ]);
   // 2.2.5.1.3 OP_FORWARD / OP_DELEGATE: RecipientBlocks.
   const recipientBlock = struct('RecipientBlockData', [
     field('Reserved', u8),
@@ -72,7 +76,9 @@ function make(width: 'rop' | 'nspi'): Codec<StructValue> {
     field('RecipientCount', cw, { derive: (v) => (v.RecipientBlocks as unknown[]).length }),
     field('RecipientBlocks', array(recipientBlock, 'RecipientCount', { item: 'RecipientBlockData' })),
   ]);
-  const bounce = struct('BounceActionData', [field('BounceCode', enumOf(u32, { 0x0d: 'too large', 0x1f: 'cannot display', 0x26: 'access denied' }))]);
+  const bounce = struct('BounceActionData', [
+    field('BounceCode', enumOf(u32, { 0x0d: 'too large', 0x1f: 'cannot display', 0x26: 'access denied' })),
+  ]);
   const tag = struct('TagActionData', [field('TaggedValue', tpv)]);
   const empty = struct('NoActionData', []);
   const data = switchOn<number>(
@@ -86,9 +92,24 @@ function make(width: 'rop' | 'nspi'): Codec<StructValue> {
     [
       field('ActionLength', cw, { derive: (_v, h) => 9 + h.sizeOf('ActionData') }),
       field('ActionType', enumOf(u8, ActionType)),
-      field('ActionFlavor', flagsOf(u32, { NS: 0x1, ST: 0x2, DoNotSendToOriginator: 0x1, StockReplyTemplate: 0x2, PreserveSender: 0x1, DoNotMungeMessage: 0x2, ForwardAsAttachment: 0x4, TM: 0x8 })),
+      field(
+        'ActionFlavor',
+        flagsOf(u32, {
+          NS: 0x1,
+          ST: 0x2,
+          DoNotSendToOriginator: 0x1,
+          StockReplyTemplate: 0x2,
+          PreserveSender: 0x1,
+          DoNotMungeMessage: 0x2,
+          ForwardAsAttachment: 0x4,
+          TM: 0x8,
+        }),
+      ),
       field('ActionFlags', u32),
-      field('ActionData', sized(data, (s) => Math.max(0, s.num('ActionLength') - 9))),
+      field(
+        'ActionData',
+        sized(data, (s) => Math.max(0, s.num('ActionLength') - 9)),
+      ),
     ],
     { summary: (v) => ActionType[v.ActionType as number] },
   );

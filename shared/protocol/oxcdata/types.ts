@@ -45,9 +45,7 @@ export const MV_FLAG = 0x1000;
 /** MultivalueInstance bit of table column tags ([MS-OXCDATA] 2.11.1.3). */
 export const MVI_FLAG = 0x2000;
 
-const TYPE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(PropertyType).map(([k, v]) => [v, k]),
-);
+const TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(PropertyType).map(([k, v]) => [v, k]));
 // PtypObject doubles as PtypEmbeddedTable ([MS-OXCDATA] 2.11.1).
 TYPE_NAMES[0x000d] = 'PtypObject';
 
@@ -56,7 +54,7 @@ export function propertyTypeName(t: number): string | undefined {
   const n = TYPE_NAMES[t & 0xffff];
   if (n) return n;
   if (t & MVI_FLAG) {
-    const base = TYPE_NAMES[(t & ~MVI_FLAG) & 0xffff];
+    const base = TYPE_NAMES[t & ~MVI_FLAG & 0xffff];
     if (base) return `${base} | MultivalueInstance`;
   }
   return undefined;

@@ -54,7 +54,17 @@ import { errorCode } from './errors.js';
 import { folderId, messageId } from './ids.js';
 import { restrictionCodec } from './restriction.js';
 import { ruleActionCodec } from './ruleaction.js';
-import { MVI_FLAG, MV_FLAG, PropertyType as T, describeTag, nspiPropertyTag, propertyTag, propertyTypeField, propertyTypeName, tagType } from './types.js';
+import {
+  MVI_FLAG,
+  MV_FLAG,
+  PropertyType as T,
+  describeTag,
+  nspiPropertyTag,
+  propertyTag,
+  propertyTypeField,
+  propertyTypeName,
+  tagType,
+} from './types.js';
 
 export type Width = 'rop' | 'nspi';
 export interface ValueOptions {
@@ -75,9 +85,24 @@ export function countedBytes(countWidth: 2 | 4, kind = 'Binary', annotate = fals
       const n = countWidth === 2 ? r.u16() : r.u32();
       const countNode: DecodedNode = { name: 'Count', value: n, offset: start, length: countWidth };
       if (n > r.remaining) {
-        throw Object.assign(new DecodeError(`${name}: Count ${n} exceeds the ${r.remaining} byte(s) that remain`, r.pos), {
-          partial: { name, offset: start, length: r.end - start, children: [countNode, errorLeaf('Data', new DecodeError(`Count ${n} exceeds the ${r.remaining} byte(s) that remain`, r.pos), r.end)] },
-        });
+        throw Object.assign(
+          new DecodeError(`${name}: Count ${n} exceeds the ${r.remaining} byte(s) that remain`, r.pos),
+          {
+            partial: {
+              name,
+              offset: start,
+              length: r.end - start,
+              children: [
+                countNode,
+                errorLeaf(
+                  'Data',
+                  new DecodeError(`Count ${n} exceeds the ${r.remaining} byte(s) that remain`, r.pos),
+                  r.end,
+                ),
+              ],
+            },
+          },
+        );
       }
       const at = r.pos;
       const data = r.take(n);
@@ -186,28 +211,41 @@ const floatingTime = leaf<number>(
   },
 );
 
-const int64 = leaf<bigint>('Integer64', 8, (r) => r.i64(), (w, v) => w.i64(v), (v) => `${v} (0x${BigInt.asUintN(64, v).toString(16).toUpperCase().padStart(16, '0')})`);
-const int32 = leaf<number>('Integer32', 4, (r) => r.i32(), (w, v) => w.i32(v), (v) => `${v} (${hex(v, 8)})`);
-const int16 = leaf<number>('Integer16', 2, (r) => r.i16(), (w, v) => w.i16(v));
+const int64 = leaf<bigint>(
+  'Integer64',
+  8,
+  (r) => r.i64(),
+  (w, v) => w.i64(v),
+  (v) => `${v} (0x${BigInt.asUintN(64, v).toString(16).toUpperCase().padStart(16, '0')})`,
+);
+const int32 = leaf<number>(
+  'Integer32',
+  4,
+  (r) => r.i32(),
+  (w, v) => w.i32(v),
+  (v) => `${v} (${hex(v, 8)})`,
+);
+const int16 = leaf<number>(
+  'Integer16',
+  2,
+  (r) => r.i16(),
+  (w, v) => w.i16(v),
+);
 
 /** [MS-OXCDATA] 2.11.1.4 PtypServerId: Count(u16) then Ours + FID/MID/Instance or opaque data. */
-const serverIdBody = struct(
-  'ServerId',
-  [
-    field('Ours', enumOf(u8, { 0: 'client data', 1: 'server id' })),
-    field('FolderId', folderId, { when: (s) => s.num('Ours') === 1 }),
-    field('MessageId', messageId, { when: (s) => s.num('Ours') === 1 }),
-    field('Instance', u32, { when: (s) => s.num('Ours') === 1 }),
-    field('ClientData', rest, { when: (s) => s.num('Ours') !== 1 }),
-  ],
-);
+const serverIdBody = struct('ServerId', [
+  field('Ours', enumOf(u8, { 0: 'client data', 1: 'server id' })),
+  field('FolderId', folderId, { when: (s) => s.num('Ours') === 1 }),
+  field('MessageId', messageId, { when: (s) => s.num('Ours') === 1 }),
+  field('Instance', u32, { when: (s) => s.num('Ours') === 1 }),
+  field('ClientData', rest, { when: (s) => s.num('Ours') !== 1 }),
+]);
 function serverId(countWidth: 2 | 4): Codec<StructValue> {
   return struct('PtypServerId', [
     field('Count', countWidth === 2 ? u16 : u32, { derive: (_v, h) => h.sizeOf('ServerId') }),
     field('ServerId', sized(serverIdBody, 'Count')),
   ]);
 }
-
 
 // ---------------------------------------------------------------------------
 // propertyValue
@@ -220,7 +258,13 @@ function single(type: number, width: Width): Codec<unknown> | undefined {
   const bin = width === 'rop' ? ropBinary : nspiBinary;
   switch (type) {
     case T.PtypNull:
-      return leaf<null>('Null', 0, () => null, () => {}, () => '(null)');
+      return leaf<null>(
+        'Null',
+        0,
+        () => null,
+        () => {},
+        () => '(null)',
+      );
     case T.PtypInteger16:
       return int16;
     case T.PtypInteger32:
@@ -273,10 +317,22 @@ function build(type: number, width: Width): Codec<unknown> | undefined {
   if (type & MV_FLAG) {
     const base = type & ~MV_FLAG;
     const elem0 = single(base, width);
-    if (!elem0 || base === T.PtypNull || base === T.PtypObject || base === T.PtypServerId || base === T.PtypRestriction || base === T.PtypRuleAction || base === T.PtypErrorCode || base === T.PtypBoolean)
+    if (
+      !elem0 ||
+      base === T.PtypNull ||
+      base === T.PtypObject ||
+      base === T.PtypServerId ||
+      base === T.PtypRestriction ||
+      base === T.PtypRuleAction ||
+      base === T.PtypErrorCode ||
+      base === T.PtypBoolean
+    )
       return undefined;
     // NSPI: each string/binary element has its own HasValue byte.
-    const elem = width === 'nspi' && nspiHasValueType(base) ? hasValue(width === 'nspi' && base === T.PtypBinary ? countedBytes(4) : elem0) : elem0;
+    const elem =
+      width === 'nspi' && nspiHasValueType(base)
+        ? hasValue(width === 'nspi' && base === T.PtypBinary ? countedBytes(4) : elem0)
+        : elem0;
     const mv = countedArray(elem as Codec<unknown>, propertyTypeName(type) ?? 'MultipleValue', 4);
     return width === 'nspi' ? hasValue(mv as Codec<unknown>, mv.kind) : mv;
   }
@@ -351,7 +407,13 @@ export function taggedPropertyValueCodec(width: Width = 'rop'): Codec<StructValu
   return memo(`tagged:${width}`, () =>
     struct(
       'TaggedPropertyValue',
-      [field('PropertyTag', width === 'rop' ? propertyTag : nspiPropertyTag), field('PropertyValue', valueOfType((s) => tagType(s.num('PropertyTag')), width))],
+      [
+        field('PropertyTag', width === 'rop' ? propertyTag : nspiPropertyTag),
+        field(
+          'PropertyValue',
+          valueOfType((s) => tagType(s.num('PropertyTag')), width),
+        ),
+      ],
       { summary: (v) => describeTag(v.PropertyTag as number, width) },
     ),
   );
@@ -362,7 +424,10 @@ export function typedPropertyValueCodec(width: Width = 'rop'): Codec<StructValue
   return memo(`typed:${width}`, () =>
     struct('TypedPropertyValue', [
       field('PropertyType', propertyTypeField),
-      field('PropertyValue', valueOfType((s) => s.num('PropertyType'), width)),
+      field(
+        'PropertyValue',
+        valueOfType((s) => s.num('PropertyType'), width),
+      ),
     ]),
   );
 }
@@ -374,7 +439,8 @@ const flagField = leaf<number>(
   (r) => {
     const at = r.pos;
     const v = r.u8();
-    if (v !== 0x00 && v !== 0x01 && v !== 0x0a) throw new DecodeError(`Flag must be 0x00, 0x01 or 0x0A, found ${hex(v, 2)}`, at);
+    if (v !== 0x00 && v !== 0x01 && v !== 0x0a)
+      throw new DecodeError(`Flag must be 0x00, 0x01 or 0x0A, found ${hex(v, 2)}`, at);
     return v;
   },
   (w, v) => w.u8(v),
@@ -405,20 +471,33 @@ export function flaggedPropertyValueWithType(opts: ValueOptions = {}): Codec<Str
     struct('FlaggedPropertyValueWithType', [
       field('PropertyType', propertyTypeField),
       field('Flag', flagField),
-      field('PropertyValue', valueOfType((s) => s.num('PropertyType'), width), { when: (s) => s.num('Flag') === 0 }),
+      field(
+        'PropertyValue',
+        valueOfType((s) => s.num('PropertyType'), width),
+        { when: (s) => s.num('Flag') === 0 },
+      ),
       field('ErrorCode', errorCode, { when: (s) => s.num('Flag') === 0x0a }),
     ]),
   );
 }
 
 /** TaggedPropertyValue in ROP context. */
-export const taggedPropertyValue: Codec<StructValue> = lazy('TaggedPropertyValue', () => taggedPropertyValueCodec('rop'));
+export const taggedPropertyValue: Codec<StructValue> = lazy('TaggedPropertyValue', () =>
+  taggedPropertyValueCodec('rop'),
+);
 /** TypedPropertyValue in ROP context. */
 export const typedPropertyValue: Codec<StructValue> = lazy('TypedPropertyValue', () => typedPropertyValueCodec('rop'));
 
 /** `count` TaggedPropertyValues; `count` is a field name (e.g. "PropertyValueCount") or number. */
-export function taggedPropertyValueArray(countField: string | number | ((s: Scope, env: DecodeEnv) => number), width: Width = 'rop'): Codec<StructValue[]> {
-  return array(lazy('TaggedPropertyValue', () => taggedPropertyValueCodec(width)), countField, { item: 'TaggedPropertyValue' });
+export function taggedPropertyValueArray(
+  countField: string | number | ((s: Scope, env: DecodeEnv) => number),
+  width: Width = 'rop',
+): Codec<StructValue[]> {
+  return array(
+    lazy('TaggedPropertyValue', () => taggedPropertyValueCodec(width)),
+    countField,
+    { item: 'TaggedPropertyValue' },
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -502,7 +581,15 @@ export function contextUnavailable(kind: string, reason: string): Codec<UnknownR
           offset: start,
           length: raw.length,
           display: reason,
-          children: [{ name: 'ContextUnavailable', value: raw, display: `${reason} (${raw.length} bytes)`, offset: start, length: raw.length }],
+          children: [
+            {
+              name: 'ContextUnavailable',
+              value: raw,
+              display: `${reason} (${raw.length} bytes)`,
+              offset: start,
+              length: raw.length,
+            },
+          ],
         },
       };
     },
@@ -615,4 +702,3 @@ export function encodeValue(type: number, value: unknown, opts: ValueOptions = {
   propertyValue(type, opts).encode(w, value, undefined as unknown as Scope, undefined as unknown as EncodeEnv);
   return w.finish();
 }
-

@@ -150,7 +150,11 @@ function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> 
 // ---------------------------------------------------------------------------
 // The ROP lists
 
-function unknownRop(r: { pos: number; remaining: number; take(n: number): Uint8Array }, id: number, side: string): DecodedNode {
+function unknownRop(
+  r: { pos: number; remaining: number; take(n: number): Uint8Array },
+  id: number,
+  side: string,
+): DecodedNode {
   const offset = r.pos;
   const n = r.remaining;
   const raw = r.take(n);
@@ -304,9 +308,14 @@ function bufferStruct(kind: string, side: 'request' | 'response') {
       },
       doc: 'Size of RopSize plus the ROP list that follows.',
     }),
-    field('RopsList', sized(listCodec(side), (s) => s.num('RopSize') - 2), {
-      doc: side === 'request' ? 'The ROP requests, back to back.' : 'The ROP responses, in the order the requests ran.',
-    }),
+    field(
+      'RopsList',
+      sized(listCodec(side), (s) => s.num('RopSize') - 2),
+      {
+        doc:
+          side === 'request' ? 'The ROP requests, back to back.' : 'The ROP responses, in the order the requests ran.',
+      },
+    ),
     field('ServerObjectHandleTable', handleTable, {
       doc: 'Server object handles (u32) that ROPs refer to by index.',
     }),

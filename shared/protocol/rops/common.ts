@@ -48,14 +48,17 @@ export function serverList(
 ): FieldDef[] {
   const o = when ? { when } : {};
   return [
-    field(countName, u16, { ...o, derive: (v) => (v[listName] as unknown[]).length, doc: 'Number of servers in the list.' }),
+    field(countName, u16, {
+      ...o,
+      derive: (v) => (v[listName] as unknown[]).length,
+      doc: 'Number of servers in the list.',
+    }),
     field(cheapName, u16, { ...o, doc: 'Number of servers at the start of the list that are cheap to reach.' }),
     field(listName, array(asciiZ, countName, { item: 'Server' }), o),
   ];
 }
 
 export { bool8 };
-
 
 /** [MS-OXCDATA] 2.2.1.3.1 LongTermID (24 bytes). */
 export const longTermIdCodec = longTermId;
@@ -66,7 +69,13 @@ export function stringBy(flag: string): Codec<unknown> {
 }
 
 /** Count(u16) then `item` × Count, the count derived on encode. */
-export function countedList(countName: string, listName: string, item: Codec<unknown>, itemName?: string, countCodec: Codec<number> = u16): FieldDef[] {
+export function countedList(
+  countName: string,
+  listName: string,
+  item: Codec<unknown>,
+  itemName?: string,
+  countCodec: Codec<number> = u16,
+): FieldDef[] {
   return [
     field(countName, countCodec, { derive: (v) => (v[listName] as unknown[]).length }),
     field(listName, array(item, countName, itemName ? { item: itemName } : {})),
@@ -103,5 +112,8 @@ export const typedString = struct(
     field('String', asciiZ, { when: (s) => s.num('StringType') === 2 || s.num('StringType') === 3 }),
     field('String', utf16Z, { when: (s) => s.num('StringType') === 4 }),
   ],
-  { summary: (v) => (typeof v.String === 'string' ? JSON.stringify(v.String) : v.StringType === 1 ? '""' : '(not present)') },
+  {
+    summary: (v) =>
+      typeof v.String === 'string' ? JSON.stringify(v.String) : v.StringType === 1 ? '""' : '(not present)',
+  },
 );

@@ -113,12 +113,16 @@ export function tableColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index: nu
       };
   }
   if (site.requests.length === 0)
-    return { ok: false, reason: `the request of this Execute is not known, so the columns of handle index ${index} are not either` };
+    return {
+      ok: false,
+      reason: `the request of this Execute is not known, so the columns of handle index ${index} are not either`,
+    };
   const handle = site.requestHandles[index];
   if (handle === undefined || handle === INVALID_HANDLE)
     return { ok: false, reason: `handle index ${index} has no server handle in the request's handle table` };
   const s = sessionOf(env);
-  if (!s) return { ok: false, reason: `no RopSetColumns for handle index ${index} in this Execute and no session model` };
+  if (!s)
+    return { ok: false, reason: `no RopSetColumns for handle index ${index} in this Execute and no session model` };
   const cols = s.columnsForHandle(handle);
   return cols
     ? { ok: true, value: cols }
@@ -215,7 +219,8 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
       const resp = site.responses?.get(i);
       if (resp && resp.ReturnValue === 0 && Array.isArray(resp.RecipientColumns))
         return { ok: true, value: resp.RecipientColumns as readonly number[] };
-      if (opens) return { ok: false, reason: `the message at handle index ${index} was opened without success in this Execute` };
+      if (opens)
+        return { ok: false, reason: `the message at handle index ${index} was opened without success in this Execute` };
     }
   }
   const handle = site.requestHandles[index];
@@ -223,5 +228,8 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
   const cols = handle !== undefined && handle !== INVALID_HANDLE ? s?.recipientColumnsForHandle?.(handle) : undefined;
   return cols
     ? { ok: true, value: cols }
-    : { ok: false, reason: `RecipientColumns of the message at handle index ${index} are not known (no RopOpenMessage seen)` };
+    : {
+        ok: false,
+        reason: `RecipientColumns of the message at handle index ${index} are not known (no RopOpenMessage seen)`,
+      };
 }

@@ -73,7 +73,9 @@ export const SPECIAL_RESPONSE_IDS: ReadonlySet<number> = new Set([0x2a, 0x6e, 0x
 export function defineRop(spec: RopSpec): RopDefinition {
   const handles = spec.handles ?? 'in';
   const responseId = spec.responseId ?? spec.id;
-  const request = spec.request ? struct(`${spec.name}Request`, [...requestHeader(spec.id, handles), ...spec.request]) : undefined;
+  const request = spec.request
+    ? struct(`${spec.name}Request`, [...requestHeader(spec.id, handles), ...spec.request])
+    : undefined;
   let response: Codec<StructValue> | undefined;
   if (spec.response && spec.rawResponse) response = struct(`${spec.name}Response`, spec.response);
   else if (spec.response) response = normalResponse(spec, handles, responseId, spec.response);

@@ -207,14 +207,19 @@ function readVar(r: Reader, t: number): FxScalar {
   const n = r.u32();
   need(r, n);
   const b = r.take(n);
-  if (t === 0x001f && n >= 2 && n % 2 === 0 && b[n - 1] === 0 && b[n - 2] === 0) return utf16Decode(b.subarray(0, n - 2));
+  if (t === 0x001f && n >= 2 && n % 2 === 0 && b[n - 1] === 0 && b[n - 2] === 0)
+    return utf16Decode(b.subarray(0, n - 2));
   if (t === 0x001e && n >= 1 && b[n - 1] === 0 && b.indexOf(0) === n - 1) return latin1Decode(b.subarray(0, n - 1));
   return b;
 }
 
 function writeVar(w: Writer, t: number, v: FxScalar): void {
   const b =
-    typeof v === 'string' ? (t === 0x001f ? concat(utf16Encode(v), new Uint8Array(2)) : concat(latin1Encode(v), new Uint8Array(1))) : (v as Uint8Array);
+    typeof v === 'string'
+      ? t === 0x001f
+        ? concat(utf16Encode(v), new Uint8Array(2))
+        : concat(latin1Encode(v), new Uint8Array(1))
+      : (v as Uint8Array);
   w.u32(b.length).bytes(b);
 }
 
@@ -241,7 +246,8 @@ function valueOf(r: Reader, tag: number): FxScalar | FxScalar[] {
   if (t & 0x1000) {
     const base = t & ~0x1000;
     const fixed = FX_FIXED[base];
-    if (fixed === undefined && !FX_VAR.has(base)) throw new DecodeError(`unknown multi-valued property type ${hex(t, 4)}`, r.pos);
+    if (fixed === undefined && !FX_VAR.has(base))
+      throw new DecodeError(`unknown multi-valued property type ${hex(t, 4)}`, r.pos);
     need(r, 4);
     const at = r.pos;
     const n = r.u32();
@@ -284,31 +290,70 @@ function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode
   if (FX_MARKERS[tag] !== undefined) {
     return {
       el: { Kind: 'Marker', PropertyTag: tag },
-      node: tree ? { name: 'Marker', value: tag, offset: start, length: 4, display: `${FX_MARKERS[tag]} (${hex(tag, 8)})` } : NO_NODE,
+      node: tree
+        ? { name: 'Marker', value: tag, offset: start, length: 4, display: `${FX_MARKERS[tag]} (${hex(tag, 8)})` }
+        : NO_NODE,
     };
   }
   const children: DecodedNode[] = [];
-  if (tree) children.push({ name: 'PropertyTag', value: tag, offset: start, length: 4, display: `${tagLabel(tag)} (${hex(tag, 8)})` });
-  const el: FxElement = { Kind: FX_META_PROPERTIES[tag] ? 'MetaProperty' : 'PropertyValue', PropertyTag: tag, Value: 0 };
+  if (tree)
+    children.push({
+      name: 'PropertyTag',
+      value: tag,
+      offset: start,
+      length: 4,
+      display: `${tagLabel(tag)} (${hex(tag, 8)})`,
+    });
+  const el: FxElement = {
+    Kind: FX_META_PROPERTIES[tag] ? 'MetaProperty' : 'PropertyValue',
+    PropertyTag: tag,
+    Value: 0,
+  };
   if (tagId(tag) >= 0x8000 && !FX_META_PROPERTIES[tag]) {
     const at = r.pos;
     need(r, 17);
     el.PropertySet = guidToString(r.take(16));
     el.NameKind = r.u8();
-    if (tree) children.push({ name: 'PropertySet', value: el.PropertySet, offset: at, length: 16, display: propertySetName(el.PropertySet) ?? `{${el.PropertySet}}` });
-    if (tree) children.push({ name: 'Kind', value: el.NameKind, offset: at + 16, length: 1, display: el.NameKind === 0 ? 'MNID_ID (0x00)' : el.NameKind === 1 ? 'MNID_STRING (0x01)' : hex(el.NameKind, 2) });
+    if (tree)
+      children.push({
+        name: 'PropertySet',
+        value: el.PropertySet,
+        offset: at,
+        length: 16,
+        display: propertySetName(el.PropertySet) ?? `{${el.PropertySet}}`,
+      });
+    if (tree)
+      children.push({
+        name: 'Kind',
+        value: el.NameKind,
+        offset: at + 16,
+        length: 1,
+        display: el.NameKind === 0 ? 'MNID_ID (0x00)' : el.NameKind === 1 ? 'MNID_STRING (0x01)' : hex(el.NameKind, 2),
+      });
     if (el.NameKind === 0) {
       need(r, 4);
       el.Lid = r.u32();
-      if (tree) children.push({ name: 'Dispid', value: el.Lid, offset: at + 17, length: 4, display: namedPropertyName(el.PropertySet, el.Lid) ?? hex(el.Lid, 8) });
+      if (tree)
+        children.push({
+          name: 'Dispid',
+          value: el.Lid,
+          offset: at + 17,
+          length: 4,
+          display: namedPropertyName(el.PropertySet, el.Lid) ?? hex(el.Lid, 8),
+        });
     } else if (el.NameKind === 1) {
       const s = r.pos;
       let z = -1;
-      for (let i = s; i + 1 < r.end; i += 2) if (r.bytes[i] === 0 && r.bytes[i + 1] === 0) { z = i; break; }
+      for (let i = s; i + 1 < r.end; i += 2)
+        if (r.bytes[i] === 0 && r.bytes[i + 1] === 0) {
+          z = i;
+          break;
+        }
       if (z < 0) throw new NeedMore();
       el.Name = utf16Decode(r.take(z - s));
       r.pos += 2;
-      if (tree) children.push({ name: 'Name', value: el.Name, offset: s, length: r.pos - s, display: JSON.stringify(el.Name) });
+      if (tree)
+        children.push({ name: 'Name', value: el.Name, offset: s, length: r.pos - s, display: JSON.stringify(el.Name) });
     } else throw new DecodeError(`named property Kind must be 0x00 or 0x01, found ${hex(el.NameKind, 2)}`, at + 16);
   }
   const vAt = r.pos;
@@ -320,7 +365,13 @@ function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode
     : tag === FX_DEL_PROP && typeof el.Value === 'number'
       ? describeTag(el.Value >>> 0) // MetaTagFXDelProp names the property to delete
       : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value);
-  const valueNode: DecodedNode = { name: 'PropertyValue', value: el.Value as never, offset: vAt, length: r.pos - vAt, display: shown };
+  const valueNode: DecodedNode = {
+    name: 'PropertyValue',
+    value: el.Value as never,
+    offset: vAt,
+    length: r.pos - vAt,
+    display: shown,
+  };
   if (IDSET_STATE.has(tag) && el.Value instanceof Uint8Array) {
     // The 4-byte length comes first; the IDSET itself follows it.
     const parsed = idsetNodes(el.Value, vAt + 4);
@@ -354,7 +405,8 @@ function writeElement(w: Writer, el: FxElement): void {
 /** ICS state properties, serialized as REPLGUID-based IDSETs ([MS-OXCFXICS] 2.2.1.1). */
 const IDSET_STATE = new Set([0x40170003, 0x67960102, 0x67da0102, 0x67d20102]);
 
-const hex48 = (b: readonly number[]): string => '0x' + b.map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join('');
+const hex48 = (b: readonly number[]): string =>
+  '0x' + b.map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join('');
 
 /**
  * The IDSET in `b` as nodes (offsets from `base`): per replica its REPLGUID
@@ -383,7 +435,13 @@ export function idsetNodes(b: Uint8Array, base: number): DecodedNode[] | undefin
         const bytes = Array.from(b.subarray(p, p + c));
         p += c;
         stack.push(bytes);
-        cmds.push({ name: 'Push', offset: base + at, length: 1 + c, value: c, display: `push ${c} byte(s) of the counter: ${hex48(prefix())}…` });
+        cmds.push({
+          name: 'Push',
+          offset: base + at,
+          length: 1 + c,
+          value: c,
+          display: `push ${c} byte(s) of the counter: ${hex48(prefix())}…`,
+        });
       } else if (c === 0x50) {
         if (!stack.pop()) return undefined;
         cmds.push({ name: 'Pop', offset: base + at, length: 1, value: c });
@@ -413,7 +471,10 @@ export function idsetNodes(b: Uint8Array, base: number): DecodedNode[] | undefin
       offset: base + replStart,
       length: p - replStart,
       display: `{${guidText}}, ${cmds.filter((x) => x.name === 'Range' || x.name === 'Bitmask').length} id range(s)`,
-      children: [{ name: 'ReplGuid', value: guidText, offset: base + replStart, length: 16, display: `{${guidText}}` }, ...cmds],
+      children: [
+        { name: 'ReplGuid', value: guidText, offset: base + replStart, length: 16, display: `{${guidText}}` },
+        ...cmds,
+      ],
     });
   }
   return out;
@@ -454,13 +515,15 @@ function continueElement(r: Reader, carry: Uint8Array, tree = true): { el: FxEle
     const bytes = r.take(used);
     return {
       el: { Kind: 'Continued', Carry: carry, Bytes: bytes, Element: el },
-      node: !tree ? NO_NODE : {
-        name: 'Continued',
-        value: bytes,
-        offset: start,
-        length: used,
-        display: `end of ${node.display ?? node.name} (begun in the previous buffer with ${carry.length} byte(s))`,
-      },
+      node: !tree
+        ? NO_NODE
+        : {
+            name: 'Continued',
+            value: bytes,
+            offset: start,
+            length: used,
+            display: `end of ${node.display ?? node.name} (begun in the previous buffer with ${carry.length} byte(s))`,
+          },
     };
   } catch (e) {
     if (!(e instanceof NeedMore)) throw e;
@@ -507,7 +570,8 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
         const rest = r.take(r.remaining);
         els.push({ Kind: 'Partial', Bytes: rest });
         const node: DecodedNode = { name: 'Partial', value: rest, offset: at, length: rest.length };
-        if (e instanceof NeedMore) node.display = `${rest.length} byte(s) of an element that continues in the next buffer`;
+        if (e instanceof NeedMore)
+          node.display = `${rest.length} byte(s) of an element that continues in the next buffer`;
         else {
           node.error = e instanceof Error ? e.message : String(e);
           env.failures++;
@@ -547,7 +611,12 @@ export const SendOptionsBits = {
 export const sendOptions = flags8(SendOptionsBits);
 
 /** [MS-OXCFXICS] 2.2.3.1.1.5.2 TransferStatus. */
-export const TransferStatus: Readonly<Record<number, string>> = { 0x0000: 'Error', 0x0001: 'Partial', 0x0002: 'NoRoom', 0x0003: 'Done' };
+export const TransferStatus: Readonly<Record<number, string>> = {
+  0x0000: 'Error',
+  0x0001: 'Partial',
+  0x0002: 'NoRoom',
+  0x0003: 'Done',
+};
 const transferStatus = enumOf(u16, TransferStatus);
 
 /** A FastTransfer stream of `sizeName` bytes: its size is derived from the encoded stream. */
@@ -579,7 +648,9 @@ export const ropFastTransferDestinationConfigure = defineRop({
   handles: 'in-out',
   doc: 'Creates an upload context for a FastTransfer stream.',
   request: [
-    field('SourceOperation', enumOf(u8, ConfigureSourceOperation), { doc: 'The kind of stream that will be uploaded.' }),
+    field('SourceOperation', enumOf(u8, ConfigureSourceOperation), {
+      doc: 'The kind of stream that will be uploaded.',
+    }),
     field('CopyFlags', flags8({ Move: 0x01 }), { doc: 'Move 0x01: the source objects are deleted after the copy.' }),
   ],
   response: [],
@@ -630,8 +701,14 @@ export const ropFastTransferSourceGetBuffer = defineRop({
       doc: 'Upper bound on the buffer size when BufferSize is 0xBABE.',
     }),
   ],
-  response: [...getBufferHead(), ...transferStream('TransferBufferSize', 'TransferBuffer', 'The next part of the FastTransfer stream.')],
-  failure: [...getBufferHead(), ...transferStream('TransferBufferSize', 'TransferBuffer', 'Stream bytes sent before the failure.')],
+  response: [
+    ...getBufferHead(),
+    ...transferStream('TransferBufferSize', 'TransferBuffer', 'The next part of the FastTransfer stream.'),
+  ],
+  failure: [
+    ...getBufferHead(),
+    ...transferStream('TransferBufferSize', 'TransferBuffer', 'Stream bytes sent before the failure.'),
+  ],
   failureOptional: true,
   // [MS-OXCROPS] 2.2.12.4.2: with ecServerBusy the buffer is replaced by BackoffTime.
   responseFor: {
@@ -666,7 +743,9 @@ export const ropFastTransferSourceCopyMessages = defineRop({
   doc: 'Creates a download context for messages of a folder.',
   request: [
     ...countedList('MessageIdCount', 'MessageIds', messageIdCodec, 'MessageId', 'The messages to download.'),
-    field('CopyFlags', flags8({ Move: 0x01, BestBody: 0x10, SendEntryId: 0x20 }), { doc: 'Move 0x01, BestBody 0x10, SendEntryId 0x20.' }),
+    field('CopyFlags', flags8({ Move: 0x01, BestBody: 0x10, SendEntryId: 0x20 }), {
+      doc: 'Move 0x01, BestBody 0x10, SendEntryId 0x20.',
+    }),
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
   ],
   response: [],
@@ -681,7 +760,9 @@ export const ropFastTransferSourceCopyTo = defineRop({
   doc: 'Creates a download context for every property of an object except the listed ones.',
   request: [
     field('Level', u8, { doc: 'Non-zero: sub-objects are left out.' }),
-    field('CopyFlags', flags32({ Move: 0x00000001, BestBody: 0x00002000 }), { doc: 'Move 0x00000001, BestBody 0x00002000.' }),
+    field('CopyFlags', flags32({ Move: 0x00000001, BestBody: 0x00002000 }), {
+      doc: 'Move 0x00000001, BestBody 0x00002000.',
+    }),
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
     ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to leave out.'),
   ],

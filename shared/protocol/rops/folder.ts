@@ -147,11 +147,7 @@ export const ropGetSearchCriteria = defineRop({
   id: 0x31,
   name: 'RopGetSearchCriteria',
   specRef: 'MS-OXCROPS 2.2.4.5',
-  request: [
-    field('UseUnicode', bool8),
-    field('IncludeRestriction', bool8),
-    field('IncludeFolders', bool8),
-  ],
+  request: [field('UseUnicode', bool8), field('IncludeRestriction', bool8), field('IncludeFolders', bool8)],
   response: [
     ...restrictionData(),
     field('LogonId', u8),

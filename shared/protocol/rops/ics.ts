@@ -40,7 +40,12 @@ const SynchronizationFlags = {
   Progress: 0x8000,
 };
 /** [MS-OXCFXICS] 2.2.3.2.1.1.2 SynchronizationExtraFlags. */
-const SynchronizationExtraFlags = { Eid: 0x00000001, MessageSize: 0x00000002, CN: 0x00000004, OrderByDeliveryTime: 0x00000008 };
+const SynchronizationExtraFlags = {
+  Eid: 0x00000001,
+  MessageSize: 0x00000002,
+  CN: 0x00000004,
+  OrderByDeliveryTime: 0x00000008,
+};
 
 /** [MS-OXCROPS] 2.2.13.1 */
 export const ropSynchronizationConfigure = defineRop({
@@ -58,8 +63,14 @@ export const ropSynchronizationConfigure = defineRop({
       'Size of RestrictionData; 0 means no restriction.',
       'Only messages that match this restriction are synchronized.',
     ]),
-    field('SynchronizationExtraFlags', flags32(SynchronizationExtraFlags), { doc: 'Extra properties to send per message.' }),
-    ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to leave out, or with OnlySpecifiedProperties the only ones to send.'),
+    field('SynchronizationExtraFlags', flags32(SynchronizationExtraFlags), {
+      doc: 'Extra properties to send per message.',
+    }),
+    ...tagList(
+      'PropertyTagCount',
+      'PropertyTags',
+      'Properties to leave out, or with OnlySpecifiedProperties the only ones to send.',
+    ),
   ],
   response: [],
 });
@@ -75,7 +86,11 @@ export const ropSynchronizationImportMessageChange = defineRop({
   doc: 'Imports a new or changed message into the synchronization upload context and opens it.',
   request: [
     field('ImportFlag', flags8(ImportFlag), { doc: 'Associated 0x10 (FAI message), FailOnConflict 0x40.' }),
-    ...taggedValueList('PropertyValueCount', 'PropertyValues', 'Identification of the message: source key, last modification time, change key, predecessor change list.'),
+    ...taggedValueList(
+      'PropertyValueCount',
+      'PropertyValues',
+      'Identification of the message: source key, last modification time, change key, predecessor change list.',
+    ),
   ],
   response: [field('MessageId', messageIdCodec, { doc: 'Always 0 ([MS-OXCFXICS] 2.2.3.2.4.2.2).' })],
 });
@@ -101,9 +116,13 @@ export const ropSynchronizationImportReadStateChanges = defineRop({
       derive: (_v, h) => h.sizeOf('MessageReadStates'),
       doc: 'Size of MessageReadStates in bytes.',
     }),
-    field('MessageReadStates', sized(arrayToEnd(messageReadState, { item: 'MessageReadState' }), 'MessageReadStatesSize'), {
-      doc: 'The read state changes.',
-    }),
+    field(
+      'MessageReadStates',
+      sized(arrayToEnd(messageReadState, { item: 'MessageReadState' }), 'MessageReadStatesSize'),
+      {
+        doc: 'The read state changes.',
+      },
+    ),
   ],
   response: [],
 });
@@ -115,7 +134,11 @@ export const ropSynchronizationImportHierarchyChange = defineRop({
   specRef: 'MS-OXCROPS 2.2.13.4',
   doc: 'Imports a new or changed folder into the synchronization upload context.',
   request: [
-    ...taggedValueList('HierarchyValueCount', 'HierarchyValues', 'Identification of the folder: parent source key, source key, times, change key, display name.'),
+    ...taggedValueList(
+      'HierarchyValueCount',
+      'HierarchyValues',
+      'Identification of the folder: parent source key, source key, times, change key, display name.',
+    ),
     ...taggedValueList('PropertyValueCount', 'PropertyValues', 'The other properties of the folder.'),
   ],
   response: [field('FolderId', folderIdCodec, { doc: 'Always 0 ([MS-OXCFXICS] 2.2.3.2.4.3.2).' })],
@@ -128,8 +151,14 @@ export const ropSynchronizationImportDeletes = defineRop({
   specRef: 'MS-OXCROPS 2.2.13.5',
   doc: 'Imports deletions of messages or folders into the synchronization upload context.',
   request: [
-    field('ImportDeleteFlags', flags8({ Hierarchy: 0x01, HardDelete: 0x02 }), { doc: 'Hierarchy 0x01 (folders), HardDelete 0x02.' }),
-    ...taggedValueList('PropertyValueCount', 'PropertyValues', 'One PtypMultipleBinary value listing the source keys deleted.'),
+    field('ImportDeleteFlags', flags8({ Hierarchy: 0x01, HardDelete: 0x02 }), {
+      doc: 'Hierarchy 0x01 (folders), HardDelete 0x02.',
+    }),
+    ...taggedValueList(
+      'PropertyValueCount',
+      'PropertyValues',
+      'One PtypMultipleBinary value listing the source keys deleted.',
+    ),
   ],
   response: [],
 });
@@ -222,8 +251,14 @@ export const ropSetLocalReplicaMidsetDeleted = defineRop({
   specRef: 'MS-OXCROPS 2.2.13.12',
   doc: 'Tells the server which message ids reserved with RopGetLocalReplicaIds were deleted.',
   request: [
-    field('DataSize', u16, { derive: (_v, h) => 4 + h.sizeOf('LongTermIdRanges'), doc: 'Bytes of LongTermIdRangeCount and LongTermIdRanges.' }),
-    field('LongTermIdRangeCount', u32, { derive: (v) => (v.LongTermIdRanges as unknown[]).length, doc: 'Number of ranges.' }),
+    field('DataSize', u16, {
+      derive: (_v, h) => 4 + h.sizeOf('LongTermIdRanges'),
+      doc: 'Bytes of LongTermIdRangeCount and LongTermIdRanges.',
+    }),
+    field('LongTermIdRangeCount', u32, {
+      derive: (v) => (v.LongTermIdRanges as unknown[]).length,
+      doc: 'Number of ranges.',
+    }),
     field(
       'LongTermIdRanges',
       sized(array(longTermIdRange, 'LongTermIdRangeCount', { item: 'LongTermIdRange' }), (s) => s.num('DataSize') - 4),

@@ -17,15 +17,7 @@ import {
 } from '../../codec/index.js';
 import { recipientRow } from '../oxcdata/recipient.js';
 import { propertyTag } from '../oxcdata/types.js';
-import {
-  bool8,
-  countedList,
-  flags8,
-  flags32,
-  folderIdCodec,
-  messageIdCodec,
-  typedString,
-} from './common.js';
+import { bool8, countedList, flags8, flags32, folderIdCodec, messageIdCodec, typedString } from './common.js';
 import { contextual, logonFlagsOf, recipientColumns } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
 
@@ -52,7 +44,13 @@ export const MessageStatusFlags = {
   msRemoteDelete: 0x2000,
 } as const;
 /** [MS-OXCMSG] 2.2.3.1.2 RecipientType: low nibble the type, high bits flags. */
-export const RecipientTypeBits = { To: 0x01, Cc: 0x02, Bcc: 0x03, DeliveryFailed: 0x10, DeliverySucceeded: 0x80 } as const;
+export const RecipientTypeBits = {
+  To: 0x01,
+  Cc: 0x02,
+  Bcc: 0x03,
+  DeliveryFailed: 0x10,
+  DeliverySucceeded: 0x80,
+} as const;
 const recipientType = flags8(RecipientTypeBits);
 export const AttachmentTableFlags = { Unicode: 0x40 } as const;
 
@@ -91,7 +89,7 @@ export const ropOpenMessage = defineRop({
   specRef: 'MS-OXCROPS 2.2.6.1',
   handles: 'in-out',
   request: [
-    field('CodePageId', u16, { doc: 'Code page of 8-bit strings; 0x0FFF means the logon\'s.' }),
+    field('CodePageId', u16, { doc: "Code page of 8-bit strings; 0x0FFF means the logon's." }),
     field('FolderId', folderIdCodec),
     field('OpenModeFlags', flags8(MessageOpenModeFlags)),
     field('MessageId', messageIdCodec),
@@ -240,7 +238,11 @@ export const ropSetMessageReadFlag = defineRop({
     field('ReadFlags', flags8(ReadFlags)),
     field(
       'ClientData',
-      contextual('ClientData', (s, env) => logonFlagsOf(s, env, s.num('LogonId')), () => bytes(24)),
+      contextual(
+        'ClientData',
+        (s, env) => logonFlagsOf(s, env, s.num('LogonId')),
+        () => bytes(24),
+      ),
       { when: clientDataMaybe, doc: 'Present for public-folder logons only.' },
     ),
   ],

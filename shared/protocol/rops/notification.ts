@@ -121,7 +121,10 @@ function notifiedTableColumns(scope: Scope, env: DecodeEnv | EncodeEnv): Resolve
   const cols = sessionOf(env)?.columnsForHandle(h);
   return cols
     ? { ok: true, value: cols }
-    : { ok: false, reason: `columns of the table with handle ${hex(h, 8)} are not known (no RopSetColumns seen for it)` };
+    : {
+        ok: false,
+        reason: `columns of the table with handle ${hex(h, 8)} are not known (no RopSetColumns seen for it)`,
+      };
 }
 
 const tableRowData = contextual('PropertyRow', notifiedTableColumns, (cols) => propertyRow(cols));
@@ -133,8 +136,14 @@ export const notificationData: Codec<StructValue> = struct(
     field('NotificationFlags', notificationFlags, { doc: 'Notification type (low 12 bits) and the T, U, S, M flags.' }),
     field('TableEventType', enumOf(u16, TableEventType), { when: isTable, doc: 'What happened to the table.' }),
     field('TableRowFolderID', folderIdCodec, { when: rowEvent, doc: 'Folder id of the changed row.' }),
-    field('TableRowMessageID', messageIdCodec, { when: (s) => rowEvent(s) && aboutMessage(s), doc: 'Message id of the changed row.' }),
-    field('TableRowInstance', u32, { when: (s) => rowEvent(s) && aboutMessage(s), doc: 'Instance number of the changed row.' }),
+    field('TableRowMessageID', messageIdCodec, {
+      when: (s) => rowEvent(s) && aboutMessage(s),
+      doc: 'Message id of the changed row.',
+    }),
+    field('TableRowInstance', u32, {
+      when: (s) => rowEvent(s) && aboutMessage(s),
+      doc: 'Instance number of the changed row.',
+    }),
     field('InsertAfterTableRowFolderID', folderIdCodec, { when: rowDataEvent, doc: 'Folder id of the row before it.' }),
     field('InsertAfterTableRowID', messageIdCodec, {
       when: (s) => rowDataEvent(s) && aboutMessage(s),
@@ -151,7 +160,7 @@ export const notificationData: Codec<StructValue> = struct(
     }),
     field('TableRowData', sized(tableRowData, 'TableRowDataSize'), {
       when: rowDataEvent,
-      doc: "The new row, over the columns set on the notifying table (a PropertyRow, [MS-OXCDATA] 2.8.1).",
+      doc: 'The new row, over the columns set on the notifying table (a PropertyRow, [MS-OXCDATA] 2.8.1).',
     }),
     field('FolderId', folderIdCodec, {
       when: (s) => typeOf(s) !== TABLE_MODIFIED && typeOf(s) !== EXTENDED,
@@ -163,11 +172,16 @@ export const notificationData: Codec<StructValue> = struct(
     }),
     field('ParentFolderId', folderIdCodec, {
       // Folders (S and M clear) and messages in search folders (S and M set).
-      when: (s) => objectType(s) && ((flagsOf(s) & (FLAG_S | FLAG_M)) === 0 || (flagsOf(s) & (FLAG_S | FLAG_M)) === (FLAG_S | FLAG_M)),
+      when: (s) =>
+        objectType(s) &&
+        ((flagsOf(s) & (FLAG_S | FLAG_M)) === 0 || (flagsOf(s) & (FLAG_S | FLAG_M)) === (FLAG_S | FLAG_M)),
       doc: 'Parent folder of the object.',
     }),
     field('OldFolderId', folderIdCodec, { when: moveOrCopy, doc: 'The folder before the move or copy.' }),
-    field('OldMessageId', messageIdCodec, { when: (s) => moveOrCopy(s) && aboutMessage(s), doc: 'The message before the move or copy.' }),
+    field('OldMessageId', messageIdCodec, {
+      when: (s) => moveOrCopy(s) && aboutMessage(s),
+      doc: 'The message before the move or copy.',
+    }),
     field('OldParentFolderId', folderIdCodec, {
       when: (s) => moveOrCopy(s) && !aboutMessage(s),
       doc: 'Parent folder before the move or copy.',
@@ -182,11 +196,24 @@ export const notificationData: Codec<StructValue> = struct(
       doc: 'Properties created or changed.',
     }),
     field('TotalMessageCount', u32, { when: (s) => (flagsOf(s) & FLAG_T) !== 0, doc: 'Messages in the folder.' }),
-    field('UnreadMessageCount', u32, { when: (s) => (flagsOf(s) & FLAG_U) !== 0, doc: 'Unread messages in the folder.' }),
-    field('MessageFlags', flags32({ MSGFLAG_READ: 0x1, MSGFLAG_UNMODIFIED: 0x2, MSGFLAG_SUBMIT: 0x4, MSGFLAG_UNSENT: 0x8, MSGFLAG_HASATTACH: 0x10 }), {
-      when: (s) => typeOf(s) === 0x0002,
-      doc: 'PidTagMessageFlags of the new message.',
+    field('UnreadMessageCount', u32, {
+      when: (s) => (flagsOf(s) & FLAG_U) !== 0,
+      doc: 'Unread messages in the folder.',
     }),
+    field(
+      'MessageFlags',
+      flags32({
+        MSGFLAG_READ: 0x1,
+        MSGFLAG_UNMODIFIED: 0x2,
+        MSGFLAG_SUBMIT: 0x4,
+        MSGFLAG_UNSENT: 0x8,
+        MSGFLAG_HASATTACH: 0x10,
+      }),
+      {
+        when: (s) => typeOf(s) === 0x0002,
+        doc: 'PidTagMessageFlags of the new message.',
+      },
+    ),
     field('UnicodeFlag', bool8, { when: (s) => typeOf(s) === 0x0002, doc: 'Whether MessageClass is UTF-16.' }),
     field(
       'MessageClass',
@@ -233,7 +260,10 @@ export const ropRegisterNotification = defineRop({
     field('Reserved', u8, { doc: 'Reserved, 0x00.' }),
     field('WantWholeStore', bool8, { doc: 'Whether the subscription covers the whole store.' }),
     field('FolderId', folderIdCodec, { when: (s) => s.num('WantWholeStore') === 0, doc: 'The folder to watch.' }),
-    field('MessageId', messageIdCodec, { when: (s) => s.num('WantWholeStore') === 0, doc: 'The message to watch; 0 watches the folder.' }),
+    field('MessageId', messageIdCodec, {
+      when: (s) => s.num('WantWholeStore') === 0,
+      doc: 'The message to watch; 0 watches the folder.',
+    }),
   ],
   response: [],
 });

@@ -40,7 +40,9 @@ export const ropGetPermissionsTable = defineRop({
   handles: 'in-out',
   doc: 'Opens the permissions table of a folder.',
   request: [
-    field('TableFlags', flags8({ IncludeFreeBusy: 0x02 }), { doc: 'IncludeFreeBusy 0x02 adds the free/busy rights to the rows.' }),
+    field('TableFlags', flags8({ IncludeFreeBusy: 0x02 }), {
+      doc: 'IncludeFreeBusy 0x02 adds the free/busy rights to the rows.',
+    }),
   ],
   response: [],
 });

@@ -50,8 +50,11 @@ export function countedList<T>(
 }
 
 /** `CountName`(2) then that many PropertyTags. */
-export const tagList = (countName = 'PropertyTagCount', listName = 'PropertyTags', doc = 'The property tags.'): FieldDef[] =>
-  countedList(countName, listName, propertyTag, 'PropertyTag', doc);
+export const tagList = (
+  countName = 'PropertyTagCount',
+  listName = 'PropertyTags',
+  doc = 'The property tags.',
+): FieldDef[] => countedList(countName, listName, propertyTag, 'PropertyTag', doc);
 
 /** `CountName`(2) then that many TaggedPropertyValues ([MS-OXCDATA] 2.11.4). */
 export const taggedValueList = (
@@ -75,16 +78,23 @@ export const nullDestination = (): FieldDef[] => [
   field('DestHandleIndex', u32, { doc: 'The destination handle index that held no object, echoed as 4 bytes.' }),
 ];
 
-
 /**
  * A row change of RopModifyPermissions / RopModifyRules: a flags byte, then
  * PropertyValueCount(2) and TaggedPropertyValues ([MS-OXCROPS] 2.2.10.1.1.1, 2.2.11.1.1.1).
  */
-export function rowChange(kind: string, flagsName: string, bits: Readonly<Record<string, number>>, doc: string): Codec<StructValue> {
+export function rowChange(
+  kind: string,
+  flagsName: string,
+  bits: Readonly<Record<string, number>>,
+  doc: string,
+): Codec<StructValue> {
   const names = Object.entries(bits);
   return struct(
     kind,
-    [field(flagsName, flags8(bits), { doc }), ...taggedValueList('PropertyValueCount', 'PropertyValues', 'The columns of the row.')],
+    [
+      field(flagsName, flags8(bits), { doc }),
+      ...taggedValueList('PropertyValueCount', 'PropertyValues', 'The columns of the row.'),
+    ],
     {
       summary: (v) => {
         const f = v[flagsName] as number;
@@ -169,7 +179,10 @@ const setPropertiesRequest = (): FieldDef[] => [
   }),
   field(
     'PropertyValues',
-    sized(array(taggedPropertyValue, 'PropertyValueCount', { item: 'TaggedPropertyValue' }), (s) => s.num('PropertyValueSize') - 2),
+    sized(
+      array(taggedPropertyValue, 'PropertyValueCount', { item: 'TaggedPropertyValue' }),
+      (s) => s.num('PropertyValueSize') - 2,
+    ),
     { doc: 'The values to set, each with its tag.' },
   ),
 ];
@@ -241,7 +254,9 @@ export const ropCopyTo = defineRop({
   doc: 'Copies or moves every property of an object, except the excluded ones, to another object.',
   request: [
     field('WantAsynchronous', bool8, { doc: 'Whether the server may answer with RopProgress.' }),
-    field('WantSubObjects', bool8, { doc: 'Whether sub-objects (recipients, attachments, subfolders) are copied too.' }),
+    field('WantSubObjects', bool8, {
+      doc: 'Whether sub-objects (recipients, attachments, subfolders) are copied too.',
+    }),
     field('CopyFlags', flags8(CopyPropertiesFlags), { doc: 'Move and NoOverwrite flags ([MS-OXCPRPT] 2.2.11.1).' }),
     ...tagList('ExcludedTagCount', 'ExcludedTags', 'Properties not to copy.'),
   ],
@@ -263,7 +278,6 @@ export const ropProgress = defineRop({
   ],
 });
 
-
 const propertyIdCodec = u16hex;
 
 /** [MS-OXCROPS] 2.2.8.1 */
@@ -273,10 +287,18 @@ export const ropGetPropertyIdsFromNames = defineRop({
   specRef: 'MS-OXCROPS 2.2.8.1',
   doc: 'Maps named properties to the property ids of this logon, optionally creating the mapping.',
   request: [
-    field('Flags', flags8({ Create: 0x02 }), { doc: '0x02: create ids for names that have none ([MS-OXCPRPT] 2.2.12.1).' }),
+    field('Flags', flags8({ Create: 0x02 }), {
+      doc: '0x02: create ids for names that have none ([MS-OXCPRPT] 2.2.12.1).',
+    }),
     ...countedList('PropertyNameCount', 'PropertyNames', propertyName, 'PropertyName', 'The names to map.'),
   ],
-  response: countedList('PropertyIdCount', 'PropertyIds', propertyIdCodec, 'PropertyId', 'One id per requested name; 0x0000 when not mapped.'),
+  response: countedList(
+    'PropertyIdCount',
+    'PropertyIds',
+    propertyIdCodec,
+    'PropertyId',
+    'One id per requested name; 0x0000 when not mapped.',
+  ),
   // ecWarnWithErrors ([MS-OXCDATA] 2.4.3) keeps the success layout: some names were not mapped.
   responseFor: { 0x00040380: 'success' },
 });
@@ -289,7 +311,13 @@ export const ropGetNamesFromPropertyIds = defineRop({
   doc: 'Maps property ids of this logon back to their property names.',
   request: countedList('PropertyIdCount', 'PropertyIds', propertyIdCodec, 'PropertyId', 'The ids to look up.'),
   // [MS-OXCPRPT] 3.2.5.9: ids without a name come back as Kind 0xFF.
-  response: countedList('PropertyNameCount', 'PropertyNames', propertyName, 'PropertyName', 'One name per requested id.'),
+  response: countedList(
+    'PropertyNameCount',
+    'PropertyNames',
+    propertyName,
+    'PropertyName',
+    'One name per requested id.',
+  ),
 });
 
 const QueryFlags = { NoStrings: 0x01, NoIds: 0x02 };
@@ -301,14 +329,20 @@ export const ropQueryNamedProperties = defineRop({
   specRef: 'MS-OXCROPS 2.2.8.10',
   doc: 'Lists the named properties mapped on an object, optionally those of one property set.',
   request: [
-    field('QueryFlags', flags8(QueryFlags), { doc: 'NoStrings 0x01 leaves out string names, NoIds 0x02 numeric ones.' }),
+    field('QueryFlags', flags8(QueryFlags), {
+      doc: 'NoStrings 0x01 leaves out string names, NoIds 0x02 numeric ones.',
+    }),
     field('HasGuid', bool8, { doc: 'Whether PropertyGuid follows.' }),
     field('PropertyGuid', guid, { when: (s) => s.num('HasGuid') !== 0, doc: 'Only names of this property set.' }),
   ],
   response: [
     field('IdCount', u16, { derive: (v) => (v.PropertyIds as unknown[]).length, doc: 'Number of ids and of names.' }),
-    field('PropertyIds', array(propertyIdCodec, 'IdCount', { item: 'PropertyId' }), { doc: 'The mapped property ids.' }),
-    field('PropertyNames', array(propertyName, 'IdCount', { item: 'PropertyName' }), { doc: 'The name of each id, in the same order.' }),
+    field('PropertyIds', array(propertyIdCodec, 'IdCount', { item: 'PropertyId' }), {
+      doc: 'The mapped property ids.',
+    }),
+    field('PropertyNames', array(propertyName, 'IdCount', { item: 'PropertyName' }), {
+      doc: 'The name of each id, in the same order.',
+    }),
   ],
 });
 
@@ -327,4 +361,3 @@ export const propertyRops: readonly RopDefinition[] = [
   ropCopyTo,
   ropProgress,
 ];
-

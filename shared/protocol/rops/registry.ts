@@ -47,4 +47,3 @@ export const ropFamilies: readonly (readonly RopDefinition[])[] = [
 ];
 
 export const ropsById: ReadonlyMap<number, RopDefinition> = buildRegistry(ropFamilies);
-

@@ -13,7 +13,12 @@ import { sizedData } from './stream.js';
 const RuleDataFlags = { ROW_ADD: 0x01, ROW_MODIFY: 0x02, ROW_REMOVE: 0x04 };
 
 /** [MS-OXCROPS] 2.2.11.1.1.1 RuleData. */
-const ruleData = rowChange('RuleData', 'RuleDataFlags', RuleDataFlags, 'What to do with the rule: ROW_ADD 0x01, ROW_MODIFY 0x02, ROW_REMOVE 0x04.');
+const ruleData = rowChange(
+  'RuleData',
+  'RuleDataFlags',
+  RuleDataFlags,
+  'What to do with the rule: ROW_ADD 0x01, ROW_MODIFY 0x02, ROW_REMOVE 0x04.',
+);
 
 /** [MS-OXCROPS] 2.2.11.1 (its request heading is misnamed "RopGetRulesTable" in the spec). */
 export const ropModifyRules = defineRop({
@@ -22,7 +27,9 @@ export const ropModifyRules = defineRop({
   specRef: 'MS-OXCROPS 2.2.11.1',
   doc: 'Adds, changes or removes the rules of a folder.',
   request: [
-    field('ModifyRulesFlags', flags8({ ReplaceRules: 0x01 }), { doc: 'ReplaceRules 0x01 deletes every rule before applying the changes.' }),
+    field('ModifyRulesFlags', flags8({ ReplaceRules: 0x01 }), {
+      doc: 'ReplaceRules 0x01 deletes every rule before applying the changes.',
+    }),
     ...countedList('RulesCount', 'RulesData', ruleData, 'RuleData', 'The rule changes.'),
   ],
   response: [],

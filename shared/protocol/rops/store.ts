@@ -104,18 +104,18 @@ const onlyIf = (when: (s: Scope, env: DecodeEnv | EncodeEnv) => boolean, fields:
 
 const logonSuccess: FieldDef[] = [
   ...onlyIf(isPrivate, [
-    field('LogonFlags', flags8(LogonFlags), { doc: 'The request\'s LogonFlags, echoed.' }),
+    field('LogonFlags', flags8(LogonFlags), { doc: "The request's LogonFlags, echoed." }),
     field('FolderIds', privateFolderIds, { doc: 'Folder ids of the special folders of the mailbox.' }),
     field('ResponseFlags', flags8(ResponseFlags)),
     field('MailboxGuid', guid, { doc: 'Identifies the mailbox.' }),
-    field('ReplId', u16, { doc: 'Replica id that stands for ReplGuid in this logon\'s ids.' }),
+    field('ReplId', u16, { doc: "Replica id that stands for ReplGuid in this logon's ids." }),
     field('ReplGuid', guid),
     field('LogonTime', logonTime, { doc: 'Time of the logon, server local time.' }),
     field('GwartTime', filetime, { doc: 'Time the gateway address routing table last changed.' }),
     field('StoreState', flags32(StoreStateFlags)),
   ]),
   ...onlyIf(isPublic, [
-    field('LogonFlags', flags8(LogonFlags), { doc: 'The request\'s LogonFlags, echoed.' }),
+    field('LogonFlags', flags8(LogonFlags), { doc: "The request's LogonFlags, echoed." }),
     field('FolderIds', array(folderIdCodec, 13, { item: 'FolderId' }), {
       doc: 'Folder ids of the 13 public-folder special folders ([MS-OXCSTOR] 2.2.1.1.4).',
     }),
@@ -127,7 +127,10 @@ const logonSuccess: FieldDef[] = [
     'LogonResponse',
     contextual(
       'LogonResponse',
-      () => ({ ok: false, reason: 'the RopLogon request (its LogonFlags choose private or public layout) is not known' }),
+      () => ({
+        ok: false,
+        reason: 'the RopLogon request (its LogonFlags choose private or public layout) is not known',
+      }),
       () => u8,
     ),
     { when: (s, env) => requestLogonFlags(s, env) === undefined },
@@ -222,7 +225,10 @@ export const ropPublicFolderIsGhosted = defineRop({
   name: 'RopPublicFolderIsGhosted',
   specRef: 'MS-OXCROPS 2.2.3.7',
   request: [field('FolderId', folderIdCodec)],
-  response: [field('IsGhosted', bool8), ...serverList('ServersCount', 'CheapServersCount', 'Servers', ifNonZero('IsGhosted'))],
+  response: [
+    field('IsGhosted', bool8),
+    ...serverList('ServersCount', 'CheapServersCount', 'Servers', ifNonZero('IsGhosted')),
+  ],
 });
 
 export const ropLongTermIdFromId = defineRop({
@@ -299,7 +305,11 @@ export const ropWritePerUserInformation = defineRop({
     field('Data', bytes('DataSize')),
     field(
       'ReplGuid',
-      contextual('ReplGuid', (s, env) => logonFlagsOf(s, env, s.num('LogonId')), () => guid),
+      contextual(
+        'ReplGuid',
+        (s, env) => logonFlagsOf(s, env, s.num('LogonId')),
+        () => guid,
+      ),
       { when: replGuidMaybe },
     ),
   ],

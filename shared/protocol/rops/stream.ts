@@ -150,7 +150,10 @@ export const ropCopyToStream = defineRop({
   failureOptional: true,
   // [MS-OXCROPS] 2.2.9.9.3: ecDstNullObject echoes DestHandleIndex as 4 bytes, then the counts.
   responseFor: {
-    0x503: [field('DestHandleIndex', u32, { doc: 'The destination handle index that held no object.' }), ...copyCounts()],
+    0x503: [
+      field('DestHandleIndex', u32, { doc: 'The destination handle index that held no object.' }),
+      ...copyCounts(),
+    ],
   },
 });
 

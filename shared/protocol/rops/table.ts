@@ -33,7 +33,9 @@ export const AsyncFlags = { TBL_ASYNC: 0x01 } as const;
 export const QueryRowsFlags = { NoAdvance: 0x01, EnablePackedBuffers: 0x02 } as const;
 export const FindRowFlags = { Backwards: 0x01 } as const;
 
-const tableStatus = field('TableStatus', enumOf(u8, TableStatus), { doc: 'Status of the asynchronous table operation.' });
+const tableStatus = field('TableStatus', enumOf(u8, TableStatus), {
+  doc: 'Status of the asynchronous table operation.',
+});
 const origin = (doc: string) => field('Origin', enumOf(u8, Bookmark), { doc });
 
 /** One property row over the table's columns, or a "context unavailable" node. */
@@ -147,11 +149,7 @@ export const ropSeekRowBookmark = defineRop({
   id: 0x19,
   name: 'RopSeekRowBookmark',
   specRef: 'MS-OXCROPS 2.2.5.9',
-  request: [
-    ...sizedBytes('BookmarkSize', 'Bookmark'),
-    field('RowCount', i32),
-    field('WantRowMovedCount', bool8),
-  ],
+  request: [...sizedBytes('BookmarkSize', 'Bookmark'), field('RowCount', i32), field('WantRowMovedCount', bool8)],
   response: [field('RowNoLongerVisible', bool8), field('HasSoughtLess', bool8), field('RowsSought', i32)],
 });
 

@@ -123,8 +123,14 @@ export function extendedBufferChain<T>(inner: Codec<T>, payloadName: string): Co
         const node = kids[i];
         if (!node) return; // values only: no nodes to add to
         if (lastMissing) {
-          kids.push({ name: 'LastFlag', offset: node.offset + node.length, length: 0, error: 'the final extended buffer does not have the Last flag' });
-        } else if (i < d.value.length - 1 && last) node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
+          kids.push({
+            name: 'LastFlag',
+            offset: node.offset + node.length,
+            length: 0,
+            error: 'the final extended buffer does not have the Last flag',
+          });
+        } else if (i < d.value.length - 1 && last)
+          node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
       });
       return d;
     },
@@ -150,7 +156,8 @@ export interface EncodeRpcExtOptions {
 
 /** One extended buffer (RPC_HEADER_EXT + payload) for `payloadBytes`. */
 export function encodeRpcExtBuffer(payloadBytes: Uint8Array, opts: EncodeRpcExtOptions = {}): Uint8Array {
-  if (payloadBytes.length > 0xffff) throw new Error(`RPC_HEADER_EXT payload of ${payloadBytes.length} bytes exceeds 65535`);
+  if (payloadBytes.length > 0xffff)
+    throw new Error(`RPC_HEADER_EXT payload of ${payloadBytes.length} bytes exceeds 65535`);
   let wire = payloadBytes;
   let flags = opts.last === false ? 0 : RpcExtFlags.Last;
   if (opts.compress) {

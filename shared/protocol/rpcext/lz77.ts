@@ -122,7 +122,8 @@ export function compressLz77(src: Uint8Array): Uint8Array {
   while (hashBits < HASH_BITS && 1 << hashBits < n) hashBits++;
   const head = new Int32Array(1 << hashBits).fill(-1);
   const prev = new Int32Array(Math.min(n, WINDOW) || 1);
-  const hash = (p: number) => Math.imul((src[p]! << 16) | (src[p + 1]! << 8) | src[p + 2]!, 0x9e3779b1) >>> (32 - hashBits);
+  const hash = (p: number) =>
+    Math.imul((src[p]! << 16) | (src[p + 1]! << 8) | src[p + 2]!, 0x9e3779b1) >>> (32 - hashBits);
   const insert = (p: number) => {
     if (p + 2 >= n) return;
     const h = hash(p);

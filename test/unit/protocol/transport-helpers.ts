@@ -54,7 +54,8 @@ export function loadMetaExchange(prefix: string, id = 1): Exchange {
     const start = lines.indexOf(`[${name}]`);
     if (start < 0) return [];
     const out: string[] = [];
-    for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('['); i++) if (lines[i]!.trim()) out.push(lines[i]!);
+    for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('['); i++)
+      if (lines[i]!.trim()) out.push(lines[i]!);
     return out;
   };
   const headersOf = (ls: string[]): RawHeader[] =>
@@ -74,7 +75,13 @@ export function loadMetaExchange(prefix: string, id = 1): Exchange {
     id,
     connectionId: 1,
     timings: { requestStart: 0 },
-    request: { method: method!, url: url!, httpVersion: ver!.replace('HTTP/', ''), headers: headersOf(req.slice(1)), body: body('request') },
+    request: {
+      method: method!,
+      url: url!,
+      httpVersion: ver!.replace('HTTP/', ''),
+      headers: headersOf(req.slice(1)),
+      body: body('request'),
+    },
     ...(st
       ? {
           response: {

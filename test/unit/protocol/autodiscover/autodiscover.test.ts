@@ -33,7 +33,9 @@ describe('Autodiscover POX', () => {
     expect(s.slice(legacy.offset, legacy.offset + legacy.length)).toBe(
       '<LegacyDN>/o=Gromox default/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0100000001000000-alice</LegacyDN>',
     );
-    expect(legacy.value).toBe('/o=Gromox default/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0100000001000000-alice');
+    expect(legacy.value).toBe(
+      '/o=Gromox default/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0100000001000000-alice',
+    );
     const proto = findNode(d.tree, 'Autodiscover/Response/Account/Protocol[1]')!;
     expect(proto.children![0]).toMatchObject({ name: '@Type', value: 'mapiHttp' });
   });
@@ -46,7 +48,13 @@ describe('Autodiscover POX', () => {
       id: 1,
       connectionId: 1,
       timings: { requestStart: 0 },
-      request: { method: 'POST', url: '/autodiscover/autodiscover.xml', httpVersion: '1.1', headers: [{ name: 'X-MapiHttpCapability', value: '1' }], body: req },
+      request: {
+        method: 'POST',
+        url: '/autodiscover/autodiscover.xml',
+        httpVersion: '1.1',
+        headers: [{ name: 'X-MapiHttpCapability', value: '1' }],
+        body: req,
+      },
       response: { statusCode: 200, statusMessage: 'OK', httpVersion: '1.1', headers: [], body: xml, chunks: [] },
     });
     expect(d.endpoint).toBe('autodiscover');

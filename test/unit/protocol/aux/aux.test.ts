@@ -18,7 +18,7 @@ import {
 } from '../../../../shared/protocol/aux/index.js';
 import { fixture } from '../transport-helpers.js';
 
-const blockOf = (v: StructValue[] | undefined, i: number) => (v![i]!.Block as StructValue);
+const blockOf = (v: StructValue[] | undefined, i: number) => v![i]!.Block as StructValue;
 
 describe('AUX blocks: real Outlook Connect request (syncgw connect_req18)', () => {
   const body = fixture('syncgw/connect_req18.bin');
@@ -49,19 +49,34 @@ describe('AUX blocks: real Outlook Connect request (syncgw connect_req18)', () =
 
   it('AUX_PERF_CLIENTINFO: fixed fields and the AdapterName string at its offset', () => {
     const b = blockOf(blocks, 0);
-    expect(b).toMatchObject({ AdapterSpeed: 520000, ClientID: 1, AdapterNameOffset: 32, ClientMode: 2, MachineNameOffset: 0 });
+    expect(b).toMatchObject({
+      AdapterSpeed: 520000,
+      ClientID: 1,
+      AdapterNameOffset: 32,
+      ClientMode: 2,
+      MachineNameOffset: 0,
+    });
     expect(b.AdapterName).toBe('vEthernet (Extern)');
     const n = findNode(tree, 'ExtendedBuffer/AuxBlocks/AuxBlock[0]/Block/AdapterName')!;
     // AUX_HEADER at 8 + offset 32 = 40; 18 UTF-16 chars + terminator = 38 bytes.
     expect(n).toMatchObject({ offset: 40, length: 38, value: 'vEthernet (Extern)' });
-    expect(findNode(tree, 'ExtendedBuffer/AuxBlocks/AuxBlock[0]/Block/ClientMode')!.display).toBe('CLIENTMODE_CACHED (0x0002)');
+    expect(findNode(tree, 'ExtendedBuffer/AuxBlocks/AuxBlock[0]/Block/ClientMode')!.display).toBe(
+      'CLIENTMODE_CACHED (0x0002)',
+    );
   });
 
   it('AUX_PERF_SESSIONINFO_V2 (version 2), PROCESSINFO (v2, OUTLOOK.EXE), CLIENT_CONNECTION_INFO', () => {
     expect(blockOf(blocks, 1)).toMatchObject({ ClientID: 1, Account: 'f79da01a-49a2-4db4-a7b1-618a3b18aa00' });
-    expect(blockOf(blocks, 2)).toMatchObject({ SessionID: 1, SessionGuid: '04b43a7f-c5fe-4fa9-b6d6-f6c5326634a9', ConnectionID: 21 });
+    expect(blockOf(blocks, 2)).toMatchObject({
+      SessionID: 1,
+      SessionGuid: '04b43a7f-c5fe-4fa9-b6d6-f6c5326634a9',
+      ConnectionID: 21,
+    });
     expect(blockOf(blocks, 3)).toMatchObject({ ProcessID: 1, ProcessNameOffset: 28, ProcessName: 'OUTLOOK.EXE' });
-    expect(findNode(tree, 'ExtendedBuffer/AuxBlocks/AuxBlock[3]/Block/ProcessName')).toMatchObject({ offset: 130 + 28, length: 24 });
+    expect(findNode(tree, 'ExtendedBuffer/AuxBlocks/AuxBlock[3]/Block/ProcessName')).toMatchObject({
+      offset: 130 + 28,
+      length: 24,
+    });
     expect(blockOf(blocks, 4)).toMatchObject({
       ConnectionGUID: '7ae2e001-b0e9-4b68-913a-c780f1067f4e',
       OffsetConnectionContextInfo: 0,
@@ -139,7 +154,12 @@ describe('AUX blocks: layouts from the digest, unknown types, bad sizes', () => 
     ]);
     const { value, tree } = decode(auxBlocks, s);
     expect(collectErrors(tree)).toEqual([]);
-    expect(value![0]!.Block).toMatchObject({ ServerDNOffset: 12, ServerNameOffset: 22, ServerDN: '/o=X', ServerName: 'mbx1' });
+    expect(value![0]!.Block).toMatchObject({
+      ServerDNOffset: 12,
+      ServerNameOffset: 22,
+      ServerDN: '/o=X',
+      ServerName: 'mbx1',
+    });
     expect(findNode(tree, 'AuxBlock[0]/Block/ServerName')).toMatchObject({ offset: 22, length: 10 });
     expect(value![1]!.Block).toMatchObject({ OffsetServerSessionContextInfo: 6, ServerSessionContextInfo: 'ctx' });
   });
@@ -175,15 +195,25 @@ describe('AUX blocks: layouts from the digest, unknown types, bad sizes', () => 
     b.set([32, 0, 1, 0x0b]);
     b[4 + 20] = 0x80;
     const { tree } = decode(auxBlocks, b);
-    expect(collectErrors(tree).map((e) => e.message)).toEqual(["ProcessNameOffset 128 points outside the block's variable part"]);
+    expect(collectErrors(tree).map((e) => e.message)).toEqual([
+      "ProcessNameOffset 128 points outside the block's variable part",
+    ]);
   });
 
   it('buildAuxiliaryBuffer frames blocks in one RPC_HEADER_EXT (compressed when asked)', () => {
-    const blocks = [auxBlockValue(1, 0x17, { OrgFlags: 1 }), auxBlockValue(1, 0x0a, { EnableFlags: 5, ExpiryTime: 604800000 })];
+    const blocks = [
+      auxBlockValue(1, 0x17, { OrgFlags: 1 }),
+      auxBlockValue(1, 0x0a, { EnableFlags: 5, ExpiryTime: 604800000 }),
+    ];
     const v = buildAuxiliaryBuffer(blocks);
-    expect(toHex(encode(auxiliaryBuffer, v))).toBe('0000040014001400' + '0800011701000000' + '0c00010a0500000000840c24');
+    expect(toHex(encode(auxiliaryBuffer, v))).toBe(
+      '0000040014001400' + '0800011701000000' + '0c00010a0500000000840c24',
+    );
     expect(buildAuxiliaryBuffer([])).toEqual([]);
-    const big = buildAuxiliaryBuffer(Array.from({ length: 20 }, () => blocks[0]!), { compress: true });
+    const big = buildAuxiliaryBuffer(
+      Array.from({ length: 20 }, () => blocks[0]!),
+      { compress: true },
+    );
     const bytes = encode(auxiliaryBuffer, big);
     expect(bytes[2]).toBe(0x05); // Compressed | Last
     const again = decode(auxiliaryBuffer, bytes);

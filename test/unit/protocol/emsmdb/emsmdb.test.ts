@@ -65,7 +65,10 @@ describe('Connect', () => {
     expect(at('AuxiliaryBufferSize')).toMatchObject({ offset: 117, value: 214 });
     expect(at('AuxiliaryBuffer')).toMatchObject({ offset: 121, length: 214 });
     expect(at('AuxiliaryBuffer/ExtendedBuffer/RPC_HEADER_EXT/SizeActual')).toMatchObject({ offset: 127, value: 206 });
-    expect(at('AuxiliaryBuffer/ExtendedBuffer/AuxBlocks/AuxBlock[3]/Block/ProcessName')).toMatchObject({ value: 'OUTLOOK.EXE', offset: 279 });
+    expect(at('AuxiliaryBuffer/ExtendedBuffer/AuxBlocks/AuxBlock[3]/Block/ProcessName')).toMatchObject({
+      value: 'OUTLOOK.EXE',
+      offset: 279,
+    });
   });
 
   it('syncgw connect_resp18 (gromox): success layout', () => {
@@ -205,7 +208,10 @@ describe('Execute', () => {
 
 describe('Disconnect, NotificationWait', () => {
   it('V9–V12 vectors and the real bodies', () => {
-    expect(decode(disconnectRequest, fromHex('00000000')).value).toEqual({ AuxiliaryBufferSize: 0, AuxiliaryBuffer: [] });
+    expect(decode(disconnectRequest, fromHex('00000000')).value).toEqual({
+      AuxiliaryBufferSize: 0,
+      AuxiliaryBuffer: [],
+    });
     expect(decode(disconnectResponse, fixture('syncgw/disconnect_resp23.bin')).value).toEqual({
       StatusCode: 0,
       ErrorCode: 0,
@@ -220,7 +226,9 @@ describe('Disconnect, NotificationWait', () => {
     const v12 = decode(notificationWaitResponse, fromHex('00000000 00000000 01000000 00000000'));
     expect(v12.value).toMatchObject({ EventPending: 1 });
     expect(findNode(v12.tree, 'EventPending')).toMatchObject({ offset: 8, display: 'Events pending (0x00000001)' });
-    expect(decode(notificationWaitResponse, fixture('syncgw/notificationwait_resp79.bin')).value).toMatchObject({ EventPending: 0 });
+    expect(decode(notificationWaitResponse, fixture('syncgw/notificationwait_resp79.bin')).value).toMatchObject({
+      EventPending: 0,
+    });
   });
 
   it('truncated bodies give error nodes, never exceptions', () => {
@@ -243,7 +251,10 @@ describe('building bodies from values (for the simulator)', () => {
       RetryDelay: 10000,
       DnPrefix: '',
       DisplayName: 'Jane Dow',
-      AuxiliaryBuffer: buildAuxiliaryBuffer([auxBlockValue(1, 0x17, { OrgFlags: 1 }), auxBlockValue(1, 0x0a, { EnableFlags: 5, ExpiryTime: 604800000 })]),
+      AuxiliaryBuffer: buildAuxiliaryBuffer([
+        auxBlockValue(1, 0x17, { OrgFlags: 1 }),
+        auxBlockValue(1, 0x0a, { EnableFlags: 5, ExpiryTime: 604800000 }),
+      ]),
     });
     // Exactly TRANSPORT.md §4.B V6.
     expect(toHex(bytes)).toBe(

@@ -91,7 +91,9 @@ describe('response stream: meta-tags, additional headers, body', () => {
 
   it('TRANSPORT.md V14 de-chunked Disconnect stream: PROCESSING, PENDING, DONE, headers, 12-byte body', () => {
     const s = new Uint8Array([
-      ...text('PROCESSING\r\nPENDING\r\nDONE\r\nX-ElapsedTime: 3\r\nX-StartTime: Mon, 02 Jun 2025 10:00:00 GMT\r\n\r\n'),
+      ...text(
+        'PROCESSING\r\nPENDING\r\nDONE\r\nX-ElapsedTime: 3\r\nX-StartTime: Mon, 02 Jun 2025 10:00:00 GMT\r\n\r\n',
+      ),
       ...new Uint8Array(12),
     ]);
     const d = decodeBody('Disconnect', 'response', s);
@@ -103,7 +105,9 @@ describe('response stream: meta-tags, additional headers, body', () => {
   });
 
   it('an X-ResponseCode after DONE is authoritative and turns the body into diagnostic text', () => {
-    const s = text('PROCESSING\r\nDONE\r\nX-ResponseCode: 10\r\nX-ElapsedTime: 1\r\n\r\n<html><body><h1>Diagnostic Information</h1><p>context gone</p></body></html>');
+    const s = text(
+      'PROCESSING\r\nDONE\r\nX-ResponseCode: 10\r\nX-ElapsedTime: 1\r\n\r\n<html><body><h1>Diagnostic Information</h1><p>context gone</p></body></html>',
+    );
     const d = decodeBody('Execute', 'response', s, { responseCode: 0 });
     expect(d.responseCode).toBe(10);
     expect(d.errors).toEqual([]);
@@ -121,7 +125,12 @@ describe('response stream: meta-tags, additional headers, body', () => {
     expect(d.errors).toEqual([]);
     expect(d.responseCode).toBe(13);
     // without a preamble the root is the body node itself
-    expect(d.tree).toMatchObject({ name: 'PINGResponse', offset: 0, length: s.length, display: 'X-ResponseCode 13 (Missing Cookie): Missing cookie' });
+    expect(d.tree).toMatchObject({
+      name: 'PINGResponse',
+      offset: 0,
+      length: s.length,
+      display: 'X-ResponseCode 13 (Missing Cookie): Missing cookie',
+    });
   });
 
   it('bodies without the preamble (syncgw) decode directly; garbage after a tag is an error node', () => {
@@ -147,7 +156,9 @@ describe('headers and cookies', () => {
       { name: 'MapiSequence', value: 'c', at: 29, length: 14 },
       { name: 'X-BackEndCookie', value: 'd=e', at: 46, length: 19 },
     ]);
-    expect(parseSetCookie('X-BackEndCookie=v1; expires=Mon, 01 Jan 2029 00:00:00 GMT; path=/mapi; secure; HttpOnly')).toEqual({
+    expect(
+      parseSetCookie('X-BackEndCookie=v1; expires=Mon, 01 Jan 2029 00:00:00 GMT; path=/mapi; secure; HttpOnly'),
+    ).toEqual({
       name: 'X-BackEndCookie',
       value: 'v1',
       attributes: [
@@ -159,10 +170,18 @@ describe('headers and cookies', () => {
     });
   });
 
-  it('GUID:counter headers (and ruler\'s X-ClientInfo without a counter)', () => {
-    expect(splitGuidCounter('{C715155F-2BE8-44E0-BD34-2960065754C8}:2')).toEqual({ guid: '{C715155F-2BE8-44E0-BD34-2960065754C8}', counter: 2 });
-    expect(splitGuidCounter('E2EA6C1C-E61B-49E9-9CFB-38184F907552:123456')).toEqual({ guid: 'E2EA6C1C-E61B-49E9-9CFB-38184F907552', counter: 123456 });
-    expect(splitGuidCounter('{2F94A2BF-A2E6-4CCC-BF98-B5F22C542226}')).toEqual({ guid: '{2F94A2BF-A2E6-4CCC-BF98-B5F22C542226}' });
+  it("GUID:counter headers (and ruler's X-ClientInfo without a counter)", () => {
+    expect(splitGuidCounter('{C715155F-2BE8-44E0-BD34-2960065754C8}:2')).toEqual({
+      guid: '{C715155F-2BE8-44E0-BD34-2960065754C8}',
+      counter: 2,
+    });
+    expect(splitGuidCounter('E2EA6C1C-E61B-49E9-9CFB-38184F907552:123456')).toEqual({
+      guid: 'E2EA6C1C-E61B-49E9-9CFB-38184F907552',
+      counter: 123456,
+    });
+    expect(splitGuidCounter('{2F94A2BF-A2E6-4CCC-BF98-B5F22C542226}')).toEqual({
+      guid: '{2F94A2BF-A2E6-4CCC-BF98-B5F22C542226}',
+    });
     expect(splitGuidCounter('opaque')).toBeUndefined();
   });
 });
@@ -222,12 +241,15 @@ describe('decodeExchange', () => {
     expect(ck.display).toBe('session context cookie (gromox): alg6icxbe2w0laz2b9zdteg1sta000kb');
   });
 
-  it('cap1 013: ruler\'s upper-case X-RequestType BIND maps to Bind on the nspi endpoint', () => {
+  it("cap1 013: ruler's upper-case X-RequestType BIND maps to Bind on the nspi endpoint", () => {
     const d = decodeExchange(loadMetaExchange('gromox-ruler/cap1/013-mapi-nspi-BIND'));
     expect(d.endpoint).toBe('nspi');
     expect(d.requestType).toBe('Bind');
     expect(d.request!.requestType).toBe('Bind');
-    expect(findNode(d.http.request, 'Headers/X-RequestType')?.display ?? findNode(d.http.request, 'Headers/X-Requesttype')!.display).toBe('BIND → Bind');
+    expect(
+      findNode(d.http.request, 'Headers/X-RequestType')?.display ??
+        findNode(d.http.request, 'Headers/X-Requesttype')!.display,
+    ).toBe('BIND → Bind');
   });
 
   it('Execute: the response is decoded with the request as context (ROP pairing works)', () => {
@@ -242,7 +264,17 @@ describe('decodeExchange', () => {
     timings: { requestStart: 0 },
     request: { method: 'POST', url: '/', httpVersion: '1.1', headers: [], body: new Uint8Array(0), ...over },
     ...(resp
-      ? { response: { statusCode: 200, statusMessage: 'OK', httpVersion: '1.1', headers: [], body: new Uint8Array(0), chunks: [], ...resp } }
+      ? {
+          response: {
+            statusCode: 200,
+            statusMessage: 'OK',
+            httpVersion: '1.1',
+            headers: [],
+            body: new Uint8Array(0),
+            chunks: [],
+            ...resp,
+          },
+        }
       : {}),
   });
 
@@ -298,9 +330,8 @@ describe('Exchange Server SE header sets (case-insensitive lookups)', () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { FIXTURES } = await import('../transport-helpers.js');
-    const { mapiResponseHeaders, mapiRequestHeaders, requestCookies, responseSetCookies } = await import(
-      '../../../../shared/protocol/mapihttp/index.js'
-    );
+    const { mapiResponseHeaders, mapiRequestHeaders, requestCookies, responseSetCookies } =
+      await import('../../../../shared/protocol/mapihttp/index.js');
     const t = readFileSync(join(FIXTURES, 'exchange-se/session-en-us__03-execute-logon.meta.txt'), 'latin1');
     const sect = (n: string) => {
       const ls = t.split('\n');
@@ -330,7 +361,12 @@ describe('Exchange Server SE header sets (case-insensitive lookups)', () => {
       clientInfo: '{00000000-0000-0000-0000-000000000000}:1',
       contentType: 'application/mapi-http',
     });
-    expect(requestCookies(rq).map((c) => c.name)).toEqual(['MapiRouting', 'MapiContext', 'MapiSequence', 'X-BackEndCookie']);
+    expect(requestCookies(rq).map((c) => c.name)).toEqual([
+      'MapiRouting',
+      'MapiContext',
+      'MapiSequence',
+      'X-BackEndCookie',
+    ]);
     const sc = responseSetCookies(rs);
     expect(sc.map((c) => [c.name, c.attributes.find((a) => a.name === 'path')?.value])).toEqual([
       ['MapiRouting', '/mapi/'],

@@ -10,7 +10,15 @@ import { collectErrors, decode } from '../../../../shared/codec/index.js';
 import { nspiRequestCodecs, nspiResponseCodecs } from '../../../../shared/protocol/nspi/index.js';
 
 const FIX = join(__dirname, '../../../fixtures/syncgw');
-const TYPES: Record<string, string> = { bind: 'Bind', unbind: 'Unbind', getspecialtable: 'GetSpecialTable', getmatches: 'GetMatches', queryrows: 'QueryRows', dntomid: 'DNToMId', getprops: 'GetProps' };
+const TYPES: Record<string, string> = {
+  bind: 'Bind',
+  unbind: 'Unbind',
+  getspecialtable: 'GetSpecialTable',
+  getmatches: 'GetMatches',
+  queryrows: 'QueryRows',
+  dntomid: 'DNToMId',
+  getprops: 'GetProps',
+};
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 150);
 
 function rng(seed: number) {

@@ -32,9 +32,49 @@ function rng(seed: number) {
 const COLS = [0x0e070003, 0x0037001f, 0x0ff90102, 0x67480014, 0x0000, 0x301f, 0x0e060040, 0x1003];
 // A few well-formed seeds to mutate, next to pure random input.
 const SEEDS: [string, Codec<unknown>, unknown][] = [
-  ['restriction', restriction, { RestrictType: 0, Restricts: [{ RestrictType: 8, PropTag: 0x0037001f }, { RestrictType: 4, RelOp: 4, PropTag: 0x0037001f, TaggedValue: { PropertyTag: 0x0037001f, PropertyValue: 'abc' } }] }],
-  ['propertyRow', propertyRow(COLS.slice(0, 4)), { Flag: 1, ValueArray: [{ Flag: 0, PropertyValue: 5 }, { Flag: 1 }, { Flag: 0x0a, ErrorCode: 0x8004010f }, { Flag: 0, PropertyValue: 7n }] }],
-  ['ruleAction', ruleAction, { ActionBlocks: [{ ActionType: 9, ActionFlavor: 0, ActionFlags: 0, ActionData: { TaggedValue: { PropertyTag: 0x66760003, PropertyValue: 1 } } }] }],
+  [
+    'restriction',
+    restriction,
+    {
+      RestrictType: 0,
+      Restricts: [
+        { RestrictType: 8, PropTag: 0x0037001f },
+        {
+          RestrictType: 4,
+          RelOp: 4,
+          PropTag: 0x0037001f,
+          TaggedValue: { PropertyTag: 0x0037001f, PropertyValue: 'abc' },
+        },
+      ],
+    },
+  ],
+  [
+    'propertyRow',
+    propertyRow(COLS.slice(0, 4)),
+    {
+      Flag: 1,
+      ValueArray: [
+        { Flag: 0, PropertyValue: 5 },
+        { Flag: 1 },
+        { Flag: 0x0a, ErrorCode: 0x8004010f },
+        { Flag: 0, PropertyValue: 7n },
+      ],
+    },
+  ],
+  [
+    'ruleAction',
+    ruleAction,
+    {
+      ActionBlocks: [
+        {
+          ActionType: 9,
+          ActionFlavor: 0,
+          ActionFlags: 0,
+          ActionData: { TaggedValue: { PropertyTag: 0x66760003, PropertyValue: 1 } },
+        },
+      ],
+    },
+  ],
   ['PtypMultipleBinary', propertyValue(0x1102), [Uint8Array.of(1, 2), Uint8Array.of(3)]],
 ];
 const TARGETS: [string, Codec<unknown>][] = [

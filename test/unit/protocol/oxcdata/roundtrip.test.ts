@@ -96,12 +96,19 @@ describe('oxcdata: generated round trips of every property type', () => {
   it('count widths differ exactly as [MS-OXCDATA] 2.11.1 and [MS-OXCMAPIHTTP] 2.2.1.1 say', () => {
     const bin = Uint8Array.of(0xaa, 0xbb);
     expect(toHex(encode(propertyValue(T.PtypBinary), bin))).toBe('0200aabb');
-    expect(toHex(encode(propertyValue(T.PtypBinary, { width: 'nspi' }), { HasValue: 0xff, Value: bin }))).toBe('ff02000000aabb');
+    expect(toHex(encode(propertyValue(T.PtypBinary, { width: 'nspi' }), { HasValue: 0xff, Value: bin }))).toBe(
+      'ff02000000aabb',
+    );
     expect(toHex(encode(propertyValue(T.PtypMultipleInteger16), [1, 2]))).toBe('0200000001000200');
     expect(toHex(encode(propertyValue(T.PtypMultipleBinary), [bin]))).toBe('010000000200aabb');
-    expect(toHex(encode(propertyValue(T.PtypMultipleBinary, { width: 'nspi' }), { HasValue: 0xff, Value: [{ HasValue: 0xff, Value: bin }, { HasValue: 0 }] }))).toBe(
-      'ff02000000ff02000000aabb00',
-    );
+    expect(
+      toHex(
+        encode(propertyValue(T.PtypMultipleBinary, { width: 'nspi' }), {
+          HasValue: 0xff,
+          Value: [{ HasValue: 0xff, Value: bin }, { HasValue: 0 }],
+        }),
+      ),
+    ).toBe('ff02000000ff02000000aabb00');
     expect(toHex(encode(propertyValue(T.PtypInteger32, { width: 'nspi' }), 5))).toBe('05000000');
   });
 
@@ -111,6 +118,9 @@ describe('oxcdata: generated round trips of every property type', () => {
     // 0x3003: MultivalueInstance of PtypMultipleInteger32 → one PtypInteger32 per row.
     expect(decode(propertyValue(0x3003), Uint8Array.of(7, 0, 0, 0)).value).toBe(7);
     // PtypUnspecified: the value names its own type (TypedPropertyValue).
-    expect(decode(propertyValue(0x0000), Uint8Array.of(0x0b, 0, 1)).value).toEqual({ PropertyType: 0x0b, PropertyValue: 1 });
+    expect(decode(propertyValue(0x0000), Uint8Array.of(0x0b, 0, 1)).value).toEqual({
+      PropertyType: 0x0b,
+      PropertyValue: 1,
+    });
   });
 });

@@ -75,7 +75,13 @@ describe('oxcdata: identifiers ([MS-OXCDATA] 2.2.1)', () => {
   });
 
   it('Folder EntryID (46 bytes) with FolderType eitLTPrivateFolder', () => {
-    const hex = '00000000' + '1b55fa20aa6e4e08a27a0a4a5f1d4f8d' + '0100' + 'd5cdd5021b9c101b939708002b2cf9ae' + '000000000001' + '0000';
+    const hex =
+      '00000000' +
+      '1b55fa20aa6e4e08a27a0a4a5f1d4f8d' +
+      '0100' +
+      'd5cdd5021b9c101b939708002b2cf9ae' +
+      '000000000001' +
+      '0000';
     const { value, at } = clean(folderEntryId, hex);
     expect(value).toMatchObject({ Flags: 0, FolderType: 1, GlobalCounter: 1 });
     expect(at('FolderType')).toMatchObject({ offset: 20, display: 'eitLTPrivateFolder (0x0001)' });
@@ -85,14 +91,31 @@ describe('oxcdata: identifiers ([MS-OXCDATA] 2.2.1)', () => {
 
 describe('oxcdata: address-book and one-off EntryIDs ([MS-OXCDATA] 2.2.5)', () => {
   it('Address Book EntryID: GUID, Version 1, Type, X500DN', () => {
-    const { value, at } = clean(abEntryId, '00000000 dca740c8c042101ab4b908002b2fe182 01000000 00000000 2f6f3d782f636e3d6100');
-    expect(value).toEqual({ Flags: 0, ProviderUID: 'c840a7dc-42c0-1a10-b4b9-08002b2fe182', Version: 1, Type: 0, X500DN: '/o=x/cn=a' });
+    const { value, at } = clean(
+      abEntryId,
+      '00000000 dca740c8c042101ab4b908002b2fe182 01000000 00000000 2f6f3d782f636e3d6100',
+    );
+    expect(value).toEqual({
+      Flags: 0,
+      ProviderUID: 'c840a7dc-42c0-1a10-b4b9-08002b2fe182',
+      Version: 1,
+      Type: 0,
+      X500DN: '/o=x/cn=a',
+    });
     expect(at('X500DN')).toMatchObject({ offset: 28, length: 10 });
   });
   it('One-Off EntryID: Unicode bit selects UTF-16 strings', () => {
     const hex = '00000000 812b1fa4bea310199d6e00dd010f5402 0000 0180' + w('Al') + w('SMTP') + w('a@b');
     const { value, at } = clean(oneOffEntryId, hex);
-    expect(value).toEqual({ Flags: 0, ProviderUID: 'a41f2b81-a3be-1910-9d6e-00dd010f5402', Version: 0, OneOffFlags: 0x8001, DisplayName: 'Al', AddressType: 'SMTP', EmailAddress: 'a@b' });
+    expect(value).toEqual({
+      Flags: 0,
+      ProviderUID: 'a41f2b81-a3be-1910-9d6e-00dd010f5402',
+      Version: 0,
+      OneOffFlags: 0x8001,
+      DisplayName: 'Al',
+      AddressType: 'SMTP',
+      EmailAddress: 'a@b',
+    });
     expect(at('OneOffFlags').display).toBe('0x8001 (MAPI_ONE_OFF_UNICODE | MAPI_ONE_OFF_NO_RICH_INFO)');
     expect(at('EmailAddress')).toMatchObject({ offset: 40, length: 8 });
     const ansi = clean(oneOffEntryId, '00000000 812b1fa4bea310199d6e00dd010f5402 0000 0000 416c00 534d545000 61406200');
@@ -102,16 +125,28 @@ describe('oxcdata: address-book and one-off EntryIDs ([MS-OXCDATA] 2.2.5)', () =
 
 describe('oxcdata: EntryIDs recognised inside binary values', () => {
   it('a Folder EntryID in PidTagEntryId gets its fields; other binaries stay plain', () => {
-    const fid = '00000000' + '1b55fa20aa6e4e08a27a0a4a5f1d4f8d' + '0100' + 'd5cdd5021b9c101b939708002b2cf9ae' + '000000000001' + '0000';
+    const fid =
+      '00000000' +
+      '1b55fa20aa6e4e08a27a0a4a5f1d4f8d' +
+      '0100' +
+      'd5cdd5021b9c101b939708002b2cf9ae' +
+      '000000000001' +
+      '0000';
     const { value, at } = clean(taggedPropertyValue, '0201ff0f 2e00' + fid);
     expect(value.PropertyValue).toBeInstanceOf(Uint8Array);
     expect(at('PropertyValue/Data/FolderEntryId')).toMatchObject({ offset: 6, length: 46 });
-    expect(at('PropertyValue/Data/FolderEntryId/FolderType')).toMatchObject({ offset: 26, display: 'eitLTPrivateFolder (0x0001)' });
+    expect(at('PropertyValue/Data/FolderEntryId/FolderType')).toMatchObject({
+      offset: 26,
+      display: 'eitLTPrivateFolder (0x0001)',
+    });
     // 46 bytes with a type that is no folder type: plain bytes.
     const other = clean(taggedPropertyValue, '0201ff0f 2e00' + fid.replace('0100d5cd', '0200d5cd'));
     expect(other.at('PropertyValue/Data').children).toBeUndefined();
     // NSPI width: not annotated here (the NSPI layer names its own EntryIDs).
-    expect(decode(propertyValue(0x0102, { width: 'nspi' }), fromHex('ff 2e000000' + fid)).tree.children![1]!.children![1]!.children).toBeUndefined();
+    expect(
+      decode(propertyValue(0x0102, { width: 'nspi' }), fromHex('ff 2e000000' + fid)).tree.children![1]!.children![1]!
+        .children,
+    ).toBeUndefined();
   });
 });
 
@@ -120,7 +155,8 @@ describe('oxcdata: restrictions ([MS-OXCDATA] 2.12), ROP widths', () => {
     const hex =
       '00 0200' + // And, RestrictCount 2 (u16 in ROPs)
       '01 0200' + // Or, 2
-      '03 0100 0100 1f003700 1f003700' + w('hi') + // Content: FL_SUBSTRING, FL_IGNORECASE, PidTagSubject, "hi"
+      '03 0100 0100 1f003700 1f003700' +
+      w('hi') + // Content: FL_SUBSTRING, FL_IGNORECASE, PidTagSubject, "hi"
       '04 04 03001700 03001700 01000000' + // Property: EQ PidTagImportance = 1
       '02 08 1f001a00'; // Not(Exist PidTagMessageClass)
     const { value, tree, at } = clean(restriction, hex);
@@ -133,8 +169,19 @@ describe('oxcdata: restrictions ([MS-OXCDATA] 2.12), ROP widths', () => {
           RestrictType: 1,
           RestrictCount: 2,
           Restricts: [
-            { RestrictType: 3, FuzzyLevelLow: 1, FuzzyLevelHigh: 1, PropertyTag: 0x0037001f, TaggedValue: { PropertyTag: 0x0037001f, PropertyValue: 'hi' } },
-            { RestrictType: 4, RelOp: 4, PropTag: 0x00170003, TaggedValue: { PropertyTag: 0x00170003, PropertyValue: 1 } },
+            {
+              RestrictType: 3,
+              FuzzyLevelLow: 1,
+              FuzzyLevelHigh: 1,
+              PropertyTag: 0x0037001f,
+              TaggedValue: { PropertyTag: 0x0037001f, PropertyValue: 'hi' },
+            },
+            {
+              RestrictType: 4,
+              RelOp: 4,
+              PropTag: 0x00170003,
+              TaggedValue: { PropertyTag: 0x00170003, PropertyValue: 1 },
+            },
           ],
         },
         { RestrictType: 2, Restriction: { RestrictType: 8, PropTag: 0x001a001f } },
@@ -143,23 +190,68 @@ describe('oxcdata: restrictions ([MS-OXCDATA] 2.12), ROP widths', () => {
     const or = at('Restricts/Restriction');
     expect(or).toMatchObject({ offset: 3, length: 36 });
     const content = findNode(or, 'Restricts/Restriction')!;
-    expect(content).toMatchObject({ offset: 6, length: 19, display: 'ContentRestriction: PidTagSubject (0x0037001F) FL_SUBSTRING' });
+    expect(content).toMatchObject({
+      offset: 6,
+      length: 19,
+      display: 'ContentRestriction: PidTagSubject (0x0037001F) FL_SUBSTRING',
+    });
     expect(findNode(content, 'FuzzyLevelHigh')!.display).toBe('0x0001 (FL_IGNORECASE)');
     expect(findNode(content, 'TaggedValue/PropertyValue')).toMatchObject({ offset: 19, length: 6, value: 'hi' });
-    expect(findNode(or, 'Restricts/Restriction[1]')).toMatchObject({ offset: 25, length: 14, display: 'PropertyRestriction: PidTagImportance (0x00170003) == value' });
+    expect(findNode(or, 'Restricts/Restriction[1]')).toMatchObject({
+      offset: 25,
+      length: 14,
+      display: 'PropertyRestriction: PidTagImportance (0x00170003) == value',
+    });
     expect(at('Restricts/Restriction[1]')).toMatchObject({ offset: 39, length: 6, display: 'NotRestriction: NOT' });
-    expect(at('Restricts/Restriction[1]/Restriction')).toMatchObject({ offset: 40, display: 'ExistRestriction: EXISTS PidTagMessageClass (0x001A001F)' });
+    expect(at('Restricts/Restriction[1]/Restriction')).toMatchObject({
+      offset: 40,
+      display: 'ExistRestriction: EXISTS PidTagMessageClass (0x001A001F)',
+    });
   });
 
   it('CompareProperties, BitMask, Size, SubObject, Comment, Count', () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      ['05 02 4000060e 40003900', { RestrictType: 5, RelOp: 2, PropTag1: 0x0e060040, PropTag2: 0x00390040 }, 'ComparePropertiesRestriction: PidTagMessageDeliveryTime (0x0E060040) > PidTagClientSubmitTime (0x00390040)'],
-      ['06 01 0300070e 02000000', { RestrictType: 6, BitmapRelOp: 1, PropTag: 0x0e070003, Mask: 2 }, 'BitMaskRestriction: PidTagMessageFlags (0x0E070003) & 0x00000002 != 0'],
-      ['07 00 0201f90f 00010000', { RestrictType: 7, RelOp: 0, PropTag: 0x0ff90102, Size: 256 }, 'SizeRestriction: size(PidTagRecordKey (0x0FF90102)) < 256'],
-      ['09 0d00120e 08 1f000130', { RestrictType: 9, Subobject: 0x0e12000d, Restriction: { RestrictType: 8, PropTag: 0x3001001f } }, 'SubObjectRestriction: SUBOBJECT PidTagMessageRecipients (0x0E12000D)'],
-      ['0a 01 03007666 0a000000 01 08 1f003700', { RestrictType: 10, TaggedValuesCount: 1, TaggedValues: [{ PropertyTag: 0x66760003, PropertyValue: 10 }], RestrictionPresent: 1, Restriction: { RestrictType: 8, PropTag: 0x0037001f } }, 'CommentRestriction'],
-      ['0a 00 00', { RestrictType: 10, TaggedValuesCount: 0, TaggedValues: [], RestrictionPresent: 0 }, 'CommentRestriction'],
-      ['0b 05000000 08 1f003700', { RestrictType: 11, Count: 5, SubRestriction: { RestrictType: 8, PropTag: 0x0037001f } }, 'CountRestriction: first 5 matching'],
+      [
+        '05 02 4000060e 40003900',
+        { RestrictType: 5, RelOp: 2, PropTag1: 0x0e060040, PropTag2: 0x00390040 },
+        'ComparePropertiesRestriction: PidTagMessageDeliveryTime (0x0E060040) > PidTagClientSubmitTime (0x00390040)',
+      ],
+      [
+        '06 01 0300070e 02000000',
+        { RestrictType: 6, BitmapRelOp: 1, PropTag: 0x0e070003, Mask: 2 },
+        'BitMaskRestriction: PidTagMessageFlags (0x0E070003) & 0x00000002 != 0',
+      ],
+      [
+        '07 00 0201f90f 00010000',
+        { RestrictType: 7, RelOp: 0, PropTag: 0x0ff90102, Size: 256 },
+        'SizeRestriction: size(PidTagRecordKey (0x0FF90102)) < 256',
+      ],
+      [
+        '09 0d00120e 08 1f000130',
+        { RestrictType: 9, Subobject: 0x0e12000d, Restriction: { RestrictType: 8, PropTag: 0x3001001f } },
+        'SubObjectRestriction: SUBOBJECT PidTagMessageRecipients (0x0E12000D)',
+      ],
+      [
+        '0a 01 03007666 0a000000 01 08 1f003700',
+        {
+          RestrictType: 10,
+          TaggedValuesCount: 1,
+          TaggedValues: [{ PropertyTag: 0x66760003, PropertyValue: 10 }],
+          RestrictionPresent: 1,
+          Restriction: { RestrictType: 8, PropTag: 0x0037001f },
+        },
+        'CommentRestriction',
+      ],
+      [
+        '0a 00 00',
+        { RestrictType: 10, TaggedValuesCount: 0, TaggedValues: [], RestrictionPresent: 0 },
+        'CommentRestriction',
+      ],
+      [
+        '0b 05000000 08 1f003700',
+        { RestrictType: 11, Count: 5, SubRestriction: { RestrictType: 8, PropTag: 0x0037001f } },
+        'CountRestriction: first 5 matching',
+      ],
     ];
     for (const [hex, expected, display] of cases) {
       const { value, tree } = clean(restriction, hex);
@@ -190,7 +282,8 @@ describe('oxcdata: restrictions ([MS-OXCDATA] 2.12), ROP widths', () => {
     const count = decode(restriction, fromHex('00 ffff 08'));
     expect(collectErrors(count.tree)[0]!.message).toMatch(/count 65535 needs at least 65535 bytes, only 1 remain/);
     const full = fromHex('00 0200 08 1f003700 04 04 03001700 03001700 01000000');
-    for (let n = 0; n < full.length; n++) expect(collectErrors(decode(restriction, full.subarray(0, n)).tree).length).toBeGreaterThan(0);
+    for (let n = 0; n < full.length; n++)
+      expect(collectErrors(decode(restriction, full.subarray(0, n)).tree).length).toBeGreaterThan(0);
   });
 
   it('PtypRestriction as a property value', () => {
@@ -213,7 +306,10 @@ describe('oxcdata: sort orders ([MS-OXCDATA] 2.13)', () => {
     });
     expect(at('SortOrders/SortOrder')).toMatchObject({ offset: 6, length: 5 });
     expect(at('SortOrders/SortOrder/PropertyType').display).toBe('PtypMultipleString | MultivalueInstance (0x301F)');
-    expect(at('SortOrders/SortOrder[1]')).toMatchObject({ offset: 11, display: 'PidTagMessageDeliveryTime (0x0E060040) descending' });
+    expect(at('SortOrders/SortOrder[1]')).toMatchObject({
+      offset: 11,
+      display: 'PidTagMessageDeliveryTime (0x0E060040) descending',
+    });
   });
 });
 
@@ -231,14 +327,18 @@ describe('oxcdata: property names ([MS-OXCDATA] 2.6.1) and named-property names'
     expect(value).toEqual({ Kind: 1, GUID: PropertySet.PS_PUBLIC_STRINGS, NameSize: 18, Name: 'Keywords' });
     expect(tree.display).toBe('PidNameKeywords');
     expect(at('Name')).toMatchObject({ offset: 18, length: 18 });
-    expect(toHex(encode(propertyName, { Kind: 1, GUID: PropertySet.PS_PUBLIC_STRINGS, Name: 'Keywords' }))).toBe(hex.replace(/ /g, ''));
+    expect(toHex(encode(propertyName, { Kind: 1, GUID: PropertySet.PS_PUBLIC_STRINGS, Name: 'Keywords' }))).toBe(
+      hex.replace(/ /g, ''),
+    );
   });
 
   it('Kind 0xFF: GUID only; unknown names fall back to set:id', () => {
     const { value, tree } = clean(propertyName, 'ff 08200600 0000 0000 c000000000000046');
     expect(value).toEqual({ Kind: 0xff, GUID: PropertySet.PSETID_Common });
     expect(tree.display).toBe('PSETID_Common: no name');
-    expect(decode(propertyName, fromHex('00 08200600 0000 0000 c000000000000046 ffff0000')).tree.display).toBe('PSETID_Common:0xFFFF');
+    expect(decode(propertyName, fromHex('00 08200600 0000 0000 c000000000000046 ffff0000')).tree.display).toBe(
+      'PSETID_Common:0xFFFF',
+    );
   });
 
   it('namedPropertyName over the common property sets', () => {
@@ -281,13 +381,22 @@ describe('oxcdata: RecipientRow ([MS-OXCDATA] 2.8.3)', () => {
   });
 
   it('real Outlook 2007 RopModifyRecipients row (openchange fixture): X500DN recipient with 12 columns', () => {
-    const buf = new Uint8Array(readFileSync(join(__dirname, '../../../fixtures/openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin')));
+    const buf = new Uint8Array(
+      readFileSync(
+        join(__dirname, '../../../fixtures/openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin'),
+      ),
+    );
     // RopSize(2) · RopRemoveAllRecipients(7) · RopModifyRecipients: header(3) ColumnCount(2) 12 tags(48) RowCount(2)
     // RowId(4) RecipientType(1) RecipientRowSize(2) = 0x0154, so the RecipientRow is bytes 71..411.
     expect(buf[9]).toBe(0x0e);
     expect(buf[69]! | (buf[70]! << 8)).toBe(340);
-    const columns = Array.from({ length: 12 }, (_, i) => new DataView(buf.buffer, buf.byteOffset).getUint32(14 + 4 * i, true));
-    expect(columns).toEqual([0x0ffe0003, 0x39000003, 0x39ff001f, 0x39fe001f, 0x3a710003, 0x3a00001f, 0x5fff0003, 0x5fde0003, 0x5ffd0003, 0x5ff6001f, 0x5ff70102, 0x5fdf0003]);
+    const columns = Array.from({ length: 12 }, (_, i) =>
+      new DataView(buf.buffer, buf.byteOffset).getUint32(14 + 4 * i, true),
+    );
+    expect(columns).toEqual([
+      0x0ffe0003, 0x39000003, 0x39ff001f, 0x39fe001f, 0x3a710003, 0x3a00001f, 0x5fff0003, 0x5fde0003, 0x5ffd0003,
+      0x5ff6001f, 0x5ff70102, 0x5fdf0003,
+    ]);
     const { value, at } = clean(recipientRow(columns), toHex(buf.subarray(71, 411)));
     expect(value).toMatchObject({
       RecipientFlags: 0x0651,
@@ -298,7 +407,9 @@ describe('oxcdata: RecipientRow ([MS-OXCDATA] 2.8.3)', () => {
       SimpleDisplayName: 'jkerihuel',
       RecipientColumnCount: 12,
     });
-    expect(at('RecipientFlags').display).toBe('0x0651: Type X500DN (1), SameAsDisplayName | DisplayName | SimpleDisplayName | Unicode');
+    expect(at('RecipientFlags').display).toBe(
+      '0x0651: Type X500DN (1), SameAsDisplayName | DisplayName | SimpleDisplayName | Unicode',
+    );
     const props = value.RecipientProperties as { Flag: number; ValueArray: unknown[] };
     expect(props.Flag).toBe(0);
     expect(props.ValueArray.slice(0, 4)).toEqual([6, 0, 'jkerihuel', 'jkerihuel@openchange2003.local']);
@@ -322,7 +433,14 @@ describe('oxcdata: RecipientRow ([MS-OXCDATA] 2.8.3)', () => {
   it('X500DN recipient: AddressPrefixUsed, DisplayType, 8-bit DN', () => {
     const hex = '1100' + '05 00' + '2f6f3d7800' + '41 00' + '0000' + '00';
     const { value, at } = clean(recipientRow(cols), hex);
-    expect(value).toMatchObject({ RecipientFlags: 0x0011, AddressPrefixUsed: 5, DisplayType: 0, X500DN: '/o=x', DisplayName: 'A', RecipientColumnCount: 0 });
+    expect(value).toMatchObject({
+      RecipientFlags: 0x0011,
+      AddressPrefixUsed: 5,
+      DisplayType: 0,
+      X500DN: '/o=x',
+      DisplayName: 'A',
+      RecipientColumnCount: 0,
+    });
     expect(at('X500DN')).toMatchObject({ offset: 4, length: 5 });
   });
 
@@ -355,7 +473,12 @@ describe('oxcdata: other structures', () => {
     const { value, at } = clean(propertyValue(0x00fb), '1500 01 0100000000000abc 0100000000000def 07000000');
     expect(value).toEqual({
       Count: 21,
-      ServerId: { Ours: 1, FolderId: { ReplicaId: 1, GlobalCounter: 0xabc }, MessageId: { ReplicaId: 1, GlobalCounter: 0xdef }, Instance: 7 },
+      ServerId: {
+        Ours: 1,
+        FolderId: { ReplicaId: 1, GlobalCounter: 0xabc },
+        MessageId: { ReplicaId: 1, GlobalCounter: 0xdef },
+        Instance: 7,
+      },
     });
     expect(at('ServerId/Instance')).toMatchObject({ offset: 19, length: 4 });
     const client = clean(propertyValue(0x00fb), '0300 00 aabb');
@@ -367,14 +490,17 @@ describe('oxcdata: other structures', () => {
       '0300' +
       '0900 0b 00000000 00000000' +
       '1100 09 00000000 00000000 03007666 0a000000' +
-      '1600 07 00000000 00000000 0100 01 0100 1f000130' + w('A');
+      '1600 07 00000000 00000000 0100 01 0100 1f000130' +
+      w('A');
     const { value, at } = clean(ruleAction, hex);
     expect(value.NoOfActions).toBe(3);
     expect(value.ActionBlocks[0]).toMatchObject({ ActionLength: 9, ActionType: 0x0b, ActionData: {} });
     expect(value.ActionBlocks[1].ActionData).toEqual({ TaggedValue: { PropertyTag: 0x66760003, PropertyValue: 10 } });
     expect(value.ActionBlocks[2].ActionData).toEqual({
       RecipientCount: 1,
-      RecipientBlocks: [{ Reserved: 1, NoOfProperties: 1, PropertyValues: [{ PropertyTag: 0x3001001f, PropertyValue: 'A' }] }],
+      RecipientBlocks: [
+        { Reserved: 1, NoOfProperties: 1, PropertyValues: [{ PropertyTag: 0x3001001f, PropertyValue: 'A' }] },
+      ],
     });
     expect(at('ActionBlocks/ActionBlock[1]/ActionType').display).toBe('OP_TAG (0x09)');
     expect(at('ActionBlocks/ActionBlock[2]')).toMatchObject({ offset: 32, length: 24 });
@@ -389,7 +515,9 @@ describe('oxcdata: other structures', () => {
     expect(errorCodeSpecName(0x0000046a)).toBe('PublicDatabase');
     expect(errorCodeSpecName(0x00040380)).toBe('ErrorsReturned');
     expect(errorCodeName(0x00000970)).toBe('ecNotEncrypted');
-    expect(decode(errorCode, fromHex('80030400')).tree.display).toBe('MAPI_W_ERRORS_RETURNED / ErrorsReturned (0x00040380)');
+    expect(decode(errorCode, fromHex('80030400')).tree.display).toBe(
+      'MAPI_W_ERRORS_RETURNED / ErrorsReturned (0x00040380)',
+    );
     expect(decode(errorCode, fromHex('78563412')).tree.display).toBe('0x12345678 (unknown)');
     expect(decode(errorCode, fromHex('b9040000')).tree.display).toBe('ecNullObject / NullObject (0x000004B9)');
     expect(decode(errorCode, fromHex('00000000')).tree.display).toBe('Success (0x00000000)');

@@ -54,7 +54,12 @@ describe('oxcdata: TaggedPropertyValue (spec vectors)', () => {
     const b = fromHex('03 00 76 66 0A 00 00 00');
     const { value, tree } = decode(taggedPropertyValue, b);
     expect(value).toEqual({ PropertyTag: 0x66760003, PropertyValue: 10 });
-    expect(tree.children![0]).toMatchObject({ name: 'PropertyTag', offset: 0, length: 4, display: 'PidTagRuleSequence (0x66760003)' });
+    expect(tree.children![0]).toMatchObject({
+      name: 'PropertyTag',
+      offset: 0,
+      length: 4,
+      display: 'PidTagRuleSequence (0x66760003)',
+    });
     expect(tree.children![1]).toMatchObject({ name: 'PropertyValue', offset: 4, length: 4, value: 10 });
     clean(tree, b.length);
     expect(encode(taggedPropertyValue, value!)).toEqual(b);
@@ -64,7 +69,10 @@ describe('oxcdata: TaggedPropertyValue (spec vectors)', () => {
     const b = fromHex(
       '02 00 1F 00 3D 00 00 00 1F 00 1D 0E 48 00 65 00 6C 00 6C 00 6F 00 20 00 57 00 6F 00 72 00 6C 00 64 00 00 00',
     );
-    const S = struct('SetProps', [field('PropertyValueCount', u16, { derive: (v) => v.PropertyValues.length }), field('PropertyValues', taggedPropertyValueArray('PropertyValueCount'))]);
+    const S = struct('SetProps', [
+      field('PropertyValueCount', u16, { derive: (v) => v.PropertyValues.length }),
+      field('PropertyValues', taggedPropertyValueArray('PropertyValueCount')),
+    ]);
     const { value, tree } = decode(S, b);
     expect(value!.PropertyValues).toEqual([
       { PropertyTag: 0x003d001f, PropertyValue: '' },
@@ -80,7 +88,9 @@ describe('oxcdata: TaggedPropertyValue (spec vectors)', () => {
 
 describe('oxcdata: rows', () => {
   it('T18 [MS-OXORULE] 4.2.2: StandardPropertyRow over the SetColumns tags', () => {
-    const row = fromHex('00 01 00 00 00 01 3F F8 56 10 00 01 00 00 00 01 00 00 00 55 55 55 55 D1 44 E3 40 50 00 72 00 6F 00 6A 00 65 00 63 00 74 00 20 00 58 00 00 00');
+    const row = fromHex(
+      '00 01 00 00 00 01 3F F8 56 10 00 01 00 00 00 01 00 00 00 55 55 55 55 D1 44 E3 40 50 00 72 00 6F 00 6A 00 65 00 63 00 74 00 20 00 58 00 00 00',
+    );
     const codec = propertyRow([0x66740014, 0x66840102, 0x6682001f]);
     const { value, tree } = decode(codec, row);
     expect(value).toMatchObject({ Flag: 0 });
@@ -104,7 +114,11 @@ describe('oxcdata: rows', () => {
     expect(va[0]).toEqual({ Flag: 0, PropertyValue: 0x321ff10000000001n });
     expect(va[1]).toEqual({ Flag: 0x0a, ErrorCode: 0x8004010f });
     expect(va[2]).toEqual({ Flag: 0, PropertyValue: BigInt.asIntN(64, 0xbd88f10000000001n) });
-    expect(findNode(tree, 'PidTagNormalizedSubject/ErrorCode')).toMatchObject({ offset: 11, length: 4, display: 'MAPI_E_NOT_FOUND / NotFound (0x8004010F)' });
+    expect(findNode(tree, 'PidTagNormalizedSubject/ErrorCode')).toMatchObject({
+      offset: 11,
+      length: 4,
+      display: 'MAPI_E_NOT_FOUND / NotFound (0x8004010F)',
+    });
     clean(tree, row.length);
     expect(encode(codec, value!)).toEqual(row);
   });

@@ -49,7 +49,13 @@ describe('special responses', () => {
     expect(collectErrors(r.tree)).toEqual([]);
     expect(unclaimedBytes(r.tree, 'body', rb.length)).toBe(0);
     expect(ropSummary(r.value)).toEqual([
-      { id: '0x02', name: 'RopOpenFolder', handleIndex: 1, returnValue: '0x00000000', detail: 'HasRules=0 IsGhosted=0' },
+      {
+        id: '0x02',
+        name: 'RopOpenFolder',
+        handleIndex: 1,
+        returnValue: '0x00000000',
+        detail: 'HasRules=0 IsGhosted=0',
+      },
       { id: '0x2A', name: 'RopNotify', logonId: 0, detail: 'NotificationHandle=0x12345678' },
       { id: '0x6E', name: 'RopPending', detail: 'SessionIndex=3' },
     ]);
@@ -91,7 +97,11 @@ describe('special responses', () => {
       [0x10, 0x11],
     );
     expect(collectErrors(r.tree)).toEqual([]);
-    expect(list(r.value)[1]).toEqual({ RopId: 0xff, SizeNeeded: 0x1000, RequestBuffers: fromHex('15 00 01 00 01 32 00') });
+    expect(list(r.value)[1]).toEqual({
+      RopId: 0xff,
+      SizeNeeded: 0x1000,
+      RequestBuffers: fromHex('15 00 01 00 01 32 00'),
+    });
     expect(child(child(r.tree, 'RopsList'), 'RopBufferTooSmall')).toMatchObject({ offset: 10, length: 10 });
   });
 
@@ -176,11 +186,21 @@ describe('failure layouts', () => {
 
 describe('context from the same Execute', () => {
   it('RopSetMessageReadFlag: no ClientData after a private RopLogon, ClientData after a public one', () => {
-    const priv = decodeRopRequestBuffer(ropBuffer('FE 01 00 01 00 00 00 00 00 00 00 00 00 00 11 01 01 00 00', [0xffffffff, 0x20]));
+    const priv = decodeRopRequestBuffer(
+      ropBuffer('FE 01 00 01 00 00 00 00 00 00 00 00 00 00 11 01 01 00 00', [0xffffffff, 0x20]),
+    );
     expect(collectErrors(priv.tree)).toEqual([]);
-    expect(list(priv.value)[1]).toEqual({ RopId: 0x11, LogonId: 1, ResponseHandleIndex: 1, InputHandleIndex: 0, ReadFlags: 0 });
+    expect(list(priv.value)[1]).toEqual({
+      RopId: 0x11,
+      LogonId: 1,
+      ResponseHandleIndex: 1,
+      InputHandleIndex: 0,
+      ReadFlags: 0,
+    });
     const cd = '11 '.repeat(24);
-    const pub = decodeRopRequestBuffer(ropBuffer(`FE 01 00 00 02 00 00 00 00 00 00 00 00 00 11 01 01 00 00 ${cd}`, [0xffffffff, 0x20]));
+    const pub = decodeRopRequestBuffer(
+      ropBuffer(`FE 01 00 00 02 00 00 00 00 00 00 00 00 00 11 01 01 00 00 ${cd}`, [0xffffffff, 0x20]),
+    );
     expect(collectErrors(pub.tree)).toEqual([]);
     expect(list(pub.value)[1]!.ClientData).toEqual(fromHex(cd));
   });
@@ -211,7 +231,9 @@ describe('context from the same Execute', () => {
     });
   });
   it('a chained extra payload answers the last request (RopQueryRows) and finds its columns', () => {
-    const q = decodeRopRequestBuffer(ropBuffer('12 00 01 00 01 00 1F 00 37 00 15 00 01 00 01 32 00', [0x10, 0x11])).value;
+    const q = decodeRopRequestBuffer(
+      ropBuffer('12 00 01 00 01 00 1F 00 37 00 15 00 01 00 01 32 00', [0x10, 0x11]),
+    ).value;
     const extra = ropBuffer('15 01 00 00 00 00 02 01 00 00 41 00 00 00', [0x10, 0x11]);
     const { value, tree } = decodeRopResponseBuffer(extra, { execRequest: q });
     expect(collectErrors(tree)).toEqual([]);
@@ -220,7 +242,10 @@ describe('context from the same Execute', () => {
   it('requestBufferOf finds the ROP input buffer inside an Execute-like value', () => {
     const q = decodeRopRequestBuffer(ropBuffer('01 00 00', [0x10])).value;
     const wrapped = { Flags: 0, RopBuffer: [{ RPC_HEADER_EXT: {}, Payload: { wire: new Uint8Array(0), value: q } }] };
-    expect(requestBufferOf(wrapped)).toEqual({ rops: [{ RopId: 1, LogonId: 0, InputHandleIndex: 0 }], handles: [0x10] });
+    expect(requestBufferOf(wrapped)).toEqual({
+      rops: [{ RopId: 1, LogonId: 0, InputHandleIndex: 0 }],
+      handles: [0x10],
+    });
     expect(requestBufferOf({ nothing: 1 })).toBeUndefined();
   });
 });
@@ -254,7 +279,9 @@ describe('malformed buffers', () => {
   });
   it('encoding a ROP list that cannot fit RopSize (u16) throws instead of wrapping', () => {
     const rops = Array.from({ length: 22000 }, () => ({ RopId: 1, LogonId: 0, InputHandleIndex: 0 }));
-    expect(() => encodeRopRequestBuffer({ RopsList: rops, ServerObjectHandleTable: [] })).toThrow(/does not fit RopSize/);
+    expect(() => encodeRopRequestBuffer({ RopsList: rops, ServerObjectHandleTable: [] })).toThrow(
+      /does not fit RopSize/,
+    );
   });
   it('a huge wire count is refused before any allocation', () => {
     // RopSetColumns with PropertyTagCount 0xFFFF and 4 bytes left.

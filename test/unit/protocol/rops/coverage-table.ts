@@ -31,7 +31,10 @@ export function coverageRows(): CoverageRow[] {
     .map((f) => ({ file: f, text: readFileSync(join(ROPS, f), 'utf8') }));
   const tests = readdirSync(HERE)
     // registry.test.ts names every ROP by design; it shows presence, not behaviour.
-    .filter((f) => (f.endsWith('.test.ts') || /^samples\d*\.ts$/.test(f)) && f !== 'registry.test.ts' && f !== 'coverage.test.ts')
+    .filter(
+      (f) =>
+        (f.endsWith('.test.ts') || /^samples\d*\.ts$/.test(f)) && f !== 'registry.test.ts' && f !== 'coverage.test.ts',
+    )
     .map((f) => ({ file: f, text: readFileSync(join(HERE, f), 'utf8') }));
   const rows: CoverageRow[] = [];
   for (const d of [...ropsById.values()].sort((a, b) => a.id - b.id)) {

@@ -6,7 +6,10 @@
  * XorMagic. Compressed payloads are not handled here (the tests pick
  * uncompressed ones). `rops` is the RopsList alone, `handles` the table.
  */
-export function executeRopBuffer(body: Uint8Array, side: 'request' | 'response'): { rops: Uint8Array; handles: number[] } {
+export function executeRopBuffer(
+  body: Uint8Array,
+  side: 'request' | 'response',
+): { rops: Uint8Array; handles: number[] } {
   let b = body;
   if (side === 'response' && b[0]! >= 0x41 && b[0]! <= 0x5a) {
     for (let i = 0; i + 3 < b.length; i++)

@@ -27,7 +27,13 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
   it('request: BufferSize 0xBABE, so MaximumBufferSize (2 bytes) follows', () => {
     // Last ROP of the request (offset 89 of the RopsList).
     const { value, tree } = roundTrip(ropFastTransferSourceGetBuffer.request, hexOf(q.rops.subarray(89)));
-    expect(value).toEqual({ RopId: 0x4e, LogonId: 0, InputHandleIndex: 2, BufferSize: 0xbabe, MaximumBufferSize: 0x7bc0 });
+    expect(value).toEqual({
+      RopId: 0x4e,
+      LogonId: 0,
+      InputHandleIndex: 2,
+      BufferSize: 0xbabe,
+      MaximumBufferSize: 0x7bc0,
+    });
     expect(layout(tree).slice(3)).toEqual([
       ['BufferSize', 3, 2],
       ['MaximumBufferSize', 5, 2],
@@ -72,7 +78,12 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     expect(given.Value.length).toBe(30);
     const buf = child(tree, 'TransferBuffer')!;
     expect(buf).toMatchObject({ offset: 15, length: 6469 });
-    expect(buf.children![0]).toMatchObject({ name: 'Marker', offset: 15, length: 4, display: 'IncrSyncChg (0x40120003)' });
+    expect(buf.children![0]).toMatchObject({
+      name: 'Marker',
+      offset: 15,
+      length: 4,
+      display: 'IncrSyncChg (0x40120003)',
+    });
     expect(layout(buf.children![4])).toEqual([
       ['PropertyTag', 41, 4],
       ['PropertyValue', 45, 42],
@@ -138,7 +149,9 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     expect(partB[0]).toMatchObject({ Kind: 'Continued', Carry: carry, Element: whole[4] });
     expect((partB[0] as { Bytes: Uint8Array }).Bytes.length).toBe(46 - 14);
     expect(b.tree.children![0]).toMatchObject({ name: 'Continued', offset: 0, length: 32 });
-    expect(b.tree.children![0]!.display).toMatch(/^end of PidTagDisplayName .*: "Gesendete Elemente" \(begun in the previous buffer with 14 byte/);
+    expect(b.tree.children![0]!.display).toMatch(
+      /^end of PidTagDisplayName .*: "Gesendete Elemente" \(begun in the previous buffer with 14 byte/,
+    );
     expect(partB.slice(1)).toEqual(whole.slice(5));
     expect(encode(fxStream, partB)).toEqual(stream.subarray(cut));
   });
@@ -146,13 +159,16 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
   it('the carry also comes from the session model, by the server handle of the download context', () => {
     const stream = r.rops.subarray(38 + 15);
     const carry = stream.subarray(26, 40);
-    const session = { columnsForHandle: () => undefined, fastTransferCarry: (h: number) => (h === 0x77 ? carry : undefined) };
+    const session = {
+      columnsForHandle: () => undefined,
+      fastTransferCarry: (h: number) => (h === 0x77 ? carry : undefined),
+    };
     // A lone GetBuffer response: the walker's handle table is not there, so no handle, so no carry.
     const lone = decode(fxStream, stream.subarray(40), { context: { session } });
     expect((lone.value as FxElement[])[0]!.Kind).not.toBe('Continued');
     // Inside an Execute: request handle index 2 holds the context handle 0x77.
     const body = stream.subarray(40, 40 + 32 + 4); // the rest of the DisplayName, then the first 4 bytes of the next element
-    const resp = fromHex(`4E 02 00000000 0300 0000 0000 00 ${(body.length).toString(16).padStart(2, '0')} 00`);
+    const resp = fromHex(`4E 02 00000000 0300 0000 0000 00 ${body.length.toString(16).padStart(2, '0')} 00`);
     const rops = new Uint8Array([...resp, ...body]);
     const req = fromHex('07 00 4E 00 02 00 10 77 00 00 00 77 00 00 00 77 00 00 00');
     const q = decodeRopRequestBuffer(req);
@@ -162,14 +178,19 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     const d = decodeRopResponseBuffer(rb, { execRequest: q.value, session });
     expect(collectErrors(d.tree)).toEqual([]);
     const els = (d.value!.RopsList as { TransferBuffer: FxElement[] }[])[0]!.TransferBuffer;
-    expect(els[0]).toMatchObject({ Kind: 'Continued', Element: { PropertyTag: 0x3001001f, Value: 'Gesendete Elemente' } });
+    expect(els[0]).toMatchObject({
+      Kind: 'Continued',
+      Element: { PropertyTag: 0x3001001f, Value: 'Gesendete Elemente' },
+    });
     expect(els[1]).toMatchObject({ Kind: 'Partial' });
   });
 
   it('an unknown property type is an error node; the bytes are kept for re-encoding', () => {
     const b = fromHex('03 00 12 40 77 00 01 00 AA BB');
     const { value, tree } = decode(fxStream, b);
-    expect(collectErrors(tree).map((e) => e.message)).toEqual(['unknown property type 0x0077 in the FastTransfer stream']);
+    expect(collectErrors(tree).map((e) => e.message)).toEqual([
+      'unknown property type 0x0077 in the FastTransfer stream',
+    ]);
     expect(encode(fxStream, value!)).toEqual(b);
   });
 
@@ -180,8 +201,22 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
     );
     const { value } = roundTrip(fxStream as never, hexOf(b));
     expect(value).toEqual([
-      { Kind: 'PropertyValue', PropertyTag: 0x80000003, PropertySet: '00062008-0000-0000-c000-000000000046', NameKind: 0, Lid: 0x8580, Value: 5 },
-      { Kind: 'PropertyValue', PropertyTag: 0x8001001f, PropertySet: '00020329-0000-0000-c000-000000000046', NameKind: 1, Name: 'a', Value: 'b' },
+      {
+        Kind: 'PropertyValue',
+        PropertyTag: 0x80000003,
+        PropertySet: '00062008-0000-0000-c000-000000000046',
+        NameKind: 0,
+        Lid: 0x8580,
+        Value: 5,
+      },
+      {
+        Kind: 'PropertyValue',
+        PropertyTag: 0x8001001f,
+        PropertySet: '00020329-0000-0000-c000-000000000046',
+        NameKind: 1,
+        Name: 'a',
+        Value: 'b',
+      },
     ]);
   });
 
@@ -192,7 +227,10 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
   });
 
   it('multi-valued values: count then items', () => {
-    const { value } = roundTrip(fxStream as never, '03 10 00 70 02000000 01000000 02000000 1F 10 01 70 01000000 04000000 7800 0000');
+    const { value } = roundTrip(
+      fxStream as never,
+      '03 10 00 70 02000000 01000000 02000000 1F 10 01 70 01000000 04000000 7800 0000',
+    );
     expect(value).toEqual([
       { Kind: 'PropertyValue', PropertyTag: 0x70001003, Value: [1, 2] },
       { Kind: 'PropertyValue', PropertyTag: 0x7001101f, Value: ['x'] },
@@ -203,7 +241,14 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
 describe('FastTransfer ROP layouts (built from [MS-OXCROPS] 2.2.12)', () => {
   it('RopFastTransferDestinationConfigure', () => {
     const { value } = roundTrip(ropFastTransferDestinationConfigure.request, '53 00 00 01 04 01');
-    expect(value).toEqual({ RopId: 0x53, LogonId: 0, InputHandleIndex: 0, OutputHandleIndex: 1, SourceOperation: 4, CopyFlags: 1 });
+    expect(value).toEqual({
+      RopId: 0x53,
+      LogonId: 0,
+      InputHandleIndex: 0,
+      OutputHandleIndex: 1,
+      SourceOperation: 4,
+      CopyFlags: 1,
+    });
     roundTrip(ropFastTransferDestinationConfigure.response, '53 01 00000000');
   });
 
@@ -214,16 +259,28 @@ describe('FastTransfer ROP layouts (built from [MS-OXCROPS] 2.2.12)', () => {
       { Kind: 'Marker', PropertyTag: 0x400d0003 },
     ]);
     const r = roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 00000000 0100 0200 0300 00 0800');
-    expect(r.value).toMatchObject({ TransferStatus: 1, InProgressCount: 2, TotalStepCount: 3, Reserved: 0, BufferUsedSize: 8 });
+    expect(r.value).toMatchObject({
+      TransferStatus: 1,
+      InProgressCount: 2,
+      TotalStepCount: 3,
+      Reserved: 0,
+      BufferUsedSize: 8,
+    });
     expect(r.tree.length).toBe(15);
     // gromox sends the counters after an error too; without them, the 6-byte header.
-    expect(roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 72040000 0000 0000 0000 00 0400').value.BufferUsedSize).toBe(4);
+    expect(
+      roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 72040000 0000 0000 0000 00 0400').value
+        .BufferUsedSize,
+    ).toBe(4);
     expect(roundTrip(ropFastTransferDestinationPutBuffer.response, '54 01 72040000').tree.length).toBe(6);
   });
 
   it('RopFastTransferDestinationPutBufferExtended: 4-byte counters', () => {
     roundTrip(ropFastTransferDestinationPutBufferExtended.request, '9D 00 01 0400 03000C40');
-    const r = roundTrip(ropFastTransferDestinationPutBufferExtended.response, '9D 01 00000000 0300 01000000 02000000 00 0400');
+    const r = roundTrip(
+      ropFastTransferDestinationPutBufferExtended.response,
+      '9D 01 00000000 0300 01000000 02000000 00 0400',
+    );
     expect(layout(r.tree).slice(3)).toEqual([
       ['TransferStatus', 6, 2],
       ['InProgressCount', 8, 4],
@@ -240,9 +297,17 @@ describe('FastTransfer ROP layouts (built from [MS-OXCROPS] 2.2.12)', () => {
   });
 
   it('RopFastTransferSourceCopyFolder / CopyMessages / CopyTo / CopyProperties', () => {
-    expect(roundTrip(ropFastTransferSourceCopyFolder.request, '4C 00 00 01 10 03').value).toMatchObject({ CopyFlags: 0x10, SendOptions: 3 });
+    expect(roundTrip(ropFastTransferSourceCopyFolder.request, '4C 00 00 01 10 03').value).toMatchObject({
+      CopyFlags: 0x10,
+      SendOptions: 3,
+    });
     const m = roundTrip(ropFastTransferSourceCopyMessages.request, '4B 00 00 01 0100 0100000000000E8E 20 01');
-    expect(m.value).toMatchObject({ MessageIdCount: 1, MessageIds: [{ ReplicaId: 1, GlobalCounter: 0xe8e }], CopyFlags: 0x20, SendOptions: 1 });
+    expect(m.value).toMatchObject({
+      MessageIdCount: 1,
+      MessageIds: [{ ReplicaId: 1, GlobalCounter: 0xe8e }],
+      CopyFlags: 0x20,
+      SendOptions: 1,
+    });
     const t = roundTrip(ropFastTransferSourceCopyTo.request, '4D 00 00 01 00 00200000 01 0100 0D00130E');
     expect(t.value).toMatchObject({ Level: 0, CopyFlags: 0x2000, SendOptions: 1, PropertyTags: [0x0e13000d] });
     expect(layout(t.tree).slice(4, 7)).toEqual([
@@ -252,7 +317,12 @@ describe('FastTransfer ROP layouts (built from [MS-OXCROPS] 2.2.12)', () => {
     ]);
     const p = roundTrip(ropFastTransferSourceCopyProperties.request, '69 00 00 01 01 01 00 0100 1F003700');
     expect(p.value).toMatchObject({ Level: 1, CopyFlags: 1, SendOptions: 0, PropertyTags: [0x0037001f] });
-    for (const d of [ropFastTransferSourceCopyFolder, ropFastTransferSourceCopyMessages, ropFastTransferSourceCopyTo, ropFastTransferSourceCopyProperties])
+    for (const d of [
+      ropFastTransferSourceCopyFolder,
+      ropFastTransferSourceCopyMessages,
+      ropFastTransferSourceCopyTo,
+      ropFastTransferSourceCopyProperties,
+    ])
       roundTrip(d.response, `${d.id.toString(16)} 01 00000000`);
   });
 
@@ -261,6 +331,8 @@ describe('FastTransfer ROP layouts (built from [MS-OXCROPS] 2.2.12)', () => {
     expect(value.Version).toEqual([15, 1, 3554]);
     expect(child(tree, 'Version')!.display).toBe('15.1.3554');
     roundTrip(ropTellVersion.response, '86 01 00000000');
-    expect(fastTransferRops.map((d) => d.id).sort((a, b) => a - b)).toEqual([0x4b, 0x4c, 0x4d, 0x4e, 0x53, 0x54, 0x69, 0x86, 0x9d]);
+    expect(fastTransferRops.map((d) => d.id).sort((a, b) => a - b)).toEqual([
+      0x4b, 0x4c, 0x4d, 0x4e, 0x53, 0x54, 0x69, 0x86, 0x9d,
+    ]);
   });
 });

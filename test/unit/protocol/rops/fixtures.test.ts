@@ -138,7 +138,10 @@ describe('selected field values from real traffic', () => {
     const { q, r } = decodePair(CASES.find((c) => c.request.includes('cap1/002'))!);
     expect(rops(q.value)[0]).toMatchObject({ LogonId: 12, LogonFlags: 1, OpenFlags: 0x0100000c, EssdnSize: 109 });
     expect(rops(q.value)[0]!.Essdn).toMatch(/cn=0100000001000000-alice$/);
-    expect(rops(r.value)[0]).toMatchObject({ MailboxGuid: 'c78618db-a67d-46d2-bf39-b9f8166302d6', LogonTime: { Year: 2026, Month: 11, Day: 22 } });
+    expect(rops(r.value)[0]).toMatchObject({
+      MailboxGuid: 'c78618db-a67d-46d2-bf39-b9f8166302d6',
+      LogonTime: { Year: 2026, Month: 11, Day: 22 },
+    });
   });
 
   it('syncgw 21: GetAddressTypes lists SMTP and EX', () => {
@@ -165,7 +168,9 @@ describe('selected field values from real traffic', () => {
 
   it('syncgw 45 (LZ77-compressed request): three OpenFolder into output indexes 1–3', () => {
     const { q, r } = decodePair(CASES.find((c) => c.request.endsWith('req45.bin'))!);
-    expect(rops(q.value).map((x) => [x.OutputHandleIndex, (x.FolderId as { GlobalCounter: number }).GlobalCounter])).toEqual([
+    expect(
+      rops(q.value).map((x) => [x.OutputHandleIndex, (x.FolderId as { GlobalCounter: number }).GlobalCounter]),
+    ).toEqual([
       [1, 1],
       [2, 9],
       [3, 13],
@@ -215,7 +220,13 @@ describe('selected field values from real traffic', () => {
 
   it('gromox-ruler 047: contents table flags Associated | UseUnicode', () => {
     const { q } = decodePair(CASES.find((c) => c.request.includes('cap1/047'))!);
-    expect(rops(q.value)[2]).toEqual({ RopId: 5, LogonId: 12, InputHandleIndex: 1, OutputHandleIndex: 2, TableFlags: 0x42 });
+    expect(rops(q.value)[2]).toEqual({
+      RopId: 5,
+      LogonId: 12,
+      InputHandleIndex: 1,
+      OutputHandleIndex: 2,
+      TableFlags: 0x42,
+    });
   });
 
   it('openchange Outlook 2007 (decompressed): RemoveAllRecipients, ModifyRecipients, SetProperties, SubmitMessage, GetPropertiesSpecific', () => {
@@ -251,4 +262,3 @@ describe('selected field values from real traffic', () => {
     expect(encodeRopRequestBuffer(value!)).toEqual(b);
   });
 });
-

@@ -78,7 +78,8 @@ describe('ROP buffer fuzz', () => {
         [r, false],
       ] as const) {
         const m = bytes.slice();
-        for (let e = 0; e < 1 + Math.floor(rand() * 4); e++) m[Math.floor(rand() * m.length)] = Math.floor(rand() * 256);
+        for (let e = 0; e < 1 + Math.floor(rand() * 4); e++)
+          m[Math.floor(rand() * m.length)] = Math.floor(rand() * 256);
         const cut = m.subarray(0, Math.floor(rand() * 4) === 0 ? Math.floor(rand() * m.length) : m.length);
         const d = isReq ? decodeRopRequestBuffer(cut) : decodeRopResponseBuffer(cut, { execRequest: dq.value });
         expect(d.tree.length).toBe(cut.length);

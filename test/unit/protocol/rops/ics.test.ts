@@ -60,7 +60,13 @@ describe('ICS download setup (real capture, syncgw exchange 44)', () => {
 
   it('RopSynchronizationUploadStateStreamBegin/End: MetaTagIdsetGiven and MetaTagCnsetSeen, empty', () => {
     const b1 = roundTrip(ropSynchronizationUploadStateStreamBegin.request, hexOf(q.rops.subarray(61, 72)));
-    expect(b1.value).toEqual({ RopId: 0x75, LogonId: 0, InputHandleIndex: 2, StateProperty: 0x40170003, TransferBufferSize: 0 });
+    expect(b1.value).toEqual({
+      RopId: 0x75,
+      LogonId: 0,
+      InputHandleIndex: 2,
+      StateProperty: 0x40170003,
+      TransferBufferSize: 0,
+    });
     expect(roundTrip(ropSynchronizationUploadStateStreamEnd.request, hexOf(q.rops.subarray(72, 75))).value).toEqual({
       RopId: 0x77,
       LogonId: 0,
@@ -116,13 +122,19 @@ describe('ICS upload ROPs (built from [MS-OXCROPS] 2.2.13)', () => {
 
   it('RopSynchronizationImportMessageChange: flags, values, MessageId 0', () => {
     const q = roundTrip(ropSynchronizationImportMessageChange.request, '72 00 01 02 40 0100 0201E065 0300 AABBCC');
-    expect(q.value).toMatchObject({ ImportFlag: 0x40, PropertyValues: [{ PropertyTag: 0x65e00102, PropertyValue: fromHex('AABBCC') }] });
+    expect(q.value).toMatchObject({
+      ImportFlag: 0x40,
+      PropertyValues: [{ PropertyTag: 0x65e00102, PropertyValue: fromHex('AABBCC') }],
+    });
     const r = roundTrip(ropSynchronizationImportMessageChange.response, '72 02 00000000 0000000000000000');
     expect(r.value.MessageId).toEqual({ ReplicaId: 0, GlobalCounter: 0 });
   });
 
   it('RopSynchronizationImportHierarchyChange: two value lists', () => {
-    const q = roundTrip(ropSynchronizationImportHierarchyChange.request, '73 00 01 0100 1F000130 6100 0000 0100 0B00F410 00');
+    const q = roundTrip(
+      ropSynchronizationImportHierarchyChange.request,
+      '73 00 01 0100 1F000130 6100 0000 0100 0B00F410 00',
+    );
     expect(q.value).toMatchObject({
       HierarchyValueCount: 1,
       HierarchyValues: [{ PropertyTag: 0x3001001f, PropertyValue: 'a' }],
@@ -133,14 +145,23 @@ describe('ICS upload ROPs (built from [MS-OXCROPS] 2.2.13)', () => {
   });
 
   it('RopSynchronizationImportDeletes: a PtypMultipleBinary of source keys', () => {
-    const q = roundTrip(ropSynchronizationImportDeletes.request, '74 00 01 02 0100 02110000 02000000 0100 AA 0200 BBCC');
+    const q = roundTrip(
+      ropSynchronizationImportDeletes.request,
+      '74 00 01 02 0100 02110000 02000000 0100 AA 0200 BBCC',
+    );
     expect(q.value).toMatchObject({ ImportDeleteFlags: 2, PropertyValues: [{ PropertyTag: 0x00001102 }] });
-    expect((q.value.PropertyValues as { PropertyValue: Uint8Array[] }[])[0]!.PropertyValue).toEqual([fromHex('AA'), fromHex('BBCC')]);
+    expect((q.value.PropertyValues as { PropertyValue: Uint8Array[] }[])[0]!.PropertyValue).toEqual([
+      fromHex('AA'),
+      fromHex('BBCC'),
+    ]);
     roundTrip(ropSynchronizationImportDeletes.response, '74 01 00000000');
   });
 
   it('RopSynchronizationImportReadStateChanges: states to the end of MessageReadStatesSize', () => {
-    const { value, tree } = roundTrip(ropSynchronizationImportReadStateChanges.request, '80 00 01 0A00 0200 AABB 01 0200 CCDD 00');
+    const { value, tree } = roundTrip(
+      ropSynchronizationImportReadStateChanges.request,
+      '80 00 01 0A00 0200 AABB 01 0200 CCDD 00',
+    );
     expect(value.MessageReadStates).toEqual([
       { MessageIdSize: 2, MessageId: fromHex('AABB'), MarkAsRead: 1 },
       { MessageIdSize: 2, MessageId: fromHex('CCDD'), MarkAsRead: 0 },
@@ -151,13 +172,21 @@ describe('ICS upload ROPs (built from [MS-OXCROPS] 2.2.13)', () => {
     ]);
     // A state that overruns the declared size is contained in the window.
     const bad = decode(ropSynchronizationImportReadStateChanges.request!, fromHex('80 00 01 0300 0500 AA'));
-    expect(collectErrors(bad.tree)[0]!.path).toMatch(/^RopSynchronizationImportReadStateChangesRequest\/MessageReadStates/);
+    expect(collectErrors(bad.tree)[0]!.path).toMatch(
+      /^RopSynchronizationImportReadStateChangesRequest\/MessageReadStates/,
+    );
   });
 
   it('RopSynchronizationImportMessageMove: five 4-byte sized fields', () => {
     const hex = '78 00 01 01000000 AA 02000000 BBBB 00000000 01000000 CC 03000000 DDDDDD';
     const { value, tree } = roundTrip(ropSynchronizationImportMessageMove.request, hex);
-    expect(value).toMatchObject({ SourceFolderIdSize: 1, SourceMessageIdSize: 2, PredecessorChangeListSize: 0, DestinationMessageIdSize: 1, ChangeNumberSize: 3 });
+    expect(value).toMatchObject({
+      SourceFolderIdSize: 1,
+      SourceMessageIdSize: 2,
+      PredecessorChangeListSize: 0,
+      DestinationMessageIdSize: 1,
+      ChangeNumberSize: 3,
+    });
     expect(layout(tree).slice(3, 5)).toEqual([
       ['SourceFolderIdSize', 3, 4],
       ['SourceFolderId', 7, 1],

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { collectErrors, decode, encode, fromHex } from '../../../../shared/codec/index.js';
-import { notificationData, notificationRops, ropRegisterNotification } from '../../../../shared/protocol/rops/notification.js';
+import {
+  notificationData,
+  notificationRops,
+  ropRegisterNotification,
+} from '../../../../shared/protocol/rops/notification.js';
 import { ropNotify } from '../../../../shared/protocol/rops/special.js';
 import { child, hexOf, layout, roundTrip } from './rop-helpers.js';
 
@@ -45,7 +49,12 @@ describe('RopRegisterNotification', () => {
 describe('NotificationData', () => {
   it('NewMail about a message: ids, MessageFlags, 8-bit MessageClass', () => {
     const { value, tree } = roundTrip(notificationData, `0280 ${FID} ${MID} 01000000 00 49504D2E4E6F746500`);
-    expect(value).toMatchObject({ NotificationFlags: 0x8002, MessageFlags: 1, UnicodeFlag: 0, MessageClass: 'IPM.Note' });
+    expect(value).toMatchObject({
+      NotificationFlags: 0x8002,
+      MessageFlags: 1,
+      UnicodeFlag: 0,
+      MessageClass: 'IPM.Note',
+    });
     expect(value.MessageId).toEqual({ ReplicaId: 1, GlobalCounter: 0x0a0b0c });
     expect(tree.children![0]!.display).toBe('0x8002 (NewMail | M)');
     expect(tree.display).toBe('NewMail');
@@ -60,12 +69,19 @@ describe('NotificationData', () => {
   });
 
   it('NewMail with a UTF-16 MessageClass', () => {
-    expect(roundTrip(notificationData, `0280 ${FID} ${MID} 00000000 01 49005000 4D000000`).value.MessageClass).toBe('IPM');
+    expect(roundTrip(notificationData, `0280 ${FID} ${MID} 00000000 01 49005000 4D000000`).value.MessageClass).toBe(
+      'IPM',
+    );
   });
 
   it('ObjectModified folder with T and U: TagCount 0, then both counts', () => {
     const { value } = roundTrip(notificationData, `1030 ${FID} 0000 0A000000 03000000`);
-    expect(value).toMatchObject({ NotificationFlags: 0x3010, TagCount: 0, TotalMessageCount: 10, UnreadMessageCount: 3 });
+    expect(value).toMatchObject({
+      NotificationFlags: 0x3010,
+      TagCount: 0,
+      TotalMessageCount: 10,
+      UnreadMessageCount: 3,
+    });
     expect(value.Tags).toBeUndefined();
     expect(value.ParentFolderId).toBeUndefined();
   });
@@ -73,7 +89,13 @@ describe('NotificationData', () => {
   it('ObjectCreated folder: ParentFolderId and the created tags', () => {
     const { value, tree } = roundTrip(notificationData, `0400 ${FID} ${FID} 0200 1F000130 03000236`);
     expect(value).toMatchObject({ TagCount: 2, Tags: [0x3001001f, 0x36020003] });
-    expect(layout(tree).map(([n]) => n)).toEqual(['NotificationFlags', 'FolderId', 'ParentFolderId', 'TagCount', 'Tags']);
+    expect(layout(tree).map(([n]) => n)).toEqual([
+      'NotificationFlags',
+      'FolderId',
+      'ParentFolderId',
+      'TagCount',
+      'Tags',
+    ]);
   });
 
   it('ObjectCreated with TagCount 0xFFFF lists no tags', () => {
@@ -82,12 +104,24 @@ describe('NotificationData', () => {
 
   it('ObjectMoved message: old ids, no parent folder ids', () => {
     const { tree } = roundTrip(notificationData, `2080 ${FID} ${MID} ${FID} ${MID}`);
-    expect(layout(tree).map(([n]) => n)).toEqual(['NotificationFlags', 'FolderId', 'MessageId', 'OldFolderId', 'OldMessageId']);
+    expect(layout(tree).map(([n]) => n)).toEqual([
+      'NotificationFlags',
+      'FolderId',
+      'MessageId',
+      'OldFolderId',
+      'OldMessageId',
+    ]);
   });
 
   it('ObjectCopied folder: ParentFolderId, OldFolderId, OldParentFolderId', () => {
     const { tree } = roundTrip(notificationData, `4000 ${FID} ${FID} ${FID} ${FID}`);
-    expect(layout(tree).map(([n]) => n)).toEqual(['NotificationFlags', 'FolderId', 'ParentFolderId', 'OldFolderId', 'OldParentFolderId']);
+    expect(layout(tree).map(([n]) => n)).toEqual([
+      'NotificationFlags',
+      'FolderId',
+      'ParentFolderId',
+      'OldFolderId',
+      'OldParentFolderId',
+    ]);
   });
 
   it('ObjectDeleted message in a search folder (S and M): ParentFolderId present', () => {
@@ -96,7 +130,10 @@ describe('NotificationData', () => {
   });
 
   it('SearchCompleted and Extended', () => {
-    expect(layout(roundTrip(notificationData, `8000 ${FID}`).tree).map(([n]) => n)).toEqual(['NotificationFlags', 'FolderId']);
+    expect(layout(roundTrip(notificationData, `8000 ${FID}`).tree).map(([n]) => n)).toEqual([
+      'NotificationFlags',
+      'FolderId',
+    ]);
     expect(roundTrip(notificationData, '0004').tree.length).toBe(2);
   });
 
@@ -108,7 +145,13 @@ describe('NotificationData', () => {
 
   it('TableModified TableRowDeleted about a message: row ids, no row data', () => {
     const { tree } = roundTrip(notificationData, `0081 0400 ${FID} ${MID} 00000000`);
-    expect(layout(tree).map(([n]) => n)).toEqual(['NotificationFlags', 'TableEventType', 'TableRowFolderID', 'TableRowMessageID', 'TableRowInstance']);
+    expect(layout(tree).map(([n]) => n)).toEqual([
+      'NotificationFlags',
+      'TableEventType',
+      'TableRowFolderID',
+      'TableRowMessageID',
+      'TableRowInstance',
+    ]);
   });
 
   const rowAdded = `0081 0300 ${FID} ${MID} 00000000 ${FID} ${MID} 00000000 0D00 00 0300000000000000 6100 0000`;
@@ -135,7 +178,10 @@ describe('NotificationData', () => {
     const session = { columnsForHandle: (h: number) => (h === 0x1234 ? [0x67480014, 0x3001001f] : undefined) };
     const hex = `2A 34120000 00 ${rowAdded}`;
     const { value } = roundTrip(ropNotify.response, hex, { session });
-    expect((value.NotificationData as { TableRowData: unknown }).TableRowData).toEqual({ Flag: 0, ValueArray: [3n, 'a'] });
+    expect((value.NotificationData as { TableRowData: unknown }).TableRowData).toEqual({
+      Flag: 0,
+      ValueArray: [3n, 'a'],
+    });
     // Another handle: the session does not know it, so the row stays raw.
     const other = decode(ropNotify.response!, fromHex(`2A 35120000 00 ${rowAdded}`), { context: { session } });
     expect(collectErrors(other.tree)[0]!.message).toBe(
@@ -145,9 +191,13 @@ describe('NotificationData', () => {
   });
 
   it('a TableRowDataSize beyond the bytes is an error node, not an exception', () => {
-    const { tree } = decode(notificationData, fromHex(`0081 0300 ${FID} ${MID} 00000000 ${FID} ${MID} 00000000 FF00 00`), {
-      context: { columns: [0x67480014] },
-    });
+    const { tree } = decode(
+      notificationData,
+      fromHex(`0081 0300 ${FID} ${MID} 00000000 ${FID} ${MID} 00000000 FF00 00`),
+      {
+        context: { columns: [0x67480014] },
+      },
+    );
     expect(collectErrors(tree).map((e) => e.path)).toEqual(['NotificationData/TableRowData']);
   });
 });

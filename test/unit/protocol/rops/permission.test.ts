@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { collectErrors, decode, fromHex } from '../../../../shared/codec/index.js';
-import { permissionRops, ropGetPermissionsTable, ropModifyPermissions } from '../../../../shared/protocol/rops/permission.js';
+import {
+  permissionRops,
+  ropGetPermissionsTable,
+  ropModifyPermissions,
+} from '../../../../shared/protocol/rops/permission.js';
 import { child, layout, roundTrip } from './rop-helpers.js';
 
 // Bytes built from [MS-OXCROPS] 2.2.10 (no capture in the fixtures has permission ROPs).

@@ -26,7 +26,13 @@ describe('RopSetProperties', () => {
     const hex =
       '0A 00 00 24 00 02 00 1F 00 3D 00 00 00 1F 00 1D 0E 48 00 65 00 6C 00 6C 00 6F 00 20 00 57 00 6F 00 72 00 6C 00 64 00 00 00';
     const { value, tree } = roundTrip(ropSetProperties.request, hex);
-    expect(value).toMatchObject({ RopId: 0x0a, LogonId: 0, InputHandleIndex: 0, PropertyValueSize: 36, PropertyValueCount: 2 });
+    expect(value).toMatchObject({
+      RopId: 0x0a,
+      LogonId: 0,
+      InputHandleIndex: 0,
+      PropertyValueSize: 36,
+      PropertyValueCount: 2,
+    });
     expect(value.PropertyValues).toEqual([
       { PropertyTag: 0x003d001f, PropertyValue: '' },
       { PropertyTag: 0x0e1d001f, PropertyValue: 'Hello World' },
@@ -41,7 +47,11 @@ describe('RopSetProperties', () => {
       ['TaggedPropertyValue', 13, 28],
     ]);
     // Sizes and counts are derived when left out.
-    const built = encode(ropSetProperties.request!, { LogonId: 0, InputHandleIndex: 0, PropertyValues: value.PropertyValues });
+    const built = encode(ropSetProperties.request!, {
+      LogonId: 0,
+      InputHandleIndex: 0,
+      PropertyValues: value.PropertyValues,
+    });
     expect(hexOf(built)).toBe(hexOf(fromHex(hex)));
   });
 
@@ -55,7 +65,13 @@ describe('RopSetProperties', () => {
     expect(tpv.PropertyValue.length).toBe(20);
     expect(hexOf(tpv.PropertyValue.subarray(0, 4))).toBe('1b 46 c7 32');
     const dr = roundTrip(ropSetProperties.response, hexOf(r.rops));
-    expect(dr.value).toEqual({ RopId: 0x0a, InputHandleIndex: 0, ReturnValue: 0, PropertyProblemCount: 0, PropertyProblems: [] });
+    expect(dr.value).toEqual({
+      RopId: 0x0a,
+      InputHandleIndex: 0,
+      ReturnValue: 0,
+      PropertyProblemCount: 0,
+      PropertyProblems: [],
+    });
   });
 
   it('real capture (gromox-ruler 026): PtypBoolean value, ecNullObject failure', () => {
@@ -105,7 +121,10 @@ describe('RopGetPropertiesSpecific: the row follows the paired request', () => {
     expect(dq.value).toMatchObject({ PropertySizeLimit: 0, WantUnicode: 0, PropertyTagCount: 5 });
     expect(dq.value.PropertyTags).toEqual([0x661c001f, 0x661b0102, 0x341d001f, 0x341e0102, 0x341f0102]);
     const dr = roundTrip(ropGetPropertiesSpecific.response, hexOf(r.rops), { ropRequest: dq.value });
-    const row = dr.value.RowData as { Flag: number; ValueArray: { Flag: number; PropertyValue?: unknown; ErrorCode?: number }[] };
+    const row = dr.value.RowData as {
+      Flag: number;
+      ValueArray: { Flag: number; PropertyValue?: unknown; ErrorCode?: number }[];
+    };
     expect(row.Flag).toBe(1);
     expect(row.ValueArray[0]).toEqual({ Flag: 0, PropertyValue: 't1@gromm.fritz.box' });
     expect((row.ValueArray[1]!.PropertyValue as Uint8Array).length).toBe(129);
@@ -159,7 +178,13 @@ describe('named-property ROPs', () => {
       ['PropertyName', 27, 21],
     ]);
     const dr = roundTrip(ropGetPropertyIdsFromNames.response, hexOf(r.rops));
-    expect(dr.value).toEqual({ RopId: 0x56, InputHandleIndex: 0, ReturnValue: 0, PropertyIdCount: 2, PropertyIds: [0x8104, 0x8105] });
+    expect(dr.value).toEqual({
+      RopId: 0x56,
+      InputHandleIndex: 0,
+      ReturnValue: 0,
+      PropertyIdCount: 2,
+      PropertyIds: [0x8104, 0x8105],
+    });
   });
 
   it('ecWarnWithErrors (0x00040380) keeps the success layout; other errors do not', () => {
@@ -187,7 +212,10 @@ describe('named-property ROPs', () => {
     expect(noGuid.value).toEqual({ RopId: 0x5f, LogonId: 0, InputHandleIndex: 1, QueryFlags: 2, HasGuid: 0 });
     const withGuid = roundTrip(ropQueryNamedProperties.request, '5F 00 01 00 01 0820060000000000C000000000000046');
     expect(withGuid.value.PropertyGuid).toBe('00062008-0000-0000-c000-000000000046');
-    const r = roundTrip(ropQueryNamedProperties.response, '5F 01 00000000 0100 0481 00 0820060000000000C000000000000046 80850000');
+    const r = roundTrip(
+      ropQueryNamedProperties.response,
+      '5F 01 00000000 0100 0481 00 0820060000000000C000000000000046 80850000',
+    );
     expect(r.value).toMatchObject({ IdCount: 1, PropertyIds: [0x8104] });
     expect(layout(r.tree).slice(3)).toEqual([
       ['IdCount', 6, 2],
@@ -209,9 +237,9 @@ describe('get, list, delete, copy, progress', () => {
 
   it('RopGetPropertiesList, RopDeleteProperties(NoReplicate)', () => {
     expect(roundTrip(ropGetPropertiesList.request, '09 00 02').bytes.length).toBe(3);
-    expect(roundTrip(ropGetPropertiesList.response, '09 02 00000000 0200 1F003700 03000710').value.PropertyTags).toEqual([
-      0x0037001f, 0x10070003,
-    ]);
+    expect(
+      roundTrip(ropGetPropertiesList.response, '09 02 00000000 0200 1F003700 03000710').value.PropertyTags,
+    ).toEqual([0x0037001f, 0x10070003]);
     for (const d of [ropDeleteProperties, ropDeletePropertiesNoReplicate]) {
       const id = d.id.toString(16).padStart(2, '0');
       expect(roundTrip(d.request, `${id} 00 01 0100 1F003700`).value.PropertyTags).toEqual([0x0037001f]);
@@ -230,7 +258,12 @@ describe('get, list, delete, copy, progress', () => {
 
   it('RopCopyTo: excluded tags, problems, null destination', () => {
     const q = roundTrip(ropCopyTo.request, '39 00 00 01 00 01 02 0200 1F003700 0D00130E');
-    expect(q.value).toMatchObject({ WantSubObjects: 1, CopyFlags: 2, ExcludedTagCount: 2, ExcludedTags: [0x0037001f, 0x0e13000d] });
+    expect(q.value).toMatchObject({
+      WantSubObjects: 1,
+      CopyFlags: 2,
+      ExcludedTagCount: 2,
+      ExcludedTags: [0x0037001f, 0x0e13000d],
+    });
     expect(layout(q.tree).slice(4)).toEqual([
       ['WantAsynchronous', 4, 1],
       ['WantSubObjects', 5, 1],
@@ -249,8 +282,8 @@ describe('get, list, delete, copy, progress', () => {
   });
 
   it('the family lists every property ROP once', () => {
-    expect(propertyRops.map((d) => d.id).sort((a, b) => a - b)).toEqual(
-      [0x07, 0x08, 0x09, 0x0a, 0x0b, 0x39, 0x50, 0x55, 0x56, 0x5f, 0x67, 0x79, 0x7a],
-    );
+    expect(propertyRops.map((d) => d.id).sort((a, b) => a - b)).toEqual([
+      0x07, 0x08, 0x09, 0x0a, 0x0b, 0x39, 0x50, 0x55, 0x56, 0x5f, 0x67, 0x79, 0x7a,
+    ]);
   });
 });

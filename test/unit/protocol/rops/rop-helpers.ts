@@ -43,5 +43,4 @@ export function child(node: DecodedNode | undefined, name: string): DecodedNode 
   return node?.children?.find((c) => c.name === name);
 }
 
-
 export { executeRopBuffer, hexOf } from './execute-body.js';

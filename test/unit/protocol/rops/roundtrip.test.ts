@@ -6,7 +6,15 @@
  * hang, and whatever decodes cleanly still round-trips (property-based).
  */
 import { describe, expect, it } from 'vitest';
-import { type Codec, type StructValue, collectErrors, decode, encode, fromHex, unclaimedBytes } from '../../../../shared/codec/index.js';
+import {
+  type Codec,
+  type StructValue,
+  collectErrors,
+  decode,
+  encode,
+  fromHex,
+  unclaimedBytes,
+} from '../../../../shared/codec/index.js';
 import type { RopDefinition } from '../../../../shared/protocol/rops/define.js';
 import { folderRops } from '../../../../shared/protocol/rops/folder.js';
 import { messageRops } from '../../../../shared/protocol/rops/message.js';

@@ -6,7 +6,15 @@
  * decodes cleanly still round-trips (property-based, seeded).
  */
 import { describe, expect, it } from 'vitest';
-import { type Codec, type StructValue, collectErrors, decode, encode, fromHex, unclaimedBytes } from '../../../../shared/codec/index.js';
+import {
+  type Codec,
+  type StructValue,
+  collectErrors,
+  decode,
+  encode,
+  fromHex,
+  unclaimedBytes,
+} from '../../../../shared/codec/index.js';
 import type { RopDefinition } from '../../../../shared/protocol/rops/define.js';
 import { fastTransferRops } from '../../../../shared/protocol/rops/fasttransfer.js';
 import { icsRops } from '../../../../shared/protocol/rops/ics.js';

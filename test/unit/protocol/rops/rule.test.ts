@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../../../shared/codec/index.js';
-import { ropGetRulesTable, ropModifyRules, ropUpdateDeferredActionMessages, ruleRops } from '../../../../shared/protocol/rops/rule.js';
+import {
+  ropGetRulesTable,
+  ropModifyRules,
+  ropUpdateDeferredActionMessages,
+  ruleRops,
+} from '../../../../shared/protocol/rops/rule.js';
 import { child, executeRopBuffer, hexOf, layout, roundTrip } from './rop-helpers.js';
 
 const fixture = (p: string) => new Uint8Array(readFileSync(new URL(`../../../fixtures/${p}`, import.meta.url)));
@@ -18,7 +23,10 @@ describe('RopGetRulesTable', () => {
   it('real capture (gromox-ruler 008): LogonId 0x0C, answered with ecNullObject', () => {
     const q = executeRopBuffer(fixture('gromox-ruler/cap1/008-mapi-emsmdb-Execute.request.bin'), 'request');
     const r = executeRopBuffer(fixture('gromox-ruler/cap1/008-mapi-emsmdb-Execute.response.bin'), 'response');
-    expect(roundTrip(ropGetRulesTable.request, hexOf(q.rops.subarray(0, 5))).value).toMatchObject({ LogonId: 0x0c, TableFlags: 0x40 });
+    expect(roundTrip(ropGetRulesTable.request, hexOf(q.rops.subarray(0, 5))).value).toMatchObject({
+      LogonId: 0x0c,
+      TableFlags: 0x40,
+    });
     expect(roundTrip(ropGetRulesTable.response, hexOf(r.rops.subarray(0, 6))).value).toEqual({
       RopId: 0x3f,
       OutputHandleIndex: 1,
@@ -32,7 +40,9 @@ describe('RopModifyRules', () => {
     const q = executeRopBuffer(fixture('gromox-ruler/cap1/031-mapi-emsmdb-Execute.request.bin'), 'request');
     const { value, tree } = roundTrip(ropModifyRules.request, hexOf(q.rops));
     expect(value).toMatchObject({ LogonId: 0x0c, InputHandleIndex: 0, ModifyRulesFlags: 0, RulesCount: 1 });
-    const rule = (value.RulesData as { RuleDataFlags: number; PropertyValues: { PropertyTag: number; PropertyValue: unknown }[] }[])[0]!;
+    const rule = (
+      value.RulesData as { RuleDataFlags: number; PropertyValues: { PropertyTag: number; PropertyValue: unknown }[] }[]
+    )[0]!;
     expect(rule.RuleDataFlags).toBe(1);
     expect(rule.PropertyValues.map((p) => p.PropertyTag)).toEqual([
       0x6682001f, // PidTagRuleName
@@ -68,7 +78,12 @@ describe('RopModifyRules', () => {
   });
 
   it('builds a ROW_REMOVE change from a value (counts derived)', () => {
-    const v = { LogonId: 0, InputHandleIndex: 1, ModifyRulesFlags: 0, RulesData: [{ RuleDataFlags: 4, PropertyValues: [{ PropertyTag: 0x66740014, PropertyValue: 5n }] }] };
+    const v = {
+      LogonId: 0,
+      InputHandleIndex: 1,
+      ModifyRulesFlags: 0,
+      RulesData: [{ RuleDataFlags: 4, PropertyValues: [{ PropertyTag: 0x66740014, PropertyValue: 5n }] }],
+    };
     const b = encode(ropModifyRules.request!, v);
     expect(hexOf(b)).toBe('41 00 01 00 01 00 04 01 00 14 00 74 66 05 00 00 00 00 00 00 00');
     roundTrip(ropModifyRules.request, hexOf(b));
@@ -78,7 +93,11 @@ describe('RopModifyRules', () => {
 describe('RopUpdateDeferredActionMessages', () => {
   it('two sized entry ids', () => {
     const { value, tree } = roundTrip(ropUpdateDeferredActionMessages.request, '57 00 01 0200 AA BB 0300 01 02 03');
-    expect(value).toMatchObject({ ServerEntryIdSize: 2, ClientEntryIdSize: 3, ClientEntryId: new Uint8Array([1, 2, 3]) });
+    expect(value).toMatchObject({
+      ServerEntryIdSize: 2,
+      ClientEntryIdSize: 3,
+      ClientEntryId: new Uint8Array([1, 2, 3]),
+    });
     expect(layout(tree).slice(3)).toEqual([
       ['ServerEntryIdSize', 3, 2],
       ['ServerEntryId', 5, 2],

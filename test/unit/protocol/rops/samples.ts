@@ -34,7 +34,10 @@ const MESSAGE_HEADER = `01 02 52 45 3A 20 00 04 48 00 69 00 00 00 01 00 ${RECIPI
 
 const logonRequestPrivate = 'FE 00 00 01 0C 00 00 01 00 00 00 00 04 00 61 62 63 00';
 const logonRequestPublic = 'FE 00 00 00 02 00 00 01 00 00 00 00 00 00';
-const fids13 = Array.from({ length: 13 }, (_, i) => `01 00 00 00 00 00 00 ${(i + 1).toString(16).padStart(2, '0')}`).join(' ');
+const fids13 = Array.from(
+  { length: 13 },
+  (_, i) => `01 00 00 00 00 00 00 ${(i + 1).toString(16).padStart(2, '0')}`,
+).join(' ');
 const privateLogonRequestValue = {
   RopId: 0xfe,
   LogonId: 0,
@@ -109,7 +112,12 @@ export const SAMPLES: Sample[] = [
     context: { logonFlags: 0 },
     note: 'public logon: no ReplGuid',
   },
-  { id: 0x64, side: 'request', hex: `64 00 00 ${LTID} 00 10 00 00 00 01 00 AA`, note: 'DataOffset ≠ 0: no ReplGuid, no context needed' },
+  {
+    id: 0x64,
+    side: 'request',
+    hex: `64 00 00 ${LTID} 00 10 00 00 00 01 00 AA`,
+    note: 'DataOffset ≠ 0: no ReplGuid, no context needed',
+  },
   { id: 0x64, side: 'response', hex: `64 00 ${OK}` },
 
   // --- folder (2.2.4) ---
@@ -119,7 +127,12 @@ export const SAMPLES: Sample[] = [
   { id: 0x1c, side: 'request', hex: '1C 00 00 01 01 01 00 00 46 00 6F 00 6C 00 64 00 65 00 72 00 31 00 00 00 00 00' },
   { id: 0x1c, side: 'request', hex: '1C 00 00 01 02 00 01 00 61 62 00 63 00', note: '8-bit names' },
   { id: 0x1c, side: 'response', hex: '1C 01 00 00 00 00 01 00 00 00 0E 91 52 12 00' },
-  { id: 0x1c, side: 'response', hex: `1C 01 ${OK} ${FID} 01 00 01 01 00 01 00 73 00`, note: 'existing ghosted public folder' },
+  {
+    id: 0x1c,
+    side: 'response',
+    hex: `1C 01 ${OK} ${FID} 01 00 01 01 00 01 00 73 00`,
+    note: 'existing ghosted public folder',
+  },
   { id: 0x1d, side: 'request', hex: '1D 00 01 05 01 00 00 00 0E 8E DF 36' },
   { id: 0x1d, side: 'response', hex: `1D 00 ${OK} 00` },
   { id: 0x1d, side: 'response', hex: `1D 00 ${NOT_FOUND} 01`, note: 'failure that still carries PartialCompletion' },
@@ -132,11 +145,19 @@ export const SAMPLES: Sample[] = [
   { id: 0x33, side: 'request', hex: `33 00 01 02 01 00 ${MID} 00 01` },
   { id: 0x33, side: 'response', hex: `33 01 ${OK} 00` },
   { id: 0x33, side: 'response', hex: '33 01 03 05 00 00 02 00 00 00 00', note: 'null destination (ecDstNullObject)' },
-  { id: 0x35, side: 'request', hex: '35 00 01 02 01 01 01 00 00 00 0E 8E DF 36 46 00 6F 00 6C 00 64 00 65 00 72 00 31 00 00 00' },
+  {
+    id: 0x35,
+    side: 'request',
+    hex: '35 00 01 02 01 01 01 00 00 00 0E 8E DF 36 46 00 6F 00 6C 00 64 00 65 00 72 00 31 00 00 00',
+  },
   { id: 0x35, side: 'request', hex: `35 00 01 02 00 00 ${FID} 41 62 00`, note: '8-bit name' },
   { id: 0x35, side: 'response', hex: '35 01 00 00 00 00 00' },
   { id: 0x35, side: 'response', hex: '35 01 03 05 00 00 02 00 00 00 01', note: 'null destination' },
-  { id: 0x36, side: 'request', hex: '36 00 00 01 01 01 01 01 00 00 00 0E 8E DF 36 46 00 6F 00 6C 00 64 00 65 00 72 00 31 00 00 00' },
+  {
+    id: 0x36,
+    side: 'request',
+    hex: '36 00 00 01 01 01 01 01 00 00 00 0E 8E DF 36 46 00 6F 00 6C 00 64 00 65 00 72 00 31 00 00 00',
+  },
   { id: 0x36, side: 'response', hex: '36 00 00 00 00 00 00' },
   { id: 0x58, side: 'request', hex: '58 00 00 00 01' },
   { id: 0x58, side: 'response', hex: `58 00 ${OK} 00` },
@@ -191,7 +212,12 @@ export const SAMPLES: Sample[] = [
   { id: 0x81, side: 'request', hex: '81 00 00' },
   { id: 0x81, side: 'response', hex: `81 00 ${OK}` },
   { id: 0x59, side: 'request', hex: '59 00 00 0A 00 01 00 00 00 00 00 00 01' },
-  { id: 0x59, side: 'response', hex: `59 00 ${OK} 01 00 00 00 01 00 00 41 00 00 00`, context: { columns: [0x0037001f] } },
+  {
+    id: 0x59,
+    side: 'response',
+    hex: `59 00 ${OK} 01 00 00 00 01 00 00 41 00 00 00`,
+    context: { columns: [0x0037001f] },
+  },
   { id: 0x5a, side: 'request', hex: '5A 00 00 01 00 00 00 00 00 00 01' },
   { id: 0x5a, side: 'response', hex: `5A 00 ${OK} 03 00 00 00` },
   { id: 0x6b, side: 'request', hex: '6B 00 00 01 00 00 00 00 00 00 01 00 00 00 00' },
@@ -201,7 +227,12 @@ export const SAMPLES: Sample[] = [
 
   // --- message and attachment (2.2.6) ---
   { id: 0x03, side: 'request', hex: `03 00 00 01 FF 0F ${FID} 01 ${MID}` },
-  { id: 0x03, side: 'response', hex: `03 01 ${OK} ${MESSAGE_HEADER}`, note: 'recipient rows over the columns of the same response' },
+  {
+    id: 0x03,
+    side: 'response',
+    hex: `03 01 ${OK} ${MESSAGE_HEADER}`,
+    note: 'recipient rows over the columns of the same response',
+  },
   { id: 0x06, side: 'request', hex: `06 00 00 01 FF 0F ${FID} 00` },
   { id: 0x06, side: 'response', hex: `06 01 ${OK} 01 ${MID}` },
   { id: 0x06, side: 'response', hex: `06 01 ${OK} 00` },
@@ -231,8 +262,20 @@ export const SAMPLES: Sample[] = [
   { id: 0x1f, side: 'response', hex: `20 00 ${OK} 08 00 00 00`, note: 'answered with RopId 0x20' },
   { id: 0x66, side: 'request', hex: `66 00 00 00 01 01 00 ${MID}` },
   { id: 0x66, side: 'response', hex: `66 00 ${OK} 00` },
-  { id: 0x11, side: 'request', hex: '11 00 01 00 00', context: { logonFlags: 1 }, note: 'private logon: no ClientData' },
-  { id: 0x11, side: 'request', hex: `11 00 01 00 00 ${LTID}`, context: { logonFlags: 0 }, note: 'public logon: ClientData' },
+  {
+    id: 0x11,
+    side: 'request',
+    hex: '11 00 01 00 00',
+    context: { logonFlags: 1 },
+    note: 'private logon: no ClientData',
+  },
+  {
+    id: 0x11,
+    side: 'request',
+    hex: `11 00 01 00 00 ${LTID}`,
+    context: { logonFlags: 0 },
+    note: 'public logon: ClientData',
+  },
   { id: 0x11, side: 'response', hex: `11 01 ${OK} 00` },
   { id: 0x11, side: 'response', hex: `11 01 ${OK} 01 00 ${LTID}` },
   { id: 0x22, side: 'request', hex: '22 00 00 01 01 00 00 00 00' },

@@ -34,7 +34,13 @@ describe('stream ROPs: RopReadStream and the 0xBABE rule', () => {
 
   it('ByteCount 0xBABE: MaximumByteCount (4 bytes) follows', () => {
     const { value, tree } = roundTrip(ropReadStream.request, '2C 01 02 BE BA 00 00 01 00');
-    expect(value).toEqual({ RopId: 0x2c, LogonId: 1, InputHandleIndex: 2, ByteCount: 0xbabe, MaximumByteCount: 0x10000 });
+    expect(value).toEqual({
+      RopId: 0x2c,
+      LogonId: 1,
+      InputHandleIndex: 2,
+      ByteCount: 0xbabe,
+      MaximumByteCount: 0x10000,
+    });
     expect(layout(tree).slice(3)).toEqual([
       ['ByteCount', 3, 2],
       ['MaximumByteCount', 5, 4],
@@ -114,7 +120,11 @@ describe('stream ROPs: layouts and round trips', () => {
   });
 
   it('RopCommitStream, RopGetStreamSize, RopSetStreamSize', () => {
-    expect(roundTrip(ropCommitStream.request, '5D 00 04').value).toEqual({ RopId: 0x5d, LogonId: 0, InputHandleIndex: 4 });
+    expect(roundTrip(ropCommitStream.request, '5D 00 04').value).toEqual({
+      RopId: 0x5d,
+      LogonId: 0,
+      InputHandleIndex: 4,
+    });
     roundTrip(ropCommitStream.response, '5D 04 00000000');
     roundTrip(ropGetStreamSize.request, '5E 00 04');
     expect(roundTrip(ropGetStreamSize.response, '5E 04 00000000 00 01 00 00').value.StreamSize).toBe(256);
@@ -165,9 +175,9 @@ describe('stream ROPs: layouts and round trips', () => {
   });
 
   it('every stream definition builds its own request from a value (derived sizes)', () => {
-    expect(streamRops.map((d) => d.id).sort((a, b) => a - b)).toEqual(
-      [0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x3a, 0x3b, 0x5b, 0x5c, 0x5d, 0x5e, 0x90, 0xa3],
-    );
+    expect(streamRops.map((d) => d.id).sort((a, b) => a - b)).toEqual([
+      0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x3a, 0x3b, 0x5b, 0x5c, 0x5d, 0x5e, 0x90, 0xa3,
+    ]);
     const built = encode(ropWriteStream.request!, { LogonId: 0, InputHandleIndex: 1, Data: new Uint8Array([9, 8]) });
     expect(built).toEqual(fromHex('2D 00 01 0200 09 08'));
   });

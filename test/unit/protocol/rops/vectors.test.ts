@@ -82,7 +82,10 @@ describe('T2 [MS-OXCTABL] 4.1.1: RopGetContentsTable request', () => {
 
 describe('T3/T4 [MS-OXCTABL] 4.3.1, 4.3.2: RopSortTable', () => {
   it('request: counts and two sort orders, the first a MultivalueInstance category', () => {
-    const { value, tree } = roundTrip(ropSortTable.request, '13 00 00 00 02 00 01 00 01 00 1F 30 08 80 00 40 00 06 0E 01');
+    const { value, tree } = roundTrip(
+      ropSortTable.request,
+      '13 00 00 00 02 00 01 00 01 00 1F 30 08 80 00 40 00 06 0E 01',
+    );
     expect(value).toEqual({
       RopId: 0x13,
       LogonId: 0,
@@ -118,7 +121,14 @@ describe('T3/T4 [MS-OXCTABL] 4.3.1, 4.3.2: RopSortTable', () => {
 describe('T5/T6 [MS-OXCTABL] 4.5.3: RopQueryRows', () => {
   it('T5 request', () => {
     const { value, tree } = roundTrip(ropQueryRows.request, '15 00 00 00 01 32 00');
-    expect(value).toEqual({ RopId: 0x15, LogonId: 0, InputHandleIndex: 0, QueryRowsFlags: 0, ForwardRead: 1, RowCount: 50 });
+    expect(value).toEqual({
+      RopId: 0x15,
+      LogonId: 0,
+      InputHandleIndex: 0,
+      QueryRowsFlags: 0,
+      ForwardRead: 1,
+      RowCount: 50,
+    });
     expect(layout(tree).slice(3)).toEqual([
       ['QueryRowsFlags', 3, 1],
       ['ForwardRead', 4, 1],
@@ -251,7 +261,13 @@ describe('T12/T13 [MS-OXCFOLD] 4.6: RopCopyFolder', () => {
       ropCopyFolder.request,
       '36 00 00 01 01 01 01 01 00 00 00 0E 8E DF 36 46 00 6F 00 6C 00 64 00 65 00 72 00 31 00 00 00',
     );
-    expect(value).toMatchObject({ SourceHandleIndex: 0, DestHandleIndex: 1, WantAsynchronous: 1, WantRecursive: 1, UseUnicode: 1 });
+    expect(value).toMatchObject({
+      SourceHandleIndex: 0,
+      DestHandleIndex: 1,
+      WantAsynchronous: 1,
+      WantRecursive: 1,
+      UseUnicode: 1,
+    });
     expect(child(tree, 'FolderId')).toMatchObject({ offset: 7, length: 8, display: '1-0x00000E8EDF36' });
     expect(child(tree, 'NewFolderName')).toMatchObject({ offset: 15, value: 'Folder1' });
   });
@@ -311,10 +327,24 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
     expect(value!.RopSize).toBe(32);
     expect(ropSummary(value)).toEqual([
       { id: '0x3F', name: 'RopGetRulesTable', handleIndex: 0, logonId: 0, detail: 'TableFlags=64' },
-      { id: '0x12', name: 'RopSetColumns', handleIndex: 1, logonId: 0, detail: 'SetColumnsFlags=0 PropertyTagCount=3 PropertyTags=[3]' },
-      { id: '0x15', name: 'RopQueryRows', handleIndex: 1, logonId: 0, detail: 'QueryRowsFlags=0 ForwardRead=1 RowCount=50' },
+      {
+        id: '0x12',
+        name: 'RopSetColumns',
+        handleIndex: 1,
+        logonId: 0,
+        detail: 'SetColumnsFlags=0 PropertyTagCount=3 PropertyTags=[3]',
+      },
+      {
+        id: '0x15',
+        name: 'RopQueryRows',
+        handleIndex: 1,
+        logonId: 0,
+        detail: 'QueryRowsFlags=0 ForwardRead=1 RowCount=50',
+      },
     ]);
-    expect((value!.RopsList as Record<string, unknown>[])[1]!.PropertyTags).toEqual([0x66740014, 0x66840102, 0x6682001f]);
+    expect((value!.RopsList as Record<string, unknown>[])[1]!.PropertyTags).toEqual([
+      0x66740014, 0x66840102, 0x6682001f,
+    ]);
     expect(value!.ServerObjectHandleTable).toEqual([0x223, 0xffffffff]);
     expect(encodeRopRequestBuffer(value!)).toEqual(req);
   });
@@ -326,7 +356,13 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
     expect(ropSummary(value)).toEqual([
       { id: '0x3F', name: 'RopGetRulesTable', handleIndex: 1, returnValue: '0x00000000' },
       { id: '0x12', name: 'RopSetColumns', handleIndex: 1, returnValue: '0x00000000', detail: 'TableStatus=0' },
-      { id: '0x15', name: 'RopQueryRows', handleIndex: 1, returnValue: '0x00000000', detail: 'Origin=2 RowCount=1 RowData=[1]' },
+      {
+        id: '0x15',
+        name: 'RopQueryRows',
+        handleIndex: 1,
+        returnValue: '0x00000000',
+        detail: 'Origin=2 RowCount=1 RowData=[1]',
+      },
     ]);
     const qr = (value!.RopsList as Record<string, unknown>[])[2]!;
     expect(qr).toMatchObject({ Origin: 2, RowCount: 1 });
@@ -365,7 +401,10 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
   it('columns from the session model when the table was set up in an earlier Execute', () => {
     const onlyQuery = ropBuffer('15 00 01 00 01 32 00', [0x223, 0x145]);
     const q = decodeRopRequestBuffer(onlyQuery).value;
-    const r = ropBuffer('15 01 00 00 00 00 02 01 00 00 01 00 00 00 01 3F F8 56 10 00 01 00 00 00 01 00 00 00 55 55 55 55 D1 44 E3 40 50 00 72 00 6F 00 6A 00 65 00 63 00 74 00 20 00 58 00 00 00', [0x223, 0x145]);
+    const r = ropBuffer(
+      '15 01 00 00 00 00 02 01 00 00 01 00 00 00 01 3F F8 56 10 00 01 00 00 00 01 00 00 00 55 55 55 55 D1 44 E3 40 50 00 72 00 6F 00 6A 00 65 00 63 00 74 00 20 00 58 00 00 00',
+      [0x223, 0x145],
+    );
     const asked: number[] = [];
     const session = {
       columnsForHandle: (h: number) => {
@@ -376,7 +415,9 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
     const { value, tree } = decodeRopResponseBuffer(r, { execRequest: q, session });
     expect(collectErrors(tree)).toEqual([]);
     expect(asked).toEqual([0x145]);
-    expect(((value!.RopsList as Record<string, unknown>[])[0]!.RowData as { ValueArray: unknown[] }[])[0]!.ValueArray[2]).toBe('Project X');
+    expect(
+      ((value!.RopsList as Record<string, unknown>[])[0]!.RowData as { ValueArray: unknown[] }[])[0]!.ValueArray[2],
+    ).toBe('Project X');
   });
 });
 

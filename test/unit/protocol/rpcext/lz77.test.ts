@@ -44,7 +44,20 @@ describe('LZ77/DIRECT2: specification examples', () => {
   it('[MS-OXCRPC] 3.1.4.1.1.2.2.1 bitmask 0x01000000: 7 literals, a match, then literals', () => {
     // 7 literals "ABCDEFG", metadata (distance 7, length 3) → "ABC", then 24 literals.
     const tail = 'abcdefghijklmnopqrstuvwx';
-    const c = new Uint8Array([0x00, 0x00, 0x00, 0x01, ...ascii('ABCDEFG'), 0x30, 0x00, ...ascii(tail), 0xff, 0xff, 0xff, 0xff]);
+    const c = new Uint8Array([
+      0x00,
+      0x00,
+      0x00,
+      0x01,
+      ...ascii('ABCDEFG'),
+      0x30,
+      0x00,
+      ...ascii(tail),
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+    ]);
     expect(new TextDecoder().decode(decompressLz77(c, 7 + 3 + 24))).toBe('ABCDEFGABC' + tail);
   });
 
@@ -102,7 +115,10 @@ describe('LZ77/DIRECT2: real payloads decompressed by a third-party decoder', ()
   });
 
   it('our compressor round-trips the golden payloads and is smaller than the input', () => {
-    for (const g of ['syncgw/execute_req45.decompressed.bin', 'openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin']) {
+    for (const g of [
+      'syncgw/execute_req45.decompressed.bin',
+      'openchange/001_Outlook_2007_in_ModifyRecipients.decompressed.bin',
+    ]) {
       const p = fixture(g);
       const c = compressLz77(p);
       expect(c.length).toBeLessThan(p.length);
@@ -119,11 +135,12 @@ describe('LZ77/DIRECT2: round trips on random data', () => {
       for (const kind of ['random', 'runs', 'text']) {
         const b = new Uint8Array(n);
         if (kind === 'random') for (let i = 0; i < n; i++) b[i] = next() & 0xff;
-        else if (kind === 'runs') for (let i = 0; i < n; ) {
-          const v = next() & 3;
-          const len = 1 + (next() % 400);
-          for (let k = 0; k < len && i < n; k++) b[i++] = v;
-        }
+        else if (kind === 'runs')
+          for (let i = 0; i < n;) {
+            const v = next() & 3;
+            const len = 1 + (next() % 400);
+            for (let k = 0; k < len && i < n; k++) b[i++] = v;
+          }
         else for (let i = 0; i < n; i++) b[i] = 'the quick brown fox '.charCodeAt((i * 7 + (next() % 3)) % 20);
         const c = compressLz77(b);
         const d = decompressLz77(c, n);

@@ -102,7 +102,12 @@ describe('RPC_HEADER_EXT', () => {
   it('a chain whose final buffer lacks Last is reported after that buffer', () => {
     const { tree } = decode(extendedBufferChain(rawRopRequestBuffer, 'X'), fromHex('00000000 02000200 0200'));
     expect(collectErrors(tree)).toEqual([
-      { path: 'ExtendedBuffer[]/LastFlag', message: 'the final extended buffer does not have the Last flag', offset: 10, buffer: 'body' },
+      {
+        path: 'ExtendedBuffer[]/LastFlag',
+        message: 'the final extended buffer does not have the Last flag',
+        offset: 10,
+        buffer: 'body',
+      },
     ]);
   });
 
@@ -143,7 +148,9 @@ describe('encodeRpcExtBuffer and chains', () => {
 
   it('an edited payload value re-encodes with the header flags (compress, xor)', () => {
     const raw = extendedBufferChain(rawRopRequestBuffer, 'ROP_REQUEST_BUFFER');
-    const chain = buildExtendedBufferChain(rawRopRequestBuffer, 'ROP_REQUEST_BUFFER', [fromHex('0500 010000 01000000')]);
+    const chain = buildExtendedBufferChain(rawRopRequestBuffer, 'ROP_REQUEST_BUFFER', [
+      fromHex('0500 010000 01000000'),
+    ]);
     const pv = chain[0]!.Payload as PayloadValue<StructValue>;
     pv.value = { ...pv.value!, ServerObjectHandleTable: [7] };
     pv.edited = true;
