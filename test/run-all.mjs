@@ -40,7 +40,15 @@ function record(name, p, f, s, ms, note = '') {
 const suites = {
   async lint() {
     const r = await run(bin('eslint'), ['.', '--max-warnings=0']);
-    record('lint', r.code === 0 ? 1 : 0, r.code === 0 ? 0 : 1, 0, r.ms);
+    const f = await run(bin('prettier'), ['--check', '--log-level=warn', '.']);
+    record(
+      'lint',
+      (r.code === 0) + (f.code === 0),
+      (r.code !== 0) + (f.code !== 0),
+      0,
+      r.ms + f.ms,
+      '(eslint; prettier --check)',
+    );
   },
   async typecheck() {
     const a = await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
