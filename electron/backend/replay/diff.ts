@@ -4,21 +4,11 @@
  * changes between two runs of the same session (server object handles, times,
  * GUIDs minted per logon, extended-buffer framing when one side is compressed).
  */
+import type { DiffEntry, RopResult } from '../../../shared/api/replay.js';
 import { type StructValue, toHex } from '../../../shared/codec/index.js';
 import { decodeBody } from '../../../shared/protocol/decode-exchange.js';
 
-export interface DiffEntry {
-  path: string;
-  captured: string;
-  replayed: string;
-}
-
-export interface RopResult {
-  id: string;
-  name: string;
-  returnValue?: string;
-}
-
+export type { DiffEntry, RopResult } from '../../../shared/api/replay.js';
 /** Field names whose values differ between runs by design. */
 const IGNORED = new Set([
   'ServerObjectHandleTable',

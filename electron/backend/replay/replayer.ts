@@ -17,11 +17,18 @@
  * HTTP request, and server object handles in Execute requests are mapped from
  * the captured ones to the live ones learned from the responses' handle tables.
  */
+import type {
+  ExchangeReport,
+  ReplayReportData,
+  SideResult,
+  SwitchReport,
+  Verdict,
+} from '../../../shared/api/replay.js';
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import { type ParsedExecute, parseExecuteRequest, parseExecuteResponse, withRopPayloads } from '../simulator/bodies.js';
 import { type CapturedSession, extractSessions } from '../simulator/capture-sessions.js';
 import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity } from '../simulator/wire.js';
-import { type DecodedAnswer, type DiffEntry, type RopResult, decodeAnswer, diffAnswers } from './diff.js';
+import { type DecodedAnswer, type DiffEntry, decodeAnswer, diffAnswers } from './diff.js';
 import type { DropPoint } from './http-client.js';
 import { type ClientAuth, MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from './plan.js';
@@ -60,67 +67,9 @@ export type ReplayProgress =
   | { kind: 'switch'; report: SwitchReport }
   | { kind: 'done'; report: ReplayReport };
 
-export interface SideResult {
-  status?: number;
-  responseCode?: number;
-  rops: RopResult[];
-}
+export type { SideResult, ExchangeReport, Verdict, SwitchReport } from '../../../shared/api/replay.js';
 
-export interface ExchangeReport {
-  /** 1-based position in the replay (what plan steps refer to). */
-  position: number;
-  capturedId: number;
-  session: number;
-  type: string;
-  /** replay: the captured request; resend: again after a failure; reconnect/redo: recovery traffic. */
-  role: 'replay' | 'resend' | 'reconnect' | 'redo';
-  captured: SideResult;
-  replayed: SideResult & {
-    connectionId: number;
-    localAddress: string;
-    durationMs: number;
-    requestId: string;
-    aborted?: string;
-    pendingKeepAlives?: number;
-  };
-  /** Same HTTP status and X-ResponseCode as captured. */
-  matches: boolean;
-  diff: DiffEntry[];
-  note?: string;
-}
-
-export type Verdict =
-  'context-kept' | 'context-reestablished' | 'context-lost' | 'sequence-rejected-recovered' | 'failure';
-
-export interface SwitchReport {
-  step: string;
-  at: number;
-  verdict: Verdict;
-  /** Codes seen from the first attempt to the recovered answer. */
-  responseCodes: (number | string)[];
-  /** Time from the switch to the first successful answer after it. */
-  recoveryMs?: number;
-  /** Executes redone after a reconnect. */
-  redone?: number;
-  detail: string;
-}
-
-export interface ReplayReport {
-  target: string;
-  sessions: { index: number; endpoint: string; exchanges: number }[];
-  startedAt: number;
-  durationMs: number;
-  exchanges: ExchangeReport[];
-  switches: SwitchReport[];
-  summary: {
-    replayed: number;
-    succeeded: number;
-    failed: number;
-    matched: number;
-    withDiffs: number;
-    recoveryRequests: number;
-  };
-  problems: string[];
+export interface ReplayReport extends ReplayReportData {
   /** With `record`: the traffic the replay produced, in order; `comment` names the captured original. */
   recorded?: Exchange[];
 }

@@ -6,6 +6,7 @@
  * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.recorded,
  * replay.cancel, replay.list.
  */
+import type { ReplayRunData } from '../../../shared/api/replay.js';
 import { exchangeToDto } from '../../../shared/api/dto.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import type { Backend, BackendService } from '../backend.js';
@@ -36,16 +37,7 @@ export interface ReplayStartParams {
   record?: boolean;
 }
 
-export interface ReplayRun {
-  id: number;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
-  target: string;
-  startedAt: number;
-  exchangesDone: number;
-  switchesDone: number;
-  error?: string;
-  report?: ReplayReport;
-}
+export type ReplayRun = ReplayRunData<ReplayReport>;
 
 export class ReplayService implements BackendService {
   readonly name = 'replay';
