@@ -49,7 +49,7 @@ const BUDGET = {
 } as const;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const totals = { cases: 0, max: 0 };
+const totals = { cases: 0, max: 0, retried: 0, over10: 0 };
 
 function loop(group: keyof typeof BUDGET, body: (i: number) => void): { cases: number; seconds: number } {
   const [short, long, target] = BUDGET[group];
@@ -138,6 +138,8 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     expect(clean).toBeGreaterThan(0);
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
+    totals.retried += sw.retried;
+    totals.over10 += sw.over10;
     report(
       'bodies',
       sw,
@@ -203,6 +205,8 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     expect(mismatchSamples, 'clean decodes of encoder output re-encode to the same bytes').toEqual([]);
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
+    totals.retried += sw.retried;
+    totals.over10 += sw.over10;
     report(
       'rops',
       sw,
@@ -336,6 +340,8 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     expect(mismatchSamples, 'clean decodes of encoder output re-encode to the same bytes').toEqual([]);
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
+    totals.retried += sw.retried;
+    totals.over10 += sw.over10;
     report(
       'oxcdata+nspi structures',
       sw,
@@ -371,12 +377,14 @@ describe('NSPI body fuzz', () => {
     const grown = heap.check('nspi');
     totals.cases += sw.cases;
     totals.max = Math.max(totals.max, sw.max);
+    totals.retried += sw.retried;
+    totals.over10 += sw.over10;
     report('nspi bodies', sw, `${r.cases} rounds in ${r.seconds.toFixed(1)} s, heap +${(grown / MB).toFixed(1)} MB`);
   }, 600_000);
 
   it('totals', () => {
     console.log(
-      `[reliability fuzz] decoders total: ${totals.cases} decodes, max single decode ${totals.max.toFixed(2)} ms (ceiling ${CEILING_MS} ms)`,
+      `[reliability fuzz] decoders total: ${totals.cases} decodes, max single decode ${totals.max.toFixed(2)} ms (ceiling ${CEILING_MS} ms, best of 3), ${totals.over10} over 10 ms, ${totals.retried} re-run`,
     );
     expect(totals.max).toBeLessThanOrEqual(CEILING_MS);
   });

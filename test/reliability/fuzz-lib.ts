@@ -147,6 +147,10 @@ export class Stopwatch {
   max = 0;
   maxWhat = '';
   cases = 0;
+  /** Cases whose first run went over the ceiling and were re-run (scheduling, GC). */
+  retried = 0;
+  /** Cases whose (best) time was over 10 ms. */
+  over10 = 0;
   constructor(readonly ceilingMs: number) {}
   run<T>(what: () => string, f: () => T): T {
     this.cases++;
@@ -159,12 +163,14 @@ export class Stopwatch {
     }
     let ms = performance.now() - t0;
     if (ms > this.ceilingMs) {
+      this.retried++;
       for (let i = 0; i < 2 && ms > this.ceilingMs; i++) {
         t0 = performance.now();
         f();
         ms = Math.min(ms, performance.now() - t0);
       }
     }
+    if (ms > 10) this.over10++;
     if (ms > this.max) {
       this.max = ms;
       this.maxWhat = what();
@@ -189,8 +195,13 @@ export function heapAfterGc(): number {
 export const MB = 1024 * 1024;
 
 /** A shared tally printed at the end of each fuzz file (and read by the report). */
-export function report(name: string, s: { cases: number; max: number; maxWhat: string }, extra = ''): void {
+export function report(
+  name: string,
+  s: { cases: number; max: number; maxWhat: string; retried: number; over10: number },
+  extra = '',
+): void {
   console.log(
-    `[reliability fuzz] ${name}: ${s.cases} cases, max decode ${s.max.toFixed(2)} ms (${s.maxWhat.slice(0, 100)})${extra ? `, ${extra}` : ''}`,
+    `[reliability fuzz] ${name}: ${s.cases} cases, max decode ${s.max.toFixed(2)} ms (${s.maxWhat.slice(0, 100)}), ${s.over10} over 10 ms, ` +
+      `${s.retried} re-run after a first run over the ceiling${extra ? `, ${extra}` : ''}`,
   );
 }
