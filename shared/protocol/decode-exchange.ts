@@ -101,7 +101,7 @@ export interface ExchangeDecode {
   metaTags: { tag: MetaTag; offset: number }[];
 }
 
-type RopSummaryFn = (value: StructValue) => RopSummaryItem[];
+type RopSummaryFn = (value: StructValue, opts?: { reuseDetails?: boolean }) => RopSummaryItem[];
 /** Filled in by the ROP decoders (rops/buffer.ts `ropSummary`); [] until they exist. */
 const ropSummary: RopSummaryFn | undefined = (ropBufferModule as unknown as { ropSummary?: RopSummaryFn }).ropSummary;
 
@@ -238,7 +238,8 @@ const NOT_STREAMED = new Set(['autodiscover', 'rpc_in_data', 'rpc_out_data']);
 function summaryOf(summarize: RopSummaryFn, value: StructValue | undefined): RopSummaryItem[] {
   const out: RopSummaryItem[] = [];
   try {
-    for (const b of ropBuffersOf(value)) out.push(...summarize(b));
+    // The values are fresh from the decoder: the ROP detail texts made for the tree are reused.
+    for (const b of ropBuffersOf(value)) out.push(...summarize(b, { reuseDetails: true }));
   } catch {
     // a summary bug must not break decoding
   }

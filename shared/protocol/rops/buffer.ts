@@ -179,6 +179,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const info = scope.get(BUF_KEY) as BufferInfo;
       const node: DecodedNode = { name, offset: start, length: 0, children: [] };
       const items: StructValue[] = [];
+      const details: (string | undefined | typeof NO_DETAIL)[] = [];
       const responses = new Map<number, StructValue>();
       const st: PairState = { cursor: 0, first: true, backedOff: false };
       while (r.remaining > 0) {
@@ -214,7 +215,11 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           const d = codec.decode(r, def.name, new Scope({ [SITE_KEY]: site }, scope), env);
           items.push(d.value);
           node.children!.push(d.node);
-          if (env.tree && d.node.display === undefined) d.node.display = ropNodeDisplay(d.value, site, def);
+          if (env.tree && d.node.display === undefined) {
+            const detail = detailOf(d.value);
+            details[items.length - 1] = detail;
+            d.node.display = ropNodeDisplay(d.value, site, def, detail);
+          }
           if (side === 'response' && site.requestIndex >= 0) responses.set(site.requestIndex, d.value);
         } catch (err) {
           // A ROP that does not decode leaves the start of the next one unknown: stop here.
@@ -237,6 +242,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       }
       node.length = r.pos - start;
       node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
+      if (env.tree) DETAILS.set(items, details);
       return { value: items, node };
     },
     encode(w, items, scope, env) {
@@ -280,8 +286,12 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
  * answers (1-based, wire order), and a note when the echoed handle index
  * differs from that request's ([MS-OXCROPS] 2.2.1: the response repeats it).
  */
-function ropNodeDisplay(v: StructValue, site: RopSite, def: RopDefinition): string | undefined {
-  const detail = detailOf(v);
+function ropNodeDisplay(
+  v: StructValue,
+  site: RopSite,
+  def: RopDefinition,
+  detail: string | undefined,
+): string | undefined {
   if (site.side === 'request' || site.requestIndex < 0) return detail;
   const q = site.requests[site.requestIndex];
   let text = `answers request #${site.requestIndex + 1}`;
@@ -426,6 +436,15 @@ export interface RopSummaryEntry {
   detail?: string;
 }
 
+/**
+ * The `detailOf` texts the walker made for the node displays, by RopsList
+ * (index = position in the list; holes where a ROP's codec set its own display).
+ * Only `ropSummary(…, { reuseDetails: true })` reads them, which `decodeBody`
+ * passes right after decoding, before anyone else holds the values.
+ */
+const DETAILS = new WeakMap<readonly StructValue[], (string | undefined | typeof NO_DETAIL)[]>();
+const NO_DETAIL = Symbol('no detail');
+
 const HEADER_FIELDS = new Set(['RopId', 'LogonId', 'ReturnValue', ...INDEX_NAMES_ALL()]);
 function INDEX_NAMES_ALL(): string[] {
   return ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'DestHandleIndex', 'ResponseHandleIndex'];
@@ -452,12 +471,21 @@ function detailOf(rop: StructValue): string | undefined {
 }
 
 const INDEX_NAMES = ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'ResponseHandleIndex'];
+const RESPONSE_INDEX_NAMES = Object.values(RESPONSE_INDEX);
+
+export interface RopSummaryOptions {
+  /**
+   * Reuse the detail texts the decoder made for the ROP nodes (tree mode).
+   * Only for values fresh from the decoder and not changed since.
+   */
+  reuseDetails?: boolean;
+}
 
 /**
  * One entry per ROP in wire order. Accepts a decoded ROP buffer, a RopsList
  * array, or any value containing ROP buffers (an Execute request or response).
  */
-export function ropSummary(value: unknown): RopSummaryEntry[] {
+export function ropSummary(value: unknown, opts: RopSummaryOptions = {}): RopSummaryEntry[] {
   const lists: StructValue[][] = [];
   const seen = new Set<unknown>();
   const visit = (v: unknown, depth: number): void => {
@@ -474,14 +502,16 @@ export function ropSummary(value: unknown): RopSummaryEntry[] {
     lists.push(value as StructValue[]);
   else visit(value, 0);
   const out: RopSummaryEntry[] = [];
-  for (const list of lists)
-    for (const rop of list) {
+  for (const list of lists) {
+    const made = opts.reuseDetails ? DETAILS.get(list) : undefined;
+    for (let i = 0; i < list.length; i++) {
+      const rop = list[i]!;
       if (rop.Undecoded instanceof Uint8Array) continue;
       const id = rop.RopId as number;
       const e: RopSummaryEntry = { id: hex(id, 2), name: ropName(id) ?? 'Unknown' };
       const isResponse = 'ReturnValue' in rop || !('LogonId' in rop) || id === 0x2a || id === 0xf9;
       if (isResponse) {
-        const idx = Object.values(RESPONSE_INDEX).find((n) => typeof rop[n] === 'number');
+        const idx = RESPONSE_INDEX_NAMES.find((n) => typeof rop[n] === 'number');
         if (idx) e.handleIndex = rop[idx] as number;
         if (typeof rop.ReturnValue === 'number') e.returnValue = hex(rop.ReturnValue, 8);
         if (typeof rop.LogonId === 'number') e.logonId = rop.LogonId;
@@ -490,9 +520,11 @@ export function ropSummary(value: unknown): RopSummaryEntry[] {
         if (idx) e.handleIndex = rop[idx] as number;
         e.logonId = rop.LogonId as number;
       }
-      const d = detailOf(rop);
+      const m = made && i in made ? made[i] : NO_DETAIL;
+      const d = m === NO_DETAIL ? detailOf(rop) : m;
       if (d) e.detail = d;
       out.push(e);
     }
+  }
   return out;
 }
