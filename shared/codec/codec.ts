@@ -108,6 +108,18 @@ export interface Codec<T> {
   readonly minSize: number;
   decode(r: Reader, name: string, scope: Scope, env: DecodeEnv): Decoded<T>;
   encode(w: Writer, value: T, scope: Scope, env: EncodeEnv): void;
+  /**
+   * True when decoding reads no names from the scope it is given, nor do its
+   * parts (plain primitives, fixed sizes). A struct whose fields are all such
+   * and have no `when` makes no Scope of its own. Unset: it may read names.
+   */
+  readonly scopeFree?: boolean;
+}
+
+/** Marks a codec whose decode reads no names from its scope (see `Codec.scopeFree`); returns it. */
+export function readsNoScope<C extends Codec<unknown>>(c: C): C {
+  (c as { scopeFree?: boolean }).scopeFree = true;
+  return c;
 }
 
 export type ValueOf<C> = C extends Codec<infer T> ? T : never;
@@ -152,11 +164,13 @@ export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, 
       return d;
     },
     encode: c.encode,
+    scopeFree: c.scopeFree === true,
   };
 }
 
 /** Hex texts of the values below 0x10000, by width, filled as they are asked for (most displayed values are small). */
 const HEX_SMALL = new Map<number, string[]>();
+const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
 export function hex(v: number, width: number): string {
   const u = v >>> 0;
@@ -165,6 +179,11 @@ export function hex(v: number, width: number): string {
     if (!t) HEX_SMALL.set(width, (t = []));
     return (t[u] ??= '0x' + u.toString(16).toUpperCase().padStart(width, '0'));
   }
+  // Eight digits (handles, error codes, tags): four table lookups give the same text as padStart.
+  if (width === 8)
+    return (
+      '0x' + HEX_UPPER[u >>> 24]! + HEX_UPPER[(u >>> 16) & 0xff]! + HEX_UPPER[(u >>> 8) & 0xff]! + HEX_UPPER[u & 0xff]!
+    );
   return '0x' + u.toString(16).toUpperCase().padStart(width, '0');
 }
 
@@ -283,22 +302,29 @@ function spanOf(node: DecodedNode, start: number, pos: number): number {
 
 export function struct(kind: string, fields: readonly FieldDef[], opts: StructOptions = {}): StructCodec {
   const minSize = fields.reduce((n, f) => n + (f.opts.when ? 0 : f.codec.minSize), 0);
+  // The field loop reads these flat arrays (one shape each) rather than the field definitions.
+  const names = fields.map((f) => f.name);
+  const codecs = fields.map((f) => f.codec);
+  const whens = fields.map((f) => f.opts.when);
+  const count = fields.length;
+  /** No field reads names (no `when`, every codec scope-free): the fields get the parent's scope, no new one. */
+  const scopeFree = fields.every((f) => !f.opts.when && f.codec.scopeFree === true);
   /** Values-only decode: the same field walk without nodes; a failure is counted and passed on. */
   const decodeValues = (r: Reader, parent: Scope, env: DecodeEnv): Decoded<StructValue> => {
     const values: StructValue = {};
-    const scope = new Scope(values, parent);
+    const scope = scopeFree ? parent : new Scope(values, parent);
     let inWhen = false;
     try {
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i]!;
-        const when = f.opts.when;
+      for (let i = 0; i < count; i++) {
+        const when = whens[i];
         if (when) {
           inWhen = true;
           const present = when(scope, env);
           inWhen = false;
           if (!present) continue;
         }
-        values[f.name] = f.codec.decode(r, f.name, scope, env).value;
+        const name = names[i]!;
+        values[name] = codecs[i]!.decode(r, name, scope, env).value;
       }
     } catch (err) {
       if (!inWhen) env.failures++;
@@ -311,11 +337,12 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
     kind,
     minSize,
     fields,
+    scopeFree,
     decode(r, name, parent, env) {
       if (!env.tree) return decodeValues(r, parent, env);
       const start = r.pos;
       const values: StructValue = {};
-      const scope = new Scope(values, parent);
+      const scope = scopeFree ? parent : new Scope(values, parent);
       const children: DecodedNode[] = [];
       const node: DecodedNode = { name, offset: start, length: 0, children };
       // One try for the whole field loop; `i`, `at` and `inWhen` say where a failure happened.
@@ -323,9 +350,8 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
       let at = start;
       let inWhen = false;
       try {
-        for (; i < fields.length; i++) {
-          const f = fields[i]!;
-          const when = f.opts.when;
+        for (; i < count; i++) {
+          const when = whens[i];
           if (when) {
             inWhen = true;
             const present = when(scope, env);
@@ -333,15 +359,16 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
             if (!present) continue;
           }
           at = r.pos;
-          const d = f.codec.decode(r, f.name, scope, env);
-          values[f.name] = d.value;
+          const fname = names[i]!;
+          const d = codecs[i]!.decode(r, fname, scope, env);
+          values[fname] = d.value;
           children.push(d.node);
         }
       } catch (err) {
         if (inWhen) throw err; // a failing condition is not the field's failure: the enclosing window reports it
         const e = asDecodeError(err, at);
         env.failures++;
-        children.push(e.partial ?? errorLeaf(fields[i]!.name, e, r.end));
+        children.push(e.partial ?? errorLeaf(names[i]!, e, r.end));
         node.length = spanOf(node, start, r.pos);
         e.partial = node;
         throw e;
@@ -401,6 +428,7 @@ export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = 
   return {
     kind: `${elem.kind}[]`,
     minSize: typeof count === 'number' ? count * elem.minSize : 0,
+    scopeFree: typeof count === 'number' && elem.scopeFree === true,
     decode(r, name, scope, env) {
       const start = r.pos;
       const n = resolveCount(count, scope, env);
@@ -450,6 +478,7 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
   return {
     kind: `${elem.kind}[]`,
     minSize: 0,
+    scopeFree: elem.scopeFree === true,
     decode(r, name, scope, env) {
       const start = r.pos;
       const node: DecodedNode = { name, offset: start, length: 0, children: [] };
@@ -501,6 +530,7 @@ export function sized<T>(inner: Codec<T>, size: SizeSpec, opts: SizedOptions = {
   return {
     kind: inner.kind,
     minSize: typeof size === 'number' ? size : 0,
+    scopeFree: typeof size === 'number' && inner.scopeFree === true,
     decode(r, name, scope, env) {
       const n = resolveCount(size, scope, env);
       const win = r.sub(n);

@@ -4,64 +4,82 @@
  * (Latin-1), UTF-16 strings code unit for code unit, so encode reproduces the
  * exact bytes even for unpaired surrogates.
  */
-import { type Codec, type SizeSpec, type Scope, hex, leaf, withDisplay } from './codec.js';
+import { type Codec, type SizeSpec, type Scope, hex, leaf, readsNoScope, withDisplay } from './codec.js';
 import { toHex } from './node.js';
 import { DecodeError, type Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
-export const u8 = leaf<number>(
-  'uint8',
-  1,
-  (r) => r.u8(),
-  (w, v) => w.u8(v),
+export const u8 = readsNoScope(
+  leaf<number>(
+    'uint8',
+    1,
+    (r) => r.u8(),
+    (w, v) => w.u8(v),
+  ),
 );
-export const u16 = leaf<number>(
-  'uint16',
-  2,
-  (r) => r.u16(),
-  (w, v) => w.u16(v),
+export const u16 = readsNoScope(
+  leaf<number>(
+    'uint16',
+    2,
+    (r) => r.u16(),
+    (w, v) => w.u16(v),
+  ),
 );
-export const u32 = leaf<number>(
-  'uint32',
-  4,
-  (r) => r.u32(),
-  (w, v) => w.u32(v),
+export const u32 = readsNoScope(
+  leaf<number>(
+    'uint32',
+    4,
+    (r) => r.u32(),
+    (w, v) => w.u32(v),
+  ),
 );
-export const i16 = leaf<number>(
-  'int16',
-  2,
-  (r) => r.i16(),
-  (w, v) => w.i16(v),
+export const i16 = readsNoScope(
+  leaf<number>(
+    'int16',
+    2,
+    (r) => r.i16(),
+    (w, v) => w.i16(v),
+  ),
 );
-export const i32 = leaf<number>(
-  'int32',
-  4,
-  (r) => r.i32(),
-  (w, v) => w.i32(v),
+export const i32 = readsNoScope(
+  leaf<number>(
+    'int32',
+    4,
+    (r) => r.i32(),
+    (w, v) => w.i32(v),
+  ),
 );
-export const u64 = leaf<bigint>(
-  'uint64',
-  8,
-  (r) => r.u64(),
-  (w, v) => w.u64(v),
+export const u64 = readsNoScope(
+  leaf<bigint>(
+    'uint64',
+    8,
+    (r) => r.u64(),
+    (w, v) => w.u64(v),
+  ),
 );
-export const i64 = leaf<bigint>(
-  'int64',
-  8,
-  (r) => r.i64(),
-  (w, v) => w.i64(v),
+export const i64 = readsNoScope(
+  leaf<bigint>(
+    'int64',
+    8,
+    (r) => r.i64(),
+    (w, v) => w.i64(v),
+  ),
 );
-export const f32 = leaf<number>(
-  'float',
-  4,
-  (r) => r.f32(),
-  (w, v) => w.f32(v),
+export const f32 = readsNoScope(
+  leaf<number>(
+    'float',
+    4,
+    (r) => r.f32(),
+    (w, v) => w.f32(v),
+  ),
 );
-export const f64 = leaf<number>(
-  'double',
-  8,
-  (r) => r.f64(),
-  (w, v) => w.f64(v),
+export const f64 = readsNoScope(
+  leaf<number>(
+    'double',
+    8,
+    (r) => r.f64(),
+    (w, v) => w.f64(v),
+  ),
 );
 
 export const u8hex = withDisplay(u8, (v) => hex(v, 2));
@@ -70,19 +88,23 @@ export const u32hex = withDisplay(u32, (v) => hex(v, 8));
 export const u64hex = withDisplay(u64, (v) => '0x' + v.toString(16).toUpperCase().padStart(16, '0'));
 
 /** One byte that must be 0x00 or 0x01 (values outside are kept and flagged in the display). */
-export const bool8 = leaf<number>(
-  'bool',
-  1,
-  (r) => r.u8(),
-  (w, v) => w.u8(v),
-  (v) => (v === 0 ? 'False' : v === 1 ? 'True' : `True (non-canonical ${hex(v, 2)})`),
+export const bool8 = readsNoScope(
+  leaf<number>(
+    'bool',
+    1,
+    (r) => r.u8(),
+    (w, v) => w.u8(v),
+    (v) => (v === 0 ? 'False' : v === 1 ? 'True' : `True (non-canonical ${hex(v, 2)})`),
+  ),
 );
-export const bool16 = leaf<number>(
-  'bool16',
-  2,
-  (r) => r.u16(),
-  (w, v) => w.u16(v),
-  (v) => (v === 0 ? 'False' : 'True'),
+export const bool16 = readsNoScope(
+  leaf<number>(
+    'bool16',
+    2,
+    (r) => r.u16(),
+    (w, v) => w.u16(v),
+    (v) => (v === 0 ? 'False' : 'True'),
+  ),
 );
 
 // --- byte runs -------------------------------------------------------------
@@ -95,22 +117,32 @@ function sizeOf(spec: SizeSpec, s: Scope): number {
 
 /** `size` raw bytes (a number or the name of an earlier field). */
 export function bytes(size: SizeSpec | ((s: Scope) => number)): Codec<Uint8Array> {
-  return leaf<Uint8Array>(
-    'bytes',
-    typeof size === 'number' ? size : 0,
-    (r, s) => r.take(typeof size === 'function' ? (size as (s: Scope) => number)(s) : sizeOf(size, s)),
-    (w, v) => w.bytes(v),
-    (v) => (v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`),
+  return fixedIf(
+    size,
+    leaf<Uint8Array>(
+      'bytes',
+      typeof size === 'number' ? size : 0,
+      (r, s) => r.take(typeof size === 'function' ? (size as (s: Scope) => number)(s) : sizeOf(size, s)),
+      (w, v) => w.bytes(v),
+      (v) => (v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`),
+    ),
   );
 }
 
+/** A codec of a fixed (numeric) size reads nothing from its scope. */
+function fixedIf<C extends Codec<unknown>>(size: unknown, c: C): C {
+  return typeof size === 'number' ? readsNoScope(c) : c;
+}
+
 /** All bytes to the end of the current window. */
-export const rest = leaf<Uint8Array>(
-  'bytes',
-  0,
-  (r) => r.take(r.remaining),
-  (w, v) => w.bytes(v),
-  (v) => (v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`),
+export const rest = readsNoScope(
+  leaf<Uint8Array>(
+    'bytes',
+    0,
+    (r) => r.take(r.remaining),
+    (w, v) => w.bytes(v),
+    (v) => (v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`),
+  ),
 );
 
 /** Reserved bytes: decoded and kept (so round trip holds), shown as such. */
@@ -120,7 +152,35 @@ export function reserved(size: number): Codec<Uint8Array> {
 
 // --- GUID, FILETIME --------------------------------------------------------
 
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function guidToString(b: Uint8Array, at = 0): string {
+  if (at >= 0 && at + 16 <= b.length) {
+    // Byte by byte from a table: the same text as the general form below, without a DataView or arrays.
+    const x = (i: number) => HEX2[b[at + i]!]!;
+    return (
+      x(3) +
+      x(2) +
+      x(1) +
+      x(0) +
+      '-' +
+      x(5) +
+      x(4) +
+      '-' +
+      x(7) +
+      x(6) +
+      '-' +
+      x(8) +
+      x(9) +
+      '-' +
+      x(10) +
+      x(11) +
+      x(12) +
+      x(13) +
+      x(14) +
+      x(15)
+    );
+  }
   const v = new DataView(b.buffer, b.byteOffset + at, 16);
   const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
   const tail = Array.from(b.subarray(at + 8, at + 16), (x) => h(x, 2)).join('');
@@ -141,12 +201,14 @@ export function guidFromString(s: string): Uint8Array {
 }
 
 /** [MS-DTYP] 2.3.4 GUID, value as the lower-case registry form without braces. */
-export const guid = leaf<string>(
-  'GUID',
-  16,
-  (r) => guidToString(r.take(16)),
-  (w, v) => w.bytes(guidFromString(v)),
-  (v) => `{${v}}`,
+export const guid = readsNoScope(
+  leaf<string>(
+    'GUID',
+    16,
+    (r) => guidToString(r.take(16)),
+    (w, v) => w.bytes(guidFromString(v)),
+    (v) => `{${v}}`,
+  ),
 );
 
 const FILETIME_EPOCH_DIFF = 11644473600000n; // ms between 1601-01-01 and 1970-01-01
@@ -206,56 +268,66 @@ function findZero16(r: Reader): number {
 const quote = (s: string) => JSON.stringify(s);
 
 /** Null-terminated 8-bit string (PT_STRING8, ASCII DNs). */
-export const asciiZ = leaf<string>(
-  'string8',
-  1,
-  (r) => {
-    const z = findZero8(r);
-    const s = latin1Decode(r.take(z - r.pos));
-    r.pos++;
-    return s;
-  },
-  (w, v) => w.bytes(latin1Encode(v)).u8(0),
-  quote,
+export const asciiZ = readsNoScope(
+  leaf<string>(
+    'string8',
+    1,
+    (r) => {
+      const z = findZero8(r);
+      const s = latin1Decode(r.take(z - r.pos));
+      r.pos++;
+      return s;
+    },
+    (w, v) => w.bytes(latin1Encode(v)).u8(0),
+    quote,
+  ),
 );
 
 /** Null-terminated UTF-16LE string (PT_UNICODE). */
-export const utf16Z = leaf<string>(
-  'unicode',
-  2,
-  (r) => {
-    const z = findZero16(r);
-    const s = utf16Decode(r.take(z - r.pos));
-    r.pos += 2;
-    return s;
-  },
-  (w, v) => w.bytes(utf16Encode(v)).u16(0),
-  quote,
+export const utf16Z = readsNoScope(
+  leaf<string>(
+    'unicode',
+    2,
+    (r) => {
+      const z = findZero16(r);
+      const s = utf16Decode(r.take(z - r.pos));
+      r.pos += 2;
+      return s;
+    },
+    (w, v) => w.bytes(utf16Encode(v)).u16(0),
+    quote,
+  ),
 );
 
 /** 8-bit string of a given byte length (no terminator implied; a trailing NUL is kept in the value). */
 export function ascii(size: SizeSpec): Codec<string> {
-  return leaf<string>(
-    'string8',
-    typeof size === 'number' ? size : 0,
-    (r, s) => latin1Decode(r.take(sizeOf(size, s))),
-    (w, v) => w.bytes(latin1Encode(v)),
-    quote,
+  return fixedIf(
+    size,
+    leaf<string>(
+      'string8',
+      typeof size === 'number' ? size : 0,
+      (r, s) => latin1Decode(r.take(sizeOf(size, s))),
+      (w, v) => w.bytes(latin1Encode(v)),
+      quote,
+    ),
   );
 }
 
 /** UTF-16LE string of a given byte length. */
 export function utf16(sizeBytes: SizeSpec): Codec<string> {
-  return leaf<string>(
-    'unicode',
-    typeof sizeBytes === 'number' ? sizeBytes : 0,
-    (r, s) => {
-      const n = sizeOf(sizeBytes, s);
-      if (n % 2) throw new DecodeError(`UTF-16 string of odd byte length ${n}`, r.pos);
-      return utf16Decode(r.take(n));
-    },
-    (w, v) => w.bytes(utf16Encode(v)),
-    quote,
+  return fixedIf(
+    sizeBytes,
+    leaf<string>(
+      'unicode',
+      typeof sizeBytes === 'number' ? sizeBytes : 0,
+      (r, s) => {
+        const n = sizeOf(sizeBytes, s);
+        if (n % 2) throw new DecodeError(`UTF-16 string of odd byte length ${n}`, r.pos);
+        return utf16Decode(r.take(n));
+      },
+      (w, v) => w.bytes(utf16Encode(v)),
+      quote,
+    ),
   );
 }
 

@@ -10,6 +10,7 @@ import {
   field,
   flagsOf,
   guid,
+  readsNoScope,
   reserved,
   struct,
   u16,
@@ -18,25 +19,27 @@ import {
 } from '../../codec/index.js';
 
 /** GlobalCounter: 6 bytes, most significant first ([MS-OXCDATA] 2.2.1.1); value is a number (< 2^48). */
-export const globalCounter: Codec<number> = custom<number>(
-  'GlobalCounter',
-  6,
-  (r, name) => {
-    const at = r.pos;
-    const b = r.take(6);
-    let v = 0;
-    for (let i = 0; i < 6; i++) v = v * 256 + b[i]!;
-    return { value: v, node: { name, value: v, offset: at, length: 6, display: hex48(v) } };
-  },
-  (w, v) => {
-    let x = v;
-    const b = new Uint8Array(6);
-    for (let i = 5; i >= 0; i--) {
-      b[i] = x % 256;
-      x = Math.floor(x / 256);
-    }
-    w.bytes(b);
-  },
+export const globalCounter: Codec<number> = readsNoScope(
+  custom<number>(
+    'GlobalCounter',
+    6,
+    (r, name) => {
+      const at = r.pos;
+      const b = r.take(6);
+      let v = 0;
+      for (let i = 0; i < 6; i++) v = v * 256 + b[i]!;
+      return { value: v, node: { name, value: v, offset: at, length: 6, display: hex48(v) } };
+    },
+    (w, v) => {
+      let x = v;
+      const b = new Uint8Array(6);
+      for (let i = 5; i >= 0; i--) {
+        b[i] = x % 256;
+        x = Math.floor(x / 256);
+      }
+      w.bytes(b);
+    },
+  ),
 );
 
 function hex48(v: number): string {
