@@ -54,7 +54,8 @@ async function child(kind: string): Promise<void> {
     const p = new Proxy();
     const dir = process.env.MAPISCOPE_BENCH_DIR!;
     await new Promise<void>((r, j) =>
-      p.listen({ host: '127.0.0.1', port: 0, keepAlive: true, sslCaDir: path.join(dir, 'hmp-ca') }, ((e?: Error) => (e ? j(e) : r())) as () => void),
+      p.listen({ host: '127.0.0.1', port: 0, keepAlive: true, sslCaDir: path.join(dir, 'hmp-ca') }, ((e?: Error) =>
+        e ? j(e) : r()) as () => void),
     );
     ready((p as unknown as { httpPort: number }).httpPort);
   } else if (kind === 'mockttp') {
@@ -63,12 +64,19 @@ async function child(kind: string): Promise<void> {
     const orig = net.Server.prototype.listen;
     net.Server.prototype.listen = function (this: import('node:net').Server, ...a: unknown[]) {
       if (typeof a[0] === 'number' && typeof a[1] !== 'string') a.splice(1, 0, '127.0.0.1');
-      else if (a[0] && typeof a[0] === 'object' && (a[0] as { port?: unknown }).port !== undefined && !(a[0] as { host?: unknown }).host) {
+      else if (
+        a[0] &&
+        typeof a[0] === 'object' &&
+        (a[0] as { port?: unknown }).port !== undefined &&
+        !(a[0] as { host?: unknown }).host
+      ) {
         a[0] = { ...(a[0] as object), host: '127.0.0.1' };
       }
       return (orig as (...x: unknown[]) => import('node:net').Server).apply(this, a);
     } as typeof orig;
-    const mod = (await import('mockttp')) as unknown as typeof import('mockttp') & { default?: typeof import('mockttp') };
+    const mod = (await import('mockttp')) as unknown as typeof import('mockttp') & {
+      default?: typeof import('mockttp');
+    };
     const mockttp = mod.default ?? mod;
     const server = mockttp.getLocal({ recordTraffic: false });
     await server.start(0);
@@ -101,9 +109,20 @@ async function startUpstream(): Promise<Upstream> {
         res.end();
         return;
       }
-      res.writeHead(200, ['Content-Type', 'application/mapi-http', 'X-RequestType', 'Execute', 'X-ResponseCode', '0', 'Transfer-Encoding', 'chunked']);
+      res.writeHead(200, [
+        'Content-Type',
+        'application/mapi-http',
+        'X-RequestType',
+        'Execute',
+        'X-ResponseCode',
+        '0',
+        'Transfer-Encoding',
+        'chunked',
+      ]);
       res.write('PROCESSING\r\n');
-      const [count, interval] = String(req.headers['x-bench-pending'] ?? '0,0').split(',').map(Number) as [number, number];
+      const [count, interval] = String(req.headers['x-bench-pending'] ?? '0,0')
+        .split(',')
+        .map(Number) as [number, number];
       const id = String(req.headers['x-bench-id'] ?? '');
       const sent: number[] = [];
       let i = 0;
@@ -165,7 +184,13 @@ function exchange(
         method: 'POST',
         path: t.proxyPort ? url : MAPI_PATH,
         agent,
-        headers: { Host: `127.0.0.1:${upPort}`, 'Content-Type': 'application/mapi-http', 'X-RequestType': 'Execute', 'Content-Length': String(REQ_SIZE), ...extra },
+        headers: {
+          Host: `127.0.0.1:${upPort}`,
+          'Content-Type': 'application/mapi-http',
+          'X-RequestType': 'Execute',
+          'Content-Length': String(REQ_SIZE),
+          ...extra,
+        },
       },
       (res) => {
         let n = 0;
@@ -173,7 +198,11 @@ function exchange(
           n += b.length;
           onData?.(b, now());
         });
-        res.on('end', () => (res.statusCode === 200 && n > RESP_SIZE ? resolve(now() - t0) : reject(new Error(`status ${res.statusCode}, ${n} bytes`))));
+        res.on('end', () =>
+          res.statusCode === 200 && n > RESP_SIZE
+            ? resolve(now() - t0)
+            : reject(new Error(`status ${res.statusCode}, ${n} bytes`)),
+        );
         res.on('error', reject);
       },
     );
@@ -203,7 +232,12 @@ async function latencyRound(t: Target, upPort: number, n: number): Promise<numbe
   return out.sort((a, b) => a - b);
 }
 
-async function throughputRound(t: Target, upPort: number, conc: number, ms: number): Promise<{ rate: number; errors: number }> {
+async function throughputRound(
+  t: Target,
+  upPort: number,
+  conc: number,
+  ms: number,
+): Promise<{ rate: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: conc });
   let done = 0;
   let errors = 0;
@@ -289,9 +323,23 @@ async function startMitmdump(dir: string): Promise<Target> {
       s.close(() => resolve(p));
     });
   });
-  const c = spawn('mitmdump', ['--listen-host', '127.0.0.1', '--listen-port', String(port), '-q', '--set', `confdir=${path.join(dir, 'mitmproxy')}`, '--set', 'stream_large_bodies=1'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const c = spawn(
+    'mitmdump',
+    [
+      '--listen-host',
+      '127.0.0.1',
+      '--listen-port',
+      String(port),
+      '-q',
+      '--set',
+      `confdir=${path.join(dir, 'mitmproxy')}`,
+      '--set',
+      'stream_large_bodies=1',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const t0 = Date.now();
@@ -346,7 +394,12 @@ const bench: Bench = {
       }
       const mitm = spawnSync('sh', ['-c', 'command -v mitmdump'], { encoding: 'utf8' });
       if (!mitm.stdout.trim()) {
-        results.push({ name: 'mitmdump', value: NaN, unit: '', note: 'skipped: mitmdump is not installed on this machine' });
+        results.push({
+          name: 'mitmdump',
+          value: NaN,
+          unit: '',
+          note: 'skipped: mitmdump is not installed on this machine',
+        });
       } else {
         try {
           targets.push(await startMitmdump(dir));
@@ -381,7 +434,8 @@ const bench: Bench = {
             errs.set(t.name, (errs.get(t.name) ?? 0) + errors);
           }
         }
-        for (const t of targets) chunk.set(t.name, [...(chunk.get(t.name) ?? []), ...(await chunkDelayRound(t, up, quick ? 2 : 4))]);
+        for (const t of targets)
+          chunk.set(t.name, [...(chunk.get(t.name) ?? []), ...(await chunkDelayRound(t, up, quick ? 2 : 4))]);
       }
       const label = (n: string) => names[n] ?? n;
       const base = (n: string, f: (name: string) => number) => ({ name: 'direct', value: f('direct') });
@@ -393,12 +447,31 @@ const bench: Bench = {
         if (t.name === 'direct') continue;
         const e = errs.get(t.name) ?? 0;
         const note = e ? `${e} failed requests` : undefined;
-        results.push({ name: `${label(t.name)} latency p50 c=1`, value: p50(t.name), unit: 'ms', baseline: base(t.name, p50), ratio: p50(t.name) / p50('direct'), ...(note ? { note } : {}) });
-        results.push({ name: `${label(t.name)} latency p99 c=1`, value: p99(t.name), unit: 'ms', baseline: base(t.name, p99), ratio: p99(t.name) / p99('direct') });
+        results.push({
+          name: `${label(t.name)} latency p50 c=1`,
+          value: p50(t.name),
+          unit: 'ms',
+          baseline: base(t.name, p50),
+          ratio: p50(t.name) / p50('direct'),
+          ...(note ? { note } : {}),
+        });
+        results.push({
+          name: `${label(t.name)} latency p99 c=1`,
+          value: p99(t.name),
+          unit: 'ms',
+          baseline: base(t.name, p99),
+          ratio: p99(t.name) / p99('direct'),
+        });
         for (const c of [8, 32]) {
           const v = rate(t.name, c);
           const b = rate('direct', c);
-          results.push({ name: `${label(t.name)} throughput c=${c}`, value: v, unit: 'exchanges/s', baseline: { name: 'direct', value: b }, ratio: v / b });
+          results.push({
+            name: `${label(t.name)} throughput c=${c}`,
+            value: v,
+            unit: 'exchanges/s',
+            baseline: { name: 'direct', value: b },
+            ratio: v / b,
+          });
         }
         const d = cd(t.name);
         const db = cd('direct');
@@ -411,15 +484,40 @@ const bench: Bench = {
           note: `added ${(d - db).toFixed(3)} ms per streamed chunk (median of ${chunk.get(t.name)!.length})`,
         });
         const rss = peakRssMb(t.pid);
-        if (rss !== undefined) results.push({ name: `${label(t.name)} peak RSS`, value: rss, unit: 'MB', note: 'VmHWM of the proxy process after the whole run' });
+        if (rss !== undefined)
+          results.push({
+            name: `${label(t.name)} peak RSS`,
+            value: rss,
+            unit: 'MB',
+            note: 'VmHWM of the proxy process after the whole run',
+          });
       }
       // The issue's goals against mitmproxy: p50 ≤ 0.5× and throughput ≥ 2× mitmdump's.
       if (lat.has('mitmdump') && lat.has('ours')) {
-        results.push({ name: 'ours vs mitmdump: latency p50 c=1', value: p50('ours'), unit: 'ms', baseline: { name: 'mitmdump', value: p50('mitmdump') }, ratio: p50('ours') / p50('mitmdump'), note: 'goal ≤ 0.5×' });
+        results.push({
+          name: 'ours vs mitmdump: latency p50 c=1',
+          value: p50('ours'),
+          unit: 'ms',
+          baseline: { name: 'mitmdump', value: p50('mitmdump') },
+          ratio: p50('ours') / p50('mitmdump'),
+          note: 'goal ≤ 0.5×',
+        });
         for (const c of [8, 32])
-          results.push({ name: `ours vs mitmdump: throughput c=${c}`, value: rate('ours', c), unit: 'exchanges/s', baseline: { name: 'mitmdump', value: rate('mitmdump', c) }, ratio: rate('ours', c) / rate('mitmdump', c), note: 'goal ≥ 2×' });
+          results.push({
+            name: `ours vs mitmdump: throughput c=${c}`,
+            value: rate('ours', c),
+            unit: 'exchanges/s',
+            baseline: { name: 'mitmdump', value: rate('mitmdump', c) },
+            ratio: rate('ours', c) / rate('mitmdump', c),
+            note: 'goal ≥ 2×',
+          });
       }
-      results.push({ name: 'rounds', value: rounds, unit: 'alternating rounds', note: `${latN} sequential exchanges per latency round, ${tputMs} ms per throughput round; plain HTTP forward proxy` });
+      results.push({
+        name: 'rounds',
+        value: rounds,
+        unit: 'alternating rounds',
+        note: `${latN} sequential exchanges per latency round, ${tputMs} ms per throughput round; plain HTTP forward proxy`,
+      });
     } finally {
       for (const t of targets) {
         if (!t.child) continue;
