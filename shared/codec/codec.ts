@@ -66,6 +66,14 @@ export class DecodeEnv {
      */
     readonly tree = true,
   ) {}
+  /** What codecs leave for the caller of `decode` beside the value, by key (see `DecodeResult.notes`). */
+  notes: Map<string, unknown[]> | undefined;
+  note(key: string, item: unknown): void {
+    const m = (this.notes ??= new Map());
+    const list = m.get(key);
+    if (list) list.push(item);
+    else m.set(key, [item]);
+  }
   addBuffer(prefix: string, bytes: Uint8Array): string {
     const n = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, n);
@@ -747,6 +755,11 @@ export interface DecodeResult<T> {
    * again with the tree when this is not 0.
    */
   failures: number;
+  /**
+   * Items codecs noted for the caller (`DecodeEnv.note`), e.g. texts made for
+   * the tree that a summary can reuse; undefined when none were.
+   */
+  notes?: ReadonlyMap<string, readonly unknown[]>;
 }
 
 export interface DecodeOptions {
@@ -769,7 +782,9 @@ export function decode<T>(codec: Codec<T>, bytes: Uint8Array, opts: DecodeOption
   const d = decodeWindow(codec, r, name, EMPTY_SCOPE, env);
   const tree = env.tree ? d.node : { name, offset: 0, length: bytes.length };
   tree.buffer = r.bufferId;
-  return { value: d.value, tree, buffers: env.buffers, failures: env.failures };
+  const out: DecodeResult<T> = { value: d.value, tree, buffers: env.buffers, failures: env.failures };
+  if (env.notes) out.notes = env.notes;
+  return out;
 }
 
 export function encode<T>(codec: Codec<T>, value: T, context: DecodeContext = {}): Uint8Array {

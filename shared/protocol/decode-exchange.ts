@@ -101,7 +101,9 @@ export interface ExchangeDecode {
   metaTags: { tag: MetaTag; offset: number }[];
 }
 
-type RopSummaryFn = (value: StructValue, opts?: { reuseDetails?: boolean }) => RopSummaryItem[];
+type RopSummaryFn = (value: StructValue, opts?: { madeDetails?: readonly unknown[] }) => RopSummaryItem[];
+/** Key of the ROP walker's detail texts among the decode notes. */
+const DETAILS_NOTE = ropBufferModule.DETAILS_NOTE;
 /** Filled in by the ROP decoders (rops/buffer.ts `ropSummary`); [] until they exist. */
 const ropSummary: RopSummaryFn | undefined = (ropBufferModule as unknown as { ropSummary?: RopSummaryFn }).ropSummary;
 
@@ -228,18 +230,23 @@ export function decodeBody(
     const v = res.value;
     if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
   }
-  if (t === 'Execute' && ropSummary && context.rawRops !== true) out.rops = summaryOf(ropSummary, out.value);
+  if (t === 'Execute' && ropSummary && context.rawRops !== true)
+    out.rops = summaryOf(ropSummary, out.value, res.notes?.get(DETAILS_NOTE));
   return out;
 }
 
 /** Response types whose body is not in the MAPI/HTTP response stream. */
 const NOT_STREAMED = new Set(['autodiscover', 'rpc_in_data', 'rpc_out_data']);
 
-function summaryOf(summarize: RopSummaryFn, value: StructValue | undefined): RopSummaryItem[] {
+function summaryOf(
+  summarize: RopSummaryFn,
+  value: StructValue | undefined,
+  madeDetails: readonly unknown[] | undefined,
+): RopSummaryItem[] {
   const out: RopSummaryItem[] = [];
   try {
     // The values are fresh from the decoder: the ROP detail texts made for the tree are reused.
-    for (const b of ropBuffersOf(value)) out.push(...summarize(b, { reuseDetails: true }));
+    for (const b of ropBuffersOf(value)) out.push(...summarize(b, { madeDetails }));
   } catch {
     // a summary bug must not break decoding
   }
@@ -298,11 +305,21 @@ function scanNode(st: ScanState, n: DecodedNode, parentBuffer: string, depth: nu
     st.errors.push({ path: pathOf(st.stack, depth), message: error, offset: n.offset, buffer: buf });
   const kids = n.children;
   if (kids !== undefined && kids.length) {
-    for (let i = 0; i < kids.length; i++) scanNode(st, kids[i]!, buf, depth + 1);
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i]!;
+      // Most children are plain leaves (no children, own buffer, error or generated flag): claimed here, no call.
+      if (c.children === undefined && c.buffer === undefined && c.error === undefined && !c.generated)
+        claim(st, buf, c.offset, c.length);
+      else scanNode(st, c, buf, depth + 1);
+    }
     return;
   }
   if (error !== undefined || n.generated) return;
-  const length = n.length;
+  claim(st, buf, n.offset, n.length);
+}
+
+/** A leaf's bytes [start, start + length) of `buf` are claimed. */
+function claim(st: ScanState, buf: string, start: number, length: number): void {
   if (!(length > 0)) return;
   let acc = st.last;
   if (buf !== st.lastBuf || acc === undefined) {
@@ -316,7 +333,6 @@ function scanNode(st: ScanState, n: DecodedNode, parentBuffer: string, depth: nu
     st.last = acc;
   }
   if (!acc) return; // a buffer the caller does not count
-  const start = n.offset;
   const stop = start + length;
   const spans = acc.spans;
   if (!acc.sorted) {

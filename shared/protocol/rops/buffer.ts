@@ -179,7 +179,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const info = scope.get(BUF_KEY) as BufferInfo;
       const node: DecodedNode = { name, offset: start, length: 0, children: [] };
       const items: StructValue[] = [];
-      const details: (string | undefined | typeof NO_DETAIL)[] = [];
+      const details: (string | undefined)[] = [];
       const responses = new Map<number, StructValue>();
       const st: PairState = { cursor: 0, first: true, backedOff: false };
       while (r.remaining > 0) {
@@ -242,7 +242,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       }
       node.length = r.pos - start;
       node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
-      if (env.tree) DETAILS.set(items, details);
+      if (env.tree) env.note(DETAILS_NOTE, { list: items, details } satisfies MadeDetails);
       return { value: items, node };
     },
     encode(w, items, scope, env) {
@@ -437,12 +437,16 @@ export interface RopSummaryEntry {
 }
 
 /**
- * The `detailOf` texts the walker made for the node displays, by RopsList
- * (index = position in the list; holes where a ROP's codec set its own display).
- * Only `ropSummary(…, { reuseDetails: true })` reads them, which `decodeBody`
- * passes right after decoding, before anyone else holds the values.
+ * Key of the decode note (`DecodeResult.notes`) holding, per RopsList, the
+ * `detailOf` texts the walker made for the node displays (index = position in
+ * the list; holes where a ROP's codec set its own display). `decodeBody` hands
+ * them to `ropSummary` right after decoding, before anyone else holds the values.
  */
-const DETAILS = new WeakMap<readonly StructValue[], (string | undefined | typeof NO_DETAIL)[]>();
+export const DETAILS_NOTE = 'rop-details';
+export interface MadeDetails {
+  readonly list: readonly StructValue[];
+  readonly details: readonly (string | undefined)[];
+}
 const NO_DETAIL = Symbol('no detail');
 
 const HEADER_FIELDS = new Set(['RopId', 'LogonId', 'ReturnValue', ...INDEX_NAMES_ALL()]);
@@ -473,12 +477,18 @@ function detailOf(rop: StructValue): string | undefined {
 const INDEX_NAMES = ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'ResponseHandleIndex'];
 const RESPONSE_INDEX_NAMES = Object.values(RESPONSE_INDEX);
 
+function madeFor(made: readonly unknown[] | undefined, list: readonly StructValue[]) {
+  if (made) for (const m of made) if ((m as MadeDetails).list === list) return (m as MadeDetails).details;
+  return undefined;
+}
+
 export interface RopSummaryOptions {
   /**
-   * Reuse the detail texts the decoder made for the ROP nodes (tree mode).
-   * Only for values fresh from the decoder and not changed since.
+   * The detail texts the decoder made for the ROP nodes (the `DETAILS_NOTE`
+   * note of a tree decode), reused for lists found here. Only for values
+   * fresh from the decoder and not changed since.
    */
-  reuseDetails?: boolean;
+  madeDetails?: readonly unknown[];
 }
 
 /**
@@ -503,7 +513,7 @@ export function ropSummary(value: unknown, opts: RopSummaryOptions = {}): RopSum
   else visit(value, 0);
   const out: RopSummaryEntry[] = [];
   for (const list of lists) {
-    const made = opts.reuseDetails ? DETAILS.get(list) : undefined;
+    const made = madeFor(opts.madeDetails, list);
     for (let i = 0; i < list.length; i++) {
       const rop = list[i]!;
       if (rop.Undecoded instanceof Uint8Array) continue;
