@@ -215,9 +215,43 @@ const FILETIME_EPOCH_DIFF = 11644473600000n; // ms between 1601-01-01 and 1970-0
 
 export function filetimeToIso(v: bigint): string | undefined {
   if (v === 0n || v >= 0x7fffffffffffffffn) return undefined;
-  const ms = v / 10000n - FILETIME_EPOCH_DIFF;
-  const d = new Date(Number(ms));
+  const ms = Number(v / 10000n - FILETIME_EPOCH_DIFF);
+  const fast = isoOfMs(ms);
+  if (fast !== undefined) return fast;
+  const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+const MS_YEAR_0 = -62167219200000; // 0000-01-01T00:00:00.000Z
+const MS_YEAR_10000 = 253402300800000; // 10000-01-01T00:00:00.000Z
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+
+/**
+ * `new Date(ms).toISOString()` for years 0 to 9999 (the four-digit form), by
+ * arithmetic (H. Hinnant's civil-from-days); undefined outside that range.
+ */
+function isoOfMs(ms: number): string | undefined {
+  if (!(ms >= MS_YEAR_0 && ms < MS_YEAR_10000) || !Number.isInteger(ms)) return undefined;
+  const days = Math.floor(ms / 86400000);
+  let t = ms - days * 86400000;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const msPart = t % 1000;
+  t = (t - msPart) / 1000;
+  const sec = t % 60;
+  t = (t - sec) / 60;
+  const min = t % 60;
+  const hour = (t - min) / 60;
+  const yy = y < 10 ? '000' + y : y < 100 ? '00' + y : y < 1000 ? '0' + y : String(y);
+  const mss = msPart < 10 ? '00' + msPart : msPart < 100 ? '0' + msPart : String(msPart);
+  return `${yy}-${pad2(m)}-${pad2(d)}T${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${mss}Z`;
 }
 
 /** [MS-DTYP] 2.3.3 FILETIME: 100 ns intervals since 1601-01-01 UTC. */

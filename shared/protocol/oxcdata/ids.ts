@@ -42,7 +42,23 @@ export const globalCounter: Codec<number> = readsNoScope(
   ),
 );
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
 function hex48(v: number): string {
+  if (Number.isInteger(v) && v >= 0 && v < 0x1000000000000) {
+    // Six bytes from a table: the same text as the general form below.
+    const hi = Math.floor(v / 0x100000000);
+    const lo = v - hi * 0x100000000;
+    return (
+      '0x' +
+      HEX_BYTE[hi >>> 8]! +
+      HEX_BYTE[hi & 0xff]! +
+      HEX_BYTE[lo >>> 24]! +
+      HEX_BYTE[(lo >>> 16) & 0xff]! +
+      HEX_BYTE[(lo >>> 8) & 0xff]! +
+      HEX_BYTE[lo & 0xff]!
+    );
+  }
   return '0x' + v.toString(16).toUpperCase().padStart(12, '0');
 }
 
