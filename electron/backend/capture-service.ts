@@ -175,6 +175,8 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       trustedHosts: o.trustedHosts ?? this.st.trustedHosts,
       logger: this.log,
       firstId: writer.nextId,
+      // Crash safety: the client gets the end of a response only once its exchange is on disk.
+      holdUntil: (ex) => this.appended.get(ex.id),
     };
     let engine: ProxyEngine;
     try {
@@ -281,13 +283,19 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value as number);
     // Written first, announced after: a listener that sees 'exchange' can read it from the file.
     // Appends start at once (the writer batches them and resolves them in order).
+    const written = writer.append(ex);
+    this.appended.set(ex.id, written);
     this.track(
-      writer.append(ex).then(() => {
+      written.then(() => {
         this.st.exchanges++;
         this.emit('exchange', ex);
       }),
     );
+    void written.catch(() => undefined).finally(() => this.appended.delete(ex.id));
   }
+
+  /** Appends in progress by exchange id (the proxy holds a response's end until its append settles). */
+  private appended = new Map<number, Promise<void>>();
 
   private track(p: Promise<void>): void {
     const guarded = p.catch((e: Error) => this.fail(`capture write failed: ${e.message}`));

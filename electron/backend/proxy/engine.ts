@@ -34,6 +34,15 @@ export interface ProxyEngineOptions {
   logger?: ProxyLogger;
   /** Id of the first exchange (continuing an existing capture). Default 1. */
   firstId?: number;
+  /**
+   * Crash safety: called with each completed exchange *before* the client receives the end of its
+   * response; the end is held until the promise settles (at most `holdLimitMs`). A capture store
+   * resolves it once the record is written, so a client never sees an exchange complete that a
+   * crash could still lose.
+   */
+  holdUntil?: (ex: Exchange) => Promise<unknown> | undefined;
+  /** Upper bound of the hold, ms (default 2000): a stalled disk must not stall the client for long. */
+  holdLimitMs?: number;
 }
 
 export interface ConnectionEvent {

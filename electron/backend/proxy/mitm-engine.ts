@@ -682,8 +682,46 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       rec.responseTrailers(tr);
       if (tr.length > 0) out.addTrailers(tr.map((h) => [h.name, h.value] as [string, string]));
     });
+    if (this.opts.holdUntil) this.holdEndUntilRecorded(flow, out);
     out.once('finish', () => this.completeFlow(flow, nowMs()));
     cb();
+  }
+
+  /**
+   * Crash safety: when the library ends the client response, complete and announce the exchange
+   * first, and pass the end on once `holdUntil` says it is recorded (bounded by `holdLimitMs`).
+   * The flow stays in flight until the end is delivered, so connection bookkeeping waits for it.
+   */
+  private holdEndUntilRecorded(flow: Flow, out: http.ServerResponse): void {
+    const end = out.end;
+    let held = false;
+    out.end = ((...args: unknown[]) => {
+      const pass = () => (end as (...a: unknown[]) => http.ServerResponse).apply(out, args);
+      if (held || flow.rec.finished) return pass();
+      held = true;
+      const t = nowMs();
+      if (!flow.rec.complete(t)) return pass();
+      const ex = this.finish(flow, { keepInflight: true });
+      const wait = this.opts.holdUntil?.(ex);
+      if (!wait) {
+        flow.conn.inflight.delete(flow);
+        return pass();
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((r) => (timer = setTimeout(r, this.opts.holdLimitMs ?? 2000)));
+      void Promise.race([
+        wait.then(
+          () => undefined,
+          () => undefined,
+        ),
+        limit,
+      ]).then(() => {
+        clearTimeout(timer);
+        flow.conn.inflight.delete(flow);
+        if (!out.destroyed) pass();
+      });
+      return out;
+    }) as typeof out.end;
   }
 
   private onError(ctx: MitmCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string): void {
@@ -773,8 +811,8 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     this.finish(flow);
   }
 
-  private finish(flow: Flow): void {
-    flow.conn.inflight.delete(flow);
+  private finish(flow: Flow, opts: { keepInflight?: boolean } = {}): Exchange {
+    if (!opts.keepInflight) flow.conn.inflight.delete(flow);
     const ex: Exchange = flow.rec.build(this.nextExchangeId++);
     this.emitted++;
     if (flow.certError) {
@@ -786,6 +824,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       });
     }
     this.emit('exchange', ex);
+    return ex;
   }
 }
 
