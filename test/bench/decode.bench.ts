@@ -19,10 +19,16 @@ const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 function load(): { type: 'request' | 'response'; bytes: Uint8Array }[] {
   const out: { type: 'request' | 'response'; bytes: Uint8Array }[] = [];
   for (const f of readdirSync(join(FIX, 'syncgw')).filter((x) => /^execute_(req|resp)\d+\.bin$/.test(x)))
-    out.push({ type: f.includes('_req') ? 'request' : 'response', bytes: new Uint8Array(readFileSync(join(FIX, 'syncgw', f))) });
+    out.push({
+      type: f.includes('_req') ? 'request' : 'response',
+      bytes: new Uint8Array(readFileSync(join(FIX, 'syncgw', f))),
+    });
   for (const cap of ['gromox-ruler/cap1', 'gromox-ruler/cap2'])
     for (const f of readdirSync(join(FIX, cap)).filter((x) => /-Execute\.(request|response)\.bin$/.test(x)))
-      out.push({ type: f.endsWith('request.bin') ? 'request' : 'response', bytes: new Uint8Array(readFileSync(join(FIX, cap, f))) });
+      out.push({
+        type: f.endsWith('request.bin') ? 'request' : 'response',
+        bytes: new Uint8Array(readFileSync(join(FIX, cap, f))),
+      });
   return out;
 }
 
@@ -83,13 +89,23 @@ const bench: Bench = {
     });
 
     // A large real ROP response payload (execute_resp44, FastTransfer data) re-framed compressed.
-    const resp44 = decodeBody('Execute', 'response', new Uint8Array(readFileSync(join(FIX, 'syncgw/execute_resp44.bin'))), { rawRops: true });
-    const payloadBytes = encode(rawRopResponseBuffer, ((resp44.value!.RopBuffer as StructValue[])[0]!.Payload as PayloadValue<StructValue>).value!);
+    const resp44 = decodeBody(
+      'Execute',
+      'response',
+      new Uint8Array(readFileSync(join(FIX, 'syncgw/execute_resp44.bin'))),
+      { rawRops: true },
+    );
+    const payloadBytes = encode(
+      rawRopResponseBuffer,
+      ((resp44.value!.RopBuffer as StructValue[])[0]!.Payload as PayloadValue<StructValue>).value!,
+    );
     const compressedBody = encode(executeResponseRaw, {
       StatusCode: 0,
       ErrorCode: 0,
       Flags: 0,
-      RopBuffer: buildExtendedBufferChain(rawRopResponseBuffer, 'ROP_RESPONSE_BUFFER', [payloadBytes], { compress: true }),
+      RopBuffer: buildExtendedBufferChain(rawRopResponseBuffer, 'ROP_RESPONSE_BUFFER', [payloadBytes], {
+        compress: true,
+      }),
       AuxiliaryBuffer: [],
     });
     const wire = compressedBody.subarray(24, compressedBody.length - 4);

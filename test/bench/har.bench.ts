@@ -101,7 +101,10 @@ function baselineStringify(count: number): number {
   const t0 = performance.now();
   let bytes = 0;
   for (const ex of synthetic(count))
-    bytes += JSON.stringify({ req: Buffer.from(ex.request.body).toString('base64'), res: Buffer.from(ex.response!.body).toString('base64') }).length;
+    bytes += JSON.stringify({
+      req: Buffer.from(ex.request.body).toString('base64'),
+      res: Buffer.from(ex.response!.body).toString('base64'),
+    }).length;
   if (bytes < 0) throw new Error('unreachable');
   return (performance.now() - t0) / 1000;
 }

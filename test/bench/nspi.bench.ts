@@ -27,7 +27,8 @@ function load() {
   const out: { type: string; request: boolean; bytes: Uint8Array }[] = [];
   for (const f of readdirSync(FIX)) {
     const m = /^([a-z]+)_(req|resp)\d+\.bin$/.exec(f);
-    if (m && TYPES[m[1]!]) out.push({ type: TYPES[m[1]!]!, request: m[2] === 'req', bytes: new Uint8Array(readFileSync(join(FIX, f))) });
+    if (m && TYPES[m[1]!])
+      out.push({ type: TYPES[m[1]!]!, request: m[2] === 'req', bytes: new Uint8Array(readFileSync(join(FIX, f))) });
   }
   return out;
 }
@@ -65,26 +66,52 @@ const bench: Bench = {
     const base = (rate(() => checksum(plain), ms) * total) / MB;
     const baseline = { name: 'byte checksum over the same bodies', value: base };
 
-    const nspi = (rate(() => {
-      for (const b of bodies) decode((b.request ? nspiRequestCodecs : nspiResponseCodecs)[b.type]!, b.bytes);
-    }, ms) * total) / MB;
-    results.push({ name: `decode ${bodies.length} syncgw NSPI bodies (${total} bytes)`, value: nspi, unit: 'MB/s', baseline, ratio: nspi / base });
+    const nspi =
+      (rate(() => {
+        for (const b of bodies) decode((b.request ? nspiRequestCodecs : nspiResponseCodecs)[b.type]!, b.bytes);
+      }, ms) *
+        total) /
+      MB;
+    results.push({
+      name: `decode ${bodies.length} syncgw NSPI bodies (${total} bytes)`,
+      value: nspi,
+      unit: 'MB/s',
+      baseline,
+      ratio: nspi / base,
+    });
 
-    const values = bodies.map((b) => decode((b.request ? nspiRequestCodecs : nspiResponseCodecs)[b.type]!, b.bytes).value);
-    const enc = (rate(() => {
-      bodies.forEach((b, i) => encode((b.request ? nspiRequestCodecs : nspiResponseCodecs)[b.type]!, values[i]!));
-    }, ms) * total) / MB;
-    results.push({ name: 'encode the same bodies from their values', value: enc, unit: 'MB/s', baseline, ratio: enc / base });
+    const values = bodies.map(
+      (b) => decode((b.request ? nspiRequestCodecs : nspiResponseCodecs)[b.type]!, b.bytes).value,
+    );
+    const enc =
+      (rate(() => {
+        bodies.forEach((b, i) => encode((b.request ? nspiRequestCodecs : nspiResponseCodecs)[b.type]!, values[i]!));
+      }, ms) *
+        total) /
+      MB;
+    results.push({
+      name: 'encode the same bodies from their values',
+      value: enc,
+      unit: 'MB/s',
+      baseline,
+      ratio: enc / base,
+    });
 
     // A synthetic ROP-width table page: 200 StandardPropertyRows of (I8, Binary(16), String).
     const cols = [0x67480014, 0x0ff90102, 0x3001001f];
     const rowCodec = propertyRow(cols);
-    const one = encode(rowCodec, { Flag: 0, ValueArray: [0x1234n, new Uint8Array(16).fill(7), 'Subject line of a message'] });
+    const one = encode(rowCodec, {
+      Flag: 0,
+      ValueArray: [0x1234n, new Uint8Array(16).fill(7), 'Subject line of a message'],
+    });
     const page = new Uint8Array(one.length * 200);
     for (let i = 0; i < 200; i++) page.set(one, i * one.length);
-    const rows = (rate(() => {
-      for (let at = 0; at < page.length; at += one.length) decode(rowCodec, page.subarray(at, at + one.length));
-    }, ms) * page.length) / MB;
+    const rows =
+      (rate(() => {
+        for (let at = 0; at < page.length; at += one.length) decode(rowCodec, page.subarray(at, at + one.length));
+      }, ms) *
+        page.length) /
+      MB;
     const rowBase = (rate(() => checksum([page]), ms) * page.length) / MB;
     results.push({
       name: `decode 200 PropertyRows (${one.length} bytes each)`,

@@ -15,7 +15,13 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureResponder } from '../../electron/backend/simulator/capture-responder.js';
-import { ExchangeSimulator, MailboxResponder, buildConnectRequest, buildExecuteRequest, ropLogonRequest } from '../../electron/backend/simulator/index.js';
+import {
+  ExchangeSimulator,
+  MailboxResponder,
+  buildConnectRequest,
+  buildExecuteRequest,
+  ropLogonRequest,
+} from '../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../electron/backend/replay/mapi-client.js';
 import { loadMetaCaptureDir } from '../../electron/backend/replay/meta-capture.js';
 import { replayCapture } from '../../electron/backend/replay/replayer.js';
@@ -31,17 +37,41 @@ async function plainServer(entity: Uint8Array): Promise<{ url: string; close: ()
   const srv = http.createServer((req, res) => {
     req.on('data', () => undefined);
     req.on('end', () => {
-      res.writeHead(200, ['Content-Type', 'application/mapi-http', 'X-ResponseCode', '0', 'X-RequestType', 'Execute', 'Set-Cookie', 'MapiContext=plain', 'Set-Cookie', 'MapiSequence=plain']);
+      res.writeHead(200, [
+        'Content-Type',
+        'application/mapi-http',
+        'X-ResponseCode',
+        '0',
+        'X-RequestType',
+        'Execute',
+        'Set-Cookie',
+        'MapiContext=plain',
+        'Set-Cookie',
+        'MapiSequence=plain',
+      ]);
       res.end(entity);
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }),
+  };
 }
 
 /** Exchanges/s of `sessions` clients, each sending `body` (after its Connect) for about `ms`; CPU µs per exchange in `cpu`. */
-async function drive(url: string, sessions: number, ms: number, body: Uint8Array, cpu?: { us: number }): Promise<number> {
+async function drive(
+  url: string,
+  sessions: number,
+  ms: number,
+  body: Uint8Array,
+  cpu?: { us: number },
+): Promise<number> {
   const clients = Array.from({ length: sessions }, () => new MapiClient(url));
   await Promise.all(clients.map((c) => c.send(EMSMDB, 'Connect', buildConnectRequest(DN))));
   let n = 0;
@@ -114,13 +144,28 @@ const bench: Bench = {
     await capSim.start();
     const script = cap.slice(0, 4);
     // Baseline: a naive mock answering by X-RequestType with the captured bytes (no sessions, no matching).
-    const byType = new Map(script.map((e) => [e.request.headers.find((h) => /x-requesttype/i.test(h.name))!.value, e.response!.body]));
+    const byType = new Map(
+      script.map((e) => [e.request.headers.find((h) => /x-requesttype/i.test(h.name))!.value, e.response!.body]),
+    );
     const mock = http.createServer((req, res) => {
       req.on('data', () => undefined);
       req.on('end', () => {
         const t = String(req.headers['x-requesttype'] ?? '');
-        res.writeHead(200, ['Content-Type', 'application/mapi-http', 'X-ResponseCode', '0', 'Set-Cookie', 'sid=mock', 'Set-Cookie', 'sequence=mock']);
-        res.end(t === 'Execute' ? script[1 + ((Number(req.headers['x-requestid']?.toString().split(':')[1]) || 0) % 2)]!.response!.body : (byType.get(t) ?? new Uint8Array(0)));
+        res.writeHead(200, [
+          'Content-Type',
+          'application/mapi-http',
+          'X-ResponseCode',
+          '0',
+          'Set-Cookie',
+          'sid=mock',
+          'Set-Cookie',
+          'sequence=mock',
+        ]);
+        res.end(
+          t === 'Execute'
+            ? script[1 + ((Number(req.headers['x-requestid']?.toString().split(':')[1]) || 0) % 2)]!.response!.body
+            : (byType.get(t) ?? new Uint8Array(0)),
+        );
       });
     });
     await new Promise<void>((r) => mock.listen(0, '127.0.0.1', r));

@@ -38,7 +38,11 @@ function load(): Pair[] {
     const qb = ropBuffersOf(qd.value)[0];
     const rb = ropBuffersOf(rd.value)[0];
     if (!qb || !rb) continue;
-    out.push({ request: encode(ropRequestBuffer, qb), response: encode(ropResponseBuffer, rb, { execRequest: qb }), requestValue: qb });
+    out.push({
+      request: encode(ropRequestBuffer, qb),
+      response: encode(ropResponseBuffer, rb, { execRequest: qb }),
+      requestValue: qb,
+    });
   }
   return out;
 }
@@ -68,7 +72,13 @@ function queryRows(rows: number): { request: Uint8Array; response: Uint8Array } 
   const resp: StructValue = {
     RopsList: [
       { RopId: 0x12, InputHandleIndex: 1, ReturnValue: 0, TableStatus: 0 },
-      { RopId: 0x15, InputHandleIndex: 1, ReturnValue: 0, Origin: 2, RowData: Array.from({ length: rows }, (_, i) => row(i)) },
+      {
+        RopId: 0x15,
+        InputHandleIndex: 1,
+        ReturnValue: 0,
+        Origin: 2,
+        RowData: Array.from({ length: rows }, (_, i) => row(i)),
+      },
     ],
     ServerObjectHandleTable: [0x10, 0x11],
   };

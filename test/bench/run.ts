@@ -44,13 +44,20 @@ for (const f of files) {
             '\n',
         );
   } catch (e) {
-    all.push({ bench: b.name, results: [], error: e instanceof Error ? e.message : String(e), seconds: (performance.now() - t0) / 1000 });
+    all.push({
+      bench: b.name,
+      results: [],
+      error: e instanceof Error ? e.message : String(e),
+      seconds: (performance.now() - t0) / 1000,
+    });
     if (!json) process.stderr.write(`  FAILED: ${e instanceof Error ? e.stack : String(e)}\n`);
   }
 }
 
 if (json) {
-  process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, benches: all }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, benches: all }, null, 2) + '\n',
+  );
 } else {
   const rows: string[][] = [['bench', 'figure', 'value', 'baseline', 'ratio', 'note']];
   for (const b of all) {
@@ -66,6 +73,17 @@ if (json) {
       ]);
   }
   const w = rows[0]!.map((_, i) => Math.min(60, Math.max(...rows.map((r) => r[i]!.length))));
-  process.stdout.write('\n' + rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+  process.stdout.write(
+    '\n' +
+      rows
+        .map((r) =>
+          r
+            .map((c, i) => c.padEnd(w[i]!))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n') +
+      '\n',
+  );
 }
 process.exit(all.some((b) => b.error) ? 1 : 0);

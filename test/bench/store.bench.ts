@@ -109,8 +109,22 @@ const bench: Bench = {
       }
       const results: BenchResult[] = [];
       const base = { name: 'plain fs appends of the same bytes', value: median(plain) };
-      results.push({ name: 'append, sequential (await each)', value: median(seq), unit: 'exchanges/s', baseline: base, ratio: median(seq) / base.value, note: `${(mb / n * 1000).toFixed(0)} KB bodies each; encode + CRC + index included` });
-      results.push({ name: 'append, 32 in flight (group commit)', value: median(par), unit: 'exchanges/s', baseline: base, ratio: median(par) / base.value, note: `${((median(par) * mb) / n).toFixed(0)} MB/s of bodies` });
+      results.push({
+        name: 'append, sequential (await each)',
+        value: median(seq),
+        unit: 'exchanges/s',
+        baseline: base,
+        ratio: median(seq) / base.value,
+        note: `${((mb / n) * 1000).toFixed(0)} KB bodies each; encode + CRC + index included`,
+      });
+      results.push({
+        name: 'append, 32 in flight (group commit)',
+        value: median(par),
+        unit: 'exchanges/s',
+        baseline: base,
+        ratio: median(par) / base.value,
+        note: `${((median(par) * mb) / n).toFixed(0)} MB/s of bodies`,
+      });
 
       // Open: index path vs raw read of the whole file, then a full scan without the index.
       const openT: number[] = [];
@@ -137,8 +151,20 @@ const bench: Bench = {
         await writeFile(indexPath(file), idx);
       }
       const rb = { name: 'fs.readFile of the whole capture', value: median(readT) };
-      results.push({ name: `openCapture + get(last), ${n} exchanges, with index`, value: median(openT), unit: 'ms', baseline: rb, ratio: median(openT) / rb.value });
-      results.push({ name: `openCapture without index (full scan), ${n} exchanges`, value: median(scanT), unit: 'ms', baseline: rb, ratio: median(scanT) / rb.value });
+      results.push({
+        name: `openCapture + get(last), ${n} exchanges, with index`,
+        value: median(openT),
+        unit: 'ms',
+        baseline: rb,
+        ratio: median(openT) / rb.value,
+      });
+      results.push({
+        name: `openCapture without index (full scan), ${n} exchanges`,
+        value: median(scanT),
+        unit: 'ms',
+        baseline: rb,
+        ratio: median(scanT) / rb.value,
+      });
       return results;
     } finally {
       await rm(dir, { recursive: true, force: true });
