@@ -246,7 +246,7 @@ function summaryOf(
   const out: RopSummaryItem[] = [];
   try {
     // The values are fresh from the decoder: the ROP detail texts made for the tree are reused.
-    for (const b of ropBuffersOf(value)) out.push(...summarize(b, { madeDetails }));
+    for (const b of ropBuffersOf(value)) for (const e of summarize(b, { madeDetails })) out.push(e);
   } catch {
     // a summary bug must not break decoding
   }

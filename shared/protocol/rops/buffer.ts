@@ -135,6 +135,22 @@ function pairNext(
   return { def: ropsById.get(id), requestIndex: -1 };
 }
 
+/** The walker's `RopSite` of a response; `nextRopIds` is made when first read (only optional failure layouts read it). */
+class ResponseSite implements RopSite {
+  readonly side = 'response';
+  private next: ReadonlySet<number> | undefined = undefined;
+  constructor(
+    readonly requests: readonly StructValue[],
+    readonly requestIndex: number,
+    readonly requestHandles: readonly number[],
+    readonly responseHandles: readonly number[] | undefined,
+    readonly responses: ReadonlyMap<number, StructValue>,
+  ) {}
+  get nextRopIds(): ReadonlySet<number> {
+    return (this.next ??= nextIdsAfter(this.requests, this.requestIndex));
+  }
+}
+
 /** RopIds that may legitimately come after the response to request `index`. */
 function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> {
   const s = new Set<number>([ROP_PROGRESS]);
@@ -192,15 +208,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         } else {
           const p = pairNext(st, info.requests, id);
           def = p.def;
-          site = {
-            side,
-            requests: info.requests,
-            requestIndex: p.requestIndex,
-            requestHandles: info.requestHandles,
-            responseHandles: info.responseHandles,
-            responses,
-            nextRopIds: nextIdsAfter(info.requests, p.requestIndex),
-          };
+          site = new ResponseSite(info.requests, p.requestIndex, info.requestHandles, info.responseHandles, responses);
         }
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!def || !codec) {
@@ -456,9 +464,10 @@ function INDEX_NAMES_ALL(): string[] {
 
 /** Up to four fields after the header, each shortened to one token. */
 function detailOf(rop: StructValue): string | undefined {
-  const parts: string[] = [];
+  let text = '';
+  let parts = 0;
   for (const k in rop) {
-    if (parts.length >= 4) break;
+    if (parts >= 4) break;
     if (HEADER_FIELDS.has(k)) continue;
     const v: unknown = rop[k];
     let t: string | undefined;
@@ -469,9 +478,11 @@ function detailOf(rop: StructValue): string | undefined {
     else if (Array.isArray(v)) t = `[${v.length}]`;
     else if (v && typeof v === 'object' && 'ReplicaId' in v && 'GlobalCounter' in v)
       t = idToString(v as { ReplicaId: number; GlobalCounter: number });
-    if (t !== undefined) parts.push(`${k}=${t}`);
+    if (t !== undefined) {
+      text = parts++ ? `${text} ${k}=${t}` : `${k}=${t}`;
+    }
   }
-  return parts.length ? parts.join(' ') : undefined;
+  return parts ? text : undefined;
 }
 
 const INDEX_NAMES = ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'ResponseHandleIndex'];
