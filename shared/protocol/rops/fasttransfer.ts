@@ -26,6 +26,7 @@ import {
   hex,
   latin1Decode,
   latin1Encode,
+  memoShow,
   sized,
   toHex,
   u16,
@@ -278,20 +279,31 @@ function writeValue(w: Writer, tag: number, v: FxScalar | FxScalar[]): void {
   }
 }
 
-function tagLabel(tag: number): string {
-  return FX_MARKERS[tag] ?? FX_META_PROPERTIES[tag] ?? describeTag(tag);
-}
+/**
+ * The two tables by number: tags of named properties (0x8000 and up) are
+ * above 2^31, and looking those up in a record goes through a string key.
+ */
+const byTag = (names: Readonly<Record<number, string>>) =>
+  new Map(Object.entries(names).map(([k, v]) => [Number(k), v] as const));
+const MARKER_NAME = byTag(FX_MARKERS);
+const META_NAME = byTag(FX_META_PROPERTIES);
+
+/** Name of an element's tag (remembered per tag, bounded). */
+const tagLabel = memoShow((tag) => MARKER_NAME.get(tag) ?? META_NAME.get(tag) ?? describeTag(tag));
+/** Display of an element's PropertyTag node (remembered per tag, bounded: streams repeat their tags). */
+const tagDisplay = memoShow((tag) => `${tagLabel(tag)} (${hex(tag, 8)})`);
 
 /** One element starting at r.pos; NeedMore when the bytes end inside it. Without `tree`, the node is `NO_NODE`. */
 function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode } {
   const start = r.pos;
   need(r, 4);
   const tag = r.u32();
-  if (FX_MARKERS[tag] !== undefined) {
+  const marker = MARKER_NAME.get(tag);
+  if (marker !== undefined) {
     return {
       el: { Kind: 'Marker', PropertyTag: tag },
       node: tree
-        ? { name: 'Marker', value: tag, offset: start, length: 4, display: `${FX_MARKERS[tag]} (${hex(tag, 8)})` }
+        ? { name: 'Marker', value: tag, offset: start, length: 4, display: `${marker} (${hex(tag, 8)})` }
         : NO_NODE,
     };
   }
@@ -302,14 +314,15 @@ function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode
       value: tag,
       offset: start,
       length: 4,
-      display: `${tagLabel(tag)} (${hex(tag, 8)})`,
+      display: tagDisplay(tag),
     });
+  const meta = META_NAME.get(tag);
   const el: FxElement = {
-    Kind: FX_META_PROPERTIES[tag] ? 'MetaProperty' : 'PropertyValue',
+    Kind: meta ? 'MetaProperty' : 'PropertyValue',
     PropertyTag: tag,
     Value: 0,
   };
-  if (tagId(tag) >= 0x8000 && !FX_META_PROPERTIES[tag]) {
+  if (tagId(tag) >= 0x8000 && !meta) {
     const at = r.pos;
     need(r, 17);
     el.PropertySet = guidToString(r.take(16));
