@@ -12,6 +12,7 @@ import { decodeBody } from '../../shared/protocol/decode-exchange.js';
 import { executeResponseRaw, rawRopResponseBuffer } from '../../shared/protocol/emsmdb/index.js';
 import { buildExtendedBufferChain } from '../../shared/protocol/rpcext/index.js';
 import { compressLz77, decompressLz77 } from '../../shared/protocol/rpcext/lz77.js';
+import { MB, checksum, consume, rate, sink } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -31,29 +32,6 @@ function load(): { type: 'request' | 'response'; bytes: Uint8Array }[] {
       });
   return out;
 }
-
-/** Runs `f` repeatedly for about `ms` milliseconds; returns calls per second. */
-function rate(f: () => void, ms: number): number {
-  for (let i = 0; i < 3; i++) f(); // warm-up
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    f();
-    n++;
-    t = performance.now();
-  }
-  return (n * 1000) / (t - t0);
-}
-
-let sink = 0;
-function checksum(bodies: readonly Uint8Array[]) {
-  let s = 0;
-  for (const b of bodies) for (let i = 0; i < b.length; i++) s = (s + b[i]!) | 0;
-  sink ^= s;
-}
-
-const MB = 1024 * 1024;
 
 const bench: Bench = {
   name: 'decode',
@@ -132,7 +110,7 @@ const bench: Bench = {
       for (let i = 0; i < comp.length; i++) decompressLz77(comp[i]!, golden[i]!.length);
     }, ms);
     const copy = rate(() => {
-      for (const g of golden) sink ^= g.slice()[0]!;
+      for (const g of golden) consume(g.slice()[0]!);
     }, ms);
     results.push({
       name: 'LZ77 decompress (3 real payloads, output bytes)',
@@ -153,7 +131,7 @@ const bench: Bench = {
       ratio: (cmp * outBytes) / MB / baseG,
       note: `ratio ${(comp.reduce((n, c) => n + c.length, 0) / outBytes).toFixed(3)} of input; wire ${wire.length} B for resp44`,
     });
-    if (sink === 0x7fffffff) results.push({ name: 'sink', value: sink, unit: '' });
+    if (sink() === 0x7fffffff) results.push({ name: 'sink', value: sink(), unit: '' });
     return results;
   },
 };

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { decode, encode } from '../../shared/codec/index.js';
 import { nspiRequestCodecs, nspiResponseCodecs } from '../../shared/protocol/nspi/index.js';
 import { propertyRow } from '../../shared/protocol/oxcdata/index.js';
+import { MB, checksum, rate, sink } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/syncgw');
@@ -32,28 +33,6 @@ function load() {
   }
   return out;
 }
-
-function rate(f: () => void, ms: number): number {
-  for (let i = 0; i < 3; i++) f();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    f();
-    n++;
-    t = performance.now();
-  }
-  return (n * 1000) / (t - t0);
-}
-
-let sink = 0;
-function checksum(bodies: readonly Uint8Array[]) {
-  let s = 0;
-  for (const b of bodies) for (let i = 0; i < b.length; i++) s = (s + b[i]!) | 0;
-  sink ^= s;
-}
-
-const MB = 1024 * 1024;
 
 const bench: Bench = {
   name: 'nspi',
@@ -119,7 +98,7 @@ const bench: Bench = {
       unit: 'MB/s',
       baseline: { name: 'byte checksum over the same rows', value: rowBase },
       ratio: rows / rowBase,
-      note: sink === 0.5 ? 'unreachable' : undefined,
+      note: sink() === 0.5 ? 'unreachable' : undefined,
     });
     return results;
   },

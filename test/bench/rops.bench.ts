@@ -11,6 +11,7 @@ import { type StructValue, collectErrors, decode, encode } from '../../shared/co
 import { decodeBody, ropBuffersOf } from '../../shared/protocol/decode-exchange.js';
 import { rawRopRequestBuffer, rawRopResponseBuffer } from '../../shared/protocol/emsmdb/index.js';
 import { ropRequestBuffer, ropResponseBuffer } from '../../shared/protocol/rops/buffer.js';
+import { MB, checksum, consume, rate, sink } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -86,24 +87,6 @@ function queryRows(rows: number): { request: Uint8Array; response: Uint8Array } 
   return { request, response: encode(ropResponseBuffer, resp, { execRequest: qv }) };
 }
 
-/** Calls per second of `f` over about `ms` ms, after a warm-up of a third of that (the JIT settles). */
-function rate(f: () => void, ms: number): number {
-  const w0 = performance.now();
-  while (performance.now() - w0 < ms / 3) f();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    f();
-    n++;
-    t = performance.now();
-  }
-  return (n * 1000) / (t - t0);
-}
-
-let sink = 0;
-const MB = 1024 * 1024;
-
 const bench: Bench = {
   name: 'rops',
   async run({ quick }) {
@@ -112,18 +95,26 @@ const bench: Bench = {
 
     const pairs = load();
     const bytes = pairs.reduce((n, p) => n + p.request.length + p.response.length, 0);
-    const framing = rate(() => {
-      for (const p of pairs) {
-        sink ^= decode(rawRopRequestBuffer, p.request).tree.length;
-        sink ^= decode(rawRopResponseBuffer, p.response).tree.length;
-      }
-    }, ms);
-    const full = rate(() => {
-      for (const p of pairs) {
-        sink ^= decode(ropRequestBuffer, p.request).tree.length;
-        sink ^= decode(ropResponseBuffer, p.response, { context: { execRequest: p.requestValue } }).tree.length;
-      }
-    }, ms);
+    const framing = rate(
+      () => {
+        for (const p of pairs) {
+          consume(decode(rawRopRequestBuffer, p.request).tree.length);
+          consume(decode(rawRopResponseBuffer, p.response).tree.length);
+        }
+      },
+      ms,
+      ms / 3,
+    );
+    const full = rate(
+      () => {
+        for (const p of pairs) {
+          consume(decode(ropRequestBuffer, p.request).tree.length);
+          consume(decode(ropResponseBuffer, p.response, { context: { execRequest: p.requestValue } }).tree.length);
+        }
+      },
+      ms,
+      ms / 3,
+    );
     results.push({
       name: `real ROP buffers, request + paired response (${pairs.length} pairs, ${bytes} bytes)`,
       value: (full * bytes) / MB,
@@ -138,26 +129,29 @@ const bench: Bench = {
     const bigReq = decode(ropRequestBuffer, big.request).value!;
     const check = decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } });
     if (collectErrors(check.tree).length) throw new Error('synthetic QueryRows response does not decode cleanly');
-    const checksum = rate(() => {
-      let s = 0;
-      const b = big.response;
-      for (let i = 0; i < b.length; i++) s = (s + b[i]!) | 0;
-      sink ^= s;
-    }, ms);
-    const rows = rate(() => {
-      sink ^= decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } }).tree.length;
-    }, ms);
+    const checksumRate = rate(() => checksum([big.response]), ms, ms / 3);
+    const rows = rate(
+      () => {
+        consume(decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } }).tree.length);
+      },
+      ms,
+      ms / 3,
+    );
     results.push({
       name: `RopQueryRows response, ${nRows} rows × 6 columns (${big.response.length} bytes)`,
       value: (rows * big.response.length) / MB,
       unit: 'MB/s',
-      baseline: { name: 'byte checksum loop, same bytes', value: (checksum * big.response.length) / MB },
-      ratio: rows / checksum,
+      baseline: { name: 'byte checksum loop, same bytes', value: (checksumRate * big.response.length) / MB },
+      ratio: rows / checksumRate,
     });
     const value = decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } }).value!;
-    const enc = rate(() => {
-      sink ^= encode(ropResponseBuffer, value, { execRequest: bigReq }).length;
-    }, ms);
+    const enc = rate(
+      () => {
+        consume(encode(ropResponseBuffer, value, { execRequest: bigReq }).length);
+      },
+      ms,
+      ms / 3,
+    );
     results.push({
       name: 'RopQueryRows response, encode from the decoded value',
       value: (enc * big.response.length) / MB,
@@ -165,7 +159,7 @@ const bench: Bench = {
       baseline: { name: 'decode of the same bytes', value: (rows * big.response.length) / MB },
       ratio: enc / rows,
     });
-    if (sink === 0.5) results.push({ name: 'unreachable', value: 0, unit: '' });
+    if (sink() === 0.5) results.push({ name: 'unreachable', value: 0, unit: '' });
     return results;
   },
 };
