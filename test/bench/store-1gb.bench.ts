@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { CaptureWriter, indexPath, openCapture } from '../../electron/backend/store/capture-file.js';
 import { encodeExchange } from '../../electron/backend/store/format.js';
+import { mapiExecuteExchange } from './mapi-exchange.js';
 import type { Bench, BenchResult } from './types.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -37,49 +38,8 @@ const pool = (() => {
 })();
 
 function exchange(id: number): Exchange {
-  const t = 1_700_000_000_000 + id * 10;
   const at = (id * 4099) % (pool.length - RES);
-  return {
-    id,
-    connectionId: 1 + (id % 8),
-    client: { address: '127.0.0.1', port: 50_000 + (id % 8) },
-    server: { address: '10.0.0.5', port: 443 },
-    origin: 'https://mail.contoso.com:443',
-    timings: { requestStart: t, requestEnd: t + 0.4, responseHeaders: t + 3.2, responseEnd: t + 6.7 },
-    request: {
-      method: 'POST',
-      url: '/mapi/emsmdb/?MailboxId=0b1c@contoso.com',
-      httpVersion: '1.1',
-      headers: [
-        { name: 'Host', value: 'mail.contoso.com' },
-        { name: 'Content-Type', value: 'application/mapi-http' },
-        { name: 'X-RequestType', value: 'Execute' },
-        { name: 'X-RequestId', value: `{E2EA6C1C-ABCD-4E5F-8A0B-1234567890AB}:${id}` },
-        { name: 'X-ClientApplication', value: 'Outlook/16.0.17928.20114' },
-        { name: 'Cookie', value: 'MapiContext=abc; MapiSequence=17-xyz' },
-        { name: 'Content-Length', value: String(REQ) },
-      ],
-      body: pool.subarray(at, at + REQ),
-    },
-    response: {
-      statusCode: 200,
-      statusMessage: 'OK',
-      httpVersion: '1.1',
-      headers: [
-        { name: 'Transfer-Encoding', value: 'chunked' },
-        { name: 'Content-Type', value: 'application/mapi-http' },
-        { name: 'X-RequestType', value: 'Execute' },
-        { name: 'X-ResponseCode', value: '0' },
-        { name: 'Set-Cookie', value: 'MapiSequence=18-xyz; path=/mapi/emsmdb' },
-      ],
-      body: pool.subarray(at, at + RES),
-      chunks: [
-        { time: t + 3.3, offset: 0, length: 12 },
-        { time: t + 5.0, offset: 12, length: 16_000 },
-        { time: t + 6.6, offset: 16_012, length: RES - 16_012 },
-      ],
-    },
-  };
+  return mapiExecuteExchange(id, pool.subarray(at, at + REQ), pool.subarray(at, at + RES));
 }
 
 interface ChildReport {
