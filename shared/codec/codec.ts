@@ -135,6 +135,15 @@ export type ValueOf<C> = C extends Codec<infer T> ? T : never;
 // ---------------------------------------------------------------------------
 // Leaf helper
 
+interface LeafParts<T> {
+  read: (r: Reader, scope: Scope, env: DecodeEnv) => T;
+  write: (w: Writer, v: T, scope: Scope, env: EncodeEnv) => void;
+  show?: (v: T) => string | undefined;
+  toNodeValue: (v: T) => NodeValue;
+}
+/** How each `leaf` codec was made, so `withDisplay` over a leaf can make one leaf instead of a wrapper. */
+const LEAF_PARTS = new WeakMap<Codec<never>, LeafParts<never>>();
+
 export function leaf<T>(
   kind: string,
   minSize: number,
@@ -143,24 +152,37 @@ export function leaf<T>(
   show?: (v: T) => string | undefined,
   toNodeValue: (v: T) => NodeValue = (v) => v as unknown as NodeValue,
 ): Codec<T> {
-  return {
+  const c: Codec<T> = {
     kind,
     minSize,
     decode(r, name, scope, env) {
       const offset = r.pos;
       const value = read(r, scope, env);
       if (!env.tree) return { value, node: NO_NODE };
-      const node: DecodedNode = { name, value: toNodeValue(value), offset, length: r.pos - offset };
+      // The node is made whole (display included when there is one): adding it later costs a map transition.
       const d = show?.(value);
-      if (d !== undefined) node.display = d;
+      const node: DecodedNode =
+        d !== undefined
+          ? { name, value: toNodeValue(value), offset, length: r.pos - offset, display: d }
+          : { name, value: toNodeValue(value), offset, length: r.pos - offset };
       return { value, node };
     },
     encode: write,
   };
+  LEAF_PARTS.set(c as Codec<never>, { read, write, show, toNodeValue } as unknown as LeafParts<never>);
+  return c;
 }
 
 /** Same wire form, another display (enums, flags, dates, hex). */
 export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, kind = c.kind): Codec<T> {
+  const parts = LEAF_PARTS.get(c as Codec<never>) as unknown as LeafParts<T> | undefined;
+  if (parts) {
+    // Over a leaf: one leaf whose display is `show`'s, else the inner leaf's (what the wrapper below gives).
+    const inner = parts.show;
+    const both = inner ? (v: T) => show(v) ?? inner(v) : show;
+    const l = leaf(kind, c.minSize, parts.read, parts.write, both, parts.toNodeValue);
+    return c.scopeFree === true ? readsNoScope(l) : l;
+  }
   return {
     kind,
     minSize: c.minSize,
@@ -352,7 +374,6 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
       const values: StructValue = {};
       const scope = scopeFree ? parent : new Scope(values, parent);
       const children: DecodedNode[] = [];
-      const node: DecodedNode = { name, offset: start, length: 0, children };
       // One try for the whole field loop; `i`, `at` and `inWhen` say where a failure happened.
       let i = 0;
       let at = start;
@@ -377,13 +398,17 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
         const e = asDecodeError(err, at);
         env.failures++;
         children.push(e.partial ?? errorLeaf(names[i]!, e, r.end));
-        node.length = spanOf(node, start, r.pos);
-        e.partial = node;
+        const partial: DecodedNode = { name, offset: start, length: 0, children };
+        partial.length = spanOf(partial, start, r.pos);
+        e.partial = partial;
         throw e;
       }
-      node.length = r.pos - start;
+      // Made whole once the summary is known (a display added later costs a map transition).
       const s = opts.summary?.(values);
-      if (s !== undefined) node.display = s;
+      const node: DecodedNode =
+        s !== undefined
+          ? { name, offset: start, length: r.pos - start, children, display: s }
+          : { name, offset: start, length: r.pos - start, children };
       opts.check?.(values, node, env);
       return { value: values, node };
     },
@@ -440,7 +465,7 @@ export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = 
     decode(r, name, scope, env) {
       const start = r.pos;
       const n = resolveCount(count, scope, env);
-      const node: DecodedNode = { name, offset: start, length: 0, children: [], value: n };
+      const children: DecodedNode[] = [];
       if (!Number.isInteger(n) || n < 0) throw new DecodeError(`${name}: invalid count ${n}`, start);
       if (n * Math.max(elem.minSize, 0) > r.remaining)
         throw new DecodeError(
@@ -454,24 +479,25 @@ export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = 
         try {
           const d = elem.decode(r, itemName, scope, env);
           items.push(d.value);
-          if (tree) node.children!.push(d.node);
+          if (tree) children.push(d.node);
         } catch (err) {
           env.failures++;
           if (!tree) throw err;
           const e = asDecodeError(err, at);
-          node.children!.push(e.partial ?? errorLeaf(itemName, e, r.end));
-          node.length = spanOf(node, start, r.pos);
-          e.partial = node;
+          children.push(e.partial ?? errorLeaf(itemName, e, r.end));
+          // A partial array keeps its count as the value.
+          const partial: DecodedNode = { name, offset: start, length: 0, children, value: n };
+          partial.length = spanOf(partial, start, r.pos);
+          e.partial = partial;
           throw e;
         }
         // A zero-size item cannot make progress; stop rather than spin.
         if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
       }
       if (!tree) return { value: items, node: NO_NODE };
-      node.length = r.pos - start;
-      delete node.value;
       const s = opts.summary?.(items);
-      node.display = s ?? `${n} item${n === 1 ? '' : 's'}`;
+      const display = s ?? `${n} item${n === 1 ? '' : 's'}`;
+      const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
       return { value: items, node };
     },
     encode(w, v, scope, env) {
@@ -489,7 +515,7 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
     scopeFree: elem.scopeFree === true,
     decode(r, name, scope, env) {
       const start = r.pos;
-      const node: DecodedNode = { name, offset: start, length: 0, children: [] };
+      const children: DecodedNode[] = [];
       const items: T[] = [];
       const tree = env.tree;
       while (r.remaining > 0) {
@@ -497,21 +523,22 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
         try {
           const d = elem.decode(r, itemName, scope, env);
           items.push(d.value);
-          if (tree) node.children!.push(d.node);
+          if (tree) children.push(d.node);
         } catch (err) {
           env.failures++;
           if (!tree) throw err;
           const e = asDecodeError(err, at);
-          node.children!.push(e.partial ?? errorLeaf(itemName, e, r.end));
-          node.length = spanOf(node, start, r.pos);
-          e.partial = node;
+          children.push(e.partial ?? errorLeaf(itemName, e, r.end));
+          const partial: DecodedNode = { name, offset: start, length: 0, children };
+          partial.length = spanOf(partial, start, r.pos);
+          e.partial = partial;
           throw e;
         }
         if (r.pos === at) throw new DecodeError(`${name}: item decoded no bytes`, at);
       }
       if (!tree) return { value: items, node: NO_NODE };
-      node.length = r.pos - start;
-      node.display = opts.summary?.(items) ?? `${items.length} item${items.length === 1 ? '' : 's'}`;
+      const display = opts.summary?.(items) ?? `${items.length} item${items.length === 1 ? '' : 's'}`;
+      const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
       return { value: items, node };
     },
     encode(w, v, scope, env) {
