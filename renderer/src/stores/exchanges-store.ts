@@ -82,15 +82,39 @@ export const useExchangesStore = create<ExchangesStore>((set, get) => ({
     set({ selectedIds: new Set(order) });
   },
   async reload() {
-    const { items } = await api().call('exchanges.list', {});
-    get().setItems(items);
+    await loadPaged((items, first) => (first ? get().setItems(items) : set({ items })));
   },
   async refreshRows() {
     // Same exchanges, refined rows (session numbers, severities): keep selection and fetched decodes.
-    const { items } = await api().call('exchanges.list', {});
-    set({ items });
+    await loadPaged((items) => set({ items }));
   },
 }));
+
+/** The first page is small so the list shows at once; the rest follows in large pages. */
+const FIRST_PAGE = 2000;
+const PAGE = 25_000;
+let loadGeneration = 0;
+
+/**
+ * Reads the whole list page by page. Rows that arrive live meanwhile (appended after the loaded
+ * part) are kept after the pages; a newer load supersedes an older one.
+ */
+async function loadPaged(apply: (items: ExchangeSummary[], first: boolean) => void): Promise<void> {
+  const gen = ++loadGeneration;
+  const first = await api().call('exchanges.list', { offset: 0, limit: FIRST_PAGE });
+  if (gen !== loadGeneration) return;
+  let loaded = first.items;
+  apply(loaded, true);
+  while (loaded.length < first.total) {
+    const next = await api().call('exchanges.list', { offset: loaded.length, limit: PAGE });
+    if (gen !== loadGeneration || next.items.length === 0) return;
+    const shown = useExchangesStore.getState().items;
+    const lastId = next.items[next.items.length - 1]!.id;
+    const live = shown.slice(loaded.length).filter((x) => x.id > lastId);
+    loaded = loaded.concat(next.items);
+    apply(live.length ? loaded.concat(live) : loaded, false);
+  }
+}
 
 /** The ids from `a` to `b` (inclusive, either order) in `order`; just `b` when `a` is not in it. */
 export function rangeIds(order: readonly number[], a: number, b: number): number[] {
