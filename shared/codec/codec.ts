@@ -284,6 +284,11 @@ export interface FieldOptions {
   derive?: (v: StructValue, h: DeriveHelpers) => unknown;
   /** One-sentence description, shown as the tree tooltip. */
   doc?: string;
+  /**
+   * Set by `fieldGroup`: consecutive fields with the same group share one
+   * `when`, evaluated (on decode) at the first of them and holding for the rest.
+   */
+  group?: object;
 }
 
 export interface DeriveHelpers {
@@ -299,6 +304,19 @@ export interface FieldDef {
 
 export function field<T>(name: string, codec: Codec<T>, opts: FieldOptions = {}): FieldDef {
   return { name, codec: codec as Codec<unknown>, opts };
+}
+
+/**
+ * Fields present together under one condition, e.g. a layout chosen by the
+ * request. `when` must not depend on the group's own fields: decoding
+ * evaluates it once, at the group's first field present in the struct.
+ */
+export function fieldGroup(
+  when: (s: Scope, env: DecodeEnv | EncodeEnv) => boolean,
+  fields: readonly FieldDef[],
+): FieldDef[] {
+  const group = {};
+  return fields.map((f) => field(f.name, f.codec, { ...f.opts, when, group }));
 }
 
 export interface StructOptions {
@@ -336,6 +354,10 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
   const names = fields.map((f) => f.name);
   const codecs = fields.map((f) => f.codec);
   const whens = fields.map((f) => f.opts.when);
+  /** True where a field's condition is its predecessor's (same `fieldGroup`): the previous answer is reused. */
+  const sameWhen = fields.map(
+    (f, i) => i > 0 && f.opts.group !== undefined && f.opts.group === fields[i - 1]!.opts.group,
+  );
   const count = fields.length;
   /** No field reads names (no `when`, every codec scope-free): the fields get the parent's scope, no new one. */
   const scopeFree = fields.every((f) => !f.opts.when && f.codec.scopeFree === true);
@@ -344,13 +366,16 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
     const values: StructValue = {};
     const scope = scopeFree ? parent : new Scope(values, parent);
     let inWhen = false;
+    let present = true;
     try {
       for (let i = 0; i < count; i++) {
         const when = whens[i];
         if (when) {
-          inWhen = true;
-          const present = when(scope, env);
-          inWhen = false;
+          if (!sameWhen[i]) {
+            inWhen = true;
+            present = when(scope, env);
+            inWhen = false;
+          }
           if (!present) continue;
         }
         const name = names[i]!;
@@ -378,13 +403,16 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
       let i = 0;
       let at = start;
       let inWhen = false;
+      let present = true;
       try {
         for (; i < count; i++) {
           const when = whens[i];
           if (when) {
-            inWhen = true;
-            const present = when(scope, env);
-            inWhen = false;
+            if (!sameWhen[i]) {
+              inWhen = true;
+              present = when(scope, env);
+              inWhen = false;
+            }
             if (!present) continue;
           }
           at = r.pos;

@@ -14,6 +14,7 @@ import {
   bytes,
   enumOf,
   field,
+  fieldGroup,
   flagsOf,
   sized,
   struct,
@@ -30,7 +31,7 @@ const ok = { when: (s: { get(n: string): unknown }) => Number(s.get('StatusCode'
 
 /** Fields present only in a success response (StatusCode 0). */
 function success(fields: readonly FieldDef[]): FieldDef[] {
-  return fields.map((f) => field(f.name, f.codec, { ...f.opts, when: ok.when }));
+  return fieldGroup(ok.when, fields);
 }
 
 /** Common RPC / EMSMDB return values seen in StatusCode and ErrorCode. */

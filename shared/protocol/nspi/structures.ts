@@ -19,6 +19,7 @@ import {
   decode,
   enumOf,
   field,
+  fieldGroup,
   guid,
   hex,
   i32,
@@ -63,7 +64,7 @@ export const present = (name: string) => (s: Scope) => s.num(name) !== 0;
 export function optional(has: string, fields: readonly FieldDef[]): FieldDef[] {
   return [
     field(has, hasByte, { derive: (v) => (fields.some((f) => v[f.name] !== undefined) ? 0xff : 0) }),
-    ...fields.map((f) => field(f.name, f.codec, { ...f.opts, when: present(has) })),
+    ...fieldGroup(present(has), fields),
   ];
 }
 

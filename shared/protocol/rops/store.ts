@@ -10,6 +10,7 @@ import {
   asciiZ,
   bytes,
   field,
+  fieldGroup,
   filetime,
   guid,
   sized,
@@ -99,8 +100,7 @@ const isPublic = (s: Scope, env: DecodeEnv | EncodeEnv) => {
   const f = requestLogonFlags(s, env);
   return f !== undefined && (f & LogonFlags.Private) === 0;
 };
-const onlyIf = (when: (s: Scope, env: DecodeEnv | EncodeEnv) => boolean, fields: FieldDef[]): FieldDef[] =>
-  fields.map((f) => field(f.name, f.codec, { ...f.opts, when }));
+const onlyIf = fieldGroup;
 
 const logonSuccess: FieldDef[] = [
   ...onlyIf(isPrivate, [
