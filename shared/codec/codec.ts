@@ -223,12 +223,20 @@ export function hex(v: number, width: number): string {
  * bounded (values beyond `max` distinct ones are computed each time).
  */
 export function memoShow(show: (v: number) => string, max = 1024): (v: number) => string {
+  // Values below 0x10000 (most enums and flags) by array index, others by Map; `max` bounds both together.
+  const small: string[] = [];
   const memo = new Map<number, string>();
+  let size = 0;
   return (v) => {
-    let s = memo.get(v);
+    const isSmall = v >>> 0 === v && v < 0x10000;
+    let s = isSmall ? small[v] : memo.get(v);
     if (s === undefined) {
       s = show(v);
-      if (memo.size < max) memo.set(v, s);
+      if (size < max) {
+        size++;
+        if (isSmall) small[v] = s;
+        else memo.set(v, s);
+      }
     }
     return s;
   };

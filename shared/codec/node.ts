@@ -128,7 +128,14 @@ export function valueToJson(v: NodeValue): unknown {
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** " 00" … " ff": the byte texts after the first with the usual space separator. */
+const HEX_SP = HEX.map((h) => ' ' + h);
 export function toHex(b: Uint8Array, sep = ''): string {
+  if (sep === ' ' && b.length) {
+    let s = HEX[b[0]!]!;
+    for (let i = 1; i < b.length; i++) s += HEX_SP[b[i]!];
+    return s;
+  }
   let s = '';
   for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + HEX[b[i]!];
   return s;
