@@ -341,8 +341,7 @@ function bufferStruct(kind: string, side: 'request' | 'response') {
 }
 
 /** Handle table read ahead of the ROP list (rows and logons are looked up by server handle). */
-function peekHandles(bytes: Uint8Array, start: number, end: number): number[] {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function peekHandles(v: DataView, start: number, end: number): number[] {
   const ropSize = start + 2 <= end ? v.getUint16(start, true) : 0;
   const out: number[] = [];
   if (ropSize < 2 || start + ropSize > end) return out;
@@ -360,7 +359,7 @@ function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
     kind: inner.kind,
     minSize: 2,
     decode(r, name, scope, env) {
-      const handles = peekHandles(r.bytes, r.pos, r.end);
+      const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
       let info: BufferInfo;
       if (side === 'request') info = { requestHandles: handles, requests: [] };
       else {
