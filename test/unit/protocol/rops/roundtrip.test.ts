@@ -23,7 +23,7 @@ import { specialRops } from '../../../../shared/protocol/rops/special.js';
 import { storeRops } from '../../../../shared/protocol/rops/store.js';
 import { tableRops } from '../../../../shared/protocol/rops/table.js';
 import { transportRops } from '../../../../shared/protocol/rops/transport.js';
-import { roundTrip } from './rop-helpers.js';
+import { rng, roundTrip } from './rop-helpers.js';
 import { SAMPLES, type Sample } from './samples.js';
 
 const MINE: readonly RopDefinition[] = [
@@ -65,18 +65,6 @@ describe('samples decode cleanly and round-trip byte for byte', () => {
     });
   }
 });
-
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('property: mutated samples never throw, and clean decodes round-trip', () => {
   it('truncations of every sample give error nodes (or a shorter valid form), never exceptions', () => {

@@ -25,7 +25,7 @@ import { ropsById } from '../../../../shared/protocol/rops/registry.js';
 import { ruleRops } from '../../../../shared/protocol/rops/rule.js';
 import { ropNotify } from '../../../../shared/protocol/rops/special.js';
 import { streamRops } from '../../../../shared/protocol/rops/stream.js';
-import { roundTrip } from './rop-helpers.js';
+import { rng, roundTrip } from './rop-helpers.js';
 import type { Sample } from './samples.js';
 import { SAMPLES2 } from './samples2.js';
 
@@ -77,18 +77,6 @@ describe('samples decode cleanly and round-trip byte for byte', () => {
     });
   }
 });
-
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('property: truncated and mutated samples never throw; clean decodes round-trip', () => {
   it('every truncation decodes to a tree covering the input; error-free ones re-encode identically', () => {
