@@ -65,6 +65,8 @@ describe('mapiscope capture', () => {
     const out = path.join(root, 'cli.mscap');
     const { child, io, exited } = startCli(out);
     const port = await listenPort(io);
+    // The banner lines may arrive in separate stderr chunks.
+    await until(() => io.stderr.includes(`writing ${out}`), 10_000, 'the banner naming the capture file');
     expect(io.stderr).toContain(`writing ${out}`);
     const c = await rawClient(port);
     let from = 0;
