@@ -199,17 +199,7 @@ export function decodeBody(
   if (opts.tree === false && !valuesOnly) res = decode(codec, bytes, { name, context }); // errors need their paths
   const buffers: Record<string, Uint8Array> = { body: bytes };
   for (const [id, b] of res.buffers) buffers[id] = b;
-  const scan = valuesOnly ? { errors: [], unparsed: -1 } : scanTree(res.tree, buffers);
-  const out: BodyDecode = {
-    requestType: t,
-    direction,
-    tree: res.tree,
-    errors: scan.errors,
-    unparsedBytes: scan.unparsed,
-    buffers,
-    value: undefined,
-    rops: [],
-  };
+  const out: BodyDecode = new BodyDecodeResult(t, direction, res.tree, buffers, valuesOnly ? undefined : res.failures);
   if (valuesOnly) out.valuesOnly = true;
   if (direction === 'response' && !NOT_STREAMED.has(t.toLowerCase())) {
     const sv = res.value as ResponseStreamValue | undefined;
@@ -233,6 +223,54 @@ export function decodeBody(
   if (t === 'Execute' && ropSummary && context.rawRops !== true)
     out.rops = summaryOf(ropSummary, out.value, res.notes?.get(DETAILS_NOTE));
   return out;
+}
+
+/**
+ * A decoded body whose `errors` and `unparsedBytes` walk the tree when first
+ * read: most decodes are shown or summarised without either being asked for.
+ * A tree without failures has no error node (see `DecodeEnv.failures`), so
+ * its `errors` need no walk. `failures` undefined: values only (`[]`, -1).
+ * Both stay assignable, and `toJSON` lists them like the other fields.
+ */
+class BodyDecodeResult implements BodyDecode {
+  value: StructValue | undefined = undefined;
+  rops: RopSummaryItem[] = [];
+  #errors: NodeError[] | undefined;
+  #unparsed: number | undefined;
+  constructor(
+    readonly requestType: string,
+    readonly direction: Direction,
+    readonly tree: DecodedNode,
+    readonly buffers: Record<string, Uint8Array>,
+    failures: number | undefined,
+  ) {
+    if (failures === undefined) {
+      this.#errors = [];
+      this.#unparsed = -1;
+    } else if (failures === 0) this.#errors = [];
+  }
+  #scan(): void {
+    const s = scanTree(this.tree, this.buffers);
+    this.#errors ??= s.errors;
+    this.#unparsed ??= s.unparsed;
+  }
+  get errors(): NodeError[] {
+    if (this.#errors === undefined) this.#scan();
+    return this.#errors!;
+  }
+  set errors(v: NodeError[]) {
+    this.#errors = v;
+  }
+  get unparsedBytes(): number {
+    if (this.#unparsed === undefined) this.#scan();
+    return this.#unparsed!;
+  }
+  set unparsedBytes(v: number) {
+    this.#unparsed = v;
+  }
+  toJSON(): BodyDecode {
+    return { ...this, errors: this.errors, unparsedBytes: this.unparsedBytes };
+  }
 }
 
 /** Response types whose body is not in the MAPI/HTTP response stream. */
