@@ -13,6 +13,7 @@
 import type { DecodedNode, NodeValue } from './node.js';
 import { DecodeError, Reader } from './reader.js';
 import { Writer } from './writer.js';
+import { generate, lit } from './compile.js';
 
 /** Values a struct reads from the wire, by field name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -396,82 +397,189 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
     opts.check?.(values, NO_NODE, env);
     return { value: values, node: NO_NODE };
   };
-  return {
+  let impl: StructCodec['decode'] | undefined;
+  const codec: StructCodec = {
     kind,
     minSize,
     fields,
     scopeFree,
     decode(r, name, parent, env) {
-      if (!env.tree) return decodeValues(r, parent, env);
-      const start = r.pos;
-      const values: StructValue = {};
-      const scope = scopeFree ? parent : new Scope(values, parent);
-      const children: DecodedNode[] = [];
-      // One try for the whole field loop; `i`, `at` and `inWhen` say where a failure happened.
-      let i = 0;
-      let at = start;
-      let inWhen = false;
-      let present = true;
-      try {
-        for (; i < count; i++) {
-          const when = whens[i];
-          if (when) {
-            if (!sameWhen[i]) {
-              inWhen = true;
-              present = when(scope, env);
-              inWhen = false;
-            }
-            if (!present) continue;
-          }
-          at = r.pos;
-          const fname = names[i]!;
-          const d = codecs[i]!.decode(r, fname, scope, env);
-          values[fname] = d.value;
-          children.push(d.node);
-        }
-      } catch (err) {
-        if (inWhen) throw err; // a failing condition is not the field's failure: the enclosing window reports it
-        const e = asDecodeError(err, at);
-        env.failures++;
-        children.push(e.partial ?? errorLeaf(names[i]!, e, r.end));
-        const partial: DecodedNode = { name, offset: start, length: 0, children };
-        partial.length = spanOf(partial, start, r.pos);
-        e.partial = partial;
-        throw e;
-      }
-      // Made whole once the summary is known (a display added later costs a map transition).
-      const s = opts.summary?.(values);
-      const node: DecodedNode =
-        s !== undefined
-          ? { name, offset: start, length: r.pos - start, children, display: s }
-          : { name, offset: start, length: r.pos - start, children };
-      opts.check?.(values, node, env);
-      return { value: values, node };
+      // First decode: switch to the compiled decoder when code generation is available (see compile.ts).
+      // (Callers that copied this method keep reaching `impl` through here.)
+      impl ??= compileStruct(kind, names, codecs, whens, sameWhen, scopeFree, opts) ?? interpreted;
+      codec.decode = impl;
+      return impl(r, name, parent, env);
     },
     encode(w, v, parent, env) {
-      const vals: StructValue = { ...v };
-      const scope = new Scope(vals, parent);
-      const helpers: DeriveHelpers = {
-        sizeOf(fname) {
-          const f = fields.find((x) => x.name === fname);
-          if (!f) throw new Error(`${kind}: no field ${fname}`);
-          const tmp = new Writer(64);
-          f.codec.encode(tmp, vals[fname], scope, env);
-          return tmp.pos;
-        },
-        countOf(fname) {
-          const x = vals[fname];
-          return Array.isArray(x) ? x.length : x instanceof Uint8Array ? x.length : 0;
-        },
-      };
-      for (const f of fields) {
-        if (f.opts.when && !f.opts.when(scope, env)) continue;
-        if (vals[f.name] === undefined && f.opts.derive) vals[f.name] = f.opts.derive(vals, helpers);
-        if (vals[f.name] === undefined) throw new Error(`${kind}: cannot encode, field ${f.name} has no value`);
-        f.codec.encode(w, vals[f.name], scope, env);
-      }
+      encodeStruct(kind, fields, w, v, parent, env);
     },
   };
+  const interpreted: StructCodec['decode'] = function decodeStruct(r, name, parent, env) {
+    if (!env.tree) return decodeValues(r, parent, env);
+    const start = r.pos;
+    const values: StructValue = {};
+    const scope = scopeFree ? parent : new Scope(values, parent);
+    const children: DecodedNode[] = [];
+    // One try for the whole field loop; `i`, `at` and `inWhen` say where a failure happened.
+    let i = 0;
+    let at = start;
+    let inWhen = false;
+    let present = true;
+    try {
+      for (; i < count; i++) {
+        const when = whens[i];
+        if (when) {
+          if (!sameWhen[i]) {
+            inWhen = true;
+            present = when(scope, env);
+            inWhen = false;
+          }
+          if (!present) continue;
+        }
+        at = r.pos;
+        const fname = names[i]!;
+        const d = codecs[i]!.decode(r, fname, scope, env);
+        values[fname] = d.value;
+        children.push(d.node);
+      }
+    } catch (err) {
+      if (inWhen) throw err; // a failing condition is not the field's failure: the enclosing window reports it
+      const e = asDecodeError(err, at);
+      env.failures++;
+      children.push(e.partial ?? errorLeaf(names[i]!, e, r.end));
+      const partial: DecodedNode = { name, offset: start, length: 0, children };
+      partial.length = spanOf(partial, start, r.pos);
+      e.partial = partial;
+      throw e;
+    }
+    // Made whole once the summary is known (a display added later costs a map transition).
+    const s = opts.summary?.(values);
+    const node: DecodedNode =
+      s !== undefined
+        ? { name, offset: start, length: r.pos - start, children, display: s }
+        : { name, offset: start, length: r.pos - start, children };
+    opts.check?.(values, node, env);
+    return { value: values, node };
+  };
+  return codec;
+}
+
+function encodeStruct(
+  kind: string,
+  fields: readonly FieldDef[],
+  w: Writer,
+  v: StructValue,
+  parent: Scope,
+  env: EncodeEnv,
+): void {
+  const vals: StructValue = { ...v };
+  const scope = new Scope(vals, parent);
+  const helpers: DeriveHelpers = {
+    sizeOf(fname) {
+      const f = fields.find((x) => x.name === fname);
+      if (!f) throw new Error(`${kind}: no field ${fname}`);
+      const tmp = new Writer(64);
+      f.codec.encode(tmp, vals[fname], scope, env);
+      return tmp.pos;
+    },
+    countOf(fname) {
+      const x = vals[fname];
+      return Array.isArray(x) ? x.length : x instanceof Uint8Array ? x.length : 0;
+    },
+  };
+  for (const f of fields) {
+    if (f.opts.when && !f.opts.when(scope, env)) continue;
+    if (vals[f.name] === undefined && f.opts.derive) vals[f.name] = f.opts.derive(vals, helpers);
+    if (vals[f.name] === undefined) throw new Error(`${kind}: cannot encode, field ${f.name} has no value`);
+    f.codec.encode(w, vals[f.name], scope, env);
+  }
+}
+
+/**
+ * The struct decoder above, generated for one definition (tree and values-only
+ * modes): the same steps, field by field, with constant names and one call
+ * site per field codec. Undefined when code generation is unavailable.
+ */
+function compileStruct(
+  kind: string,
+  names: readonly string[],
+  codecs: readonly Codec<unknown>[],
+  whens: readonly (FieldOptions['when'] | undefined)[],
+  sameWhen: readonly boolean[],
+  scopeFree: boolean,
+  opts: StructOptions,
+): Codec<StructValue>['decode'] | undefined {
+  const tree: string[] = [];
+  const values: string[] = [];
+  names.forEach((n, i) => {
+    const key = lit(n);
+    const cond: string[] = [];
+    if (whens[i] && !sameWhen[i]) cond.push(`inWhen = true; present = W${i}(scope, env); inWhen = false;`);
+    const guard = whens[i] ? ['if (present) {', '}'] : ['', ''];
+    tree.push(
+      `i = ${i}; ${cond.join('')}${guard[0]} at = r.pos; d = C${i}.decode(r, ${key}, scope, env); values[${key}] = d.value; children.push(d.node);${guard[1]}`,
+    );
+    values.push(`${cond.join('')}${guard[0]} values[${key}] = C${i}.decode(r, ${key}, scope, env).value;${guard[1]}`);
+  });
+  const scopeExpr = scopeFree ? 'parent' : 'new Scope(values, parent)';
+  const body = `
+function decodeValues(r, parent, env) {
+  const values = {};
+  const scope = ${scopeExpr};
+  let inWhen = false;
+  let present = true;
+  try {
+    ${values.join('\n    ')}
+  } catch (err) {
+    if (!inWhen) env.failures++;
+    throw err;
+  }
+  if (check !== undefined) check(values, NO_NODE, env);
+  return { value: values, node: NO_NODE };
+}
+return function decodeStruct(r, name, parent, env) {
+  if (!env.tree) return decodeValues(r, parent, env);
+  const start = r.pos;
+  const values = {};
+  const scope = ${scopeExpr};
+  const children = [];
+  let i = 0;
+  let at = start;
+  let inWhen = false;
+  let present = true;
+  let d;
+  try {
+    ${tree.join('\n    ')}
+  } catch (err) {
+    if (inWhen) throw err;
+    const e = asDecodeError(err, at);
+    env.failures++;
+    children.push(e.partial ?? errorLeaf(NAMES[i], e, r.end));
+    const partial = { name, offset: start, length: 0, children };
+    partial.length = spanOf(partial, start, r.pos);
+    e.partial = partial;
+    throw e;
+  }
+  const s = summary === undefined ? undefined : summary(values);
+  const node = s !== undefined
+    ? { name, offset: start, length: r.pos - start, children, display: s }
+    : { name, offset: start, length: r.pos - start, children };
+  if (check !== undefined) check(values, node, env);
+  return { value: values, node };
+};`;
+  const argNames = ['Scope', 'NO_NODE', 'asDecodeError', 'errorLeaf', 'spanOf', 'summary', 'check', 'NAMES'];
+  const argValues: unknown[] = [Scope, NO_NODE, asDecodeError, errorLeaf, spanOf, opts.summary, opts.check, names];
+  codecs.forEach((c, i) => {
+    argNames.push(`C${i}`);
+    argValues.push(c);
+  });
+  whens.forEach((w, i) => {
+    if (w) {
+      argNames.push(`W${i}`);
+      argValues.push(w);
+    }
+  });
+  return generate(`struct ${kind}`, argNames, argValues, body);
 }
 
 // ---------------------------------------------------------------------------
