@@ -110,6 +110,30 @@ export const NO_NODE: DecodedNode = Object.defineProperties({ name: '', offset: 
   generated: { get: () => undefined, set() {}, enumerable: true },
 });
 
+/**
+ * Gives `c` the decoder `compile()` makes (see compile.ts) from its second
+ * decode on; `interpreted` serves the first (codecs made for one decode, such
+ * as rows over a table's columns, are never compiled) and every decode where
+ * code generation is unavailable. Callers that copied `c.decode` keep
+ * reaching the chosen decoder.
+ */
+function compiledOnReuse<T>(
+  c: Codec<T>,
+  interpreted: Codec<T>['decode'],
+  compile: () => Codec<T>['decode'] | undefined,
+): void {
+  let impl: Codec<T>['decode'] | undefined;
+  let uses = 0;
+  c.decode = function decodeFirst(r, name, scope, env) {
+    if (impl === undefined) {
+      if (uses++ === 0) return interpreted(r, name, scope, env);
+      impl = compile() ?? interpreted;
+      c.decode = impl;
+    }
+    return impl(r, name, scope, env);
+  };
+}
+
 export interface Codec<T> {
   /** Type name used for labels and array items (e.g. "PropertyTag"). */
   readonly kind: string;
@@ -151,27 +175,50 @@ export function leaf<T>(
   read: (r: Reader, scope: Scope, env: DecodeEnv) => T,
   write: (w: Writer, v: T, scope: Scope, env: EncodeEnv) => void,
   show?: (v: T) => string | undefined,
-  toNodeValue: (v: T) => NodeValue = (v) => v as unknown as NodeValue,
+  toNodeValue: (v: T) => NodeValue = SAME_VALUE as (v: T) => NodeValue,
 ): Codec<T> {
-  const c: Codec<T> = {
-    kind,
-    minSize,
-    decode(r, name, scope, env) {
-      const offset = r.pos;
-      const value = read(r, scope, env);
-      if (!env.tree) return { value, node: NO_NODE };
-      // The node is made whole (display included when there is one): adding it later costs a map transition.
-      const d = show?.(value);
-      const node: DecodedNode =
-        d !== undefined
-          ? { name, value: toNodeValue(value), offset, length: r.pos - offset, display: d }
-          : { name, value: toNodeValue(value), offset, length: r.pos - offset };
-      return { value, node };
-    },
-    encode: write,
+  const interpreted: Codec<T>['decode'] = function decodeLeaf(r, name, scope, env) {
+    const offset = r.pos;
+    const value = read(r, scope, env);
+    if (!env.tree) return { value, node: NO_NODE };
+    // The node is made whole (display included when there is one): adding it later costs a map transition.
+    const d = show?.(value);
+    const node: DecodedNode =
+      d !== undefined
+        ? { name, value: toNodeValue(value), offset, length: r.pos - offset, display: d }
+        : { name, value: toNodeValue(value), offset, length: r.pos - offset };
+    return { value, node };
   };
+  const c: Codec<T> = { kind, minSize, decode: interpreted, encode: write };
+  compiledOnReuse(c, interpreted, () => compileLeaf(kind, read, show, toNodeValue));
   LEAF_PARTS.set(c as Codec<never>, { read, write, show, toNodeValue } as unknown as LeafParts<never>);
   return c;
+}
+
+/** The default node value of a leaf: the decoded value itself. */
+const SAME_VALUE = (v: unknown): NodeValue => v as NodeValue;
+
+/** The leaf decoder above, generated for one leaf (its own call sites for `read`, `show` and `toNodeValue`). */
+function compileLeaf<T>(
+  kind: string,
+  read: (r: Reader, scope: Scope, env: DecodeEnv) => T,
+  show: ((v: T) => string | undefined) | undefined,
+  toNodeValue: (v: T) => NodeValue,
+): Codec<T>['decode'] | undefined {
+  const nodeValue = toNodeValue === SAME_VALUE ? 'value' : 'toNodeValue(value)';
+  const display = show ? 'const d = show(value);' : 'const d = undefined;';
+  const body = `
+return function decodeLeaf(r, name, scope, env) {
+  const offset = r.pos;
+  const value = read(r, scope, env);
+  if (!env.tree) return { value, node: NO_NODE };
+  ${display}
+  const node = d !== undefined
+    ? { name, value: ${nodeValue}, offset, length: r.pos - offset, display: d }
+    : { name, value: ${nodeValue}, offset, length: r.pos - offset };
+  return { value, node };
+};`;
+  return generate(`leaf ${kind}`, ['read', 'show', 'toNodeValue', 'NO_NODE'], [read, show, toNodeValue, NO_NODE], body);
 }
 
 /** Same wire form, another display (enums, flags, dates, hex). */
@@ -397,19 +444,12 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
     opts.check?.(values, NO_NODE, env);
     return { value: values, node: NO_NODE };
   };
-  let impl: StructCodec['decode'] | undefined;
   const codec: StructCodec = {
     kind,
     minSize,
     fields,
     scopeFree,
-    decode(r, name, parent, env) {
-      // First decode: switch to the compiled decoder when code generation is available (see compile.ts).
-      // (Callers that copied this method keep reaching `impl` through here.)
-      impl ??= compileStruct(kind, names, codecs, whens, sameWhen, scopeFree, opts) ?? interpreted;
-      codec.decode = impl;
-      return impl(r, name, parent, env);
-    },
+    decode: (r, name, parent, env) => interpreted(r, name, parent, env),
     encode(w, v, parent, env) {
       encodeStruct(kind, fields, w, v, parent, env);
     },
@@ -461,6 +501,7 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
     opts.check?.(values, node, env);
     return { value: values, node };
   };
+  compiledOnReuse(codec, interpreted, () => compileStruct(kind, names, codecs, whens, sameWhen, scopeFree, opts));
   return codec;
 }
 
