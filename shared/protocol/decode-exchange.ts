@@ -26,11 +26,10 @@ import {
   type MetaTag,
   type ResponseStreamValue,
   type SetCookie,
+  META_TAGS_NOTE,
   canonicalRequestType,
-  hasPreamble,
   isEmsmdbRequestType,
   isRpcOverHttp,
-  parsePreamble,
   parseResponseCode,
   requestCookies,
   requestHeadTree,
@@ -210,8 +209,8 @@ export function decodeBody(
       if (sv.Body && !(sv.Body instanceof Uint8Array)) out.value = sv.Body as StructValue;
       out.metaTags = [];
       if (valuesOnly) {
-        if (hasPreamble(bytes))
-          for (const m of parsePreamble(bytes).metaTags) out.metaTags.push({ tag: m.tag, offset: m.offset });
+        const noted = res.notes?.get(META_TAGS_NOTE) as { tag: MetaTag; offset: number }[] | undefined;
+        if (noted) out.metaTags.push(...noted);
       } else
         for (const n of res.tree.children ?? [])
           if (n.name === 'MetaTag') out.metaTags.push({ tag: n.value as MetaTag, offset: n.offset });

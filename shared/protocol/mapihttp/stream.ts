@@ -194,6 +194,13 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
  * the applicable X-ResponseCode is non-zero). `env.context.responseCode` is the
  * HTTP header's X-ResponseCode, if known. Node name of the body: `bodyName`.
  */
+/**
+ * Key of the decode note (`DecodeResult.notes`) listing the meta-tags with
+ * their offsets, `{ tag, offset }` each, noted in values-only decodes (where
+ * no MetaTag nodes carry the offsets).
+ */
+export const META_TAGS_NOTE = 'meta-tags';
+
 export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<ResponseStreamValue> {
   return {
     kind: 'MapiHttpResponse',
@@ -218,6 +225,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
         return { value, node: d.node };
       }
       const p = parsePreamble(all);
+      if (!env.tree) for (const t of p.metaTags) env.note(META_TAGS_NOTE, { tag: t.tag, offset: start + t.offset });
       const children: DecodedNode[] = [];
       for (const t of p.metaTags)
         children.push({
