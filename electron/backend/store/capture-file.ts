@@ -453,6 +453,13 @@ export interface OpenCapture {
   ids: number[];
   /** One exchange by its id (reads and decodes only that record). */
   get(id: number): Promise<Exchange>;
+  /** The exchange at `position` in file order (0-based; `ids[position]` is its id). */
+  at(position: number): Promise<Exchange>;
+  /**
+   * Streams the exchanges at positions `from` … `to - 1` in file order through a 1 MiB window
+   * (one record decoded at a time). A damaged record throws CaptureFormatError.
+   */
+  read(from?: number, to?: number): AsyncGenerator<Exchange>;
   /** Present when the file ends in an incomplete or corrupt record (skipped). */
   tornTail?: TornTail;
   /** True when the index was missing or behind and part of the file was scanned. */
@@ -468,12 +475,26 @@ export async function openCapture(path: string): Promise<OpenCapture> {
     const l = await layout(path, fh, size);
     const byId = new Map<number, Entry>();
     const ids: number[] = [];
+    const exEntries: Entry[] = [];
     for (const e of l.entries) {
       if (e.type !== RecordType.Exchange) continue;
       byId.set(e.id, e);
       ids.push(e.id);
+      exEntries.push(e);
     }
     let closed = false;
+    const decodeRecord = (e: Entry, rec: Buffer): Exchange => {
+      const c = checkRecord(rec, 0);
+      if (!c.ok)
+        throw new CaptureFormatError(`exchange ${e.id} at offset ${e.offset} in ${path} is damaged (${c.reason})`);
+      return decodeExchange(c.payload);
+    };
+    const readEntry = async (e: Entry): Promise<Exchange> => {
+      if (closed) throw new Error(`capture ${path} is closed`);
+      const b = Buffer.allocUnsafe(e.length);
+      const { bytesRead } = await fh.read(b, 0, e.length, e.offset);
+      return decodeRecord(e, b.subarray(0, bytesRead));
+    };
     return {
       count: ids.length,
       ...(l.meta ? { meta: l.meta } : {}),
@@ -484,12 +505,20 @@ export async function openCapture(path: string): Promise<OpenCapture> {
         if (closed) throw new Error(`capture ${path} is closed`);
         const e = byId.get(id);
         if (!e) throw new RangeError(`no exchange ${id} in ${path}`);
-        const b = Buffer.allocUnsafe(e.length);
-        const { bytesRead } = await fh.read(b, 0, e.length, e.offset);
-        const c = checkRecord(b.subarray(0, bytesRead), 0);
-        if (!c.ok)
-          throw new CaptureFormatError(`exchange ${id} at offset ${e.offset} in ${path} is damaged (${c.reason})`);
-        return decodeExchange(c.payload);
+        return readEntry(e);
+      },
+      async at(position: number): Promise<Exchange> {
+        const e = exEntries[position];
+        if (!e) throw new RangeError(`no exchange at position ${position} in ${path}`);
+        return readEntry(e);
+      },
+      async *read(from = 0, to = exEntries.length): AsyncGenerator<Exchange> {
+        const r = new BlockReader(fh, size);
+        for (let i = Math.max(0, from); i < Math.min(to, exEntries.length); i++) {
+          if (closed) throw new Error(`capture ${path} is closed`);
+          const e = exEntries[i]!;
+          yield decodeRecord(e, await r.slice(e.offset, e.length));
+        }
       },
       async close() {
         if (closed) return;
