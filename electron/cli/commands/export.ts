@@ -69,21 +69,43 @@ function streamSink(ws: WriteStream): Sink {
   return s;
 }
 
+/**
+ * Where exported exchanges come from: a fresh pass in capture order on each call (with
+ * discoverNames the names pass comes first, `main` false; then the export itself, `main` true).
+ */
+export type ExchangeSource = (main: boolean) => AsyncIterable<Exchange>;
+
 /** Exports `input` into `sink`; shared by the command and the tests. */
 export async function exportCapture(input: string, sink: Sink, opts: ExportOptions): Promise<ExportResult> {
   const warnings: string[] = [];
   const result: ExportResult = { exchanges: 0, bytes: 0, warnings };
   // Fail on an unreadable or unknown file before the first byte is written.
   await detectFormat(input);
+  return exportExchanges(
+    (main) =>
+      main ? iterateExchanges(input, { warnings, format: (f) => (result.inputFormat = f) }) : iterateExchanges(input),
+    sink,
+    opts,
+    result,
+  );
+}
+
+/** Exports the exchanges of `source` into `sink` (the backend exports its workspace this way). */
+export async function exportExchanges(
+  input: ExchangeSource,
+  sink: Sink,
+  opts: ExportOptions,
+  result: ExportResult = { exchanges: 0, bytes: 0, warnings: [] },
+): Promise<ExportResult> {
   const names = [...(opts.names ?? [])];
   if (opts.redact && opts.discoverNames) {
     const c = new NameCollector();
-    for await (const ex of iterateExchanges(input)) c.add(ex);
+    for await (const ex of input(false)) c.add(ex);
     names.push(...c.names());
     result.discoveredNames = c.names().length;
   }
   const redactor = opts.redact ? new Redactor({ names }) : undefined;
-  const source = iterateExchanges(input, { warnings, format: (f) => (result.inputFormat = f) });
+  const source = input(true);
   const each = async function* (): AsyncGenerator<Exchange> {
     for await (const ex of source) {
       result.exchanges++;
@@ -142,7 +164,16 @@ export async function exportCapture(input: string, sink: Sink, opts: ExportOptio
 }
 
 /** Writes to `out` through a temporary file renamed at the end; removes it on failure. */
-export async function exportToFile(input: string, out: string, opts: ExportOptions): Promise<ExportResult> {
+export function exportToFile(input: string, out: string, opts: ExportOptions): Promise<ExportResult> {
+  return writeThroughTemp(out, (sink) => exportCapture(input, sink, opts));
+}
+
+/** `exportExchanges` to `out`, through a temporary file like `exportToFile`. */
+export function exportExchangesToFile(input: ExchangeSource, out: string, opts: ExportOptions): Promise<ExportResult> {
+  return writeThroughTemp(out, (sink) => exportExchanges(input, sink, opts));
+}
+
+async function writeThroughTemp(out: string, write: (sink: Sink) => Promise<ExportResult>): Promise<ExportResult> {
   const tmp = `${out}.partial-${process.pid}`;
   const ws = createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
   await new Promise<void>((resolve, reject) => {
@@ -152,7 +183,7 @@ export async function exportToFile(input: string, out: string, opts: ExportOptio
     throw new CliFailure(`cannot write ${out}: ${e.code ?? e.message}`);
   });
   try {
-    const r = await exportCapture(input, streamSink(ws), opts);
+    const r = await write(streamSink(ws));
     await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
     await rename(tmp, out);
     return r;
