@@ -13,7 +13,7 @@ import { EventBus } from './event-bus.js';
 import { ApiError, RpcRegistry } from './rpc.js';
 import { ApiServer } from './server.js';
 import { VERSION } from './version.js';
-import { Workspace } from './workspace.js';
+import { Workspace, type WorkspaceOptions } from './workspace.js';
 import { DecodeCache } from './decode-cache.js';
 
 export interface BackendService {
@@ -35,6 +35,8 @@ export interface BackendOptions {
   /** Serve the HTTP/WebSocket API (the Electron app may run without it). */
   listen?: boolean;
   services?: BackendService[];
+  /** How much of an opened capture file the workspace keeps in memory. */
+  workspace?: WorkspaceOptions;
 }
 
 /** The built renderer: electron-vite's out/renderer, else the web build. */
@@ -50,14 +52,16 @@ export function defaultRendererDir(): string | undefined {
 export class Backend {
   readonly rpc = new RpcRegistry();
   readonly events = new EventBus();
-  readonly workspace = new Workspace(this.events);
-  readonly decodes = new DecodeCache(this.workspace);
+  readonly workspace: Workspace;
+  readonly decodes: DecodeCache;
   readonly startedAt = Date.now();
   readonly api: ApiServer;
   private services: BackendService[] = [];
   captureState: CaptureState = { running: false };
 
   private constructor(readonly opts: BackendOptions) {
+    this.workspace = new Workspace(this.events, opts.workspace ?? {});
+    this.decodes = new DecodeCache(this.workspace);
     this.api = new ApiServer(this.rpc, this.events, {
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.token !== undefined ? { token: opts.token } : {}),
@@ -101,24 +105,26 @@ export class Backend {
     const rpc = this.rpc;
     rpc.method('status', () => this.status());
     rpc.method('exchanges.list', (p) => this.workspace.list(p.offset ?? 0, p.limit ?? 100_000));
-    rpc.method('exchanges.get', (p) => {
-      const ex = this.workspace.get(Number(p.id));
+    rpc.method('exchanges.get', async (p) => {
+      const ex = await this.workspace.get(Number(p.id));
       if (!ex) throw new ApiError('not-found', `no exchange ${p.id}`);
       return exchangeToDto(ex);
     });
-    rpc.method('exchanges.decode', (p) => {
-      const d = this.decodes.get(Number(p.id));
+    rpc.method('exchanges.decode', async (p) => {
+      const d = await this.decodes.get(Number(p.id));
       if (!d) throw new ApiError('not-found', `no exchange ${p.id}`);
       return d;
     });
-    rpc.method('exchanges.clear', () => {
+    rpc.method('exchanges.clear', async () => {
       this.decodes.clear();
-      return { cleared: this.workspace.clear() };
+      return { cleared: await this.workspace.clear() };
     });
   }
 
   async stop(): Promise<void> {
     for (const s of [...this.services].reverse()) await s.dispose?.().catch(() => undefined);
     await this.api.stop();
+    // An opened capture file's handle.
+    await this.workspace.close();
   }
 }

@@ -342,14 +342,14 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       const o = (p ?? {}) as CaptureStartOptions;
       const appending = o.out !== undefined && existsSync(o.out);
       const st = await this.start(o);
-      backend.workspace.replace([], st.file);
+      await backend.workspace.replace([], st.file);
       if (appending && st.file) {
         // Appending to an existing capture: show what is already in it.
         const c = await openCapture(st.file);
         try {
           const list: Exchange[] = [];
           for (const id of c.ids) list.push(await c.get(id));
-          backend.workspace.replace(list, st.file);
+          await backend.workspace.replace(list, st.file);
         } finally {
           await c.close();
         }

@@ -3,18 +3,25 @@
  * folder of bodies (the gromox-ruler layout), by path (desktop dialogs, CLI)
  * or as uploaded bytes (browser). What a damaged file held before the fault is
  * kept and shown, with the reason.
+ *
+ * A MapiScope capture opened by path stays on disk: one streaming pass builds
+ * the list summaries, and the workspace reads exchanges from the file when
+ * they are shown, decoded, analysed or exported (openStore). Everything else
+ * (HAR, SAZ, body folders, uploaded bytes) is loaded into memory.
  */
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
+import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
 import { base64Decode } from '../../shared/api/contract.js';
 import { isBodyFolder, loadBodyFolder } from '../cli/body-folder.js';
-import { loadExchanges } from '../cli/load.js';
+import { detectFormat, iterateExchanges, loadExchanges } from '../cli/load.js';
 import type { Backend, BackendService } from './backend.js';
 import { ApiError } from './rpc.js';
-import { exportToFile } from '../cli/commands/export.js';
-import { CaptureWriter } from './store/capture-file.js';
+import { exportExchangesToFile } from '../cli/commands/export.js';
+import { CaptureWriter, openCapture } from './store/capture-file.js';
+import type { ExchangeStore } from './workspace.js';
 
 export interface OpenResult {
   count: number;
@@ -50,20 +57,81 @@ export async function openAny(p: string): Promise<{ exchanges: Exchange[]; forma
   }
 }
 
+export interface StoreOpenResult {
+  store: ExchangeStore;
+  summaries: ExchangeSummary[];
+  format: string;
+  warnings: string[];
+}
+
+/**
+ * Opens a MapiScope capture for reading on demand: the summaries from one streaming pass (the
+ * same pass, warnings and partial-read rule as `openAny`), the exchanges through the index.
+ * Undefined when `p` is not a capture this can serve (another format, a folder, a file the
+ * index reader refuses): the caller loads it into memory instead.
+ */
+export async function openStore(p: string): Promise<StoreOpenResult | undefined> {
+  const st = await stat(p).catch(() => undefined);
+  if (!st?.isFile()) return undefined;
+  if ((await detectFormat(p).catch(() => undefined)) !== 'capture') return undefined;
+  const c = await openCapture(p).catch(() => undefined);
+  if (!c) return undefined;
+  const warnings: string[] = [];
+  const summaries: ExchangeSummary[] = [];
+  let format = 'capture';
+  try {
+    for await (const ex of iterateExchanges(p, { warnings })) summaries.push(summarizeExchange(ex));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (summaries.length === 0) {
+      await c.close();
+      throw new ApiError('bad-request', msg);
+    }
+    format = 'partial';
+    warnings.push(`read stopped: ${msg}`);
+  }
+  // The pass and the index agree on the records up to where either stops (a file still being
+  // written may have grown since the index was read: what is past it is left out).
+  const n = Math.min(summaries.length, c.count);
+  summaries.length = n;
+  for (let i = 0; i < n; i++) {
+    if (c.ids[i] !== summaries[i]!.id) {
+      await c.close();
+      return undefined;
+    }
+  }
+  const store: ExchangeStore = {
+    at: (i) => (i < n ? c.at(i) : Promise.reject(new RangeError(`no exchange at position ${i}`))),
+    read: (from, to) => c.read(from, Math.min(to, n)),
+    close: () => c.close(),
+  };
+  return { store, summaries, format, warnings };
+}
+
 export class FileService implements BackendService {
   readonly name = 'files';
 
   register(b: Backend): void {
-    const load = async (p: string, label: string): Promise<OpenResult> => {
+    const warn = (label: string, warnings: readonly string[]) => {
+      for (const w of warnings) b.events.emit({ type: 'log', data: { level: 'warn', message: `${label}: ${w}` } });
+    };
+    const load = async (p: string, label: string, onDisk: boolean): Promise<OpenResult> => {
+      const s = onDisk ? await openStore(p) : undefined;
+      if (s) {
+        b.decodes.clear();
+        await b.workspace.openStore(s.store, s.summaries, label);
+        warn(label, s.warnings);
+        return { count: s.summaries.length, format: s.format, warnings: s.warnings };
+      }
       const r = await openAny(p);
       b.decodes.clear();
-      b.workspace.replace(r.exchanges, label);
-      for (const w of r.warnings) b.events.emit({ type: 'log', data: { level: 'warn', message: `${label}: ${w}` } });
+      await b.workspace.replace(r.exchanges, label);
+      warn(label, r.warnings);
       return { count: r.exchanges.length, format: r.format, warnings: r.warnings };
     };
     b.rpc.method('file.open', async (p) => {
       if (typeof p.path !== 'string' || !p.path) throw new ApiError('bad-request', 'file.open needs a path');
-      return load(path.resolve(p.path), p.path);
+      return load(path.resolve(p.path), p.path, true);
     });
     b.rpc.method('file.importBytes', async (p) => {
       if (typeof p.name !== 'string' || typeof p.base64 !== 'string')
@@ -72,18 +140,35 @@ export class FileService implements BackendService {
       const file = path.join(dir, path.basename(p.name) || 'upload');
       try {
         await writeFile(file, base64Decode(p.base64));
-        return await load(file, p.name);
+        // In memory: the uploaded file is removed right after.
+        return await load(file, p.name, false);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     });
-    const writeCapture = async (file: string, ids?: readonly number[]): Promise<number> => {
+    /** The workspace's exchanges in capture order (only `ids` if given), streamed from its file if it has one. */
+    const exchanges = (ids?: readonly number[]) =>
+      async function* (): AsyncGenerator<Exchange> {
+        const want = ids ? new Set(ids) : undefined;
+        if (!want) {
+          yield* b.workspace.iterate();
+          return;
+        }
+        // A selection: only its records are read.
+        const at = [...want]
+          .map((id) => b.workspace.indexOf(id))
+          .filter((i): i is number => i !== undefined)
+          .sort((x, y) => x - y);
+        for (const i of at) {
+          const ex = await b.workspace.at(i);
+          if (ex) yield ex;
+        }
+      };
+    const writeCapture = async (file: string): Promise<number> => {
       const w = await CaptureWriter.create(file);
       let n = 0;
       try {
-        const want = ids ? new Set(ids) : undefined;
-        for (const ex of b.workspace.all()) {
-          if (want && !want.has(ex.id)) continue;
+        for await (const ex of exchanges()()) {
           await w.append(ex);
           n++;
         }
@@ -124,11 +209,9 @@ export class FileService implements BackendService {
       const ids = Array.isArray(p.ids) ? p.ids.map(Number) : undefined;
       const redact = p.redact !== false;
       return withTemp(async (dir) => {
-        const input = path.join(dir, 'input.mscap');
-        await writeCapture(input, ids);
         const name = `capture.${format}`;
         const out = typeof p.path === 'string' && p.path ? path.resolve(p.path) : path.join(dir, name);
-        const r = await exportToFile(input, out, { format, redact });
+        const r = await exportExchangesToFile(exchanges(ids), out, { format, redact });
         const res: Record<string, unknown> = {
           exchanges: r.exchanges,
           bytes: r.bytes,

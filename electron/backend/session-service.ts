@@ -4,8 +4,10 @@
  * context, and serves sessions, timelines and findings over RPC.
  *
  * Live exchanges ('exchange' events) are fed at once; after 'exchanges-reset'
- * (file opened, cleared) the model starts over and is fed lazily, in one
- * forward pass, by the first call that needs it (a decode, a list). Feeding
+ * (file opened, cleared) the model starts over and is fed in one forward pass
+ * in the background, in slices (a decode feeds up to its exchange first). An
+ * opened capture file is streamed from the file for this, one exchange at a
+ * time, so the pass holds no more than the model's facts. Feeding
  * fills in `ExchangeSummary.session` of the workspace's list rows, and
  * `findings.list` their `severity`.
  *
@@ -72,17 +74,27 @@ export class SessionService implements BackendService {
       if (e.type === 'exchanges-reset') {
         this.reset();
         // A file was opened: run the pass in the background, in slices, so the API stays responsive.
-        void this.feedAll().then(() => this.announce(backend));
+        void this.feedAll()
+          .then(() => this.announce(backend))
+          .catch((err: unknown) =>
+            backend.events.emit({
+              type: 'log',
+              data: {
+                level: 'error',
+                message: `session analysis stopped: ${err instanceof Error ? err.message : String(err)}`,
+              },
+            }),
+          );
       } else if (e.type === 'exchange') {
         // Live: feed at once so the row carries its session number (cheap: one decode, needed for context anyway).
-        this.ensure();
+        void this.ensure();
       }
     });
     // Context is the state *before* an exchange: feeding up to it is enough, so selecting an early
     // exchange of a large file does not wait for the whole pass.
-    backend.decodes.contextFor = (ex: Exchange) => {
+    backend.decodes.contextFor = async (ex: Exchange) => {
       const i = backend.workspace.indexOf(ex.id);
-      this.ensure(i === undefined ? undefined : i + 1);
+      await this.ensure(i === undefined ? undefined : i + 1);
       return this.model.contextFor(ex);
     };
     backend.decodes.annotate = (ex: Exchange, d: ExchangeDecode) => {
@@ -122,14 +134,14 @@ export class SessionService implements BackendService {
     this.off?.();
   }
 
-  /** The model with every workspace exchange fed. */
+  /** The model as fed so far (every exchange after `feedAll()`). */
   current(): SessionModel {
-    this.ensure();
+    void this.ensure();
     return this.model;
   }
 
   allFindings(): Finding[] {
-    this.ensure();
+    void this.ensure();
     if (!this.findings) {
       this.findings = diagnoseModel(this.model);
       this.markSeverities(this.findings);
@@ -143,26 +155,62 @@ export class SessionService implements BackendService {
     this.findings = undefined;
   }
 
-  /** Feeds the model synchronously up to `upTo` workspace exchanges (all by default). */
-  private ensure(upTo?: number): void {
+  /** Feeds in progress for a store-backed workspace, one after another. */
+  private chain: Promise<void> = Promise.resolve();
+
+  /**
+   * Feeds the model up to `upTo` workspace exchanges (all by default). Exchanges in memory (live,
+   * import) are fed at once, before this returns; those of an opened capture file are streamed
+   * from it, one at a time, and the promise tells when they are in.
+   */
+  private ensure(upTo?: number): Promise<void> {
     const ws = this.workspace;
-    const all = ws?.all() ?? [];
-    if (all.length < this.fed) this.reset();
-    const end = Math.min(all.length, upTo ?? all.length);
-    if (this.fed >= end) return;
-    // The list rows (ExchangeSummary.session) are the workspace's own objects: fill in the session number.
-    const rows = ws ? ws.list(this.fed, end - this.fed).items : [];
-    for (let i = this.fed; i < end; i++) {
-      const ctx = this.model.add(all[i]!);
-      const row = rows[i - this.fed];
-      if (row && row.id === ctx.exchangeId) {
-        if (ctx.session !== undefined) row.session = ctx.session;
-        if (ctx.facts.ropNames?.length) row.rops = ctx.facts.ropNames;
-        if (ctx.facts.requestType && !row.requestType) row.requestType = ctx.facts.requestType;
-      }
+    if (!ws) return Promise.resolve();
+    if (ws.count < this.fed) this.reset();
+    const end = Math.min(ws.count, upTo ?? ws.count);
+    const mem = ws.inMemory();
+    if (mem) {
+      if (this.fed < end) this.feedSync(mem, end);
+      return Promise.resolve();
     }
+    if (this.fed >= end) return this.chain;
+    const run = this.chain.then(() => this.feedStream(end));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private feedSync(all: readonly Exchange[], end: number): void {
+    const ws = this.workspace!;
+    for (let i = this.fed; i < end; i++) this.feedOne(ws, all[i]!, i);
     this.fed = end;
     this.findings = undefined;
+  }
+
+  /** Streams positions fed … end - 1 from the workspace's file; stops if the content is replaced. */
+  private async feedStream(end: number): Promise<void> {
+    const ws = this.workspace!;
+    const model = this.model;
+    const gen = ws.generation;
+    const to = Math.min(end, ws.count);
+    if (this.fed >= to) return;
+    let i = this.fed;
+    for await (const ex of ws.iterate(i, to)) {
+      if (this.model !== model || ws.generation !== gen) return;
+      this.feedOne(ws, ex, i);
+      this.fed = ++i;
+      this.findings = undefined;
+    }
+  }
+
+  private feedOne(ws: NonNullable<SessionService['workspace']>, ex: Exchange, i: number): void {
+    const ctx = this.model.add(ex);
+    // The list rows (ExchangeSummary.session) are the workspace's own objects: fill in the session number.
+    const row = ws.summaryAt(i);
+    if (row && row.id === ctx.exchangeId) {
+      if (ctx.session !== undefined) row.session = ctx.session;
+      if (ctx.facts.ropNames?.length) row.rops = ctx.facts.ropNames;
+      if (ctx.facts.requestType && !row.requestType) row.requestType = ctx.facts.requestType;
+    }
   }
 
   private feeding?: Promise<void>;
@@ -174,7 +222,8 @@ export class SessionService implements BackendService {
         for (;;) {
           const total = this.workspace?.count ?? 0;
           if (this.fed >= total) break;
-          this.ensure(this.fed + slice);
+          // Content replaced meanwhile (a reset): the loop goes on with the new content.
+          await this.ensure(this.fed + slice);
           await new Promise<void>((r) => setImmediate(r));
         }
       } finally {

@@ -53,12 +53,13 @@ export class ReplayService implements BackendService {
   register(backend: Backend): void {
     this.backend = backend;
     const rpc = backend.rpc;
-    const exchanges = () => backend.workspace.all();
-    rpc.register('replay.check', (p) => ({
-      reason: canReplay(exchanges(), (p as { session?: number }).session) ?? null,
+    // Sessions are told apart by headers: an opened capture file is read without its bodies for this.
+    const heads = () => backend.workspace.heads();
+    rpc.register('replay.check', async (p) => ({
+      reason: canReplay(await heads(), (p as { session?: number }).session) ?? null,
     }));
-    rpc.register('replay.sessions', () =>
-      listSessions(exchanges()).map((s) => ({
+    rpc.register('replay.sessions', async () =>
+      listSessions(await heads()).map((s) => ({
         index: s.index,
         endpoint: s.endpoint,
         exchanges: s.exchanges.length,
@@ -66,7 +67,7 @@ export class ReplayService implements BackendService {
         firstId: s.exchanges[0]?.id,
       })),
     );
-    rpc.register('replay.start', (p) => {
+    rpc.register('replay.start', async (p) => {
       const o = (p ?? {}) as Record<string, unknown>;
       if (typeof o.target !== 'string' || !o.target)
         throw new ApiError('bad-request', 'target is "simulator" or a URL');
@@ -76,6 +77,8 @@ export class ReplayService implements BackendService {
       if (o.realtime === true) params.realtime = true;
       if (o.insecure === true) params.insecure = true;
       if (o.record === true) params.record = true;
+      // An opened capture file is read into memory for the run (the replayer walks the whole list).
+      if (backend.workspace.storeBacked) params.exchanges = await backend.workspace.materialize();
       const run = this.start(params);
       return { id: run.id, state: run.state };
     });
@@ -120,9 +123,9 @@ export class ReplayService implements BackendService {
     return { ...rest, report: { ...slim, exchanges: [] } };
   }
 
-  /** Starts a run in the background; `wait(run.id)` resolves with its report. */
+  /** Starts a run in the background; `wait(run.id)` resolves with its report. Without `p.exchanges`, the workspace's in-memory list (replay.start passes an opened file's exchanges). */
   start(p: ReplayStartParams): ReplayRun {
-    const list = p.exchanges ?? this.backend?.workspace.all() ?? [];
+    const list = p.exchanges ?? this.backend?.workspace.inMemory() ?? [];
     let plan: PlanStep[] = [];
     try {
       plan = typeof p.plan === 'string' ? parsePlan(p.plan) : [...(p.plan ?? [])];

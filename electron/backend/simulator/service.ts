@@ -91,7 +91,8 @@ export class SimulatorService implements BackendService {
   async start(p: SimulatorStartParams = {}): Promise<SimulatorServiceStatus> {
     if (this.sim) throw new ApiError('bad-request', `the simulator already runs at ${this.sim.url}; stop it first`);
     this.problems = [];
-    const exchanges = p.exchanges ?? (p.fromWorkspace ? this.backend?.workspace.all() : undefined);
+    // An opened capture file is read into memory while the simulator answers from it.
+    const exchanges = p.exchanges ?? (p.fromWorkspace ? await this.backend?.workspace.materialize() : undefined);
     let responder;
     // Server replay looks like the captured server unless told otherwise (cookie names, timers, version).
     let like: ReturnType<CaptureResponder['capturedServer']> = {};

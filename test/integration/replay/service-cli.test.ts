@@ -26,7 +26,7 @@ describe('SimulatorService and ReplayService over RPC', () => {
       if (e.type === 'log') logs.push(e.data.message);
     });
     try {
-      backend.workspace.replace(loadMetaCaptureDir(CAP1).exchanges);
+      await backend.workspace.replace(loadMetaCaptureDir(CAP1).exchanges);
       expect(await backend.rpc.invoke('replay.check', { session: 99 })).toEqual({
         reason: 'the capture has 11 session(s); there is no session 99',
       });

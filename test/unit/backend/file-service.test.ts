@@ -20,7 +20,7 @@ describe('file service', () => {
     const r = (await b.rpc.invoke('file.open', { path: cap1 })) as { count: number; format: string };
     expect(r.format).toBe('body-folder');
     expect(r.count).toBe(52);
-    const first = b.workspace.get(1)!;
+    const first = (await b.workspace.get(1))!;
     expect(first.request.headers.find((h) => h.name.toLowerCase() === 'x-requesttype')?.value).toBe('Connect');
     const list = b.workspace.list();
     expect(list.items.filter((s) => s.endpoint === 'nspi').map((s) => s.id)).toEqual([13, 14, 15]);
@@ -29,8 +29,8 @@ describe('file service', () => {
     expect(await b.rpc.invoke('file.save', { path: out })).toEqual({ count: 52, path: out });
     const again = (await b.rpc.invoke('file.open', { path: out })) as { count: number; format: string };
     expect(again).toMatchObject({ count: 52, format: 'capture' });
-    expect(b.workspace.get(1)!.request.body).toEqual(first.request.body);
-    expect(b.workspace.get(52)!.response!.body).toEqual(
+    expect((await b.workspace.get(1))!.request.body).toEqual(first.request.body);
+    expect((await b.workspace.get(52))!.response!.body).toEqual(
       new Uint8Array(readFileSync(`${cap1}/052-mapi-emsmdb-Disconnect.response.bin`)),
     );
   });
@@ -69,7 +69,7 @@ describe('file service exports', () => {
     expect(har.redaction.counts).toMatchObject({ cookie: expect.any(Number) });
     const cookie = doc.log.entries[1]!.request.headers.find((h) => h.name.toLowerCase() === 'cookie');
     expect(cookie?.value).toBeDefined();
-    const raw = b.workspace.get(2)!.request.headers.find((h) => h.name.toLowerCase() === 'cookie')!.value;
+    const raw = (await b.workspace.get(2))!.request.headers.find((h) => h.name.toLowerCase() === 'cookie')!.value;
     expect(cookie!.value).not.toBe(raw);
 
     const plain = (await b.rpc.invoke('file.export', { format: 'har', ids: [2], redact: false })) as { base64: string };

@@ -37,7 +37,7 @@ describe('sessions service on an opened file', () => {
     const all = loadBodyFolder('test/fixtures/gromox-ruler/cap1').exchanges;
     // Live feeding: each row gets its session number when it arrives.
     for (const ex of all.slice(0, 3)) b.workspace.add(ex);
-    const d = b.decodes.get(3)!;
+    const d = (await b.decodes.get(3))!;
     expect(d.request?.errors).toEqual([]);
     expect(b.workspace.list().items.map((r) => r.session)).toEqual([1, 1, 1]);
   });

@@ -32,7 +32,7 @@ describe('sessions service', () => {
     backend = await Backend.start({ listen: false, services: [sessionService()] });
     const c = healthySession();
     for (const ex of c.exchanges) backend.workspace.add(ex);
-    const dto = backend.decodes.get(4)!;
+    const dto = (await backend.decodes.get(4))!;
     const rows = find(dto.response!.tree as Node, 'PropertyRow');
     expect(rows.map((r) => (r.children ?? []).map((x) => x.name))).toEqual([
       ['Flag', 'PidTagSubject', 'PidTagMessageSize'],
@@ -90,7 +90,7 @@ describe('sessions service', () => {
     backend = await Backend.start({ listen: false, services: [sessionService()] });
     for (const ex of healthySession().exchanges) backend.workspace.add(ex);
     expect(((await backend.rpc.invoke('sessions.list', {})) as { total: number }).total).toBe(1);
-    backend.workspace.replace(loadCap1(), 'cap1');
+    await backend.workspace.replace(loadCap1(), 'cap1');
     expect(((await backend.rpc.invoke('sessions.list', {})) as { total: number }).total).toBe(11);
     const errors = (await backend.rpc.invoke('findings.list', { severity: 'error' })) as { items: Finding[] };
     expect(errors.items.map((x) => x.rule)).toEqual(['unknown-handle', 'unknown-handle']);

@@ -1,0 +1,258 @@
+/**
+ * A capture file opened through the backend (file.open) stays on disk: the workspace keeps the
+ * summaries and a byte-bounded LRU of exchanges, and every consumer (decode, the session pass,
+ * export, replay's session list) gives what the in-memory workspace gives for the same exchanges.
+ */
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../../electron/backend/backend.js';
+import { FileService, openAny } from '../../../electron/backend/file-service.js';
+import { sessionService } from '../../../electron/backend/session-service.js';
+import { ReplayService } from '../../../electron/backend/replay/service.js';
+import { CaptureWriter } from '../../../electron/backend/store/capture-file.js';
+import { exportToFile } from '../../../electron/cli/commands/export.js';
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import { mapiExecuteExchange } from '../../bench/mapi-exchange.js';
+import { loadCap1 } from '../session/helpers.js';
+
+const N = 2_000;
+const REQ = 10 * 1024;
+const RES = 30 * 1024;
+const CACHE = 8 * 1024 * 1024;
+
+let dir: string;
+let big: string;
+let small: string;
+let exchanges: Exchange[];
+const backends: Backend[] = [];
+
+/** cap1's 52 real exchanges, then MAPI-shaped Executes with 40 KB of bodies each, ids 1 … N. */
+function makeExchanges(): Exchange[] {
+  const pool = Buffer.alloc(1 << 20);
+  let x = 11;
+  for (let i = 0; i < pool.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    pool[i] = x >>> 24;
+  }
+  const out = loadCap1();
+  for (let id = out.length + 1; id <= N; id++) {
+    const at = (id * 4099) % (pool.length - RES);
+    out.push(mapiExecuteExchange(id, pool.subarray(at, at + REQ), pool.subarray(at, at + RES)));
+  }
+  return out;
+}
+
+async function write(file: string, list: readonly Exchange[]): Promise<void> {
+  const w = await CaptureWriter.create(file);
+  for (const ex of list) await w.append(ex);
+  await w.close();
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'store-ws-'));
+  exchanges = makeExchanges();
+  big = path.join(dir, 'big.mscap');
+  small = path.join(dir, 'cap1.mscap');
+  await write(big, exchanges);
+  await write(small, exchanges.slice(0, 52));
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  for (const b of backends.splice(0)) await b.stop();
+});
+
+async function start(opts: { sessions?: boolean } = {}): Promise<Backend> {
+  const b = await Backend.start({
+    listen: false,
+    workspace: { cacheBytes: CACHE },
+    services: [new FileService(), new ReplayService(), ...(opts.sessions ? [sessionService()] : [])],
+  });
+  backends.push(b);
+  return b;
+}
+
+/** Resolves at the next analysis-ready (the session pass is over). */
+function analysed(b: Backend): Promise<unknown> {
+  return new Promise((resolve) => {
+    const off = b.events.on((e) => {
+      if (e.type === 'analysis-ready') {
+        off();
+        resolve(e.data);
+      }
+    });
+  });
+}
+
+/** The same exchanges, in memory (what file.open did before): read whole, then shown. */
+async function inMemory(b: Backend, file: string): Promise<void> {
+  const r = await openAny(file);
+  b.decodes.clear();
+  await b.workspace.replace(r.exchanges, file);
+}
+
+const gc = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/** Paths of this process's open files (Linux). */
+function openFiles(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      out.push(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return out;
+}
+
+describe('store-backed workspace (file.open of a capture)', () => {
+  it('keeps the summaries and at most its byte limit of exchanges in memory', async () => {
+    const size = statSync(big).size;
+    expect(size).toBeGreaterThan(N * (REQ + RES));
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const b = await start({ sessions: true });
+    const ready = analysed(b);
+    const r = (await b.rpc.invoke('file.open', { path: big })) as { count: number; format: string };
+    expect(r).toEqual({ count: N, format: 'capture', warnings: [] });
+    expect(b.workspace.storeBacked).toBe(true);
+    expect(b.workspace.cacheStats()).toEqual({ entries: 0, bytes: 0, limit: CACHE });
+    // The session pass streams from the file: it leaves nothing in the cache.
+    await ready;
+    expect(b.workspace.cacheStats().entries).toBe(0);
+    // Every exchange once: the cache keeps the most recent ones, within its limit.
+    for (let id = 1; id <= N; id++) {
+      const ex = (await b.rpc.invoke('exchanges.get', { id })) as { id: number };
+      expect(ex.id).toBe(id);
+    }
+    const st = b.workspace.cacheStats();
+    expect(st.bytes).toBeLessThanOrEqual(CACHE);
+    expect(st.entries).toBeGreaterThan(0);
+    expect(st.entries).toBeLessThanOrEqual(Math.floor(CACHE / (REQ + RES)));
+    // The most recently read is a cache hit (no read: the same object).
+    expect(b.workspace.peek(N)).toBe(await b.workspace.get(N));
+    expect(b.workspace.peek(1)).toBeUndefined();
+    gc();
+    // Bodies in memory: the cache, the decode caches; not the 80 MB file.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(size / 4);
+  }, 120_000);
+
+  it('decodes the first, a middle and the last exchange as the in-memory workspace does', async () => {
+    const disk = await start({ sessions: true });
+    const mem = await start({ sessions: true });
+    await disk.rpc.invoke('file.open', { path: big });
+    await inMemory(mem, big);
+    expect(mem.workspace.storeBacked).toBe(false);
+    for (const id of [1, 8, 26, N / 2, N]) {
+      const a = await disk.rpc.invoke('exchanges.decode', { id });
+      const m = await mem.rpc.invoke('exchanges.decode', { id });
+      expect(a).toEqual(m);
+      expect(await disk.rpc.invoke('exchanges.get', { id })).toEqual(await mem.rpc.invoke('exchanges.get', { id }));
+    }
+    // cap1's exchange 8 decodes with its session context (no missing-context errors).
+    const d8 = (await disk.rpc.invoke('exchanges.decode', { id: 8 })) as { request?: { errors: unknown[] } };
+    expect(d8.request?.errors).toEqual([]);
+  }, 120_000);
+
+  it('the session pass finds the same sessions, findings and list rows', async () => {
+    const disk = await start({ sessions: true });
+    const mem = await start({ sessions: true });
+    const readyDisk = analysed(disk);
+    const readyMem = analysed(mem);
+    await disk.rpc.invoke('file.open', { path: big });
+    await inMemory(mem, big);
+    expect(await readyDisk).toEqual(await readyMem);
+    expect(await disk.rpc.invoke('sessions.list', {})).toEqual(await mem.rpc.invoke('sessions.list', {}));
+    expect(await disk.rpc.invoke('findings.list', {})).toEqual(await mem.rpc.invoke('findings.list', {}));
+    expect(await disk.rpc.invoke('sessions.get', { id: 2 })).toEqual(await mem.rpc.invoke('sessions.get', { id: 2 }));
+    const rows = disk.workspace.list().items;
+    expect(rows).toEqual(mem.workspace.list().items);
+    expect(rows.slice(0, 9).map((r) => r.session)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(await disk.rpc.invoke('replay.sessions', {})).toEqual(await mem.rpc.invoke('replay.sessions', {}));
+    expect(disk.workspace.cacheStats().entries).toBe(0);
+  }, 120_000);
+
+  it('exports HAR byte for byte as the in-memory path and the CLI, without filling the cache', async () => {
+    const disk = await start();
+    const mem = await start();
+    await disk.rpc.invoke('file.open', { path: big });
+    await inMemory(mem, big);
+    const out = (name: string) => path.join(dir, name);
+    const a = (await disk.rpc.invoke('file.export', { format: 'har', path: out('disk.har') })) as { exchanges: number };
+    expect(a.exchanges).toBe(N);
+    await mem.rpc.invoke('file.export', { format: 'har', path: out('mem.har') });
+    await exportToFile(big, out('cli.har'), { format: 'har', redact: true });
+    const har = readFileSync(out('disk.har'));
+    expect(har.equals(readFileSync(out('mem.har')))).toBe(true);
+    expect(har.equals(readFileSync(out('cli.har')))).toBe(true);
+    expect(disk.workspace.cacheStats().entries).toBe(0);
+    // A selection reads only its records, in capture order.
+    const sel = (await disk.rpc.invoke('file.export', { format: 'json', ids: [N, 3, 1000] })) as { base64: string };
+    const arr = JSON.parse(Buffer.from(sel.base64, 'base64').toString('utf8')) as { id: number }[];
+    expect(arr.map((e) => e.id)).toEqual([3, 1000, N]);
+    // Save as a capture streams too; the copy reopens with the same rows.
+    const saved = (await disk.rpc.invoke('file.save', { path: out('saved.mscap') })) as { count: number };
+    expect(saved.count).toBe(N);
+    const rows = disk.workspace.list().items;
+    await disk.rpc.invoke('file.open', { path: out('saved.mscap') });
+    expect(disk.workspace.list().items).toEqual(rows);
+  }, 180_000);
+
+  it('a torn tail opens as before: same count, format and warnings', async () => {
+    const torn = path.join(dir, 'torn.mscap');
+    copyFileSync(small, torn);
+    copyFileSync(`${small}.idx`, `${torn}.idx`);
+    const whole = readFileSync(small);
+    appendFileSync(torn, whole.subarray(whole.length - 5000, whole.length - 1000)); // half a record
+    const before = await openAny(torn);
+    const b = await start({ sessions: true });
+    const r = (await b.rpc.invoke('file.open', { path: torn })) as {
+      count: number;
+      format: string;
+      warnings: string[];
+    };
+    expect(b.workspace.storeBacked).toBe(true);
+    expect(r).toEqual({ count: before.exchanges.length, format: before.format, warnings: before.warnings });
+    expect(r.count).toBe(52);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/incomplete record at offset \d+ .* skipped/);
+    const last = (await b.rpc.invoke('exchanges.get', { id: 52 })) as { id: number };
+    expect(last.id).toBe(52);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'closes the file when another is opened, on clear and when the backend stops',
+    async () => {
+      const b = await start({ sessions: true });
+      const holds = (f: string) => openFiles().includes(f);
+      await b.rpc.invoke('file.open', { path: big });
+      expect(holds(big)).toBe(true);
+      await b.rpc.invoke('file.open', { path: small });
+      expect(holds(big)).toBe(false);
+      expect(holds(small)).toBe(true);
+      expect(((await b.rpc.invoke('exchanges.clear', {})) as { cleared: number }).cleared).toBe(52);
+      expect(holds(small)).toBe(false);
+      expect(b.workspace.count).toBe(0);
+      // Reopened: served again (a fresh handle), then released by stop.
+      await b.rpc.invoke('file.open', { path: big });
+      expect(((await b.rpc.invoke('exchanges.get', { id: N })) as { id: number }).id).toBe(N);
+      expect(holds(big)).toBe(true);
+      await b.stop();
+      backends.splice(backends.indexOf(b), 1);
+      expect(holds(big)).toBe(false);
+    },
+    60_000,
+  );
+});
