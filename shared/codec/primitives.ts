@@ -157,28 +157,28 @@ const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0
 export function guidToString(b: Uint8Array, at = 0): string {
   if (at >= 0 && at + 16 <= b.length) {
     // Byte by byte from a table: the same text as the general form below, without a DataView or arrays.
-    const x = (i: number) => HEX2[b[at + i]!]!;
+    // (No closure per call: tsx wraps each named closure it creates in a defineProperty call.)
     return (
-      x(3) +
-      x(2) +
-      x(1) +
-      x(0) +
+      HEX2[b[at + 3]!]! +
+      HEX2[b[at + 2]!]! +
+      HEX2[b[at + 1]!]! +
+      HEX2[b[at]!]! +
       '-' +
-      x(5) +
-      x(4) +
+      HEX2[b[at + 5]!]! +
+      HEX2[b[at + 4]!]! +
       '-' +
-      x(7) +
-      x(6) +
+      HEX2[b[at + 7]!]! +
+      HEX2[b[at + 6]!]! +
       '-' +
-      x(8) +
-      x(9) +
+      HEX2[b[at + 8]!]! +
+      HEX2[b[at + 9]!]! +
       '-' +
-      x(10) +
-      x(11) +
-      x(12) +
-      x(13) +
-      x(14) +
-      x(15)
+      HEX2[b[at + 10]!]! +
+      HEX2[b[at + 11]!]! +
+      HEX2[b[at + 12]!]! +
+      HEX2[b[at + 13]!]! +
+      HEX2[b[at + 14]!]! +
+      HEX2[b[at + 15]!]!
     );
   }
   const v = new DataView(b.buffer, b.byteOffset + at, 16);

@@ -68,18 +68,20 @@ export function hasPreamble(b: Uint8Array): boolean {
 
 const MAX_HEADER_LINE = 8192;
 
+function preambleError(
+  metaTags: MetaTagAt[],
+  additionalHeaders: AdditionalHeader[],
+  message: string,
+  offset: number,
+): StreamPreamble {
+  return { metaTags, additionalHeaders, bodyOffset: offset, complete: false, error: { message, offset } };
+}
+
 /** Parse the preamble; never throws. Call only when `hasPreamble(b)`. */
 export function parsePreamble(b: Uint8Array): StreamPreamble {
   const metaTags: MetaTagAt[] = [];
   const additionalHeaders: AdditionalHeader[] = [];
   let pos = 0;
-  const fail = (message: string, offset: number): StreamPreamble => ({
-    metaTags,
-    additionalHeaders,
-    bodyOffset: offset,
-    complete: false,
-    error: { message, offset },
-  });
   for (;;) {
     if (pos >= b.length) return { metaTags, additionalHeaders, bodyOffset: pos, complete: false };
     const tag = TAGS.find((t) => startsWith(b, pos, t));
@@ -87,7 +89,7 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
       const rest = latin1Decode(b.subarray(pos, Math.min(b.length, pos + 10)));
       if (TAGS.some((t) => t.startsWith(rest)) && pos + rest.length === b.length)
         return { metaTags, additionalHeaders, bodyOffset: b.length, complete: false }; // cut inside a tag
-      return fail('expected PROCESSING, PENDING or DONE', pos);
+      return preambleError(metaTags, additionalHeaders, 'expected PROCESSING, PENDING or DONE', pos);
     }
     const at = pos;
     pos += tag.length;
@@ -112,7 +114,7 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
     if (eol < 0) {
       if (b.length - pos < MAX_HEADER_LINE)
         return { metaTags, additionalHeaders, bodyOffset: b.length, complete: false };
-      return fail('additional header line without CRLF', pos);
+      return preambleError(metaTags, additionalHeaders, 'additional header line without CRLF', pos);
     }
     if (eol === pos) {
       pos += 2;
@@ -120,7 +122,13 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
     }
     const line = latin1Decode(b.subarray(pos, eol));
     const colon = line.indexOf(':');
-    if (colon <= 0) return fail(`additional header line without a name: ${JSON.stringify(line.slice(0, 40))}`, pos);
+    if (colon <= 0)
+      return preambleError(
+        metaTags,
+        additionalHeaders,
+        `additional header line without a name: ${JSON.stringify(line.slice(0, 40))}`,
+        pos,
+      );
     additionalHeaders.push({
       name: line.slice(0, colon).trim(),
       value: line.slice(colon + 1).trim(),

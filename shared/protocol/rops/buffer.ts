@@ -67,20 +67,21 @@ export interface RopBufferValue {
  * buffer itself, or any value (Execute request, RPC_HEADER_EXT payload list)
  * that contains one. Several input buffers (packed requests) are joined.
  */
+/** The ROP buffers (RopsList + RopSize) inside `v`, depth-first, at most 8 levels down. */
+function findRopBuffers(v: unknown, depth: number, seen: Set<unknown>, found: RopBufferValue[]): void {
+  if (depth > 8 || v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
+  seen.add(v);
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.RopsList) && typeof o.RopSize === 'number') {
+    found.push(o as unknown as RopBufferValue);
+    return;
+  }
+  for (const x of Array.isArray(v) ? v : Object.values(o)) findRopBuffers(x, depth + 1, seen, found);
+}
+
 export function requestBufferOf(execRequest: unknown): { rops: StructValue[]; handles: number[] } | undefined {
   const found: RopBufferValue[] = [];
-  const seen = new Set<unknown>();
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 8 || v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
-    seen.add(v);
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.RopsList) && typeof o.RopSize === 'number') {
-      found.push(o as unknown as RopBufferValue);
-      return;
-    }
-    for (const x of Array.isArray(v) ? v : Object.values(o)) visit(x, depth + 1);
-  };
-  visit(execRequest, 0);
+  findRopBuffers(execRequest, 0, new Set(), found);
   if (!found.length) return undefined;
   if (found.length === 1) {
     const f = found[0]!;
@@ -501,26 +502,29 @@ export interface RopSummaryOptions {
   madeDetails?: readonly unknown[];
 }
 
+/** The RopsList arrays inside `v` (depth-first, at most 8 levels down). */
+function findRopLists(v: unknown, depth: number, seen: Set<unknown>, lists: StructValue[][]): void {
+  if (depth > 8 || v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
+  seen.add(v);
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.RopsList)) {
+    lists.push(o.RopsList as StructValue[]);
+    return;
+  }
+  for (const x of Array.isArray(v) ? v : Object.values(o)) findRopLists(x, depth + 1, seen, lists);
+}
+
 /**
  * One entry per ROP in wire order. Accepts a decoded ROP buffer, a RopsList
  * array, or any value containing ROP buffers (an Execute request or response).
  */
 export function ropSummary(value: unknown, opts: RopSummaryOptions = {}): RopSummaryEntry[] {
   const lists: StructValue[][] = [];
-  const seen = new Set<unknown>();
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 8 || v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
-    seen.add(v);
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.RopsList)) {
-      lists.push(o.RopsList as StructValue[]);
-      return;
-    }
-    for (const x of Array.isArray(v) ? v : Object.values(o)) visit(x, depth + 1);
-  };
   if (Array.isArray(value) && value.every((x) => x && typeof x === 'object' && 'RopId' in x))
     lists.push(value as StructValue[]);
-  else visit(value, 0);
+  else if (value && typeof value === 'object' && Array.isArray((value as StructValue).RopsList))
+    lists.push((value as StructValue).RopsList as StructValue[]); // a ROP buffer (the common case)
+  else findRopLists(value, 0, new Set(), lists);
   const out: RopSummaryEntry[] = [];
   for (const list of lists) {
     const made = madeFor(opts.madeDetails, list);
