@@ -12,9 +12,13 @@
  */
 import {
   type Codec,
+  type DecodeEnv,
+  type Decoded,
   type DecodedNode,
+  type Scope,
   type StructValue,
   DecodeError,
+  NO_NODE,
   Reader,
   decodeWindow,
   latin1Decode,
@@ -202,6 +206,40 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
  * the applicable X-ResponseCode is non-zero). `env.context.responseCode` is the
  * HTTP header's X-ResponseCode, if known. Node name of the body: `bodyName`.
  */
+/** `responseStream`'s decode in values-only mode: the same value and failures, no nodes. */
+function valuesOnly(
+  p: StreamPreamble,
+  r: Reader,
+  start: number,
+  all: Uint8Array,
+  inner: Codec<unknown>,
+  bodyName: string,
+  headerCode: number | undefined,
+  scope: Scope,
+  env: DecodeEnv,
+): Decoded<ResponseStreamValue> {
+  for (const t of p.metaTags) env.note(META_TAGS_NOTE, { tag: t.tag, offset: start + t.offset });
+  const late = parseResponseCode(additionalHeader(p, 'X-ResponseCode'));
+  const code = late ?? headerCode;
+  let body: unknown;
+  if (p.error) env.failures++;
+  else if (p.complete) {
+    const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
+    const win = new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view);
+    body = decodeWindow(c as Codec<unknown>, win, bodyName, scope, env).value;
+  }
+  r.pos = r.end;
+  const value: ResponseStreamValue = {
+    Preamble: all.subarray(0, p.error ? all.length : p.bodyOffset),
+    MetaTags: p.metaTags.map((t) => t.tag),
+    AdditionalHeaders: p.additionalHeaders.map((h) => ({ name: h.name, value: h.value })),
+    Body: body,
+    Complete: p.complete,
+  };
+  if (code !== undefined) value.ResponseCode = code;
+  return { value, node: NO_NODE };
+}
+
 /**
  * Key of the decode note (`DecodeResult.notes`) listing the meta-tags with
  * their offsets, `{ tag, offset }` each, noted in values-only decodes (where
@@ -233,7 +271,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
         return { value, node: d.node };
       }
       const p = parsePreamble(all);
-      if (!env.tree) for (const t of p.metaTags) env.note(META_TAGS_NOTE, { tag: t.tag, offset: start + t.offset });
+      if (!env.tree) return valuesOnly(p, r, start, all, inner, bodyName, headerCode, scope, env);
       const children: DecodedNode[] = [];
       for (const t of p.metaTags)
         children.push({
