@@ -8,6 +8,7 @@ import { base64Decode, base64Encode, type FileKind } from '../../shared/api/cont
 import { api } from './api/client';
 import { useConnectionStore } from './stores/connection-store';
 import { useExchangesStore } from './stores/exchanges-store';
+import { useUiStore } from './stores/ui-store';
 
 export type ExportFormat = 'har' | 'saz' | 'json';
 
@@ -159,4 +160,9 @@ export async function exportCa(format: 'pem' | 'der'): Promise<void> {
   }
   const url = api().rawUrl(`ca.${format}`);
   if (url) downloadUrl(url, name);
+}
+
+/** Every column of the exchange list back to its default width (the help overlay's "Reset column widths"). */
+export function resetColumnWidths(): void {
+  useUiStore.getState().resetColumnWidths();
 }

@@ -1,5 +1,5 @@
 /** The exchange list: one row per HTTP exchange, virtualised, keyboard-driven. */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef, type CSSProperties, type ReactNode } from 'react';
 import { useFilterStore, visibleRows, type SortKey } from '../stores/filter-store';
 import { FilterBar } from './filter-bar';
 import type { ExchangeSummary } from '../../../shared/capture/summary';
@@ -9,6 +9,8 @@ import { useAnalysisStore } from '../stores/analysis-store';
 import type { Severity } from '../../../shared/diagnose/types';
 import { formatBytes, formatDuration, formatTime, RESPONSE_CODES } from './format';
 import { VirtualList } from './virtual-list';
+import { useUiStore } from '../stores/ui-store';
+import { COLUMNS, columnVars, keyResize, MAX_COLUMN_WIDTH, widthOf, type ColumnKey } from './list-columns';
 
 const ROW_HEIGHT = 24;
 
@@ -31,20 +33,124 @@ function typeLabel(s: ExchangeSummary): string {
   return s.method;
 }
 
-function SortHeader({ k, label, className, title }: { k: SortKey; label: string; className: string; title?: string }) {
+/** Swallows the click that ends a resize drag, wherever the pointer was released (no sort toggle). */
+function swallowNextClick(): void {
+  const swallow = (e: MouseEvent) => {
+    e.stopPropagation();
+    e.preventDefault();
+  };
+  window.addEventListener('click', swallow, { capture: true, once: true });
+  // The click, if any, follows the pointerup in the same task.
+  setTimeout(() => window.removeEventListener('click', swallow, { capture: true }), 0);
+}
+
+/**
+ * The drag / keyboard handle on a column header's right edge. Only this handle
+ * and the container of the list re-render on a resize, never the rows.
+ */
+function ResizeHandle({ col }: { col: ColumnKey }) {
+  const width = useUiStore((s) => widthOf(s.columnWidths, col));
+  const setWidth = useUiStore((s) => s.setColumnWidth);
+  const reset = useUiStore((s) => s.resetColumnWidth);
+  const drag = useRef<{ x: number; w: number; moved: boolean } | undefined>(undefined);
+  // The flexible column can be shown wider than its set width; resizing starts from what is shown.
+  const shown = (el: HTMLElement) =>
+    Math.max(width, Math.round(el.parentElement?.getBoundingClientRect().width ?? width));
+  return (
+    <div
+      className="col-resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize column ${COLUMNS[col].name}`}
+      aria-valuenow={width}
+      aria-valuemin={COLUMNS[col].min}
+      aria-valuemax={MAX_COLUMN_WIDTH}
+      title="Drag to resize, double-click for the default width"
+      tabIndex={0}
+      data-col={col}
+      onPointerDown={(e) => {
+        if (e.button !== 0) return;
+        e.preventDefault();
+        e.stopPropagation();
+        e.currentTarget.focus();
+        drag.current = { x: e.clientX, w: shown(e.currentTarget), moved: false };
+        e.currentTarget.setPointerCapture?.(e.pointerId);
+      }}
+      onPointerMove={(e) => {
+        const d = drag.current;
+        if (!d) return;
+        const dx = e.clientX - d.x;
+        if (dx !== 0) d.moved = true;
+        if (d.moved) setWidth(col, d.w + dx);
+      }}
+      onPointerUp={(e) => {
+        const d = drag.current;
+        drag.current = undefined;
+        if (e.currentTarget.hasPointerCapture?.(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
+        if (d?.moved) swallowNextClick();
+      }}
+      onLostPointerCapture={() => (drag.current = undefined)}
+      onClick={(e) => e.stopPropagation()}
+      onDoubleClick={(e) => {
+        e.stopPropagation();
+        reset(col);
+      }}
+      onKeyDown={(e) => {
+        const next = keyResize(shown(e.currentTarget), e.key, e.shiftKey);
+        if (next === undefined) return;
+        e.preventDefault();
+        e.stopPropagation();
+        setWidth(col, next);
+      }}
+    />
+  );
+}
+
+function ColumnHeader({
+  col,
+  k,
+  label,
+  className,
+  title,
+}: {
+  col: ColumnKey;
+  k?: SortKey;
+  label: string;
+  className: string;
+  title?: string;
+}) {
   const sort = useFilterStore((s) => s.sort);
   const setSort = useFilterStore((s) => s.setSort);
   return (
-    <span
-      className={`${className} sortable`}
+    <div
+      className={`xh ${className}${k ? ' sortable' : ''}`}
       title={title}
-      onClick={() => setSort(k)}
+      onClick={k ? () => setSort(k) : undefined}
       role="columnheader"
-      aria-sort={sort.key === k ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+      aria-sort={k ? (sort.key === k ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none') : undefined}
+      data-col={col}
     >
-      {label}
-      {sort.key === k ? (sort.dir === 1 ? ' ▴' : ' ▾') : ''}
-    </span>
+      <span className="xh-label">
+        {label}
+        {k && sort.key === k ? (sort.dir === 1 ? ' ▴' : ' ▾') : ''}
+      </span>
+      <ResizeHandle col={col} />
+    </div>
+  );
+}
+
+/**
+ * The list's section, carrying the column widths as custom properties. It alone
+ * subscribes to the widths: its children are the same elements on a resize, so
+ * React skips them and only this element's style attribute changes.
+ */
+function ColumnsScope({ children }: { children: ReactNode }) {
+  const widths = useUiStore((s) => s.columnWidths);
+  const style = useMemo(() => columnVars(widths) as CSSProperties, [widths]);
+  return (
+    <section className="pane exchange-list" aria-label="Exchanges" style={style}>
+      {children}
+    </section>
   );
 }
 
@@ -63,6 +169,11 @@ export function ExchangeList() {
   const severityById = useAnalysisStore((s) => s.severityById);
   const selectedIndex = selectedId === undefined ? -1 : items.findIndex((x) => x.id === selectedId);
   const order = useCallback(() => items.map((x) => x.id), [items]);
+  const headerRef = useRef<HTMLDivElement>(null);
+  // Columns wider than the pane scroll sideways; the header follows the rows.
+  const onScrollLeft = useCallback((x: number) => {
+    if (headerRef.current) headerRef.current.scrollLeft = x;
+  }, []);
 
   const onRowClick = (e: React.MouseEvent, id: number) => {
     if (e.shiftKey) {
@@ -96,22 +207,20 @@ export function ExchangeList() {
   );
 
   return (
-    <section className="pane exchange-list" aria-label="Exchanges">
+    <ColumnsScope>
       <FilterBar shown={items.length} />
-      <div className="xrow header" role="row">
-        <span className="c-sev" title="Highest finding severity (Diagnoses)">
-          !
-        </span>
-        <SortHeader k="id" label="#" className="c-id" />
-        <SortHeader k="time" label="Time" className="c-time" />
-        <SortHeader k="session" label="Sess" className="c-sess" title="MAPI session" />
-        <SortHeader k="type" label="Type" className="c-type" />
-        <SortHeader k="status" label="HTTP" className="c-status" />
-        <SortHeader k="code" label="Code" className="c-code" title="final X-ResponseCode" />
-        <SortHeader k="duration" label="Duration" className="c-dur" />
-        <SortHeader k="req" label="Req" className="c-size" />
-        <SortHeader k="resp" label="Resp" className="c-size" />
-        <span className="c-rops">ROPs / URL</span>
+      <div className="xrow header" role="row" ref={headerRef}>
+        <ColumnHeader col="sev" label="!" className="c-sev" title="Highest finding severity (Diagnoses)" />
+        <ColumnHeader col="id" k="id" label="#" className="c-id" />
+        <ColumnHeader col="time" k="time" label="Time" className="c-time" />
+        <ColumnHeader col="sess" k="session" label="Sess" className="c-sess" title="MAPI session" />
+        <ColumnHeader col="type" k="type" label="Type" className="c-type" />
+        <ColumnHeader col="status" k="status" label="HTTP" className="c-status" />
+        <ColumnHeader col="code" k="code" label="Code" className="c-code" title="final X-ResponseCode" />
+        <ColumnHeader col="dur" k="duration" label="Duration" className="c-dur" />
+        <ColumnHeader col="req" k="req" label="Req" className="c-size" />
+        <ColumnHeader col="resp" k="resp" label="Resp" className="c-size" />
+        <ColumnHeader col="rops" label="ROPs / URL" className="c-rops" />
       </div>
       {items.length === 0 ? (
         <div className="empty">
@@ -132,6 +241,7 @@ export function ExchangeList() {
           onKeyDown={onKeyDown}
           ariaLabel="Exchange list"
           stickToBottom={capturing}
+          onScrollLeft={onScrollLeft}
           renderRow={(i) => {
             const s = items[i]!;
             const sev = s.severity ?? severityById.get(s.id);
@@ -173,6 +283,6 @@ export function ExchangeList() {
           }}
         />
       )}
-    </section>
+    </ColumnsScope>
   );
 }

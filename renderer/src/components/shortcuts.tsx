@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useUiStore, type View } from '../stores/ui-store';
 import { useConnectionStore } from '../stores/connection-store';
-import { attempt, openFile } from '../commands';
+import { attempt, openFile, resetColumnWidths } from '../commands';
 
 export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'Ctrl+F', what: 'Focus the filter bar' },
@@ -10,6 +10,10 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'Ctrl+click  Shift+click', what: 'Add to / extend the selection (export only the selected)' },
   { keys: 'Shift+↑ ↓  Ctrl+A', what: 'Extend the selection / select every shown exchange' },
   { keys: 'Home End PgUp PgDn', what: 'Jump in the list' },
+  {
+    keys: 'drag  double-click  ← →',
+    what: 'A column header’s right edge: resize, default width; 10 px steps when focused (Shift: 50 px)',
+  },
   { keys: '← →  Enter', what: 'Collapse / expand tree nodes (tree focused)' },
   { keys: 'Tab (in filter)', what: 'Accept a completion' },
   { keys: 'Esc (in filter)', what: 'Clear the filter' },
@@ -84,7 +88,12 @@ export function HelpOverlay() {
           aborted, severity, client — operators : = != &gt; &gt;= &lt; &lt;= ~, values joined by | mean “or”, a leading
           - negates.
         </p>
-        <button onClick={() => setOpen(false)}>Close</button>
+        <div className="overlay-actions">
+          <button onClick={() => resetColumnWidths()} title="Every exchange-list column back to its default width">
+            Reset column widths
+          </button>
+          <button onClick={() => setOpen(false)}>Close</button>
+        </div>
       </div>
     </div>
   );

@@ -13,6 +13,8 @@ export interface VirtualListProps {
   ariaLabel?: string;
   /** Follow the end while new rows arrive, if already scrolled to the bottom. */
   stickToBottom?: boolean;
+  /** Horizontal scroll position, on every scroll (e.g. to keep a header outside the list aligned). */
+  onScrollLeft?: (x: number) => void;
 }
 
 export function VirtualList(p: VirtualListProps) {
@@ -21,6 +23,7 @@ export function VirtualList(p: VirtualListProps) {
   const [height, setHeight] = useState(400);
   const overscan = p.overscan ?? 8;
   const atBottom = useRef(true);
+  const onScrollLeft = p.onScrollLeft;
 
   useEffect(() => {
     const el = ref.current;
@@ -49,7 +52,8 @@ export function VirtualList(p: VirtualListProps) {
     if (!el) return;
     setScrollTop(el.scrollTop);
     atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - p.rowHeight;
-  }, [p.rowHeight]);
+    onScrollLeft?.(el.scrollLeft);
+  }, [p.rowHeight, onScrollLeft]);
 
   const first = Math.max(0, Math.floor(scrollTop / p.rowHeight) - overscan);
   const last = Math.min(p.count, Math.ceil((scrollTop + height) / p.rowHeight) + overscan);

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { parseWidths, withoutWidth, withWidth, type ColumnKey, type ColumnWidths } from '../components/list-columns';
 
 export type Theme = 'dark' | 'light';
 export type DetailTab = 'decoded' | 'headers' | 'timing';
@@ -38,6 +39,12 @@ interface UiStore {
   /** Width of the exchange list beside the detail pane, px (persisted; undefined = the default share). */
   listWidth?: number;
   setListWidth(px: number): void;
+  /** The exchange list's column widths that differ from the defaults, px (persisted). */
+  columnWidths: ColumnWidths;
+  setColumnWidth(key: ColumnKey, px: number): void;
+  /** Back to the default width of one column (double-click on its edge). */
+  resetColumnWidth(key: ColumnKey): void;
+  resetColumnWidths(): void;
   /** A finding's tree path to select once that exchange's decode is shown (Diagnoses → evidence). */
   pendingEvidence?: { exchangeId: number; path: string };
   setPendingEvidence(e: { exchangeId: number; path: string } | undefined): void;
@@ -79,7 +86,19 @@ function initialView(): View {
   return 'exchanges';
 }
 
-export const useUiStore = create<UiStore>((set) => ({
+const COLUMN_WIDTHS_KEY = 'mapiscope.columnWidths';
+
+function storeColumnWidths(w: ColumnWidths): void {
+  if (Object.keys(w).length === 0) {
+    try {
+      localStorage.removeItem(COLUMN_WIDTHS_KEY);
+    } catch {
+      /* no storage */
+    }
+  } else store(COLUMN_WIDTHS_KEY, JSON.stringify(w));
+}
+
+export const useUiStore = create<UiStore>((set, get) => ({
   view: initialView(),
   helpOpen: false,
   setView(view) {
@@ -119,5 +138,22 @@ export const useUiStore = create<UiStore>((set) => ({
   setListWidth(px) {
     store('mapiscope.listWidth', String(Math.round(px)));
     set({ listWidth: px });
+  },
+  columnWidths: parseWidths(stored(COLUMN_WIDTHS_KEY)),
+  setColumnWidth(key, px) {
+    const columnWidths = withWidth(get().columnWidths, key, px);
+    if (columnWidths[key] === get().columnWidths[key]) return;
+    storeColumnWidths(columnWidths);
+    set({ columnWidths });
+  },
+  resetColumnWidth(key) {
+    if (get().columnWidths[key] === undefined) return;
+    const columnWidths = withoutWidth(get().columnWidths, key);
+    storeColumnWidths(columnWidths);
+    set({ columnWidths });
+  },
+  resetColumnWidths() {
+    storeColumnWidths({});
+    set({ columnWidths: {} });
   },
 }));
