@@ -47,6 +47,8 @@ export interface DecodeContext {
   readonly [key: string]: unknown;
 }
 
+const NO_BUFFERS: ReadonlyMap<string, Uint8Array> = new Map();
+
 export class DecodeEnv {
   depth = 0;
   /**
@@ -55,9 +57,12 @@ export class DecodeEnv {
    * that a decoder recovers from (a trial layout) may count without leaving one.
    */
   failures = 0;
-  private counters = new Map<string, number>();
-  /** Extra byte buffers created while decoding (decompressed payloads). */
-  readonly buffers = new Map<string, Uint8Array>();
+  private counters: Map<string, number> | undefined;
+  private made: Map<string, Uint8Array> | undefined;
+  /** Extra byte buffers created while decoding (decompressed payloads); most decodes make none. */
+  get buffers(): ReadonlyMap<string, Uint8Array> {
+    return this.made ?? NO_BUFFERS;
+  }
   constructor(
     readonly context: DecodeContext = {},
     /**
@@ -76,10 +81,11 @@ export class DecodeEnv {
     else m.set(key, [item]);
   }
   addBuffer(prefix: string, bytes: Uint8Array): string {
-    const n = (this.counters.get(prefix) ?? 0) + 1;
-    this.counters.set(prefix, n);
+    const counters = (this.counters ??= new Map());
+    const n = (counters.get(prefix) ?? 0) + 1;
+    counters.set(prefix, n);
     const id = `${prefix}#${n}`;
-    this.buffers.set(id, bytes);
+    (this.made ??= new Map()).set(id, bytes);
     return id;
   }
 }

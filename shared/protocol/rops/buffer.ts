@@ -488,6 +488,15 @@ function detailOf(rop: StructValue): string | undefined {
 const INDEX_NAMES = ['InputHandleIndex', 'OutputHandleIndex', 'SourceHandleIndex', 'ResponseHandleIndex'];
 const RESPONSE_INDEX_NAMES = Object.values(RESPONSE_INDEX);
 
+/** The value of the first of `names` that is a number in `rop`. */
+function firstNumber(rop: StructValue, names: readonly string[]): number | undefined {
+  for (let i = 0; i < names.length; i++) {
+    const v: unknown = rop[names[i]!];
+    if (typeof v === 'number') return v;
+  }
+  return undefined;
+}
+
 function madeFor(made: readonly unknown[] | undefined, list: readonly StructValue[]) {
   if (made) for (const m of made) if ((m as MadeDetails).list === list) return (m as MadeDetails).details;
   return undefined;
@@ -533,17 +542,13 @@ export function ropSummary(value: unknown, opts: RopSummaryOptions = {}): RopSum
       if (rop.Undecoded instanceof Uint8Array) continue;
       const id = rop.RopId as number;
       const e: RopSummaryEntry = { id: hex(id, 2), name: ropName(id) ?? 'Unknown' };
-      const isResponse = 'ReturnValue' in rop || !('LogonId' in rop) || id === 0x2a || id === 0xf9;
+      const isResponse = rop.ReturnValue !== undefined || rop.LogonId === undefined || id === 0x2a || id === 0xf9;
+      const idx = firstNumber(rop, isResponse ? RESPONSE_INDEX_NAMES : INDEX_NAMES);
+      if (idx !== undefined) e.handleIndex = idx;
       if (isResponse) {
-        const idx = RESPONSE_INDEX_NAMES.find((n) => typeof rop[n] === 'number');
-        if (idx) e.handleIndex = rop[idx] as number;
         if (typeof rop.ReturnValue === 'number') e.returnValue = hex(rop.ReturnValue, 8);
         if (typeof rop.LogonId === 'number') e.logonId = rop.LogonId;
-      } else {
-        const idx = INDEX_NAMES.find((n) => typeof rop[n] === 'number');
-        if (idx) e.handleIndex = rop[idx] as number;
-        e.logonId = rop.LogonId as number;
-      }
+      } else e.logonId = rop.LogonId as number;
       const m = made && i in made ? made[i] : NO_DETAIL;
       const d = m === NO_DETAIL ? detailOf(rop) : m;
       if (d) e.detail = d;
