@@ -22,6 +22,7 @@ import {
   type DecodeEnv,
   type DecodedNode,
   type EncodeEnv,
+  type Reader,
   Scope,
   type StructValue,
   DecodeError,
@@ -36,6 +37,7 @@ import {
   f64,
   guid,
   hex,
+  NO_NODE,
   lazy,
   leaf,
   rest,
@@ -80,9 +82,10 @@ export function countedBytes(countWidth: 2 | 4, kind = 'Binary', annotate = fals
   return custom<Uint8Array>(
     kind,
     countWidth,
-    (r, name) => {
+    (r, name, _scope, env) => {
       const start = r.pos;
       const n = countWidth === 2 ? r.u16() : r.u32();
+      if (!env.tree && n <= r.remaining) return { value: r.take(n), node: NO_NODE };
       const countNode: DecodedNode = { name: 'Count', value: n, offset: start, length: countWidth };
       if (n > r.remaining) {
         throw Object.assign(
@@ -615,6 +618,7 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
     (r, name, scope, env) => {
       const cols = resolveColumns(columns, scope, env);
       if (!cols) return unknown.decode(r, name, scope, env);
+      if (!env.tree) return rowValues(r, cols, width, scope, env);
       const start = r.pos;
       const node: DecodedNode = { name, offset: start, length: 0, children: [] };
       const values: unknown[] = [];
@@ -678,6 +682,24 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
       cols.forEach((_tag, i) => codecs[i]!.encode(w, vals[i], scope, env));
     },
   );
+}
+
+/** `propertyRow`'s decode in values-only mode: the same value, or the same failure, without nodes. */
+function rowValues(
+  r: Reader,
+  cols: readonly number[],
+  width: Width,
+  scope: Scope,
+  env: DecodeEnv,
+): { value: StructValue; node: DecodedNode } {
+  const flag = r.u8();
+  if (flag !== 0 && flag !== 1)
+    throw new DecodeError(`PropertyRow Flag must be 0x00 or 0x01, found ${hex(flag, 2)}`, r.pos);
+  const plan = rowPlan(cols, width);
+  const codecs = flag === 1 ? plan.flagged : plan.standard;
+  const values: unknown[] = [];
+  for (let i = 0; i < cols.length; i++) values.push(codecs[i]!.decode(r, plan.names[i]!, scope, env).value);
+  return { value: { Flag: flag, ValueArray: values }, node: NO_NODE };
 }
 
 /** [MS-OXCDATA] 2.8.2 PropertyRowSet: RowCount(u16) then rows. */
