@@ -15,6 +15,7 @@ export type MenuAction =
   | 'view.diagnoses'
   | 'view.replay'
   | 'view.toggleTheme'
+  | 'view.resetColumnWidths'
   | 'help.shortcuts'
   | 'help.about';
 
@@ -49,6 +50,7 @@ export function menuTemplate(opts: { platform: string; dev: boolean }): MenuItem
     { label: 'Replay', accelerator: `${mod}+4`, action: 'view.replay' },
     { type: 'separator' },
     { label: 'Toggle Dark Mode', accelerator: `${mod}+Shift+D`, action: 'view.toggleTheme' },
+    { label: 'Reset Column Widths', action: 'view.resetColumnWidths' },
     { role: 'resetZoom' },
     { role: 'zoomIn' },
     { role: 'zoomOut' },

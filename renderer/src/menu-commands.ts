@@ -6,7 +6,7 @@
  */
 import { useEffect } from 'react';
 import { api } from './api/client';
-import { attempt, exportAs, openFile, saveCaptureAs } from './commands';
+import { attempt, exportAs, openFile, resetColumnWidths, saveCaptureAs } from './commands';
 import { useExchangesStore } from './stores/exchanges-store';
 import { useUiStore } from './stores/ui-store';
 
@@ -22,6 +22,7 @@ export const MENU_ACTIONS = [
   'view.diagnoses',
   'view.replay',
   'view.toggleTheme',
+  'view.resetColumnWidths',
   'help.shortcuts',
   'help.about',
 ] as const;
@@ -49,6 +50,7 @@ export const MENU_HANDLERS: Record<MenuAction, () => void | Promise<unknown>> = 
     const ui = useUiStore.getState();
     ui.setTheme(ui.theme === 'dark' ? 'light' : 'dark');
   },
+  'view.resetColumnWidths': () => resetColumnWidths(),
   'help.shortcuts': () => useUiStore.getState().setHelpOpen(true),
   'help.about': () => useUiStore.getState().setAboutOpen(true),
 };

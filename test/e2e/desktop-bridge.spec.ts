@@ -99,6 +99,15 @@ test('menu commands through the desktop bridge: open, view, help, save and expor
   const theme = await page.locator('html').getAttribute('data-theme');
   await menu(page, 'view.toggleTheme');
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', theme ?? '');
+  // View → Reset Column Widths: a widened column goes back to its default width.
+  const typeHeader = page.locator('.xrow.header [role="columnheader"][data-col="type"]');
+  const typeWidth = async () => Math.round((await typeHeader.boundingBox())!.width);
+  const defaultWidth = await typeWidth();
+  await page.getByRole('separator', { name: 'Resize column Type' }).focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect.poll(typeWidth).toBe(defaultWidth + 50);
+  await menu(page, 'view.resetColumnWidths');
+  await expect.poll(typeWidth).toBe(defaultWidth);
   await menu(page, 'help.shortcuts');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   await page.screenshot({ path: shot('help-light') });
