@@ -220,7 +220,8 @@ export function decodeBody(
     if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
   }
   if (t === 'Execute' && ropSummary && context.rawRops !== true)
-    out.rops = summaryOf(ropSummary, out.value, res.notes?.get(DETAILS_NOTE));
+    if (valuesOnly) (out as BodyDecodeResult).ropsOnRead(ropSummary);
+    else out.rops = summaryOf(ropSummary, out.value, res.notes?.get(DETAILS_NOTE));
   return out;
 }
 
@@ -233,7 +234,8 @@ export function decodeBody(
  */
 class BodyDecodeResult implements BodyDecode {
   value: StructValue | undefined = undefined;
-  rops: RopSummaryItem[] = [];
+  #rops: RopSummaryItem[] = [];
+  #ropsFrom: RopSummaryFn | undefined;
   #errors: NodeError[] | undefined;
   #unparsed: number | undefined;
   constructor(
@@ -267,8 +269,28 @@ class BodyDecodeResult implements BodyDecode {
   set unparsedBytes(v: number) {
     this.#unparsed = v;
   }
+  /**
+   * The ROP list, made when first read. For values-only decodes: the session
+   * pass reads the values and never this list (no detail texts from a tree
+   * exist to reuse, so nothing is lost by waiting).
+   */
+  get rops(): RopSummaryItem[] {
+    const from = this.#ropsFrom;
+    if (from) {
+      this.#ropsFrom = undefined;
+      this.#rops = summaryOf(from, this.value, undefined);
+    }
+    return this.#rops;
+  }
+  set rops(v: RopSummaryItem[]) {
+    this.#ropsFrom = undefined;
+    this.#rops = v;
+  }
+  ropsOnRead(summarize: RopSummaryFn): void {
+    this.#ropsFrom = summarize;
+  }
   toJSON(): BodyDecode {
-    return { ...this, errors: this.errors, unparsedBytes: this.unparsedBytes };
+    return { ...this, errors: this.errors, unparsedBytes: this.unparsedBytes, rops: this.rops };
   }
 }
 
