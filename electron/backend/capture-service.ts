@@ -31,6 +31,7 @@ import type {
 } from './proxy/engine.js';
 import { MitmProxyEngine } from './proxy/mitm-engine.js';
 import { CaptureWriter, openCapture } from './store/capture-file.js';
+import { captureStore, openStore } from './store-source.js';
 
 export interface CaptureStartOptions {
   mode?: ProxyMode;
@@ -81,6 +82,11 @@ export interface CaptureServiceOptions {
   engineFactory?: (o: ProxyEngineOptions) => ProxyEngine;
   /** Full exchanges kept in memory for get(); older ones are read back from the file. */
   recentLimit?: number;
+  /**
+   * When the backend's workspace holds more than this many bytes of live exchanges, the older
+   * ones are served from the capture file instead (default 64 MiB).
+   */
+  liveMemoryBytes?: number;
 }
 
 export interface CaptureServiceEvents {
@@ -328,6 +334,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     this.on('state', (s) => backend.setCaptureState(toCaptureState(s)));
     this.on('exchange', (ex) => {
       backend.workspace.add(ex);
+      this.spill(backend);
     });
     // Live progress for the UI: connections, response chunks, refused certificates.
     this.on('connection', (ev) => backend.events.emit({ type: 'connection', data: { ...ev } }));
@@ -343,16 +350,11 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       const appending = o.out !== undefined && existsSync(o.out);
       const st = await this.start(o);
       await backend.workspace.replace([], st.file);
+      this.spillAt = 0;
       if (appending && st.file) {
-        // Appending to an existing capture: show what is already in it.
-        const c = await openCapture(st.file);
-        try {
-          const list: Exchange[] = [];
-          for (const id of c.ids) list.push(await c.get(id));
-          await backend.workspace.replace(list, st.file);
-        } finally {
-          await c.close();
-        }
+        // Appending to an existing capture: show what is already in it, served from the file.
+        const s = await openStore(st.file);
+        if (s) await backend.workspace.openStore(s.store, s.summaries, st.file);
       }
       return st;
     });
@@ -400,6 +402,32 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       });
       res.end(der);
     });
+  }
+
+  private spilling = false;
+  /** After a hand-over that did not match, the next try waits for this many bytes in memory. */
+  private spillAt = 0;
+
+  /**
+   * Hands the workspace's older live exchanges over to the capture file once they exceed
+   * `liveMemoryBytes`: they are in the file before they are announced, so a fresh openCapture
+   * serves them (the workspace checks that the ids match; the newest stay in memory).
+   */
+  private spill(backend: Backend): void {
+    const ws = backend.workspace;
+    const file = this.st.file;
+    if (this.spilling || !file || ws.file !== file) return;
+    const limit = this.opts.liveMemoryBytes ?? 64 * 1024 * 1024;
+    if (ws.memoryBytes < Math.max(limit, this.spillAt)) return;
+    this.spilling = true;
+    const gen = ws.generation;
+    void (async () => {
+      const c = await openCapture(file);
+      if (ws.generation !== gen || ws.file !== file) return c.close();
+      if (!(await ws.adopt(captureStore(c), c.ids))) this.spillAt = ws.memoryBytes + limit;
+    })()
+      .catch((e: Error) => this.log.warn(`live exchanges stay in memory: ${e.message}`))
+      .finally(() => (this.spilling = false));
   }
 
   async dispose(): Promise<void> {

@@ -13,15 +13,16 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
 import { base64Decode } from '../../shared/api/contract.js';
 import { isBodyFolder, loadBodyFolder } from '../cli/body-folder.js';
-import { detectFormat, iterateExchanges, loadExchanges } from '../cli/load.js';
+import { loadExchanges } from '../cli/load.js';
 import type { Backend, BackendService } from './backend.js';
 import { ApiError } from './rpc.js';
 import { exportExchangesToFile } from '../cli/commands/export.js';
-import { CaptureWriter, openCapture } from './store/capture-file.js';
-import type { ExchangeStore } from './workspace.js';
+import { CaptureWriter } from './store/capture-file.js';
+import { openStore } from './store-source.js';
+
+export { openStore } from './store-source.js';
 
 export interface OpenResult {
   count: number;
@@ -55,57 +56,6 @@ export async function openAny(p: string): Promise<{ exchanges: Exchange[]; forma
       };
     throw new ApiError('bad-request', msg);
   }
-}
-
-export interface StoreOpenResult {
-  store: ExchangeStore;
-  summaries: ExchangeSummary[];
-  format: string;
-  warnings: string[];
-}
-
-/**
- * Opens a MapiScope capture for reading on demand: the summaries from one streaming pass (the
- * same pass, warnings and partial-read rule as `openAny`), the exchanges through the index.
- * Undefined when `p` is not a capture this can serve (another format, a folder, a file the
- * index reader refuses): the caller loads it into memory instead.
- */
-export async function openStore(p: string): Promise<StoreOpenResult | undefined> {
-  const st = await stat(p).catch(() => undefined);
-  if (!st?.isFile()) return undefined;
-  if ((await detectFormat(p).catch(() => undefined)) !== 'capture') return undefined;
-  const c = await openCapture(p).catch(() => undefined);
-  if (!c) return undefined;
-  const warnings: string[] = [];
-  const summaries: ExchangeSummary[] = [];
-  let format = 'capture';
-  try {
-    for await (const ex of iterateExchanges(p, { warnings })) summaries.push(summarizeExchange(ex));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (summaries.length === 0) {
-      await c.close();
-      throw new ApiError('bad-request', msg);
-    }
-    format = 'partial';
-    warnings.push(`read stopped: ${msg}`);
-  }
-  // The pass and the index agree on the records up to where either stops (a file still being
-  // written may have grown since the index was read: what is past it is left out).
-  const n = Math.min(summaries.length, c.count);
-  summaries.length = n;
-  for (let i = 0; i < n; i++) {
-    if (c.ids[i] !== summaries[i]!.id) {
-      await c.close();
-      return undefined;
-    }
-  }
-  const store: ExchangeStore = {
-    at: (i) => (i < n ? c.at(i) : Promise.reject(new RangeError(`no exchange at position ${i}`))),
-    read: (from, to) => c.read(from, Math.min(to, n)),
-    close: () => c.close(),
-  };
-  return { store, summaries, format, warnings };
 }
 
 export class FileService implements BackendService {

@@ -87,7 +87,7 @@ export class SessionService implements BackendService {
           );
       } else if (e.type === 'exchange') {
         // Live: feed at once so the row carries its session number (cheap: one decode, needed for context anyway).
-        void this.ensure();
+        this.ensure().catch(() => undefined);
       }
     });
     // Context is the state *before* an exchange: feeding up to it is enough, so selecting an early
@@ -136,12 +136,12 @@ export class SessionService implements BackendService {
 
   /** The model as fed so far (every exchange after `feedAll()`). */
   current(): SessionModel {
-    void this.ensure();
+    this.ensure().catch(() => undefined);
     return this.model;
   }
 
   allFindings(): Finding[] {
-    void this.ensure();
+    this.ensure().catch(() => undefined);
     if (!this.findings) {
       this.findings = diagnoseModel(this.model);
       this.markSeverities(this.findings);
@@ -155,38 +155,40 @@ export class SessionService implements BackendService {
     this.findings = undefined;
   }
 
-  /** Feeds in progress for a store-backed workspace, one after another. */
+  /** Feeds from a file in progress, one after another. */
   private chain: Promise<void> = Promise.resolve();
+  private streaming = 0;
 
   /**
    * Feeds the model up to `upTo` workspace exchanges (all by default). Exchanges in memory (live,
-   * import) are fed at once, before this returns; those of an opened capture file are streamed
-   * from it, one at a time, and the promise tells when they are in.
+   * import) are fed at once, before this returns; those served by a capture file (an opened one,
+   * the older part of a live capture) are streamed from it, one at a time, and the promise tells
+   * when they are in.
    */
   private ensure(upTo?: number): Promise<void> {
     const ws = this.workspace;
     if (!ws) return Promise.resolve();
     if (ws.count < this.fed) this.reset();
     const end = Math.min(ws.count, upTo ?? ws.count);
-    const mem = ws.inMemory();
-    if (mem) {
-      if (this.fed < end) this.feedSync(mem, end);
+    if (this.streaming === 0 && this.fed >= ws.onDisk) {
+      if (this.fed < end) this.feedSync(end);
       return Promise.resolve();
     }
     if (this.fed >= end) return this.chain;
-    const run = this.chain.then(() => this.feedStream(end));
+    this.streaming++;
+    const run = this.chain.then(() => this.feedStream(end)).finally(() => this.streaming--);
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private feedSync(all: readonly Exchange[], end: number): void {
+  private feedSync(end: number): void {
     const ws = this.workspace!;
-    for (let i = this.fed; i < end; i++) this.feedOne(ws, all[i]!, i);
+    for (let i = this.fed; i < end; i++) this.feedOne(ws, ws.resident(i)!, i);
     this.fed = end;
     this.findings = undefined;
   }
 
-  /** Streams positions fed … end - 1 from the workspace's file; stops if the content is replaced. */
+  /** Streams positions fed … end - 1 from the workspace; stops if the content is replaced. */
   private async feedStream(end: number): Promise<void> {
     const ws = this.workspace!;
     const model = this.model;

@@ -1,9 +1,10 @@
 /**
  * The exchanges the user is looking at: a live capture, an opened file or an
  * import. Keeps the list summaries of all of them; the exchanges themselves
- * are either in memory (live capture, HAR/SAZ import, body folder) or, for an
- * opened capture file, read from that file on demand through a byte-bounded
- * LRU of recently used ones, so a multi-GB capture costs its summaries.
+ * are in memory (HAR/SAZ import, body folder, the newest of a live capture)
+ * or read on demand from a capture file (an opened one, the older part of a
+ * live capture) through a byte-bounded LRU of recently used ones, so a
+ * multi-GB capture costs its summaries.
  */
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
@@ -76,16 +77,47 @@ export class ExchangeLru {
 }
 
 export interface WorkspaceOptions {
-  /** Bytes of exchanges a store-backed workspace keeps in memory (default 64 MiB). */
+  /** Bytes of file-backed exchanges kept in memory (default 64 MiB). */
   cacheBytes?: number;
+}
+
+/** A store with readers in progress: a store replaced by `adopt` is closed once they are done. */
+class Held {
+  private users = 0;
+  private released?: () => void;
+  private closed?: Promise<void>;
+  constructor(readonly store: ExchangeStore) {}
+
+  enter(): void {
+    this.users++;
+  }
+
+  leave(): void {
+    this.users--;
+    if (this.users === 0 && this.released) this.released();
+  }
+
+  /** Closes now (the content is gone: readers in progress fail, and are told to stop). */
+  close(): Promise<void> {
+    this.closed ??= this.store.close().catch(() => undefined);
+    return this.closed;
+  }
+
+  /** Closes when the last reader is done (the content is the same, served by another store). */
+  release(): Promise<void> {
+    if (this.users === 0) return this.close();
+    return new Promise<void>((resolve) => (this.released = resolve)).then(() => this.close());
+  }
 }
 
 export class Workspace {
   private summaries: ExchangeSummary[] = [];
   private byId = new Map<number, number>();
-  /** The exchanges, when they are in memory (not store-backed). */
+  /** Positions 0 … base - 1 are read from the store; the exchanges from `base` on are in `memory`. */
+  private base = 0;
   private memory: Exchange[] = [];
-  private store?: ExchangeStore;
+  private memBytes = 0;
+  private held?: Held;
   private readonly lru: ExchangeLru;
   private closing: Promise<void> = Promise.resolve();
   private gen = 0;
@@ -102,28 +134,38 @@ export class Workspace {
     return this.summaries.length;
   }
 
-  /** Changes whenever the content is replaced (file open, import, clear, capture start). */
+  /** Changes whenever the content is replaced (file open, import, clear, capture start); not on `adopt`. */
   get generation(): number {
     return this.gen;
   }
 
-  /** True when the exchanges are read from a file on demand. */
+  /** True when some exchanges are read from a file on demand. */
   get storeBacked(): boolean {
-    return this.store !== undefined;
+    return this.held !== undefined;
   }
 
-  /** What the store-backed cache holds (entries, bytes, limit). */
+  /** Exchanges served by the file (positions 0 … onDisk - 1); the rest are in memory. */
+  get onDisk(): number {
+    return this.base;
+  }
+
+  /** Bytes of the exchanges held in memory outside the cache (live capture, import). */
+  get memoryBytes(): number {
+    return this.memBytes;
+  }
+
+  /** What the cache of file-backed exchanges holds (entries, bytes, limit). */
   cacheStats(): { entries: number; bytes: number; limit: number } {
     return { entries: this.lru.size, bytes: this.lru.bytes, limit: this.lru.limit };
   }
 
-  /** Adds one exchange (live capture) and announces it. A store-backed workspace is emptied first. */
+  /** Adds one exchange (live capture) after those shown, and announces it. */
   add(ex: Exchange, refine?: (s: ExchangeSummary, ex: Exchange) => ExchangeSummary): ExchangeSummary {
-    if (this.store) void this.replace([], this.file);
     const base = summarizeExchange(ex);
     const s = refine ? refine(base, ex) : base;
     this.byId.set(ex.id, this.summaries.length);
     this.memory.push(ex);
+    this.memBytes += exchangeBytes(ex);
     this.summaries.push(s);
     this.events.emit({ type: 'exchange', data: s });
     return s;
@@ -136,6 +178,7 @@ export class Workspace {
   replace(list: readonly Exchange[], file?: string): Promise<void> {
     const closed = this.drop();
     this.memory = [...list];
+    this.memBytes = this.memory.reduce((n, ex) => n + exchangeBytes(ex), 0);
     this.summaries = this.memory.map((ex) => summarizeExchange(ex));
     this.byId = new Map(this.memory.map((ex, i) => [ex.id, i]));
     this.file = file;
@@ -145,11 +188,13 @@ export class Workspace {
 
   /**
    * Shows the exchanges of a file: `summaries[i]` describes the exchange at `store.at(i)`. The
-   * workspace owns the store from here on (closed on the next replace, clear or close).
+   * workspace owns the store from here on (closed on the next replace, openStore, clear or close).
+   * Live exchanges added afterwards are kept in memory after them.
    */
   openStore(store: ExchangeStore, summaries: ExchangeSummary[], file?: string): Promise<void> {
     const closed = this.drop();
-    this.store = store;
+    this.held = new Held(store);
+    this.base = summaries.length;
     this.summaries = summaries;
     this.byId = new Map(summaries.map((s, i) => [s.id, i]));
     this.file = file;
@@ -157,14 +202,40 @@ export class Workspace {
     return closed;
   }
 
-  /** Forgets the content and closes the store (in the background; the promise tells when). */
+  /**
+   * Lets a fresh store of the file being written serve the older in-memory exchanges (a live
+   * capture: its records are in its file before they are added here). `ids` are the store's
+   * exchange ids in order; the first min(ids.length, count) must be those shown, else nothing
+   * changes and the store is closed. No event: the content is the same. Returns whether it was
+   * adopted; the previous store is closed once its readers are done.
+   */
+  async adopt(store: ExchangeStore, ids: readonly number[]): Promise<boolean> {
+    const n = Math.min(ids.length, this.summaries.length);
+    let same = n > this.base;
+    for (let i = 0; same && i < n; i++) same = ids[i] === this.summaries[i]!.id;
+    if (!same) {
+      await store.close().catch(() => undefined);
+      return false;
+    }
+    const old = this.held;
+    this.held = new Held(store);
+    this.memory = this.memory.slice(n - this.base);
+    this.memBytes = this.memory.reduce((k, ex) => k + exchangeBytes(ex), 0);
+    this.base = n;
+    if (old) await old.release();
+    return true;
+  }
+
+  /** Forgets the content and closes the store (the promise tells when). */
   private drop(): Promise<void> {
     this.gen++;
     this.lru.clear();
     this.memory = [];
-    const s = this.store;
-    this.store = undefined;
-    if (s) this.closing = Promise.all([this.closing, s.close().catch(() => undefined)]).then(() => undefined);
+    this.memBytes = 0;
+    this.base = 0;
+    const h = this.held;
+    this.held = undefined;
+    if (h) this.closing = Promise.all([this.closing, h.close()]).then(() => undefined);
     return this.closing;
   }
 
@@ -195,17 +266,20 @@ export class Workspace {
 
   /** The exchange at position `i`. */
   async at(i: number): Promise<Exchange | undefined> {
-    const store = this.store;
-    if (!store) return this.memory[i];
+    const h = this.held;
+    if (!h || i >= this.base) return this.memory[i - this.base];
     const hit = this.lru.get(i);
     if (hit) return hit;
     const gen = this.gen;
     let ex: Exchange;
+    h.enter();
     try {
-      ex = await store.at(i);
+      ex = await h.store.at(i);
     } catch (e) {
       if (gen !== this.gen) return undefined; // replaced (and closed) meanwhile
       throw e;
+    } finally {
+      h.leave();
     }
     if (gen !== this.gen) return undefined;
     this.lru.set(i, ex);
@@ -216,45 +290,53 @@ export class Workspace {
   peek(id: number): Exchange | undefined {
     const i = this.byId.get(id);
     if (i === undefined) return undefined;
-    return this.store ? this.lru.get(i) : this.memory[i];
+    return i >= this.base ? this.memory[i - this.base] : this.lru.get(i);
   }
 
-  /** All exchanges when they are in memory; undefined for a store-backed workspace. */
+  /** The exchange at position `i` if it is held in memory (not one served by the file). */
+  resident(i: number): Exchange | undefined {
+    return i >= this.base ? this.memory[i - this.base] : undefined;
+  }
+
+  /** All exchanges when they are all in memory; undefined when some are served by a file. */
   inMemory(): readonly Exchange[] | undefined {
-    return this.store ? undefined : this.memory;
+    return this.held ? undefined : this.memory;
   }
 
   /**
-   * Exchanges at positions `from` … `to - 1` in capture order, one at a time (a store-backed
-   * workspace streams them from the file without filling the cache). Ends early when the content
-   * is replaced meanwhile.
+   * Exchanges at positions `from` … `to - 1` in capture order, one at a time (those served by a
+   * file are streamed from it without filling the cache). Ends early when the content is
+   * replaced meanwhile.
    */
   async *iterate(from = 0, to = this.count): AsyncGenerator<Exchange> {
     const gen = this.gen;
     const end = Math.min(to, this.count);
-    const store = this.store;
-    if (!store) {
-      const list = this.memory;
-      for (let i = from; i < end; i++) {
+    const h = this.held;
+    const base = h ? this.base : 0;
+    const list = this.memory;
+    if (h && from < base) {
+      h.enter();
+      try {
+        for await (const ex of h.store.read(from, Math.min(end, base))) {
+          if (gen !== this.gen) return;
+          yield ex;
+        }
+      } catch (e) {
         if (gen !== this.gen) return;
-        yield list[i]!;
+        throw e;
+      } finally {
+        h.leave();
       }
-      return;
     }
-    try {
-      for await (const ex of store.read(from, end)) {
-        if (gen !== this.gen) return;
-        yield ex;
-      }
-    } catch (e) {
+    for (let i = Math.max(from, base); i < end; i++) {
       if (gen !== this.gen) return;
-      throw e;
+      yield list[i - base]!;
     }
   }
 
   /** Every exchange in memory at once (replay and the simulator need the whole list). */
   async materialize(): Promise<readonly Exchange[]> {
-    if (!this.store) return this.memory;
+    if (!this.held) return this.memory;
     const out: Exchange[] = [];
     for await (const ex of this.iterate()) out.push(ex);
     return out;
@@ -262,7 +344,7 @@ export class Workspace {
 
   /** Every exchange with empty bodies (headers, timings): what session grouping needs, cheaply. */
   async heads(): Promise<readonly Exchange[]> {
-    if (!this.store) return this.memory;
+    if (!this.held) return this.memory;
     const out: Exchange[] = [];
     const none = new Uint8Array(0);
     for await (const ex of this.iterate())

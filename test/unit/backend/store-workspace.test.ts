@@ -14,7 +14,10 @@ import { Backend } from '../../../electron/backend/backend.js';
 import { FileService, openAny } from '../../../electron/backend/file-service.js';
 import { sessionService } from '../../../electron/backend/session-service.js';
 import { ReplayService } from '../../../electron/backend/replay/service.js';
-import { CaptureWriter } from '../../../electron/backend/store/capture-file.js';
+import { CaptureWriter, openCapture } from '../../../electron/backend/store/capture-file.js';
+import { captureStore, openStore } from '../../../electron/backend/store-source.js';
+import { EventBus } from '../../../electron/backend/event-bus.js';
+import { type ExchangeStore, Workspace } from '../../../electron/backend/workspace.js';
 import { exportToFile } from '../../../electron/cli/commands/export.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { mapiExecuteExchange } from '../../bench/mapi-exchange.js';
@@ -255,4 +258,42 @@ describe('store-backed workspace (file.open of a capture)', () => {
     },
     60_000,
   );
+});
+
+describe('Workspace: file prefix, live tail, hand-over', () => {
+  it('serves a file prefix and live additions in one order; adopt moves the tail to a fresh store', async () => {
+    const file = path.join(dir, 'grow.mscap');
+    await write(file, exchanges.slice(0, 55));
+    const ws = new Workspace(new EventBus(), { cacheBytes: CACHE });
+    const s = (await openStore(small))!;
+    await ws.openStore(s.store, s.summaries, small);
+    for (const ex of exchanges.slice(52, 55)) ws.add(ex);
+    expect([ws.count, ws.onDisk]).toEqual([55, 52]);
+    expect(ws.memoryBytes).toBeGreaterThan(3 * (REQ + RES));
+    expect((await ws.get(53))!.id).toBe(53);
+    expect(ws.peek(54)).toBe(exchanges[53]);
+    // A reader in progress keeps reading the old store across the hand-over; it is closed after.
+    const it = ws.iterate();
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) seen.push((await it.next()).value!.id);
+    const c = await openCapture(file);
+    let oldClosed = false;
+    const inner = captureStore(c);
+    const wrapped: ExchangeStore = { ...inner, close: () => inner.close() };
+    const adopted = ws.adopt(wrapped, c.ids);
+    void adopted.then(() => (oldClosed = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(oldClosed).toBe(false);
+    for (let r = await it.next(); !r.done; r = await it.next()) seen.push(r.value.id);
+    expect(seen).toEqual(exchanges.slice(0, 55).map((e) => e.id));
+    expect(await adopted).toBe(true);
+    expect([ws.count, ws.onDisk, ws.memoryBytes]).toEqual([55, 55, 0]);
+    expect(Buffer.from((await ws.get(55))!.response!.body).equals(exchanges[54]!.response!.body)).toBe(true);
+    // Ids that do not match what is shown: refused, nothing changes.
+    const other = await openCapture(big);
+    expect(await ws.adopt(captureStore(other), [...other.ids].reverse())).toBe(false);
+    expect(ws.onDisk).toBe(55);
+    await ws.close();
+    expect(ws.count).toBe(0);
+  });
 });
