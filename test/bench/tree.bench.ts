@@ -120,6 +120,10 @@ const bench: Bench = {
     const full: number[] = [];
     const base: number[] = [];
     const lean: number[] = [];
+    // One untimed round first: V8's tiers and the codecs' compiled decoders (made at their second decode)
+    // settle in it, so the timed rounds measure the steady state that a pass over a whole capture runs in.
+    rate(() => decodePairs(pairs), ms);
+    rate(() => decodePairs(pairs, false), ms);
     for (let i = 0; i < rounds; i++) {
       full.push((rate(() => decodePairs(pairs), ms) * bytes) / MB);
       base.push((rate(() => checksum(pairs), ms) * bytes) / MB);
@@ -133,16 +137,16 @@ const bench: Bench = {
       unit: 'MB/s',
       baseline: { name: 'byte checksum loop, same bytes', value: baseMBs },
       ratio: fullMBs / baseMBs,
-      note: `goal ≥ 50 MB/s; ${Math.round((fullMBs * MB) / (bytes / pairs.length / 2))} bodies/s; rounds ${full.map((x) => x.toFixed(1)).join(' ')}`,
+      note: `goal ≥ 50 MB/s; ${Math.round((fullMBs * MB) / (bytes / pairs.length / 2))} bodies/s; after a warm-up round; rounds ${full.map((x) => x.toFixed(1)).join(' ')}`,
     });
     const leanMBs = median(lean);
     results.push({
-      name: 'Execute bodies, values only ({ tree: false }), same pairs',
+      name: 'Execute bodies, values only ({ tree: false }, what the session pass decodes over a capture), same pairs',
       value: leanMBs,
       unit: 'MB/s',
       baseline: { name: 'full tree decode, same run', value: fullMBs },
       ratio: leanMBs / fullMBs,
-      note: `rounds ${lean.map((x) => x.toFixed(1)).join(' ')}`,
+      note: `goal ≥ 50 MB/s; every value incl. LZ77 payloads, no display tree; rounds ${lean.map((x) => x.toFixed(1)).join(' ')}`,
     });
 
     const exs = loadBodyFolder(join(FIX, 'gromox-ruler/cap1')).exchanges;
