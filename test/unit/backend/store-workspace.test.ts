@@ -14,6 +14,7 @@ import { Backend } from '../../../electron/backend/backend.js';
 import { FileService, openAny } from '../../../electron/backend/file-service.js';
 import { sessionService } from '../../../electron/backend/session-service.js';
 import { ReplayService } from '../../../electron/backend/replay/service.js';
+import { SimulatorService } from '../../../electron/backend/simulator/service.js';
 import { CaptureWriter, openCapture } from '../../../electron/backend/store/capture-file.js';
 import { captureStore, openStore } from '../../../electron/backend/store-source.js';
 import { EventBus } from '../../../electron/backend/event-bus.js';
@@ -258,6 +259,36 @@ describe('store-backed workspace (file.open of a capture)', () => {
     },
     60_000,
   );
+});
+
+describe('replay and the simulator from an opened file', () => {
+  it('serve and replay a session of a file-backed workspace as of an in-memory one', async () => {
+    const run = async (onDisk: boolean) => {
+      const simulator = new SimulatorService();
+      const b = await Backend.start({
+        listen: false,
+        services: [new FileService(), simulator, new ReplayService(simulator)],
+      });
+      backends.push(b);
+      if (onDisk) await b.rpc.invoke('file.open', { path: small });
+      else await inMemory(b, small);
+      expect(b.workspace.storeBacked).toBe(onDisk);
+      await b.rpc.invoke('simulator.start', { fromWorkspace: true, cookies: 'gromox' });
+      const r = (await b.rpc.invoke('replay.start', { target: 'simulator', session: 1 })) as { id: number };
+      let state = 'running';
+      for (let i = 0; i < 400 && state === 'running'; i++) {
+        await new Promise((res) => setTimeout(res, 25));
+        state = ((await b.rpc.invoke('replay.status', { id: r.id })) as { state: string }).state;
+      }
+      expect(state).toBe('done');
+      const report = (await b.rpc.invoke('replay.report', { id: r.id })) as { summary: unknown };
+      await b.rpc.invoke('simulator.stop', {});
+      return report.summary;
+    };
+    const disk = await run(true);
+    expect(disk).toMatchObject({ failed: 0 });
+    expect(disk).toEqual(await run(false));
+  }, 60_000);
 });
 
 describe('Workspace: file prefix, live tail, hand-over', () => {
