@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --quick] [-- --json] [-- --only NAME]`: runs every
- * test/bench/*.bench.ts in turn and prints each figure beside its same-run
- * baseline, then a summary table. Figures are printed, never asserted.
+ * test/bench/*.bench.ts in turn, each in a fresh process, and prints each
+ * figure beside its same-run baseline, then a summary table. Figures are
+ * printed, never asserted.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +15,8 @@ const argv = process.argv.slice(2);
 const json = argv.includes('--json');
 const quick = argv.includes('--quick');
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+/** Prefix of the line a bench child prints its results on. */
+const RESULT_MARK = '@@mapiscope-bench-result ';
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
@@ -23,35 +27,78 @@ function fmt(n: number): string {
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
-const all: { bench: string; results: BenchResult[]; error?: string; seconds: number }[] = [];
-for (const f of files) {
+
+type BenchOutcome = { bench: string; results: BenchResult[]; error?: string; seconds: number };
+
+/** Runs one bench file in this process (the child side of `--child FILE`). */
+async function runHere(f: string): Promise<BenchOutcome | undefined> {
   const mod = (await import(pathToFileURL(path.join(here, f)).href)) as { default: Bench };
   const b = mod.default;
-  if (!b?.run) continue;
-  if (only && b.name !== only && !f.startsWith(only)) continue;
-  if (!json) process.stderr.write(`\n▶ ${b.name} (${f})\n`);
+  if (!b?.run) return undefined;
   const t0 = performance.now();
   try {
     const results = await b.run({ quick });
-    all.push({ bench: b.name, results, seconds: (performance.now() - t0) / 1000 });
-    if (!json)
-      for (const r of results)
-        process.stderr.write(
-          `  ${r.name}: ${fmt(r.value)} ${r.unit}` +
-            (r.baseline ? `   (baseline ${r.baseline.name}: ${fmt(r.baseline.value)} ${r.unit})` : '') +
-            (r.ratio !== undefined ? `   ratio ${fmt(r.ratio)}×` : '') +
-            (r.note ? `   — ${r.note}` : '') +
-            '\n',
-        );
+    return { bench: b.name, results, seconds: (performance.now() - t0) / 1000 };
   } catch (e) {
-    all.push({
+    if (!json) process.stderr.write(`  FAILED: ${e instanceof Error ? e.stack : String(e)}\n`);
+    return {
       bench: b.name,
       results: [],
       error: e instanceof Error ? e.message : String(e),
       seconds: (performance.now() - t0) / 1000,
-    });
-    if (!json) process.stderr.write(`  FAILED: ${e instanceof Error ? e.stack : String(e)}\n`);
+    };
   }
+}
+
+const child = argv.includes('--child') ? argv[argv.indexOf('--child') + 1] : undefined;
+if (child) {
+  const out = await runHere(child);
+  process.stdout.write(`${RESULT_MARK}${JSON.stringify(out ?? null)}\n`);
+  process.exit(0);
+}
+
+/**
+ * Each bench runs in a fresh Node process of its own (same flags as this one), so the heap a bench leaves
+ * behind (a 100k-exchange session model, 1 GB of HAR) and the type feedback it gave V8 do not slow the
+ * benches after it. Progress lines pass through; the results come back as one JSON line.
+ */
+function runInChild(f: string): Promise<BenchOutcome | undefined> {
+  return new Promise((resolve) => {
+    const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', f, ...(quick ? ['--quick'] : [])];
+    if (json) args.push('--json');
+    const c = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
+      if (line) return resolve(JSON.parse(line.slice(RESULT_MARK.length)) as BenchOutcome | undefined);
+      resolve({
+        bench: f.replace(/\.bench\.ts$/, ''),
+        results: [],
+        error: `bench process exited (${code})`,
+        seconds: 0,
+      });
+    });
+  });
+}
+
+const all: BenchOutcome[] = [];
+for (const f of files) {
+  const name = f.replace(/\.bench\.ts$/, '');
+  if (only && name !== only && !f.startsWith(only)) continue;
+  if (!json) process.stderr.write(`\n▶ ${name} (${f})\n`);
+  const r = await runInChild(f);
+  if (!r) continue;
+  all.push(r);
+  if (!json)
+    for (const x of r.results)
+      process.stderr.write(
+        `  ${x.name}: ${fmt(x.value)} ${x.unit}` +
+          (x.baseline ? `   (baseline ${x.baseline.name}: ${fmt(x.baseline.value)} ${x.unit})` : '') +
+          (x.ratio !== undefined ? `   ratio ${fmt(x.ratio)}×` : '') +
+          (x.note ? `   — ${x.note}` : '') +
+          '\n',
+      );
 }
 
 if (json) {
