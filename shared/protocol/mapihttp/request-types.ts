@@ -34,10 +34,13 @@ for (const t of [...EMSMDB_REQUEST_TYPES, ...NSPI_REQUEST_TYPES]) CANONICAL.set(
 CANONICAL.set('compareminids', 'CompareMIds');
 CANONICAL.set('dntominid', 'DNToMId');
 CANONICAL.set('notificationwaitex', 'NotificationWait');
+/** Canonical names under the exact spellings clients send (the spec's and upper case), looked up first. */
+const AS_GIVEN = new Map<string, string>();
+for (const t of CANONICAL.values()) AS_GIVEN.set(t, t).set(t.toUpperCase(), t);
 
 /** The spec spelling of a request type in any case ("BIND" → "Bind", "dntomid" → "DNToMId"); undefined if unknown. */
 export function canonicalRequestType(s: string): string | undefined {
-  return CANONICAL.get(s.trim().toLowerCase());
+  return AS_GIVEN.get(s) ?? CANONICAL.get(s.trim().toLowerCase());
 }
 
 export function isEmsmdbRequestType(t: string): boolean {
