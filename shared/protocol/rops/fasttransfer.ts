@@ -40,6 +40,7 @@ import { describeTag, namedPropertyName, propertySetName, tagId, tagType } from 
 import { flags32, flags8, messageIdCodec } from './common.js';
 import { siteOf } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
+import { fxStructure } from './fasttransfer-grammar.js';
 import { countedList, tagList } from './property.js';
 import { BABE } from './stream.js';
 
@@ -287,6 +288,9 @@ const byTag = (names: Readonly<Record<number, string>>) =>
   new Map(Object.entries(names).map(([k, v]) => [Number(k), v] as const));
 const MARKER_NAME = byTag(FX_MARKERS);
 const META_NAME = byTag(FX_META_PROPERTIES);
+
+/** Marker and meta-property names for the grammar layer. */
+const FX_NAMES = { marker: (tag: number) => MARKER_NAME.get(tag), meta: (tag: number) => META_NAME.get(tag) };
 
 /** Name of an element's tag (remembered per tag, bounded). */
 const tagLabel = memoShow((tag) => MARKER_NAME.get(tag) ?? META_NAME.get(tag) ?? describeTag(tag));
@@ -595,6 +599,8 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
     }
     if (!env.tree) return { value: els, node: NO_NODE };
     const markers = els.filter((e) => e.Kind === 'Marker').length;
+    // The grammar view ([MS-OXCFXICS] 2.2.4.3), first: for the buffers of a ROP buffer (or on request).
+    const structured = siteOf(scope) !== undefined || env.context.fxStructure === true;
     return {
       value: els,
       node: {
@@ -602,7 +608,10 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
         offset: start,
         length: r.pos - start,
         display: `${els.length} element(s), ${markers} marker(s)`,
-        children,
+        children:
+          structured && els.length
+            ? [fxStructure(els, children, start, r.pos - start, FX_NAMES), ...children]
+            : children,
       },
     };
   },
