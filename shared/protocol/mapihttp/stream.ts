@@ -57,6 +57,11 @@ export interface StreamPreamble {
   error?: { message: string; offset: number };
 }
 
+/** The Latin-1 characters that String.prototype.trim removes: TAB, LF, VT, FF, CR, space, NBSP. */
+function isLatin1Space(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
+}
+
 function startsWith(b: Uint8Array, at: number, s: string): boolean {
   if (at + s.length > b.length) return false;
   for (let i = 0; i < s.length; i++) if (b[at + i] !== s.charCodeAt(i)) return false;
@@ -124,18 +129,25 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
       pos += 2;
       return { metaTags, additionalHeaders, bodyOffset: pos, complete: true };
     }
-    const line = latin1Decode(b.subarray(pos, eol));
-    const colon = line.indexOf(':');
-    if (colon <= 0)
+    let colon = pos;
+    while (colon < eol && b[colon] !== 0x3a) colon++;
+    if (colon === pos || colon === eol) {
+      const line = latin1Decode(b.subarray(pos, eol));
       return preambleError(
         metaTags,
         additionalHeaders,
         `additional header line without a name: ${JSON.stringify(line.slice(0, 40))}`,
         pos,
       );
+    }
+    // Name and value decoded apart, the value without the white space String.prototype.trim would remove.
+    let vs = colon + 1;
+    let ve = eol;
+    while (vs < ve && isLatin1Space(b[vs]!)) vs++;
+    while (ve > vs && isLatin1Space(b[ve - 1]!)) ve--;
     additionalHeaders.push({
-      name: line.slice(0, colon).trim(),
-      value: line.slice(colon + 1).trim(),
+      name: latin1Decode(b.subarray(pos, colon)).trim(),
+      value: latin1Decode(b.subarray(vs, ve)),
       offset: pos,
       length: eol + 2 - pos,
     });
