@@ -21,6 +21,7 @@ import {
   type EncodeEnv,
   type StructValue,
   DecodeError,
+  NO_NODE,
   Scope,
   arrayToEnd,
   asDecodeError,
@@ -187,6 +188,9 @@ function unknownRop(
   };
 }
 
+/** The responses-so-far map of a request list (never written). */
+const NO_RESPONSES: ReadonlyMap<number, StructValue> = new Map();
+
 function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
   return {
     kind: side === 'request' ? 'RopRequest[]' : 'RopResponse[]',
@@ -197,7 +201,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const node: DecodedNode = { name, offset: start, length: 0, children: [] };
       const items: StructValue[] = [];
       const details: (string | undefined)[] = [];
-      const responses = new Map<number, StructValue>();
+      const responses = side === 'response' ? new Map<number, StructValue>() : NO_RESPONSES;
       const st: PairState = { cursor: 0, first: true, backedOff: false };
       while (r.remaining > 0) {
         const id = r.peekU8()!;
@@ -229,7 +233,8 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
             details[items.length - 1] = detail;
             d.node.display = ropNodeDisplay(d.value, site, def, detail);
           }
-          if (side === 'response' && site.requestIndex >= 0) responses.set(site.requestIndex, d.value);
+          if (side === 'response' && site.requestIndex >= 0)
+            (responses as Map<number, StructValue>).set(site.requestIndex, d.value);
         } catch (err) {
           // A ROP that does not decode leaves the start of the next one unknown: stop here.
           env.failures++;
@@ -249,9 +254,10 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           break;
         }
       }
+      if (!env.tree) return { value: items, node: NO_NODE };
       node.length = r.pos - start;
       node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
-      if (env.tree) env.note(DETAILS_NOTE, { list: items, details } satisfies MadeDetails);
+      env.note(DETAILS_NOTE, { list: items, details } satisfies MadeDetails);
       return { value: items, node };
     },
     encode(w, items, scope, env) {
