@@ -571,9 +571,9 @@ class Builder {
         const e = x.group ? undefined : elementOf(x.el);
         return e && (e.Kind === 'PropertyValue' || e.Kind === 'MetaProperty') ? [e] : [];
       });
-    const props = f.items.filter((x) => !x.group && x.el && elementOf(x.el)?.Kind !== 'Marker');
     const head = f.items.find((x) => x.group?.prod === 'messageChangeHeader')?.group;
-    const all = [...values(f.items), ...(head ? values(head.items) : [])];
+    const props = values(f.items);
+    const all = [...props, ...(head ? values(head.items) : [])];
     for (const id of p?.keys ?? []) {
       const hit = all.find((e) => tagId(e.PropertyTag) === id);
       if (!hit) continue;

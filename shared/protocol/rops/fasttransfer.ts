@@ -599,8 +599,10 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
     }
     if (!env.tree) return { value: els, node: NO_NODE };
     const markers = els.filter((e) => e.Kind === 'Marker').length;
-    // The grammar view ([MS-OXCFXICS] 2.2.4.3), first: for the buffers of a ROP buffer (or on request).
-    const structured = siteOf(scope) !== undefined || env.context.fxStructure === true;
+    // The grammar view ([MS-OXCFXICS] 2.2.4.3), first: for the buffers of a ROP buffer, or on request
+    // (`fxStructure: true`); `fxStructure: false` leaves it out.
+    const asked = env.context.fxStructure;
+    const structured = asked === true || (asked !== false && siteOf(scope) !== undefined);
     return {
       value: els,
       node: {
