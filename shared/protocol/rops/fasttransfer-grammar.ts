@@ -315,6 +315,19 @@ function elementOf(el: FxElement | undefined): FxElement | undefined {
   return el?.Kind === 'Continued' ? el.Element : el;
 }
 
+type FxValueElement = Extract<FxElement, { Kind: 'PropertyValue' | 'MetaProperty' }>;
+
+/** The property values and meta-properties among `items` (not inside subgroups), appended to `out`. */
+function propertyElements(items: readonly Item[], out: FxValueElement[]): FxValueElement[] {
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i]!;
+    if (x.group) continue;
+    const e = elementOf(x.el);
+    if (e && (e.Kind === 'PropertyValue' || e.Kind === 'MetaProperty')) out.push(e);
+  }
+  return out;
+}
+
 const tagOf = (el: FxElement | undefined): number | undefined =>
   el && el.Kind !== 'Partial' && el.Kind !== 'Continued' ? el.PropertyTag : undefined;
 
@@ -566,14 +579,9 @@ class Builder {
   private describe(f: Frame, n: number, children: readonly DecodedNode[]): string {
     const p = FX_PRODUCTIONS[f.prod];
     const facts: string[] = [];
-    const values = (items: readonly Item[]) =>
-      items.flatMap((x) => {
-        const e = x.group ? undefined : elementOf(x.el);
-        return e && (e.Kind === 'PropertyValue' || e.Kind === 'MetaProperty') ? [e] : [];
-      });
     const head = f.items.find((x) => x.group?.prod === 'messageChangeHeader')?.group;
-    const props = values(f.items);
-    const all = [...props, ...(head ? values(head.items) : [])];
+    const props = propertyElements(f.items, []);
+    const all = head ? propertyElements(head.items, props.slice()) : props;
     for (const id of p?.keys ?? []) {
       const hit = all.find((e) => tagId(e.PropertyTag) === id);
       if (!hit) continue;
