@@ -753,20 +753,58 @@ export interface SizedOptions {
  * the window's node holds the partial tree and decoding resumes after it.
  */
 export function sized<T>(inner: Codec<T>, size: SizeSpec, opts: SizedOptions = {}): Codec<T | undefined> {
-  return {
+  const allowTrailing = opts.allowTrailing ?? false;
+  const interpreted: Codec<T | undefined>['decode'] = function decodeSized(r, name, scope, env) {
+    const n = resolveCount(size, scope, env);
+    const win = r.sub(n);
+    return decodeWindow(inner, win, name, scope, env, allowTrailing);
+  };
+  const c: Codec<T | undefined> = {
     kind: inner.kind,
     minSize: typeof size === 'number' ? size : 0,
     scopeFree: typeof size === 'number' && inner.scopeFree === true,
-    decode(r, name, scope, env) {
-      const n = resolveCount(size, scope, env);
-      const win = r.sub(n);
-      return decodeWindow(inner, win, name, scope, env, opts.allowTrailing ?? false);
-    },
+    decode: interpreted,
     encode(w, v, scope, env) {
       if (v === undefined) throw new Error(`${inner.kind}: cannot encode a window that failed to decode`);
       inner.encode(w, v, scope, env);
     },
   };
+  compiledOnReuse(c, interpreted, () => compileSized(inner, size, allowTrailing));
+  return c;
+}
+
+/**
+ * `sized`'s decoder generated for one window: values-only decodes call
+ * `inner` from a site of their own (decodeWindow's values path, inlined);
+ * tree decodes go through decodeWindow as before.
+ */
+function compileSized<T>(
+  inner: Codec<T>,
+  size: SizeSpec,
+  allowTrailing: boolean,
+): Codec<T | undefined>['decode'] | undefined {
+  const n =
+    typeof size === 'number' ? String(size) : typeof size === 'string' ? `scope.num(${lit(size)})` : 'SIZE(scope, env)';
+  const body = `
+return function decodeSized(r, name, scope, env) {
+  const n = ${n};
+  const win = r.sub(n);
+  if (env.tree) return decodeWindow(INNER, win, name, scope, env, ${allowTrailing});
+  try {
+    const d = INNER.decode(win, name, scope, env);
+    ${allowTrailing ? '' : 'if (win.remaining > 0) env.failures++;'}
+    return d;
+  } catch (err) {
+    env.failures++;
+    return { value: undefined, node: NO_NODE };
+  }
+};`;
+  return generate(
+    `sized ${inner.kind}`,
+    ['INNER', 'SIZE', 'decodeWindow', 'NO_NODE'],
+    [inner, size, decodeWindow, NO_NODE],
+    body,
+  );
 }
 
 /** Decode `inner` over the whole reader `win`; never throws. */
