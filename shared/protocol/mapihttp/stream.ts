@@ -218,6 +218,19 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
  * the applicable X-ResponseCode is non-zero). `env.context.responseCode` is the
  * HTTP header's X-ResponseCode, if known. Node name of the body: `bodyName`.
  */
+/** The stream's value: the exact preamble bytes, its meta-tags and headers, the decoded body. */
+function streamValue(p: StreamPreamble, all: Uint8Array, body: unknown, code: number | undefined): ResponseStreamValue {
+  const value: ResponseStreamValue = {
+    Preamble: all.subarray(0, p.error ? all.length : p.bodyOffset),
+    MetaTags: p.metaTags.map((t) => t.tag),
+    AdditionalHeaders: p.additionalHeaders.map((h) => ({ name: h.name, value: h.value })),
+    Body: body,
+    Complete: p.complete,
+  };
+  if (code !== undefined) value.ResponseCode = code;
+  return value;
+}
+
 /** `responseStream`'s decode in values-only mode: the same value and failures, no nodes. */
 function valuesOnly(
   p: StreamPreamble,
@@ -241,15 +254,7 @@ function valuesOnly(
     body = decodeWindow(c as Codec<unknown>, win, bodyName, scope, env).value;
   }
   r.pos = r.end;
-  const value: ResponseStreamValue = {
-    Preamble: all.subarray(0, p.error ? all.length : p.bodyOffset),
-    MetaTags: p.metaTags.map((t) => t.tag),
-    AdditionalHeaders: p.additionalHeaders.map((h) => ({ name: h.name, value: h.value })),
-    Body: body,
-    Complete: p.complete,
-  };
-  if (code !== undefined) value.ResponseCode = code;
-  return { value, node: NO_NODE };
+  return { value: streamValue(p, all, body, code), node: NO_NODE };
 }
 
 /**
@@ -354,15 +359,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
         children,
         display: `${tags}${p.complete ? '' : ' (incomplete)'}${code !== undefined && code > 0 ? `, X-ResponseCode ${code} (${responseCodeName(code)})` : ''}`,
       };
-      const value: ResponseStreamValue = {
-        Preamble: all.subarray(0, p.error ? all.length : p.bodyOffset),
-        MetaTags: p.metaTags.map((t) => t.tag),
-        AdditionalHeaders: p.additionalHeaders.map((h) => ({ name: h.name, value: h.value })),
-        Body: body,
-        Complete: p.complete,
-      };
-      if (code !== undefined) value.ResponseCode = code;
-      return { value, node };
+      return { value: streamValue(p, all, body, code), node };
     },
     encode(w, v, scope, env) {
       if (v.Preamble) w.bytes(v.Preamble);

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { DecodeContext } from '../../../shared/codec/index.js';
+import { rng } from '../../reliability/fuzz-lib.js';
 import { emsmdbBodyFixtures, fixture } from '../protocol/transport-helpers.js';
 
 type DecodeModule = typeof import('../../../shared/protocol/decode-exchange.js');
@@ -17,18 +18,6 @@ async function loadWith(codeGeneration: boolean): Promise<{ m: DecodeModule; com
   compile.setCodeGeneration(codeGeneration);
   const m = await import('../../../shared/protocol/decode-exchange.js');
   return { m, compiled: compile.compiledCodecs };
-}
-
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
 }
 
 /** Real bodies plus seeded mutations (bit flips, truncations, overwrites) of each. */
