@@ -43,26 +43,48 @@ function useBackend() {
     });
     const off = client.transport.subscribe(
       (e) => {
-        if (e.type === 'exchange') ingest(e.data);
-        else if (e.type === 'exchanges-reset') {
-          void useExchangesStore.getState().reload();
-          useAnalysisStore.getState().invalidate(50);
-        } else if (e.type === 'analysis-ready') {
-          void useExchangesStore.getState().refreshRows();
-          useAnalysisStore.getState().invalidate(0);
-        } else if (e.type === 'log') useReplayStore.getState().onLog(e.data.message);
-        if (
-          e.type === 'connection' ||
-          e.type === 'chunk' ||
-          e.type === 'exchange' ||
-          e.type === 'untrusted-certificate' ||
-          e.type === 'capture-state'
-        )
-          useLiveStore.getState().onEvent(e);
-        if (e.type === 'capture-state') {
-          const st = useConnectionStore.getState().status;
-          if (st) useConnectionStore.getState().setStatus({ ...st, capture: e.data });
-        } else if (e.type === 'hello') void refresh();
+        switch (e.type) {
+          case 'exchange':
+            ingest(e.data);
+            useLiveStore.getState().onEvent(e);
+            return;
+          case 'exchanges-reset':
+            void useExchangesStore.getState().reload();
+            useAnalysisStore.getState().invalidate(50);
+            return;
+          case 'analysis-ready':
+            void useExchangesStore.getState().refreshRows();
+            useAnalysisStore.getState().invalidate(0);
+            return;
+          case 'log':
+            useReplayStore.getState().onLog(e.data.message);
+            return;
+          case 'replay-progress':
+            useReplayStore.getState().onProgress(e.data);
+            return;
+          case 'connection':
+          case 'chunk':
+          case 'untrusted-certificate':
+            useLiveStore.getState().onEvent(e);
+            return;
+          case 'capture-state': {
+            useLiveStore.getState().onEvent(e);
+            const st = useConnectionStore.getState().status;
+            if (st) useConnectionStore.getState().setStatus({ ...st, capture: e.data });
+            return;
+          }
+          case 'hello':
+            // The WebSocket (re)connected: events may have been missed meanwhile.
+            void refresh();
+            void useReplayStore.getState().resync();
+            return;
+          default: {
+            // Every BackendEvent has a case (a new one fails to compile here); at run time an unknown
+            // event from a newer backend is ignored.
+            const unhandled: never = e;
+            void unhandled;
+          }
+        }
       },
       (s) => useConnectionStore.getState().setState(s),
     );

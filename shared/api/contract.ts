@@ -7,6 +7,7 @@
  * Binary data travels as base64 strings so the same JSON works on both.
  */
 import type { ExchangeSummary } from '../capture/summary.js';
+import type { ReplayRunData } from './replay.js';
 
 export interface BackendStatus {
   version: string;
@@ -141,6 +142,11 @@ export type BackendEvent =
   | { type: 'chunk'; data: { connectionId: number; url: string; time: number; offset: number; length: number } }
   /** The upstream's certificate was refused; `host` can be trusted explicitly (capture.trustHost). */
   | { type: 'untrusted-certificate'; data: { host: string; error: string; exchangeId: number } }
+  /**
+   * A replay run's state as `replay.status` returns it (report without its exchanges): when it starts, as it
+   * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
+   */
+  | { type: 'replay-progress'; data: ReplayRunData }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */

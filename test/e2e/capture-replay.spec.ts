@@ -151,6 +151,21 @@ test('the CA panel shows the certificate, trust instructions and downloads the P
 
 test('replay a session with a network switch and read the verdict', async ({ page }) => {
   await loadRuler(backend);
+  // Progress comes as replay-progress events: replay.status is asked at most once (after a reconnect),
+  // and the report once, when the run ends.
+  const rpcCalls = { status: 0, report: 0 };
+  await page.route('**/api/rpc/replay.status', (route) => {
+    rpcCalls.status++;
+    return route.continue();
+  });
+  await page.route('**/api/rpc/replay.report', (route) => {
+    rpcCalls.report++;
+    return route.continue();
+  });
+  let sockets = 0;
+  page.on('websocket', (ws) => {
+    if (ws.url().includes('/api/events')) sockets++;
+  });
   await openUi(page, backend);
   await page.getByRole('tab', { name: 'Replay' }).click();
   const view = page.getByLabel('Replay', { exact: true });
@@ -173,6 +188,10 @@ test('replay a session with a network switch and read the verdict', async ({ pag
     /context-kept|context-reestablished|context-lost|sequence-rejected-recovered|failure/,
   );
   await expect(view.getByTestId('replay-summary')).toContainText('replayed');
+  // The old panel polled every 250 ms from the start of a run; now only an event-channel reconnect asks.
+  expect(sockets).toBeGreaterThanOrEqual(1);
+  expect(rpcCalls.status).toBeLessThanOrEqual(sockets - 1);
+  expect(rpcCalls.report).toBe(1);
   // The per-exchange table; a row opens its diff.
   const table = view.getByTestId('replay-exchanges');
   await expect(table.locator('tbody tr').first()).toBeVisible();

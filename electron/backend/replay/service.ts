@@ -3,6 +3,10 @@
  * (or given ones) against a URL or the simulator, reports progress as events
  * and keeps its report.
  *
+ * Events: a `replay-progress` event (the run as `replay.status` returns it) when a run starts, after
+ * completed exchanges and verdicts (at most one per `progressIntervalMs` per run, the latest state), and at
+ * once when it ends; nothing follows the final one. Each exchange and verdict is also a `log` line.
+ *
  * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.recorded,
  * replay.cancel, replay.list.
  */
@@ -13,6 +17,7 @@ import type { Backend, BackendService } from '../backend.js';
 import { ApiError } from '../rpc.js';
 import type { SimulatorService } from '../simulator/service.js';
 import { type PlanStep, PlanError, parsePlan } from './plan.js';
+import { ProgressThrottle, type ThrottleClock, systemClock } from './progress-throttle.js';
 import {
   type ReplayOptions,
   type ReplayProgress,
@@ -39,6 +44,13 @@ export interface ReplayStartParams {
 
 export type ReplayRun = ReplayRunData<ReplayReport>;
 
+export interface ReplayServiceOptions {
+  /** Least time between two progress events of one run (the final one is never held back). Default 100. */
+  progressIntervalMs?: number;
+  /** Time source for the throttle (tests). */
+  clock?: ThrottleClock;
+}
+
 export class ReplayService implements BackendService {
   readonly name = 'replay';
   private runs = new Map<number, ReplayRun>();
@@ -48,7 +60,16 @@ export class ReplayService implements BackendService {
   /** Progress of every run (the CLI prints it). */
   onProgress?: (runId: number, e: ReplayProgress) => void;
 
-  constructor(private readonly simulator?: SimulatorService) {}
+  private readonly progressIntervalMs: number;
+  private readonly clock: ThrottleClock;
+
+  constructor(
+    private readonly simulator?: SimulatorService,
+    opts: ReplayServiceOptions = {},
+  ) {
+    this.progressIntervalMs = opts.progressIntervalMs ?? 100;
+    this.clock = opts.clock ?? systemClock;
+  }
 
   register(backend: Backend): void {
     this.backend = backend;
@@ -115,12 +136,11 @@ export class ReplayService implements BackendService {
   private get(id: number | undefined, full: boolean): ReplayRun {
     const r = id === undefined ? [...this.runs.values()].at(-1) : this.runs.get(Number(id));
     if (!r) throw new ApiError('not-found', id === undefined ? 'no replay has run' : `no replay ${id}`);
-    if (full) return r;
-    const { report, ...rest } = r;
-    if (!report) return rest;
-    const { recorded: _recorded, ...slim } = report;
-    void _recorded;
-    return { ...rest, report: { ...slim, exchanges: [] } };
+    return full ? r : slim(r);
+  }
+
+  private emitRun(run: ReplayRun): void {
+    this.backend?.events.emit({ type: 'replay-progress', data: slim(run) });
   }
 
   /** Starts a run in the background; `wait(run.id)` resolves with its report. Without `p.exchanges`, the workspace's in-memory list (replay.start passes an opened file's exchanges). */
@@ -145,7 +165,9 @@ export class ReplayService implements BackendService {
     this.runs.set(run.id, run);
     const ac = new AbortController();
     this.aborts.set(run.id, ac);
-    const done = this.execute(run, list, p, plan, ac.signal).finally(() => this.aborts.delete(run.id));
+    const progress = new ProgressThrottle(() => this.emitRun(run), this.progressIntervalMs, this.clock);
+    progress.changed();
+    const done = this.execute(run, list, p, plan, ac.signal, progress).finally(() => this.aborts.delete(run.id));
     this.pending.set(run.id, done);
     return run;
   }
@@ -165,6 +187,7 @@ export class ReplayService implements BackendService {
     p: ReplayStartParams,
     plan: PlanStep[],
     signal: AbortSignal,
+    progress: ProgressThrottle,
   ): Promise<void> {
     let temp: SimulatorService | undefined;
     try {
@@ -197,6 +220,7 @@ export class ReplayService implements BackendService {
           if (e.kind === 'exchange') run.exchangesDone++;
           if (e.kind === 'switch') run.switchesDone++;
           this.onProgress?.(run.id, e);
+          if (e.kind !== 'done') progress.changed();
           if (e.kind !== 'done')
             this.backend?.events.emit({
               type: 'log',
@@ -216,6 +240,7 @@ export class ReplayService implements BackendService {
       run.state = 'failed';
       run.error = e instanceof Error ? e.message : String(e);
     } finally {
+      progress.flush();
       await temp?.stop();
     }
   }
@@ -224,4 +249,13 @@ export class ReplayService implements BackendService {
     for (const a of this.aborts.values()) a.abort();
     await Promise.all(this.pending.values());
   }
+}
+
+/** A run as `replay.status` and the progress events carry it: the report without its exchanges and recorded traffic. */
+function slim(r: ReplayRun): ReplayRun {
+  const { report, ...rest } = r;
+  if (!report) return rest;
+  const { recorded: _recorded, ...summary } = report;
+  void _recorded;
+  return { ...rest, report: { ...summary, exchanges: [] } };
 }

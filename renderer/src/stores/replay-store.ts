@@ -1,7 +1,10 @@
 /**
  * The Replay panel's state: replayable sessions (`replay.sessions`), the plan
- * being edited, and the current run, polled with `replay.status` while it runs
- * and read whole with `replay.report` when it ends.
+ * being edited, and the current run, followed through the backend's
+ * `replay-progress` events (no polling) and read whole with `replay.report`
+ * once it ends. After the event channel reconnects, `resync()` asks
+ * `replay.status` once, so a final event missed meanwhile cannot leave the
+ * panel on "running".
  */
 import { create } from 'zustand';
 import { api } from '../api/client';
@@ -33,9 +36,20 @@ interface ReplayStore {
   start(): Promise<void>;
   cancel(): Promise<void>;
   onLog(message: string): void;
+  /** A `replay-progress` event: applied when it is about the current run. */
+  onProgress(run: ReplayRun): void;
+  /** The event channel (re)connected: one `replay.status` for a run still shown as running. */
+  resync(): Promise<void>;
 }
 
-let poll: ReturnType<typeof setTimeout> | undefined;
+/** replay.start is in flight: its run's events can arrive before its id does. */
+let starting = false;
+/** The latest event per run id that arrived while replay.start was in flight. */
+const early = new Map<number, ReplayRun>();
+/** The run whose report has been asked for (once per run). */
+let reportFor: number | undefined;
+
+const isFinal = (r: ReplayRun) => r.state !== 'running';
 
 export const useReplayStore = create<ReplayStore>((set, get) => ({
   sessions: [],
@@ -77,6 +91,9 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
     const st = get();
     const target = st.targetKind === 'simulator' ? 'simulator' : st.url.trim();
     set({ error: undefined, report: undefined, run: undefined, log: [] });
+    starting = true;
+    early.clear();
+    reportFor = undefined;
     try {
       const r = await api().callRaw<{ id: number; state: ReplayRun['state'] }>('replay.start', {
         target,
@@ -84,10 +101,14 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
         ...(st.plan.length ? { plan: planText(st.plan) } : {}),
         ...(st.realtime ? { realtime: true } : {}),
       });
+      const seen = early.get(r.id);
       set({ run: { id: r.id, state: r.state, target, startedAt: Date.now(), exchangesDone: 0, switchesDone: 0 } });
-      schedule(r.id);
+      if (seen) apply(seen);
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      starting = false;
+      early.clear();
     }
   },
   async cancel() {
@@ -103,27 +124,48 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
     const log = get().log.concat(message.slice(`replay ${run.id}: `.length));
     set({ log: log.length > 500 ? log.slice(-500) : log });
   },
-}));
-
-function schedule(id: number): void {
-  if (poll) clearTimeout(poll);
-  poll = setTimeout(() => void tick(id), 250);
-}
-
-async function tick(id: number): Promise<void> {
-  const set = useReplayStore.setState;
-  try {
-    const run = await api().callRaw<ReplayRun>('replay.status', { id });
-    if (useReplayStore.getState().run?.id !== id) return;
-    set({ run });
-    if (run.state === 'running') return schedule(id);
-    if (run.state === 'failed') {
-      set({ error: run.error ?? 'the replay failed' });
+  onProgress(run) {
+    const cur = get().run;
+    if (!cur) {
+      if (starting) early.set(run.id, run);
       return;
     }
+    if (cur.id === run.id) apply(run);
+  },
+  async resync() {
+    const cur = get().run;
+    if (!cur || isFinal(cur)) return;
+    try {
+      const run = await api().callRaw<ReplayRun>('replay.status', { id: cur.id });
+      if (get().run?.id === cur.id) apply(run);
+    } catch (e) {
+      if (get().run?.id === cur.id) set({ error: e instanceof Error ? e.message : String(e) });
+    }
+  },
+}));
+
+/** Shows a state of the current run; a final one is shown once and its report fetched once. */
+function apply(run: ReplayRun): void {
+  const { getState: get, setState: set } = useReplayStore;
+  const cur = get().run;
+  if (!cur || cur.id !== run.id || isFinal(cur)) return;
+  set({ run });
+  if (!isFinal(run)) return;
+  if (run.state === 'failed') {
+    set({ error: run.error ?? 'the replay failed' });
+    return;
+  }
+  if (reportFor === run.id) return;
+  reportFor = run.id;
+  void fetchReport(run.id);
+}
+
+async function fetchReport(id: number): Promise<void> {
+  const { getState: get, setState: set } = useReplayStore;
+  try {
     const report = await api().callRaw<ReplayReport>('replay.report', { id });
-    set({ report });
+    if (get().run?.id === id) set({ report });
   } catch (e) {
-    set({ error: e instanceof Error ? e.message : String(e) });
+    if (get().run?.id === id) set({ error: e instanceof Error ? e.message : String(e) });
   }
 }
