@@ -98,8 +98,9 @@ export class ReplayService implements BackendService {
       if (o.realtime === true) params.realtime = true;
       if (o.insecure === true) params.insecure = true;
       if (o.record === true) params.record = true;
-      // An opened capture file is read into memory for the run (the replayer walks the whole list).
-      if (backend.workspace.storeBacked) params.exchanges = await backend.workspace.materialize();
+      // An opened capture file: the replayer walks the whole list, so it gets every exchange's head; bodies are
+      // read for the chosen session only (all of them when every session is replayed).
+      if (backend.workspace.storeBacked) params.exchanges = await replayList(backend, params.session);
       const run = this.start(params);
       return { id: run.id, state: run.state };
     });
@@ -258,4 +259,21 @@ function slim(r: ReplayRun): ReplayRun {
   const { recorded: _recorded, ...summary } = report;
   void _recorded;
   return { ...rest, report: { ...summary, exchanges: [] } };
+}
+
+/**
+ * The exchanges a replay of a store-backed workspace needs: the heads of all (session numbering and grouping stay
+ * those of the whole capture) with the bodies of `session`'s exchanges, or every exchange whole when all sessions
+ * are replayed. A 1 GB capture replayed one session at a time holds that session's bodies, not the file.
+ */
+async function replayList(backend: Backend, session: number | undefined): Promise<readonly Exchange[]> {
+  const ws = backend.workspace;
+  if (session === undefined) return ws.materialize();
+  const heads = await ws.heads();
+  const chosen = listSessions(heads)[session - 1];
+  if (!chosen) return heads; // the replayer reports that there is no such session
+  const ids = new Set(chosen.exchanges.map((e) => e.id));
+  const out: Exchange[] = [];
+  for (const h of heads) out.push(ids.has(h.id) ? ((await ws.get(h.id)) ?? h) : h);
+  return out;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Backend } from '../../../electron/backend/backend.js';
 import { FileService, openAny } from '../../../electron/backend/file-service.js';
 import { sessionService } from '../../../electron/backend/session-service.js';
@@ -274,7 +274,16 @@ describe('replay and the simulator from an opened file', () => {
       else await inMemory(b, small);
       expect(b.workspace.storeBacked).toBe(onDisk);
       await b.rpc.invoke('simulator.start', { fromWorkspace: true, cookies: 'gromox' });
-      const r = (await b.rpc.invoke('replay.start', { target: 'simulator', session: 1 })) as { id: number };
+      // Replaying one session reads that session's bodies only, not the whole file.
+      const whole = vi.spyOn(b.workspace, 'materialize');
+      const read = vi.spyOn(b.workspace, 'get');
+      const r = (await b.rpc.invoke('replay.start', { target: 'simulator', session: 2 })) as { id: number };
+      if (onDisk) {
+        expect(whole).not.toHaveBeenCalled();
+        expect(read.mock.calls.map((c) => c[0])).toEqual([5, 6, 7, 8, 9]);
+      }
+      whole.mockRestore();
+      read.mockRestore();
       let state = 'running';
       for (let i = 0; i < 400 && state === 'running'; i++) {
         await new Promise((res) => setTimeout(res, 25));
