@@ -42,6 +42,12 @@ const bench: Bench = {
     const bytes = bodies.reduce((n, b) => n + b.bytes.length, 0);
     const plain = bodies.map((b) => b.bytes);
     const baseMBs = (rate(() => checksum(plain), ms) * bytes) / MB;
+    // One untimed pass of each decode first (V8's tiers, the codecs' compiled decoders), as the tree bench does.
+    rate(() => {
+      for (const b of bodies) decodeBody('Execute', b.type, b.bytes);
+      for (const b of bodies) decodeBody('Execute', b.type, b.bytes, {}, { tree: false });
+      for (const b of bodies) decodeBody('Execute', b.type, b.bytes, { rawRops: true });
+    }, ms);
 
     const full = rate(() => {
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes);
