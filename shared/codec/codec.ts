@@ -649,109 +649,52 @@ export interface ArrayOptions {
 /** `count` items; the count is bounded by the bytes that remain before any item is read. */
 export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = {}): Codec<T[]> {
   const itemName = opts.item ?? elem.kind;
-  const interpreted: Codec<T[]>['decode'] = function decodeArray(r, name, scope, env) {
-    const start = r.pos;
-    const n = resolveCount(count, scope, env);
-    const children: DecodedNode[] = [];
-    if (!Number.isInteger(n) || n < 0) throw new DecodeError(`${name}: invalid count ${n}`, start);
-    if (n * Math.max(elem.minSize, 0) > r.remaining)
-      throw new DecodeError(
-        `${name}: count ${n} needs at least ${n * elem.minSize} bytes, only ${r.remaining} remain`,
-        start,
-      );
-    const items: T[] = [];
-    const tree = env.tree;
-    for (let i = 0; i < n; i++) {
-      const at = r.pos;
-      try {
-        const d = elem.decode(r, itemName, scope, env);
-        items.push(d.value);
-        if (tree) children.push(d.node);
-      } catch (err) {
-        env.failures++;
-        if (!tree) throw err;
-        const e = asDecodeError(err, at);
-        children.push(e.partial ?? errorLeaf(itemName, e, r.end));
-        // A partial array keeps its count as the value.
-        const partial: DecodedNode = { name, offset: start, length: 0, children, value: n };
-        partial.length = spanOf(partial, start, r.pos);
-        e.partial = partial;
-        throw e;
-      }
-      // A zero-size item cannot make progress; stop rather than spin.
-      if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
-    }
-    if (!tree) return { value: items, node: NO_NODE };
-    const s = opts.summary?.(items);
-    const display = s ?? `${n} item${n === 1 ? '' : 's'}`;
-    const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
-    return { value: items, node };
-  };
-  const c: Codec<T[]> = {
+  return {
     kind: `${elem.kind}[]`,
     minSize: typeof count === 'number' ? count * elem.minSize : 0,
     scopeFree: typeof count === 'number' && elem.scopeFree === true,
-    decode: interpreted,
+    decode(r, name, scope, env) {
+      const start = r.pos;
+      const n = resolveCount(count, scope, env);
+      const children: DecodedNode[] = [];
+      if (!Number.isInteger(n) || n < 0) throw new DecodeError(`${name}: invalid count ${n}`, start);
+      if (n * Math.max(elem.minSize, 0) > r.remaining)
+        throw new DecodeError(
+          `${name}: count ${n} needs at least ${n * elem.minSize} bytes, only ${r.remaining} remain`,
+          start,
+        );
+      const items: T[] = [];
+      const tree = env.tree;
+      for (let i = 0; i < n; i++) {
+        const at = r.pos;
+        try {
+          const d = elem.decode(r, itemName, scope, env);
+          items.push(d.value);
+          if (tree) children.push(d.node);
+        } catch (err) {
+          env.failures++;
+          if (!tree) throw err;
+          const e = asDecodeError(err, at);
+          children.push(e.partial ?? errorLeaf(itemName, e, r.end));
+          // A partial array keeps its count as the value.
+          const partial: DecodedNode = { name, offset: start, length: 0, children, value: n };
+          partial.length = spanOf(partial, start, r.pos);
+          e.partial = partial;
+          throw e;
+        }
+        // A zero-size item cannot make progress; stop rather than spin.
+        if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
+      }
+      if (!tree) return { value: items, node: NO_NODE };
+      const s = opts.summary?.(items);
+      const display = s ?? `${n} item${n === 1 ? '' : 's'}`;
+      const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
+      return { value: items, node };
+    },
     encode(w, v, scope, env) {
       for (const x of v) elem.encode(w, x, scope, env);
     },
   };
-  compiledOnReuse(c, interpreted, () => compileArray(elem, count, itemName, opts.summary));
-  return c;
-}
-
-/** `array`'s decoder generated for one array: the item codec called from a site of its own. */
-function compileArray<T>(
-  elem: Codec<T>,
-  count: CountSpec,
-  itemName: string,
-  summary: ArrayOptions['summary'],
-): Codec<T[]>['decode'] | undefined {
-  const n =
-    typeof count === 'number'
-      ? String(count)
-      : typeof count === 'string'
-        ? `scope.num(${lit(count)})`
-        : 'COUNT(scope, env)';
-  const body = `
-return function decodeArray(r, name, scope, env) {
-  const start = r.pos;
-  const n = ${n};
-  const children = [];
-  if (!Number.isInteger(n) || n < 0) throw new DecodeError(name + ': invalid count ' + n, start);
-  if (n * Math.max(ELEM.minSize, 0) > r.remaining)
-    throw new DecodeError(name + ': count ' + n + ' needs at least ' + n * ELEM.minSize + ' bytes, only ' + r.remaining + ' remain', start);
-  const items = [];
-  const tree = env.tree;
-  for (let i = 0; i < n; i++) {
-    const at = r.pos;
-    try {
-      const d = ELEM.decode(r, ITEM, scope, env);
-      items.push(d.value);
-      if (tree) children.push(d.node);
-    } catch (err) {
-      env.failures++;
-      if (!tree) throw err;
-      const e = asDecodeError(err, at);
-      children.push(e.partial ?? errorLeaf(ITEM, e, r.end));
-      const partial = { name, offset: start, length: 0, children, value: n };
-      partial.length = spanOf(partial, start, r.pos);
-      e.partial = partial;
-      throw e;
-    }
-    if (r.pos === at && ELEM.minSize === 0 && i > 0x10000) throw new DecodeError(name + ': no progress', at);
-  }
-  if (!tree) return { value: items, node: NO_NODE };
-  const s = SUMMARY === undefined ? undefined : SUMMARY(items);
-  const display = s ?? n + ' item' + (n === 1 ? '' : 's');
-  return { value: items, node: { name, offset: start, length: r.pos - start, children, display } };
-};`;
-  return generate(
-    `array ${elem.kind}`,
-    ['ELEM', 'COUNT', 'ITEM', 'SUMMARY', 'DecodeError', 'asDecodeError', 'errorLeaf', 'spanOf', 'NO_NODE'],
-    [elem, count, itemName, summary, DecodeError, asDecodeError, errorLeaf, spanOf, NO_NODE],
-    body,
-  );
 }
 
 /** Items until the current window ends. */
