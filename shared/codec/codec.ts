@@ -450,16 +450,6 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
     opts.check?.(values, NO_NODE, env);
     return { value: values, node: NO_NODE };
   };
-  const codec: StructCodec = {
-    kind,
-    minSize,
-    fields,
-    scopeFree,
-    decode: (r, name, parent, env) => interpreted(r, name, parent, env),
-    encode(w, v, parent, env) {
-      encodeStruct(kind, fields, w, v, parent, env);
-    },
-  };
   const interpreted: StructCodec['decode'] = function decodeStruct(r, name, parent, env) {
     if (!env.tree) return decodeValues(r, parent, env);
     const start = r.pos;
@@ -506,6 +496,16 @@ export function struct(kind: string, fields: readonly FieldDef[], opts: StructOp
         : { name, offset: start, length: r.pos - start, children };
     opts.check?.(values, node, env);
     return { value: values, node };
+  };
+  const codec: StructCodec = {
+    kind,
+    minSize,
+    fields,
+    scopeFree,
+    decode: interpreted,
+    encode(w, v, parent, env) {
+      encodeStruct(kind, fields, w, v, parent, env);
+    },
   };
   compiledOnReuse(codec, interpreted, () => compileStruct(kind, names, codecs, whens, sameWhen, scopeFree, opts));
   return codec;

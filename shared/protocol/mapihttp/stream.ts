@@ -218,6 +218,11 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
  * the applicable X-ResponseCode is non-zero). `env.context.responseCode` is the
  * HTTP header's X-ResponseCode, if known. Node name of the body: `bodyName`.
  */
+/** What the body is: the request type's structure, or the diagnostic text of a failed request (X-ResponseCode ≠ 0). */
+function bodyCodecFor(code: number | undefined, inner: Codec<unknown>): Codec<unknown> {
+  return code !== undefined && code !== 0 ? (diagnosticText(code) as Codec<unknown>) : inner;
+}
+
 /** The stream's value: the exact preamble bytes, its meta-tags and headers, the decoded body. */
 function streamValue(p: StreamPreamble, all: Uint8Array, body: unknown, code: number | undefined): ResponseStreamValue {
   const value: ResponseStreamValue = {
@@ -249,7 +254,7 @@ function valuesOnly(
   let body: unknown;
   if (p.error) env.failures++;
   else if (p.complete) {
-    const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
+    const c = bodyCodecFor(code, inner);
     const win = new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view);
     body = decodeWindow(c as Codec<unknown>, win, bodyName, scope, env).value;
   }
@@ -274,14 +279,8 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
       const headerCode = typeof env.context.responseCode === 'number' ? env.context.responseCode : undefined;
       if (!hasPreamble(all)) {
         const code = headerCode;
-        const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
-        const d = decodeWindow(
-          c as Codec<unknown>,
-          new Reader(r.bytes, r.bufferId, start, r.end, r.view),
-          bodyName,
-          scope,
-          env,
-        );
+        const c = bodyCodecFor(code, inner);
+        const d = decodeWindow(c, new Reader(r.bytes, r.bufferId, start, r.end, r.view), bodyName, scope, env);
         r.pos = r.end;
         const value: ResponseStreamValue = { MetaTags: [], AdditionalHeaders: [], Body: d.value, Complete: true };
         if (code !== undefined) value.ResponseCode = code;
@@ -331,9 +330,9 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
           error: p.error.message,
         });
       } else if (p.complete) {
-        const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
+        const c = bodyCodecFor(code, inner);
         const d = decodeWindow(
-          c as Codec<unknown>,
+          c,
           new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view),
           bodyName,
           scope,
@@ -376,7 +375,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
         throw new DecodeError('response stream: cannot encode a body that failed to decode', 0);
       }
       const code = v.ResponseCode;
-      const c = code !== undefined && code !== 0 ? diagnosticText(code) : inner;
+      const c = bodyCodecFor(code, inner);
       (c as Codec<unknown>).encode(w, v.Body, scope, env);
     },
   };
