@@ -256,7 +256,7 @@ function valuesOnly(
   else if (p.complete) {
     const c = bodyCodecFor(code, inner);
     const win = new Reader(r.bytes, r.bufferId, start + p.bodyOffset, r.end, r.view);
-    body = decodeWindow(c as Codec<unknown>, win, bodyName, scope, env).value;
+    body = decodeWindow(c, win, bodyName, scope, env).value;
   }
   r.pos = r.end;
   return { value: streamValue(p, all, body, code), node: NO_NODE };
@@ -376,7 +376,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
       }
       const code = v.ResponseCode;
       const c = bodyCodecFor(code, inner);
-      (c as Codec<unknown>).encode(w, v.Body, scope, env);
+      c.encode(w, v.Body, scope, env);
     },
   };
 }
