@@ -229,6 +229,7 @@ export class Workspace {
   /** Forgets the content and closes the store (the promise tells when). */
   private drop(): Promise<void> {
     this.gen++;
+    this.headsCache = undefined;
     this.lru.clear();
     this.memory = [];
     this.memBytes = 0;
@@ -345,6 +346,20 @@ export class Workspace {
   /** Every exchange with empty bodies (headers, timings): what session grouping needs, cheaply. */
   async heads(): Promise<readonly Exchange[]> {
     if (!this.held) return this.memory;
+    // Kept while the content is the same: the Replay panel asks for sessions and checks repeatedly, and each
+    // pass would read the whole file again. Heads are headers and timings only.
+    const cached = this.headsCache;
+    if (cached && cached.gen === this.gen && cached.count === this.count) return cached.list;
+    const gen = this.gen;
+    const count = this.count;
+    const list = await this.readHeads();
+    if (gen === this.gen && count === this.count) this.headsCache = { gen, count, list };
+    return list;
+  }
+
+  private headsCache: { gen: number; count: number; list: readonly Exchange[] } | undefined;
+
+  private async readHeads(): Promise<readonly Exchange[]> {
     const out: Exchange[] = [];
     const none = new Uint8Array(0);
     for await (const ex of this.iterate())

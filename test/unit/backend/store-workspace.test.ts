@@ -186,6 +186,15 @@ describe('store-backed workspace (file.open of a capture)', () => {
     expect(rows.slice(0, 9).map((r) => r.session)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2]);
     expect(await disk.rpc.invoke('replay.sessions', {})).toEqual(await mem.rpc.invoke('replay.sessions', {}));
     expect(disk.workspace.cacheStats().entries).toBe(0);
+    // The heads behind replay.sessions / replay.check are read from the file once per content, not per call.
+    const pass = vi.spyOn(disk.workspace, 'iterate');
+    const first = await disk.workspace.heads();
+    expect(await disk.workspace.heads()).toBe(first);
+    expect(await disk.rpc.invoke('replay.sessions', {})).toEqual(await mem.rpc.invoke('replay.sessions', {}));
+    expect(pass).not.toHaveBeenCalled();
+    expect(first.map((h) => h.id)).toEqual(mem.workspace.list().items.map((r) => r.id));
+    expect(first.every((h) => h.request.body.length === 0)).toBe(true);
+    pass.mockRestore();
   }, 120_000);
 
   it('exports HAR byte for byte as the in-memory path and the CLI, without filling the cache', async () => {
