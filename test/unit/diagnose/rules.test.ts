@@ -119,16 +119,84 @@ describe('emsmdb-status', () => {
 });
 
 describe('reconnect-loop', () => {
-  it('fires for repeated Connects without Disconnect within minutes', () => {
+  /** Five sessions of Connect + PING, none disconnected, 20 s apart; `each` changes the client per run. */
+  function runs(each: (c: ScriptedClient, i: number) => void = () => {}, gap = 20_000): ScriptedClient {
     const c = new ScriptedClient();
     for (let i = 0; i < 5; i++) {
       c.jar.clear();
+      each(c, i);
+      c.connect({ gap });
+      c.ping();
+    }
+    return c;
+  }
+
+  it('fires for the same client instance (X-ClientInfo GUID, address) reconnecting within the expiry', () => {
+    expect(findings(runs().exchanges, 'reconnect-loop')).toEqual([
+      {
+        rule: 'reconnect-loop',
+        severity: 'error',
+        title: 'Reconnect loop',
+        message:
+          'The same client (X-ClientInfo {2F94A2BF-A2E6-4CCC-BF98-B5F22C542226} from 10.0.0.5) started 4 new mailbox sessions within 60 s, each while the previous one was still alive and not disconnected (sessions 2, 3, 4, 5; session 2 started 20 s after session 1, within its X-ExpirationInfo of 900 s). Each new Connect throws away the server-side state, so Outlook keeps resynchronizing.',
+        fix: 'Look at what ended each previous session: context-lost responses, dropped connections (load balancer idle timeouts) or authentication failures right before each Connect.',
+        evidence: [3, 5, 7, 9],
+        session: 2,
+      },
+    ]);
+  });
+
+  it('the X-ClientInfo counter may change per session: only the GUID names the client instance', () => {
+    const c = runs((x, i) => (x.clientInfo = `{2F94A2BF-A2E6-4CCC-BF98-B5F22C542226}:${i + 1}`));
+    expect(findings(c.exchanges, 'reconnect-loop').map((x) => x.evidence)).toEqual([[3, 5, 7, 9]]);
+  });
+
+  it('fires when each Connect carries the previous session cookies, even without X-ClientInfo', () => {
+    const c = new ScriptedClient({ clientInfo: '' });
+    for (let i = 0; i < 5; i++) {
       c.connect({ gap: 20_000 });
       c.ping();
     }
     const f = findings(c.exchanges, 'reconnect-loop');
-    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['error', [3, 5, 7, 9]]]);
-    expect(f[0]!.message).toContain('started 4 new mailbox sessions');
+    expect(f.map((x) => [x.evidence, x.session])).toEqual([[[3, 5, 7, 9], 2]]);
+    expect(f[0]!.message).toContain(
+      'The same client started 4 new mailbox sessions within 60 s, each while the previous one was still alive and not disconnected (sessions 2, 3, 4, 5; session 2 carried the cookies of session 1).',
+    );
+  });
+
+  it('is silent for separate client runs: another X-ClientInfo GUID each time', () => {
+    const c = runs((x, i) => (x.clientInfo = `{2F94A2BF-A2E6-4CCC-BF98-B5F22C54222${i}}:1`));
+    expect(findings(c.exchanges)).toEqual([]);
+  });
+
+  it('is silent for separate runs of a client that sends no X-ClientInfo and starts with no cookies', () => {
+    const c = runs((x) => (x.clientInfo = ''));
+    expect(findings(c.exchanges)).toEqual([]);
+  });
+
+  it('is silent when the same GUID comes from another address each time', () => {
+    const c = runs((x, i) => (x.address = `10.0.0.${10 + i}`));
+    expect(findings(c.exchanges, 'reconnect-loop')).toEqual([]);
+  });
+
+  it('is silent when each new session starts after the previous context expired (X-ExpirationInfo 900 s)', () => {
+    expect(findings(runs(undefined, 901_000).exchanges, 'reconnect-loop')).toEqual([]);
+  });
+
+  it('is silent for sessions the client keeps using side by side (parallel, not replaced)', () => {
+    // Five sessions opened one after the other, then each still in use.
+    const c = new ScriptedClient();
+    const jars: Map<string, string>[] = [];
+    for (let i = 0; i < 5; i++) {
+      c.jar.clear();
+      c.connect();
+      jars.push(new Map(c.jar));
+    }
+    for (const j of jars) {
+      c.jar = j;
+      c.ping();
+    }
+    expect(findings(c.exchanges)).toEqual([]);
   });
   it('is silent when each session was disconnected (like ruler in cap1)', () => {
     const c = new ScriptedClient();
