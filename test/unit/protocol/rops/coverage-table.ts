@@ -96,8 +96,8 @@ export function realRopSides(): Map<number, Set<Side>> {
 /** RopId → "MS-XXX 4.y.z (side)" for every complete (or inconsistent-label) spec example holding it. */
 export function specRopExamples(examples: SpecExample[] = allSpecExamples()): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  const add = (id: number, ex: SpecExample, side: Side) => {
-    const ref = `${ex.spec} ${ex.section} (${side})`;
+  const add = (id: number, ex: SpecExample, side: Side, failure = false) => {
+    const ref = `${ex.spec} ${ex.section} (${side}${failure ? ', failure' : ''})`;
     const list = out.get(id) ?? [];
     if (!list.includes(ref)) list.push(ref);
     out.set(id, list);
@@ -106,7 +106,10 @@ export function specRopExamples(examples: SpecExample[] = allSpecExamples()): Ma
     if (ex.status === 'truncated') continue;
     if (ex.kind === 'rop-request' || ex.kind === 'rop-response') {
       const def = ropsById.get(ex.bytes[0]!);
-      if (def) add(def.id, ex, ex.kind === 'rop-request' ? 'request' : 'response');
+      // A response's ReturnValue follows RopId and the handle index ([MS-OXCROPS] 2.2.1).
+      const failed =
+        ex.kind === 'rop-response' && new DataView(ex.bytes.buffer, ex.bytes.byteOffset).getUint32(2, true) !== 0;
+      if (def) add(def.id, ex, ex.kind === 'rop-request' ? 'request' : 'response', failed);
     } else if (ex.kind === 'rop-input-buffer' || ex.kind === 'rop-output-buffer') {
       const side: Side = ex.kind === 'rop-input-buffer' ? 'request' : 'response';
       const v = (side === 'request' ? decodeRopRequestBuffer : decodeRopResponseBuffer)(ex.bytes).value;

@@ -18,6 +18,23 @@ describe('[MS-OXCTABL] 4.1 Obtaining a message list', () => {
   });
 });
 
+describe('[MS-OXCTABL] 4.2 Setting columns', () => {
+  it('4.2.1 RopSetColumns request: six tags from 0006', () => {
+    const { value, tree } = decodeRopExample(`${dir}/4.2.1-RopSetColumns-request.hex`);
+    expect(value).toEqual({
+      RopId: 0x12,
+      LogonId: 0,
+      InputHandleIndex: 1,
+      SetColumnsFlags: 0,
+      PropertyTagCount: 6,
+      // PidTagFolderId, PidTagMid, PidTagInstID, PidTagInstanceNum, PidTagSubject, PidTagMessageDeliveryTime
+      PropertyTags: [0x67480014, 0x674a0014, 0x674d0014, 0x674e0003, 0x0037001f, 0x0e060040],
+    });
+    expect(span(tree, 'SetColumnsFlags')).toEqual([3, 1]);
+    expect(span(tree, 'PropertyTags')).toEqual([6, 24]);
+  });
+});
+
 describe('[MS-OXCTABL] 4.3 Sorting a table', () => {
   it('4.3.1 RopSortTable request: two sort orders, one category, expanded', () => {
     const { value, tree } = decodeRopExample(`${dir}/4.3.1-RopSortTable-request.hex`);

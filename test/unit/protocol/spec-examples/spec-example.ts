@@ -45,6 +45,8 @@ export interface SpecExample {
   /** "complete" (default), "truncated" (the spec ends the dump with "..."), "inconsistent" (see note). */
   status: 'complete' | 'truncated' | 'inconsistent';
   note?: string;
+  /** `# plain:` — the uncompressed text a compression example states. */
+  plain?: string;
   bytes: Uint8Array;
   /** Printed offset → byte count check passed for every line. */
   lines: number;
@@ -117,6 +119,7 @@ export function parseSpecExample(file: string, text: string): SpecExample {
     kind: meta.kind as SpecExampleKind,
     status,
     note: meta.note,
+    plain: meta.plain,
     bytes: new Uint8Array(bytes),
     lines,
   };
