@@ -60,6 +60,8 @@ import type {
 export interface SessionModelOptions {
   /** Decoded exchanges kept whole (trees); facts are kept for all. Default 64. */
   cacheSize?: number;
+  /** Decode with trees in the pass itself (for a caller that reads every tree once, e.g. the name finder). */
+  trees?: boolean;
 }
 
 /** One row of a session's timeline (`sessions.get`). */
@@ -164,11 +166,13 @@ export class SessionModel {
   private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
+  private readonly trees: boolean;
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   private readonly roles = new Map<string, CookieRole>();
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
+    this.trees = opts.trees === true;
   }
 
   get count(): number {
@@ -222,7 +226,7 @@ export class SessionModel {
     try {
       // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
       // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
-      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
       this.decodeFacts(d, facts, ex);
       if (session) {
         this.applyResponse(session, ex, d, type, facts);
