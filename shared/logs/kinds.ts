@@ -131,14 +131,17 @@ export function parseLogFileName(base: string): LogFileName | undefined {
  * The kind of a file from its header and name: `#Log-type` first, then the file
  * name prefix (RCA_ vs MAPIMB_ share one schema), then a field only one kind has.
  */
-export function detectLogKind(logType: string | undefined, baseName: string, fields: readonly string[]): LogKind | undefined {
+export function detectLogKind(
+  logType: string | undefined,
+  baseName: string,
+  fields: readonly string[],
+): LogKind | undefined {
   if (logType) {
     for (const k of LOG_KINDS) if (LOG_KIND_INFO[k].logTypes.includes(logType)) return k;
   }
   const name = parseLogFileName(baseName);
   if (name) {
-    for (const k of LOG_KINDS)
-      if (LOG_KIND_INFO[k].filePrefix.toLowerCase() === name.prefix.toLowerCase()) return k;
+    for (const k of LOG_KINDS) if (LOG_KIND_INFO[k].filePrefix.toLowerCase() === name.prefix.toLowerCase()) return k;
   }
   const set = new Set(fields);
   if (set.has('MapiRequestId')) return 'mapihttp_mailbox';

@@ -60,7 +60,10 @@ function proxyRow(r: () => number, t: number, user: number, seq: number): string
     ['MinorVersion', '1'],
     ['BuildVersion', '2375'],
     ['RevisionVersion', '7'],
-    ['ClientRequestId', `R:{${sess.toUpperCase()}}:${seq};RT:${type};CI:{97C0F33D-7E97-4147-9742-${user.toString(16).padStart(12, '0').toUpperCase()}}:1;CID:${guid(r)}`],
+    [
+      'ClientRequestId',
+      `R:{${sess.toUpperCase()}}:${seq};RT:${type};CI:{97C0F33D-7E97-4147-9742-${user.toString(16).padStart(12, '0').toUpperCase()}}:1;CID:${guid(r)}`,
+    ],
     ['Protocol', 'Mapi'],
     ['UrlHost', 'mail.domain.test'],
     ['UrlStem', '/mapi/emsmdb/'],
@@ -174,9 +177,15 @@ function mailboxRow(r: () => number, t: number, user: number, seq: number): stri
 
 /**
  * Writes about `totalBytes` of logs under `dir` (HttpProxy\Mapi and MapiHttp\Mailbox,
- * about 4:1 by bytes), files of `fileBytes`.
+ * about 4:1 by bytes), files of `fileBytes`, `users` distinct users.
  */
-export function generateExchangeLogs(dir: string, totalBytes: number, fileBytes = 10 << 20, seed = 7): GeneratedLogs {
+export function generateExchangeLogs(
+  dir: string,
+  totalBytes: number,
+  fileBytes = 10 << 20,
+  seed = 7,
+  users = 500,
+): GeneratedLogs {
   const r = rng(seed);
   let bytes = 0;
   let rows = 0;
@@ -211,7 +220,7 @@ export function generateExchangeLogs(dir: string, totalBytes: number, fileBytes 
     let pending = parts[0]!.length;
     while (size + pending < fileBytes && bytes + size + pending < totalBytes) {
       t += Math.floor(r() * 40);
-      const user = 1 + Math.floor(r() * 500);
+      const user = 1 + Math.floor(r() * users);
       const line = (mailbox ? mailboxRow(r, t, user, nextSeq(user)) : proxyRow(r, t, user, nextSeq(user))) + '\r\n';
       parts.push(line);
       pending += line.length;

@@ -33,7 +33,7 @@ export interface ImportSummary {
   bytes: number;
   rows: Record<LogKind, number>;
   issues: Partial<Record<ImportIssue['kind'], number>>;
-  /** `#Version` values with how many files carry each (mixed versions show as several). */
+  /** `#Version` values with how many files carry each (mixed versions show as several; a file upgraded mid-way counts for each). */
   versions: Record<string, number>;
   /** Untyped values kept in `untyped_values`, per table. */
   untypedRows: Partial<Record<LogKind, number>>;
@@ -104,7 +104,9 @@ class Importer implements RowSink {
     await c.run(`CREATE TABLE IF NOT EXISTS log_files (id INTEGER PRIMARY KEY, path VARCHAR, kind VARCHAR,
       folder VARCHAR, software VARCHAR, version VARCHAR, log_type VARCHAR, header_date VARCHAR, field_count INTEGER,
       field_sets INTEGER, fields VARCHAR, bytes BIGINT, lines BIGINT, rows BIGINT, status VARCHAR, reason VARCHAR)`);
-    await c.run(`CREATE TABLE IF NOT EXISTS import_issues (file VARCHAR, line BIGINT, kind VARCHAR, message VARCHAR, raw VARCHAR)`);
+    await c.run(
+      `CREATE TABLE IF NOT EXISTS import_issues (file VARCHAR, line BIGINT, kind VARCHAR, message VARCHAR, raw VARCHAR)`,
+    );
     await c.run(`CREATE TABLE IF NOT EXISTS case_info (key VARCHAR, value VARCHAR)`);
     for (const k of LOG_KINDS) {
       const cols = baseTableColumns().map((c) => `${ident(c.name)} ${c.type}`);
@@ -117,7 +119,15 @@ class Importer implements RowSink {
     }
   }
 
-  row(kind: LogKind, fields: readonly string[], fileId: number, line: number, bytes: Buffer, start: number, end: number): void {
+  row(
+    kind: LogKind,
+    fields: readonly string[],
+    fileId: number,
+    line: number,
+    bytes: Buffer,
+    start: number,
+    end: number,
+  ): void {
     const key = `${kind}\u0000${fields.join(',')}`;
     let g = this.groups.get(key);
     if (!g) {
@@ -164,8 +174,9 @@ class Importer implements RowSink {
     await c.run(
       `INSERT INTO ${rawTable(g.kind)} BY NAME SELECT ${groupSelect(g.kind, g.fields)}\nFROM ${csv} s JOIN log_files f ON f.id = s._file::INTEGER`,
     );
+    // One reject row per error: a row with several errors is still one issue.
     const rejects = await c.runAndReadAll(
-      `SELECT DISTINCT line, csv_line, error_type, error_message FROM _rejects ORDER BY line`,
+      `SELECT line, any_value(csv_line), string_agg(DISTINCT error_type, ', '), min(error_message) FROM _rejects GROUP BY line ORDER BY line`,
     );
     for (const [, csvLine, type, message] of rejects.getRows()) {
       const text = String(csvLine ?? '');
@@ -240,7 +251,9 @@ async function importInto(
     seconds: 0,
   };
   try {
-    const base = Number((await db.connection.runAndReadAll('SELECT COALESCE(MAX(id), 0) FROM log_files')).getRows()[0]![0]);
+    const base = Number(
+      (await db.connection.runAndReadAll('SELECT COALESCE(MAX(id), 0) FROM log_files')).getRows()[0]![0],
+    );
     for (let i = 0; i < sources.length; i++) {
       const src = sources[i]!;
       const id = base + i + 1;
@@ -250,12 +263,12 @@ async function importInto(
       const h = r.header;
       if (r.status === 'imported') {
         summary.importedFiles++;
-        if (h.version) summary.versions[h.version] = (summary.versions[h.version] ?? 0) + 1;
+        for (const v of r.versions) summary.versions[v] = (summary.versions[v] ?? 0) + 1;
       } else summary.skippedFiles.push({ file: src.display, reason: r.reason ?? 'skipped' });
       const fields = r.fieldSets[r.fieldSets.length - 1];
       await db.connection.run(
         `UPDATE log_files SET kind = ${r.kind ? literal(r.kind) : 'NULL'}, folder = ${literal(basename(dirname(src.display)))},
-         software = ${h.software ? literal(h.software) : 'NULL'}, version = ${h.version ? literal(h.version) : 'NULL'},
+         software = ${h.software ? literal(h.software) : 'NULL'}, version = ${r.versions.length ? literal(r.versions.join(' → ')) : 'NULL'},
          log_type = ${h.logType ? literal(h.logType) : 'NULL'}, header_date = ${h.date ? literal(h.date) : 'NULL'},
          field_count = ${fields ? fields.length : 'NULL'}, field_sets = ${r.fieldSets.length},
          fields = ${fields ? literal(fields.join(',')) : 'NULL'}, bytes = ${src.size}, lines = ${r.lines},
@@ -302,8 +315,13 @@ async function importInto(
  * Imports `inputs` (files, folders, .zip) into the case file `out`, which
  * appears only when the import succeeded.
  */
-export async function importLogs(inputs: readonly string[], out: string, opts: ImportOptions = {}): Promise<ImportSummary> {
-  if (await stat(out).catch(() => undefined)) throw new Error(`${out} already exists (remove it or choose another --out)`);
+export async function importLogs(
+  inputs: readonly string[],
+  out: string,
+  opts: ImportOptions = {},
+): Promise<ImportSummary> {
+  if (await stat(out).catch(() => undefined))
+    throw new Error(`${out} already exists (remove it or choose another --out)`);
   const partial = `${out}.partial-${process.pid}`;
   const staging = `${out}.staging-${process.pid}`;
   mkdirSync(staging, { recursive: true });

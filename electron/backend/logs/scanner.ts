@@ -33,14 +33,24 @@ export interface ImportIssue {
 /** Receives the data rows of one (kind, fields) group. */
 export interface RowSink {
   /** `bytes[start, end)` is the row without its line end. */
-  row(kind: LogKind, fields: readonly string[], fileId: number, line: number, bytes: Buffer, start: number, end: number): void;
+  row(
+    kind: LogKind,
+    fields: readonly string[],
+    fileId: number,
+    line: number,
+    bytes: Buffer,
+    start: number,
+    end: number,
+  ): void;
 }
 
 export interface ScannedFile {
   kind?: LogKind;
   header: LogHeader;
-  /** Field counts seen, in order (more than one when `#Fields` changed). */
+  /** Field lists seen, in order (more than one when `#Fields` changed). */
   fieldSets: string[][];
+  /** `#Version` values seen, in order (more than one when the server was upgraded mid-file). */
+  versions: string[];
   lines: number;
   rows: number;
   status: 'imported' | 'skipped';
@@ -61,12 +71,20 @@ function sniff(head: Buffer): string | undefined {
   const nl = head.indexOf(LF, s);
   const first = head.toString('utf8', s, nl < 0 ? head.length : nl).replace(/\r$/, '');
   if (head[s] === HASH)
-    return /^#(Software|Version|Log-type|Date|Fields):/i.test(first) ? undefined : 'starts with a # line that is not a log directive';
+    return /^#(Software|Version|Log-type|Date|Fields):/i.test(first)
+      ? undefined
+      : 'starts with a # line that is not a log directive';
   return looksLikeHeaderRow(first) ? undefined : 'no #Fields header and no column-name first line';
 }
 
-export function scanFile(path: string, display: string, fileId: number, sink: RowSink, issues: ImportIssue[]): ScannedFile {
-  const result: ScannedFile = { header: {}, fieldSets: [], lines: 0, rows: 0, status: 'imported' };
+export function scanFile(
+  path: string,
+  display: string,
+  fileId: number,
+  sink: RowSink,
+  issues: ImportIssue[],
+): ScannedFile {
+  const result: ScannedFile = { header: {}, fieldSets: [], versions: [], lines: 0, rows: 0, status: 'imported' };
   const base = basename(display);
   let fd: number;
   try {
@@ -88,16 +106,25 @@ export function scanFile(path: string, display: string, fileId: number, sink: Ro
     let unknownReported = false;
     let line = 0;
     let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    let fieldsVersion: string | undefined;
     const setFields = (f: string[]) => {
       const prev = fields;
-      if (prev && prev.length === f.length && prev.every((x, i) => x === f[i])) return;
+      const version = result.header.version;
+      if (version && !result.versions.includes(version)) result.versions.push(version);
+      if (prev && prev.length === f.length && prev.every((x, i) => x === f[i])) {
+        fieldsVersion ??= version;
+        return;
+      }
       if (prev)
         issues.push({
           file: display,
           line,
           kind: 'fields-changed',
-          message: `columns change here from ${prev.length} to ${f.length}`,
+          message:
+            `columns change here from ${prev.length} to ${f.length}` +
+            (version !== fieldsVersion ? ` (version ${fieldsVersion ?? '?'} → ${version ?? '?'})` : ''),
         });
+      fieldsVersion = version;
       fields = f;
       result.fieldSets.push(f);
       kind = detectLogKind(result.header.logType, base, f);

@@ -14,7 +14,11 @@ function table(r: QueryResult, maxWidth = 60): string {
   };
   const rows = r.rows.map((row) => row.map(cell));
   const w = r.columns.map((c, i) => Math.max(c.name.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(w[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(r.columns.map((c) => c.name)), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -30,7 +34,12 @@ export const logsCommand: Command = {
     'logs export <CASE.logs|folder…> --parquet --out DIR',
   ],
   options: [
-    { name: 'out', alias: 'o', value: 'PATH', description: 'case file to create (import) or folder for Parquet (export)' },
+    {
+      name: 'out',
+      alias: 'o',
+      value: 'PATH',
+      description: 'case file to create (import) or folder for Parquet (export)',
+    },
     { name: 'csv', description: 'query: print CSV' },
     { name: 'limit', value: 'N', description: 'query: at most N rows (default 100000)' },
     { name: 'library', value: 'ID', description: 'query: run a query of the library (see `logs library`)' },
@@ -84,7 +93,11 @@ Examples:
             [
               `${out}: ${rows || 'no rows'} from ${summary.importedFiles} of ${summary.files} files ` +
                 `(${(summary.bytes / 1048576).toFixed(1)} MB in ${summary.seconds.toFixed(1)} s)`,
-              `versions: ${Object.entries(summary.versions).map(([v, n]) => `${v} (${n} files)`).join(', ') || 'none'}`,
+              `versions: ${
+                Object.entries(summary.versions)
+                  .map(([v, n]) => `${v} (${n} files)`)
+                  .join(', ') || 'none'
+              }`,
               ...summary.skippedFiles.map((s) => `skipped ${s.file}: ${s.reason}`),
               ...Object.entries(summary.issues).map(([k, n]) => `${k}: ${n} (see the import_issues table)`),
             ].join('\n') + '\n',
@@ -95,7 +108,8 @@ Examples:
       case 'query': {
         const lib = optString(args, 'library');
         const sql = lib ? undefined : rest.pop();
-        if (!rest.length || (!lib && !sql)) throw new UsageError('logs query needs a case (or folder) and an SQL query');
+        if (!rest.length || (!lib && !sql))
+          throw new UsageError('logs query needs a case (or folder) and an SQL query');
         const q = lib ? QUERY_LIBRARY.find((x) => x.id === lib) : undefined;
         if (lib && !q) throw new UsageError(`no library query "${lib}" (see \`mapiscope logs library\`)`);
         const limit = optInt(args, 'limit', 1) ?? 100_000;
