@@ -15,7 +15,6 @@ export {
   type MapiClientOptions,
   type MapiResult,
   type SendOptions,
-  type ClientAuth,
 } from './mapi-client.js';
 export {
   HttpConnection,

@@ -30,7 +30,8 @@ import { type CapturedSession, extractSessions } from '../simulator/capture-sess
 import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity } from '../simulator/wire.js';
 import { type DecodedAnswer, type DiffEntry, decodeAnswer, diffAnswers } from './diff.js';
 import type { DropPoint } from './http-client.js';
-import { type ClientAuth, MapiClient, type MapiResult } from './mapi-client.js';
+import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
+import { MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from './plan.js';
 
 const NO_HANDLE = 0xffffffff;
@@ -44,8 +45,11 @@ export interface ReplayOptions {
   /** Wait the captured gaps between requests (capped at `maxGapMs`). */
   realtime?: boolean;
   maxGapMs?: number;
-  auth?: ClientAuth;
+  /** Credentials and an optional forced scheme; the scheme is otherwise chosen from the first 401. */
+  auth?: AuthSettings;
   insecure?: boolean;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string;
   /** Source address for the first connection (loopback). */
   localAddress?: string;
   timeoutMs?: number;
@@ -134,6 +138,9 @@ export class Replayer {
   /** Captured Execute answers decoded once (handle learning after redo and resend reuses them). */
   private capturedAnswers = new WeakMap<Exchange, ParsedExecute | null>();
   private capturedDecodes = new WeakMap<Exchange, DecodedAnswer>();
+  private auth!: Authenticator;
+  /** Set when the target cannot be used at all (refused credentials, unreachable, untrusted): the replay stops. */
+  private fatal?: string;
 
   constructor(
     private readonly exchanges: readonly Exchange[],
@@ -145,6 +152,7 @@ export class Replayer {
     const { sessions, orphans } = extractSessions(this.exchanges);
     const why = canReplay(this.exchanges, this.opts.session);
     if (why) throw new Error(why);
+    this.auth = new Authenticator(this.opts.auth ?? {});
     const chosen =
       this.opts.session === undefined || this.opts.session === 'all' ? sessions : [sessions[this.opts.session - 1]!];
     this.report = {
@@ -173,6 +181,7 @@ export class Replayer {
           this.report.problems.push('replay stopped before the end');
           break;
         }
+        if (this.fatal) break;
         this.position++;
         if (this.opts.realtime && prevStart !== undefined) {
           const gap = Math.min(Math.max(0, ex.timings.requestStart - prevStart), this.opts.maxGapMs ?? 300_000);
@@ -187,6 +196,13 @@ export class Replayer {
       for (const l of this.live.values()) l.client.close();
     }
     this.report.durationMs = Date.now() - startedAt;
+    this.report.auth = {
+      ...(this.auth.scheme ? { scheme: this.auth.scheme } : {}),
+      identity: this.auth.identity,
+      handshakes: this.auth.handshakes.map((h) => ({ ...h })),
+      notes: [...this.auth.notes],
+    };
+    if (this.fatal) this.report.stoppedBecause = this.fatal;
     const sum = this.report.summary;
     // An exchange succeeded when its last attempt (the replay or its resend after a switch) got code 0.
     const final = new Map<string, ExchangeReport>();
@@ -227,7 +243,8 @@ export class Replayer {
       const client = new MapiClient(this.opts.target, {
         ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
         ...(this.opts.insecure ? { insecure: true } : {}),
-        ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+        ...(this.opts.ca ? { ca: this.opts.ca } : {}),
+        auth: this.auth,
         ...(ci ? { clientInfo: ci } : {}),
         ...(ca ? { clientApplication: ca } : {}),
         ...(ridGuid ? { requestIdGuid: ridGuid } : {}),
@@ -298,6 +315,7 @@ export class Replayer {
       extraHeaders: extra,
       ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
     });
+    this.checkFatal(res);
     const captured = sideOf(ex);
     const okLive = res.statusCode === 200 && (res.responseCode ?? 0) === 0 && !res.aborted;
     let diff: DiffEntry[] = [];
@@ -316,6 +334,27 @@ export class Replayer {
     this.push(rep);
     return { res, rep };
   }
+
+  /**
+   * Failures no switch reaction can cure end the replay with one plain sentence:
+   * refused or missing credentials, and a target that cannot be reached at all
+   * (nothing answered yet on any connection).
+   */
+  private checkFatal(res: MapiResult): void {
+    if (this.fatal) return;
+    if (res.statusCode !== undefined && res.statusCode !== 401) this.reached = true;
+    if (res.authError) {
+      this.fatal = `authentication failed: ${res.authError.message}`;
+      this.report.problems.push(this.fatal);
+    } else if (res.statusCode === 401) {
+      this.fatal = 'the target answered 401 (authentication required) and no credentials were accepted';
+      this.report.problems.push(this.fatal);
+    } else if (res.connectionId === 0 && res.aborted && !this.reached) {
+      this.fatal = res.aborted.message;
+      this.report.problems.push(this.fatal);
+    }
+  }
+  private reached = false;
 
   private makeReport(
     l: LiveSession,
@@ -340,6 +379,8 @@ export class Replayer {
     if (res.responseCode !== undefined) replayed.responseCode = res.responseCode;
     if (res.aborted) replayed.aborted = `${res.aborted.kind}: ${res.aborted.message}`;
     if (res.entity) replayed.pendingKeepAlives = res.entity.metaTags.filter((t) => t === 'PENDING').length;
+    if (res.handshake)
+      replayed.handshake = `${res.handshake.ok ? '' : 'failed '}${res.handshake.scheme.toUpperCase()} handshake on connection ${res.handshake.connectionId}`;
     if (this.opts.record) this.recordExchange(ex, role, res, sentBody ?? ex.request.body);
     const rep: ExchangeReport = {
       position: this.position,
@@ -487,7 +528,8 @@ export class Replayer {
       // Held by the server: run it on its own connection, as clients do, and go on.
       const nw = new MapiClient(this.opts.target, {
         ...(this.opts.insecure ? { insecure: true } : {}),
-        ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+        ...(this.opts.ca ? { ca: this.opts.ca } : {}),
+        auth: this.auth,
         ...(l.client.localAddress ? { localAddress: l.client.localAddress } : {}),
         requestIdGuid: l.client.requestIdGuid,
       });
@@ -531,6 +573,8 @@ export class Replayer {
       },
       stepName || undefined,
     );
+    // Nothing a client does after a switch cures refused credentials or an unreachable target.
+    if (this.fatal) return;
     let res = first.res;
     const codes: (number | string)[] = [res.responseCode ?? res.aborted?.kind ?? 'none'];
     let verdict: Verdict | undefined;

@@ -41,7 +41,8 @@ export const simulateCommand: Command = {
     {
       name: 'auth',
       value: 'MODE',
-      description: 'basic:USER:PASSWORD or ntlm-like:USER (401 handshake per new connection)',
+      description:
+        'basic:USER:PASSWORD, ntlm:USER:PASSWORD or negotiate:USER:PASSWORD (NTLMv2 verified; handshake per new connection; USER may be DOMAIN\\user)',
     },
     {
       name: 'processing-ms',
@@ -93,14 +94,12 @@ export const simulateCommand: Command = {
       .filter(Boolean);
     const from = optString(args, 'from');
     if (session !== undefined && !from) throw new UsageError('--session needs --from');
-    let auth: { kind: 'basic'; user: string; password: string } | { kind: 'ntlm-like'; user: string } | undefined;
+    let auth: { kind: 'basic' | 'ntlm' | 'negotiate'; user: string; password: string } | undefined;
     const a = optString(args, 'auth');
     if (a) {
-      const basic = /^basic:([^:]+):(.*)$/.exec(a);
-      const ntlm = /^ntlm-like:(.+)$/.exec(a);
-      if (basic) auth = { kind: 'basic', user: basic[1]!, password: basic[2]! };
-      else if (ntlm) auth = { kind: 'ntlm-like', user: ntlm[1]! };
-      else throw new UsageError('--auth is basic:USER:PASSWORD or ntlm-like:USER');
+      const m = /^(basic|ntlm|negotiate):([^:]+):(.*)$/i.exec(a);
+      if (!m) throw new UsageError('--auth is basic:USER:PASSWORD, ntlm:USER:PASSWORD or negotiate:USER:PASSWORD');
+      auth = { kind: m[1]!.toLowerCase() as 'basic' | 'ntlm' | 'negotiate', user: m[2]!, password: m[3]! };
     }
 
     let tls: { key: string; cert: string } | undefined;
