@@ -33,6 +33,7 @@ import type { DropPoint } from './http-client.js';
 import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
 import { MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from './plan.js';
+import { type ResponseCodeMeaning, meaningOf } from '../../../shared/protocol/mapihttp/server-profiles.js';
 
 const NO_HANDLE = 0xffffffff;
 
@@ -355,6 +356,34 @@ export class Replayer {
     }
   }
   private reached = false;
+  private lastMeaning?: ResponseCodeMeaning;
+
+  /** The spec meaning of the answer's X-ResponseCode (server profile, explanation body), remembered for the report. */
+  private spec(res: MapiResult): number | undefined {
+    if (res.responseCode === undefined) return undefined;
+    const server = res.headers.find((h) => h.name.toLowerCase() === 'x-serverapplication')?.value;
+    const ct = res.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
+    const text = /html|text/i.test(ct) ? new TextDecoder().decode(res.body.subarray(0, 4096)) : undefined;
+    this.lastMeaning = meaningOf(res.responseCode, server, text);
+    return this.lastMeaning.specCode;
+  }
+
+  private viaText(m: ResponseCodeMeaning): string {
+    if (m.via === 'spec') return '';
+    const why =
+      m.via === 'profile'
+        ? `the ${m.profile} profile chosen by X-ServerApplication`
+        : `the server's explanation${m.profile ? ` and the ${m.profile} profile` : ''}`;
+    return `; ${m.code} is this server's number for the spec's ${m.specCode}, recognised from ${why}`;
+  }
+
+  /** "15 (Invalid Sequence)" or "7 (gromox's Invalid Sequence, the spec's 15; …)". */
+  private codeText(specCode: number): string {
+    const m = this.lastMeaning;
+    const name = RESPONSE_CODE_NAMES[specCode] ?? String(specCode);
+    if (!m || m.via === 'spec' || m.specCode !== specCode) return `${specCode} (${name})`;
+    return `${m.code} (${name}${this.viaText(m)}; reacted as to ${specCode})`;
+  }
 
   private makeReport(
     l: LiveSession,
@@ -621,12 +650,16 @@ export class Replayer {
             ? 'could not re-establish the context'
             : `reconnected with the old cookies (new context), ${rc.redone} Execute(s) redone`;
       }
-    } else if (res.responseCode === 10 && isDestroyType(type)) {
+    } else if (this.spec(res) === 10 && isDestroyType(type)) {
       // The context is gone already; the client was ending it, so there is nothing to re-establish.
       verdict = 'context-lost';
       detail = 'context had ended (10) before the Disconnect/Unbind; not re-established';
-    } else if (res.responseCode === 10 && !isCreateType(type)) {
-      const rc = await this.reconnect(l, 'reconnect after X-ResponseCode 10 (context not found)');
+    } else if (this.spec(res) === 10 && !isCreateType(type)) {
+      const m = this.lastMeaning!;
+      const rc = await this.reconnect(
+        l,
+        `reconnect after X-ResponseCode ${m.code} (context not found${this.viaText(m)})`,
+      );
       codes.push(...rc.codes);
       redone = rc.redone;
       if (rc.ok) {
@@ -638,8 +671,9 @@ export class Replayer {
       detail =
         verdict === 'failure'
           ? 'could not re-establish the context after 10'
-          : `context had ended (10); reconnected, ${rc.redone} Execute(s) redone`;
-    } else if (res.responseCode === 15) {
+          : `context had ended (${this.codeText(10)}); reconnected, ${rc.redone} Execute(s) redone`;
+    } else if (this.spec(res) === 15) {
+      const seqCode = this.codeText(15);
       const again = await this.send(l, ex, type, 'resend', {}, 'resent with the current sequence cookie');
       res = again.res;
       codes.push(res.responseCode ?? 'none');
@@ -647,7 +681,7 @@ export class Replayer {
       detail =
         verdict === 'failure'
           ? 'still rejected with the current cookie'
-          : 'rejected with 15 (Invalid Sequence); accepted again with the current cookie, context kept';
+          : `rejected with ${seqCode}; accepted again with the current cookie, context kept`;
     } else if (applied.length) {
       verdict = res.responseCode === 0 ? 'context-kept' : 'failure';
       detail =

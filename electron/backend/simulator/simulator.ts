@@ -72,6 +72,12 @@ export interface SimulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   auth?: AuthMode;
   serverApplication?: string;
+  /**
+   * X-ResponseCode numbering: the spec's (default), or gromox's own (7 for a stale
+   * sequence, 2 for an unknown or expired context, with its explanation texts and
+   * X-ServerApplication Exchange/15.00.0847.4040); see shared/protocol/mapihttp/server-profiles.ts.
+   */
+  responseCodes?: 'spec' | 'gromox';
   /** Largest accepted request body; larger ones get X-ResponseCode 9. Default 16 MiB. */
   maxBodyBytes?: number;
   responder: Responder;
@@ -153,7 +159,10 @@ export class ExchangeSimulator extends EventEmitter {
       processingDelayMs: options.processingDelayMs ?? 0,
       validateSequence: options.validateSequence ?? ['Execute'],
       auth: options.auth ?? { kind: 'none' },
-      serverApplication: options.serverApplication ?? 'Exchange/15.02.2562.045',
+      serverApplication:
+        options.serverApplication ??
+        (options.responseCodes === 'gromox' ? 'Exchange/15.00.0847.4040' : 'Exchange/15.02.2562.045'),
+      responseCodes: options.responseCodes ?? 'spec',
       maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
       responder: options.responder,
       tls: options.tls,
@@ -376,8 +385,12 @@ export class ExchangeSimulator extends EventEmitter {
         ...(note ? { note } : {}),
         durationMs: Date.now() - started,
       });
-    const fail = (code: number, note: string): void => {
-      const html = `<html><head><title>${RESPONSE_CODE_NAMES[code] ?? 'Error'}</title></head><body>X-ResponseCode ${code}: ${note}</body></html>`;
+    const fail = (specCode: number, note: string): void => {
+      const gromox = this.opts.responseCodes === 'gromox' ? GROMOX_CODES[specCode] : undefined;
+      const code = gromox ? gromox[0] : specCode;
+      const html = gromox
+        ? `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head>\r\n<title>MAPI OVER HTTP ERROR</title>\r\n</head><body>\r\n<h1>Diagnostic Information</h1>\r\n<p>${gromox[1]}</p>\r\n</body></html>\r\n`
+        : `<html><head><title>${RESPONSE_CODE_NAMES[code] ?? 'Error'}</title></head><body>X-ResponseCode ${code}: ${note}</body></html>`;
       const h = baseHeaders(code);
       h.push('Content-Length', String(Buffer.byteLength(html)));
       if (!res.destroyed) {
@@ -652,6 +665,18 @@ export class ExchangeSimulator extends EventEmitter {
     return deny(offers, `${scheme}: unexpected handshake message`);
   }
 }
+
+/** Spec code → gromox's number and explanation (gromox exch/mh `resp_code` and `g_error_text`). */
+const GROMOX_CODES: Readonly<Record<number, [number, string]>> = {
+  2: [1, 'The request has an invalid verb.'],
+  10: [2, 'The request has an invalid session context cookie.'],
+  7: [3, 'The request has a missing required header.'],
+  11: [4, 'The client has no privileges to the Session Context.'],
+  12: [5, 'The request body is invalid.'],
+  13: [6, 'The request is missing a required cookie.'],
+  15: [7, 'The request has violated the sequencing requirement of one request at a time per Session Context.'],
+  5: [8, 'Invalid request type for this endpoint.'],
+};
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -17,6 +17,11 @@ export const simulateCommand: Command = {
         'cookie names: exchange (MapiContext/MapiSequence) or gromox (sid/sequence); default exchange, or the captured names with --from',
     },
     {
+      name: 'codes',
+      value: 'STYLE',
+      description: 'X-ResponseCode numbering: spec (default) or gromox (7 stale sequence, 2 unknown/expired context)',
+    },
+    {
       name: 'expiry',
       value: 'S',
       description:
@@ -80,6 +85,8 @@ export const simulateCommand: Command = {
     const cookies = optString(args, 'cookies');
     if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox')
       throw new UsageError('--cookies is exchange or gromox');
+    const codes = optString(args, 'codes');
+    if (codes !== undefined && codes !== 'spec' && codes !== 'gromox') throw new UsageError('--codes is spec or gromox');
     const expirySec = optInt(args, 'expiry', 1, 86_400);
     const expiryMs =
       optInt(args, 'expiry-ms', 10, 86_400_000) ?? (expirySec !== undefined ? expirySec * 1000 : undefined);
@@ -150,6 +157,7 @@ export const simulateCommand: Command = {
         ...(session !== undefined ? { session } : {}),
         ...(tls ? { tls } : {}),
         ...(auth ? { auth } : {}),
+        ...(codes ? { responseCodes: codes } : {}),
         ...(processingMs ? { processingDelayMs: processingMs } : {}),
         ...(validateSequence ? { validateSequence } : {}),
       });
