@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
+# The auth tests check our NTLM against Debian's python3-ntlm-auth.
+/usr/bin/python3 -c 'import ntlm_auth' >/dev/null 2>&1 || need_apt+=(python3-ntlm-auth)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2

@@ -18,7 +18,7 @@ export const AUTH_OPTIONS: OptionSpec[] = [
   {
     name: 'auth',
     value: 'SCHEME',
-    description: 'force basic, ntlm, negotiate or bearer (default: chosen from the server\'s WWW-Authenticate)',
+    description: "force basic, ntlm, negotiate or bearer (default: chosen from the server's WWW-Authenticate)",
   },
   { name: 'bearer', value: 'TOKEN', description: 'OAuth bearer token' },
 ];

@@ -80,6 +80,8 @@ export interface ReplayReportData {
   problems: string[];
   /** HTTP authentication of the run: the scheme used and every connection-bound handshake. */
   auth?: ReplayAuthReport;
+  /** Server-assigned folder, message and rule ids re-mapped like handles (captured → live, hex). */
+  serverIds?: { captured: string; live: string }[];
   /** The replay ended early for this reason (refused credentials, unreachable or untrusted target). */
   stoppedBecause?: string;
 }

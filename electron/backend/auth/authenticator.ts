@@ -158,7 +158,12 @@ export class Authenticator {
     const how = usable.every((u) => u === 'bearer')
       ? 'give --bearer TOKEN'
       : 'give --user (DOMAIN\\user or user@domain) and --password, or set MAPISCOPE_PASSWORD';
-    return new AuthError('missing-credentials', `the server asks for ${wants} authentication: ${how}`, undefined, offered);
+    return new AuthError(
+      'missing-credentials',
+      `the server asks for ${wants} authentication: ${how}`,
+      undefined,
+      offered,
+    );
   }
 
   private header(s: AuthScheme): string {
@@ -177,7 +182,13 @@ export class Authenticator {
     );
   }
 
-  private record(leg: { connectionId: number; localAddress: string }, s: AuthScheme, legs: number, ok: boolean, detail: string): void {
+  private record(
+    leg: { connectionId: number; localAddress: string },
+    s: AuthScheme,
+    legs: number,
+    ok: boolean,
+    detail: string,
+  ): void {
     const h: HandshakeRecord = {
       connectionId: leg.connectionId,
       localAddress: leg.localAddress,
@@ -286,14 +297,22 @@ export class Authenticator {
       };
     }
     const type3 = Buffer.from(
-      ntlm.createType3Message(type2, c.user, c.password, workstation, c.domain ?? (c.user.includes('@') ? '' : undefined)).slice(5),
+      ntlm
+        .createType3Message(type2, c.user, c.password, workstation, c.domain ?? (c.user.includes('@') ? '' : undefined))
+        .slice(5),
       'base64',
     );
     const wrap3 = s === 'negotiate' ? Buffer.from(negTokenResp(type3)) : type3;
     const r2 = await leg.send(`${name} ${wrap3.toString('base64')}`);
     if (r2.statusCode === 401) {
       this.record(leg, s, 2, false, 'credentials refused');
-      return { res: r2, error: this.refused(s, authOffers(r2.headers).map((o) => o.scheme)) };
+      return {
+        res: r2,
+        error: this.refused(
+          s,
+          authOffers(r2.headers).map((o) => o.scheme),
+        ),
+      };
     }
     if (r2.statusCode === undefined || r2.aborted) {
       this.record(leg, s, 2, false, 'connection lost during the handshake');

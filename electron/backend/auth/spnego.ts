@@ -87,7 +87,7 @@ function readTlv(b: Uint8Array, at: number, limit: number): Tlv {
 
 function children(b: Uint8Array, t: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = t.start; p < t.end; ) {
+  for (let p = t.start; p < t.end;) {
     const c = readTlv(b, p, t.end);
     out.push(c);
     p = c.end;

@@ -228,7 +228,8 @@ export class HttpConnection {
 export function transportErrorText(e: Error, url: URL): string {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   const where = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-  if (code === 'ECONNREFUSED') return `connection refused by ${where}: nothing listens there (server down or wrong port)`;
+  if (code === 'ECONNREFUSED')
+    return `connection refused by ${where}: nothing listens there (server down or wrong port)`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `unknown host ${url.hostname} (DNS)`;
   if (code === 'ETIMEDOUT') return `no answer from ${where} (timed out)`;
   if (code === 'ECONNRESET') return `${where} reset the connection`;

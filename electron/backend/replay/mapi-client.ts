@@ -303,6 +303,11 @@ export class MapiClient {
         ),
     });
     const hs = this.auth.handshakes.slice(before).at(-1);
-    return { ...r.res, connectionId: conn.id, ...(hs ? { handshake: hs } : {}), ...(r.error ? { authError: r.error } : {}) };
+    return {
+      ...r.res,
+      connectionId: conn.id,
+      ...(hs ? { handshake: hs } : {}),
+      ...(r.error ? { authError: r.error } : {}),
+    };
   }
 }

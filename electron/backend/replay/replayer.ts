@@ -33,6 +33,7 @@ import type { DropPoint } from './http-client.js';
 import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
 import { MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from './plan.js';
+import { ServerIdMap, changingRops } from './server-ids.js';
 import { type ResponseCodeMeaning, meaningOf } from '../../../shared/protocol/mapihttp/server-profiles.js';
 
 const NO_HANDLE = 0xffffffff;
@@ -65,6 +66,12 @@ export interface ReplayOptions {
    * ("as-is", [MS-OXCMAPIHTTP] 3.1.7.1) instead of the next counter (2.2.3.3.2). Default false.
    */
   resendSameRequestId?: boolean;
+  /**
+   * Replay ROPs that change the mailbox (creates, deletes, property and rule changes).
+   * Without it a replay that holds such ROPs is refused: against a real server it
+   * changes a real mailbox. The CLI and the service set it for the simulator.
+   */
+  allowChanges?: boolean;
 }
 
 export type ReplayProgress =
@@ -77,6 +84,35 @@ export type { SideResult, ExchangeReport, Verdict, SwitchReport } from '../../..
 export interface ReplayReport extends ReplayReportData {
   /** With `record`: the traffic the replay produced, in order; `comment` names the captured original. */
   recorded?: Exchange[];
+}
+
+export interface MailboxChange {
+  capturedId: number;
+  session: number;
+  rops: string[];
+}
+
+/** The captured Executes (of one session, or all) that would change the target's mailbox. */
+export function mailboxChanges(exchanges: readonly Exchange[], session?: number | 'all'): MailboxChange[] {
+  const { sessions } = extractSessions(exchanges);
+  const chosen = session === undefined || session === 'all' ? sessions : sessions.slice(session - 1, session);
+  const out: MailboxChange[] = [];
+  for (const s of chosen)
+    s.exchanges.forEach((ex, i) => {
+      if (s.types[i] !== 'Execute') return;
+      const rops = changingRops(ex.request.body);
+      if (rops.length) out.push({ capturedId: ex.id, session: s.index, rops });
+    });
+  return out;
+}
+
+/** One sentence naming the changes, for the refusal. */
+export function describeChanges(changes: readonly MailboxChange[]): string {
+  const list = changes
+    .slice(0, 8)
+    .map((c) => `#${c.capturedId} ${[...new Set(c.rops)].join(', ')}`)
+    .join('; ');
+  return `${changes.length} captured request(s) change the mailbox (${list}${changes.length > 8 ? '; …' : ''}): replaying them changes the target's real mailbox; give --allow-changes to go on (the simulator needs no flag)`;
 }
 
 export function listSessions(exchanges: readonly Exchange[]): CapturedSession[] {
@@ -140,6 +176,8 @@ export class Replayer {
   private capturedAnswers = new WeakMap<Exchange, ParsedExecute | null>();
   private capturedDecodes = new WeakMap<Exchange, DecodedAnswer>();
   private auth!: Authenticator;
+  /** Server-assigned folder, message and rule ids: captured → live. */
+  private readonly ids = new ServerIdMap();
   /** Set when the target cannot be used at all (refused credentials, unreachable, untrusted): the replay stops. */
   private fatal?: string;
 
@@ -154,6 +192,10 @@ export class Replayer {
     const why = canReplay(this.exchanges, this.opts.session);
     if (why) throw new Error(why);
     this.auth = new Authenticator(this.opts.auth ?? {});
+    if (!this.opts.allowChanges) {
+      const changes = mailboxChanges(this.exchanges, this.opts.session);
+      if (changes.length) throw new Error(describeChanges(changes));
+    }
     const chosen =
       this.opts.session === undefined || this.opts.session === 'all' ? sessions : [sessions[this.opts.session - 1]!];
     this.report = {
@@ -204,6 +246,11 @@ export class Replayer {
       notes: [...this.auth.notes],
     };
     if (this.fatal) this.report.stoppedBecause = this.fatal;
+    if (this.ids.size)
+      this.report.serverIds = this.ids.entries().map(([c, l]) => ({
+        captured: `0x${c.toString(16).padStart(16, '0')}`,
+        live: `0x${l.toString(16).padStart(16, '0')}`,
+      }));
     const sum = this.report.summary;
     // An exchange succeeded when its last attempt (the replay or its resend after a switch) got code 0.
     const final = new Map<string, ExchangeReport>();
@@ -259,20 +306,25 @@ export class Replayer {
 
   /** The captured request body with captured server handles replaced by live ones. */
   private bodyFor(l: LiveSession, ex: Exchange, type: string): Uint8Array {
-    if (type !== 'Execute' || l.handles.size === 0) return ex.request.body;
+    if (type !== 'Execute' || (l.handles.size === 0 && this.ids.size === 0)) return ex.request.body;
     const req = parseExecuteRequest(ex.request.body);
     if (!req) return ex.request.body;
     let changed = false;
-    const payloads = req.payloads.map((p) => ({
-      rops: p.rops,
-      handles: p.handles.map((h) => {
-        const v = h === NO_HANDLE ? h : l.handles.get(h);
-        if (v === undefined || v === h) return h;
-        changed = true;
-        return v;
-      }),
-    }));
+    const payloads = req.payloads.map((p) => {
+      const rops = this.ids.rewrite(p.rops);
+      if (rops !== p.rops) changed = true;
+      return { rops, handles: this.mapHandles(l, p.handles, () => (changed = true)) };
+    });
     return changed ? withRopPayloads('request', req.value, payloads) : ex.request.body;
+  }
+
+  private mapHandles(l: LiveSession, handles: number[], onChange: () => void): number[] {
+    return handles.map((h) => {
+      const v = h === NO_HANDLE ? h : l.handles.get(h);
+      if (v === undefined || v === h) return h;
+      onChange();
+      return v;
+    });
   }
 
   /** Learns captured → live handles from the two response handle tables. */
@@ -324,6 +376,7 @@ export class Replayer {
       let cd = this.capturedDecodes.get(ex);
       if (!cd) this.capturedDecodes.set(ex, (cd = decodeAnswer(type, ex.request.body, ex.response.body)));
       const ld = decodeAnswer(type, body, res.body);
+      if (type === 'Execute') this.ids.learn(cd, ld);
       captured.rops = cd.rops;
       if (this.opts.diff !== false && captured.responseCode === 0) diff = diffAnswers(cd, ld);
       const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note, body);

@@ -127,7 +127,9 @@ export async function verifyNtlmV2(
     .digest();
   const proof = fields.ntResponse.subarray(0, 16);
   const temp = fields.ntResponse.subarray(16);
-  const want = createHmac('md5', ntowfv2).update(Buffer.concat([serverChallenge, temp])).digest();
+  const want = createHmac('md5', ntowfv2)
+    .update(Buffer.concat([serverChallenge, temp]))
+    .digest();
   return timingSafeEqual(proof, want);
 }
 

@@ -603,7 +603,10 @@ export class ExchangeSimulator extends EventEmitter {
       const want = 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64');
       return header === want
         ? auth.user
-        : deny(['Basic realm="mapiscope-simulator"'], header ? 'Basic: wrong user or password' : 'authentication required');
+        : deny(
+            ['Basic realm="mapiscope-simulator"'],
+            header ? 'Basic: wrong user or password' : 'authentication required',
+          );
     }
     const offers = auth.kind === 'negotiate' ? ['Negotiate', 'NTLM'] : ['NTLM'];
     if (conn.auth === 2 && !header) return conn.identity!;

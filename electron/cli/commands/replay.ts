@@ -64,6 +64,10 @@ export const replayCommand: Command = {
       description: 'after a drop before the request was fully sent, resend with the same X-RequestId',
     },
     { name: 'list', description: 'list the captured sessions and exit' },
+    {
+      name: 'allow-changes',
+      description: 'replay ROPs that change the mailbox (creates, deletes, property and rule changes) against a server',
+    },
     { name: 'insecure', alias: 'k', description: 'accept any TLS certificate from the target' },
     { name: 'ca', value: 'FILE', description: 'extra trusted CA certificate (PEM) for the target' },
     ...AUTH_OPTIONS,
@@ -130,6 +134,12 @@ export const replayCommand: Command = {
     }
     const why = canReplay(exchanges, session);
     if (why) throw new CliFailure(why);
+    const allowChanges = target === 'simulator' || optFlag(args, 'allow-changes');
+    if (!allowChanges) {
+      const { mailboxChanges, describeChanges } = await import('../../backend/replay/replayer.js');
+      const changes = mailboxChanges(exchanges, session);
+      if (changes.length) throw new CliFailure(describeChanges(changes));
+    }
     const auth = await readAuthOptions(args, io);
     const caFile = optString(args, 'ca');
     let ca: string | undefined;
@@ -173,6 +183,7 @@ export const replayCommand: Command = {
         ...(source ? { localAddress: source } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
         ...(outFile ? { record: true } : {}),
+        allowChanges,
         signal: ac.signal,
         onProgress: (e) => {
           if (e.kind === 'exchange' && e.report.replayed.connectionId === 0 && e.report.role === 'replay') return;

@@ -86,7 +86,8 @@ export const simulateCommand: Command = {
     if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox')
       throw new UsageError('--cookies is exchange or gromox');
     const codes = optString(args, 'codes');
-    if (codes !== undefined && codes !== 'spec' && codes !== 'gromox') throw new UsageError('--codes is spec or gromox');
+    if (codes !== undefined && codes !== 'spec' && codes !== 'gromox')
+      throw new UsageError('--codes is spec or gromox');
     const expirySec = optInt(args, 'expiry', 1, 86_400);
     const expiryMs =
       optInt(args, 'expiry-ms', 10, 86_400_000) ?? (expirySec !== undefined ? expirySec * 1000 : undefined);
