@@ -217,12 +217,17 @@ export const ropSetMessageStatus = defineRop({
   response: [field('MessageStatusFlags', flags32(MessageStatusFlags), { doc: 'The status before the change.' })],
 });
 
-/** Answered with RopId 0x20, the response of RopSetMessageStatus ([MS-OXCROPS] 2.2.6.9.2). */
+/**
+ * [MS-OXCROPS] 2.2.6.9.2: the response is RopSetMessageStatus's, RopId 0x20
+ * (as gromox writes it); MAPI Inspector expects 0x1F, so a 0x1F response is
+ * paired with the request as well.
+ */
 export const ropGetMessageStatus = defineRop({
   id: 0x1f,
   name: 'RopGetMessageStatus',
   specRef: 'MS-OXCROPS 2.2.6.9',
   responseId: 0x20,
+  otherResponseIds: [0x1f],
   request: [field('MessageId', messageIdCodec)],
   response: [field('MessageStatusFlags', flags32(MessageStatusFlags))],
 });
@@ -327,8 +332,9 @@ export const ropGetAttachmentTable = defineRop({
 });
 
 /**
- * AttachmentIdCount is 2 bytes as in MAPI Inspector and OpenChange; some
- * spec versions print 4 (ROPS.md 2.2.D ⚠).
+ * [MS-OXCROPS] 2.2.6.18.2: AttachmentIdCount is 2 bytes (as MAPI Inspector and
+ * OpenChange read it); gromox writes 4. Both readings are tried and the one
+ * that leaves a consistent ROP buffer is taken (`Reading` says which).
  */
 export const ropGetValidAttachments = defineRop({
   id: 0x52,
@@ -336,6 +342,12 @@ export const ropGetValidAttachments = defineRop({
   specRef: 'MS-OXCROPS 2.2.6.18',
   request: [],
   response: countedList('AttachmentIdCount', 'AttachmentIdArray', u32, 'AttachmentId'),
+  responseReadings: [
+    {
+      label: '32-bit AttachmentIdCount (as gromox writes it)',
+      fields: countedList('AttachmentIdCount', 'AttachmentIdArray', u32, 'AttachmentId', u32),
+    },
+  ],
 });
 
 export const messageRops: readonly RopDefinition[] = [
