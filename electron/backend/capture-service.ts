@@ -34,6 +34,8 @@ import { MitmProxyEngine } from './proxy/mitm-engine.js';
 import { CaptureWriter, openCapture } from './store/capture-file.js';
 import { captureStore, openStore } from './store-source.js';
 import { learnHosts } from './system-proxy/learn-hosts.js';
+import { type CommandRunner, execRunner } from './system-proxy/runner.js';
+import { CaTrust, type CaTrustOptions, caIdentity } from './trust/ca-trust.js';
 import { AUTODISCOVER_PATTERNS, PAC_PATH, hostsFromPacQuery, normalizeHosts, pacScript } from './system-proxy/pac.js';
 
 export interface CaptureStartOptions {
@@ -152,6 +154,12 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
 
   async caStatus(): Promise<CaStatus> {
     return (await this.ca()).status();
+  }
+
+  /** Trusting and untrusting the CA in this machine's stores. */
+  async caTrust(opts: Omit<CaTrustOptions, 'runner'> & { runner?: CommandRunner } = {}): Promise<CaTrust> {
+    const ca = await this.ca();
+    return new CaTrust(caIdentity(ca.certPath, ca.exportPem()), { runner: opts.runner ?? execRunner(), ...opts });
   }
 
   async exportCa(format: 'pem' | 'der'): Promise<string | Buffer> {

@@ -35,7 +35,7 @@ export async function mustRun(runner: CommandRunner, file: string, args: readonl
   return r.stdout;
 }
 
-/** The real runner: execFile without a shell, 20 s per command, environment of this process plus `env`. */
+/** The real runner: execFile without a shell, 120 s per command (a trust dialog waits for the user), environment of this process plus `env`. */
 export function execRunner(env: NodeJS.ProcessEnv = {}): CommandRunner {
   return {
     run(file, args) {
@@ -43,7 +43,7 @@ export function execRunner(env: NodeJS.ProcessEnv = {}): CommandRunner {
         execFile(
           file,
           [...args],
-          { timeout: 20_000, maxBuffer: 8 * 1024 * 1024, env: { ...process.env, ...env }, windowsHide: true },
+          { timeout: 120_000, maxBuffer: 8 * 1024 * 1024, env: { ...process.env, ...env }, windowsHide: true },
           (err, stdout, stderr) => {
             const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
             let code = 0;
