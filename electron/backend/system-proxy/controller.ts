@@ -147,13 +147,20 @@ export class SystemProxy {
           await s.write(key, value);
         }
     } catch (e) {
-      // Undo what was written, newest first; the journal stays only if that fails too.
+      // Put every store written to back as it was, in its write order (which the stores make safe
+      // for restoring too), including values a write changed on the side (macOS switches a proxy on
+      // when its server is set). The journal stays only if that fails too.
       const undoErrors: string[] = [];
-      for (const w of written.reverse()) {
-        try {
-          await w.store.write(w.key, previous[w.store.id]![w.key] ?? null);
-        } catch (u) {
-          undoErrors.push(`${w.store.label} ${w.key}: ${(u as Error).message}`);
+      for (const store of new Set(written.map((w) => w.store))) {
+        const before = previous[store.id]!;
+        const now = await store.read().catch(() => ({}) as SettingValues);
+        for (const key of Object.keys(before)) {
+          if ((now[key] ?? undefined) === (before[key] ?? null)) continue;
+          try {
+            await store.write(key, before[key] ?? null);
+          } catch (u) {
+            undoErrors.push(`${store.label} ${key}: ${(u as Error).message}`);
+          }
         }
       }
       await notifyAll(new Set(written.map((w) => w.store)));
