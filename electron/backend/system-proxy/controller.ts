@@ -291,10 +291,10 @@ function failText(r: RestoreReport): string {
 export function restoreSummary(r: RestoreReport, why: string): string {
   const parts: string[] = [];
   const j = r.journal;
-  const who = j ? `${j.owner.command}, pid ${j.owner.pid}` : 'MapiScope';
+  const who = j ? `${j.owner.command} (pid ${j.owner.pid})` : 'MapiScope';
   if (r.restored.length) {
     const stores = [...new Set(r.restored.map((c) => c.store))].join(', ');
-    parts.push(`${why}: restored the proxy settings ${who} had set (${stores})`);
+    parts.push(`${why}: restored the proxy settings that ${who} had set (${stores})`);
   } else parts.push(`${why}: no proxy setting of ${who} needed restoring`);
   if (r.changedByOthers.length)
     parts.push(
