@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian machine: system packages (Chromium for the
-# browser UI tests, Xvfb for headed runs, gsettings and certutil for the desktop tests), the exact npm dependencies, and the
-# renderer build. Safe to run again.
+# browser UI tests, Xvfb for headed runs, gsettings and certutil for the desktop
+# tests), the exact npm dependencies, and the renderer build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
