@@ -10,6 +10,7 @@ import { captureCommand } from './capture.js';
 import { decodeCommand } from './decode.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { logsCommand } from './logs.js';
 import { probeCommand } from './probe.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   simulateCommand,
   replayCommand,
   probeCommand,
+  logsCommand,
 ];
