@@ -15,11 +15,13 @@ import { probeCommand } from './probe.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { systemProxyCommand } from './system-proxy.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
   captureCommand,
   caCommand,
+  systemProxyCommand,
   decodeCommand,
   analyzeCommand,
   importCommand,

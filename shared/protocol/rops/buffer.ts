@@ -10,7 +10,8 @@
  * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
  * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
  * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
- * asynchronous request; RopGetMessageStatus is answered with RopId 0x20. The
+ * asynchronous request; RopGetMessageStatus is answered with RopId 0x20 (or
+ * 0x1F, `otherResponseIds`). The
  * requests come from `env.context.execRequest`, which the Execute decoder sets
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
@@ -127,7 +128,7 @@ function pairNext(
   const q = st.backedOff ? undefined : reqs[st.cursor];
   if (q) {
     const qd = ropsById.get(q.RopId as number);
-    if (qd && qd.responseId === id) return { def: qd, requestIndex: st.cursor++ };
+    if (qd && (qd.responseId === id || qd.otherResponseIds.includes(id))) return { def: qd, requestIndex: st.cursor++ };
     if (id === ROP_PROGRESS) return { def: ropsById.get(id), requestIndex: st.cursor++ };
   }
   // A chained extra payload holds one more response of the request's last ROP.
@@ -163,7 +164,10 @@ function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> 
   for (let i = index + 1; i < reqs.length; i++) {
     const d = ropsById.get(reqs[i]!.RopId as number);
     if (d && !d.response) continue;
-    if (d) s.add(d.responseId);
+    if (d) {
+      s.add(d.responseId);
+      for (const o of d.otherResponseIds) s.add(o);
+    }
     break;
   }
   return s;
