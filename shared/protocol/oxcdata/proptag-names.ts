@@ -597,3 +597,10 @@ export function tagIdByName(name: string): number | undefined {
   for (const m of [canonical, ab]) for (const [id, n] of m) if (n === name) return id;
   return undefined;
 }
+
+/** Every PidTag name of both tables (the filter registry's `prop.*` fields), sorted. */
+export function allTagNames(): string[] {
+  canonical ??= parse(CANONICAL);
+  ab ??= parse(AB_NAMES);
+  return [...new Set([...canonical.values(), ...ab.values()])].sort();
+}

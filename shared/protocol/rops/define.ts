@@ -11,6 +11,7 @@ import {
   type StructValue,
   Reader,
   struct,
+  withShape,
 } from '../../codec/index.js';
 import { siteOf } from './context.js';
 import { type HandleLayout, RESPONSE_INDEX, requestHeader, responseHeader } from './header.js';
@@ -115,36 +116,40 @@ function normalResponse(
   const firstFailureField = spec.failure?.[0]?.name;
 
   const pick = (rv: number): StructCodec => (rv === 0 ? success : (byCode.get(rv) ?? failure));
+  const layouts = (): Codec<unknown>[] => [success, failure, bare, ...byCode.values()] as Codec<unknown>[];
 
-  return {
-    kind,
-    minSize: bare.minSize,
-    decode(r, name, scope, env) {
-      const rv = r.peekU32(2);
-      if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
-      let c = pick(rv);
-      if (c === failure && failure !== bare && spec.failureOptional) {
-        const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
-        const failures = env.failures; // the trial's failures leave no node
-        let ok = false;
-        try {
-          failure.decode(trial, name, scope, env);
-          ok = plausibleNext(trial, scope);
-        } catch {
-          ok = false;
+  return withShape<Codec<StructValue>>(
+    {
+      kind,
+      minSize: bare.minSize,
+      decode(r, name, scope, env) {
+        const rv = r.peekU32(2);
+        if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
+        let c = pick(rv);
+        if (c === failure && failure !== bare && spec.failureOptional) {
+          const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
+          const failures = env.failures; // the trial's failures leave no node
+          let ok = false;
+          try {
+            failure.decode(trial, name, scope, env);
+            ok = plausibleNext(trial, scope);
+          } catch {
+            ok = false;
+          }
+          env.failures = failures;
+          if (!ok) c = bare;
         }
-        env.failures = failures;
-        if (!ok) c = bare;
-      }
-      return c.decode(r, name, scope, env);
+        return c.decode(r, name, scope, env);
+      },
+      encode(w, v, scope, env) {
+        const rv = ((v.ReturnValue as number | undefined) ?? 0) >>> 0;
+        let c = pick(rv);
+        if (c === failure && spec.failureOptional && firstFailureField && !(firstFailureField in v)) c = bare;
+        c.encode(w, v, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      const rv = ((v.ReturnValue as number | undefined) ?? 0) >>> 0;
-      let c = pick(rv);
-      if (c === failure && spec.failureOptional && firstFailureField && !(firstFailureField in v)) c = bare;
-      c.encode(w, v, scope, env);
-    },
-  };
+    { type: 'choice', cases: layouts },
+  );
 }
 
 /** After optional failure fields: the window ends, or the next byte is a RopId that may come next. */
