@@ -61,6 +61,15 @@ class Walker {
         for (const rop of x as StructValue[]) this.rop(rop, depth);
         continue;
       }
+      // A structured property value (a restriction, rule actions) is one value, not fields of its own.
+      if (
+        k === 'PropertyValue' &&
+        x !== null &&
+        typeof x === 'object' &&
+        !Array.isArray(x) &&
+        !(x instanceof Uint8Array)
+      )
+        continue;
       if (isPayload(x)) this.value(x.value, prefix, depth + 1);
       else this.value(x, `${prefix}.${k}`, depth + 1);
     }

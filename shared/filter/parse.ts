@@ -228,8 +228,8 @@ class Parser {
     this.ws();
     const vAt = this.pos;
     const value = this.value();
-    if (value === undefined) return this.error(vAt, `${field.name}: missing value after ${op}`);
-    return this.comparison(field, op, [value], at, vAt);
+    if (value === undefined) return this.error(vAt, `${name}: missing value after ${op}`);
+    return this.comparison(field, op, [value], at, vAt, name);
   }
 
   unknown(name: string, at: number): FilterNode {
@@ -244,17 +244,24 @@ class Parser {
     const field = this.fields.resolve(name);
     if (!field) return this.unknown(name, at);
     const values = (raw ?? '').split('|').filter((v) => v.length > 0);
-    if (values.length === 0) return this.error(at, `${field.name}: missing value`);
+    if (values.length === 0) return this.error(vAt, `${name}: missing value`);
     const cop: CompareOp =
       op === '~' || (op === ':' && SHORT_CONTAINS.has(field.name)) ? 'contains' : op === ':' || op === '=' ? '==' : op;
-    return this.comparison(field, cop, values, at, vAt);
+    return this.comparison(field, cop, values, at, vAt, name);
   }
 
-  comparison(field: FieldInfo, op: CompareOp, values: string[], at: number, vAt: number): FilterNode {
+  comparison(
+    field: FieldInfo,
+    op: CompareOp,
+    values: string[],
+    at: number,
+    vAt: number,
+    typed = field.name,
+  ): FilterNode {
     const tests: ValueTest[] = [];
     for (const v of values) {
       const r = compileComparison(field, op, v, this.fields.tables);
-      if ('error' in r) return this.error(vAt, `${field.name}: ${r.error}`);
+      if ('error' in r) return this.error(vAt, `${typed}: ${r.error}`);
       tests.push(r.test);
     }
     const t: FieldTest = { kind: 'test', field, op, tests, at, text: this.src.slice(at, this.pos) };

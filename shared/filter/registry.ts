@@ -53,8 +53,8 @@ const KIND_TYPES: Readonly<Record<string, FieldType>> = {
 
 /** Structures that start a namespace of their own, not a path inside the body. */
 const ANCHORS = new Set<Codec<unknown>>([auxBlockEntry as Codec<unknown>]);
-/** Kinds of the ROP lists: each ROP is named by its own definition (below), not by its place in the body. */
-const ANCHOR_KINDS = new Set(['RopRequest[]', 'RopResponse[]']);
+/** ROP lists (each ROP is named by its own definition, below) and property rows (their values are `prop.*`). */
+const ANCHOR_KINDS = /^(RopRequest\[\]|RopResponse\[\]|\w*PropertyRow(\[\])?)$/;
 
 /** Deepest name path a structure walk follows (recursive restrictions stop here). */
 const MAX_DEPTH = 10;
@@ -85,7 +85,7 @@ function walkCodec(
   path: Codec<unknown>[],
   doc?: string,
 ): void {
-  if (ANCHORS.has(codec) || ANCHOR_KINDS.has(codec.kind) || path.length > MAX_DEPTH || path.includes(codec)) return;
+  if (ANCHORS.has(codec) || ANCHOR_KINDS.test(codec.kind) || path.length > MAX_DEPTH || path.includes(codec)) return;
   const leaf = leafInfo(codec);
   if (leaf) sink.add(prefix, codec, layer, describe(prefix, doc));
   const shape = shapeOf(codec);
