@@ -7,7 +7,7 @@
  * other nodes (array items, payload windows) add nothing.
  */
 import { propFieldName } from './catalog.js';
-import { type FieldInfo, isIdValue, parseHexBytes } from './types.js';
+import { type FieldInfo, parseHexBytes } from './types.js';
 
 /** The parts of a tree node read here (DecodedNode and TreeNodeDto both have them). */
 export interface TreeNodeLike {

@@ -384,6 +384,8 @@ function dynamicTest(op: CompareOp, text: string, tables: NameTables): LiteralRe
       if (typeof v === 'boolean') return b !== undefined && op === '==' && v === b;
       if (typeof v === 'bigint' && ms !== undefined) return ordered(op, cmp(filetimeToMs(v), ms));
       if ((typeof v === 'number' || typeof v === 'bigint') && n !== undefined) return ordered(op, cmp(v, n));
+      // PtypBoolean values decode as numbers (0 or 1).
+      if (typeof v === 'number' && b !== undefined) return op === '==' && (v !== 0) === b;
       if (v instanceof Uint8Array) return h !== undefined && op === '==' && hexOf(v) === h;
       if (isIdValue(v) && id)
         return op === '==' && v.ReplicaId === id.ReplicaId && v.GlobalCounter === id.GlobalCounter;

@@ -9,6 +9,8 @@ import { caCommand } from './ca.js';
 import { captureCommand } from './capture.js';
 import { decodeCommand } from './decode.js';
 import { exportCommand } from './export.js';
+import { fieldsCommand } from './fields.js';
+import { filterCommand } from './filter.js';
 import { importCommand } from './import.js';
 import { probeCommand } from './probe.js';
 import { replayCommand } from './replay.js';
@@ -20,6 +22,8 @@ export const commands: readonly Command[] = [
   captureCommand,
   caCommand,
   decodeCommand,
+  filterCommand,
+  fieldsCommand,
   analyzeCommand,
   importCommand,
   exportCommand,
