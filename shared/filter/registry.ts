@@ -20,7 +20,8 @@ import { type Codec, type FieldDef, shapeOf } from '../codec/index.js';
 import { AUX_BLOCKS, auxBlockEntry } from '../protocol/aux/index.js';
 import { emsmdbRequestCodecs, emsmdbResponseCodecs } from '../protocol/emsmdb/index.js';
 import { nspiRequestCodecs, nspiResponseCodecs } from '../protocol/nspi/index.js';
-import { allTagNames } from '../protocol/oxcdata/proptag-names.js';
+import { allTagEntries } from '../protocol/oxcdata/proptag-names.js';
+import { PropertyType, propertyTypeName } from '../protocol/oxcdata/types.js';
 import { ROP_NAMES } from '../protocol/rops/header.js';
 import { ropsById } from '../protocol/rops/registry.js';
 import { RECORD_FIELDS } from './record.js';
@@ -71,7 +72,6 @@ function leafInfo(codec: Codec<unknown>): Pick<FieldInfo, 'type' | 'names' | 'bi
   const t = KIND_TYPES[codec.kind];
   if (t) return { type: t };
   if (shape) return undefined; // a structure: its parts are the fields
-  if (codec.kind === 'computed') return undefined;
   return { type: 'value' };
 }
 
@@ -109,6 +109,34 @@ function walkCodec(
     case 'choice':
       for (const c of shape.cases()) walkCodec(c, prefix, layer, describe, sink, next, doc);
       return;
+  }
+}
+
+/** The filter type of a property value of [MS-OXCDATA] 2.11.1 type `t` (multi-valued: its items' type). */
+function propFieldType(t: number): FieldType {
+  switch (t & ~0x1000) {
+    case PropertyType.PtypInteger16:
+    case PropertyType.PtypInteger32:
+    case PropertyType.PtypInteger64:
+    case PropertyType.PtypFloating32:
+    case PropertyType.PtypFloating64:
+    case PropertyType.PtypCurrency:
+      return 'number';
+    case PropertyType.PtypBoolean:
+      return 'bool';
+    case PropertyType.PtypErrorCode:
+      return 'error';
+    case PropertyType.PtypString:
+    case PropertyType.PtypString8:
+      return 'string';
+    case PropertyType.PtypTime:
+      return 'time';
+    case PropertyType.PtypGuid:
+      return 'guid';
+    case PropertyType.PtypBinary:
+      return 'bytes';
+    default:
+      return 'value';
   }
 }
 
@@ -251,12 +279,19 @@ export function fieldRegistry(): readonly FieldInfo[] {
   }
 
   // Property values by tag name ([MS-OXPROPS]); named properties resolve at decode time (catalog.ts).
-  for (const name of allTagNames())
+  const propTypes = new Map<string, Set<number>>();
+  for (const e of allTagEntries()) {
+    const set = propTypes.get(e.name) ?? new Set();
+    set.add(e.type);
+    propTypes.set(e.name, set);
+  }
+  for (const [name, types] of propTypes)
     if (!byName.has(`prop.${name}`)) {
+      const kinds = new Set([...types].map(propFieldType));
       const f: FieldInfo = {
         name: `prop.${name}`,
-        type: 'value',
-        description: `${name}: any property value or table column with this tag`,
+        type: kinds.size === 1 ? [...kinds][0]! : 'value',
+        description: `${name} (${[...types].map((t) => propertyTypeName(t) ?? t.toString(16)).join(', ')}): any property value or table column with this tag`,
         layer: 'prop',
       };
       byName.set(f.name, f);

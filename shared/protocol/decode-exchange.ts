@@ -49,10 +49,19 @@ export { compressLz77, decompressLz77, encodeRpcExtBuffer, xorMagic } from './rp
 export type Direction = 'request' | 'response';
 export type Endpoint = 'emsmdb' | 'nspi' | 'autodiscover' | 'rpcproxy' | 'other';
 
+/** One ROP of a body, as `ropSummary` (rops/buffer.ts) makes it. */
 export interface RopSummaryItem {
   /** "0x02" */
   id: string;
   name: string;
+  /** InputHandleIndex (or the first index) of a request, the echoed index of a response. */
+  handleIndex?: number;
+  /** Responses: "0x00000000". */
+  returnValue?: string;
+  /** Requests (and RopNotify/RopBackoff responses): the LogonId. */
+  logonId?: number;
+  /** Key fields after the header, e.g. "FolderId=1-0x00000000000D OpenModeFlags=0". */
+  detail?: string;
 }
 
 export interface BodyDecode {

@@ -30,6 +30,7 @@ import {
   backoffOf,
   emsmdbStatus,
   executeRops,
+  expectsResponse,
   fxCarryAfter,
   maxRopOutOf,
   namedPairs,
@@ -53,6 +54,7 @@ import type {
   LifecycleKind,
   RopOrigin,
   SessionInfo,
+  UnansweredRop,
 } from './types.js';
 
 export interface SessionModelOptions {
@@ -771,7 +773,20 @@ export class SessionModel {
     f.ropNames = x.calls.map((c) => c.name);
     const refs: HandleRef[] = [];
     const errors: NonNullable<ExchangeFacts['ropErrors']> = [];
+    // The Execute ran its ROP list: success at HTTP, X-ResponseCode and StatusCode level, the whole body read.
+    const executed =
+      f.status === 200 &&
+      f.responseCode === 0 &&
+      (f.statusCode ?? 0) === 0 &&
+      (f.errorCode ?? 0) === 0 &&
+      f.responseComplete !== false;
+    const stopped = x.special.some((sp) => sp.ropId === ROP.Backoff || sp.ropId === ROP.BufferTooSmall);
+    const unanswered: UnansweredRop[] = [];
     for (const c of x.calls) {
+      const answers = expectsResponse(c.ropId);
+      const ran = c.response !== undefined || (!answers && executed && !stopped);
+      if (answers && c.response === undefined && executed && !stopped)
+        unanswered.push({ ropIndex: c.index, ropId: c.ropId, ropName: c.name });
       // Handle references and where they came from.
       if (c.inputIndex !== undefined && c.ropId !== ROP.Logon) {
         const reqH = x.requestHandles[c.inputIndex];
@@ -783,7 +798,9 @@ export class SessionModel {
             handleIndex: c.inputIndex,
             handle: h,
             status: 'unknown',
+            ran,
           };
+          if (c.returnValue !== undefined) ref.returnValue = c.returnValue;
           if (reqH === INVALID_HANDLE) {
             ref.status = 'same-request';
             const made = x.calls.find(
@@ -954,6 +971,8 @@ export class SessionModel {
     }
     if (refs.length) f.handleRefs = refs;
     if (errors.length) f.ropErrors = errors;
+    if (unanswered.length && !x.requestIncomplete && !x.responseIncomplete && d.response?.errors.length === 0)
+      f.unansweredRops = unanswered;
   }
 
   /** What context the decoders lacked for this exchange, and why. */

@@ -149,6 +149,21 @@ export interface HandleRef {
   createdBy?: RopOrigin;
   kind?: string;
   releasedBy?: RopOrigin;
+  /**
+   * The server ran this ROP: its response is in the Execute response, or (a ROP without response, such as
+   * RopRelease) the Execute succeeded at every level and nothing stopped the list. False when the request
+   * was rejected before any ROP ran (HTTP status, X-ResponseCode, StatusCode) or the response was lost.
+   */
+  ran: boolean;
+  /** ReturnValue of the ROP's response, when it has one. */
+  returnValue?: number;
+}
+
+/** A request ROP the Execute response left unanswered although nothing excuses it ([MS-OXCROPS] 3.2.5.2). */
+export interface UnansweredRop {
+  ropIndex: number;
+  ropId: number;
+  ropName: string;
 }
 
 export interface RopErrorFact {
@@ -210,6 +225,11 @@ export interface ExchangeFacts {
   /** ROP names of the request, in order (for the exchange list). */
   ropNames?: string[];
   ropErrors?: RopErrorFact[];
+  /**
+   * ROPs that expect a response but got none, in an Execute that succeeded at every level, whose ROP
+   * buffers decoded whole and that carries no RopBackoff or RopBufferTooSmall (which stop the list).
+   */
+  unansweredRops?: UnansweredRop[];
   handleRefs?: HandleRef[];
   backoff?: { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] }[];
   bufferTooSmall?: { sizeNeeded?: number; maxRopOut?: number }[];

@@ -7,8 +7,11 @@
  * RopGetHierarchyTable/RopGetContentsTable, 2.2.5.1 RopSetColumns, 2.2.5.4
  * RopQueryRows, 2.2.8.3 RopGetPropertiesSpecific, 2.2.8.6 RopSetProperties,
  * 2.2.15.3 RopRelease; property rows and values [MS-OXCDATA] 2.8, 2.11.
- * A ROP the mailbox does not know ends processing of its buffer (its length is
- * unknowable) and is counted in stats as unsupported.
+ * Every other ROP is answered too, with ecNotSupported ([MS-OXCROPS] 3.2.5.2:
+ * each request ROP but RopRelease gets a response, in order): the shared ROP
+ * decoders give its length and handle index, and it is counted in stats as
+ * unsupported. Only a RopId no decoder knows ends the buffer (its length, and
+ * so the start of the next ROP, is unknowable).
  */
 import {
   DecodeError,
@@ -28,7 +31,10 @@ import {
   connectRequest,
   parseExecuteRequest,
 } from './bodies.js';
-import { decode } from '../../../shared/codec/index.js';
+import { type StructValue, collectErrors, decode, findAll } from '../../../shared/codec/index.js';
+import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
+import { RESPONSE_INDEX } from '../../../shared/protocol/rops/header.js';
+import { ropsById } from '../../../shared/protocol/rops/registry.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
 
@@ -220,17 +226,20 @@ export class MailboxResponder implements Responder {
 
   private runRops(r: Reader, w: Writer, handles: number[], st: MailboxState): void {
     while (r.remaining > 0) {
+      const at = r.pos;
       const ropId = r.peekU8()!;
       this.counts.rops++;
       try {
-        if (!this.rop(ropId, r, w, handles, st)) {
-          this.counts.unsupportedRops++;
-          return;
-        }
+        if (this.rop(ropId, r, w, handles, st)) continue;
       } catch (e) {
         if (e instanceof DecodeError) return;
         throw e;
       }
+      this.counts.unsupportedRops++;
+      const n = notSupported(r.bytes.subarray(at, r.end), w);
+      if (n === undefined) return;
+      this.counts.ropErrors++;
+      r.pos = at + n;
     }
   }
 
@@ -424,6 +433,30 @@ export class MailboxResponder implements Responder {
     if (t.of === 'hierarchy') return this.store.children(t.fid).map((f) => this.store.folderProps(f));
     return (this.store.folders.get(t.fid)?.messages ?? []).map((m) => m.props);
   }
+}
+
+/**
+ * Answers the first ROP of `rops` with ecNotSupported: RopId (the response's, e.g.
+ * 0x20 for RopGetMessageStatus), the echoed handle index, ReturnValue. Returns the
+ * request's length, or undefined when the shared decoders cannot delimit it.
+ * A ROP without response (RopRelease and the like) is skipped silently.
+ */
+export function notSupported(rops: Uint8Array, w: Writer): number | undefined {
+  const buf = new Uint8Array(2 + rops.length);
+  new DataView(buf.buffer).setUint16(0, Math.min(0xffff, buf.length), true);
+  buf.set(rops, 2);
+  const d = decodeRopRequestBuffer(buf);
+  const node = findAll(d.tree, 'RopsList')[0]?.children?.[0];
+  const value = (d.value?.RopsList as StructValue[] | undefined)?.[0];
+  const def = ropsById.get(rops[0]!);
+  if (!node || !value || !def || node.name === 'UndecodedRops' || collectErrors(node).length) return undefined;
+  if (def.response) {
+    const idx = value[RESPONSE_INDEX[def.handles]];
+    w.u8(def.responseId)
+      .u8(typeof idx === 'number' ? idx : 0)
+      .u32(ErrorCodes.NoSupport);
+  }
+  return node.length;
 }
 
 // ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import type { Exchange } from '../../../shared/capture/exchange.js';
 import {
   type BodyDecode,
   type Direction,
+  type RopSummaryItem,
   canonicalRequestType,
   decodeBody,
   decodeExchange,
@@ -37,6 +38,16 @@ export function inferFromName(file: string): { requestType?: string; direction?:
   return {};
 }
 
+/** One `rops` entry: the fields `ropSummary` computes, in a fixed order, absent ones left out. */
+function ropJson(r: RopSummaryItem): Record<string, string | number> {
+  const o: Record<string, string | number> = { id: r.id, name: r.name };
+  if (r.returnValue !== undefined) o.returnValue = r.returnValue;
+  if (r.handleIndex !== undefined) o.handleIndex = r.handleIndex;
+  if (r.logonId !== undefined) o.logonId = r.logonId;
+  if (r.detail !== undefined) o.detail = r.detail;
+  return o;
+}
+
 /** The `--json` document for one body. */
 export function bodyDecodeJson(d: BodyDecode): unknown {
   return {
@@ -45,7 +56,7 @@ export function bodyDecodeJson(d: BodyDecode): unknown {
     tree: nodeToJson(d.tree),
     errors: d.errors.map((e) => ({ path: e.path, message: e.message, offset: e.offset })),
     unparsedBytes: d.unparsedBytes,
-    rops: d.rops.map((r) => ({ id: r.id, name: r.name })),
+    rops: d.rops.map(ropJson),
   };
 }
 
@@ -122,7 +133,8 @@ export const decodeCommand: Command = {
     'A raw body needs --type and --direction, unless the file name tells them:',
     '  execute_req19.bin, connect_resp18.bin, 003-mapi-emsmdb-Execute.request.bin',
     'Response bodies may start with the PROCESSING/PENDING/DONE preamble or not.',
-    '--json prints {"requestType","direction","tree","errors","unparsedBytes","rops"}.',
+    '--json prints {"requestType","direction","tree","errors","unparsedBytes","rops"}; each rops entry is',
+    '{id, name, returnValue (responses), handleIndex, logonId, detail} (fields a ROP lacks are left out).',
     'HAR (.har), Fiddler SAZ (.saz) and capture (.mscap) files are decoded exchange by exchange;',
     'with --json the output is an array of {id, endpoint, requestType, responseCode, request, response}.',
     "--filter 'expr' decodes only the exchanges the filter matches (see `mapiscope filter --help`).",

@@ -12,15 +12,18 @@ import { exportCommand } from './export.js';
 import { fieldsCommand } from './fields.js';
 import { filterCommand } from './filter.js';
 import { importCommand } from './import.js';
+import { logsCommand } from './logs.js';
 import { probeCommand } from './probe.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { systemProxyCommand } from './system-proxy.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
   captureCommand,
   caCommand,
+  systemProxyCommand,
   decodeCommand,
   filterCommand,
   fieldsCommand,
@@ -30,4 +33,5 @@ export const commands: readonly Command[] = [
   simulateCommand,
   replayCommand,
   probeCommand,
+  logsCommand,
 ];

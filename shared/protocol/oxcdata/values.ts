@@ -21,7 +21,7 @@ import {
   type Codec,
   type DecodeEnv,
   type DecodedNode,
-  type EncodeEnv,
+  EncodeEnv,
   type Reader,
   Scope,
   type StructValue,
@@ -47,10 +47,10 @@ import {
   u16,
   u32,
   u8,
-  asciiZ,
   utf16Z,
   array,
 } from '../../codec/index.js';
+import { string8Z } from './codepage.js';
 import { annotateEntryIdData } from './entryid-detect.js';
 import { errorCode } from './errors.js';
 import { folderId, messageId } from './ids.js';
@@ -287,7 +287,7 @@ function single(type: number, width: Width): Codec<unknown> | undefined {
     case T.PtypInteger64:
       return int64;
     case T.PtypString8:
-      return asciiZ;
+      return string8Z; // in the code page in use ([MS-OXCDATA] 2.11.1)
     case T.PtypString:
       return utf16Z;
     case T.PtypTime:
@@ -731,6 +731,6 @@ export const propertyProblem = struct(
 /** Encode a value standalone (for tests and tools). */
 export function encodeValue(type: number, value: unknown, opts: ValueOptions = {}): Uint8Array {
   const w = new Writer();
-  propertyValue(type, opts).encode(w, value, undefined as unknown as Scope, undefined as unknown as EncodeEnv);
+  propertyValue(type, opts).encode(w, value, undefined as unknown as Scope, new EncodeEnv());
   return w.finish();
 }

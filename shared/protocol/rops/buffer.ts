@@ -10,7 +10,8 @@
  * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
  * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
  * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
- * asynchronous request; RopGetMessageStatus is answered with RopId 0x20. The
+ * asynchronous request; RopGetMessageStatus is answered with RopId 0x20 (or
+ * 0x1F, `otherResponseIds`). The
  * requests come from `env.context.execRequest`, which the Execute decoder sets
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
@@ -45,6 +46,7 @@ import { ropsById } from './registry.js';
 const BUF_KEY = '$ropbuf';
 const ROP_PROGRESS = 0x50;
 const ROP_BACKOFF = 0xf9;
+const ROP_BUFFER_TOO_SMALL = 0xff;
 /** ROPs whose response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
 const CHAINABLE = new Set([0x15, 0x2c, 0x4e]);
 
@@ -102,6 +104,8 @@ interface PairState {
   cursor: number;
   first: boolean;
   backedOff: boolean;
+  /** The list continues the last request ROP's response (a chained extra payload). */
+  continued?: boolean;
 }
 
 function hasResponse(q: StructValue | undefined): boolean {
@@ -125,7 +129,7 @@ function pairNext(
   const q = st.backedOff ? undefined : reqs[st.cursor];
   if (q) {
     const qd = ropsById.get(q.RopId as number);
-    if (qd && qd.responseId === id) return { def: qd, requestIndex: st.cursor++ };
+    if (qd && (qd.responseId === id || qd.otherResponseIds.includes(id))) return { def: qd, requestIndex: st.cursor++ };
     if (id === ROP_PROGRESS) return { def: ropsById.get(id), requestIndex: st.cursor++ };
   }
   // A chained extra payload holds one more response of the request's last ROP.
@@ -133,6 +137,7 @@ function pairNext(
   const lq = reqs[last];
   if (wasFirst && lq && CHAINABLE.has(lq.RopId as number) && lq.RopId === id) {
     st.cursor = reqs.length;
+    st.continued = true;
     return { def: ropsById.get(id), requestIndex: last };
   }
   return { def: ropsById.get(id), requestIndex: -1 };
@@ -160,7 +165,10 @@ function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> 
   for (let i = index + 1; i < reqs.length; i++) {
     const d = ropsById.get(reqs[i]!.RopId as number);
     if (d && !d.response) continue;
-    if (d) s.add(d.responseId);
+    if (d) {
+      s.add(d.responseId);
+      for (const o of d.otherResponseIds) s.add(o);
+    }
     break;
   }
   return s;
@@ -204,6 +212,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const details: (string | undefined)[] = [];
       const responses = side === 'response' ? new Map<number, StructValue>() : NO_RESPONSES;
       const st: PairState = { cursor: 0, first: true, backedOff: false };
+      let failed = false;
       while (r.remaining > 0) {
         const id = r.peekU8()!;
         let def: RopDefinition | undefined;
@@ -219,6 +228,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!def || !codec) {
           env.failures++;
+          failed = true;
           const n = unknownRop(r, id, side);
           node.children!.push(n);
           items.push({ Undecoded: n.value });
@@ -239,6 +249,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         } catch (err) {
           // A ROP that does not decode leaves the start of the next one unknown: stop here.
           env.failures++;
+          failed = true;
           const e = asDecodeError(err, at);
           const part = e.partial ?? errorLeaf(def.name, e, r.end);
           node.children!.push(part);
@@ -258,6 +269,13 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       if (!env.tree) return { value: items, node: NO_NODE };
       node.length = r.pos - start;
       node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
+      if (side === 'response' && !failed) {
+        const gap = unansweredNode(info.requests, responses, st, r.pos, items);
+        if (gap) {
+          node.children!.push(gap);
+          node.display += ` · ${gap.display!.slice(0, gap.display!.indexOf(':'))}`;
+        }
+      }
       env.note(DETAILS_NOTE, { list: items, details } satisfies MadeDetails);
       return { value: items, node };
     },
@@ -294,6 +312,48 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         codec.encode(w, v, new Scope({ [SITE_KEY]: site }, scope), env);
       });
     },
+  };
+}
+
+/**
+ * A generated node after the responses when some request ROPs that expect a
+ * response got none ([MS-OXCROPS] 3.2.5.2: every ROP but RopRelease is answered,
+ * in order): "3 ROPs requested, 0 answered: …". RopBackoff and RopBufferTooSmall
+ * stop the list on purpose, which the text says. A list that continues the last
+ * ROP of the request (a chained extra payload) is not checked.
+ */
+function unansweredNode(
+  reqs: readonly StructValue[],
+  responses: ReadonlyMap<number, StructValue>,
+  st: PairState,
+  at: number,
+  items: readonly StructValue[],
+): DecodedNode | undefined {
+  if (!reqs.length || st.continued) return undefined;
+  let expected = 0;
+  const missing: string[] = [];
+  for (let i = 0; i < reqs.length; i++) {
+    if (!hasResponse(reqs[i])) continue;
+    expected++;
+    if (!responses.has(i)) {
+      const id = reqs[i]!.RopId as number;
+      missing.push(`#${i + 1} ${ropName(id) ?? hex(id, 2)}`);
+    }
+  }
+  if (!missing.length) return undefined;
+  const answered = expected - missing.length;
+  const stop = items.some((v) => v.RopId === ROP_BUFFER_TOO_SMALL)
+    ? ' (RopBufferTooSmall: the server stopped and the client must resend them)'
+    : st.backedOff
+      ? ' (RopBackoff: the server stopped running the list)'
+      : '';
+  return {
+    name: 'UnansweredRops',
+    offset: at,
+    length: 0,
+    generated: true,
+    value: missing.length,
+    display: `${expected} ROP${expected === 1 ? '' : 's'} requested, ${answered} answered: no response to ${missing.join(', ')}${stop}`,
   };
 }
 

@@ -26,8 +26,11 @@ describe('field registry', () => {
   it('names every field of every ROP definition, on both sides', () => {
     for (const def of ropsById.values()) {
       // The request structure's own field list is the source: each top-level field is a name.
-      if (def.request)
-        for (const f of def.request.fields) {
+      const req = def.request ? shapeOf(def.request as never) : undefined;
+      // A request with several readings (a choice of layouts) is checked through its layouts' fields.
+      const layouts = req?.type === 'choice' ? req.cases().map((c) => shapeOf(c)) : [req];
+      for (const shape0 of layouts)
+        for (const f of shape0?.type === 'struct' ? shape0.fields() : []) {
           const name = `${def.name}.request.${f.name}`;
           const shape = shapeOf(f.codec);
           // Leaves are fields themselves; structures are reached through their parts.
@@ -56,7 +59,8 @@ describe('field registry', () => {
     expect(t('ReturnValue')).toBe('error');
     expect(t('Execute.request.Flags')).toBe('flags');
     expect(byName.get('Execute.request.Flags')?.bits).toEqual({ NoCompression: 1, NoXorMagic: 2, Chain: 4 });
-    expect(t('prop.PidTagDisplayName')).toBe('value');
+    expect(t('prop.PidTagDisplayName')).toBe('string');
+    expect(t('prop.PidTagAttributeHidden')).toBe('bool');
     expect(t('mapi.type')).toBe('string');
     expect(t('session.expired')).toBe('bool');
     expect(fieldCatalog().resolve('http.header["X-ClientInfo"]')?.layer).toBe('http');

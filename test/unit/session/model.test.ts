@@ -258,6 +258,8 @@ describe('ROP context across Executes', () => {
         status: 'known',
         kind: 'table',
         createdBy: { exchangeId: 3, ropIndex: 1, ropId: 0x05, ropName: 'RopGetContentsTable' },
+        ran: true,
+        returnValue: 0,
       },
     ]);
     expect(m.handles(1).map((h) => h.kind)).toEqual(['logon', 'folder', 'table']);
