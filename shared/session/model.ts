@@ -62,6 +62,11 @@ export interface SessionModelOptions {
   cacheSize?: number;
   /** Decode with trees in the pass itself (for a caller that reads every tree once, e.g. the name finder). */
   trees?: boolean;
+  /**
+   * Called for every exchange after the pass has decoded it (values only, with
+   * the session as it was before it), e.g. to index its field values.
+   */
+  onDecoded?: (ex: Exchange, d: ExchangeDecode | undefined, view: SessionView | undefined) => void;
 }
 
 /** One row of a session's timeline (`sessions.get`). */
@@ -167,12 +172,14 @@ export class SessionModel {
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
   private readonly trees: boolean;
+  private readonly onDecoded: SessionModelOptions['onDecoded'];
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   private readonly roles = new Map<string, CookieRole>();
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
     this.trees = opts.trees === true;
+    this.onDecoded = opts.onDecoded;
   }
 
   get count(): number {
@@ -241,6 +248,12 @@ export class SessionModel {
       });
     }
     if (session) for (const e of events) session.info.events.push(e);
+    if (this.onDecoded)
+      try {
+        this.onDecoded(ex, d, view);
+      } catch {
+        // an observer's failure (the field index) must not stop the pass
+      }
 
     this.factsList.push(facts);
     const prev = this.factsList[this.factsList.length - 2];
