@@ -42,6 +42,7 @@ import {
   propertyTypeField,
   valueOfType,
 } from '../oxcdata/index.js';
+import { string8Z } from '../oxcdata/codepage.js';
 
 /** Upper bound the spec puts on NSPI counts (ExplicitTableCount, PropertyTagCount, …: 100000). */
 export const NSPI_MAX_COUNT = 100000;
@@ -282,7 +283,7 @@ export function columnsAndRows(has: string): FieldDef[] {
 /** StringsArray_r: Count u32 + Count × ASCIIZ ([MS-OXNSPI] 2.2.2.2). */
 export const stringsArray = struct('StringsArray', [
   field('Count', nspiCount, { derive: (v) => (v.Strings as unknown[]).length }),
-  field('Strings', array(asciiZ, 'Count', { item: 'String' })),
+  field('Strings', array(string8Z, 'Count', { item: 'String' })),
 ]);
 
 export { utf16Z as wideString };

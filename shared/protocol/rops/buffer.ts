@@ -10,7 +10,8 @@
  * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
  * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
  * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
- * asynchronous request; RopGetMessageStatus is answered with RopId 0x20. The
+ * asynchronous request; RopGetMessageStatus is answered with RopId 0x20 (or
+ * 0x1F, `otherResponseIds`). The
  * requests come from `env.context.execRequest`, which the Execute decoder sets
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
@@ -34,6 +35,7 @@ import {
   struct,
   u16,
   u32hex,
+  withShape,
 } from '../../codec/index.js';
 import { type RopContextProvider, type RopSite, SITE_KEY } from './context.js';
 import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
@@ -127,7 +129,7 @@ function pairNext(
   const q = st.backedOff ? undefined : reqs[st.cursor];
   if (q) {
     const qd = ropsById.get(q.RopId as number);
-    if (qd && qd.responseId === id) return { def: qd, requestIndex: st.cursor++ };
+    if (qd && (qd.responseId === id || qd.otherResponseIds.includes(id))) return { def: qd, requestIndex: st.cursor++ };
     if (id === ROP_PROGRESS) return { def: ropsById.get(id), requestIndex: st.cursor++ };
   }
   // A chained extra payload holds one more response of the request's last ROP.
@@ -163,7 +165,10 @@ function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> 
   for (let i = index + 1; i < reqs.length; i++) {
     const d = ropsById.get(reqs[i]!.RopId as number);
     if (d && !d.response) continue;
-    if (d) s.add(d.responseId);
+    if (d) {
+      s.add(d.responseId);
+      for (const o of d.otherResponseIds) s.add(o);
+    }
     break;
   }
   return s;
@@ -418,33 +423,36 @@ function requestInfo(env: DecodeEnv | EncodeEnv): { rops: StructValue[]; handles
 
 function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
   const inner = bufferStruct(side === 'request' ? 'ROP_REQUEST_BUFFER' : 'ROP_RESPONSE_BUFFER', side);
-  return {
-    kind: inner.kind,
-    minSize: 2,
-    decode(r, name, scope, env) {
-      const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
-      let info: BufferInfo;
-      if (side === 'request') info = { requestHandles: handles, requests: [] };
-      else {
-        const q = requestInfo(env);
-        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
-      }
-      const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
-      const n = d.value.RopSize as number;
-      if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
-      return d;
+  return withShape<Codec<StructValue>>(
+    {
+      kind: inner.kind,
+      minSize: 2,
+      decode(r, name, scope, env) {
+        const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
+        let info: BufferInfo;
+        if (side === 'request') info = { requestHandles: handles, requests: [] };
+        else {
+          const q = requestInfo(env);
+          info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+        }
+        const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
+        const n = d.value.RopSize as number;
+        if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
+        return d;
+      },
+      encode(w, v, scope, env) {
+        const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
+        let info: BufferInfo;
+        if (side === 'request') info = { requestHandles: handles, requests: [] };
+        else {
+          const q = requestInfo(env);
+          info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+        }
+        inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
+      },
     },
-    encode(w, v, scope, env) {
-      const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
-      let info: BufferInfo;
-      if (side === 'request') info = { requestHandles: handles, requests: [] };
-      else {
-        const q = requestInfo(env);
-        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
-      }
-      inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
-    },
-  };
+    { type: 'window', inner: () => inner as Codec<unknown> },
+  );
 }
 
 /** [MS-OXCROPS] 2.2.1 ROP input buffer. */

@@ -20,6 +20,7 @@ import {
   switchOn,
   utf16Z,
 } from '../../codec/index.js';
+import { string8Z } from '../oxcdata/codepage.js';
 import { restriction } from '../oxcdata/restriction.js';
 import { type IdValue, folderId, longTermId, messageId } from '../oxcdata/ids.js';
 
@@ -65,7 +66,7 @@ export const longTermIdCodec = longTermId;
 
 /** A string that is UTF-16 when the earlier field `flag` is non-zero, else 8-bit (CreateFolder, MoveFolder, …). */
 export function stringBy(flag: string): Codec<unknown> {
-  return switchOn('String', (s) => (s.num(flag) !== 0 ? 1 : 0), { 1: utf16Z, 0: asciiZ });
+  return switchOn('String', (s) => (s.num(flag) !== 0 ? 1 : 0), { 1: utf16Z, 0: string8Z });
 }
 
 /** Count(u16) then `item` × Count, the count derived on encode. */
@@ -109,7 +110,7 @@ export const typedString = struct(
   'TypedString',
   [
     field('StringType', enumOf(u8, { 0: 'NotPresent', 1: 'Empty', 2: 'String8', 3: 'ReducedUnicode', 4: 'Unicode' })),
-    field('String', asciiZ, { when: (s) => s.num('StringType') === 2 || s.num('StringType') === 3 }),
+    field('String', string8Z, { when: (s) => s.num('StringType') === 2 || s.num('StringType') === 3 }),
     field('String', utf16Z, { when: (s) => s.num('StringType') === 4 }),
   ],
   {
