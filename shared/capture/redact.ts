@@ -134,6 +134,22 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * Only the credentials of `ex` redacted (Authorization and Proxy-Authorization, as
+   * `exchange` does them): for traffic MapiScope sent itself (replay and probe captures),
+   * where cookies and bodies are the user's own but a password or NTLM response must not land.
+   */
+  credentials(ex: Exchange): Exchange {
+    this.current = ex.id;
+    let changed = false;
+    const headers = ex.request.headers.map((h) => {
+      if (!AUTH_HEADERS.has(h.name.toLowerCase())) return h;
+      changed = true;
+      return { name: h.name, value: this.credential(h.value, `request header ${h.name}`) };
+    });
+    return changed ? { ...ex, request: { ...ex.request, headers } } : ex;
+  }
+
   report(): RedactionReport {
     return {
       ...this.rep,

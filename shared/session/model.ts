@@ -61,6 +61,11 @@ import type {
 export interface SessionModelOptions {
   /** Decoded exchanges kept whole (trees); facts are kept for all. Default 64. */
   cacheSize?: number;
+  /**
+   * Called for every exchange after the pass has decoded it (values only, with
+   * the session as it was before it), e.g. to index its field values.
+   */
+  onDecoded?: (ex: Exchange, d: ExchangeDecode | undefined, view: SessionView | undefined) => void;
 }
 
 /** One row of a session's timeline (`sessions.get`). */
@@ -165,11 +170,13 @@ export class SessionModel {
   private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
+  private readonly onDecoded: SessionModelOptions['onDecoded'];
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   private readonly roles = new Map<string, CookieRole>();
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
+    this.onDecoded = opts.onDecoded;
   }
 
   get count(): number {
@@ -239,6 +246,12 @@ export class SessionModel {
       });
     }
     if (session) for (const e of events) session.info.events.push(e);
+    if (this.onDecoded)
+      try {
+        this.onDecoded(ex, d, view);
+      } catch {
+        // an observer's failure (the field index) must not stop the pass
+      }
 
     this.factsList.push(facts);
     const prev = this.factsList[this.factsList.length - 2];

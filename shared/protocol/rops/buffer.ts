@@ -36,6 +36,7 @@ import {
   struct,
   u16,
   u32hex,
+  withShape,
 } from '../../codec/index.js';
 import { CodePageTracker, type RopContextProvider, type RopSite, SITE_KEY, sessionOf } from './context.js';
 import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
@@ -450,33 +451,36 @@ function requestInfo(env: DecodeEnv | EncodeEnv): { rops: StructValue[]; handles
 
 function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
   const inner = bufferStruct(side === 'request' ? 'ROP_REQUEST_BUFFER' : 'ROP_RESPONSE_BUFFER', side);
-  return {
-    kind: inner.kind,
-    minSize: 2,
-    decode(r, name, scope, env) {
-      const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
-      let info: BufferInfo;
-      if (side === 'request') info = { requestHandles: handles, requests: [] };
-      else {
-        const q = requestInfo(env);
-        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
-      }
-      const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
-      const n = d.value.RopSize as number;
-      if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
-      return d;
+  return withShape<Codec<StructValue>>(
+    {
+      kind: inner.kind,
+      minSize: 2,
+      decode(r, name, scope, env) {
+        const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
+        let info: BufferInfo;
+        if (side === 'request') info = { requestHandles: handles, requests: [] };
+        else {
+          const q = requestInfo(env);
+          info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+        }
+        const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
+        const n = d.value.RopSize as number;
+        if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
+        return d;
+      },
+      encode(w, v, scope, env) {
+        const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
+        let info: BufferInfo;
+        if (side === 'request') info = { requestHandles: handles, requests: [] };
+        else {
+          const q = requestInfo(env);
+          info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+        }
+        inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
+      },
     },
-    encode(w, v, scope, env) {
-      const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
-      let info: BufferInfo;
-      if (side === 'request') info = { requestHandles: handles, requests: [] };
-      else {
-        const q = requestInfo(env);
-        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
-      }
-      inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
-    },
-  };
+    { type: 'window', inner: () => inner as Codec<unknown> },
+  );
 }
 
 /** [MS-OXCROPS] 2.2.1 ROP input buffer. */
