@@ -42,7 +42,8 @@ import {
   transferStatusOf,
 } from './rop-values.js';
 import { annotateHandles } from './annotate.js';
-import { RopState, SessionView } from './state.js';
+import { RopState, SessionView, latest } from './state.js';
+import { messageCodePage } from '../protocol/rops/context.js';
 import type {
   CookieCheck,
   CookieRef,
@@ -236,6 +237,7 @@ export class SessionModel {
       d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
       this.decodeFacts(d, facts, ex);
       if (session) {
+        if (type === 'Connect') this.learnCodePage(session, ex, d, seq);
         this.applyResponse(session, ex, d, type, facts);
         if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
       }
@@ -768,6 +770,17 @@ export class SessionModel {
     }
   }
 
+  /** Connect's DefaultCodePage: the code page of the session's 8-bit strings ([MS-OXCROPS] 2.2.1.3). */
+  private learnCodePage(s: Session, ex: Exchange, d: ExchangeDecode, seq: number): void {
+    const id = d.request?.value?.DefaultCodePage;
+    if (typeof id === 'number')
+      s.rop.defaultCodePage.push({
+        at: seq,
+        exchangeId: ex.id,
+        value: { id, source: `Connect DefaultCodePage, exchange ${ex.id}` },
+      });
+  }
+
   /** Applies the ROPs of an Execute to the session's ROP state (stamped with this exchange's seq). */
   private applyRops(s: Session, ex: Exchange, d: ExchangeDecode, seq: number, f: ExchangeFacts): void {
     const x = executeRops(d);
@@ -865,6 +878,8 @@ export class SessionModel {
           const nt = c.request.NotificationTypes;
           r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
         }
+        const cp = messageCodePage(c.request, latest(st.defaultCodePage, seq + 1)?.value);
+        if (cp) r.codePage = cp;
         if (r.kind.startsWith('fasttransfer'))
           r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
         const rc = tagsOf(c.response, 'RecipientColumns');
