@@ -46,7 +46,10 @@ export function answerAutodiscover(
     if (!email.includes('@'))
       return json(400, { ErrorCode: 'InvalidUser', ErrorMessage: 'The given SMTP address is invalid.' });
     if (protocol !== 'mapihttp' || !mapiHttp)
-      return json(400, { ErrorCode: 'InvalidProtocol', ErrorMessage: `The given protocol value '${protocol}' is invalid.` });
+      return json(400, {
+        ErrorCode: 'InvalidProtocol',
+        ErrorMessage: `The given protocol value '${protocol}' is invalid.`,
+      });
     return json(200, { Protocol: 'MapiHttp', Url: `${base}/mapi/emsmdb/?MailboxId=${encodeURIComponent(email)}` });
   }
   if (method !== 'POST' || !path.startsWith('/autodiscover/autodiscover.xml'))
@@ -79,7 +82,10 @@ function json(status: number, v: unknown): AutodiscoverAnswer {
   return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(v) };
 }
 
-function xml(inner: string, ns = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006'): AutodiscoverAnswer {
+function xml(
+  inner: string,
+  ns = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006',
+): AutodiscoverAnswer {
   return {
     status: 200,
     contentType: 'text/xml; charset=utf-8',

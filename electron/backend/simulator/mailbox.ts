@@ -213,7 +213,8 @@ export class MailboxResponder implements Responder {
   /** [MS-OXCMAPIHTTP] 2.2.5.4: every DN resolves to a Minimal Entry ID of its own ([MS-OXNSPI] 2.2.9.1). */
   private dnToMId(req: SimRequest): SimAnswer {
     const d = decode(dnToMIdRequest, req.body);
-    if (!d.value || collectErrors(d.tree).length) return { body: buildFailureBody(0x80070057), source: 'mailbox: malformed DNToMId' };
+    if (!d.value || collectErrors(d.tree).length)
+      return { body: buildFailureBody(0x80070057), source: 'mailbox: malformed DNToMId' };
     const names = (((d.value as StructValue).Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
     const ids = names.map((n, i) => (n ? 0x10 + i : 0));
     return {
