@@ -62,6 +62,8 @@ import type {
 export interface SessionModelOptions {
   /** Decoded exchanges kept whole (trees); facts are kept for all. Default 64. */
   cacheSize?: number;
+  /** Decode with trees in the pass itself (for a caller that reads every tree once, e.g. the name finder). */
+  trees?: boolean;
   /**
    * Called for every exchange after the pass has decoded it (values only, with
    * the session as it was before it), e.g. to index its field values.
@@ -171,12 +173,14 @@ export class SessionModel {
   private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
+  private readonly trees: boolean;
   private readonly onDecoded: SessionModelOptions['onDecoded'];
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   private readonly roles = new Map<string, CookieRole>();
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
+    this.trees = opts.trees === true;
     this.onDecoded = opts.onDecoded;
   }
 
@@ -231,7 +235,7 @@ export class SessionModel {
     try {
       // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
       // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
-      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
       this.decodeFacts(d, facts, ex);
       if (session) {
         if (type === 'Connect') this.learnCodePage(session, ex, d, seq);
