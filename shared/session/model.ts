@@ -42,7 +42,9 @@ import {
   transferStatusOf,
 } from './rop-values.js';
 import { annotateHandles } from './annotate.js';
-import { RopState, SessionView } from './state.js';
+import { RopState, SessionView, latest } from './state.js';
+import { messageCodePage } from '../protocol/rops/context.js';
+import { kindOfOpener, openerText } from '../protocol/rops/fasttransfer-kind.js';
 import type {
   CookieCheck,
   CookieRef,
@@ -60,6 +62,8 @@ import type {
 export interface SessionModelOptions {
   /** Decoded exchanges kept whole (trees); facts are kept for all. Default 64. */
   cacheSize?: number;
+  /** Decode with trees in the pass itself (for a caller that reads every tree once, e.g. the name finder). */
+  trees?: boolean;
   /**
    * Called for every exchange after the pass has decoded it (values only, with
    * the session as it was before it), e.g. to index its field values.
@@ -169,12 +173,14 @@ export class SessionModel {
   private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
+  private readonly trees: boolean;
   private readonly onDecoded: SessionModelOptions['onDecoded'];
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   private readonly roles = new Map<string, CookieRole>();
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
+    this.trees = opts.trees === true;
     this.onDecoded = opts.onDecoded;
   }
 
@@ -229,9 +235,10 @@ export class SessionModel {
     try {
       // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
       // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
-      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
       this.decodeFacts(d, facts, ex);
       if (session) {
+        if (type === 'Connect') this.learnCodePage(session, ex, d, seq);
         this.applyResponse(session, ex, d, type, facts);
         if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
       }
@@ -764,6 +771,17 @@ export class SessionModel {
     }
   }
 
+  /** Connect's DefaultCodePage: the code page of the session's 8-bit strings ([MS-OXCROPS] 2.2.1.3). */
+  private learnCodePage(s: Session, ex: Exchange, d: ExchangeDecode, seq: number): void {
+    const id = d.request?.value?.DefaultCodePage;
+    if (typeof id === 'number')
+      s.rop.defaultCodePage.push({
+        at: seq,
+        exchangeId: ex.id,
+        value: { id, source: `Connect DefaultCodePage, exchange ${ex.id}` },
+      });
+  }
+
   /** Applies the ROPs of an Execute to the session's ROP state (stamped with this exchange's seq). */
   private applyRops(s: Session, ex: Exchange, d: ExchangeDecode, seq: number, f: ExchangeFacts): void {
     const x = executeRops(d);
@@ -861,8 +879,15 @@ export class SessionModel {
           const nt = c.request.NotificationTypes;
           r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
         }
-        if (r.kind.startsWith('fasttransfer'))
+        const cp = messageCodePage(c.request, latest(st.defaultCodePage, seq + 1)?.value);
+        if (cp) r.codePage = cp;
+        if (r.kind.startsWith('fasttransfer')) {
           r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
+          // The stream kind the opening ROP gives ([MS-OXCFXICS] 2.2.4.3), for every buffer of this context.
+          const on = target !== undefined ? st.handleAt(target, seq + 1)?.kind : undefined;
+          const kind = kindOfOpener(c.request, on);
+          if (kind) r.fastTransfer.kind = { kind, source: `${openerText(c.request, on)}, exchange ${ex.id}` };
+        }
         const rc = tagsOf(c.response, 'RecipientColumns');
         if (rc) r.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
         st.addHandle(r);
