@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { base64Decode } from '../../shared/api/contract.js';
-import { isBodyFolder, loadBodyFolder } from '../cli/body-folder.js';
-import { loadExchanges } from '../cli/load.js';
+import { isBodyFolder, loadBodyFolder } from './store/body-folder.js';
+import { loadExchanges } from './store/load.js';
 import type { Backend, BackendService } from './backend.js';
 import { ApiError } from './rpc.js';
-import { exportExchangesToFile } from '../cli/commands/export.js';
+import { exportExchangesToFile } from './store/export.js';
 import { CaptureWriter } from './store/capture-file.js';
 import { openStore } from './store-source.js';
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { CaptureWriter, readCapture } from '../../electron/backend/store/capture-file.js';
-import { exportToFile } from '../../electron/cli/commands/export.js';
+import { exportToFile } from '../../electron/backend/store/export.js';
 import { HarReader, HarWriter, exchangeToHarEntry } from '../../shared/capture/har/index.js';
 import type { Bench, BenchResult } from './types.js';
 

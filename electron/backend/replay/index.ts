@@ -25,6 +25,5 @@ export {
   type ConnectOptions,
 } from './http-client.js';
 export { decodeAnswer, diffAnswers, type DiffEntry, type RopResult, type DecodedAnswer } from './diff.js';
-export { loadMetaCaptureDir, isMetaCaptureDir, type MetaCapture } from './meta-capture.js';
 export { ReplayService, type ReplayStartParams, type ReplayRun, type ReplayServiceOptions } from './service.js';
 export { ProgressThrottle, type ThrottleClock } from './progress-throttle.js';
