@@ -14,7 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { CaptureState } from '../../shared/api/contract.js';
-import { base64Encode } from '../../shared/api/contract.js';
+import { base64Encode } from '../../shared/codec/bytes.js';
 import { exchangeToDto } from '../../shared/api/dto.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureFileError } from '../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../shared/capture/errors.js';
 import { writeHar } from '../../shared/capture/har/index.js';
 import { ZipWriter, openZip, readSaz, writeSaz } from '../../shared/capture/saz/index.js';
 import { CaptureWriter } from '../../electron/backend/store/capture-file.js';

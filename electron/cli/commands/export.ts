@@ -5,7 +5,7 @@
  * is on unless `--no-redact`; a failure never leaves a partial file behind.
  */
 import { writeFile } from 'node:fs/promises';
-import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../../shared/capture/errors.js';
 import {
   type ExportFormat,
   type ExportOptions,

@@ -1,8 +1,8 @@
 /** The selected exchange: decoded tree beside the hex view, headers, timing. */
 import { useEffect, useMemo } from 'react';
 import { resolveNamePath } from '../tree/evidence-path';
+import { base64DecodeOrThrow as base64Decode } from '../../../shared/codec/bytes';
 import {
-  base64Decode,
   type DecodedPartDto,
   type ExchangeDecodeDto,
   type ExchangeDto,

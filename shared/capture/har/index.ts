@@ -20,4 +20,4 @@ export {
   parseCookieHeader,
   type MapiDecodeView,
 } from './mapi.js';
-export { base64Encode, base64Decode, CaptureFileError } from './bytes.js';
+export { CaptureFileError } from '../errors.js';

@@ -11,7 +11,8 @@
  */
 import type { AbortKind, BodyChunk, Endpoint, Exchange, HttpResponse, RawHeader } from '../exchange.js';
 import { headerValue } from '../exchange.js';
-import { base64Decode, CaptureFileError, utf8Encode } from './bytes.js';
+import { base64Decode, utf8Encode } from '../../codec/bytes.js';
+import { CaptureFileError } from '../../capture/errors.js';
 import type { HarCreator, HarExchangeBlock } from './model.js';
 import { HAR_CREATOR_NAME } from './model.js';
 import { HarScanError, HarScanner } from './scanner.js';

@@ -12,7 +12,7 @@
  */
 import { gunzipSync, inflateSync, unzlibSync } from 'fflate';
 import { type Exchange, type RawHeader, headerValue, headerValues } from '../exchange.js';
-import { base64Encode, utf8Encode, utf8Exact } from './bytes.js';
+import { base64Encode, utf8Encode, utf8Exact } from '../../codec/bytes.js';
 import { buildMapiBlock } from './mapi.js';
 import {
   HAR_CREATOR_NAME,

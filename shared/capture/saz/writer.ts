@@ -13,7 +13,7 @@
  * gets the exchange back unchanged; Fiddler shows them as ordinary flags.
  */
 import { type Exchange, headerValue } from '../exchange.js';
-import { utf8Encode } from '../har/bytes.js';
+import { utf8Encode } from '../../codec/bytes.js';
 import { absoluteTarget, exchangeVersion, harVersion } from '../har/writer.js';
 import { serializeMessage } from './http.js';
 import { ZipWriter } from './zip.js';

@@ -17,6 +17,7 @@ import {
   NO_NODE,
   Reader,
   array,
+  concatBytes,
   custom,
   enumOf,
   field,
@@ -219,17 +220,10 @@ function writeVar(w: Writer, t: number, v: FxScalar): void {
   const b =
     typeof v === 'string'
       ? t === 0x001f
-        ? concat(utf16Encode(v), new Uint8Array(2))
-        : concat(latin1Encode(v), new Uint8Array(1))
+        ? concatBytes([utf16Encode(v), new Uint8Array(2)])
+        : concatBytes([latin1Encode(v), new Uint8Array(1)])
       : (v as Uint8Array);
   w.u32(b.length).bytes(b);
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const o = new Uint8Array(a.length + b.length);
-  o.set(a);
-  o.set(b, a.length);
-  return o;
 }
 
 function showScalar(t: number, v: FxScalar): string {
