@@ -9,7 +9,6 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import type { Exchange } from '../../../shared/capture/exchange.js';
-import { CaptureFileError } from '../../../shared/capture/errors.js';
 import { mapiBlockWithDecoder } from '../../../shared/capture/har/mapi.js';
 import { HarWriter } from '../../../shared/capture/har/writer.js';
 import { NameCollector, Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
