@@ -9,7 +9,7 @@ export type {
   SideResult,
   Verdict,
 } from './replayer.js';
-export { parsePlan, parsePlanStep, describeStep, PlanError, type PlanStep } from './plan.js';
+export { parsePlan, parsePlanStep, describeStep, PlanError, type PlanStep } from '../../../shared/replay/plan.js';
 export {
   MapiClient,
   type MapiClientOptions,

@@ -31,7 +31,7 @@ import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity }
 import { type DecodedAnswer, type DiffEntry, decodeAnswer, diffAnswers } from './diff.js';
 import type { DropPoint } from './http-client.js';
 import { type ClientAuth, MapiClient, type MapiResult } from './mapi-client.js';
-import { type PlanStep, describeStep } from './plan.js';
+import { type PlanStep, describeStep } from '../../../shared/replay/plan.js';
 
 const NO_HANDLE = 0xffffffff;
 

@@ -118,7 +118,7 @@ export const replayCommand: Command = {
     if (target !== 'simulator' && !/^https?:\/\/[^/]+/.test(target))
       throw new UsageError('--target is http(s)://host:port or "simulator"');
     const session = optInt(args, 'session', 1);
-    const { parsePlan, PlanError } = await import('../../backend/replay/plan.js');
+    const { parsePlan, PlanError } = await import('../../../shared/replay/plan.js');
     const planText = [optString(args, 'plan') ?? '', ...((args.options.switch as string[] | undefined) ?? [])].filter(
       Boolean,
     );

@@ -15,7 +15,7 @@ import {
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
-import { PlanError, parsePlan } from '../../../electron/backend/replay/plan.js';
+import { PlanError, parsePlan } from '../../../shared/replay/plan.js';
 import { canReplay, replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 

@@ -19,7 +19,7 @@ import {
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
-import { parsePlan } from '../../../electron/backend/replay/plan.js';
+import { parsePlan } from '../../../shared/replay/plan.js';
 import { replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';

@@ -17,7 +17,7 @@ import {
   parseResponseEntity,
 } from '../../../electron/backend/simulator/index.js';
 import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
-import { parsePlan } from '../../../electron/backend/replay/plan.js';
+import { parsePlan } from '../../../shared/replay/plan.js';
 import { type ReplayReport, listSessions, replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 
