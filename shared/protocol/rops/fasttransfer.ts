@@ -38,12 +38,10 @@ import {
   utf16Encode,
 } from '../../codec/index.js';
 import { describeTag, namedPropertyName, propertySetName, tagId, tagType } from '../oxcdata/index.js';
-import { flags32, flags8, messageIdCodec } from './common.js';
+import { BABE, countedList, flags32, flags8, messageIdCodec, sendOptions, tagList } from './common.js';
 import { siteOf } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { fxStructure } from './fasttransfer-grammar.js';
-import { countedList, tagList } from './property.js';
-import { BABE } from './stream.js';
 
 // ---------------------------------------------------------------------------
 // FastTransfer stream lexer ([MS-OXCFXICS] 2.2.4.1 lexical structure)
@@ -616,18 +614,6 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
   },
 );
 
-/** [MS-OXCFXICS] 2.2.3.1.1.1.2 SendOptions (shared with RopSynchronizationConfigure). */
-export const SendOptionsBits = {
-  Unicode: 0x01,
-  UseCpid: 0x02,
-  RecoverMode: 0x04,
-  ForceUnicode: 0x08,
-  PartialItem: 0x10,
-  Reserved1: 0x20,
-  Reserved2: 0x40,
-};
-export const sendOptions = flags8(SendOptionsBits);
-
 /** [MS-OXCFXICS] 2.2.3.1.1.5.2 TransferStatus. */
 export const TransferStatus: Readonly<Record<number, string>> = {
   0x0000: 'Error',
@@ -760,7 +746,7 @@ export const ropFastTransferSourceCopyMessages = defineRop({
   handles: 'in-out',
   doc: 'Creates a download context for messages of a folder.',
   request: [
-    ...countedList('MessageIdCount', 'MessageIds', messageIdCodec, 'MessageId', 'The messages to download.'),
+    ...countedList('MessageIdCount', 'MessageIds', messageIdCodec, 'MessageId', { doc: 'The messages to download.' }),
     field('CopyFlags', flags8({ Move: 0x01, BestBody: 0x10, SendEntryId: 0x20 }), {
       doc: 'Move 0x01, BestBody 0x10, SendEntryId 0x20.',
     }),

@@ -174,7 +174,7 @@ export const ropReadRecipients = defineRop({
   name: 'RopReadRecipients',
   specRef: 'MS-OXCROPS 2.2.6.6',
   request: [field('RowId', u32, { doc: 'First recipient row to read.' }), field('Reserved', u16)],
-  response: countedList('RowCount', 'RecipientRows', readRecipientRow, 'ReadRecipientRow', u8),
+  response: countedList('RowCount', 'RecipientRows', readRecipientRow, 'ReadRecipientRow', { countCodec: u8 }),
 });
 
 export const ropReloadCachedInformation = defineRop({
