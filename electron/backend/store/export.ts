@@ -123,7 +123,7 @@ export async function exportExchanges(
       base64: nativeBase64,
     });
     await sink.write(w.begin());
-    for await (const ex of each()) await sink.write(w.entry(ex));
+    for await (const ex of each()) await sink.write(w.add(ex));
     const extra: Record<string, unknown> = {};
     if (redactor) {
       const r = redactor.report();
@@ -141,7 +141,7 @@ export async function exportExchanges(
     });
     for (const p of w.begin()) await sink.write(p);
     for await (const ex of each()) for (const p of w.add(ex)) await sink.write(p);
-    for (const p of w.finish()) await sink.write(p);
+    for (const p of w.end()) await sink.write(p);
   } else {
     await sink.write('[');
     let first = true;
