@@ -22,7 +22,7 @@ export const MODULE_MAP = [
   ['shared/codec/', []],
   ['shared/replay/', []],
   ['shared/capture/', ['shared/codec/']],
-  ['shared/filter/', ['shared/codec/', 'shared/capture/']],
+  ['shared/filter/', ['shared/codec/', 'shared/capture/', 'shared/protocol/', 'shared/session/']],
   ['shared/protocol/oxcdata/', ['shared/codec/']],
   ['shared/protocol/rpcext/', ['shared/codec/']],
   ['shared/protocol/autodiscover/', ['shared/codec/']],
@@ -45,7 +45,9 @@ export const MODULE_MAP = [
   ],
   ['shared/protocol/', ['shared/codec/', 'shared/capture/']],
   ['shared/session/', ['shared/codec/', 'shared/capture/', 'shared/protocol/']],
-  ['shared/diagnose/', ['shared/codec/', 'shared/capture/', 'shared/protocol/', 'shared/session/']],
+  ['shared/diagnose/', ['shared/codec/', 'shared/capture/', 'shared/protocol/', 'shared/session/', 'shared/logs/']],
+  ['shared/redact/', ['shared/codec/', 'shared/capture/', 'shared/protocol/', 'shared/session/']],
+  ['shared/logs/', ['shared/codec/', 'shared/protocol/', 'shared/session/']],
   ['shared/api/', ['shared/']],
   ['shared/', []],
   ['electron/backend/', ['shared/']],
@@ -65,6 +67,7 @@ export const ROP_INFRASTRUCTURE = new Set([
   'registry.ts',
   'fasttransfer-stream.ts',
   'fasttransfer-grammar.ts',
+  'fasttransfer-kind.ts',
   'notification-data.ts',
 ]);
 const ROPS_DIR = 'shared/protocol/rops/';

@@ -11,7 +11,6 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import type { CaptureState } from '../../shared/api/contract.js';
 import { base64Encode } from '../../shared/codec/bytes.js';
@@ -19,9 +18,11 @@ import { exchangeToDto } from '../../shared/api/dto.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
 import type { Backend, BackendService } from './backend.js';
+import { defaultDataDir } from './data-dir.js';
 import { type CaOptions, type CaStatus, CertificateAuthority, trustInstructions } from './ca/ca.js';
 import type {
   ChunkEvent,
+  ClientRejectedCertificateEvent,
   ConnectionEvent,
   ProxyEngine,
   ProxyEngineOptions,
@@ -32,6 +33,10 @@ import type {
 import { MitmProxyEngine } from './proxy/mitm-engine.js';
 import { CaptureWriter, openCapture } from './store/capture-file.js';
 import { captureStore, openStore } from './store-source.js';
+import { learnHosts } from './system-proxy/learn-hosts.js';
+import { type CommandRunner, execRunner } from './system-proxy/runner.js';
+import { CaTrust, type CaTrustOptions, caIdentity } from './trust/ca-trust.js';
+import { AUTODISCOVER_PATTERNS, PAC_PATH, hostsFromPacQuery, normalizeHosts, pacScript } from './system-proxy/pac.js';
 
 export interface CaptureStartOptions {
   mode?: ProxyMode;
@@ -49,6 +54,8 @@ export interface CaptureStartOptions {
   trustedHosts?: string[];
   /** PEM text of extra upstream CAs. */
   upstreamCa?: string[];
+  /** Hosts (names or patterns) the PAC served on the proxy port routes through MapiScope. */
+  routeHosts?: string[];
 }
 
 export interface CaptureServiceState {
@@ -69,6 +76,8 @@ export interface CaptureServiceState {
   error?: string;
   /** Torn tail found when appending to an existing file. */
   tornTail?: { offset: number; bytes: number; savedTo?: string };
+  /** Exchange hosts learned from captured Autodiscover answers (routed by the PAC). */
+  learnedHosts: string[];
 }
 
 export interface CaptureServiceOptions {
@@ -94,12 +103,11 @@ export interface CaptureServiceEvents {
   state: [CaptureServiceState];
   connection: [ConnectionEvent];
   'untrusted-certificate': [UntrustedCertificateEvent];
+  'client-rejected-certificate': [ClientRejectedCertificateEvent];
   chunk: [ChunkEvent];
 }
 
-export function defaultDataDir(): string {
-  return process.env.MAPISCOPE_DATA_DIR ?? path.join(homedir(), '.mapiscope');
-}
+export { defaultDataDir };
 
 const NOOP: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -110,7 +118,16 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   private caPromise?: Promise<CertificateAuthority>;
   private summaries: ExchangeSummary[] = [];
   private recent = new Map<number, Exchange>();
-  private st: CaptureServiceState = { running: false, exchanges: 0, connections: 0, inFlight: 0, trustedHosts: [] };
+  private st: CaptureServiceState = {
+    running: false,
+    exchanges: 0,
+    connections: 0,
+    inFlight: 0,
+    trustedHosts: [],
+    learnedHosts: [],
+  };
+  private routeHosts: string[] = [];
+  private readonly learned = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private readonly log: ProxyLogger;
   private backend?: Backend;
@@ -139,6 +156,12 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     return (await this.ca()).status();
   }
 
+  /** Trusting and untrusting the CA in this machine's stores. */
+  async caTrust(opts: Omit<CaTrustOptions, 'runner'> & { runner?: CommandRunner } = {}): Promise<CaTrust> {
+    const ca = await this.ca();
+    return new CaTrust(caIdentity(ca.certPath, ca.exportPem()), { runner: opts.runner ?? execRunner(), ...opts });
+  }
+
   async exportCa(format: 'pem' | 'der'): Promise<string | Buffer> {
     const ca = await this.ca();
     return format === 'pem' ? ca.exportPem() : ca.exportDer();
@@ -154,6 +177,29 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       ...this.st,
       ...(s ? { connections: s.connections, inFlight: s.inFlight } : {}),
       trustedHosts: this.engine?.trustedHosts() ?? this.st.trustedHosts,
+      learnedHosts: [...this.learned],
+    };
+  }
+
+  /** Hosts the PAC routes through MapiScope: Autodiscover's names, the given ones, the learned ones. */
+  pacHosts(extra: readonly string[] = []): string[] {
+    return normalizeHosts([...AUTODISCOVER_PATTERNS, ...this.routeHosts, ...extra, ...this.learned]);
+  }
+
+  /** Adds hosts for the PAC (e.g. from the app's routing switch) while capturing. */
+  addRouteHosts(hosts: readonly string[]): void {
+    this.routeHosts = normalizeHosts([...this.routeHosts, ...hosts]);
+  }
+
+  /** The PAC script answered on the proxy port at /mapiscope.pac (hosts in its query are added). */
+  private servePac(path: string): { status: number; headers: Record<string, string>; body: string } | undefined {
+    const q = path.indexOf('?');
+    if ((q < 0 ? path : path.slice(0, q)) !== PAC_PATH || !this.engine?.address) return undefined;
+    const extra = q < 0 ? [] : hostsFromPacQuery(path.slice(q));
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/x-ns-proxy-autoconfig', 'Cache-Control': 'no-store' },
+      body: pacScript({ host: '127.0.0.1', port: this.engine.address.port }, this.pacHosts(extra)),
     };
   }
 
@@ -183,7 +229,9 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       firstId: writer.nextId,
       // Crash safety: the client gets the end of a response only once its exchange is on disk.
       holdUntil: (ex) => this.appended.get(ex.id),
+      ...(mode === 'forward' ? { localRoute: (_m: string, p: string) => this.servePac(p) } : {}),
     };
+    this.routeHosts = normalizeHosts(o.routeHosts ?? []);
     let engine: ProxyEngine;
     try {
       engine = this.opts.engineFactory ? this.opts.engineFactory(engineOpts) : new MitmProxyEngine(engineOpts);
@@ -203,6 +251,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       if (this.writer === writer) this.track(writer.appendConnectionEvent({ ...ev }));
     });
     engine.on('untrusted-certificate', (ev) => this.emit('untrusted-certificate', ev));
+    engine.on('client-rejected-certificate', (ev) => this.emit('client-rejected-certificate', ev));
     engine.on('chunk', (ev) => {
       if (this.listenerCount('chunk') > 0) this.emit('chunk', ev);
     });
@@ -221,6 +270,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       ...(ca ? { caPath: ca.certPath } : {}),
       trustedHosts: engine.trustedHosts(),
       ...(writer.tornTail ? { tornTail: writer.tornTail } : {}),
+      learnedHosts: [],
     });
     return this.state();
   }
@@ -284,6 +334,8 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     if (!writer) return;
     const summary = summarizeExchange(ex);
     this.summaries.push(summary);
+    if (summary.status === 200 && /\/autodiscover\//i.test(ex.request.url))
+      for (const h of learnHosts(ex)) this.learned.add(h);
     this.recent.set(ex.id, ex);
     const limit = this.opts.recentLimit ?? 500;
     if (this.recent.size > limit) this.recent.delete(this.recent.keys().next().value as number);
@@ -342,7 +394,13 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     this.on('untrusted-certificate', (ev) =>
       backend.events.emit({
         type: 'untrusted-certificate',
-        data: { host: ev.host, error: ev.error, exchangeId: ev.exchangeId },
+        data: { host: ev.host, error: ev.error, exchangeId: ev.exchangeId, side: 'upstream' },
+      }),
+    );
+    this.on('client-rejected-certificate', (ev) =>
+      backend.events.emit({
+        type: 'untrusted-certificate',
+        data: { host: ev.host, error: `${ev.code}: ${ev.error}`, side: 'client' },
       }),
     );
     rpc.register('capture.start', async (p) => {

@@ -113,8 +113,39 @@ export async function runCli(argv: readonly string[], opts: RunOptions = {}): Pr
   }
 }
 
+/** The data folder a command line uses (`--data-dir`, else $MAPISCOPE_DATA_DIR, else ~/.mapiscope). */
+export function dataDirOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--data-dir') return argv[i + 1];
+    if (a.startsWith('--data-dir=')) return a.slice('--data-dir='.length);
+  }
+  return undefined;
+}
+
+/**
+ * After a crash or `kill -9` of a MapiScope that had routed the machine through itself, the next
+ * command restores the proxy settings first and says so in one line.
+ */
+export async function recoverSystemProxy(argv: readonly string[], stderr: (s: string) => void): Promise<void> {
+  const { existsSync } = await import('node:fs');
+  const { defaultDataDir } = await import('../backend/data-dir.js');
+  const { journalPath } = await import('../backend/system-proxy/journal.js');
+  const dataDir = dataDirOf(argv) ?? defaultDataDir();
+  if (!existsSync(journalPath(dataDir))) return;
+  const { SystemProxy, restoreSummary } = await import('../backend/system-proxy/controller.js');
+  try {
+    const r = await new SystemProxy({ dataDir }).recoverStale();
+    if (r) stderr(`mapiscope: ${restoreSummary(r, 'after an unclean stop')}\n`);
+  } catch (e) {
+    stderr(`mapiscope: could not restore the proxy settings left by an unclean stop: ${(e as Error).message}\n`);
+  }
+}
+
 /** Process entry: wires signals, runs, and exits with the code. */
 export async function cliMain(argv: readonly string[]): Promise<void> {
+  await recoverSystemProxy(argv, (s) => void process.stderr.write(s));
   let resolveStop!: () => void;
   const stopSignal = new Promise<void>((r) => (resolveStop = r));
   let stops = 0;

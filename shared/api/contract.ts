@@ -140,8 +140,15 @@ export type BackendEvent =
     }
   /** Response bytes arrived for an exchange still in flight (live progress, e.g. PENDING keep-alives). */
   | { type: 'chunk'; data: { connectionId: number; url: string; time: number; offset: number; length: number } }
-  /** The upstream's certificate was refused; `host` can be trusted explicitly (capture.trustHost). */
-  | { type: 'untrusted-certificate'; data: { host: string; error: string; exchangeId: number } }
+  /**
+   * A certificate was refused. `side: 'upstream'`: MapiScope refused the server's certificate (`host`,
+   * "host:port", can be trusted explicitly with capture.trustHost). `side: 'client'`: a client (Outlook, a
+   * browser) refused MapiScope's certificate for `host`, i.e. it does not trust the MapiScope CA.
+   */
+  | {
+      type: 'untrusted-certificate';
+      data: { host: string; error: string; exchangeId?: number; side?: 'upstream' | 'client' };
+    }
   /**
    * A replay run's state as `replay.status` returns it (report without its exchanges): when it starts, as it
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).

@@ -42,6 +42,22 @@ export interface DecodeContext {
 
 const NO_BUFFERS: ReadonlyMap<string, Uint8Array> = new Map();
 
+/**
+ * The code page 8-bit strings are in at this point of a decode or encode, and
+ * where that was learned ("Connect DefaultCodePage, exchange 3"). Set from
+ * `context.codePage` and changed by the decoders that learn it on the way
+ * (the ROP walker per ROP, a FastTransfer code-page property type).
+ */
+export interface CodePageInUse {
+  readonly id: number;
+  readonly source: string;
+}
+
+function codePageIn(context: DecodeContext): CodePageInUse | undefined {
+  const c = context.codePage as CodePageInUse | undefined;
+  return c && typeof c === 'object' && typeof c.id === 'number' ? c : undefined;
+}
+
 export class DecodeEnv {
   depth = 0;
   /**
@@ -56,6 +72,8 @@ export class DecodeEnv {
   get buffers(): ReadonlyMap<string, Uint8Array> {
     return this.made ?? NO_BUFFERS;
   }
+  /** The code page of 8-bit strings here (see `CodePageInUse`); undefined: not known. */
+  codePage: CodePageInUse | undefined;
   constructor(
     readonly context: DecodeContext = {},
     /**
@@ -64,7 +82,9 @@ export class DecodeEnv {
      * that build their own nodes may skip that work when this is false.
      */
     readonly tree = true,
-  ) {}
+  ) {
+    this.codePage = codePageIn(context);
+  }
   /** What codecs leave for the caller of `decode` beside the value, by key (see `DecodeResult.notes`). */
   notes: Map<string, unknown[]> | undefined;
   note(key: string, item: unknown): void {
@@ -84,7 +104,11 @@ export class DecodeEnv {
 }
 
 export class EncodeEnv {
-  constructor(readonly context: DecodeContext = {}) {}
+  /** As `DecodeEnv.codePage`: the code page 8-bit strings are written in. */
+  codePage: CodePageInUse | undefined;
+  constructor(readonly context: DecodeContext = {}) {
+    this.codePage = codePageIn(context);
+  }
 }
 
 export interface Decoded<T> {

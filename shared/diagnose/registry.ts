@@ -23,6 +23,7 @@ import { responseCodeMismatchRule } from './rules/response-code-mismatch.js';
 import { responseCodeRule } from './rules/response-code.js';
 import { ropBackoffRule } from './rules/rop-backoff.js';
 import { ropErrorRule } from './rules/rop-error.js';
+import { unansweredRopsRule } from './rules/unanswered-rops.js';
 import { unknownHandleRule } from './rules/unknown-handle.js';
 import { unsupportedVersionRule } from './rules/unsupported-version.js';
 import { upstreamCertificateRule } from './rules/upstream-certificate.js';
@@ -45,6 +46,7 @@ export const rules: readonly Rule[] = [
   auth401LoopRule,
   ntlmSplitRule,
   ropErrorRule,
+  unansweredRopsRule,
   unknownHandleRule,
   ropBackoffRule,
   bufferTooSmallRule,

@@ -49,10 +49,19 @@ export { compressLz77, decompressLz77, encodeRpcExtBuffer, xorMagic } from './rp
 export type Direction = 'request' | 'response';
 export type Endpoint = 'emsmdb' | 'nspi' | 'autodiscover' | 'rpcproxy' | 'other';
 
+/** One ROP of a body, as `ropSummary` (rops/buffer.ts) makes it. */
 export interface RopSummaryItem {
   /** "0x02" */
   id: string;
   name: string;
+  /** InputHandleIndex (or the first index) of a request, the echoed index of a response. */
+  handleIndex?: number;
+  /** Responses: "0x00000000". */
+  returnValue?: string;
+  /** Requests (and RopNotify/RopBackoff responses): the LogonId. */
+  logonId?: number;
+  /** Key fields after the header, e.g. "FolderId=1-0x00000000000D OpenModeFlags=0". */
+  detail?: string;
 }
 
 export interface BodyDecode {
@@ -497,6 +506,12 @@ export function decodeExchange(
   if (ex.response) {
     const ctx: Record<string, unknown> = { ...context };
     if (headerCode !== undefined) ctx.responseCode = headerCode;
+    if (endpoint === 'nspi') {
+      // [MS-OXNSPI] 2.2.8: the request's STAT CodePage (GetPropList: its CodePage) applies to the response's 8-bit strings.
+      const q = out.request.value;
+      const cp = (q?.State as StructValue | undefined)?.CodePage ?? q?.CodePage;
+      if (typeof cp === 'number') ctx.codePage = { id: cp, source: 'STAT CodePage of the request' };
+    }
     if (type === 'Execute') {
       // The decoded ROP request buffer; several when the client packed buffers ([MS-OXCRPC] 3.1.4.2.1.1.1).
       const bufs = ropBuffersOf(out.request.value);

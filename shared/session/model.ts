@@ -28,7 +28,7 @@ import { decodeFacts, missingContext } from './decode-facts.js';
 import { headerFacts, timingFacts } from './header-facts.js';
 import { applyResponse, touch } from './lifecycle.js';
 import { type EventSink, type Session, clientText } from './live-session.js';
-import { trackRops } from './rop-tracker.js';
+import { learnCodePage, trackRops } from './rop-tracker.js';
 import { SessionView } from './state.js';
 import type {
   CookieCheck,
@@ -46,6 +46,13 @@ const NO_NAMES: string[] = [];
 export interface SessionModelOptions {
   /** Decoded exchanges kept whole (trees); facts are kept for all. Default 64. */
   cacheSize?: number;
+  /** Decode with trees in the pass itself (for a caller that reads every tree once, e.g. the name finder). */
+  trees?: boolean;
+  /**
+   * Called for every exchange after the pass has decoded it (values only, with
+   * the session as it was before it), e.g. to index its field values.
+   */
+  onDecoded?: (ex: Exchange, d: ExchangeDecode | undefined, view: SessionView | undefined) => void;
 }
 
 /** One row of a session's timeline (`sessions.get`). */
@@ -83,9 +90,13 @@ export class SessionModel {
   private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
+  private readonly trees: boolean;
+  private readonly onDecoded: SessionModelOptions['onDecoded'];
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
+    this.trees = opts.trees === true;
+    this.onDecoded = opts.onDecoded;
   }
 
   get count(): number {
@@ -138,9 +149,10 @@ export class SessionModel {
     try {
       // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
       // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
-      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
       decodeFacts(d, facts, ex, (names) => this.nameList(names));
       if (session) {
+        if (type === 'Connect') learnCodePage(session.rop, ex, d, seq);
         applyResponse(this.grouping, session, ex, d, type, facts, event);
         if (type === 'Execute') trackRops(session.rop, ex, d, seq, facts);
       }
@@ -153,6 +165,12 @@ export class SessionModel {
       });
     }
     if (session) for (const e of events) session.info.events.push(e);
+    if (this.onDecoded)
+      try {
+        this.onDecoded(ex, d, view);
+      } catch {
+        // an observer's failure (the field index) must not stop the pass
+      }
 
     this.factsList.push(facts);
     const prev = this.factsList[this.factsList.length - 2];

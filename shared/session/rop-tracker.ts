@@ -6,6 +6,8 @@
  */
 import type { Exchange } from '../capture/exchange.js';
 import type { ExchangeDecode } from '../protocol/decode-exchange.js';
+import { messageCodePage } from '../protocol/rops/context.js';
+import { kindOfOpener, openerText } from '../protocol/rops/fasttransfer-kind.js';
 import {
   FX_BUFFER_ROPS,
   INVALID_HANDLE,
@@ -14,6 +16,7 @@ import {
   type SpecialRop,
   backoffOf,
   executeRops,
+  expectsResponse,
   fxCarryAfter,
   maxRopOutOf,
   namedPairs,
@@ -24,8 +27,8 @@ import {
   transferBufferSizeOf,
   transferStatusOf,
 } from './rop-values.js';
-import type { RopState } from './state.js';
-import type { ExchangeFacts, HandleRecord, HandleRef, LogonInfo, RopOrigin } from './types.js';
+import { type RopState, latest } from './state.js';
+import type { ExchangeFacts, HandleRecord, HandleRef, LogonInfo, RopOrigin, UnansweredRop } from './types.js';
 
 const TRANSFER_STATUS: Readonly<Record<number, string>> = { 0: 'Error', 1: 'Partial', 2: 'NoRoom', 3: 'Done' };
 
@@ -138,8 +141,21 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
   f.ropNames = x.calls.map((c) => c.name);
   const refs: HandleRef[] = [];
   const errors: NonNullable<ExchangeFacts['ropErrors']> = [];
+  // The Execute ran its ROP list: success at HTTP, X-ResponseCode and StatusCode level, the whole body read.
+  const executed =
+    f.status === 200 &&
+    f.responseCode === 0 &&
+    (f.statusCode ?? 0) === 0 &&
+    (f.errorCode ?? 0) === 0 &&
+    f.responseComplete !== false;
+  const stopped = x.special.some((sp) => sp.ropId === ROP.Backoff || sp.ropId === ROP.BufferTooSmall);
+  const unanswered: UnansweredRop[] = [];
   for (const c of x.calls) {
-    const ref = handleRef(st, ex, seq, c, x.calls, x.requestHandles);
+    const answers = expectsResponse(c.ropId);
+    const ran = c.response !== undefined || (!answers && executed && !stopped);
+    if (answers && c.response === undefined && executed && !stopped)
+      unanswered.push({ ropIndex: c.index, ropId: c.ropId, ropName: c.name });
+    const ref = handleRef(st, ex, seq, c, x.calls, x.requestHandles, ran);
     if (ref) refs.push(ref);
     if (
       c.returnValue !== undefined &&
@@ -164,7 +180,7 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
       continue;
     }
     if (c.returnValue !== 0) continue;
-    if (c.outputHandle !== undefined) st.addHandle(outputRecord(c, ex, seq, target));
+    if (c.outputHandle !== undefined) st.addHandle(outputRecord(st, c, ex, seq, target));
     ROP_HANDLERS.get(c.ropId)?.(c, { st, ex, seq, target });
     for (const p of namedPairs(c)) {
       const list = st.names.get(p.id) ?? [];
@@ -175,6 +191,19 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
   for (const sp of x.special) trackSpecial(st, ex, d, seq, f, sp);
   if (refs.length) f.handleRefs = refs;
   if (errors.length) f.ropErrors = errors;
+  if (unanswered.length && !x.requestIncomplete && !x.responseIncomplete && d.response?.errors.length === 0)
+    f.unansweredRops = unanswered;
+}
+
+/** Connect's DefaultCodePage: the code page of the session's 8-bit strings ([MS-OXCROPS] 2.2.1.3). */
+export function learnCodePage(st: RopState, ex: Exchange, d: ExchangeDecode, seq: number): void {
+  const id = d.request?.value?.DefaultCodePage;
+  if (typeof id === 'number')
+    st.defaultCodePage.push({
+      at: seq,
+      exchangeId: ex.id,
+      value: { id, source: `Connect DefaultCodePage, exchange ${ex.id}` },
+    });
 }
 
 /** The handle a ROP uses, where it came from (this request, an earlier one, a released one). */
@@ -185,6 +214,7 @@ function handleRef(
   c: RopCall,
   calls: readonly RopCall[],
   requestHandles: readonly number[],
+  ran: boolean,
 ): HandleRef | undefined {
   if (c.inputIndex === undefined || c.ropId === ROP.Logon) return undefined;
   const reqH = requestHandles[c.inputIndex];
@@ -196,7 +226,9 @@ function handleRef(
     handleIndex: c.inputIndex,
     handle: h,
     status: 'unknown',
+    ran,
   };
+  if (c.returnValue !== undefined) ref.returnValue = c.returnValue;
   if (reqH === INVALID_HANDLE) {
     ref.status = 'same-request';
     const made = calls.find((o) => o.index < c.index && o.outputIndex === c.inputIndex && o.outputHandle === h);
@@ -223,7 +255,7 @@ function handleRef(
 }
 
 /** The record of the object a successful ROP created at its output index. */
-function outputRecord(c: RopCall, ex: Exchange, seq: number, target: number | undefined): HandleRecord {
+function outputRecord(st: RopState, c: RopCall, ex: Exchange, seq: number, target: number | undefined): HandleRecord {
   const r = blankHandle(c.outputHandle!, objectKind(c.ropId), seq);
   r.createdBy = originOf(ex.id, c.index, c.ropId, c.name);
   if (target !== undefined && c.ropId !== ROP.Logon) r.parent = target;
@@ -232,8 +264,15 @@ function outputRecord(c: RopCall, ex: Exchange, seq: number, target: number | un
     const nt = c.request.NotificationTypes;
     r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
   }
-  if (r.kind.startsWith('fasttransfer'))
+  const cp = messageCodePage(c.request, latest(st.defaultCodePage, seq + 1)?.value);
+  if (cp) r.codePage = cp;
+  if (r.kind.startsWith('fasttransfer')) {
     r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
+    // The stream kind the opening ROP gives ([MS-OXCFXICS] 2.2.4.3), for every buffer of this context.
+    const on = target !== undefined ? st.handleAt(target, seq + 1)?.kind : undefined;
+    const kind = kindOfOpener(c.request, on);
+    if (kind) r.fastTransfer.kind = { kind, source: `${openerText(c.request, on)}, exchange ${ex.id}` };
+  }
   const rc = tagsOf(c.response, 'RecipientColumns');
   if (rc) r.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
   return r;

@@ -158,6 +158,12 @@ function effectiveHandle(
   return rh !== undefined && rh !== INVALID_HANDLE ? rh : h;
 }
 
+/** Whether a request ROP gets a response (RopRelease and a few others never do; unknown ids are assumed to). */
+export function expectsResponse(ropId: number): boolean {
+  const def = ropsById.get(ropId);
+  return !def || def.response !== undefined;
+}
+
 /** Pairs the request ROPs of an Execute with its response ROPs ([MS-OXCROPS] 3.2.5.2 order). */
 export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
   if (d.requestType !== 'Execute' || !d.request) return undefined;

@@ -4,6 +4,8 @@
  * except where noted) so the backend can hand it to the UI and the CLI can
  * print it.
  */
+import type { CodePageInUse } from '../codec/index.js';
+import type { FxStreamKind } from '../protocol/rops/fasttransfer-kind.js';
 
 /** Position of an exchange in the pass (0-based). State stamped `at = s` is visible to exchanges after s. */
 export type Seq = number;
@@ -46,6 +48,8 @@ export interface HandleRecord {
   propertyTags: Versioned<readonly number[]>[];
   fastTransfer?: FastTransferState;
   subscription?: { notificationTypes?: number; notifications: number };
+  /** The CodePageId a message was opened or created with ([MS-OXCROPS] 2.2.1.3); objects it owns inherit it. */
+  codePage?: CodePageInUse;
 }
 
 export interface FastTransferState {
@@ -57,6 +61,8 @@ export interface FastTransferState {
   exchangeIds: number[];
   /** Bytes of an element left open by each buffer, for the next buffer's decode (empty: element boundary). */
   carry: Versioned<Uint8Array>[];
+  /** The stream kind the ROP that created the context gives ([MS-OXCFXICS] 2.2.4.3). */
+  kind?: FxStreamKind;
 }
 
 export interface LogonInfo {
@@ -149,6 +155,21 @@ export interface HandleRef {
   createdBy?: RopOrigin;
   kind?: string;
   releasedBy?: RopOrigin;
+  /**
+   * The server ran this ROP: its response is in the Execute response, or (a ROP without response, such as
+   * RopRelease) the Execute succeeded at every level and nothing stopped the list. False when the request
+   * was rejected before any ROP ran (HTTP status, X-ResponseCode, StatusCode) or the response was lost.
+   */
+  ran: boolean;
+  /** ReturnValue of the ROP's response, when it has one. */
+  returnValue?: number;
+}
+
+/** A request ROP the Execute response left unanswered although nothing excuses it ([MS-OXCROPS] 3.2.5.2). */
+export interface UnansweredRop {
+  ropIndex: number;
+  ropId: number;
+  ropName: string;
 }
 
 export interface RopErrorFact {
@@ -210,6 +231,11 @@ export interface ExchangeFacts {
   /** ROP names of the request, in order (for the exchange list). */
   ropNames?: string[];
   ropErrors?: RopErrorFact[];
+  /**
+   * ROPs that expect a response but got none, in an Execute that succeeded at every level, whose ROP
+   * buffers decoded whole and that carries no RopBackoff or RopBufferTooSmall (which stop the list).
+   */
+  unansweredRops?: UnansweredRop[];
   handleRefs?: HandleRef[];
   backoff?: { logonId?: number; durationMs?: number; rops: { ropId: number; durationMs: number }[] }[];
   bufferTooSmall?: { sizeNeeded?: number; maxRopOut?: number }[];

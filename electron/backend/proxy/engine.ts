@@ -43,6 +43,18 @@ export interface ProxyEngineOptions {
   holdUntil?: (ex: Exchange) => Promise<unknown> | undefined;
   /** Upper bound of the hold, ms (default 2000): a stalled disk must not stall the client for long. */
   holdLimitMs?: number;
+  /**
+   * Forward mode: answers plain requests addressed to the proxy itself (origin-form, Host = the
+   * proxy's own address), e.g. the PAC script; undefined passes the request on as usual. These
+   * are not recorded.
+   */
+  localRoute?: (method: string, path: string) => LocalResponse | undefined;
+}
+
+export interface LocalResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface ConnectionEvent {
@@ -64,6 +76,15 @@ export interface UntrustedCertificateEvent {
   exchangeId: number;
 }
 
+/** A client refused the certificate MapiScope presented for `host` (it does not trust the CA). */
+export interface ClientRejectedCertificateEvent {
+  host: string;
+  /** The TLS alert as OpenSSL reports it (ERR_SSL_TLSV1_ALERT_UNKNOWN_CA, …). */
+  code: string;
+  error: string;
+  time: number;
+}
+
 export interface ChunkEvent {
   connectionId: number;
   url: string;
@@ -81,6 +102,7 @@ export interface ProxyEngineEvents {
   exchange: [Exchange];
   connection: [ConnectionEvent];
   'untrusted-certificate': [UntrustedCertificateEvent];
+  'client-rejected-certificate': [ClientRejectedCertificateEvent];
   chunk: [ChunkEvent];
   log: [LogEvent];
 }

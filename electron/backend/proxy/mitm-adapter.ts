@@ -103,12 +103,12 @@ export class MitmAdapter<F> {
     this.p.onCertificateMissing = (c, _files, cb) => missing(c.hostname, cb);
   }
 
-  /** Runs `tune` on every TLS interception server the library creates, before it is used. */
-  onHttpsServer(tune: (server: https.Server) => void): void {
+  /** Runs `tune` on every TLS interception server the library creates (with the host it is for), before it is used. */
+  onHttpsServer(tune: (server: https.Server, host: string | undefined) => void): void {
     const create = this.p._createHttpsServer.bind(this.p);
     this.p._createHttpsServer = (o, cb) =>
       create(o, (port, server, wss) => {
-        tune(server);
+        tune(server, (o as { hosts?: string[] }).hosts?.[0]);
         cb(port, server, wss);
       });
   }

@@ -162,6 +162,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     const server = p.httpServer;
     if (!server) throw new Error('http-mitm-proxy did not create its server');
     this.watchConnections(p, server);
+    if (this.opts.localRoute && !front) this.serveLocalRoutes(server, this.opts.localRoute);
     if (front) {
       const fs = net.createServer((socket) => this.onFrontConnection(socket, p, server));
       this.front = fs;
@@ -202,8 +203,11 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
         );
       },
     );
-    p.onHttpsServer((server) => {
+    p.onHttpsServer((server, host) => {
       tuneServer(server);
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) =>
+        this.onClientTlsError(err, socket, host),
+      );
       server.prependListener('request', (req: TaggedRequest) => {
         req[REQUEST_TIME] = nowMs();
       });
@@ -258,6 +262,40 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     server.prependListener('request', (req: TaggedRequest) => {
       req[ORIGINAL_URL] = req.url;
       req[REQUEST_TIME] = nowMs();
+    });
+  }
+
+  /**
+   * A client aborted the TLS handshake with our certificate: with a certificate alert it does not
+   * trust our CA (or the leaf), which is worth telling the user; anything else is only logged.
+   */
+  private onClientTlsError(err: NodeJS.ErrnoException, socket: tls.TLSSocket, host: string | undefined): void {
+    const code = err.code ?? '';
+    const name = tlsServerName(socket) || host || '';
+    if (!CLIENT_CERT_ALERT.test(code)) {
+      this.log.debug(`TLS handshake with a client for ${name} failed: ${code} ${err.message}`);
+      return;
+    }
+    this.emit('client-rejected-certificate', { host: name, code, error: err.message, time: nowMs() });
+  }
+
+  /** Requests addressed to the proxy itself that `route` answers never reach the library. */
+  private serveLocalRoutes(server: http.Server, route: NonNullable<ProxyEngineOptions['localRoute']>): void {
+    const library = server.listeners('request') as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const url = req.url ?? '';
+      const host = splitHostPort(req.headers.host ?? '', 80);
+      const local =
+        url.startsWith('/') && this.isSelf(host.host.replace(/^\[|\]$/g, ''), host.port)
+          ? route(req.method ?? 'GET', url)
+          : undefined;
+      if (!local) {
+        for (const l of library) l.call(server, req, res);
+        return;
+      }
+      res.writeHead(local.status, { ...local.headers, 'Content-Length': Buffer.byteLength(local.body) });
+      res.end(req.method === 'HEAD' ? undefined : local.body);
     });
   }
 
@@ -734,6 +772,10 @@ export function parseSni(b: Buffer): string | undefined {
   }
   return undefined;
 }
+
+/** TLS alerts a client sends when it does not accept the server's certificate (RFC 8446 6.2). */
+const CLIENT_CERT_ALERT =
+  /ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED)$/;
 
 function splitHostPort(s: string, defaultPort: number): { host: string; port: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+)(?::(\d+))?$/.exec(s);

@@ -7,8 +7,11 @@
  * RopGetHierarchyTable/RopGetContentsTable, 2.2.5.1 RopSetColumns, 2.2.5.4
  * RopQueryRows, 2.2.8.3 RopGetPropertiesSpecific, 2.2.8.6 RopSetProperties,
  * 2.2.15.3 RopRelease; property rows and values [MS-OXCDATA] 2.8, 2.11.
- * A ROP the mailbox does not know ends processing of its buffer (its length is
- * unknowable) and is counted in stats as unsupported.
+ * Every other ROP is answered too, with ecNotSupported ([MS-OXCROPS] 3.2.5.2:
+ * each request ROP but RopRelease gets a response, in order): the shared ROP
+ * decoders give its length and handle index, and it is counted in stats as
+ * unsupported. Only a RopId no decoder knows ends the buffer (its length, and
+ * so the start of the next ROP, is unknowable).
  */
 import {
   DecodeError,
@@ -28,7 +31,11 @@ import {
   connectRequest,
   parseExecuteRequest,
 } from './bodies.js';
-import { decode } from '../../../shared/codec/index.js';
+import { type StructValue, collectErrors, decode, encode, findAll } from '../../../shared/codec/index.js';
+import { dnToMIdRequest, dnToMIdResponse } from '../../../shared/protocol/nspi/index.js';
+import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
+import { RESPONSE_INDEX } from '../../../shared/protocol/rops/header.js';
+import { ropsById } from '../../../shared/protocol/rops/registry.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
 
@@ -198,8 +205,22 @@ export class MailboxResponder implements Responder {
     if (req.type === 'Bind')
       return { body: buildBindResponse('5f3c9a10-7b2e-4d11-9a6b-0c1d2e3f4a5b'), source: 'mailbox' };
     if (req.type === 'Execute') return this.execute(req, ctx);
+    if (req.type === 'DNToMId') return this.dnToMId(req);
     // Address book data requests are outside the scripted mailbox: answer the failure layout.
     return { body: buildFailureBody(0x80040102), source: `mailbox: ${req.type} not scripted` };
+  }
+
+  /** [MS-OXCMAPIHTTP] 2.2.5.4: every DN resolves to a Minimal Entry ID of its own ([MS-OXNSPI] 2.2.9.1). */
+  private dnToMId(req: SimRequest): SimAnswer {
+    const d = decode(dnToMIdRequest, req.body);
+    if (!d.value || collectErrors(d.tree).length)
+      return { body: buildFailureBody(0x80070057), source: 'mailbox: malformed DNToMId' };
+    const names = (((d.value as StructValue).Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
+    const ids = names.map((n, i) => (n ? 0x10 + i : 0));
+    return {
+      body: encode(dnToMIdResponse, { StatusCode: 0, ErrorCode: 0, MinimalIds: ids, AuxiliaryBuffer: [] }),
+      source: 'mailbox',
+    };
   }
 
   private execute(req: SimRequest, ctx: SessionContext): SimAnswer {
@@ -220,17 +241,20 @@ export class MailboxResponder implements Responder {
 
   private runRops(r: Reader, w: Writer, handles: number[], st: MailboxState): void {
     while (r.remaining > 0) {
+      const at = r.pos;
       const ropId = r.peekU8()!;
       this.counts.rops++;
       try {
-        if (!this.rop(ropId, r, w, handles, st)) {
-          this.counts.unsupportedRops++;
-          return;
-        }
+        if (this.rop(ropId, r, w, handles, st)) continue;
       } catch (e) {
         if (e instanceof DecodeError) return;
         throw e;
       }
+      this.counts.unsupportedRops++;
+      const n = notSupported(r.bytes.subarray(at, r.end), w);
+      if (n === undefined) return;
+      this.counts.ropErrors++;
+      r.pos = at + n;
     }
   }
 
@@ -424,6 +448,30 @@ export class MailboxResponder implements Responder {
     if (t.of === 'hierarchy') return this.store.children(t.fid).map((f) => this.store.folderProps(f));
     return (this.store.folders.get(t.fid)?.messages ?? []).map((m) => m.props);
   }
+}
+
+/**
+ * Answers the first ROP of `rops` with ecNotSupported: RopId (the response's, e.g.
+ * 0x20 for RopGetMessageStatus), the echoed handle index, ReturnValue. Returns the
+ * request's length, or undefined when the shared decoders cannot delimit it.
+ * A ROP without response (RopRelease and the like) is skipped silently.
+ */
+export function notSupported(rops: Uint8Array, w: Writer): number | undefined {
+  const buf = new Uint8Array(2 + rops.length);
+  new DataView(buf.buffer).setUint16(0, Math.min(0xffff, buf.length), true);
+  buf.set(rops, 2);
+  const d = decodeRopRequestBuffer(buf);
+  const node = findAll(d.tree, 'RopsList')[0]?.children?.[0];
+  const value = (d.value?.RopsList as StructValue[] | undefined)?.[0];
+  const def = ropsById.get(rops[0]!);
+  if (!node || !value || !def || node.name === 'UndecodedRops' || collectErrors(node).length) return undefined;
+  if (def.response) {
+    const idx = value[RESPONSE_INDEX[def.handles]];
+    w.u8(def.responseId)
+      .u8(typeof idx === 'number' ? idx : 0)
+      .u32(ErrorCodes.NoSupport);
+  }
+  return node.length;
 }
 
 // ---------------------------------------------------------------------------

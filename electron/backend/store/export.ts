@@ -11,7 +11,9 @@ import { deflateRawSync } from 'node:zlib';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { mapiBlockWithDecoder } from '../../../shared/capture/har/mapi.js';
 import { HarWriter } from '../../../shared/capture/har/writer.js';
-import { NameCollector, Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
+import { Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
+import { DecodedNameCollector } from '../../../shared/redact/identities.js';
+import { structuredBodies } from '../../../shared/redact/structured.js';
 import { SazWriter } from '../../../shared/capture/saz/writer.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
 import { bodyDecodeJson } from '../../../shared/protocol/decode-json.js';
@@ -30,7 +32,7 @@ export interface ExportOptions {
   names?: string[];
   /** Leave the transport decoder out of `_mapi` (headers and meta-tags only, no ROP names): faster. */
   noRops?: boolean;
-  /** First pass over the input to find user/mailbox names (NameCollector), added to `names`. */
+  /** First pass over the input to find user/mailbox names (headers, credentials and every decoded body), added to `names`. */
   discoverNames?: boolean;
   /** Called every ~1000 exchanges and at the end. */
   progress?: (done: number) => void;
@@ -102,12 +104,12 @@ export async function exportExchanges(
 ): Promise<ExportResult> {
   const names = [...(opts.names ?? [])];
   if (opts.redact && opts.discoverNames) {
-    const c = new NameCollector();
+    const c = new DecodedNameCollector();
     for await (const ex of input(false)) c.add(ex);
     names.push(...c.names());
     result.discoveredNames = c.names().length;
   }
-  const redactor = opts.redact ? new Redactor({ names }) : undefined;
+  const redactor = opts.redact ? new Redactor({ names, structured: structuredBodies }) : undefined;
   const source = input(true);
   const each = async function* (): AsyncGenerator<Exchange> {
     for await (const ex of source) {

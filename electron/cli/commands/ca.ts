@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type Command, UsageError, optFlag, optString } from '../command.js';
+import { CliFailure, type Command, UsageError, optFlag, optString } from '../command.js';
 
 export const caCommand: Command = {
   name: 'ca',
@@ -8,6 +8,8 @@ export const caCommand: Command = {
     'ca export --pem|--der [--out FILE]',
     'ca path',
     'ca status',
+    'ca trust [--store user|nss|system] [--nssdb DIR]',
+    'ca untrust [--store user|nss|system] [--nssdb DIR]',
     'ca trust-help [--platform win32|darwin|linux|all]',
   ],
   options: [
@@ -17,13 +19,29 @@ export const caCommand: Command = {
     { name: 'ca-dir', value: 'DIR', description: 'CA folder (default <data-dir>/ca)' },
     { name: 'data-dir', value: 'DIR', description: 'data folder (default ~/.mapiscope or $MAPISCOPE_DATA_DIR)' },
     { name: 'platform', value: 'OS', description: 'trust-help for another OS (win32, darwin, linux, all)' },
+    {
+      name: 'store',
+      value: 'STORE',
+      description:
+        'user (default: Windows CurrentUser Root, macOS login keychain, Linux NSS db), nss, or system (as root)',
+    },
+    { name: 'nssdb', value: 'DIR', description: 'NSS database folder for --store nss (default ~/.pki/nssdb)' },
   ],
-  details:
+  details: [
     'The CA is generated on first use (key file mode 0600) and reused afterwards. Trust it only for the current user and remove it when done.',
+    '`ca trust` adds it (Windows asks for confirmation); `ca untrust` removes exactly this certificate, found by its',
+    'fingerprint, from the given store or from every store that holds it; `ca status` says which stores hold it.',
+  ].join('\n'),
   async run(args, io) {
     const sub = args.positionals[0];
-    if (!sub) throw new UsageError('missing subcommand: export, path, status or trust-help');
+    if (!sub) throw new UsageError('missing subcommand: export, path, status, trust, untrust or trust-help');
     const caDir = optString(args, 'ca-dir');
+    const nssdb = optString(args, 'nssdb');
+    const storeOpt = optString(args, 'store');
+    if (storeOpt && !['user', 'nss', 'system'].includes(storeOpt))
+      throw new UsageError(`--store expects user, nss or system, got "${storeOpt}"`);
+    const store = storeOpt as 'user' | 'nss' | 'system' | undefined;
+    if (nssdb && store && store !== 'nss') throw new UsageError('--nssdb goes with --store nss');
     const dataDir = optString(args, 'data-dir');
     const { CaptureService } = await import('../../backend/capture-service.js');
     const svc = new CaptureService({ ...(dataDir ? { dataDir } : {}), ...(caDir ? { caDir } : {}) });
@@ -49,9 +67,24 @@ export const caCommand: Command = {
         else io.stdout(`${st.certPath}\n`);
         return 0;
       }
+      case 'trust':
+      case 'untrust': {
+        const trust = await svc.caTrust(nssdb ? { nssDb: nssdb } : {});
+        try {
+          if (sub === 'trust') io.stdout(`${await trust.trust(store ?? 'user')}\n`);
+          else {
+            const done = await trust.untrust(store);
+            io.stdout(done.length ? done.join('\n') + '\n' : 'the MapiScope CA is not in any trust store\n');
+          }
+        } catch (e) {
+          throw new CliFailure((e as Error).message);
+        }
+        return 0;
+      }
       case 'status': {
         const st = await svc.caStatus();
-        if (io.json) io.stdout(JSON.stringify(st) + '\n');
+        const trusted = await (await svc.caTrust(nssdb ? { nssDb: nssdb } : {})).status();
+        if (io.json) io.stdout(JSON.stringify({ ...st, trust: trusted }) + '\n');
         else {
           io.stdout(
             [
@@ -60,6 +93,10 @@ export const caCommand: Command = {
               `valid:       ${st.notBefore} … ${st.notAfter}${st.expired ? ' (EXPIRED)' : ''}`,
               `sha256:      ${st.fingerprint256}`,
               `constraints: ${st.nameConstraints.length ? st.nameConstraints.join(', ') : 'none'}`,
+              ...trusted.map(
+                (t) =>
+                  `trusted in ${t.label}: ${t.trusted ? 'yes' : 'no'}${t.error ? ` (could not check: ${t.error})` : ''}`,
+              ),
             ].join('\n') + '\n',
           );
         }

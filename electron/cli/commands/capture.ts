@@ -18,7 +18,10 @@ export function parseListen(s: string): { host: string; port: number } {
 export const captureCommand: Command = {
   name: 'capture',
   summary: 'run the capturing proxy headless and write a capture file',
-  usage: ['capture [--port N | --listen HOST:PORT] [--reverse URL] [--out FILE] [--ca-dir DIR]'],
+  usage: [
+    'capture [--port N | --listen HOST:PORT] [--reverse URL] [--out FILE] [--ca-dir DIR]',
+    'capture --system-proxy [--hosts mail.contoso.com,…] [--all] [--port N] [--out FILE]',
+  ],
   options: [
     { name: 'port', alias: 'p', value: 'N', description: 'listen port on 127.0.0.1 (default 8888; 0 = any free port)' },
     {
@@ -43,15 +46,28 @@ export const captureCommand: Command = {
     },
     { name: 'upstream-ca', value: 'PEM', repeat: true, description: 'extra CA file to verify upstream servers with' },
     { name: 'quiet', alias: 'q', description: 'no per-exchange lines on stderr' },
+    {
+      name: 'system-proxy',
+      description: "route this machine's Outlook traffic here while capturing (restored when it stops)",
+    },
+    {
+      name: 'hosts',
+      value: 'LIST',
+      repeat: true,
+      description: 'with --system-proxy: Exchange hosts the PAC routes (Autodiscover names and learned hosts always)',
+    },
+    { name: 'all', description: 'with --system-proxy: route all traffic (manual proxy) instead of the PAC' },
   ],
   details: [
     'Prints where it listens and where the CA is, then one line per completed exchange on stderr.',
     'Ctrl-C (SIGINT) or SIGTERM stops: exchanges in flight are written as aborted and the file is closed.',
     'With --json, prints {file, exchanges, listen} on stdout when it stops.',
+    'The proxy also serves a PAC script at http://127.0.0.1:<port>/mapiscope.pac (see `mapiscope system-proxy`).',
     '',
     'Examples:',
     '  mapiscope capture --port 8888 --out outlook.mscap',
     '  mapiscope capture --reverse https://mail.contoso.com:443 --port 8443',
+    '  mapiscope capture --system-proxy --hosts mail.contoso.com --out outlook.mscap',
   ].join('\n'),
   async run(args, io) {
     const port = optInt(args, 'port', 0, 65535);
@@ -67,6 +83,13 @@ export const captureCommand: Command = {
     const quiet = optFlag(args, 'quiet');
     const upstreamCaFiles = optList(args.options['upstream-ca']);
     for (const f of upstreamCaFiles) if (!existsSync(f)) throw new UsageError(`--upstream-ca: no such file ${f}`);
+    const systemProxy = optFlag(args, 'system-proxy');
+    const all = optFlag(args, 'all');
+    const { parseHostsOption, routeTarget, environmentHint } = await import('../../backend/system-proxy/routing.js');
+    const hosts = parseHostsOption(args.options.hosts);
+    if ((all || hosts.length) && !systemProxy) throw new UsageError('--hosts and --all go with --system-proxy');
+    if (systemProxy && reverse) throw new UsageError('--system-proxy routes to a forward proxy; leave out --reverse');
+    if (all && hosts.length) throw new UsageError('--hosts is for the PAC script; --all routes everything');
 
     const { CaptureService, readPemFiles } = await import('../../backend/capture-service.js');
     const { summarizeExchange } = await import('../../../shared/capture/summary.js');
@@ -90,9 +113,24 @@ export const captureCommand: Command = {
         ...(out ? { out } : {}),
         trustedHosts: optList(args.options['trust-host']),
         upstreamCa: await readPemFiles(upstreamCaFiles),
+        routeHosts: hosts,
       });
     } catch (e) {
       throw new CliFailure(`cannot start capture: ${(e as Error).message}`);
+    }
+    const { SystemProxy, restoreSummary } = await import('../../backend/system-proxy/controller.js');
+    const { describeTarget } = await import('../../backend/system-proxy/settings.js');
+    const sp = systemProxy ? new SystemProxy({ dataDir: svc.dataDir }) : undefined;
+    if (sp) {
+      const target = routeTarget({ port: st.port!, all, hosts });
+      try {
+        await sp.on(target, { kind: 'process', pid: process.pid, command: 'mapiscope capture' }, hosts);
+      } catch (e) {
+        await svc.stop();
+        throw new CliFailure(`cannot route through MapiScope: ${(e as Error).message}`);
+      }
+      io.stderr(`routing ${describeTarget(target)}; restored when the capture stops\n`);
+      io.stderr(`${environmentHint(st.port!)}\n`);
     }
     io.stderr(`${st.mode} proxy listening on ${st.host}:${st.port}${reverse ? ` → ${reverse}` : ''}\n`);
     if (st.caPath) io.stderr(`CA certificate: ${st.caPath}  (mapiscope ca trust-help)\n`);
@@ -123,6 +161,7 @@ export const captureCommand: Command = {
     });
     await io.stopSignal;
     io.stderr('stopping…\n');
+    if (sp) io.stderr(`${restoreSummary(await sp.off(), 'capture stopped')}\n`);
     const fin = await svc.stop();
     io.stderr(`${fin.exchanges} exchange(s) written to ${fin.file}\n`);
     if (io.json)

@@ -50,7 +50,7 @@ export const exportCommand: Command = {
     {
       name: 'redact-names',
       description:
-        'find user/mailbox names in the capture (X-User-Identity, credentials, Connect user DN) and replace them too',
+        'find user/mailbox names in the capture (headers, credentials, and every decoded body: DNs, addresses, display names) and replace them too',
     },
     { name: 'report', value: 'file', description: 'write the redaction report (JSON) to this file' },
     {

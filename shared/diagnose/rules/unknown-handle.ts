@@ -1,4 +1,10 @@
-/** A ROP acts on a server handle this session never created, or already released. */
+/**
+ * A ROP acts on a server handle this session never created, or already released. Evidence is only
+ * ROPs the server ran and did not accept: a request rejected before its ROPs ran (HTTP status,
+ * X-ResponseCode, StatusCode) or whose response was lost shows nothing about its handles, and a ROP
+ * the server answered with success shows the handle was valid after all.
+ */
+import { errorCodeName } from '../../protocol/oxcdata/errors.js';
 import type { HandleRef } from '../../session/types.js';
 import type { Finding, Rule } from '../types.js';
 import { finding, groupBy, hex8, idList } from '../util.js';
@@ -11,7 +17,10 @@ export const unknownHandleRule: Rule = {
     const rows: { id: number; session?: number | undefined; r: HandleRef }[] = [];
     for (const f of facts)
       for (const r of f.handleRefs ?? [])
-        if (r.status === 'released' || (r.status === 'unknown' && f.session !== undefined && !mid.has(f.session)))
+        if (
+          shows(r) &&
+          (r.status === 'released' || (r.status === 'unknown' && f.session !== undefined && !mid.has(f.session)))
+        )
           rows.push({ id: f.id, session: f.session, r });
     const out: Finding[] = [];
     for (const [, list] of groupBy(rows, (x) => `${x.r.handle}:${x.r.status}`)) {
@@ -35,7 +44,7 @@ export const unknownHandleRule: Rule = {
           'unknown-handle',
           'error',
           r.status === 'released' ? 'Handle used after release' : 'Handle the server never issued',
-          `${msg} Seen in ${idList(ids)}; the server answers such ROPs with ecNullObject. The client is using handles it made up or kept from another session.`,
+          `${msg} Seen in ${idList(ids)}; ${answeredWith(list.map((x) => x.r))} The client is using handles it made up or kept from another session.`,
           'The client must take handles from the server object handle table of the responses of this session (after RopLogon, RopOpenFolder, …).',
           ids,
           {
@@ -48,3 +57,15 @@ export const unknownHandleRule: Rule = {
     return out;
   },
 };
+
+/** The server ran the ROP and did not accept it (a ROP without response, e.g. RopRelease, has no verdict). */
+function shows(r: HandleRef): boolean {
+  return r.ran && (r.returnValue === undefined || r.returnValue !== 0);
+}
+
+/** "the server answered them with ecNullObject (0x000004B9)." */
+function answeredWith(refs: readonly HandleRef[]): string {
+  const codes = [...new Set(refs.map((r) => r.returnValue).filter((v): v is number => v !== undefined))];
+  if (!codes.length) return 'the server ran them without a response (they carry none).';
+  return `the server answered ${refs.length === 1 ? 'it' : 'them'} with ${codes.map((c) => `${errorCodeName(c)} (${hex8(c)})`).join(', ')}.`;
+}

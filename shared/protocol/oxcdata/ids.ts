@@ -17,6 +17,7 @@ import {
   u32,
   utf16Z,
 } from '../../codec/index.js';
+import { string8Z } from './codepage.js';
 
 /** GlobalCounter: 6 bytes, most significant first ([MS-OXCDATA] 2.2.1.1); value is a number (< 2^48). */
 export const globalCounter: Codec<number> = readsNoScope(
@@ -193,9 +194,9 @@ const oneOffString: Codec<string> = custom<string>(
   'string',
   1,
   (r, name, scope, env) =>
-    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).decode(r, name, scope, env),
+    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : string8Z) as Codec<string>).decode(r, name, scope, env),
   (w, v, scope, env) =>
-    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : asciiZ) as Codec<string>).encode(w, v, scope, env),
+    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : string8Z) as Codec<string>).encode(w, v, scope, env),
 );
 
 /** [MS-OXCDATA] 2.2.5.1 One-Off EntryID: the strings are UTF-16 when the Unicode bit (0x8000) is set. */

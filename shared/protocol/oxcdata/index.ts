@@ -14,11 +14,18 @@ export {
   propertyTypeField,
   propertyIdField,
   describeTag,
+  tagNaming,
   tagId,
   tagType,
   makeTag,
 } from './types.js';
-export { canonicalTagName, addressBookTagName, tagIdByName } from './proptag-names.js';
+export {
+  canonicalTagName,
+  addressBookTagName,
+  canonicalTagEntries,
+  addressBookTagEntries,
+  tagIdByName,
+} from './proptag-names.js';
 export { errorCode, errorCodeName, errorCodeSpecName, knownErrorName } from './errors.js';
 export {
   type Width,
@@ -81,3 +88,11 @@ export { recipientRow, recipientFlags, RecipientFlagBits, RecipientAddressType }
 import { ruleActionCodec } from './values.js';
 /** PtypRuleAction in ROP context. */
 export const ruleAction = ruleActionCodec('rop');
+export {
+  type CodePageInUse,
+  codePageName,
+  knownCodePage,
+  decodeString8,
+  encodeInCodePage,
+  string8Z,
+} from './codepage.js';

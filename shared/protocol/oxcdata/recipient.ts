@@ -19,6 +19,7 @@ import {
   u8,
   utf16Z,
 } from '../../codec/index.js';
+import { string8Z } from './codepage.js';
 import { type ColumnsSpec, type ValueOptions, NO_COLUMNS, propertyRow } from './values.js';
 
 export const RecipientFlagBits = {
@@ -81,8 +82,8 @@ const has = (bit: number) => (s: Scope) => (flags(s) & bit) !== 0;
 const recipientString: Codec<string> = custom<string>(
   'string',
   1,
-  (r, name, scope, env) => (has(RecipientFlagBits.U)(scope) ? utf16Z : asciiZ).decode(r, name, scope, env),
-  (w, v, scope, env) => (has(RecipientFlagBits.U)(scope) ? utf16Z : asciiZ).encode(w, v, scope, env),
+  (r, name, scope, env) => (has(RecipientFlagBits.U)(scope) ? utf16Z : string8Z).decode(r, name, scope, env),
+  (w, v, scope, env) => (has(RecipientFlagBits.U)(scope) ? utf16Z : string8Z).encode(w, v, scope, env),
 );
 
 /**

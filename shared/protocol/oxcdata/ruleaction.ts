@@ -25,6 +25,18 @@ import {
 import { folderId, messageId } from './ids.js';
 import type { TaggedValueCodecFor } from './restriction.js';
 
+/**
+ * [MS-OXORULE] 2.2.5.1 ActionFlavor: its bits mean different things per
+ * ActionType (reply: NS, ST; forward: PR, NC, AT, TM) and are 0 for the others.
+ */
+const replyFlavor = flagsOf(u32, { NS: 0x1, ST: 0x2 });
+const actionFlavor = switchOn<number>(
+  'ActionFlavor',
+  (s) => s.num('ActionType'),
+  { 3: replyFlavor, 4: replyFlavor, 7: flagsOf(u32, { PR: 0x1, NC: 0x2, AT: 0x4, TM: 0x8 }) },
+  flagsOf(u32, {}),
+);
+
 export const ActionType: Readonly<Record<number, string>> = {
   0x01: 'OP_MOVE',
   0x02: 'OP_COPY',
@@ -95,19 +107,7 @@ function make(width: 'rop' | 'nspi', tpv: Codec<StructValue>): Codec<StructValue
     [
       field('ActionLength', cw, { derive: (_v, h) => 9 + h.sizeOf('ActionData') }),
       field('ActionType', enumOf(u8, ActionType)),
-      field(
-        'ActionFlavor',
-        flagsOf(u32, {
-          NS: 0x1,
-          ST: 0x2,
-          DoNotSendToOriginator: 0x1,
-          StockReplyTemplate: 0x2,
-          PreserveSender: 0x1,
-          DoNotMungeMessage: 0x2,
-          ForwardAsAttachment: 0x4,
-          TM: 0x8,
-        }),
-      ),
+      field('ActionFlavor', actionFlavor),
       field('ActionFlags', u32),
       field(
         'ActionData',

@@ -2,7 +2,7 @@
  * [MS-OXCDATA] 2.11.1 property data types and 2.9 PropertyTag.
  */
 import { type Codec, hex, withDisplay, u16, u32 } from '../../codec/index.js';
-import { addressBookTagName, canonicalTagName } from './proptag-names.js';
+import { type TagEntry, addressBookTagEntries, canonicalTagEntries, canonicalTagName } from './proptag-names.js';
 
 /** Property type codes, [MS-OXCDATA] 2.11.1 (multi-valued = single | 0x1000). */
 export const PropertyType = {
@@ -64,18 +64,61 @@ export const tagId = (tag: number): number => (tag >>> 16) & 0xffff;
 export const tagType = (tag: number): number => tag & 0xffff;
 export const makeTag = (id: number, type: number): number => (((id & 0xffff) << 16) | (type & 0xffff)) >>> 0;
 
+const STRING8 = 0x001e;
+const UNICODE = 0x001f;
+
 /**
- * Canonical PidTag name of a tag's property id ([MS-OXPROPS]); ids 0x8000 and
- * up are named properties in ROP context and get no name here.
+ * Whether a tag of type `type` can be the property an entry of type `declared`
+ * names: the same type; the 8-bit and UTF-16 forms of one string property
+ * ([MS-OXCDATA] 2.11.1: either may be asked for); an object-valued address-book
+ * link and its DN string; PtypUnspecified (0x0000, a
+ * request leaving the type to the server) and PtypErrorCode (0x000A, an error
+ * in place of the value, [MS-OXCDATA] 2.11.1) go with any type.
+ */
+function typeFits(type: number, declared: number): boolean {
+  if (type === declared || type === 0x0000 || type === 0x000a) return true;
+  const a = type & ~0x1000;
+  const b = declared & ~0x1000;
+  const isString = (t: number) => t === STRING8 || t === UNICODE;
+  // Address-book links declared PtypEmbeddedTable/PtypObject also travel as DN strings
+  // ([MS-OXPROPS] lists PtypString8 beside them, e.g. PidTagAddressBookHomeMessageDatabase).
+  if (declared === 0x000d) return isString(a);
+  return (type & 0x1000) === (declared & 0x1000) && isString(a) && isString(b);
+}
+
+/** A tag's name where an entry of its type exists; otherwise the entries of its id as a hint. */
+export interface TagNaming {
+  name?: string;
+  /** "PidTagVoiceMessageSenderName (PtypString)": what the id means with other types. */
+  hint?: string;
+}
+
+function naming(tag: number, entries: readonly TagEntry[] | undefined): TagNaming {
+  if (!entries) return {};
+  const t = tagType(tag);
+  let name: string | undefined;
+  for (const e of entries) if (typeFits(t, e.type)) name = name ? `${name} / ${e.name}` : e.name;
+  if (name) return { name };
+  return { hint: entries.map((e) => `${e.name} (${propertyTypeName(e.type) ?? hex(e.type, 4)})`).join(' or ') };
+}
+
+/** How a tag is named in ROP context: ids 0x8000 and up are named properties there and get no name. */
+export function tagNaming(tag: number, ctx: 'rop' | 'nspi' = 'rop'): TagNaming {
+  const id = tagId(tag);
+  return naming(tag, ctx === 'nspi' ? addressBookTagEntries(id) : canonicalTagEntries(id));
+}
+
+/**
+ * Canonical PidTag name of a tag ([MS-OXPROPS]) when its type is the one the
+ * name has; ids 0x8000 and up are named properties in ROP context and get no name here.
  */
 export function propertyTagName(tag: number): string | undefined {
-  return canonicalTagName(tagId(tag));
+  return tagNaming(tag).name;
 }
 
 /** Name of a tag in address-book (NSPI) context, where ids ≥ 0x8000 are fixed AB properties. */
 export function nspiPropertyTagName(tag: number): string | undefined {
-  const id = tagId(tag);
-  return id >= 0x8000 ? addressBookTagName(id) : canonicalTagName(id);
+  return tagNaming(tag, 'nspi').name;
 }
 
 const describeMemo = new Map<number, string>();
@@ -93,10 +136,11 @@ export function describeTag(tag: number, ctx: 'rop' | 'nspi' = 'rop'): string {
 }
 
 function describeTagUncached(tag: number, ctx: 'rop' | 'nspi'): string {
-  const name = ctx === 'nspi' ? nspiPropertyTagName(tag) : propertyTagName(tag);
-  if (name) return `${name} (${hex(tag, 8)})`;
+  const n = tagNaming(tag, ctx);
+  if (n.name) return `${n.name} (${hex(tag, 8)})`;
   const tn = propertyTypeName(tagType(tag));
-  return tn ? `${hex(tag, 8)} (${tn})` : hex(tag, 8);
+  const base = tn ? `${hex(tag, 8)} (${tn})` : hex(tag, 8);
+  return n.hint ? `${base}; id ${hex(tagId(tag), 4)} is ${n.hint} elsewhere` : base;
 }
 
 /** [MS-OXCDATA] 2.9 PropertyTag: u32 (PropertyType in the low word, PropertyId in the high word). */

@@ -21,7 +21,7 @@ import {
   type Codec,
   type DecodeEnv,
   type DecodedNode,
-  type EncodeEnv,
+  EncodeEnv,
   type Reader,
   Scope,
   type StructValue,
@@ -47,10 +47,10 @@ import {
   u16,
   u32,
   u8,
-  asciiZ,
   utf16Z,
   array,
 } from '../../codec/index.js';
+import { string8Z } from './codepage.js';
 import { annotateEntryIdData } from './entryid-detect.js';
 import { errorCode } from './errors.js';
 import { folderId, messageId } from './ids.js';
@@ -287,7 +287,7 @@ function single(type: number, width: Width): Codec<unknown> | undefined {
     case T.PtypInteger64:
       return int64;
     case T.PtypString8:
-      return asciiZ;
+      return string8Z; // in the code page in use ([MS-OXCDATA] 2.11.1)
     case T.PtypString:
       return utf16Z;
     case T.PtypTime:
@@ -522,7 +522,8 @@ export function rowValueType(tag: number): number {
 }
 
 const columnNames = new Map<number, string>();
-function columnNodeName(tag: number, width: Width): string {
+/** Name of a row column's node: the tag's name ("PidTagDisplayName"), or its hex form when unnamed. */
+export function columnNodeName(tag: number, width: Width): string {
   const key = width === 'rop' ? tag >>> 0 : -1 - (tag >>> 0);
   let n = columnNames.get(key);
   if (n === undefined) {
@@ -663,7 +664,7 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
       }
       node.length = r.pos - start;
       node.display = `${flag === 1 ? 'FlaggedPropertyRow' : 'StandardPropertyRow'}, ${cols.length} column${cols.length === 1 ? '' : 's'}`;
-      return { value: { Flag: flag, ValueArray: values }, node };
+      return { value: rowValue(flag, values, cols, width), node };
     },
     (w, v, scope, env) => {
       if ('Raw' in v && (v as UnknownRow).Raw instanceof Uint8Array && !('ValueArray' in v)) {
@@ -699,7 +700,16 @@ function rowValues(
   const codecs = flag === 1 ? plan.flagged : plan.standard;
   const values: unknown[] = [];
   for (let i = 0; i < cols.length; i++) values.push(codecs[i]!.decode(r, plan.names[i]!, scope, env).value);
-  return { value: { Flag: flag, ValueArray: values }, node: NO_NODE };
+  return { value: rowValue(flag, values, cols, width), node: NO_NODE };
+}
+
+/** The columns (and tag naming) each decoded row was read with, for readers of values alone (the filter index). */
+export const ROW_COLUMNS = new WeakMap<object, { readonly columns: readonly number[]; readonly width: Width }>();
+
+function rowValue(flag: number, values: unknown[], columns: readonly number[], width: Width): StructValue {
+  const v = { Flag: flag, ValueArray: values };
+  ROW_COLUMNS.set(v, { columns, width });
+  return v;
 }
 
 /** [MS-OXCDATA] 2.8.2 PropertyRowSet: RowCount(u16) then rows. */
@@ -721,7 +731,7 @@ export const propertyProblem = struct(
 /** Encode a value standalone (for tests and tools). */
 export function encodeValue(type: number, value: unknown, opts: ValueOptions = {}): Uint8Array {
   const w = new Writer();
-  propertyValue(type, opts).encode(w, value, undefined as unknown as Scope, undefined as unknown as EncodeEnv);
+  propertyValue(type, opts).encode(w, value, undefined as unknown as Scope, new EncodeEnv());
   return w.finish();
 }
 

@@ -10,11 +10,13 @@
  * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
  * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
  * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
- * asynchronous request; RopGetMessageStatus is answered with RopId 0x20. The
+ * asynchronous request; RopGetMessageStatus is answered with RopId 0x20 (or
+ * 0x1F, `otherResponseIds`). The
  * requests come from `env.context.execRequest`, which the Execute decoder sets
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
 import {
+  type CodePageInUse,
   type Codec,
   type DecodeEnv,
   type DecodedNode,
@@ -34,8 +36,9 @@ import {
   struct,
   u16,
   u32hex,
+  withShape,
 } from '../../codec/index.js';
-import { type RopContextProvider, type RopSite, SITE_KEY } from './context.js';
+import { CodePageTracker, type RopContextProvider, type RopSite, SITE_KEY, sessionOf } from './context.js';
 import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
 import { idToString } from '../oxcdata/ids.js';
 import { RESPONSE_INDEX, ropName } from './header.js';
@@ -44,6 +47,7 @@ import { ropsById } from './registry.js';
 const BUF_KEY = '$ropbuf';
 const ROP_PROGRESS = 0x50;
 const ROP_BACKOFF = 0xf9;
+const ROP_BUFFER_TOO_SMALL = 0xff;
 /** ROPs whose response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
 const CHAINABLE = new Set([0x15, 0x2c, 0x4e]);
 
@@ -101,6 +105,8 @@ interface PairState {
   cursor: number;
   first: boolean;
   backedOff: boolean;
+  /** The list continues the last request ROP's response (a chained extra payload). */
+  continued?: boolean;
 }
 
 function hasResponse(q: StructValue | undefined): boolean {
@@ -124,7 +130,7 @@ function pairNext(
   const q = st.backedOff ? undefined : reqs[st.cursor];
   if (q) {
     const qd = ropsById.get(q.RopId as number);
-    if (qd && qd.responseId === id) return { def: qd, requestIndex: st.cursor++ };
+    if (qd && (qd.responseId === id || qd.otherResponseIds.includes(id))) return { def: qd, requestIndex: st.cursor++ };
     if (id === ROP_PROGRESS) return { def: ropsById.get(id), requestIndex: st.cursor++ };
   }
   // A chained extra payload holds one more response of the request's last ROP.
@@ -132,6 +138,7 @@ function pairNext(
   const lq = reqs[last];
   if (wasFirst && lq && CHAINABLE.has(lq.RopId as number) && lq.RopId === id) {
     st.cursor = reqs.length;
+    st.continued = true;
     return { def: ropsById.get(id), requestIndex: last };
   }
   return { def: ropsById.get(id), requestIndex: -1 };
@@ -159,7 +166,10 @@ function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> 
   for (let i = index + 1; i < reqs.length; i++) {
     const d = ropsById.get(reqs[i]!.RopId as number);
     if (d && !d.response) continue;
-    if (d) s.add(d.responseId);
+    if (d) {
+      s.add(d.responseId);
+      for (const o of d.otherResponseIds) s.add(o);
+    }
     break;
   }
   return s;
@@ -188,6 +198,19 @@ function unknownRop(
   };
 }
 
+/**
+ * The code page of each request's strings and of its response's ([MS-OXCROPS]
+ * 2.2.1.3): a message-opening ROP's response is in the message's code page.
+ */
+function codePagesOf(tracker: CodePageTracker, reqs: readonly StructValue[]) {
+  const out: (CodePageInUse | undefined)[] = [];
+  for (const q of reqs) {
+    out.push(tracker.opened(q) ?? tracker.forInput(q.InputHandleIndex as number | undefined));
+    tracker.afterRequest(q);
+  }
+  return out;
+}
+
 /** The responses-so-far map of a request list (never written). */
 const NO_RESPONSES: ReadonlyMap<number, StructValue> = new Map();
 
@@ -203,6 +226,10 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const details: (string | undefined)[] = [];
       const responses = side === 'response' ? new Map<number, StructValue>() : NO_RESPONSES;
       const st: PairState = { cursor: 0, first: true, backedOff: false };
+      let failed = false;
+      const baseCodePage = env.codePage;
+      const tracker = new CodePageTracker(sessionOf(env), info.requestHandles, baseCodePage);
+      const responseCodePages = side === 'response' ? codePagesOf(tracker, info.requests) : undefined;
       while (r.remaining > 0) {
         const id = r.peekU8()!;
         let def: RopDefinition | undefined;
@@ -210,14 +237,17 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         if (side === 'request') {
           def = ropsById.get(id);
           site = { side, requests: items, requestIndex: items.length, requestHandles: info.requestHandles };
+          env.codePage = tracker.forInput(r.remaining > 2 ? r.bytes[r.pos + 2] : undefined);
         } else {
           const p = pairNext(st, info.requests, id);
           def = p.def;
           site = new ResponseSite(info.requests, p.requestIndex, info.requestHandles, info.responseHandles, responses);
+          env.codePage = p.requestIndex >= 0 ? responseCodePages![p.requestIndex] : tracker.forInput(undefined);
         }
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!def || !codec) {
           env.failures++;
+          failed = true;
           const n = unknownRop(r, id, side);
           node.children!.push(n);
           items.push({ Undecoded: n.value });
@@ -228,6 +258,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           const d = codec.decode(r, def.name, new Scope({ [SITE_KEY]: site }, scope), env);
           items.push(d.value);
           node.children!.push(d.node);
+          if (side === 'request') tracker.afterRequest(d.value);
           if (env.tree && d.node.display === undefined) {
             const detail = detailOf(d.value);
             details[items.length - 1] = detail;
@@ -238,6 +269,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         } catch (err) {
           // A ROP that does not decode leaves the start of the next one unknown: stop here.
           env.failures++;
+          failed = true;
           const e = asDecodeError(err, at);
           const part = e.partial ?? errorLeaf(def.name, e, r.end);
           node.children!.push(part);
@@ -254,9 +286,17 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           break;
         }
       }
+      env.codePage = baseCodePage;
       if (!env.tree) return { value: items, node: NO_NODE };
       node.length = r.pos - start;
       node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
+      if (side === 'response' && !failed) {
+        const gap = unansweredNode(info.requests, responses, st, r.pos, items);
+        if (gap) {
+          node.children!.push(gap);
+          node.display += ` · ${gap.display!.slice(0, gap.display!.indexOf(':'))}`;
+        }
+      }
       env.note(DETAILS_NOTE, { list: items, details } satisfies MadeDetails);
       return { value: items, node };
     },
@@ -264,6 +304,9 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const info = scope.get(BUF_KEY) as BufferInfo;
       const responses = new Map<number, StructValue>();
       const st: PairState = { cursor: 0, first: true, backedOff: false };
+      const baseCodePage = env.codePage;
+      const tracker = new CodePageTracker(sessionOf(env), info.requestHandles, baseCodePage);
+      const responseCodePages = side === 'response' ? codePagesOf(tracker, info.requests) : undefined;
       items.forEach((v, i) => {
         if (v.Undecoded instanceof Uint8Array) {
           w.bytes(v.Undecoded); // bytes the walker could not split, kept for a lossless round trip
@@ -275,9 +318,11 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         if (side === 'request') {
           def = ropsById.get(id);
           site = { side, requests: items, requestIndex: i, requestHandles: info.requestHandles };
+          env.codePage = tracker.forInput(v.InputHandleIndex as number | undefined);
         } else {
           const p = pairNext(st, info.requests, id);
           def = p.def;
+          env.codePage = p.requestIndex >= 0 ? responseCodePages![p.requestIndex] : tracker.forInput(undefined);
           site = {
             side,
             requests: info.requests,
@@ -291,8 +336,52 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!codec) throw new Error(`cannot encode ROP ${hex(id, 2)}: no ${side} layout`);
         codec.encode(w, v, new Scope({ [SITE_KEY]: site }, scope), env);
+        if (side === 'request') tracker.afterRequest(v);
       });
+      env.codePage = baseCodePage;
     },
+  };
+}
+
+/**
+ * A generated node after the responses when some request ROPs that expect a
+ * response got none ([MS-OXCROPS] 3.2.5.2: every ROP but RopRelease is answered,
+ * in order): "3 ROPs requested, 0 answered: …". RopBackoff and RopBufferTooSmall
+ * stop the list on purpose, which the text says. A list that continues the last
+ * ROP of the request (a chained extra payload) is not checked.
+ */
+function unansweredNode(
+  reqs: readonly StructValue[],
+  responses: ReadonlyMap<number, StructValue>,
+  st: PairState,
+  at: number,
+  items: readonly StructValue[],
+): DecodedNode | undefined {
+  if (!reqs.length || st.continued) return undefined;
+  let expected = 0;
+  const missing: string[] = [];
+  for (let i = 0; i < reqs.length; i++) {
+    if (!hasResponse(reqs[i])) continue;
+    expected++;
+    if (!responses.has(i)) {
+      const id = reqs[i]!.RopId as number;
+      missing.push(`#${i + 1} ${ropName(id) ?? hex(id, 2)}`);
+    }
+  }
+  if (!missing.length) return undefined;
+  const answered = expected - missing.length;
+  const stop = items.some((v) => v.RopId === ROP_BUFFER_TOO_SMALL)
+    ? ' (RopBufferTooSmall: the server stopped and the client must resend them)'
+    : st.backedOff
+      ? ' (RopBackoff: the server stopped running the list)'
+      : '';
+  return {
+    name: 'UnansweredRops',
+    offset: at,
+    length: 0,
+    generated: true,
+    value: missing.length,
+    display: `${expected} ROP${expected === 1 ? '' : 's'} requested, ${answered} answered: no response to ${missing.join(', ')}${stop}`,
   };
 }
 
@@ -362,33 +451,36 @@ function requestInfo(env: DecodeEnv | EncodeEnv): { rops: StructValue[]; handles
 
 function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
   const inner = bufferStruct(side === 'request' ? 'ROP_REQUEST_BUFFER' : 'ROP_RESPONSE_BUFFER', side);
-  return {
-    kind: inner.kind,
-    minSize: 2,
-    decode(r, name, scope, env) {
-      const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
-      let info: BufferInfo;
-      if (side === 'request') info = { requestHandles: handles, requests: [] };
-      else {
-        const q = requestInfo(env);
-        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
-      }
-      const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
-      const n = d.value.RopSize as number;
-      if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
-      return d;
+  return withShape<Codec<StructValue>>(
+    {
+      kind: inner.kind,
+      minSize: 2,
+      decode(r, name, scope, env) {
+        const handles = peekHandles(r.view, r.pos, r.end); // the reader's view spans its whole buffer
+        let info: BufferInfo;
+        if (side === 'request') info = { requestHandles: handles, requests: [] };
+        else {
+          const q = requestInfo(env);
+          info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+        }
+        const d = inner.decode(r, name, new Scope({ [BUF_KEY]: info }, scope), env);
+        const n = d.value.RopSize as number;
+        if (n < 2) throw new DecodeError(`RopSize ${n} is smaller than RopSize itself`, r.pos);
+        return d;
+      },
+      encode(w, v, scope, env) {
+        const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
+        let info: BufferInfo;
+        if (side === 'request') info = { requestHandles: handles, requests: [] };
+        else {
+          const q = requestInfo(env);
+          info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
+        }
+        inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
+      },
     },
-    encode(w, v, scope, env) {
-      const handles = (v.ServerObjectHandleTable as number[] | undefined) ?? [];
-      let info: BufferInfo;
-      if (side === 'request') info = { requestHandles: handles, requests: [] };
-      else {
-        const q = requestInfo(env);
-        info = { requestHandles: q.handles, responseHandles: handles, requests: q.rops };
-      }
-      inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
-    },
-  };
+    { type: 'window', inner: () => inner as Codec<unknown> },
+  );
 }
 
 /** [MS-OXCROPS] 2.2.1 ROP input buffer. */

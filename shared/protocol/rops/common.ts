@@ -25,6 +25,7 @@ import {
   utf16Z,
 } from '../../codec/index.js';
 import { propertyProblem, propertyTag, taggedPropertyValue } from '../oxcdata/index.js';
+import { string8Z } from '../oxcdata/codepage.js';
 import { restriction } from '../oxcdata/values.js';
 import { type IdValue, folderId, longTermId, messageId } from '../oxcdata/ids.js';
 
@@ -70,7 +71,7 @@ export const longTermIdCodec = longTermId;
 
 /** A string that is UTF-16 when the earlier field `flag` is non-zero, else 8-bit (CreateFolder, MoveFolder, …). */
 export function stringBy(flag: string): Codec<unknown> {
-  return switchOn('String', (s) => (s.num(flag) !== 0 ? 1 : 0), { 1: utf16Z, 0: asciiZ });
+  return switchOn('String', (s) => (s.num(flag) !== 0 ? 1 : 0), { 1: utf16Z, 0: string8Z });
 }
 
 /** Adds tooltip docs to the fields of a shared helper, in order (undefined keeps a field as is). */
@@ -123,7 +124,7 @@ export const typedString = struct(
   'TypedString',
   [
     field('StringType', enumOf(u8, { 0: 'NotPresent', 1: 'Empty', 2: 'String8', 3: 'ReducedUnicode', 4: 'Unicode' })),
-    field('String', asciiZ, { when: (s) => s.num('StringType') === 2 || s.num('StringType') === 3 }),
+    field('String', string8Z, { when: (s) => s.num('StringType') === 2 || s.num('StringType') === 3 }),
     field('String', utf16Z, { when: (s) => s.num('StringType') === 4 }),
   ],
   {

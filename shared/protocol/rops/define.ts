@@ -5,15 +5,18 @@
  */
 import {
   type Codec,
+  type DecodeEnv,
   type FieldDef,
   type Scope,
-  type StructCodec,
   type StructValue,
   Reader,
+  computed,
+  field,
   struct,
+  withShape,
 } from '../../codec/index.js';
 import { siteOf } from './context.js';
-import { type HandleLayout, RESPONSE_INDEX, requestHeader, responseHeader } from './header.js';
+import { type HandleLayout, RESPONSE_INDEX, ROP_NAMES, requestHeader, responseHeader } from './header.js';
 
 export interface RopSpec {
   readonly id: number;
@@ -40,6 +43,18 @@ export interface RopSpec {
   readonly responseFor?: Readonly<Record<number, readonly FieldDef[] | 'success'>>;
   /** RopId of the response when it differs from the request's (RopGetMessageStatus answers 0x20). */
   readonly responseId?: number;
+  /** Other RopIds real servers answer with (paired like `responseId`). */
+  readonly otherResponseIds?: readonly number[];
+  /**
+   * Where implementations disagree on a layout (a count's width, an optional
+   * byte): other readings of the request or success response. The spec's
+   * (`request` / `response`) is taken when it leaves a consistent ROP buffer
+   * (it decodes, and what follows is the end of the list or a RopId that may
+   * come next); else the first alternative that does. The ROP's value says
+   * which in `Reading`, its tree in a `Reading` node.
+   */
+  readonly requestReadings?: readonly Reading[];
+  readonly responseReadings?: readonly Reading[];
   /**
    * The response has no common header: `response` lists every field, RopId
    * included (RopNotify, RopPending, RopBackoff, RopBufferTooSmall).
@@ -49,6 +64,17 @@ export interface RopSpec {
   readonly doc?: string;
 }
 
+/** One reading of a layout that implementations disagree on. */
+export interface Reading {
+  /** Short name of the reading, e.g. "32-bit AttachmentIdCount (gromox)". */
+  readonly label: string;
+  /** The fields after the header under this reading. */
+  readonly fields: readonly FieldDef[];
+}
+
+/** Label of the spec's own reading in `Reading`. */
+export const SPEC_READING = 'as specified';
+
 export interface RopDefinition {
   readonly id: number;
   readonly name: string;
@@ -57,10 +83,12 @@ export interface RopDefinition {
   readonly doc?: string;
   /** RopId the response carries. */
   readonly responseId: number;
+  /** Other RopIds a response to this request may carry (`RopSpec.otherResponseIds`). */
+  readonly otherResponseIds: readonly number[];
   /** Name of the response's second byte (InputHandleIndex, OutputHandleIndex, …); undefined for raw responses. */
   readonly responseIndexName?: string;
   /** Full request structure, header included; undefined for response-only ROPs. */
-  readonly request?: StructCodec;
+  readonly request?: Codec<StructValue>;
   /** Full response structure, header included; undefined when the ROP is never answered. */
   readonly response?: Codec<StructValue>;
   /** The fields as declared, for documentation and filter names. */
@@ -73,9 +101,14 @@ export const SPECIAL_RESPONSE_IDS: ReadonlySet<number> = new Set([0x2a, 0x6e, 0x
 export function defineRop(spec: RopSpec): RopDefinition {
   const handles = spec.handles ?? 'in';
   const responseId = spec.responseId ?? spec.id;
-  const request = spec.request
-    ? struct(`${spec.name}Request`, [...requestHeader(spec.id, handles), ...spec.request])
-    : undefined;
+  let request: Codec<StructValue> | undefined;
+  if (spec.request) {
+    const head = requestHeader(spec.id, handles);
+    const main = struct(`${spec.name}Request`, [...head, ...spec.request]);
+    request = spec.requestReadings?.length
+      ? readingsCodec(`${spec.name}Request`, head, spec.request, spec.requestReadings, 'request')
+      : main;
+  }
   let response: Codec<StructValue> | undefined;
   if (spec.response && spec.rawResponse) response = struct(`${spec.name}Response`, spec.response);
   else if (spec.response) response = normalResponse(spec, handles, responseId, spec.response);
@@ -86,6 +119,7 @@ export function defineRop(spec: RopSpec): RopDefinition {
     handles,
     doc: spec.doc,
     responseId,
+    otherResponseIds: spec.otherResponseIds ?? [],
     responseIndexName: spec.rawResponse ? undefined : RESPONSE_INDEX[handles],
     request,
     response,
@@ -106,45 +140,51 @@ function normalResponse(
 ): Codec<StructValue> {
   const kind = `${spec.name}Response`;
   const head = responseHeader(responseId, handles);
-  const success = struct(kind, [...head, ...successFields]);
+  const success: Codec<StructValue> = spec.responseReadings?.length
+    ? readingsCodec(kind, head, successFields, spec.responseReadings, 'response')
+    : struct(kind, [...head, ...successFields]);
   const bare = struct(kind, head);
   const failure = spec.failure?.length ? struct(kind, [...head, ...spec.failure]) : bare;
-  const byCode = new Map<number, StructCodec>();
+  const byCode = new Map<number, Codec<StructValue>>();
   for (const [code, f] of Object.entries(spec.responseFor ?? {}))
     byCode.set(Number(code) >>> 0, f === 'success' ? success : struct(kind, [...head, ...f]));
   const firstFailureField = spec.failure?.[0]?.name;
 
-  const pick = (rv: number): StructCodec => (rv === 0 ? success : (byCode.get(rv) ?? failure));
+  const pick = (rv: number): Codec<StructValue> => (rv === 0 ? success : (byCode.get(rv) ?? failure));
+  const layouts = (): Codec<unknown>[] => [success, failure, bare, ...byCode.values()] as Codec<unknown>[];
 
-  return {
-    kind,
-    minSize: bare.minSize,
-    decode(r, name, scope, env) {
-      const rv = r.peekU32(2);
-      if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
-      let c = pick(rv);
-      if (c === failure && failure !== bare && spec.failureOptional) {
-        const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
-        const failures = env.failures; // the trial's failures leave no node
-        let ok = false;
-        try {
-          failure.decode(trial, name, scope, env);
-          ok = plausibleNext(trial, scope);
-        } catch {
-          ok = false;
+  return withShape<Codec<StructValue>>(
+    {
+      kind,
+      minSize: bare.minSize,
+      decode(r, name, scope, env) {
+        const rv = r.peekU32(2);
+        if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
+        let c = pick(rv);
+        if (c === failure && failure !== bare && spec.failureOptional) {
+          const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
+          const failures = env.failures; // the trial's failures leave no node
+          let ok = false;
+          try {
+            failure.decode(trial, name, scope, env);
+            ok = plausibleNext(trial, scope);
+          } catch {
+            ok = false;
+          }
+          env.failures = failures;
+          if (!ok) c = bare;
         }
-        env.failures = failures;
-        if (!ok) c = bare;
-      }
-      return c.decode(r, name, scope, env);
+        return c.decode(r, name, scope, env);
+      },
+      encode(w, v, scope, env) {
+        const rv = ((v.ReturnValue as number | undefined) ?? 0) >>> 0;
+        let c = pick(rv);
+        if (c === failure && spec.failureOptional && firstFailureField && !(firstFailureField in v)) c = bare;
+        c.encode(w, v, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      const rv = ((v.ReturnValue as number | undefined) ?? 0) >>> 0;
-      let c = pick(rv);
-      if (c === failure && spec.failureOptional && firstFailureField && !(firstFailureField in v)) c = bare;
-      c.encode(w, v, scope, env);
-    },
-  };
+    { type: 'choice', cases: layouts },
+  );
 }
 
 /** After optional failure fields: the window ends, or the next byte is a RopId that may come next. */
@@ -154,4 +194,67 @@ function plausibleNext(r: Reader, scope: Scope): boolean {
   if (SPECIAL_RESPONSE_IDS.has(next)) return true;
   const expected = siteOf(scope)?.nextRopIds;
   return expected ? expected.has(next) : false;
+}
+
+/** After a request: the window ends, or the next byte is a RopId ([MS-OXCROPS] 2.2.2). */
+function plausibleNextRequest(r: Reader): boolean {
+  const next = r.peekU8();
+  return next === undefined || ROP_NAMES[next] !== undefined;
+}
+
+/**
+ * The spec's layout and the other readings of it, as one codec: each is tried
+ * on a copy of the reader and the first that leaves a consistent buffer is
+ * decoded for real, with a zero-length `Reading` node saying which it was and why.
+ */
+function readingsCodec(
+  kind: string,
+  head: readonly FieldDef[],
+  specFields: readonly FieldDef[],
+  others: readonly Reading[],
+  side: 'request' | 'response',
+): Codec<StructValue> {
+  const all = [{ label: SPEC_READING, fields: specFields }, ...others];
+  const made = all.map((x, i) => {
+    const why =
+      i === 0
+        ? others.length === 1
+          ? `the layout as specified; the other reading (${others[0]!.label}) does not fit`
+          : 'the layout as specified'
+        : `${x.label}: the layout as specified leaves an inconsistent ROP buffer here`;
+    const note = computed(
+      () => x.label,
+      () => why,
+    );
+    return struct(kind, [...head, ...x.fields, field('Reading', note, { derive: () => x.label })]);
+  });
+  const fits = (c: Codec<StructValue>, r: Reader, name: string, scope: Scope, env: DecodeEnv): boolean => {
+    const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
+    const failures = env.failures;
+    let ok: boolean;
+    try {
+      c.decode(trial, name, scope, env);
+      ok =
+        env.failures === failures && (side === 'request' ? plausibleNextRequest(trial) : plausibleNext(trial, scope));
+    } catch {
+      ok = false;
+    }
+    env.failures = failures;
+    return ok;
+  };
+  return withShape<Codec<StructValue>>(
+    {
+      kind,
+      minSize: Math.min(...made.map((c) => c.minSize)),
+      decode(r, name, scope, env) {
+        const c = made.find((m) => fits(m, r, name, scope, env)) ?? made[0]!;
+        return c.decode(r, name, scope, env);
+      },
+      encode(w, v, scope, env) {
+        const i = all.findIndex((x) => x.label === v.Reading);
+        made[Math.max(0, i)]!.encode(w, v, scope, env);
+      },
+    },
+    { type: 'choice', cases: () => made as Codec<unknown>[] },
+  );
 }

@@ -1,8 +1,8 @@
 /**
  * The FastTransfer stream lexer ([MS-OXCFXICS] 2.2.4.1 lexical structure): `fxStream` lexes
  * the TransferData / TransferBuffer of the FastTransfer ROPs into markers, meta-properties
- * and property values. A value cut at the end of a buffer is kept as a partial element for
- * the session model to continue with the next buffer.
+ * and property values (8-bit strings in the code page in use). A value cut at the end of a
+ * buffer is kept as a partial element for the session model to continue with the next buffer.
  */
 import {
   type Codec,
@@ -19,18 +19,30 @@ import {
   guidFromString,
   guidToString,
   hex,
-  latin1Decode,
   latin1Encode,
   memoShow,
   toHex,
   utf16Decode,
   utf16Encode,
 } from '../../codec/index.js';
-import { describeTag, namedPropertyName, propertySetName, tagId, tagType } from '../oxcdata/index.js';
+import {
+  type CodePageInUse,
+  codePageName,
+  decodeString8,
+  describeTag,
+  encodeInCodePage,
+  makeTag,
+  namedPropertyName,
+  propertySetName,
+  propertyTagName,
+  tagId,
+  tagType,
+} from '../oxcdata/index.js';
 
 import { siteOf } from './context.js';
 
 import { fxStructure } from './fasttransfer-grammar.js';
+import { fxStreamKindOf } from './fasttransfer-kind.js';
 
 // ---------------------------------------------------------------------------
 // FastTransfer stream lexer ([MS-OXCFXICS] 2.2.4.1 lexical structure)
@@ -191,41 +203,74 @@ function writeFixed(w: Writer, t: number, v: FxScalar): void {
   }
 }
 
-/** A terminated string becomes text (terminator dropped); anything else stays bytes, so encoding is lossless. */
-function readVar(r: Reader, t: number): FxScalar {
+/**
+ * [MS-OXCFXICS] 2.2.4.1.1.1 code page property types: bit 0x8000 set, the
+ * CodePageId in the low 15 bits (0x84B0 = 1200, UTF-16LE); the value is a
+ * varSizeValue string in that code page.
+ */
+const CODE_PAGE_TYPE = 0x8000;
+const isCodePageType = (t: number): boolean => (t & CODE_PAGE_TYPE) !== 0;
+
+/** The code page of an 8-bit string value: its own for a code-page type, else the one in use. */
+function stringCodePage(t: number, cp: CodePageInUse | undefined): CodePageInUse | undefined {
+  return isCodePageType(t) ? { id: t & 0x7fff, source: `the property type ${hex(t, 4)}` } : cp;
+}
+
+/**
+ * A terminated string becomes text (terminator dropped) when it reads exactly
+ * in its code page (or, unknown, as ISO-8859-1); anything else stays bytes, so
+ * encoding is lossless.
+ */
+function readVar(r: Reader, t: number, cp?: CodePageInUse): FxScalar {
   need(r, 4);
   const n = r.u32();
   need(r, n);
   const b = r.take(n);
-  if (t === 0x001f && n >= 2 && n % 2 === 0 && b[n - 1] === 0 && b[n - 2] === 0)
-    return utf16Decode(b.subarray(0, n - 2));
-  if (t === 0x001e && n >= 1 && b[n - 1] === 0 && b.indexOf(0) === n - 1) return latin1Decode(b.subarray(0, n - 1));
+  const scp = t === 0x001e || isCodePageType(t) ? stringCodePage(t, cp) : undefined;
+  if (t === 0x001f || scp?.id === 1200) {
+    if (n >= 2 && n % 2 === 0 && b[n - 1] === 0 && b[n - 2] === 0) return utf16Decode(b.subarray(0, n - 2));
+    return b;
+  }
+  if ((t === 0x001e || isCodePageType(t)) && n >= 1 && b[n - 1] === 0 && b.indexOf(0) === n - 1) {
+    const d = decodeString8(b.subarray(0, n - 1), scp);
+    if (d.applied !== undefined || !scp) return d.text;
+  }
   return b;
 }
 
-function writeVar(w: Writer, t: number, v: FxScalar): void {
-  const b =
-    typeof v === 'string'
-      ? t === 0x001f
-        ? concatBytes([utf16Encode(v), new Uint8Array(2)])
-        : concatBytes([latin1Encode(v), new Uint8Array(1)])
-      : (v as Uint8Array);
+function writeVar(w: Writer, t: number, v: FxScalar, cp?: CodePageInUse): void {
+  let b: Uint8Array;
+  if (typeof v !== 'string') b = v as Uint8Array;
+  else {
+    const scp = stringCodePage(t, cp);
+    if (t === 0x001f || scp?.id === 1200) b = concatBytes([utf16Encode(v), new Uint8Array(2)]);
+    else b = concatBytes([encodeInCodePage(v, scp?.id ?? 28591) ?? latin1Encode(v), new Uint8Array(1)]);
+  }
   w.u32(b.length).bytes(b);
 }
 
-function showScalar(t: number, v: FxScalar): string {
+function showScalar(t: number, v: FxScalar, cp?: CodePageInUse): string {
   if (v instanceof Uint8Array) return v.length <= 32 ? toHex(v, ' ') : `${v.length} bytes`;
+  if (typeof v === 'string' && (t === 0x001e || isCodePageType(t))) {
+    const scp = stringCodePage(t, cp);
+    if (scp?.id === 1200) return `${JSON.stringify(v)} · ${codePageName(1200)}, from ${scp.source}`;
+    // Non-ASCII text only: which code page made it.
+    if (!/[^\x00-\x7f]/.test(v)) return JSON.stringify(v);
+    return scp
+      ? `${JSON.stringify(v)} · ${codePageName(scp.id)}, from ${scp.source}`
+      : `${JSON.stringify(v)} · code page unknown, shown as ISO-8859-1`;
+  }
   if (typeof v === 'string') return t === 0x0048 ? `{${v}}` : JSON.stringify(v);
   if (t === 0x0040 && typeof v === 'bigint') return filetimeToIso(v) ?? v.toString();
   if (t === 0x000a || t === 0x0003) return typeof v === 'number' && t === 0x000a ? hex(v, 8) : String(v);
   return String(v);
 }
 
-function valueOf(r: Reader, tag: number): FxScalar | FxScalar[] {
+function valueOf(r: Reader, tag: number, cp: CodePageInUse | undefined): FxScalar | FxScalar[] {
   const t = tagType(tag);
   if (tag === IDSET_GIVEN) return readVar(r, 0x0102);
   if (FX_FIXED[t] !== undefined) return readFixed(r, t);
-  if (FX_VAR.has(t)) return readVar(r, t);
+  if (FX_VAR.has(t) || isCodePageType(t)) return readVar(r, t, cp);
   if (t & 0x1000) {
     const base = t & ~0x1000;
     const fixed = FX_FIXED[base];
@@ -241,23 +286,23 @@ function valueOf(r: Reader, tag: number): FxScalar | FxScalar[] {
       throw new NeedMore();
     }
     const out: FxScalar[] = [];
-    for (let i = 0; i < n; i++) out.push(fixed !== undefined ? readFixed(r, base) : readVar(r, base));
+    for (let i = 0; i < n; i++) out.push(fixed !== undefined ? readFixed(r, base) : readVar(r, base, cp));
     return out;
   }
   throw new DecodeError(`unknown property type ${hex(t, 4)} in the FastTransfer stream`, r.pos);
 }
 
-function writeValue(w: Writer, tag: number, v: FxScalar | FxScalar[]): void {
+function writeValue(w: Writer, tag: number, v: FxScalar | FxScalar[], cp: CodePageInUse | undefined): void {
   const t = tagType(tag);
   if (tag === IDSET_GIVEN) return writeVar(w, 0x0102, v as FxScalar);
   if (FX_FIXED[t] !== undefined) return writeFixed(w, t, v as FxScalar);
-  if (FX_VAR.has(t)) return writeVar(w, t, v as FxScalar);
+  if (FX_VAR.has(t) || isCodePageType(t)) return writeVar(w, t, v as FxScalar, cp);
   const base = t & ~0x1000;
   const items = v as FxScalar[];
   w.u32(items.length);
   for (const x of items) {
     if (FX_FIXED[base] !== undefined) writeFixed(w, base, x);
-    else writeVar(w, base, x);
+    else writeVar(w, base, x, cp);
   }
 }
 
@@ -273,13 +318,25 @@ const META_NAME = byTag(FX_META_PROPERTIES);
 /** Marker and meta-property names for the grammar layer. */
 const FX_NAMES = { marker: (tag: number) => MARKER_NAME.get(tag), meta: (tag: number) => META_NAME.get(tag) };
 
+/** A code-page string tag: the name its id has as a string property, and the code page. */
+function codePageTagLabel(tag: number): string {
+  const t = tagType(tag);
+  const name = tagId(tag) < 0x8000 ? propertyTagName(makeTag(tagId(tag), 0x001f)) : undefined;
+  return `${name ?? hex(tag, 8)} (code page string, ${codePageName(t & 0x7fff)})`;
+}
+
 /** Name of an element's tag (remembered per tag, bounded). */
-const tagLabel = memoShow((tag) => MARKER_NAME.get(tag) ?? META_NAME.get(tag) ?? describeTag(tag));
+const tagLabel = memoShow(
+  (tag) =>
+    MARKER_NAME.get(tag) ??
+    META_NAME.get(tag) ??
+    (isCodePageType(tagType(tag)) ? codePageTagLabel(tag) : describeTag(tag)),
+);
 /** Display of an element's PropertyTag node (remembered per tag, bounded: streams repeat their tags). */
 const tagDisplay = memoShow((tag) => `${tagLabel(tag)} (${hex(tag, 8)})`);
 
 /** One element starting at r.pos; NeedMore when the bytes end inside it. Without `tree`, the node is `NO_NODE`. */
-function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode } {
+function readElement(r: Reader, tree = true, cp?: CodePageInUse): { el: FxElement; node: DecodedNode } {
   const start = r.pos;
   need(r, 4);
   const tag = r.u32();
@@ -355,14 +412,14 @@ function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode
     } else throw new DecodeError(`named property Kind must be 0x00 or 0x01, found ${hex(el.NameKind, 2)}`, at + 16);
   }
   const vAt = r.pos;
-  el.Value = valueOf(r, tag);
+  el.Value = valueOf(r, tag, cp);
   if (!tree) return { el, node: NO_NODE };
   const t = tagType(tag);
   const shown = Array.isArray(el.Value)
     ? `${el.Value.length} value(s)`
     : tag === FX_DEL_PROP && typeof el.Value === 'number'
       ? describeTag(el.Value >>> 0) // MetaTagFXDelProp names the property to delete
-      : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value);
+      : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value, cp);
   const valueNode: DecodedNode = {
     name: 'PropertyValue',
     value: el.Value as never,
@@ -382,7 +439,7 @@ function readElement(r: Reader, tree = true): { el: FxElement; node: DecodedNode
   };
 }
 
-function writeElement(w: Writer, el: FxElement): void {
+function writeElement(w: Writer, el: FxElement, cp: CodePageInUse | undefined): void {
   if (el.Kind === 'Partial' || el.Kind === 'Continued') {
     w.bytes(el.Bytes);
     return;
@@ -394,7 +451,7 @@ function writeElement(w: Writer, el: FxElement): void {
     if ((el.NameKind ?? 0) === 0) w.u32(el.Lid ?? 0);
     else w.bytes(utf16Encode(el.Name ?? '')).u16(0);
   }
-  writeValue(w, el.PropertyTag, el.Value);
+  writeValue(w, el.PropertyTag, el.Value, cp);
 }
 
 // ---------------------------------------------------------------------------
@@ -501,14 +558,19 @@ function carryOf(scope: Scope, env: DecodeEnv): Uint8Array | undefined {
 }
 
 /** Completes the element begun in the previous buffer; returns its node and how many bytes of `r` it took. */
-function continueElement(r: Reader, carry: Uint8Array, tree = true): { el: FxElement; node: DecodedNode } {
+function continueElement(
+  r: Reader,
+  carry: Uint8Array,
+  tree = true,
+  cp?: CodePageInUse,
+): { el: FxElement; node: DecodedNode } {
   const start = r.pos;
   const joined = new Uint8Array(carry.length + r.remaining);
   joined.set(carry);
   joined.set(r.bytes.subarray(r.pos, r.end), carry.length);
   const t = new Reader(joined, r.bufferId);
   try {
-    const { el, node } = readElement(t, tree);
+    const { el, node } = readElement(t, tree, cp);
     const used = t.pos - carry.length;
     const bytes = r.take(used);
     return {
@@ -560,7 +622,8 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
     while (r.remaining > 0) {
       const at = r.pos;
       try {
-        const { el, node } = first && carry ? continueElement(r, carry, env.tree) : readElement(r, env.tree);
+        const { el, node } =
+          first && carry ? continueElement(r, carry, env.tree, env.codePage) : readElement(r, env.tree, env.codePage);
         els.push(el);
         children.push(node);
       } catch (e) {
@@ -593,12 +656,12 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
         display: `${els.length} element(s), ${markers} marker(s)`,
         children:
           structured && els.length
-            ? [fxStructure(els, children, start, r.pos - start, FX_NAMES), ...children]
+            ? [fxStructure(els, children, start, r.pos - start, FX_NAMES, fxStreamKindOf(scope, env)), ...children]
             : children,
       },
     };
   },
-  (w, v) => {
-    for (const el of v) writeElement(w, el);
+  (w, v, _scope, env) => {
+    for (const el of v) writeElement(w, el, env.codePage);
   },
 );

@@ -8,6 +8,8 @@ import {
   type Scope,
   array,
   bytes,
+  enumFlagsOf,
+  enumOf,
   field,
   sized,
   struct,
@@ -21,9 +23,22 @@ import { bool8, countedList, flags8, flags32, folderIdCodec, messageIdCodec, typ
 import { contextual, logonFlagsOf, recipientColumns } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
 
-export const MessageOpenModeFlags = { ReadWrite: 0x01, BestAccess: 0x03, OpenSoftDeleted: 0x04 } as const;
-export const EmbeddedOpenModeFlags = { ReadWrite: 0x01, Create: 0x02 } as const;
-export const AttachmentOpenFlags = { ReadWrite: 0x01, BestAccess: 0x03 } as const;
+/**
+ * [MS-OXCMSG] 2.2.3.1.1 OpenModeFlags: the access in the low two bits is one
+ * value (ReadOnly 0x00, ReadWrite 0x01, BestAccess 0x03), OpenSoftDeleted 0x04 a flag.
+ */
+const messageOpenMode = enumFlagsOf(
+  u8,
+  0x03,
+  { 0x00: 'ReadOnly', 0x01: 'ReadWrite', 0x03: 'BestAccess' },
+  {
+    OpenSoftDeleted: 0x04,
+  },
+);
+/** [MS-OXCMSG] 2.2.3.16.1 RopOpenEmbeddedMessage OpenModeFlags: one of these values. */
+const EmbeddedOpenMode = { 0x00: 'ReadOnly', 0x01: 'ReadWrite', 0x02: 'Create' } as const;
+/** [MS-OXCMSG] 2.2.3.12.1 OpenAttachmentFlags: one of these values. */
+const AttachmentOpenMode = { 0x00: 'ReadOnly', 0x01: 'ReadWrite', 0x03: 'BestAccess' } as const;
 export const SaveFlags = { KeepOpenReadOnly: 0x01, KeepOpenReadWrite: 0x02, ForceSave: 0x04 } as const;
 /** [MS-OXCMSG] 2.2.3.11.1 ReadFlags. */
 export const ReadFlags = {
@@ -43,15 +58,20 @@ export const MessageStatusFlags = {
   msRemoteDownload: 0x1000,
   msRemoteDelete: 0x2000,
 } as const;
-/** [MS-OXCMSG] 2.2.3.1.2 RecipientType: low nibble the type, high bits flags. */
-export const RecipientTypeBits = {
-  To: 0x01,
-  Cc: 0x02,
-  Bcc: 0x03,
-  DeliveryFailed: 0x10,
-  DeliverySucceeded: 0x80,
-} as const;
-const recipientType = flags8(RecipientTypeBits);
+/**
+ * RecipientType: the low nibble is one value ([MS-OXOMSG] 2.2.3.1: 0x00
+ * originator, 0x01 To, 0x02 Cc, 0x03 Bcc); the resend flags 0x10000000 and
+ * 0x80000000 of that property travel here as 0x10 and 0x80.
+ */
+const recipientType = enumFlagsOf(
+  u8,
+  0x0f,
+  { 0x00: 'Originator', 0x01: 'To', 0x02: 'Cc', 0x03: 'Bcc' },
+  {
+    Resend: 0x10,
+    ResendNotNeeded: 0x80,
+  },
+);
 export const AttachmentTableFlags = { Unicode: 0x40 } as const;
 
 /** A RecipientRow over columns sent in the same response (RopOpenMessage and relatives). */
@@ -91,7 +111,7 @@ export const ropOpenMessage = defineRop({
   request: [
     field('CodePageId', u16, { doc: "Code page of 8-bit strings; 0x0FFF means the logon's." }),
     field('FolderId', folderIdCodec),
-    field('OpenModeFlags', flags8(MessageOpenModeFlags)),
+    field('OpenModeFlags', messageOpenMode),
     field('MessageId', messageIdCodec),
   ],
   response: messageHeader,
@@ -197,12 +217,17 @@ export const ropSetMessageStatus = defineRop({
   response: [field('MessageStatusFlags', flags32(MessageStatusFlags), { doc: 'The status before the change.' })],
 });
 
-/** Answered with RopId 0x20, the response of RopSetMessageStatus ([MS-OXCROPS] 2.2.6.9.2). */
+/**
+ * [MS-OXCROPS] 2.2.6.9.2: the response is RopSetMessageStatus's, RopId 0x20
+ * (as gromox writes it); MAPI Inspector expects 0x1F, so a 0x1F response is
+ * paired with the request as well.
+ */
 export const ropGetMessageStatus = defineRop({
   id: 0x1f,
   name: 'RopGetMessageStatus',
   specRef: 'MS-OXCROPS 2.2.6.9',
   responseId: 0x20,
+  otherResponseIds: [0x1f],
   request: [field('MessageId', messageIdCodec)],
   response: [field('MessageStatusFlags', flags32(MessageStatusFlags))],
 });
@@ -258,7 +283,7 @@ export const ropOpenAttachment = defineRop({
   name: 'RopOpenAttachment',
   specRef: 'MS-OXCROPS 2.2.6.12',
   handles: 'in-out',
-  request: [field('OpenAttachmentFlags', flags8(AttachmentOpenFlags)), field('AttachmentID', u32)],
+  request: [field('OpenAttachmentFlags', enumOf(u8, AttachmentOpenMode)), field('AttachmentID', u32)],
   response: [],
 });
 
@@ -293,7 +318,7 @@ export const ropOpenEmbeddedMessage = defineRop({
   name: 'RopOpenEmbeddedMessage',
   specRef: 'MS-OXCROPS 2.2.6.16',
   handles: 'in-out',
-  request: [field('CodePageId', u16), field('OpenModeFlags', flags8(EmbeddedOpenModeFlags))],
+  request: [field('CodePageId', u16), field('OpenModeFlags', enumOf(u8, EmbeddedOpenMode))],
   response: [field('Reserved', u8), field('MessageId', messageIdCodec), ...messageHeader],
 });
 
@@ -307,8 +332,9 @@ export const ropGetAttachmentTable = defineRop({
 });
 
 /**
- * AttachmentIdCount is 2 bytes as in MAPI Inspector and OpenChange; some
- * spec versions print 4 (ROPS.md 2.2.D ⚠).
+ * [MS-OXCROPS] 2.2.6.18.2: AttachmentIdCount is 2 bytes (as MAPI Inspector and
+ * OpenChange read it); gromox writes 4. Both readings are tried and the one
+ * that leaves a consistent ROP buffer is taken (`Reading` says which).
  */
 export const ropGetValidAttachments = defineRop({
   id: 0x52,
@@ -316,6 +342,12 @@ export const ropGetValidAttachments = defineRop({
   specRef: 'MS-OXCROPS 2.2.6.18',
   request: [],
   response: countedList('AttachmentIdCount', 'AttachmentIdArray', u32, 'AttachmentId'),
+  responseReadings: [
+    {
+      label: '32-bit AttachmentIdCount (as gromox writes it)',
+      fields: countedList('AttachmentIdCount', 'AttachmentIdArray', u32, 'AttachmentId', { countCodec: u32 }),
+    },
+  ],
 });
 
 export const messageRops: readonly RopDefinition[] = [

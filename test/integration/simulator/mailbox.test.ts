@@ -3,7 +3,7 @@
  * answers are checked with the project's own ROP decoders (shared/protocol).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Writer, utf16Encode, type StructValue } from '../../../shared/codec/index.js';
+import { Writer, findAll, utf16Encode, type StructValue } from '../../../shared/codec/index.js';
 import { decodeBody, ropBuffersOf } from '../../../shared/protocol/decode-exchange.js';
 import {
   ExchangeSimulator,
@@ -79,6 +79,7 @@ function decoded(request: Uint8Array, entityBody: Uint8Array) {
   const buf = ropBuffersOf(res.value)[0] as StructValue | undefined;
   return {
     errors: res.errors,
+    unanswered: findAll(res.tree, 'UnansweredRops').map((n) => n.display),
     rops: (buf?.RopsList ?? []) as StructValue[],
     handles: (buf?.ServerObjectHandleTable ?? []) as number[],
   };
@@ -180,7 +181,43 @@ describe('scripted mailbox', () => {
     expect(responder.stats()).toMatchObject({ executes: 3, unsupportedRops: 0 });
   });
 
-  it('answers ecNullObject for an unknown handle and stops at a ROP it does not script', async () => {
+  it('answers every ROP: ecNotSupported for those it does not script, and goes on after them', async () => {
+    const { responder } = await setup();
+    const body = buildExecuteRequest(
+      cat(
+        ropLogonRequest('/o=Org/cn=alice'),
+        rop((w) => w.u8(0x3f).u8(0).u8(0).u8(1).u8(0x40)), // RopGetRulesTable: not scripted
+        setColumns(1, [PropTag.DisplayName]),
+        queryRows(1, 10),
+        rop((w) => w.u8(0x01).u8(0).u8(1)), // RopRelease: never answered
+        rop((w) => w.u8(0x27).u8(0).u8(0).bytes(new TextEncoder().encode('IPM.Note\0'))), // RopGetReceiveFolder
+        getProps(0, [PropTag.DisplayName]),
+      ),
+      [NONE, NONE],
+    );
+    const r = await client!.send(EMSMDB, 'Execute', body);
+    expect(r.responseCode).toBe(0);
+    const d = decoded(body, r.entity!.body);
+    expect(d.errors).toEqual([]);
+    // GetRulesTable fails, so the table index stays empty and SetColumns/QueryRows get ecNullObject.
+    expect(d.rops.map((x) => [x.RopId, x.ReturnValue])).toEqual([
+      [0xfe, 0],
+      [0x3f, 0x80040102],
+      [0x12, 0x4b9],
+      [0x15, 0x4b9],
+      [0x27, 0x80040102],
+      [0x07, 0],
+    ]);
+    expect(d.rops.map((x) => x.InputHandleIndex ?? x.OutputHandleIndex)).toEqual([0, 1, 1, 1, 0, 0]);
+    // 3F 01 02010480: RopId, the echoed OutputHandleIndex, MAPI_E_NO_SUPPORT (ecNotSupported).
+    const raw = parseExecuteResponse(r.entity!.body)!.payloads[0]!.rops;
+    const at = raw.indexOf(0x3f);
+    expect(Array.from(raw.subarray(at, at + 6))).toEqual([0x3f, 0x01, 0x02, 0x01, 0x04, 0x80]);
+    expect(d.unanswered).toEqual([]);
+    expect(responder.stats()).toMatchObject({ executes: 1, rops: 7, unsupportedRops: 2 });
+  });
+
+  it('answers ecNullObject for an unknown handle and stops at a RopId no decoder knows (its length is unknowable)', async () => {
     const { responder } = await setup();
     const body = buildExecuteRequest(
       cat(

@@ -38,8 +38,8 @@ const ntlm = (type: number) => btoa('NTLMSSP\0' + String.fromCharCode(type, 0, 0
 
 describe('registry', () => {
   it('has one entry per rule id, each with a file-level description', () => {
-    expect(rules.length).toBe(24);
-    expect(rulesById.size).toBe(24);
+    expect(rules.length).toBe(25);
+    expect(rulesById.size).toBe(25);
     expect(rules.every((r) => r.description.length > 20)).toBe(true);
   });
 
@@ -119,16 +119,84 @@ describe('emsmdb-status', () => {
 });
 
 describe('reconnect-loop', () => {
-  it('fires for repeated Connects without Disconnect within minutes', () => {
+  /** Five sessions of Connect + PING, none disconnected, 20 s apart; `each` changes the client per run. */
+  function runs(each: (c: ScriptedClient, i: number) => void = () => {}, gap = 20_000): ScriptedClient {
     const c = new ScriptedClient();
     for (let i = 0; i < 5; i++) {
       c.jar.clear();
+      each(c, i);
+      c.connect({ gap });
+      c.ping();
+    }
+    return c;
+  }
+
+  it('fires for the same client instance (X-ClientInfo GUID, address) reconnecting within the expiry', () => {
+    expect(findings(runs().exchanges, 'reconnect-loop')).toEqual([
+      {
+        rule: 'reconnect-loop',
+        severity: 'error',
+        title: 'Reconnect loop',
+        message:
+          'The same client (X-ClientInfo {2F94A2BF-A2E6-4CCC-BF98-B5F22C542226} from 10.0.0.5) started 4 new mailbox sessions within 60 s, each while the previous one was still alive and not disconnected (sessions 2, 3, 4, 5; session 2 started 20 s after session 1, within its X-ExpirationInfo of 900 s). Each new Connect throws away the server-side state, so Outlook keeps resynchronizing.',
+        fix: 'Look at what ended each previous session: context-lost responses, dropped connections (load balancer idle timeouts) or authentication failures right before each Connect.',
+        evidence: [3, 5, 7, 9],
+        session: 2,
+      },
+    ]);
+  });
+
+  it('the X-ClientInfo counter may change per session: only the GUID names the client instance', () => {
+    const c = runs((x, i) => (x.clientInfo = `{2F94A2BF-A2E6-4CCC-BF98-B5F22C542226}:${i + 1}`));
+    expect(findings(c.exchanges, 'reconnect-loop').map((x) => x.evidence)).toEqual([[3, 5, 7, 9]]);
+  });
+
+  it('fires when each Connect carries the previous session cookies, even without X-ClientInfo', () => {
+    const c = new ScriptedClient({ clientInfo: '' });
+    for (let i = 0; i < 5; i++) {
       c.connect({ gap: 20_000 });
       c.ping();
     }
     const f = findings(c.exchanges, 'reconnect-loop');
-    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['error', [3, 5, 7, 9]]]);
-    expect(f[0]!.message).toContain('started 4 new mailbox sessions');
+    expect(f.map((x) => [x.evidence, x.session])).toEqual([[[3, 5, 7, 9], 2]]);
+    expect(f[0]!.message).toContain(
+      'The same client started 4 new mailbox sessions within 60 s, each while the previous one was still alive and not disconnected (sessions 2, 3, 4, 5; session 2 carried the cookies of session 1).',
+    );
+  });
+
+  it('is silent for separate client runs: another X-ClientInfo GUID each time', () => {
+    const c = runs((x, i) => (x.clientInfo = `{2F94A2BF-A2E6-4CCC-BF98-B5F22C54222${i}}:1`));
+    expect(findings(c.exchanges)).toEqual([]);
+  });
+
+  it('is silent for separate runs of a client that sends no X-ClientInfo and starts with no cookies', () => {
+    const c = runs((x) => (x.clientInfo = ''));
+    expect(findings(c.exchanges)).toEqual([]);
+  });
+
+  it('is silent when the same GUID comes from another address each time', () => {
+    const c = runs((x, i) => (x.address = `10.0.0.${10 + i}`));
+    expect(findings(c.exchanges, 'reconnect-loop')).toEqual([]);
+  });
+
+  it('is silent when each new session starts after the previous context expired (X-ExpirationInfo 900 s)', () => {
+    expect(findings(runs(undefined, 901_000).exchanges, 'reconnect-loop')).toEqual([]);
+  });
+
+  it('is silent for sessions the client keeps using side by side (parallel, not replaced)', () => {
+    // Five sessions opened one after the other, then each still in use.
+    const c = new ScriptedClient();
+    const jars: Map<string, string>[] = [];
+    for (let i = 0; i < 5; i++) {
+      c.jar.clear();
+      c.connect();
+      jars.push(new Map(c.jar));
+    }
+    for (const j of jars) {
+      c.jar = j;
+      c.ping();
+    }
+    expect(findings(c.exchanges)).toEqual([]);
   });
   it('is silent when each session was disconnected (like ruler in cap1)', () => {
     const c = new ScriptedClient();
@@ -342,8 +410,89 @@ describe('rop-error and unknown-handle', () => {
       ['Handle used after release', [5]],
     ]);
     expect(f[1]!.message).toBe(
-      'RopOpenFolder used handle 0x00000011, which RopLogon in exchange 2 created and RopRelease in exchange 4 released. Seen in exchange 5; the server answers such ROPs with ecNullObject. The client is using handles it made up or kept from another session.',
+      'RopOpenFolder used handle 0x00000011, which RopLogon in exchange 2 created and RopRelease in exchange 4 released. Seen in exchange 5; the server answered it with ecNullObject (0x000004B9). The client is using handles it made up or kept from another session.',
     );
+  });
+});
+
+describe('evidence is only what shows the problem', () => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  /** The same never-issued handle 0x99 in requests the server ran, rejected, lost, or accepted. */
+  function noisy(): ScriptedClient {
+    const c = withLogon();
+    c.execute(ROPS.queryRowsReq(0), [0x99], '15 00 B9040000', [0x99]); // 3: ran, ecNullObject
+    c.execute(ROPS.queryRowsReq(0), [0x99], '', [0x99], {
+      status: 500,
+      rawResponseBody: true,
+      responseBody: text('<html>Internal Server Error</html>'),
+      setCookies: [],
+    }); // 4: rejected at the HTTP level
+    c.execute(ROPS.queryRowsReq(0), [0x99], '', [0x99], {
+      responseCode: 15,
+      responseBody: text('Invalid sequence'),
+      setCookies: [],
+    }); // 5: rejected by X-ResponseCode
+    c.send('Execute', {
+      requestBody: executeRequestBody(ropBuffer(ROPS.queryRowsReq(0), [0x99])),
+      responseBody: executeResponseBody(new Uint8Array(0), 0x4b6),
+    }); // 6: rejected by StatusCode (ecRpcFormat)
+    c.execute(ROPS.queryRowsReq(0), [0x99], '', [0x99], {
+      noResponse: true,
+      aborted: { kind: 'upstream-reset', message: 'ECONNRESET' },
+    }); // 7: response lost
+    c.execute(ROPS.queryRowsReq(0), [0x99], '', [0x99]); // 8: the server answered nothing
+    c.execute(ROPS.queryRowsReq(0), [0x99], ROPS.queryRowsResp(0), [0x99]); // 9: the server accepted the handle
+    c.execute(ROPS.releaseReq(0), [0x98], '', [0x98]); // 10: RopRelease (no response) of a never-issued handle
+    return c;
+  }
+
+  it('unknown-handle cites the ROPs the server ran and did not accept, nothing rejected or lost', () => {
+    const f = findings(noisy().exchanges, 'unknown-handle');
+    expect(f.map((x) => [x.title, x.evidence, x.paths])).toEqual([
+      [
+        'Handle the server never issued',
+        [3],
+        [{ exchangeId: 3, path: 'RopBuffer/RopsList/RopQueryRows/InputHandleIndex' }],
+      ],
+      [
+        'Handle the server never issued',
+        [10],
+        [{ exchangeId: 10, path: 'RopBuffer/RopsList/RopRelease/InputHandleIndex' }],
+      ],
+    ]);
+    expect(f[0]!.message).toBe(
+      'RopQueryRows used handle 0x00000099, which the server never returned in this session (RopLogon in exchange 2 returned 0x00000011). Seen in exchange 3; the server answered it with ecNullObject (0x000004B9). The client is using handles it made up or kept from another session.',
+    );
+    expect(f[1]!.message).toContain('Seen in exchange 10; the server ran them without a response (they carry none).');
+  });
+
+  it('the model records whether each referenced ROP ran, and its ReturnValue', () => {
+    const m = new SessionModel();
+    for (const ex of noisy().exchanges) m.add(ex);
+    expect(
+      [3, 4, 5, 6, 7, 8, 9, 10].map((id) => m.factsOf(id)!.handleRefs!.map((r) => [r.ran, r.returnValue])),
+    ).toEqual([
+      [[true, 0x4b9]],
+      [[false, undefined]],
+      [[false, undefined]],
+      [[false, undefined]],
+      [[false, undefined]],
+      [[false, undefined]],
+      [[true, 0]],
+      [[true, undefined]],
+    ]);
+  });
+
+  it('every rule over the same capture: each finding cites exactly the exchanges that show its problem', () => {
+    expect(findings(noisy().exchanges).map((x) => [x.rule, x.title, x.evidence])).toEqual([
+      ['unknown-handle', 'Handle the server never issued', [3]],
+      ['rop-error', 'ROPs failed: ecNullObject', [3]],
+      ['response-code', 'Requests out of sequence', [5]],
+      ['emsmdb-status', 'ecRpcFormat: the server could not parse the request', [6]],
+      ['connection-dropped', 'Connection dropped during Execute', [7]],
+      ['unanswered-rops', 'ROPs left unanswered', [8]],
+      ['unknown-handle', 'Handle the server never issued', [10]],
+    ]);
   });
 });
 

@@ -100,7 +100,15 @@ describe('cap1 sessions', () => {
 
   it('sees that ruler acts on handle 0x0C000000, which the server never issued (answered ecNullObject)', () => {
     expect(model.factsOf(3)!.handleRefs).toEqual([
-      { ropIndex: 0, ropName: 'RopOpenFolder', handleIndex: 0, handle: 0x0c000000, status: 'unknown' },
+      {
+        ropIndex: 0,
+        ropName: 'RopOpenFolder',
+        handleIndex: 0,
+        handle: 0x0c000000,
+        status: 'unknown',
+        ran: true,
+        returnValue: 0x4b9,
+      },
     ]);
     const gen = findAll(model.decode(exchanges[2]!).request!.tree, 'InputHandle');
     expect(gen.map((n) => [n.generated, n.display])).toEqual([

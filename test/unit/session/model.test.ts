@@ -258,6 +258,8 @@ describe('ROP context across Executes', () => {
         status: 'known',
         kind: 'table',
         createdBy: { exchangeId: 3, ropIndex: 1, ropId: 0x05, ropName: 'RopGetContentsTable' },
+        ran: true,
+        returnValue: 0,
       },
     ]);
     expect(m.handles(1).map((h) => h.kind)).toEqual(['logon', 'folder', 'table']);
@@ -331,6 +333,11 @@ describe('ROP context across Executes', () => {
         [4, [0x1f, 0x00, 0x37, 0x00, 0x06, 0x00]],
         [5, []],
       ],
+      // RopFastTransferSourceCopyTo on a logon: a content stream, which one the object does not say.
+      kind: {
+        kind: 'folderContent, messageContent or attachmentContent',
+        source: 'RopFastTransferSourceCopyTo on a logon, exchange 3',
+      },
     });
     const d = m.decode(c.exchanges[4]!);
     expect(d.response!.errors).toEqual([]);

@@ -47,12 +47,72 @@ describe('mapiscope decode', () => {
   it('--json lists the ROPs of an Execute request and the decompressed buffer id in the tree', async () => {
     const r = await cli(['decode', fx('syncgw/execute_req45.bin'), '--json']);
     const j = JSON.parse(r.out);
+    // Payload (execute_req45.decompressed.bin): 02 00 00 01 | 01 00 00 00 00 00 00 01 | 00, twice more
+    // with GlobalCounter 09 and 0D: RopOpenFolder, LogonId 0, InputHandleIndex 0, FolderId 1-0x…01.
     expect(j.rops).toEqual([
-      { id: '0x02', name: 'RopOpenFolder' },
-      { id: '0x02', name: 'RopOpenFolder' },
-      { id: '0x02', name: 'RopOpenFolder' },
+      {
+        id: '0x02',
+        name: 'RopOpenFolder',
+        handleIndex: 0,
+        logonId: 0,
+        detail: 'FolderId=1-0x000000000001 OpenModeFlags=0',
+      },
+      {
+        id: '0x02',
+        name: 'RopOpenFolder',
+        handleIndex: 0,
+        logonId: 0,
+        detail: 'FolderId=1-0x000000000009 OpenModeFlags=0',
+      },
+      {
+        id: '0x02',
+        name: 'RopOpenFolder',
+        handleIndex: 0,
+        logonId: 0,
+        detail: 'FolderId=1-0x00000000000D OpenModeFlags=0',
+      },
     ]);
     expect(JSON.stringify(j.tree)).toContain('"buffer":"rpcext#1"');
+  });
+
+  it('--json rops of responses carry the ReturnValue and the echoed handle index', async () => {
+    // execute_resp45: three RopOpenFolder successes into output handles 1, 2, 3.
+    const ok = JSON.parse((await cli(['decode', fx('syncgw/execute_resp45.bin'), '--json'])).out);
+    expect(ok.rops).toEqual(
+      [1, 2, 3].map((h) => ({
+        id: '0x02',
+        name: 'RopOpenFolder',
+        returnValue: '0x00000000',
+        handleIndex: h,
+        detail: 'HasRules=0 IsGhosted=0',
+      })),
+    );
+    // cap1 008 response payload: 3F 01 B9040000 | 12 01 B9040000 | 15 01 B9040000 (ecNullObject).
+    const failed = await cli(['decode', fx('gromox-ruler/cap1/008-mapi-emsmdb-Execute.response.bin'), '--json']);
+    expect(JSON.parse(failed.out).rops).toEqual([
+      { id: '0x3F', name: 'RopGetRulesTable', returnValue: '0x000004B9', handleIndex: 1 },
+      { id: '0x12', name: 'RopSetColumns', returnValue: '0x000004B9', handleIndex: 1 },
+      { id: '0x15', name: 'RopQueryRows', returnValue: '0x000004B9', handleIndex: 1 },
+    ]);
+    // Its request: LogonId 12 (0x0C), each ROP on handle index 0 or 1.
+    const req = await cli(['decode', fx('gromox-ruler/cap1/008-mapi-emsmdb-Execute.request.bin'), '--json']);
+    expect(JSON.parse(req.out).rops).toEqual([
+      { id: '0x3F', name: 'RopGetRulesTable', handleIndex: 0, logonId: 12, detail: 'TableFlags=64' },
+      {
+        id: '0x12',
+        name: 'RopSetColumns',
+        handleIndex: 1,
+        logonId: 12,
+        detail: 'SetColumnsFlags=0 PropertyTagCount=2 PropertyTags=[2]',
+      },
+      {
+        id: '0x15',
+        name: 'RopQueryRows',
+        handleIndex: 1,
+        logonId: 12,
+        detail: 'QueryRowsFlags=0 ForwardRead=1 RowCount=50',
+      },
+    ]);
   });
 
   it('text output is an indented tree with offsets; --type/--direction override the name', async () => {
@@ -107,7 +167,16 @@ describe('mapiscope decode', () => {
         [1, 'emsmdb', 'Connect', 0],
         [2, 'emsmdb', 'Execute', 0],
       ]);
-      expect(j[1]!.response.rops).toEqual([{ id: '0xFE', name: 'RopLogon' }]);
+      // With its request as context the private-mailbox RopLogon response layout applies.
+      expect(j[1]!.response.rops).toEqual([
+        {
+          id: '0xFE',
+          name: 'RopLogon',
+          returnValue: '0x00000000',
+          handleIndex: 0,
+          detail: 'LogonFlags=1 ResponseFlags=7 MailboxGuid="c78618db-a67d-46d2-bf39-b9f8166302d6" ReplId=65535',
+        },
+      ]);
       expect(j.every((e) => e.request.errors.length === 0 && e.response.errors.length === 0)).toBe(true);
       const bad = join(dir, 'bad.har');
       writeFileSync(bad, '{"log": [');

@@ -94,6 +94,8 @@ describe('real Execute bodies: ROP lists, zero errors, zero unparsed bytes, roun
       expect(r.unparsedBytes).toBe(0);
       expect(q.rops.map((x) => x.name)).toEqual(c.q.map((n) => `Rop${n}`));
       expect(r.rops.map((x) => x.name)).toEqual(c.r.map((n) => `Rop${n}`));
+      // The server answered every ROP that expects a response (RopRelease gets none).
+      expect(findAll(r.tree, 'UnansweredRops')).toEqual([]);
       expect(encodeBody(q)).toEqual(qb);
       expect(encodeBody(r, { execRequest: q.value })).toEqual(rb);
     });

@@ -20,12 +20,14 @@ describe('RopRegisterNotification', () => {
       NotificationTypes: 0x12,
       Reserved: 0,
       WantWholeStore: 1,
+      Reading: 'as specified', // the 2-byte reading of NotificationTypes would be the same here
     });
     expect(tree.children![4]!.display).toBe('0x12 (NewMail | ObjectModified)');
     expect(layout(tree).slice(4)).toEqual([
       ['NotificationTypes', 4, 1],
       ['Reserved', 5, 1],
       ['WantWholeStore', 6, 1],
+      ['Reading', 7, 0],
     ]);
   });
 
@@ -36,6 +38,7 @@ describe('RopRegisterNotification', () => {
     expect(layout(tree).slice(7)).toEqual([
       ['FolderId', 7, 8],
       ['MessageId', 15, 8],
+      ['Reading', 23, 0],
     ]);
     expect(tree.length).toBe(23);
     roundTrip(ropRegisterNotification.response, '29 01 00000000');

@@ -1,0 +1,95 @@
+/**
+ * GNOME's proxy settings (`org.gnome.system.proxy`, read by GNOME apps, Chromium and anything
+ * using GIO's proxy resolver), through the `gsettings` tool. Values are kept in the GVariant
+ * text form `gsettings get` prints, which `gsettings set` reads back unchanged.
+ */
+import { type CommandRunner, mustRun } from './runner.js';
+import type { ProxyTarget, SettingValue, SettingValues, SettingsStore } from './settings.js';
+
+const BASE = 'org.gnome.system.proxy';
+/** schema key, in write order: the URL and servers first, the mode last. */
+const KEYS: readonly (readonly [string, string])[] = [
+  [BASE, 'autoconfig-url'],
+  [`${BASE}.http`, 'host'],
+  [`${BASE}.http`, 'port'],
+  [`${BASE}.https`, 'host'],
+  [`${BASE}.https`, 'port'],
+  [BASE, 'ignore-hosts'],
+  [BASE, 'mode'],
+];
+
+const id = (schema: string, key: string) => `${schema} ${key}`;
+
+/** A string as a GVariant text literal. */
+export function gvariantString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A string array as `gsettings get` prints it. */
+export function gvariantStringArray(a: readonly string[]): string {
+  return a.length === 0 ? '@as []' : `[${a.map(gvariantString).join(', ')}]`;
+}
+
+export class GnomeProxyStore implements SettingsStore {
+  readonly id = 'gnome';
+  readonly label = 'GNOME proxy settings (org.gnome.system.proxy)';
+
+  constructor(private readonly runner: CommandRunner) {}
+
+  /** True when gsettings runs and knows the proxy schemas. */
+  static async present(runner: CommandRunner): Promise<boolean> {
+    const r = await runner.run('gsettings', ['list-schemas']);
+    return r.code === 0 && r.stdout.split('\n').some((l) => l.trim() === BASE);
+  }
+
+  async read(): Promise<SettingValues> {
+    const out: SettingValues = {};
+    for (const [schema, key] of KEYS)
+      out[id(schema, key)] = (await mustRun(this.runner, 'gsettings', ['get', schema, key])).trim();
+    return out;
+  }
+
+  /**
+   * Sets a value; a value equal to the schema's default is reset instead, so a key that was never
+   * set is left unset again (the defaults come from gsettings' memory backend, which holds none).
+   */
+  async write(k: string, value: SettingValue): Promise<void> {
+    const [schema, key] = k.split(' ') as [string, string];
+    if (value === null || value === (await this.defaultOf(schema, key)))
+      await mustRun(this.runner, 'gsettings', ['reset', schema, key]);
+    else await mustRun(this.runner, 'gsettings', ['set', schema, key, value]);
+  }
+
+  private readonly defaults = new Map<string, string | undefined>();
+
+  private async defaultOf(schema: string, key: string): Promise<string | undefined> {
+    const k = id(schema, key);
+    if (!this.defaults.has(k)) {
+      const r = await this.runner.run('env', ['GSETTINGS_BACKEND=memory', 'gsettings', 'get', schema, key]);
+      this.defaults.set(k, r.code === 0 ? r.stdout.trim() : undefined);
+    }
+    return this.defaults.get(k);
+  }
+
+  describe(v: SettingValues): string {
+    const unq = (x: SettingValue | undefined) => (x ?? '').replace(/^'(.*)'$/, '$1');
+    const mode = unq(v[id(BASE, 'mode')]);
+    if (mode === 'auto') return `PAC ${unq(v[id(BASE, 'autoconfig-url')]) || '(automatic detection)'}`;
+    if (mode === 'manual') return `manual ${unq(v[id(`${BASE}.http`, 'host')])}:${v[id(`${BASE}.http`, 'port')] ?? ''}`;
+    return 'no proxy';
+  }
+
+  desired(t: ProxyTarget): SettingValues {
+    if (t.kind === 'pac') return { [id(BASE, 'autoconfig-url')]: gvariantString(t.url), [id(BASE, 'mode')]: "'auto'" };
+    const host = gvariantString(t.proxy.host);
+    const port = String(t.proxy.port);
+    return {
+      [id(`${BASE}.http`, 'host')]: host,
+      [id(`${BASE}.http`, 'port')]: port,
+      [id(`${BASE}.https`, 'host')]: host,
+      [id(`${BASE}.https`, 'port')]: port,
+      [id(BASE, 'ignore-hosts')]: gvariantStringArray(t.bypass),
+      [id(BASE, 'mode')]: "'manual'",
+    };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The proxy settings of one place on the machine (GNOME's gsettings, KDE's kioslaverc, the
+ * Windows per-user Internet Settings, one macOS network service), as named values. Every store
+ * reads all its values at once, writes one value at a time, and says which values route
+ * through MapiScope; the controller does the rest (journal, rollback, restore) the same way for all.
+ */
+
+/** A setting's value as the store reads it back; null means absent (unset, deleted, empty). */
+export type SettingValue = string | null;
+export type SettingValues = Record<string, SettingValue>;
+/** Values by store id. */
+export type SettingsSnapshot = Record<string, SettingValues>;
+
+/** Where clients should send traffic. */
+export type ProxyTarget =
+  | { kind: 'pac'; url: string; proxy: { host: string; port: number } }
+  | { kind: 'manual'; proxy: { host: string; port: number }; bypass: string[] };
+
+export interface SettingsStore {
+  /** Stable id within a platform ("gnome", "kde", "windows", "macos:Wi-Fi"). */
+  readonly id: string;
+  /** What a user calls it ("GNOME proxy settings", "Wi-Fi (networksetup)"). */
+  readonly label: string;
+  /** Every value this store manages. */
+  read(): Promise<SettingValues>;
+  /** Sets one value (null: remove or clear it). */
+  write(key: string, value: SettingValue): Promise<void>;
+  /** The values that route as `target` says, in the order they are written. */
+  desired(target: ProxyTarget): SettingValues;
+  /** How `values` route, in a few words ("no proxy", "PAC http://…", "manual 127.0.0.1:8888"). */
+  describe(values: SettingValues): string;
+  /** Tells running applications the settings changed (best effort). */
+  notify?(): Promise<void>;
+}
+
+/** Proxy target of a set of desired values, for messages. */
+export function describeTarget(t: ProxyTarget): string {
+  return t.kind === 'pac'
+    ? `PAC ${t.url} (only the Exchange hosts through ${t.proxy.host}:${t.proxy.port})`
+    : `all traffic through ${t.proxy.host}:${t.proxy.port}`;
+}

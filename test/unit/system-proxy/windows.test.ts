@@ -1,0 +1,191 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SystemProxy } from '../../../electron/backend/system-proxy/controller.js';
+import { journalPath, readJournal } from '../../../electron/backend/system-proxy/journal.js';
+import { routeTarget } from '../../../electron/backend/system-proxy/routing.js';
+import {
+  INTERNET_SETTINGS_KEY as KEY,
+  NOTIFY_SCRIPT,
+  WindowsProxyStore,
+  parseRegQuery,
+} from '../../../electron/backend/system-proxy/windows.js';
+import { FakeRegistry } from './fake-machines.js';
+
+const NOTIFY = `powershell.exe -NoProfile -NonInteractive -Command ${NOTIFY_SCRIPT}`;
+const PROCESS = { kind: 'process' as const, pid: 4242, command: 'mapiscope capture' };
+const CORPORATE = {
+  ProxyEnable: { type: 'REG_DWORD', data: '0x1' },
+  ProxyServer: { type: 'REG_SZ', data: 'corp-proxy.contoso.com:3128' },
+  ProxyOverride: { type: 'REG_SZ', data: '*.contoso.com;<local>' },
+  AutoConfigURL: { type: 'REG_SZ', data: 'http://wpad.contoso.com/proxy.pac' },
+  MigrateProxy: { type: 'REG_DWORD', data: '0x1' },
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'mapiscope-win-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function controller(reg: FakeRegistry, alive = false) {
+  return new SystemProxy({
+    dataDir: dir,
+    runner: reg,
+    platform: 'win32',
+    stores: async () => [new WindowsProxyStore(reg)],
+    isAlive: () => alive,
+  });
+}
+
+describe('Windows Internet Settings through reg', () => {
+  it('parses reg query output, including an empty REG_SZ and values it does not manage', () => {
+    const out =
+      '\r\nHKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\r\n' +
+      '    CertificateRevocation    REG_DWORD    0x1\r\n    ProxyEnable    REG_DWORD    0x0\r\n' +
+      '    ProxyServer    REG_SZ    \r\n    AutoConfigURL    REG_SZ    http://a/b.pac\r\n';
+    expect(parseRegQuery(out)).toEqual({
+      ProxyServer: 'REG_SZ:',
+      ProxyOverride: null,
+      AutoConfigURL: 'REG_SZ:http://a/b.pac',
+      ProxyEnable: 'REG_DWORD:0x0',
+    });
+  });
+
+  it('PAC routing sets AutoConfigURL with exactly these commands, tells applications, and off deletes it again', async () => {
+    const reg = new FakeRegistry({ ProxyEnable: { type: 'REG_DWORD', data: '0x0' } });
+    const before = reg.snapshot();
+    const sp = controller(reg);
+    const target = routeTarget({ port: 8888, hosts: ['mail.contoso.com'] });
+    await sp.on(target, PROCESS, ['mail.contoso.com']);
+    expect(reg.calls).toEqual([
+      `reg query ${KEY}`,
+      `reg add ${KEY} /v AutoConfigURL /t REG_SZ /d http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com /f`,
+      `reg query ${KEY}`,
+      NOTIFY,
+    ]);
+    expect(reg.values.get('AutoConfigURL')?.data).toBe('http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com');
+    const j = await readJournal(dir);
+    expect(j?.previous.windows).toEqual({
+      ProxyServer: null,
+      ProxyOverride: null,
+      AutoConfigURL: null,
+      ProxyEnable: 'REG_DWORD:0x0',
+    });
+    expect((await sp.status()).ours).toBe(true);
+
+    const mark = reg.calls.length;
+    const r = await sp.off();
+    expect(reg.since(mark)).toEqual([`reg query ${KEY}`, `reg delete ${KEY} /v AutoConfigURL /f`, NOTIFY]);
+    expect(r.restored.map((c) => c.key)).toEqual(['AutoConfigURL']);
+    expect(reg.snapshot()).toEqual(before);
+    expect(existsSync(journalPath(dir))).toBe(false);
+  });
+
+  it('--all over a corporate proxy: manual settings with <local> bypass, then every value exactly back', async () => {
+    const reg = new FakeRegistry(CORPORATE);
+    const before = reg.snapshot();
+    const sp = controller(reg);
+    await sp.on(routeTarget({ port: 8888, all: true }), PROCESS);
+    expect(reg.calls.slice(1, 5)).toEqual([
+      `reg add ${KEY} /v ProxyServer /t REG_SZ /d 127.0.0.1:8888 /f`,
+      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d <local>;localhost;127.*;::1 /f`,
+      `reg delete ${KEY} /v AutoConfigURL /f`,
+      // ProxyEnable is 1 already: not written.
+      `reg query ${KEY}`,
+    ]);
+    expect((await sp.status()).stores[0]!.routing).toBe('manual 127.0.0.1:8888');
+    await sp.off();
+    expect(reg.snapshot()).toEqual(before);
+  });
+
+  it('a write failing halfway puts back what was written and leaves no journal', async () => {
+    const reg = new FakeRegistry(CORPORATE);
+    const before = reg.snapshot();
+    reg.failWhen = (l) => l.includes('/v AutoConfigURL') && l.startsWith('reg delete');
+    const sp = controller(reg);
+    await expect(sp.on(routeTarget({ port: 8888, all: true }), PROCESS)).rejects.toThrow(
+      /could not route through MapiScope: reg delete .* failed \(exit 5\): ERROR: Access is denied\.; every setting already changed was put back/,
+    );
+    expect(reg.calls.slice(-4)).toEqual([
+      `reg query ${KEY}`,
+      `reg add ${KEY} /v ProxyServer /t REG_SZ /d corp-proxy.contoso.com:3128 /f`,
+      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d *.contoso.com;<local> /f`,
+      NOTIFY,
+    ]);
+    expect(reg.snapshot()).toEqual(before);
+    expect(existsSync(journalPath(dir))).toBe(false);
+  });
+
+  it('when undoing fails too, the journal stays and the next start after the crash repairs it', async () => {
+    const reg = new FakeRegistry({ ProxyEnable: { type: 'REG_DWORD', data: '0x0' } });
+    const before = reg.snapshot();
+    let deletes = 0;
+    // ProxyOverride cannot be written, and every delete fails for a while, so undoing ProxyServer fails too.
+    reg.failWhen = (l) =>
+      (l.startsWith('reg add') && l.includes('/v ProxyOverride')) || (l.startsWith('reg delete') && ++deletes <= 3);
+    const sp = controller(reg);
+    await expect(sp.on(routeTarget({ port: 8888, all: true }), PROCESS)).rejects.toThrow(
+      /undoing failed too .*the journal is kept/,
+    );
+    expect(reg.snapshot()).not.toEqual(before);
+    expect(existsSync(journalPath(dir))).toBe(true);
+    const r = await controller(reg).recoverStale();
+    expect(r?.failed).toEqual([]);
+    expect(reg.snapshot()).toEqual(before);
+    expect(existsSync(journalPath(dir))).toBe(false);
+  });
+
+  it('a setting changed by someone else meanwhile is left as it is and reported', async () => {
+    const reg = new FakeRegistry(CORPORATE);
+    const sp = controller(reg);
+    await sp.on(routeTarget({ port: 8888, all: true }), PROCESS);
+    // Someone else points ProxyServer elsewhere.
+    reg.values.set('ProxyServer', { type: 'REG_SZ', data: 'other:8080' });
+    const st = await sp.status();
+    expect(st.ours).toBe(false);
+    expect(st.changedByOthers).toEqual([
+      {
+        store: 'Windows Internet Settings (current user)',
+        key: 'ProxyServer',
+        ours: 'REG_SZ:127.0.0.1:8888',
+        now: 'REG_SZ:other:8080',
+      },
+    ]);
+    const r = await sp.off();
+    expect(r.changedByOthers.map((c) => c.key)).toEqual(['ProxyServer']);
+    expect(reg.values.get('ProxyServer')?.data).toBe('other:8080');
+    expect(reg.values.get('AutoConfigURL')?.data).toBe(CORPORATE.AutoConfigURL.data);
+    expect(reg.values.get('ProxyOverride')?.data).toBe(CORPORATE.ProxyOverride.data);
+  });
+
+  it('recovery leaves a running owner alone and persistent routing until off', async () => {
+    const reg = new FakeRegistry();
+    await controller(reg, true).on(routeTarget({ port: 8888 }), PROCESS);
+    expect(await controller(reg, true).recoverStale()).toBeUndefined();
+    expect(reg.values.has('AutoConfigURL')).toBe(true);
+    await controller(reg, false).off();
+    await controller(reg).on(routeTarget({ port: 8888 }), {
+      kind: 'persistent',
+      pid: 1,
+      command: 'mapiscope system-proxy on',
+    });
+    expect(await controller(reg).recoverStale()).toBeUndefined();
+    expect(reg.values.has('AutoConfigURL')).toBe(true);
+  });
+
+  it('refuses to take over while another running process routes, and replaces a dead one', async () => {
+    const reg = new FakeRegistry();
+    await controller(reg, true).on(routeTarget({ port: 8888 }), PROCESS);
+    await expect(controller(reg, true).on(routeTarget({ port: 9999 }), { ...PROCESS, pid: 5555 })).rejects.toThrow(
+      /mapiscope capture \(pid 4242\) is routing through MapiScope already/,
+    );
+    const r = await controller(reg, false).on(routeTarget({ port: 9999 }), { ...PROCESS, pid: 5555 });
+    expect(r.replaced?.restored.map((c) => c.key)).toEqual(['AutoConfigURL']);
+    expect(reg.values.get('AutoConfigURL')?.data).toBe('http://127.0.0.1:9999/mapiscope.pac');
+  });
+});
