@@ -32,6 +32,12 @@ export function refusalMessage(r: CertificateRefusalDto): string {
     : `MapiScope does not trust the certificate of the server ${r.host} (${r.error}). If this is your Exchange server with a private CA, trust the server anyway.`;
 }
 
+/** An absolute-form URL as it is; an origin-form one after its host. */
+function firstUrl(f: { url: string; host?: string } | undefined): string {
+  if (!f) return '';
+  return /^[a-z]+:\/\//i.test(f.url) ? f.url : `${f.host ?? ''}${f.url}`;
+}
+
 async function startAndRoute(port: number): Promise<string> {
   await api().callRaw('capture.start', { port, mode: 'forward' });
   return routeOutlook();
@@ -132,7 +138,7 @@ export function OutlookChecklist({ onClose }: { onClose: () => void }) {
         >
           {c &&
             (c.outlook.ok
-              ? `${c.outlook.count} MAPI/Autodiscover exchange(s); the first: ${c.outlook.first?.host ?? ''}${c.outlook.first?.url ?? ''}`
+              ? `${c.outlook.count} MAPI/Autodiscover exchange(s); the first: ${firstUrl(c.outlook.first)}`
               : 'No /mapi/ or Autodiscover request yet. Restart Outlook so it reads the new proxy settings; if its Exchange server is not an Autodiscover name, route all traffic until Autodiscover names it.')}
         </Check>
         <Check
