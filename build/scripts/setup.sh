@@ -12,6 +12,8 @@ command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
 command -v gsettings >/dev/null 2>&1 || need_apt+=(libglib2.0-bin)
 [ -f /usr/share/glib-2.0/schemas/org.gnome.system.proxy.gschema.xml ] || need_apt+=(gsettings-desktop-schemas)
 command -v certutil >/dev/null 2>&1 || need_apt+=(libnss3-tools)
+# The auth tests check our NTLM against Debian's python3-ntlm-auth.
+/usr/bin/python3 -c 'import ntlm_auth' >/dev/null 2>&1 || need_apt+=(python3-ntlm-auth)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2

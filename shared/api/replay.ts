@@ -37,6 +37,8 @@ export interface ExchangeReport {
     requestId: string;
     aborted?: string;
     pendingKeepAlives?: number;
+    /** "NTLM handshake on connection 3": this request opened a connection that had to authenticate first. */
+    handshake?: string;
   };
   /** Same HTTP status and X-ResponseCode as captured. */
   matches: boolean;
@@ -76,6 +78,29 @@ export interface ReplayReportData {
     recoveryRequests: number;
   };
   problems: string[];
+  /** HTTP authentication of the run: the scheme used and every connection-bound handshake. */
+  auth?: ReplayAuthReport;
+  /** Server-assigned folder, message and rule ids re-mapped like handles (captured → live, hex). */
+  serverIds?: { captured: string; live: string }[];
+  /** The replay ended early for this reason (refused credentials, unreachable or untrusted target). */
+  stoppedBecause?: string;
+}
+
+export interface ReplayAuthReport {
+  /** basic, ntlm, negotiate or bearer; absent when the target never asked. */
+  scheme?: string;
+  /** DOMAIN\\user as given; never the password. */
+  identity: string;
+  handshakes: {
+    connectionId: number;
+    localAddress: string;
+    scheme: string;
+    at: number;
+    legs: number;
+    ok: boolean;
+    detail: string;
+  }[];
+  notes: string[];
 }
 
 export interface ReplayRunData<R extends ReplayReportData = ReplayReportData> {

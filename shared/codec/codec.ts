@@ -14,6 +14,7 @@ import type { DecodedNode, NodeValue } from './node.js';
 import { DecodeError, Reader } from './reader.js';
 import { Writer } from './writer.js';
 import { generate, lit } from './compile.js';
+import { shapeOf, withShape } from './shape.js';
 
 /** Values a struct reads from the wire, by field name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -261,7 +262,7 @@ export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, 
     const l = leaf(kind, c.minSize, parts.read, parts.write, both, parts.toNodeValue);
     return c.scopeFree === true ? readsNoScope(l) : l;
   }
-  return {
+  const wrapped: Codec<T> = {
     kind,
     minSize: c.minSize,
     decode(r, name, scope, env) {
@@ -274,6 +275,8 @@ export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, 
     encode: c.encode,
     scopeFree: c.scopeFree === true,
   };
+  const inner = shapeOf(c as Codec<unknown>);
+  return inner ? withShape(wrapped, inner) : wrapped;
 }
 
 /** Hex texts of the values below 0x10000, by width, filled as they are asked for (most displayed values are small). */
@@ -323,20 +326,26 @@ export function memoShow(show: (v: number) => string, max = 1024): (v: number) =
 /** A number shown by its name in `names` ("RopOpenFolder (0x02)"). */
 export function enumOf(c: Codec<number>, names: Readonly<Record<number, string>>, kind = c.kind): Codec<number> {
   const width = c.minSize * 2;
-  return withDisplay(
-    c,
-    memoShow((v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`),
-    kind,
+  return withShape(
+    withDisplay(
+      c,
+      memoShow((v) => `${names[v] ?? 'Unknown'} (${hex(v, width)})`),
+      kind,
+    ),
+    { type: 'enum', names },
   );
 }
 
 /** A bit set shown as its flag names ("0x0005 (Compressed | Last)"). */
 export function flagsOf(c: Codec<number>, bits: Readonly<Record<string, number>>, kind = c.kind): Codec<number> {
   const width = c.minSize * 2;
-  return withDisplay(
-    c,
-    memoShow((v) => describeFlags(v, bits, width)),
-    kind,
+  return withShape(
+    withDisplay(
+      c,
+      memoShow((v) => describeFlags(v, bits, width)),
+      kind,
+    ),
+    { type: 'flags', bits },
   );
 }
 
@@ -699,93 +708,99 @@ export interface ArrayOptions {
 /** `count` items; the count is bounded by the bytes that remain before any item is read. */
 export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = {}): Codec<T[]> {
   const itemName = opts.item ?? elem.kind;
-  return {
-    kind: `${elem.kind}[]`,
-    minSize: typeof count === 'number' ? count * elem.minSize : 0,
-    scopeFree: typeof count === 'number' && elem.scopeFree === true,
-    decode(r, name, scope, env) {
-      const start = r.pos;
-      const n = resolveCount(count, scope, env);
-      const children: DecodedNode[] = [];
-      if (!Number.isInteger(n) || n < 0) throw new DecodeError(`${name}: invalid count ${n}`, start);
-      if (n * Math.max(elem.minSize, 0) > r.remaining)
-        throw new DecodeError(
-          `${name}: count ${n} needs at least ${n * elem.minSize} bytes, only ${r.remaining} remain`,
-          start,
-        );
-      const items: T[] = [];
-      const tree = env.tree;
-      for (let i = 0; i < n; i++) {
-        const at = r.pos;
-        try {
-          const d = elem.decode(r, itemName, scope, env);
-          items.push(d.value);
-          if (tree) children.push(d.node);
-        } catch (err) {
-          env.failures++;
-          if (!tree) throw err;
-          const e = asDecodeError(err, at);
-          children.push(e.partial ?? errorLeaf(itemName, e, r.end));
-          // A partial array keeps its count as the value.
-          const partial: DecodedNode = { name, offset: start, length: 0, children, value: n };
-          partial.length = spanOf(partial, start, r.pos);
-          e.partial = partial;
-          throw e;
+  return withShape<Codec<T[]>>(
+    {
+      kind: `${elem.kind}[]`,
+      minSize: typeof count === 'number' ? count * elem.minSize : 0,
+      scopeFree: typeof count === 'number' && elem.scopeFree === true,
+      decode(r, name, scope, env) {
+        const start = r.pos;
+        const n = resolveCount(count, scope, env);
+        const children: DecodedNode[] = [];
+        if (!Number.isInteger(n) || n < 0) throw new DecodeError(`${name}: invalid count ${n}`, start);
+        if (n * Math.max(elem.minSize, 0) > r.remaining)
+          throw new DecodeError(
+            `${name}: count ${n} needs at least ${n * elem.minSize} bytes, only ${r.remaining} remain`,
+            start,
+          );
+        const items: T[] = [];
+        const tree = env.tree;
+        for (let i = 0; i < n; i++) {
+          const at = r.pos;
+          try {
+            const d = elem.decode(r, itemName, scope, env);
+            items.push(d.value);
+            if (tree) children.push(d.node);
+          } catch (err) {
+            env.failures++;
+            if (!tree) throw err;
+            const e = asDecodeError(err, at);
+            children.push(e.partial ?? errorLeaf(itemName, e, r.end));
+            // A partial array keeps its count as the value.
+            const partial: DecodedNode = { name, offset: start, length: 0, children, value: n };
+            partial.length = spanOf(partial, start, r.pos);
+            e.partial = partial;
+            throw e;
+          }
+          // A zero-size item cannot make progress; stop rather than spin.
+          if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
         }
-        // A zero-size item cannot make progress; stop rather than spin.
-        if (r.pos === at && elem.minSize === 0 && i > 0x10000) throw new DecodeError(`${name}: no progress`, at);
-      }
-      if (!tree) return { value: items, node: NO_NODE };
-      const s = opts.summary?.(items);
-      const display = s ?? `${n} item${n === 1 ? '' : 's'}`;
-      const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
-      return { value: items, node };
+        if (!tree) return { value: items, node: NO_NODE };
+        const s = opts.summary?.(items);
+        const display = s ?? `${n} item${n === 1 ? '' : 's'}`;
+        const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
+        return { value: items, node };
+      },
+      encode(w, v, scope, env) {
+        for (const x of v) elem.encode(w, x, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      for (const x of v) elem.encode(w, x, scope, env);
-    },
-  };
+    { type: 'array', item: elem as Codec<unknown> },
+  );
 }
 
 /** Items until the current window ends. */
 export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[]> {
   const itemName = opts.item ?? elem.kind;
-  return {
-    kind: `${elem.kind}[]`,
-    minSize: 0,
-    scopeFree: elem.scopeFree === true,
-    decode(r, name, scope, env) {
-      const start = r.pos;
-      const children: DecodedNode[] = [];
-      const items: T[] = [];
-      const tree = env.tree;
-      while (r.remaining > 0) {
-        const at = r.pos;
-        try {
-          const d = elem.decode(r, itemName, scope, env);
-          items.push(d.value);
-          if (tree) children.push(d.node);
-        } catch (err) {
-          env.failures++;
-          if (!tree) throw err;
-          const e = asDecodeError(err, at);
-          children.push(e.partial ?? errorLeaf(itemName, e, r.end));
-          const partial: DecodedNode = { name, offset: start, length: 0, children };
-          partial.length = spanOf(partial, start, r.pos);
-          e.partial = partial;
-          throw e;
+  return withShape<Codec<T[]>>(
+    {
+      kind: `${elem.kind}[]`,
+      minSize: 0,
+      scopeFree: elem.scopeFree === true,
+      decode(r, name, scope, env) {
+        const start = r.pos;
+        const children: DecodedNode[] = [];
+        const items: T[] = [];
+        const tree = env.tree;
+        while (r.remaining > 0) {
+          const at = r.pos;
+          try {
+            const d = elem.decode(r, itemName, scope, env);
+            items.push(d.value);
+            if (tree) children.push(d.node);
+          } catch (err) {
+            env.failures++;
+            if (!tree) throw err;
+            const e = asDecodeError(err, at);
+            children.push(e.partial ?? errorLeaf(itemName, e, r.end));
+            const partial: DecodedNode = { name, offset: start, length: 0, children };
+            partial.length = spanOf(partial, start, r.pos);
+            e.partial = partial;
+            throw e;
+          }
+          if (r.pos === at) throw new DecodeError(`${name}: item decoded no bytes`, at);
         }
-        if (r.pos === at) throw new DecodeError(`${name}: item decoded no bytes`, at);
-      }
-      if (!tree) return { value: items, node: NO_NODE };
-      const display = opts.summary?.(items) ?? `${items.length} item${items.length === 1 ? '' : 's'}`;
-      const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
-      return { value: items, node };
+        if (!tree) return { value: items, node: NO_NODE };
+        const display = opts.summary?.(items) ?? `${items.length} item${items.length === 1 ? '' : 's'}`;
+        const node: DecodedNode = { name, offset: start, length: r.pos - start, children, display };
+        return { value: items, node };
+      },
+      encode(w, v, scope, env) {
+        for (const x of v) elem.encode(w, x, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      for (const x of v) elem.encode(w, x, scope, env);
-    },
-  };
+    { type: 'array', item: elem as Codec<unknown> },
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -820,7 +835,7 @@ export function sized<T>(inner: Codec<T>, size: SizeSpec, opts: SizedOptions = {
     },
   };
   compiledOnReuse(c, interpreted, () => compileSized(inner, size, allowTrailing));
-  return c;
+  return withShape(c, { type: 'window', inner: () => inner as Codec<unknown> });
 }
 
 /**
@@ -910,45 +925,55 @@ export function switchOn<K extends string | number>(
 ): Codec<unknown> {
   const get = (k: K): Codec<unknown> | undefined =>
     cases instanceof Map ? cases.get(k) : (cases as Record<K, Codec<unknown>>)[k];
-  return {
-    kind,
-    minSize: 0,
-    decode(r, name, scope, env) {
-      const k = select(scope, env);
-      const c = get(k) ?? fallback;
-      if (!c) throw new DecodeError(`${name}: no layout for ${String(k)}`, r.pos);
-      return c.decode(r, name, scope, env);
+  const all = (): Codec<unknown>[] =>
+    [
+      ...new Set([...(cases instanceof Map ? cases.values() : Object.values(cases)), ...(fallback ? [fallback] : [])]),
+    ] as Codec<unknown>[];
+  return withShape<Codec<unknown>>(
+    {
+      kind,
+      minSize: 0,
+      decode(r, name, scope, env) {
+        const k = select(scope, env);
+        const c = get(k) ?? fallback;
+        if (!c) throw new DecodeError(`${name}: no layout for ${String(k)}`, r.pos);
+        return c.decode(r, name, scope, env);
+      },
+      encode(w, v, scope, env) {
+        const k = select(scope, env);
+        const c = get(k) ?? fallback;
+        if (!c) throw new Error(`${kind}: no layout for ${String(k)}`);
+        c.encode(w, v, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      const k = select(scope, env);
-      const c = get(k) ?? fallback;
-      if (!c) throw new Error(`${kind}: no layout for ${String(k)}`);
-      c.encode(w, v, scope, env);
-    },
-  };
+    { type: 'choice', cases: all },
+  );
 }
 
 /** For recursive structures (restrictions); nesting depth is capped. */
 export function lazy<T>(kind: string, make: () => Codec<T>, maxDepth = 64): Codec<T> {
   let c: Codec<T> | undefined;
-  return {
-    kind,
-    minSize: 0,
-    decode(r, name, scope, env) {
-      c ??= make();
-      if (env.depth >= maxDepth) throw new DecodeError(`${name}: nesting deeper than ${maxDepth}`, r.pos);
-      env.depth++;
-      try {
-        return c.decode(r, name, scope, env);
-      } finally {
-        env.depth--;
-      }
+  return withShape<Codec<T>>(
+    {
+      kind,
+      minSize: 0,
+      decode(r, name, scope, env) {
+        c ??= make();
+        if (env.depth >= maxDepth) throw new DecodeError(`${name}: nesting deeper than ${maxDepth}`, r.pos);
+        env.depth++;
+        try {
+          return c.decode(r, name, scope, env);
+        } finally {
+          env.depth--;
+        }
+      },
+      encode(w, v, scope, env) {
+        c ??= make();
+        c.encode(w, v, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      c ??= make();
-      c.encode(w, v, scope, env);
-    },
-  };
+    { type: 'window', inner: () => (c ??= make()) as Codec<unknown> },
+  );
 }
 
 /**
@@ -998,52 +1023,55 @@ export interface PayloadSpec<T> {
  * show them; otherwise the payload is decoded in place.
  */
 export function payload<T>(spec: PayloadSpec<T>): Codec<PayloadValue<T>> {
-  return {
-    kind: spec.kind,
-    minSize: typeof spec.size === 'number' ? spec.size : 0,
-    decode(r, name, scope, env) {
-      const n = resolveCount(spec.size, scope, env);
-      const start = r.pos;
-      const win = r.sub(n);
-      const wire = r.bytes.subarray(start, start + n);
-      let bytes: Uint8Array | undefined;
-      try {
-        bytes = spec.transform(wire, scope);
-      } catch (err) {
-        env.failures++;
-        const e = asDecodeError(err, start);
-        return {
-          value: { wire, value: undefined, bufferId: r.bufferId },
-          node: { name, offset: start, length: n, error: e.message },
+  return withShape<Codec<PayloadValue<T>>>(
+    {
+      kind: spec.kind,
+      minSize: typeof spec.size === 'number' ? spec.size : 0,
+      decode(r, name, scope, env) {
+        const n = resolveCount(spec.size, scope, env);
+        const start = r.pos;
+        const win = r.sub(n);
+        const wire = r.bytes.subarray(start, start + n);
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = spec.transform(wire, scope);
+        } catch (err) {
+          env.failures++;
+          const e = asDecodeError(err, start);
+          return {
+            value: { wire, value: undefined, bufferId: r.bufferId },
+            node: { name, offset: start, length: n, error: e.message },
+          };
+        }
+        if (bytes === undefined) {
+          const d = decodeWindow(spec.inner, win, spec.payloadName, scope, env);
+          return { value: { wire, value: d.value, bufferId: r.bufferId }, node: d.node };
+        }
+        const bufferId = env.addBuffer(spec.bufferPrefix, bytes);
+        const d = decodeWindow(spec.inner, new Reader(bytes, bufferId), spec.payloadName, scope, env);
+        if (!env.tree) return { value: { wire, value: d.value, bufferId }, node: NO_NODE };
+        d.node.buffer = bufferId;
+        const node: DecodedNode = {
+          name,
+          offset: start,
+          length: n,
+          display: `${n} bytes on the wire → ${bytes.length} bytes (${bufferId})`,
+          children: [{ name: 'WireBytes', offset: start, length: n, value: wire, display: `${n} bytes` }, d.node],
         };
-      }
-      if (bytes === undefined) {
-        const d = decodeWindow(spec.inner, win, spec.payloadName, scope, env);
-        return { value: { wire, value: d.value, bufferId: r.bufferId }, node: d.node };
-      }
-      const bufferId = env.addBuffer(spec.bufferPrefix, bytes);
-      const d = decodeWindow(spec.inner, new Reader(bytes, bufferId), spec.payloadName, scope, env);
-      if (!env.tree) return { value: { wire, value: d.value, bufferId }, node: NO_NODE };
-      d.node.buffer = bufferId;
-      const node: DecodedNode = {
-        name,
-        offset: start,
-        length: n,
-        display: `${n} bytes on the wire → ${bytes.length} bytes (${bufferId})`,
-        children: [{ name: 'WireBytes', offset: start, length: n, value: wire, display: `${n} bytes` }, d.node],
-      };
-      return { value: { wire, value: d.value, bufferId }, node };
+        return { value: { wire, value: d.value, bufferId }, node };
+      },
+      encode(w, v, scope, env) {
+        if (!v.edited || v.value === undefined) {
+          w.bytes(v.wire);
+          return;
+        }
+        const tmp = new Writer();
+        spec.inner.encode(tmp, v.value, scope, env);
+        w.bytes(spec.untransform(tmp.finish(), scope));
+      },
     },
-    encode(w, v, scope, env) {
-      if (!v.edited || v.value === undefined) {
-        w.bytes(v.wire);
-        return;
-      }
-      const tmp = new Writer();
-      spec.inner.encode(tmp, v.value, scope, env);
-      w.bytes(spec.untransform(tmp.finish(), scope));
-    },
-  };
+    { type: 'window', inner: () => spec.inner as Codec<unknown>, payload: true },
+  );
 }
 
 // ---------------------------------------------------------------------------

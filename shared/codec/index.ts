@@ -3,3 +3,4 @@ export * from './node.js';
 export * from './primitives.js';
 export { DecodeError, Reader } from './reader.js';
 export { Writer } from './writer.js';
+export * from './shape.js';

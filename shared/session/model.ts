@@ -42,7 +42,8 @@ import {
   transferStatusOf,
 } from './rop-values.js';
 import { annotateHandles } from './annotate.js';
-import { RopState, SessionView } from './state.js';
+import { RopState, SessionView, latest } from './state.js';
+import { messageCodePage } from '../protocol/rops/context.js';
 import type {
   CookieCheck,
   CookieRef,
@@ -60,6 +61,13 @@ import type {
 export interface SessionModelOptions {
   /** Decoded exchanges kept whole (trees); facts are kept for all. Default 64. */
   cacheSize?: number;
+  /** Decode with trees in the pass itself (for a caller that reads every tree once, e.g. the name finder). */
+  trees?: boolean;
+  /**
+   * Called for every exchange after the pass has decoded it (values only, with
+   * the session as it was before it), e.g. to index its field values.
+   */
+  onDecoded?: (ex: Exchange, d: ExchangeDecode | undefined, view: SessionView | undefined) => void;
 }
 
 /** One row of a session's timeline (`sessions.get`). */
@@ -164,11 +172,15 @@ export class SessionModel {
   private factsById?: Map<number, ExchangeFacts>;
   private readonly cache = new Map<number, ExchangeDecode>();
   private readonly cacheSize: number;
+  private readonly trees: boolean;
+  private readonly onDecoded: SessionModelOptions['onDecoded'];
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   private readonly roles = new Map<string, CookieRole>();
 
   constructor(opts: SessionModelOptions = {}) {
     this.cacheSize = Math.max(0, opts.cacheSize ?? 64);
+    this.trees = opts.trees === true;
+    this.onDecoded = opts.onDecoded;
   }
 
   get count(): number {
@@ -222,9 +234,10 @@ export class SessionModel {
     try {
       // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
       // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
-      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
       this.decodeFacts(d, facts, ex);
       if (session) {
+        if (type === 'Connect') this.learnCodePage(session, ex, d, seq);
         this.applyResponse(session, ex, d, type, facts);
         if (type === 'Execute') this.applyRops(session, ex, d, seq, facts);
       }
@@ -237,6 +250,12 @@ export class SessionModel {
       });
     }
     if (session) for (const e of events) session.info.events.push(e);
+    if (this.onDecoded)
+      try {
+        this.onDecoded(ex, d, view);
+      } catch {
+        // an observer's failure (the field index) must not stop the pass
+      }
 
     this.factsList.push(facts);
     const prev = this.factsList[this.factsList.length - 2];
@@ -751,6 +770,17 @@ export class SessionModel {
     }
   }
 
+  /** Connect's DefaultCodePage: the code page of the session's 8-bit strings ([MS-OXCROPS] 2.2.1.3). */
+  private learnCodePage(s: Session, ex: Exchange, d: ExchangeDecode, seq: number): void {
+    const id = d.request?.value?.DefaultCodePage;
+    if (typeof id === 'number')
+      s.rop.defaultCodePage.push({
+        at: seq,
+        exchangeId: ex.id,
+        value: { id, source: `Connect DefaultCodePage, exchange ${ex.id}` },
+      });
+  }
+
   /** Applies the ROPs of an Execute to the session's ROP state (stamped with this exchange's seq). */
   private applyRops(s: Session, ex: Exchange, d: ExchangeDecode, seq: number, f: ExchangeFacts): void {
     const x = executeRops(d);
@@ -848,6 +878,8 @@ export class SessionModel {
           const nt = c.request.NotificationTypes;
           r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
         }
+        const cp = messageCodePage(c.request, latest(st.defaultCodePage, seq + 1)?.value);
+        if (cp) r.codePage = cp;
         if (r.kind.startsWith('fasttransfer'))
           r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
         const rc = tagsOf(c.response, 'RecipientColumns');

@@ -4,6 +4,7 @@
  * except where noted) so the backend can hand it to the UI and the CLI can
  * print it.
  */
+import type { CodePageInUse } from '../codec/index.js';
 
 /** Position of an exchange in the pass (0-based). State stamped `at = s` is visible to exchanges after s. */
 export type Seq = number;
@@ -46,6 +47,8 @@ export interface HandleRecord {
   propertyTags: Versioned<readonly number[]>[];
   fastTransfer?: FastTransferState;
   subscription?: { notificationTypes?: number; notifications: number };
+  /** The CodePageId a message was opened or created with ([MS-OXCROPS] 2.2.1.3); objects it owns inherit it. */
+  codePage?: CodePageInUse;
 }
 
 export interface FastTransferState {

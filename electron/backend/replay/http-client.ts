@@ -41,6 +41,8 @@ export interface ConnectOptions {
   localAddress?: string;
   /** Accept any certificate (the simulator's is self-signed). */
   insecure?: boolean;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string;
   timeoutMs?: number;
 }
 
@@ -82,7 +84,12 @@ export class HttpConnection {
       const base = { host, port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
       const s =
         url.protocol === 'https:'
-          ? tls.connect({ ...base, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: !opts.insecure })
+          ? tls.connect({
+              ...base,
+              servername: net.isIP(host) ? undefined : host,
+              rejectUnauthorized: !opts.insecure,
+              ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+            })
           : net.connect(base);
       const t = setTimeout(() => {
         s.destroy();
@@ -95,7 +102,7 @@ export class HttpConnection {
       });
       s.once('error', (e) => {
         clearTimeout(t);
-        reject(e);
+        reject(new Error(transportErrorText(e, url)));
       });
     });
     socket.setNoDelay(true);
@@ -212,6 +219,31 @@ export class HttpConnection {
       });
     });
   }
+}
+
+/**
+ * A connection failure in plain words, with what to do about it: refused
+ * ports, unknown hosts, untrusted or mismatched certificates (-k / --ca).
+ */
+export function transportErrorText(e: Error, url: URL): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const where = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+  if (code === 'ECONNREFUSED')
+    return `connection refused by ${where}: nothing listens there (server down or wrong port)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `unknown host ${url.hostname} (DNS)`;
+  if (code === 'ETIMEDOUT') return `no answer from ${where} (timed out)`;
+  if (code === 'ECONNRESET') return `${where} reset the connection`;
+  const cert: Record<string, string> = {
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    SELF_SIGNED_CERT_IN_CHAIN: 'certificate chain ends in a self-signed root that is not trusted',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate issued by an unknown authority',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issued by an unknown authority',
+    CERT_HAS_EXPIRED: 'certificate has expired',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is for another host name',
+  };
+  if (cert[code])
+    return `TLS: ${cert[code]} for ${url.hostname}; use -k (--insecure) to go on anyway, or --ca FILE to trust its issuer`;
+  return `${where}: ${e.message}`;
 }
 
 /** Incremental HTTP/1.1 response parser (status line, headers, Content-Length / chunked / to close). */

@@ -10,13 +10,7 @@ export type {
   Verdict,
 } from './replayer.js';
 export { parsePlan, parsePlanStep, describeStep, PlanError, type PlanStep } from './plan.js';
-export {
-  MapiClient,
-  type MapiClientOptions,
-  type MapiResult,
-  type SendOptions,
-  type ClientAuth,
-} from './mapi-client.js';
+export { MapiClient, type MapiClientOptions, type MapiResult, type SendOptions } from './mapi-client.js';
 export {
   HttpConnection,
   type HttpResult,

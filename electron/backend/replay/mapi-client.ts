@@ -1,24 +1,23 @@
 /**
  * A MAPI over HTTP client as a conforming one behaves ([MS-OXCMAPIHTTP] 3.1):
  * keeps every cookie the server sent, per endpoint, sends them all on the next
- * request, counts X-RequestId up on every HTTP request, and authenticates new
- * TCP connections (Basic on every request; an NTLM-shaped handshake per
- * connection). Connections are explicit so a replay can drop or move them.
+ * request, counts X-RequestId up on every HTTP request, and authenticates
+ * through the shared Authenticator (Basic/Bearer on every request, an
+ * NTLM/Negotiate handshake on every new TCP connection). Connections are
+ * explicit so a replay can drop or move them.
  */
 import type { RawHeader } from '../../../shared/capture/exchange.js';
+import { type AuthError, Authenticator, type HandshakeRecord } from '../auth/authenticator.js';
 import { type ResponseEntity, endpointOfPath, parseResponseEntity, parseSetCookie } from '../simulator/wire.js';
 import { type DropPoint, HttpConnection, type HttpResult } from './http-client.js';
-
-export type ClientAuth =
-  | { kind: 'none' }
-  | { kind: 'basic'; user: string; password: string }
-  | { kind: 'bearer'; token: string }
-  | { kind: 'ntlm-like' };
 
 export interface MapiClientOptions {
   localAddress?: string;
   insecure?: boolean;
-  auth?: ClientAuth;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string;
+  /** Shared by every client of one run, so the scheme chosen once is kept and every handshake is listed. */
+  auth?: Authenticator;
   /** GUID part of X-RequestId (constant per Session Context). */
   requestIdGuid?: string;
   clientInfo?: string;
@@ -37,6 +36,10 @@ export interface MapiResult extends HttpResult {
   /** Request headers as sent. */
   sentHeaders: RawHeader[];
   requestId: string;
+  /** The handshake this request needed (a new connection under NTLM/Negotiate). */
+  handshake?: HandshakeRecord;
+  /** Authentication failed: the answer is the server's last 401. */
+  authError?: AuthError;
 }
 
 export interface SendOptions {
@@ -77,12 +80,14 @@ export class MapiClient {
   readonly connections: { id: number; localAddress: string; opened: number }[] = [];
   localAddress: string | undefined;
   readonly requestIdGuid: string;
+  readonly auth: Authenticator;
 
   constructor(
     baseUrl: string,
     readonly opts: MapiClientOptions = {},
   ) {
     this.base = new URL(baseUrl);
+    this.auth = opts.auth ?? new Authenticator();
     this.localAddress = opts.localAddress;
     this.requestIdGuid = opts.requestIdGuid ?? '{' + crypto.randomUUID().toUpperCase() + '}';
   }
@@ -121,6 +126,7 @@ export class MapiClient {
       this.conn = await HttpConnection.open(this.base, {
         ...(la ? { localAddress: la } : {}),
         ...(this.opts.insecure ? { insecure: true } : {}),
+        ...(this.opts.ca ? { ca: this.opts.ca } : {}),
         timeoutMs: this.opts.timeoutMs ?? 10_000,
       });
       this.connections.push({ id: this.conn.id, localAddress: this.conn.localAddress, opened: Date.now() });
@@ -156,20 +162,14 @@ export class MapiClient {
       headers.push(h);
     }
     if (cookies.size) headers.push({ name: 'Cookie', value: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
-    const auth = this.opts.auth ?? { kind: 'none' };
-    if (auth.kind === 'basic')
-      headers.push({
-        name: 'Authorization',
-        value: 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64'),
-      });
-    if (auth.kind === 'bearer') headers.push({ name: 'Authorization', value: `Bearer ${auth.token}` });
     headers.push({ name: 'Content-Length', value: String(body.length) });
+    const auth = this.auth;
 
     let conn: HttpConnection;
     try {
       conn = await this.connection(opts);
     } catch (e) {
-      // A dead target is a result, not an exception: the replay reports it and goes on.
+      // A dead target is a result, not an exception: the caller reports it.
       const message = e instanceof Error ? e.message : String(e);
       return {
         headers: [],
@@ -184,55 +184,56 @@ export class MapiClient {
         requestId,
       };
     }
+    let sent = headers;
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const attempt = (c: HttpConnection, drop: DropPoint | undefined) => {
+      const before = auth.handshakes.length;
+      return auth
+        .request<HttpResult>({
+          connection: c,
+          connectionId: c.id,
+          localAddress: c.localAddress,
+          send: (authorization, opening) => {
+            const h = authorization
+              ? [...headers.slice(0, -1), { name: 'Authorization', value: authorization }, headers.at(-1)!]
+              : headers;
+            if (!opening) sent = h;
+            return c.request(
+              { method: 'POST', target: path, headers: h, body },
+              { ...(drop && !opening ? { drop } : {}), timeoutMs },
+            );
+          },
+        })
+        .then((r) => ({ ...r, handshake: auth.handshakes.slice(before).at(-1) }));
+    };
     const reused = this.conn === conn && this.requestsOn.get(conn) !== undefined;
     this.requestsOn.set(conn, (this.requestsOn.get(conn) ?? 0) + 1);
-    let res = await conn.request(
-      { method: 'POST', target: path, headers, body },
-      { ...(opts.drop ? { drop: opts.drop } : {}), timeoutMs: opts.timeoutMs ?? 120_000 },
-    );
+    let r = await attempt(conn, opts.drop);
     if (
       reused &&
       !opts.drop &&
-      res.statusCode === undefined &&
-      (res.aborted?.kind === 'upstream-close' || res.aborted?.kind === 'upstream-reset')
+      r.res.statusCode === undefined &&
+      (r.res.aborted?.kind === 'upstream-close' || r.res.aborted?.kind === 'upstream-reset')
     ) {
       // The server closed an idle keep-alive connection as we reused it: it never read the request.
       // Send it once more on a fresh connection, as HTTP clients do.
       try {
         conn = await this.connection({ newConnection: true });
         this.requestsOn.set(conn, 1);
-        res = await conn.request(
-          { method: 'POST', target: path, headers, body },
-          { timeoutMs: opts.timeoutMs ?? 120_000 },
-        );
+        r = await attempt(conn, undefined);
       } catch {
         // No new connection either: report the first failure.
       }
     }
-    if (res.statusCode === 401 && auth.kind === 'ntlm-like' && !res.aborted) {
-      // Connection-bound handshake: negotiate, challenge, authenticate — on this same connection.
-      conn = this.conn?.alive ? this.conn : await this.connection({ newConnection: true });
-      const step = async (msg: number) => {
-        const h = [
-          ...headers.filter((x) => x.name !== 'Content-Length'),
-          { name: 'Authorization', value: 'NTLM ' + ntlmMessage(msg).toString('base64') },
-          { name: 'Content-Length', value: String(body.length) },
-        ];
-        return conn.request(
-          { method: 'POST', target: path, headers: h, body },
-          { timeoutMs: opts.timeoutMs ?? 120_000 },
-        );
-      };
-      const challenge = await step(1);
-      if (challenge.statusCode === 401 && !challenge.aborted) res = await step(3);
-      else res = challenge;
-    }
+    const res = r.res;
     const out: MapiResult = {
       ...res,
       connectionId: conn.id,
       localAddress: conn.localAddress,
-      sentHeaders: headers,
+      sentHeaders: sent,
       requestId,
+      ...(r.handshake ? { handshake: r.handshake } : {}),
+      ...(r.error ? { authError: r.error } : {}),
     };
     if (res.statusCode !== undefined) {
       for (const h of res.headers)
@@ -252,11 +253,61 @@ export class MapiClient {
     }
     return out;
   }
-}
 
-function ntlmMessage(type: number): Buffer {
-  const b = Buffer.alloc(type === 1 ? 32 : 64);
-  b.write('NTLMSSP\0', 0, 'latin1');
-  b.writeUInt32LE(type, 8);
-  return b;
+  /**
+   * Any other HTTP request on the client's connection with its authentication
+   * (Autodiscover): no MAPI headers, no cookies.
+   */
+  async sendPlain(
+    method: string,
+    path: string,
+    headers: readonly RawHeader[],
+    body: Uint8Array,
+    timeoutMs = 30_000,
+  ): Promise<HttpResult & { connectionId: number; handshake?: HandshakeRecord; authError?: AuthError }> {
+    const all: RawHeader[] = [
+      { name: 'Host', value: this.base.host },
+      ...headers,
+      { name: 'Content-Length', value: String(body.length) },
+    ];
+    let conn: HttpConnection;
+    try {
+      conn = await this.connection({});
+    } catch (e) {
+      return {
+        headers: [],
+        body: new Uint8Array(0),
+        chunks: [],
+        timings: { requestStart: Date.now() },
+        connectionClose: true,
+        aborted: { kind: 'upstream-error', message: e instanceof Error ? e.message : String(e) },
+        connectionId: 0,
+      };
+    }
+    const before = this.auth.handshakes.length;
+    const r = await this.auth.request<HttpResult>({
+      connection: conn,
+      connectionId: conn.id,
+      localAddress: conn.localAddress,
+      send: (authorization) =>
+        conn.request(
+          {
+            method,
+            target: path,
+            headers: authorization
+              ? [...all.slice(0, -1), { name: 'Authorization', value: authorization }, all.at(-1)!]
+              : all,
+            body,
+          },
+          { timeoutMs },
+        ),
+    });
+    const hs = this.auth.handshakes.slice(before).at(-1);
+    return {
+      ...r.res,
+      connectionId: conn.id,
+      ...(hs ? { handshake: hs } : {}),
+      ...(r.error ? { authError: r.error } : {}),
+    };
+  }
 }

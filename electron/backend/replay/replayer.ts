@@ -30,8 +30,11 @@ import { type CapturedSession, extractSessions } from '../simulator/capture-sess
 import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity } from '../simulator/wire.js';
 import { type DecodedAnswer, type DiffEntry, decodeAnswer, diffAnswers } from './diff.js';
 import type { DropPoint } from './http-client.js';
-import { type ClientAuth, MapiClient, type MapiResult } from './mapi-client.js';
+import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
+import { MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from './plan.js';
+import { ServerIdMap, changingRops } from './server-ids.js';
+import { type ResponseCodeMeaning, meaningOf } from '../../../shared/protocol/mapihttp/server-profiles.js';
 
 const NO_HANDLE = 0xffffffff;
 
@@ -44,8 +47,11 @@ export interface ReplayOptions {
   /** Wait the captured gaps between requests (capped at `maxGapMs`). */
   realtime?: boolean;
   maxGapMs?: number;
-  auth?: ClientAuth;
+  /** Credentials and an optional forced scheme; the scheme is otherwise chosen from the first 401. */
+  auth?: AuthSettings;
   insecure?: boolean;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string;
   /** Source address for the first connection (loopback). */
   localAddress?: string;
   timeoutMs?: number;
@@ -60,6 +66,12 @@ export interface ReplayOptions {
    * ("as-is", [MS-OXCMAPIHTTP] 3.1.7.1) instead of the next counter (2.2.3.3.2). Default false.
    */
   resendSameRequestId?: boolean;
+  /**
+   * Replay ROPs that change the mailbox (creates, deletes, property and rule changes).
+   * Without it a replay that holds such ROPs is refused: against a real server it
+   * changes a real mailbox. The CLI and the service set it for the simulator.
+   */
+  allowChanges?: boolean;
 }
 
 export type ReplayProgress =
@@ -72,6 +84,35 @@ export type { SideResult, ExchangeReport, Verdict, SwitchReport } from '../../..
 export interface ReplayReport extends ReplayReportData {
   /** With `record`: the traffic the replay produced, in order; `comment` names the captured original. */
   recorded?: Exchange[];
+}
+
+export interface MailboxChange {
+  capturedId: number;
+  session: number;
+  rops: string[];
+}
+
+/** The captured Executes (of one session, or all) that would change the target's mailbox. */
+export function mailboxChanges(exchanges: readonly Exchange[], session?: number | 'all'): MailboxChange[] {
+  const { sessions } = extractSessions(exchanges);
+  const chosen = session === undefined || session === 'all' ? sessions : sessions.slice(session - 1, session);
+  const out: MailboxChange[] = [];
+  for (const s of chosen)
+    s.exchanges.forEach((ex, i) => {
+      if (s.types[i] !== 'Execute') return;
+      const rops = changingRops(ex.request.body);
+      if (rops.length) out.push({ capturedId: ex.id, session: s.index, rops });
+    });
+  return out;
+}
+
+/** One sentence naming the changes, for the refusal. */
+export function describeChanges(changes: readonly MailboxChange[]): string {
+  const list = changes
+    .slice(0, 8)
+    .map((c) => `#${c.capturedId} ${[...new Set(c.rops)].join(', ')}`)
+    .join('; ');
+  return `${changes.length} captured request(s) change the mailbox (${list}${changes.length > 8 ? '; …' : ''}): replaying them changes the target's real mailbox; give --allow-changes to go on (the simulator needs no flag)`;
 }
 
 export function listSessions(exchanges: readonly Exchange[]): CapturedSession[] {
@@ -134,6 +175,11 @@ export class Replayer {
   /** Captured Execute answers decoded once (handle learning after redo and resend reuses them). */
   private capturedAnswers = new WeakMap<Exchange, ParsedExecute | null>();
   private capturedDecodes = new WeakMap<Exchange, DecodedAnswer>();
+  private auth!: Authenticator;
+  /** Server-assigned folder, message and rule ids: captured → live. */
+  private readonly ids = new ServerIdMap();
+  /** Set when the target cannot be used at all (refused credentials, unreachable, untrusted): the replay stops. */
+  private fatal?: string;
 
   constructor(
     private readonly exchanges: readonly Exchange[],
@@ -145,6 +191,11 @@ export class Replayer {
     const { sessions, orphans } = extractSessions(this.exchanges);
     const why = canReplay(this.exchanges, this.opts.session);
     if (why) throw new Error(why);
+    this.auth = new Authenticator(this.opts.auth ?? {});
+    if (!this.opts.allowChanges) {
+      const changes = mailboxChanges(this.exchanges, this.opts.session);
+      if (changes.length) throw new Error(describeChanges(changes));
+    }
     const chosen =
       this.opts.session === undefined || this.opts.session === 'all' ? sessions : [sessions[this.opts.session - 1]!];
     this.report = {
@@ -173,6 +224,7 @@ export class Replayer {
           this.report.problems.push('replay stopped before the end');
           break;
         }
+        if (this.fatal) break;
         this.position++;
         if (this.opts.realtime && prevStart !== undefined) {
           const gap = Math.min(Math.max(0, ex.timings.requestStart - prevStart), this.opts.maxGapMs ?? 300_000);
@@ -187,6 +239,18 @@ export class Replayer {
       for (const l of this.live.values()) l.client.close();
     }
     this.report.durationMs = Date.now() - startedAt;
+    this.report.auth = {
+      ...(this.auth.scheme ? { scheme: this.auth.scheme } : {}),
+      identity: this.auth.identity,
+      handshakes: this.auth.handshakes.map((h) => ({ ...h })),
+      notes: [...this.auth.notes],
+    };
+    if (this.fatal) this.report.stoppedBecause = this.fatal;
+    if (this.ids.size)
+      this.report.serverIds = this.ids.entries().map(([c, l]) => ({
+        captured: `0x${c.toString(16).padStart(16, '0')}`,
+        live: `0x${l.toString(16).padStart(16, '0')}`,
+      }));
     const sum = this.report.summary;
     // An exchange succeeded when its last attempt (the replay or its resend after a switch) got code 0.
     const final = new Map<string, ExchangeReport>();
@@ -227,7 +291,8 @@ export class Replayer {
       const client = new MapiClient(this.opts.target, {
         ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
         ...(this.opts.insecure ? { insecure: true } : {}),
-        ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+        ...(this.opts.ca ? { ca: this.opts.ca } : {}),
+        auth: this.auth,
         ...(ci ? { clientInfo: ci } : {}),
         ...(ca ? { clientApplication: ca } : {}),
         ...(ridGuid ? { requestIdGuid: ridGuid } : {}),
@@ -241,20 +306,25 @@ export class Replayer {
 
   /** The captured request body with captured server handles replaced by live ones. */
   private bodyFor(l: LiveSession, ex: Exchange, type: string): Uint8Array {
-    if (type !== 'Execute' || l.handles.size === 0) return ex.request.body;
+    if (type !== 'Execute' || (l.handles.size === 0 && this.ids.size === 0)) return ex.request.body;
     const req = parseExecuteRequest(ex.request.body);
     if (!req) return ex.request.body;
     let changed = false;
-    const payloads = req.payloads.map((p) => ({
-      rops: p.rops,
-      handles: p.handles.map((h) => {
-        const v = h === NO_HANDLE ? h : l.handles.get(h);
-        if (v === undefined || v === h) return h;
-        changed = true;
-        return v;
-      }),
-    }));
+    const payloads = req.payloads.map((p) => {
+      const rops = this.ids.rewrite(p.rops);
+      if (rops !== p.rops) changed = true;
+      return { rops, handles: this.mapHandles(l, p.handles, () => (changed = true)) };
+    });
     return changed ? withRopPayloads('request', req.value, payloads) : ex.request.body;
+  }
+
+  private mapHandles(l: LiveSession, handles: number[], onChange: () => void): number[] {
+    return handles.map((h) => {
+      const v = h === NO_HANDLE ? h : l.handles.get(h);
+      if (v === undefined || v === h) return h;
+      onChange();
+      return v;
+    });
   }
 
   /** Learns captured → live handles from the two response handle tables. */
@@ -298,6 +368,7 @@ export class Replayer {
       extraHeaders: extra,
       ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
     });
+    this.checkFatal(res);
     const captured = sideOf(ex);
     const okLive = res.statusCode === 200 && (res.responseCode ?? 0) === 0 && !res.aborted;
     let diff: DiffEntry[] = [];
@@ -305,6 +376,7 @@ export class Replayer {
       let cd = this.capturedDecodes.get(ex);
       if (!cd) this.capturedDecodes.set(ex, (cd = decodeAnswer(type, ex.request.body, ex.response.body)));
       const ld = decodeAnswer(type, body, res.body);
+      if (type === 'Execute') this.ids.learn(cd, ld);
       captured.rops = cd.rops;
       if (this.opts.diff !== false && captured.responseCode === 0) diff = diffAnswers(cd, ld);
       const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note, body);
@@ -315,6 +387,55 @@ export class Replayer {
     const rep = this.makeReport(l, ex, type, role, captured, res, t0, diff, note, body);
     this.push(rep);
     return { res, rep };
+  }
+
+  /**
+   * Failures no switch reaction can cure end the replay with one plain sentence:
+   * refused or missing credentials, and a target that cannot be reached at all
+   * (nothing answered yet on any connection).
+   */
+  private checkFatal(res: MapiResult): void {
+    if (this.fatal) return;
+    if (res.statusCode !== undefined && res.statusCode !== 401) this.reached = true;
+    if (res.authError) {
+      this.fatal = `authentication failed: ${res.authError.message}`;
+      this.report.problems.push(this.fatal);
+    } else if (res.statusCode === 401) {
+      this.fatal = 'the target answered 401 (authentication required) and no credentials were accepted';
+      this.report.problems.push(this.fatal);
+    } else if (res.connectionId === 0 && res.aborted && !this.reached) {
+      this.fatal = res.aborted.message;
+      this.report.problems.push(this.fatal);
+    }
+  }
+  private reached = false;
+  private lastMeaning?: ResponseCodeMeaning;
+
+  /** The spec meaning of the answer's X-ResponseCode (server profile, explanation body), remembered for the report. */
+  private spec(res: MapiResult): number | undefined {
+    if (res.responseCode === undefined) return undefined;
+    const server = res.headers.find((h) => h.name.toLowerCase() === 'x-serverapplication')?.value;
+    const ct = res.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
+    const text = /html|text/i.test(ct) ? new TextDecoder().decode(res.body.subarray(0, 4096)) : undefined;
+    this.lastMeaning = meaningOf(res.responseCode, server, text);
+    return this.lastMeaning.specCode;
+  }
+
+  private viaText(m: ResponseCodeMeaning): string {
+    if (m.via === 'spec') return '';
+    const why =
+      m.via === 'profile'
+        ? `the ${m.profile} profile chosen by X-ServerApplication`
+        : `the server's explanation${m.profile ? ` and the ${m.profile} profile` : ''}`;
+    return `; ${m.code} is this server's number for the spec's ${m.specCode}, recognised from ${why}`;
+  }
+
+  /** "15 (Invalid Sequence)" or "7 (gromox's Invalid Sequence, the spec's 15; …)". */
+  private codeText(specCode: number): string {
+    const m = this.lastMeaning;
+    const name = RESPONSE_CODE_NAMES[specCode] ?? String(specCode);
+    if (!m || m.via === 'spec' || m.specCode !== specCode) return `${specCode} (${name})`;
+    return `${m.code} (${name}${this.viaText(m)}; reacted as to ${specCode})`;
   }
 
   private makeReport(
@@ -340,6 +461,8 @@ export class Replayer {
     if (res.responseCode !== undefined) replayed.responseCode = res.responseCode;
     if (res.aborted) replayed.aborted = `${res.aborted.kind}: ${res.aborted.message}`;
     if (res.entity) replayed.pendingKeepAlives = res.entity.metaTags.filter((t) => t === 'PENDING').length;
+    if (res.handshake)
+      replayed.handshake = `${res.handshake.ok ? '' : 'failed '}${res.handshake.scheme.toUpperCase()} handshake on connection ${res.handshake.connectionId}`;
     if (this.opts.record) this.recordExchange(ex, role, res, sentBody ?? ex.request.body);
     const rep: ExchangeReport = {
       position: this.position,
@@ -487,7 +610,8 @@ export class Replayer {
       // Held by the server: run it on its own connection, as clients do, and go on.
       const nw = new MapiClient(this.opts.target, {
         ...(this.opts.insecure ? { insecure: true } : {}),
-        ...(this.opts.auth ? { auth: this.opts.auth } : {}),
+        ...(this.opts.ca ? { ca: this.opts.ca } : {}),
+        auth: this.auth,
         ...(l.client.localAddress ? { localAddress: l.client.localAddress } : {}),
         requestIdGuid: l.client.requestIdGuid,
       });
@@ -531,6 +655,8 @@ export class Replayer {
       },
       stepName || undefined,
     );
+    // Nothing a client does after a switch cures refused credentials or an unreachable target.
+    if (this.fatal) return;
     let res = first.res;
     const codes: (number | string)[] = [res.responseCode ?? res.aborted?.kind ?? 'none'];
     let verdict: Verdict | undefined;
@@ -577,12 +703,16 @@ export class Replayer {
             ? 'could not re-establish the context'
             : `reconnected with the old cookies (new context), ${rc.redone} Execute(s) redone`;
       }
-    } else if (res.responseCode === 10 && isDestroyType(type)) {
+    } else if (this.spec(res) === 10 && isDestroyType(type)) {
       // The context is gone already; the client was ending it, so there is nothing to re-establish.
       verdict = 'context-lost';
       detail = 'context had ended (10) before the Disconnect/Unbind; not re-established';
-    } else if (res.responseCode === 10 && !isCreateType(type)) {
-      const rc = await this.reconnect(l, 'reconnect after X-ResponseCode 10 (context not found)');
+    } else if (this.spec(res) === 10 && !isCreateType(type)) {
+      const m = this.lastMeaning!;
+      const rc = await this.reconnect(
+        l,
+        `reconnect after X-ResponseCode ${m.code} (context not found${this.viaText(m)})`,
+      );
       codes.push(...rc.codes);
       redone = rc.redone;
       if (rc.ok) {
@@ -594,8 +724,9 @@ export class Replayer {
       detail =
         verdict === 'failure'
           ? 'could not re-establish the context after 10'
-          : `context had ended (10); reconnected, ${rc.redone} Execute(s) redone`;
-    } else if (res.responseCode === 15) {
+          : `context had ended (${this.codeText(10)}); reconnected, ${rc.redone} Execute(s) redone`;
+    } else if (this.spec(res) === 15) {
+      const seqCode = this.codeText(15);
       const again = await this.send(l, ex, type, 'resend', {}, 'resent with the current sequence cookie');
       res = again.res;
       codes.push(res.responseCode ?? 'none');
@@ -603,7 +734,7 @@ export class Replayer {
       detail =
         verdict === 'failure'
           ? 'still rejected with the current cookie'
-          : 'rejected with 15 (Invalid Sequence); accepted again with the current cookie, context kept';
+          : `rejected with ${seqCode}; accepted again with the current cookie, context kept`;
     } else if (applied.length) {
       verdict = res.responseCode === 0 ? 'context-kept' : 'failure';
       detail =

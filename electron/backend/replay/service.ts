@@ -24,6 +24,8 @@ import {
   type ReplayReport,
   Replayer,
   canReplay,
+  describeChanges,
+  mailboxChanges,
   listSessions,
 } from './replayer.js';
 
@@ -40,6 +42,8 @@ export interface ReplayStartParams {
   simulatorExpiryMs?: number;
   /** Keep the replayed traffic (replay.recorded), each exchange naming its captured original. */
   record?: boolean;
+  /** Replay ROPs that change the mailbox against a URL target (never needed for the simulator). */
+  allowChanges?: boolean;
 }
 
 export type ReplayRun = ReplayRunData<ReplayReport>;
@@ -155,6 +159,10 @@ export class ReplayService implements BackendService {
     }
     const why = canReplay(list, p.session);
     if (why) throw new ApiError('bad-request', why);
+    if (p.target !== 'simulator' && !p.allowChanges) {
+      const changes = mailboxChanges(list, p.session);
+      if (changes.length) throw new ApiError('bad-request', describeChanges(changes));
+    }
     const run: ReplayRun = {
       id: this.nextId++,
       state: 'running',
@@ -216,6 +224,7 @@ export class ReplayService implements BackendService {
         ...(p.insecure ? { insecure: true } : {}),
         ...(p.auth ? { auth: p.auth } : {}),
         ...(p.record ? { record: true } : {}),
+        allowChanges: p.target === 'simulator' || p.allowChanges === true,
         signal,
         onProgress: (e) => {
           if (e.kind === 'exchange') run.exchangesDone++;

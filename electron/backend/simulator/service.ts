@@ -30,6 +30,7 @@ export interface SimulatorStartParams {
   session?: number;
   tls?: { key: string; cert: string };
   auth?: SimulatorOptions['auth'];
+  responseCodes?: SimulatorOptions['responseCodes'];
   processingDelayMs?: number;
   /** Request types whose sequence cookie is validated (default Execute). */
   validateSequence?: string[];
@@ -118,6 +119,7 @@ export class SimulatorService implements BackendService {
       ...(p.validateSequence ? { validateSequence: p.validateSequence } : {}),
       ...(p.tls ? { tls: p.tls } : {}),
       ...(p.auth ? { auth: p.auth } : {}),
+      ...(p.responseCodes ? { responseCodes: p.responseCodes } : {}),
     });
     sim.on('request', (e: SimLogEntry) => {
       this.onRequest?.(e);

@@ -12,6 +12,16 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RawHeader } from '../../../shared/capture/exchange.js';
+import {
+  type NtlmAccount,
+  challengeMessage,
+  namesAccount,
+  negTokenRespFor,
+  ntlmMessageType,
+  readAuthenticate,
+  unwrapSpnego,
+  verifyNtlmV2,
+} from './ntlm-acceptor.js';
 import { buildDisconnectResponse, buildNotificationWaitResponse, buildUnbindResponse } from './bodies.js';
 import { type CookieStyle, type SessionContext, SessionTable, cookieNames } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
@@ -35,14 +45,12 @@ export type AuthMode =
   /** Basic on every request; a wrong or missing header gets 401. */
   | { kind: 'basic'; user: string; password: string }
   /**
-   * An NTLM-shaped handshake bound to the TCP connection: the first request of
-   * each new connection gets 401 `WWW-Authenticate: NTLM`, the client sends
-   * `Authorization: NTLM <negotiate>`, gets 401 with a challenge, then sends
-   * `Authorization: NTLM <authenticate>` and the connection is authenticated.
-   * Nothing is verified cryptographically: it exists so replays exercise
-   * re-authentication on new connections.
+   * NTLM ([MS-NLMP], NTLMv2 verified against the password) or Negotiate
+   * (SPNEGO carrying NTLM, [MS-SPNG]; raw NTLM under Negotiate is accepted too),
+   * bound to the TCP connection: each new connection answers 401 until its own
+   * handshake completes ([MS-NTHT] 3.2.5). `user` may be `DOMAIN\user`.
    */
-  | { kind: 'ntlm-like'; user: string };
+  | { kind: 'ntlm' | 'negotiate'; user: string; password: string };
 
 export interface SimulatorOptions {
   /** 127.x.x.x only; default 127.0.0.1. */
@@ -64,6 +72,12 @@ export interface SimulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   auth?: AuthMode;
   serverApplication?: string;
+  /**
+   * X-ResponseCode numbering: the spec's (default), or gromox's own (7 for a stale
+   * sequence, 2 for an unknown or expired context, with its explanation texts and
+   * X-ServerApplication Exchange/15.00.0847.4040); see shared/protocol/mapihttp/server-profiles.ts.
+   */
+  responseCodes?: 'spec' | 'gromox';
   /** Largest accepted request body; larger ones get X-ResponseCode 9. Default 16 MiB. */
   maxBodyBytes?: number;
   responder: Responder;
@@ -108,8 +122,10 @@ const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 interface ConnState {
   id: number;
-  /** NTLM-like handshake step: 0 none, 1 challenged, 2 authenticated. */
+  /** Handshake step: 0 none, 1 challenged, 2 authenticated. */
   auth: number;
+  serverChallenge?: Buffer;
+  identity?: string;
 }
 
 export class ExchangeSimulator extends EventEmitter {
@@ -143,7 +159,10 @@ export class ExchangeSimulator extends EventEmitter {
       processingDelayMs: options.processingDelayMs ?? 0,
       validateSequence: options.validateSequence ?? ['Execute'],
       auth: options.auth ?? { kind: 'none' },
-      serverApplication: options.serverApplication ?? 'Exchange/15.02.2562.045',
+      serverApplication:
+        options.serverApplication ??
+        (options.responseCodes === 'gromox' ? 'Exchange/15.00.0847.4040' : 'Exchange/15.02.2562.045'),
+      responseCodes: options.responseCodes ?? 'spec',
       maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
       responder: options.responder,
       tls: options.tls,
@@ -366,8 +385,12 @@ export class ExchangeSimulator extends EventEmitter {
         ...(note ? { note } : {}),
         durationMs: Date.now() - started,
       });
-    const fail = (code: number, note: string): void => {
-      const html = `<html><head><title>${RESPONSE_CODE_NAMES[code] ?? 'Error'}</title></head><body>X-ResponseCode ${code}: ${note}</body></html>`;
+    const fail = (specCode: number, note: string): void => {
+      const gromox = this.opts.responseCodes === 'gromox' ? GROMOX_CODES[specCode] : undefined;
+      const code = gromox ? gromox[0] : specCode;
+      const html = gromox
+        ? `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head>\r\n<title>MAPI OVER HTTP ERROR</title>\r\n</head><body>\r\n<h1>Diagnostic Information</h1>\r\n<p>${gromox[1]}</p>\r\n</body></html>\r\n`
+        : `<html><head><title>${RESPONSE_CODE_NAMES[code] ?? 'Error'}</title></head><body>X-ResponseCode ${code}: ${note}</body></html>`;
       const h = baseHeaders(code);
       h.push('Content-Length', String(Buffer.byteLength(html)));
       if (!res.destroyed) {
@@ -389,7 +412,7 @@ export class ExchangeSimulator extends EventEmitter {
       return fail(ResponseCode.TooLarge, `request body larger than ${this.opts.maxBodyBytes} bytes`);
 
     // HTTP authentication comes before anything MAPI ([MS-OXCMAPIHTTP] 2.2.2).
-    const identity = this.authenticate(req, res, conn, () => logIt(401, -1, 'authentication required'));
+    const identity = await this.authenticate(req, res, conn, (why) => logIt(401, -1, why));
     if (identity === null) return;
 
     if (req.method !== 'POST') return fail(ResponseCode.InvalidVerb, `method ${req.method} is not POST`);
@@ -556,52 +579,107 @@ export class ExchangeSimulator extends EventEmitter {
   }
 
   /** Returns the identity, undefined without auth, or null after answering 401. */
-  private authenticate(
+  private async authenticate(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     conn: ConnState,
-    log: () => void,
-  ): string | undefined | null {
+    log: (why: string) => void,
+  ): Promise<string | undefined | null> {
     const auth = this.opts.auth;
     if (auth.kind === 'none') return undefined;
     const header = req.headers.authorization ?? '';
-    const deny = (challenge: string) => {
-      res.writeHead(401, ['WWW-Authenticate', challenge, 'Content-Length', '0', 'Date', httpDate(Date.now())]);
-      res.end();
-      log();
+    const deny = (challenges: string[], why: string) => {
+      const h: string[] = [];
+      for (const c of challenges) h.push('WWW-Authenticate', c);
+      h.push('Content-Length', '0', 'Date', httpDate(Date.now()));
+      if (!res.destroyed) {
+        res.writeHead(401, h);
+        res.end();
+      }
+      log(why);
       return null;
     };
     if (auth.kind === 'basic') {
       const want = 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64');
-      return header === want ? auth.user : deny('Basic realm="mapiscope-simulator"');
+      return header === want
+        ? auth.user
+        : deny(
+            ['Basic realm="mapiscope-simulator"'],
+            header ? 'Basic: wrong user or password' : 'authentication required',
+          );
     }
-    if (conn.auth === 2) return auth.user;
-    const m = /^NTLM\s+(\S+)$/i.exec(header);
-    const token = m ? Buffer.from(m[1]!, 'base64') : undefined;
-    const msgType =
-      token && token.length >= 12 && token.subarray(0, 8).toString('latin1') === 'NTLMSSP\0'
-        ? token.readUInt32LE(8)
-        : 0;
-    if (msgType === 1) {
+    const offers = auth.kind === 'negotiate' ? ['Negotiate', 'NTLM'] : ['NTLM'];
+    if (conn.auth === 2 && !header) return conn.identity!;
+    const m = /^(NTLM|Negotiate)\s+(\S+)$/i.exec(header);
+    const scheme = m ? (m[1]!.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate') : undefined;
+    if (!m || !offers.includes(scheme!)) {
+      conn.auth = 0;
+      return deny(offers, header ? `${header.split(' ')[0]} is not offered` : 'authentication required');
+    }
+    const raw = Buffer.from(m[2]!, 'base64');
+    let token: Buffer | undefined;
+    try {
+      const u = scheme === 'Negotiate' ? unwrapSpnego(raw) : { ntlm: raw, offersNtlm: true };
+      if (!u.offersNtlm) {
+        conn.auth = 0;
+        return deny([`Negotiate ${negTokenRespFor(2).toString('base64')}`], 'Negotiate without NTLM (Kerberos only)');
+      }
+      token = u.ntlm;
+    } catch {
+      token = undefined;
+    }
+    const type = token ? ntlmMessageType(token) : 0;
+    const slash = auth.user.indexOf('\\');
+    const account: NtlmAccount =
+      slash > 0
+        ? { domain: auth.user.slice(0, slash), user: auth.user.slice(slash + 1), password: auth.password }
+        : { user: auth.user, password: auth.password };
+    const wrap = (b: Buffer, state: 0 | 1) =>
+      scheme === 'Negotiate' && ntlmMessageType(raw) === 0 ? negTokenRespFor(state, b) : b;
+    if (type === 1) {
+      const ch = challengeMessage(account.domain ?? 'MAPISCOPE');
       conn.auth = 1;
-      return deny('NTLM ' + ntlmChallenge().toString('base64'));
+      conn.serverChallenge = ch.serverChallenge;
+      return deny([`${scheme} ${wrap(ch.message, 1).toString('base64')}`], `${scheme} challenge`);
     }
-    if (msgType === 3 && conn.auth === 1) {
+    if (type === 3 && conn.auth === 1 && conn.serverChallenge && token) {
+      const challenge = conn.serverChallenge;
+      conn.serverChallenge = undefined;
+      let ok = false;
+      let who = '';
+      try {
+        const f = readAuthenticate(token);
+        who = f.domain ? `${f.domain}\\${f.user}` : f.user;
+        ok = namesAccount(f, account) && (await verifyNtlmV2(f, challenge, account.password));
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        conn.auth = 0;
+        return deny(offers, `${scheme}: credentials of ${who || 'an unreadable message'} refused`);
+      }
       conn.auth = 2;
+      conn.identity = auth.user;
+      if (scheme === 'Negotiate' && ntlmMessageType(raw) === 0)
+        res.setHeader('WWW-Authenticate', `Negotiate ${negTokenRespFor(0).toString('base64')}`);
       return auth.user;
     }
     conn.auth = 0;
-    return deny('NTLM');
+    return deny(offers, `${scheme}: unexpected handshake message`);
   }
 }
 
-function ntlmChallenge(): Buffer {
-  const b = Buffer.alloc(32);
-  b.write('NTLMSSP\0', 0, 'latin1');
-  b.writeUInt32LE(2, 8);
-  for (let i = 24; i < 32; i++) b[i] = (Math.random() * 256) | 0;
-  return b;
-}
+/** Spec code → gromox's number and explanation (gromox exch/mh `resp_code` and `g_error_text`). */
+const GROMOX_CODES: Readonly<Record<number, [number, string]>> = {
+  2: [1, 'The request has an invalid verb.'],
+  10: [2, 'The request has an invalid session context cookie.'],
+  7: [3, 'The request has a missing required header.'],
+  11: [4, 'The client has no privileges to the Session Context.'],
+  12: [5, 'The request body is invalid.'],
+  13: [6, 'The request is missing a required cookie.'],
+  15: [7, 'The request has violated the sequencing requirement of one request at a time per Session Context.'],
+  5: [8, 'Invalid request type for this endpoint.'],
+};
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -122,6 +122,12 @@ export const decodeCommand: Command = {
     },
     { name: 'direction', alias: 'd', value: 'request|response', description: 'which side of the exchange the body is' },
     { name: 'raw-rops', description: 'frame Execute ROP buffers without decoding the ROPs' },
+    {
+      name: 'filter',
+      alias: 'f',
+      value: 'expr',
+      description: 'a capture: decode only the exchanges this filter matches',
+    },
   ],
   details: [
     'A raw body needs --type and --direction, unless the file name tells them:',
@@ -131,6 +137,7 @@ export const decodeCommand: Command = {
     '{id, name, returnValue (responses), handleIndex, logonId, detail} (fields a ROP lacks are left out).',
     'HAR (.har), Fiddler SAZ (.saz) and capture (.mscap) files are decoded exchange by exchange;',
     'with --json the output is an array of {id, endpoint, requestType, responseCode, request, response}.',
+    "--filter 'expr' decodes only the exchanges the filter matches (see `mapiscope filter --help`).",
   ].join('\n'),
   async run(args, io) {
     const file = args.positionals[0];
@@ -143,6 +150,9 @@ export const decodeCommand: Command = {
       throw new CliFailure(`cannot read ${file}: no such file`);
     }
     const rawRops = args.options['raw-rops'] === true;
+    const filterText = optString(args, 'filter');
+    const { compileOrExplain, runCaptureFilter } = await import('../capture-filter.js');
+    const filter = filterText !== undefined ? compileOrExplain(filterText) : undefined;
     const ext = extname(file).toLowerCase();
     if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
       let exchanges: Exchange[];
@@ -160,12 +170,20 @@ export const decodeCommand: Command = {
       // state before it (handles, SetColumns columns, named properties), and handle-origin nodes.
       const { SessionModel } = await import('../../../shared/session/model.js');
       const { annotateHandles } = await import('../../../shared/session/annotate.js');
-      const model = new SessionModel({ cacheSize: 2 });
+      let model = new SessionModel({ cacheSize: 2 });
+      if (filter) {
+        // One pass feeds the model and the field index; only the matching exchanges are decoded.
+        const run = runCaptureFilter(exchanges, filter, 2);
+        model = run.model;
+        const keep = new Set(run.matched);
+        exchanges = exchanges.filter((ex) => keep.has(ex.id));
+        io.stderr(`${exchanges.length} exchange(s) match the filter\n`);
+      }
       const out = exchanges.map((ex) => {
         let d;
         if (rawRops) d = decodeExchange(ex, { rawRops: true });
         else {
-          model.add(ex);
+          if (!filter) model.add(ex);
           d = model.decode(ex);
           const facts = model.factsOf(ex.id);
           if (facts) annotateHandles(d, facts);
@@ -200,6 +218,7 @@ export const decodeCommand: Command = {
         }
       return 0;
     }
+    if (filter) throw new UsageError('--filter applies to a capture (.har, .saz, .mscap or a folder of bodies)');
     const inferred = inferFromName(file);
     const typeOpt = optString(args, 'type');
     const dirOpt = optString(args, 'direction');

@@ -12,7 +12,9 @@ import type { Exchange } from '../../../shared/capture/exchange.js';
 import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
 import { mapiBlockWithDecoder } from '../../../shared/capture/har/mapi.js';
 import { HarWriter } from '../../../shared/capture/har/writer.js';
-import { NameCollector, Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
+import { Redactor, type RedactionReport } from '../../../shared/capture/redact.js';
+import { DecodedNameCollector } from '../../../shared/redact/identities.js';
+import { structuredBodies } from '../../../shared/redact/structured.js';
 import { SazWriter } from '../../../shared/capture/saz/writer.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
 import { VERSION } from '../../backend/version.js';
@@ -32,7 +34,7 @@ export interface ExportOptions {
   names?: string[];
   /** Leave the transport decoder out of `_mapi` (headers and meta-tags only, no ROP names): faster. */
   noRops?: boolean;
-  /** First pass over the input to find user/mailbox names (NameCollector), added to `names`. */
+  /** First pass over the input to find user/mailbox names (headers, credentials and every decoded body), added to `names`. */
   discoverNames?: boolean;
   /** Called every ~1000 exchanges and at the end. */
   progress?: (done: number) => void;
@@ -99,12 +101,12 @@ export async function exportExchanges(
 ): Promise<ExportResult> {
   const names = [...(opts.names ?? [])];
   if (opts.redact && opts.discoverNames) {
-    const c = new NameCollector();
+    const c = new DecodedNameCollector();
     for await (const ex of input(false)) c.add(ex);
     names.push(...c.names());
     result.discoveredNames = c.names().length;
   }
-  const redactor = opts.redact ? new Redactor({ names }) : undefined;
+  const redactor = opts.redact ? new Redactor({ names, structured: structuredBodies }) : undefined;
   const source = input(true);
   const each = async function* (): AsyncGenerator<Exchange> {
     for await (const ex of source) {
@@ -235,7 +237,7 @@ export const exportCommand: Command = {
     {
       name: 'redact-names',
       description:
-        'find user/mailbox names in the capture (X-User-Identity, credentials, Connect user DN) and replace them too',
+        'find user/mailbox names in the capture (headers, credentials, and every decoded body: DNs, addresses, display names) and replace them too',
     },
     { name: 'report', value: 'file', description: 'write the redaction report (JSON) to this file' },
     {

@@ -9,6 +9,8 @@ import { caCommand } from './ca.js';
 import { captureCommand } from './capture.js';
 import { decodeCommand } from './decode.js';
 import { exportCommand } from './export.js';
+import { fieldsCommand } from './fields.js';
+import { filterCommand } from './filter.js';
 import { importCommand } from './import.js';
 import { logsCommand } from './logs.js';
 import { probeCommand } from './probe.js';
@@ -23,6 +25,8 @@ export const commands: readonly Command[] = [
   caCommand,
   systemProxyCommand,
   decodeCommand,
+  filterCommand,
+  fieldsCommand,
   analyzeCommand,
   importCommand,
   exportCommand,

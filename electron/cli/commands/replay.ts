@@ -1,4 +1,5 @@
 import type { Exchange } from '../../../shared/capture/exchange.js';
+import { AUTH_OPTIONS, readAuthOptions } from '../auth-options.js';
 import { type CliIO, type Command, CliFailure, UsageError, optFlag, optInt, optString } from '../command.js';
 
 /** Loads a capture for replay: a body folder, our capture file, or whatever the shared loader reads (HAR, SAZ). */
@@ -63,11 +64,13 @@ export const replayCommand: Command = {
       description: 'after a drop before the request was fully sent, resend with the same X-RequestId',
     },
     { name: 'list', description: 'list the captured sessions and exit' },
+    {
+      name: 'allow-changes',
+      description: 'replay ROPs that change the mailbox (creates, deletes, property and rule changes) against a server',
+    },
     { name: 'insecure', alias: 'k', description: 'accept any TLS certificate from the target' },
-    { name: 'user', value: 'USER', description: 'Basic authentication user (with --password)' },
-    { name: 'password', value: 'PW', description: 'Basic authentication password' },
-    { name: 'bearer', value: 'TOKEN', description: 'Bearer token' },
-    { name: 'ntlm-like', description: "answer the simulator's NTLM-like 401 handshake on each new connection" },
+    { name: 'ca', value: 'FILE', description: 'extra trusted CA certificate (PEM) for the target' },
+    ...AUTH_OPTIONS,
     { name: 'source', value: 'ADDR', description: 'loopback source address for the first connection (e.g. 127.0.0.1)' },
     { name: 'expiry-ms', value: 'N', description: 'with --target simulator: idle expiry of the temporary simulator' },
     { name: 'timeout-ms', value: 'N', description: 'per-request timeout (default 120000)' },
@@ -131,18 +134,21 @@ export const replayCommand: Command = {
     }
     const why = canReplay(exchanges, session);
     if (why) throw new CliFailure(why);
-    const user = optString(args, 'user');
-    const password = optString(args, 'password');
-    const bearer = optString(args, 'bearer');
-    if ((user === undefined) !== (password === undefined)) throw new UsageError('--user and --password go together');
-    const auth =
-      user && password !== undefined
-        ? { kind: 'basic' as const, user, password }
-        : bearer
-          ? { kind: 'bearer' as const, token: bearer }
-          : optFlag(args, 'ntlm-like')
-            ? { kind: 'ntlm-like' as const }
-            : undefined;
+    const allowChanges = target === 'simulator' || optFlag(args, 'allow-changes');
+    if (!allowChanges) {
+      const { mailboxChanges, describeChanges } = await import('../../backend/replay/replayer.js');
+      const changes = mailboxChanges(exchanges, session);
+      if (changes.length) throw new CliFailure(describeChanges(changes));
+    }
+    const auth = await readAuthOptions(args, io);
+    const caFile = optString(args, 'ca');
+    let ca: string | undefined;
+    if (caFile) {
+      const { readFile } = await import('node:fs/promises');
+      ca = await readFile(caFile, 'utf8').catch(() => {
+        throw new CliFailure(`cannot read ${caFile}`);
+      });
+    }
     const source = optString(args, 'source');
     if (source && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(source))
       throw new UsageError('--source is a loopback address (127.x.x.x)');
@@ -172,17 +178,20 @@ export const replayCommand: Command = {
         ...(optFlag(args, 'realtime') ? { realtime: true } : {}),
         ...(optFlag(args, 'resend-as-is') ? { resendSameRequestId: true } : {}),
         ...(optFlag(args, 'insecure') ? { insecure: true } : {}),
-        ...(auth ? { auth } : {}),
+        auth,
+        ...(ca ? { ca } : {}),
         ...(source ? { localAddress: source } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
         ...(outFile ? { record: true } : {}),
+        allowChanges,
         signal: ac.signal,
         onProgress: (e) => {
+          if (e.kind === 'exchange' && e.report.replayed.connectionId === 0 && e.report.role === 'replay') return;
           if (e.kind === 'exchange') {
             const r = e.report;
             const code = r.replayed.aborted ?? `${r.replayed.status ?? '-'} / ${r.replayed.responseCode ?? '-'}`;
             io.stderr(
-              `#${pad(String(r.position), 4)} ${pad(r.role, 9)} ${pad(r.type, 16)} captured ${r.captured.status ?? '-'} / ${r.captured.responseCode ?? '-'}  replayed ${code}${r.diff.length ? `  (${r.diff.length} diff)` : ''}${r.note ? `  [${r.note}]` : ''}\n`,
+              `#${pad(String(r.position), 4)} ${pad(r.role, 9)} ${pad(r.type, 16)} captured ${r.captured.status ?? '-'} / ${r.captured.responseCode ?? '-'}  replayed ${code}${r.diff.length ? `  (${r.diff.length} diff)` : ''}${r.replayed.handshake ? `  {${r.replayed.handshake}}` : ''}${r.note ? `  [${r.note}]` : ''}\n`,
             );
           } else if (e.kind === 'switch')
             io.stderr(
@@ -195,9 +204,12 @@ export const replayCommand: Command = {
     }
     if (outFile) {
       const { CaptureWriter } = await import('../../backend/store/capture-file.js');
+      const { Redactor } = await import('../../../shared/capture/redact.js');
+      // Credentials never land in a capture file: Authorization is redacted as exports do it.
+      const redactor = new Redactor();
       try {
         const w = await CaptureWriter.create(outFile, { source: 'replay', capture: file, target: base });
-        for (const ex of report.recorded ?? []) await w.append(ex);
+        for (const ex of report.recorded ?? []) await w.append(redactor.credentials(ex));
         await w.close();
       } catch (e) {
         throw new CliFailure(`cannot write ${outFile}: ${e instanceof Error ? e.message : String(e)}`);
@@ -218,8 +230,16 @@ export const replayCommand: Command = {
       for (const e of report.exchanges.filter((x) => x.diff.length).slice(0, 20))
         for (const d of e.diff.slice(0, 5))
           io.stdout(`  diff #${e.position} ${e.type} ${d.path}: ${d.captured} → ${d.replayed}\n`);
-      for (const p of report.problems) io.stdout(`  note: ${p}\n`);
+      if (report.auth?.scheme) {
+        const hs = report.auth.handshakes;
+        io.stdout(
+          `  auth: ${report.auth.scheme} as ${report.auth.identity}${hs.length ? `, ${hs.length} handshake(s) on connection(s) ${hs.map((h) => `${h.connectionId}${h.ok ? '' : ' (failed)'}`).join(', ')}` : ''}\n`,
+        );
+        for (const n of report.auth.notes) io.stdout(`  auth: ${n}\n`);
+      }
+      for (const p of report.problems) if (p !== report.stoppedBecause) io.stdout(`  note: ${p}\n`);
+      if (report.stoppedBecause) io.stdout(`stopped: ${report.stoppedBecause}\n`);
     }
-    return report.summary.failed > 0 ? 1 : 0;
+    return report.stoppedBecause || report.summary.failed > 0 ? 1 : 0;
   },
 };

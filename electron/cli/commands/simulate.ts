@@ -17,6 +17,11 @@ export const simulateCommand: Command = {
         'cookie names: exchange (MapiContext/MapiSequence) or gromox (sid/sequence); default exchange, or the captured names with --from',
     },
     {
+      name: 'codes',
+      value: 'STYLE',
+      description: 'X-ResponseCode numbering: spec (default) or gromox (7 stale sequence, 2 unknown/expired context)',
+    },
+    {
       name: 'expiry',
       value: 'S',
       description:
@@ -41,7 +46,8 @@ export const simulateCommand: Command = {
     {
       name: 'auth',
       value: 'MODE',
-      description: 'basic:USER:PASSWORD or ntlm-like:USER (401 handshake per new connection)',
+      description:
+        'basic:USER:PASSWORD, ntlm:USER:PASSWORD or negotiate:USER:PASSWORD (NTLMv2 verified; handshake per new connection; USER may be DOMAIN\\user)',
     },
     {
       name: 'processing-ms',
@@ -79,6 +85,9 @@ export const simulateCommand: Command = {
     const cookies = optString(args, 'cookies');
     if (cookies !== undefined && cookies !== 'exchange' && cookies !== 'gromox')
       throw new UsageError('--cookies is exchange or gromox');
+    const codes = optString(args, 'codes');
+    if (codes !== undefined && codes !== 'spec' && codes !== 'gromox')
+      throw new UsageError('--codes is spec or gromox');
     const expirySec = optInt(args, 'expiry', 1, 86_400);
     const expiryMs =
       optInt(args, 'expiry-ms', 10, 86_400_000) ?? (expirySec !== undefined ? expirySec * 1000 : undefined);
@@ -93,14 +102,12 @@ export const simulateCommand: Command = {
       .filter(Boolean);
     const from = optString(args, 'from');
     if (session !== undefined && !from) throw new UsageError('--session needs --from');
-    let auth: { kind: 'basic'; user: string; password: string } | { kind: 'ntlm-like'; user: string } | undefined;
+    let auth: { kind: 'basic' | 'ntlm' | 'negotiate'; user: string; password: string } | undefined;
     const a = optString(args, 'auth');
     if (a) {
-      const basic = /^basic:([^:]+):(.*)$/.exec(a);
-      const ntlm = /^ntlm-like:(.+)$/.exec(a);
-      if (basic) auth = { kind: 'basic', user: basic[1]!, password: basic[2]! };
-      else if (ntlm) auth = { kind: 'ntlm-like', user: ntlm[1]! };
-      else throw new UsageError('--auth is basic:USER:PASSWORD or ntlm-like:USER');
+      const m = /^(basic|ntlm|negotiate):([^:]+):(.*)$/i.exec(a);
+      if (!m) throw new UsageError('--auth is basic:USER:PASSWORD, ntlm:USER:PASSWORD or negotiate:USER:PASSWORD');
+      auth = { kind: m[1]!.toLowerCase() as 'basic' | 'ntlm' | 'negotiate', user: m[2]!, password: m[3]! };
     }
 
     let tls: { key: string; cert: string } | undefined;
@@ -151,6 +158,7 @@ export const simulateCommand: Command = {
         ...(session !== undefined ? { session } : {}),
         ...(tls ? { tls } : {}),
         ...(auth ? { auth } : {}),
+        ...(codes ? { responseCodes: codes } : {}),
         ...(processingMs ? { processingDelayMs: processingMs } : {}),
         ...(validateSequence ? { validateSequence } : {}),
       });

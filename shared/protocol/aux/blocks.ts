@@ -32,7 +32,9 @@ import {
   u8,
   utf16Decode,
   utf16Encode,
+  utf16Z,
   encode as encodeWith,
+  withShape,
 } from '../../codec/index.js';
 
 export const AuxVersion = { AUX_VERSION_1: 0x01, AUX_VERSION_2: 0x02 } as const;
@@ -99,114 +101,121 @@ function auxBlock(
 ): Codec<StructValue> {
   const fixedCodec = struct(kind, fixed);
   if (vars.length === 0) return fixedCodec;
-  return {
-    kind,
-    minSize: fixedSize,
-    decode(r, name, scope, env) {
-      const d = fixedCodec.decode(r, name, scope, env);
-      const v = d.value;
-      const node = d.node;
-      const areaStart = r.pos;
-      const areaEnd = r.end;
-      const headerStart = areaStart - fixedSize - 4;
-      const raw = r.take(r.remaining);
-      v[VAR_KEY] = raw;
-      const items: DecodedNode[] = [];
-      for (const spec of vars) {
-        const off = Number(v[spec.offset] ?? 0);
-        if (off === 0) continue;
-        const at = headerStart + off;
-        const size = spec.size === undefined ? undefined : Number(v[spec.size] ?? 0);
-        if (at < areaStart || at > areaEnd || (at === areaEnd && size !== 0)) {
-          env.failures++;
-          items.push({
-            name: spec.name,
-            offset: areaStart,
-            length: 0,
-            error: `${spec.offset} ${off} points outside the block's variable part`,
-          });
-          continue;
-        }
-        if (size !== undefined) {
-          if (at + size > areaEnd) {
+  const fields = () => [
+    ...fixed,
+    ...vars.map((v) => field(v.name, (v.size === undefined ? utf16Z : rest) as Codec<unknown>)),
+  ];
+  return withShape<Codec<StructValue>>(
+    {
+      kind,
+      minSize: fixedSize,
+      decode(r, name, scope, env) {
+        const d = fixedCodec.decode(r, name, scope, env);
+        const v = d.value;
+        const node = d.node;
+        const areaStart = r.pos;
+        const areaEnd = r.end;
+        const headerStart = areaStart - fixedSize - 4;
+        const raw = r.take(r.remaining);
+        v[VAR_KEY] = raw;
+        const items: DecodedNode[] = [];
+        for (const spec of vars) {
+          const off = Number(v[spec.offset] ?? 0);
+          if (off === 0) continue;
+          const at = headerStart + off;
+          const size = spec.size === undefined ? undefined : Number(v[spec.size] ?? 0);
+          if (at < areaStart || at > areaEnd || (at === areaEnd && size !== 0)) {
+            env.failures++;
+            items.push({
+              name: spec.name,
+              offset: areaStart,
+              length: 0,
+              error: `${spec.offset} ${off} points outside the block's variable part`,
+            });
+            continue;
+          }
+          if (size !== undefined) {
+            if (at + size > areaEnd) {
+              env.failures++;
+              items.push({
+                name: spec.name,
+                offset: at,
+                length: areaEnd - at,
+                error: `${spec.size} ${size} runs past the block end`,
+              });
+              continue;
+            }
+            const b = r.bytes.subarray(at, at + size);
+            v[spec.name] = b;
+            items.push({ name: spec.name, offset: at, length: size, value: b, display: showBytes(spec.name, b) });
+            continue;
+          }
+          let z = -1;
+          for (let i = at; i + 1 < areaEnd; i += 2)
+            if (r.bytes[i] === 0 && r.bytes[i + 1] === 0) {
+              z = i;
+              break;
+            }
+          if (z < 0) {
             env.failures++;
             items.push({
               name: spec.name,
               offset: at,
               length: areaEnd - at,
-              error: `${spec.size} ${size} runs past the block end`,
+              error: 'UTF-16 string has no terminating null within the block',
             });
             continue;
           }
-          const b = r.bytes.subarray(at, at + size);
-          v[spec.name] = b;
-          items.push({ name: spec.name, offset: at, length: size, value: b, display: showBytes(spec.name, b) });
-          continue;
+          const s = utf16Decode(r.bytes.subarray(at, z));
+          v[spec.name] = s;
+          items.push({ name: spec.name, offset: at, length: z + 2 - at, value: s, display: JSON.stringify(s) });
         }
-        let z = -1;
-        for (let i = at; i + 1 < areaEnd; i += 2)
-          if (r.bytes[i] === 0 && r.bytes[i + 1] === 0) {
-            z = i;
-            break;
+        items.sort((a, b) => a.offset - b.offset);
+        let pos = areaStart;
+        const children: DecodedNode[] = [];
+        for (const it of items) {
+          if (it.offset > pos) children.push(padding(r.bytes, pos, it.offset));
+          children.push(it);
+          pos = Math.max(pos, it.offset + it.length);
+        }
+        if (pos < areaEnd) children.push(padding(r.bytes, pos, areaEnd));
+        if (env.tree) {
+          node.children!.push(...children);
+          node.length = areaEnd - node.offset;
+        }
+        return { value: v, node };
+      },
+      encode(w, v, scope, env) {
+        let vals = v;
+        let area = v[VAR_KEY] as Uint8Array | undefined;
+        if (area === undefined) {
+          // Lay out the items after the fixed part, in declaration order.
+          vals = { ...v };
+          const tmp = new Writer(64);
+          for (const spec of vars) {
+            const x = v[spec.name];
+            if (x === undefined || x === null) {
+              vals[spec.offset] = 0;
+              if (spec.size) vals[spec.size] = 0;
+              continue;
+            }
+            vals[spec.offset] = 4 + fixedSize + tmp.pos;
+            if (spec.size) {
+              const b = x as Uint8Array;
+              vals[spec.size] = b.length;
+              tmp.bytes(b);
+            } else {
+              tmp.bytes(utf16Encode(String(x))).u16(0);
+            }
           }
-        if (z < 0) {
-          env.failures++;
-          items.push({
-            name: spec.name,
-            offset: at,
-            length: areaEnd - at,
-            error: 'UTF-16 string has no terminating null within the block',
-          });
-          continue;
+          area = tmp.finish();
         }
-        const s = utf16Decode(r.bytes.subarray(at, z));
-        v[spec.name] = s;
-        items.push({ name: spec.name, offset: at, length: z + 2 - at, value: s, display: JSON.stringify(s) });
-      }
-      items.sort((a, b) => a.offset - b.offset);
-      let pos = areaStart;
-      const children: DecodedNode[] = [];
-      for (const it of items) {
-        if (it.offset > pos) children.push(padding(r.bytes, pos, it.offset));
-        children.push(it);
-        pos = Math.max(pos, it.offset + it.length);
-      }
-      if (pos < areaEnd) children.push(padding(r.bytes, pos, areaEnd));
-      if (env.tree) {
-        node.children!.push(...children);
-        node.length = areaEnd - node.offset;
-      }
-      return { value: v, node };
+        fixedCodec.encode(w, vals, scope, env);
+        w.bytes(area);
+      },
     },
-    encode(w, v, scope, env) {
-      let vals = v;
-      let area = v[VAR_KEY] as Uint8Array | undefined;
-      if (area === undefined) {
-        // Lay out the items after the fixed part, in declaration order.
-        vals = { ...v };
-        const tmp = new Writer(64);
-        for (const spec of vars) {
-          const x = v[spec.name];
-          if (x === undefined || x === null) {
-            vals[spec.offset] = 0;
-            if (spec.size) vals[spec.size] = 0;
-            continue;
-          }
-          vals[spec.offset] = 4 + fixedSize + tmp.pos;
-          if (spec.size) {
-            const b = x as Uint8Array;
-            vals[spec.size] = b.length;
-            tmp.bytes(b);
-          } else {
-            tmp.bytes(utf16Encode(String(x))).u16(0);
-          }
-        }
-        area = tmp.finish();
-      }
-      fixedCodec.encode(w, vals, scope, env);
-      w.bytes(area);
-    },
-  };
+    { type: 'struct', fields },
+  );
 }
 
 function padding(b: Uint8Array, from: number, to: number): DecodedNode {

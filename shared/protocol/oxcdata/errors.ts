@@ -343,3 +343,11 @@ function show(v: number): string {
 
 /** u32 error code with its names: "MAPI_E_NOT_FOUND / NotFound (0x8004010F)". */
 export const errorCode: Codec<number> = withDisplay(u32, show, 'ErrorCode');
+
+/** The code of an alias or spec name ("ecNullObject", "NullObject", "MAPI_E_NOT_FOUND"), any case. */
+export function errorCodeByName(name: string): number | undefined {
+  const lower = name.toLowerCase();
+  for (const [code, e] of entries())
+    if (e.alias.toLowerCase() === lower || e.spec?.toLowerCase() === lower) return code;
+  return undefined;
+}

@@ -650,3 +650,12 @@ export function tagIdByName(name: string): number | undefined {
   for (const m of [canonical, ab]) for (const [id, list] of m) if (list.some((e) => e.name === name)) return id;
   return undefined;
 }
+
+/** Every entry of both tables (the filter registry's `prop.*` fields), sorted by name. */
+export function allTagEntries(): TagEntry[] {
+  canonical ??= parse(CANONICAL);
+  ab ??= parse(AB_NAMES);
+  const out: TagEntry[] = [];
+  for (const m of [canonical, ab]) for (const list of m.values()) out.push(...list);
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type - b.type));
+}

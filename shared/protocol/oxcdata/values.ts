@@ -522,7 +522,8 @@ export function rowValueType(tag: number): number {
 }
 
 const columnNames = new Map<number, string>();
-function columnNodeName(tag: number, width: Width): string {
+/** Name of a row column's node: the tag's name ("PidTagDisplayName"), or its hex form when unnamed. */
+export function columnNodeName(tag: number, width: Width): string {
   const key = width === 'rop' ? tag >>> 0 : -1 - (tag >>> 0);
   let n = columnNames.get(key);
   if (n === undefined) {
@@ -663,7 +664,7 @@ export function propertyRow(columns: ColumnsSpec, opts: ValueOptions = {}): Code
       }
       node.length = r.pos - start;
       node.display = `${flag === 1 ? 'FlaggedPropertyRow' : 'StandardPropertyRow'}, ${cols.length} column${cols.length === 1 ? '' : 's'}`;
-      return { value: { Flag: flag, ValueArray: values }, node };
+      return { value: rowValue(flag, values, cols, width), node };
     },
     (w, v, scope, env) => {
       if ('Raw' in v && (v as UnknownRow).Raw instanceof Uint8Array && !('ValueArray' in v)) {
@@ -699,7 +700,16 @@ function rowValues(
   const codecs = flag === 1 ? plan.flagged : plan.standard;
   const values: unknown[] = [];
   for (let i = 0; i < cols.length; i++) values.push(codecs[i]!.decode(r, plan.names[i]!, scope, env).value);
-  return { value: { Flag: flag, ValueArray: values }, node: NO_NODE };
+  return { value: rowValue(flag, values, cols, width), node: NO_NODE };
+}
+
+/** The columns (and tag naming) each decoded row was read with, for readers of values alone (the filter index). */
+export const ROW_COLUMNS = new WeakMap<object, { readonly columns: readonly number[]; readonly width: Width }>();
+
+function rowValue(flag: number, values: unknown[], columns: readonly number[], width: Width): StructValue {
+  const v = { Flag: flag, ValueArray: values };
+  ROW_COLUMNS.set(v, { columns, width });
+  return v;
 }
 
 /** [MS-OXCDATA] 2.8.2 PropertyRowSet: RowCount(u16) then rows. */

@@ -13,6 +13,7 @@ import {
   computed,
   field,
   struct,
+  withShape,
 } from '../../codec/index.js';
 import { siteOf } from './context.js';
 import { type HandleLayout, RESPONSE_INDEX, ROP_NAMES, requestHeader, responseHeader } from './header.js';
@@ -150,36 +151,40 @@ function normalResponse(
   const firstFailureField = spec.failure?.[0]?.name;
 
   const pick = (rv: number): Codec<StructValue> => (rv === 0 ? success : (byCode.get(rv) ?? failure));
+  const layouts = (): Codec<unknown>[] => [success, failure, bare, ...byCode.values()] as Codec<unknown>[];
 
-  return {
-    kind,
-    minSize: bare.minSize,
-    decode(r, name, scope, env) {
-      const rv = r.peekU32(2);
-      if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
-      let c = pick(rv);
-      if (c === failure && failure !== bare && spec.failureOptional) {
-        const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
-        const failures = env.failures; // the trial's failures leave no node
-        let ok = false;
-        try {
-          failure.decode(trial, name, scope, env);
-          ok = plausibleNext(trial, scope);
-        } catch {
-          ok = false;
+  return withShape<Codec<StructValue>>(
+    {
+      kind,
+      minSize: bare.minSize,
+      decode(r, name, scope, env) {
+        const rv = r.peekU32(2);
+        if (rv === undefined) return bare.decode(r, name, scope, env); // reports the truncation
+        let c = pick(rv);
+        if (c === failure && failure !== bare && spec.failureOptional) {
+          const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
+          const failures = env.failures; // the trial's failures leave no node
+          let ok = false;
+          try {
+            failure.decode(trial, name, scope, env);
+            ok = plausibleNext(trial, scope);
+          } catch {
+            ok = false;
+          }
+          env.failures = failures;
+          if (!ok) c = bare;
         }
-        env.failures = failures;
-        if (!ok) c = bare;
-      }
-      return c.decode(r, name, scope, env);
+        return c.decode(r, name, scope, env);
+      },
+      encode(w, v, scope, env) {
+        const rv = ((v.ReturnValue as number | undefined) ?? 0) >>> 0;
+        let c = pick(rv);
+        if (c === failure && spec.failureOptional && firstFailureField && !(firstFailureField in v)) c = bare;
+        c.encode(w, v, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      const rv = ((v.ReturnValue as number | undefined) ?? 0) >>> 0;
-      let c = pick(rv);
-      if (c === failure && spec.failureOptional && firstFailureField && !(firstFailureField in v)) c = bare;
-      c.encode(w, v, scope, env);
-    },
-  };
+    { type: 'choice', cases: layouts },
+  );
 }
 
 /** After optional failure fields: the window ends, or the next byte is a RopId that may come next. */
@@ -237,16 +242,19 @@ function readingsCodec(
     env.failures = failures;
     return ok;
   };
-  return {
-    kind,
-    minSize: Math.min(...made.map((c) => c.minSize)),
-    decode(r, name, scope, env) {
-      const c = made.find((m) => fits(m, r, name, scope, env)) ?? made[0]!;
-      return c.decode(r, name, scope, env);
+  return withShape<Codec<StructValue>>(
+    {
+      kind,
+      minSize: Math.min(...made.map((c) => c.minSize)),
+      decode(r, name, scope, env) {
+        const c = made.find((m) => fits(m, r, name, scope, env)) ?? made[0]!;
+        return c.decode(r, name, scope, env);
+      },
+      encode(w, v, scope, env) {
+        const i = all.findIndex((x) => x.label === v.Reading);
+        made[Math.max(0, i)]!.encode(w, v, scope, env);
+      },
     },
-    encode(w, v, scope, env) {
-      const i = all.findIndex((x) => x.label === v.Reading);
-      made[Math.max(0, i)]!.encode(w, v, scope, env);
-    },
-  };
+    { type: 'choice', cases: () => made as Codec<unknown>[] },
+  );
 }

@@ -21,6 +21,7 @@ import {
   struct,
   u16,
   u16hex,
+  withShape,
 } from '../../codec/index.js';
 import { compressLz77, decompressLz77 } from './lz77.js';
 
@@ -110,32 +111,35 @@ export function extendedBuffer<T>(inner: Codec<T>, payloadName: string, kind = '
  */
 export function extendedBufferChain<T>(inner: Codec<T>, payloadName: string): Codec<StructValue[]> {
   const items = arrayToEnd(extendedBuffer(inner, payloadName), { item: 'ExtendedBuffer' });
-  return {
-    kind: items.kind,
-    minSize: 0,
-    decode(r, name, scope, env) {
-      const d = items.decode(r, name, scope, env);
-      const kids = d.node.children ?? [];
-      d.value.forEach((b, i) => {
-        const last = (Number((b.RPC_HEADER_EXT as StructValue | undefined)?.Flags ?? 0) & RpcExtFlags.Last) !== 0;
-        const lastMissing = i === d.value.length - 1 && !last;
-        if (lastMissing) env.failures++;
-        const node = kids[i];
-        if (!node) return; // values only: no nodes to add to
-        if (lastMissing) {
-          kids.push({
-            name: 'LastFlag',
-            offset: node.offset + node.length,
-            length: 0,
-            error: 'the final extended buffer does not have the Last flag',
-          });
-        } else if (i < d.value.length - 1 && last)
-          node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
-      });
-      return d;
+  return withShape<Codec<StructValue[]>>(
+    {
+      kind: items.kind,
+      minSize: 0,
+      decode(r, name, scope, env) {
+        const d = items.decode(r, name, scope, env);
+        const kids = d.node.children ?? [];
+        d.value.forEach((b, i) => {
+          const last = (Number((b.RPC_HEADER_EXT as StructValue | undefined)?.Flags ?? 0) & RpcExtFlags.Last) !== 0;
+          const lastMissing = i === d.value.length - 1 && !last;
+          if (lastMissing) env.failures++;
+          const node = kids[i];
+          if (!node) return; // values only: no nodes to add to
+          if (lastMissing) {
+            kids.push({
+              name: 'LastFlag',
+              offset: node.offset + node.length,
+              length: 0,
+              error: 'the final extended buffer does not have the Last flag',
+            });
+          } else if (i < d.value.length - 1 && last)
+            node.display = `${node.display ?? ''} (Last set, yet more buffers follow)`;
+        });
+        return d;
+      },
+      encode: items.encode,
     },
-    encode: items.encode,
-  };
+    { type: 'window', inner: () => items as Codec<unknown> },
+  );
 }
 
 /** Payload values (the decoded `inner` of each buffer) of a decoded chain, in order. */

@@ -110,14 +110,25 @@ describe('replay edge cases', () => {
     expect(r.summary.succeeded).toBe(4);
   });
 
-  it('re-authenticates each new connection (NTLM-like) across an address switch', async () => {
+  it('re-authenticates each new connection (NTLM) across an address switch', async () => {
     const ex = session1();
-    const sim = await start({ responder: new CaptureResponder(ex), auth: { kind: 'ntlm-like', user: 'alice' } });
-    const r = await replayCapture(ex, { target: sim.url, auth: { kind: 'ntlm-like' }, plan: parsePlan('address@3') });
+    const sim = await start({
+      responder: new CaptureResponder(ex),
+      auth: { kind: 'ntlm', user: 'CONTOSO\\alice', password: 'pw' },
+    });
+    const r = await replayCapture(ex, {
+      target: sim.url,
+      auth: { credentials: { user: 'alice', domain: 'CONTOSO', password: 'pw' } },
+      plan: parsePlan('address@3'),
+    });
     expect(r.summary).toMatchObject({ succeeded: 4, failed: 0 });
     expect(r.switches[0]!.verdict).toBe('context-kept');
-    // Two TCP connections, two handshakes of two 401s each.
-    expect(sim.log.filter((e) => e.httpStatus === 401)).toHaveLength(4);
+    // Two TCP connections, one handshake each (the first after the anonymous 401 that named NTLM).
+    expect(sim.log.filter((e) => e.httpStatus === 401)).toHaveLength(3);
+    expect(r.auth!.handshakes.map((h) => [h.scheme, h.localAddress, h.ok])).toEqual([
+      ['ntlm', '127.0.0.1', true],
+      ['ntlm', '127.0.0.2', true],
+    ]);
     expect(sim.log.filter((e) => e.httpStatus === 200).map((e) => e.remoteAddress)).toEqual([
       '127.0.0.1',
       '127.0.0.1',

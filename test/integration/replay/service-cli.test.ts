@@ -201,7 +201,22 @@ describe('mapiscope replay and simulate', () => {
       { stdout: (s) => (out += s), stderr: () => undefined },
     );
     expect(code).toBe(1);
-    expect(out).toMatch(/^replayed 4 exchange\(s\) in \d+ ms: 0 succeeded, 4 failed/);
+    expect(out).toMatch(/^replayed 1 exchange\(s\) in \d+ ms: 0 succeeded, 1 failed/);
+    expect(out).toContain(
+      'stopped: cannot connect to 127.0.0.1:1: connection refused by 127.0.0.1:1: nothing listens there (server down or wrong port)\n',
+    );
+    expect(out).not.toContain('switch');
+    // A capture that changes the mailbox needs --allow-changes against a server (not the simulator).
+    let err2 = '';
+    expect(
+      await runCli(['replay', CAP1, '--target', 'http://127.0.0.1:1'], {
+        stdout: () => undefined,
+        stderr: (s) => (err2 += s),
+      }),
+    ).toBe(1);
+    expect(err2).toContain(
+      "2 captured request(s) change the mailbox (#26 RopCreateFolder, RopSetProperties; #31 RopModifyRules): replaying them changes the target's real mailbox; give --allow-changes",
+    );
   });
 
   it('simulate --json prints the endpoints, serves until stopped', async () => {

@@ -21,6 +21,8 @@ import {
   ropLogonRequest,
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
+import { Authenticator } from '../../../electron/backend/auth/authenticator.js';
+import { parseUser } from '../../../electron/backend/auth/credentials.js';
 import { decode } from '../../../shared/codec/index.js';
 
 const EMSMDB = '/mapi/emsmdb/?MailboxId=simulated@mapiscope.test';
@@ -346,21 +348,26 @@ describe('simulator session semantics', () => {
     }
   });
 
-  it('emulates Basic and a per-connection NTLM-like handshake', async () => {
+  it('authenticates with Basic, and with NTLM once per connection', async () => {
     const basic = await sim({ auth: { kind: 'basic', user: 'alice', password: 'pw' } });
     const anon = client(basic);
     const denied = await anon.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN));
     expect(denied.statusCode).toBe(401);
     expect(header(denied, 'www-authenticate')).toEqual(['Basic realm="mapiscope-simulator"']);
-    const ok = client(basic, { auth: { kind: 'basic', user: 'alice', password: 'pw' } });
+    const ok = client(basic, { auth: new Authenticator({ credentials: parseUser('alice', 'pw') }) });
     expect((await ok.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN))).responseCode).toBe(0);
 
-    const ntlm = await sim({ auth: { kind: 'ntlm-like', user: 'alice' } });
-    const c = client(ntlm, { auth: { kind: 'ntlm-like' } });
+    const ntlm = await sim({ auth: { kind: 'ntlm', user: 'alice', password: 'pw' } });
+    const c = client(ntlm, { auth: new Authenticator({ credentials: parseUser('alice', 'pw') }) });
     expect((await c.send(EMSMDB, 'Connect', buildConnectRequest(USER_DN))).responseCode).toBe(0);
     expect((await c.send(EMSMDB, 'Execute', logon())).responseCode).toBe(0);
     expect((await c.send(EMSMDB, 'Execute', logon(), { newConnection: true })).responseCode).toBe(0);
-    // 401 then challenge for each of the two connections; the second request on the first one needed none.
-    expect(ntlm.log.filter((e) => e.httpStatus === 401)).toHaveLength(4);
+    // First connection: the anonymous 401 that names NTLM, then the challenge; the second connection starts
+    // with the NEGOTIATE_MESSAGE (the scheme is known): one challenge. The second request on the first needed none.
+    expect(ntlm.log.filter((e) => e.httpStatus === 401).map((e) => e.connectionId)).toEqual([1, 1, 2]);
+    expect(c.auth.handshakes.map((h) => [h.scheme, h.connectionId === c.connections[1]!.id, h.ok])).toEqual([
+      ['ntlm', false, true],
+      ['ntlm', true, true],
+    ]);
   });
 });

@@ -68,10 +68,15 @@ describe('filter language', () => {
 
   it('reports errors without blanking the list', () => {
     const p = parseFilter('latency>fast colour:red code>x');
-    expect(p.errors.map((e) => e.message)).toEqual([
-      'latency: "fast" is not a duration (e.g. 2s, 500ms)',
-      'unknown field "colour" (known: id, type, rop, code, status, session, latency, endpoint, method, url, host, conn, req, resp, aborted, severity, client)',
-      'code: "x" is not a number',
+    // Each error points at its column: the value that is wrong, or the unknown name.
+    expect(p.errors).toEqual([
+      { at: 8, message: 'latency: "fast" is not a duration (e.g. 2s, 500ms)' },
+      { at: 13, message: 'unknown field "colour"' },
+      {
+        at: 29,
+        message:
+          'code: "x" is not a number or one of Success, Unknown Failure, Invalid Verb, Invalid Path, Invalid Header, Invalid Request Type…',
+      },
     ]);
     expect(ids('latency>fast')).toEqual([1, 2, 3, 4, 5]);
   });
