@@ -59,13 +59,11 @@ export class DesktopService implements BackendService {
   async register(backend: Backend): Promise<void> {
     this.backend = backend;
     // Settings left by an unclean stop of an earlier run are put back first.
-    const r = await this.sp
-      .recoverStale()
-      .catch((e: Error): RestoreReport => ({
-        restored: [],
-        changedByOthers: [],
-        failed: [{ store: 'journal', error: e.message }],
-      }));
+    const r = await this.sp.recoverStale().catch((e: Error): RestoreReport => ({
+      restored: [],
+      changedByOthers: [],
+      failed: [{ store: 'journal', error: e.message }],
+    }));
     if (r) {
       this.recovered = restoreSummary(r, 'at start, after an unclean stop');
       backend.events.emit({
@@ -151,13 +149,11 @@ export class DesktopService implements BackendService {
   }
 
   private async restore(why: string): Promise<RestoreDto> {
-    const r = await this.sp
-      .off()
-      .catch((e: Error): RestoreReport => ({
-        restored: [],
-        changedByOthers: [],
-        failed: [{ store: 'journal', error: e.message }],
-      }));
+    const r = await this.sp.off().catch((e: Error): RestoreReport => ({
+      restored: [],
+      changedByOthers: [],
+      failed: [{ store: 'journal', error: e.message }],
+    }));
     if (r.failed.length === 0) this.routingSelf = false;
     const summary = r.journal ? restoreSummary(r, why) : `${why}: MapiScope had not changed the proxy settings`;
     if (r.journal)
