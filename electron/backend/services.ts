@@ -6,6 +6,7 @@ import type { BackendService } from './backend.js';
 import { CaptureService } from './capture-service.js';
 import { DesktopService } from './desktop-service.js';
 import { sessionService } from './session-service.js';
+import { LogsService } from './logs/logs-service.js';
 import { FileService } from './file-service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
@@ -19,6 +20,7 @@ export interface ServiceOptions {
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
   const simulator = new SimulatorService();
   const capture = new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {});
+  const sessions = sessionService();
   return [
     new FileService(),
     simulator,
@@ -26,6 +28,7 @@ export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
     capture,
     // After capture: disposed first, so routing is undone while the proxy still runs.
     new DesktopService(capture, _opts.command ? { command: _opts.command } : {}),
-    sessionService(),
+    sessions,
+    new LogsService(sessions),
   ];
 }

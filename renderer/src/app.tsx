@@ -13,6 +13,7 @@ import { AboutOverlay, HelpOverlay, useShortcuts, ViewTabs } from './components/
 import { SessionsView } from './components/sessions-view';
 import { DiagnosesView } from './components/diagnoses-view';
 import { ReplayView } from './components/replay-view';
+import { ServerLogsView } from './components/server-logs-view';
 import { useAnalysisStore } from './stores/analysis-store';
 import { useReplayStore } from './stores/replay-store';
 import { useMenuCommands } from './menu-commands';
@@ -117,6 +118,7 @@ function MainView() {
   if (view === 'sessions') return <SessionsView />;
   if (view === 'diagnoses') return <DiagnosesView />;
   if (view === 'replay') return <ReplayView />;
+  if (view === 'logs') return <ServerLogsView />;
   return assertNever(view);
 }
 

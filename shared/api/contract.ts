@@ -7,6 +7,7 @@
  * Binary data travels as base64 strings so the same JSON works on both.
  */
 import type { ExchangeSummary } from '../capture/summary.js';
+import type { Finding } from '../diagnose/types.js';
 import type {
   CaTrustDto,
   OutlookChecklistDto,
@@ -107,7 +108,7 @@ export interface ExchangeDecodeDto {
   error?: string;
 }
 
-export interface ApiMethods {
+export interface ApiMethods extends LogsMethods {
   status: { params: Record<string, never>; result: BackendStatus };
   'exchanges.list': {
     params: { offset?: number; limit?: number };
@@ -138,6 +139,70 @@ export interface ApiMethods {
   'ca.untrust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { messages: string[] } };
   /** The "Capture Outlook" checks: CA trusted, traffic routed, Outlook traffic seen, refusals. */
   'outlook.checklist': { params: Record<string, never>; result: OutlookChecklistDto };
+}
+
+export interface LogsQueryResultDto {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  truncated: boolean;
+}
+
+/** The server-log case open next to the capture. */
+export interface LogsCaseDto {
+  paths: string[];
+  /** Rows per kind table. */
+  rows: Record<string, number>;
+  files: number;
+  skippedFiles: number;
+  /** Import issues by kind (torn-row, malformed-row, fields-changed, not-a-log…). */
+  issues: Record<string, number>;
+  versions: string[];
+}
+
+export interface LogsLibraryEntryDto {
+  id: string;
+  title: string;
+  description: string;
+  sql: string;
+  chart?: { x: string; series: string[]; kind: 'line' | 'bar' };
+}
+
+/** The server rows joined to one exchange. */
+export interface ServerRowsDto {
+  by?: 'request-id' | 'session-cookie' | 'time-and-user';
+  rows: {
+    table: string;
+    file: string;
+    line: number;
+    time: number;
+    requestType?: string;
+    httpStatus?: number;
+    durationMs?: number;
+    backendMs?: number;
+    mapiStatus?: string;
+    errors?: string;
+  }[];
+}
+
+export interface LogsCorrelationDto {
+  matched: number;
+  unmatchedClient: number[];
+  outsideLogs: number;
+  unmatchedServer: { table: string; file: string; line: number; time: number; requestType?: string }[];
+  findings: Finding[];
+}
+
+export interface LogsMethods {
+  /** Opens a case file, or imports log folders/files/.zip into a scratch case. */
+  'logs.open': { params: { paths: string[] }; result: LogsCaseDto };
+  'logs.status': { params: Record<string, never>; result: { case?: LogsCaseDto } };
+  'logs.close': { params: Record<string, never>; result: { closed: boolean } };
+  'logs.library': { params: Record<string, never>; result: { items: LogsLibraryEntryDto[] } };
+  'logs.query': { params: { sql: string; limit?: number }; result: LogsQueryResultDto };
+  'logs.runLibrary': { params: { id: string; limit?: number }; result: LogsQueryResultDto };
+  /** Server rows joined to one exchange of the workspace (empty when no case is open). */
+  'logs.rowsFor': { params: { exchangeId: number }; result: ServerRowsDto };
+  'logs.correlation': { params: Record<string, never>; result: LogsCorrelationDto };
 }
 
 export type ApiMethod = keyof ApiMethods;

@@ -44,6 +44,7 @@ import {
 import { annotateHandles } from './annotate.js';
 import { RopState, SessionView, latest } from './state.js';
 import { messageCodePage } from '../protocol/rops/context.js';
+import { kindOfOpener, openerText } from '../protocol/rops/fasttransfer-kind.js';
 import type {
   CookieCheck,
   CookieRef,
@@ -880,8 +881,13 @@ export class SessionModel {
         }
         const cp = messageCodePage(c.request, latest(st.defaultCodePage, seq + 1)?.value);
         if (cp) r.codePage = cp;
-        if (r.kind.startsWith('fasttransfer'))
+        if (r.kind.startsWith('fasttransfer')) {
           r.fastTransfer = { buffers: 0, bytes: 0, done: false, exchangeIds: [], carry: [] };
+          // The stream kind the opening ROP gives ([MS-OXCFXICS] 2.2.4.3), for every buffer of this context.
+          const on = target !== undefined ? st.handleAt(target, seq + 1)?.kind : undefined;
+          const kind = kindOfOpener(c.request, on);
+          if (kind) r.fastTransfer.kind = { kind, source: `${openerText(c.request, on)}, exchange ${ex.id}` };
+        }
         const rc = tagsOf(c.response, 'RecipientColumns');
         if (rc) r.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
         st.addHandle(r);

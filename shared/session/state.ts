@@ -7,6 +7,7 @@
  */
 import type { CodePageInUse } from '../codec/index.js';
 import type { RopContextProvider } from '../protocol/rops/context.js';
+import type { FxStreamKind } from '../protocol/rops/fasttransfer-kind.js';
 import type { HandleRecord, LogonInfo, Seq, Versioned } from './types.js';
 
 export function latest<T>(list: readonly Versioned<T>[], before: Seq): Versioned<T> | undefined {
@@ -115,6 +116,11 @@ export class SessionView implements RopContextProvider {
   fastTransferCarry(serverHandle: number): Uint8Array | undefined {
     const h = this.state.handleAt(serverHandle, this.before);
     return h?.fastTransfer ? latest(h.fastTransfer.carry, this.before)?.value : undefined;
+  }
+
+  /** The stream kind of the FastTransfer context `serverHandle`, from the ROP that created it. */
+  fastTransferKind(serverHandle: number): FxStreamKind | undefined {
+    return this.state.handleAt(serverHandle, this.before)?.fastTransfer?.kind;
   }
 
   /** The property id mapped to a name text, as known so far. */

@@ -5,6 +5,7 @@
  * print it.
  */
 import type { CodePageInUse } from '../codec/index.js';
+import type { FxStreamKind } from '../protocol/rops/fasttransfer-kind.js';
 
 /** Position of an exchange in the pass (0-based). State stamped `at = s` is visible to exchanges after s. */
 export type Seq = number;
@@ -60,6 +61,8 @@ export interface FastTransferState {
   exchangeIds: number[];
   /** Bytes of an element left open by each buffer, for the next buffer's decode (empty: element boundary). */
   carry: Versioned<Uint8Array>[];
+  /** The stream kind the ROP that created the context gives ([MS-OXCFXICS] 2.2.4.3). */
+  kind?: FxStreamKind;
 }
 
 export interface LogonInfo {

@@ -174,6 +174,36 @@ export function mapiHttpUrls(roots: readonly XmlElement[]): MapiHttpUrls | undef
   return undefined;
 }
 
+export interface AutodiscoverUser {
+  displayName?: string;
+  legacyDn?: string;
+  smtpAddress?: string;
+  /** An Error element's ErrorCode and Message ([MS-OXDSCLI] 2.2.4.2), when the server refused the address. */
+  error?: { code?: string; message?: string };
+}
+
+/** The User element (LegacyDN, DisplayName, AutoDiscoverSMTPAddress) or the Error of a POX response. */
+export function autodiscoverUser(roots: readonly XmlElement[]): AutodiscoverUser {
+  const out: AutodiscoverUser = {};
+  for (const r of roots)
+    for (const el of walk(r)) {
+      if (el.name === 'User') {
+        const t = (n: string) => child(el, n)?.text.trim() || undefined;
+        const dn = t('LegacyDN');
+        const name = t('DisplayName');
+        const smtp = t('AutoDiscoverSMTPAddress');
+        if (dn) out.legacyDn = dn;
+        if (name) out.displayName = name;
+        if (smtp) out.smtpAddress = smtp;
+      } else if (el.name === 'Error') {
+        const code = child(el, 'ErrorCode')?.text.trim();
+        const message = child(el, 'Message')?.text.trim();
+        out.error = { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+      }
+    }
+  return out;
+}
+
 function elementNode(el: XmlElement): DecodedNode {
   const n: DecodedNode = { name: el.name, offset: el.offset, length: el.length };
   const attrs = Object.entries(el.attributes);

@@ -52,6 +52,7 @@ import { flags32, flags8, messageIdCodec } from './common.js';
 import { siteOf } from './context.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { fxStructure } from './fasttransfer-grammar.js';
+import { fxStreamKindOf } from './fasttransfer-kind.js';
 import { countedList, tagList } from './property.js';
 import { BABE } from './stream.js';
 
@@ -674,7 +675,7 @@ export const fxStream: Codec<FxElement[]> = custom<FxElement[]>(
         display: `${els.length} element(s), ${markers} marker(s)`,
         children:
           structured && els.length
-            ? [fxStructure(els, children, start, r.pos - start, FX_NAMES), ...children]
+            ? [fxStructure(els, children, start, r.pos - start, FX_NAMES, fxStreamKindOf(scope, env)), ...children]
             : children,
       },
     };
