@@ -8,6 +8,14 @@
  */
 import type { ExchangeSummary } from '../capture/summary.js';
 import type { Finding } from '../diagnose/types.js';
+import type {
+  CaTrustDto,
+  OutlookChecklistDto,
+  RestoreDto,
+  SystemProxyDto,
+  TrustStoreDto,
+  TrustStoreKind,
+} from './desktop.js';
 import type { ReplayRunData } from './replay.js';
 
 export interface BackendStatus {
@@ -114,6 +122,23 @@ export interface ApiMethods extends LogsMethods {
     params: { name: string; base64: string };
     result: { count: number; format: string; warnings: string[] };
   };
+  /** How the machine's proxy settings route now, and whether MapiScope set them. */
+  'systemProxy.status': { params: Record<string, never>; result: SystemProxyDto };
+  /**
+   * Routes the machine through the running capture: the Exchange hosts by PAC (`hosts` added to
+   * Autodiscover's and the learned ones), or everything with `all`. Undone when the capture stops.
+   */
+  'systemProxy.on': { params: { all?: boolean; hosts?: string[] }; result: SystemProxyDto };
+  /** Puts back the settings MapiScope changed (never ones someone else changed since). */
+  'systemProxy.off': { params: Record<string, never>; result: RestoreDto & { state: SystemProxyDto } };
+  /** Which trust stores hold the MapiScope CA, by fingerprint. */
+  'ca.trustStatus': { params: Record<string, never>; result: CaTrustDto };
+  /** Trusts the CA in `store` (default the user's; Windows asks the user to confirm). */
+  'ca.trust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { message: string } };
+  /** Removes exactly the MapiScope CA from `store`, or from every store holding it. */
+  'ca.untrust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { messages: string[] } };
+  /** The "Capture Outlook" checks: CA trusted, traffic routed, Outlook traffic seen, refusals. */
+  'outlook.checklist': { params: Record<string, never>; result: OutlookChecklistDto };
 }
 
 export interface LogsQueryResultDto {
@@ -224,6 +249,8 @@ export type BackendEvent =
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
    */
   | { type: 'replay-progress'; data: ReplayRunData }
+  /** The system proxy routing changed (set, restored, or found changed by someone else). */
+  | { type: 'system-proxy'; data: SystemProxyDto }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */
@@ -231,6 +258,8 @@ export interface ApiErrorDto {
   code: 'bad-request' | 'not-found' | 'failed' | 'unauthorized';
   message: string;
 }
+
+export type { TrustStoreDto };
 
 export type FileKind = 'capture' | 'import' | 'har' | 'saz' | 'json' | 'cert';
 
