@@ -113,7 +113,9 @@ function appendThreadMain(): void {
         pre[4] = m.type;
         if (exchange) pre.writeUInt32LE(json.length, 5);
         const crc = Buffer.allocUnsafe(4);
-        crc.writeUInt32LE(crc32(body, crc32(json, crc32(pre.subarray(4)))), 0);
+        // Never crc32() an empty view: zlib answers 0 for a null data pointer, whatever the running value.
+        const sum = crc32(json, crc32(pre.subarray(4)));
+        crc.writeUInt32LE(body.length > 0 ? crc32(body, sum) : sum, 0);
         parts.push(pre, json, body, crc);
         const length = 9 + payloadLength;
         const e = i * d.indexEntry;
@@ -177,7 +179,7 @@ export class AppendThread {
   private seq = 0;
   private failure?: Error;
   private closing?: Promise<{ pos: number; ipos: number }>;
-  private resolveClosed?: (r: { pos: number; ipos: number }) => void;
+  private settleClosed?: (r: { pos: number; ipos: number; error?: string }) => void;
   private refed = false;
   private exited = false;
   /** Records queued in this turn of the event loop, and the buffers they transfer. */
@@ -197,7 +199,7 @@ export class AppendThread {
     this.worker.on('error', (e) => this.fail(`the capture writer thread failed: ${e.message}`));
     this.worker.on('exit', (code) => {
       this.exited = true;
-      if (!this.resolveClosed) this.fail(`the capture writer thread exited (${code})`);
+      if (!this.settleClosed) this.fail(`the capture writer thread exited (${code})`);
     });
   }
 
@@ -240,11 +242,15 @@ export class AppendThread {
     this.worker.postMessage(batch, transfers);
   };
 
-  /** Writes what is queued, syncs, ends the thread; resolves with the positions after the last record. */
+  /**
+   * Writes what is queued, syncs, ends the thread; resolves with the positions after the last
+   * record, rejects if a write or the final sync failed.
+   */
   close(): Promise<{ pos: number; ipos: number }> {
     this.closing ??= new Promise<{ pos: number; ipos: number }>((resolve, reject) => {
       if (this.exited) return reject(this.failure ?? new Error('the capture writer thread has ended'));
-      this.resolveClosed = resolve;
+      this.settleClosed = (r) =>
+        r.error ? reject(this.failure ?? new Error(`writing ${this.path} failed: ${r.error}`)) : resolve(r);
       this.ref(true);
       this.worker.once('exit', () => reject(this.failure ?? new Error('the capture writer thread ended early')));
       this.send();
@@ -255,10 +261,9 @@ export class AppendThread {
 
   private onReply(r: Reply): void {
     if (r.k === 'closed') {
-      const done = this.resolveClosed;
       this.settle(Infinity, r.error);
       void this.worker.terminate();
-      done?.({ pos: r.pos, ipos: r.ipos });
+      this.settleClosed?.(r);
       return;
     }
     this.settle(r.upTo, r.error);
