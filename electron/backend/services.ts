@@ -6,6 +6,7 @@ import type { BackendService } from './backend.js';
 import { CaptureService } from './capture-service.js';
 import { sessionService } from './session-service.js';
 import { FileService } from './file-service.js';
+import { ProbeService } from './probe/service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
 
@@ -21,5 +22,6 @@ export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
     new ReplayService(simulator),
     new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {}),
     sessionService(),
+    new ProbeService(),
   ];
 }

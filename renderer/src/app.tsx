@@ -12,6 +12,8 @@ import { AboutOverlay, HelpOverlay, useShortcuts, ViewTabs } from './components/
 import { SessionsView } from './components/sessions-view';
 import { DiagnosesView } from './components/diagnoses-view';
 import { ReplayView } from './components/replay-view';
+import { ProbeView } from './components/probe-view';
+import { useProbeStore } from './stores/probe-store';
 import { useAnalysisStore } from './stores/analysis-store';
 import { useReplayStore } from './stores/replay-store';
 import { useMenuCommands } from './menu-commands';
@@ -62,6 +64,9 @@ function useBackend() {
           case 'replay-progress':
             useReplayStore.getState().onProgress(e.data);
             return;
+          case 'probe-progress':
+            useProbeStore.getState().onProgress(e.data);
+            return;
           case 'connection':
           case 'chunk':
           case 'untrusted-certificate':
@@ -110,6 +115,7 @@ function MainView() {
   if (view === 'sessions') return <SessionsView />;
   if (view === 'diagnoses') return <DiagnosesView />;
   if (view === 'replay') return <ReplayView />;
+  if (view === 'probe') return <ProbeView />;
   return assertNever(view);
 }
 

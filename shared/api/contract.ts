@@ -7,6 +7,7 @@
  * Binary data travels as base64 strings so the same JSON works on both.
  */
 import type { ExchangeSummary } from '../capture/summary.js';
+import type { ProbeRunData, ProbeStartParams } from './probe.js';
 import type { ReplayRunData } from './replay.js';
 
 export interface BackendStatus {
@@ -113,6 +114,11 @@ export interface ApiMethods {
     params: { name: string; base64: string };
     result: { count: number; format: string; warnings: string[] };
   };
+  /** Starts a probe (a logon step by step); progress comes as `probe-progress` events. */
+  'probe.start': { params: ProbeStartParams; result: ProbeRunData };
+  /** The run with this id, or the latest. */
+  'probe.status': { params: { id?: number }; result: ProbeRunData };
+  'probe.cancel': { params: { id?: number }; result: ProbeRunData };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -154,6 +160,8 @@ export type BackendEvent =
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
    */
   | { type: 'replay-progress'; data: ReplayRunData }
+  /** A probe run's state as each step starts and ends, and when it ends. */
+  | { type: 'probe-progress'; data: ProbeRunData }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */

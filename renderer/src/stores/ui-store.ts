@@ -3,7 +3,7 @@ import { parseWidths, withoutWidth, withWidth, type ColumnKey, type ColumnWidths
 
 export type Theme = 'dark' | 'light';
 export type DetailTab = 'decoded' | 'headers' | 'timing';
-export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay';
+export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay' | 'probe';
 
 /** A byte range in one buffer, highlighted in the hex view. */
 export interface ByteSelection {
@@ -79,7 +79,7 @@ function initialTheme(): Theme {
 function initialView(): View {
   try {
     const v = localStorage.getItem('mapiscope.view');
-    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay') return v;
+    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay' || v === 'probe') return v;
   } catch {
     /* no storage */
   }
