@@ -8,10 +8,12 @@ import { useConnectionStore } from './stores/connection-store';
 import { createIngest, useExchangesStore } from './stores/exchanges-store';
 import { useUiStore } from './stores/ui-store';
 import { useLiveStore } from './stores/live-store';
+import { useDesktopStore } from './stores/desktop-store';
 import { AboutOverlay, HelpOverlay, useShortcuts, ViewTabs } from './components/shortcuts';
 import { SessionsView } from './components/sessions-view';
 import { DiagnosesView } from './components/diagnoses-view';
 import { ReplayView } from './components/replay-view';
+import { ServerLogsView } from './components/server-logs-view';
 import { ProbeView } from './components/probe-view';
 import { useProbeStore } from './stores/probe-store';
 import { useAnalysisStore } from './stores/analysis-store';
@@ -30,6 +32,7 @@ function useBackend() {
     const refresh = async () => {
       try {
         conn.setStatus(await client.call('status', {}));
+        void useDesktopStore.getState().refresh();
         await ex.reload();
         void useAnalysisStore.getState().reload();
       } catch (e) {
@@ -71,6 +74,11 @@ function useBackend() {
           case 'chunk':
           case 'untrusted-certificate':
             useLiveStore.getState().onEvent(e);
+            if (e.type === 'untrusted-certificate' && useDesktopStore.getState().checklistOpen)
+              void useDesktopStore.getState().refreshChecklist();
+            return;
+          case 'system-proxy':
+            useDesktopStore.getState().onProxy(e.data);
             return;
           case 'capture-state': {
             useLiveStore.getState().onEvent(e);
@@ -115,6 +123,7 @@ function MainView() {
   if (view === 'sessions') return <SessionsView />;
   if (view === 'diagnoses') return <DiagnosesView />;
   if (view === 'replay') return <ReplayView />;
+  if (view === 'logs') return <ServerLogsView />;
   if (view === 'probe') return <ProbeView />;
   return assertNever(view);
 }

@@ -7,6 +7,15 @@
  * Binary data travels as base64 strings so the same JSON works on both.
  */
 import type { ExchangeSummary } from '../capture/summary.js';
+import type { Finding } from '../diagnose/types.js';
+import type {
+  CaTrustDto,
+  OutlookChecklistDto,
+  RestoreDto,
+  SystemProxyDto,
+  TrustStoreDto,
+  TrustStoreKind,
+} from './desktop.js';
 import type { ProbeRunData, ProbeStartParams } from './probe.js';
 import type { ReplayRunData } from './replay.js';
 
@@ -100,7 +109,7 @@ export interface ExchangeDecodeDto {
   error?: string;
 }
 
-export interface ApiMethods {
+export interface ApiMethods extends LogsMethods {
   status: { params: Record<string, never>; result: BackendStatus };
   'exchanges.list': {
     params: { offset?: number; limit?: number };
@@ -114,6 +123,87 @@ export interface ApiMethods {
     params: { name: string; base64: string };
     result: { count: number; format: string; warnings: string[] };
   };
+  /** How the machine's proxy settings route now, and whether MapiScope set them. */
+  'systemProxy.status': { params: Record<string, never>; result: SystemProxyDto };
+  /**
+   * Routes the machine through the running capture: the Exchange hosts by PAC (`hosts` added to
+   * Autodiscover's and the learned ones), or everything with `all`. Undone when the capture stops.
+   */
+  'systemProxy.on': { params: { all?: boolean; hosts?: string[] }; result: SystemProxyDto };
+  /** Puts back the settings MapiScope changed (never ones someone else changed since). */
+  'systemProxy.off': { params: Record<string, never>; result: RestoreDto & { state: SystemProxyDto } };
+  /** Which trust stores hold the MapiScope CA, by fingerprint. */
+  'ca.trustStatus': { params: Record<string, never>; result: CaTrustDto };
+  /** Trusts the CA in `store` (default the user's; Windows asks the user to confirm). */
+  'ca.trust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { message: string } };
+  /** Removes exactly the MapiScope CA from `store`, or from every store holding it. */
+  'ca.untrust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { messages: string[] } };
+  /** The "Capture Outlook" checks: CA trusted, traffic routed, Outlook traffic seen, refusals. */
+  'outlook.checklist': { params: Record<string, never>; result: OutlookChecklistDto };
+}
+
+export interface LogsQueryResultDto {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  truncated: boolean;
+}
+
+/** The server-log case open next to the capture. */
+export interface LogsCaseDto {
+  paths: string[];
+  /** Rows per kind table. */
+  rows: Record<string, number>;
+  files: number;
+  skippedFiles: number;
+  /** Import issues by kind (torn-row, malformed-row, fields-changed, not-a-log…). */
+  issues: Record<string, number>;
+  versions: string[];
+}
+
+export interface LogsLibraryEntryDto {
+  id: string;
+  title: string;
+  description: string;
+  sql: string;
+  chart?: { x: string; series: string[]; kind: 'line' | 'bar' };
+}
+
+/** The server rows joined to one exchange. */
+export interface ServerRowsDto {
+  by?: 'request-id' | 'session-cookie' | 'time-and-user';
+  rows: {
+    table: string;
+    file: string;
+    line: number;
+    time: number;
+    requestType?: string;
+    httpStatus?: number;
+    durationMs?: number;
+    backendMs?: number;
+    mapiStatus?: string;
+    errors?: string;
+  }[];
+}
+
+export interface LogsCorrelationDto {
+  matched: number;
+  unmatchedClient: number[];
+  outsideLogs: number;
+  unmatchedServer: { table: string; file: string; line: number; time: number; requestType?: string }[];
+  findings: Finding[];
+}
+
+export interface LogsMethods {
+  /** Opens a case file, or imports log folders/files/.zip into a scratch case. */
+  'logs.open': { params: { paths: string[] }; result: LogsCaseDto };
+  'logs.status': { params: Record<string, never>; result: { case?: LogsCaseDto } };
+  'logs.close': { params: Record<string, never>; result: { closed: boolean } };
+  'logs.library': { params: Record<string, never>; result: { items: LogsLibraryEntryDto[] } };
+  'logs.query': { params: { sql: string; limit?: number }; result: LogsQueryResultDto };
+  'logs.runLibrary': { params: { id: string; limit?: number }; result: LogsQueryResultDto };
+  /** Server rows joined to one exchange of the workspace (empty when no case is open). */
+  'logs.rowsFor': { params: { exchangeId: number }; result: ServerRowsDto };
+  'logs.correlation': { params: Record<string, never>; result: LogsCorrelationDto };
   /** Starts a probe (a logon step by step); progress comes as `probe-progress` events. */
   'probe.start': { params: ProbeStartParams; result: ProbeRunData };
   /** The run with this id, or the latest. */
@@ -160,6 +250,8 @@ export type BackendEvent =
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
    */
   | { type: 'replay-progress'; data: ReplayRunData }
+  /** The system proxy routing changed (set, restored, or found changed by someone else). */
+  | { type: 'system-proxy'; data: SystemProxyDto }
   /** A probe run's state as each step starts and ends, and when it ends. */
   | { type: 'probe-progress'; data: ProbeRunData }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
@@ -169,6 +261,8 @@ export interface ApiErrorDto {
   code: 'bad-request' | 'not-found' | 'failed' | 'unauthorized';
   message: string;
 }
+
+export type { TrustStoreDto };
 
 export type FileKind = 'capture' | 'import' | 'har' | 'saz' | 'json' | 'cert';
 

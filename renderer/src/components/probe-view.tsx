@@ -81,7 +81,7 @@ export function ProbeView() {
             <option value="basic">Basic</option>
           </select>
         </label>
-        <label className="check">
+        <label className="probe-check">
           <input type="checkbox" checked={form.insecure} onChange={(e) => setForm({ insecure: e.target.checked })} />
           go on past an untrusted certificate
         </label>

@@ -68,15 +68,17 @@ describe('response-code', () => {
     const f = findings(c.exchanges, 'response-code');
     expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([['error', 'Session context lost', [3]]]);
     expect(f[0]!.message).toContain('X-ResponseCode 10 (Context Not Found) in exchange 3');
-    expect(findings(c2.exchanges, 'response-code').map((x) => x.title)).toEqual(['MAPI over HTTP endpoint disabled']);
+    expect(findings(c2.exchanges, 'response-code').map((x) => [x.title, x.evidence])).toEqual([
+      ['MAPI over HTTP endpoint disabled', [1]],
+    ]);
   });
   it('15 and 18', () => {
     const c = withLogon();
     c.ping({ responseCode: 15 });
     c.ping({ responseCode: 18 });
-    expect(findings(c.exchanges, 'response-code').map((x) => [x.severity, x.title])).toEqual([
-      ['error', 'Requests out of sequence'],
-      ['warning', 'Server shutting down'],
+    expect(findings(c.exchanges, 'response-code').map((x) => [x.severity, x.title, x.evidence])).toEqual([
+      ['error', 'Requests out of sequence', [3]],
+      ['warning', 'Server shutting down', [4]],
     ]);
   });
 });
@@ -224,7 +226,9 @@ describe('cookie-integrity', () => {
   it('a Connect that set no cookie', () => {
     const c = new ScriptedClient();
     c.connect({ setCookies: [] });
-    expect(findings(c.exchanges, 'cookie-integrity').map((x) => x.title)).toEqual(['Connect/Bind set no cookies']);
+    expect(findings(c.exchanges, 'cookie-integrity').map((x) => [x.title, x.evidence])).toEqual([
+      ['Connect/Bind set no cookies', [1]],
+    ]);
   });
   it('a session context cookie missing on a request', () => {
     const c = withLogon();
@@ -335,7 +339,7 @@ describe('connection-dropped', () => {
     const c = withLogon();
     c.ping({ noResponse: true, duration: 50, aborted: { kind: 'client-reset', message: 'ECONNRESET' } });
     const f = findings(c.exchanges, 'connection-dropped');
-    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['warning', [3]]]);
     expect(f[0]!.message).not.toContain('idle timeout');
   });
 });
@@ -518,14 +522,14 @@ describe('latency', () => {
     const c = withLogon();
     c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], { duration: 6000, elapsed: 5800, pending: 0 });
     const f = findings(c.exchanges, 'latency');
-    expect(f.map((x) => [x.severity, x.title])).toEqual([['error', 'Slow Execute (6.0 s)']]);
+    expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([['error', 'Slow Execute (6.0 s)', [3]]]);
     expect(f[0]!.message).toContain('The server spent 5.8 s of it working');
   });
   it('a 3 s PING with 0.1 s server time is a slow path (warning)', () => {
     const c = withLogon();
     c.ping({ duration: 3000, elapsed: 100 });
     const f = findings(c.exchanges, 'latency');
-    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['warning', [3]]]);
     expect(f[0]!.message).toContain('2.9 s went to the path');
   });
   it('NotificationWait held for minutes is not latency', () => {
@@ -553,13 +557,13 @@ describe('unsupported-version', () => {
     });
     a.connect();
     const f = findings(a.exchanges, 'unsupported-version');
-    expect(f.map((x) => [x.severity, x.title])).toEqual([
-      ['error', 'Outlook version does not support MAPI over HTTP'],
-      ['error', 'Exchange version does not support MAPI over HTTP'],
+    expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([
+      ['error', 'Outlook version does not support MAPI over HTTP', [1]],
+      ['error', 'Exchange version does not support MAPI over HTTP', [1]],
     ]);
     const b = new ScriptedClient({ clientApplication: 'Outlook/14.0.7116.5000' });
     b.connect();
-    expect(findings(b.exchanges, 'unsupported-version').map((x) => x.severity)).toEqual(['info']);
+    expect(findings(b.exchanges, 'unsupported-version').map((x) => [x.severity, x.evidence])).toEqual([['info', [1]]]);
   });
   it('is silent for Outlook 2013 SP1 on Exchange 2013 SP1 (cap1 headers)', () => {
     const a = new ScriptedClient({
