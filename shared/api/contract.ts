@@ -204,6 +204,11 @@ export interface LogsMethods {
   /** Server rows joined to one exchange of the workspace (empty when no case is open). */
   'logs.rowsFor': { params: { exchangeId: number }; result: ServerRowsDto };
   'logs.correlation': { params: Record<string, never>; result: LogsCorrelationDto };
+  /**
+   * The case report of the workspace's capture (with the open server logs, and `probe`: the JSON
+   * `mapiscope probe --json` printed) as one self-contained HTML file, redacted unless `redact` is false.
+   */
+  'report.build': { params: { probe?: unknown; redact?: boolean }; result: { html: string; fileName: string } };
   /** Starts a probe (a logon step by step); progress comes as `probe-progress` events. */
   'probe.start': { params: ProbeStartParams; result: ProbeRunData };
   /** The run with this id, or the latest. */
