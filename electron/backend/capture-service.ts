@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptureState } from '../../shared/api/contract.js';
-import { base64Encode } from '../../shared/api/contract.js';
+import { base64Encode } from '../../shared/codec/bytes.js';
 import { exchangeToDto } from '../../shared/api/dto.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
