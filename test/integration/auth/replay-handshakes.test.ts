@@ -11,14 +11,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
 import { ExchangeSimulator } from '../../../electron/backend/simulator/index.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
-import { parsePlan } from '../../../electron/backend/replay/plan.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
+import { parsePlan } from '../../../shared/replay/plan.js';
 import { replayCapture } from '../../../electron/backend/replay/replayer.js';
 import { openCapture } from '../../../electron/backend/store/capture-file.js';
 import { runCli } from '../../../electron/cli/main.js';
 
 const CAP1 = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromox-ruler/cap1');
-const session1 = () => loadMetaCaptureDir(CAP1).exchanges.slice(0, 4);
+const session1 = () => loadBodyFolder(CAP1).exchanges.slice(0, 4);
 
 let sims: ExchangeSimulator[] = [];
 afterEach(async () => {
