@@ -8,6 +8,7 @@ import { DesktopService } from './desktop-service.js';
 import { sessionService } from './session-service.js';
 import { LogsService } from './logs/logs-service.js';
 import { FileService } from './file-service.js';
+import { ProbeService } from './probe/service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
 
@@ -30,5 +31,6 @@ export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
     new DesktopService(capture, _opts.command ? { command: _opts.command } : {}),
     sessions,
     new LogsService(sessions),
+    new ProbeService(),
   ];
 }

@@ -48,7 +48,7 @@ beforeAll(async () => {
     join(root, 'RPC Client Access/RCA_2026010112-1.LOG'),
     readFileSync(join(FIX, 'synthetic/MAPIMB_2026010112-1.LOG'), 'utf8')
       .replace('#Log-type: MAPI Mailbox Protocol Logs', '#Log-type: RCA Protocol Logs')
-      .replace(',MapiHttp,', ',ncacn_http,'),
+      .replaceAll(',MapiHttp,', ',ncacn_http,'),
   );
   mkdirSync(join(root, 'MAPI AddressBook Service'));
   cpSync(
