@@ -6,6 +6,7 @@ import type { BackendService } from './backend.js';
 import { CaptureService } from './capture-service.js';
 import { sessionService } from './session-service.js';
 import { FileService } from './file-service.js';
+import { FilterService } from './filter-service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
 
@@ -15,11 +16,13 @@ export interface ServiceOptions {
 
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
   const simulator = new SimulatorService();
+  const sessions = sessionService();
   return [
     new FileService(),
     simulator,
     new ReplayService(simulator),
     new CaptureService(_opts.dataDir ? { dataDir: _opts.dataDir } : {}),
-    sessionService(),
+    sessions,
+    new FilterService(sessions),
   ];
 }

@@ -20,6 +20,7 @@ import type { Exchange } from '../../shared/capture/exchange.js';
 import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
 import type { ExchangeDecode } from '../../shared/protocol/decode-exchange.js';
 import { annotateHandles } from '../../shared/session/annotate.js';
+import { FieldIndexer } from '../../shared/filter/capture.js';
 import { SessionModel } from '../../shared/session/model.js';
 import type { HandleRecord, RopOrigin } from '../../shared/session/types.js';
 import type { Backend, BackendService } from './backend.js';
@@ -59,13 +60,15 @@ export interface SessionServiceOptions {
 export class SessionService implements BackendService {
   readonly name = 'sessions';
   private model: SessionModel;
+  /** The field-value index the pass feeds (one position per exchange fed, in workspace order). */
+  private indexer = new FieldIndexer();
   private fed = 0;
   private findings?: Finding[];
   private off?: () => void;
   private workspace?: Backend['workspace'];
 
   constructor(private readonly opts: SessionServiceOptions = {}) {
-    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16 });
+    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16, onDecoded: this.indexer.observe });
   }
 
   register(backend: Backend): void {
@@ -140,6 +143,17 @@ export class SessionService implements BackendService {
     return this.model;
   }
 
+  /** The field index as fed so far, with the model it belongs to (both replaced on a reset). */
+  fieldIndex(): { indexer: FieldIndexer; model: SessionModel } {
+    this.ensure().catch(() => undefined);
+    return { indexer: this.indexer, model: this.model };
+  }
+
+  /** Exchanges fed to the model so far, of `total` in the workspace. */
+  progress(): { fed: number; total: number } {
+    return { fed: this.fed, total: this.workspace?.count ?? 0 };
+  }
+
   allFindings(): Finding[] {
     this.ensure().catch(() => undefined);
     if (!this.findings) {
@@ -150,7 +164,8 @@ export class SessionService implements BackendService {
   }
 
   private reset(): void {
-    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16 });
+    this.indexer = new FieldIndexer();
+    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16, onDecoded: this.indexer.observe });
     this.fed = 0;
     this.findings = undefined;
   }
