@@ -62,7 +62,8 @@ export function filterFieldsDto(): FilterFieldsDto {
 /** Text of a value as a list cell or a completion. */
 function cellText(f: FieldInfo, v: unknown): string {
   if (f.names && typeof v === 'number' && f.names[v] !== undefined) return f.names[v]!;
-  if (f.type === 'error' && typeof v === 'number') return knownErrorName(v) ?? `0x${(v >>> 0).toString(16).toUpperCase()}`;
+  if (f.type === 'error' && typeof v === 'number')
+    return knownErrorName(v) ?? `0x${(v >>> 0).toString(16).toUpperCase()}`;
   const k = valueKey(v);
   return k === undefined ? '' : String(k);
 }
@@ -147,12 +148,16 @@ export class FilterService implements BackendService {
       const { fed, total } = this.sessions.progress();
       this.backend!.events.emit({ type: 'filter-progress', data: { runId, fed, total, done } });
     };
-    let finished = false;
-    const pass = this.sessions.feedAll().then(() => (finished = true));
-    while (!finished) {
-      await Promise.race([pass, new Promise((r) => setTimeout(r, PROGRESS_MS))]);
+    const sleep = () => new Promise((r) => setTimeout(r, PROGRESS_MS));
+    for (;;) {
+      const { fed, total } = this.sessions.progress();
+      if (fed >= total) break;
+      // feedAll may settle before the end (content replaced meanwhile): ask again until every exchange is in,
+      // and never without giving the event loop a turn (a pass that makes no progress must not spin).
+      await Promise.race([this.sessions.feedAll(), sleep()]);
+      if (this.sessions.progress().fed === fed) await sleep();
       if (this.cancelled.has(runId)) throw new FilterCancelled('filter cancelled');
-      if (!finished) emit(false);
+      emit(false);
     }
     emit(true);
   }

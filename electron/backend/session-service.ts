@@ -139,13 +139,22 @@ export class SessionService implements BackendService {
 
   /** The model as fed so far (every exchange after `feedAll()`). */
   current(): SessionModel {
-    this.ensure().catch(() => undefined);
+    this.catchUp();
     return this.model;
+  }
+
+  /**
+   * Feeds what is in memory at once; exchanges served by a file follow in the sliced background pass
+   * (one unsliced stream over a large file would hold the event loop, and every RPC with it).
+   */
+  private catchUp(): void {
+    const ws = this.workspace;
+    if (ws && (this.streaming > 0 || this.fed < ws.onDisk)) void this.feedAll().catch(() => undefined);
+    else this.ensure().catch(() => undefined);
   }
 
   /** The field index as fed so far, with the model it belongs to (both replaced on a reset). */
   fieldIndex(): { indexer: FieldIndexer; model: SessionModel } {
-    this.ensure().catch(() => undefined);
     return { indexer: this.indexer, model: this.model };
   }
 
@@ -155,7 +164,7 @@ export class SessionService implements BackendService {
   }
 
   allFindings(): Finding[] {
-    this.ensure().catch(() => undefined);
+    this.catchUp();
     if (!this.findings) {
       this.findings = diagnoseModel(this.model);
       this.markSeverities(this.findings);
@@ -234,7 +243,12 @@ export class SessionService implements BackendService {
 
   /** The whole forward pass in slices of `slice` exchanges, yielding to the event loop between them. */
   feedAll(slice = 500): Promise<void> {
-    this.feeding ??= (async () => {
+    if (this.feeding) return this.feeding;
+    let run: Promise<void> | undefined = undefined;
+    run = (async () => {
+      // Yield first: a pass with nothing to feed would otherwise finish (and clear `feeding`) before
+      // `feeding` is set, leaving a settled promise there that every later call would return.
+      await Promise.resolve();
       try {
         for (;;) {
           const total = this.workspace?.count ?? 0;
@@ -244,10 +258,11 @@ export class SessionService implements BackendService {
           await new Promise<void>((r) => setImmediate(r));
         }
       } finally {
-        this.feeding = undefined;
+        if (this.feeding === run) this.feeding = undefined;
       }
     })();
-    return this.feeding;
+    this.feeding = run;
+    return run;
   }
 
   /** Tells the UI that sessions and severities are ready after a background pass. */
