@@ -7,7 +7,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       lib: { entry: resolve('electron/main/main.ts'), formats: ['es'], fileName: () => 'main.js' },
-      rolldownOptions: { external: ['electron', 'http-mitm-proxy', 'ws', 'node-forge'] },
+      rolldownOptions: { external: ['electron', 'http-mitm-proxy', 'ws', 'node-forge', '@duckdb/node-api'] },
     },
   },
   preload: {

@@ -137,6 +137,12 @@ export class SessionService implements BackendService {
     this.off?.();
   }
 
+  /** The model after every exchange of the workspace was fed (for services that join other data to it). */
+  async analysed(): Promise<SessionModel> {
+    await this.feedAll();
+    return this.current();
+  }
+
   /** The model as fed so far (every exchange after `feedAll()`). */
   current(): SessionModel {
     this.catchUp();

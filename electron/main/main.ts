@@ -114,7 +114,7 @@ export async function main(): Promise<void> {
   const backend = await Backend.start({
     mode: 'electron',
     listen: false,
-    services: defaultServices({ dataDir: app.getPath('userData') }),
+    services: defaultServices({ dataDir: app.getPath('userData'), command: 'MapiScope app' }),
   });
   // The window exists only after the IPC handlers and menu are in place; they reach it through this holder.
   const shown: { win?: BrowserWindow } = {};

@@ -8,10 +8,12 @@ import { useConnectionStore } from './stores/connection-store';
 import { createIngest, useExchangesStore } from './stores/exchanges-store';
 import { useUiStore } from './stores/ui-store';
 import { useLiveStore } from './stores/live-store';
+import { useDesktopStore } from './stores/desktop-store';
 import { AboutOverlay, HelpOverlay, useShortcuts, ViewTabs } from './components/shortcuts';
 import { SessionsView } from './components/sessions-view';
 import { DiagnosesView } from './components/diagnoses-view';
 import { ReplayView } from './components/replay-view';
+import { ServerLogsView } from './components/server-logs-view';
 import { useAnalysisStore } from './stores/analysis-store';
 import { useReplayStore } from './stores/replay-store';
 import { useMenuCommands } from './menu-commands';
@@ -30,6 +32,7 @@ function useBackend() {
       try {
         conn.setStatus(await client.call('status', {}));
         if (!useFilterStore.getState().catalog) void useFilterStore.getState().loadCatalog();
+        void useDesktopStore.getState().refresh();
         await ex.reload();
         void useAnalysisStore.getState().reload();
       } catch (e) {
@@ -82,6 +85,11 @@ function useBackend() {
           case 'chunk':
           case 'untrusted-certificate':
             useLiveStore.getState().onEvent(e);
+            if (e.type === 'untrusted-certificate' && useDesktopStore.getState().checklistOpen)
+              void useDesktopStore.getState().refreshChecklist();
+            return;
+          case 'system-proxy':
+            useDesktopStore.getState().onProxy(e.data);
             return;
           case 'capture-state': {
             useLiveStore.getState().onEvent(e);
@@ -126,6 +134,7 @@ function MainView() {
   if (view === 'sessions') return <SessionsView />;
   if (view === 'diagnoses') return <DiagnosesView />;
   if (view === 'replay') return <ReplayView />;
+  if (view === 'logs') return <ServerLogsView />;
   return assertNever(view);
 }
 

@@ -7,6 +7,15 @@
  * Binary data travels as base64 strings so the same JSON works on both.
  */
 import type { ExchangeSummary } from '../capture/summary.js';
+import type { Finding } from '../diagnose/types.js';
+import type {
+  CaTrustDto,
+  OutlookChecklistDto,
+  RestoreDto,
+  SystemProxyDto,
+  TrustStoreDto,
+  TrustStoreKind,
+} from './desktop.js';
 import type { ReplayRunData } from './replay.js';
 import type { FieldInfo } from '../filter/types.js';
 
@@ -121,7 +130,7 @@ export interface FilterRunResult {
   ms: number;
 }
 
-export interface ApiMethods {
+export interface ApiMethods extends LogsMethods {
   status: { params: Record<string, never>; result: BackendStatus };
   'exchanges.list': {
     params: { offset?: number; limit?: number };
@@ -145,6 +154,92 @@ export interface ApiMethods {
   'filter.values': { params: { field: string; prefix?: string; limit?: number }; result: { values: string[] } };
   /** One field's values for some exchanges (a list column), as text, by exchange id. */
   'filter.columns': { params: { field: string; ids: number[] }; result: { values: Record<string, string> } };
+  /** How the machine's proxy settings route now, and whether MapiScope set them. */
+  'systemProxy.status': { params: Record<string, never>; result: SystemProxyDto };
+  /**
+   * Routes the machine through the running capture: the Exchange hosts by PAC (`hosts` added to
+   * Autodiscover's and the learned ones), or everything with `all`. Undone when the capture stops.
+   */
+  'systemProxy.on': { params: { all?: boolean; hosts?: string[] }; result: SystemProxyDto };
+  /** Puts back the settings MapiScope changed (never ones someone else changed since). */
+  'systemProxy.off': { params: Record<string, never>; result: RestoreDto & { state: SystemProxyDto } };
+  /** Which trust stores hold the MapiScope CA, by fingerprint. */
+  'ca.trustStatus': { params: Record<string, never>; result: CaTrustDto };
+  /** Trusts the CA in `store` (default the user's; Windows asks the user to confirm). */
+  'ca.trust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { message: string } };
+  /** Removes exactly the MapiScope CA from `store`, or from every store holding it. */
+  'ca.untrust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { messages: string[] } };
+  /** The "Capture Outlook" checks: CA trusted, traffic routed, Outlook traffic seen, refusals. */
+  'outlook.checklist': { params: Record<string, never>; result: OutlookChecklistDto };
+}
+
+export interface LogsQueryResultDto {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  truncated: boolean;
+}
+
+/** The server-log case open next to the capture. */
+export interface LogsCaseDto {
+  paths: string[];
+  /** Rows per kind table. */
+  rows: Record<string, number>;
+  files: number;
+  skippedFiles: number;
+  /** Import issues by kind (torn-row, malformed-row, fields-changed, not-a-log…). */
+  issues: Record<string, number>;
+  versions: string[];
+}
+
+export interface LogsLibraryEntryDto {
+  id: string;
+  title: string;
+  description: string;
+  sql: string;
+  chart?: { x: string; series: string[]; kind: 'line' | 'bar' };
+}
+
+/** The server rows joined to one exchange. */
+export interface ServerRowsDto {
+  by?: 'request-id' | 'session-cookie' | 'time-and-user';
+  rows: {
+    table: string;
+    file: string;
+    line: number;
+    time: number;
+    requestType?: string;
+    httpStatus?: number;
+    durationMs?: number;
+    backendMs?: number;
+    mapiStatus?: string;
+    errors?: string;
+  }[];
+}
+
+export interface LogsCorrelationDto {
+  matched: number;
+  unmatchedClient: number[];
+  outsideLogs: number;
+  unmatchedServer: { table: string; file: string; line: number; time: number; requestType?: string }[];
+  findings: Finding[];
+}
+
+export interface LogsMethods {
+  /** Opens a case file, or imports log folders/files/.zip into a scratch case. */
+  'logs.open': { params: { paths: string[] }; result: LogsCaseDto };
+  'logs.status': { params: Record<string, never>; result: { case?: LogsCaseDto } };
+  'logs.close': { params: Record<string, never>; result: { closed: boolean } };
+  'logs.library': { params: Record<string, never>; result: { items: LogsLibraryEntryDto[] } };
+  'logs.query': { params: { sql: string; limit?: number }; result: LogsQueryResultDto };
+  'logs.runLibrary': { params: { id: string; limit?: number }; result: LogsQueryResultDto };
+  /** Server rows joined to one exchange of the workspace (empty when no case is open). */
+  'logs.rowsFor': { params: { exchangeId: number }; result: ServerRowsDto };
+  'logs.correlation': { params: Record<string, never>; result: LogsCorrelationDto };
+  /**
+   * The case report of the workspace's capture (with the open server logs, and `probe`: the JSON
+   * `mapiscope probe --json` printed) as one self-contained HTML file, redacted unless `redact` is false.
+   */
+  'report.build': { params: { probe?: unknown; redact?: boolean }; result: { html: string; fileName: string } };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -188,6 +283,8 @@ export type BackendEvent =
   | { type: 'replay-progress'; data: ReplayRunData }
   /** A `filter.run` waiting for the session pass: exchanges fed so far (about ten a second, then `done`). */
   | { type: 'filter-progress'; data: { runId: string; fed: number; total: number; done: boolean } }
+  /** The system proxy routing changed (set, restored, or found changed by someone else). */
+  | { type: 'system-proxy'; data: SystemProxyDto }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */
@@ -195,6 +292,8 @@ export interface ApiErrorDto {
   code: 'bad-request' | 'not-found' | 'failed' | 'unauthorized';
   message: string;
 }
+
+export type { TrustStoreDto };
 
 export type FileKind = 'capture' | 'import' | 'har' | 'saz' | 'json' | 'cert';
 
@@ -208,46 +307,4 @@ export interface PreloadBridge {
   /** Menu commands (File → Open, View → Sessions, …) sent by the main process. */
   onMenu(listener: (action: string) => void): () => void;
   platform: string;
-}
-
-export function base64Encode(bytes: Uint8Array): string {
-  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += A[n >> 18]! + A[(n >> 12) & 63]! + A[(n >> 6) & 63]! + A[n & 63]!;
-  }
-  if (i < bytes.length) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += A[n >> 18]! + A[(n >> 12) & 63]! + (i + 1 < bytes.length ? A[(n >> 6) & 63]! : '=') + '=';
-  }
-  return out;
-}
-
-const B64: Int16Array = (() => {
-  const t = new Int16Array(256).fill(-1);
-  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  for (let i = 0; i < 64; i++) t[A.charCodeAt(i)] = i;
-  t['-'.charCodeAt(0)] = 62;
-  t['_'.charCodeAt(0)] = 63;
-  return t;
-})();
-
-export function base64Decode(s: string): Uint8Array {
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = B64[s.charCodeAt(i) & 0xff]!;
-    if (v < 0) continue; // padding, whitespace
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
 }

@@ -10,13 +10,17 @@
  * - token-like query parameters (access_token, code, sig…) and, in text bodies,
  *   token/password fields (masked to the same length);
  * - optionally, user and mailbox names (`names`) in headers, URLs and bodies, in
- *   UTF-8 and UTF-16LE, ASCII case-insensitive, with pseudonyms of the same
- *   byte length so binary MAPI structures keep their sizes.
+ *   UTF-8, Latin-1 and UTF-16LE (and URL-encoded in URLs and headers), ASCII
+ *   case-insensitive, with pseudonyms of the same byte length so binary MAPI
+ *   structures keep their sizes; a GUID (a MailboxId that spells out an address)
+ *   gets a GUID-shaped pseudonym. `structured` (shared/redact) rewrites MAPI
+ *   bodies through their decoded structure: inside compressed or obfuscated
+ *   payloads too, and never over a numeric field.
  * The report says what was replaced where, never the secret itself.
  */
 import type { Exchange, RawHeader } from './exchange.js';
 import { headerValue } from './exchange.js';
-import { base64Decode, latin1Decode } from './har/bytes.js';
+import { base64Decode, latin1Decode } from '../codec/bytes.js';
 
 export type RedactionKind =
   'authorization' | 'challenge' | 'cookie' | 'set-cookie' | 'query-token' | 'body-token' | 'name' | 'header';
@@ -41,9 +45,38 @@ export interface RedactionReport {
   truncatedItems: number;
 }
 
+/** One occurrence of a name in a byte buffer. */
+export interface NameMatch {
+  at: number;
+  length: number;
+  /** The bytes that replace it (same length). */
+  replacement: Uint8Array;
+  pseudonym: string;
+}
+
+/**
+ * Rewrites the bodies of an exchange with the names replaced, through their
+ * decoded structure (see shared/redact). Undefined when it does not apply (not
+ * a MAPI exchange): the Redactor then searches the raw bytes itself.
+ */
+export type StructuredBodies = (
+  ex: Exchange,
+  names: NameReplacer,
+) => { request: Uint8Array; response?: Uint8Array | undefined } | undefined;
+
+/** What a structured rewriter gets from the Redactor. */
+export interface NameReplacer {
+  /** Every occurrence of every name in `bytes` (longest names first, non-overlapping). */
+  matches(bytes: Uint8Array): NameMatch[];
+  /** Records a replacement in the report. */
+  note(where: string, m: NameMatch): void;
+}
+
 export interface RedactOptions {
   /** User or mailbox names (e.g. "alice@contoso.com", "alice", a legacy DN) to replace everywhere. */
   names?: readonly string[];
+  /** MAPI bodies rewritten through the decoder (see `StructuredBodies`). */
+  structured?: StructuredBodies;
   /** More header names whose whole value is replaced (case-insensitive). */
   headers?: readonly string[];
   /** Cap on report items (default 1000). */
@@ -62,7 +95,8 @@ const BODY_SECRETS =
 export class Redactor {
   private pseudonyms = new Map<string, string>();
   private counters = new Map<string, number>();
-  private names: { lower: string; pseudo: string; pseudo8: string; utf8: Uint8Array; utf16: Uint8Array }[] = [];
+  private names: NameNeedle[] = [];
+  private readonly structured: StructuredBodies | undefined;
   private extraHeaders: Set<string>;
   private rep: RedactionReport = {
     exchanges: 0,
@@ -88,21 +122,45 @@ export class Redactor {
   constructor(opts: RedactOptions = {}) {
     this.maxItems = opts.maxItems ?? 1000;
     this.extraHeaders = new Set((opts.headers ?? []).map((h) => h.toLowerCase()));
+    this.structured = opts.structured;
     const uniq = [...new Set((opts.names ?? []).map((n) => n.trim()).filter((n) => n.length > 0))];
     // Longest first, so "alice@contoso.com" is replaced before "alice".
     uniq.sort((a, b) => b.length - a.length);
+    let guids = 0;
     uniq.forEach((n, i) => {
-      const lower = n.toLowerCase();
-      const utf8 = asciiBytes(lower);
-      const pseudo = sameLengthPseudonym(`user${i + 1}`, n.length);
-      this.names.push({
-        lower,
-        pseudo,
-        pseudo8: sameLengthPseudonym(`user${i + 1}`, utf8.length),
-        utf8,
-        utf16: utf16Bytes(lower),
-      });
+      const guid = GUID_TEXT.exec(n);
+      const pseudo = guid
+        ? `${guid[1]}ffffffff-ffff-ffff-ffff-${String(++guids).padStart(12, '0')}${guid[2]}`
+        : sameLengthPseudonym(`user${i + 1}`, n.length);
+      this.names.push(nameNeedle(n, pseudo));
     });
+  }
+
+  /** The name-replacing side of the Redactor, for a `StructuredBodies` rewriter. */
+  private readonly replacer: NameReplacer = {
+    matches: (bytes) => this.nameMatches(bytes),
+    note: (where, m) => this.note(where, 'name', m.pseudonym),
+  };
+
+  /** Every occurrence of a name in `bytes`, in all its byte forms; longest names win overlaps. */
+  private nameMatches(bytes: Uint8Array): NameMatch[] {
+    const out: NameMatch[] = [];
+    if (!this.names.length || !bytes.length) return out;
+    const taken: [number, number][] = [];
+    const free = (at: number, len: number) => !taken.some(([a, l]) => at < a + l && a < at + len);
+    for (const n of this.names)
+      for (const f of n.forms) {
+        for (
+          let i = findCaseless(bytes, f.needle, 0, f.wide);
+          i >= 0;
+          i = findCaseless(bytes, f.needle, i + 1, f.wide)
+        ) {
+          if (!free(i, f.needle.length)) continue;
+          taken.push([i, f.needle.length]);
+          out.push({ at: i, length: f.needle.length, replacement: f.replacement, pseudonym: n.pseudo });
+        }
+      }
+    return out.sort((a, b) => a.at - b.at);
   }
 
   /** The redacted copy of `ex` (the input is not changed). */
@@ -112,11 +170,29 @@ export class Redactor {
     this.rep.exchanges++;
     const url = this.url(ex.request.url, 'request url');
     const reqHeaders = this.headers(ex.request.headers, 'request');
-    const reqBody = this.body(ex.request.body, headerValue(ex.request.headers, 'Content-Type'), 'request body');
+    let rewritten: ReturnType<StructuredBodies>;
+    if (this.names.length && this.structured) {
+      try {
+        rewritten = this.structured(ex, this.replacer);
+      } catch {
+        rewritten = undefined; // a decoder bug must not stop the export: the byte search below still runs
+      }
+    }
+    const reqBody = this.body(
+      rewritten ? rewritten.request : ex.request.body,
+      headerValue(ex.request.headers, 'Content-Type'),
+      'request body',
+      !!rewritten,
+    );
     let response = ex.response;
     if (response) {
       const headers = this.headers(response.headers, 'response');
-      const body = this.body(response.body, headerValue(response.headers, 'Content-Type'), 'response body');
+      const body = this.body(
+        rewritten?.response ?? response.body,
+        headerValue(response.headers, 'Content-Type'),
+        'response body',
+        !!rewritten,
+      );
       const trailers = response.trailers ? this.headers(response.trailers, 'response trailer') : undefined;
       response = { ...response, headers, body, ...(trailers ? { trailers } : {}) };
     }
@@ -278,42 +354,38 @@ export class Redactor {
     return this.text(out, where);
   }
 
-  /** Names in a header, URL or comment (case-insensitive). */
+  /** Names in a header, URL or comment (case-insensitive), also URL-encoded. */
   private text(s: string, where: string): string {
     if (!this.names.length || !s) return s;
     let lower = s.toLowerCase();
     let out = s;
-    for (const n of this.names) {
-      let i = lower.indexOf(n.lower);
-      if (i < 0) continue;
-      let parts = '';
-      let last = 0;
-      for (; i >= 0; i = lower.indexOf(n.lower, i + n.lower.length)) {
-        parts += out.slice(last, i) + n.pseudo;
-        last = i + n.lower.length;
-        this.note(where, 'name', n.pseudo);
+    for (const n of this.names)
+      for (const [find, pseudo] of n.text) {
+        let i = lower.indexOf(find);
+        if (i < 0) continue;
+        let parts = '';
+        let last = 0;
+        for (; i >= 0; i = lower.indexOf(find, i + find.length)) {
+          parts += out.slice(last, i) + pseudo;
+          last = i + find.length;
+          this.note(where, 'name', n.pseudo);
+        }
+        out = parts + out.slice(last);
+        lower = out.toLowerCase();
       }
-      out = parts + out.slice(last);
-      lower = out.toLowerCase();
-    }
     return out;
   }
 
-  private body(b: Uint8Array, contentType: string | undefined, where: string): Uint8Array {
+  /** `searched`: the names were already replaced through the decoder (`structured`). */
+  private body(b: Uint8Array, contentType: string | undefined, where: string, searched = false): Uint8Array {
     let out = b;
-    if (this.names.length && b.length) {
-      for (const n of this.names) {
-        for (const [needle, wide] of [
-          [n.utf8, false],
-          [n.utf16, true],
-        ] as const) {
-          let i = findCaseless(out, needle, 0, wide);
-          while (i >= 0) {
-            if (out === b) out = b.slice();
-            writePseudo(out, i, wide ? n.pseudo : n.pseudo8, wide);
-            this.note(where, 'name', n.pseudo);
-            i = findCaseless(out, needle, i + needle.length, wide);
-          }
+    if (this.names.length && b.length && !searched) {
+      const found = this.nameMatches(b);
+      if (found.length) {
+        out = b.slice();
+        for (const m of found) {
+          out.set(m.replacement, m.at);
+          this.note(where, 'name', m.pseudonym);
         }
       }
     }
@@ -351,6 +423,58 @@ function authLabel(scheme: string, cred: string): string {
   if (s === 'bearer') return 'bearer';
   if (s === 'basic') return 'basic';
   return s.replace(/[^a-z0-9]/g, '') || 'auth';
+}
+
+/** A GUID in text form (a MailboxId is "<guid>@<domain>"). */
+const GUID_TEXT = /^(\{?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\}?)$/i;
+
+/** A name in every form it is searched in, each with its same-length replacement. */
+interface NameNeedle {
+  pseudo: string;
+  /** Byte forms: UTF-8, Latin-1 (when it differs), UTF-16LE; needles in ASCII lower case. */
+  forms: { needle: Uint8Array; wide: boolean; replacement: Uint8Array }[];
+  /** Text forms (lower case) for headers and URLs: as is and URL-encoded. */
+  text: [string, string][];
+}
+
+function nameNeedle(name: string, pseudo: string): NameNeedle {
+  const lower = name.toLowerCase();
+  const forms: NameNeedle['forms'] = [];
+  const add = (needle: Uint8Array, wide: boolean) => {
+    if (!forms.some((f) => f.wide === wide && sameBytes(f.needle, needle)))
+      forms.push({ needle, wide, replacement: pseudoBytes(pseudo, needle.length, wide) });
+  };
+  add(asciiBytes(lower), false);
+  if (/^[\u0000-\u00ff]*$/.test(lower)) add(latin1Bytes(lower), false);
+  add(utf16Bytes(lower), true);
+  const text: [string, string][] = [[lower, pseudo]];
+  const enc = encodeURIComponent(name).toLowerCase();
+  if (enc !== lower) text.push([enc, sameLengthPseudonym(pseudo.replace(/x+$/, ''), enc.length)]);
+  return { pseudo, forms, text };
+}
+
+/** `pseudo` as `length` bytes: ASCII padded with "x" (or cut), or UTF-16LE for wide needles. */
+function pseudoBytes(pseudo: string, length: number, wide: boolean): Uint8Array {
+  const chars = wide ? length / 2 : length;
+  const p = pseudo.length === chars ? pseudo : sameLengthPseudonym(pseudo.replace(/x+$/, ''), chars);
+  const out = new Uint8Array(length);
+  for (let k = 0; k < chars; k++) {
+    if (wide) out[k * 2] = p.charCodeAt(k);
+    else out[k] = p.charCodeAt(k);
+  }
+  return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 function sameLengthPseudonym(base: string, len: number): string {
@@ -392,15 +516,6 @@ function findCaseless(hay: Uint8Array, needle: Uint8Array, from: number, wide: b
   return -1;
 }
 
-function writePseudo(out: Uint8Array, at: number, pseudo: string, wide: boolean): void {
-  for (let k = 0; k < pseudo.length; k++) {
-    if (wide) {
-      out[at + k * 2] = pseudo.charCodeAt(k);
-      out[at + k * 2 + 1] = 0;
-    } else out[at + k] = pseudo.charCodeAt(k);
-  }
-}
-
 /** Convenience: redact a whole list with one Redactor. */
 export function redactAll(
   exs: readonly Exchange[],
@@ -430,26 +545,37 @@ export class NameCollector {
     const m = /[?&]mailboxid=([^&]+)/i.exec(ex.request.url);
     if (m) {
       const v = safeDecode(m[1]!);
-      // "<mailbox guid>@domain": the domain names the organisation.
+      // "<mailbox guid>@domain": the domain names the organisation; a GUID that spells out text
+      // (gromox writes the user's address into it) is pseudonymised too.
       const at = v.indexOf('@');
       if (at > 0) this.put(v.slice(at + 1));
+      const g = v.slice(0, at < 0 ? v.length : at);
+      if (guidSpellsText(g)) this.found.add(g);
     }
     if (/^connect$/i.test(headerValue(ex.request.headers, 'X-RequestType') ?? '')) {
       const text = latin1Decode(ex.request.body);
-      for (const dn of text.matchAll(/\/o=[^\0]{3,1024}?(?=\0|$)/gi)) {
-        this.put(dn[0]);
-        const cn = /\/cn=([^/]+)$/i.exec(dn[0]);
-        if (cn) {
-          this.put(cn[1]!);
-          const tail = /-([^-]{3,})$/.exec(cn[1]!);
-          if (tail) this.put(tail[1]!);
-        }
-      }
+      for (const dn of text.matchAll(/\/o=[^\0]{3,1024}?(?=\0|$)/gi)) this.dn(dn[0]);
     }
   }
 
   names(): string[] {
     return [...this.found].sort();
+  }
+
+  /**
+   * A string decoded from a body (shared/redact walks the decoded trees): the
+   * addresses, legacy DNs and text-spelling GUIDs in it, and, when the field
+   * names a person (`person`), the value itself and each "; "-separated part.
+   */
+  value(s: string, person = false): void {
+    if (s.length < 3) return;
+    if (s.includes('@')) for (const m of s.matchAll(EMAIL)) this.email(m[0]);
+    if (/\/o=/i.test(s)) for (const m of s.matchAll(LEGACY_DN)) this.dn(m[0]);
+    if (s.includes('-')) for (const m of s.matchAll(GUID_ANY)) if (guidSpellsText(m[0])) this.found.add(m[0]);
+    if (person) {
+      this.put(s);
+      if (s.includes(';')) for (const part of s.split(';')) this.put(part);
+    }
   }
 
   private put(s: string): void {
@@ -458,9 +584,28 @@ export class NameCollector {
   }
 
   private email(v: string): void {
-    this.put(v);
     const at = v.indexOf('@');
-    if (at > 0) this.put(v.slice(0, at));
+    const local = at > 0 ? v.slice(0, at) : '';
+    if (GUID_TEXT.test(local)) {
+      // "<mailbox guid>@domain" is a MailboxId, not an address.
+      if (guidSpellsText(local)) this.found.add(local);
+      this.put(v.slice(at + 1));
+      return;
+    }
+    this.put(v);
+    if (local) this.put(local);
+  }
+
+  /** A legacy DN; for a recipient DN also its last cn and the part of that cn after a "-" (often the user name). */
+  private dn(dn: string): void {
+    this.put(dn);
+    if (!/\/cn=Recipients\//i.test(dn)) return; // server and database DNs: their GUIDs and domains are found on their own
+    const cn = /\/cn=([^/]+)$/i.exec(dn);
+    if (cn) {
+      this.put(cn[1]!);
+      const tail = /-([^-]{3,})$/.exec(cn[1]!);
+      if (tail) this.put(tail[1]!);
+    }
   }
 
   private credential(v: string): void {
@@ -503,6 +648,29 @@ export class NameCollector {
       this.put(field(44));
     }
   }
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+const LEGACY_DN = /\/o=[^\u0000-\u001f"<>]{3,1024}/gi;
+const GUID_ANY = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Whether a GUID's bytes, in text order, start with readable text (at least 4
+ * printable ASCII bytes, 3 of them letters): gromox builds MailboxIds from the
+ * user's address ("616c6963-6540-…" is "alice@…").
+ */
+export function guidSpellsText(guid: string): boolean {
+  const hex = guid.replace(/[{}-]/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) return false;
+  let run = 0;
+  let letters = 0;
+  for (let i = 0; i < 32; i += 2) {
+    const c = parseInt(hex.slice(i, i + 2), 16);
+    if (c < 0x20 || c > 0x7e) break;
+    run++;
+    if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) letters++;
+  }
+  return run >= 4 && letters >= 3;
 }
 
 function safeDecode(s: string): string {

@@ -27,6 +27,15 @@ export interface Finding {
   paths?: EvidencePath[];
   /** MAPI session the finding belongs to, when there is one. */
   session?: number;
+  /** Exchange server log rows behind a two-sided finding (file and line of each). */
+  serverEvidence?: ServerEvidence[];
+}
+
+/** A server log row cited as evidence. */
+export interface ServerEvidence {
+  table: string;
+  file: string;
+  line: number;
 }
 
 /** What the rules read: the session model's sessions and per-exchange facts. */

@@ -506,6 +506,12 @@ export function decodeExchange(
   if (ex.response) {
     const ctx: Record<string, unknown> = { ...context };
     if (headerCode !== undefined) ctx.responseCode = headerCode;
+    if (endpoint === 'nspi') {
+      // [MS-OXNSPI] 2.2.8: the request's STAT CodePage (GetPropList: its CodePage) applies to the response's 8-bit strings.
+      const q = out.request.value;
+      const cp = (q?.State as StructValue | undefined)?.CodePage ?? q?.CodePage;
+      if (typeof cp === 'number') ctx.codePage = { id: cp, source: 'STAT CodePage of the request' };
+    }
     if (type === 'Execute') {
       // The decoded ROP request buffer; several when the client packed buffers ([MS-OXCRPC] 3.1.4.2.1.1.1).
       const bufs = ropBuffersOf(out.request.value);

@@ -5,7 +5,9 @@
  * `SessionView(state, s)` only sees stamps < s. Lookups are a short walk from
  * the end of small per-handle arrays.
  */
+import type { CodePageInUse } from '../codec/index.js';
 import type { RopContextProvider } from '../protocol/rops/context.js';
+import type { FxStreamKind } from '../protocol/rops/fasttransfer-kind.js';
 import type { HandleRecord, LogonInfo, Seq, Versioned } from './types.js';
 
 export function latest<T>(list: readonly Versioned<T>[], before: Seq): Versioned<T> | undefined {
@@ -23,6 +25,8 @@ export class RopState {
   /** Property id → name text, per the named-property ROPs (store-wide; ids are per mailbox). */
   readonly names = new Map<number, Versioned<string>[]>();
   readonly bufferTooSmall: { exchangeId: number; sizeNeeded?: number; maxRopOut?: number }[] = [];
+  /** Connect's DefaultCodePage, per Connect of the session context. */
+  readonly defaultCodePage: Versioned<CodePageInUse>[] = [];
   handleCount = 0;
 
   /** The record of `handle` live just before exchange `before`. */
@@ -93,10 +97,30 @@ export class SessionView implements RopContextProvider {
     return h ? latest(h.propertyTags, this.before)?.value : undefined;
   }
 
+  /** The code page of the message that owns `serverHandle` (the handle itself or an object it was opened from). */
+  codePageForHandle(serverHandle: number): CodePageInUse | undefined {
+    let h = this.state.handleAt(serverHandle, this.before);
+    for (let i = 0; h && i < 16; i++) {
+      if (h.codePage) return h.codePage;
+      h = h.parent !== undefined ? this.state.handleAt(h.parent, this.before) : undefined;
+    }
+    return undefined;
+  }
+
+  /** Connect's DefaultCodePage for this session ([MS-OXCMAPIHTTP] 2.2.4.1.1). */
+  defaultCodePage(): CodePageInUse | undefined {
+    return latest(this.state.defaultCodePage, this.before)?.value;
+  }
+
   /** Bytes of a FastTransfer element the previous buffer of this stream left open ([MS-OXCFXICS] 2.2.4.1). */
   fastTransferCarry(serverHandle: number): Uint8Array | undefined {
     const h = this.state.handleAt(serverHandle, this.before);
     return h?.fastTransfer ? latest(h.fastTransfer.carry, this.before)?.value : undefined;
+  }
+
+  /** The stream kind of the FastTransfer context `serverHandle`, from the ROP that created it. */
+  fastTransferKind(serverHandle: number): FxStreamKind | undefined {
+    return this.state.handleAt(serverHandle, this.before)?.fastTransfer?.kind;
   }
 
   /** The property id mapped to a name text, as known so far. */

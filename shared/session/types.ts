@@ -4,6 +4,8 @@
  * except where noted) so the backend can hand it to the UI and the CLI can
  * print it.
  */
+import type { CodePageInUse } from '../codec/index.js';
+import type { FxStreamKind } from '../protocol/rops/fasttransfer-kind.js';
 
 /** Position of an exchange in the pass (0-based). State stamped `at = s` is visible to exchanges after s. */
 export type Seq = number;
@@ -46,6 +48,8 @@ export interface HandleRecord {
   propertyTags: Versioned<readonly number[]>[];
   fastTransfer?: FastTransferState;
   subscription?: { notificationTypes?: number; notifications: number };
+  /** The CodePageId a message was opened or created with ([MS-OXCROPS] 2.2.1.3); objects it owns inherit it. */
+  codePage?: CodePageInUse;
 }
 
 export interface FastTransferState {
@@ -57,6 +61,8 @@ export interface FastTransferState {
   exchangeIds: number[];
   /** Bytes of an element left open by each buffer, for the next buffer's decode (empty: element boundary). */
   carry: Versioned<Uint8Array>[];
+  /** The stream kind the ROP that created the context gives ([MS-OXCFXICS] 2.2.4.3). */
+  kind?: FxStreamKind;
 }
 
 export interface LogonInfo {

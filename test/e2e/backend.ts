@@ -13,11 +13,13 @@ export interface RunningBackend {
   rpc<T = unknown>(method: string, params?: unknown): Promise<T>;
 }
 
-export async function startBackend(extraArgs: string[] = []): Promise<RunningBackend> {
+/** `env`: the backend's whole environment (e.g. a scratch desktop's), default this process's. */
+export async function startBackend(extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<RunningBackend> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const proc = spawn(process.execPath, [path.join(root, 'bin/mapiscope.mjs'), 'serve', '--json', ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
   });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -9,7 +9,7 @@ import { DuckDBInstance, JsonDuckDBValueConverter, type DuckDBConnection } from 
 /** Bounded engine settings: the importer stays within its memory budget whatever the input size. */
 export const ENGINE_SETTINGS = {
   threads: '2',
-  memory_limit: '300MB',
+  memory_limit: '200MB',
   preserve_insertion_order: 'false',
 } as const;
 

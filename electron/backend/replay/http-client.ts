@@ -8,8 +8,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { BodyChunk, RawHeader } from '../../../shared/capture/exchange.js';
+import type { PlanDropPoint } from '../../../shared/replay/plan.js';
 
-export type DropPoint = 'before-send' | 'after-send' | 'while-streaming';
+/** A reset during one request (the plan's drop points but `idle`). */
+export type DropPoint = Exclude<PlanDropPoint, 'idle'>;
 
 export interface OutgoingRequest {
   method: string;
@@ -190,7 +192,7 @@ export class HttpConnection {
                 kind: 'upstream-close',
                 message: parser.headersDone
                   ? 'connection closed before the response ended'
-                  : 'connection closed before a response',
+                  : 'the server closed the connection without answering',
               },
         );
       };
@@ -275,7 +277,7 @@ class ResponseParser {
       const lines = this.buf.subarray(0, end).toString('latin1').split('\r\n');
       const m = /^(HTTP\/\d\.\d)\s+(\d{3})\s?(.*)$/.exec(lines[0] ?? '');
       if (!m) {
-        this.error = `not an HTTP response: ${JSON.stringify((lines[0] ?? '').slice(0, 60))}`;
+        this.error = `the answer is not HTTP (it starts with ${JSON.stringify((lines[0] ?? '').slice(0, 60))})`;
         return;
       }
       this.status = { version: m[1]!.slice(5), code: Number(m[2]), message: m[3] ?? '' };

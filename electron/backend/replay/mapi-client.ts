@@ -264,7 +264,9 @@ export class MapiClient {
     headers: readonly RawHeader[],
     body: Uint8Array,
     timeoutMs = 30_000,
-  ): Promise<HttpResult & { connectionId: number; handshake?: HandshakeRecord; authError?: AuthError }> {
+  ): Promise<
+    HttpResult & { connectionId: number; sentHeaders: RawHeader[]; handshake?: HandshakeRecord; authError?: AuthError }
+  > {
     const all: RawHeader[] = [
       { name: 'Host', value: this.base.host },
       ...headers,
@@ -282,30 +284,27 @@ export class MapiClient {
         connectionClose: true,
         aborted: { kind: 'upstream-error', message: e instanceof Error ? e.message : String(e) },
         connectionId: 0,
+        sentHeaders: all,
       };
     }
     const before = this.auth.handshakes.length;
+    let sent = all;
     const r = await this.auth.request<HttpResult>({
       connection: conn,
       connectionId: conn.id,
       localAddress: conn.localAddress,
-      send: (authorization) =>
-        conn.request(
-          {
-            method,
-            target: path,
-            headers: authorization
-              ? [...all.slice(0, -1), { name: 'Authorization', value: authorization }, all.at(-1)!]
-              : all,
-            body,
-          },
-          { timeoutMs },
-        ),
+      send: (authorization) => {
+        sent = authorization
+          ? [...all.slice(0, -1), { name: 'Authorization', value: authorization }, all.at(-1)!]
+          : all;
+        return conn.request({ method, target: path, headers: sent, body }, { timeoutMs });
+      },
     });
     const hs = this.auth.handshakes.slice(before).at(-1);
     return {
       ...r.res,
       connectionId: conn.id,
+      sentHeaders: sent,
       ...(hs ? { handshake: hs } : {}),
       ...(r.error ? { authError: r.error } : {}),
     };

@@ -31,7 +31,8 @@ import {
   connectRequest,
   parseExecuteRequest,
 } from './bodies.js';
-import { type StructValue, collectErrors, decode, findAll } from '../../../shared/codec/index.js';
+import { type StructValue, collectErrors, decode, encode, findAll } from '../../../shared/codec/index.js';
+import { dnToMIdRequest, dnToMIdResponse } from '../../../shared/protocol/nspi/index.js';
 import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
 import { RESPONSE_INDEX } from '../../../shared/protocol/rops/header.js';
 import { ropsById } from '../../../shared/protocol/rops/registry.js';
@@ -204,8 +205,22 @@ export class MailboxResponder implements Responder {
     if (req.type === 'Bind')
       return { body: buildBindResponse('5f3c9a10-7b2e-4d11-9a6b-0c1d2e3f4a5b'), source: 'mailbox' };
     if (req.type === 'Execute') return this.execute(req, ctx);
+    if (req.type === 'DNToMId') return this.dnToMId(req);
     // Address book data requests are outside the scripted mailbox: answer the failure layout.
     return { body: buildFailureBody(0x80040102), source: `mailbox: ${req.type} not scripted` };
+  }
+
+  /** [MS-OXCMAPIHTTP] 2.2.5.4: every DN resolves to a Minimal Entry ID of its own ([MS-OXNSPI] 2.2.9.1). */
+  private dnToMId(req: SimRequest): SimAnswer {
+    const d = decode(dnToMIdRequest, req.body);
+    if (!d.value || collectErrors(d.tree).length)
+      return { body: buildFailureBody(0x80070057), source: 'mailbox: malformed DNToMId' };
+    const names = (((d.value as StructValue).Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
+    const ids = names.map((n, i) => (n ? 0x10 + i : 0));
+    return {
+      body: encode(dnToMIdResponse, { StatusCode: 0, ErrorCode: 0, MinimalIds: ids, AuxiliaryBuffer: [] }),
+      source: 'mailbox',
+    };
   }
 
   private execute(req: SimRequest, ctx: SessionContext): SimAnswer {

@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RawHeader } from '../../../shared/capture/exchange.js';
+import { type AutodiscoverOptions, answerAutodiscover } from './autodiscover.js';
 import {
   type NtlmAccount,
   challengeMessage,
@@ -78,6 +79,8 @@ export interface SimulatorOptions {
    * X-ServerApplication Exchange/15.00.0847.4040); see shared/protocol/mapihttp/server-profiles.ts.
    */
   responseCodes?: 'spec' | 'gromox';
+  /** Autodiscover at /autodiscover/ (POX and JSON); MAPI over HTTP offered unless `mapiHttp: false`. */
+  autodiscover?: AutodiscoverOptions;
   /** Largest accepted request body; larger ones get X-ResponseCode 9. Default 16 MiB. */
   maxBodyBytes?: number;
   responder: Responder;
@@ -163,6 +166,7 @@ export class ExchangeSimulator extends EventEmitter {
         options.serverApplication ??
         (options.responseCodes === 'gromox' ? 'Exchange/15.00.0847.4040' : 'Exchange/15.02.2562.045'),
       responseCodes: options.responseCodes ?? 'spec',
+      autodiscover: options.autodiscover ?? {},
       maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
       responder: options.responder,
       tls: options.tls,
@@ -325,7 +329,14 @@ export class ExchangeSimulator extends EventEmitter {
   private record(e: SimLogEntry): void {
     this.requests++;
     // Requests that got no MAPI answer (401, aborted uploads) are counted apart from X-ResponseCode values.
-    const key = e.responseCode >= 0 ? String(e.responseCode) : e.httpStatus === 401 ? 'http-401' : 'aborted';
+    const key =
+      e.responseCode >= 0
+        ? String(e.responseCode)
+        : e.httpStatus === 401
+          ? 'http-401'
+          : e.note === 'autodiscover'
+            ? 'autodiscover'
+            : 'aborted';
     this.byCode.set(key, (this.byCode.get(key) ?? 0) + 1);
     this.log.push(e);
     // Trim in batches: a splice per request would cost O(n) each time.
@@ -415,6 +426,19 @@ export class ExchangeSimulator extends EventEmitter {
     const identity = await this.authenticate(req, res, conn, (why) => logIt(401, -1, why));
     if (identity === null) return;
 
+    if (/^\/autodiscover\//i.test(path)) {
+      const a = answerAutodiscover(
+        req.method ?? 'GET',
+        new URL(url, this.baseUrl),
+        body,
+        hv('x-mapihttpcapability') !== undefined,
+        this.baseUrl,
+        this.opts.autodiscover,
+      );
+      res.writeHead(a.status, ['Content-Type', a.contentType, 'Content-Length', String(Buffer.byteLength(a.body))]);
+      res.end(a.body);
+      return logIt(a.status, -1, 'autodiscover');
+    }
     if (req.method !== 'POST') return fail(ResponseCode.InvalidVerb, `method ${req.method} is not POST`);
     if (!endpoint) return fail(ResponseCode.InvalidPath, `path ${path} is neither /mapi/emsmdb/ nor /mapi/nspi/`);
     if (!rawType) return fail(ResponseCode.MissingHeader, 'X-RequestType is missing');

@@ -4,7 +4,7 @@
  * after the change the values as the system reads them back. Whoever finds it later can put the
  * settings back: `system-proxy off`, the owner on a normal stop, or any next start after a crash.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProxyTarget, SettingsSnapshot } from './settings.js';
 
@@ -52,6 +52,7 @@ export async function readJournal(dataDir: string): Promise<ProxyJournal | undef
 /** Writes the journal durably (temporary file, fsync, rename). */
 export async function writeJournal(dataDir: string, j: ProxyJournal): Promise<void> {
   const file = journalPath(dataDir);
+  await mkdir(dataDir, { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   const fh = await open(tmp, 'w', 0o600);
   try {

@@ -4,6 +4,8 @@
  * case file queried with SQL.
  */
 import type { QueryResult } from '../../backend/logs/case-db.js';
+import type { Finding } from '../../../shared/diagnose/types.js';
+import type { ServerRow } from '../../../shared/logs/correlate.js';
 import { QUERY_LIBRARY } from '../../../shared/logs/queries.js';
 import { type Command, CliFailure, UsageError, optFlag, optInt, optString } from '../command.js';
 
@@ -22,6 +24,89 @@ function table(r: QueryResult, maxWidth = 60): string {
   return [line(r.columns.map((c) => c.name)), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
 }
 
+export interface CorrelateOutput {
+  capture: string;
+  exchanges: number;
+  mapiRequests: number;
+  serverRowsRead: number;
+  matched: { exchangeId: number; by: string; rows: { table: string; file: string; line: number }[] }[];
+  unmatchedClient: number[];
+  outsideLogs: number[];
+  unmatchedServer: {
+    table: string;
+    file: string;
+    line: number;
+    time: string;
+    requestType?: string;
+    requestId?: string;
+  }[];
+  findings: Finding[];
+}
+
+/** Reads the capture through the session model, the case's rows around it, and joins them. */
+export async function correlateCapture(capture: string, cases: readonly string[]): Promise<CorrelateOutput> {
+  const { detectInput, readInput } = await import('./analyze.js');
+  const { SessionModel } = await import('../../../shared/session/model.js');
+  const { openCase } = await import('../../backend/logs/case.js');
+  const { correlateWithCase } = await import('../../backend/logs/server-rows.js');
+  const model = new SessionModel({ cacheSize: 0 });
+  let n = 0;
+  for await (const ex of readInput(capture, detectInput(capture), [])) {
+    model.add(ex);
+    n++;
+  }
+  const c = await openCase(cases).catch((e: Error) => {
+    throw new CliFailure(e.message);
+  });
+  try {
+    const facts = model.facts();
+    const r = await correlateWithCase(c.db, facts, model.sessions());
+    const ref = (x: ServerRow) => ({ table: x.table, file: x.file, line: x.line });
+    return {
+      capture,
+      exchanges: n,
+      mapiRequests: facts.filter((f) => f.endpoint === 'emsmdb' || f.endpoint === 'nspi').length,
+      serverRowsRead: r.rowsRead,
+      matched: r.correlation.matches.map((m) => ({ exchangeId: m.exchangeId, by: m.by, rows: m.rows.map(ref) })),
+      unmatchedClient: r.correlation.unmatchedClient,
+      outsideLogs: r.correlation.outsideLogs,
+      unmatchedServer: r.correlation.unmatchedServer.map((x) => ({
+        ...ref(x),
+        time: new Date(x.time).toISOString(),
+        ...(x.requestType ? { requestType: x.requestType } : {}),
+        ...(x.requestId ? { requestId: x.requestId } : {}),
+      })),
+      findings: r.findings,
+    };
+  } finally {
+    c.db.close();
+  }
+}
+
+export function formatCorrelation(r: CorrelateOutput): string {
+  const by = (k: string) => r.matched.filter((m) => m.by === k).length;
+  const lines = [
+    `${r.capture}: ${r.mapiRequests} MAPI request(s), ${r.matched.length} matched to ${r.serverRowsRead} server row(s) read ` +
+      `(by X-RequestId ${by('request-id')}, by session cookie ${by('session-cookie')}, by time and user ${by('time-and-user')})`,
+    `client requests the server never logged: ${r.unmatchedClient.length ? r.unmatchedClient.join(', ') : 'none'}`,
+    ...(r.outsideLogs.length ? [`client requests outside the logs' time span: ${r.outsideLogs.length}`] : []),
+    `server rows of these clients with no request in the capture: ${r.unmatchedServer.length}`,
+    ...r.unmatchedServer.slice(0, 20).map((x) => `  ${x.time} ${x.table} ${x.requestType ?? ''} ${x.file}:${x.line}`),
+    '',
+    'Findings (both halves)',
+    ...(r.findings.length ? [] : ['  none']),
+    ...r.findings.flatMap((f) => [
+      `  [${f.severity}] ${f.title} (${f.rule})`,
+      `     ${f.message}`,
+      `     fix: ${f.fix}`,
+      ...(f.serverEvidence?.length
+        ? [`     server rows: ${f.serverEvidence.map((e) => `${e.file}:${e.line}`).join(', ')}`]
+        : []),
+    ]),
+  ];
+  return lines.join('\n') + '\n';
+}
+
 export const logsCommand: Command = {
   name: 'logs',
   summary: "Exchange's MAPI over HTTP server logs: import, SQL query, report, Parquet export",
@@ -32,6 +117,7 @@ export const logsCommand: Command = {
     'logs library',
     'logs report <CASE.logs|folder…> [--json]',
     'logs export <CASE.logs|folder…> --parquet --out DIR',
+    'logs correlate <capture|har|saz> <CASE.logs|folder…> [--json]',
   ],
   options: [
     {
@@ -170,8 +256,17 @@ Examples:
         }
         return 0;
       }
+      case 'correlate': {
+        const [capture, ...cases] = rest;
+        if (!capture || !cases.length)
+          throw new UsageError('logs correlate needs a capture and a case file or log folder');
+        const r = await correlateCapture(capture, cases);
+        if (io.json) io.stdout(JSON.stringify(r, null, 2) + '\n');
+        else io.stdout(formatCorrelation(r));
+        return 0;
+      }
       default:
-        throw new UsageError(`unknown subcommand "${sub}": import, query, library, report or export`);
+        throw new UsageError(`unknown subcommand "${sub}": import, query, library, report, export or correlate`);
     }
   },
 };

@@ -5,6 +5,8 @@ import { exportAs, exportCa, importFile, OPEN_ACCEPT, openFile, saveCaptureAs, t
 import { useConnectionStore } from '../stores/connection-store';
 import { useExchangesStore } from '../stores/exchanges-store';
 import { useUiStore } from '../stores/ui-store';
+import { routeOutlook, useDesktopStore } from '../stores/desktop-store';
+import { OutlookChecklist } from './outlook-checklist';
 
 /** What `ca.status` answers (electron/backend/ca/ca.ts CaStatus). */
 interface CaStatusDto {
@@ -16,6 +18,50 @@ interface CaStatusDto {
   nameConstraints: string[];
   created: boolean;
   expired: boolean;
+}
+
+/** Which stores of the backend's machine trust the CA, with buttons to trust and untrust it. */
+function TrustSection() {
+  const trust = useDesktopStore((s) => s.trust);
+  const message = useDesktopStore((s) => s.message);
+  const act = useDesktopStore((s) => s.act);
+  const refresh = useDesktopStore((s) => s.refresh);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  if (!trust) return null;
+  const trusted = trust.stores.some((s) => s.trusted);
+  return (
+    <>
+      <h4>Trust on this computer</h4>
+      <table className="kv" data-testid="ca-trust">
+        <tbody>
+          {trust.stores.map((s) => (
+            <tr key={s.store}>
+              <th>{s.label}</th>
+              <td className={s.trusted ? 'ok-text' : ''}>
+                {s.trusted ? 'trusted' : s.error ? `unknown: ${s.error}` : 'not trusted'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row">
+        {!trusted && (
+          <button onClick={() => void act(async () => (await api().call('ca.trust', {})).message)}>Trust CA</button>
+        )}
+        {trusted && (
+          <button
+            onClick={() => void act(async () => (await api().call('ca.untrust', {})).messages.join('; '))}
+            title="Removes exactly this certificate, by its fingerprint"
+          >
+            Remove trust
+          </button>
+        )}
+      </div>
+      {message && <p className={message.error ? 'err-text' : 'ok-text'}>{message.text}</p>}
+    </>
+  );
 }
 
 function CaPanel({ onClose }: { onClose: () => void }) {
@@ -89,6 +135,7 @@ function CaPanel({ onClose }: { onClose: () => void }) {
         <button onClick={() => dl('pem')}>Export PEM…</button>
         <button onClick={() => dl('der')}>Export DER (.cer)…</button>
       </div>
+      <TrustSection />
       {help && (
         <>
           <h4>Trust it on the client machine</h4>
@@ -152,14 +199,30 @@ export function CaptureBar() {
     }
   };
 
+  const routeSwitch = useDesktopStore((s) => s.routeOutlook);
+  const setRouteSwitch = useDesktopStore((s) => s.setRouteOutlook);
+  const checklistOpen = useDesktopStore((s) => s.checklistOpen);
+  const setChecklistOpen = useDesktopStore((s) => s.setChecklistOpen);
   const toggleCapture = () =>
     run(async () => {
-      if (capture?.running) await api().callRaw('capture.stop');
-      else
-        await api().callRaw('capture.start', {
-          port: Number(port) || 0,
-          ...(target ? { mode: 'reverse', target } : { mode: 'forward' }),
-        });
+      if (capture?.running) {
+        // The backend puts the proxy settings back when the capture stops.
+        await api().callRaw('capture.stop');
+        return;
+      }
+      await api().callRaw('capture.start', {
+        port: Number(port) || 0,
+        ...(target ? { mode: 'reverse', target } : { mode: 'forward' }),
+      });
+      if (routeSwitch && !target) {
+        try {
+          setNote(await routeOutlook());
+        } catch (e) {
+          throw new Error(`Capturing, but routing Outlook failed: ${e instanceof Error ? e.message : String(e)}`);
+        } finally {
+          void useDesktopStore.getState().refresh();
+        }
+      }
     });
 
   const doExport = () =>
@@ -190,6 +253,16 @@ export function CaptureBar() {
         >
           {capture?.running ? '■ Stop capture' : '● Start capture'}
         </button>
+        <label title="Set this computer's proxy settings so Outlook's Exchange traffic goes through MapiScope while capturing (put back when it stops)">
+          <input
+            type="checkbox"
+            checked={routeSwitch && !target}
+            disabled={capture?.running || !!target}
+            onChange={(e) => setRouteSwitch(e.target.checked)}
+            aria-label="Route Outlook through MapiScope"
+          />{' '}
+          Route Outlook through MapiScope
+        </label>
         <label>
           Port
           <input
@@ -217,6 +290,17 @@ export function CaptureBar() {
             {capture.target ? ` → ${capture.target}` : ''}
           </span>
         )}
+        <span className="anchor">
+          <button
+            onClick={() => setChecklistOpen(!checklistOpen)}
+            disabled={!hasCapture}
+            aria-expanded={checklistOpen}
+            title="Checks, with a fix for each, for capturing Outlook on this computer"
+          >
+            Capture Outlook…
+          </button>
+          {checklistOpen && <OutlookChecklist onClose={() => setChecklistOpen(false)} />}
+        </span>
         <span className="anchor">
           <button
             className={caState ? `ca-${caState}` : ''}

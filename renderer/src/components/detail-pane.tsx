@@ -1,8 +1,9 @@
 /** The selected exchange: decoded tree beside the hex view, headers, timing. */
+import { ServerRowsPanel } from './server-rows-panel';
 import { useEffect, useMemo } from 'react';
 import { resolveNamePath } from '../tree/evidence-path';
+import { base64DecodeOrThrow as base64Decode } from '../../../shared/codec/bytes';
 import {
-  base64Decode,
   type DecodedPartDto,
   type ExchangeDecodeDto,
   type ExchangeDto,
@@ -366,7 +367,7 @@ export function DetailPane() {
         )}
         <div className="spacer" />
         <div className="tabs" role="tablist">
-          {(['decoded', 'headers', 'timing'] as const).map((t) => (
+          {(['decoded', 'headers', 'timing', 'server'] as const).map((t) => (
             <button
               key={t}
               role="tab"
@@ -395,6 +396,7 @@ export function DetailPane() {
       )}
       {tab === 'headers' && <HeadersView raw={raw} decoded={decoded} />}
       {tab === 'timing' && <TimingView raw={raw} decoded={decoded} />}
+      {tab === 'server' && <ServerRowsPanel exchangeId={decoded.id} />}
     </section>
   );
 }

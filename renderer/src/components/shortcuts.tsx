@@ -17,14 +17,15 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: '← →  Enter', what: 'Collapse / expand tree nodes (tree focused)' },
   { keys: 'Tab (in filter)', what: 'Accept a completion' },
   { keys: 'Esc (in filter)', what: 'Clear the filter' },
-  { keys: 'Ctrl+1 … Ctrl+4', what: 'Exchanges, Sessions, Diagnoses, Replay' },
+  { keys: 'Ctrl+1 … Ctrl+5', what: 'Exchanges, Sessions, Diagnoses, Replay, Server logs' },
   { keys: 'wheel  drag  + − 0 ← →', what: 'Sessions: zoom, pan, fit (timeline focused)' },
   { keys: 'Ctrl+O', what: 'Open a capture, HAR or SAZ' },
   { keys: 'Ctrl+Shift+D', what: 'Toggle dark mode' },
   { keys: 'F1 or ?', what: 'This help' },
 ];
 
-const VIEWS: View[] = ['exchanges', 'sessions', 'diagnoses', 'replay'];
+const VIEWS: View[] = ['exchanges', 'sessions', 'diagnoses', 'replay', 'logs'];
+const VIEW_LABELS: Partial<Record<View, string>> = { logs: 'Server logs' };
 
 export function useShortcuts(): void {
   useEffect(() => {
@@ -41,7 +42,7 @@ export function useShortcuts(): void {
         requestAnimationFrame(() =>
           (document.querySelector('input[aria-label="Filter"]') as HTMLInputElement | null)?.focus(),
         );
-      } else if (mod && /^[1-4]$/.test(e.key)) {
+      } else if (mod && /^[1-5]$/.test(e.key)) {
         e.preventDefault();
         ui.setView(VIEWS[Number(e.key) - 1]!);
       } else if (mod && e.shiftKey && e.key.toLowerCase() === 'd') {
@@ -113,7 +114,7 @@ export function ViewTabs() {
           onClick={() => setView(v)}
           title={`Ctrl+${i + 1}`}
         >
-          {v[0]!.toUpperCase() + v.slice(1)}
+          {VIEW_LABELS[v] ?? v[0]!.toUpperCase() + v.slice(1)}
         </button>
       ))}
     </nav>

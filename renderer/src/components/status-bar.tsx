@@ -1,6 +1,25 @@
 import { useConnectionStore } from '../stores/connection-store';
 import { useLiveStore } from '../stores/live-store';
 import { useExchangesStore } from '../stores/exchanges-store';
+import { routingText, useDesktopStore } from '../stores/desktop-store';
+
+function Routing() {
+  const proxy = useDesktopStore((s) => s.proxy);
+  const r = routingText(proxy);
+  const title = proxy
+    ? [
+        ...(proxy.pacUrl ? [`PAC: ${proxy.pacUrl}`] : []),
+        ...(proxy.hosts.length ? [`Hosts: ${proxy.hosts.join(', ')}`] : []),
+        ...proxy.stores.map((s) => `${s.label}: ${s.routing}`),
+        ...(proxy.recovered ? [proxy.recovered] : []),
+      ].join('\n')
+    : '';
+  return (
+    <span data-testid="routing-state" data-tone={r.tone} className={r.tone === 'warn' ? 'err' : ''} title={title}>
+      {r.text}
+    </span>
+  );
+}
 
 function LiveActivity() {
   const open = useLiveStore((s) => s.open.size);
@@ -19,7 +38,10 @@ function LiveActivity() {
       )}
       {refused.length > 0 && (
         <span className="err" title={refused.map((r) => `${r.host}: ${r.error}`).join('\n')}>
-          untrusted certificate: {refused[refused.length - 1]!.host}
+          {refused[refused.length - 1]!.side === 'client'
+            ? 'certificate refused by a client for'
+            : 'untrusted certificate:'}{' '}
+          {refused[refused.length - 1]!.host}
         </span>
       )}
     </>
@@ -53,6 +75,7 @@ export function StatusBar() {
       {selected > 1 && <span data-testid="selected-count">{selected} selected</span>}
       {status?.capture.running && <span className="rec">● capturing on :{status.capture.port}</span>}
       {status?.capture.running && <LiveActivity />}
+      {status?.services.includes('desktop') && <Routing />}
       {status?.file && <span>{status.file}</span>}
       {err && (
         <span className="err" role="alert">

@@ -17,7 +17,7 @@ interface LiveStore {
   open: ReadonlySet<number>;
   /** By connection id: the response currently streaming on it. */
   streaming: ReadonlyMap<number, Streaming>;
-  refused: { host: string; error: string }[];
+  refused: { host: string; error: string; side: 'client' | 'upstream' }[];
   onEvent(e: BackendEvent): void;
   reset(): void;
 }
@@ -55,7 +55,7 @@ export const useLiveStore = create<LiveStore>((set, get) => ({
       set({
         refused: [
           ...get().refused.filter((r) => r.host !== e.data.host),
-          { host: e.data.host, error: e.data.error },
+          { host: e.data.host, error: e.data.error, side: e.data.side ?? 'upstream' },
         ].slice(-5),
       });
     } else if (e.type === 'capture-state' && !e.data.running) get().reset();

@@ -2,8 +2,8 @@ import { create } from 'zustand';
 import { parseWidths, withoutWidth, withWidth, type ColumnKey, type ColumnWidths } from '../components/list-columns';
 
 export type Theme = 'dark' | 'light';
-export type DetailTab = 'decoded' | 'headers' | 'timing';
-export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay';
+export type DetailTab = 'decoded' | 'headers' | 'timing' | 'server';
+export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay' | 'logs';
 
 /** A byte range in one buffer, highlighted in the hex view. */
 export interface ByteSelection {
@@ -92,7 +92,7 @@ function initialTheme(): Theme {
 function initialView(): View {
   try {
     const v = localStorage.getItem('mapiscope.view');
-    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay') return v;
+    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay' || v === 'logs') return v;
   } catch {
     /* no storage */
   }

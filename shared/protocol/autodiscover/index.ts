@@ -3,8 +3,10 @@
  * (EMailAddress, AcceptableResponseSchema); a client that sends
  * `X-MapiHttpCapability: 1` gets a `<Protocol Type="mapiHttp">` element whose
  * MailStore / AddressBook children carry the MAPI/HTTP endpoint URLs
- * (2.2.4.1.1.2.6). The body is XML text: shown as an element tree with byte
- * offsets, the mapiHttp URLs pulled out as a generated `MapiHttp` node.
+ * (2.2.4.1.1.2.6). The body is XML text: shown as an element tree whose
+ * leaves (declaration, tags, attributes, text runs, comments) carry the byte
+ * ranges of the whole document, the mapiHttp URLs pulled out as a generated
+ * `MapiHttp` node.
  *
  * A small tolerant scanner, not a validating parser: no DOM in shared/.
  */
@@ -17,7 +19,21 @@ export interface XmlElement {
   text: string;
   offset: number;
   length: number;
+  /** Each attribute with the byte range of `name="value"`. */
+  attrs: { name: string; value: string; offset: number; length: number }[];
+  /** The element's markup and content in document order: its tags, text runs, comments, child elements. */
+  parts: XmlPart[];
 }
+
+/** A piece of an XML document with its byte range; an element stands for itself and its parts. */
+export type XmlPart =
+  | {
+      kind:
+        'XmlDeclaration' | 'ProcessingInstruction' | 'Comment' | 'CData' | 'Doctype' | 'StartTag' | 'EndTag' | 'Text';
+      offset: number;
+      length: number;
+    }
+  | { kind: 'Element'; el: XmlElement };
 
 export interface MapiHttpUrls {
   version?: string;
@@ -54,15 +70,24 @@ const local = (n: string) => n.slice(n.indexOf(':') + 1);
  * latin-1 so string indexes are byte offsets; text values are decoded as
  * UTF-8). Returns the top-level elements and the first problem, if any.
  */
-export function scanXml(b: Uint8Array): { roots: XmlElement[]; error?: { message: string; offset: number } } {
+export function scanXml(b: Uint8Array): {
+  roots: XmlElement[];
+  /** The document's top level in order: declaration, whitespace, comments, the root element(s). */
+  parts: XmlPart[];
+  error?: { message: string; offset: number };
+} {
   const s = latin1Decode(b);
   const roots: XmlElement[] = [];
+  const parts: XmlPart[] = [];
   const stack: XmlElement[] = [];
   let pos = 0;
   let error: { message: string; offset: number } | undefined;
+  const partsHere = () => stack.at(-1)?.parts ?? parts;
   const addText = (from: number, to: number) => {
+    if (to <= from) return;
+    partsHere().push({ kind: 'Text', offset: from, length: to - from });
     const top = stack.at(-1);
-    if (!top || to <= from) return;
+    if (!top) return;
     const t = utf8.decode(b.subarray(from, to));
     if (t.trim()) top.text += unescapeXml(t);
   };
@@ -78,16 +103,26 @@ export function scanXml(b: Uint8Array): { roots: XmlElement[]; error?: { message
       return e < 0 ? -1 : e + endMark.length;
     };
     let end: number;
-    if (s.startsWith('<?', lt)) end = skipTo('?>');
-    else if (s.startsWith('<!--', lt)) end = skipTo('-->');
-    else if (s.startsWith('<![CDATA[', lt)) {
+    const markup = (kind: Exclude<XmlPart['kind'], 'Element'>) => {
+      if (end > 0) partsHere().push({ kind, offset: lt, length: end - lt });
+    };
+    if (s.startsWith('<?', lt)) {
+      end = skipTo('?>');
+      markup(s.startsWith('<?xml', lt) && stack.length === 0 ? 'XmlDeclaration' : 'ProcessingInstruction');
+    } else if (s.startsWith('<!--', lt)) {
+      end = skipTo('-->');
+      markup('Comment');
+    } else if (s.startsWith('<![CDATA[', lt)) {
       end = skipTo(']]>');
       if (end > 0) {
         const top = stack.at(-1);
         if (top) top.text += utf8.decode(b.subarray(lt + 9, end - 3));
       }
-    } else if (s.startsWith('<!', lt)) end = skipTo('>');
-    else {
+      markup('CData');
+    } else if (s.startsWith('<!', lt)) {
+      end = skipTo('>');
+      markup('Doctype');
+    } else {
       end = skipTo('>');
       if (end > 0) {
         const tag = s.slice(lt + 1, end - 1);
@@ -98,6 +133,7 @@ export function scanXml(b: Uint8Array): { roots: XmlElement[]; error?: { message
           if (i < 0) error ??= { message: `closing tag </${name}> without an open element`, offset: lt };
           else {
             if (i !== stack.length - 1) error ??= { message: `element <${stack.at(-1)!.name}> not closed`, offset: lt };
+            stack[i]!.parts.push({ kind: 'EndTag', offset: lt, length: end - lt });
             for (let k = stack.length - 1; k >= i; k--) stack[k]!.length = end - stack[k]!.offset;
             stack.length = i;
           }
@@ -112,9 +148,16 @@ export function scanXml(b: Uint8Array): { roots: XmlElement[]; error?: { message
             text: '',
             offset: lt,
             length: end - lt,
+            attrs: [],
+            parts: [{ kind: 'StartTag', offset: lt, length: end - lt }],
           };
-          for (const a of body.slice(m?.[0].length ?? 0).matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g))
-            el.attributes[a[1]!] = unescapeXml(utf8.decode(latin1ToBytes(a[3] ?? a[4] ?? '')));
+          const attrsAt = lt + 1 + (m?.[0].length ?? 0);
+          for (const a of body.slice(m?.[0].length ?? 0).matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
+            const v = unescapeXml(utf8.decode(latin1ToBytes(a[3] ?? a[4] ?? '')));
+            el.attributes[a[1]!] = v;
+            el.attrs.push({ name: a[1]!, value: v, offset: attrsAt + a.index, length: a[0].length });
+          }
+          partsHere().push({ kind: 'Element', el });
           const parent = stack.at(-1);
           if (parent) parent.children.push(el);
           else roots.push(el);
@@ -136,7 +179,7 @@ export function scanXml(b: Uint8Array): { roots: XmlElement[]; error?: { message
   }
   if (stack.length && !error) error = { message: `element <${stack.at(-1)!.name}> not closed`, offset: s.length };
   for (const el of stack) el.length = s.length - el.offset;
-  return error ? { roots, error } : { roots };
+  return error ? { roots, parts, error } : { roots, parts };
 }
 
 function latin1ToBytes(s: string): Uint8Array {
@@ -174,17 +217,58 @@ export function mapiHttpUrls(roots: readonly XmlElement[]): MapiHttpUrls | undef
   return undefined;
 }
 
-function elementNode(el: XmlElement): DecodedNode {
+export interface AutodiscoverUser {
+  displayName?: string;
+  legacyDn?: string;
+  smtpAddress?: string;
+  /** An Error element's ErrorCode and Message ([MS-OXDSCLI] 2.2.4.2), when the server refused the address. */
+  error?: { code?: string; message?: string };
+}
+
+/** The User element (LegacyDN, DisplayName, AutoDiscoverSMTPAddress) or the Error of a POX response. */
+export function autodiscoverUser(roots: readonly XmlElement[]): AutodiscoverUser {
+  const out: AutodiscoverUser = {};
+  for (const r of roots)
+    for (const el of walk(r)) {
+      if (el.name === 'User') {
+        const t = (n: string) => child(el, n)?.text.trim() || undefined;
+        const dn = t('LegacyDN');
+        const name = t('DisplayName');
+        const smtp = t('AutoDiscoverSMTPAddress');
+        if (dn) out.legacyDn = dn;
+        if (name) out.displayName = name;
+        if (smtp) out.smtpAddress = smtp;
+      } else if (el.name === 'Error') {
+        const code = child(el, 'ErrorCode')?.text.trim();
+        const message = child(el, 'Message')?.text.trim();
+        out.error = { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+      }
+    }
+  return out;
+}
+
+/** A part's node: markup and text runs are leaves with their byte ranges, so the whole document is claimed. */
+function partNode(p: XmlPart, b: Uint8Array): DecodedNode {
+  if (p.kind === 'Element') return elementNode(p.el, b);
+  const n: DecodedNode = { name: p.kind, offset: p.offset, length: p.length };
+  if (p.kind === 'Text') {
+    const t = utf8.decode(b.subarray(p.offset, p.offset + p.length));
+    n.value = unescapeXml(t);
+    if (!t.trim()) n.display = '(whitespace)';
+  } else n.display = latin1Decode(b.subarray(p.offset, p.offset + Math.min(p.length, 120)));
+  return n;
+}
+
+function elementNode(el: XmlElement, b: Uint8Array): DecodedNode {
   const n: DecodedNode = { name: el.name, offset: el.offset, length: el.length };
-  const attrs = Object.entries(el.attributes);
-  const kids: DecodedNode[] = attrs.map(([k, v]) => ({
-    name: `@${local(k)}`,
-    value: v,
-    offset: el.offset,
-    length: 0,
-    generated: true,
+  // Attributes first (each over its `name="value"` bytes), then the tags, text and child elements in order.
+  const kids: DecodedNode[] = el.attrs.map((a) => ({
+    name: `@${local(a.name)}`,
+    value: a.value,
+    offset: a.offset,
+    length: a.length,
   }));
-  for (const c of el.children) kids.push(elementNode(c));
+  for (const p of el.parts) kids.push(partNode(p, b));
   if (kids.length) n.children = kids;
   const t = el.text.trim();
   if (t) {
@@ -208,13 +292,23 @@ export const autodiscoverBody: Codec<AutodiscoverValue> = {
   decode(r, name, _scope, env) {
     const start = r.pos;
     const raw = r.take(r.remaining);
-    const { roots, error } = scanXml(raw);
+    const { roots, parts, error } = scanXml(raw);
     const shift = (n: DecodedNode): DecodedNode => {
       n.offset += start;
       n.children?.forEach(shift);
       return n;
     };
-    const children = roots.map((e) => shift(elementNode(e)));
+    // [MS-OXDSCLI] 2.2: the body is one XML document; every byte of it belongs to a node.
+    const children = parts.map((p) => {
+      const n = shift(partNode(p, raw));
+      // Text beside the root element is not part of the document: shown, but left unparsed.
+      if (p.kind === 'Text' && n.display === undefined) {
+        n.name = 'OutsideDocument';
+        n.generated = true;
+        n.display = `${p.length} byte(s) of text outside the XML document`;
+      }
+      return n;
+    });
     const value: AutodiscoverValue = { Raw: raw };
     if (roots[0]) value.Root = roots[0].name;
     const urls = mapiHttpUrls(roots);

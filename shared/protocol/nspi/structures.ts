@@ -134,6 +134,26 @@ const CODEPAGES: Readonly<Record<number, string>> = {
   0x4f25: 'CP_TELETEX',
 };
 
+/**
+ * STAT's CodePage ([MS-OXNSPI] 2.2.8): the code page of the 8-bit strings
+ * that follow it in the body, so decoding it sets the code page in use.
+ */
+const statCodePage = leaf<number>(
+  'CodePage',
+  4,
+  (r, _s, env) => {
+    const at = r.pos;
+    const v = r.u32();
+    env.codePage = { id: v, source: `STAT CodePage at offset ${at}` };
+    return v;
+  },
+  (w, v, _s, env) => {
+    w.u32(v);
+    env.codePage = { id: v, source: 'STAT CodePage' };
+  },
+  (v) => `${CODEPAGES[v] ?? v} (${v})`,
+);
+
 const lcid = withDisplay(u32, (v) => (v === 0x0409 ? 'en-US (0x0409)' : hex(v, 4)), 'LCID');
 
 /** [MS-OXNSPI] 2.2.8 STAT (36 bytes). */
@@ -152,10 +172,7 @@ export const stat = struct(
     field('Delta', i32),
     field('NumPos', u32),
     field('TotalRecs', u32),
-    field(
-      'CodePage',
-      withDisplay(u32, (v) => `${CODEPAGES[v] ?? v} (${v})`),
-    ),
+    field('CodePage', statCodePage),
     field('TemplateLocale', lcid),
     field('SortLocale', lcid),
   ],

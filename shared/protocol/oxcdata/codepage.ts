@@ -16,7 +16,6 @@ import {
   type Codec,
   type DecodeEnv,
   type DecodedNode,
-  type EncodeEnv,
   DecodeError,
   NO_NODE,
   custom,
@@ -223,8 +222,7 @@ export function string8Display(text: string, bytes: Uint8Array, r: DecodedString
 }
 
 /** Bytes of `v` in the code page in use; ISO-8859-1 when that is unknown or cannot hold `v`. */
-function encodeString8(v: string, env: EncodeEnv): Uint8Array {
-  const cp = env.codePage;
+function encodeString8(v: string, cp: CodePageInUse | undefined): Uint8Array {
   // A value shown as ISO-8859-1 (bytes not valid in the code page) goes back the same way.
   const b = encodeInCodePage(v, cp?.id ?? 28591) ?? encodeInCodePage(v, 28591);
   if (!b)
@@ -232,27 +230,32 @@ function encodeString8(v: string, env: EncodeEnv): Uint8Array {
   return b;
 }
 
-function findZero(r: { bytes: Uint8Array; pos: number; end: number }, wide: boolean): number {
-  if (wide) {
-    for (let i = r.pos; i + 1 < r.end; i += 2) if (r.bytes[i] === 0 && r.bytes[i + 1] === 0) return i;
-  } else for (let i = r.pos; i < r.end; i++) if (r.bytes[i] === 0) return i;
+function findZero(r: { bytes: Uint8Array; pos: number; end: number }): number {
+  for (let i = r.pos; i < r.end; i++) if (r.bytes[i] === 0) return i;
   throw new DecodeError('string has no terminating null within its window', r.pos);
 }
 
 /**
- * Null-terminated PtypString8 ([MS-OXCDATA] 2.11.1) in the code page of
- * `env.codePage`. Code page 1200 (UTF-16LE) has a two-byte terminator.
+ * The code page for a PtypString8 value: UTF-16 (1200, 1201) is not an 8-bit
+ * code page, so a message or STAT naming it leaves 8-bit strings unknown.
+ */
+function eightBit(cp: CodePageInUse | undefined): CodePageInUse | undefined {
+  return cp && cp.id !== 1200 && cp.id !== 1201 ? cp : undefined;
+}
+
+/**
+ * Null-terminated PtypString8 ([MS-OXCDATA] 2.11.1, one terminating 0x00) in
+ * the code page of `env.codePage`.
  */
 export const string8Z: Codec<string> = custom<string>(
   'string8',
   1,
   (r, name, _scope, env: DecodeEnv) => {
     const start = r.pos;
-    const cp = env.codePage;
-    const wide = cp?.id === 1200;
-    const z = findZero(r, wide);
+    const cp = eightBit(env.codePage);
+    const z = findZero(r);
     const b = r.take(z - r.pos);
-    r.pos += wide ? 2 : 1;
+    r.pos++;
     const d = decodeString8(b, cp);
     if (!env.tree) return { value: d.text, node: NO_NODE };
     const node: DecodedNode = {
@@ -265,8 +268,6 @@ export const string8Z: Codec<string> = custom<string>(
     return { value: d.text, node };
   },
   (w, v, _scope, env) => {
-    w.bytes(encodeString8(v, env));
-    if (env.codePage?.id === 1200) w.u16(0);
-    else w.u8(0);
+    w.bytes(encodeString8(v, eightBit(env.codePage))).u8(0);
   },
 );

@@ -16,6 +16,7 @@
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
 import {
+  type CodePageInUse,
   type Codec,
   type DecodeEnv,
   type DecodedNode,
@@ -37,7 +38,7 @@ import {
   u32hex,
   withShape,
 } from '../../codec/index.js';
-import { type RopContextProvider, type RopSite, SITE_KEY } from './context.js';
+import { CodePageTracker, type RopContextProvider, type RopSite, SITE_KEY, sessionOf } from './context.js';
 import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
 import { idToString } from '../oxcdata/ids.js';
 import { RESPONSE_INDEX, ropName } from './header.js';
@@ -197,6 +198,19 @@ function unknownRop(
   };
 }
 
+/**
+ * The code page of each request's strings and of its response's ([MS-OXCROPS]
+ * 2.2.1.3): a message-opening ROP's response is in the message's code page.
+ */
+function codePagesOf(tracker: CodePageTracker, reqs: readonly StructValue[]) {
+  const out: (CodePageInUse | undefined)[] = [];
+  for (const q of reqs) {
+    out.push(tracker.opened(q) ?? tracker.forInput(q.InputHandleIndex as number | undefined));
+    tracker.afterRequest(q);
+  }
+  return out;
+}
+
 /** The responses-so-far map of a request list (never written). */
 const NO_RESPONSES: ReadonlyMap<number, StructValue> = new Map();
 
@@ -213,6 +227,9 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const responses = side === 'response' ? new Map<number, StructValue>() : NO_RESPONSES;
       const st: PairState = { cursor: 0, first: true, backedOff: false };
       let failed = false;
+      const baseCodePage = env.codePage;
+      const tracker = new CodePageTracker(sessionOf(env), info.requestHandles, baseCodePage);
+      const responseCodePages = side === 'response' ? codePagesOf(tracker, info.requests) : undefined;
       while (r.remaining > 0) {
         const id = r.peekU8()!;
         let def: RopDefinition | undefined;
@@ -220,10 +237,12 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         if (side === 'request') {
           def = ropsById.get(id);
           site = { side, requests: items, requestIndex: items.length, requestHandles: info.requestHandles };
+          env.codePage = tracker.forInput(r.remaining > 2 ? r.bytes[r.pos + 2] : undefined);
         } else {
           const p = pairNext(st, info.requests, id);
           def = p.def;
           site = new ResponseSite(info.requests, p.requestIndex, info.requestHandles, info.responseHandles, responses);
+          env.codePage = p.requestIndex >= 0 ? responseCodePages![p.requestIndex] : tracker.forInput(undefined);
         }
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!def || !codec) {
@@ -239,6 +258,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           const d = codec.decode(r, def.name, new Scope({ [SITE_KEY]: site }, scope), env);
           items.push(d.value);
           node.children!.push(d.node);
+          if (side === 'request') tracker.afterRequest(d.value);
           if (env.tree && d.node.display === undefined) {
             const detail = detailOf(d.value);
             details[items.length - 1] = detail;
@@ -266,6 +286,7 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           break;
         }
       }
+      env.codePage = baseCodePage;
       if (!env.tree) return { value: items, node: NO_NODE };
       node.length = r.pos - start;
       node.display = `${items.length} ROP${items.length === 1 ? '' : 's'}`;
@@ -283,6 +304,9 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
       const info = scope.get(BUF_KEY) as BufferInfo;
       const responses = new Map<number, StructValue>();
       const st: PairState = { cursor: 0, first: true, backedOff: false };
+      const baseCodePage = env.codePage;
+      const tracker = new CodePageTracker(sessionOf(env), info.requestHandles, baseCodePage);
+      const responseCodePages = side === 'response' ? codePagesOf(tracker, info.requests) : undefined;
       items.forEach((v, i) => {
         if (v.Undecoded instanceof Uint8Array) {
           w.bytes(v.Undecoded); // bytes the walker could not split, kept for a lossless round trip
@@ -294,9 +318,11 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         if (side === 'request') {
           def = ropsById.get(id);
           site = { side, requests: items, requestIndex: i, requestHandles: info.requestHandles };
+          env.codePage = tracker.forInput(v.InputHandleIndex as number | undefined);
         } else {
           const p = pairNext(st, info.requests, id);
           def = p.def;
+          env.codePage = p.requestIndex >= 0 ? responseCodePages![p.requestIndex] : tracker.forInput(undefined);
           site = {
             side,
             requests: info.requests,
@@ -310,7 +336,9 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
         const codec = def ? (side === 'request' ? def.request : def.response) : undefined;
         if (!codec) throw new Error(`cannot encode ROP ${hex(id, 2)}: no ${side} layout`);
         codec.encode(w, v, new Scope({ [SITE_KEY]: site }, scope), env);
+        if (side === 'request') tracker.afterRequest(v);
       });
+      env.codePage = baseCodePage;
     },
   };
 }

@@ -17,6 +17,7 @@
  * `logonFlags`, `serverHandle` (for a session lookup), `session`.
  */
 import {
+  type CodePageInUse,
   type Codec,
   type DecodeEnv,
   type EncodeEnv,
@@ -33,6 +34,13 @@ export interface RopContextProvider {
   logonFlags?(logonId: number): number | undefined;
   /** RecipientColumns last sent by RopOpenMessage/RopReloadCachedInformation for this message handle. */
   recipientColumnsForHandle?(serverHandle: number): readonly number[] | undefined;
+  /**
+   * Code page of the message that owns this object (opened or created with a
+   * CodePageId, [MS-OXCROPS] 2.2.1.3); undefined when no message owns it.
+   */
+  codePageForHandle?(serverHandle: number): CodePageInUse | undefined;
+  /** The session's code page: Connect's DefaultCodePage ([MS-OXCMAPIHTTP] 2.2.4.1.1). */
+  defaultCodePage?(): CodePageInUse | undefined;
 }
 
 /** Scope key under which the walker publishes the `RopSite`. */
@@ -232,4 +240,84 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
         ok: false,
         reason: `RecipientColumns of the message at handle index ${index} are not known (no RopOpenMessage seen)`,
       };
+}
+
+// ---------------------------------------------------------------------------
+// Code pages of 8-bit strings ([MS-OXCROPS] 2.2.1.3)
+
+/** ROPs whose request names a message's code page: RopOpenMessage, RopCreateMessage, RopOpenEmbeddedMessage. */
+const OPENS_MESSAGE: Readonly<Record<number, string>> = {
+  0x03: 'RopOpenMessage',
+  0x06: 'RopCreateMessage',
+  0x46: 'RopOpenEmbeddedMessage',
+};
+/** CodePageId 0x0FFF: the logon's code page ([MS-OXCMSG] 2.2.3.1.1). */
+const LOGON_CODE_PAGE = 0x0fff;
+const RELEASE = 0x01;
+
+/**
+ * The code page a RopOpenMessage / RopCreateMessage / RopOpenEmbeddedMessage
+ * request gives its message (CodePageId; 0x0FFF: `logon`'s); undefined for other ROPs.
+ */
+export function messageCodePage(q: StructValue, logon: CodePageInUse | undefined): CodePageInUse | undefined {
+  const name = OPENS_MESSAGE[q.RopId as number];
+  const id = q.CodePageId;
+  if (!name || typeof id !== 'number') return undefined;
+  if (id === LOGON_CODE_PAGE)
+    return logon ? { id: logon.id, source: `${name} CodePageId 0x0FFF (the logon's: ${logon.source})` } : undefined;
+  return { id, source: `${name} CodePageId` };
+}
+
+/**
+ * Which code page the 8-bit strings of each ROP of one buffer are in: objects
+ * owned by a message use the message's CodePageId, others the code page of
+ * the Connect request ([MS-OXCROPS] 2.2.1.3). Follows the requests in order:
+ * message handles opened earlier in the same buffer, then the session model's
+ * handles, then the session's DefaultCodePage, then the caller's `codePage`.
+ */
+export class CodePageTracker {
+  /** Handle index → code page of the message that owns the object there (null: released or not owned). */
+  private readonly local = new Map<number, CodePageInUse | null>();
+  constructor(
+    private readonly session: RopContextProvider | undefined,
+    private readonly handles: readonly number[],
+    private readonly fallback: CodePageInUse | undefined,
+  ) {}
+
+  private sessionDefault(): CodePageInUse | undefined {
+    return this.session?.defaultCodePage?.() ?? this.fallback;
+  }
+
+  /** The message code page of the object at handle index `index`, if a message owns it. */
+  private owner(index: number): CodePageInUse | undefined {
+    const l = this.local.get(index);
+    if (l !== undefined) return l ?? undefined;
+    const h = this.handles[index];
+    return h !== undefined && h !== INVALID_HANDLE ? this.session?.codePageForHandle?.(h) : undefined;
+  }
+
+  /** The code page for a ROP whose input object is at `index`. */
+  forInput(index: number | undefined): CodePageInUse | undefined {
+    return (index !== undefined ? this.owner(index) : undefined) ?? this.sessionDefault();
+  }
+
+  /** The code page of the message a request opens or creates, for its own response; undefined for other ROPs. */
+  opened(q: StructValue): CodePageInUse | undefined {
+    return messageCodePage(q, this.sessionDefault());
+  }
+
+  /** Records what request `q` does to the handle indexes (call after it is decoded). */
+  afterRequest(q: StructValue): void {
+    const out = q.OutputHandleIndex;
+    const input = q.InputHandleIndex;
+    if (q.RopId === RELEASE && typeof input === 'number') {
+      this.local.set(input, null);
+      return;
+    }
+    if (typeof out !== 'number') return;
+    const opened = this.opened(q);
+    if (opened) this.local.set(out, opened);
+    // Objects opened from a message (attachments, streams, tables) use its code page.
+    else this.local.set(out, (typeof input === 'number' ? this.owner(input) : undefined) ?? null);
+  }
 }

@@ -12,9 +12,10 @@
  * errors. Only a marker the grammar cannot place (e.g. EndToRecip inside an
  * attachment) gives an error node. Building this never throws.
  */
+import type { FxStreamKind } from './fasttransfer-kind.js';
 import { type DecodedNode, filetimeToIso, toHex } from '../../codec/index.js';
 import { canonicalTagName, tagId, tagType } from '../oxcdata/index.js';
-import type { FxElement } from './fasttransfer.js';
+import type { FxElement } from './fasttransfer-stream.js';
 
 /** What the grammar needs of the lexer: names of markers and meta-properties by tag. */
 export interface FxNames {
@@ -511,7 +512,13 @@ class Builder {
     return false;
   }
 
-  finish(offset: number, length: number, firstContinued: boolean, lastPartial: boolean): DecodedNode {
+  finish(
+    offset: number,
+    length: number,
+    firstContinued: boolean,
+    lastPartial: boolean,
+    declared?: FxStreamKind,
+  ): DecodedNode {
     const cut = this.lexError ? 'not read past the bytes the lexer could not read' : 'continues in the next buffer';
     while (this.stack.length > 1) {
       const f = this.top;
@@ -522,7 +529,9 @@ class Builder {
     const tops = new Set(
       r.items.map((x) => (x.group ? x.group.prod : (this.names.marker(tagOf(elementOf(x.el)) ?? 0) ?? ''))),
     );
-    const kind = STREAM_KINDS.find((k) => k.any.some((x) => tops.has(x)))?.kind;
+    // The kind the opening ROP gave (fasttransfer-kind.ts); the content's only when that is not known.
+    const inferred = STREAM_KINDS.find((k) => k.any.some((x) => tops.has(x)))?.kind;
+    const kind = declared?.kind ?? inferred;
     // In a synchronization stream, elements before the first group are the rest of one begun earlier.
     if (kind && SYNC_KINDS.has(kind)) {
       const n = r.items.findIndex((x) =>
@@ -543,8 +552,13 @@ class Builder {
     if (tops.has('IncrSyncEnd')) parts.push('IncrSyncEnd');
     const props = r.items.filter((x) => !x.group && x.el && elementOf(x.el)?.Kind !== 'Marker').length;
     if (props) parts.push(plural(props, 'property', 'properties'));
-    const title =
+    let title =
       kind ?? (props ? 'propList (messageContent, folderContent or attachmentContent)' : 'FastTransfer stream');
+    if (declared) {
+      title += ` (from ${declared.source})`;
+      if (inferred && !declared.kind.includes(inferred) && !inferred.includes(declared.kind))
+        title += `, though the content looks like ${inferred}`;
+    }
     let display = `${title}${parts.length ? `: ${parts.join(', ')}` : ''}`;
     if (begun) display += '; continues from the previous buffer';
     if (ends) display += `; ${cut}`;
@@ -622,12 +636,13 @@ export function fxStructure(
   offset: number,
   length: number,
   names: FxNames,
+  declared?: FxStreamKind,
 ): DecodedNode {
   try {
     const b = new Builder(names);
     for (let i = 0; i < els.length; i++) b.add(els[i]!, nodes[i]!);
     const last = els.at(-1)?.Kind === 'Partial' && nodes.at(-1)?.error === undefined;
-    return b.finish(offset, length, els[0]?.Kind === 'Continued', last);
+    return b.finish(offset, length, els[0]?.Kind === 'Continued', last, declared);
   } catch (e) {
     // The grammar view is an aid: it must never cost the decode.
     return {

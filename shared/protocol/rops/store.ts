@@ -2,10 +2,13 @@
  * Logon and store ROPs: [MS-OXCROPS] 2.2.3, semantics [MS-OXCSTOR] 2.2.1.
  */
 import {
+  type Codec,
   type DecodeEnv,
   type EncodeEnv,
   type FieldDef,
   type Scope,
+  type StructValue,
+  Reader,
   array,
   asciiZ,
   bytes,
@@ -21,7 +24,8 @@ import {
 } from '../../codec/index.js';
 import { propertyRow } from '../oxcdata/values.js';
 import { bool8, flags8, flags32, folderIdCodec, ifNonZero, longTermIdCodec, serverList } from './common.js';
-import { contextual, logonFlagsOf, pairedRequest } from './context.js';
+import { type ContextUnavailable, contextual, isContextUnavailable, logonFlagsOf, pairedRequest } from './context.js';
+import { ropName } from './header.js';
 import { type RopDefinition, defineRop } from './define.js';
 
 /** [MS-OXCSTOR] 2.2.1.1.1 LogonFlags. */
@@ -102,39 +106,107 @@ const isPublic = (s: Scope, env: DecodeEnv | EncodeEnv) => {
 };
 const onlyIf = fieldGroup;
 
+const privateLogonFields: FieldDef[] = [
+  field('LogonFlags', flags8(LogonFlags), { doc: "The request's LogonFlags, echoed." }),
+  field('FolderIds', privateFolderIds, { doc: 'Folder ids of the special folders of the mailbox.' }),
+  field('ResponseFlags', flags8(ResponseFlags)),
+  field('MailboxGuid', guid, { doc: 'Identifies the mailbox.' }),
+  field('ReplId', u16, { doc: "Replica id that stands for ReplGuid in this logon's ids." }),
+  field('ReplGuid', guid),
+  field('LogonTime', logonTime, { doc: 'Time of the logon, server local time.' }),
+  field('GwartTime', filetime, { doc: 'Time the gateway address routing table last changed.' }),
+  field('StoreState', flags32(StoreStateFlags)),
+];
+const publicLogonFields: FieldDef[] = [
+  field('LogonFlags', flags8(LogonFlags), { doc: "The request's LogonFlags, echoed." }),
+  field('FolderIds', array(folderIdCodec, 13, { item: 'FolderId' }), {
+    doc: 'Folder ids of the 13 public-folder special folders ([MS-OXCSTOR] 2.2.1.1.4).',
+  }),
+  field('ReplId', u16),
+  field('ReplGuid', guid),
+  field('PerUserGuid', guid, { doc: 'Reserved; SHOULD be all zeros.' }),
+];
+
+/**
+ * The success response without its request: the private layout has 160 bytes,
+ * the public one 139, and each echoes LogonFlags (Private 0x01 set or not).
+ * When exactly one of them fits the bytes (its LogonFlags agree, and the ROP
+ * list ends after it or a RopId follows), it is decoded and marked "layout
+ * inferred from the response"; otherwise the bytes stay a "context
+ * unavailable" node.
+ */
+function inferredLogonResponse(): Codec<StructValue | ContextUnavailable> {
+  const layouts = [
+    { name: 'private', isPrivate: true, codec: struct('LogonResponse', privateLogonFields) },
+    { name: 'public', isPrivate: false, codec: struct('LogonResponse', publicLogonFields) },
+  ];
+  const fits = (l: (typeof layouts)[number], r: Reader, scope: Scope, env: DecodeEnv): boolean => {
+    const trial = new Reader(r.bytes, r.bufferId, r.pos, r.end, r.view);
+    const failures = env.failures;
+    let ok = false;
+    try {
+      const v = l.codec.decode(trial, 'LogonResponse', scope, env).value;
+      const next = trial.peekU8();
+      ok =
+        env.failures === failures &&
+        ((v.LogonFlags as number) & LogonFlags.Private ? l.isPrivate : !l.isPrivate) &&
+        (next === undefined || ropName(next) !== undefined);
+    } catch {
+      ok = false;
+    }
+    env.failures = failures;
+    return ok;
+  };
+  return {
+    kind: 'LogonResponse',
+    minSize: 0,
+    decode(r, name, scope, env) {
+      const ok = layouts.filter((l) => fits(l, r, scope, env));
+      if (ok.length === 1) {
+        const l = ok[0]!;
+        const d = l.codec.decode(r, name, scope, env);
+        d.value.Layout = l.name;
+        if (env.tree) {
+          d.node.display = `${l.name} logon: layout inferred from the response (${d.node.length} bytes, LogonFlags ${
+            l.isPrivate ? 'with' : 'without'
+          } Private; the ${l.isPrivate ? 'public' : 'private'} layout does not fit)`;
+          d.node.children?.push({
+            name: 'Layout',
+            value: l.name,
+            offset: r.pos,
+            length: 0,
+            generated: true,
+            display: 'layout inferred from the response',
+          });
+        }
+        return d;
+      }
+      const offset = r.pos;
+      const raw = r.take(r.remaining);
+      env.failures++;
+      const reason = `the RopLogon request (its LogonFlags choose private or public layout) is not known${
+        ok.length ? ', and both layouts fit these bytes' : ''
+      }`;
+      return {
+        value: { contextUnavailable: reason, raw },
+        node: { name, offset, length: raw.length, value: raw, error: `context unavailable: ${reason}` },
+      };
+    },
+    encode(w, v, scope, env) {
+      if (isContextUnavailable(v)) {
+        w.bytes(v.raw);
+        return;
+      }
+      const l = layouts.find((x) => x.name === (v as StructValue).Layout) ?? layouts[0]!;
+      l.codec.encode(w, v as StructValue, scope, env);
+    },
+  };
+}
+
 const logonSuccess: FieldDef[] = [
-  ...onlyIf(isPrivate, [
-    field('LogonFlags', flags8(LogonFlags), { doc: "The request's LogonFlags, echoed." }),
-    field('FolderIds', privateFolderIds, { doc: 'Folder ids of the special folders of the mailbox.' }),
-    field('ResponseFlags', flags8(ResponseFlags)),
-    field('MailboxGuid', guid, { doc: 'Identifies the mailbox.' }),
-    field('ReplId', u16, { doc: "Replica id that stands for ReplGuid in this logon's ids." }),
-    field('ReplGuid', guid),
-    field('LogonTime', logonTime, { doc: 'Time of the logon, server local time.' }),
-    field('GwartTime', filetime, { doc: 'Time the gateway address routing table last changed.' }),
-    field('StoreState', flags32(StoreStateFlags)),
-  ]),
-  ...onlyIf(isPublic, [
-    field('LogonFlags', flags8(LogonFlags), { doc: "The request's LogonFlags, echoed." }),
-    field('FolderIds', array(folderIdCodec, 13, { item: 'FolderId' }), {
-      doc: 'Folder ids of the 13 public-folder special folders ([MS-OXCSTOR] 2.2.1.1.4).',
-    }),
-    field('ReplId', u16),
-    field('ReplGuid', guid),
-    field('PerUserGuid', guid, { doc: 'Reserved; SHOULD be all zeros.' }),
-  ]),
-  field(
-    'LogonResponse',
-    contextual(
-      'LogonResponse',
-      () => ({
-        ok: false,
-        reason: 'the RopLogon request (its LogonFlags choose private or public layout) is not known',
-      }),
-      () => u8,
-    ),
-    { when: (s, env) => requestLogonFlags(s, env) === undefined },
-  ),
+  ...onlyIf(isPrivate, privateLogonFields),
+  ...onlyIf(isPublic, publicLogonFields),
+  field('LogonResponse', inferredLogonResponse(), { when: (s, env) => requestLogonFlags(s, env) === undefined }),
 ];
 
 /** Opens a private mailbox or the public folders; the base of every other ROP. */

@@ -6,27 +6,19 @@
  * whether they send those fields after an error (ROPS.md §1.5.5), so they are
  * declared as optional failure fields.
  */
-import { type FieldDef, enumOf, field, i64, u16, u16hex, u32, u64, u8 } from '../../codec/index.js';
+import { type FieldDef, enumOf, field, hex, i64, u16, u16hex, u32, u64, u8, withDisplay } from '../../codec/index.js';
 import { propertyTag } from '../oxcdata/types.js';
-import { flags32, sizedBytes } from './common.js';
+import { BABE, sizedData } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
-import { documented } from './property.js';
-
-/** The ByteCount / BufferSize sentinel: "let the server pick, up to the maximum that follows". */
-export const BABE = 0xbabe;
-
-/**
- * `SizeName`(2, or `sizeCodec`) then `DataName` (SizeName bytes): common.ts
- * `sizedBytes` with tooltip docs. Used by the stream, rule and ICS ROPs.
- */
-export function sizedData(sizeName: string, dataName: string, doc: string, sizeCodec = u16): FieldDef[] {
-  return documented(sizedBytes(sizeName, dataName, sizeCodec), [`Size of ${dataName} in bytes.`, doc]);
-}
 
 /** [MS-OXCPRPT] 2.2.14.1: one of these values, not a bit set. */
 const OpenModeFlags = { 0x00: 'ReadOnly', 0x01: 'ReadWrite', 0x02: 'Create', 0x03: 'BestAccess' };
 const SeekOrigin = { 0x00: 'Beginning', 0x01: 'Current', 0x02: 'End' };
-const LockFlags = { LockExclusive: 0x00000001 };
+/**
+ * [MS-OXCPRPT] 2.2.24.1 LockFlags: one value, not a bit set: 0x00000001 is an
+ * exclusive lock, any other value a write lock.
+ */
+const lockFlags = withDisplay(u32, (v) => `${v === 1 ? 'LockExclusive' : 'write lock'} (${hex(v, 8)})`, 'LockFlags');
 
 /** [MS-OXCROPS] 2.2.9.1 */
 export const ropOpenStream = defineRop({
@@ -160,7 +152,7 @@ export const ropCopyToStream = defineRop({
 const region = (): FieldDef[] => [
   field('RegionOffset', u64, { doc: 'Start of the byte range.' }),
   field('RegionSize', u64, { doc: 'Length of the byte range.' }),
-  field('LockFlags', flags32(LockFlags), { doc: 'Lock type: 0x00000001 exclusive, otherwise write-protect.' }),
+  field('LockFlags', lockFlags, { doc: 'Lock type: 0x00000001 exclusive, otherwise write-protect.' }),
 ];
 
 /** [MS-OXCROPS] 2.2.9.10 */

@@ -44,11 +44,11 @@ const tableRow = contextual(
   (s, env) => tableColumns(s, env, s.num('InputHandleIndex')),
   (cols) => propertyRow(cols),
 );
-/** `count` rows over the table's columns. */
+/** `count` rows over the table's columns; no rows need no columns (the only reading of a count of 0). */
 function tableRows(count: string): Codec<unknown> {
   return contextual(
     'PropertyRow[]',
-    (s, env) => tableColumns(s, env, s.num('InputHandleIndex')),
+    (s, env) => (s.num(count) === 0 ? { ok: true, value: [] } : tableColumns(s, env, s.num('InputHandleIndex'))),
     (cols) => array({ ...propertyRow(cols), minSize: 1 }, count, { item: 'PropertyRow' }),
   );
 }

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../../shared/capture/exchange.js';
-import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../../shared/capture/errors.js';
 import { writeHar } from '../../../shared/capture/har/index.js';
 import { CaptureWriter, readCapture } from '../../../electron/backend/store/capture-file.js';
-import { loadExchanges, iterateExchanges } from '../../../electron/cli/load.js';
+import { loadExchanges, iterateExchanges } from '../../../electron/backend/store/load.js';
 import { runCli } from '../../../electron/cli/main.js';
 import { gromoxCapture } from '../capture/gromox.js';
 
@@ -204,14 +204,16 @@ describe('mapiscope export --redact-names', () => {
     const out = join(dir, 'names.saz');
     const r = await run('export', capFile, '--saz', out, '--redact-names');
     expect(r.code).toBe(0);
-    expect(r.err).toContain('found 5 user/mailbox name(s) to replace');
+    // X-User-Identity, the Connect user DN, its cn and user part, the MailboxId domain and GUID, and the
+    // display name the decoder finds in the Connect responses and the NSPI rows.
+    expect(r.err).toContain('found 7 user/mailbox name(s) to replace');
     const { openZip } = await import('../../../shared/capture/saz/index.js');
     const z = openZip(new Uint8Array(readFileSync(out)), out);
     let hits = 0;
     for (const e of z.entries) {
       const b = Buffer.from(z.read(e));
-      if (b.toString('latin1').toLowerCase().includes('alice') || b.toString('utf16le').toLowerCase().includes('alice'))
-        hits++;
+      for (const v of ['alice', '616c6963-6540-6c61-622e-746501000000'])
+        if (b.toString('latin1').toLowerCase().includes(v) || b.toString('utf16le').toLowerCase().includes(v)) hits++;
     }
     expect(hits).toBe(0);
     // Bodies keep their lengths (names are replaced by same-length pseudonyms).

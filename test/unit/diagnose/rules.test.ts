@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import { type Finding, diagnoseModel, rules, rulesById, severityByExchange } from '../../../shared/diagnose/index.js';
+import { findAll } from '../../../shared/codec/index.js';
 import { SessionModel } from '../../../shared/session/model.js';
 import {
   FIXTURES,
@@ -68,15 +69,17 @@ describe('response-code', () => {
     const f = findings(c.exchanges, 'response-code');
     expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([['error', 'Session context lost', [3]]]);
     expect(f[0]!.message).toContain('X-ResponseCode 10 (Context Not Found) in exchange 3');
-    expect(findings(c2.exchanges, 'response-code').map((x) => x.title)).toEqual(['MAPI over HTTP endpoint disabled']);
+    expect(findings(c2.exchanges, 'response-code').map((x) => [x.title, x.evidence])).toEqual([
+      ['MAPI over HTTP endpoint disabled', [1]],
+    ]);
   });
   it('15 and 18', () => {
     const c = withLogon();
     c.ping({ responseCode: 15 });
     c.ping({ responseCode: 18 });
-    expect(findings(c.exchanges, 'response-code').map((x) => [x.severity, x.title])).toEqual([
-      ['error', 'Requests out of sequence'],
-      ['warning', 'Server shutting down'],
+    expect(findings(c.exchanges, 'response-code').map((x) => [x.severity, x.title, x.evidence])).toEqual([
+      ['error', 'Requests out of sequence', [3]],
+      ['warning', 'Server shutting down', [4]],
     ]);
   });
 });
@@ -224,7 +227,9 @@ describe('cookie-integrity', () => {
   it('a Connect that set no cookie', () => {
     const c = new ScriptedClient();
     c.connect({ setCookies: [] });
-    expect(findings(c.exchanges, 'cookie-integrity').map((x) => x.title)).toEqual(['Connect/Bind set no cookies']);
+    expect(findings(c.exchanges, 'cookie-integrity').map((x) => [x.title, x.evidence])).toEqual([
+      ['Connect/Bind set no cookies', [1]],
+    ]);
   });
   it('a session context cookie missing on a request', () => {
     const c = withLogon();
@@ -335,7 +340,7 @@ describe('connection-dropped', () => {
     const c = withLogon();
     c.ping({ noResponse: true, duration: 50, aborted: { kind: 'client-reset', message: 'ECONNRESET' } });
     const f = findings(c.exchanges, 'connection-dropped');
-    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['warning', [3]]]);
     expect(f[0]!.message).not.toContain('idle timeout');
   });
 });
@@ -468,7 +473,15 @@ describe('evidence is only what shows the problem', () => {
 
   it('the model records whether each referenced ROP ran, and its ReturnValue', () => {
     const m = new SessionModel();
-    for (const ex of noisy().exchanges) m.add(ex);
+    const exs = noisy().exchanges;
+    for (const ex of exs) m.add(ex);
+    // The generated handle node of the tree says so too.
+    const handleNode = (id: number) =>
+      findAll(m.decode(exs[id - 1]!).request!.tree, 'InputHandle').map((n) => n.display);
+    expect(handleNode(3)).toEqual(['0x00000099: never returned by the server in this session']);
+    expect(handleNode(4)).toEqual([
+      '0x00000099: never returned by the server in this session; the server did not run this ROP (request rejected, or no response to it)',
+    ]);
     expect(
       [3, 4, 5, 6, 7, 8, 9, 10].map((id) => m.factsOf(id)!.handleRefs!.map((r) => [r.ran, r.returnValue])),
     ).toEqual([
@@ -518,14 +531,14 @@ describe('latency', () => {
     const c = withLogon();
     c.execute(ROPS.releaseReq(0), [LOGON_HANDLE], '', [LOGON_HANDLE], { duration: 6000, elapsed: 5800, pending: 0 });
     const f = findings(c.exchanges, 'latency');
-    expect(f.map((x) => [x.severity, x.title])).toEqual([['error', 'Slow Execute (6.0 s)']]);
+    expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([['error', 'Slow Execute (6.0 s)', [3]]]);
     expect(f[0]!.message).toContain('The server spent 5.8 s of it working');
   });
   it('a 3 s PING with 0.1 s server time is a slow path (warning)', () => {
     const c = withLogon();
     c.ping({ duration: 3000, elapsed: 100 });
     const f = findings(c.exchanges, 'latency');
-    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f.map((x) => [x.severity, x.evidence])).toEqual([['warning', [3]]]);
     expect(f[0]!.message).toContain('2.9 s went to the path');
   });
   it('NotificationWait held for minutes is not latency', () => {
@@ -553,13 +566,13 @@ describe('unsupported-version', () => {
     });
     a.connect();
     const f = findings(a.exchanges, 'unsupported-version');
-    expect(f.map((x) => [x.severity, x.title])).toEqual([
-      ['error', 'Outlook version does not support MAPI over HTTP'],
-      ['error', 'Exchange version does not support MAPI over HTTP'],
+    expect(f.map((x) => [x.severity, x.title, x.evidence])).toEqual([
+      ['error', 'Outlook version does not support MAPI over HTTP', [1]],
+      ['error', 'Exchange version does not support MAPI over HTTP', [1]],
     ]);
     const b = new ScriptedClient({ clientApplication: 'Outlook/14.0.7116.5000' });
     b.connect();
-    expect(findings(b.exchanges, 'unsupported-version').map((x) => x.severity)).toEqual(['info']);
+    expect(findings(b.exchanges, 'unsupported-version').map((x) => [x.severity, x.evidence])).toEqual([['info', [1]]]);
   });
   it('is silent for Outlook 2013 SP1 on Exchange 2013 SP1 (cap1 headers)', () => {
     const a = new ScriptedClient({

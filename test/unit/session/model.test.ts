@@ -333,6 +333,11 @@ describe('ROP context across Executes', () => {
         [4, [0x1f, 0x00, 0x37, 0x00, 0x06, 0x00]],
         [5, []],
       ],
+      // RopFastTransferSourceCopyTo on a logon: a content stream, which one the object does not say.
+      kind: {
+        kind: 'folderContent, messageContent or attachmentContent',
+        source: 'RopFastTransferSourceCopyTo on a logon, exchange 3',
+      },
     });
     const d = m.decode(c.exchanges[4]!);
     expect(d.response!.errors).toEqual([]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
 import { Redactor, redactAll } from '../../../../shared/capture/redact.js';
-import { writeHar, base64Decode } from '../../../../shared/capture/har/index.js';
+import { base64Decode } from '../../../../shared/codec/bytes.js';
+import { writeHar } from '../../../../shared/capture/har/index.js';
 import { openZip, writeSaz } from '../../../../shared/capture/saz/index.js';
 import { h, mapiExchange, te } from '../factory.js';
 import { gromoxCapture } from '../gromox.js';
@@ -195,17 +196,41 @@ describe('Redacted exports leak nothing', () => {
 });
 
 describe('NameCollector', () => {
-  it('finds the user names the gromox capture gives away (X-User-Identity, Connect user DN, MailboxId domain)', async () => {
+  it('finds the user names the gromox capture gives away (X-User-Identity, Connect user DN, MailboxId domain and its address-spelling GUID)', async () => {
     const { NameCollector } = await import('../../../../shared/capture/redact.js');
     const c = new NameCollector();
     for (const ex of gromoxCapture()) c.add(ex);
     expect(c.names()).toEqual([
       '/o=Gromox default/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0100000001000000-alice',
       '0100000001000000-alice',
+      '616c6963-6540-6c61-622e-746501000000',
       'alice',
       'alice@lab.test',
       'lab.test',
     ]);
+  });
+
+  it('a MailboxId GUID is a name only when its bytes spell out text', async () => {
+    const { guidSpellsText } = await import('../../../../shared/capture/redact.js');
+    expect(guidSpellsText('616c6963-6540-6c61-622e-746501000000')).toBe(true); // "alice@lab.te"
+    expect(guidSpellsText('74314067-726F-6D6D-2E66-726901000000')).toBe(true); // "t1@gromm.fri"
+    expect(guidSpellsText('c78618db-a67d-46d2-bf39-b9f8166302d6')).toBe(false);
+    expect(guidSpellsText('00000000-0000-0000-0000-000000000001')).toBe(false);
+  });
+
+  it('a GUID name gets a GUID-shaped pseudonym of the same length, in URLs and bodies alike', async () => {
+    const { Redactor } = await import('../../../../shared/capture/redact.js');
+    const g = '616c6963-6540-6c61-622e-746501000000';
+    const base = mapiExchange();
+    const body = new TextEncoder().encode(`<Server>${g}@lab.test</Server>`);
+    const out = new Redactor({ names: [g, 'lab.test'] }).exchange({
+      ...base,
+      request: { ...base.request, url: `/mapi/emsmdb/?MailboxId=${g}@lab.test`, body },
+    });
+    expect(out.request.url).toBe('/mapi/emsmdb/?MailboxId=ffffffff-ffff-ffff-ffff-000000000001@user2xxx');
+    expect(new TextDecoder().decode(out.request.body)).toBe(
+      '<Server>ffffffff-ffff-ffff-ffff-000000000001@user2xxx</Server>',
+    );
   });
 
   it('reads Basic and NTLM type-3 user names', async () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type DecodedNode, fromHex } from '../../../../shared/codec/index.js';
 import { decodeRopRequestBuffer } from '../../../../shared/protocol/rops/buffer.js';
 import { ropOpenAttachment, ropOpenEmbeddedMessage, ropOpenMessage } from '../../../../shared/protocol/rops/message.js';
-import { ruleActionCodec } from '../../../../shared/protocol/oxcdata/ruleaction.js';
+import { ropLockRegionStream } from '../../../../shared/protocol/rops/stream.js';
+import { ruleActionCodec } from '../../../../shared/protocol/oxcdata/values.js';
 import { child, roundTrip } from './rop-helpers.js';
 
 function find(n: DecodedNode, name: string, out: DecodedNode[] = []): DecodedNode[] {
@@ -58,6 +59,16 @@ describe('enumerations are not shown as bit flags', () => {
     expect(child(roundTrip(ropOpenEmbeddedMessage.request, '46000001E40402').tree, 'OpenModeFlags')!.display).toBe(
       'Create (0x02)',
     );
+  });
+
+  it('RopLockRegionStream LockFlags is one value ([MS-OXCPRPT] 2.2.24.1): 1 exclusive, anything else a write lock', () => {
+    const at = (flags: string) =>
+      child(
+        roundTrip(ropLockRegionStream.request, '5B0000' + '0000000000000000' + '0001000000000000' + flags).tree,
+        'LockFlags',
+      )!;
+    expect([at('01000000').offset, at('01000000').display]).toEqual([19, 'LockExclusive (0x00000001)']);
+    expect(at('00000000').display).toBe('write lock (0x00000000)');
   });
 
   it('ActionFlavor bits are named per ActionType ([MS-OXORULE] 2.2.5.1)', () => {

@@ -16,7 +16,7 @@ import {
   unclaimedBytes,
 } from '../../../../shared/codec/index.js';
 import { decodeBody, ropBuffersOf } from '../../../../shared/protocol/decode-exchange.js';
-import { FX_MARKERS, type FxElement, fxStream } from '../../../../shared/protocol/rops/fasttransfer.js';
+import { FX_MARKERS, type FxElement, fxStream } from '../../../../shared/protocol/rops/fasttransfer-stream.js';
 import { FX_PRODUCTIONS } from '../../../../shared/protocol/rops/fasttransfer-grammar.js';
 import { rng } from './rop-helpers.js';
 
@@ -76,7 +76,11 @@ describe('real capture: the hierarchy sync download of syncgw exchange 44', () =
 
   it('the Structure is the first child of TransferBuffer, spans the stream and claims nothing', () => {
     expect(s).toMatchObject({ name: 'Structure', value: 'hierarchySync', offset: 79, length: 6469, generated: true });
-    expect(s.display).toBe('hierarchySync: 19 folderChange, 1 state, IncrSyncEnd');
+    // The kind comes from the RopSynchronizationConfigure earlier in the same Execute.
+    expect(s.display).toBe(
+      'hierarchySync (from RopSynchronizationConfigure (SynchronizationType 2), request #2 of this Execute): ' +
+        '19 folderChange, 1 state, IncrSyncEnd',
+    );
     expect(buf.children).toHaveLength(1 + 376);
     expect(names(s)).toEqual([...Array<string>(19).fill('folderChange'), 'state', 'Marker']);
     expect(r.errors).toEqual([]);

@@ -392,7 +392,11 @@ describe('T17/T18 [MS-OXORULE] 4.2: rows need the SetColumns tags of the same Ex
   });
   it('a failed RopSetColumns in the same Execute does not supply columns', () => {
     const q = decodeRopRequestBuffer(req).value;
-    const failed = ropBuffer('3F 01 00 00 00 00 12 01 0F 01 04 80 15 01 00 00 00 00 02 00 00', [0x223, 0x145]);
+    // One row (RowCount 1): with no rows there would be nothing to read with the columns.
+    const failed = ropBuffer(
+      '3F 01 00 00 00 00 12 01 0F 01 04 80 15 01 00 00 00 00 02 01 00 00 41 00 00 00',
+      [0x223, 0x145],
+    );
     const { tree } = decodeRopResponseBuffer(failed, { execRequest: q });
     const errs = collectErrors(tree);
     expect(errs).toHaveLength(1);
