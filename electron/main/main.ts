@@ -132,9 +132,24 @@ export async function main(): Promise<void> {
     }
   });
   shown.win = await createWindow(backend);
-  app.on('window-all-closed', () => {
+  // Stopping the backend puts back the proxy settings the capture set. Quitting (Cmd-Q, the menu, a
+  // logout) does not always close the windows first, so quitting and signals stop it too.
+  let stopping = false;
+  const stopThenQuit = () => {
+    if (stopping) return;
+    stopping = true;
     void backend.stop().finally(() => app.quit());
+  };
+  app.on('window-all-closed', stopThenQuit);
+  app.on('before-quit', (e: { preventDefault(): void }) => {
+    if (stopping) return;
+    e.preventDefault();
+    stopThenQuit();
   });
+  if (process.versions.electron) {
+    process.once('SIGTERM', stopThenQuit);
+    process.once('SIGINT', stopThenQuit);
+  }
 }
 
 if (process.versions.electron) void main();
