@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Backend } from '../backend/backend.js';
 import { CONTENT_SECURITY_POLICY } from '../backend/server.js';
 import { defaultServices } from '../backend/services.js';
+import { defaultDataDir } from '../backend/data-dir.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';
 import { FILE_FILTERS, IPC, isAllowedNavigation, windowSpec } from './window.js';
 import { clampToDisplays, loadWindowState, saveWindowState } from './window-state.js';
@@ -114,7 +115,12 @@ export async function main(): Promise<void> {
   const backend = await Backend.start({
     mode: 'electron',
     listen: false,
-    services: defaultServices({ dataDir: app.getPath('userData'), command: 'MapiScope app' }),
+    // The restore journal where the CLI keeps it too: either repairs what the other left after a crash.
+    services: defaultServices({
+      dataDir: app.getPath('userData'),
+      command: 'MapiScope app',
+      journalDir: defaultDataDir(),
+    }),
   });
   // The window exists only after the IPC handlers and menu are in place; they reach it through this holder.
   const shown: { win?: BrowserWindow } = {};
