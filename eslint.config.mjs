@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import moduleMap from './build/eslint/module-map.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist-web/', 'test-results/', 'playwright-report/', 'patches/'] },
@@ -37,5 +38,16 @@ export default tseslint.config(
     // Only the main and preload processes may import electron.
     files: ['electron/backend/**/*.ts', 'electron/cli/**/*.ts', 'renderer/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+  {
+    // The module map of ARCHITECTURE.md (build/eslint/module-map.mjs): allowed imports per folder,
+    // ROP families apart, no import cycles.
+    files: ['shared/**/*.ts', 'electron/**/*.ts', 'renderer/src/**/*.{ts,tsx}'],
+    plugins: { 'module-map': moduleMap },
+    rules: {
+      'module-map/allowed-imports': 'error',
+      'module-map/rop-family': 'error',
+      'module-map/no-cycle': 'error',
+    },
   },
 );

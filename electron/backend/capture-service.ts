@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptureState } from '../../shared/api/contract.js';
-import { base64Encode } from '../../shared/api/contract.js';
+import { base64Encode } from '../../shared/codec/bytes.js';
 import { exchangeToDto } from '../../shared/api/dto.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
@@ -214,9 +214,10 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     const file =
       o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    // Encoding and writing run on the writer's own thread, off the proxy's event loop.
     const writer = existsSync(file)
-      ? await CaptureWriter.openForAppend(file)
-      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) });
+      ? await CaptureWriter.openForAppend(file, { thread: true })
+      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) }, { thread: true });
     const engineOpts: ProxyEngineOptions = {
       mode,
       host: o.host ?? '127.0.0.1',

@@ -13,12 +13,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { base64Decode } from '../../shared/api/contract.js';
-import { isBodyFolder, loadBodyFolder } from '../cli/body-folder.js';
-import { loadExchanges } from '../cli/load.js';
+import { base64Decode } from '../../shared/codec/bytes.js';
+import { isBodyFolder, loadBodyFolder } from './store/body-folder.js';
+import { loadExchanges } from './store/load.js';
 import type { Backend, BackendService } from './backend.js';
 import { ApiError } from './rpc.js';
-import { exportExchangesToFile } from '../cli/commands/export.js';
+import { exportExchangesToFile } from './store/export.js';
 import { CaptureWriter } from './store/capture-file.js';
 import { openStore } from './store-source.js';
 
@@ -89,7 +89,9 @@ export class FileService implements BackendService {
       const dir = await mkdtemp(path.join(tmpdir(), 'mapiscope-import-'));
       const file = path.join(dir, path.basename(p.name) || 'upload');
       try {
-        await writeFile(file, base64Decode(p.base64));
+        const bytes = base64Decode(p.base64);
+        if (!bytes) throw new ApiError('bad-request', 'file.importBytes: base64 is not base64 text');
+        await writeFile(file, bytes);
         // In memory: the uploaded file is removed right after.
         return await load(file, p.name, false);
       } finally {

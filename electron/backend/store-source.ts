@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
-import { detectFormat, iterateExchanges } from '../cli/load.js';
+import { detectFormat, iterateExchanges } from './store/load.js';
 import { ApiError } from './rpc.js';
 import { type OpenCapture, openCapture } from './store/capture-file.js';
 import type { ExchangeStore } from './workspace.js';

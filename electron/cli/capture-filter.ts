@@ -23,7 +23,7 @@ export async function loadCaptureExchanges(
     throw new CliFailure(`cannot read ${file}: no such file`);
   }
   if (st.isDirectory()) {
-    const { isBodyFolder, loadBodyFolder } = await import('./body-folder.js');
+    const { isBodyFolder, loadBodyFolder } = await import('../backend/store/body-folder.js');
     if (!isBodyFolder(file))
       throw new CliFailure(
         `${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`,
@@ -33,7 +33,7 @@ export async function loadCaptureExchanges(
     return f.exchanges;
   }
   if (!/\.(har|saz|mscap|capture)$/i.test(file)) return undefined;
-  const { loadExchanges } = await import('./load.js');
+  const { loadExchanges } = await import('../backend/store/load.js');
   try {
     const loaded = await loadExchanges(file);
     for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`);

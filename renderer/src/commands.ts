@@ -4,7 +4,8 @@
  * native dialog inside Electron and a file picker / download in a browser;
  * every backend call goes through `api()`.
  */
-import { base64Decode, base64Encode, type FileKind } from '../../shared/api/contract';
+import type { FileKind } from '../../shared/api/contract';
+import { base64DecodeOrThrow as base64Decode, base64Encode } from '../../shared/codec/bytes';
 import { api } from './api/client';
 import { useConnectionStore } from './stores/connection-store';
 import { useExchangesStore } from './stores/exchanges-store';

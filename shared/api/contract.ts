@@ -16,6 +16,7 @@ import type {
   TrustStoreDto,
   TrustStoreKind,
 } from './desktop.js';
+import type { ProbeRunData, ProbeStartParams } from './probe.js';
 import type { ReplayRunData } from './replay.js';
 
 export interface BackendStatus {
@@ -203,6 +204,16 @@ export interface LogsMethods {
   /** Server rows joined to one exchange of the workspace (empty when no case is open). */
   'logs.rowsFor': { params: { exchangeId: number }; result: ServerRowsDto };
   'logs.correlation': { params: Record<string, never>; result: LogsCorrelationDto };
+  /**
+   * The case report of the workspace's capture (with the open server logs, and `probe`: the JSON
+   * `mapiscope probe --json` printed) as one self-contained HTML file, redacted unless `redact` is false.
+   */
+  'report.build': { params: { probe?: unknown; redact?: boolean }; result: { html: string; fileName: string } };
+  /** Starts a probe (a logon step by step); progress comes as `probe-progress` events. */
+  'probe.start': { params: ProbeStartParams; result: ProbeRunData };
+  /** The run with this id, or the latest. */
+  'probe.status': { params: { id?: number }; result: ProbeRunData };
+  'probe.cancel': { params: { id?: number }; result: ProbeRunData };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -246,6 +257,8 @@ export type BackendEvent =
   | { type: 'replay-progress'; data: ReplayRunData }
   /** The system proxy routing changed (set, restored, or found changed by someone else). */
   | { type: 'system-proxy'; data: SystemProxyDto }
+  /** A probe run's state as each step starts and ends, and when it ends. */
+  | { type: 'probe-progress'; data: ProbeRunData }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */
@@ -268,46 +281,4 @@ export interface PreloadBridge {
   /** Menu commands (File → Open, View → Sessions, …) sent by the main process. */
   onMenu(listener: (action: string) => void): () => void;
   platform: string;
-}
-
-export function base64Encode(bytes: Uint8Array): string {
-  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += A[n >> 18]! + A[(n >> 12) & 63]! + A[(n >> 6) & 63]! + A[n & 63]!;
-  }
-  if (i < bytes.length) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += A[n >> 18]! + A[(n >> 12) & 63]! + (i + 1 < bytes.length ? A[(n >> 6) & 63]! : '=') + '=';
-  }
-  return out;
-}
-
-const B64: Int16Array = (() => {
-  const t = new Int16Array(256).fill(-1);
-  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  for (let i = 0; i < 64; i++) t[A.charCodeAt(i)] = i;
-  t['-'.charCodeAt(0)] = 62;
-  t['_'.charCodeAt(0)] = 63;
-  return t;
-})();
-
-export function base64Decode(s: string): Uint8Array {
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < s.length; i++) {
-    const v = B64[s.charCodeAt(i) & 0xff]!;
-    if (v < 0) continue; // padding, whitespace
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
 }

@@ -1,15 +1,9 @@
 /** Conversions between the in-memory models and the JSON DTOs of the API contract. */
 import type { Exchange } from '../capture/exchange.js';
+import { base64DecodeOrThrow as base64Decode, base64Encode } from '../codec/bytes.js';
 import { nodeToJson, type DecodedNode } from '../codec/node.js';
 import type { BodyDecode, ExchangeDecode } from '../protocol/decode-exchange.js';
-import {
-  base64Decode,
-  base64Encode,
-  type DecodedPartDto,
-  type ExchangeDecodeDto,
-  type ExchangeDto,
-  type TreeNodeDto,
-} from './contract.js';
+import { type DecodedPartDto, type ExchangeDecodeDto, type ExchangeDto, type TreeNodeDto } from './contract.js';
 
 export function exchangeToDto(ex: Exchange): ExchangeDto {
   const dto: ExchangeDto = {

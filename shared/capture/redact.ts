@@ -20,7 +20,7 @@
  */
 import type { Exchange, RawHeader } from './exchange.js';
 import { headerValue } from './exchange.js';
-import { base64Decode, latin1Decode } from './har/bytes.js';
+import { base64Decode, latin1Decode } from '../codec/bytes.js';
 
 export type RedactionKind =
   'authorization' | 'challenge' | 'cookie' | 'set-cookie' | 'query-token' | 'body-token' | 'name' | 'header';

@@ -2,7 +2,8 @@
  * The declarative structure layer. A `Codec<T>` is one definition of a wire
  * structure; from it come the decoder (bytes → value + tree with offsets), the
  * encoder (value → bytes) and the tree labels. Definitions are plain values,
- * interpreted at run time (no code generation, so a strict CSP holds).
+ * interpreted here; compile.ts generates a decoder of their own for the
+ * definitions decoded more than once, where code generation is allowed.
  *
  * Failure model: primitives throw DecodeError; the nearest enclosing struct
  * records what it decoded so far plus an error node covering the undecoded
@@ -13,180 +14,35 @@
 import type { DecodedNode, NodeValue } from './node.js';
 import { DecodeError, Reader } from './reader.js';
 import { Writer } from './writer.js';
-import { generate, lit } from './compile.js';
+import { compileLeaf, compileSized, compileStruct } from './compile.js';
+import {
+  type Codec,
+  type CountSpec,
+  type DecodeContext,
+  type Decoded,
+  type DeriveHelpers,
+  type FieldDef,
+  type FieldOptions,
+  type SizeSpec,
+  type StructCodec,
+  type StructOptions,
+  type StructValue,
+  DecodeEnv,
+  EMPTY_SCOPE,
+  EncodeEnv,
+  NO_NODE,
+  SAME_VALUE,
+  Scope,
+  asDecodeError,
+  compiledOnReuse,
+  decodeWindow,
+  errorLeaf,
+  readsNoScope,
+  spanOf,
+} from './core.js';
+
+export * from './core.js';
 import { shapeOf, withShape } from './shape.js';
-
-/** Values a struct reads from the wire, by field name. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type StructValue = { [field: string]: any };
-
-/** Name lookup for counts, sizes and conditions: own struct first, then enclosing ones. */
-export class Scope {
-  constructor(
-    readonly values: StructValue,
-    readonly parent?: Scope,
-  ) {}
-  get(name: string): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    for (let s: Scope | undefined = this; s; s = s.parent) if (name in s.values) return s.values[name];
-    return undefined;
-  }
-  num(name: string): number {
-    const v = this.get(name);
-    if (typeof v === 'number') return v;
-    if (typeof v === 'bigint') return Number(v);
-    throw new DecodeError(`field ${name} is not available`, 0);
-  }
-}
-export const EMPTY_SCOPE = new Scope({});
-
-/**
- * Explicit decoding context: the request a response answers, the session's
- * state, … Decoders read what they need from it and never from globals.
- */
-export interface DecodeContext {
-  readonly [key: string]: unknown;
-}
-
-const NO_BUFFERS: ReadonlyMap<string, Uint8Array> = new Map();
-
-/**
- * The code page 8-bit strings are in at this point of a decode or encode, and
- * where that was learned ("Connect DefaultCodePage, exchange 3"). Set from
- * `context.codePage` and changed by the decoders that learn it on the way
- * (the ROP walker per ROP, a FastTransfer code-page property type).
- */
-export interface CodePageInUse {
-  readonly id: number;
-  readonly source: string;
-}
-
-function codePageIn(context: DecodeContext): CodePageInUse | undefined {
-  const c = context.codePage as CodePageInUse | undefined;
-  return c && typeof c === 'object' && typeof c.id === 'number' ? c : undefined;
-}
-
-export class DecodeEnv {
-  depth = 0;
-  /**
-   * Places where decoding failed (an error node was made, or would have been
-   * in values-only mode). Zero means the tree has no error node; a failure
-   * that a decoder recovers from (a trial layout) may count without leaving one.
-   */
-  failures = 0;
-  private counters: Map<string, number> | undefined;
-  private made: Map<string, Uint8Array> | undefined;
-  /** Extra byte buffers created while decoding (decompressed payloads); most decodes make none. */
-  get buffers(): ReadonlyMap<string, Uint8Array> {
-    return this.made ?? NO_BUFFERS;
-  }
-  /** The code page of 8-bit strings here (see `CodePageInUse`); undefined: not known. */
-  codePage: CodePageInUse | undefined;
-  constructor(
-    readonly context: DecodeContext = {},
-    /**
-     * False: values only. The combinators build no nodes and no display texts
-     * (they return `NO_NODE`); values are the same as with the tree. Codecs
-     * that build their own nodes may skip that work when this is false.
-     */
-    readonly tree = true,
-  ) {
-    this.codePage = codePageIn(context);
-  }
-  /** What codecs leave for the caller of `decode` beside the value, by key (see `DecodeResult.notes`). */
-  notes: Map<string, unknown[]> | undefined;
-  note(key: string, item: unknown): void {
-    const m = (this.notes ??= new Map());
-    const list = m.get(key);
-    if (list) list.push(item);
-    else m.set(key, [item]);
-  }
-  addBuffer(prefix: string, bytes: Uint8Array): string {
-    const counters = (this.counters ??= new Map());
-    const n = (counters.get(prefix) ?? 0) + 1;
-    counters.set(prefix, n);
-    const id = `${prefix}#${n}`;
-    (this.made ??= new Map()).set(id, bytes);
-    return id;
-  }
-}
-
-export class EncodeEnv {
-  /** As `DecodeEnv.codePage`: the code page 8-bit strings are written in. */
-  codePage: CodePageInUse | undefined;
-  constructor(readonly context: DecodeContext = {}) {
-    this.codePage = codePageIn(context);
-  }
-}
-
-export interface Decoded<T> {
-  value: T;
-  node: DecodedNode;
-}
-
-/**
- * The node every combinator returns in values-only mode (`env.tree` false):
- * one shared object that ignores what callers write into it (display, buffer,
- * children), so codecs that decorate their children's nodes need no change.
- */
-export const NO_NODE: DecodedNode = Object.defineProperties({ name: '', offset: 0, length: 0 } as DecodedNode, {
-  name: { get: () => '', set() {}, enumerable: true },
-  offset: { get: () => 0, set() {}, enumerable: true },
-  length: { get: () => 0, set() {}, enumerable: true },
-  value: { get: () => undefined, set() {}, enumerable: true },
-  display: { get: () => undefined, set() {}, enumerable: true },
-  buffer: { get: () => undefined, set() {}, enumerable: true },
-  children: { get: () => undefined, set() {}, enumerable: true },
-  error: { get: () => undefined, set() {}, enumerable: true },
-  generated: { get: () => undefined, set() {}, enumerable: true },
-});
-
-/**
- * Gives `c` the decoder `compile()` makes (see compile.ts) from its second
- * decode on; `interpreted` serves the first (codecs made for one decode, such
- * as rows over a table's columns, are never compiled) and every decode where
- * code generation is unavailable. Callers that copied `c.decode` keep
- * reaching the chosen decoder.
- */
-function compiledOnReuse<T>(
-  c: Codec<T>,
-  interpreted: Codec<T>['decode'],
-  compile: () => Codec<T>['decode'] | undefined,
-): void {
-  let impl: Codec<T>['decode'] | undefined;
-  let uses = 0;
-  c.decode = function decodeFirst(r, name, scope, env) {
-    if (impl === undefined) {
-      if (uses++ === 0) return interpreted(r, name, scope, env);
-      impl = compile() ?? interpreted;
-      c.decode = impl;
-    }
-    return impl(r, name, scope, env);
-  };
-}
-
-export interface Codec<T> {
-  /** Type name used for labels and array items (e.g. "PropertyTag"). */
-  readonly kind: string;
-  /** Smallest possible encoded size; bounds wire counts before any loop runs. */
-  readonly minSize: number;
-  decode(r: Reader, name: string, scope: Scope, env: DecodeEnv): Decoded<T>;
-  encode(w: Writer, value: T, scope: Scope, env: EncodeEnv): void;
-  /**
-   * True when decoding reads no names from the scope it is given, nor do its
-   * parts (plain primitives, fixed sizes). A struct whose fields are all such
-   * and have no `when` makes no Scope of its own. Unset: it may read names.
-   */
-  readonly scopeFree?: boolean;
-}
-
-/** Marks a codec whose decode reads no names from its scope (see `Codec.scopeFree`); returns it. */
-export function readsNoScope<C extends Codec<unknown>>(c: C): C {
-  (c as { scopeFree?: boolean }).scopeFree = true;
-  return c;
-}
-
-export type ValueOf<C> = C extends Codec<infer T> ? T : never;
 
 // ---------------------------------------------------------------------------
 // Leaf helper
@@ -224,32 +80,6 @@ export function leaf<T>(
   compiledOnReuse(c, interpreted, () => compileLeaf(kind, read, show, toNodeValue));
   LEAF_PARTS.set(c as Codec<never>, { read, write, show, toNodeValue } as unknown as LeafParts<never>);
   return c;
-}
-
-/** The default node value of a leaf: the decoded value itself. */
-const SAME_VALUE = (v: unknown): NodeValue => v as NodeValue;
-
-/** The leaf decoder above, generated for one leaf (its own call sites for `read`, `show` and `toNodeValue`). */
-function compileLeaf<T>(
-  kind: string,
-  read: (r: Reader, scope: Scope, env: DecodeEnv) => T,
-  show: ((v: T) => string | undefined) | undefined,
-  toNodeValue: (v: T) => NodeValue,
-): Codec<T>['decode'] | undefined {
-  const nodeValue = toNodeValue === SAME_VALUE ? 'value' : 'toNodeValue(value)';
-  const display = show ? 'const d = show(value);' : 'const d = undefined;';
-  const body = `
-return function decodeLeaf(r, name, scope, env) {
-  const offset = r.pos;
-  const value = read(r, scope, env);
-  if (!env.tree) return { value, node: NO_NODE };
-  ${display}
-  const node = d !== undefined
-    ? { name, value: ${nodeValue}, offset, length: r.pos - offset, display: d }
-    : { name, value: ${nodeValue}, offset, length: r.pos - offset };
-  return { value, node };
-};`;
-  return generate(`leaf ${kind}`, ['read', 'show', 'toNodeValue', 'NO_NODE'], [read, show, toNodeValue, NO_NODE], body);
 }
 
 /** Same wire form, another display (enums, flags, dates, hex). */
@@ -395,34 +225,6 @@ export function describeFlags(v: number, bits: Readonly<Record<string, number>>,
 // ---------------------------------------------------------------------------
 // Structs
 
-export interface FieldOptions {
-  /** Field is present only when this holds (evaluated on decode and encode). */
-  when?: (s: Scope, env: DecodeEnv | EncodeEnv) => boolean;
-  /**
-   * Computes the value on encode when the caller leaves it out (counts,
-   * sizes). `h.sizeOf('X')` encodes sibling X to measure it.
-   */
-  derive?: (v: StructValue, h: DeriveHelpers) => unknown;
-  /** One-sentence description, shown as the tree tooltip. */
-  doc?: string;
-  /**
-   * Set by `fieldGroup`: consecutive fields with the same group share one
-   * `when`, evaluated (on decode) at the first of them and holding for the rest.
-   */
-  group?: object;
-}
-
-export interface DeriveHelpers {
-  sizeOf(field: string): number;
-  countOf(field: string): number;
-}
-
-export interface FieldDef {
-  readonly name: string;
-  readonly codec: Codec<unknown>;
-  readonly opts: FieldOptions;
-}
-
 export function field<T>(name: string, codec: Codec<T>, opts: FieldOptions = {}): FieldDef {
   return { name, codec: codec as Codec<unknown>, opts };
 }
@@ -438,35 +240,6 @@ export function fieldGroup(
 ): FieldDef[] {
   const group = {};
   return fields.map((f) => field(f.name, f.codec, { ...f.opts, when, group }));
-}
-
-export interface StructOptions {
-  /** Text for the struct node, computed from its decoded values. */
-  summary?: (v: StructValue) => string | undefined;
-  /** Called after decode, e.g. to check invariants or add generated nodes. */
-  check?: (v: StructValue, node: DecodedNode, env: DecodeEnv) => void;
-}
-
-export interface StructCodec extends Codec<StructValue> {
-  readonly fields: readonly FieldDef[];
-}
-
-/** Innermost catch point: turn a bare DecodeError into an error leaf covering [offset, end). */
-export function errorLeaf(name: string, e: DecodeError, end: number): DecodedNode {
-  const offset = Math.min(e.offset, end);
-  return { name, offset, length: Math.max(0, end - offset), error: e.message };
-}
-
-export function asDecodeError(e: unknown, offset: number): DecodeError {
-  if (e instanceof DecodeError) return e;
-  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new DecodeError(`internal decoder failure: ${msg}`, offset);
-}
-
-function spanOf(node: DecodedNode, start: number, pos: number): number {
-  let end = pos;
-  for (const c of node.children ?? []) if (!c.generated) end = Math.max(end, c.offset + c.length);
-  return end - start;
 }
 
 export function struct(kind: string, fields: readonly FieldDef[], opts: StructOptions = {}): StructCodec {
@@ -601,97 +374,8 @@ function encodeStruct(
   }
 }
 
-/**
- * The struct decoder above, generated for one definition (tree and values-only
- * modes): the same steps, field by field, with constant names and one call
- * site per field codec. Undefined when code generation is unavailable.
- */
-function compileStruct(
-  kind: string,
-  names: readonly string[],
-  codecs: readonly Codec<unknown>[],
-  whens: readonly (FieldOptions['when'] | undefined)[],
-  sameWhen: readonly boolean[],
-  scopeFree: boolean,
-  opts: StructOptions,
-): Codec<StructValue>['decode'] | undefined {
-  const tree: string[] = [];
-  const values: string[] = [];
-  names.forEach((n, i) => {
-    const key = lit(n);
-    const cond: string[] = [];
-    if (whens[i] && !sameWhen[i]) cond.push(`inWhen = true; present = W${i}(scope, env); inWhen = false;`);
-    const guard = whens[i] ? ['if (present) {', '}'] : ['', ''];
-    tree.push(
-      `i = ${i}; ${cond.join('')}${guard[0]} at = r.pos; d = C${i}.decode(r, ${key}, scope, env); values[${key}] = d.value; children.push(d.node);${guard[1]}`,
-    );
-    values.push(`${cond.join('')}${guard[0]} values[${key}] = C${i}.decode(r, ${key}, scope, env).value;${guard[1]}`);
-  });
-  const scopeExpr = scopeFree ? 'parent' : 'new Scope(values, parent)';
-  const body = `
-function decodeValues(r, parent, env) {
-  const values = {};
-  const scope = ${scopeExpr};
-  let inWhen = false;
-  let present = true;
-  try {
-    ${values.join('\n    ')}
-  } catch (err) {
-    if (!inWhen) env.failures++;
-    throw err;
-  }
-  if (check !== undefined) check(values, NO_NODE, env);
-  return { value: values, node: NO_NODE };
-}
-return function decodeStruct(r, name, parent, env) {
-  if (!env.tree) return decodeValues(r, parent, env);
-  const start = r.pos;
-  const values = {};
-  const scope = ${scopeExpr};
-  const children = [];
-  let i = 0;
-  let at = start;
-  let inWhen = false;
-  let present = true;
-  let d;
-  try {
-    ${tree.join('\n    ')}
-  } catch (err) {
-    if (inWhen) throw err;
-    const e = asDecodeError(err, at);
-    env.failures++;
-    children.push(e.partial ?? errorLeaf(NAMES[i], e, r.end));
-    const partial = { name, offset: start, length: 0, children };
-    partial.length = spanOf(partial, start, r.pos);
-    e.partial = partial;
-    throw e;
-  }
-  const s = summary === undefined ? undefined : summary(values);
-  const node = s !== undefined
-    ? { name, offset: start, length: r.pos - start, children, display: s }
-    : { name, offset: start, length: r.pos - start, children };
-  if (check !== undefined) check(values, node, env);
-  return { value: values, node };
-};`;
-  const argNames = ['Scope', 'NO_NODE', 'asDecodeError', 'errorLeaf', 'spanOf', 'summary', 'check', 'NAMES'];
-  const argValues: unknown[] = [Scope, NO_NODE, asDecodeError, errorLeaf, spanOf, opts.summary, opts.check, names];
-  codecs.forEach((c, i) => {
-    argNames.push(`C${i}`);
-    argValues.push(c);
-  });
-  whens.forEach((w, i) => {
-    if (w) {
-      argNames.push(`W${i}`);
-      argValues.push(w);
-    }
-  });
-  return generate(`struct ${kind}`, argNames, argValues, body);
-}
-
 // ---------------------------------------------------------------------------
 // Arrays
-
-export type CountSpec = number | string | ((s: Scope, env: DecodeEnv) => number);
 
 function resolveCount(spec: CountSpec, s: Scope, env: DecodeEnv): number {
   if (typeof spec === 'number') return spec;
@@ -806,8 +490,6 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
 // ---------------------------------------------------------------------------
 // Windows
 
-export type SizeSpec = CountSpec;
-
 export interface SizedOptions {
   /** Bytes left in the window after `inner` are expected (shown as a plain node, not an error). */
   allowTrailing?: boolean;
@@ -836,82 +518,6 @@ export function sized<T>(inner: Codec<T>, size: SizeSpec, opts: SizedOptions = {
   };
   compiledOnReuse(c, interpreted, () => compileSized(inner, size, allowTrailing));
   return withShape(c, { type: 'window', inner: () => inner as Codec<unknown> });
-}
-
-/**
- * `sized`'s decoder generated for one window: values-only decodes call
- * `inner` from a site of their own (decodeWindow's values path, inlined);
- * tree decodes go through decodeWindow as before.
- */
-function compileSized<T>(
-  inner: Codec<T>,
-  size: SizeSpec,
-  allowTrailing: boolean,
-): Codec<T | undefined>['decode'] | undefined {
-  const n =
-    typeof size === 'number' ? String(size) : typeof size === 'string' ? `scope.num(${lit(size)})` : 'SIZE(scope, env)';
-  const body = `
-return function decodeSized(r, name, scope, env) {
-  const n = ${n};
-  const win = r.sub(n);
-  if (env.tree) return decodeWindow(INNER, win, name, scope, env, ${allowTrailing});
-  try {
-    const d = INNER.decode(win, name, scope, env);
-    ${allowTrailing ? '' : 'if (win.remaining > 0) env.failures++;'}
-    return d;
-  } catch (err) {
-    env.failures++;
-    return { value: undefined, node: NO_NODE };
-  }
-};`;
-  return generate(
-    `sized ${inner.kind}`,
-    ['INNER', 'SIZE', 'decodeWindow', 'NO_NODE'],
-    [inner, size, decodeWindow, NO_NODE],
-    body,
-  );
-}
-
-/** Decode `inner` over the whole reader `win`; never throws. */
-export function decodeWindow<T>(
-  inner: Codec<T>,
-  win: Reader,
-  name: string,
-  scope: Scope,
-  env: DecodeEnv,
-  allowTrailing = false,
-): Decoded<T | undefined> {
-  const start = win.pos;
-  try {
-    const d = inner.decode(win, name, scope, env);
-    if (!env.tree) {
-      if (win.remaining > 0 && !allowTrailing) env.failures++;
-      return d;
-    }
-    if (win.remaining > 0) {
-      if (!allowTrailing) env.failures++;
-      const trail: DecodedNode = {
-        name: allowTrailing ? 'Padding' : 'TrailingBytes',
-        offset: win.pos,
-        length: win.remaining,
-      };
-      if (!allowTrailing) trail.error = `${win.remaining} byte(s) after ${name} not described by the structure`;
-      const node: DecodedNode = d.node.children
-        ? { ...d.node, children: [...d.node.children, trail], length: win.end - start }
-        : { name, offset: start, length: win.end - start, children: [{ ...d.node, name: inner.kind }, trail] };
-      return { value: d.value, node };
-    }
-    return d;
-  } catch (err) {
-    env.failures++;
-    if (!env.tree) return { value: undefined, node: NO_NODE };
-    const e = asDecodeError(err, win.pos);
-    const node = e.partial ?? errorLeaf(name, e, win.end);
-    if (e.partial) {
-      node.length = win.end - start;
-    }
-    return { value: undefined, node };
-  }
 }
 
 // ---------------------------------------------------------------------------

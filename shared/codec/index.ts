@@ -1,3 +1,4 @@
+export * from './bytes.js';
 export * from './codec.js';
 export * from './node.js';
 export * from './primitives.js';

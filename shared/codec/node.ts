@@ -4,6 +4,7 @@
  * ancestor that sets it; the root always sets it). "body" is the raw HTTP body;
  * decompressed payloads get ids such as "rpcext#1".
  */
+import { toHex } from './bytes.js';
 export type NodeValue =
   number | bigint | string | boolean | null | Uint8Array | readonly NodeValue[] | { readonly [key: string]: NodeValue };
 
@@ -125,24 +126,4 @@ export function valueToJson(v: NodeValue): unknown {
     return o;
   }
   return v;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-/** " 00" … " ff": the byte texts after the first with the usual space separator. */
-const HEX_SP = HEX.map((h) => ' ' + h);
-export function toHex(b: Uint8Array, sep = ''): string {
-  if (sep === ' ' && b.length) {
-    let s = HEX[b[0]!]!;
-    for (let i = 1; i < b.length; i++) s += HEX_SP[b[i]!];
-    return s;
-  }
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + HEX[b[i]!];
-  return s;
-}
-export function fromHex(hex: string): Uint8Array {
-  const clean = hex.replace(/[^0-9a-fA-F]/g, '');
-  const out = new Uint8Array(clean.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
-  return out;
 }

@@ -5,7 +5,7 @@
  * exact bytes even for unpaired surrogates.
  */
 import { type Codec, type SizeSpec, type Scope, hex, leaf, readsNoScope, withDisplay } from './codec.js';
-import { toHex } from './node.js';
+import { latin1Decode, latin1Encode, toHex } from './bytes.js';
 import { DecodeError, type Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
@@ -259,18 +259,6 @@ export const filetime = withDisplay(u64, (v) => filetimeToIso(v) ?? (v === 0n ? 
 
 // --- strings ---------------------------------------------------------------
 
-export function latin1Decode(b: Uint8Array): string {
-  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < b.length; i += 4096)
-    s += String.fromCharCode.apply(null, b.subarray(i, Math.min(b.length, i + 4096)) as unknown as number[]);
-  return s;
-}
-export function latin1Encode(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-}
 export function utf16Decode(b: Uint8Array): string {
   const n = b.length >> 1;
   const units = new Array<number>(n);

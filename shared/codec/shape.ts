@@ -4,7 +4,7 @@
  * their parts here when they are made; a codec without a shape is opaque
  * (a leaf, or a custom layout).
  */
-import type { Codec, FieldDef } from './codec.js';
+import type { Codec, FieldDef } from './core.js';
 
 export type CodecShape =
   | { readonly type: 'struct'; readonly fields: () => readonly FieldDef[] }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { CaptureWriter, readCapture } from '../../electron/backend/store/capture-file.js';
-import { exportToFile } from '../../electron/cli/commands/export.js';
+import { exportToFile } from '../../electron/backend/store/export.js';
 import { HarReader, HarWriter, exchangeToHarEntry } from '../../shared/capture/har/index.js';
 import type { Bench, BenchResult } from './types.js';
 
@@ -88,7 +88,7 @@ function streamExport(count: number, native = false): { s: number; bytes: number
   const t0 = performance.now();
   let n = 0;
   for (const ex of synthetic(count)) {
-    bytes += w.entry(ex).length;
+    bytes += w.add(ex).length;
     if (++n % 64 === 0) peak = Math.max(peak, process.memoryUsage.rss());
   }
   bytes += w.end().length;
@@ -172,7 +172,7 @@ const bench: Bench = {
     // Import: HarReader on pieces vs JSON.parse of the whole text.
     const w = new HarWriter();
     const pieces = [w.begin()];
-    for (const ex of synthetic(small)) pieces.push(w.entry(ex));
+    for (const ex of synthetic(small)) pieces.push(w.add(ex));
     pieces.push(w.end());
     const text = pieces.join('');
     let t0 = performance.now();

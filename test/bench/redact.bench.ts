@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { CaptureWriter } from '../../electron/backend/store/capture-file.js';
-import { loadBodyFolder } from '../../electron/cli/body-folder.js';
-import { exportToFile } from '../../electron/cli/commands/export.js';
+import { loadBodyFolder } from '../../electron/backend/store/body-folder.js';
+import { exportToFile } from '../../electron/backend/store/export.js';
 import type { Bench, BenchResult } from './types.js';
 
 const MB = 1024 * 1024;

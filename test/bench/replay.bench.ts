@@ -23,7 +23,7 @@ import {
   ropLogonRequest,
 } from '../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../electron/backend/replay/mapi-client.js';
-import { loadMetaCaptureDir } from '../../electron/backend/replay/meta-capture.js';
+import { loadBodyFolder } from '../../electron/backend/store/body-folder.js';
 import { replayCapture } from '../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import type { Bench, BenchResult } from './types.js';
@@ -139,7 +139,7 @@ const bench: Bench = {
 
     // 2. Server replay from cap1: clients run captured session 1 (Connect, 2 × Execute, Disconnect) over
     //    and over; each live context follows the captured session, handles rewritten.
-    const cap: Exchange[] = loadMetaCaptureDir(FIX).exchanges;
+    const cap: Exchange[] = loadBodyFolder(FIX).exchanges;
     const capSim = new ExchangeSimulator({ responder: new CaptureResponder(cap, { session: 1 }) });
     await capSim.start();
     const script = cap.slice(0, 4);

@@ -18,7 +18,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBodyFolder } from '../../electron/cli/body-folder.js';
+import { loadBodyFolder } from '../../electron/backend/store/body-folder.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { decodeBody, decodeExchange, ropBuffersOf } from '../../shared/protocol/decode-exchange.js';
 import type { Bench, BenchResult } from './types.js';

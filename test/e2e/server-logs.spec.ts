@@ -4,8 +4,10 @@
  * two uPlot charts, the join (a request the server never logged, two-sided
  * findings), a library query and an SQL query in the grid; the exchange
  * detail's Server tab shows the log row joined to the selected exchange.
+ * Then "Export report" (with a probe result) downloads one HTML file that
+ * Chromium opens offline with every section shown and no unredacted secret.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -79,4 +81,63 @@ test('open server logs next to a capture: summary, charts, join, library and SQL
   await expect(rows).toContainText('Matched by X-RequestId');
   await expect(rows).toContainText('HttpProxy_2026010509-1.LOG:9');
   await expect(rows.locator('tbody tr').first()).toContainText('2900');
+});
+
+test('Export report: one self-contained redacted HTML file that opens offline with every section', async ({
+  page,
+  browser,
+}) => {
+  await openUi(page, backend);
+  await page.getByRole('tab', { name: 'Server logs' }).click();
+  if (!(await page.getByLabel('Case summary').isVisible())) {
+    await page.getByRole('textbox', { name: 'Log paths' }).fill(scenario.logs);
+    await page.getByRole('button', { name: 'Open logs' }).click();
+    await expect(page.getByLabel('Case summary')).toContainText('httpproxy 9');
+  }
+  const probe = path.join(dir, 'probe.json');
+  writeFileSync(
+    probe,
+    JSON.stringify({
+      target: 'https://mail.contoso.com',
+      identity: 'CONTOSO\\alice',
+      result: 'Failed',
+      steps: [{ name: 'Connect (emsmdb)', result: 'failed', status: 401, error: 'HTTP 401' }],
+      notes: [],
+    }),
+  );
+  await page.getByLabel('Probe result').setInputFiles(probe);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export report' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('case-report.html');
+  const file = path.join(dir, 'case-report.html');
+  await download.saveAs(file);
+  const html = readFileSync(file, 'utf8');
+  for (const secret of ['alice', 'contoso', 'ctx1', 'ctx2']) expect(html.toLowerCase()).not.toContain(secret);
+
+  // Offline, and any request at all is recorded (there must be none besides the file itself).
+  const ctx = await browser.newContext({ offline: true });
+  const requests: string[] = [];
+  ctx.on('request', (r) => requests.push(r.url()));
+  const report = await ctx.newPage();
+  await report.goto(`file://${file}`);
+  for (const [id, title] of [
+    ['environment', 'Environment'],
+    ['timeline', 'Sessions timeline'],
+    ['findings', 'Findings'],
+    ['server-logs', 'Server logs'],
+    ['probe', 'Probe'],
+  ])
+    await expect(report.locator(`section#${id} h2`)).toHaveText(title!);
+  await expect(report.getByRole('img', { name: 'Sessions timeline' })).toBeVisible();
+  await expect(report.locator('section#findings')).toContainText('Server failures behind the client’s reconnects');
+  await expect(report.locator('section#server-logs')).toContainText('1 request(s) the server never logged');
+  await expect(report.locator('section#probe')).toContainText('Connect (emsmdb)');
+  await expect(report.locator('section#timeline')).toContainText('redacted-MapiContext-1');
+  const text = (await report.locator('body').innerText()).toLowerCase();
+  for (const secret of ['alice', 'contoso', 'ctx1']) expect(text).not.toContain(secret);
+  expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
+  await report.screenshot({ path: shot('case-report'), fullPage: false });
+  await ctx.close();
 });

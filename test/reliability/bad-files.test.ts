@@ -13,11 +13,11 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureFileError } from '../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../shared/capture/errors.js';
 import { writeHar } from '../../shared/capture/har/index.js';
 import { ZipWriter, openZip, readSaz, writeSaz } from '../../shared/capture/saz/index.js';
 import { CaptureWriter } from '../../electron/backend/store/capture-file.js';
-import { loadExchanges } from '../../electron/cli/load.js';
+import { loadExchanges } from '../../electron/backend/store/load.js';
 import { runCli } from '../../electron/cli/main.js';
 import { gromoxCapture } from '../unit/capture/gromox.js';
 import { BIN } from './harness.js';

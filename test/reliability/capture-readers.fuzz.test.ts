@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { CaptureFileError } from '../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../shared/capture/errors.js';
 import { HarReader, readHar, writeHar } from '../../shared/capture/har/index.js';
 import { ZipWriter, openZip, readSaz, writeSaz } from '../../shared/capture/saz/index.js';
 import { gromoxCapture } from '../unit/capture/gromox.js';

@@ -11,6 +11,8 @@ import type {
   ServerRowsDto,
 } from '../../../shared/api/contract.js';
 import { QUERY_LIBRARY, libraryQuery } from '../../../shared/logs/queries.js';
+import { basename } from 'node:path';
+import type { ProbeLike } from '../../../shared/report/case-report.js';
 import type { Backend, BackendService } from '../backend.js';
 import { ApiError } from '../rpc.js';
 import type { SessionService } from '../session-service.js';
@@ -28,10 +30,12 @@ export class LogsService implements BackendService {
   readonly name = 'logs';
   private opened?: { paths: string[]; c: OpenedCase; summary: LogsCaseDto };
   private joined?: { key: string; result: TwoSidedResult };
+  private workspace?: Backend['workspace'];
 
   constructor(private readonly sessions: SessionService) {}
 
   register(backend: Backend): void {
+    this.workspace = backend.workspace;
     backend.events.on((e) => {
       if (e.type === 'exchanges-reset' || e.type === 'exchange') this.joined = undefined;
     });
@@ -86,6 +90,7 @@ export class LogsService implements BackendService {
       }
       return out;
     });
+    rpc.method('report.build', ({ probe, redact }) => this.report(probe, redact !== false));
     rpc.method('logs.correlation', async (): Promise<LogsCorrelationDto> => {
       if (!this.opened) throw new ApiError('bad-request', 'no server logs open');
       const r = await this.join();
@@ -103,6 +108,22 @@ export class LogsService implements BackendService {
         findings: r.findings,
       };
     });
+  }
+
+  /** The report of the workspace's capture, with the open case and a probe result when given. */
+  private async report(probe: unknown, redact: boolean): Promise<{ html: string; fileName: string }> {
+    const { buildCaseReport } = await import('../report/build-report.js');
+    const model = await this.sessions.analysed();
+    const ws = this.workspace!;
+    const { html } = await buildCaseReport({
+      name: ws.file ? basename(ws.file) : 'capture in MapiScope',
+      exchanges: ws.iterate(),
+      model,
+      ...(this.opened ? { logs: this.opened.c.db } : {}),
+      ...(probe && typeof probe === 'object' ? { probe: probe as ProbeLike } : {}),
+      redact,
+    });
+    return { html, fileName: 'case-report.html' };
   }
 
   status(): Record<string, unknown> {

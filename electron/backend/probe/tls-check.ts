@@ -53,7 +53,10 @@ export function checkTls(url: URL, opts: { ca?: string; timeoutMs: number }): Pr
         });
       else {
         const days = until ? Math.floor((until.getTime() - Date.now()) / 86_400_000) : undefined;
-        resolve({ ok: true, detail: `${base}; trusted${days !== undefined && days < 14 ? `; expires in ${days} day(s)` : ''}` });
+        resolve({
+          ok: true,
+          detail: `${base}; trusted${days !== undefined && days < 14 ? `; expires in ${days} day(s)` : ''}`,
+        });
       }
     });
     sock.once('timeout', () => sock.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));

@@ -23,7 +23,6 @@ import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { Proxy as MitmProxy } from 'http-mitm-proxy';
 import { CertificateAuthority } from '../ca/ca.js';
 import type { Endpoint, Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import type {
@@ -34,6 +33,15 @@ import type {
   ProxyLogger,
   ProxyMode,
 } from './engine.js';
+import {
+  type Cb,
+  MitmAdapter,
+  type MitmCtx,
+  PinnedAgent,
+  agentSockets,
+  tlsServerName,
+  writeRawHead,
+} from './mitm-adapter.js';
 import { CERT_ERROR_CODES, ExchangeRecorder, classifyUpstreamFailure, rawPairs } from './recorder.js';
 
 /** Epoch milliseconds with sub-millisecond resolution. */
@@ -41,55 +49,7 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/* The parts of http-mitm-proxy's untyped internals we rely on. */
-interface MitmCtx {
-  isSSL: boolean;
-  connectRequest?: http.IncomingMessage;
-  clientToProxyRequest: http.IncomingMessage;
-  proxyToClientResponse: http.ServerResponse;
-  proxyToServerRequestOptions: {
-    method: string;
-    path: string;
-    host: string;
-    port: number;
-    headers: Record<string, unknown> | string[];
-    agent: http.Agent;
-    [k: string]: unknown;
-  };
-  proxyToServerRequest?: http.ClientRequest;
-  serverToProxyResponse?: http.IncomingMessage;
-  /** Our patch: when set, the library leaves the client response alone after an error. */
-  errorHandled?: boolean;
-  mapiscope?: Flow;
-}
-type Cb = (err?: Error | null) => void;
-interface MitmInternals {
-  logger: ProxyLogger;
-  httpServer?: http.Server;
-  httpPort: number;
-  connectRequests: Record<string, http.IncomingMessage>;
-  listen(opts: Record<string, unknown>, cb: (err?: Error) => void): void;
-  close(): void;
-  onConnect(fn: (req: http.IncomingMessage, socket: Socket, head: Buffer, cb: Cb) => void): void;
-  onRequest(fn: (ctx: MitmCtx, cb: Cb) => void): void;
-  onResponse(fn: (ctx: MitmCtx, cb: Cb) => void): void;
-  onError(fn: (ctx: MitmCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string) => void): void;
-  onCertificateRequired: (
-    host: string,
-    cb: (err: Error | null, files?: { keyFile: string; certFile: string; hosts: string[] }) => void,
-  ) => void;
-  onCertificateMissing: (
-    ctx: { hostname: string },
-    files: unknown,
-    cb: (err: Error | null, d?: { certFileData: string; keyFileData: string; hosts: string[] }) => void,
-  ) => void;
-  _createHttpsServer(
-    opts: Record<string, unknown>,
-    cb: (port: number, server: https.Server, wss: unknown) => void,
-  ): void;
-  _onHttpServerConnectData(req: http.IncomingMessage, socket: Socket, head: Buffer): void;
-  sslServers: Record<string, { server?: https.Server; port: number }>;
-}
+type FlowCtx = MitmCtx<Flow>;
 
 interface Conn {
   id: number;
@@ -104,7 +64,7 @@ interface Conn {
 interface Flow {
   rec: ExchangeRecorder;
   conn: Conn;
-  ctx: MitmCtx;
+  ctx: FlowCtx;
   upstreamReset: boolean;
   upstreamHost: string;
   certError?: { code?: string; message: string };
@@ -113,77 +73,6 @@ interface Flow {
 const ORIGINAL_URL = Symbol('mapiscope.originalUrl');
 const REQUEST_TIME = Symbol('mapiscope.requestTime');
 type TaggedRequest = http.IncomingMessage & { [ORIGINAL_URL]?: string; [REQUEST_TIME]?: number };
-
-type UpstreamCloseHook = (s: Socket) => void;
-const ON_CLOSE = Symbol('mapiscope.onUpstreamClose');
-const INJECTED_KEEPALIVE = 'Connection: keep-alive\r\n\r\n';
-
-/** Removes the Connection line Node rendered into `req`'s head if the client did not send one. */
-function stripInjectedConnection(req: http.ClientRequest, o: { headers?: unknown }): void {
-  const r = req as unknown as { _header?: string };
-  if (typeof r._header !== 'string' || !r._header.endsWith(INJECTED_KEEPALIVE)) return;
-  const sent = Array.isArray(o.headers) ? (o.headers as string[]) : [];
-  for (let i = 0; i < sent.length; i += 2) if (sent[i]!.toLowerCase() === 'connection') return;
-  r._header = r._header.slice(0, -INJECTED_KEEPALIVE.length) + '\r\n';
-}
-
-// One class each for http and https, defined once: a class per connection would make every
-// agent a different shape for Node's http internals (megamorphic, measurably slower).
-class PinnedHttpAgent extends http.Agent {
-  [ON_CLOSE]?: UpstreamCloseHook;
-  override createConnection(...args: unknown[]): Socket {
-    const s = (
-      http.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }
-    ).createConnection.apply(this, args);
-    s.once('close', () => this[ON_CLOSE]?.(s));
-    return s;
-  }
-  addRequest(req: http.ClientRequest, o: http.RequestOptions): void {
-    stripInjectedConnection(req, o);
-    (http.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(
-      this,
-      req,
-      o,
-    );
-  }
-}
-class PinnedHttpsAgent extends https.Agent {
-  [ON_CLOSE]?: UpstreamCloseHook;
-  override createConnection(...args: unknown[]): Socket {
-    const s = (
-      https.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket }
-    ).createConnection.apply(this, args);
-    s.once('close', () => this[ON_CLOSE]?.(s));
-    return s;
-  }
-  addRequest(req: http.ClientRequest, o: http.RequestOptions): void {
-    stripInjectedConnection(req, o);
-    (https.Agent.prototype as unknown as { addRequest: (r: http.ClientRequest, o: unknown) => void }).addRequest.call(
-      this,
-      req,
-      o,
-    );
-  }
-}
-
-/**
- * A keep-alive agent holding at most one socket, owned by one client connection. It also
- * removes the `Connection: keep-alive` line Node adds to a request whose client did not send
- * one: ClientRequest renders its head before it calls agent.addRequest, the last point where
- * the head can still be corrected.
- */
-class PinnedAgent {
-  readonly agent: http.Agent;
-  constructor(secure: boolean, onUpstreamClose: UpstreamCloseHook) {
-    const opts = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
-    const a = secure ? new PinnedHttpsAgent(opts) : new PinnedHttpAgent(opts);
-    a[ON_CLOSE] = onUpstreamClose;
-    this.agent = a;
-  }
-  destroy(): void {
-    this.agent.destroy();
-  }
-}
 
 /** The exchange an upstream socket currently carries (for reset classification). */
 const upstreamFlow = new WeakMap<Socket, { flow?: Flow }>();
@@ -195,7 +84,7 @@ const SILENT: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements ProxyEngine {
   readonly mode: ProxyMode;
-  private proxy?: MitmInternals;
+  private proxy?: MitmAdapter<Flow>;
   private conns = new Map<Socket, Conn>();
   private nextConnId = 1;
   private nextExchangeId: number;
@@ -256,42 +145,73 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
 
   async start(): Promise<Endpoint> {
     if (this.proxy) throw new Error('proxy already started');
-    const p = new MitmProxy() as unknown as MitmInternals;
-    p.logger = this.log;
+    const p = new MitmAdapter<Flow>(this.log);
     this.proxy = p;
-    const ca = this.opts.ca;
-    p.onCertificateRequired = (hostname, cb) => {
-      if (!ca) {
-        cb(new Error('no CA configured for HTTPS interception'));
-        return;
-      }
-      ca.leafFor(hostname).then(
-        () => cb(null, { keyFile: caPaths(ca).leafKey, certFile: ca.leafPath(hostname), hosts: [hostname] }),
-        (e: Error) => cb(e),
-      );
-    };
-    p.onCertificateMissing = (c, _files, cb) => {
-      if (!ca) {
-        cb(new Error('no CA configured for HTTPS interception'));
-        return;
-      }
-      ca.leafFor(c.hostname).then(
-        (leaf) => cb(null, { certFileData: leaf.certPem, keyFileData: leaf.keyPem, hosts: [c.hostname] }),
-        (e: Error) => cb(e),
-      );
-    };
-    const createHttps = p._createHttpsServer.bind(p);
-    p._createHttpsServer = (o, cb) =>
-      createHttps(o, (port, server, wss) => {
-        tuneServer(server);
-        server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) =>
-          this.onClientTlsError(err, socket, (o as { hosts?: string[] }).hosts?.[0]),
-        );
-        server.prependListener('request', (req: TaggedRequest) => {
-          req[REQUEST_TIME] = nowMs();
-        });
-        cb(port, server, wss);
+    this.installHooks(p);
+
+    // Reverse mode listens through a front server that accepts TLS and plain HTTP on one port;
+    // the library's own server then only takes connections handed to it (its port stays internal).
+    const front = this.mode === 'reverse';
+    await p.listen({
+      host: front ? '127.0.0.1' : (this.opts.host ?? '127.0.0.1'),
+      port: front ? 0 : (this.opts.port ?? 0),
+      keepAlive: true,
+      // Our CA serves every certificate (onCertificateRequired); the library never makes its own.
+      sslCaDir: false,
+    });
+    const server = p.httpServer;
+    if (!server) throw new Error('http-mitm-proxy did not create its server');
+    this.watchConnections(p, server);
+    if (this.opts.localRoute && !front) this.serveLocalRoutes(server, this.opts.localRoute);
+    if (front) {
+      const fs = net.createServer((socket) => this.onFrontConnection(socket, p, server));
+      this.front = fs;
+      await new Promise<void>((resolve, reject) => {
+        fs.once('error', reject);
+        fs.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
       });
+      const a = fs.address() as AddressInfo;
+      this.addr = { address: a.address, port: a.port };
+      return this.addr;
+    }
+    const a = server.address() as AddressInfo;
+    this.addr = { address: a.address, port: a.port };
+    return this.addr;
+  }
+  /** Certificates, TLS server tuning and the library's connect/request/response/error hooks. */
+  private installHooks(p: MitmAdapter<Flow>): void {
+    const ca = this.opts.ca;
+    p.certificates(
+      (hostname, cb) => {
+        if (!ca) {
+          cb(new Error('no CA configured for HTTPS interception'));
+          return;
+        }
+        ca.leafFor(hostname).then(
+          () => cb(null, { keyFile: caPaths(ca).leafKey, certFile: ca.leafPath(hostname), hosts: [hostname] }),
+          (e: Error) => cb(e),
+        );
+      },
+      (hostname, cb) => {
+        if (!ca) {
+          cb(new Error('no CA configured for HTTPS interception'));
+          return;
+        }
+        ca.leafFor(hostname).then(
+          (leaf) => cb(null, { certFileData: leaf.certPem, keyFileData: leaf.keyPem, hosts: [hostname] }),
+          (e: Error) => cb(e),
+        );
+      },
+    );
+    p.onHttpsServer((server, host) => {
+      tuneServer(server);
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) =>
+        this.onClientTlsError(err, socket, host),
+      );
+      server.prependListener('request', (req: TaggedRequest) => {
+        req[REQUEST_TIME] = nowMs();
+      });
+    });
 
     p.onConnect((req, socket, _head, cb) => {
       this.renewInterceptServer(p, (req.url ?? '').replace(/:\d+$/, ''));
@@ -312,24 +232,10 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     p.onRequest((ctx, cb) => this.onRequest(ctx, cb));
     p.onResponse((ctx, cb) => this.onResponse(ctx, cb));
     p.onError((ctx, err, kind) => this.onError(ctx, err, kind));
+  }
 
-    // Reverse mode listens through a front server that accepts TLS and plain HTTP on one port;
-    // the library's own server then only takes connections handed to it (its port stays internal).
-    const front = this.mode === 'reverse';
-    await new Promise<void>((resolve, reject) => {
-      p.listen(
-        {
-          host: front ? '127.0.0.1' : (this.opts.host ?? '127.0.0.1'),
-          port: front ? 0 : (this.opts.port ?? 0),
-          keepAlive: true,
-          // Our CA serves every certificate (onCertificateRequired); the library never makes its own.
-          sslCaDir: false,
-        },
-        (err?: Error) => (err ? reject(err) : resolve()),
-      );
-    });
-    const server = p.httpServer;
-    if (!server) throw new Error('http-mitm-proxy did not create its server');
+  /** The library's HTTP server: tuned, each request stamped on arrival, each client connection recorded (its own loopback hop excepted). */
+  private watchConnections(p: MitmAdapter<Flow>, server: http.Server): void {
     tuneServer(server);
     server.on('connection', (s: Socket) => {
       if (!isLoopback(s.remoteAddress)) {
@@ -340,7 +246,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       // tunnel's CONNECT socket is the client connection). The hop registers itself in
       // connectRequests from its connect callback, which has run by the next check phase.
       setImmediate(() => {
-        if (this.conns.has(s) || p.connectRequests[`${s.remotePort}:${s.localPort}`]) return;
+        if (this.conns.has(s) || p.isConnectHop(s)) return;
         if (s.destroyed) {
           // Opened and gone before we looked: still recorded.
           const id = this.nextConnId++;
@@ -357,21 +263,6 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       req[ORIGINAL_URL] = req.url;
       req[REQUEST_TIME] = nowMs();
     });
-    if (this.opts.localRoute && !front) this.serveLocalRoutes(server, this.opts.localRoute);
-    if (front) {
-      const fs = net.createServer((socket) => this.onFrontConnection(socket, p, server));
-      this.front = fs;
-      await new Promise<void>((resolve, reject) => {
-        fs.once('error', reject);
-        fs.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
-      });
-      const a = fs.address() as AddressInfo;
-      this.addr = { address: a.address, port: a.port };
-      return this.addr;
-    }
-    const a = server.address() as AddressInfo;
-    this.addr = { address: a.address, port: a.port };
-    return this.addr;
   }
 
   /**
@@ -380,7 +271,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
    */
   private onClientTlsError(err: NodeJS.ErrnoException, socket: tls.TLSSocket, host: string | undefined): void {
     const code = err.code ?? '';
-    const name = (socket as tls.TLSSocket & { servername?: string | false }).servername || host || '';
+    const name = tlsServerName(socket) || host || '';
     if (!CLIENT_CERT_ALERT.test(code)) {
       this.log.debug(`TLS handshake with a client for ${name} failed: ${code} ${err.message}`);
       return;
@@ -412,12 +303,9 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
    * The library keeps one TLS server per host for its lifetime, with the leaf it was created with.
    * When that leaf is due for renewal, drop the server so the next tunnel gets a fresh one.
    */
-  private renewInterceptServer(p: MitmInternals, host: string): void {
+  private renewInterceptServer(p: MitmAdapter<Flow>, host: string): void {
     const ca = this.opts.ca;
-    const entry = p.sslServers[host];
-    if (!ca || !entry || !ca.needsRenewal(host)) return;
-    delete p.sslServers[host];
-    entry.server?.close();
+    if (!ca || !ca.needsRenewal(host) || !p.dropInterceptServer(host)) return;
     this.log.debug(`leaf certificate for ${host} due for renewal: new interception server`);
   }
 
@@ -426,7 +314,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
    * through the library's interception path exactly like a CONNECT tunnel to the target (the leaf
    * is minted for the name the client asked for in SNI); plain HTTP goes to the HTTP server.
    */
-  private onFrontConnection(socket: Socket, p: MitmInternals, server: http.Server): void {
+  private onFrontConnection(socket: Socket, p: MitmAdapter<Flow>, server: http.Server): void {
     socket.on('error', () => undefined);
     socket.once('data', (first: Buffer) => {
       socket.pause();
@@ -448,13 +336,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
           target: `${name}:${t.port}`,
         });
         this.renewInterceptServer(p, name);
-        const fakeConnect = {
-          url: `${name}:${t.port}`,
-          method: 'CONNECT',
-          headers: {},
-          socket,
-        } as unknown as http.IncomingMessage;
-        p._onHttpServerConnectData(fakeConnect, socket, first);
+        p.interceptTls(socket, first, `${name}:${t.port}`);
         return;
       }
       socket.unshift(first);
@@ -545,13 +427,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
       if (!a) continue;
       if (reset) {
         // Mirror a client RST onto the upstream socket(s).
-        const sockets = a.agent as unknown as {
-          sockets: Record<string, Socket[]>;
-          freeSockets: Record<string, Socket[]>;
-        };
-        for (const list of [...Object.values(sockets.sockets), ...Object.values(sockets.freeSockets)]) {
-          for (const s of list ?? []) resetSocket(s);
-        }
+        for (const s of agentSockets(a.agent)) resetSocket(s);
       }
       a.destroy();
     }
@@ -577,7 +453,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
 
   /* ---------- exchanges ---------- */
 
-  private onRequest(ctx: MitmCtx, cb: Cb): void {
+  private onRequest(ctx: FlowCtx, cb: Cb): void {
     const req = ctx.clientToProxyRequest as TaggedRequest;
     const outer = (ctx.connectRequest?.socket as Socket | undefined) ?? (req.socket as Socket);
     const conn = this.connFor(outer);
@@ -650,7 +526,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     return host === this.addr.address || host === 'localhost' || host === '127.0.0.1' || host === '::1';
   }
 
-  private onResponse(ctx: MitmCtx, cb: Cb): void {
+  private onResponse(ctx: FlowCtx, cb: Cb): void {
     const flow = ctx.mapiscope;
     const res = ctx.serverToProxyResponse;
     if (!flow || !res) {
@@ -688,9 +564,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
         rec.tls = {
           ...(up.getProtocol() ? { protocol: up.getProtocol() ?? '' } : {}),
           ...(c ? { cipher: c.name } : {}),
-          ...(typeof (up as unknown as { servername?: unknown }).servername === 'string'
-            ? { serverName: (up as unknown as { servername: string }).servername }
-            : {}),
+          ...(tlsServerName(up) !== undefined ? { serverName: tlsServerName(up)! } : {}),
           ...(authErr ? { certificateError: authErr, trustedAnyway: true } : {}),
         };
       }
@@ -699,16 +573,9 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     out.sendDate = false;
     out.removeHeader('connection'); // marks the response so Node adds no Connection/Keep-Alive line
     const lower = res.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());
-    if (!lower.includes('content-length') && !lower.includes('transfer-encoding')) {
-      // A close-delimited body upstream: pass it on the same way (Node would add chunked framing).
-      (out as unknown as { useChunkedEncodingByDefault: boolean }).useChunkedEncodingByDefault = false;
-    }
-    const writeHead = out.writeHead as unknown as (s: number, m: string, h: string[]) => http.ServerResponse;
-    const rawOut = res.rawHeaders.slice();
-    // Node accepts a flat [name, value, ...] array and writes it verbatim (case, order, duplicates).
-    out.writeHead = function (this: http.ServerResponse) {
-      return writeHead.call(this, res.statusCode ?? 502, res.statusMessage ?? '', rawOut);
-    } as typeof out.writeHead;
+    // A close-delimited body upstream is passed on the same way (Node would add chunked framing).
+    const closeDelimited = !lower.includes('content-length') && !lower.includes('transfer-encoding');
+    writeRawHead(out, res.statusCode ?? 502, res.statusMessage ?? '', res.rawHeaders.slice(), closeDelimited);
     const url = rec.head.url;
     res.on('data', (b: Buffer) => {
       const ch = rec.responseData(b, nowMs());
@@ -762,7 +629,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     }) as typeof out.end;
   }
 
-  private onError(ctx: MitmCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string): void {
+  private onError(ctx: FlowCtx | null, err: Error & { code?: string; syscall?: string }, kind?: string): void {
     const flow = ctx?.mapiscope;
     if (!ctx || !flow) return;
     ctx.errorHandled = true;

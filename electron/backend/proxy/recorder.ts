@@ -18,6 +18,7 @@ import type {
   RawHeader,
   TlsInfo,
 } from '../../../shared/capture/exchange.js';
+import { concatBytes } from '../../../shared/codec/bytes.js';
 
 /** Node's rawHeaders ([name, value, name, value, ...]) as wire-order pairs. */
 export function rawPairs(raw: readonly string[]): RawHeader[] {
@@ -129,7 +130,7 @@ export class ExchangeRecorder {
       url: this.head.url,
       httpVersion: this.head.httpVersion,
       headers: this.head.headers,
-      body: concat(this.reqParts, this.reqBytes),
+      body: joinParts(this.reqParts),
     };
     let response: HttpResponse | undefined;
     if (this.resHead) {
@@ -138,7 +139,7 @@ export class ExchangeRecorder {
         statusMessage: this.resHead.statusMessage,
         httpVersion: this.resHead.httpVersion,
         headers: this.resHead.headers,
-        body: concat(this.resParts, this.resBytes),
+        body: joinParts(this.resParts),
         chunks: this.chunks,
         ...(this.trailers ? { trailers: this.trailers } : {}),
       };
@@ -163,15 +164,9 @@ export class ExchangeRecorder {
   }
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+/** The recorded body: the one part itself when there is one (no copy). */
+function joinParts(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }
 
 /** Classifies a failure on the upstream leg from what the socket reported. */

@@ -8,8 +8,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { BodyChunk, RawHeader } from '../../../shared/capture/exchange.js';
+import type { PlanDropPoint } from '../../../shared/replay/plan.js';
 
-export type DropPoint = 'before-send' | 'after-send' | 'while-streaming';
+/** A reset during one request (the plan's drop points but `idle`). */
+export type DropPoint = Exclude<PlanDropPoint, 'idle'>;
 
 export interface OutgoingRequest {
   method: string;

@@ -9,7 +9,7 @@ export type {
   SideResult,
   Verdict,
 } from './replayer.js';
-export { parsePlan, parsePlanStep, describeStep, PlanError, type PlanStep } from './plan.js';
+export { parsePlan, parsePlanStep, describeStep, PlanError, type PlanStep } from '../../../shared/replay/plan.js';
 export { MapiClient, type MapiClientOptions, type MapiResult, type SendOptions } from './mapi-client.js';
 export {
   HttpConnection,
@@ -19,6 +19,5 @@ export {
   type ConnectOptions,
 } from './http-client.js';
 export { decodeAnswer, diffAnswers, type DiffEntry, type RopResult, type DecodedAnswer } from './diff.js';
-export { loadMetaCaptureDir, isMetaCaptureDir, type MetaCapture } from './meta-capture.js';
 export { ReplayService, type ReplayStartParams, type ReplayRun, type ReplayServiceOptions } from './service.js';
 export { ProgressThrottle, type ThrottleClock } from './progress-throttle.js';

@@ -32,7 +32,7 @@ import { type DecodedAnswer, type DiffEntry, decodeAnswer, diffAnswers } from '.
 import type { DropPoint } from './http-client.js';
 import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
 import { MapiClient, type MapiResult } from './mapi-client.js';
-import { type PlanStep, describeStep } from './plan.js';
+import { type PlanStep, describeStep } from '../../../shared/replay/plan.js';
 import { ServerIdMap, changingRops } from './server-ids.js';
 import { type ResponseCodeMeaning, meaningOf } from '../../../shared/protocol/mapihttp/server-profiles.js';
 

@@ -16,7 +16,7 @@ import type { Exchange } from '../../../shared/capture/exchange.js';
 import type { Backend, BackendService } from '../backend.js';
 import { ApiError } from '../rpc.js';
 import type { SimulatorService } from '../simulator/service.js';
-import { type PlanStep, PlanError, parsePlan } from './plan.js';
+import { type PlanStep, PlanError, parsePlan } from '../../../shared/replay/plan.js';
 import { ProgressThrottle, type ThrottleClock, systemClock } from './progress-throttle.js';
 import {
   type ReplayOptions,

@@ -175,15 +175,3 @@ export function parseResponseEntity(b: Uint8Array): ResponseEntity {
   }
   return { metaTags: tags, headers, body: b.subarray(pos) };
 }
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

@@ -9,7 +9,7 @@ import type { Exchange } from '../../../shared/capture/exchange.js';
 import { type Finding, diagnoseModel } from '../../../shared/diagnose/index.js';
 import { SessionModel } from '../../../shared/session/model.js';
 import type { SessionInfo } from '../../../shared/session/types.js';
-import { isBodyFolder, loadBodyFolder } from '../body-folder.js';
+import { isBodyFolder, loadBodyFolder } from '../../backend/store/body-folder.js';
 import { type Command, CliFailure, UsageError, optString } from '../command.js';
 
 export type InputKind = 'capture' | 'har' | 'saz' | 'bodies';

@@ -3,17 +3,17 @@
  * decode one raw MAPI/HTTP body. The type and direction come from the options
  * or from a file name such as `execute_req19.bin` or
  * `003-mapi-emsmdb-Execute.request.bin`. HAR / SAZ / capture files go through
- * the capture loader (`electron/cli/load.ts`, `loadExchanges`): every exchange
+ * the capture loader (`electron/backend/store/load.ts`, `loadExchanges`): every exchange
  * is decoded, the request first and then its response with it as context.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { type DecodedNode, nodeToJson, toHex } from '../../../shared/codec/index.js';
+import { type DecodedNode, toHex } from '../../../shared/codec/index.js';
+import { bodyDecodeJson } from '../../../shared/protocol/decode-json.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import {
   type BodyDecode,
   type Direction,
-  type RopSummaryItem,
   canonicalRequestType,
   decodeBody,
   decodeExchange,
@@ -36,28 +36,6 @@ export function inferFromName(file: string): { requestType?: string; direction?:
     return { ...(t ? { requestType: t } : {}), direction: m[2] as Direction };
   }
   return {};
-}
-
-/** One `rops` entry: the fields `ropSummary` computes, in a fixed order, absent ones left out. */
-function ropJson(r: RopSummaryItem): Record<string, string | number> {
-  const o: Record<string, string | number> = { id: r.id, name: r.name };
-  if (r.returnValue !== undefined) o.returnValue = r.returnValue;
-  if (r.handleIndex !== undefined) o.handleIndex = r.handleIndex;
-  if (r.logonId !== undefined) o.logonId = r.logonId;
-  if (r.detail !== undefined) o.detail = r.detail;
-  return o;
-}
-
-/** The `--json` document for one body. */
-export function bodyDecodeJson(d: BodyDecode): unknown {
-  return {
-    requestType: d.requestType,
-    direction: d.direction,
-    tree: nodeToJson(d.tree),
-    errors: d.errors.map((e) => ({ path: e.path, message: e.message, offset: e.offset })),
-    unparsedBytes: d.unparsedBytes,
-    rops: d.rops.map(ropJson),
-  };
 }
 
 function showValue(n: DecodedNode): string {
@@ -94,9 +72,9 @@ function bodyText(d: BodyDecode): string {
   return s;
 }
 
-/** Capture containers, decoded exchange by exchange through `electron/cli/load.ts`. */
+/** Capture containers, decoded exchange by exchange through `electron/backend/store/load.ts`. */
 async function loadContainer(file: string, io: { stderr: (s: string) => void }): Promise<Exchange[]> {
-  const { loadExchanges } = await import('../load.js'); // loaded on use: keeps `--help` fast
+  const { loadExchanges } = await import('../../backend/store/load.js'); // loaded on use: keeps `--help` fast
   try {
     const loaded = await loadExchanges(file);
     for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`);
@@ -157,7 +135,7 @@ export const decodeCommand: Command = {
     if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
       let exchanges: Exchange[];
       if (st.isDirectory()) {
-        const { isBodyFolder, loadBodyFolder } = await import('../body-folder.js');
+        const { isBodyFolder, loadBodyFolder } = await import('../../backend/store/body-folder.js');
         if (!isBodyFolder(file))
           throw new CliFailure(
             `${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`,

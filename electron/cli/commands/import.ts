@@ -7,10 +7,10 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../../shared/capture/errors.js';
 import { CaptureWriter, indexPath } from '../../backend/store/capture-file.js';
 import { type Command, CliFailure, UsageError, optFlag, optString } from '../command.js';
-import { iterateExchanges, type CaptureFileFormat } from '../load.js';
+import { iterateExchanges, type CaptureFileFormat } from '../../backend/store/load.js';
 
 export interface ImportResult {
   exchanges: number;

@@ -13,6 +13,7 @@ import { fieldsCommand } from './fields.js';
 import { filterCommand } from './filter.js';
 import { importCommand } from './import.js';
 import { logsCommand } from './logs.js';
+import { reportCommand } from './report.js';
 import { probeCommand } from './probe.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
@@ -34,4 +35,5 @@ export const commands: readonly Command[] = [
   replayCommand,
   probeCommand,
   logsCommand,
+  reportCommand,
 ];

@@ -12,14 +12,14 @@ export async function loadCaptureForReplay(path: string, io: CliIO): Promise<Exc
     throw new CliFailure(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (isDir) {
-    const { isBodyFolder, loadBodyFolder } = await import('../body-folder.js');
+    const { isBodyFolder, loadBodyFolder } = await import('../../backend/store/body-folder.js');
     if (!isBodyFolder(path)) throw new CliFailure(`${path} is a folder without .meta.txt files`);
     const f = loadBodyFolder(path);
     for (const p of f.problems) io.stderr(`warning: ${p}\n`);
     return f.exchanges;
   }
   // Capture files, HAR and SAZ: the shared loader.
-  const { loadExchanges } = await import('../load.js');
+  const { loadExchanges } = await import('../../backend/store/load.js');
   try {
     const r = await loadExchanges(path);
     for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
@@ -121,7 +121,7 @@ export const replayCommand: Command = {
     if (target !== 'simulator' && !/^https?:\/\/[^/]+/.test(target))
       throw new UsageError('--target is http(s)://host:port or "simulator"');
     const session = optInt(args, 'session', 1);
-    const { parsePlan, PlanError } = await import('../../backend/replay/plan.js');
+    const { parsePlan, PlanError } = await import('../../../shared/replay/plan.js');
     const planText = [optString(args, 'plan') ?? '', ...((args.options.switch as string[] | undefined) ?? [])].filter(
       Boolean,
     );

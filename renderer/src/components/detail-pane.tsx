@@ -2,8 +2,8 @@
 import { ServerRowsPanel } from './server-rows-panel';
 import { useEffect, useMemo } from 'react';
 import { resolveNamePath } from '../tree/evidence-path';
+import { base64DecodeOrThrow as base64Decode } from '../../../shared/codec/bytes';
 import {
-  base64Decode,
   type DecodedPartDto,
   type ExchangeDecodeDto,
   type ExchangeDto,

@@ -133,6 +133,21 @@ export function ServerLogsView() {
     }
   };
 
+  const [probe, setProbe] = useState<{ name: string; json: unknown } | undefined>();
+
+  const exportReport = () =>
+    run(async () => {
+      const r = await api().call('report.build', probe ? { probe: probe.json } : {});
+      const url = URL.createObjectURL(new Blob([r.html], { type: 'text/html' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = r.fileName;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+
   const open = () =>
     run(async () => {
       const list = paths
@@ -155,9 +170,34 @@ export function ServerLogsView() {
             placeholder="C:\Cases\1234\case.logs  or  …\Logging\HttpProxy\Mapi; …\Logging\MapiHttp\Mailbox"
           />
         </label>
-        <button onClick={() => void open()} disabled={busy || !paths.trim()}>
-          Open logs
-        </button>
+        <div className="logs-actions">
+          <button onClick={() => void open()} disabled={busy || !paths.trim()}>
+            Open logs
+          </button>
+          <label className="probe-pick">
+            Probe result (mapiscope probe --json):{' '}
+            <input
+              type="file"
+              accept=".json,application/json"
+              aria-label="Probe result"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (!f) return setProbe(undefined);
+                void f
+                  .text()
+                  .then((t) => setProbe({ name: f.name, json: JSON.parse(t) as unknown }))
+                  .catch((err: Error) => setError(`${f.name}: ${err.message}`));
+              }}
+            />
+          </label>
+          <button
+            onClick={() => void exportReport()}
+            disabled={busy}
+            title="One self-contained, redacted HTML file: environment, sessions timeline, findings, server logs, probe"
+          >
+            Export report
+          </button>
+        </div>
         {info && (
           <p className="logs-summary" aria-label="Case summary">
             {Object.entries(info.rows)

@@ -1,15 +1,23 @@
 /**
  * The Replay panel's switch plan: rows the user edits, turned into the plan
- * text that `replay.start` parses (electron/backend/replay/plan.ts):
+ * text that `replay.start` parses (shared/replay/plan.ts, whose types and
+ * checks these rows use):
  *   drop[:point]@N   address[:127.x.y.z]@N   hibernate@N:30s   stale@N
  * Pure, so it is unit-tested against the same grammar.
  */
+import {
+  LOOPBACK_SOURCE,
+  PLAN_STEP_KINDS,
+  parseDuration,
+  type PlanDropPoint as DropPoint,
+  type PlanStepKind as SwitchKind,
+} from '../../../shared/replay/plan';
 
-export type SwitchKind = 'drop' | 'address' | 'hibernate' | 'stale';
-export type DropPoint = 'before-send' | 'after-send' | 'while-streaming' | 'idle';
+export type { DropPoint, SwitchKind };
 
-export const SWITCH_KINDS: SwitchKind[] = ['drop', 'address', 'hibernate', 'stale'];
-export const DROP_POINTS: DropPoint[] = ['after-send', 'before-send', 'while-streaming', 'idle'];
+export const SWITCH_KINDS: readonly SwitchKind[] = PLAN_STEP_KINDS;
+/** The drop points in menu order (the parser's default first). */
+export const DROP_POINTS: readonly DropPoint[] = ['after-send', 'before-send', 'while-streaming', 'idle'];
 
 export const SWITCH_HELP: Record<SwitchKind, string> = {
   drop: 'reset the TCP connection at this exchange',
@@ -28,16 +36,14 @@ export interface PlanRow {
   duration?: string;
 }
 
-const DURATION = /^\d+(?:\.\d+)?(ms|s|m)?$/;
-const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-
 /** Why a row would be refused by the backend's plan parser, or undefined. */
 export function rowProblem(r: PlanRow, total?: number): string | undefined {
   if (!Number.isInteger(r.at) || r.at < 1) return 'positions start at 1';
   if (total !== undefined && total > 0 && r.at > total) return `the session has ${total} exchanges`;
-  if (r.kind === 'address' && r.address && !LOOPBACK.test(r.address))
+  if (r.kind === 'address' && r.address && !LOOPBACK_SOURCE.test(r.address))
     return 'source addresses are loopback only (127.x.x.x)';
-  if (r.kind === 'hibernate' && !DURATION.test((r.duration ?? '').trim())) return 'a duration such as 500ms, 30s or 2m';
+  if (r.kind === 'hibernate' && parseDuration(r.duration ?? '') === undefined)
+    return 'a duration such as 500ms, 30s or 2m';
   return undefined;
 }
 

@@ -5,12 +5,11 @@ export {
   exchangeToHarEntry,
   harTimings,
   isoTime,
-  absoluteUrl,
-  absoluteTarget,
   isTextual,
   type HarWriteOptions,
 } from './writer.js';
-export { HarReader, readHar, harTextDecoder, type HarReadResult } from './reader.js';
+export { absoluteUrl, absoluteTarget } from '../http-message.js';
+export { HarReader, readHar, iterateHar, harTextDecoder, type HarInfo, type HarReadResult } from './reader.js';
 export { HarScanner, HarScanError, type HarScanEvent } from './scanner.js';
 export {
   buildMapiBlock,
@@ -20,4 +19,4 @@ export {
   parseCookieHeader,
   type MapiDecodeView,
 } from './mapi.js';
-export { base64Encode, base64Decode, CaptureFileError } from './bytes.js';
+export { CaptureFileError } from '../errors.js';

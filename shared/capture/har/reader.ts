@@ -11,11 +11,12 @@
  */
 import type { AbortKind, BodyChunk, Endpoint, Exchange, HttpResponse, RawHeader } from '../exchange.js';
 import { headerValue } from '../exchange.js';
-import { base64Decode, CaptureFileError, utf8Encode } from './bytes.js';
+import { base64Decode, utf8Encode } from '../../codec/bytes.js';
+import { CaptureFileError } from '../../capture/errors.js';
 import type { HarCreator, HarExchangeBlock } from './model.js';
 import { HAR_CREATOR_NAME } from './model.js';
 import { HarScanError, HarScanner } from './scanner.js';
-import { exchangeVersion } from './writer.js';
+import { exchangeVersion } from '../http-message.js';
 
 export interface HarReadResult {
   exchanges: Exchange[];
@@ -390,20 +391,47 @@ export class HarReader {
   }
 }
 
+/** Filled in by `iterateHar` as it goes (the SAZ reader's `SazInfo` has the same shape). */
+export interface HarInfo {
+  warnings: string[];
+  creator?: HarCreator;
+}
+
+/**
+ * Generator form: the exchanges of a HAR text given whole or in pieces, one at a time
+ * (memory follows the biggest entry). `HarReader` is the push form underneath, for
+ * callers whose text arrives asynchronously.
+ */
+export function* iterateHar(
+  text: string | Iterable<string>,
+  fileName: string,
+  info: HarInfo = { warnings: [] },
+  opts: { base64?: (s: string) => Uint8Array | undefined; keepForPartial?: boolean } = {},
+): Generator<Exchange> {
+  const r = new HarReader(fileName, opts.keepForPartial ?? false, opts.base64 ? { base64: opts.base64 } : {});
+  try {
+    for (const piece of typeof text === 'string' ? slices(text) : text) yield* r.push(piece);
+    r.finish();
+  } finally {
+    info.warnings.splice(0, info.warnings.length, ...r.warnings);
+    if (r.creator) info.creator = r.creator;
+  }
+}
+
+/** Slices of a whole text, so the scanner's string handling is exercised the same way as when streaming. */
+function* slices(text: string): Generator<string> {
+  const STEP = 1 << 22;
+  if (text.length === 0) yield '';
+  for (let i = 0; i < text.length; i += STEP) yield text.slice(i, i + STEP);
+}
+
 /** Reads a whole HAR (text or bytes: UTF-8 with or without BOM, or UTF-16 with BOM). */
 export function readHar(input: string | Uint8Array, fileName = 'input.har'): HarReadResult {
   const text = typeof input === 'string' ? input : decodeHarBytes(input);
-  const r = new HarReader(fileName);
-  const exchanges: Exchange[] = [];
-  // Feed in slices so the scanner's string handling is exercised the same way as when streaming.
-  const STEP = 1 << 22;
-  for (let i = 0; i < text.length || i === 0; i += STEP) {
-    exchanges.push(...r.push(text.slice(i, i + STEP)));
-    if (text.length === 0) break;
-  }
-  r.finish();
-  const res: HarReadResult = { exchanges, warnings: r.warnings };
-  if (r.creator) res.creator = r.creator;
+  const info: HarInfo = { warnings: [] };
+  const exchanges = [...iterateHar(text, fileName, info, { keepForPartial: true })];
+  const res: HarReadResult = { exchanges, warnings: info.warnings };
+  if (info.creator) res.creator = info.creator;
   return res;
 }
 

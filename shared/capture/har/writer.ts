@@ -12,7 +12,8 @@
  */
 import { gunzipSync, inflateSync, unzlibSync } from 'fflate';
 import { type Exchange, type RawHeader, headerValue, headerValues } from '../exchange.js';
-import { base64Encode, utf8Encode, utf8Exact } from './bytes.js';
+import { base64Encode, utf8Encode, utf8Exact } from '../../codec/bytes.js';
+import { absoluteUrl, exchangeVersion, harVersion } from '../http-message.js';
 import { buildMapiBlock } from './mapi.js';
 import {
   HAR_CREATOR_NAME,
@@ -49,6 +50,7 @@ export class HarWriter {
     return this.count;
   }
 
+  /** The file's text up to the first entry. */
   begin(): string {
     const log: Record<string, unknown> = {
       version: '1.2',
@@ -61,7 +63,8 @@ export class HarWriter {
     return head.slice(0, -2) + ',"entries":[\n';
   }
 
-  entry(ex: Exchange): string {
+  /** One entry's text. */
+  add(ex: Exchange): string {
     const text = JSON.stringify(exchangeToHarEntry(ex, this.opts));
     return (this.count++ === 0 ? '' : ',\n') + text;
   }
@@ -84,7 +87,7 @@ export async function* writeHar(
 ): AsyncGenerator<string> {
   const w = new HarWriter(opts);
   yield w.begin();
-  for await (const ex of source) yield w.entry(ex);
+  for await (const ex of source) yield w.add(ex);
   yield w.end(opts.extra?.() ?? {});
 }
 
@@ -251,61 +254,6 @@ export function harTimings(ex: Exchange): HarTimings {
 /** ISO 8601 with milliseconds and "Z" (what HAR's startedDateTime pattern requires). */
 export function isoTime(ms: number): string {
   return new Date(Number.isFinite(ms) ? Math.floor(ms) : 0).toISOString();
-}
-
-/**
- * The absolute URL HAR requires: the target if absolute, else origin (or Host)
- * + target; characters a URI may not hold (space, quotes, braces, non-ASCII…)
- * percent-encoded. The target as sent is kept in `_exchange.target`.
- */
-export function absoluteUrl(ex: Exchange): string {
-  return uriSafe(absoluteTarget(ex));
-}
-
-/** The request target in absolute form (origin or Host prefixed), bytes unchanged. */
-export function absoluteTarget(ex: Exchange): string {
-  const u = ex.request.url;
-  let abs: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) abs = u;
-  else {
-    const path = u.startsWith('/') ? u : '/' + u;
-    // The default port is left out, as browsers and Fiddler write URLs (the origin itself is kept in _exchange).
-    if (ex.origin)
-      abs = ex.origin.replace(/\/$/, '').replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/i, '$1$2') + path;
-    else {
-      const host = headerValue(ex.request.headers, 'Host');
-      const scheme = ex.tls ? 'https' : 'http';
-      abs = `${scheme}://${host ?? ex.server?.address ?? 'unknown'}${path}`;
-    }
-  }
-  return abs;
-}
-
-function uriSafe(u: string): string {
-  // Allowed: RFC 3986 unreserved, reserved and '%'. Everything else is percent-encoded as UTF-8.
-  if (/^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/.test(u)) return u;
-  let out = '';
-  for (const ch of u) {
-    if (/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/.test(ch)) out += ch;
-    else for (const b of utf8Encode(ch)) out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
-}
-
-/**
- * Exchanges carry the version as Node reports it ("1.1"); HAR and the wire
- * want "HTTP/1.1". A version these two functions do not carry back exactly is
- * kept in `_exchange.versions` (SAZ: x-mapiscope-versions).
- */
-export function harVersion(v: string): string {
-  if (/^HTTP\//i.test(v)) return v;
-  if (/^\d/.test(v)) return `HTTP/${v}`;
-  return v || 'HTTP/1.1';
-}
-
-export function exchangeVersion(wire: string): string {
-  const m = /^HTTP\/(\d+(?:\.\d+)?)$/i.exec(wire.trim());
-  return m ? m[1]! : wire;
 }
 
 function nameValues(h: readonly RawHeader[]): HarNameValue[] {

@@ -4,7 +4,7 @@
  * their chunk boundaries kept, and the inverse for writing.
  */
 import type { RawHeader } from '../exchange.js';
-import { concatBytes, latin1Decode, latin1Encode } from '../har/bytes.js';
+import { concatBytes, latin1Decode, latin1OrUtf8Encode } from '../../codec/bytes.js';
 
 export interface RawMessage {
   /** Request: [method, target, version]; response: [version, code, message]. */
@@ -160,7 +160,7 @@ export function serializeMessage(
   // A status line keeps the space before an empty reason phrase only if there is one to keep.
   for (const h of headers) head += `${h.name}: ${h.value}\r\n`;
   head += '\r\n';
-  const parts: Uint8Array[] = [latin1Encode(head)];
+  const parts: Uint8Array[] = [latin1OrUtf8Encode(head)];
   if (!chunked) parts.push(body);
   else {
     let covered = 0;
@@ -177,21 +177,21 @@ export function serializeMessage(
       const len = Math.min(c.length, body.length - c.offset);
       if (len <= 0) continue;
       parts.push(
-        latin1Encode(len.toString(16) + '\r\n'),
+        latin1OrUtf8Encode(len.toString(16) + '\r\n'),
         body.subarray(c.offset, c.offset + len),
-        latin1Encode('\r\n'),
+        latin1OrUtf8Encode('\r\n'),
       );
       covered = c.offset + len;
     }
     if (covered < body.length)
       parts.push(
-        latin1Encode((body.length - covered).toString(16) + '\r\n'),
+        latin1OrUtf8Encode((body.length - covered).toString(16) + '\r\n'),
         body.subarray(covered),
-        latin1Encode('\r\n'),
+        latin1OrUtf8Encode('\r\n'),
       );
     let tail = '0\r\n';
     for (const h of chunked.trailers ?? []) tail += `${h.name}: ${h.value}\r\n`;
-    parts.push(latin1Encode(tail + '\r\n'));
+    parts.push(latin1OrUtf8Encode(tail + '\r\n'));
   }
   return concatBytes(parts);
 }

@@ -7,8 +7,8 @@
  * trip exact (Fiddler ignores flags it does not know).
  */
 import type { AbortKind, BodyChunk, Exchange, HttpResponse, TlsInfo } from '../exchange.js';
-import { CaptureFileError } from '../har/bytes.js';
-import { exchangeVersion } from '../har/writer.js';
+import { CaptureFileError } from '../../capture/errors.js';
+import { exchangeVersion } from '../http-message.js';
 import { parseMessage } from './http.js';
 import { openZip, type ZipArchive, type ZipEntry } from './zip.js';
 

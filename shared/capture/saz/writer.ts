@@ -13,8 +13,8 @@
  * gets the exchange back unchanged; Fiddler shows them as ordinary flags.
  */
 import { type Exchange, headerValue } from '../exchange.js';
-import { utf8Encode } from '../har/bytes.js';
-import { absoluteTarget, exchangeVersion, harVersion } from '../har/writer.js';
+import { utf8Encode } from '../../codec/bytes.js';
+import { absoluteTarget, exchangeVersion, harVersion } from '../http-message.js';
 import { serializeMessage } from './http.js';
 import { ZipWriter } from './zip.js';
 
@@ -128,7 +128,8 @@ export class SazWriter {
     return out;
   }
 
-  finish(): Uint8Array[] {
+  /** The closing members (index, content types) and the ZIP directory. */
+  end(): Uint8Array[] {
     const out: Uint8Array[] = [];
     const types =
       '<?xml version="1.0" encoding="utf-8" ?>\r\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\r\n' +
@@ -235,5 +236,5 @@ export async function* writeSaz(
   const w = new SazWriter(opts);
   yield* w.begin();
   for await (const ex of source) yield* w.add(ex);
-  yield* w.finish();
+  yield* w.end();
 }

@@ -8,7 +8,8 @@
  * Inflate/deflate come from fflate.
  */
 import { deflateSync, inflateSync } from 'fflate';
-import { CaptureFileError, latin1Decode, utf8Decode } from '../har/bytes.js';
+import { latin1Decode, utf8Decode } from '../../codec/bytes.js';
+import { CaptureFileError } from '../../capture/errors.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -25,7 +25,7 @@ import {
 } from '../../codec/index.js';
 import { auxiliaryBufferFields } from '../aux/index.js';
 import { nspiPropertyTag } from '../oxcdata/index.js';
-import { restrictionCodec } from '../oxcdata/restriction.js';
+import { restrictionCodec } from '../oxcdata/values.js';
 import {
   abPropertyValueList,
   abTaggedPropertyValue,

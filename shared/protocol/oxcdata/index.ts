@@ -54,17 +54,9 @@ export {
   contextUnavailable,
   encodeValue,
 } from './values.js';
-export {
-  restriction,
-  restrictionCodec,
-  RestrictType,
-  RelOp,
-  FuzzyLevelLow,
-  FuzzyLevelHighBits,
-  sortOrder,
-  sortOrderSet,
-} from './restriction.js';
-export { ruleActionCodec, ActionType } from './ruleaction.js';
+export { RestrictType, RelOp, FuzzyLevelLow, FuzzyLevelHighBits, sortOrder, sortOrderSet } from './restriction.js';
+export { ActionType } from './ruleaction.js';
+export { restriction, restrictionCodec, ruleActionCodec } from './values.js';
 export {
   type IdValue,
   folderId,
@@ -93,7 +85,7 @@ export {
 } from './named.js';
 export { recipientRow, recipientFlags, RecipientFlagBits, RecipientAddressType } from './recipient.js';
 
-import { ruleActionCodec } from './ruleaction.js';
+import { ruleActionCodec } from './values.js';
 /** PtypRuleAction in ROP context. */
 export const ruleAction = ruleActionCodec('rop');
 export {

@@ -23,7 +23,6 @@ import {
   u8,
 } from '../../codec/index.js';
 import { describeTag, nspiPropertyTag, propertyIdField, propertyTag, propertyTypeField } from './types.js';
-import { taggedPropertyValueCodec } from './values.js';
 
 export const RestrictType = {
   AndRestriction: 0x00,
@@ -87,22 +86,32 @@ const hasValueByte = leaf<number>(
 const restrictTypeField = enumOf(u8, RESTRICT_NAMES, 'RestrictType');
 const relOpField = enumOf(u8, RelOp, 'RelOp');
 
-const built = new Map<string, Codec<StructValue>>();
+/** The TaggedPropertyValue codec for a count width (values.ts `taggedPropertyValueCodec`). */
+export type TaggedValueCodecFor = (width: 'rop' | 'nspi') => Codec<StructValue>;
 
-/** One Restriction ([MS-OXCDATA] 2.12) for `width` ('rop' u16 And/Or counts, 'nspi' u32); nesting is capped. */
-export function restrictionCodec(width: 'rop' | 'nspi' = 'rop'): Codec<StructValue> {
-  let c = built.get(width);
-  if (c) return c;
-  const self: Codec<StructValue> = lazy('Restriction', (): Codec<StructValue> => makeRestriction(width, self), 64);
-  c = self;
-  built.set(width, c);
-  return c;
+/**
+ * `restrictionCodec(width)` over `taggedValue`: one Restriction ([MS-OXCDATA] 2.12) for
+ * `width` ('rop' u16 And/Or counts, 'nspi' u32), built on first use; nesting is capped.
+ */
+export function restrictionCodecOver(taggedValue: TaggedValueCodecFor): (width?: 'rop' | 'nspi') => Codec<StructValue> {
+  const built = new Map<string, Codec<StructValue>>();
+  return (width = 'rop') => {
+    let c = built.get(width);
+    if (c) return c;
+    const self: Codec<StructValue> = lazy(
+      'Restriction',
+      (): Codec<StructValue> => makeRestriction(width, self, taggedValue(width)),
+      64,
+    );
+    c = self;
+    built.set(width, c);
+    return c;
+  };
 }
 
-function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec<StructValue> {
+function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>, tpv: Codec<StructValue>): Codec<StructValue> {
   const countW = width === 'rop' ? u16 : u32;
   const tagC = width === 'rop' ? propertyTag : nspiPropertyTag;
-  const tpv = taggedPropertyValueCodec(width);
   const rt = field('RestrictType', restrictTypeField);
   // NSPI over MAPI/HTTP: a presence byte (0xFF / 0x00) precedes the TaggedValue of
   // Property and Content restrictions (seen in Outlook's GetMatches; gromox EXT_FLAG_ABK).
@@ -207,9 +216,6 @@ function makeRestriction(width: 'rop' | 'nspi', self: Codec<StructValue>): Codec
     },
   );
 }
-
-/** Restriction in ROP context. */
-export const restriction: Codec<StructValue> = restrictionCodec('rop');
 
 /** [MS-OXCDATA] 2.13.1 SortOrder (5 bytes). */
 export const sortOrder = struct(

@@ -23,7 +23,7 @@ import {
   bytes,
 } from '../../codec/index.js';
 import { folderId, messageId } from './ids.js';
-import { taggedPropertyValueCodec } from './values.js';
+import type { TaggedValueCodecFor } from './restriction.js';
 
 /**
  * [MS-OXORULE] 2.2.5.1 ActionFlavor: its bits mean different things per
@@ -51,19 +51,22 @@ export const ActionType: Readonly<Record<number, string>> = {
   0x0b: 'OP_MARK_AS_READ',
 };
 
-const built = new Map<string, Codec<StructValue>>();
-
-/** [MS-OXORULE] 2.2.5 RuleAction for ROP ('rop') or extended ('nspi') count widths. */
-export function ruleActionCodec(width: 'rop' | 'nspi' = 'rop'): Codec<StructValue> {
-  let c = built.get(width);
-  if (!c) built.set(width, (c = lazy('RuleAction', () => make(width), 8)));
-  return c;
+/**
+ * `ruleActionCodec(width)` over `taggedValue` (values.ts binds the two, as for restrictions):
+ * [MS-OXORULE] 2.2.5 RuleAction for ROP ('rop') or extended ('nspi') count widths.
+ */
+export function ruleActionCodecOver(taggedValue: TaggedValueCodecFor): (width?: 'rop' | 'nspi') => Codec<StructValue> {
+  const built = new Map<string, Codec<StructValue>>();
+  return (width = 'rop') => {
+    let c = built.get(width);
+    if (!c) built.set(width, (c = lazy('RuleAction', () => make(width, taggedValue(width)), 8)));
+    return c;
+  };
 }
 
-function make(width: 'rop' | 'nspi'): Codec<StructValue> {
+function make(width: 'rop' | 'nspi', tpv: Codec<StructValue>): Codec<StructValue> {
   const cw = width === 'rop' ? u16 : u32;
   const cwSize = width === 'rop' ? 2 : 4;
-  const tpv = taggedPropertyValueCodec(width);
   // 2.2.5.1.1 OP_MOVE / OP_COPY ActionData (standard form).
   const moveCopy = struct('MoveCopyActionData', [
     field('FolderInThisStore', u8),

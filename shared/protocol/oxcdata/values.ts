@@ -54,8 +54,8 @@ import { string8Z } from './codepage.js';
 import { annotateEntryIdData } from './entryid-detect.js';
 import { errorCode } from './errors.js';
 import { folderId, messageId } from './ids.js';
-import { restrictionCodec } from './restriction.js';
-import { ruleActionCodec } from './ruleaction.js';
+import { restrictionCodecOver } from './restriction.js';
+import { ruleActionCodecOver } from './ruleaction.js';
 import {
   MVI_FLAG,
   MV_FLAG,
@@ -734,3 +734,10 @@ export function encodeValue(type: number, value: unknown, opts: ValueOptions = {
   propertyValue(type, opts).encode(w, value, undefined as unknown as Scope, new EncodeEnv());
   return w.finish();
 }
+
+/** One Restriction ([MS-OXCDATA] 2.12) for a count width, over this file's tagged values. */
+export const restrictionCodec = restrictionCodecOver(taggedPropertyValueCodec);
+/** Restriction in ROP context. */
+export const restriction: Codec<StructValue> = restrictionCodec('rop');
+/** [MS-OXORULE] 2.2.5 RuleAction for a count width, over this file's tagged values. */
+export const ruleActionCodec = ruleActionCodecOver(taggedPropertyValueCodec);

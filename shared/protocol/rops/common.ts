@@ -1,15 +1,19 @@
 /**
- * Small building blocks the ROP families share. [MS-OXCDATA] structures come
- * from ../oxcdata; what is here is ROP-specific or a thin naming layer.
+ * The building blocks the ROP families share, in one place: a family file takes
+ * its helpers from here (and its framing from define.ts, context.ts, header.ts),
+ * never from another family. [MS-OXCDATA] structures come from ../oxcdata; what
+ * is here is ROP-specific or a thin naming layer.
  */
 import {
   type Codec,
   type FieldDef,
+  type StructValue,
   array,
   asciiZ,
   bool8,
   field,
   flagsOf,
+  hex,
   u8,
   u16,
   u32,
@@ -20,8 +24,9 @@ import {
   switchOn,
   utf16Z,
 } from '../../codec/index.js';
+import { propertyProblem, propertyTag, taggedPropertyValue } from '../oxcdata/index.js';
 import { string8Z } from '../oxcdata/codepage.js';
-import { restriction } from '../oxcdata/restriction.js';
+import { restriction } from '../oxcdata/values.js';
 import { type IdValue, folderId, longTermId, messageId } from '../oxcdata/ids.js';
 
 /** [MS-OXCDATA] 2.2.1.1 Folder ID and 2.2.1.2 Message ID: ReplicaId(2) · GlobalCounter(6, big-endian). */
@@ -69,18 +74,27 @@ export function stringBy(flag: string): Codec<unknown> {
   return switchOn('String', (s) => (s.num(flag) !== 0 ? 1 : 0), { 1: utf16Z, 0: string8Z });
 }
 
-/** Count(u16) then `item` × Count, the count derived on encode. */
-export function countedList(
+/** Adds tooltip docs to the fields of a shared helper, in order (undefined keeps a field as is). */
+export function documented(defs: readonly FieldDef[], docs: readonly (string | undefined)[]): FieldDef[] {
+  return defs.map((f, i) => (docs[i] === undefined ? f : field(f.name, f.codec, { ...f.opts, doc: docs[i] })));
+}
+
+/**
+ * Count(u16, or `opts.countCodec`) then `item` × Count, the count derived on encode; with
+ * `opts.doc` the list field carries that tooltip and the count "Number of entries in …".
+ */
+export function countedList<T>(
   countName: string,
   listName: string,
-  item: Codec<unknown>,
+  item: Codec<T>,
   itemName?: string,
-  countCodec: Codec<number> = u16,
+  opts: { countCodec?: Codec<number>; doc?: string } = {},
 ): FieldDef[] {
-  return [
-    field(countName, countCodec, { derive: (v) => (v[listName] as unknown[]).length }),
-    field(listName, array(item, countName, itemName ? { item: itemName } : {})),
+  const defs = [
+    field(countName, opts.countCodec ?? u16, { derive: (v) => (v[listName] as unknown[]).length }),
+    field(listName, array(item as Codec<unknown>, countName, itemName ? { item: itemName } : {})),
   ];
+  return opts.doc === undefined ? defs : documented(defs, [`Number of entries in ${listName}.`, opts.doc]);
 }
 
 /** Size(u16) then that many bytes, the size derived on encode. */
@@ -118,3 +132,77 @@ export const typedString = struct(
       typeof v.String === 'string' ? JSON.stringify(v.String) : v.StringType === 1 ? '""' : '(not present)',
   },
 );
+
+/** The ByteCount / BufferSize sentinel: "let the server pick, up to the maximum that follows". */
+export const BABE = 0xbabe;
+
+/** `SizeName`(2, or `sizeCodec`) then `DataName` (SizeName bytes): `sizedBytes` with tooltip docs. */
+export function sizedData(sizeName: string, dataName: string, doc: string, sizeCodec = u16): FieldDef[] {
+  return documented(sizedBytes(sizeName, dataName, sizeCodec), [`Size of ${dataName} in bytes.`, doc]);
+}
+
+/** `CountName`(2) then that many PropertyTags. */
+export const tagList = (
+  countName = 'PropertyTagCount',
+  listName = 'PropertyTags',
+  doc = 'The property tags.',
+): FieldDef[] => countedList(countName, listName, propertyTag, 'PropertyTag', { doc });
+
+/** `CountName`(2) then that many TaggedPropertyValues ([MS-OXCDATA] 2.11.4). */
+export const taggedValueList = (
+  countName = 'PropertyValueCount',
+  listName = 'PropertyValues',
+  doc = 'The property values, each with its tag.',
+): FieldDef[] => countedList(countName, listName, taggedPropertyValue, 'TaggedPropertyValue', { doc });
+
+/** PropertyProblemCount(2) then PropertyProblems ([MS-OXCDATA] 2.7), the answer of the set/delete/copy ROPs. */
+export const problemList = (): FieldDef[] =>
+  countedList('PropertyProblemCount', 'PropertyProblems', propertyProblem, 'PropertyProblem', {
+    doc: 'Properties that could not be processed, each with its index in the request and an error code.',
+  });
+
+/** The 4-byte DestHandleIndex of the ecDstNullObject (0x00000503) responses ([MS-OXCROPS] 2.2.8.11.3, 2.2.8.12.3). */
+export const nullDestination = (): FieldDef[] => [
+  field('DestHandleIndex', u32, { doc: 'The destination handle index that held no object, echoed as 4 bytes.' }),
+];
+
+/**
+ * A row change of RopModifyPermissions / RopModifyRules: a flags byte, then
+ * PropertyValueCount(2) and TaggedPropertyValues ([MS-OXCROPS] 2.2.10.1.1.1, 2.2.11.1.1.1).
+ */
+export function rowChange(
+  kind: string,
+  flagsName: string,
+  bits: Readonly<Record<string, number>>,
+  doc: string,
+): Codec<StructValue> {
+  const names = Object.entries(bits);
+  return struct(
+    kind,
+    [
+      field(flagsName, flags8(bits), { doc }),
+      ...taggedValueList('PropertyValueCount', 'PropertyValues', 'The columns of the row.'),
+    ],
+    {
+      summary: (v) => {
+        const f = v[flagsName] as number;
+        const n = names.filter(([, b]) => (f & b) === b).map(([k]) => k);
+        return `${n.length ? n.join(' | ') : hex(f, 2)}, ${(v.PropertyValues as unknown[]).length} value(s)`;
+      },
+    },
+  );
+}
+
+/** [MS-OXCFXICS] 2.2.3.1.1.1.2 SendOptions (shared with RopSynchronizationConfigure). */
+export const SendOptionsBits = {
+  Unicode: 0x01,
+  UseCpid: 0x02,
+  RecoverMode: 0x04,
+  ForceUnicode: 0x08,
+  PartialItem: 0x10,
+  Reserved1: 0x20,
+  Reserved2: 0x40,
+};
+export const sendOptions = flags8(SendOptionsBits);
+
+export { NotificationTypeBits, TableEventType, notificationData } from './notification-data.js';

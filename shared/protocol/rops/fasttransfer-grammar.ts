@@ -15,7 +15,7 @@
 import type { FxStreamKind } from './fasttransfer-kind.js';
 import { type DecodedNode, filetimeToIso, toHex } from '../../codec/index.js';
 import { canonicalTagName, tagId, tagType } from '../oxcdata/index.js';
-import type { FxElement } from './fasttransfer.js';
+import type { FxElement } from './fasttransfer-stream.js';
 
 /** What the grammar needs of the lexer: names of markers and meta-properties by tag. */
 export interface FxNames {

@@ -17,11 +17,20 @@ import {
   u8,
 } from '../../codec/index.js';
 import { globalCounter, longTermId, propertyTag } from '../oxcdata/index.js';
-import { flags16, flags32, flags8, folderIdCodec, messageIdCodec, restrictionData } from './common.js';
+import {
+  documented,
+  flags16,
+  flags32,
+  flags8,
+  folderIdCodec,
+  messageIdCodec,
+  restrictionData,
+  sendOptions,
+  sizedData,
+  tagList,
+  taggedValueList,
+} from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
-import { sendOptions } from './fasttransfer.js';
-import { documented, tagList, taggedValueList } from './property.js';
-import { sizedData } from './stream.js';
 
 const SynchronizationType = { 0x01: 'Contents', 0x02: 'Hierarchy' };
 /** [MS-OXCFXICS] 2.2.3.2.1.1.1 SynchronizationFlags. */

@@ -194,7 +194,7 @@ export const ropReadRecipients = defineRop({
   name: 'RopReadRecipients',
   specRef: 'MS-OXCROPS 2.2.6.6',
   request: [field('RowId', u32, { doc: 'First recipient row to read.' }), field('Reserved', u16)],
-  response: countedList('RowCount', 'RecipientRows', readRecipientRow, 'ReadRecipientRow', u8),
+  response: countedList('RowCount', 'RecipientRows', readRecipientRow, 'ReadRecipientRow', { countCodec: u8 }),
 });
 
 export const ropReloadCachedInformation = defineRop({
@@ -345,7 +345,7 @@ export const ropGetValidAttachments = defineRop({
   responseReadings: [
     {
       label: '32-bit AttachmentIdCount (as gromox writes it)',
-      fields: countedList('AttachmentIdCount', 'AttachmentIdArray', u32, 'AttachmentId', u32),
+      fields: countedList('AttachmentIdCount', 'AttachmentIdArray', u32, 'AttachmentId', { countCodec: u32 }),
     },
   ],
 });

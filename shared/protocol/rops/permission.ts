@@ -2,9 +2,8 @@
  * Permission ROPs: [MS-OXCROPS] 2.2.10, semantics [MS-OXCPERM] 2.2.
  */
 import { field } from '../../codec/index.js';
-import { flags8 } from './common.js';
+import { countedList, flags8, rowChange } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
-import { countedList, rowChange } from './property.js';
 
 const ModifyFlags = { ReplaceRows: 0x01, IncludeFreeBusy: 0x02 };
 const PermissionDataFlags = { AddRow: 0x01, ModifyRow: 0x02, RemoveRow: 0x04 };
@@ -27,7 +26,7 @@ export const ropModifyPermissions = defineRop({
     field('ModifyFlags', flags8(ModifyFlags), {
       doc: 'ReplaceRows 0x01 replaces the whole table; IncludeFreeBusy 0x02 covers the free/busy rights ([MS-OXCPERM] 2.2.2).',
     }),
-    ...countedList('ModifyCount', 'PermissionsData', permissionData, 'PermissionData', 'The row changes.'),
+    ...countedList('ModifyCount', 'PermissionsData', permissionData, 'PermissionData', { doc: 'The row changes.' }),
   ],
   response: [],
 });

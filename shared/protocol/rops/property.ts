@@ -1,109 +1,21 @@
 /**
  * Property ROPs: [MS-OXCROPS] 2.2.8, semantics [MS-OXCPRPT] 2.2.1–2.2.13 and
  * 2.2.23 (RopProgress).
- *
- * Also the list helpers the other families of this half share (PropertyTag
- * arrays, counted arrays, TaggedPropertyValue arrays, PropertyProblem arrays).
+
  */
-import {
-  type Codec,
-  type FieldDef,
-  type StructValue,
-  array,
-  hex,
-  struct,
-  bool8,
-  field,
-  guid,
-  sized,
-  u16,
-  u16hex,
-  u32,
-  u8,
-} from '../../codec/index.js';
-import { propertyName, propertyProblem, propertyRow, propertyTag, taggedPropertyValue } from '../oxcdata/index.js';
+import { type FieldDef, array, bool8, field, guid, sized, u16, u16hex, u32, u8 } from '../../codec/index.js';
+import { propertyName, propertyRow, taggedPropertyValue } from '../oxcdata/index.js';
 import { contextual, pairedRequest } from './context.js';
-import { NULL_DESTINATION, countedList as baseCountedList, flags8 } from './common.js';
+import {
+  NULL_DESTINATION,
+  countedList,
+  flags8,
+  nullDestination,
+  problemList,
+  tagList,
+  taggedValueList,
+} from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
-
-// ---------------------------------------------------------------------------
-// Shared list helpers
-
-/** Adds tooltip docs to the fields of a shared helper, in order (undefined keeps a field as is). */
-export function documented(defs: readonly FieldDef[], docs: readonly (string | undefined)[]): FieldDef[] {
-  return defs.map((f, i) => (docs[i] === undefined ? f : field(f.name, f.codec, { ...f.opts, doc: docs[i] })));
-}
-
-/** `CountName`(2) then that many items of `codec` (common.ts `countedList`, documented). */
-export function countedList<T>(
-  countName: string,
-  listName: string,
-  codec: Codec<T>,
-  item: string,
-  doc: string,
-  countCodec: Codec<number> = u16,
-): FieldDef[] {
-  return documented(baseCountedList(countName, listName, codec as Codec<unknown>, item, countCodec), [
-    `Number of entries in ${listName}.`,
-    doc,
-  ]);
-}
-
-/** `CountName`(2) then that many PropertyTags. */
-export const tagList = (
-  countName = 'PropertyTagCount',
-  listName = 'PropertyTags',
-  doc = 'The property tags.',
-): FieldDef[] => countedList(countName, listName, propertyTag, 'PropertyTag', doc);
-
-/** `CountName`(2) then that many TaggedPropertyValues ([MS-OXCDATA] 2.11.4). */
-export const taggedValueList = (
-  countName = 'PropertyValueCount',
-  listName = 'PropertyValues',
-  doc = 'The property values, each with its tag.',
-): FieldDef[] => countedList(countName, listName, taggedPropertyValue, 'TaggedPropertyValue', doc);
-
-/** PropertyProblemCount(2) then PropertyProblems ([MS-OXCDATA] 2.7), the answer of the set/delete/copy ROPs. */
-export const problemList = (): FieldDef[] =>
-  countedList(
-    'PropertyProblemCount',
-    'PropertyProblems',
-    propertyProblem,
-    'PropertyProblem',
-    'Properties that could not be processed, each with its index in the request and an error code.',
-  );
-
-/** The 4-byte DestHandleIndex of the ecDstNullObject (0x00000503) responses ([MS-OXCROPS] 2.2.8.11.3, 2.2.8.12.3). */
-export const nullDestination = (): FieldDef[] => [
-  field('DestHandleIndex', u32, { doc: 'The destination handle index that held no object, echoed as 4 bytes.' }),
-];
-
-/**
- * A row change of RopModifyPermissions / RopModifyRules: a flags byte, then
- * PropertyValueCount(2) and TaggedPropertyValues ([MS-OXCROPS] 2.2.10.1.1.1, 2.2.11.1.1.1).
- */
-export function rowChange(
-  kind: string,
-  flagsName: string,
-  bits: Readonly<Record<string, number>>,
-  doc: string,
-): Codec<StructValue> {
-  const names = Object.entries(bits);
-  return struct(
-    kind,
-    [
-      field(flagsName, flags8(bits), { doc }),
-      ...taggedValueList('PropertyValueCount', 'PropertyValues', 'The columns of the row.'),
-    ],
-    {
-      summary: (v) => {
-        const f = v[flagsName] as number;
-        const n = names.filter(([, b]) => (f & b) === b).map(([k]) => k);
-        return `${n.length ? n.join(' | ') : hex(f, 2)}, ${(v.PropertyValues as unknown[]).length} value(s)`;
-      },
-    },
-  );
-}
 
 // ---------------------------------------------------------------------------
 // Definitions
@@ -290,15 +202,11 @@ export const ropGetPropertyIdsFromNames = defineRop({
     field('Flags', flags8({ Create: 0x02 }), {
       doc: '0x02: create ids for names that have none ([MS-OXCPRPT] 2.2.12.1).',
     }),
-    ...countedList('PropertyNameCount', 'PropertyNames', propertyName, 'PropertyName', 'The names to map.'),
+    ...countedList('PropertyNameCount', 'PropertyNames', propertyName, 'PropertyName', { doc: 'The names to map.' }),
   ],
-  response: countedList(
-    'PropertyIdCount',
-    'PropertyIds',
-    propertyIdCodec,
-    'PropertyId',
-    'One id per requested name; 0x0000 when not mapped.',
-  ),
+  response: countedList('PropertyIdCount', 'PropertyIds', propertyIdCodec, 'PropertyId', {
+    doc: 'One id per requested name; 0x0000 when not mapped.',
+  }),
   // ecWarnWithErrors ([MS-OXCDATA] 2.4.3) keeps the success layout: some names were not mapped.
   responseFor: { 0x00040380: 'success' },
 });
@@ -309,15 +217,11 @@ export const ropGetNamesFromPropertyIds = defineRop({
   name: 'RopGetNamesFromPropertyIds',
   specRef: 'MS-OXCROPS 2.2.8.2',
   doc: 'Maps property ids of this logon back to their property names.',
-  request: countedList('PropertyIdCount', 'PropertyIds', propertyIdCodec, 'PropertyId', 'The ids to look up.'),
+  request: countedList('PropertyIdCount', 'PropertyIds', propertyIdCodec, 'PropertyId', { doc: 'The ids to look up.' }),
   // [MS-OXCPRPT] 3.2.5.9: ids without a name come back as Kind 0xFF.
-  response: countedList(
-    'PropertyNameCount',
-    'PropertyNames',
-    propertyName,
-    'PropertyName',
-    'One name per requested id.',
-  ),
+  response: countedList('PropertyNameCount', 'PropertyNames', propertyName, 'PropertyName', {
+    doc: 'One name per requested id.',
+  }),
 });
 
 const QueryFlags = { NoStrings: 0x01, NoIds: 0x02 };

@@ -5,10 +5,8 @@
  * (PtypRuleAction) values; the TaggedPropertyValue codec of oxcdata decodes both.
  */
 import { field } from '../../codec/index.js';
-import { flags8 } from './common.js';
+import { countedList, flags8, rowChange, sizedData } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
-import { countedList, rowChange } from './property.js';
-import { sizedData } from './stream.js';
 
 const RuleDataFlags = { ROW_ADD: 0x01, ROW_MODIFY: 0x02, ROW_REMOVE: 0x04 };
 
@@ -30,7 +28,7 @@ export const ropModifyRules = defineRop({
     field('ModifyRulesFlags', flags8({ ReplaceRules: 0x01 }), {
       doc: 'ReplaceRules 0x01 deletes every rule before applying the changes.',
     }),
-    ...countedList('RulesCount', 'RulesData', ruleData, 'RuleData', 'The rule changes.'),
+    ...countedList('RulesCount', 'RulesData', ruleData, 'RuleData', { doc: 'The rule changes.' }),
   ],
   response: [],
 });

@@ -5,7 +5,7 @@
 import { array, bytes, field, rest, struct, u8, u16, u32, u32hex } from '../../codec/index.js';
 import { type RopDefinition, defineRop } from './define.js';
 import { ropIdCodec } from './header.js';
-import { notificationData } from './notification.js';
+import { notificationData } from './common.js';
 
 const ropId = (id: number) => field('RopId', ropIdCodec, { derive: () => id });
 

@@ -8,20 +8,8 @@
  */
 import { type FieldDef, enumOf, field, hex, i64, u16, u16hex, u32, u64, u8, withDisplay } from '../../codec/index.js';
 import { propertyTag } from '../oxcdata/types.js';
-import { sizedBytes } from './common.js';
+import { BABE, sizedData } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
-import { documented } from './property.js';
-
-/** The ByteCount / BufferSize sentinel: "let the server pick, up to the maximum that follows". */
-export const BABE = 0xbabe;
-
-/**
- * `SizeName`(2, or `sizeCodec`) then `DataName` (SizeName bytes): common.ts
- * `sizedBytes` with tooltip docs. Used by the stream, rule and ICS ROPs.
- */
-export function sizedData(sizeName: string, dataName: string, doc: string, sizeCodec = u16): FieldDef[] {
-  return documented(sizedBytes(sizeName, dataName, sizeCodec), [`Size of ${dataName} in bytes.`, doc]);
-}
 
 /** [MS-OXCPRPT] 2.2.14.1: one of these values, not a bit set. */
 const OpenModeFlags = { 0x00: 'ReadOnly', 0x01: 'ReadWrite', 0x02: 'Create', 0x03: 'BestAccess' };

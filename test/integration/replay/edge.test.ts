@@ -14,13 +14,13 @@ import {
   buildConnectRequest,
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
-import { PlanError, parsePlan } from '../../../electron/backend/replay/plan.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
+import { PlanError, parsePlan } from '../../../shared/replay/plan.js';
 import { canReplay, replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 
 const CAP1 = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromox-ruler/cap1');
-const session1 = (): Exchange[] => loadMetaCaptureDir(CAP1).exchanges.slice(0, 4);
+const session1 = (): Exchange[] => loadBodyFolder(CAP1).exchanges.slice(0, 4);
 
 let sims: ExchangeSimulator[] = [];
 afterEach(async () => {

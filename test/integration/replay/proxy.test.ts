@@ -18,8 +18,8 @@ import {
   ropLogonRequest,
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
-import { parsePlan } from '../../../electron/backend/replay/plan.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
+import { parsePlan } from '../../../shared/replay/plan.js';
 import { replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
@@ -29,7 +29,7 @@ const CAP1 = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromo
 
 describe('replay through the capture proxy', () => {
   it('records a capture that decodes cleanly and shows the switches in the session timeline', async () => {
-    const cap = loadMetaCaptureDir(CAP1).exchanges;
+    const cap = loadBodyFolder(CAP1).exchanges;
     const sim = new ExchangeSimulator({ responder: new CaptureResponder(cap), cookies: 'gromox', expiryMs: 500 });
     await sim.start();
     const proxy = new MitmProxyEngine({ mode: 'reverse', reverseTarget: sim.url });

@@ -16,14 +16,14 @@ import {
   parseExecuteResponse,
   parseResponseEntity,
 } from '../../../electron/backend/simulator/index.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
-import { parsePlan } from '../../../electron/backend/replay/plan.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
+import { parsePlan } from '../../../shared/replay/plan.js';
 import { type ReplayReport, listSessions, replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromox-ruler');
-const cap1 = (): Exchange[] => loadMetaCaptureDir(join(FIX, 'cap1')).exchanges;
-const cap2 = (): Exchange[] => loadMetaCaptureDir(join(FIX, 'cap2')).exchanges;
+const cap1 = (): Exchange[] => loadBodyFolder(join(FIX, 'cap1')).exchanges;
+const cap2 = (): Exchange[] => loadBodyFolder(join(FIX, 'cap2')).exchanges;
 
 let sims: ExchangeSimulator[] = [];
 afterEach(async () => {
@@ -49,7 +49,7 @@ const replayed = (r: ReplayReport) => r.exchanges.filter((e) => e.role === 'repl
 
 describe('capture loading and sessions', () => {
   it('rebuilds the 52 exchanges of cap1 and finds its sessions', () => {
-    const { exchanges, problems } = loadMetaCaptureDir(join(FIX, 'cap1'));
+    const { exchanges, problems } = loadBodyFolder(join(FIX, 'cap1'));
     expect(problems).toEqual([]);
     expect(exchanges).toHaveLength(52);
     const sessions = listSessions(exchanges);

@@ -9,13 +9,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureResponder } from '../../../electron/backend/simulator/capture-responder.js';
 import { ExchangeSimulator, type SimulatorOptions } from '../../../electron/backend/simulator/index.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
-import { parsePlan } from '../../../electron/backend/replay/plan.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
+import { parsePlan } from '../../../shared/replay/plan.js';
 import { replayCapture } from '../../../electron/backend/replay/replayer.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gromox-ruler');
-const cap1 = (): Exchange[] => loadMetaCaptureDir(join(FIX, 'cap1')).exchanges;
+const cap1 = (): Exchange[] => loadBodyFolder(join(FIX, 'cap1')).exchanges;
 
 let sims: ExchangeSimulator[] = [];
 afterEach(async () => {

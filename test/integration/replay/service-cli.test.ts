@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Backend } from '../../../electron/backend/backend.js';
 import { defaultServices } from '../../../electron/backend/services.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
 import type { ReplayReport } from '../../../electron/backend/replay/replayer.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
 import { buildConnectRequest } from '../../../electron/backend/simulator/index.js';
@@ -26,7 +26,7 @@ describe('SimulatorService and ReplayService over RPC', () => {
       if (e.type === 'log') logs.push(e.data.message);
     });
     try {
-      await backend.workspace.replace(loadMetaCaptureDir(CAP1).exchanges);
+      await backend.workspace.replace(loadBodyFolder(CAP1).exchanges);
       expect(await backend.rpc.invoke('replay.check', { session: 99 })).toEqual({
         reason: 'the capture has 11 session(s); there is no session 99',
       });
@@ -103,7 +103,7 @@ describe('simulator from a capture looks like the captured server', () => {
     const { SimulatorService } = await import('../../../electron/backend/simulator/service.js');
     const svc = new SimulatorService();
     try {
-      const st = await svc.start({ exchanges: loadMetaCaptureDir(CAP1).exchanges });
+      const st = await svc.start({ exchanges: loadBodyFolder(CAP1).exchanges });
       expect(st).toMatchObject({
         running: true,
         mode: 'capture',
@@ -117,7 +117,7 @@ describe('simulator from a capture looks like the captured server', () => {
       expect(r.headers.find((h) => h.name === 'X-ServerApplication')?.value).toBe('Exchange/15.00.0847.4040');
       await svc.stop();
       const own = await svc.start({
-        exchanges: loadMetaCaptureDir(CAP1).exchanges,
+        exchanges: loadBodyFolder(CAP1).exchanges,
         cookies: 'exchange',
         expiryMs: 1234,
       });

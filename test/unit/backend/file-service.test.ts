@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Backend } from '../../../electron/backend/backend.js';
 import { FileService } from '../../../electron/backend/file-service.js';
-import { base64Encode } from '../../../shared/api/contract.js';
+import { base64Encode } from '../../../shared/codec/bytes.js';
 
 let b: Backend | undefined;
 afterEach(async () => {

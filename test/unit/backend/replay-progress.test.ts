@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendEvent } from '../../../shared/api/contract.js';
 import type { ReplayRunData } from '../../../shared/api/replay.js';
 import { Backend } from '../../../electron/backend/backend.js';
-import { loadMetaCaptureDir } from '../../../electron/backend/replay/meta-capture.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
 import { ProgressThrottle, type ThrottleClock } from '../../../electron/backend/replay/progress-throttle.js';
 import { ReplayService, type ReplayServiceOptions } from '../../../electron/backend/replay/service.js';
 import { SimulatorService } from '../../../electron/backend/simulator/service.js';
@@ -117,7 +117,7 @@ describe('ReplayService progress events', () => {
     const replay = new ReplayService(simulator, opts);
     const backend = await Backend.start({ listen: false, services: [simulator, replay] });
     backends.push(backend);
-    await backend.workspace.replace(loadMetaCaptureDir(CAP1).exchanges);
+    await backend.workspace.replace(loadBodyFolder(CAP1).exchanges);
     const events: ReplayRunData[] = [];
     backend.events.on((e: BackendEvent) => {
       if (e.type === 'replay-progress') events.push(structuredClone(e.data));

@@ -33,7 +33,7 @@ describe('sessions service on an opened file', () => {
 
   it('feeds live exchanges as they arrive and decodes each with its session context', async () => {
     b = await Backend.start({ listen: false, services: [sessionService()] });
-    const { loadBodyFolder } = await import('../../../electron/cli/body-folder.js');
+    const { loadBodyFolder } = await import('../../../electron/backend/store/body-folder.js');
     const all = loadBodyFolder('test/fixtures/gromox-ruler/cap1').exchanges;
     // Live feeding: each row gets its session number when it arrives.
     for (const ex of all.slice(0, 3)) b.workspace.add(ex);

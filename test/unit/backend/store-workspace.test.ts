@@ -19,7 +19,7 @@ import { CaptureWriter, openCapture } from '../../../electron/backend/store/capt
 import { captureStore, openStore } from '../../../electron/backend/store-source.js';
 import { EventBus } from '../../../electron/backend/event-bus.js';
 import { type ExchangeStore, Workspace } from '../../../electron/backend/workspace.js';
-import { exportToFile } from '../../../electron/cli/commands/export.js';
+import { exportToFile } from '../../../electron/backend/store/export.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { mapiExecuteExchange } from '../../bench/mapi-exchange.js';
 import { loadCap1 } from '../session/helpers.js';

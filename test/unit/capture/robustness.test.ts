@@ -4,7 +4,7 @@
  * our own HAR and SAZ exports of the gromox capture (seeded, so failures repeat).
  */
 import { describe, expect, it } from 'vitest';
-import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../../shared/capture/errors.js';
 import { readHar, writeHar } from '../../../shared/capture/har/index.js';
 import { readSaz, writeSaz } from '../../../shared/capture/saz/index.js';
 import { gromoxCapture } from './gromox.js';

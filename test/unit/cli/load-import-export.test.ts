@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../../shared/capture/exchange.js';
-import { CaptureFileError } from '../../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../../shared/capture/errors.js';
 import { writeHar } from '../../../shared/capture/har/index.js';
 import { CaptureWriter, readCapture } from '../../../electron/backend/store/capture-file.js';
-import { loadExchanges, iterateExchanges } from '../../../electron/cli/load.js';
+import { loadExchanges, iterateExchanges } from '../../../electron/backend/store/load.js';
 import { runCli } from '../../../electron/cli/main.js';
 import { gromoxCapture } from '../capture/gromox.js';
 

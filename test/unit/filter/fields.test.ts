@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadBodyFolder } from '../../../electron/cli/body-folder.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
 import { compileOrExplain, runCaptureFilter } from '../../../electron/cli/capture-filter.js';
 import { shapeOf } from '../../../shared/codec/index.js';
 import {

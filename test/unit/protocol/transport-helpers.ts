@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
+import { parseBodyFolderEntry } from '../../../shared/capture/body-folder.js';
+import type { Exchange } from '../../../shared/capture/exchange.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
@@ -46,54 +47,22 @@ export function emsmdbBodyFixtures(): BodyFixture[] {
   return out;
 }
 
-/** An Exchange rebuilt from a gromox-ruler `.meta.txt` and its two body files. */
+/** An Exchange rebuilt from a gromox-ruler `.meta.txt` and its two body files (the body-folder parser). */
 export function loadMetaExchange(prefix: string, id = 1): Exchange {
-  const text = readFileSync(join(FIXTURES, `${prefix}.meta.txt`), 'latin1');
-  const section = (name: string): string[] => {
-    const lines = text.split(/\r?\n/);
-    const start = lines.indexOf(`[${name}]`);
-    if (start < 0) return [];
-    const out: string[] = [];
-    for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('['); i++)
-      if (lines[i]!.trim()) out.push(lines[i]!);
-    return out;
-  };
-  const headersOf = (ls: string[]): RawHeader[] =>
-    ls.map((l) => {
-      const c = l.indexOf(':');
-      return { name: l.slice(0, c), value: l.slice(c + 1).trim() };
-    });
-  const req = section('request');
-  const [method, url, ver] = req[0]!.split(' ');
-  const resp = section('response');
-  const st = /^HTTP\/(\S+) (\d+) ?(.*)$/.exec(resp[0] ?? '');
-  const body = (kind: string) => {
+  const body = (kind: string): Uint8Array | undefined => {
     const p = join(FIXTURES, `${prefix}.${kind}.bin`);
-    return existsSync(p) ? new Uint8Array(readFileSync(p)) : new Uint8Array(0);
+    return existsSync(p) ? new Uint8Array(readFileSync(p)) : undefined;
   };
-  const ex: Exchange = {
-    id,
-    connectionId: 1,
-    timings: { requestStart: 0 },
-    request: {
-      method: method!,
-      url: url!,
-      httpVersion: ver!.replace('HTTP/', ''),
-      headers: headersOf(req.slice(1)),
-      body: body('request'),
+  const response = body('response');
+  const ex = parseBodyFolderEntry(
+    {
+      name: prefix,
+      meta: readFileSync(join(FIXTURES, `${prefix}.meta.txt`), 'latin1'),
+      request: body('request') ?? new Uint8Array(0),
+      ...(response ? { response } : {}),
     },
-    ...(st
-      ? {
-          response: {
-            statusCode: Number(st[2]),
-            statusMessage: st[3]!,
-            httpVersion: st[1]!,
-            headers: headersOf(resp.slice(1)),
-            body: body('response'),
-            chunks: [],
-          },
-        }
-      : {}),
-  };
-  return ex;
+    id,
+    new Map(),
+  );
+  return { ...ex, connectionId: 1 };
 }

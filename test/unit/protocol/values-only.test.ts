@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBodyFolder } from '../../../electron/cli/body-folder.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import { type DecodeContext, collectErrors, decode } from '../../../shared/codec/index.js';
 import {

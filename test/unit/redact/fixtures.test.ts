@@ -11,7 +11,7 @@ import { readSaz } from '../../../shared/capture/saz/reader.js';
 import { decodeExchange } from '../../../shared/protocol/decode-exchange.js';
 import { DecodedNameCollector } from '../../../shared/redact/identities.js';
 import { SessionModel } from '../../../shared/session/model.js';
-import { exportExchanges } from '../../../electron/cli/commands/export.js';
+import { exportExchanges } from '../../../electron/backend/store/export.js';
 import { SOURCES } from './sources.js';
 import { leaks } from './leaks.js';
 

@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import { readSaz } from '../../../shared/capture/saz/reader.js';
-import { loadBodyFolder } from '../../../electron/cli/body-folder.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
 import { canonicalRequestType } from '../../../shared/protocol/decode-exchange.js';
 import { FIXTURES } from '../protocol/transport-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from '../../../electron/backend/replay/plan';
+import { parsePlan } from '../../../shared/replay/plan';
 import {
   defaultRow,
   planText,

@@ -158,7 +158,7 @@ describe('cap1 sessions', () => {
 
 describe('cap2 (NotificationWait held ~75 s with PENDING keep-alives)', () => {
   it('one session Connect … Disconnect with PING and NotificationWait; the NotificationWait never completed', async () => {
-    const { loadBodyFolder } = await import('../../../electron/cli/body-folder.js');
+    const { loadBodyFolder } = await import('../../../electron/backend/store/body-folder.js');
     const { FIXTURES } = await import('./helpers.js');
     const path = await import('node:path');
     const { exchanges: ex2 } = loadBodyFolder(path.join(FIXTURES, 'gromox-ruler/cap2'));

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { BodyChunk, Exchange, RawHeader } from '../../../shared/capture/exchange.js';
-import { loadBodyFolder } from '../../../electron/cli/body-folder.js';
+import { loadBodyFolder } from '../../../electron/backend/store/body-folder.js';
 import { encodeRpcExtBuffer } from '../../../shared/protocol/rpcext/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Decode, base64Encode, utf8Exact } from '../../../../shared/capture/har/bytes.js';
+import { base64Decode, base64Encode, utf8Exact } from '../../../../shared/codec/bytes.js';
 import { bytesOf } from '../factory.js';
 
 describe('base64 (ours, no Buffer)', () => {

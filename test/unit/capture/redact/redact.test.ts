@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
 import { Redactor, redactAll } from '../../../../shared/capture/redact.js';
-import { writeHar, base64Decode } from '../../../../shared/capture/har/index.js';
+import { base64Decode } from '../../../../shared/codec/bytes.js';
+import { writeHar } from '../../../../shared/capture/har/index.js';
 import { openZip, writeSaz } from '../../../../shared/capture/saz/index.js';
 import { h, mapiExchange, te } from '../factory.js';
 import { gromoxCapture } from '../gromox.js';

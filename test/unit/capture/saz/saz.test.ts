@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
-import { CaptureFileError } from '../../../../shared/capture/har/bytes.js';
+import { CaptureFileError } from '../../../../shared/capture/errors.js';
 import {
   openZip,
   readSaz,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCommand, analyze, detectInput } from '../../../../electron/cli/commands/analyze.js';
-import { loadBodyFolder, parseBodyFolderEntry } from '../../../../electron/cli/body-folder.js';
+import { loadBodyFolder, parseBodyFolderEntry } from '../../../../electron/backend/store/body-folder.js';
 import { runCli } from '../../../../electron/cli/main.js';
 import { writeHar } from '../../../../shared/capture/har/index.js';
 import { writeSaz } from '../../../../shared/capture/saz/index.js';

@@ -152,7 +152,7 @@ describe('mapiscope decode', () => {
         loadMetaExchange('gromox-ruler/cap1/002-mapi-emsmdb-Execute', 2),
       ];
       const file = join(dir, 'two.har');
-      writeFileSync(file, w.begin() + exs.map((e) => w.entry(e)).join('') + w.end());
+      writeFileSync(file, w.begin() + exs.map((e) => w.add(e)).join('') + w.end());
       const r = await cli(['decode', file, '--json']);
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out) as {

@@ -4,7 +4,7 @@ import { type DecodedNode, fromHex } from '../../../../shared/codec/index.js';
 import { decodeRopRequestBuffer } from '../../../../shared/protocol/rops/buffer.js';
 import { ropOpenAttachment, ropOpenEmbeddedMessage, ropOpenMessage } from '../../../../shared/protocol/rops/message.js';
 import { ropLockRegionStream } from '../../../../shared/protocol/rops/stream.js';
-import { ruleActionCodec } from '../../../../shared/protocol/oxcdata/ruleaction.js';
+import { ruleActionCodec } from '../../../../shared/protocol/oxcdata/values.js';
 import { child, roundTrip } from './rop-helpers.js';
 
 function find(n: DecodedNode, name: string, out: DecodedNode[] = []): DecodedNode[] {

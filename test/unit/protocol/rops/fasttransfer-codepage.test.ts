@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, fromHex } from '../../../../shared/codec/index.js';
-import { fxStream } from '../../../../shared/protocol/rops/fasttransfer.js';
+import { fxStream } from '../../../../shared/protocol/rops/fasttransfer-stream.js';
 
 /**
  * [MS-OXCFXICS] 2.2.4.1.1.1 code page property types, as servers send them

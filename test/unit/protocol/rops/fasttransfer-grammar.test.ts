@@ -16,7 +16,7 @@ import {
   unclaimedBytes,
 } from '../../../../shared/codec/index.js';
 import { decodeBody, ropBuffersOf } from '../../../../shared/protocol/decode-exchange.js';
-import { FX_MARKERS, type FxElement, fxStream } from '../../../../shared/protocol/rops/fasttransfer.js';
+import { FX_MARKERS, type FxElement, fxStream } from '../../../../shared/protocol/rops/fasttransfer-stream.js';
 import { FX_PRODUCTIONS } from '../../../../shared/protocol/rops/fasttransfer-grammar.js';
 import { rng } from './rop-helpers.js';
 

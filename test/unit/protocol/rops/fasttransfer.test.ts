@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectErrors, decode, encode, fromHex } from '../../../../shared/codec/index.js';
+import { type FxElement, fxStream } from '../../../../shared/protocol/rops/fasttransfer-stream.js';
 import {
-  type FxElement,
   fastTransferRops,
-  fxStream,
   ropFastTransferDestinationConfigure,
   ropFastTransferDestinationPutBuffer,
   ropFastTransferDestinationPutBufferExtended,

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectErrors, decode, encode, fromHex } from '../../../../shared/codec/index.js';
-import {
-  notificationData,
-  notificationRops,
-  ropRegisterNotification,
-} from '../../../../shared/protocol/rops/notification.js';
+import { notificationData } from '../../../../shared/protocol/rops/notification-data.js';
+import { notificationRops, ropRegisterNotification } from '../../../../shared/protocol/rops/notification.js';
 import { ropNotify } from '../../../../shared/protocol/rops/special.js';
 import { child, hexOf, layout, roundTrip } from './rop-helpers.js';
 

@@ -4,16 +4,14 @@
  * wire order and case, the response status line and headers, the response
  * chunk sizes; `.request.bin` / `.response.bin` hold the bodies after chunk
  * decoding. `parseBodyFolderEntry` is pure (text + bytes in, Exchange out);
- * `loadBodyFolder` reads the files.
+ * `loadBodyFolder` (electron/backend/store/body-folder.ts) reads the files.
  *
  * The layout has no timestamps. Each exchange gets the time of its response's
  * `Date` header when present (second resolution) plus its index in ms, so order
  * is kept and gaps of seconds stay visible; request/response durations are left
  * unknown rather than invented.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BodyChunk, Exchange, RawHeader } from '../../shared/capture/exchange.js';
+import type { BodyChunk, Exchange, RawHeader } from './exchange.js';
 
 export interface BodyFolderEntry {
   /** File name prefix, e.g. "013-mapi-nspi-BIND". */
@@ -23,20 +21,16 @@ export interface BodyFolderEntry {
   response?: Uint8Array;
 }
 
-export interface BodyFolder {
-  exchanges: Exchange[];
-  /** Entries that could not be read, with the reason. */
-  problems: string[];
-}
+/** A `NNN-….meta.txt` file name; group 1 is the position. */
+export const BODY_FOLDER_ENTRY = /^(\d+)-.*\.meta\.txt$/;
 
-const ENTRY = /^(\d+)-.*\.meta\.txt$/;
-
-export function isBodyFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory() && readdirSync(path).some((f) => ENTRY.test(f));
-  } catch {
-    return false;
-  }
+/** Meta file names of a folder listing in numeric order. */
+export function bodyFolderEntries(files: readonly string[]): string[] {
+  return files
+    .filter((f) => BODY_FOLDER_ENTRY.test(f))
+    .sort(
+      (a, b) => Number(BODY_FOLDER_ENTRY.exec(a)![1]) - Number(BODY_FOLDER_ENTRY.exec(b)![1]) || a.localeCompare(b),
+    );
 }
 
 function splitSections(text: string): { preamble: string[]; sections: Map<string, string[]> } {
@@ -134,39 +128,4 @@ export function parseBodyFolderEntry(e: BodyFolderEntry, id: number, connections
     comment: e.name,
   };
   return ex;
-}
-
-/** Every `NNN-….meta.txt` of `dir` in numeric order, with its bodies. */
-export function loadBodyFolder(dir: string): BodyFolder {
-  const files = readdirSync(dir)
-    .filter((f) => ENTRY.test(f))
-    .sort((a, b) => Number(ENTRY.exec(a)![1]) - Number(ENTRY.exec(b)![1]) || a.localeCompare(b));
-  const connections: ConnectionIds = new Map();
-  const exchanges: Exchange[] = [];
-  const problems: string[] = [];
-  for (const f of files) {
-    const name = f.slice(0, -'.meta.txt'.length);
-    const bin = (kind: string): Uint8Array | undefined => {
-      const p = join(dir, `${name}.${kind}.bin`);
-      return existsSync(p) ? new Uint8Array(readFileSync(p)) : undefined;
-    };
-    try {
-      const response = bin('response');
-      exchanges.push(
-        parseBodyFolderEntry(
-          {
-            name,
-            meta: readFileSync(join(dir, f), 'latin1'),
-            request: bin('request') ?? new Uint8Array(0),
-            ...(response ? { response } : {}),
-          },
-          exchanges.length + 1,
-          connections,
-        ),
-      );
-    } catch (e) {
-      problems.push(`${f}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return { exchanges, problems };
 }

@@ -10,25 +10,40 @@
  *   hibernate@7:30s        pause 30 s before exchange 7 (also hibernate:30s@7; ms, s, m)
  *   stale@9                send exchange 9 with the sequence cookie of the previous exchange
  */
-import type { DropPoint } from './http-client.js';
+
+/** Where a `drop` resets the connection; `idle` is between exchanges, the others during one. */
+export type PlanDropPoint = 'before-send' | 'after-send' | 'while-streaming' | 'idle';
 
 export type PlanStep =
-  | { kind: 'drop'; at: number; point: DropPoint | 'idle' }
+  | { kind: 'drop'; at: number; point: PlanDropPoint }
   | { kind: 'address'; at: number; address: string }
   | { kind: 'hibernate'; at: number; ms: number }
   | { kind: 'stale'; at: number };
 
-const DROP_POINTS = ['before-send', 'after-send', 'while-streaming', 'idle'] as const;
+export type PlanStepKind = PlanStep['kind'];
+
+export const PLAN_STEP_KINDS: readonly PlanStepKind[] = ['drop', 'address', 'hibernate', 'stale'];
+export const DROP_POINTS: readonly PlanDropPoint[] = ['before-send', 'after-send', 'while-streaming', 'idle'];
+
+/** Replayed connections start from loopback source addresses only. */
+export const LOOPBACK_SOURCE = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-function duration(s: string): number {
+/** Milliseconds of "500ms", "30s" (the default unit), "2m"; undefined for anything else. */
+export function parseDuration(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new PlanError(`"${s}" is not a duration (e.g. 500ms, 30s, 2m)`);
+  if (!m) return undefined;
   const n = Number(m[1]);
   return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+function duration(s: string): number {
+  const ms = parseDuration(s);
+  if (ms === undefined) throw new PlanError(`"${s}" is not a duration (e.g. 500ms, 30s, 2m)`);
+  return ms;
 }
 
 export function parsePlanStep(text: string): PlanStep {
@@ -41,14 +56,14 @@ export function parsePlanStep(text: string): PlanStep {
   if (at < 1) throw new PlanError(`plan step "${t}": exchange positions start at 1`);
   switch (kind) {
     case 'drop': {
-      const point = (arg ?? 'after-send') as DropPoint | 'idle';
+      const point = (arg ?? 'after-send') as PlanDropPoint;
       if (!DROP_POINTS.includes(point))
         throw new PlanError(`plan step "${t}": drop point is one of ${DROP_POINTS.join(', ')}`);
       return { kind, at, point };
     }
     case 'address': {
       const address = arg ?? '127.0.0.2';
-      if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address))
+      if (!LOOPBACK_SOURCE.test(address))
         throw new PlanError(`plan step "${t}": source addresses are loopback only (127.x.x.x)`);
       return { kind, at, address };
     }

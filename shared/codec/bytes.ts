@@ -1,7 +1,7 @@
 /**
- * Byte helpers for the capture formats: base64 (ours, so shared/ needs no
- * Buffer), UTF-8 round-trip checks, and a small error type that names the file
- * and the place a bad input went wrong.
+ * Byte helpers, the one home for them: base64, UTF-8, Latin-1, hex, and
+ * concatenation/search. Pure TS (no Buffer), so shared/ and the renderer use
+ * the same code; Node callers may pass a native base64 where speed matters.
  */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -59,8 +59,9 @@ export function base64Encode(b: Uint8Array): string {
 
 /**
  * Decodes standard or URL-safe base64; whitespace is skipped and padding is
- * optional. Returns undefined when the text holds anything else, so callers
- * can say where the bad value was.
+ * optional. Bad input (any other character, data after padding) gives
+ * undefined, so callers can say where the bad value was; `base64DecodeOrThrow`
+ * turns that into an error.
  */
 export function base64Decode(s: string): Uint8Array | undefined {
   const fast = base64DecodeFast(s);
@@ -129,6 +130,13 @@ function base64DecodeFast(s: string): Uint8Array | undefined {
   return out;
 }
 
+/** `base64Decode`, with bad input as a `RangeError` (for data that must be base64, e.g. an API parameter). */
+export function base64DecodeOrThrow(s: string): Uint8Array {
+  const b = base64Decode(s);
+  if (!b) throw new RangeError('not base64 text');
+  return b;
+}
+
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -151,25 +159,29 @@ export function utf8Exact(b: Uint8Array): string | undefined {
   }
 }
 
-/** Latin-1 (one char per byte): used for HTTP header blocks, whose bytes must survive exactly. */
+/** Latin-1 (one char per byte): HTTP header blocks and 8-bit strings, whose bytes must survive exactly. */
 export function latin1Decode(b: Uint8Array): string {
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
-  for (let i = 0; i < b.length; i += 0x4000) s += String.fromCharCode(...b.subarray(i, i + 0x4000));
+  for (let i = 0; i < b.length; i += 4096)
+    s += String.fromCharCode.apply(null, b.subarray(i, Math.min(b.length, i + 4096)) as unknown as number[]);
   return s;
 }
 
-/** Inverse of latin1Decode; chars above U+00FF are written as UTF-8 (headers built from text). */
+/** Inverse of latin1Decode: one byte per char; a char above U+00FF keeps only its low byte. */
 export function latin1Encode(s: string): Uint8Array {
-  let wide = false;
-  for (let i = 0; i < s.length; i++)
-    if (s.charCodeAt(i) > 255) {
-      wide = true;
-      break;
-    }
-  if (wide) return utf8.encode(s);
   const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
   return out;
+}
+
+/**
+ * Header text to bytes: Latin-1 when every char fits (so `latin1Decode` gives the
+ * text back), else the whole text as UTF-8 (headers built from text, never lost).
+ */
+export function latin1OrUtf8Encode(s: string): Uint8Array {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) return utf8.encode(s);
+  return latin1Encode(s);
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
@@ -202,22 +214,24 @@ export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): num
   return -1;
 }
 
-import type { Exchange } from '../exchange.js';
-
-/**
- * A bad capture file: `file` and `where` (entry number, line, zip member…) say
- * where, so the message can be shown as is. Readers attach what they read
- * before the fault as `partial` where that makes sense.
- */
-export class CaptureFileError extends Error {
-  override name = 'CaptureFileError';
-  /** What was read before the fault (kept, never thrown away). */
-  partial?: { exchanges: Exchange[]; warnings: string[] };
-  constructor(
-    readonly file: string,
-    readonly where: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${where ? where + ': ' : ''}${reason}`);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** " 00" … " ff": the byte texts after the first with the usual space separator. */
+const HEX_SP = HEX.map((h) => ' ' + h);
+/** Hex text of `b`, bytes separated by `sep`. */
+export function toHex(b: Uint8Array, sep = ''): string {
+  if (sep === ' ' && b.length) {
+    let s = HEX[b[0]!]!;
+    for (let i = 1; i < b.length; i++) s += HEX_SP[b[i]!];
+    return s;
   }
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + HEX[b[i]!];
+  return s;
+}
+/** Bytes of a hex text; anything but hex digits is skipped. */
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[^0-9a-fA-F]/g, '');
+  const out = new Uint8Array(clean.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  return out;
 }

@@ -10,12 +10,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import type { Exchange } from '../../shared/capture/exchange.js';
-import { base64Decode, CaptureFileError } from '../../shared/capture/har/bytes.js';
-import { HarReader, harTextDecoder } from '../../shared/capture/har/reader.js';
-import { iterateSaz, type SazInfo } from '../../shared/capture/saz/reader.js';
-import { CaptureFormatError, readCapture } from '../backend/store/capture-file.js';
-import { MAGIC } from '../backend/store/format.js';
+import type { Exchange } from '../../../shared/capture/exchange.js';
+import { base64Decode } from '../../../shared/codec/bytes.js';
+import { CaptureFileError } from '../../../shared/capture/errors.js';
+import { HarReader, harTextDecoder } from '../../../shared/capture/har/reader.js';
+import { iterateSaz, type SazInfo } from '../../../shared/capture/saz/reader.js';
+import { CaptureFormatError, readCapture } from './capture-file.js';
+import { MAGIC } from './format.js';
 
 export type CaptureFileFormat = 'har' | 'saz' | 'capture';
 
