@@ -8,83 +8,33 @@ import type { StructValue } from '../codec/index.js';
 import { type ExchangeDecode, ropBuffersOf } from '../protocol/decode-exchange.js';
 import { ropName } from '../protocol/rops/header.js';
 import { ropsById } from '../protocol/rops/registry.js';
+import {
+  ropFastTransferDestinationPutBuffer,
+  ropFastTransferDestinationPutBufferExtended,
+  ropFastTransferSourceGetBuffer,
+} from '../protocol/rops/fasttransfer.js';
+import {
+  ropGetNamesFromPropertyIds,
+  ropGetPropertyIdsFromNames,
+  ropProgress,
+  ropQueryNamedProperties,
+} from '../protocol/rops/property.js';
+import { ropBackoff, ropBufferTooSmall, ropNotify, ropPending } from '../protocol/rops/special.js';
 import { describePropertyName } from '../protocol/oxcdata/named.js';
 
 export const INVALID_HANDLE = 0xffffffff;
 
-export const ROP = {
-  Release: 0x01,
-  GetPropertiesSpecific: 0x07,
-  SetColumns: 0x12,
-  SortTable: 0x13,
-  Restrict: 0x14,
-  QueryRows: 0x15,
-  RegisterNotification: 0x29,
-  Notify: 0x2a,
-  FastTransferSourceGetBuffer: 0x4e,
-  Progress: 0x50,
-  GetNamesFromPropertyIds: 0x55,
-  GetPropertyIdsFromNames: 0x56,
-  QueryNamedProperties: 0x5f,
-  Pending: 0x6e,
-  ResetTable: 0x81,
-  Backoff: 0xf9,
-  Logon: 0xfe,
-  BufferTooSmall: 0xff,
-} as const;
-
-const SPECIAL = new Set<number>([ROP.Notify, ROP.Pending, ROP.Backoff, ROP.BufferTooSmall]);
-
-/** RopIds whose response echoes a different id. */
-const RESPONSE_ID: Readonly<Record<number, number>> = { 0x1f: 0x20 };
+const SPECIAL = new Set<number>([ropNotify.id, ropPending.id, ropBackoff.id, ropBufferTooSmall.id]);
 
 /** ROPs that create an object whose handle lands at OutputHandleIndex. */
 function createsObject(id: number): boolean {
-  if (id === ROP.Logon) return true;
   const d = ropsById.get(id);
-  return d ? d.handles === 'in-out' : false;
+  return d ? d.handles === 'in-out' || d.handles === 'out' : false;
 }
 
-/** What kind of server object a creating ROP yields (for display and rules). */
+/** What kind of server object a creating ROP yields (for display and rules): its definition's `creates`. */
 export function objectKind(id: number): string {
-  switch (id) {
-    case 0xfe:
-      return 'logon';
-    case 0x02:
-    case 0x1c:
-      return 'folder';
-    case 0x03:
-    case 0x06:
-    case 0x46:
-      return 'message';
-    case 0x22:
-    case 0x23:
-      return 'attachment';
-    case 0x2b:
-    case 0x3b:
-      return 'stream';
-    case 0x29:
-      return 'subscription';
-    case 0x04:
-    case 0x05:
-    case 0x21:
-    case 0x3e:
-    case 0x3f:
-    case 0x68:
-      return 'table';
-    case 0x4b:
-    case 0x4c:
-    case 0x4d:
-    case 0x69:
-    case 0x70:
-    case 0x82:
-      return 'fasttransfer-source';
-    case 0x53:
-    case 0x7e:
-      return 'fasttransfer-destination';
-    default:
-      return 'object';
-  }
+  return ropsById.get(id)?.creates ?? 'object';
 }
 
 /** One request ROP with the response that answers it (if any). */
@@ -177,7 +127,7 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
     if (id !== undefined && SPECIAL.has(id)) special.push({ ropId: id, name: ropName(id) ?? 'Unknown', value: v });
     else responses.push(v);
   }
-  const stopped = special.some((s) => s.ropId === ROP.Backoff || s.ropId === ROP.BufferTooSmall);
+  const stopped = special.some((s) => s.ropId === ropBackoff.id || s.ropId === ropBufferTooSmall.id);
   let cursor = 0;
   for (let index = 0; index < q.rops.length; index++) {
     const req = q.rops[index]!;
@@ -194,10 +144,10 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
     const def = ropsById.get(ropId);
     const answered = !def || def.response !== undefined;
     if (answered && d.response) {
-      const want = RESPONSE_ID[ropId] ?? ropId;
+      const want = def?.responseId ?? ropId;
       const resp = responses[cursor];
       const rid = resp ? num(resp.RopId) : undefined;
-      if (resp && (rid === want || rid === ROP.Progress)) {
+      if (resp && (rid === want || rid === ropProgress.id)) {
         cursor++;
         call.response = resp;
         const rv = num(resp.ReturnValue);
@@ -253,13 +203,13 @@ export function namedPairs(call: RopCall): { id: number; name: string }[] {
     Array.isArray(list) ? (list as unknown[]).map((x) => (typeof x === 'number' ? x : -1)) : [];
   let idList: number[] = [];
   let names: unknown[] = [];
-  if (call.ropId === ROP.GetPropertyIdsFromNames) {
+  if (call.ropId === ropGetPropertyIdsFromNames.id) {
     idList = ids(resp.PropertyIds);
     names = (call.request.PropertyNames as unknown[]) ?? [];
-  } else if (call.ropId === ROP.GetNamesFromPropertyIds) {
+  } else if (call.ropId === ropGetNamesFromPropertyIds.id) {
     idList = ids(call.request.PropertyIds);
     names = (resp.PropertyNames as unknown[]) ?? [];
-  } else if (call.ropId === ROP.QueryNamedProperties) {
+  } else if (call.ropId === ropQueryNamedProperties.id) {
     idList = ids(resp.PropertyIds);
     names = (resp.PropertyNames as unknown[]) ?? [];
   }
@@ -317,7 +267,9 @@ export function transferStatusOf(call: RopCall): number | undefined {
 
 export function transferBufferSizeOf(call: RopCall): number | undefined {
   const v =
-    call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBufferSize : call.request.TransferDataSize;
+    call.ropId === ropFastTransferSourceGetBuffer.id
+      ? call.response?.TransferBufferSize
+      : call.request.TransferDataSize;
   if (typeof v === 'number') return v;
   if (v instanceof Uint8Array) return v.length;
   return undefined;
@@ -332,7 +284,7 @@ export function transferBufferSizeOf(call: RopCall): number | undefined {
  */
 export function fxCarryAfter(call: RopCall): Uint8Array | undefined {
   const els =
-    call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBuffer : call.request.TransferData;
+    call.ropId === ropFastTransferSourceGetBuffer.id ? call.response?.TransferBuffer : call.request.TransferData;
   if (!Array.isArray(els)) return undefined;
   const last = els[els.length - 1] as StructValue | undefined;
   if (!last) return new Uint8Array(0);
@@ -351,4 +303,8 @@ export function fxCarryAfter(call: RopCall): Uint8Array | undefined {
   return new Uint8Array(0);
 }
 
-export const FX_BUFFER_ROPS: ReadonlySet<number> = new Set([ROP.FastTransferSourceGetBuffer, 0x54, 0x9d]);
+export const FX_BUFFER_ROPS: ReadonlySet<number> = new Set([
+  ropFastTransferSourceGetBuffer.id,
+  ropFastTransferDestinationPutBuffer.id,
+  ropFastTransferDestinationPutBufferExtended.id,
+]);

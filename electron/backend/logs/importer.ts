@@ -3,7 +3,7 @@
  *
  * The scanner reads each file once and appends its rows, prefixed with the file
  * id and line number, to a staging file per (kind, field list); a group is
- * loaded by DuckDB's CSV reader (native, both cores) into the kind's table once
+ * loaded by DuckDB's native CSV reader into the kind's table once
  * it reaches `chunkBytes`, with the columns typed and the derived columns
  * computed in the same INSERT. Rows the reader rejects (wrong field count) are
  * kept in `import_issues` with their text. Everything is written to a partial

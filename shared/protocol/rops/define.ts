@@ -18,6 +18,18 @@ import {
 import { siteOf } from './context.js';
 import { type HandleLayout, RESPONSE_INDEX, ROP_NAMES, requestHeader, responseHeader } from './header.js';
 
+/** What a ROP that stores a handle at OutputHandleIndex creates on the server ([MS-OXCROPS] 2.2.x, each ROP's section). */
+export type ObjectKind =
+  | 'logon'
+  | 'folder'
+  | 'message'
+  | 'attachment'
+  | 'stream'
+  | 'subscription'
+  | 'table'
+  | 'fasttransfer-source'
+  | 'fasttransfer-destination';
+
 export interface RopSpec {
   readonly id: number;
   /** Spec name, e.g. "RopOpenFolder". */
@@ -60,6 +72,10 @@ export interface RopSpec {
    * included (RopNotify, RopPending, RopBackoff, RopBufferTooSmall).
    */
   readonly rawResponse?: boolean;
+  /** The server object a successful call creates (handle at OutputHandleIndex); unset: a generic object. */
+  readonly creates?: ObjectKind;
+  /** The response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
+  readonly chainable?: boolean;
   /** One sentence for tooltips. */
   readonly doc?: string;
 }
@@ -85,6 +101,10 @@ export interface RopDefinition {
   readonly responseId: number;
   /** Other RopIds a response to this request may carry (`RopSpec.otherResponseIds`). */
   readonly otherResponseIds: readonly number[];
+  /** The server object a successful call creates (`RopSpec.creates`). */
+  readonly creates?: ObjectKind;
+  /** The response may continue in chained extra payloads (`RopSpec.chainable`). */
+  readonly chainable: boolean;
   /** Name of the response's second byte (InputHandleIndex, OutputHandleIndex, …); undefined for raw responses. */
   readonly responseIndexName?: string;
   /** Full request structure, header included; undefined for response-only ROPs. */
@@ -120,6 +140,8 @@ export function defineRop(spec: RopSpec): RopDefinition {
     doc: spec.doc,
     responseId,
     otherResponseIds: spec.otherResponseIds ?? [],
+    creates: spec.creates,
+    chainable: spec.chainable ?? false,
     responseIndexName: spec.rawResponse ? undefined : RESPONSE_INDEX[handles],
     request,
     response,

@@ -46,6 +46,7 @@ export const ropFastTransferDestinationConfigure = defineRop({
   id: 0x53,
   name: 'RopFastTransferDestinationConfigure',
   specRef: 'MS-OXCROPS 2.2.12.1',
+  creates: 'fasttransfer-destination',
   handles: 'in-out',
   doc: 'Creates an upload context for a FastTransfer stream.',
   request: [
@@ -93,6 +94,7 @@ export const ropFastTransferSourceGetBuffer = defineRop({
   id: 0x4e,
   name: 'RopFastTransferSourceGetBuffer',
   specRef: 'MS-OXCROPS 2.2.12.4',
+  chainable: true,
   doc: 'Downloads the next part of a FastTransfer stream.',
   request: [
     field('BufferSize', u16hex, { doc: 'Bytes wanted; 0xBABE lets the server choose, up to MaximumBufferSize.' }),
@@ -126,6 +128,7 @@ export const ropFastTransferSourceCopyFolder = defineRop({
   id: 0x4c,
   name: 'RopFastTransferSourceCopyFolder',
   specRef: 'MS-OXCROPS 2.2.12.5',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for a folder and, optionally, its subfolders.',
   request: [
@@ -140,6 +143,7 @@ export const ropFastTransferSourceCopyMessages = defineRop({
   id: 0x4b,
   name: 'RopFastTransferSourceCopyMessages',
   specRef: 'MS-OXCROPS 2.2.12.6',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for messages of a folder.',
   request: [
@@ -157,6 +161,7 @@ export const ropFastTransferSourceCopyTo = defineRop({
   id: 0x4d,
   name: 'RopFastTransferSourceCopyTo',
   specRef: 'MS-OXCROPS 2.2.12.7',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for every property of an object except the listed ones.',
   request: [
@@ -175,6 +180,7 @@ export const ropFastTransferSourceCopyProperties = defineRop({
   id: 0x69,
   name: 'RopFastTransferSourceCopyProperties',
   specRef: 'MS-OXCROPS 2.2.12.8',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for the listed properties of an object.',
   request: [
