@@ -34,8 +34,12 @@ import {
 import { type StructValue, collectErrors, decode, encode, findAll } from '../../../shared/codec/index.js';
 import { dnToMIdRequest, dnToMIdResponse } from '../../../shared/protocol/nspi/index.js';
 import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
+import type { ResponseOf, RopDefinition } from '../../../shared/protocol/rops/define.js';
+import { ropGetContentsTable, ropGetHierarchyTable, ropOpenFolder } from '../../../shared/protocol/rops/folder.js';
 import { RESPONSE_INDEX } from '../../../shared/protocol/rops/header.js';
+import { ropSetProperties } from '../../../shared/protocol/rops/property.js';
 import { ropsById } from '../../../shared/protocol/rops/registry.js';
+import { ropSetColumns } from '../../../shared/protocol/rops/table.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
 
@@ -272,7 +276,7 @@ export class MailboxResponder implements Responder {
 
   private fail(w: Writer, ropId: number, idx: number, code: number): true {
     this.counts.ropErrors++;
-    w.u8(ropId).u8(idx).u32(code);
+    w.bytes(ropResponse(ropsById.get(ropId)!, idx, code));
     return true;
   }
 
@@ -330,7 +334,7 @@ export class MailboxResponder implements Responder {
         if (!parent) return this.fail(w, ropId, out, ErrorCodes.NullObject);
         if (!s.folders.has(fid)) return this.fail(w, ropId, out, ErrorCodes.NotFound);
         this.put(handles, out, st, { kind: 'folder', fid });
-        w.u8(ropId).u8(out).u32(0).u8(0).u8(0);
+        w.bytes(ropResponse(ropOpenFolder, out, 0, { HasRules: 0, IsGhosted: 0 }));
         return true;
       }
       case 0x04:
@@ -345,10 +349,8 @@ export class MailboxResponder implements Responder {
         if (f.kind !== 'folder') return this.fail(w, ropId, out, ErrorCodes.NoSupport);
         const of = ropId === 0x04 ? 'hierarchy' : 'contents';
         this.put(handles, out, st, { kind: 'table', of, fid: f.fid, cursor: 0 });
-        w.u8(ropId)
-          .u8(out)
-          .u32(0)
-          .u32(this.tableRows({ of, fid: f.fid }).length);
+        const def = ropId === 0x04 ? ropGetHierarchyTable : ropGetContentsTable;
+        w.bytes(ropResponse(def, out, 0, { RowCount: this.tableRows({ of, fid: f.fid }).length }));
         return true;
       }
       case 0x12: {
@@ -363,7 +365,7 @@ export class MailboxResponder implements Responder {
         if (!t) return this.fail(w, ropId, inIdx, ErrorCodes.NullObject);
         if (t.kind !== 'table') return this.fail(w, ropId, inIdx, ErrorCodes.NoSupport);
         t.columns = tags;
-        w.u8(ropId).u8(inIdx).u32(0).u8(0); // TableStatus: complete
+        w.bytes(ropResponse(ropSetColumns, inIdx, 0, { TableStatus: 0 })); // TableStatus: complete
         return true;
       }
       case 0x15: {
@@ -427,7 +429,7 @@ export class MailboxResponder implements Responder {
         const target = o.kind === 'folder' ? s.folders.get(o.fid)?.props : undefined;
         if (!target) return this.fail(w, ropId, inIdx, ErrorCodes.NoSupport);
         for (const [tag, v] of values) target.set(tag, v);
-        w.u8(ropId).u8(inIdx).u32(0).u16(0);
+        w.bytes(ropResponse(ropSetProperties, inIdx, 0, { PropertyProblems: [] }));
         return true;
       }
       default:
@@ -467,11 +469,23 @@ export function notSupported(rops: Uint8Array, w: Writer): number | undefined {
   if (!node || !value || !def || node.name === 'UndecodedRops' || collectErrors(node).length) return undefined;
   if (def.response) {
     const idx = value[RESPONSE_INDEX[def.handles]];
-    w.u8(def.responseId)
-      .u8(typeof idx === 'number' ? idx : 0)
-      .u32(ErrorCodes.NoSupport);
+    w.bytes(ropResponse(def, typeof idx === 'number' ? idx : 0, ErrorCodes.NoSupport));
   }
   return node.length;
+}
+
+/**
+ * A response encoded by its ROP's definition: RopId (the definition's response id), the echoed
+ * handle index, ReturnValue and the fields of the layout ReturnValue selects (counts derived).
+ */
+export function ropResponse<Q, R>(
+  def: RopDefinition<Q, R>,
+  index: number,
+  returnValue: number,
+  fields: Partial<ResponseOf<RopDefinition<Q, R>>> = {},
+): Uint8Array {
+  if (!def.response || !def.responseIndexName) throw new Error(`${def.name} has no response to encode`);
+  return encode(def.response, { ...fields, [def.responseIndexName]: index, ReturnValue: returnValue });
 }
 
 // ---------------------------------------------------------------------------

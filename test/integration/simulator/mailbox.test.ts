@@ -18,6 +18,10 @@ import {
   withRopPayloads,
 } from '../../../electron/backend/simulator/index.js';
 import { MapiClient } from '../../../electron/backend/replay/mapi-client.js';
+import { ropResponse } from '../../../electron/backend/simulator/mailbox.js';
+import { ropOpenFolder } from '../../../shared/protocol/rops/folder.js';
+import { ropGetMessageStatus } from '../../../shared/protocol/rops/message.js';
+import { ropSetProperties } from '../../../shared/protocol/rops/property.js';
 
 const EMSMDB = '/mapi/emsmdb/?MailboxId=simulated@mapiscope.test';
 const NONE = 0xffffffff;
@@ -231,5 +235,18 @@ describe('scripted mailbox', () => {
     const p = parseExecuteResponse(r.entity!.body)!.payloads[0]!;
     expect(Array.from(p.rops)).toEqual([0x04, 0x01, 0xb9, 0x04, 0, 0]);
     expect(responder.stats()).toMatchObject({ ropErrors: 1, unsupportedRops: 1 });
+  });
+});
+
+describe('scripted mailbox responses are encoded by the ROP definitions', () => {
+  it('success and failure layouts, the response RopId and the echoed index come from defineRop', () => {
+    // [MS-OXCROPS] 2.2.4.1.2 RopOpenFolder success: RopId, OutputHandleIndex, ReturnValue, HasRules, IsGhosted.
+    expect([...ropResponse(ropOpenFolder, 1, 0, { HasRules: 0, IsGhosted: 0 })]).toEqual([
+      0x02, 0x01, 0, 0, 0, 0, 0, 0,
+    ]);
+    // A failure is the 6-byte header only; RopGetMessageStatus is answered with RopId 0x20 ([MS-OXCROPS] 2.2.6.9.2).
+    expect([...ropResponse(ropGetMessageStatus, 3, 0x80040102)]).toEqual([0x20, 0x03, 0x02, 0x01, 0x04, 0x80]);
+    // Counts are derived: RopSetProperties with no problems ends with PropertyProblemCount 0.
+    expect([...ropResponse(ropSetProperties, 0, 0, { PropertyProblems: [] })]).toEqual([0x0a, 0, 0, 0, 0, 0, 0, 0]);
   });
 });
