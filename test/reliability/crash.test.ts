@@ -7,9 +7,8 @@
  *    offset, and the restarted CLI says so and moves it aside;
  *  - every exchange the CLI reported as written is present, and every exchange present is
  *    byte-identical (request and response bodies) to what the client sent and received;
- *  - exchanges the client saw complete but that are not in the file are only those that
- *    completed in the last moment before the kill (the proxy ends the response to the client
- *    before its record is written; see the report) and were never reported as written.
+ *  - every exchange the client saw complete is in the file: the proxy holds the end of each
+ *    response until its record is written, so none may be missing.
  * Short form: 3 kills; long form (RELIABILITY_LONG=1): 25 kills.
  */
 import { mkdtemp, readdir, rm, stat, truncate } from 'node:fs/promises';
