@@ -179,9 +179,10 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     const file =
       o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    // Encoding and writing run on the writer's own thread, off the proxy's event loop.
     const writer = existsSync(file)
-      ? await CaptureWriter.openForAppend(file)
-      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) });
+      ? await CaptureWriter.openForAppend(file, { thread: true })
+      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) }, { thread: true });
     const engineOpts: ProxyEngineOptions = {
       mode,
       host: o.host ?? '127.0.0.1',

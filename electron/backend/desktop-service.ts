@@ -23,6 +23,11 @@ import type { CaTrust } from './trust/ca-trust.js';
 export interface DesktopServiceOptions {
   /** How the journal names this process ("MapiScope app", "mapiscope serve"). */
   command?: string;
+  /**
+   * Folder of the restore journal (default the capture's data folder). The desktop app keeps its CA in
+   * its own folder but shares the journal with the CLI (~/.mapiscope), so either repairs the other's crash.
+   */
+  journalDir?: string;
   /** Replaceable for tests. */
   systemProxy?: SystemProxy;
   trust?: () => Promise<CaTrust>;
@@ -45,7 +50,7 @@ export class DesktopService implements BackendService {
     private readonly capture: CaptureService,
     private readonly opts: DesktopServiceOptions = {},
   ) {
-    this.sp = opts.systemProxy ?? new SystemProxy({ dataDir: capture.dataDir });
+    this.sp = opts.systemProxy ?? new SystemProxy({ dataDir: opts.journalDir ?? capture.dataDir });
   }
 
   private get command(): string {

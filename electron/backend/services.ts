@@ -8,6 +8,7 @@ import { DesktopService } from './desktop-service.js';
 import { sessionService } from './session-service.js';
 import { LogsService } from './logs/logs-service.js';
 import { FileService } from './file-service.js';
+import { ProbeService } from './probe/service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
 
@@ -15,6 +16,8 @@ export interface ServiceOptions {
   dataDir?: string;
   /** How the restore journal names this process ("MapiScope app", "mapiscope serve"). */
   command?: string;
+  /** Folder of the system-proxy restore journal (default `dataDir`). */
+  journalDir?: string;
 }
 
 export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
@@ -27,8 +30,12 @@ export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
     new ReplayService(simulator),
     capture,
     // After capture: disposed first, so routing is undone while the proxy still runs.
-    new DesktopService(capture, _opts.command ? { command: _opts.command } : {}),
+    new DesktopService(capture, {
+      ...(_opts.command ? { command: _opts.command } : {}),
+      ...(_opts.journalDir ? { journalDir: _opts.journalDir } : {}),
+    }),
     sessions,
     new LogsService(sessions),
+    new ProbeService(),
   ];
 }

@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Backend } from '../backend/backend.js';
 import { CONTENT_SECURITY_POLICY } from '../backend/server.js';
 import { defaultServices } from '../backend/services.js';
+import { defaultDataDir } from '../backend/data-dir.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';
 import { FILE_FILTERS, IPC, isAllowedNavigation, windowSpec } from './window.js';
 import { clampToDisplays, loadWindowState, saveWindowState } from './window-state.js';
@@ -114,7 +115,12 @@ export async function main(): Promise<void> {
   const backend = await Backend.start({
     mode: 'electron',
     listen: false,
-    services: defaultServices({ dataDir: app.getPath('userData'), command: 'MapiScope app' }),
+    // The restore journal where the CLI keeps it too: either repairs what the other left after a crash.
+    services: defaultServices({
+      dataDir: app.getPath('userData'),
+      command: 'MapiScope app',
+      journalDir: defaultDataDir(),
+    }),
   });
   // The window exists only after the IPC handlers and menu are in place; they reach it through this holder.
   const shown: { win?: BrowserWindow } = {};
@@ -132,9 +138,24 @@ export async function main(): Promise<void> {
     }
   });
   shown.win = await createWindow(backend);
-  app.on('window-all-closed', () => {
+  // Stopping the backend puts back the proxy settings the capture set. Quitting (Cmd-Q, the menu, a
+  // logout) does not always close the windows first, so quitting and signals stop it too.
+  let stopping = false;
+  const stopThenQuit = () => {
+    if (stopping) return;
+    stopping = true;
     void backend.stop().finally(() => app.quit());
+  };
+  app.on('window-all-closed', stopThenQuit);
+  app.on('before-quit', (e: { preventDefault(): void }) => {
+    if (stopping) return;
+    e.preventDefault();
+    stopThenQuit();
   });
+  if (process.versions.electron) {
+    process.once('SIGTERM', stopThenQuit);
+    process.once('SIGINT', stopThenQuit);
+  }
 }
 
 if (process.versions.electron) void main();

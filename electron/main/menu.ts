@@ -14,6 +14,7 @@ export type MenuAction =
   | 'view.sessions'
   | 'view.diagnoses'
   | 'view.replay'
+  | 'view.probe'
   | 'view.toggleTheme'
   | 'view.resetColumnWidths'
   | 'help.shortcuts'
@@ -48,6 +49,7 @@ export function menuTemplate(opts: { platform: string; dev: boolean }): MenuItem
     { label: 'Sessions', accelerator: `${mod}+2`, action: 'view.sessions' },
     { label: 'Diagnoses', accelerator: `${mod}+3`, action: 'view.diagnoses' },
     { label: 'Replay', accelerator: `${mod}+4`, action: 'view.replay' },
+    { label: 'Probe', accelerator: `${mod}+6`, action: 'view.probe' },
     { type: 'separator' },
     { label: 'Toggle Dark Mode', accelerator: `${mod}+Shift+D`, action: 'view.toggleTheme' },
     { label: 'Reset Column Widths', action: 'view.resetColumnWidths' },

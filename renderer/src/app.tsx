@@ -14,6 +14,8 @@ import { SessionsView } from './components/sessions-view';
 import { DiagnosesView } from './components/diagnoses-view';
 import { ReplayView } from './components/replay-view';
 import { ServerLogsView } from './components/server-logs-view';
+import { ProbeView } from './components/probe-view';
+import { useProbeStore } from './stores/probe-store';
 import { useAnalysisStore } from './stores/analysis-store';
 import { useReplayStore } from './stores/replay-store';
 import { useMenuCommands } from './menu-commands';
@@ -64,6 +66,9 @@ function useBackend() {
             return;
           case 'replay-progress':
             useReplayStore.getState().onProgress(e.data);
+            return;
+          case 'probe-progress':
+            useProbeStore.getState().onProgress(e.data);
             return;
           case 'connection':
           case 'chunk':
@@ -119,6 +124,7 @@ function MainView() {
   if (view === 'diagnoses') return <DiagnosesView />;
   if (view === 'replay') return <ReplayView />;
   if (view === 'logs') return <ServerLogsView />;
+  if (view === 'probe') return <ProbeView />;
   return assertNever(view);
 }
 

@@ -21,6 +21,7 @@ export const MENU_ACTIONS = [
   'view.sessions',
   'view.diagnoses',
   'view.replay',
+  'view.probe',
   'view.toggleTheme',
   'view.resetColumnWidths',
   'help.shortcuts',
@@ -46,6 +47,7 @@ export const MENU_HANDLERS: Record<MenuAction, () => void | Promise<unknown>> = 
   'view.sessions': () => useUiStore.getState().setView('sessions'),
   'view.diagnoses': () => useUiStore.getState().setView('diagnoses'),
   'view.replay': () => useUiStore.getState().setView('replay'),
+  'view.probe': () => useUiStore.getState().setView('probe'),
   'view.toggleTheme': () => {
     const ui = useUiStore.getState();
     ui.setTheme(ui.theme === 'dark' ? 'light' : 'dark');

@@ -18,6 +18,7 @@ import type {
   TrustStoreDto,
   TrustStoreKind,
 } from './desktop.js';
+import type { ProbeRunData, ProbeStartParams } from './probe.js';
 import type { ReplayReportData, ReplayRunData } from './replay.js';
 
 export interface BackendStatus {
@@ -262,6 +263,11 @@ export interface LogsMethods {
    * `mapiscope probe --json` printed) as one self-contained HTML file, redacted unless `redact` is false.
    */
   'report.build': { params: { probe?: unknown; redact?: boolean }; result: { html: string; fileName: string } };
+  /** Starts a probe (a logon step by step); progress comes as `probe-progress` events. */
+  'probe.start': { params: ProbeStartParams; result: ProbeRunData };
+  /** The run with this id, or the latest. */
+  'probe.status': { params: { id?: number }; result: ProbeRunData };
+  'probe.cancel': { params: { id?: number }; result: ProbeRunData };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -305,6 +311,8 @@ export type BackendEvent =
   | { type: 'replay-progress'; data: ReplayRunData }
   /** The system proxy routing changed (set, restored, or found changed by someone else). */
   | { type: 'system-proxy'; data: SystemProxyDto }
+  /** A probe run's state as each step starts and ends, and when it ends. */
+  | { type: 'probe-progress'; data: ProbeRunData }
   | { type: 'log'; data: { level: 'info' | 'warn' | 'error'; message: string } };
 
 /** An error the backend reports for a call; `code` distinguishes bad input from failures. */

@@ -11,6 +11,11 @@ import type { ExchangeFacts, HandleRef } from './types.js';
 const hex8 = (v: number) => '0x' + (v >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
 export function describeHandleRef(r: HandleRef): string {
+  const text = describeHandle(r);
+  return r.ran ? text : `${text}; the server did not run this ROP (request rejected, or no response to it)`;
+}
+
+function describeHandle(r: HandleRef): string {
   const h = hex8(r.handle);
   switch (r.status) {
     case 'known':

@@ -29,9 +29,9 @@ import {
 import { RESPONSE_CODE_NAMES } from '../simulator/wire.js';
 import { VERSION } from '../version.js';
 import { checkTls } from './tls-check.js';
-import { type ProbeReport, type ProbeStep, STEP_NAMES, type StepId } from './types.js';
+import { type ProbeReport, type ProbeStep, STEP_NAMES, type StepId } from '../../../shared/api/probe.js';
 
-export * from './types.js';
+export * from '../../../shared/api/probe.js';
 
 export interface ProbeOptions {
   /** Server ("https://mail.contoso.com"), or a MAPI URL (…/mapi/emsmdb/?MailboxId=…), which then wins over Autodiscover's. */

@@ -4,7 +4,7 @@
  * successful runs) and how often it failed.
  */
 import { type ProbeOptions, type ProbeRun, probe } from './probe.js';
-import { type LatencyStats, STEP_NAMES, type StepId } from './types.js';
+import { type LatencyStats, STEP_NAMES, type StepId } from '../../../shared/api/probe.js';
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number | undefined {

@@ -129,6 +129,8 @@ interface ConnState {
   auth: number;
   serverChallenge?: Buffer;
   identity?: string;
+  /** Sent with the answer that completes a Negotiate handshake (NegTokenResp accept-completed). */
+  finalToken?: string;
 }
 
 export class ExchangeSimulator extends EventEmitter {
@@ -381,6 +383,10 @@ export class ExchangeSimulator extends EventEmitter {
       h.push('X-PendingPeriod', String(this.opts.pendingPeriodMs), 'X-ExpirationInfo', String(this.opts.expiryMs));
       h.push('X-ServerApplication', this.opts.serverApplication);
       for (const c of setCookies) h.push('Set-Cookie', c);
+      if (conn.finalToken) {
+        h.push('WWW-Authenticate', conn.finalToken);
+        conn.finalToken = undefined;
+      }
       h.push('Date', httpDate(Date.now()));
       return h;
     };
@@ -685,7 +691,7 @@ export class ExchangeSimulator extends EventEmitter {
       conn.auth = 2;
       conn.identity = auth.user;
       if (scheme === 'Negotiate' && ntlmMessageType(raw) === 0)
-        res.setHeader('WWW-Authenticate', `Negotiate ${negTokenRespFor(0).toString('base64')}`);
+        conn.finalToken = `Negotiate ${negTokenRespFor(0).toString('base64')}`;
       return auth.user;
     }
     conn.auth = 0;

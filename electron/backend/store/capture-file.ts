@@ -21,6 +21,7 @@ import {
   indexEntry,
   indexHeader,
 } from './format.js';
+import { AppendThread } from './append-thread.js';
 
 export { FORMAT_VERSION, type CaptureMeta, type StoredConnectionEvent } from './format.js';
 
@@ -198,6 +199,12 @@ async function layout(path: string, fh: FileHandle, size: number): Promise<Layou
 export interface CaptureWriterOptions {
   /** fdatasync at most this often while appending (ms); 0 = after every append. Default 1000. */
   syncIntervalMs?: number;
+  /**
+   * Encode and write on a worker thread (append-thread.ts) instead of this thread's event loop:
+   * for a live capture, whose thread also runs the proxy. `append` resolves at the same point
+   * either way: once the record's write() has returned.
+   */
+  thread?: boolean;
 }
 
 export class CaptureWriter {
@@ -210,6 +217,7 @@ export class CaptureWriter {
   private failure?: Error;
   private exchanges: number;
   private lastId: number;
+  private readonly appender?: AppendThread;
 
   private constructor(
     readonly path: string,
@@ -220,11 +228,13 @@ export class CaptureWriter {
     exchanges: number,
     lastId: number,
     private readonly syncMs: number,
+    thread: boolean,
     /** The torn tail found (and moved aside) when the file was reopened for append. */
     readonly tornTail?: TornTail & { savedTo?: string },
   ) {
     this.exchanges = exchanges;
     this.lastId = lastId;
+    if (thread) this.appender = new AppendThread(path, { fd: fh.fd, indexFd: ifh.fd, pos, ipos, syncMs });
   }
 
   /** Creates a new capture file (fails if it exists: an existing capture is never overwritten). */
@@ -253,6 +263,7 @@ export class CaptureWriter {
         0,
         0,
         opts.syncIntervalMs ?? 1000,
+        opts.thread ?? false,
       );
     } catch (e) {
       await fh.close().catch(() => undefined);
@@ -297,6 +308,7 @@ export class CaptureWriter {
         ex.length,
         lastId,
         opts.syncIntervalMs ?? 1000,
+        opts.thread ?? false,
         torn,
       );
     } catch (e) {
@@ -317,12 +329,24 @@ export class CaptureWriter {
 
   /** Appends one completed exchange. Resolves when its record is in the file. */
   append(ex: Exchange): Promise<void> {
+    if (this.appender) return this.viaThread(() => this.appender!.appendExchange(ex), ex.id);
     return this.enqueue(encodeExchange(ex), RecordType.Exchange, ex.id);
   }
 
   /** Appends a connection open/close/error event. */
   appendConnectionEvent(ev: StoredConnectionEvent): Promise<void> {
+    if (this.appender) return this.viaThread(() => this.appender!.appendJson(RecordType.Connection, ev));
     return this.enqueue(encodeJson(RecordType.Connection, ev), RecordType.Connection, 0);
+  }
+
+  private viaThread(post: () => Promise<void>, exchangeId?: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`capture ${this.path} is closed`));
+    const written = post();
+    if (exchangeId === undefined) return written;
+    return written.then(() => {
+      this.exchanges++;
+      if (exchangeId > this.lastId) this.lastId = exchangeId;
+    });
   }
 
   private enqueue(rec: Buffer, type: RecordType, id: number): Promise<void> {
@@ -393,6 +417,16 @@ export class CaptureWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.appender) {
+      // The thread writes what is queued and syncs; the descriptors are closed here either way.
+      const end = await this.appender.close().catch((e: Error) => e);
+      await this.ifh.close().catch(() => undefined);
+      await this.fh.close();
+      if (end instanceof Error) throw end;
+      this.pos = end.pos;
+      this.ipos = end.ipos;
+      return;
+    }
     await this.chain;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

@@ -60,16 +60,21 @@ export function encodeJson(type: RecordType, value: unknown): Buffer {
   return encodeRecord(type, Buffer.from(JSON.stringify(value), 'utf8'));
 }
 
+/** The JSON part of an exchange payload: the Exchange without body bytes, with their lengths. */
+export function exchangeHead(ex: Exchange): Record<string, unknown> {
+  const { body: reqBody, ...request } = ex.request;
+  const head: Record<string, unknown> = { ...ex, request: { ...request, bodyLength: reqBody.length } };
+  if (ex.response) {
+    const { body: resBody, ...response } = ex.response;
+    head.response = { ...response, bodyLength: resBody.length };
+  }
+  return head;
+}
+
 export function encodeExchange(ex: Exchange): Buffer {
   const reqBody = ex.request.body;
   const resBody = ex.response?.body;
-  const { body: _rb, ...request } = ex.request;
-  const head: Record<string, unknown> = { ...ex, request: { ...request, bodyLength: reqBody.length } };
-  if (ex.response) {
-    const { body: _sb, ...response } = ex.response;
-    head.response = { ...response, bodyLength: resBody?.length ?? 0 };
-  }
-  const json = Buffer.from(JSON.stringify(head), 'utf8');
+  const json = Buffer.from(JSON.stringify(exchangeHead(ex)), 'utf8');
   const resLen = resBody?.length ?? 0;
   const payloadLen = 4 + json.length + reqBody.length + resLen;
   // Built in place (no intermediate payload copy): length | type | payload | crc.

@@ -42,10 +42,20 @@ export class GnomeProxyStore implements SettingsStore {
     return r.code === 0 && r.stdout.split('\n').some((l) => l.trim() === BASE);
   }
 
+  /** Every value in one run: `list-recursively` prints "<schema> <key> <value>" for the schema and its children. */
   async read(): Promise<SettingValues> {
+    const listed = new Map<string, string>();
+    for (const line of (await mustRun(this.runner, 'gsettings', ['list-recursively', BASE])).split('\n')) {
+      const a = line.indexOf(' ');
+      const b = line.indexOf(' ', a + 1);
+      if (a > 0 && b > a) listed.set(line.slice(0, b), line.slice(b + 1).trim());
+    }
     const out: SettingValues = {};
-    for (const [schema, key] of KEYS)
-      out[id(schema, key)] = (await mustRun(this.runner, 'gsettings', ['get', schema, key])).trim();
+    for (const [schema, key] of KEYS) {
+      const v = listed.get(id(schema, key));
+      if (v === undefined) throw new Error(`gsettings does not list ${schema} ${key}`);
+      out[id(schema, key)] = v;
+    }
     return out;
   }
 

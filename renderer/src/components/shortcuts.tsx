@@ -17,14 +17,14 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: '← →  Enter', what: 'Collapse / expand tree nodes (tree focused)' },
   { keys: 'Tab (in filter)', what: 'Accept a completion' },
   { keys: 'Esc (in filter)', what: 'Clear the filter' },
-  { keys: 'Ctrl+1 … Ctrl+5', what: 'Exchanges, Sessions, Diagnoses, Replay, Server logs' },
+  { keys: 'Ctrl+1 … Ctrl+6', what: 'Exchanges, Sessions, Diagnoses, Replay, Server logs, Probe' },
   { keys: 'wheel  drag  + − 0 ← →', what: 'Sessions: zoom, pan, fit (timeline focused)' },
   { keys: 'Ctrl+O', what: 'Open a capture, HAR or SAZ' },
   { keys: 'Ctrl+Shift+D', what: 'Toggle dark mode' },
   { keys: 'F1 or ?', what: 'This help' },
 ];
 
-const VIEWS: View[] = ['exchanges', 'sessions', 'diagnoses', 'replay', 'logs'];
+const VIEWS: View[] = ['exchanges', 'sessions', 'diagnoses', 'replay', 'logs', 'probe'];
 const VIEW_LABELS: Partial<Record<View, string>> = { logs: 'Server logs' };
 
 export function useShortcuts(): void {
@@ -42,7 +42,7 @@ export function useShortcuts(): void {
         requestAnimationFrame(() =>
           (document.querySelector('input[aria-label="Filter"]') as HTMLInputElement | null)?.focus(),
         );
-      } else if (mod && /^[1-5]$/.test(e.key)) {
+      } else if (mod && /^[1-6]$/.test(e.key)) {
         e.preventDefault();
         ui.setView(VIEWS[Number(e.key) - 1]!);
       } else if (mod && e.shiftKey && e.key.toLowerCase() === 'd') {

@@ -3,7 +3,7 @@ import { parseWidths, withoutWidth, withWidth, type ColumnKey, type ColumnWidths
 
 export type Theme = 'dark' | 'light';
 export type DetailTab = 'decoded' | 'headers' | 'timing' | 'server';
-export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay' | 'logs';
+export type View = 'exchanges' | 'sessions' | 'diagnoses' | 'replay' | 'logs' | 'probe';
 
 /** A byte range in one buffer, highlighted in the hex view. */
 export interface ByteSelection {
@@ -79,7 +79,8 @@ function initialTheme(): Theme {
 function initialView(): View {
   try {
     const v = localStorage.getItem('mapiscope.view');
-    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay' || v === 'logs') return v;
+    if (v === 'exchanges' || v === 'sessions' || v === 'diagnoses' || v === 'replay' || v === 'logs' || v === 'probe')
+      return v;
   } catch {
     /* no storage */
   }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import { type Finding, diagnoseModel, rules, rulesById, severityByExchange } from '../../../shared/diagnose/index.js';
+import { findAll } from '../../../shared/codec/index.js';
 import { SessionModel } from '../../../shared/session/model.js';
 import {
   FIXTURES,
@@ -472,7 +473,15 @@ describe('evidence is only what shows the problem', () => {
 
   it('the model records whether each referenced ROP ran, and its ReturnValue', () => {
     const m = new SessionModel();
-    for (const ex of noisy().exchanges) m.add(ex);
+    const exs = noisy().exchanges;
+    for (const ex of exs) m.add(ex);
+    // The generated handle node of the tree says so too.
+    const handleNode = (id: number) =>
+      findAll(m.decode(exs[id - 1]!).request!.tree, 'InputHandle').map((n) => n.display);
+    expect(handleNode(3)).toEqual(['0x00000099: never returned by the server in this session']);
+    expect(handleNode(4)).toEqual([
+      '0x00000099: never returned by the server in this session; the server did not run this ROP (request rejected, or no response to it)',
+    ]);
     expect(
       [3, 4, 5, 6, 7, 8, 9, 10].map((id) => m.factsOf(id)!.handleRefs!.map((r) => [r.ran, r.returnValue])),
     ).toEqual([

@@ -31,9 +31,14 @@ describe('live proxy activity', () => {
       type: 'untrusted-certificate',
       data: { host: 'mail:443', error: 'self-signed certificate', exchangeId: 6 },
     });
+    // A client refusing our certificate (no exchange, side "client") is kept apart from the upstream one.
+    s.onEvent({ type: 'untrusted-certificate', data: { host: 'mail', error: 'unknown ca', side: 'client' } });
     st = useLiveStore.getState();
     expect([...st.open]).toEqual([2]);
-    expect(st.refused).toEqual([{ host: 'mail:443', error: 'self-signed certificate' }]);
+    expect(st.refused).toEqual([
+      { host: 'mail:443', error: 'self-signed certificate', side: 'upstream' },
+      { host: 'mail', error: 'unknown ca', side: 'client' },
+    ]);
     s.onEvent({ type: 'capture-state', data: { running: false } });
     expect(useLiveStore.getState().open.size).toBe(0);
   });

@@ -1,5 +1,6 @@
 /**
- * The probe's report: one row per step, as Test-OutlookConnectivity
+ * The probe contract (`mapiscope probe --json`, the probe.* API methods and
+ * the Probe panel). The probe's report: one row per step, as Test-OutlookConnectivity
  * (OutlookMapiHttpSelfTestProbe) reports a logon — identity, start, end,
  * latency, result, error — plus what a MAPI/HTTP engineer needs: the
  * X-ResponseCode, the ROP ReturnValue by name, the X-RequestId.
@@ -89,4 +90,30 @@ export interface ProbeSeries {
   runs: ProbeReport[];
   latency: LatencyStats[];
   result: 'Succeeded' | 'Failed';
+}
+
+/** `probe.start`: what the Probe panel sends (the password only travels to the local backend). */
+export interface ProbeStartParams {
+  url: string;
+  /** DOMAIN\\user or user@domain. */
+  user?: string;
+  password?: string;
+  email?: string;
+  dn?: string;
+  /** Force a scheme; otherwise chosen from WWW-Authenticate. */
+  auth?: 'basic' | 'ntlm' | 'negotiate' | 'bearer';
+  bearer?: string;
+  insecure?: boolean;
+  timeoutMs?: number;
+}
+
+/** One probe run as `probe.status` returns it and `probe-progress` events carry it. */
+export interface ProbeRunData {
+  id: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** The step being run (while running). */
+  current?: StepId;
+  report: ProbeReport;
+  /** Why the run could not start or broke (not a step failure). */
+  error?: string;
 }
