@@ -8,6 +8,7 @@ import { DesktopService } from './desktop-service.js';
 import { sessionService } from './session-service.js';
 import { LogsService } from './logs/logs-service.js';
 import { FileService } from './file-service.js';
+import { FilterService } from './filter-service.js';
 import { ProbeService } from './probe/service.js';
 import { ReplayService } from './replay/service.js';
 import { SimulatorService } from './simulator/service.js';
@@ -36,6 +37,7 @@ export function defaultServices(_opts: ServiceOptions = {}): BackendService[] {
     }),
     sessions,
     new LogsService(sessions),
+    new FilterService(sessions),
     new ProbeService(),
   ];
 }

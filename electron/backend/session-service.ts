@@ -21,6 +21,7 @@ import type { Exchange } from '../../shared/capture/exchange.js';
 import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
 import type { ExchangeDecode } from '../../shared/protocol/decode-exchange.js';
 import { annotateHandles } from '../../shared/session/annotate.js';
+import { FieldIndexer } from '../../shared/filter/capture.js';
 import { SessionModel } from '../../shared/session/model.js';
 import type { HandleRecord } from '../../shared/session/types.js';
 import type { Backend, BackendService } from './backend.js';
@@ -50,13 +51,15 @@ export interface SessionServiceOptions {
 export class SessionService implements BackendService {
   readonly name = 'sessions';
   private model: SessionModel;
+  /** The field-value index the pass feeds (one position per exchange fed, in workspace order). */
+  private indexer = new FieldIndexer();
   private fed = 0;
   private findings?: Finding[];
   private off?: () => void;
   private workspace?: Backend['workspace'];
 
   constructor(private readonly opts: SessionServiceOptions = {}) {
-    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16 });
+    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16, onDecoded: this.indexer.observe });
   }
 
   register(backend: Backend): void {
@@ -133,12 +136,32 @@ export class SessionService implements BackendService {
 
   /** The model as fed so far (every exchange after `feedAll()`). */
   current(): SessionModel {
-    this.ensure().catch(() => undefined);
+    this.catchUp();
     return this.model;
   }
 
+  /**
+   * Feeds what is in memory at once; exchanges served by a file follow in the sliced background pass
+   * (one unsliced stream over a large file would hold the event loop, and every RPC with it).
+   */
+  private catchUp(): void {
+    const ws = this.workspace;
+    if (ws && (this.streaming > 0 || this.fed < ws.onDisk)) void this.feedAll().catch(() => undefined);
+    else this.ensure().catch(() => undefined);
+  }
+
+  /** The field index as fed so far, with the model it belongs to (both replaced on a reset). */
+  fieldIndex(): { indexer: FieldIndexer; model: SessionModel } {
+    return { indexer: this.indexer, model: this.model };
+  }
+
+  /** Exchanges fed to the model so far, of `total` in the workspace. */
+  progress(): { fed: number; total: number } {
+    return { fed: this.fed, total: this.workspace?.count ?? 0 };
+  }
+
   allFindings(): Finding[] {
-    this.ensure().catch(() => undefined);
+    this.catchUp();
     if (!this.findings) {
       this.findings = diagnoseModel(this.model);
       this.markSeverities(this.findings);
@@ -147,7 +170,8 @@ export class SessionService implements BackendService {
   }
 
   private reset(): void {
-    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16 });
+    this.indexer = new FieldIndexer();
+    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16, onDecoded: this.indexer.observe });
     this.fed = 0;
     this.findings = undefined;
   }
@@ -216,7 +240,12 @@ export class SessionService implements BackendService {
 
   /** The whole forward pass in slices of `slice` exchanges, yielding to the event loop between them. */
   feedAll(slice = 500): Promise<void> {
-    this.feeding ??= (async () => {
+    if (this.feeding) return this.feeding;
+    let run: Promise<void> | undefined = undefined;
+    run = (async () => {
+      // Yield first: a pass with nothing to feed would otherwise finish (and clear `feeding`) before
+      // `feeding` is set, leaving a settled promise there that every later call would return.
+      await Promise.resolve();
       try {
         for (;;) {
           const total = this.workspace?.count ?? 0;
@@ -226,10 +255,11 @@ export class SessionService implements BackendService {
           await new Promise<void>((r) => setImmediate(r));
         }
       } finally {
-        this.feeding = undefined;
+        if (this.feeding === run) this.feeding = undefined;
       }
     })();
-    return this.feeding;
+    this.feeding = run;
+    return run;
   }
 
   /** Tells the UI that sessions and severities are ready after a background pass. */

@@ -20,6 +20,7 @@ import { useAnalysisStore } from './stores/analysis-store';
 import { useReplayStore } from './stores/replay-store';
 import { useMenuCommands } from './menu-commands';
 import { Splitter } from './components/splitter';
+import { useFilterStore } from './stores/filter-store';
 
 /** Connects to the backend once: status, the current list, then live events. */
 function useBackend() {
@@ -32,6 +33,7 @@ function useBackend() {
     const refresh = async () => {
       try {
         conn.setStatus(await client.call('status', {}));
+        if (!useFilterStore.getState().catalog) void useFilterStore.getState().loadCatalog();
         void useDesktopStore.getState().refresh();
         await ex.reload();
         void useAnalysisStore.getState().reload();
@@ -41,8 +43,18 @@ function useBackend() {
         conn.setError(msg);
       }
     };
+    let rerunTimer: ReturnType<typeof setTimeout> | undefined;
+    /** A filter on decoded fields follows new content, re-run at most about once a second. */
+    const rerunFilter = (ms: number) => {
+      if (!useFilterStore.getState().backend || rerunTimer) return;
+      rerunTimer = setTimeout(() => {
+        rerunTimer = undefined;
+        useFilterStore.getState().rerun();
+      }, ms);
+    };
     const ingest = createIngest((batch) => {
       useExchangesStore.getState().appendBatch(batch);
+      rerunFilter(1000);
       // Sessions and findings follow a live capture, re-read at most about once a second.
       useAnalysisStore.getState().invalidate();
     });
@@ -55,6 +67,7 @@ function useBackend() {
             return;
           case 'exchanges-reset':
             void useExchangesStore.getState().reload();
+            rerunFilter(50);
             useAnalysisStore.getState().invalidate(50);
             return;
           case 'analysis-ready':
@@ -66,6 +79,9 @@ function useBackend() {
             return;
           case 'replay-progress':
             useReplayStore.getState().onProgress(e.data);
+            return;
+          case 'filter-progress':
+            useFilterStore.getState().onProgress(e.data);
             return;
           case 'probe-progress':
             useProbeStore.getState().onProgress(e.data);

@@ -20,6 +20,7 @@ import type {
 } from './desktop.js';
 import type { ProbeRunData, ProbeStartParams } from './probe.js';
 import type { ReplayReportData, ReplayRunData } from './replay.js';
+import type { FieldInfo } from '../filter/types.js';
 
 export interface BackendStatus {
   version: string;
@@ -111,6 +112,27 @@ export interface ExchangeDecodeDto {
   error?: string;
 }
 
+/** A filterable field as `filter.fields` sends it: an enum's names are in `tables[namesRef]`. */
+export interface FilterFieldDto extends Omit<FieldInfo, 'names'> {
+  namesRef?: string;
+}
+
+export interface FilterFieldsDto {
+  fields: FilterFieldDto[];
+  tables: Record<string, Readonly<Record<number, string>>>;
+}
+
+export interface FilterRunResult {
+  /** Ids of the matching exchanges, in capture order. */
+  ids: number[];
+  /** Exchanges the filter was evaluated on (those the session pass had fed), of `total`. */
+  evaluated: number;
+  total: number;
+  /** Problems in the filter text, by column (0-based); `ids` is empty when there are any. */
+  errors: { at: number; message: string }[];
+  ms: number;
+}
+
 export interface ApiMethods extends LogsMethods {
   status: { params: Record<string, never>; result: BackendStatus };
   'exchanges.list': {
@@ -125,6 +147,16 @@ export interface ApiMethods extends LogsMethods {
     params: { name: string; base64: string };
     result: { count: number; format: string; warnings: string[] };
   };
+  /** Every filterable field (the field registry). */
+  'filter.fields': { params: Record<string, never>; result: FilterFieldsDto };
+  /** The exchanges a filter matches, over every field; waits for the session pass (progress: `filter-progress`). */
+  'filter.run': { params: { expr: string; runId?: string }; result: FilterRunResult };
+  /** Stops a `filter.run` (it then fails with "filter cancelled"). */
+  'filter.cancel': { params: { runId: string }; result: { cancelled: boolean } };
+  /** Values of a field seen in the capture, most frequent first (completion). */
+  'filter.values': { params: { field: string; prefix?: string; limit?: number }; result: { values: string[] } };
+  /** One field's values for some exchanges (a list column), as text, by exchange id. */
+  'filter.columns': { params: { field: string; ids: number[] }; result: { values: Record<string, string> } };
   /** How the machine's proxy settings route now, and whether MapiScope set them. */
   'systemProxy.status': { params: Record<string, never>; result: SystemProxyDto };
   /**
@@ -309,6 +341,8 @@ export type BackendEvent =
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
    */
   | { type: 'replay-progress'; data: ReplayRunData }
+  /** A `filter.run` waiting for the session pass: exchanges fed so far (about ten a second, then `done`). */
+  | { type: 'filter-progress'; data: { runId: string; fed: number; total: number; done: boolean } }
   /** The system proxy routing changed (set, restored, or found changed by someone else). */
   | { type: 'system-proxy'; data: SystemProxyDto }
   /** A probe run's state as each step starts and ends, and when it ends. */

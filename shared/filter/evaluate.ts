@@ -16,7 +16,7 @@ import {
   type ParsedFilter,
   parseFilterExpression,
 } from './parse.js';
-import { type ExchangeRecord, RECORD_FIELD_BY_NAME, cookieValues } from './record.js';
+import { type ExchangeRecord, RECORD_FIELD_BY_NAME } from './record.js';
 import type { FieldInfo } from './types.js';
 
 /**
@@ -37,28 +37,40 @@ export function keysOf(f: FieldInfo): readonly string[] | undefined {
 }
 
 /** The HTTP-level fields of an exchange under their index keys (headers and cookies by lower-case name). */
+const REQUEST_KEYS = new Map<string, string>();
+const RESPONSE_KEYS = new Map<string, string>();
+/** The index key of a header name (lower case), remembered per spelling: a capture repeats a few dozen names. */
+function headerKey(keys: Map<string, string>, prefix: string, name: string): string {
+  let k = keys.get(name);
+  if (k === undefined) {
+    k = `${prefix}${name.toLowerCase()}`;
+    if (keys.size < 4096) keys.set(name, k);
+  }
+  return k;
+}
+
 export function httpFields(
   headers: { request: readonly RawHeader[]; response?: readonly RawHeader[] },
   emit: (field: string, value: unknown) => void,
 ): void {
-  for (const h of headers.request) emit(`http.request.header:${h.name.toLowerCase()}`, h.value);
-  for (const h of headers.response ?? []) emit(`http.response.header:${h.name.toLowerCase()}`, h.value);
-  const r: ExchangeRecord = { headers };
-  for (const h of headers.request)
-    if (h.name.toLowerCase() === 'cookie')
+  for (const h of headers.request) {
+    const key = headerKey(REQUEST_KEYS, 'http.request.header:', h.name);
+    emit(key, h.value);
+    if (key === 'http.request.header:cookie')
       for (const p of h.value.split(';')) {
         const eq = p.indexOf('=');
         if (eq > 0) emit(`http.cookie:${p.slice(0, eq).trim().toLowerCase()}`, p.slice(eq + 1).trim());
       }
-  for (const h of headers.response ?? [])
-    if (h.name.toLowerCase() === 'set-cookie') {
-      const first = h.value.split(';')[0]!;
+  }
+  for (const h of headers.response ?? []) {
+    const key = headerKey(RESPONSE_KEYS, 'http.response.header:', h.name);
+    emit(key, h.value);
+    if (key === 'http.response.header:set-cookie') {
+      const first = h.value.split(';', 1)[0]!;
       const eq = first.indexOf('=');
-      if (eq > 0) {
-        const name = first.slice(0, eq).trim();
-        for (const v of cookieValues(r, 'response', name)) emit(`http.setCookie:${name.toLowerCase()}`, v);
-      }
+      if (eq > 0) emit(`http.setCookie:${first.slice(0, eq).trim().toLowerCase()}`, first.slice(eq + 1).trim());
     }
+  }
 }
 
 /** Values of an exchange-record field (summary, transport facts, session). */

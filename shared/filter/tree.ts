@@ -208,3 +208,35 @@ export function treeFields(
   } else w.children(root, prefix, '0', root.name, 0);
   return w.out;
 }
+
+/** A value as a literal of the filter language, in the field's own form (names, ids, hex, quoted text). */
+export function literalOf(info: FieldInfo | undefined, v: unknown): string {
+  if (v !== null && typeof v === 'object' && 'ReplicaId' in v && 'GlobalCounter' in v) {
+    const id = v as { ReplicaId: number; GlobalCounter: number };
+    return `${id.ReplicaId}-0x${id.GlobalCounter.toString(16).toUpperCase()}`;
+  }
+  if (typeof v === 'number') {
+    const name = info?.names?.[v];
+    if (name !== undefined && /^[\w-]+$/.test(name)) return name;
+    if (info?.type === 'error' || info?.type === 'proptag' || info?.type === 'flags')
+      return `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+    return String(v);
+  }
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) {
+    let h = '';
+    for (const b of v) h += b.toString(16).padStart(2, '0');
+    return h || '""';
+  }
+  if (typeof v === 'string') {
+    if (info?.type === 'guid' && /^[0-9a-f-]{36}$/i.test(v)) return v;
+    if ((info?.type === 'number' || info?.type === 'time') && /^-?\d+$/.test(v)) return v;
+    return JSON.stringify(v);
+  }
+  return JSON.stringify(String(v));
+}
+
+/** The filter a tree field stands for: `field == value` (the field alone when the value has no literal). */
+export function filterTextFor(f: TreeField, info: FieldInfo | undefined): string {
+  return `${f.field} == ${literalOf(info, f.value)}`;
+}

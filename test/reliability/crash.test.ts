@@ -7,8 +7,9 @@
  *    offset, and the restarted CLI says so and moves it aside;
  *  - every exchange the CLI reported as written is present, and every exchange present is
  *    byte-identical (request and response bodies) to what the client sent and received;
- *  - every exchange the client saw complete is in the file: the proxy holds the end of each
- *    response until its record is written, so none may be missing.
+ *  - every exchange the client saw complete is in the file: the capture's writer thread acknowledges
+ *    a record once its write() returned (the kernel has it, a kill -9 cannot lose it), and the proxy
+ *    holds the end of each response until then (ARCHITECTURE.md, "Durability contract").
  * Short form: 3 kills; long form (RELIABILITY_LONG=1): 25 kills.
  */
 import { mkdtemp, readdir, rm, stat, truncate } from 'node:fs/promises';
@@ -22,7 +23,6 @@ import { LONG, rng } from './fuzz-lib.js';
 import { type CliCapture, LeanClient, mapiUpstream, sha, slice, startCliCapture } from './harness.js';
 
 const KILLS = LONG ? 25 : 3;
-/** An exchange the client saw complete this shortly before the kill may not be written yet. */
 
 let root: string;
 const kids: CliCapture[] = [];

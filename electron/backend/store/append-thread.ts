@@ -70,83 +70,87 @@ function appendThreadMain(): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const none = new Uint8Array(0);
 
-  const writevAll = (parts: Uint8Array[], at: number): void => {
-    let total = 0;
-    for (const p of parts) total += p.length;
-    const n = fs.writevSync(d.fd, parts, at);
-    if (n === total) return;
-    // A short write (rare on regular files): the rest in plain writes.
-    const rest = Buffer.concat(parts).subarray(n);
-    let done = 0;
-    while (done < rest.length) done += fs.writeSync(d.fd, rest, done, rest.length - done, at + n + done);
-  };
-  const sync = (): void => {
-    timer = undefined;
-    if (!dirty) return;
-    dirty = false;
-    fs.fdatasync(d.fd, () => undefined);
-  };
-  const flush = (): void => {
-    scheduled = false;
-    while (queue.length > 0) {
-      // writev takes at most 1024 buffers (IOV_MAX): 4 per record.
-      const batch = queue.length <= 200 ? queue : queue.slice(0, 200);
-      queue = queue.length <= 200 ? [] : queue.slice(200);
-      const upTo = batch[batch.length - 1]!.seq;
-      if (failure) {
-        port.postMessage({ k: 'ack', upTo, error: failure });
-        continue;
+  // Helpers are methods of one object, not named local functions: bundlers that keep function names
+  // would wrap those in a helper of this module's scope, which the thread does not have.
+  const io = {
+    writevAll(parts: Uint8Array[], at: number): void {
+      let total = 0;
+      for (const p of parts) total += p.length;
+      const n = fs.writevSync(d.fd, parts, at);
+      if (n === total) return;
+      // A short write (rare on regular files): the rest in plain writes.
+      const rest = Buffer.concat(parts).subarray(n);
+      let done = 0;
+      while (done < rest.length) done += fs.writeSync(d.fd, rest, done, rest.length - done, at + n + done);
+    },
+    sync(): void {
+      timer = undefined;
+      if (!dirty) return;
+      dirty = false;
+      fs.fdatasync(d.fd, () => undefined);
+    },
+    flush(): void {
+      scheduled = false;
+      while (queue.length > 0) {
+        // writev takes at most 1024 buffers (IOV_MAX): 4 per record.
+        const batch = queue.length <= 200 ? queue : queue.slice(0, 200);
+        queue = queue.length <= 200 ? [] : queue.slice(200);
+        const upTo = batch[batch.length - 1]!.seq;
+        if (failure) {
+          port.postMessage({ k: 'ack', upTo, error: failure });
+          continue;
+        }
+        const parts: Uint8Array[] = [];
+        const index = Buffer.allocUnsafe(d.indexEntry * batch.length);
+        let at = pos;
+        for (let i = 0; i < batch.length; i++) {
+          const m = batch[i]!;
+          const json = Buffer.from(JSON.stringify(m.type === d.exchangeType ? m.head : m.value), 'utf8');
+          const body = m.body ? new Uint8Array(m.body) : none;
+          const exchange = m.type === d.exchangeType;
+          // record := u32 payloadLength | u8 type | payload | u32 crc32(type + payload);
+          // an exchange payload starts with u32 jsonLength.
+          const pre = Buffer.allocUnsafe(exchange ? 9 : 5);
+          const payloadLength = (exchange ? 4 : 0) + json.length + body.length;
+          pre.writeUInt32LE(payloadLength, 0);
+          pre[4] = m.type;
+          if (exchange) pre.writeUInt32LE(json.length, 5);
+          const crc = Buffer.allocUnsafe(4);
+          // Never crc32() an empty view: zlib answers 0 for a null data pointer, whatever the running value.
+          const sum = crc32(json, crc32(pre.subarray(4)));
+          crc.writeUInt32LE(body.length > 0 ? crc32(body, sum) : sum, 0);
+          parts.push(pre, json, body, crc);
+          const length = 9 + payloadLength;
+          const e = i * d.indexEntry;
+          index.writeDoubleLE(at, e);
+          index.writeUInt32LE(length, e + 8);
+          index.writeUInt32LE(m.id >>> 0, e + 12);
+          index.writeUInt32LE(m.type, e + 16);
+          at += length;
+        }
+        try {
+          io.writevAll(parts, pos);
+          pos = at;
+          let done = 0;
+          while (done < index.length) done += fs.writeSync(d.indexFd, index, done, index.length - done, ipos + done);
+          ipos += index.length;
+          dirty = true;
+          if (d.syncMs === 0) {
+            dirty = false;
+            fs.fdatasyncSync(d.fd);
+          } else timer ??= setTimeout(io.sync, d.syncMs);
+          port.postMessage({ k: 'ack', upTo });
+        } catch (e) {
+          // A failed write (disk full…) may leave a partial record: later opens report it as torn.
+          failure = (e as Error).message;
+          port.postMessage({ k: 'ack', upTo, error: failure });
+        }
       }
-      const parts: Uint8Array[] = [];
-      const index = Buffer.allocUnsafe(d.indexEntry * batch.length);
-      let at = pos;
-      for (let i = 0; i < batch.length; i++) {
-        const m = batch[i]!;
-        const json = Buffer.from(JSON.stringify(m.type === d.exchangeType ? m.head : m.value), 'utf8');
-        const body = m.body ? new Uint8Array(m.body) : none;
-        const exchange = m.type === d.exchangeType;
-        // record := u32 payloadLength | u8 type | payload | u32 crc32(type + payload);
-        // an exchange payload starts with u32 jsonLength.
-        const pre = Buffer.allocUnsafe(exchange ? 9 : 5);
-        const payloadLength = (exchange ? 4 : 0) + json.length + body.length;
-        pre.writeUInt32LE(payloadLength, 0);
-        pre[4] = m.type;
-        if (exchange) pre.writeUInt32LE(json.length, 5);
-        const crc = Buffer.allocUnsafe(4);
-        // Never crc32() an empty view: zlib answers 0 for a null data pointer, whatever the running value.
-        const sum = crc32(json, crc32(pre.subarray(4)));
-        crc.writeUInt32LE(body.length > 0 ? crc32(body, sum) : sum, 0);
-        parts.push(pre, json, body, crc);
-        const length = 9 + payloadLength;
-        const e = i * d.indexEntry;
-        index.writeDoubleLE(at, e);
-        index.writeUInt32LE(length, e + 8);
-        index.writeUInt32LE(m.id >>> 0, e + 12);
-        index.writeUInt32LE(m.type, e + 16);
-        at += length;
-      }
-      try {
-        writevAll(parts, pos);
-        pos = at;
-        let done = 0;
-        while (done < index.length) done += fs.writeSync(d.indexFd, index, done, index.length - done, ipos + done);
-        ipos += index.length;
-        dirty = true;
-        if (d.syncMs === 0) {
-          dirty = false;
-          fs.fdatasyncSync(d.fd);
-        } else timer ??= setTimeout(sync, d.syncMs);
-        port.postMessage({ k: 'ack', upTo });
-      } catch (e) {
-        // A failed write (disk full…) may leave a partial record: later opens report it as torn.
-        failure = (e as Error).message;
-        port.postMessage({ k: 'ack', upTo, error: failure });
-      }
-    }
+    },
   };
   port.on('message', (m: RecordMessage[] | { close: true }) => {
     if (!Array.isArray(m)) {
-      flush();
+      io.flush();
       if (timer) clearTimeout(timer);
       let error = failure;
       try {
@@ -161,16 +165,13 @@ function appendThreadMain(): void {
     for (const r of m) queue.push(r);
     if (!scheduled) {
       scheduled = true;
-      setImmediate(flush);
+      setImmediate(io.flush);
     }
   });
 }
 
-/**
- * Source text of the thread. Transpilers that keep function names (esbuild's keepNames, used by
- * tsx) wrap inner functions in a `__name` helper of the enclosing module: defined here as a no-op.
- */
-const SOURCE = `var __name = (f) => f;\n(${appendThreadMain.toString()})();\n`;
+/** Source text of the thread. */
+const SOURCE = `(${appendThreadMain.toString()})();\n`;
 
 /** Posts records to the append thread and resolves each once the thread has written it. */
 export class AppendThread {

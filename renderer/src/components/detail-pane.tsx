@@ -12,7 +12,10 @@ import {
 import { useExchangesStore } from '../stores/exchanges-store';
 import { useUiStore } from '../stores/ui-store';
 import { HexPane } from './hex-pane';
-import { TreePane } from './tree-pane';
+import { type NodeFilter, TreePane } from './tree-pane';
+import { useFilterStore } from '../stores/filter-store';
+import { FieldNames, filterTextFor, treeFields } from '../../../shared/filter/tree';
+import { matchedNodes } from '../../../shared/filter/highlight';
 import { formatDuration, RESPONSE_CODES } from './format';
 
 /** Deepest node (path) whose range in `buffer` contains `offset`. */
@@ -32,9 +35,40 @@ export function nodeAt(
   return best;
 }
 
+/** The tree's filter actions: the field each node stands for, and the nodes the applied filter matched. */
+function useTreeFilters(part: DecodedPartDto) {
+  const fields = useFilterStore((s) => s.fields);
+  const tests = useFilterStore((s) => s.tests);
+  const names = useMemo(() => (fields ? new FieldNames(fields) : undefined), [fields]);
+  const byPath = useMemo(() => {
+    const m = new Map<string, NodeFilter>();
+    if (!names) return m;
+    for (const f of treeFields(part.tree, part.requestType, part.direction, names, { json: true }))
+      if (!m.has(f.path)) m.set(f.path, { text: filterTextFor(f, names.byName.get(f.field)), field: f.field });
+    // A ROP node stands for "this ROP is in the exchange".
+    const walk = (n: TreeNodeDto, path: string) => {
+      if (names.ropNames.has(n.name) && n.children?.[0]?.name === 'RopId' && !m.has(path))
+        m.set(path, { text: `rop == ${n.name}`, field: 'rop' });
+      n.children?.forEach((c, i) => walk(c, `${path}.${i}`));
+    };
+    walk(part.tree, '0');
+    return m;
+  }, [part, names]);
+  const matched = useMemo(() => {
+    if (!names || !tests.length) return undefined;
+    const hits = matchedNodes(tests, { [part.direction]: part.tree }, part.requestType, names, { json: true });
+    return new Set(hits.map((h) => h.path));
+  }, [part, names, tests]);
+  return { byPath, matched };
+}
+
 function PartView({ part }: { part: DecodedPartDto }) {
   const bytes = useUiStore((s) => s.bytes);
   const selectNode = useUiStore((s) => s.selectNode);
+  const addColumn = useUiStore((s) => s.addFieldColumn);
+  const setText = useFilterStore((s) => s.setText);
+  const setDraft = useFilterStore((s) => s.setDraft);
+  const { byPath, matched } = useTreeFilters(part);
   const buffers = useMemo(() => {
     const m = new Map<string, Uint8Array>();
     for (const [k, v] of Object.entries(part.buffers)) m.set(k, base64Decode(v));
@@ -59,7 +93,16 @@ function PartView({ part }: { part: DecodedPartDto }) {
       </div>
       <div className="split">
         <div className="split-left">
-          <TreePane key={part.direction + part.tree.length} root={part.tree} rootBuffer="body" />
+          <TreePane
+            key={part.direction + part.tree.length}
+            root={part.tree}
+            rootBuffer="body"
+            filterFor={(path) => byPath.get(path)}
+            {...(matched ? { matched } : {})}
+            onApply={setText}
+            onPrepare={setDraft}
+            onAddColumn={addColumn}
+          />
         </div>
         <div className="split-right">
           <div className="buffer-tabs">

@@ -1,5 +1,6 @@
 /** The exchange list: one row per HTTP exchange, virtualised, keyboard-driven. */
-import { useCallback, useMemo, useRef, type CSSProperties, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { api } from '../api/client';
 import { useFilterStore, visibleRows, type SortKey } from '../stores/filter-store';
 import { FilterBar } from './filter-bar';
 import type { ExchangeSummary } from '../../../shared/capture/summary';
@@ -13,6 +14,52 @@ import { useUiStore } from '../stores/ui-store';
 import { COLUMNS, columnVars, keyResize, MAX_COLUMN_WIDTH, widthOf, type ColumnKey } from './list-columns';
 
 const ROW_HEIGHT = 24;
+const FIELD_COLUMN_WIDTH = 140;
+
+/**
+ * Values of the fields added as columns, fetched from the backend for the rows
+ * on screen (`filter.columns`), batched per frame and kept per field.
+ */
+function useFieldColumnValues(fields: readonly string[], generation: unknown) {
+  const cache = useRef(new Map<string, Map<number, string>>());
+  const wanted = useRef(new Set<number>());
+  const timer = useRef<number | undefined>(undefined);
+  const [, bump] = useState(0);
+  useEffect(() => {
+    cache.current.clear();
+    bump((n) => n + 1);
+  }, [fields, generation]);
+  const fetchLater = () => {
+    if (timer.current !== undefined) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined;
+      const ids = [...wanted.current];
+      wanted.current.clear();
+      if (!ids.length) return;
+      for (const field of fields) {
+        const m = cache.current.get(field) ?? new Map<number, string>();
+        cache.current.set(field, m);
+        for (const id of ids) m.set(id, '');
+        void api()
+          .call('filter.columns', { field, ids })
+          .then((r) => {
+            for (const [id, v] of Object.entries(r.values)) m.set(Number(id), v);
+            bump((n) => n + 1);
+          })
+          .catch(() => undefined);
+      }
+    }, 30);
+  };
+  return (field: string, id: number): string => {
+    const v = cache.current.get(field)?.get(id);
+    if (v === undefined) {
+      wanted.current.add(id);
+      fetchLater();
+      return '';
+    }
+    return v;
+  };
+}
 
 const SEV_ICON: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 
@@ -146,7 +193,15 @@ function ColumnHeader({
  */
 function ColumnsScope({ children }: { children: ReactNode }) {
   const widths = useUiStore((s) => s.columnWidths);
-  const style = useMemo(() => columnVars(widths) as CSSProperties, [widths]);
+  const fieldColumns = useUiStore((s) => s.fieldColumns);
+  const style = useMemo(() => {
+    const v: Record<string, string> = columnVars(widths);
+    if (fieldColumns.length) {
+      v['--field-cols'] = fieldColumns.map(() => `${FIELD_COLUMN_WIDTH}px`).join(' ');
+      v['--field-cols-width'] = `${fieldColumns.length * (FIELD_COLUMN_WIDTH + 6)}px`;
+    }
+    return v as CSSProperties;
+  }, [widths, fieldColumns]);
   return (
     <section className="pane exchange-list" aria-label="Exchanges" style={style}>
       {children}
@@ -167,6 +222,9 @@ export function ExchangeList() {
   const selectRange = useExchangesStore((s) => s.selectRange);
   const selectAll = useExchangesStore((s) => s.selectAll);
   const severityById = useAnalysisStore((s) => s.severityById);
+  const fieldColumns = useUiStore((s) => s.fieldColumns);
+  const removeFieldColumn = useUiStore((s) => s.removeFieldColumn);
+  const cellOf = useFieldColumnValues(fieldColumns, all);
   const selectedIndex = selectedId === undefined ? -1 : items.findIndex((x) => x.id === selectedId);
   const order = useCallback(() => items.map((x) => x.id), [items]);
   const headerRef = useRef<HTMLDivElement>(null);
@@ -220,6 +278,14 @@ export function ExchangeList() {
         <ColumnHeader col="dur" k="duration" label="Duration" className="c-dur" />
         <ColumnHeader col="req" k="req" label="Req" className="c-size" />
         <ColumnHeader col="resp" k="resp" label="Resp" className="c-size" />
+        {fieldColumns.map((f) => (
+          <div key={f} className="xh c-field" role="columnheader" title={f} data-field={f}>
+            <span className="xh-label">{f.split('.').slice(-2).join('.')}</span>
+            <button className="xh-remove" aria-label={`Remove column ${f}`} onClick={() => removeFieldColumn(f)}>
+              ×
+            </button>
+          </div>
+        ))}
         <ColumnHeader col="rops" label="ROPs / URL" className="c-rops" />
       </div>
       {items.length === 0 ? (
@@ -277,6 +343,14 @@ export function ExchangeList() {
                 <span className="c-dur">{formatDuration(s.durationMs)}</span>
                 <span className="c-size">{formatBytes(s.requestBytes)}</span>
                 <span className="c-size">{formatBytes(s.responseBytes)}</span>
+                {fieldColumns.map((f) => {
+                  const v = cellOf(f, s.id);
+                  return (
+                    <span key={f} className="c-field" data-field={f} title={v}>
+                      {v}
+                    </span>
+                  );
+                })}
                 <span className="c-rops">{s.rops?.length ? s.rops.join(', ') : s.url}</span>
               </div>
             );

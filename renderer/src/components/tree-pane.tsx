@@ -82,7 +82,44 @@ function valueText(n: TreeNodeDto): string {
   return String(n.value);
 }
 
-export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: string }) {
+/** What the tree's context menu offers for a node: a filter text, and the field it reads (for a column). */
+export interface NodeFilter {
+  text: string;
+  field?: string;
+}
+
+export interface TreeFilterProps {
+  /** The filter a node stands for, when it is a field (or a ROP). */
+  filterFor?: (path: string) => NodeFilter | undefined;
+  /** Paths the applied filter matched (highlighted). */
+  matched?: ReadonlySet<string>;
+  onApply?: (text: string) => void;
+  onPrepare?: (text: string) => void;
+  onAddColumn?: (field: string) => void;
+}
+
+export function TreePane({
+  root,
+  rootBuffer,
+  filterFor,
+  matched,
+  onApply,
+  onPrepare,
+  onAddColumn,
+}: { root: TreeNodeDto; rootBuffer: string } & TreeFilterProps) {
+  const [menu, setMenu] = useState<{ x: number; y: number; path: string } | undefined>(undefined);
+  useEffect(() => {
+    if (!menu) return;
+    const close = () => setMenu(undefined);
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    window.addEventListener('click', close);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('click', close);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [menu]);
+  const menuFilter = menu ? filterFor?.(menu.path) : undefined;
   const [open, setOpen] = useState<Set<string>>(() => defaultOpen(root));
   const [query, setQuery] = useState('');
   const [hit, setHit] = useState(0);
@@ -183,6 +220,32 @@ export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: 
         <button onClick={() => setOpen(defaultOpen(root, 99))}>Expand all</button>
         <button onClick={() => setOpen(new Set(['0']))}>Collapse</button>
       </div>
+      {menu && (
+        <ul className="context-menu" role="menu" style={{ left: menu.x, top: menu.y }} aria-label="Field actions">
+          {menuFilter ? (
+            <>
+              <li className="hint" title={menuFilter.text}>
+                {menuFilter.text}
+              </li>
+              <li role="menuitem" onClick={() => onApply?.(menuFilter.text)}>
+                Apply as filter
+              </li>
+              <li role="menuitem" onClick={() => onPrepare?.(menuFilter.text)}>
+                Prepare as filter
+              </li>
+              <li
+                role="menuitem"
+                aria-disabled={!menuFilter.field}
+                onClick={() => menuFilter.field && onAddColumn?.(menuFilter.field)}
+              >
+                Add as column
+              </li>
+            </>
+          ) : (
+            <li className="hint">Not a filterable field</li>
+          )}
+        </ul>
+      )}
       <VirtualList
         className="tree"
         count={rows.length}
@@ -196,9 +259,15 @@ export function TreePane({ root, rootBuffer }: { root: TreeNodeDto; rootBuffer: 
           return (
             <div
               key={r.path}
-              className={`trow${r.path === selected ? ' selected' : ''}${n.error !== undefined ? ' error' : ''}${n.generated ? ' generated' : ''}`}
+              className={`trow${r.path === selected ? ' selected' : ''}${n.error !== undefined ? ' error' : ''}${n.generated ? ' generated' : ''}${matched?.has(r.path) ? ' matched' : ''}`}
               style={{ paddingLeft: 6 + r.depth * 16, height: 22 }}
               onClick={() => choose(r)}
+              onContextMenu={(e) => {
+                if (!filterFor) return;
+                e.preventDefault();
+                choose(r);
+                setMenu({ x: e.clientX, y: e.clientY, path: r.path });
+              }}
               onDoubleClick={() => r.hasChildren && toggle(r.path)}
               role="row"
               data-path={r.path}

@@ -48,6 +48,19 @@ interface UiStore {
   /** A finding's tree path to select once that exchange's decode is shown (Diagnoses → evidence). */
   pendingEvidence?: { exchangeId: number; path: string };
   setPendingEvidence(e: { exchangeId: number; path: string } | undefined): void;
+  /** Fields shown as extra list columns (the tree's "Add as column"; persisted). */
+  fieldColumns: string[];
+  addFieldColumn(field: string): void;
+  removeFieldColumn(field: string): void;
+}
+
+function storedColumns(): string[] {
+  try {
+    const v = JSON.parse(stored('mapiscope.fieldColumns') ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 8) : [];
+  } catch {
+    return [];
+  }
 }
 
 function stored(key: string): string | null {
@@ -156,5 +169,17 @@ export const useUiStore = create<UiStore>((set, get) => ({
   resetColumnWidths() {
     storeColumnWidths({});
     set({ columnWidths: {} });
+  },
+  fieldColumns: storedColumns(),
+  addFieldColumn(field) {
+    if (get().fieldColumns.includes(field)) return;
+    const fieldColumns = [...get().fieldColumns, field].slice(-8);
+    store('mapiscope.fieldColumns', JSON.stringify(fieldColumns));
+    set({ fieldColumns });
+  },
+  removeFieldColumn(field) {
+    const fieldColumns = get().fieldColumns.filter((f) => f !== field);
+    store('mapiscope.fieldColumns', JSON.stringify(fieldColumns));
+    set({ fieldColumns });
   },
 }));

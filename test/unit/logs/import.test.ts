@@ -42,6 +42,14 @@ beforeAll(async () => {
   );
   mkdirSync(join(root, 'MAPI Client Access'));
   cpSync(join(FIX, 'synthetic/MAPIMB_2026010112-1.LOG'), join(root, 'MAPI Client Access/MAPIMB_2026010112-1.LOG'));
+  // RPC Client Access writes the same schema under its own Log-type and prefix.
+  mkdirSync(join(root, 'RPC Client Access'));
+  writeFileSync(
+    join(root, 'RPC Client Access/RCA_2026010112-1.LOG'),
+    readFileSync(join(FIX, 'synthetic/MAPIMB_2026010112-1.LOG'), 'utf8')
+      .replace('#Log-type: MAPI Mailbox Protocol Logs', '#Log-type: RCA Protocol Logs')
+      .replaceAll(',MapiHttp,', ',ncacn_http,'),
+  );
   mkdirSync(join(root, 'MAPI AddressBook Service'));
   cpSync(
     join(FIX, 'synthetic/MAPIAB_2026010112-1.LOG'),
@@ -99,10 +107,14 @@ describe('logs import', () => {
     expect(summary.rows).toEqual({
       httpproxy: 3 + 1 + 1 + 1 + 2 + 1 + 1,
       mapimb: 2,
-      rca: 0,
+      rca: 2,
       mapiab: 1,
       mapihttp_mailbox: 1,
     });
+    expect(await q(`SELECT protocol, operation, x_request_id FROM rca ORDER BY source_line`)).toEqual([
+      ['ncacn_http', 'Connect', '{6A2E5B1C-0000-4000-8000-0000000000AA}:1'],
+      ['ncacn_http', 'OwnerLogon', '{6A2E5B1C-0000-4000-8000-0000000000AA}:1'],
+    ]);
     const r = await q(`SELECT source_file, source_line, "Protocol", "UrlStem" FROM httpproxy
       WHERE source_file LIKE '%HttpProxy_2023010601-1.LOG' ORDER BY source_line`);
     expect(r.map((x) => [x[1], x[2], x[3]])).toEqual([
@@ -208,7 +220,7 @@ describe('logs import', () => {
     expect(await q(`SELECT line, message FROM import_issues WHERE kind = 'fields-changed'`)).toEqual([
       [12, 'columns change here from 69 to 74 (version 15.00.1497.010 → 15.01.2375.007)'],
     ]);
-    expect(summary.versions['15.00.1497.010']).toBe(3);
+    expect(summary.versions['15.00.1497.010']).toBe(4);
     expect(await q(`SELECT version, field_sets FROM log_files WHERE path LIKE '%HttpProxy_2023010602-1.LOG'`)).toEqual([
       ['15.00.1497.010 → 15.01.2375.007', 2],
     ]);
