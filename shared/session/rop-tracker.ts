@@ -13,6 +13,7 @@ import {
   INVALID_HANDLE,
   type RopCall,
   type SpecialRop,
+  type TypedCall,
   backoffOf,
   executeRops,
   expectsResponse,
@@ -21,12 +22,14 @@ import {
   namedPairs,
   notificationHandleOf,
   objectKind,
+  numbers,
   sizeNeededOf,
   tagsOf,
   transferBufferSizeOf,
   transferStatusOf,
 } from './rop-values.js';
 import { type RopState, latest } from './state.js';
+import type { RopDefinition } from '../protocol/rops/define.js';
 import {
   TransferStatus,
   ropFastTransferDestinationPutBuffer,
@@ -52,9 +55,17 @@ interface RopStep {
 
 type RopHandler = (c: RopCall, at: RopStep) => void;
 
+/** The handler of one ROP, reading its request and response as its definition types them. */
+function forRop<Q, R>(
+  def: RopDefinition<Q, R>,
+  handle: (c: TypedCall<Q, R>, at: RopStep) => void,
+): [number, RopHandler] {
+  return [def.id, (c, at) => handle(c as unknown as TypedCall<Q, R>, at)];
+}
+
 /** [MS-OXCROPS] 2.2.3 logon ROPs: the logons of the session. */
-const storeHandlers: Readonly<Record<number, RopHandler>> = {
-  [ropLogon.id]: (c, { st, ex, seq }) => {
+const storeHandlers: readonly [number, RopHandler][] = [
+  forRop(ropLogon, (c, { st, ex, seq }) => {
     const flags = typeof c.request.LogonFlags === 'number' ? c.request.LogonFlags : 0;
     const l: LogonInfo = {
       logonId: c.logonId ?? 0,
@@ -67,51 +78,47 @@ const storeHandlers: Readonly<Record<number, RopHandler>> = {
     const list = st.logons.get(l.logonId) ?? [];
     list.push({ at: seq, exchangeId: ex.id, value: l });
     st.logons.set(l.logonId, list);
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.5 table ROPs: columns, sort order and restriction of a table. */
-const tableHandlers: Readonly<Record<number, RopHandler>> = {
-  [ropSetColumns.id]: (c, { st, ex, seq, target }) => {
-    const tags = tagsOf(c.request);
+const tableHandlers: readonly [number, RopHandler][] = [
+  forRop(ropSetColumns, (c, { st, ex, seq, target }) => {
+    const tags = numbers(c.request.PropertyTags);
     const r = recordFor(st, target, seq);
     if (r && tags) r.columns.push({ at: seq, exchangeId: ex.id, value: tags });
-  },
-  [ropSortTable.id]: (c, { st, ex, seq, target }) => {
+  }),
+  forRop(ropSortTable, (c, { st, ex, seq, target }) => {
     recordFor(st, target, seq)?.sort.push({ at: seq, exchangeId: ex.id, value: c.request.SortOrders });
-  },
-  [ropRestrict.id]: (c, { st, ex, seq, target }) => {
-    recordFor(st, target, seq)?.restriction.push({
-      at: seq,
-      exchangeId: ex.id,
-      value: c.request.RestrictionData ?? c.request.Restriction,
-    });
-  },
-  [ropResetTable.id]: (_c, { st, ex, seq, target }) => {
+  }),
+  forRop(ropRestrict, (c, { st, ex, seq, target }) => {
+    recordFor(st, target, seq)?.restriction.push({ at: seq, exchangeId: ex.id, value: c.request.RestrictionData });
+  }),
+  forRop(ropResetTable, (_c, { st, ex, seq, target }) => {
     const r = recordFor(st, target, seq);
     if (r) {
       r.columns.push({ at: seq, exchangeId: ex.id, value: undefined });
       r.sort.push({ at: seq, exchangeId: ex.id, value: undefined });
       r.restriction.push({ at: seq, exchangeId: ex.id, value: undefined });
     }
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.8 property ROPs: the tags a RopGetPropertiesSpecific asked for. */
-const propertyHandlers: Readonly<Record<number, RopHandler>> = {
-  [ropGetPropertiesSpecific.id]: (c, { st, ex, seq, target }) => {
-    const tags = tagsOf(c.request);
+const propertyHandlers: readonly [number, RopHandler][] = [
+  forRop(ropGetPropertiesSpecific, (c, { st, ex, seq, target }) => {
+    const tags = numbers(c.request.PropertyTags);
     if (tags) recordFor(st, target, seq)?.propertyTags.push({ at: seq, exchangeId: ex.id, value: tags });
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.6 message ROPs: RopReloadCachedInformation refreshes RecipientColumns. */
-const messageHandlers: Readonly<Record<number, RopHandler>> = {
-  [ropReloadCachedInformation.id]: (c, { st, ex, seq, target }) => {
-    const rc = tagsOf(c.response, 'RecipientColumns');
+const messageHandlers: readonly [number, RopHandler][] = [
+  forRop(ropReloadCachedInformation, (c, { st, ex, seq, target }) => {
+    const rc = numbers(c.response?.RecipientColumns);
     if (rc) recordFor(st, target, seq)?.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.12–2.2.13 FastTransfer and ICS buffers: progress, status and the carried partial element. */
 const fastTransferBuffer: RopHandler = (c, { st, ex, seq, target }) => {
@@ -129,18 +136,20 @@ const fastTransferBuffer: RopHandler = (c, { st, ex, seq, target }) => {
   const carry = FX_BUFFER_ROPS.has(c.ropId) ? fxCarryAfter(c) : undefined;
   if (carry) ft.carry.push({ at: seq, exchangeId: ex.id, value: carry });
 };
-const fastTransferHandlers: Readonly<Record<number, RopHandler>> = {
-  [ropFastTransferSourceGetBuffer.id]: fastTransferBuffer,
-  [ropFastTransferDestinationPutBuffer.id]: fastTransferBuffer,
-  [ropFastTransferDestinationPutBufferExtended.id]: fastTransferBuffer,
-};
+const fastTransferHandlers: readonly [number, RopHandler][] = [
+  [ropFastTransferSourceGetBuffer.id, fastTransferBuffer],
+  [ropFastTransferDestinationPutBuffer.id, fastTransferBuffer],
+  [ropFastTransferDestinationPutBufferExtended.id, fastTransferBuffer],
+];
 
 /** One handler per RopId, from the family tables above. */
-const ROP_HANDLERS: ReadonlyMap<number, RopHandler> = new Map(
-  [storeHandlers, tableHandlers, propertyHandlers, messageHandlers, fastTransferHandlers].flatMap((fam) =>
-    Object.entries(fam).map(([id, h]): [number, RopHandler] => [Number(id), h]),
-  ),
-);
+const ROP_HANDLERS: ReadonlyMap<number, RopHandler> = new Map([
+  ...storeHandlers,
+  ...tableHandlers,
+  ...propertyHandlers,
+  ...messageHandlers,
+  ...fastTransferHandlers,
+]);
 
 /** Applies the ROPs of an Execute to the session's ROP state (stamped with this exchange's seq). */
 export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: number, f: ExchangeFacts): void {

@@ -7,6 +7,7 @@
 import type { StructValue } from '../codec/index.js';
 import { type ExchangeDecode, ropBuffersOf } from '../protocol/decode-exchange.js';
 import { ropName } from '../protocol/rops/header.js';
+import type { RopDefinition } from '../protocol/rops/define.js';
 import { ropsById } from '../protocol/rops/registry.js';
 import {
   ropFastTransferDestinationPutBuffer,
@@ -55,6 +56,14 @@ export interface RopCall {
   notRun?: boolean;
   request: StructValue;
   response?: StructValue;
+}
+
+/** A call of one ROP with its request and response as that ROP's definition types them. */
+export type TypedCall<Q, R> = Omit<RopCall, 'request' | 'response'> & { request: Q; response?: R };
+
+/** `c` as a call of `def` (typed request and response), or undefined when `c` is another ROP. */
+export function callOf<Q, R>(c: RopCall, def: RopDefinition<Q, R>): TypedCall<Q, R> | undefined {
+  return c.ropId === def.id ? (c as unknown as TypedCall<Q, R>) : undefined;
 }
 
 /** Response-only ROPs of an Execute response. */
@@ -172,9 +181,13 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
 
 // --- field readers the model uses ------------------------------------------
 
-export function tagsOf(v: StructValue | undefined, name = 'PropertyTags'): number[] | undefined {
-  const t = v?.[name];
+/** A decoded list of numbers (property tags, ids), or undefined when it did not decode as one. */
+export function numbers(t: unknown): number[] | undefined {
   return Array.isArray(t) && t.every((x) => typeof x === 'number') ? (t as number[]) : undefined;
+}
+
+export function tagsOf(v: StructValue | undefined, name = 'PropertyTags'): number[] | undefined {
+  return numbers(v?.[name]);
 }
 
 export function logonFlagsOf(req: StructValue): number | undefined {
@@ -203,15 +216,18 @@ export function namedPairs(call: RopCall): { id: number; name: string }[] {
     Array.isArray(list) ? (list as unknown[]).map((x) => (typeof x === 'number' ? x : -1)) : [];
   let idList: number[] = [];
   let names: unknown[] = [];
-  if (call.ropId === ropGetPropertyIdsFromNames.id) {
-    idList = ids(resp.PropertyIds);
-    names = (call.request.PropertyNames as unknown[]) ?? [];
-  } else if (call.ropId === ropGetNamesFromPropertyIds.id) {
-    idList = ids(call.request.PropertyIds);
-    names = (resp.PropertyNames as unknown[]) ?? [];
-  } else if (call.ropId === ropQueryNamedProperties.id) {
-    idList = ids(resp.PropertyIds);
-    names = (resp.PropertyNames as unknown[]) ?? [];
+  const byName = callOf(call, ropGetPropertyIdsFromNames);
+  const byId = callOf(call, ropGetNamesFromPropertyIds);
+  const query = callOf(call, ropQueryNamedProperties);
+  if (byName) {
+    idList = ids(byName.response?.PropertyIds);
+    names = byName.request.PropertyNames ?? [];
+  } else if (byId) {
+    idList = ids(byId.request.PropertyIds);
+    names = byId.response?.PropertyNames ?? [];
+  } else if (query) {
+    idList = ids(query.response?.PropertyIds);
+    names = query.response?.PropertyNames ?? [];
   }
   idList.forEach((id, i) => {
     const n = propertyNameText(names[i]);

@@ -9,7 +9,7 @@ import { BABE, countedList, flags32, flags8, messageIdCodec, sendOptions, tagLis
 
 import { type RopDefinition, defineRop } from './define.js';
 
-import { fxStream } from './fasttransfer-stream.js';
+import { type FxElement, fxStream } from './fasttransfer-stream.js';
 
 /** [MS-OXCFXICS] 2.2.3.1.1.5.2 TransferStatus. */
 export const TransferStatus: Readonly<Record<number, string>> = {
@@ -21,7 +21,11 @@ export const TransferStatus: Readonly<Record<number, string>> = {
 const transferStatus = enumOf(u16, TransferStatus);
 
 /** A FastTransfer stream of `sizeName` bytes: its size is derived from the encoded stream. */
-function transferStream(sizeName: string, dataName: string, doc: string): FieldDef[] {
+function transferStream<const S extends string, const D extends string>(
+  sizeName: S,
+  dataName: D,
+  doc: string,
+): [FieldDef<S, number>, FieldDef<D, FxElement[] | undefined>] {
   return [
     field(sizeName, u16, { derive: (_v, h) => h.sizeOf(dataName), doc: `Size of ${dataName} in bytes.` }),
     field(dataName, sized(fxStream, sizeName), { doc }),
@@ -82,7 +86,7 @@ export const ropFastTransferDestinationPutBufferExtended = defineRop({
   failureOptional: true,
 });
 
-const getBufferHead = (): FieldDef[] => [
+const getBufferHead = () => [
   field('TransferStatus', transferStatus, { doc: 'Error, Partial (more to come), NoRoom or Done.' }),
   field('InProgressCount', u16, { doc: 'Steps done so far (progress display only).' }),
   field('TotalStepCount', u16, { doc: 'Approximate number of steps in total (progress display only).' }),

@@ -90,7 +90,7 @@ const openRecipientRow = struct('OpenRecipientRow', [
  * Success body shared by RopOpenMessage, RopReloadCachedInformation and
  * RopOpenEmbeddedMessage: subject parts and the first recipients.
  */
-const messageHeader: FieldDef[] = [
+const messageHeader = [
   field('HasNamedProperties', bool8),
   field('SubjectPrefix', typedString),
   field('NormalizedSubject', typedString),
