@@ -225,6 +225,17 @@ export function describeFlags(v: number, bits: Readonly<Record<string, number>>,
 // ---------------------------------------------------------------------------
 // Structs
 
+/** A field; one with a `when` condition may be absent from the value. */
+export function field<T, const N extends string = string>(
+  name: N,
+  codec: Codec<T>,
+  opts: FieldOptions & { when: NonNullable<FieldOptions['when']> },
+): FieldDef<N, T | undefined>;
+export function field<T, const N extends string = string>(
+  name: N,
+  codec: Codec<T>,
+  opts?: FieldOptions,
+): FieldDef<N, T>;
 export function field<T>(name: string, codec: Codec<T>, opts: FieldOptions = {}): FieldDef {
   return { name, codec: codec as Codec<unknown>, opts };
 }

@@ -178,11 +178,19 @@ export interface DeriveHelpers {
   countOf(field: string): number;
 }
 
-export interface FieldDef {
-  readonly name: string;
+/** One named field of a struct; `N` and `T` (its name and decoded value type) are for `ValueOfFields`. */
+export interface FieldDef<N extends string = string, T = unknown> {
+  readonly name: N;
   readonly codec: Codec<unknown>;
   readonly opts: FieldOptions;
+  /** Type-level only, never set: the value the field decodes to. */
+  readonly valueType?: T;
 }
+
+/** The decoded value of a field list: one property per field, typed by its codec (index signature for untyped names). */
+export type ValueOfFields<F extends readonly FieldDef[]> = {
+  [D in F[number] as D['name']]: D extends FieldDef<string, infer T> ? T : unknown;
+};
 
 export interface StructOptions {
   /** Text for the struct node, computed from its decoded values. */

@@ -38,18 +38,29 @@ export class FieldIndex implements IndexedValues {
   }
 
   add(field: string, value: unknown): void {
-    let key = valueKey(value);
-    if (key === undefined) return;
+    let k: unknown;
     let v = value;
-    if (typeof key === 'string' && key.length > MAX_TEXT) {
-      key = key.slice(0, MAX_TEXT);
-      if (typeof v === 'string') v = key;
-      else if (v instanceof Uint8Array) v = v.subarray(0, MAX_TEXT / 2);
+    switch (typeof value) {
+      case 'number':
+      case 'boolean':
+      case 'bigint':
+        k = value;
+        break;
+      case 'string':
+        k = value.length > MAX_TEXT ? (v = value.slice(0, MAX_TEXT)) : value;
+        break;
+      default: {
+        const key = valueKey(value);
+        if (key === undefined) return;
+        // Ids, bytes and GUID texts are keyed by text, apart from strings with the same characters.
+        k = `\u0000${String(key).slice(0, MAX_TEXT)}`;
+        if (v instanceof Uint8Array && v.length > MAX_TEXT / 2) v = v.subarray(0, MAX_TEXT / 2);
+      }
     }
-    let values = this.fields.get(field);
+    let values = this.lastField === field ? this.lastValues! : this.fields.get(field);
     if (!values) this.fields.set(field, (values = new Map()));
-    // Ids and bytes are keyed by text; a number and the same digits as text stay apart.
-    const k = typeof key === 'string' && typeof value !== 'string' ? `\u0000${key}` : key;
+    this.lastField = field;
+    this.lastValues = values;
     let e = values.get(k);
     if (!e) values.set(k, (e = { value: v, positions: [] }));
     const p = e.positions;
@@ -58,6 +69,9 @@ export class FieldIndex implements IndexedValues {
       this.pairs++;
     }
   }
+
+  private lastField: string | undefined;
+  private lastValues: Map<unknown, Entry> | undefined;
 
   forEachValue(key: string, visit: (value: unknown, positions: readonly number[]) => void): void {
     const values = this.fields.get(key);

@@ -11,9 +11,9 @@ import { kindOfOpener, openerText } from '../protocol/rops/fasttransfer-kind.js'
 import {
   FX_BUFFER_ROPS,
   INVALID_HANDLE,
-  ROP,
   type RopCall,
   type SpecialRop,
+  type TypedCall,
   backoffOf,
   executeRops,
   expectsResponse,
@@ -22,15 +22,27 @@ import {
   namedPairs,
   notificationHandleOf,
   objectKind,
+  numbers,
   sizeNeededOf,
   tagsOf,
   transferBufferSizeOf,
   transferStatusOf,
 } from './rop-values.js';
 import { type RopState, latest } from './state.js';
+import type { RopDefinition } from '../protocol/rops/define.js';
+import {
+  TransferStatus,
+  ropFastTransferDestinationPutBuffer,
+  ropFastTransferDestinationPutBufferExtended,
+  ropFastTransferSourceGetBuffer,
+} from '../protocol/rops/fasttransfer.js';
+import { ropReloadCachedInformation } from '../protocol/rops/message.js';
+import { ropRegisterNotification } from '../protocol/rops/notification.js';
+import { ropGetPropertiesSpecific, ropGetPropertyIdsFromNames } from '../protocol/rops/property.js';
+import { ropBackoff, ropBufferTooSmall, ropNotify, ropRelease } from '../protocol/rops/special.js';
+import { ropLogon } from '../protocol/rops/store.js';
+import { ropResetTable, ropRestrict, ropSetColumns, ropSortTable } from '../protocol/rops/table.js';
 import type { ExchangeFacts, HandleRecord, HandleRef, LogonInfo, RopOrigin, UnansweredRop } from './types.js';
-
-const TRANSFER_STATUS: Readonly<Record<number, string>> = { 0: 'Error', 1: 'Partial', 2: 'NoRoom', 3: 'Done' };
 
 /** Where one ROP of the Execute being applied runs. */
 interface RopStep {
@@ -43,9 +55,17 @@ interface RopStep {
 
 type RopHandler = (c: RopCall, at: RopStep) => void;
 
+/** The handler of one ROP, reading its request and response as its definition types them. */
+function forRop<Q, R>(
+  def: RopDefinition<Q, R>,
+  handle: (c: TypedCall<Q, R>, at: RopStep) => void,
+): [number, RopHandler] {
+  return [def.id, (c, at) => handle(c as unknown as TypedCall<Q, R>, at)];
+}
+
 /** [MS-OXCROPS] 2.2.3 logon ROPs: the logons of the session. */
-const storeHandlers: Readonly<Record<number, RopHandler>> = {
-  [ROP.Logon]: (c, { st, ex, seq }) => {
+const storeHandlers: readonly [number, RopHandler][] = [
+  forRop(ropLogon, (c, { st, ex, seq }) => {
     const flags = typeof c.request.LogonFlags === 'number' ? c.request.LogonFlags : 0;
     const l: LogonInfo = {
       logonId: c.logonId ?? 0,
@@ -58,51 +78,47 @@ const storeHandlers: Readonly<Record<number, RopHandler>> = {
     const list = st.logons.get(l.logonId) ?? [];
     list.push({ at: seq, exchangeId: ex.id, value: l });
     st.logons.set(l.logonId, list);
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.5 table ROPs: columns, sort order and restriction of a table. */
-const tableHandlers: Readonly<Record<number, RopHandler>> = {
-  [ROP.SetColumns]: (c, { st, ex, seq, target }) => {
-    const tags = tagsOf(c.request);
+const tableHandlers: readonly [number, RopHandler][] = [
+  forRop(ropSetColumns, (c, { st, ex, seq, target }) => {
+    const tags = numbers(c.request.PropertyTags);
     const r = recordFor(st, target, seq);
     if (r && tags) r.columns.push({ at: seq, exchangeId: ex.id, value: tags });
-  },
-  [ROP.SortTable]: (c, { st, ex, seq, target }) => {
+  }),
+  forRop(ropSortTable, (c, { st, ex, seq, target }) => {
     recordFor(st, target, seq)?.sort.push({ at: seq, exchangeId: ex.id, value: c.request.SortOrders });
-  },
-  [ROP.Restrict]: (c, { st, ex, seq, target }) => {
-    recordFor(st, target, seq)?.restriction.push({
-      at: seq,
-      exchangeId: ex.id,
-      value: c.request.RestrictionData ?? c.request.Restriction,
-    });
-  },
-  [ROP.ResetTable]: (_c, { st, ex, seq, target }) => {
+  }),
+  forRop(ropRestrict, (c, { st, ex, seq, target }) => {
+    recordFor(st, target, seq)?.restriction.push({ at: seq, exchangeId: ex.id, value: c.request.RestrictionData });
+  }),
+  forRop(ropResetTable, (_c, { st, ex, seq, target }) => {
     const r = recordFor(st, target, seq);
     if (r) {
       r.columns.push({ at: seq, exchangeId: ex.id, value: undefined });
       r.sort.push({ at: seq, exchangeId: ex.id, value: undefined });
       r.restriction.push({ at: seq, exchangeId: ex.id, value: undefined });
     }
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.8 property ROPs: the tags a RopGetPropertiesSpecific asked for. */
-const propertyHandlers: Readonly<Record<number, RopHandler>> = {
-  [ROP.GetPropertiesSpecific]: (c, { st, ex, seq, target }) => {
-    const tags = tagsOf(c.request);
+const propertyHandlers: readonly [number, RopHandler][] = [
+  forRop(ropGetPropertiesSpecific, (c, { st, ex, seq, target }) => {
+    const tags = numbers(c.request.PropertyTags);
     if (tags) recordFor(st, target, seq)?.propertyTags.push({ at: seq, exchangeId: ex.id, value: tags });
-  },
-};
+  }),
+];
 
-/** [MS-OXCROPS] 2.2.6 message ROPs: RopReloadCachedInformation (0x10) refreshes RecipientColumns. */
-const messageHandlers: Readonly<Record<number, RopHandler>> = {
-  0x10: (c, { st, ex, seq, target }) => {
-    const rc = tagsOf(c.response, 'RecipientColumns');
+/** [MS-OXCROPS] 2.2.6 message ROPs: RopReloadCachedInformation refreshes RecipientColumns. */
+const messageHandlers: readonly [number, RopHandler][] = [
+  forRop(ropReloadCachedInformation, (c, { st, ex, seq, target }) => {
+    const rc = numbers(c.response?.RecipientColumns);
     if (rc) recordFor(st, target, seq)?.recipientColumns.push({ at: seq, exchangeId: ex.id, value: rc });
-  },
-};
+  }),
+];
 
 /** [MS-OXCROPS] 2.2.12–2.2.13 FastTransfer and ICS buffers: progress, status and the carried partial element. */
 const fastTransferBuffer: RopHandler = (c, { st, ex, seq, target }) => {
@@ -113,25 +129,27 @@ const fastTransferBuffer: RopHandler = (c, { st, ex, seq, target }) => {
   ft.bytes += transferBufferSizeOf(c) ?? 0;
   const ts = transferStatusOf(c);
   if (ts !== undefined) {
-    ft.lastStatus = TRANSFER_STATUS[ts] ?? String(ts);
-    ft.done = ts === 3;
+    ft.lastStatus = TransferStatus[ts] ?? String(ts);
+    ft.done = ft.lastStatus === 'Done';
   }
   if (!ft.exchangeIds.includes(ex.id)) ft.exchangeIds.push(ex.id);
   const carry = FX_BUFFER_ROPS.has(c.ropId) ? fxCarryAfter(c) : undefined;
   if (carry) ft.carry.push({ at: seq, exchangeId: ex.id, value: carry });
 };
-const fastTransferHandlers: Readonly<Record<number, RopHandler>> = {
-  [ROP.FastTransferSourceGetBuffer]: fastTransferBuffer,
-  0x54: fastTransferBuffer,
-  0x9d: fastTransferBuffer,
-};
+const fastTransferHandlers: readonly [number, RopHandler][] = [
+  [ropFastTransferSourceGetBuffer.id, fastTransferBuffer],
+  [ropFastTransferDestinationPutBuffer.id, fastTransferBuffer],
+  [ropFastTransferDestinationPutBufferExtended.id, fastTransferBuffer],
+];
 
 /** One handler per RopId, from the family tables above. */
-const ROP_HANDLERS: ReadonlyMap<number, RopHandler> = new Map(
-  [storeHandlers, tableHandlers, propertyHandlers, messageHandlers, fastTransferHandlers].flatMap((fam) =>
-    Object.entries(fam).map(([id, h]): [number, RopHandler] => [Number(id), h]),
-  ),
-);
+const ROP_HANDLERS: ReadonlyMap<number, RopHandler> = new Map([
+  ...storeHandlers,
+  ...tableHandlers,
+  ...propertyHandlers,
+  ...messageHandlers,
+  ...fastTransferHandlers,
+]);
 
 /** Applies the ROPs of an Execute to the session's ROP state (stamped with this exchange's seq). */
 export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: number, f: ExchangeFacts): void {
@@ -148,7 +166,7 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
     (f.statusCode ?? 0) === 0 &&
     (f.errorCode ?? 0) === 0 &&
     f.responseComplete !== false;
-  const stopped = x.special.some((sp) => sp.ropId === ROP.Backoff || sp.ropId === ROP.BufferTooSmall);
+  const stopped = x.special.some((sp) => sp.ropId === ropBackoff.id || sp.ropId === ropBufferTooSmall.id);
   const unanswered: UnansweredRop[] = [];
   for (const c of x.calls) {
     const answers = expectsResponse(c.ropId);
@@ -160,7 +178,7 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
     if (
       c.returnValue !== undefined &&
       c.returnValue !== 0 &&
-      !(c.ropId === ROP.GetPropertyIdsFromNames && c.returnValue === 0x00040380)
+      !(c.ropId === ropGetPropertyIdsFromNames.id && c.returnValue === 0x00040380)
     )
       errors.push({
         ropIndex: c.index,
@@ -171,7 +189,7 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
       });
 
     const target = c.inputHandle !== undefined && c.inputHandle !== INVALID_HANDLE ? c.inputHandle : undefined;
-    if (c.ropId === ROP.Release && target !== undefined) {
+    if (c.ropId === ropRelease.id && target !== undefined) {
       const r = st.handleAt(target, seq + 1);
       if (r && r.releasedAt === undefined) {
         r.releasedAt = seq;
@@ -216,7 +234,7 @@ function handleRef(
   requestHandles: readonly number[],
   ran: boolean,
 ): HandleRef | undefined {
-  if (c.inputIndex === undefined || c.ropId === ROP.Logon) return undefined;
+  if (c.inputIndex === undefined || c.ropId === ropLogon.id) return undefined;
   const reqH = requestHandles[c.inputIndex];
   const h = c.inputHandle;
   if (h === undefined || h === INVALID_HANDLE) return undefined;
@@ -258,9 +276,9 @@ function handleRef(
 function outputRecord(st: RopState, c: RopCall, ex: Exchange, seq: number, target: number | undefined): HandleRecord {
   const r = blankHandle(c.outputHandle!, objectKind(c.ropId), seq);
   r.createdBy = originOf(ex.id, c.index, c.ropId, c.name);
-  if (target !== undefined && c.ropId !== ROP.Logon) r.parent = target;
+  if (target !== undefined && c.ropId !== ropLogon.id) r.parent = target;
   if (c.logonId !== undefined) r.logonId = c.logonId;
-  if (c.ropId === ROP.RegisterNotification) {
+  if (c.ropId === ropRegisterNotification.id) {
     const nt = c.request.NotificationTypes;
     r.subscription = { notifications: 0, ...(typeof nt === 'number' ? { notificationTypes: nt } : {}) };
   }
@@ -287,15 +305,15 @@ function trackSpecial(
   f: ExchangeFacts,
   sp: SpecialRop,
 ): void {
-  if (sp.ropId === ROP.BufferTooSmall) {
+  if (sp.ropId === ropBufferTooSmall.id) {
     const e = { sizeNeeded: sizeNeededOf(sp), maxRopOut: maxRopOutOf(d) };
     const clean: { sizeNeeded?: number; maxRopOut?: number } = {};
     if (e.sizeNeeded !== undefined) clean.sizeNeeded = e.sizeNeeded;
     if (e.maxRopOut !== undefined) clean.maxRopOut = e.maxRopOut;
     (f.bufferTooSmall ??= []).push(clean);
     st.bufferTooSmall.push({ exchangeId: ex.id, ...clean });
-  } else if (sp.ropId === ROP.Backoff) (f.backoff ??= []).push(backoffOf(sp));
-  else if (sp.ropId === ROP.Notify) {
+  } else if (sp.ropId === ropBackoff.id) (f.backoff ??= []).push(backoffOf(sp));
+  else if (sp.ropId === ropNotify.id) {
     const h = notificationHandleOf(sp);
     if (h === undefined) return;
     const r = st.handleAt(h, seq + 1);

@@ -7,84 +7,35 @@
 import type { StructValue } from '../codec/index.js';
 import { type ExchangeDecode, ropBuffersOf } from '../protocol/decode-exchange.js';
 import { ropName } from '../protocol/rops/header.js';
+import type { RopDefinition } from '../protocol/rops/define.js';
 import { ropsById } from '../protocol/rops/registry.js';
+import {
+  ropFastTransferDestinationPutBuffer,
+  ropFastTransferDestinationPutBufferExtended,
+  ropFastTransferSourceGetBuffer,
+} from '../protocol/rops/fasttransfer.js';
+import {
+  ropGetNamesFromPropertyIds,
+  ropGetPropertyIdsFromNames,
+  ropProgress,
+  ropQueryNamedProperties,
+} from '../protocol/rops/property.js';
+import { ropBackoff, ropBufferTooSmall, ropNotify, ropPending } from '../protocol/rops/special.js';
 import { describePropertyName } from '../protocol/oxcdata/named.js';
 
 export const INVALID_HANDLE = 0xffffffff;
 
-export const ROP = {
-  Release: 0x01,
-  GetPropertiesSpecific: 0x07,
-  SetColumns: 0x12,
-  SortTable: 0x13,
-  Restrict: 0x14,
-  QueryRows: 0x15,
-  RegisterNotification: 0x29,
-  Notify: 0x2a,
-  FastTransferSourceGetBuffer: 0x4e,
-  Progress: 0x50,
-  GetNamesFromPropertyIds: 0x55,
-  GetPropertyIdsFromNames: 0x56,
-  QueryNamedProperties: 0x5f,
-  Pending: 0x6e,
-  ResetTable: 0x81,
-  Backoff: 0xf9,
-  Logon: 0xfe,
-  BufferTooSmall: 0xff,
-} as const;
-
-const SPECIAL = new Set<number>([ROP.Notify, ROP.Pending, ROP.Backoff, ROP.BufferTooSmall]);
-
-/** RopIds whose response echoes a different id. */
-const RESPONSE_ID: Readonly<Record<number, number>> = { 0x1f: 0x20 };
+const SPECIAL = new Set<number>([ropNotify.id, ropPending.id, ropBackoff.id, ropBufferTooSmall.id]);
 
 /** ROPs that create an object whose handle lands at OutputHandleIndex. */
 function createsObject(id: number): boolean {
-  if (id === ROP.Logon) return true;
   const d = ropsById.get(id);
-  return d ? d.handles === 'in-out' : false;
+  return d ? d.handles === 'in-out' || d.handles === 'out' : false;
 }
 
-/** What kind of server object a creating ROP yields (for display and rules). */
+/** What kind of server object a creating ROP yields (for display and rules): its definition's `creates`. */
 export function objectKind(id: number): string {
-  switch (id) {
-    case 0xfe:
-      return 'logon';
-    case 0x02:
-    case 0x1c:
-      return 'folder';
-    case 0x03:
-    case 0x06:
-    case 0x46:
-      return 'message';
-    case 0x22:
-    case 0x23:
-      return 'attachment';
-    case 0x2b:
-    case 0x3b:
-      return 'stream';
-    case 0x29:
-      return 'subscription';
-    case 0x04:
-    case 0x05:
-    case 0x21:
-    case 0x3e:
-    case 0x3f:
-    case 0x68:
-      return 'table';
-    case 0x4b:
-    case 0x4c:
-    case 0x4d:
-    case 0x69:
-    case 0x70:
-    case 0x82:
-      return 'fasttransfer-source';
-    case 0x53:
-    case 0x7e:
-      return 'fasttransfer-destination';
-    default:
-      return 'object';
-  }
+  return ropsById.get(id)?.creates ?? 'object';
 }
 
 /** One request ROP with the response that answers it (if any). */
@@ -105,6 +56,14 @@ export interface RopCall {
   notRun?: boolean;
   request: StructValue;
   response?: StructValue;
+}
+
+/** A call of one ROP with its request and response as that ROP's definition types them. */
+export type TypedCall<Q, R> = Omit<RopCall, 'request' | 'response'> & { request: Q; response?: R };
+
+/** `c` as a call of `def` (typed request and response), or undefined when `c` is another ROP. */
+export function callOf<Q, R>(c: RopCall, def: RopDefinition<Q, R>): TypedCall<Q, R> | undefined {
+  return c.ropId === def.id ? (c as unknown as TypedCall<Q, R>) : undefined;
 }
 
 /** Response-only ROPs of an Execute response. */
@@ -177,7 +136,7 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
     if (id !== undefined && SPECIAL.has(id)) special.push({ ropId: id, name: ropName(id) ?? 'Unknown', value: v });
     else responses.push(v);
   }
-  const stopped = special.some((s) => s.ropId === ROP.Backoff || s.ropId === ROP.BufferTooSmall);
+  const stopped = special.some((s) => s.ropId === ropBackoff.id || s.ropId === ropBufferTooSmall.id);
   let cursor = 0;
   for (let index = 0; index < q.rops.length; index++) {
     const req = q.rops[index]!;
@@ -194,10 +153,10 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
     const def = ropsById.get(ropId);
     const answered = !def || def.response !== undefined;
     if (answered && d.response) {
-      const want = RESPONSE_ID[ropId] ?? ropId;
+      const want = def?.responseId ?? ropId;
       const resp = responses[cursor];
       const rid = resp ? num(resp.RopId) : undefined;
-      if (resp && (rid === want || rid === ROP.Progress)) {
+      if (resp && (rid === want || rid === ropProgress.id)) {
         cursor++;
         call.response = resp;
         const rv = num(resp.ReturnValue);
@@ -222,9 +181,13 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
 
 // --- field readers the model uses ------------------------------------------
 
-export function tagsOf(v: StructValue | undefined, name = 'PropertyTags'): number[] | undefined {
-  const t = v?.[name];
+/** A decoded list of numbers (property tags, ids), or undefined when it did not decode as one. */
+export function numbers(t: unknown): number[] | undefined {
   return Array.isArray(t) && t.every((x) => typeof x === 'number') ? (t as number[]) : undefined;
+}
+
+export function tagsOf(v: StructValue | undefined, name = 'PropertyTags'): number[] | undefined {
+  return numbers(v?.[name]);
 }
 
 export function logonFlagsOf(req: StructValue): number | undefined {
@@ -253,15 +216,18 @@ export function namedPairs(call: RopCall): { id: number; name: string }[] {
     Array.isArray(list) ? (list as unknown[]).map((x) => (typeof x === 'number' ? x : -1)) : [];
   let idList: number[] = [];
   let names: unknown[] = [];
-  if (call.ropId === ROP.GetPropertyIdsFromNames) {
-    idList = ids(resp.PropertyIds);
-    names = (call.request.PropertyNames as unknown[]) ?? [];
-  } else if (call.ropId === ROP.GetNamesFromPropertyIds) {
-    idList = ids(call.request.PropertyIds);
-    names = (resp.PropertyNames as unknown[]) ?? [];
-  } else if (call.ropId === ROP.QueryNamedProperties) {
-    idList = ids(resp.PropertyIds);
-    names = (resp.PropertyNames as unknown[]) ?? [];
+  const byName = callOf(call, ropGetPropertyIdsFromNames);
+  const byId = callOf(call, ropGetNamesFromPropertyIds);
+  const query = callOf(call, ropQueryNamedProperties);
+  if (byName) {
+    idList = ids(byName.response?.PropertyIds);
+    names = byName.request.PropertyNames ?? [];
+  } else if (byId) {
+    idList = ids(byId.request.PropertyIds);
+    names = byId.response?.PropertyNames ?? [];
+  } else if (query) {
+    idList = ids(query.response?.PropertyIds);
+    names = query.response?.PropertyNames ?? [];
   }
   idList.forEach((id, i) => {
     const n = propertyNameText(names[i]);
@@ -317,7 +283,9 @@ export function transferStatusOf(call: RopCall): number | undefined {
 
 export function transferBufferSizeOf(call: RopCall): number | undefined {
   const v =
-    call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBufferSize : call.request.TransferDataSize;
+    call.ropId === ropFastTransferSourceGetBuffer.id
+      ? call.response?.TransferBufferSize
+      : call.request.TransferDataSize;
   if (typeof v === 'number') return v;
   if (v instanceof Uint8Array) return v.length;
   return undefined;
@@ -332,7 +300,7 @@ export function transferBufferSizeOf(call: RopCall): number | undefined {
  */
 export function fxCarryAfter(call: RopCall): Uint8Array | undefined {
   const els =
-    call.ropId === ROP.FastTransferSourceGetBuffer ? call.response?.TransferBuffer : call.request.TransferData;
+    call.ropId === ropFastTransferSourceGetBuffer.id ? call.response?.TransferBuffer : call.request.TransferData;
   if (!Array.isArray(els)) return undefined;
   const last = els[els.length - 1] as StructValue | undefined;
   if (!last) return new Uint8Array(0);
@@ -351,4 +319,8 @@ export function fxCarryAfter(call: RopCall): Uint8Array | undefined {
   return new Uint8Array(0);
 }
 
-export const FX_BUFFER_ROPS: ReadonlySet<number> = new Set([ROP.FastTransferSourceGetBuffer, 0x54, 0x9d]);
+export const FX_BUFFER_ROPS: ReadonlySet<number> = new Set([
+  ropFastTransferSourceGetBuffer.id,
+  ropFastTransferDestinationPutBuffer.id,
+  ropFastTransferDestinationPutBufferExtended.id,
+]);

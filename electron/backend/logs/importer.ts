@@ -3,7 +3,7 @@
  *
  * The scanner reads each file once and appends its rows, prefixed with the file
  * id and line number, to a staging file per (kind, field list); a group is
- * loaded by DuckDB's CSV reader (native, both cores) into the kind's table once
+ * loaded by DuckDB's native CSV reader into the kind's table once
  * it reaches `chunkBytes`, with the columns typed and the derived columns
  * computed in the same INSERT. Rows the reader rejects (wrong field count) are
  * kept in `import_issues` with their text. Everything is written to a partial
@@ -92,6 +92,8 @@ class Importer implements RowSink {
   private groupCount = 0;
   readonly issues: ImportIssue[] = [];
   private fileNames = new Map<number, string>();
+  private lastGroup: StagingGroup | undefined;
+  private lastFields: readonly string[] | undefined;
 
   constructor(
     private readonly db: CaseDb,
@@ -128,11 +130,17 @@ class Importer implements RowSink {
     start: number,
     end: number,
   ): void {
-    const key = `${kind}\u0000${fields.join(',')}`;
-    let g = this.groups.get(key);
-    if (!g) {
-      g = new StagingGroup(kind, fields, this.staging, this.groupCount++);
-      this.groups.set(key, g);
+    // The scanner passes one array per field set: the group is looked up by name only when it changes.
+    let g = this.lastGroup;
+    if (!g || fields !== this.lastFields || kind !== g.kind) {
+      const key = `${kind}\u0000${fields.join(',')}`;
+      g = this.groups.get(key);
+      if (!g) {
+        g = new StagingGroup(kind, fields, this.staging, this.groupCount++);
+        this.groups.set(key, g);
+      }
+      this.lastGroup = g;
+      this.lastFields = fields;
     }
     g.push(`${fileId},${line},`, bytes, start, end);
   }

@@ -23,6 +23,13 @@ export const fieldsCommand: Command = {
     'Families that take a key are listed by their pattern: http.header["Name"], http.request.header["Name"],',
     'http.response.header["Name"], http.cookie["Name"], http.setCookie["Name"], prop["resolved name"].',
     'Example: mapiscope fields RopOpenFolder',
+    '',
+    'The filter language (mapiscope filter, decode --filter, the UI filter bar):',
+    '  field == value, !=, <, <=, >, >=, contains, matches "regex" (a leading (?i) ignores case), in {a, b}',
+    '  and / or / not / ( ) (also && || !); a field alone: present (a flag: true)',
+    "  values in the field's own form: 0x1F or 31, ecNullObject, RopQueryRows, 1-0x0D (folder ids),",
+    '  {c78618db-a67d-46d2-bf39-b9f8166302d6}, 2026-11-22T11:24:11Z, 2s, 10kb, "quoted text"',
+    "  the list filter's short form still works: type:Execute|Bind code!=0 -aborted latency>2s",
   ].join('\n'),
   async run(args, io) {
     if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);

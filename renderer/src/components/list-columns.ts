@@ -115,5 +115,8 @@ export function columnVars(widths: ColumnWidths): Record<string, string> {
 
 /** The grid template shared by the header and rows (the same text is in styles.css). */
 export function gridTemplate(): string {
-  return COLUMN_KEYS.map((k) => (k === FLEX_COLUMN ? `minmax(var(${cssVar(k)}), 1fr)` : `var(${cssVar(k)})`)).join(' ');
+  // Fields added as columns (`--field-cols`, empty when none) come before the flexible column.
+  return COLUMN_KEYS.map((k) =>
+    k === FLEX_COLUMN ? `var(--field-cols,) minmax(var(${cssVar(k)}), 1fr)` : `var(${cssVar(k)})`,
+  ).join(' ');
 }

@@ -21,6 +21,7 @@ import {
   custom,
   latin1Decode,
   latin1Encode,
+  readsNoScope,
   utf16Decode,
   utf16Encode,
 } from '../../codec/index.js';
@@ -245,29 +246,31 @@ function eightBit(cp: CodePageInUse | undefined): CodePageInUse | undefined {
 
 /**
  * Null-terminated PtypString8 ([MS-OXCDATA] 2.11.1, one terminating 0x00) in
- * the code page of `env.codePage`.
+ * the code page of `env.codePage` (it reads the env, never the scope).
  */
-export const string8Z: Codec<string> = custom<string>(
-  'string8',
-  1,
-  (r, name, _scope, env: DecodeEnv) => {
-    const start = r.pos;
-    const cp = eightBit(env.codePage);
-    const z = findZero(r);
-    const b = r.take(z - r.pos);
-    r.pos++;
-    const d = decodeString8(b, cp);
-    if (!env.tree) return { value: d.text, node: NO_NODE };
-    const node: DecodedNode = {
-      name,
-      value: d.text,
-      offset: start,
-      length: r.pos - start,
-      display: string8Display(d.text, b, d, cp),
-    };
-    return { value: d.text, node };
-  },
-  (w, v, _scope, env) => {
-    w.bytes(encodeString8(v, eightBit(env.codePage))).u8(0);
-  },
+export const string8Z: Codec<string> = readsNoScope(
+  custom<string>(
+    'string8',
+    1,
+    (r, name, _scope, env: DecodeEnv) => {
+      const start = r.pos;
+      const cp = eightBit(env.codePage);
+      const z = findZero(r);
+      const b = r.take(z - r.pos);
+      r.pos++;
+      const d = decodeString8(b, cp);
+      if (!env.tree) return { value: d.text, node: NO_NODE };
+      const node: DecodedNode = {
+        name,
+        value: d.text,
+        offset: start,
+        length: r.pos - start,
+        display: string8Display(d.text, b, d, cp),
+      };
+      return { value: d.text, node };
+    },
+    (w, v, _scope, env) => {
+      w.bytes(encodeString8(v, eightBit(env.codePage))).u8(0);
+    },
+  ),
 );

@@ -42,14 +42,11 @@ import { CodePageTracker, type RopContextProvider, type RopSite, SITE_KEY, sessi
 import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
 import { idToString } from '../oxcdata/ids.js';
 import { RESPONSE_INDEX, ropName } from './header.js';
+import { ropProgress } from './property.js';
 import { ropsById } from './registry.js';
+import { ropBackoff, ropBufferTooSmall, ropNotify } from './special.js';
 
 const BUF_KEY = '$ropbuf';
-const ROP_PROGRESS = 0x50;
-const ROP_BACKOFF = 0xf9;
-const ROP_BUFFER_TOO_SMALL = 0xff;
-/** ROPs whose response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
-const CHAINABLE = new Set([0x15, 0x2c, 0x4e]);
 
 interface BufferInfo {
   requestHandles: readonly number[];
@@ -121,7 +118,7 @@ function pairNext(
   id: number,
 ): { def: RopDefinition | undefined; requestIndex: number } {
   if (SPECIAL_RESPONSE_IDS.has(id)) {
-    if (id === ROP_BACKOFF) st.backedOff = true; // later ROPs of the request were not run
+    if (id === ropBackoff.id) st.backedOff = true; // later ROPs of the request were not run
     return { def: ropsById.get(id), requestIndex: -1 };
   }
   const wasFirst = st.first;
@@ -131,12 +128,12 @@ function pairNext(
   if (q) {
     const qd = ropsById.get(q.RopId as number);
     if (qd && (qd.responseId === id || qd.otherResponseIds.includes(id))) return { def: qd, requestIndex: st.cursor++ };
-    if (id === ROP_PROGRESS) return { def: ropsById.get(id), requestIndex: st.cursor++ };
+    if (id === ropProgress.id) return { def: ropsById.get(id), requestIndex: st.cursor++ };
   }
   // A chained extra payload holds one more response of the request's last ROP.
   const last = reqs.length - 1;
   const lq = reqs[last];
-  if (wasFirst && lq && CHAINABLE.has(lq.RopId as number) && lq.RopId === id) {
+  if (wasFirst && lq && lq.RopId === id && ropsById.get(id)?.chainable) {
     st.cursor = reqs.length;
     st.continued = true;
     return { def: ropsById.get(id), requestIndex: last };
@@ -162,7 +159,7 @@ class ResponseSite implements RopSite {
 
 /** RopIds that may legitimately come after the response to request `index`. */
 function nextIdsAfter(reqs: readonly StructValue[], index: number): Set<number> {
-  const s = new Set<number>([ROP_PROGRESS]);
+  const s = new Set<number>([ropProgress.id]);
   for (let i = index + 1; i < reqs.length; i++) {
     const d = ropsById.get(reqs[i]!.RopId as number);
     if (d && !d.response) continue;
@@ -370,7 +367,7 @@ function unansweredNode(
   }
   if (!missing.length) return undefined;
   const answered = expected - missing.length;
-  const stop = items.some((v) => v.RopId === ROP_BUFFER_TOO_SMALL)
+  const stop = items.some((v) => v.RopId === ropBufferTooSmall.id)
     ? ' (RopBufferTooSmall: the server stopped and the client must resend them)'
     : st.backedOff
       ? ' (RopBackoff: the server stopped running the list)'
@@ -640,7 +637,8 @@ export function ropSummary(value: unknown, opts: RopSummaryOptions = {}): RopSum
       if (rop.Undecoded instanceof Uint8Array) continue;
       const id = rop.RopId as number;
       const e: RopSummaryEntry = { id: hex(id, 2), name: ropName(id) ?? 'Unknown' };
-      const isResponse = rop.ReturnValue !== undefined || rop.LogonId === undefined || id === 0x2a || id === 0xf9;
+      const isResponse =
+        rop.ReturnValue !== undefined || rop.LogonId === undefined || id === ropNotify.id || id === ropBackoff.id;
       const idx = firstNumber(rop, isResponse ? RESPONSE_INDEX_NAMES : INDEX_NAMES);
       if (idx !== undefined) e.handleIndex = idx;
       if (isResponse) {

@@ -75,24 +75,26 @@ export function stringBy(flag: string): Codec<unknown> {
 }
 
 /** Adds tooltip docs to the fields of a shared helper, in order (undefined keeps a field as is). */
-export function documented(defs: readonly FieldDef[], docs: readonly (string | undefined)[]): FieldDef[] {
-  return defs.map((f, i) => (docs[i] === undefined ? f : field(f.name, f.codec, { ...f.opts, doc: docs[i] })));
+export function documented<const F extends readonly FieldDef[]>(defs: F, docs: readonly (string | undefined)[]): F {
+  return defs.map((f, i) =>
+    docs[i] === undefined ? f : field(f.name, f.codec, { ...f.opts, doc: docs[i] }),
+  ) as readonly FieldDef[] as F;
 }
 
 /**
  * Count(u16, or `opts.countCodec`) then `item` × Count, the count derived on encode; with
  * `opts.doc` the list field carries that tooltip and the count "Number of entries in …".
  */
-export function countedList<T>(
-  countName: string,
-  listName: string,
+export function countedList<T, const C extends string, const L extends string>(
+  countName: C,
+  listName: L,
   item: Codec<T>,
   itemName?: string,
   opts: { countCodec?: Codec<number>; doc?: string } = {},
-): FieldDef[] {
-  const defs = [
+): [FieldDef<C, number>, FieldDef<L, T[]>] {
+  const defs: [FieldDef<C, number>, FieldDef<L, T[]>] = [
     field(countName, opts.countCodec ?? u16, { derive: (v) => (v[listName] as unknown[]).length }),
-    field(listName, array(item as Codec<unknown>, countName, itemName ? { item: itemName } : {})),
+    field(listName, array(item, countName, itemName ? { item: itemName } : {})),
   ];
   return opts.doc === undefined ? defs : documented(defs, [`Number of entries in ${listName}.`, opts.doc]);
 }
@@ -106,7 +108,13 @@ export function sizedBytes(sizeName: string, dataName: string, sizeCodec: Codec<
 }
 
 /** RestrictionDataSize(u16) then one restriction in that window, absent when the size is 0. */
-export function restrictionData(sizeName = 'RestrictionDataSize', dataName = 'RestrictionData'): FieldDef[] {
+export function restrictionData<
+  const S extends string = 'RestrictionDataSize',
+  const D extends string = 'RestrictionData',
+>(
+  sizeName = 'RestrictionDataSize' as S,
+  dataName = 'RestrictionData' as D,
+): [FieldDef<S, number>, FieldDef<D, StructValue | undefined>] {
   return [
     field(sizeName, u16, { derive: (v, h) => (v[dataName] === undefined ? 0 : h.sizeOf(dataName)) }),
     field(dataName, sized(restriction, sizeName), { when: (s) => s.num(sizeName) > 0 }),
@@ -142,11 +150,12 @@ export function sizedData(sizeName: string, dataName: string, doc: string, sizeC
 }
 
 /** `CountName`(2) then that many PropertyTags. */
-export const tagList = (
-  countName = 'PropertyTagCount',
-  listName = 'PropertyTags',
+export const tagList = <const C extends string = 'PropertyTagCount', const L extends string = 'PropertyTags'>(
+  countName = 'PropertyTagCount' as C,
+  listName = 'PropertyTags' as L,
   doc = 'The property tags.',
-): FieldDef[] => countedList(countName, listName, propertyTag, 'PropertyTag', { doc });
+): [FieldDef<C, number>, FieldDef<L, number[]>] =>
+  countedList(countName, listName, propertyTag, 'PropertyTag', { doc });
 
 /** `CountName`(2) then that many TaggedPropertyValues ([MS-OXCDATA] 2.11.4). */
 export const taggedValueList = (

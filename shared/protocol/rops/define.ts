@@ -9,6 +9,7 @@ import {
   type FieldDef,
   type Scope,
   type StructValue,
+  type ValueOfFields,
   Reader,
   computed,
   field,
@@ -17,6 +18,18 @@ import {
 } from '../../codec/index.js';
 import { siteOf } from './context.js';
 import { type HandleLayout, RESPONSE_INDEX, ROP_NAMES, requestHeader, responseHeader } from './header.js';
+
+/** What a ROP that stores a handle at OutputHandleIndex creates on the server ([MS-OXCROPS] 2.2.x, each ROP's section). */
+export type ObjectKind =
+  | 'logon'
+  | 'folder'
+  | 'message'
+  | 'attachment'
+  | 'stream'
+  | 'subscription'
+  | 'table'
+  | 'fasttransfer-source'
+  | 'fasttransfer-destination';
 
 export interface RopSpec {
   readonly id: number;
@@ -60,6 +73,10 @@ export interface RopSpec {
    * included (RopNotify, RopPending, RopBackoff, RopBufferTooSmall).
    */
   readonly rawResponse?: boolean;
+  /** The server object a successful call creates (handle at OutputHandleIndex); unset: a generic object. */
+  readonly creates?: ObjectKind;
+  /** The response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
+  readonly chainable?: boolean;
   /** One sentence for tooltips. */
   readonly doc?: string;
 }
@@ -75,7 +92,38 @@ export interface Reading {
 /** Label of the spec's own reading in `Reading`. */
 export const SPEC_READING = 'as specified';
 
-export interface RopDefinition {
+/** The handle indexes a request carries after LogonId, and the one its response echoes ([MS-OXCROPS] 2.2.1). */
+interface IndexNames {
+  in: ['InputHandleIndex', 'InputHandleIndex'];
+  'in-out': ['InputHandleIndex' | 'OutputHandleIndex', 'OutputHandleIndex'];
+  out: ['OutputHandleIndex', 'OutputHandleIndex'];
+  'src-dst': ['SourceHandleIndex' | 'DestHandleIndex', 'SourceHandleIndex'];
+  'resp-in': ['ResponseHandleIndex' | 'InputHandleIndex', 'ResponseHandleIndex'];
+}
+type LayoutOf<S> = S extends { handles: infer H extends HandleLayout } ? H : 'in';
+type FieldsOf<X> = X extends readonly FieldDef[] ? ValueOfFields<X> : Record<never, never>;
+
+/** The decoded request of the ROP `S`: the common header, then its request fields by type. */
+export type RopRequestValue<S extends RopSpec> = { RopId: number; LogonId: number; Reading?: string } & {
+  [K in IndexNames[LayoutOf<S>][0]]: number;
+} & FieldsOf<S['request']>;
+
+/**
+ * The decoded response of the ROP `S`: the common header, then its success fields, each
+ * possibly absent (a failure carries only the header or the `failure` fields); a raw response its fields.
+ */
+export type RopResponseValue<S extends RopSpec> = S extends { rawResponse: true }
+  ? FieldsOf<S['response']>
+  : { RopId: number; ReturnValue: number; Reading?: string } & { [K in IndexNames[LayoutOf<S>][1]]: number } & Partial<
+        FieldsOf<S['response']>
+      >;
+
+/** The decoded request value of a definition (`RopRequestValue` of its spec). */
+export type RequestOf<D> = D extends RopDefinition<infer Q, unknown> ? Q : never;
+/** The decoded response value of a definition (`RopResponseValue` of its spec). */
+export type ResponseOf<D> = D extends RopDefinition<unknown, infer R> ? R : never;
+
+export interface RopDefinition<Q = StructValue, R = StructValue> {
   readonly id: number;
   readonly name: string;
   readonly specRef: string;
@@ -85,6 +133,10 @@ export interface RopDefinition {
   readonly responseId: number;
   /** Other RopIds a response to this request may carry (`RopSpec.otherResponseIds`). */
   readonly otherResponseIds: readonly number[];
+  /** The server object a successful call creates (`RopSpec.creates`). */
+  readonly creates?: ObjectKind;
+  /** The response may continue in chained extra payloads (`RopSpec.chainable`). */
+  readonly chainable: boolean;
   /** Name of the response's second byte (InputHandleIndex, OutputHandleIndex, …); undefined for raw responses. */
   readonly responseIndexName?: string;
   /** Full request structure, header included; undefined for response-only ROPs. */
@@ -93,12 +145,15 @@ export interface RopDefinition {
   readonly response?: Codec<StructValue>;
   /** The fields as declared, for documentation and filter names. */
   readonly spec: RopSpec;
+  /** Type-level only, never set: the decoded request and response values (`RopRequestValue`, `RopResponseValue`). */
+  readonly requestValue?: Q;
+  readonly responseValue?: R;
 }
 
 /** RopIds that may follow any response (RopNotify, RopPending, RopBackoff, RopBufferTooSmall). */
 export const SPECIAL_RESPONSE_IDS: ReadonlySet<number> = new Set([0x2a, 0x6e, 0xf9, 0xff]);
 
-export function defineRop(spec: RopSpec): RopDefinition {
+export function defineRop<const S extends RopSpec>(spec: S): RopDefinition<RopRequestValue<S>, RopResponseValue<S>> {
   const handles = spec.handles ?? 'in';
   const responseId = spec.responseId ?? spec.id;
   let request: Codec<StructValue> | undefined;
@@ -120,6 +175,8 @@ export function defineRop(spec: RopSpec): RopDefinition {
     doc: spec.doc,
     responseId,
     otherResponseIds: spec.otherResponseIds ?? [],
+    creates: spec.creates,
+    chainable: spec.chainable ?? false,
     responseIndexName: spec.rawResponse ? undefined : RESPONSE_INDEX[handles],
     request,
     response,

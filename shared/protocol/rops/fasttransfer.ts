@@ -9,7 +9,7 @@ import { BABE, countedList, flags32, flags8, messageIdCodec, sendOptions, tagLis
 
 import { type RopDefinition, defineRop } from './define.js';
 
-import { fxStream } from './fasttransfer-stream.js';
+import { type FxElement, fxStream } from './fasttransfer-stream.js';
 
 /** [MS-OXCFXICS] 2.2.3.1.1.5.2 TransferStatus. */
 export const TransferStatus: Readonly<Record<number, string>> = {
@@ -21,7 +21,11 @@ export const TransferStatus: Readonly<Record<number, string>> = {
 const transferStatus = enumOf(u16, TransferStatus);
 
 /** A FastTransfer stream of `sizeName` bytes: its size is derived from the encoded stream. */
-function transferStream(sizeName: string, dataName: string, doc: string): FieldDef[] {
+function transferStream<const S extends string, const D extends string>(
+  sizeName: S,
+  dataName: D,
+  doc: string,
+): [FieldDef<S, number>, FieldDef<D, FxElement[] | undefined>] {
   return [
     field(sizeName, u16, { derive: (_v, h) => h.sizeOf(dataName), doc: `Size of ${dataName} in bytes.` }),
     field(dataName, sized(fxStream, sizeName), { doc }),
@@ -46,6 +50,7 @@ export const ropFastTransferDestinationConfigure = defineRop({
   id: 0x53,
   name: 'RopFastTransferDestinationConfigure',
   specRef: 'MS-OXCROPS 2.2.12.1',
+  creates: 'fasttransfer-destination',
   handles: 'in-out',
   doc: 'Creates an upload context for a FastTransfer stream.',
   request: [
@@ -81,7 +86,7 @@ export const ropFastTransferDestinationPutBufferExtended = defineRop({
   failureOptional: true,
 });
 
-const getBufferHead = (): FieldDef[] => [
+const getBufferHead = () => [
   field('TransferStatus', transferStatus, { doc: 'Error, Partial (more to come), NoRoom or Done.' }),
   field('InProgressCount', u16, { doc: 'Steps done so far (progress display only).' }),
   field('TotalStepCount', u16, { doc: 'Approximate number of steps in total (progress display only).' }),
@@ -93,6 +98,7 @@ export const ropFastTransferSourceGetBuffer = defineRop({
   id: 0x4e,
   name: 'RopFastTransferSourceGetBuffer',
   specRef: 'MS-OXCROPS 2.2.12.4',
+  chainable: true,
   doc: 'Downloads the next part of a FastTransfer stream.',
   request: [
     field('BufferSize', u16hex, { doc: 'Bytes wanted; 0xBABE lets the server choose, up to MaximumBufferSize.' }),
@@ -126,6 +132,7 @@ export const ropFastTransferSourceCopyFolder = defineRop({
   id: 0x4c,
   name: 'RopFastTransferSourceCopyFolder',
   specRef: 'MS-OXCROPS 2.2.12.5',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for a folder and, optionally, its subfolders.',
   request: [
@@ -140,6 +147,7 @@ export const ropFastTransferSourceCopyMessages = defineRop({
   id: 0x4b,
   name: 'RopFastTransferSourceCopyMessages',
   specRef: 'MS-OXCROPS 2.2.12.6',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for messages of a folder.',
   request: [
@@ -157,6 +165,7 @@ export const ropFastTransferSourceCopyTo = defineRop({
   id: 0x4d,
   name: 'RopFastTransferSourceCopyTo',
   specRef: 'MS-OXCROPS 2.2.12.7',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for every property of an object except the listed ones.',
   request: [
@@ -175,6 +184,7 @@ export const ropFastTransferSourceCopyProperties = defineRop({
   id: 0x69,
   name: 'RopFastTransferSourceCopyProperties',
   specRef: 'MS-OXCROPS 2.2.12.8',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for the listed properties of an object.',
   request: [

@@ -64,6 +64,7 @@ export const ropOpenFolder = defineRop({
   id: 0x02,
   name: 'RopOpenFolder',
   specRef: 'MS-OXCROPS 2.2.4.1',
+  creates: 'folder',
   handles: 'in-out',
   doc: 'Opens an existing folder.',
   request: [
@@ -81,6 +82,7 @@ export const ropCreateFolder = defineRop({
   id: 0x1c,
   name: 'RopCreateFolder',
   specRef: 'MS-OXCROPS 2.2.4.2',
+  creates: 'folder',
   handles: 'in-out',
   request: [
     field('FolderType', enumOf(u8, { 1: 'Generic', 2: 'Search' })),
@@ -243,6 +245,7 @@ export const ropGetHierarchyTable = defineRop({
   id: 0x04,
   name: 'RopGetHierarchyTable',
   specRef: 'MS-OXCROPS 2.2.4.13',
+  creates: 'table',
   handles: 'in-out',
   request: [field('TableFlags', flags8(HierarchyTableFlags))],
   response: [field('RowCount', u32, { doc: 'Number of rows in the table.' })],
@@ -252,6 +255,7 @@ export const ropGetContentsTable = defineRop({
   id: 0x05,
   name: 'RopGetContentsTable',
   specRef: 'MS-OXCROPS 2.2.4.14',
+  creates: 'table',
   handles: 'in-out',
   request: [field('TableFlags', flags8(ContentsTableFlags))],
   response: [field('RowCount', u32, { doc: 'Number of rows in the table.' })],

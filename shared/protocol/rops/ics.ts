@@ -61,6 +61,7 @@ export const ropSynchronizationConfigure = defineRop({
   id: 0x70,
   name: 'RopSynchronizationConfigure',
   specRef: 'MS-OXCROPS 2.2.13.1',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a synchronization download context for the contents or the hierarchy of a folder.',
   request: [
@@ -195,6 +196,7 @@ export const ropSynchronizationOpenCollector = defineRop({
   id: 0x7e,
   name: 'RopSynchronizationOpenCollector',
   specRef: 'MS-OXCROPS 2.2.13.7',
+  creates: 'fasttransfer-destination',
   handles: 'in-out',
   doc: 'Creates a synchronization upload context for contents or hierarchy changes.',
   request: [field('IsContentsCollector', bool8, { doc: 'True: contents changes; false: hierarchy changes.' })],
@@ -206,6 +208,7 @@ export const ropSynchronizationGetTransferState = defineRop({
   id: 0x82,
   name: 'RopSynchronizationGetTransferState',
   specRef: 'MS-OXCROPS 2.2.13.8',
+  creates: 'fasttransfer-source',
   handles: 'in-out',
   doc: 'Creates a download context for the current state of a synchronization context.',
   request: [],

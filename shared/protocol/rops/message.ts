@@ -90,7 +90,7 @@ const openRecipientRow = struct('OpenRecipientRow', [
  * Success body shared by RopOpenMessage, RopReloadCachedInformation and
  * RopOpenEmbeddedMessage: subject parts and the first recipients.
  */
-const messageHeader: FieldDef[] = [
+const messageHeader = [
   field('HasNamedProperties', bool8),
   field('SubjectPrefix', typedString),
   field('NormalizedSubject', typedString),
@@ -107,6 +107,7 @@ export const ropOpenMessage = defineRop({
   id: 0x03,
   name: 'RopOpenMessage',
   specRef: 'MS-OXCROPS 2.2.6.1',
+  creates: 'message',
   handles: 'in-out',
   request: [
     field('CodePageId', u16, { doc: "Code page of 8-bit strings; 0x0FFF means the logon's." }),
@@ -121,6 +122,7 @@ export const ropCreateMessage = defineRop({
   id: 0x06,
   name: 'RopCreateMessage',
   specRef: 'MS-OXCROPS 2.2.6.2',
+  creates: 'message',
   handles: 'in-out',
   request: [
     field('CodePageId', u16),
@@ -282,6 +284,7 @@ export const ropOpenAttachment = defineRop({
   id: 0x22,
   name: 'RopOpenAttachment',
   specRef: 'MS-OXCROPS 2.2.6.12',
+  creates: 'attachment',
   handles: 'in-out',
   request: [field('OpenAttachmentFlags', enumOf(u8, AttachmentOpenMode)), field('AttachmentID', u32)],
   response: [],
@@ -291,6 +294,7 @@ export const ropCreateAttachment = defineRop({
   id: 0x23,
   name: 'RopCreateAttachment',
   specRef: 'MS-OXCROPS 2.2.6.13',
+  creates: 'attachment',
   handles: 'in-out',
   request: [],
   response: [field('AttachmentID', u32)],
@@ -317,6 +321,7 @@ export const ropOpenEmbeddedMessage = defineRop({
   id: 0x46,
   name: 'RopOpenEmbeddedMessage',
   specRef: 'MS-OXCROPS 2.2.6.16',
+  creates: 'message',
   handles: 'in-out',
   request: [field('CodePageId', u16), field('OpenModeFlags', enumOf(u8, EmbeddedOpenMode))],
   response: [field('Reserved', u8), field('MessageId', messageIdCodec), ...messageHeader],
@@ -326,6 +331,7 @@ export const ropGetAttachmentTable = defineRop({
   id: 0x21,
   name: 'RopGetAttachmentTable',
   specRef: 'MS-OXCROPS 2.2.6.17',
+  creates: 'table',
   handles: 'in-out',
   request: [field('TableFlags', flags8(AttachmentTableFlags))],
   response: [],

@@ -43,6 +43,7 @@ export const ropRegisterNotification = defineRop({
   id: 0x29,
   name: 'RopRegisterNotification',
   specRef: 'MS-OXCROPS 2.2.14.1',
+  creates: 'subscription',
   handles: 'in-out',
   doc: 'Subscribes to notifications on a store, folder or message; the created object is the subscription.',
   request: [

@@ -36,6 +36,7 @@ export const ropGetPermissionsTable = defineRop({
   id: 0x3e,
   name: 'RopGetPermissionsTable',
   specRef: 'MS-OXCROPS 2.2.10.2',
+  creates: 'table',
   handles: 'in-out',
   doc: 'Opens the permissions table of a folder.',
   request: [

@@ -38,6 +38,7 @@ export const ropGetRulesTable = defineRop({
   id: 0x3f,
   name: 'RopGetRulesTable',
   specRef: 'MS-OXCROPS 2.2.11.2',
+  creates: 'table',
   handles: 'in-out',
   doc: 'Opens the rules table of a folder.',
   request: [

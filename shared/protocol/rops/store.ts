@@ -214,6 +214,7 @@ export const ropLogon = defineRop({
   id: 0xfe,
   name: 'RopLogon',
   specRef: 'MS-OXCROPS 2.2.3.1',
+  creates: 'logon',
   handles: 'out',
   request: [
     field('LogonFlags', flags8(LogonFlags)),

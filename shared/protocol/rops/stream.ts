@@ -25,6 +25,7 @@ export const ropOpenStream = defineRop({
   id: 0x2b,
   name: 'RopOpenStream',
   specRef: 'MS-OXCROPS 2.2.9.1',
+  creates: 'stream',
   handles: 'in-out',
   doc: 'Opens a property of a folder, message or attachment as a stream.',
   request: [
@@ -41,6 +42,7 @@ export const ropReadStream = defineRop({
   id: 0x2c,
   name: 'RopReadStream',
   specRef: 'MS-OXCROPS 2.2.9.2',
+  chainable: true,
   doc: 'Reads bytes from a stream.',
   request: [
     field('ByteCount', u16hex, { doc: 'Bytes to read; 0xBABE means up to MaximumByteCount.' }),
@@ -192,6 +194,7 @@ export const ropCloneStream = defineRop({
   id: 0x3b,
   name: 'RopCloneStream',
   specRef: 'MS-OXCROPS 2.2.9.13',
+  creates: 'stream',
   handles: 'in-out',
   doc: 'Creates a new stream object on the same data with its own seek pointer.',
   request: [],

@@ -94,6 +94,7 @@ export const ropQueryRows = defineRop({
   id: 0x15,
   name: 'RopQueryRows',
   specRef: 'MS-OXCROPS 2.2.5.4',
+  chainable: true,
   request: [
     field('QueryRowsFlags', flags8(QueryRowsFlags)),
     field('ForwardRead', bool8),

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { collectErrors, decode, encode, fromHex } from '../../../../shared/codec/index.js';
+import type { RequestOf, ResponseOf } from '../../../../shared/protocol/rops/define.js';
 import { ropOpenFolder } from '../../../../shared/protocol/rops/folder.js';
+import { ropSortTable } from '../../../../shared/protocol/rops/table.js';
 
 describe('defineRop: RopOpenFolder (worked example)', () => {
   it('request: header with output index, FolderId, OpenModeFlags', () => {
@@ -50,5 +52,25 @@ describe('defineRop: RopOpenFolder (worked example)', () => {
     expect(value).toEqual({ RopId: 2, OutputHandleIndex: 1, ReturnValue: 0x8004010f });
     expect(tree.length).toBe(6);
     expect(encode(ropOpenFolder.response!, value!)).toEqual(b);
+  });
+});
+
+describe('defineRop: decoded values are typed by the field lists', () => {
+  it('RopSortTable request: header and fields by type, unknown names rejected at compile time', () => {
+    // The hand-built sample of samples.ts: two sort orders, one of them a category.
+    const b = fromHex('13 00 00 00 02 00 01 00 01 00 1F 30 08 80 00 40 00 06 0E 01');
+    const v = decode(ropSortTable.request!, b).value as RequestOf<typeof ropSortTable>;
+    expectTypeOf(v.SortTableFlags).toEqualTypeOf<number>();
+    expectTypeOf(v.InputHandleIndex).toEqualTypeOf<number>();
+    expectTypeOf(v.SortOrders).toBeArray();
+    expect(v.SortOrderCount).toBe(2);
+    expect(v.CategoryCount).toBe(1);
+    expect(v.SortOrders).toHaveLength(2);
+    // @ts-expect-error RopSortTable's request has no PropertyTags
+    expect(v.PropertyTags).toBeUndefined();
+  });
+  it('responses: the success fields may be absent (a failure carries the header only)', () => {
+    expectTypeOf<ResponseOf<typeof ropOpenFolder>['ReturnValue']>().toEqualTypeOf<number>();
+    expectTypeOf<ResponseOf<typeof ropOpenFolder>['HasRules']>().toEqualTypeOf<number | undefined>();
   });
 });
