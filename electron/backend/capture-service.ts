@@ -14,6 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptureState } from '../../shared/api/contract.js';
 import { base64Encode } from '../../shared/codec/bytes.js';
+import type { CaptureStartDto, CaptureStateDto } from '../../shared/api/contract.js';
 import { exchangeToDto } from '../../shared/api/dto.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
@@ -38,47 +39,11 @@ import { type CommandRunner, execRunner } from './system-proxy/runner.js';
 import { CaTrust, type CaTrustOptions, caIdentity } from './trust/ca-trust.js';
 import { AUTODISCOVER_PATTERNS, PAC_PATH, hostsFromPacQuery, normalizeHosts, pacScript } from './system-proxy/pac.js';
 
-export interface CaptureStartOptions {
-  mode?: ProxyMode;
-  /** Listen address (default 127.0.0.1). */
-  host?: string;
-  /** Listen port (default 0 = ephemeral; the CLI defaults to 8888). */
-  port?: number;
-  /** Reverse-mode target URL; implies mode 'reverse'. */
-  reverse?: string;
-  /** Alias of `reverse` (the UI's capture bar sends { mode: 'reverse', target }). */
-  target?: string;
-  /** Capture file. Default: <dataDir>/captures/capture-<time>.mscap. An existing file is appended to. */
-  out?: string;
-  /** "host:port" entries whose upstream certificate problems are accepted. */
-  trustedHosts?: string[];
-  /** PEM text of extra upstream CAs. */
-  upstreamCa?: string[];
-  /** Hosts (names or patterns) the PAC served on the proxy port routes through MapiScope. */
-  routeHosts?: string[];
-}
+/** `capture.start` options (shared/api/contract.ts). */
+export type CaptureStartOptions = CaptureStartDto;
 
-export interface CaptureServiceState {
-  running: boolean;
-  mode?: ProxyMode;
-  host?: string;
-  port?: number;
-  target?: string;
-  file?: string;
-  startedAt?: number;
-  /** Exchanges written to the file in this run. */
-  exchanges: number;
-  connections: number;
-  inFlight: number;
-  caPath?: string;
-  trustedHosts: string[];
-  /** Last write or start failure, if any. */
-  error?: string;
-  /** Torn tail found when appending to an existing file. */
-  tornTail?: { offset: number; bytes: number; savedTo?: string };
-  /** Exchange hosts learned from captured Autodiscover answers (routed by the PAC). */
-  learnedHosts: string[];
-}
+/** The capture service's state (shared/api/contract.ts). */
+export type CaptureServiceState = CaptureStateDto;
 
 export interface CaptureServiceOptions {
   /** App data folder (CA under <dataDir>/ca, captures under <dataDir>/captures). */
@@ -406,7 +371,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
         data: { host: ev.host, error: `${ev.code}: ${ev.error}`, side: 'client' },
       }),
     );
-    rpc.register('capture.start', async (p) => {
+    rpc.method('capture.start', async (p) => {
       const o = (p ?? {}) as CaptureStartOptions;
       const appending = o.out !== undefined && existsSync(o.out);
       const st = await this.start(o);
@@ -419,21 +384,21 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       }
       return st;
     });
-    rpc.register('capture.stop', () => this.stop());
-    rpc.register('capture.status', () => this.state());
-    rpc.register('capture.trustHost', (p) => this.trustHost(String((p as { host?: unknown }).host ?? '')));
-    rpc.register('capture.untrustHost', (p) => this.untrustHost(String((p as { host?: unknown }).host ?? '')));
-    rpc.register('capture.list', (p) => {
+    rpc.method('capture.stop', () => this.stop());
+    rpc.method('capture.status', () => this.state());
+    rpc.method('capture.trustHost', (p) => this.trustHost(String((p as { host?: unknown }).host ?? '')));
+    rpc.method('capture.untrustHost', (p) => this.untrustHost(String((p as { host?: unknown }).host ?? '')));
+    rpc.method('capture.list', (p) => {
       const q = (p ?? {}) as { offset?: number; limit?: number };
       return this.list(q.offset ?? 0, q.limit ?? 100_000);
     });
-    rpc.register('capture.get', async (p) => {
+    rpc.method('capture.get', async (p) => {
       const ex = await this.get(Number((p as { id?: unknown }).id));
       if (!ex) throw new Error(`no exchange ${(p as { id?: unknown }).id} in the current capture`);
       return exchangeToDto(ex);
     });
-    rpc.register('ca.status', () => this.caStatus());
-    rpc.register('ca.export', async (p) => {
+    rpc.method('ca.status', () => this.caStatus());
+    rpc.method('ca.export', async (p) => {
       const q = (p ?? {}) as { format?: string; path?: unknown };
       const format = q.format === 'der' ? 'der' : 'pem';
       const v = await this.exportCa(format);
@@ -444,7 +409,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       }
       return format === 'pem' ? { format, pem: v as string } : { format, base64: base64Encode(v as Buffer) };
     });
-    rpc.register('ca.trustHelp', async (p) => ({
+    rpc.method('ca.trustHelp', async (p) => ({
       text: await this.trustInstructions((p as { platform?: NodeJS.Platform }).platform),
     }));
     backend.api.rawRoute('ca.pem', async (_q, res) => {

@@ -139,7 +139,7 @@ export class FileService implements BackendService {
     };
 
     // Save as a MapiScope capture: to a path (desktop), or returned for a download (browser).
-    b.rpc.register('file.save', async (params) => {
+    b.rpc.method('file.save', async (params) => {
       const p = (params ?? {}) as { path?: unknown };
       if (typeof p.path === 'string' && p.path) {
         const count = await writeCapture(path.resolve(p.path));
@@ -153,7 +153,7 @@ export class FileService implements BackendService {
     });
 
     // Export HAR / SAZ / decoded JSON, redacted unless redact is false; `ids` limits it to a selection.
-    b.rpc.register('file.export', async (params) => {
+    b.rpc.method('file.export', async (params) => {
       const p = (params ?? {}) as { format?: unknown; redact?: unknown; ids?: unknown; path?: unknown };
       const format = p.format;
       if (format !== 'har' && format !== 'saz' && format !== 'json')

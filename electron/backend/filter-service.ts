@@ -78,14 +78,14 @@ export class FilterService implements BackendService {
   register(backend: Backend): void {
     this.backend = backend;
     const rpc = backend.rpc;
-    rpc.register('filter.fields', async () => filterFieldsDto());
-    rpc.register('filter.run', async (p) => this.run(p as { expr?: unknown; runId?: unknown }));
-    rpc.register('filter.cancel', async (p) => {
+    rpc.method('filter.fields', async () => filterFieldsDto());
+    rpc.method('filter.run', async (p) => this.run(p as { expr?: unknown; runId?: unknown }));
+    rpc.method('filter.cancel', async (p) => {
       const runId = String((p as { runId?: unknown }).runId ?? '');
       this.cancelled.add(runId);
       return { cancelled: true };
     });
-    rpc.register('filter.values', async (p) => {
+    rpc.method('filter.values', async (p) => {
       const q = p as { field?: unknown; prefix?: unknown; limit?: unknown };
       const f = fieldCatalog().resolve(String(q.field ?? ''));
       if (!f) throw new ApiError('bad-request', `unknown field "${String(q.field)}"`);
@@ -99,7 +99,7 @@ export class FilterService implements BackendService {
         }
       return { values: [...out].slice(0, Number(q.limit ?? 50)) };
     });
-    rpc.register('filter.columns', async (p) => this.columns(p as { field?: unknown; ids?: unknown }));
+    rpc.method('filter.columns', async (p) => this.columns(p as { field?: unknown; ids?: unknown }));
   }
 
   private async run(p: { expr?: unknown; runId?: unknown }): Promise<FilterRunResult> {

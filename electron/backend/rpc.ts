@@ -1,7 +1,8 @@
 /**
  * The RPC registry shared by both transports (HTTP and the Electron bridge).
- * Services register handlers by method name; the contract in
- * shared/api/contract.ts types the core methods.
+ * Services register handlers by method name; every method is typed once in
+ * shared/api/contract.ts (`ApiMethods`), so handler and callers are checked
+ * against the same types.
  */
 import type { ApiErrorDto, ApiMethod, ApiParams, ApiResult } from '../../shared/api/contract.js';
 
@@ -19,13 +20,12 @@ type Handler = (params: unknown) => Promise<unknown> | unknown;
 export class RpcRegistry {
   private handlers = new Map<string, Handler>();
 
-  /** Typed registration for methods in the contract. */
+  /** Registers the handler of a method of the contract. */
   method<M extends ApiMethod>(name: M, h: (p: ApiParams<M>) => Promise<ApiResult<M>> | ApiResult<M>): void {
     this.register(name, h as Handler);
   }
 
-  /** Untyped registration for service methods outside the core contract (e.g. "capture.start"). */
-  register(name: string, h: Handler): void {
+  private register(name: string, h: Handler): void {
     if (this.handlers.has(name)) throw new Error(`RPC method ${name} registered twice`);
     this.handlers.set(name, h);
   }

@@ -16,28 +16,19 @@
  * - `sessions.get` { id } → { session: SessionInfo, timeline: TimelineItem[], handles: HandleSummary[] }
  * - `findings.list` { session?, severity?, exchangeId? } → { total, items: Finding[] }
  */
+import type { HandleSummaryDto } from '../../shared/api/contract.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
 import type { ExchangeDecode } from '../../shared/protocol/decode-exchange.js';
 import { annotateHandles } from '../../shared/session/annotate.js';
 import { FieldIndexer } from '../../shared/filter/capture.js';
 import { SessionModel } from '../../shared/session/model.js';
-import type { HandleRecord, RopOrigin } from '../../shared/session/types.js';
+import type { HandleRecord } from '../../shared/session/types.js';
 import type { Backend, BackendService } from './backend.js';
 import { ApiError } from './rpc.js';
 
-/** One handle of `sessions.get`: its life, and the table state it ended with. */
-export interface HandleSummary {
-  handle: number;
-  kind: string;
-  createdBy?: RopOrigin;
-  parent?: number;
-  logonId?: number;
-  releasedBy?: RopOrigin;
-  columns?: readonly number[];
-  fastTransfer?: HandleRecord['fastTransfer'];
-  subscription?: HandleRecord['subscription'];
-}
+/** One handle of `sessions.get` (shared/api/contract.ts). */
+export type HandleSummary = HandleSummaryDto;
 
 function handleSummary(h: HandleRecord): HandleSummary {
   const out: HandleSummary = { handle: h.handle, kind: h.kind };
@@ -105,12 +96,12 @@ export class SessionService implements BackendService {
       if (f) annotateHandles(d, f);
     };
     const rpc = backend.rpc;
-    rpc.register('sessions.list', async () => {
+    rpc.method('sessions.list', async () => {
       await this.feedAll();
       const items = this.current().sessions();
       return { total: items.length, items };
     });
-    rpc.register('sessions.get', async (p) => {
+    rpc.method('sessions.get', async (p) => {
       await this.feedAll();
       const id = Number((p as { id?: unknown }).id);
       const m = this.current();
@@ -118,7 +109,7 @@ export class SessionService implements BackendService {
       if (!session) throw new ApiError('not-found', `no session ${String((p as { id?: unknown }).id)}`);
       return { session, timeline: m.timeline(id), handles: m.handles(id).map(handleSummary) };
     });
-    rpc.register('findings.list', async (p) => {
+    rpc.method('findings.list', async (p) => {
       await this.feedAll();
       const q = (p ?? {}) as { session?: number; severity?: Severity; exchangeId?: number };
       let items = this.allFindings();

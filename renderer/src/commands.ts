@@ -4,7 +4,7 @@
  * native dialog inside Electron and a file picker / download in a browser;
  * every backend call goes through `api()`.
  */
-import type { FileKind } from '../../shared/api/contract';
+import type { FileKind, FileWriteDto } from '../../shared/api/contract';
 import { base64DecodeOrThrow as base64Decode, base64Encode } from '../../shared/codec/bytes';
 import { api } from './api/client';
 import { useConnectionStore } from './stores/connection-store';
@@ -20,14 +20,8 @@ export interface ExportOptions {
 }
 
 /** What `file.export` answers (written to `path`, or returned as base64 for a browser download). */
-export interface ExportResult {
-  path?: string;
-  name?: string;
-  base64?: string;
-  exchanges?: number;
-  bytes?: number;
-  redaction?: { counts?: Record<string, number>; redactedExchanges?: number; distinctSecrets?: number };
-}
+/** What an export or save wrote (`file.export`, `file.save`). */
+export type ExportResult = FileWriteDto;
 
 export interface OpenResult {
   count: number;
@@ -128,9 +122,9 @@ export async function exportAs(format: ExportFormat, opts: ExportOptions): Promi
   if (desktop) {
     const path = await desktop.saveFile(format, name);
     if (!path) return undefined;
-    return api().callRaw<ExportResult>('file.export', { ...params, path });
+    return api().call('file.export', { ...params, path });
   }
-  const r = await api().callRaw<ExportResult>('file.export', params);
+  const r = await api().call('file.export', params);
   if (r.base64 === undefined) throw new Error('file.export returned no bytes for the download');
   downloadBytes(name, base64Decode(r.base64), MIME[format]);
   return r;
@@ -142,9 +136,9 @@ export async function saveCaptureAs(): Promise<unknown> {
   if (desktop) {
     const path = await desktop.saveFile('capture', exportName('mscap'));
     if (!path) return undefined;
-    return api().callRaw('file.save', { path });
+    return api().call('file.save', { path });
   }
-  const r = await api().callRaw<ExportResult>('file.save', {});
+  const r = await api().call('file.save', {});
   if (r.base64 === undefined) throw new Error('file.save returned no bytes for the download');
   downloadBytes(exportName('mscap'), base64Decode(r.base64));
   return r;
@@ -156,7 +150,7 @@ export async function exportCa(format: 'pem' | 'der'): Promise<void> {
   const desktop = api().desktop;
   if (desktop) {
     const path = await desktop.saveFile('cert', name);
-    if (path) await api().callRaw('ca.export', { format, path });
+    if (path) await api().call('ca.export', { format, path });
     return;
   }
   const url = api().rawUrl(`ca.${format}`);

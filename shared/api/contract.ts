@@ -7,7 +7,9 @@
  * Binary data travels as base64 strings so the same JSON works on both.
  */
 import type { ExchangeSummary } from '../capture/summary.js';
-import type { Finding } from '../diagnose/types.js';
+import type { Finding, Severity } from '../diagnose/types.js';
+import type { TimelineItem } from '../session/model.js';
+import type { HandleRecord, RopOrigin, SessionInfo } from '../session/types.js';
 import type {
   CaTrustDto,
   OutlookChecklistDto,
@@ -17,7 +19,7 @@ import type {
   TrustStoreKind,
 } from './desktop.js';
 import type { ProbeRunData, ProbeStartParams } from './probe.js';
-import type { ReplayRunData } from './replay.js';
+import type { ReplayReportData, ReplayRunData } from './replay.js';
 import type { FieldInfo } from '../filter/types.js';
 
 export interface BackendStatus {
@@ -172,6 +174,58 @@ export interface ApiMethods extends LogsMethods {
   'ca.untrust': { params: { store?: TrustStoreKind }; result: CaTrustDto & { messages: string[] } };
   /** The "Capture Outlook" checks: CA trusted, traffic routed, Outlook traffic seen, refusals. */
   'outlook.checklist': { params: Record<string, never>; result: OutlookChecklistDto };
+  /** Starts the capture proxy (a capture file is written alongside). */
+  'capture.start': { params: CaptureStartDto; result: CaptureStateDto };
+  'capture.stop': { params: Record<string, never>; result: CaptureStateDto };
+  'capture.status': { params: Record<string, never>; result: CaptureStateDto };
+  /** Accepts the upstream certificate problems of "host:port" for this capture. */
+  'capture.trustHost': { params: { host: string }; result: CaptureStateDto };
+  'capture.untrustHost': { params: { host: string }; result: CaptureStateDto };
+  'capture.list': { params: { offset?: number; limit?: number }; result: { total: number; items: ExchangeSummary[] } };
+  'capture.get': { params: { id: number }; result: ExchangeDto };
+  'ca.status': { params: Record<string, never>; result: CaStatusDto };
+  /** The CA certificate: written to `path` (desktop), or returned as PEM text or DER base64. */
+  'ca.export': {
+    params: { format?: 'pem' | 'der'; path?: string };
+    result: { format: 'pem' | 'der'; path?: string; pem?: string; base64?: string };
+  };
+  /** How to trust the CA on `platform` (default the backend's). */
+  'ca.trustHelp': { params: { platform?: string }; result: { text: string } };
+  /** The workspace as a MapiScope capture: written to `path`, or returned for a download. */
+  'file.save': { params: { path?: string }; result: FileWriteDto };
+  /** The workspace (or the exchanges `ids`) exported: written to `path`, or returned for a download. */
+  'file.export': {
+    params: { format: 'har' | 'saz' | 'json'; redact?: boolean; ids?: number[]; path?: string };
+    result: FileWriteDto;
+  };
+  'sessions.list': { params: Record<string, never>; result: { total: number; items: SessionInfo[] } };
+  'sessions.get': {
+    params: { id: number };
+    result: { session: SessionInfo; timeline: TimelineItem[]; handles: HandleSummaryDto[] };
+  };
+  'findings.list': {
+    params: { session?: number; severity?: Severity; exchangeId?: number };
+    result: { total: number; items: Finding[] };
+  };
+  /** Why the workspace (or one of its sessions) cannot be replayed; null when it can. */
+  'replay.check': { params: { session?: number }; result: { reason: string | null } };
+  'replay.sessions': { params: Record<string, never>; result: ReplaySessionRow[] };
+  'replay.start': { params: ReplayStartDto; result: { id: number; state: ReplayRunData['state'] } };
+  /** A run without its report (the last one without `id`). */
+  'replay.status': { params: { id?: number }; result: ReplayRunData };
+  'replay.report': { params: { id?: number }; result: ReplayReportData & { recordedCount: number } };
+  'replay.recorded': { params: { id?: number }; result: ExchangeDto[] };
+  'replay.cancel': { params: { id: number }; result: { id: number; state: ReplayRunData['state'] } };
+  'replay.list': {
+    params: Record<string, never>;
+    result: Pick<ReplayRunData, 'id' | 'state' | 'target' | 'startedAt' | 'exchangesDone'>[];
+  };
+  /** Starts the MAPI server simulator (scripted mailbox, or answers from the workspace's exchanges). */
+  'simulator.start': { params: SimulatorStartDto; result: SimulatorStatusDto };
+  'simulator.stop': { params: Record<string, never>; result: SimulatorStatusDto };
+  'simulator.status': { params: Record<string, never>; result: SimulatorStatusDto };
+  /** Completes the NotificationWait requests of a context (all contexts without one). */
+  'simulator.signalEvent': { params: { contextId?: number }; result: { completed: number } };
 }
 
 export interface LogsQueryResultDto {
@@ -316,3 +370,152 @@ export interface PreloadBridge {
   onMenu(listener: (action: string) => void): () => void;
   platform: string;
 }
+
+/** Where `capture.start` listens and writes; unset fields take the service's defaults. */
+export interface CaptureStartDto {
+  mode?: 'forward' | 'reverse';
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Listen port (default 0 = ephemeral; the CLI defaults to 8888). */
+  port?: number;
+  /** Reverse-mode target URL; implies mode 'reverse'. */
+  reverse?: string;
+  /** Alias of `reverse` (the UI's capture bar sends { mode: 'reverse', target }). */
+  target?: string;
+  /** Capture file. Default: <dataDir>/captures/capture-<time>.mscap. An existing file is appended to. */
+  out?: string;
+  /** "host:port" entries whose upstream certificate problems are accepted. */
+  trustedHosts?: string[];
+  /** PEM text of extra upstream CAs. */
+  upstreamCa?: string[];
+  /** Hosts (names or patterns) the PAC served on the proxy port routes through MapiScope. */
+  routeHosts?: string[];
+}
+
+/** The capture service's state (`capture.*`). */
+export interface CaptureStateDto {
+  running: boolean;
+  mode?: 'forward' | 'reverse';
+  host?: string;
+  port?: number;
+  target?: string;
+  file?: string;
+  startedAt?: number;
+  /** Exchanges written to the file in this run. */
+  exchanges: number;
+  connections: number;
+  inFlight: number;
+  caPath?: string;
+  trustedHosts: string[];
+  /** Last write or start failure, if any. */
+  error?: string;
+  /** Torn tail found when appending to an existing file. */
+  tornTail?: { offset: number; bytes: number; savedTo?: string };
+  /** Exchange hosts learned from captured Autodiscover answers (routed by the PAC). */
+  learnedHosts: string[];
+}
+
+/** The MapiScope CA (`ca.status`). */
+export interface CaStatusDto {
+  dir: string;
+  certPath: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the DER certificate, colon-separated hex (what OS trust dialogs show). */
+  fingerprint256: string;
+  nameConstraints: string[];
+  /** True when this process generated the CA (first run, or the old one had expired). */
+  created: boolean;
+  expired: boolean;
+}
+
+/** What `file.save` / `file.export` wrote: a path (desktop) or the bytes for a download (browser). */
+export interface FileWriteDto {
+  path?: string;
+  name?: string;
+  base64?: string;
+  /** `file.save`: exchanges written. */
+  count?: number;
+  /** `file.export`: exchanges and bytes written, and the redaction made. */
+  exchanges?: number;
+  bytes?: number;
+  redaction?: { counts?: Record<string, number>; redactedExchanges?: number; distinctSecrets?: number };
+}
+
+/** One handle of `sessions.get`: its life, and the table state it ended with. */
+export interface HandleSummaryDto {
+  handle: number;
+  kind: string;
+  createdBy?: RopOrigin;
+  parent?: number;
+  logonId?: number;
+  releasedBy?: RopOrigin;
+  columns?: readonly number[];
+  fastTransfer?: HandleRecord['fastTransfer'];
+  subscription?: HandleRecord['subscription'];
+}
+
+/** One replayable session of the workspace (`replay.sessions`). */
+export interface ReplaySessionRow {
+  /** 1-based, as `replay.start { session }` takes it. */
+  index: number;
+  endpoint: string;
+  exchanges: number;
+  /** The request type of each of its exchanges, in order. */
+  types: string[];
+  firstId?: number;
+}
+
+/** `replay.start`: the target (a URL or "simulator") and how to replay. */
+export interface ReplayStartDto {
+  target: string;
+  session?: number;
+  /** Switch plan text (shared/replay/plan.ts). */
+  plan?: string;
+  realtime?: boolean;
+  insecure?: boolean;
+  record?: boolean;
+}
+
+/** `simulator.start` as JSON (validated by the simulator service). */
+export interface SimulatorStartDto {
+  port?: number;
+  host?: string;
+  cookies?: 'exchange' | 'gromox';
+  expiryMs?: number;
+  pendingPeriodMs?: number;
+  notificationWaitMs?: number;
+  fromWorkspace?: boolean;
+  session?: number;
+  processingDelayMs?: number;
+  validateSequence?: string[];
+  [option: string]: unknown;
+}
+
+/** The simulator (`simulator.*`): off, or its URL, mode, contexts and counters. */
+export type SimulatorStatusDto =
+  | { running: false }
+  | {
+      running: true;
+      problems: string[];
+      url: string;
+      mode: string;
+      cookies: { context: string; sequence: string };
+      expiryMs: number;
+      pendingPeriodMs: number;
+      contexts: {
+        id: number;
+        endpoint: string;
+        requests: number;
+        idleMs: number;
+        inFlight: number;
+        notifyInFlight: number;
+      }[];
+      requests: number;
+      /** Requests by X-ResponseCode ("0", "15", …), plus "http-401" and "aborted" for requests without a MAPI answer. */
+      byResponseCode: Record<string, number>;
+      connections: number;
+      sourceAddresses: string[];
+      responder?: Record<string, number>;
+    };

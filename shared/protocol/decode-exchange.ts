@@ -39,7 +39,7 @@ import {
   rpcOverHttpBody,
 } from './mapihttp/index.js';
 import { nspiRequestCodecs, nspiResponseCodecs } from './nspi/index.js';
-import * as ropBufferModule from './rops/buffer.js';
+import { DETAILS_NOTE, type RopSummaryEntry, ropSummary } from './rops/buffer.js';
 import { chainPayloads } from './rpcext/index.js';
 
 export { canonicalRequestType, responseCodeName } from './mapihttp/index.js';
@@ -50,19 +50,7 @@ export type Direction = 'request' | 'response';
 export type Endpoint = 'emsmdb' | 'nspi' | 'autodiscover' | 'rpcproxy' | 'other';
 
 /** One ROP of a body, as `ropSummary` (rops/buffer.ts) makes it. */
-export interface RopSummaryItem {
-  /** "0x02" */
-  id: string;
-  name: string;
-  /** InputHandleIndex (or the first index) of a request, the echoed index of a response. */
-  handleIndex?: number;
-  /** Responses: "0x00000000". */
-  returnValue?: string;
-  /** Requests (and RopNotify/RopBackoff responses): the LogonId. */
-  logonId?: number;
-  /** Key fields after the header, e.g. "FolderId=1-0x00000000000D OpenModeFlags=0". */
-  detail?: string;
-}
+export type RopSummaryItem = RopSummaryEntry;
 
 export interface BodyDecode {
   /** Canonical spelling ("Bind"), or the given string when unknown. */
@@ -109,11 +97,7 @@ export interface ExchangeDecode {
   metaTags: { tag: MetaTag; offset: number }[];
 }
 
-type RopSummaryFn = (value: StructValue, opts?: { madeDetails?: readonly unknown[] }) => RopSummaryItem[];
-/** Key of the ROP walker's detail texts among the decode notes. */
-const DETAILS_NOTE = ropBufferModule.DETAILS_NOTE;
-/** Filled in by the ROP decoders (rops/buffer.ts `ropSummary`); [] until they exist. */
-const ropSummary: RopSummaryFn | undefined = (ropBufferModule as unknown as { ropSummary?: RopSummaryFn }).ropSummary;
+type RopSummaryFn = typeof ropSummary;
 
 const rawBody: Codec<Uint8Array> = {
   kind: 'Body',
@@ -228,7 +212,7 @@ export function decodeBody(
     const v = res.value;
     if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
   }
-  if (t === 'Execute' && ropSummary && context.rawRops !== true)
+  if (t === 'Execute' && context.rawRops !== true)
     if (valuesOnly) (out as BodyDecodeResult).ropsOnRead(ropSummary);
     else out.rops = summaryOf(ropSummary, out.value, res.notes?.get(DETAILS_NOTE));
   return out;

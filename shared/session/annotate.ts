@@ -1,5 +1,5 @@
 /**
- * The second pass over a decoded tree (STYLE-ANCHORS §10): raw nodes stay as
+ * The second pass over a decoded tree: raw nodes stay as
  * decoded; what the session knows is added as `generated` nodes next to them.
  * Today: each request ROP's InputHandleIndex gets an `InputHandle` sibling
  * naming the server handle and the ROP that created it (or why it is unknown).

@@ -1,5 +1,5 @@
 /**
- * The decoder's goals from issue 10, each beside a baseline measured in the
+ * The decoder's performance goals (test/bench/README.md), each beside a baseline measured in the
  * same run, rounds alternating (figure, baseline, figure, baseline, …) so that
  * drift on a shared machine hits both alike; the median round is reported.
  * Throughput is per CPU-second of this process (GC threads included), so a

@@ -11,23 +11,14 @@ import { decodeBody, decodeExchange, encodeBody } from '../../shared/protocol/de
 import { parsePreamble } from '../../shared/protocol/mapihttp/index.js';
 import { compressLz77, decompressLz77 } from '../../shared/protocol/rpcext/lz77.js';
 import { emsmdbBodyFixtures, fixture, loadMetaExchange } from '../unit/protocol/transport-helpers.js';
+import { xorshift32 } from '../helpers/prng.js';
 
 const LONG = process.env.FUZZ_LONG === '1';
 const ROUNDS = LONG ? 400 : 12;
 /** Generous per-decode ceiling: catches hangs and quadratic blow-ups, not slow machines. */
 const MAX_MS = 250;
 
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+const rng = xorshift32;
 
 function mutate(src: Uint8Array, next: () => number): Uint8Array {
   const kind = next() % 7;

@@ -11,18 +11,7 @@ export const LONG = process.env.RELIABILITY_LONG === '1';
 
 export type Rand = () => number;
 
-/** xorshift32: a u32 per call. */
-export function rng(seed: number): Rand {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+export { xorshift32 as rng } from '../helpers/prng.js';
 
 const INTERESTING32 = [
   0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff,

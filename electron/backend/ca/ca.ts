@@ -13,6 +13,7 @@
  * never blocks the event loop for the half second node-forge's synchronous path takes. Leaves share
  * one key (as mitmproxy does), so a new host costs one signature, not one key generation.
  */
+import type { CaStatusDto } from '../../../shared/api/contract.js';
 import { X509Certificate, createHash, generateKeyPair, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -50,19 +51,8 @@ export interface CaOptions {
   now?: () => Date;
 }
 
-export interface CaStatus {
-  dir: string;
-  certPath: string;
-  subject: string;
-  notBefore: string;
-  notAfter: string;
-  /** SHA-256 of the DER certificate, colon-separated hex (what OS trust dialogs show). */
-  fingerprint256: string;
-  nameConstraints: string[];
-  /** True when this process generated the CA (first run, or the old one had expired). */
-  created: boolean;
-  expired: boolean;
-}
+/** The CA's status (`ca.status`, shared/api/contract.ts). */
+export type CaStatus = CaStatusDto;
 
 export interface LeafCertificate {
   certPem: string;

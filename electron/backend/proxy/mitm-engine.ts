@@ -2,7 +2,7 @@
  * ProxyEngine on http-mitm-proxy 1.1.0 (patched, see patches/http-mitm-proxy+1.1.0.patch).
  *
  * The library streams chunk by chunk, but out of the box it is not faithful. What this file
- * changes, and where (PEERS-PROXY-HAR-REPLAY.md §5):
+ * changes, and where:
  *  - Headers: requests go upstream from `rawHeaders` as a flat array (case, order, duplicates
  *    kept, no Host/Connection added); responses are written from the upstream `rawHeaders` by
  *    replacing `writeHead` for that response, with Date/Connection/Keep-Alive injection off.

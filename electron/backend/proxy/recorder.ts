@@ -4,7 +4,7 @@
  * events with their times. That keeps the model testable with plain tables and lets replay
  * build Exchanges the same way.
  *
- * Why not a full sans-IO protocol core (STYLE-ANCHORS §14)? http-mitm-proxy owns the HTTP
+ * Why not a full sans-IO protocol core? http-mitm-proxy owns the HTTP
  * parsing and the sockets; the engine only observes and corrects it. The part that is ours
  * (what gets recorded, and how a failure is classified) lives here.
  */

@@ -14,6 +14,7 @@ import type { ReplayRunData } from '../../../shared/api/replay.js';
 import { exchangeToDto } from '../../../shared/api/dto.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import type { Backend, BackendService } from '../backend.js';
+import type { ReplayStartDto } from '../../../shared/api/contract.js';
 import { ApiError } from '../rpc.js';
 import type { SimulatorService } from '../simulator/service.js';
 import { type PlanStep, PlanError, parsePlan } from '../../../shared/replay/plan.js';
@@ -80,10 +81,10 @@ export class ReplayService implements BackendService {
     const rpc = backend.rpc;
     // Sessions are told apart by headers: an opened capture file is read without its bodies for this.
     const heads = () => backend.workspace.heads();
-    rpc.register('replay.check', async (p) => ({
+    rpc.method('replay.check', async (p) => ({
       reason: canReplay(await heads(), (p as { session?: number }).session) ?? null,
     }));
-    rpc.register('replay.sessions', async () =>
+    rpc.method('replay.sessions', async () =>
       listSessions(await heads()).map((s) => ({
         index: s.index,
         endpoint: s.endpoint,
@@ -92,8 +93,9 @@ export class ReplayService implements BackendService {
         firstId: s.exchanges[0]?.id,
       })),
     );
-    rpc.register('replay.start', async (p) => {
-      const o = (p ?? {}) as Record<string, unknown>;
+    rpc.method('replay.start', async (p) => {
+      // Checked here too: the HTTP transport passes whatever JSON a client sent.
+      const o: { [K in keyof ReplayStartDto]?: unknown } = p ?? {};
       if (typeof o.target !== 'string' || !o.target)
         throw new ApiError('bad-request', 'target is "simulator" or a URL');
       const params: ReplayStartParams = { target: o.target };
@@ -108,26 +110,26 @@ export class ReplayService implements BackendService {
       const run = this.start(params);
       return { id: run.id, state: run.state };
     });
-    rpc.register('replay.status', (p) => this.get((p as { id?: number }).id, false));
-    rpc.register('replay.report', (p) => {
+    rpc.method('replay.status', (p) => this.get((p as { id?: number }).id, false));
+    rpc.method('replay.report', (p) => {
       const r = this.get((p as { id?: number }).id, true);
       if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
       // Recorded traffic carries bytes: it comes base64-encoded from replay.recorded.
       const { recorded, ...report } = r.report;
       return { ...report, recordedCount: recorded?.length ?? 0 };
     });
-    rpc.register('replay.recorded', (p) => {
+    rpc.method('replay.recorded', (p) => {
       const r = this.get((p as { id?: number }).id, true);
       if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
       if (!r.report.recorded) throw new ApiError('not-found', `replay ${r.id} was started without record: true`);
       return r.report.recorded.map(exchangeToDto);
     });
-    rpc.register('replay.cancel', (p) => {
+    rpc.method('replay.cancel', (p) => {
       const r = this.get((p as { id?: number }).id, false);
       this.aborts.get(r.id)?.abort();
       return { id: r.id, state: r.state };
     });
-    rpc.register('replay.list', () =>
+    rpc.method('replay.list', () =>
       [...this.runs.values()].map((r) => ({
         id: r.id,
         state: r.state,

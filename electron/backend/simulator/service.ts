@@ -49,13 +49,13 @@ export class SimulatorService implements BackendService {
   register(backend: Backend): void {
     this.backend = backend;
     const rpc = backend.rpc;
-    rpc.register('simulator.start', async (p) => this.start(this.params(p)));
-    rpc.register('simulator.stop', async () => {
+    rpc.method('simulator.start', async (p) => this.start(this.params(p)));
+    rpc.method('simulator.stop', async () => {
       await this.stop();
       return this.simulatorStatus();
     });
-    rpc.register('simulator.status', () => this.simulatorStatus());
-    rpc.register('simulator.signalEvent', (p) => ({
+    rpc.method('simulator.status', () => this.simulatorStatus());
+    rpc.method('simulator.signalEvent', (p) => ({
       completed: this.sim?.signalEvent((p as { contextId?: number }).contextId) ?? 0,
     }));
   }

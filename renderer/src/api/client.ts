@@ -44,10 +44,6 @@ export class ApiClient {
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
     return this.transport.invoke(method, params) as Promise<ApiResult<M>>;
   }
-  /** Service methods outside the core contract (capture.*, replay.*). */
-  callRaw<T = unknown>(method: string, params: unknown = {}): Promise<T> {
-    return this.transport.invoke(method, params) as Promise<T>;
-  }
 }
 
 export class RpcError extends Error {

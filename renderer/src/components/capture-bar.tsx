@@ -1,5 +1,6 @@
 /** Top bar: capture start/stop, the CA and its trust instructions, open/import, export, theme. */
 import { useEffect, useRef, useState } from 'react';
+import type { CaStatusDto } from '../../../shared/api/contract';
 import { api } from '../api/client';
 import { exportAs, exportCa, importFile, OPEN_ACCEPT, openFile, saveCaptureAs, type ExportFormat } from '../commands';
 import { useConnectionStore } from '../stores/connection-store';
@@ -9,16 +10,6 @@ import { routeOutlook, useDesktopStore } from '../stores/desktop-store';
 import { OutlookChecklist } from './outlook-checklist';
 
 /** What `ca.status` answers (electron/backend/ca/ca.ts CaStatus). */
-interface CaStatusDto {
-  certPath: string;
-  subject: string;
-  notBefore: string;
-  notAfter: string;
-  fingerprint256: string;
-  nameConstraints: string[];
-  created: boolean;
-  expired: boolean;
-}
 
 /** Which stores of the backend's machine trust the CA, with buttons to trust and untrust it. */
 function TrustSection() {
@@ -72,11 +63,11 @@ function CaPanel({ onClose }: { onClose: () => void }) {
   useEffect(() => {
     let live = true;
     void api()
-      .callRaw<CaStatusDto>('ca.status')
+      .call('ca.status', {})
       .then((c) => live && setCa(c))
       .catch((e: unknown) => live && setErr(e instanceof Error ? e.message : String(e)));
     void api()
-      .callRaw<{ text: string }>('ca.trustHelp', desktop ? { platform: desktop.platform } : {})
+      .call('ca.trustHelp', desktop ? { platform: desktop.platform } : {})
       .then((h) => live && setHelp(h.text))
       .catch(() => undefined);
     return () => {
@@ -174,7 +165,7 @@ export function CaptureBar() {
     if (!hasCapture) return;
     let live = true;
     void api()
-      .callRaw<CaStatusDto>('ca.status')
+      .call('ca.status', {})
       .then((c) => live && setCaState(c.expired ? 'expired' : 'ok'))
       .catch(() => undefined);
     return () => {
@@ -207,10 +198,10 @@ export function CaptureBar() {
     run(async () => {
       if (capture?.running) {
         // The backend puts the proxy settings back when the capture stops.
-        await api().callRaw('capture.stop');
+        await api().call('capture.stop', {});
         return;
       }
-      await api().callRaw('capture.start', {
+      await api().call('capture.start', {
         port: Number(port) || 0,
         ...(target ? { mode: 'reverse', target } : { mode: 'forward' }),
       });

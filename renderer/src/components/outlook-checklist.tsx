@@ -39,7 +39,7 @@ function firstUrl(f: { url: string; host?: string } | undefined): string {
 }
 
 async function startAndRoute(port: number): Promise<string> {
-  await api().callRaw('capture.start', { port, mode: 'forward' });
+  await api().call('capture.start', { port, mode: 'forward' });
   return routeOutlook();
 }
 
@@ -157,7 +157,7 @@ export function OutlookChecklist({ onClose }: { onClose: () => void }) {
                     <button
                       onClick={() =>
                         void act(async () => {
-                          await api().callRaw('capture.trustHost', { host: x.host });
+                          await api().call('capture.trustHost', { host: x.host });
                           return `${x.host} is trusted anyway for this capture`;
                         })
                       }

@@ -27,14 +27,9 @@ import {
 import { formatDuration } from './format';
 
 function typesText(t: ReplaySessionRow['types']): string {
-  if (Array.isArray(t)) {
-    const counts = new Map<string, number>();
-    for (const x of t) counts.set(x, (counts.get(x) ?? 0) + 1);
-    return [...counts].map(([k, n]) => (n > 1 ? `${n}× ${k}` : k)).join(', ');
-  }
-  return Object.entries(t)
-    .map(([k, n]) => `${n}× ${k}`)
-    .join(', ');
+  const counts = new Map<string, number>();
+  for (const x of t) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts].map(([k, n]) => (n > 1 ? `${n}× ${k}` : k)).join(', ');
 }
 
 function PlanEditor({ total }: { total: number }) {

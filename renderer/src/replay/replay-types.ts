@@ -1,15 +1,9 @@
 /**
- * The shapes the Replay panel reads from the replay service; the report
- * contract itself is shared/api/replay.ts (one definition for both sides).
+ * The shapes the Replay panel reads from the replay service, from the API
+ * contract (shared/api/contract.ts, shared/api/replay.ts: one definition for both sides).
  */
 
-export interface ReplaySessionRow {
-  index: number;
-  endpoint: string;
-  exchanges: number;
-  types: string[] | Record<string, number>;
-  firstId?: number;
-}
+export type { ReplaySessionRow } from '../../../shared/api/contract';
 
 export type { DiffEntry, ExchangeReport, SideResult, SwitchReport, Verdict } from '../../../shared/api/replay';
 export type { ReplayReportData as ReplayReport, ReplayRunData as ReplayRun } from '../../../shared/api/replay';

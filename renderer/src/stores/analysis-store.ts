@@ -102,9 +102,11 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => ({
       return inflight;
     }
     set({ loading: true });
-    const one = async <T>(method: string, key: string): Promise<{ list: T[]; state: Availability; error?: string }> => {
+    const one = async <T>(
+      load: () => Promise<{ items: T[] }>,
+    ): Promise<{ list: T[]; state: Availability; error?: string }> => {
       try {
-        return { list: listOf<T>(await api().callRaw(method, {}), key), state: 'ok' };
+        return { list: (await load()).items, state: 'ok' };
       } catch (e) {
         return {
           list: [],
@@ -115,8 +117,8 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => ({
     };
     inflight = (async () => {
       const [s, f] = await Promise.all([
-        one<SessionInfo>('sessions.list', 'sessions'),
-        one<Finding>('findings.list', 'findings'),
+        one(() => api().call('sessions.list', {})),
+        one(() => api().call('findings.list', {})),
       ]);
       const error = s.state === 'failed' ? s.error : f.state === 'failed' ? f.error : undefined;
       const severityById = severityMap(f.list);

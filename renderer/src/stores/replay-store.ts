@@ -60,17 +60,14 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
   log: [],
   async loadSessions() {
     try {
-      const list = await api().callRaw<ReplaySessionRow[]>('replay.sessions', {});
+      const list = await api().call('replay.sessions', {});
       const cur = get().session;
       set({
         sessions: list,
         sessionsError: undefined,
         session: cur !== undefined && list.some((s) => s.index === cur) ? cur : list[0]?.index,
       });
-      const check = await api().callRaw<{ reason: string | null }>(
-        'replay.check',
-        get().session !== undefined ? { session: get().session } : {},
-      );
+      const check = await api().call('replay.check', get().session !== undefined ? { session: get().session } : {});
       set({ reason: check.reason ?? undefined });
     } catch (e) {
       set({ sessions: [], sessionsError: e instanceof Error ? e.message : String(e) });
@@ -95,7 +92,7 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
     early.clear();
     reportFor = undefined;
     try {
-      const r = await api().callRaw<{ id: number; state: ReplayRun['state'] }>('replay.start', {
+      const r = await api().call('replay.start', {
         target,
         ...(st.session !== undefined ? { session: st.session } : {}),
         ...(st.plan.length ? { plan: planText(st.plan) } : {}),
@@ -115,7 +112,7 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
     const run = get().run;
     if (!run) return;
     await api()
-      .callRaw('replay.cancel', { id: run.id })
+      .call('replay.cancel', { id: run.id })
       .catch(() => undefined);
   },
   onLog(message) {
@@ -136,7 +133,7 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
     const cur = get().run;
     if (!cur || isFinal(cur)) return;
     try {
-      const run = await api().callRaw<ReplayRun>('replay.status', { id: cur.id });
+      const run = await api().call('replay.status', { id: cur.id });
       if (get().run?.id === cur.id) apply(run);
     } catch (e) {
       if (get().run?.id === cur.id) set({ error: e instanceof Error ? e.message : String(e) });
@@ -163,7 +160,7 @@ function apply(run: ReplayRun): void {
 async function fetchReport(id: number): Promise<void> {
   const { getState: get, setState: set } = useReplayStore;
   try {
-    const report = await api().callRaw<ReplayReport>('replay.report', { id });
+    const report = await api().call('replay.report', { id });
     if (get().run?.id === id) set({ report });
   } catch (e) {
     if (get().run?.id === id) set({ error: e instanceof Error ? e.message : String(e) });

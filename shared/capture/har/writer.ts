@@ -3,8 +3,7 @@
  * then `end()`; each returns a string piece to write out, so memory holds one
  * exchange at a time however long the capture is.
  *
- * What we write, per HAR 1.2 and what importers reject (see
- * PEERS-PROXY-HAR-REPLAY.md §4): integer sizes and status; ISO timestamps with
+ * What we write, per HAR 1.2 and what importers reject: integer sizes and status; ISO timestamps with
  * "Z"; headers in wire order and case, duplicates kept; timings send/wait/
  * receive as non-negative integers with `time` their sum; response bodies as
  * UTF-8 text when they are exactly representable, base64 otherwise; request

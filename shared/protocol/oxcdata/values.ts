@@ -569,7 +569,7 @@ export interface UnknownRow {
 
 /**
  * Raw bytes to the end of the window, shown as an explicit
- * "context unavailable" child (issue 4): never a guessed layout.
+ * "context unavailable" child: never a guessed layout.
  */
 export function contextUnavailable(kind: string, reason: string): Codec<UnknownRow> {
   return custom<UnknownRow>(

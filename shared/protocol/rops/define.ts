@@ -1,6 +1,6 @@
 /**
- * `defineRop`: one object describes a ROP in both directions (STYLE-ANCHORS
- * §3–4). The family files list only the fields after the shared headers; the
+ * `defineRop`: one object describes a ROP in both directions, as a Kaitai
+ * definition does. The family files list only the fields after the shared headers; the
  * headers come from header.ts, the layout switch on ReturnValue from here.
  */
 import {
@@ -47,7 +47,7 @@ export interface RopSpec {
   readonly failure?: readonly FieldDef[];
   /**
    * The failure fields may be absent ([MS-OXCROPS] gives one layout for success
-   * and failure, but servers differ, see ROPS.md §1.5.5). They are taken only
+   * and failure, but servers differ: gromox omits them). They are taken only
    * when they decode and what follows is the end of the list or a RopId that
    * may come next.
    */

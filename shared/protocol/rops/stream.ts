@@ -3,7 +3,7 @@
  *
  * The write and read ROPs have one layout for success and failure in
  * [MS-OXCROPS] (DataSize/Data, WrittenSize after ReturnValue); servers differ on
- * whether they send those fields after an error (ROPS.md §1.5.5), so they are
+ * whether they send those fields after an error (gromox omits them), so they are
  * declared as optional failure fields.
  */
 import { type FieldDef, enumOf, field, hex, i64, u16, u16hex, u32, u64, u8, withDisplay } from '../../codec/index.js';

@@ -8,14 +8,9 @@ import { CaptureFileError } from '../../../shared/capture/errors.js';
 import { readHar, writeHar } from '../../../shared/capture/har/index.js';
 import { readSaz, writeSaz } from '../../../shared/capture/saz/index.js';
 import { gromoxCapture } from './gromox.js';
+import { lcgFloat } from '../../helpers/prng.js';
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
+const rng = lcgFloat;
 
 describe('damaged files', () => {
   it('HAR: 150 truncations and 150 character flips', async () => {

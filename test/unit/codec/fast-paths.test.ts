@@ -22,17 +22,9 @@ import {
   u8,
   withDisplay,
 } from '../../../shared/codec/index.js';
+import { xorshift32Float } from '../../helpers/prng.js';
 
-/** A small deterministic generator (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
+const rng = xorshift32Float;
 
 describe('text fast paths', () => {
   const r = rng(7);

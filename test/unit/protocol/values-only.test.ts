@@ -20,22 +20,13 @@ import {
   ropBuffersOf,
 } from '../../../shared/protocol/decode-exchange.js';
 import { type BodyFixture, emsmdbBodyFixtures, fixture } from './transport-helpers.js';
+import { xorshift32 } from '../../helpers/prng.js';
 
 const FIXTURES = join(__dirname, '../../fixtures');
 /** Mutations per body fixture; VO_ROUNDS raises it for a long run. */
 const ROUNDS = Number(process.env.VO_ROUNDS ?? 20);
 
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+const rng = xorshift32;
 
 function mutate(src: Uint8Array, next: () => number): Uint8Array {
   const b = new Uint8Array(src);

@@ -1,5 +1,5 @@
 /**
- * Other tools' HAR, with the quirks each is known for (PEERS-PROXY-HAR-REPLAY.md §3.3, §4):
+ * Other tools' HAR, with the quirks each is known for:
  * Chrome (h2 versions, pseudo-headers, fractional timings, socket ids, bracketed IPv6, missing bodies),
  * Fiddler (UTF-8 BOM, omitted large binary bodies with a comment), HTTP Toolkit (`_content` request
  * bodies), mitmproxy (postData.text only), and files with fields missing.

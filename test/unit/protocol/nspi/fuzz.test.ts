@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectErrors, decode } from '../../../../shared/codec/index.js';
 import { nspiRequestCodecs, nspiResponseCodecs } from '../../../../shared/protocol/nspi/index.js';
+import { xorshift32Float } from '../../../helpers/prng.js';
 
 const FIX = join(__dirname, '../../../fixtures/syncgw');
 const TYPES: Record<string, string> = {
@@ -21,15 +22,7 @@ const TYPES: Record<string, string> = {
 };
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 150);
 
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
+const rng = xorshift32Float;
 
 function mutate(b: Uint8Array, r: () => number): Uint8Array {
   const out = Uint8Array.from(b);

@@ -16,18 +16,11 @@ import {
   sortOrderSet,
   taggedPropertyValue,
 } from '../../../../shared/protocol/oxcdata/index.js';
+import { xorshift32Float } from '../../../helpers/prng.js';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 400);
 
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
+const rng = xorshift32Float;
 
 const COLS = [0x0e070003, 0x0037001f, 0x0ff90102, 0x67480014, 0x0000, 0x301f, 0x0e060040, 0x1003];
 // A few well-formed seeds to mutate, next to pure random input.

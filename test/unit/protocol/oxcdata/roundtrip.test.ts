@@ -7,16 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { collectErrors, decode, encode, guidToString, toHex, unclaimedBytes } from '../../../../shared/codec/index.js';
 import { PropertyType as T, propertyTypeName, propertyValue } from '../../../../shared/protocol/oxcdata/index.js';
+import { xorshift32Float } from '../../../helpers/prng.js';
 
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
+const rng = xorshift32Float;
 
 type Gen = (r: () => number) => unknown;
 const int = (r: () => number, n: number) => Math.floor(r() * n);

@@ -15,19 +15,11 @@ import {
 import { ropsById } from '../../../../shared/protocol/rops/registry.js';
 import { SAMPLES } from './samples.js';
 import { SAMPLES2 } from './samples2.js';
+import { mulberry32 } from '../../../helpers/prng.js';
 
 const ALL = [...SAMPLES, ...SAMPLES2];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** ROPs whose request and (first) response sample need no context outside the buffer. */
 const PAIRS = [...ropsById.values()]

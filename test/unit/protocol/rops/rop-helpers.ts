@@ -45,14 +45,4 @@ export function child(node: DecodedNode | undefined, name: string): DecodedNode 
 
 export { executeRopBuffer, hexOf } from './execute-body.js';
 
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../../helpers/prng.js';

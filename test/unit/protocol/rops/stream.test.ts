@@ -130,7 +130,7 @@ describe('stream ROPs: layouts and round trips', () => {
     expect(roundTrip(ropGetStreamSize.response, '5E 04 00000000 00 01 00 00').value.StreamSize).toBe(256);
     const s = roundTrip(ropSetStreamSize.request, '2F 00 04 00 00 00 00 01 00 00 00');
     expect(s.value.StreamSize).toBe(0x100000000n);
-    expect(s.bytes.length).toBe(11); // ROPS.md 2.2.M: 11-byte request
+    expect(s.bytes.length).toBe(11); // [MS-OXCROPS] 2.2.9.6.1: 11-byte request (RopId, LogonId, InputHandleIndex, StreamSize u64)
     roundTrip(ropSetStreamSize.response, '2F 04 00000000');
   });
 

@@ -1,5 +1,5 @@
 /**
- * The spec test vectors of ROPS.md §4 (T1–T20) for the ROP engine and the
+ * Test vectors T1–T20, built from the [MS-OXCROPS] layouts, for the ROP engine and the
  * store, folder, table, message and transport families: exact values and
  * offsets, and encode(decode(bytes)) === bytes.
  */

@@ -2,21 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError, fromHex, toHex } from '../../../../shared/codec/index.js';
 import { compressLz77, decompressLz77 } from '../../../../shared/protocol/rpcext/lz77.js';
 import { fixture } from '../transport-helpers.js';
+import { xorshift32 } from '../../../helpers/prng.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
-/** Deterministic PRNG (xorshift32) so failures reproduce. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+const rng = xorshift32;
 
 describe('LZ77/DIRECT2: specification examples', () => {
   it('[MS-XCA] 3.1 example 1: 26 literals, end bit in the same mask', () => {
