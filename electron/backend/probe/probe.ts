@@ -18,7 +18,7 @@ import { errorCodeName } from '../../../shared/protocol/oxcdata/errors.js';
 import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
 import { describe } from '../auth/credentials.js';
 import { MapiClient, type MapiResult } from '../replay/mapi-client.js';
-import type { HttpResult } from '../replay/http-client.js';
+import { type HttpResult, exchangeOutcome } from '../replay/http-client.js';
 import {
   buildConnectRequest,
   buildDisconnectRequest,
@@ -254,19 +254,7 @@ class ProbeRunner {
       origin: url.origin,
       timings: res.timings,
       request: { method, url: `${url.pathname}${url.search}`, httpVersion: '1.1', headers, body },
-      ...(res.statusCode !== undefined
-        ? {
-            response: {
-              statusCode: res.statusCode,
-              statusMessage: res.statusMessage ?? '',
-              httpVersion: res.httpVersion ?? '1.1',
-              headers: res.headers,
-              body: res.body,
-              chunks: res.chunks,
-            },
-          }
-        : {}),
-      ...(res.aborted ? { aborted: { kind: res.aborted.kind, message: res.aborted.message } } : {}),
+      ...exchangeOutcome(res),
       comment: 'mapiscope probe',
     });
   }

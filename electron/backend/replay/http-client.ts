@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { BodyChunk, RawHeader } from '../../../shared/capture/exchange.js';
+import type { BodyChunk, Exchange, RawHeader } from '../../../shared/capture/exchange.js';
 import type { PlanDropPoint } from '../../../shared/replay/plan.js';
 
 /** A reset during one request (the plan's drop points but `idle`). */
@@ -36,6 +36,25 @@ export interface HttpResult {
   };
   /** The server asked to close the connection after this response. */
   connectionClose: boolean;
+}
+
+/** The captured-exchange fields of a result: its response when one arrived, and why it was aborted. */
+export function exchangeOutcome(res: HttpResult): Pick<Exchange, 'response' | 'aborted'> {
+  return {
+    ...(res.statusCode !== undefined
+      ? {
+          response: {
+            statusCode: res.statusCode,
+            statusMessage: res.statusMessage ?? '',
+            httpVersion: res.httpVersion ?? '1.1',
+            headers: res.headers,
+            body: res.body,
+            chunks: res.chunks,
+          },
+        }
+      : {}),
+    ...(res.aborted ? { aborted: { kind: res.aborted.kind, message: res.aborted.message } } : {}),
+  };
 }
 
 export interface ConnectOptions {

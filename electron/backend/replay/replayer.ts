@@ -29,7 +29,7 @@ import { type ParsedExecute, parseExecuteRequest, parseExecuteResponse, withRopP
 import { type CapturedSession, extractSessions } from '../simulator/capture-sessions.js';
 import { RESPONSE_CODE_NAMES, isCreateType, isDestroyType, parseResponseEntity } from '../simulator/wire.js';
 import { type DecodedAnswer, type DiffEntry, decodeAnswer, diffAnswers } from './diff.js';
-import type { DropPoint } from './http-client.js';
+import { type DropPoint, exchangeOutcome } from './http-client.js';
 import { type AuthSettings, Authenticator } from '../auth/authenticator.js';
 import { MapiClient, type MapiResult } from './mapi-client.js';
 import { type PlanStep, describeStep } from '../../../shared/replay/plan.js';
@@ -504,19 +504,7 @@ export class Replayer {
         headers: res.sentHeaders,
         body: sentBody,
       },
-      ...(res.statusCode !== undefined
-        ? {
-            response: {
-              statusCode: res.statusCode,
-              statusMessage: res.statusMessage ?? '',
-              httpVersion: res.httpVersion ?? '1.1',
-              headers: res.headers,
-              body: res.body,
-              chunks: res.chunks,
-            },
-          }
-        : {}),
-      ...(res.aborted ? { aborted: { kind: res.aborted.kind, message: res.aborted.message } } : {}),
+      ...exchangeOutcome(res),
       comment: `replay of #${original.id} (${role})`,
     };
     list.push(ex);
