@@ -3,28 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { CertificateAuthority } from '../../../electron/backend/ca/ca.js';
-import { type ScratchDesktop, requireTools, scratchDesktop } from './linux-env.js';
+import { describe, expect, it } from 'vitest';
+import { type ScratchDesktop, scratchDesktopPerTest } from './linux-env.js';
 
 let d: ScratchDesktop;
-let caDir: string;
-beforeAll(async () => {
-  requireTools();
-  caDir = await mkdtemp(path.join(tmpdir(), 'mapiscope-ca-'));
-  await CertificateAuthority.loadOrCreate(caDir);
-});
-afterAll(async () => {
-  await rm(caDir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  d = await scratchDesktop(caDir);
-});
-afterEach(async () => {
-  await d.dispose();
-});
+scratchDesktopPerTest((desktop) => (d = desktop));
 
 const list = (db: string) => execFileSync('certutil', ['-L', '-d', `sql:${db}`], { encoding: 'utf8' });
 

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { CertificateAuthority } from '../../../electron/backend/ca/ca.js';
 
 export const BIN = path.resolve(__dirname, '../../../bin/mapiscope.mjs');
 
@@ -97,6 +99,31 @@ export function requireTools(): void {
     throw new Error(
       `missing ${missing.join(', ')}: apt-get install libglib2.0-bin gsettings-desktop-schemas libnss3-tools`,
     );
+}
+
+/**
+ * Registers the hooks every desktop test file uses: tools checked and one CA made per file,
+ * a fresh scratch desktop handed to `use` before each test and disposed after it.
+ */
+export function scratchDesktopPerTest(use: (desktop: ScratchDesktop) => void): void {
+  let caDir: string;
+  let d: ScratchDesktop | undefined;
+  beforeAll(async () => {
+    requireTools();
+    caDir = await mkdtemp(path.join(tmpdir(), 'mapiscope-ca-'));
+    await CertificateAuthority.loadOrCreate(caDir);
+  });
+  afterAll(async () => {
+    await rm(caDir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    d = await scratchDesktop(caDir);
+    use(d);
+  });
+  afterEach(async () => {
+    await d?.dispose();
+    d = undefined;
+  });
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {

@@ -5,30 +5,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { CertificateAuthority } from '../../../electron/backend/ca/ca.js';
-import { type ScratchDesktop, exited, requireTools, scratchDesktop } from './linux-env.js';
+import { describe, expect, it } from 'vitest';
+import { type ScratchDesktop, exited, scratchDesktopPerTest } from './linux-env.js';
 
 const KIOSLAVERC = '[Proxy Settings]\nProxyType=0\n\n[Cookie Policy]\nCookieGlobalAdvice=Accept\n';
 
 let d: ScratchDesktop;
-let caDir: string;
-beforeAll(async () => {
-  requireTools();
-  caDir = await mkdtemp(path.join(tmpdir(), 'mapiscope-ca-'));
-  await CertificateAuthority.loadOrCreate(caDir);
-});
-afterAll(async () => {
-  await rm(caDir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  d = await scratchDesktop(caDir);
-});
-afterEach(async () => {
-  await d.dispose();
-});
+scratchDesktopPerTest((desktop) => (d = desktop));
 
 /** The user's own settings before MapiScope: a manual corporate proxy with its own exceptions. */
 function corporateProxy() {
