@@ -11,6 +11,18 @@ import { type CompiledFilter, FieldIndexer, compileCaptureFilter, filterCapture 
 import { SessionModel } from '../../shared/session/model.js';
 import { CliFailure, UsageError } from './command.js';
 
+/** The exchanges of a folder of bodies, its problems written as warnings; a usage failure for any other folder. */
+export async function loadBodyFolderExchanges(file: string, io: { stderr: (s: string) => void }): Promise<Exchange[]> {
+  const { isBodyFolder, loadBodyFolder } = await import('../backend/store/body-folder.js');
+  if (!isBodyFolder(file))
+    throw new CliFailure(
+      `${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`,
+    );
+  const f = loadBodyFolder(file);
+  for (const p of f.problems) io.stderr(`warning: ${p}\n`);
+  return f.exchanges;
+}
+
 /** Every exchange of a capture file or a folder of bodies; undefined for a single body file. */
 export async function loadCaptureExchanges(
   file: string,
@@ -22,16 +34,7 @@ export async function loadCaptureExchanges(
   } catch {
     throw new CliFailure(`cannot read ${file}: no such file`);
   }
-  if (st.isDirectory()) {
-    const { isBodyFolder, loadBodyFolder } = await import('../backend/store/body-folder.js');
-    if (!isBodyFolder(file))
-      throw new CliFailure(
-        `${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`,
-      );
-    const f = loadBodyFolder(file);
-    for (const p of f.problems) io.stderr(`warning: ${p}\n`);
-    return f.exchanges;
-  }
+  if (st.isDirectory()) return loadBodyFolderExchanges(file, io);
   if (!/\.(har|saz|mscap|capture)$/i.test(file)) return undefined;
   const { loadExchanges } = await import('../backend/store/load.js');
   try {

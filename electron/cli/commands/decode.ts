@@ -129,21 +129,13 @@ export const decodeCommand: Command = {
     }
     const rawRops = args.options['raw-rops'] === true;
     const filterText = optString(args, 'filter');
-    const { compileOrExplain, runCaptureFilter } = await import('../capture-filter.js');
+    const { compileOrExplain, loadBodyFolderExchanges, runCaptureFilter } = await import('../capture-filter.js');
     const filter = filterText !== undefined ? compileOrExplain(filterText) : undefined;
     const ext = extname(file).toLowerCase();
     if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
-      let exchanges: Exchange[];
-      if (st.isDirectory()) {
-        const { isBodyFolder, loadBodyFolder } = await import('../../backend/store/body-folder.js');
-        if (!isBodyFolder(file))
-          throw new CliFailure(
-            `${file} is a folder but not a folder of MAPI bodies; give a body file (.bin), a capture file (.har, .saz, .mscap) or a folder of NNN-mapi-<endpoint>-<Type>.meta.txt bodies`,
-          );
-        const f = loadBodyFolder(file);
-        for (const p of f.problems) io.stderr(`warning: ${p}\n`);
-        exchanges = f.exchanges;
-      } else exchanges = await loadContainer(file, io);
+      let exchanges: Exchange[] = st.isDirectory()
+        ? await loadBodyFolderExchanges(file, io)
+        : await loadContainer(file, io);
       // A whole capture decodes with its session model: one forward pass gives every exchange the
       // state before it (handles, SetColumns columns, named properties), and handle-origin nodes.
       const { SessionModel } = await import('../../../shared/session/model.js');
