@@ -6,6 +6,7 @@
 import type { SessionModel } from '../session/model.js';
 import { rules as allRules } from './registry.js';
 import type { DiagnoseInput, Finding, Rule, Severity } from './types.js';
+import { runRules } from './util.js';
 
 export type { DiagnoseInput, EvidencePath, Finding, Rule, Severity } from './types.js';
 export { rules, rulesById } from './registry.js';
@@ -21,21 +22,7 @@ export interface DiagnoseOptions {
 /** Findings ordered by first evidence exchange, then severity. A failing rule yields one finding saying so. */
 export function diagnose(input: DiagnoseInput, opts: DiagnoseOptions = {}): Finding[] {
   const list = (opts.rules ?? allRules).filter((r) => !opts.only || opts.only.includes(r.id));
-  const out: Finding[] = [];
-  for (const r of list) {
-    try {
-      out.push(...r.run(input));
-    } catch (e) {
-      out.push({
-        rule: r.id,
-        severity: 'info',
-        title: 'Diagnosis rule failed',
-        message: `The ${r.id} rule failed on this capture: ${e instanceof Error ? e.message : String(e)}`,
-        fix: 'Report this as a MapiScope bug with the capture.',
-        evidence: [],
-      });
-    }
-  }
+  const out = runRules(list, input, { ranOn: ' on this capture', attach: 'the capture' });
   return out.sort((a, b) => (a.evidence[0] ?? 0) - (b.evidence[0] ?? 0) || RANK[a.severity] - RANK[b.severity]);
 }
 

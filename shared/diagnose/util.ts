@@ -54,3 +54,30 @@ export function isMapi(f: ExchangeFacts): boolean {
 export function roundTrip(f: ExchangeFacts): number | undefined {
   return f.responseEnd !== undefined ? f.responseEnd - f.requestStart : undefined;
 }
+
+/**
+ * Every rule's findings, in rule order; a rule that throws yields one info finding saying so.
+ * `ranOn` follows "failed" in its message (" on this capture"), `attach` is what the bug report needs.
+ */
+export function runRules<I>(
+  rules: readonly { id: string; run(input: I): Finding[] }[],
+  input: I,
+  failure: { ranOn: string; attach: string },
+): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rules) {
+    try {
+      out.push(...r.run(input));
+    } catch (e) {
+      out.push({
+        rule: r.id,
+        severity: 'info',
+        title: 'Diagnosis rule failed',
+        message: `The ${r.id} rule failed${failure.ranOn}: ${e instanceof Error ? e.message : String(e)}`,
+        fix: `Report this as a MapiScope bug with ${failure.attach}.`,
+        evidence: [],
+      });
+    }
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { failureBehindReconnectRule } from './failure-behind-reconnect.js';
 import { frontEndGapRule } from './front-end-gap.js';
 import { rejectedSeenAsNetworkErrorRule } from './rejected-seen-as-network-error.js';
 import type { TwoSidedInput, TwoSidedRule } from './types.js';
+import { runRules } from '../util.js';
 import { unloggedRequestRule } from './unlogged-request.js';
 
 export type { TwoSidedInput, TwoSidedRule } from './types.js';
@@ -21,20 +22,5 @@ export const twoSidedRules: readonly TwoSidedRule[] = [
 ];
 
 export function diagnoseTwoSided(input: TwoSidedInput, rules: readonly TwoSidedRule[] = twoSidedRules): Finding[] {
-  const out: Finding[] = [];
-  for (const r of rules) {
-    try {
-      out.push(...r.run(input));
-    } catch (e) {
-      out.push({
-        rule: r.id,
-        severity: 'info',
-        title: 'Diagnosis rule failed',
-        message: `The ${r.id} rule failed: ${e instanceof Error ? e.message : String(e)}`,
-        fix: 'Report this as a MapiScope bug with the capture and logs.',
-        evidence: [],
-      });
-    }
-  }
-  return out;
+  return runRules(rules, input, { ranOn: '', attach: 'the capture and logs' });
 }
