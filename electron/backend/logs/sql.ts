@@ -82,33 +82,21 @@ const LOG_TIME = (col: string): DerivedColumn => ({
   sql: copy(col, 'TIMESTAMP'),
 });
 
+/** A VARCHAR column: the `tag:` item of `col`, whose items are separated by `sep`. */
+const TAGGED = (name: string, description: string, col: string, tag: string, sep: string): DerivedColumn => ({
+  name,
+  type: 'VARCHAR',
+  description,
+  sql: from(col, (c) => tagged(c, tag, sep)),
+});
+
 export const DERIVED: Readonly<Record<LogKind, readonly DerivedColumn[]>> = {
   httpproxy: [
     LOG_TIME('DateTime'),
-    {
-      name: 'x_request_id',
-      type: 'VARCHAR',
-      description: 'X-RequestId (R: of ClientRequestId)',
-      sql: from('ClientRequestId', (c) => tagged(c, 'R', ';')),
-    },
-    {
-      name: 'x_request_type',
-      type: 'VARCHAR',
-      description: 'X-RequestType (RT:)',
-      sql: from('ClientRequestId', (c) => tagged(c, 'RT', ';')),
-    },
-    {
-      name: 'x_client_info',
-      type: 'VARCHAR',
-      description: 'X-ClientInfo (CI:)',
-      sql: from('ClientRequestId', (c) => tagged(c, 'CI', ';')),
-    },
-    {
-      name: 'client_request_guid',
-      type: 'VARCHAR',
-      description: 'CID: of ClientRequestId',
-      sql: from('ClientRequestId', (c) => tagged(c, 'CID', ';')),
-    },
+    TAGGED('x_request_id', 'X-RequestId (R: of ClientRequestId)', 'ClientRequestId', 'R', ';'),
+    TAGGED('x_request_type', 'X-RequestType (RT:)', 'ClientRequestId', 'RT', ';'),
+    TAGGED('x_client_info', 'X-ClientInfo (CI:)', 'ClientRequestId', 'CI', ';'),
+    TAGGED('client_request_guid', 'CID: of ClientRequestId', 'ClientRequestId', 'CID', ';'),
     {
       name: 'fe_activity_id',
       type: 'VARCHAR',
@@ -196,36 +184,11 @@ export const DERIVED: Readonly<Record<LogKind, readonly DerivedColumn[]>> = {
 function rcaDerived(): DerivedColumn[] {
   return [
     LOG_TIME('date-time'),
-    {
-      name: 'x_request_id',
-      type: 'VARCHAR',
-      description: 'X-RequestId (R: of request-ids)',
-      sql: from('request-ids', (c) => tagged(c, 'R', '|')),
-    },
-    {
-      name: 'fe_activity_id',
-      type: 'VARCHAR',
-      description: 'front-end ActivityId (A: of request-ids)',
-      sql: from('request-ids', (c) => tagged(c, 'A', '|')),
-    },
-    {
-      name: 'front_end',
-      type: 'VARCHAR',
-      description: 'front-end server (FE: of request-ids)',
-      sql: from('request-ids', (c) => tagged(c, 'FE', '|')),
-    },
-    {
-      name: 'mapi_context',
-      type: 'VARCHAR',
-      description: 'MapiContext cookie (C: of session-cookie)',
-      sql: from('session-cookie', (c) => tagged(c, 'C', '|')),
-    },
-    {
-      name: 'mapi_sequence',
-      type: 'VARCHAR',
-      description: 'MapiSequence cookie (S: of session-cookie)',
-      sql: from('session-cookie', (c) => tagged(c, 'S', '|')),
-    },
+    TAGGED('x_request_id', 'X-RequestId (R: of request-ids)', 'request-ids', 'R', '|'),
+    TAGGED('fe_activity_id', 'front-end ActivityId (A: of request-ids)', 'request-ids', 'A', '|'),
+    TAGGED('front_end', 'front-end server (FE: of request-ids)', 'request-ids', 'FE', '|'),
+    TAGGED('mapi_context', 'MapiContext cookie (C: of session-cookie)', 'session-cookie', 'C', '|'),
+    TAGGED('mapi_sequence', 'MapiSequence cookie (S: of session-cookie)', 'session-cookie', 'S', '|'),
     { name: 'user_name', type: 'VARCHAR', description: 'client-name', sql: copy('client-name') },
     { name: 'client_ip', type: 'VARCHAR', description: 'client-ip', sql: copy('client-ip') },
     {
