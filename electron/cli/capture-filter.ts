@@ -36,7 +36,12 @@ export async function loadCaptureExchanges(
   }
   if (st.isDirectory()) return loadBodyFolderExchanges(file, io);
   if (!/\.(har|saz|mscap|capture)$/i.test(file)) return undefined;
-  const { loadExchanges } = await import('../backend/store/load.js');
+  return loadContainerExchanges(file, io);
+}
+
+/** A capture container's exchanges, its warnings written out; a load error is a CLI failure. */
+export async function loadContainerExchanges(file: string, io: { stderr: (s: string) => void }): Promise<Exchange[]> {
+  const { loadExchanges } = await import('../backend/store/load.js'); // loaded on use: keeps `--help` fast
   try {
     const loaded = await loadExchanges(file);
     for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`);

@@ -72,18 +72,6 @@ function bodyText(d: BodyDecode): string {
   return s;
 }
 
-/** Capture containers, decoded exchange by exchange through `electron/backend/store/load.ts`. */
-async function loadContainer(file: string, io: { stderr: (s: string) => void }): Promise<Exchange[]> {
-  const { loadExchanges } = await import('../../backend/store/load.js'); // loaded on use: keeps `--help` fast
-  try {
-    const loaded = await loadExchanges(file);
-    for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`);
-    return loaded.exchanges;
-  } catch (e) {
-    throw new CliFailure(e instanceof Error ? e.message : String(e));
-  }
-}
-
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode a MAPI/HTTP body (.bin) or every exchange of a .har/.saz/.mscap file',
@@ -129,13 +117,14 @@ export const decodeCommand: Command = {
     }
     const rawRops = args.options['raw-rops'] === true;
     const filterText = optString(args, 'filter');
-    const { compileOrExplain, loadBodyFolderExchanges, runCaptureFilter } = await import('../capture-filter.js');
+    const { compileOrExplain, loadBodyFolderExchanges, loadContainerExchanges, runCaptureFilter } =
+      await import('../capture-filter.js');
     const filter = filterText !== undefined ? compileOrExplain(filterText) : undefined;
     const ext = extname(file).toLowerCase();
     if (CONTAINER_EXTENSIONS.has(ext) || st.isDirectory()) {
       let exchanges: Exchange[] = st.isDirectory()
         ? await loadBodyFolderExchanges(file, io)
-        : await loadContainer(file, io);
+        : await loadContainerExchanges(file, io);
       // A whole capture decodes with its session model: one forward pass gives every exchange the
       // state before it (handles, SetColumns columns, named properties), and handle-origin nodes.
       const { SessionModel } = await import('../../../shared/session/model.js');
