@@ -1,7 +1,7 @@
 /** The probe's TLS step: handshake, certificate subject/issuer/expiry, trust as Outlook would judge it. */
 import tls from 'node:tls';
 import net from 'node:net';
-import { transportErrorText } from '../replay/http-client.js';
+import { CERT_ERRORS, transportErrorText } from '../replay/http-client.js';
 
 export interface TlsCheck {
   ok: boolean;
@@ -10,15 +10,6 @@ export interface TlsCheck {
   /** The certificate is not trusted (the handshake itself worked). */
   untrusted?: boolean;
 }
-
-const CERT_ERRORS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'certificate chain ends in a self-signed root that is not trusted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate issued by an unknown authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issued by an unknown authority',
-  CERT_HAS_EXPIRED: 'certificate has expired',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is for another host name',
-};
 
 export function checkTls(url: URL, opts: { ca?: string; timeoutMs: number }): Promise<TlsCheck> {
   const port = Number(url.port || 443);

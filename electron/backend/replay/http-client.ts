@@ -57,6 +57,16 @@ export function exchangeOutcome(res: HttpResult): Pick<Exchange, 'response' | 'a
   };
 }
 
+/** Node's certificate error codes, in words. */
+export const CERT_ERRORS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'certificate chain ends in a self-signed root that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate issued by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issued by an unknown authority',
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is for another host name',
+};
+
 export interface ConnectOptions {
   /** Local source address to bind (loopback only: 127.x.x.x). */
   localAddress?: string;
@@ -254,16 +264,8 @@ export function transportErrorText(e: Error, url: URL): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `unknown host ${url.hostname} (DNS)`;
   if (code === 'ETIMEDOUT') return `no answer from ${where} (timed out)`;
   if (code === 'ECONNRESET') return `${where} reset the connection`;
-  const cert: Record<string, string> = {
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    SELF_SIGNED_CERT_IN_CHAIN: 'certificate chain ends in a self-signed root that is not trusted',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate issued by an unknown authority',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issued by an unknown authority',
-    CERT_HAS_EXPIRED: 'certificate has expired',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is for another host name',
-  };
-  if (cert[code])
-    return `TLS: ${cert[code]} for ${url.hostname}; use -k (--insecure) to go on anyway, or --ca FILE to trust its issuer`;
+  if (CERT_ERRORS[code])
+    return `TLS: ${CERT_ERRORS[code]} for ${url.hostname}; use -k (--insecure) to go on anyway, or --ca FILE to trust its issuer`;
   return `${where}: ${e.message}`;
 }
 
