@@ -493,29 +493,28 @@ export interface SimulatorStartDto {
   [option: string]: unknown;
 }
 
-/** The simulator (`simulator.*`): off, or its URL, mode, contexts and counters. */
-export type SimulatorStatusDto =
-  | { running: false }
-  | {
-      running: true;
-      problems: string[];
-      url: string;
-      mode: string;
-      cookies: { context: string; sequence: string };
-      expiryMs: number;
-      pendingPeriodMs: number;
-      contexts: {
-        id: number;
-        endpoint: string;
-        requests: number;
-        idleMs: number;
-        inFlight: number;
-        notifyInFlight: number;
-      }[];
-      requests: number;
-      /** Requests by X-ResponseCode ("0", "15", …), plus "http-401" and "aborted" for requests without a MAPI answer. */
-      byResponseCode: Record<string, number>;
-      connections: number;
-      sourceAddresses: string[];
-      responder?: Record<string, number>;
-    };
+/** What a running simulator reports (`ExchangeSimulator.status()`): its URL, mode, contexts and counters. */
+export interface SimulatorStatusData {
+  url: string;
+  mode: string;
+  cookies: { context: string; sequence: string };
+  expiryMs: number;
+  pendingPeriodMs: number;
+  contexts: {
+    id: number;
+    endpoint: 'emsmdb' | 'nspi';
+    requests: number;
+    idleMs: number;
+    inFlight: number;
+    notifyInFlight: number;
+  }[];
+  requests: number;
+  /** Requests by X-ResponseCode ("0", "15", …), plus "http-401" and "aborted" for requests without a MAPI answer. */
+  byResponseCode: Record<string, number>;
+  connections: number;
+  sourceAddresses: string[];
+  responder?: Record<string, number>;
+}
+
+/** The simulator (`simulator.*`): off, or running with the problems its start reported. */
+export type SimulatorStatusDto = { running: false } | ({ running: true; problems: string[] } & SimulatorStatusData);

@@ -40,6 +40,7 @@ import {
   isDestroyType,
   parseCookieHeader,
 } from './wire.js';
+import type { SimulatorStatusData } from '../../../shared/api/contract.js';
 
 export type AuthMode =
   | { kind: 'none' }
@@ -99,27 +100,8 @@ export interface SimLogEntry {
   durationMs: number;
 }
 
-export interface SimulatorStatus {
-  url: string;
-  mode: string;
-  cookies: { context: string; sequence: string };
-  expiryMs: number;
-  pendingPeriodMs: number;
-  contexts: {
-    id: number;
-    endpoint: Endpoint;
-    requests: number;
-    idleMs: number;
-    inFlight: number;
-    notifyInFlight: number;
-  }[];
-  requests: number;
-  /** Requests by X-ResponseCode ("0", "15", …), plus "http-401" and "aborted" for requests without a MAPI answer. */
-  byResponseCode: Record<string, number>;
-  connections: number;
-  sourceAddresses: string[];
-  responder?: Record<string, number>;
-}
+/** The status type is part of the API contract; the simulator fills it. */
+export type SimulatorStatus = SimulatorStatusData;
 
 const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
