@@ -202,7 +202,7 @@ function readResponseHead(headers: readonly RawHeader[], head: ExchangeHead, req
       }
     }
   }
-  const rc = parseResponseCode(responseCode);
+  const rc = responseCode === undefined ? undefined : parseResponseCode(responseCode);
   if (rc !== undefined) head.responseCode = rc;
   const pp = parseMilliseconds(pending);
   if (pp !== undefined) head.pendingPeriodMs = pp;
@@ -280,7 +280,7 @@ export function readFinalHeaders(headers: readonly { name: string; value: string
         break;
     }
   const out: FinalHeaders = {};
-  const c = parseResponseCode(code);
+  const c = code === undefined ? undefined : parseResponseCode(code);
   if (c !== undefined) out.responseCode = c;
   const e = parseMilliseconds(elapsed);
   if (e !== undefined) out.elapsedMs = e;
