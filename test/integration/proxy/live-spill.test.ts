@@ -111,7 +111,10 @@ describe('live capture served from its file', () => {
     const file = path.join(root, 'burst.mscap');
     const backend = await Backend.start({
       listen: false,
-      services: [new FileService(), new CaptureService({ dataDir: path.join(root, 'data'), liveMemoryBytes: 4 * BODY })],
+      services: [
+        new FileService(),
+        new CaptureService({ dataDir: path.join(root, 'data'), liveMemoryBytes: 4 * BODY }),
+      ],
     });
     cleanups.push(() => backend.stop());
     const ws = backend.workspace;
