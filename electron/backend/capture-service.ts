@@ -78,9 +78,9 @@ const NOOP: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class CaptureService extends EventEmitter<CaptureServiceEvents> implements BackendService {
   readonly name = 'capture';
-  private engine?: ProxyEngine;
-  private writer?: CaptureWriter;
-  private caPromise?: Promise<CertificateAuthority>;
+  private engine: ProxyEngine | undefined;
+  private writer: CaptureWriter | undefined;
+  private caPromise: Promise<CertificateAuthority> | undefined;
   private summaries: ExchangeSummary[] = [];
   private recent = new Map<number, Exchange>();
   private st: CaptureServiceState = {
@@ -95,7 +95,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   private readonly learned = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private readonly log: ProxyLogger;
-  private backend?: Backend;
+  private backend: Backend | undefined;
 
   constructor(private readonly opts: CaptureServiceOptions = {}) {
     super();
