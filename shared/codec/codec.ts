@@ -715,7 +715,7 @@ export interface DecodeResult<T> {
 
 export interface DecodeOptions {
   name?: string;
-  context?: DecodeContext;
+  context?: DecodeContext | undefined;
   bufferId?: string | undefined;
   /**
    * False: values only, for passes that read values and never show a tree
