@@ -11,7 +11,7 @@ import type {
   SystemProxyDto,
   TrustStoreKind,
 } from '../../shared/api/desktop.js';
-import { summarizeExchange } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import type { Backend, BackendService } from './backend.js';
 import type { CaptureService } from './capture-service.js';
 import { ApiError } from './rpc.js';

@@ -7,7 +7,8 @@
  * multi-GB capture costs its summaries.
  */
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
+import type { ExchangeSummary } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import type { EventBus } from './event-bus.js';
 
 /** Random and sequential access to the exchanges of a file, by position in capture order. */

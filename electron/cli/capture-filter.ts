@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { summarizeExchange } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import { type CompiledFilter, FieldIndexer, compileCaptureFilter, filterCapture } from '../../shared/filter/index.js';
 import { SessionModel } from '../../shared/session/model.js';
 import { CliFailure, UsageError } from './command.js';

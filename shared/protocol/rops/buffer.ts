@@ -9,9 +9,9 @@
  *
  * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
  * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
- * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
- * asynchronous request; RopGetMessageStatus is answered with RopId 0x20 (or
- * 0x1F, `otherResponseIds`). The
+ * RopBufferTooSmall answer no request; RopProgress may answer any
+ * asynchronous request; RopGetMessageStatus is answered with the RopId of
+ * RopSetMessageStatus (`responseId`; or its own, `otherResponseIds`). The
  * requests come from `env.context.execRequest`, which the Execute decoder sets
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
@@ -39,7 +39,8 @@ import {
   withShape,
 } from '../../codec/index.js';
 import { CodePageTracker, type RopContextProvider, type RopSite, SITE_KEY, sessionOf } from './context.js';
-import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
+import type { RopDefinition } from './define.js';
+import { SPECIAL_RESPONSE_IDS } from './known-rops.js';
 import { idToString } from '../oxcdata/ids.js';
 import { RESPONSE_INDEX, ropName } from './header.js';
 import { ropProgress } from './property.js';
