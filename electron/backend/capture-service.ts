@@ -436,7 +436,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   }
 
   /** The hand-over in progress (it re-checks when it ends: exchanges may have arrived meanwhile). */
-  private spilling?: Promise<void>;
+  private spilling: Promise<void> | undefined;
   /** After a hand-over that did not match, the next try waits for this many bytes in memory. */
   private spillAt = 0;
 
