@@ -9,7 +9,9 @@ import type {
   LogsCorrelationDto,
   LogsQueryResultDto,
   ServerRowsDto,
+  ServerTimesDto,
 } from '../../../shared/api/contract.js';
+import { serverTimeline } from '../../../shared/logs/server-time.js';
 import { QUERY_LIBRARY, libraryQuery } from '../../../shared/logs/queries.js';
 import { basename } from 'node:path';
 import type { ProbeLike } from '../../../shared/report/case-report.js';
@@ -89,6 +91,10 @@ export class LogsService implements BackendService {
         out.rows.push(row);
       }
       return out;
+    });
+    rpc.method('logs.serverTimes', async (): Promise<ServerTimesDto> => {
+      if (!this.opened) return { open: false, times: [], unmatched: [], outsideLogs: [] };
+      return { open: true, ...serverTimeline((await this.join()).correlation) };
     });
     rpc.method('report.build', ({ probe, redact }) => this.report(probe, redact !== false));
     rpc.method('logs.correlation', async (): Promise<LogsCorrelationDto> => {
