@@ -62,7 +62,7 @@ export class SessionService implements BackendService {
   private fed = 0;
   /** Exchanges indexed so far (≤ fed). */
   private indexed = 0;
-  private findings?: Finding[];
+  private findings: Finding[] | undefined;
   private off?: () => void;
   private workspace?: Backend['workspace'];
 
@@ -171,7 +171,7 @@ export class SessionService implements BackendService {
     return { indexed: this.indexed, total: this.workspace?.count ?? 0 };
   }
 
-  private indexing?: Promise<void>;
+  private indexing: Promise<void> | undefined;
 
   /**
    * Runs the session pass to the end, then indexes every exchange not indexed yet, in slices of
@@ -309,7 +309,7 @@ export class SessionService implements BackendService {
     }
   }
 
-  private feeding?: Promise<void>;
+  private feeding: Promise<void> | undefined;
 
   /** The whole forward pass in slices of `slice` exchanges, yielding to the event loop between them. */
   feedAll(slice = 500): Promise<void> {
