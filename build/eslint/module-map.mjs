@@ -64,6 +64,7 @@ export const ROP_INFRASTRUCTURE = new Set([
   'context.ts',
   'define.ts',
   'header.ts',
+  'known-rops.ts',
   'registry.ts',
   'fasttransfer-stream.ts',
   'fasttransfer-grammar.ts',

@@ -21,6 +21,7 @@ import type {
 import type { ProbeRunData, ProbeStartParams } from './probe.js';
 import type { ReplayReportData, ReplayRunData } from './replay.js';
 import type { FieldInfo } from '../filter/types.js';
+import type { ServerTimeline } from '../logs/server-time.js';
 
 export interface BackendStatus {
   version: string;
@@ -279,6 +280,14 @@ export interface LogsCorrelationDto {
   findings: Finding[];
 }
 
+/**
+ * The server's time under each client request (front-end proxy and back end, from the rows joined to it)
+ * and the requests no row answers; `open` is false, and the lists empty, when no server-log case is open.
+ */
+export interface ServerTimesDto extends ServerTimeline {
+  open: boolean;
+}
+
 export interface LogsMethods {
   /** Opens a case file, or imports log folders/files/.zip into a scratch case. */
   'logs.open': { params: { paths: string[] }; result: LogsCaseDto };
@@ -290,6 +299,7 @@ export interface LogsMethods {
   /** Server rows joined to one exchange of the workspace (empty when no case is open). */
   'logs.rowsFor': { params: { exchangeId: number }; result: ServerRowsDto };
   'logs.correlation': { params: Record<string, never>; result: LogsCorrelationDto };
+  'logs.serverTimes': { params: Record<string, never>; result: ServerTimesDto };
   /**
    * The case report of the workspace's capture (with the open server logs, and `probe`: the JSON
    * `mapiscope probe --json` printed) as one self-contained HTML file, redacted unless `redact` is false.

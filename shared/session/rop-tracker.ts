@@ -9,6 +9,7 @@ import type { ExchangeDecode } from '../protocol/decode-exchange.js';
 import { messageCodePage } from '../protocol/rops/context.js';
 import { kindOfOpener, openerText } from '../protocol/rops/fasttransfer-kind.js';
 import {
+  ERRORS_RETURNED,
   FX_BUFFER_ROPS,
   INVALID_HANDLE,
   type RopCall,
@@ -40,7 +41,7 @@ import { ropReloadCachedInformation } from '../protocol/rops/message.js';
 import { ropRegisterNotification } from '../protocol/rops/notification.js';
 import { ropGetPropertiesSpecific, ropGetPropertyIdsFromNames } from '../protocol/rops/property.js';
 import { ropBackoff, ropBufferTooSmall, ropNotify, ropRelease } from '../protocol/rops/special.js';
-import { ropLogon } from '../protocol/rops/store.js';
+import { LogonFlags, ropLogon } from '../protocol/rops/store.js';
 import { ropResetTable, ropRestrict, ropSetColumns, ropSortTable } from '../protocol/rops/table.js';
 import type { ExchangeFacts, HandleRecord, HandleRef, LogonInfo, RopOrigin, UnansweredRop } from './types.js';
 
@@ -70,7 +71,7 @@ const storeHandlers: readonly [number, RopHandler][] = [
     const l: LogonInfo = {
       logonId: c.logonId ?? 0,
       flags,
-      store: flags & 0x01 ? 'mailbox' : 'public',
+      store: flags & LogonFlags.Private ? 'mailbox' : 'public',
       exchangeId: ex.id,
       ...(c.outputHandle !== undefined ? { handle: c.outputHandle } : {}),
       ...(typeof c.request.Essdn === 'string' ? { essdn: c.request.Essdn } : {}),
@@ -178,7 +179,7 @@ export function trackRops(st: RopState, ex: Exchange, d: ExchangeDecode, seq: nu
     if (
       c.returnValue !== undefined &&
       c.returnValue !== 0 &&
-      !(c.ropId === ropGetPropertyIdsFromNames.id && c.returnValue === 0x00040380)
+      !(c.ropId === ropGetPropertyIdsFromNames.id && c.returnValue === ERRORS_RETURNED)
     )
       errors.push({
         ropIndex: c.index,

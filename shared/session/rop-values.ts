@@ -7,6 +7,8 @@
 import type { StructValue } from '../codec/index.js';
 import { type ExchangeDecode, ropBuffersOf } from '../protocol/decode-exchange.js';
 import { ropName } from '../protocol/rops/header.js';
+import { SPECIAL_RESPONSE_IDS } from '../protocol/rops/known-rops.js';
+import { errorCodeByName } from '../protocol/oxcdata/errors.js';
 import type { RopDefinition } from '../protocol/rops/define.js';
 import { ropsById } from '../protocol/rops/registry.js';
 import {
@@ -20,12 +22,13 @@ import {
   ropProgress,
   ropQueryNamedProperties,
 } from '../protocol/rops/property.js';
-import { ropBackoff, ropBufferTooSmall, ropNotify, ropPending } from '../protocol/rops/special.js';
+import { ropBackoff, ropBufferTooSmall } from '../protocol/rops/special.js';
 import { describePropertyName } from '../protocol/oxcdata/named.js';
 
 export const INVALID_HANDLE = 0xffffffff;
 
-const SPECIAL = new Set<number>([ropNotify.id, ropPending.id, ropBackoff.id, ropBufferTooSmall.id]);
+/** MAPI_W_ERRORS_RETURNED ([MS-OXCDATA] 2.4.2): the named-property ROPs' partial success. */
+export const ERRORS_RETURNED = errorCodeByName('ErrorsReturned')!;
 
 /** ROPs that create an object whose handle lands at OutputHandleIndex. */
 function createsObject(id: number): boolean {
@@ -133,7 +136,8 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
   const responses: StructValue[] = [];
   for (const v of r.rops) {
     const id = num(v.RopId);
-    if (id !== undefined && SPECIAL.has(id)) special.push({ ropId: id, name: ropName(id) ?? 'Unknown', value: v });
+    if (id !== undefined && SPECIAL_RESPONSE_IDS.has(id))
+      special.push({ ropId: id, name: ropName(id) ?? 'Unknown', value: v });
     else responses.push(v);
   }
   const stopped = special.some((s) => s.ropId === ropBackoff.id || s.ropId === ropBufferTooSmall.id);
@@ -209,7 +213,7 @@ export function propertyNameText(v: unknown): string | undefined {
 /** (id, name) pairs a named-property ROP establishes. */
 export function namedPairs(call: RopCall): { id: number; name: string }[] {
   const out: { id: number; name: string }[] = [];
-  if (call.returnValue !== 0 && call.returnValue !== 0x00040380) return out;
+  if (call.returnValue !== 0 && call.returnValue !== ERRORS_RETURNED) return out;
   const resp = call.response;
   if (!resp) return out;
   const ids = (list: unknown): number[] =>

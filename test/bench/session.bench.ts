@@ -9,7 +9,7 @@
  * work) and decoding them without a model (the decoders' own cost).
  */
 import type { Exchange, RawHeader } from '../../shared/capture/exchange.js';
-import { summarizeExchange } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import { diagnoseModel, rules } from '../../shared/diagnose/index.js';
 import { decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { SessionModel } from '../../shared/session/model.js';

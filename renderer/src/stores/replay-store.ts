@@ -13,17 +13,17 @@ import type { ReplayReport, ReplayRun, ReplaySessionRow } from '../replay/replay
 
 interface ReplayStore {
   sessions: ReplaySessionRow[];
-  sessionsError?: string;
-  session?: number;
+  sessionsError?: string | undefined;
+  session?: number | undefined;
   /** "simulator" or a base URL. */
   targetKind: 'simulator' | 'url';
   url: string;
   realtime: boolean;
   plan: PlanRow[];
-  reason?: string;
-  run?: ReplayRun;
-  report?: ReplayReport;
-  error?: string;
+  reason?: string | undefined;
+  run?: ReplayRun | undefined;
+  report?: ReplayReport | undefined;
+  error?: string | undefined;
   /** Progress lines from the backend's log events for the current run. */
   log: string[];
   loadSessions(): Promise<void>;
@@ -67,7 +67,8 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
         sessionsError: undefined,
         session: cur !== undefined && list.some((s) => s.index === cur) ? cur : list[0]?.index,
       });
-      const check = await api().call('replay.check', get().session !== undefined ? { session: get().session } : {});
+      const session = get().session;
+      const check = await api().call('replay.check', session !== undefined ? { session } : {});
       set({ reason: check.reason ?? undefined });
     } catch (e) {
       set({ sessions: [], sessionsError: e instanceof Error ? e.message : String(e) });

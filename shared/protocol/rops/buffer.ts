@@ -9,9 +9,9 @@
  *
  * Responses are paired with requests by position ([MS-OXCROPS] 3.2.5.2):
  * RopRelease is never answered; RopNotify, RopPending, RopBackoff and
- * RopBufferTooSmall answer no request; RopProgress (0x50) may answer any
- * asynchronous request; RopGetMessageStatus is answered with RopId 0x20 (or
- * 0x1F, `otherResponseIds`). The
+ * RopBufferTooSmall answer no request; RopProgress may answer any
+ * asynchronous request; RopGetMessageStatus is answered with the RopId of
+ * RopSetMessageStatus (`responseId`; or its own, `otherResponseIds`). The
  * requests come from `env.context.execRequest`, which the Execute decoder sets
  * to the decoded request (any value that contains a decoded ROP input buffer).
  */
@@ -39,7 +39,8 @@ import {
   withShape,
 } from '../../codec/index.js';
 import { CodePageTracker, type RopContextProvider, type RopSite, SITE_KEY, sessionOf } from './context.js';
-import { type RopDefinition, SPECIAL_RESPONSE_IDS } from './define.js';
+import type { RopDefinition } from './define.js';
+import { SPECIAL_RESPONSE_IDS } from './known-rops.js';
 import { idToString } from '../oxcdata/ids.js';
 import { RESPONSE_INDEX, ropName } from './header.js';
 import { ropProgress } from './property.js';
@@ -259,7 +260,8 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           if (env.tree && d.node.display === undefined) {
             const detail = detailOf(d.value);
             details[items.length - 1] = detail;
-            d.node.display = ropNodeDisplay(d.value, site, def, detail);
+            const shown = ropNodeDisplay(d.value, site, def, detail);
+            if (shown !== undefined) d.node.display = shown;
           }
           if (side === 'response' && site.requestIndex >= 0)
             (responses as Map<number, StructValue>).set(site.requestIndex, d.value);
@@ -603,7 +605,7 @@ export interface RopSummaryOptions {
    * note of a tree decode), reused for lists found here. Only for values
    * fresh from the decoder and not changed since.
    */
-  madeDetails?: readonly unknown[];
+  madeDetails?: readonly unknown[] | undefined;
 }
 
 /** The RopsList arrays inside `v` (depth-first, at most 8 levels down). */

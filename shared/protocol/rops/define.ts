@@ -17,7 +17,8 @@ import {
   withShape,
 } from '../../codec/index.js';
 import { siteOf } from './context.js';
-import { type HandleLayout, RESPONSE_INDEX, ROP_NAMES, requestHeader, responseHeader } from './header.js';
+import { type HandleLayout, RESPONSE_INDEX, requestHeader, responseHeader } from './header.js';
+import { ROP_NAMES, SPECIAL_RESPONSE_IDS } from './known-rops.js';
 
 /** What a ROP that stores a handle at OutputHandleIndex creates on the server ([MS-OXCROPS] 2.2.x, each ROP's section). */
 export type ObjectKind =
@@ -54,7 +55,7 @@ export interface RopSpec {
   readonly failureOptional?: boolean;
   /** Layouts for particular ReturnValues: fields, or 'success' for a warning that keeps the success layout. */
   readonly responseFor?: Readonly<Record<number, readonly FieldDef[] | 'success'>>;
-  /** RopId of the response when it differs from the request's (RopGetMessageStatus answers 0x20). */
+  /** RopId of the response when it differs from the request's (RopGetMessageStatus is answered by RopSetMessageStatus's). */
   readonly responseId?: number;
   /** Other RopIds real servers answer with (paired like `responseId`). */
   readonly otherResponseIds?: readonly number[];
@@ -77,6 +78,11 @@ export interface RopSpec {
   readonly creates?: ObjectKind;
   /** The response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
   readonly chainable?: boolean;
+  /**
+   * For a ROP that opens a FastTransfer context: the kind of stream that context carries
+   * ([MS-OXCFXICS] 2.2.4.3), from its request and the kind of object it was called on.
+   */
+  readonly opensStream?: (request: StructValue, objectKind: string | undefined) => TransferStream | undefined;
   /** One sentence for tooltips. */
   readonly doc?: string;
 }
@@ -87,6 +93,14 @@ export interface Reading {
   readonly label: string;
   /** The fields after the header under this reading. */
   readonly fields: readonly FieldDef[];
+}
+
+/** The FastTransfer stream kind a ROP's context carries, and what in the request decided it. */
+export interface TransferStream {
+  /** [MS-OXCFXICS] 2.2.4.3 root element name: "messageList", "topFolder", "folderContent", … */
+  readonly kind: string;
+  /** Appended to the ROP's name to say what decided: " on a message", " (SynchronizationType 1)". */
+  readonly by?: string;
 }
 
 /** Label of the spec's own reading in `Reading`. */
@@ -128,21 +142,23 @@ export interface RopDefinition<Q = StructValue, R = StructValue> {
   readonly name: string;
   readonly specRef: string;
   readonly handles: HandleLayout;
-  readonly doc?: string;
+  readonly doc?: string | undefined;
   /** RopId the response carries. */
   readonly responseId: number;
   /** Other RopIds a response to this request may carry (`RopSpec.otherResponseIds`). */
   readonly otherResponseIds: readonly number[];
   /** The server object a successful call creates (`RopSpec.creates`). */
-  readonly creates?: ObjectKind;
+  readonly creates?: ObjectKind | undefined;
   /** The response may continue in chained extra payloads (`RopSpec.chainable`). */
   readonly chainable: boolean;
+  /** The stream kind of the FastTransfer context this ROP opens (`RopSpec.opensStream`). */
+  readonly opensStream?: RopSpec['opensStream'];
   /** Name of the response's second byte (InputHandleIndex, OutputHandleIndex, …); undefined for raw responses. */
-  readonly responseIndexName?: string;
+  readonly responseIndexName?: string | undefined;
   /** Full request structure, header included; undefined for response-only ROPs. */
-  readonly request?: Codec<StructValue>;
+  readonly request?: Codec<StructValue> | undefined;
   /** Full response structure, header included; undefined when the ROP is never answered. */
-  readonly response?: Codec<StructValue>;
+  readonly response?: Codec<StructValue> | undefined;
   /** The fields as declared, for documentation and filter names. */
   readonly spec: RopSpec;
   /** Type-level only, never set: the decoded request and response values (`RopRequestValue`, `RopResponseValue`). */
@@ -150,15 +166,12 @@ export interface RopDefinition<Q = StructValue, R = StructValue> {
   readonly responseValue?: R;
 }
 
-/** RopIds that may follow any response (RopNotify, RopPending, RopBackoff, RopBufferTooSmall). */
-export const SPECIAL_RESPONSE_IDS: ReadonlySet<number> = new Set([0x2a, 0x6e, 0xf9, 0xff]);
-
 export function defineRop<const S extends RopSpec>(spec: S): RopDefinition<RopRequestValue<S>, RopResponseValue<S>> {
   const handles = spec.handles ?? 'in';
   const responseId = spec.responseId ?? spec.id;
   let request: Codec<StructValue> | undefined;
   if (spec.request) {
-    const head = requestHeader(spec.id, handles);
+    const head = requestHeader(spec.id, handles, spec.name);
     const main = struct(`${spec.name}Request`, [...head, ...spec.request]);
     request = spec.requestReadings?.length
       ? readingsCodec(`${spec.name}Request`, head, spec.request, spec.requestReadings, 'request')
@@ -177,6 +190,7 @@ export function defineRop<const S extends RopSpec>(spec: S): RopDefinition<RopRe
     otherResponseIds: spec.otherResponseIds ?? [],
     creates: spec.creates,
     chainable: spec.chainable ?? false,
+    ...(spec.opensStream ? { opensStream: spec.opensStream } : {}),
     responseIndexName: spec.rawResponse ? undefined : RESPONSE_INDEX[handles],
     request,
     response,
@@ -196,7 +210,7 @@ function normalResponse(
   successFields: readonly FieldDef[],
 ): Codec<StructValue> {
   const kind = `${spec.name}Response`;
-  const head = responseHeader(responseId, handles);
+  const head = responseHeader(responseId, handles, responseId === spec.id ? spec.name : undefined);
   const success: Codec<StructValue> = spec.responseReadings?.length
     ? readingsCodec(kind, head, successFields, spec.responseReadings, 'response')
     : struct(kind, [...head, ...successFields]);

@@ -6,12 +6,15 @@
  * attachmentContent), RopSynchronizationConfigure contentsSync or
  * hierarchySync by its SynchronizationType, RopSynchronizationGetTransferState
  * state, and RopFastTransferDestinationConfigure the one its SourceOperation
- * names ([MS-OXCFXICS] 2.2.3.1.1 and 2.2.3.1.2). The opening ROP is looked for
+ * names ([MS-OXCFXICS] 2.2.3.1.1 and 2.2.3.1.2) — each definition's
+ * `opensStream` says which. The opening ROP is looked for
  * earlier in the same Execute, then in the session model; the buffer's content
  * is the fallback (fasttransfer-grammar.ts).
  */
 import type { DecodeEnv, Scope, StructValue } from '../../codec/index.js';
 import { type RopContextProvider, sessionOf, siteOf } from './context.js';
+import type { TransferStream } from './define.js';
+import { knownRop } from './known-rops.js';
 
 /** A stream kind and where it was learned ("RopFastTransferSourceCopyTo on a message, request #2"). */
 export interface FxStreamKind {
@@ -27,80 +30,45 @@ export interface FxKindSource {
   handleInfo?(serverHandle: number): { kind: string } | undefined;
 }
 
-const OPENER_NAME: Readonly<Record<number, string>> = {
-  0x4b: 'RopFastTransferSourceCopyMessages',
-  0x4c: 'RopFastTransferSourceCopyFolder',
-  0x4d: 'RopFastTransferSourceCopyTo',
-  0x69: 'RopFastTransferSourceCopyProperties',
-  0x70: 'RopSynchronizationConfigure',
-  0x82: 'RopSynchronizationGetTransferState',
-  0x53: 'RopFastTransferDestinationConfigure',
-};
-
 const CONTENT_OF: Readonly<Record<string, string>> = {
   folder: 'folderContent',
   message: 'messageContent',
   attachment: 'attachmentContent',
 };
-/** Object kinds by the RopId that creates them (as the session model names them). */
-const CREATED_KIND: Readonly<Record<number, string>> = {
-  0x02: 'folder',
-  0x1c: 'folder',
-  0x03: 'message',
-  0x06: 'message',
-  0x46: 'message',
-  0x22: 'attachment',
-  0x23: 'attachment',
-};
 const ANY_CONTENT = 'folderContent, messageContent or attachmentContent';
 const INVALID_HANDLE = 0xffffffff;
 
-/** The stream kind a request that opens a transfer gives, with `objectKind` the kind of its input object. */
-export function kindOfOpener(q: StructValue, objectKind: string | undefined): string | undefined {
-  switch (q.RopId) {
-    case 0x4b:
-      return 'messageList';
-    case 0x4c:
-      return 'topFolder';
-    case 0x4d:
-    case 0x69:
-      return (objectKind && CONTENT_OF[objectKind]) ?? ANY_CONTENT;
-    case 0x70:
-      return q.SynchronizationType === 0x01
-        ? 'contentsSync'
-        : q.SynchronizationType === 0x02
-          ? 'hierarchySync'
-          : undefined;
-    case 0x82:
-      return 'state';
-    case 0x53:
-      switch (q.SourceOperation) {
-        case 0x01:
-        case 0x02:
-          return (objectKind && CONTENT_OF[objectKind]) ?? ANY_CONTENT;
-        case 0x03:
-          return 'messageList';
-        case 0x04:
-          return 'topFolder';
-        default:
-          return undefined;
-      }
-    default:
-      return undefined;
-  }
+/**
+ * The stream of a transfer of an object's own content (RopFastTransferSourceCopyTo,
+ * CopyProperties, and the destination of either): folderContent, messageContent or
+ * attachmentContent by the kind of object it was called on.
+ */
+export function contentStream(objectKind: string | undefined): TransferStream {
+  return {
+    kind: (objectKind && CONTENT_OF[objectKind]) ?? ANY_CONTENT,
+    ...(objectKind ? { by: ` on a ${objectKind}` } : {}),
+  };
 }
 
-/** True for the ROPs whose output handle is a FastTransfer context. */
+/** The stream kind a request that opens a transfer gives, with `objectKind` the kind of its input object. */
+export function kindOfOpener(q: StructValue, objectKind: string | undefined): string | undefined {
+  return streamOf(q, objectKind)?.kind;
+}
+
+function streamOf(q: StructValue, objectKind: string | undefined): TransferStream | undefined {
+  return knownRop(q.RopId as number)?.opensStream?.(q, objectKind);
+}
+
+/** True for the ROPs whose output handle is a FastTransfer context whose stream its definition names. */
 export function opensTransfer(ropId: number): boolean {
-  return OPENER_NAME[ropId] !== undefined;
+  return knownRop(ropId)?.opensStream !== undefined;
 }
 
 /** "RopFastTransferSourceCopyTo on a message" */
 export function openerText(q: StructValue, objectKind: string | undefined): string {
-  const name = OPENER_NAME[q.RopId as number] ?? 'the opening ROP';
-  const on = q.RopId === 0x4d || q.RopId === 0x69 || q.RopId === 0x53 ? objectKind : undefined;
-  const sync = q.RopId === 0x70 ? ` (SynchronizationType ${String(q.SynchronizationType)})` : '';
-  return `${name}${sync}${on ? ` on a ${on}` : ''}`;
+  const d = knownRop(q.RopId as number);
+  if (!d?.opensStream) return 'the opening ROP';
+  return `${d.name}${streamOf(q, objectKind)?.by ?? ''}`;
 }
 
 function fxSession(env: DecodeEnv): (RopContextProvider & FxKindSource) | undefined {
@@ -140,7 +108,7 @@ function objectKindAt(
 ): string | undefined {
   for (let i = before - 1; i >= 0; i--) {
     const q = reqs[i];
-    if (q?.OutputHandleIndex === index) return CREATED_KIND[q.RopId as number];
+    if (q?.OutputHandleIndex === index) return knownRop(q.RopId as number)?.creates;
   }
   const h = handles[index];
   return h !== undefined && h !== INVALID_HANDLE ? session?.handleInfo?.(h)?.kind : undefined;

@@ -9,6 +9,7 @@ import { BABE, countedList, flags32, flags8, messageIdCodec, sendOptions, tagLis
 
 import { type RopDefinition, defineRop } from './define.js';
 
+import { contentStream } from './fasttransfer-kind.js';
 import { type FxElement, fxStream } from './fasttransfer-stream.js';
 
 /** [MS-OXCFXICS] 2.2.3.1.1.5.2 TransferStatus. */
@@ -59,6 +60,21 @@ export const ropFastTransferDestinationConfigure = defineRop({
     }),
     field('CopyFlags', flags8({ Move: 0x01 }), { doc: 'Move 0x01: the source objects are deleted after the copy.' }),
   ],
+  // [MS-OXCFXICS] 2.2.3.1.2.1.1: the stream the SourceOperation names.
+  opensStream: (q, on) => {
+    const by = on ? { by: ` on a ${on}` } : {};
+    switch (q.SourceOperation) {
+      case 0x01:
+      case 0x02:
+        return contentStream(on);
+      case 0x03:
+        return { kind: 'messageList', ...by };
+      case 0x04:
+        return { kind: 'topFolder', ...by };
+      default:
+        return undefined;
+    }
+  },
   response: [],
 });
 
@@ -139,6 +155,7 @@ export const ropFastTransferSourceCopyFolder = defineRop({
     field('CopyFlags', flags8({ Move: 0x01, CopySubfolders: 0x10 }), { doc: 'Move 0x01, CopySubfolders 0x10.' }),
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
   ],
+  opensStream: () => ({ kind: 'topFolder' }),
   response: [],
 });
 
@@ -157,6 +174,7 @@ export const ropFastTransferSourceCopyMessages = defineRop({
     }),
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
   ],
+  opensStream: () => ({ kind: 'messageList' }),
   response: [],
 });
 
@@ -176,6 +194,7 @@ export const ropFastTransferSourceCopyTo = defineRop({
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
     ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to leave out.'),
   ],
+  opensStream: (_q, on) => contentStream(on),
   response: [],
 });
 
@@ -193,6 +212,7 @@ export const ropFastTransferSourceCopyProperties = defineRop({
     field('SendOptions', sendOptions, { doc: 'How the stream is produced ([MS-OXCFXICS] 2.2.3.1.1.1.2).' }),
     ...tagList('PropertyTagCount', 'PropertyTags', 'Properties to include.'),
   ],
+  opensStream: (_q, on) => contentStream(on),
   response: [],
 });
 

@@ -82,6 +82,12 @@ export const ropSynchronizationConfigure = defineRop({
       'Properties to leave out, or with OnlySpecifiedProperties the only ones to send.',
     ),
   ],
+  // [MS-OXCFXICS] 2.2.4.3: contentsSync or hierarchySync by SynchronizationType.
+  opensStream: (q) => {
+    const kind =
+      q.SynchronizationType === 0x01 ? 'contentsSync' : q.SynchronizationType === 0x02 ? 'hierarchySync' : '';
+    return kind ? { kind, by: ` (SynchronizationType ${String(q.SynchronizationType)})` } : undefined;
+  },
   response: [],
 });
 
@@ -212,6 +218,7 @@ export const ropSynchronizationGetTransferState = defineRop({
   handles: 'in-out',
   doc: 'Creates a download context for the current state of a synchronization context.',
   request: [],
+  opensStream: () => ({ kind: 'state' }),
   response: [],
 });
 

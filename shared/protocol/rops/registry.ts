@@ -4,6 +4,7 @@
  * adding it to its family's array.
  */
 import type { RopDefinition } from './define.js';
+import { registerKnownRops } from './known-rops.js';
 import { fastTransferRops } from './fasttransfer.js';
 import { folderRops } from './folder.js';
 import { icsRops } from './ics.js';
@@ -47,3 +48,4 @@ export const ropFamilies: readonly (readonly RopDefinition[])[] = [
 ];
 
 export const ropsById: ReadonlyMap<number, RopDefinition> = buildRegistry(ropFamilies);
+registerKnownRops(ropsById.values());

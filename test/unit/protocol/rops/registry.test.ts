@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineRop } from '../../../../shared/protocol/rops/define.js';
 import { ROP_NAMES } from '../../../../shared/protocol/rops/header.js';
+import { SPECIAL_RESPONSE_IDS } from '../../../../shared/protocol/rops/known-rops.js';
 import { buildRegistry, ropFamilies, ropsById } from '../../../../shared/protocol/rops/registry.js';
 import { objectKind } from '../../../../shared/session/rop-values.js';
 import {
@@ -45,6 +46,15 @@ describe('ROP registry', () => {
     ])
       expect(ropsById.has(reserved)).toBe(false);
     expect(ropFamilies.flat().length).toBe(SPEC_ROP_IDS.length);
+  });
+
+  it('names and response-only ids are read from the definitions, nothing more', () => {
+    expect(
+      Object.keys(ROP_NAMES)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(SPEC_ROP_IDS.map(([id]) => id).sort((a, b) => a - b));
+    expect([...SPECIAL_RESPONSE_IDS].sort((a, b) => a - b)).toEqual([...RESPONSE_ONLY].sort((a, b) => a - b));
   });
 
   it('throws on a duplicate RopId', () => {

@@ -182,3 +182,23 @@ export const SPEC_CREATES: ReadonlyMap<number, string> = new Map([
 
 /** ROPs whose response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
 export const SPEC_CHAINABLE: ReadonlySet<number> = new Set([0x15, 0x2c, 0x4e]);
+
+/**
+ * The ROPs that open a FastTransfer stream and the root element of that stream
+ * ([MS-OXCFXICS] 2.2.3.1.1, 2.2.3.1.2, 2.2.4.3): RopId, request fields that decide,
+ * the kind of object the ROP is called on, the stream's kind.
+ */
+export const SPEC_STREAM_OPENERS: readonly [number, Readonly<Record<string, number>>, string | undefined, string][] = [
+  [0x4b, {}, 'folder', 'messageList'],
+  [0x4c, {}, 'folder', 'topFolder'],
+  [0x4d, {}, 'message', 'messageContent'],
+  [0x4d, {}, 'folder', 'folderContent'],
+  [0x69, {}, 'attachment', 'attachmentContent'],
+  [0x70, { SynchronizationType: 0x01 }, 'folder', 'contentsSync'],
+  [0x70, { SynchronizationType: 0x02 }, 'folder', 'hierarchySync'],
+  [0x82, {}, 'fasttransfer-source', 'state'],
+  [0x53, { SourceOperation: 0x01 }, 'message', 'messageContent'],
+  [0x53, { SourceOperation: 0x02 }, 'attachment', 'attachmentContent'],
+  [0x53, { SourceOperation: 0x03 }, 'folder', 'messageList'],
+  [0x53, { SourceOperation: 0x04 }, 'folder', 'topFolder'],
+];
