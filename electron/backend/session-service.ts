@@ -54,7 +54,7 @@ export class SessionService implements BackendService {
   /** The field-value index the pass feeds (one position per exchange fed, in workspace order). */
   private indexer = new FieldIndexer();
   private fed = 0;
-  private findings?: Finding[];
+  private findings: Finding[] | undefined;
   private off?: () => void;
   private workspace?: Backend['workspace'];
 
@@ -236,7 +236,7 @@ export class SessionService implements BackendService {
     }
   }
 
-  private feeding?: Promise<void>;
+  private feeding: Promise<void> | undefined;
 
   /** The whole forward pass in slices of `slice` exchanges, yielding to the event loop between them. */
   feedAll(slice = 500): Promise<void> {

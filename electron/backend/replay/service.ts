@@ -14,7 +14,7 @@ import type { ReplayRunData } from '../../../shared/api/replay.js';
 import { exchangeToDto } from '../../../shared/api/dto.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import type { Backend, BackendService } from '../backend.js';
-import type { ReplayStartDto } from '../../../shared/api/contract.js';
+import type { ReplaySessionRow, ReplayStartDto } from '../../../shared/api/contract.js';
 import { ApiError } from '../rpc.js';
 import type { SimulatorService } from '../simulator/service.js';
 import { type PlanStep, PlanError, parsePlan } from '../../../shared/replay/plan.js';
@@ -85,13 +85,16 @@ export class ReplayService implements BackendService {
       reason: canReplay(await heads(), (p as { session?: number }).session) ?? null,
     }));
     rpc.method('replay.sessions', async () =>
-      listSessions(await heads()).map((s) => ({
-        index: s.index,
-        endpoint: s.endpoint,
-        exchanges: s.exchanges.length,
-        types: s.types,
-        firstId: s.exchanges[0]?.id,
-      })),
+      listSessions(await heads()).map((s): ReplaySessionRow => {
+        const first = s.exchanges[0];
+        return {
+          index: s.index,
+          endpoint: s.endpoint,
+          exchanges: s.exchanges.length,
+          types: s.types,
+          ...(first ? { firstId: first.id } : {}),
+        };
+      }),
     );
     rpc.method('replay.changes', async (p) => {
       const session = (p as { session?: number }).session;

@@ -78,7 +78,10 @@ function PlanEditor({ total }: { total: number }) {
             {r.kind === 'drop' && (
               <select
                 value={r.point ?? 'after-send'}
-                onChange={(e) => set({ point: e.target.value as PlanRow['point'] })}
+                onChange={(e) => {
+                  const point = DROP_POINTS.find((p) => p === e.target.value);
+                  if (point) set({ point });
+                }}
                 aria-label="Drop point"
               >
                 {DROP_POINTS.map((p) => (

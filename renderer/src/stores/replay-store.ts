@@ -15,8 +15,8 @@ import type { ReplayChangeRow, ReplayReport, ReplayRun, ReplaySessionRow } from 
 
 interface ReplayStore {
   sessions: ReplaySessionRow[];
-  sessionsError?: string;
-  session?: number;
+  sessionsError?: string | undefined;
+  session?: number | undefined;
   /** "simulator" or a base URL. */
   targetKind: 'simulator' | 'url';
   url: string;
@@ -26,10 +26,10 @@ interface ReplayStore {
   /** The chosen session's captured Executes that change a mailbox. */
   changes: ReplayChangeRow[];
   plan: PlanRow[];
-  reason?: string;
-  run?: ReplayRun;
-  report?: ReplayReport;
-  error?: string;
+  reason?: string | undefined;
+  run?: ReplayRun | undefined;
+  report?: ReplayReport | undefined;
+  error?: string | undefined;
   /** Progress lines from the backend's log events for the current run. */
   log: string[];
   loadSessions(): Promise<void>;
@@ -77,7 +77,8 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
         sessionsError: undefined,
         session: cur !== undefined && list.some((s) => s.index === cur) ? cur : list[0]?.index,
       });
-      const check = await api().call('replay.check', get().session !== undefined ? { session: get().session } : {});
+      const session = get().session;
+      const check = await api().call('replay.check', session !== undefined ? { session } : {});
       set({ reason: check.reason ?? undefined });
       await get().loadChanges();
     } catch (e) {
