@@ -211,6 +211,8 @@ export interface ApiMethods extends LogsMethods {
   /** Why the workspace (or one of its sessions) cannot be replayed; null when it can. */
   'replay.check': { params: { session?: number }; result: { reason: string | null } };
   'replay.sessions': { params: Record<string, never>; result: ReplaySessionRow[] };
+  /** The captured Executes (of one session, or all) whose ROPs would change a server's mailbox. */
+  'replay.changes': { params: { session?: number }; result: ReplayChangeRow[] };
   'replay.start': { params: ReplayStartDto; result: { id: number; state: ReplayRunData['state'] } };
   /** A run without its report (the last one without `id`). */
   'replay.status': { params: { id?: number }; result: ReplayRunData };
@@ -480,6 +482,15 @@ export interface ReplaySessionRow {
   firstId?: number;
 }
 
+/** One captured Execute that changes a mailbox (`replay.changes`): creates, deletes, property and rule changes. */
+export interface ReplayChangeRow {
+  capturedId: number;
+  /** 1-based session, as `replay.sessions` numbers them. */
+  session: number;
+  /** Names of its mailbox-changing ROPs, in request order. */
+  rops: string[];
+}
+
 /** `replay.start`: the target (a URL or "simulator") and how to replay. */
 export interface ReplayStartDto {
   target: string;
@@ -489,6 +500,8 @@ export interface ReplayStartDto {
   realtime?: boolean;
   insecure?: boolean;
   record?: boolean;
+  /** Replay ROPs that change the mailbox against a URL target; without it such a replay is refused (never needed for the simulator). */
+  allowChanges?: boolean;
 }
 
 /** `simulator.start` as JSON (validated by the simulator service). */
