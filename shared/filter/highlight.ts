@@ -15,7 +15,7 @@ export interface MatchedNode extends TreeField {
 
 export function matchedNodes(
   tests: readonly FieldTest[],
-  trees: { request?: TreeNodeLike; response?: TreeNodeLike },
+  trees: { request?: TreeNodeLike | undefined; response?: TreeNodeLike | undefined },
   requestType: string,
   names: FieldNames,
   ctx: TreeFieldContext = {},
