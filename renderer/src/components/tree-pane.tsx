@@ -84,6 +84,10 @@ function valueText(n: TreeNodeDto): string {
   return String(n.value);
 }
 
+/** Room the field context menu needs (four lines), to keep it inside the window. */
+const MENU_WIDTH = 280;
+const MENU_HEIGHT = 130;
+
 /** What the tree's context menu offers for a node: a filter text, and the field it reads (for a column). */
 export interface NodeFilter {
   text: string;
@@ -166,8 +170,20 @@ export function TreePane({
     const missing = ancestors(selected).filter((p) => !open.has(p));
     if (missing.length) setOpen((o) => new Set([...o, ...missing]));
   }, [selected, root]);
+  // The nodes the applied filter matched are revealed: their ancestors open.
+  useEffect(() => {
+    if (!matched?.size) return;
+    const mine = [...matched].filter((p) => p.startsWith(`${rootPath}.`));
+    setOpen((o) => {
+      const missing = mine.flatMap(ancestors).filter((p) => !o.has(p));
+      return missing.length ? new Set([...o, ...missing]) : o;
+    });
+  }, [matched, rootPath]);
   const rows = useMemo(() => flatten(root, open, rootBuffer, rootPath), [root, open, rootBuffer, rootPath]);
   const selIndex = rows.findIndex((r) => r.path === selected);
+  // In view: the selected node, else the first node the filter matched.
+  const firstMatch = useMemo(() => (matched?.size ? rows.findIndex((r) => matched.has(r.path)) : -1), [rows, matched]);
+  const inView = selIndex >= 0 ? selIndex : firstMatch >= 0 ? firstMatch : undefined;
 
   const toggle = useCallback((path: string) => {
     setOpen((o) => {
@@ -269,7 +285,7 @@ export function TreePane({
         count={rows.length}
         rowHeight={22}
         ariaLabel={label}
-        scrollToIndex={selIndex >= 0 ? selIndex : undefined}
+        scrollToIndex={inView}
         onKeyDown={onKeyDown}
         renderRow={(i) => {
           const r = rows[i]!;
@@ -286,7 +302,12 @@ export function TreePane({
                 if (!filterFor) return;
                 e.preventDefault();
                 choose(r);
-                setMenu({ x: e.clientX, y: e.clientY, path: r.path });
+                // Kept inside the window: a node near the bottom or right edge opens it upward or leftward.
+                setMenu({
+                  x: Math.max(0, Math.min(e.clientX, window.innerWidth - MENU_WIDTH)),
+                  y: Math.max(0, Math.min(e.clientY, window.innerHeight - MENU_HEIGHT)),
+                  path: r.path,
+                });
               }}
               onDoubleClick={() => r.hasChildren && toggle(r.path)}
               role="row"
