@@ -11,7 +11,7 @@ import type {
   SystemProxyDto,
   TrustStoreKind,
 } from '../../shared/api/desktop.js';
-import { summarizeExchange } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import type { Backend, BackendService } from './backend.js';
 import type { CaptureService } from './capture-service.js';
 import { ApiError } from './rpc.js';
@@ -38,7 +38,7 @@ const MAX_REFUSALS = 20;
 export class DesktopService implements BackendService {
   readonly name = 'desktop';
   private readonly sp: SystemProxy;
-  private backend?: Backend;
+  private backend: Backend | undefined;
   /** This backend set the current routing (and undoes it). */
   private routingSelf = false;
   private recovered?: string;

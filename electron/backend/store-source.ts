@@ -3,7 +3,8 @@
  * streaming pass, the exchanges read through the index when needed (store/capture-file.ts).
  */
 import { stat } from 'node:fs/promises';
-import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
+import type { ExchangeSummary } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import { detectFormat, iterateExchanges } from './store/load.js';
 import { ApiError } from './rpc.js';
 import { type OpenCapture, openCapture } from './store/capture-file.js';

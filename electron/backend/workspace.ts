@@ -7,7 +7,8 @@
  * multi-GB capture costs its summaries.
  */
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { type ExchangeSummary, summarizeExchange } from '../../shared/capture/summary.js';
+import type { ExchangeSummary } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import type { EventBus } from './event-bus.js';
 
 /** Random and sequential access to the exchanges of a file, by position in capture order. */
@@ -117,11 +118,11 @@ export class Workspace {
   private base = 0;
   private memory: Exchange[] = [];
   private memBytes = 0;
-  private held?: Held;
+  private held: Held | undefined;
   private readonly lru: ExchangeLru;
   private closing: Promise<void> = Promise.resolve();
   private gen = 0;
-  file?: string;
+  file: string | undefined;
 
   constructor(
     private readonly events: EventBus,

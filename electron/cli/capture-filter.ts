@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { summarizeExchange } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import { type CompiledFilter, FieldIndexer, compileCaptureFilter, filterCapture } from '../../shared/filter/index.js';
 import { SessionModel } from '../../shared/session/model.js';
 import { CliFailure, UsageError } from './command.js';
@@ -87,8 +87,8 @@ export function runCaptureFilter(exchanges: readonly Exchange[], f: CompiledFilt
       if (facts?.ropNames?.length) summary.rops = facts.ropNames;
       return {
         summary,
-        ...(facts ? { facts } : {}),
-        ...(facts?.session !== undefined ? { session: model.session(facts.session) } : {}),
+        facts,
+        session: facts?.session !== undefined ? model.session(facts.session) : undefined,
       };
     },
   });

@@ -36,7 +36,7 @@ export interface HeadTrees {
 
 export function matchedNodes(
   tests: readonly FieldTest[],
-  trees: { request?: TreeNodeLike; response?: TreeNodeLike },
+  trees: { request?: TreeNodeLike | undefined; response?: TreeNodeLike | undefined },
   requestType: string,
   names: FieldNames,
   ctx: TreeFieldContext = {},

@@ -13,7 +13,7 @@ import {
   decode,
   encode as encodeWith,
 } from '../codec/index.js';
-import { type Exchange, headerValue, requestPath } from '../capture/exchange.js';
+import type { Exchange } from '../capture/exchange.js';
 import { autodiscoverBody } from './autodiscover/index.js';
 import {
   emsmdbRequestCodecs,
@@ -23,18 +23,17 @@ import {
 } from './emsmdb/index.js';
 import {
   type Cookie,
+  type Endpoint,
+  type ExchangeHead,
   type MetaTag,
   type ResponseStreamValue,
   type SetCookie,
   META_TAGS_NOTE,
   canonicalRequestType,
   isEmsmdbRequestType,
-  isRpcOverHttp,
-  parseResponseCode,
-  requestCookies,
+  parseExchangeHead,
   requestHeadTree,
   responseHeadTree,
-  responseSetCookies,
   responseStream,
   rpcOverHttpBody,
 } from './mapihttp/index.js';
@@ -46,8 +45,8 @@ export { canonicalRequestType, responseCodeName } from './mapihttp/index.js';
 export * from './emsmdb/index.js';
 export { compressLz77, decompressLz77, encodeRpcExtBuffer, xorMagic } from './rpcext/index.js';
 
+export type { Endpoint, ExchangeHead } from './mapihttp/index.js';
 export type Direction = 'request' | 'response';
-export type Endpoint = 'emsmdb' | 'nspi' | 'autodiscover' | 'rpcproxy' | 'other';
 
 /** One ROP of a body, as `ropSummary` (rops/buffer.ts) makes it. */
 export type RopSummaryItem = RopSummaryEntry;
@@ -436,33 +435,30 @@ export function encodeBody(d: BodyDecode, context: DecodeContext = {}): Uint8Arr
   return encodeWith(codec, v, context);
 }
 
+/** Which service an exchange is for (`ExchangeHead.endpoint`). */
 export function endpointOf(ex: Exchange): Endpoint {
-  const path = requestPath(ex.request.url).toLowerCase();
-  if (isRpcOverHttp(ex.request.method, path)) return 'rpcproxy';
-  if (path.includes('/mapi/emsmdb')) return 'emsmdb';
-  if (path.includes('/mapi/nspi')) return 'nspi';
-  if (path.includes('/autodiscover/')) return 'autodiscover';
-  // A MAPI/HTTP type without the conventional path (the path is opaque, [MS-OXCMAPIHTTP] 2.2.2).
-  const t = canonicalRequestType(headerValue(ex.request.headers, 'X-RequestType') ?? '');
-  if (t) return isEmsmdbRequestType(t) ? 'emsmdb' : 'nspi';
-  return 'other';
+  return parseExchangeHead(ex).endpoint;
 }
 
-/** Decode a whole exchange; the request is decoded first and given to the response as context. */
+/**
+ * Decode a whole exchange; the request is decoded first and given to the response as context.
+ * `head` is the exchange's typed head when the caller has read it already.
+ */
 export function decodeExchange(
   ex: Exchange,
   context: DecodeContext = {},
   opts: DecodeModeOptions = {},
+  head: ExchangeHead = parseExchangeHead(ex),
 ): ExchangeDecode {
-  const endpoint = endpointOf(ex);
+  const endpoint = head.endpoint;
   const tree = opts.tree !== false;
   const out: ExchangeDecode = {
     endpoint,
     http: {
       request: tree ? requestHeadTree(ex) : { name: 'HttpRequest', offset: 0, length: 0, buffer: 'request-head' },
     },
-    cookies: requestCookies(ex.request.headers),
-    setCookies: ex.response ? responseSetCookies(ex.response.headers) : [],
+    cookies: head.cookies,
+    setCookies: head.setCookies,
     metaTags: [],
   };
   const rh = !ex.response
@@ -471,18 +467,10 @@ export function decodeExchange(
       ? responseHeadTree(ex)
       : { name: 'HttpResponse', offset: 0, length: 0, buffer: 'response-head' };
   if (rh) out.http.response = rh;
-  const headerCode = ex.response ? parseResponseCode(headerValue(ex.response.headers, 'X-ResponseCode')) : undefined;
+  const headerCode = head.responseCode;
   if (headerCode !== undefined) out.responseCode = headerCode;
 
-  let type: string | undefined;
-  if (endpoint === 'emsmdb' || endpoint === 'nspi') {
-    const raw =
-      headerValue(ex.request.headers, 'X-RequestType') ??
-      (ex.response ? headerValue(ex.response.headers, 'X-RequestType') : undefined);
-    if (raw !== undefined) type = canonicalRequestType(raw) ?? raw.trim();
-  } else if (endpoint === 'autodiscover') type = 'Autodiscover';
-  else if (endpoint === 'rpcproxy')
-    type = ex.request.method.toUpperCase().startsWith('RPC_') ? ex.request.method.toUpperCase() : 'RPC_IN_DATA';
+  const type = head.bodyType;
   if (type !== undefined) out.requestType = type;
   if (type === undefined || endpoint === 'other') return out;
 

@@ -1,30 +1,9 @@
-import { type Exchange, headerValue } from '../capture/exchange.js';
-import { COOKIE_ROLES } from '../protocol/mapihttp/headers.js';
+import type { Exchange } from '../capture/exchange.js';
+import { type CookieRole, type ExchangeHead, cookieRoleOf } from '../protocol/mapihttp/head.js';
 import { type EventSink, Session, mailboxOf } from './live-session.js';
 import type { CookieRef, ExchangeFacts, SessionInfo } from './types.js';
 
-export type CookieRole = 'context' | 'sequence' | 'affinity';
-
-const roleCache = new Map<string, CookieRole>();
-
-/** What a cookie name is used for: known names first, then the name's shape. */
-export function cookieRoleOf(name: string): CookieRole {
-  let r = roleCache.get(name);
-  if (r === undefined) {
-    r = cookieRoleByName(name);
-    if (roleCache.size < 1000) roleCache.set(name, r);
-  }
-  return r;
-}
-
-function cookieRoleByName(name: string): CookieRole {
-  const known = COOKIE_ROLES[name.toLowerCase()];
-  if (known)
-    return known.startsWith('sequence') ? 'sequence' : known.startsWith('session context') ? 'context' : 'affinity';
-  if (/seq/i.test(name)) return 'sequence';
-  if (/rout|backend|affinity|^x-/i.test(name)) return 'affinity';
-  return 'context';
-}
+export { type CookieRole, cookieRoleOf };
 
 /**
  * Cookie grouping: which session an exchange belongs to. Sessions are keyed by the context
@@ -38,25 +17,20 @@ export class SessionGrouping {
   /** Cookie names seen as context / sequence cookies on Connect/Bind responses. */
   readonly roles = new Map<string, CookieRole>();
 
-  /** Whether `name` is a context cookie, by its known role or what was learned. */
-  isContextCookie(name: string): boolean {
-    return cookieRoleOf(name) === 'context' || this.roles.get(name.toLowerCase()) === 'context';
+  /** Whether `name` is a context cookie, by its role by name (`role`, from the head) or what was learned. */
+  isContextCookie(name: string, role: CookieRole = cookieRoleOf(name)): boolean {
+    return role === 'context' || this.roles.get(name.toLowerCase()) === 'context';
   }
 
   /** Finds (or starts) the session an exchange belongs to and checks its cookies. */
-  route(
-    ex: Exchange,
-    type: string | undefined,
-    endpoint: 'emsmdb' | 'nspi',
-    cookies: { name: string; value: string }[],
-    f: ExchangeFacts,
-    event: EventSink,
-  ): Session {
+  route(ex: Exchange, head: ExchangeHead, endpoint: 'emsmdb' | 'nspi', f: ExchangeFacts, event: EventSink): Session {
+    const type = head.requestType;
+    const { cookies, cookieRoles: roles } = head;
     const opens = type === 'Connect' || type === 'Bind';
-    const known = this.lookup(cookies);
+    const known = this.lookup(head);
     let s: Session;
     if (opens) {
-      s = this.create(ex, endpoint, false);
+      s = this.create(ex, head, endpoint, false);
       if (known && known !== s) {
         s.info.reconnectOf = known.info.id;
         s.info.reconnects = known.info.reconnects + 1;
@@ -78,15 +52,15 @@ export class SessionGrouping {
           `${type ?? 'request'} sent with the cookies of a session that was ${s.info.state === 'closed' ? 'disconnected' : `replaced by session ${s.info.replacedBy}`}`,
         );
     } else {
-      const by = this.bySecondaryKey(ex, endpoint);
-      if (by && !cookies.some((c) => cookieRoleOf(c.name) === 'context')) {
+      const by = this.bySecondaryKey(ex, head, endpoint);
+      if (by && !roles.includes('context')) {
         s = by;
         f.cookieCheck = 'context-missing';
         f.cookieDetail = `no session context cookie (${s.info.contextCookies.map((c) => c.name).join(', ') || 'none known'}) on this request; matched session ${s.info.id} by MailboxId/X-ClientInfo`;
       } else {
-        s = this.create(ex, endpoint, true);
-        for (const c of cookies) if (cookieRoleOf(c.name) === 'context') this.bindContext(s, c);
-        const seqc = cookies.find((c) => cookieRoleOf(c.name) === 'sequence');
+        s = this.create(ex, head, endpoint, true);
+        for (let i = 0; i < cookies.length; i++) if (roles[i] === 'context') this.bindContext(s, cookies[i]!);
+        const seqc = cookies[roles.indexOf('sequence')];
         if (seqc) {
           s.info.sequenceCookie = seqc.name;
           f.cookieCheck = 'sequence-unknown';
@@ -104,19 +78,21 @@ export class SessionGrouping {
     return s;
   }
 
-  private lookup(cookies: { name: string; value: string }[]): Session | undefined {
-    for (const c of cookies) {
+  private lookup(head: ExchangeHead): Session | undefined {
+    const cookies = head.cookies;
+    for (let i = 0; i < cookies.length; i++) {
+      const c = cookies[i]!;
       const lower = c.name.toLowerCase();
-      if (cookieRoleOf(c.name) !== 'context' && this.roles.get(lower) !== 'context') continue;
+      if (head.cookieRoles[i] !== 'context' && this.roles.get(lower) !== 'context') continue;
       const s = this.byContext.get(`${lower}=${c.value}`);
       if (s) return s;
     }
     return undefined;
   }
 
-  private bySecondaryKey(ex: Exchange, endpoint: string): Session | undefined {
+  private bySecondaryKey(ex: Exchange, head: ExchangeHead, endpoint: string): Session | undefined {
     const mb = mailboxOf(ex.request.url);
-    const ci = headerValue(ex.request.headers, 'X-ClientInfo');
+    const ci = head.clientInfo;
     if (mb === undefined && ci === undefined) return undefined;
     for (let i = this.list.length - 1; i >= 0; i--) {
       const s = this.list[i]!;
@@ -126,8 +102,7 @@ export class SessionGrouping {
     return undefined;
   }
 
-  private create(ex: Exchange, endpoint: 'emsmdb' | 'nspi', mid: boolean): Session {
-    const q = ex.request.headers;
+  private create(ex: Exchange, head: ExchangeHead, endpoint: 'emsmdb' | 'nspi', mid: boolean): Session {
     const info: SessionInfo = {
       id: this.list.length + 1,
       endpoint,
@@ -147,13 +122,10 @@ export class SessionGrouping {
     };
     const mb = mailboxOf(ex.request.url);
     if (mb !== undefined) info.mailbox = mb;
-    const ci = headerValue(q, 'X-ClientInfo');
-    if (ci) info.clientInfo = ci;
-    const app = headerValue(q, 'X-ClientApplication');
-    if (app) info.clientApplication = app;
-    const ua = headerValue(q, 'User-Agent');
-    if (ua) info.userAgent = ua;
-    const host = headerValue(q, 'Host') ?? ex.origin;
+    if (head.clientInfo) info.clientInfo = head.clientInfo;
+    if (head.clientApplication) info.clientApplication = head.clientApplication;
+    if (head.userAgent) info.userAgent = head.userAgent;
+    const host = head.host ?? ex.origin;
     if (host) info.server = host;
     const s = new Session(info);
     this.list.push(s);

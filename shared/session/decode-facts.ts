@@ -1,7 +1,6 @@
 /** The facts a decoded exchange gives: response codes, meta-tags, Set-Cookie names, status, missing context. */
 import type { Exchange } from '../capture/exchange.js';
 import type { ExchangeDecode } from '../protocol/decode-exchange.js';
-import { parseResponseCode } from '../protocol/mapihttp/request-types.js';
 import type { Session } from './live-session.js';
 import { emsmdbStatus } from './rop-values.js';
 import type { ExchangeFacts } from './types.js';
@@ -14,18 +13,10 @@ export function decodeFacts(
   nameList: (names: string[]) => string[],
 ): void {
   if (d.responseCode !== undefined) f.responseCode = d.responseCode;
-  const sv = d.response?.streamValue;
-  if (sv) {
-    for (const h of sv.AdditionalHeaders ?? []) {
-      const n = h.name.toLowerCase();
-      if (n === 'x-responsecode') {
-        const c = parseResponseCode(h.value);
-        if (c !== undefined) f.trailerResponseCode = c;
-      } else if (n === 'x-elapsedtime') {
-        const c = parseResponseCode(h.value);
-        if (c !== undefined) f.elapsedMs = c;
-      }
-    }
+  const fin = d.response?.streamValue?.FinalHeaders;
+  if (fin) {
+    if (fin.responseCode !== undefined) f.trailerResponseCode = fin.responseCode;
+    if (fin.elapsedMs !== undefined) f.elapsedMs = fin.elapsedMs;
   }
   if (d.metaTags.length) {
     const chunks = ex.response?.chunks ?? [];

@@ -4,8 +4,8 @@
  * response sets (context cookies bound for grouping, sequence cookie values recorded).
  */
 import type { Exchange } from '../capture/exchange.js';
-import type { ExchangeDecode } from '../protocol/decode-exchange.js';
-import { type SessionGrouping, cookieRoleOf } from './cookies.js';
+import type { ExchangeHead } from '../protocol/mapihttp/head.js';
+import type { SessionGrouping } from './cookies.js';
 import type { EventSink, Session } from './live-session.js';
 import type { ExchangeFacts } from './types.js';
 
@@ -42,12 +42,12 @@ export function applyResponse(
   grouping: SessionGrouping,
   s: Session,
   ex: Exchange,
-  d: ExchangeDecode,
-  type: string | undefined,
+  head: ExchangeHead,
   f: ExchangeFacts,
   event: EventSink,
 ): void {
   const info = s.info;
+  const type = head.requestType;
   if (!ex.response) {
     event(
       'dropped',
@@ -66,11 +66,12 @@ export function applyResponse(
   if (f.serverApplication && !info.serverApplication) info.serverApplication = f.serverApplication;
   if (f.expirationMs !== undefined) info.expirationMs = f.expirationMs;
   if (f.pendingPeriodMs !== undefined) info.pendingPeriodMs = f.pendingPeriodMs;
-  const sets = d.setCookies;
-  for (const c of sets) {
+  const sets = head.setCookies;
+  for (let i = 0; i < sets.length; i++) {
+    const c = sets[i]!;
     const lower = c.name.toLowerCase();
     if (!info.cookieNames.includes(c.name)) info.cookieNames.push(c.name);
-    let role = grouping.roles.get(lower) ?? cookieRoleOf(c.name);
+    let role = grouping.roles.get(lower) ?? head.setCookieRoles[i]!;
     // A "context" cookie whose value changes between responses of one session is a sequence cookie.
     if (
       !opens &&

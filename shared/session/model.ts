@@ -19,9 +19,9 @@
  * lifecycle) sits next to the decode in `ExchangeFacts`.
  */
 import type { DecodeContext } from '../codec/index.js';
-import { type Exchange, headerValue } from '../capture/exchange.js';
-import { type ExchangeDecode, canonicalRequestType, decodeExchange, endpointOf } from '../protocol/decode-exchange.js';
-import { requestCookies } from '../protocol/mapihttp/headers.js';
+import type { Exchange } from '../capture/exchange.js';
+import { type ExchangeDecode, decodeExchange } from '../protocol/decode-exchange.js';
+import { parseExchangeHead } from '../protocol/mapihttp/head.js';
 import { annotateHandles } from './annotate.js';
 import { SessionGrouping } from './cookies.js';
 import { decodeFacts, missingContext } from './decode-facts.js';
@@ -39,7 +39,7 @@ import type {
   SessionInfo,
 } from './types.js';
 
-export { cookieRoleOf } from './cookies.js';
+export { cookieRoleOf } from '../protocol/mapihttp/head.js';
 
 const NO_NAMES: string[] = [];
 
@@ -106,10 +106,10 @@ export class SessionModel {
   /** Feeds one exchange (in capture order) and returns what the model knows about it. */
   add(ex: Exchange): ExchangeContext {
     const seq = this.factsList.length;
-    const endpoint = endpointOf(ex);
-    const rawType = headerValue(ex.request.headers, 'X-RequestType');
-    const type = rawType !== undefined ? (canonicalRequestType(rawType) ?? rawType.trim()) : undefined;
-    const cookies = requestCookies(ex.request.headers);
+    // The heads are read once here; everything below reads `head`.
+    const head = parseExchangeHead(ex);
+    const endpoint = head.endpoint;
+    const type = head.requestType;
     const mapi = endpoint === 'emsmdb' || endpoint === 'nspi';
 
     const facts: ExchangeFacts = {
@@ -128,17 +128,18 @@ export class SessionModel {
     const client = clientText(ex);
     if (client) facts.client = this.strings.get(client);
     timingFacts(ex, facts);
-    headerFacts(ex, facts);
+    headerFacts(ex, head, facts);
 
     let session: Session | undefined;
     const events: LifecycleEvent[] = [];
 
     // A PING without session cookies is a reachability probe ([MS-OXCMAPIHTTP] 3.1.5.3), not part of a session.
-    const probe = type === 'PING' && !cookies.some((c) => this.grouping.isContextCookie(c.name));
+    const probe =
+      type === 'PING' && !head.cookies.some((c, i) => this.grouping.isContextCookie(c.name, head.cookieRoles[i]));
     const event: EventSink = (kind, detail) =>
       events.push({ kind, exchangeId: ex.id, time: ex.timings.requestStart, detail });
     if (mapi && !probe) {
-      session = this.grouping.route(ex, type, endpoint as 'emsmdb' | 'nspi', cookies, facts, event);
+      session = this.grouping.route(ex, head, endpoint as 'emsmdb' | 'nspi', facts, event);
       touch(session, ex, facts, event);
       facts.session = session.info.id;
     }
@@ -149,11 +150,11 @@ export class SessionModel {
     try {
       // Values only (no tree): the pass needs facts, not nodes; a body with any failure is decoded with its
       // tree anyway, so errors and missing-context paths stay exact. `decode(ex)` rebuilds the tree on demand.
-      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees });
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: this.trees }, head);
       decodeFacts(d, facts, ex, (names) => this.nameList(names));
       if (session) {
         if (type === 'Connect') learnCodePage(session.rop, ex, d, seq);
-        applyResponse(this.grouping, session, ex, d, type, facts, event);
+        applyResponse(this.grouping, session, ex, head, facts, event);
         if (type === 'Execute') trackRops(session.rop, ex, d, seq, facts);
       }
       missingContext(session, d, facts);

@@ -8,7 +8,7 @@
  *   worker threads (sessions split between them), against one thread.
  */
 import { Worker } from 'node:worker_threads';
-import { summarizeExchange } from '../../shared/capture/summary.js';
+import { summarizeExchange } from '../../shared/protocol/summary.js';
 import type { ExchangeSummary } from '../../shared/capture/summary.js';
 import { compileFilter } from '../../shared/filter/filter.js';
 import { FieldIndexer, compileCaptureFilter, filterCapture as filterIndexed } from '../../shared/filter/index.js';

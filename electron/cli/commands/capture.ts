@@ -92,7 +92,7 @@ export const captureCommand: Command = {
     if (all && hosts.length) throw new UsageError('--hosts is for the PAC script; --all routes everything');
 
     const { CaptureService, readPemFiles } = await import('../../backend/capture-service.js');
-    const { summarizeExchange } = await import('../../../shared/capture/summary.js');
+    const { summarizeExchange } = await import('../../../shared/protocol/summary.js');
     const log =
       (level: string) =>
       (...a: unknown[]) => {

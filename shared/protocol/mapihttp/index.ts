@@ -3,3 +3,4 @@ export * from './request-types.js';
 export * from './headers.js';
 export * from './stream.js';
 export * from './rpcproxy.js';
+export * from './head.js';

@@ -24,7 +24,8 @@ import {
   latin1Decode,
   latin1Encode,
 } from '../../codec/index.js';
-import { parseResponseCode, responseCodeName } from './request-types.js';
+import { type FinalHeaders, readFinalHeaders } from './head.js';
+import { responseCodeName } from './request-types.js';
 
 export type MetaTag = 'PROCESSING' | 'PENDING' | 'DONE';
 const TAGS: readonly MetaTag[] = ['PROCESSING', 'PENDING', 'DONE'];
@@ -155,14 +156,6 @@ export function parsePreamble(b: Uint8Array): StreamPreamble {
   }
 }
 
-/** Case-insensitive lookup in the additional headers (last one wins). */
-export function additionalHeader(p: StreamPreamble, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  let v: string | undefined;
-  for (const h of p.additionalHeaders) if (h.name.toLowerCase() === lower) v = h.value;
-  return v;
-}
-
 /** Value of a decoded response stream. */
 export interface ResponseStreamValue extends StructValue {
   /** Exact preamble bytes (meta-tags, additional headers, blank line); re-emitted by encode. */
@@ -173,6 +166,8 @@ export interface ResponseStreamValue extends StructValue {
   Body: unknown;
   /** X-ResponseCode that applies (additional header over the HTTP header); undefined if neither. */
   ResponseCode?: number;
+  /** The additional headers read once (`readFinalHeaders`); absent when there are none. */
+  FinalHeaders?: FinalHeaders;
   Complete: boolean;
 }
 
@@ -224,7 +219,13 @@ function bodyCodecFor(code: number | undefined, inner: Codec<unknown>): Codec<un
 }
 
 /** The stream's value: the exact preamble bytes, its meta-tags and headers, the decoded body. */
-function streamValue(p: StreamPreamble, all: Uint8Array, body: unknown, code: number | undefined): ResponseStreamValue {
+function streamValue(
+  p: StreamPreamble,
+  all: Uint8Array,
+  body: unknown,
+  code: number | undefined,
+  fin: FinalHeaders | undefined,
+): ResponseStreamValue {
   const value: ResponseStreamValue = {
     Preamble: all.subarray(0, p.error ? all.length : p.bodyOffset),
     MetaTags: p.metaTags.map((t) => t.tag),
@@ -233,7 +234,13 @@ function streamValue(p: StreamPreamble, all: Uint8Array, body: unknown, code: nu
     Complete: p.complete,
   };
   if (code !== undefined) value.ResponseCode = code;
+  if (fin) value.FinalHeaders = fin;
   return value;
+}
+
+/** The additional headers after DONE, typed; undefined when there are none. */
+function finalHeadersOf(p: StreamPreamble): FinalHeaders | undefined {
+  return p.additionalHeaders.length ? readFinalHeaders(p.additionalHeaders) : undefined;
 }
 
 /** `responseStream`'s decode in values-only mode: the same value and failures, no nodes. */
@@ -249,7 +256,8 @@ function valuesOnly(
   env: DecodeEnv,
 ): Decoded<ResponseStreamValue> {
   for (const t of p.metaTags) env.note(META_TAGS_NOTE, { tag: t.tag, offset: start + t.offset });
-  const late = parseResponseCode(additionalHeader(p, 'X-ResponseCode'));
+  const fin = finalHeadersOf(p);
+  const late = fin?.responseCode;
   const code = late ?? headerCode;
   let body: unknown;
   if (p.error) env.failures++;
@@ -259,7 +267,7 @@ function valuesOnly(
     body = decodeWindow(c, win, bodyName, scope, env).value;
   }
   r.pos = r.end;
-  return { value: streamValue(p, all, body, code), node: NO_NODE };
+  return { value: streamValue(p, all, body, code, fin), node: NO_NODE };
 }
 
 /**
@@ -297,7 +305,8 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
           length: t.length,
           display: t.crlf ? t.tag : `${t.tag} (no CRLF)`,
         });
-      const late = parseResponseCode(additionalHeader(p, 'X-ResponseCode'));
+      const fin = finalHeadersOf(p);
+      const late = fin?.responseCode;
       const code = late ?? headerCode;
       if (p.metaTags.some((t) => t.tag === 'DONE')) {
         const hs: DecodedNode[] = p.additionalHeaders.map((h) => {
@@ -358,7 +367,7 @@ export function responseStream(inner: Codec<unknown>, bodyName: string): Codec<R
         children,
         display: `${tags}${p.complete ? '' : ' (incomplete)'}${code !== undefined && code > 0 ? `, X-ResponseCode ${code} (${responseCodeName(code)})` : ''}`,
       };
-      return { value: streamValue(p, all, body, code), node };
+      return { value: streamValue(p, all, body, code, fin), node };
     },
     encode(w, v, scope, env) {
       if (v.Preamble) w.bytes(v.Preamble);
