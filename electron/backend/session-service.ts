@@ -27,6 +27,7 @@ import type { Exchange } from '../../shared/capture/exchange.js';
 import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
 import { type ExchangeDecode, decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { annotateHandles } from '../../shared/session/annotate.js';
+import { namedPropertiesIn } from '../../shared/session/named-labels.js';
 import { FieldIndexer } from '../../shared/filter/capture.js';
 import { SessionModel } from '../../shared/session/model.js';
 import type { HandleRecord } from '../../shared/session/types.js';
@@ -102,6 +103,16 @@ export class SessionService implements BackendService {
     backend.decodes.annotate = (ex: Exchange, d: ExchangeDecode) => {
       const f = this.model.factsOf(ex.id);
       if (f) annotateHandles(d, f);
+    };
+    // In ROP context only: NSPI's ids from 0x8000 are fixed address-book properties.
+    backend.decodes.namedProperties = (ex: Exchange, d: ExchangeDecode) => {
+      const view = d.requestType === 'Execute' ? this.model.viewFor(ex.id) : undefined;
+      if (!view) return undefined;
+      const nameOf = (id: number) => view.namedPropertyName(id);
+      const out: Record<number, string> = {};
+      if (d.request) namedPropertiesIn(d.request.tree, nameOf, out);
+      if (d.response) namedPropertiesIn(d.response.tree, nameOf, out);
+      return out;
     };
     const rpc = backend.rpc;
     rpc.method('sessions.list', async () => {

@@ -109,6 +109,11 @@ export interface ExchangeDecodeDto {
   cookies: { name: string; value: string }[];
   setCookies: { name: string; value: string; attributes?: string }[];
   metaTags: { tag: string; offset: number }[];
+  /**
+   * Named properties (ids 0x8000 and up) the ROP trees mention, by property id, with the names the
+   * session had mapped them to before this exchange (shared/session/named-labels.ts).
+   */
+  namedProperties?: Record<number, string>;
   /** Decoding failed entirely (bug or unsupported); the exchange is still shown raw. */
   error?: string;
 }
