@@ -109,6 +109,11 @@ export interface ExchangeDecodeDto {
   cookies: { name: string; value: string }[];
   setCookies: { name: string; value: string; attributes?: string }[];
   metaTags: { tag: string; offset: number }[];
+  /**
+   * Named properties (ids 0x8000 and up) the ROP trees mention, by property id, with the names the
+   * session had mapped them to before this exchange (shared/session/named-labels.ts).
+   */
+  namedProperties?: Record<number, string>;
   /** Decoding failed entirely (bug or unsupported); the exchange is still shown raw. */
   error?: string;
 }
@@ -353,7 +358,10 @@ export type BackendEvent =
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
    */
   | { type: 'replay-progress'; data: ReplayRunData }
-  /** A `filter.run` waiting for the session pass: exchanges fed so far (about ten a second, then `done`). */
+  /**
+   * A `filter.run` waiting for the session pass: exchanges fed so far of `total` (about ten a second, then `done`);
+   * for a filter on decoded fields, exchanges fed plus exchanges indexed, of twice the exchanges.
+   */
   | { type: 'filter-progress'; data: { runId: string; fed: number; total: number; done: boolean } }
   /** The system proxy routing changed (set, restored, or found changed by someone else). */
   | { type: 'system-proxy'; data: SystemProxyDto }
