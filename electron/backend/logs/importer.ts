@@ -15,7 +15,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { KNOWN_FIELDS, LOG_KINDS, type LogKind } from '../../../shared/logs/kinds.js';
-import { openCaseDb, type CaseDb } from './case-db.js';
+import { IMPORT_SETTINGS, openCaseDb, type CaseDb } from './case-db.js';
 import { scanFile, type ImportIssue, type RowSink } from './scanner.js';
 import { collectSources } from './sources.js';
 import {
@@ -387,7 +387,7 @@ export async function importLogs(
   mkdirSync(staging, { recursive: true });
   let db: CaseDb | undefined;
   try {
-    db = await openCaseDb(partial, { tempDir: `${staging}/engine` });
+    db = await openCaseDb(partial, { tempDir: `${staging}/engine`, settings: { ...IMPORT_SETTINGS } });
     const summary = await importInto(db, inputs, staging, opts, out);
     await db.connection.run('CHECKPOINT');
     db.close();
