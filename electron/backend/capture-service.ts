@@ -79,9 +79,9 @@ const NOOP: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class CaptureService extends EventEmitter<CaptureServiceEvents> implements BackendService {
   readonly name = 'capture';
-  private engine?: ProxyEngine;
-  private writer?: CaptureWriter;
-  private caPromise?: Promise<CertificateAuthority>;
+  private engine: ProxyEngine | undefined;
+  private writer: CaptureWriter | undefined;
+  private caPromise: Promise<CertificateAuthority> | undefined;
   private summaries: ExchangeSummary[] = [];
   private recent = new Map<number, Exchange>();
   private st: CaptureServiceState = {
@@ -96,7 +96,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   private readonly learned = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private readonly log: ProxyLogger;
-  private backend?: Backend;
+  private backend: Backend | undefined;
 
   constructor(private readonly opts: CaptureServiceOptions = {}) {
     super();
@@ -436,7 +436,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   }
 
   /** The hand-over in progress (it re-checks when it ends: exchanges may have arrived meanwhile). */
-  private spilling?: Promise<void>;
+  private spilling: Promise<void> | undefined;
   /** After a hand-over that did not match, the next try waits for this many bytes in memory. */
   private spillAt = 0;
 

@@ -30,8 +30,8 @@ const engine = async () => ({
 
 export class LogsService implements BackendService {
   readonly name = 'logs';
-  private opened?: { paths: string[]; c: OpenedCase; summary: LogsCaseDto };
-  private joined?: { key: string; result: TwoSidedResult };
+  private opened: { paths: string[]; c: OpenedCase; summary: LogsCaseDto } | undefined;
+  private joined: { key: string; result: TwoSidedResult } | undefined;
   private workspace?: Backend['workspace'];
 
   constructor(private readonly sessions: SessionService) {}

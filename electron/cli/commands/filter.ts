@@ -5,6 +5,7 @@
  * the field index; the filter is then evaluated over the index.
  */
 import {
+  type ExchangeRecord,
   FieldNames,
   type FieldTest,
   fieldRegistry,
@@ -53,9 +54,9 @@ export const filterCommand: Command = {
       const facts = run.model.factsOf(id);
       const matched: Record<string, unknown>[] = [];
       // Exchange-level fields: the value that passed.
-      const rec = {
-        ...(facts ? { facts } : {}),
-        ...(facts?.session !== undefined ? { session: run.model.session(facts.session) } : {}),
+      const rec: ExchangeRecord = {
+        facts,
+        session: facts?.session !== undefined ? run.model.session(facts.session) : undefined,
       };
       for (const t of f.tests as FieldTest[])
         if (!keysOf(t.field)) {
