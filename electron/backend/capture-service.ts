@@ -39,6 +39,7 @@ import { learnHosts } from './system-proxy/learn-hosts.js';
 import { type CommandRunner, execRunner } from './system-proxy/runner.js';
 import { CaTrust, type CaTrustOptions, caIdentity } from './trust/ca-trust.js';
 import { AUTODISCOVER_PATTERNS, PAC_PATH, hostsFromPacQuery, normalizeHosts, pacScript } from './system-proxy/pac.js';
+import { textParam } from './rpc.js';
 
 /** `capture.start` options (shared/api/contract.ts). */
 export type CaptureStartOptions = CaptureStartDto;
@@ -373,7 +374,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       }),
     );
     rpc.method('capture.start', async (p) => {
-      const o = (p ?? {}) as CaptureStartOptions;
+      const o = p ?? {};
       const appending = o.out !== undefined && existsSync(o.out);
       const st = await this.start(o);
       await backend.workspace.replace([], st.file);
@@ -387,15 +388,16 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     });
     rpc.method('capture.stop', () => this.stop());
     rpc.method('capture.status', () => this.state());
-    rpc.method('capture.trustHost', (p) => this.trustHost(String((p as { host?: unknown }).host ?? '')));
-    rpc.method('capture.untrustHost', (p) => this.untrustHost(String((p as { host?: unknown }).host ?? '')));
+    rpc.method('capture.trustHost', (p) => this.trustHost(textParam((p as { host?: unknown }).host)));
+    rpc.method('capture.untrustHost', (p) => this.untrustHost(textParam((p as { host?: unknown }).host)));
     rpc.method('capture.list', (p) => {
-      const q = (p ?? {}) as { offset?: number; limit?: number };
+      const q = p ?? {};
       return this.list(q.offset ?? 0, q.limit ?? 100_000);
     });
     rpc.method('capture.get', async (p) => {
-      const ex = await this.get(Number((p as { id?: unknown }).id));
-      if (!ex) throw new Error(`no exchange ${(p as { id?: unknown }).id} in the current capture`);
+      const id = Number((p as { id?: unknown }).id);
+      const ex = await this.get(id);
+      if (!ex) throw new Error(`no exchange ${id} in the current capture`);
       return exchangeToDto(ex);
     });
     rpc.method('ca.status', () => this.caStatus());

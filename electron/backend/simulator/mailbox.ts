@@ -219,7 +219,7 @@ export class MailboxResponder implements Responder {
     const d = decode(dnToMIdRequest, req.body);
     if (!d.value || collectErrors(d.tree).length)
       return { body: buildFailureBody(0x80070057), source: 'mailbox: malformed DNToMId' };
-    const names = (((d.value as StructValue).Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
+    const names = ((d.value.Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
     const ids = names.map((n, i) => (n ? 0x10 + i : 0));
     return {
       body: encode(dnToMIdResponse, { StatusCode: 0, ErrorCode: 0, MinimalIds: ids, AuxiliaryBuffer: [] }),

@@ -45,8 +45,7 @@ export function searchTree(root: TreeNodeDto, q: string): string[] {
   if (!q) return out;
   const needle = q.toLowerCase();
   const rec = (n: TreeNodeDto, path: string) => {
-    const hay =
-      `${n.name} ${n.display ?? ''} ${typeof n.value === 'object' ? '' : String(n.value ?? '')}`.toLowerCase();
+    const hay = `${n.name} ${n.display ?? ''} ${scalarText(n.value)}`.toLowerCase();
     if (hay.includes(needle)) out.push(path);
     n.children?.forEach((c, i) => rec(c, `${path}.${i}`));
   };
@@ -77,9 +76,16 @@ function copy(text: string): void {
 
 function valueText(n: TreeNodeDto): string {
   if (n.display !== undefined) return n.display;
-  if (n.value === undefined || n.value === null) return '';
-  if (typeof n.value === 'object') return '';
-  return String(n.value);
+  return scalarText(n.value);
+}
+
+/** A node value that is a scalar, as text; objects, byte arrays and null show nothing. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean'
+      ? String(v)
+      : '';
 }
 
 /** What the tree's context menu offers for a node: a filter text, and the field it reads (for a column). */
