@@ -80,9 +80,9 @@ const NOOP: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class CaptureService extends EventEmitter<CaptureServiceEvents> implements BackendService {
   readonly name = 'capture';
-  private engine?: ProxyEngine;
-  private writer?: CaptureWriter;
-  private caPromise?: Promise<CertificateAuthority>;
+  private engine: ProxyEngine | undefined;
+  private writer: CaptureWriter | undefined;
+  private caPromise: Promise<CertificateAuthority> | undefined;
   private summaries: ExchangeSummary[] = [];
   private recent = new Map<number, Exchange>();
   private st: CaptureServiceState = {
@@ -97,7 +97,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
   private readonly learned = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private readonly log: ProxyLogger;
-  private backend?: Backend;
+  private backend: Backend | undefined;
 
   constructor(private readonly opts: CaptureServiceOptions = {}) {
     super();
@@ -181,12 +181,11 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     const file =
       o.out ?? path.join(this.dataDir, 'captures', `capture-${new Date().toISOString().replace(/[:.]/g, '-')}.mscap`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    // The writer thread (CaptureWriter option `thread`) stays off here until the live hand-over to the
-    // file (spill) works with its batched acknowledgements: test/integration/proxy/live-spill.test.ts
-    // failed 2 runs in 4 with it on.
+    // The writer runs on its own thread (store/append-thread.ts): nothing that encodes or writes runs
+    // on the proxy's event loop.
     const writer = existsSync(file)
-      ? await CaptureWriter.openForAppend(file, { thread: false })
-      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) }, { thread: false });
+      ? await CaptureWriter.openForAppend(file, { thread: true })
+      : await CaptureWriter.create(file, { mode, ...(o.reverse ? { target: o.reverse } : {}) }, { thread: true });
     const engineOpts: ProxyEngineOptions = {
       mode,
       host: o.host ?? '127.0.0.1',
@@ -386,7 +385,12 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       }
       return st;
     });
-    rpc.method('capture.stop', () => this.stop());
+    rpc.method('capture.stop', async () => {
+      const st = await this.stop();
+      // What the workspace keeps in memory once the capture has stopped is bounded by liveMemoryBytes.
+      await this.settleSpill();
+      return st;
+    });
     rpc.method('capture.status', () => this.state());
     rpc.method('capture.trustHost', (p) => this.trustHost(textParam((p as { host?: unknown }).host)));
     rpc.method('capture.untrustHost', (p) => this.untrustHost(textParam((p as { host?: unknown }).host)));
@@ -433,34 +437,49 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     });
   }
 
-  private spilling = false;
+  /** The hand-over in progress (it re-checks when it ends: exchanges may have arrived meanwhile). */
+  private spilling: Promise<void> | undefined;
   /** After a hand-over that did not match, the next try waits for this many bytes in memory. */
   private spillAt = 0;
 
   /**
    * Hands the workspace's older live exchanges over to the capture file once they exceed
    * `liveMemoryBytes`: they are in the file before they are announced, so a fresh openCapture
-   * serves them (the workspace checks that the ids match; the newest stay in memory).
+   * serves them (the workspace checks that the ids match; the newest stay in memory). A hand-over
+   * covers what the file held when it was opened; exchanges announced while it runs (a burst
+   * acknowledged together by the writer thread) are handed over by the next round, which starts as
+   * soon as this one ends, not at the next exchange — there may be none.
    */
   private spill(backend: Backend): void {
-    const ws = backend.workspace;
-    const file = this.st.file;
-    if (this.spilling || !file || ws.file !== file) return;
+    if (this.spilling) return;
     const limit = this.opts.liveMemoryBytes ?? 64 * 1024 * 1024;
-    if (ws.memoryBytes < Math.max(limit, this.spillAt)) return;
-    this.spilling = true;
-    const gen = ws.generation;
-    void (async () => {
-      const c = await openCapture(file);
-      if (ws.generation !== gen || ws.file !== file) return c.close();
-      if (!(await ws.adopt(captureStore(c), c.ids))) this.spillAt = ws.memoryBytes + limit;
+    const ws = backend.workspace;
+    const due = (): string | undefined => {
+      const file = this.st.file;
+      if (!file || ws.file !== file || ws.memoryBytes < Math.max(limit, this.spillAt)) return undefined;
+      return file;
+    };
+    if (!due()) return;
+    this.spilling = (async () => {
+      for (let file = due(); file; file = due()) {
+        const gen = ws.generation;
+        const c = await openCapture(file);
+        if (ws.generation !== gen || ws.file !== file) return c.close();
+        if (!(await ws.adopt(captureStore(c), c.ids))) this.spillAt = ws.memoryBytes + limit;
+      }
     })()
       .catch((e: Error) => this.log.warn(`live exchanges stay in memory: ${e.message}`))
-      .finally(() => (this.spilling = false));
+      .finally(() => (this.spilling = undefined));
+  }
+
+  /** Waits for the hand-over in progress (and the rounds it starts). */
+  private async settleSpill(): Promise<void> {
+    while (this.spilling) await this.spilling;
   }
 
   async dispose(): Promise<void> {
     await this.stop();
+    await this.settleSpill();
     this.backend = undefined;
   }
 }

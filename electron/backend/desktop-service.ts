@@ -38,7 +38,7 @@ const MAX_REFUSALS = 20;
 export class DesktopService implements BackendService {
   readonly name = 'desktop';
   private readonly sp: SystemProxy;
-  private backend?: Backend;
+  private backend: Backend | undefined;
   /** This backend set the current routing (and undoes it). */
   private routingSelf = false;
   private recovered?: string;

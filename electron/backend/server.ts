@@ -55,7 +55,7 @@ export interface ApiServerOptions {
 
 export class ApiServer {
   readonly token: string;
-  private server?: http.Server;
+  private server: http.Server | undefined;
   private wss?: WebSocketServer;
   private raw = new Map<string, RawHandler>();
   private sockets = new Set<WebSocket>();

@@ -118,11 +118,11 @@ export class Workspace {
   private base = 0;
   private memory: Exchange[] = [];
   private memBytes = 0;
-  private held?: Held;
+  private held: Held | undefined;
   private readonly lru: ExchangeLru;
   private closing: Promise<void> = Promise.resolve();
   private gen = 0;
-  file?: string;
+  file: string | undefined;
 
   constructor(
     private readonly events: EventBus,

@@ -87,8 +87,8 @@ export function runCaptureFilter(exchanges: readonly Exchange[], f: CompiledFilt
       if (facts?.ropNames?.length) summary.rops = facts.ropNames;
       return {
         summary,
-        ...(facts ? { facts } : {}),
-        ...(facts?.session !== undefined ? { session: model.session(facts.session) } : {}),
+        facts,
+        session: facts?.session !== undefined ? model.session(facts.session) : undefined,
       };
     },
   });

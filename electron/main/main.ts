@@ -15,6 +15,7 @@ import {
   session,
   shell,
   type MenuItemConstructorOptions,
+  type SaveDialogOptions,
 } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,10 +46,8 @@ export function registerIpc(
   });
   ipc.handle(IPC.saveFile, async (_e, kind: unknown, defaultName: unknown) => {
     const win = getWindow();
-    const opts = {
-      defaultPath: typeof defaultName === 'string' ? defaultName : undefined,
-      filters: FILE_FILTERS[String(kind)] ?? [],
-    };
+    const opts: SaveDialogOptions = { filters: FILE_FILTERS[String(kind)] ?? [] };
+    if (typeof defaultName === 'string') opts.defaultPath = defaultName;
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
     return r.canceled ? undefined : r.filePath;
   });

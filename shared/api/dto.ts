@@ -47,7 +47,7 @@ export function exchangeFromDto(d: ExchangeDto): Exchange {
     timings: d.timings,
     request: { ...d.request, body: base64Decode(d.request.body) },
     ...(d.response ? { response: { ...d.response, body: base64Decode(d.response.body) } } : {}),
-    ...(d.aborted ? { aborted: d.aborted as Exchange['aborted'] } : {}),
+    ...(d.aborted ? { aborted: d.aborted as NonNullable<Exchange['aborted']> } : {}),
     ...(d.process ? { process: d.process } : {}),
     ...(d.comment ? { comment: d.comment } : {}),
   };

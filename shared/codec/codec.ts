@@ -715,8 +715,8 @@ export interface DecodeResult<T> {
 
 export interface DecodeOptions {
   name?: string;
-  context?: DecodeContext;
-  bufferId?: string;
+  context?: DecodeContext | undefined;
+  bufferId?: string | undefined;
   /**
    * False: values only, for passes that read values and never show a tree
    * (the session model's forward pass). The value is the same as with the

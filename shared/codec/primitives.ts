@@ -6,6 +6,7 @@
  */
 import { type Codec, type SizeSpec, type Scope, hex, leaf, readsNoScope, withDisplay } from './codec.js';
 import { latin1Decode, latin1Encode, toHex } from './bytes.js';
+import type { DecodedNode } from './node.js';
 import { DecodeError, type Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
@@ -360,10 +361,9 @@ export function computed<T>(compute: (s: Scope) => T, show?: (v: T) => string): 
     minSize: 0,
     decode(r, name, scope) {
       const value = compute(scope);
-      return {
-        value,
-        node: { name, offset: r.pos, length: 0, generated: true, value: value as never, display: show?.(value) },
-      };
+      const node: DecodedNode = { name, offset: r.pos, length: 0, generated: true, value: value as never };
+      if (show) node.display = show(value);
+      return { value, node };
     },
     encode(_w: Writer) {},
   };

@@ -50,7 +50,7 @@ function headerKey(keys: Map<string, string>, prefix: string, name: string): str
 }
 
 export function httpFields(
-  headers: { request: readonly RawHeader[]; response?: readonly RawHeader[] },
+  headers: { request: readonly RawHeader[]; response?: readonly RawHeader[] | undefined },
   emit: (field: string, value: unknown) => void,
 ): void {
   for (const h of headers.request) {

@@ -47,7 +47,7 @@ export function compileFilter(src: string, catalog: FieldCatalog = summaryCatalo
 }
 
 export interface CompletionContext {
-  catalog?: FieldCatalog;
+  catalog?: FieldCatalog | undefined;
   /** ROP names seen in the capture (values of `rop`). */
   knownRops?: readonly string[];
   /** Values seen for a field (from the backend's index), by field name. */

@@ -13,11 +13,12 @@ import type { ExchangeFacts, SessionInfo } from '../session/types.js';
 import type { FieldInfo } from './types.js';
 
 /** What the exchange-level getters read. Each part is optional: a field whose source is missing has no value. */
+/** What the exchange-level fields read; each part may be unknown to the caller. */
 export interface ExchangeRecord {
-  summary?: ExchangeSummary;
-  facts?: ExchangeFacts;
-  session?: SessionInfo;
-  headers?: { request: readonly RawHeader[]; response?: readonly RawHeader[] };
+  summary?: ExchangeSummary | undefined;
+  facts?: ExchangeFacts | undefined;
+  session?: SessionInfo | undefined;
+  headers?: { request: readonly RawHeader[]; response?: readonly RawHeader[] | undefined } | undefined;
 }
 
 export interface RecordField extends FieldInfo {

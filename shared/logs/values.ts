@@ -24,6 +24,7 @@ export function splitClientRequestId(value: string | undefined): ClientRequestPa
     if (i < 0) continue;
     const tag = part.slice(0, i);
     const v = absent(part.slice(i + 1));
+    if (v === undefined) continue;
     if (tag === 'R') out.requestId = v;
     else if (tag === 'RT') out.requestType = v;
     else if (tag === 'CI') out.clientInfo = v;

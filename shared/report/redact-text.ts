@@ -5,7 +5,8 @@
  */
 export class TextRedactor {
   private list: { needle: string; pseudonym: string }[] = [];
-  private re?: RegExp;
+  /** The needles' alternation, built on first use after a change. */
+  private re: RegExp | undefined;
   private byLower = new Map<string, string>();
 
   /** Adds a secret (ignored when shorter than 3 characters or already known). */

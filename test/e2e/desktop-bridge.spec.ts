@@ -64,7 +64,9 @@ async function withBridge(page: Page): Promise<void> {
         },
         onMenu(listener) {
           window.__menu = listener;
-          return () => (window.__menu = undefined);
+          return () => {
+            delete window.__menu;
+          };
         },
       };
     },
@@ -137,7 +139,9 @@ test('menu commands through the desktop bridge: open, view, help, save and expor
   expect(dialogs.find((d) => d.kind === 'har')!.name).toMatch(/\.har$/);
 
   // A cancelled dialog does nothing.
-  await page.evaluate(() => (window.__nextOpen = undefined));
+  await page.evaluate(() => {
+    delete window.__nextOpen;
+  });
   await menu(page, 'file.import');
   await expect(page.getByTestId('exchange-count')).toHaveText('52 exchanges');
 

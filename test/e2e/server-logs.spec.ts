@@ -141,3 +141,54 @@ test('Export report: one self-contained redacted HTML file that opens offline wi
   await report.screenshot({ path: shot('case-report'), fullPage: false });
   await ctx.close();
 });
+
+test('Sessions timeline: the server’s time (front end, back end) under each exchange the logs answer, unlogged marked', async ({
+  page,
+}) => {
+  const { ids } = scenario;
+  await backend.rpc('logs.open', { paths: [scenario.logs] });
+  await openUi(page, backend);
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  const view = page.getByLabel('Sessions timeline');
+  await expect(view.getByLabel('Legend')).toContainText('server: front end');
+
+  // The slow Execute: 3100 ms seen by the client, 3050 ms in HttpProxy (150 front end + 2900 back end).
+  const slowBox = view.locator(`.tl-item[data-id="${ids.slow}"]`);
+  const slowBar = view.locator(`[data-server-for="${ids.slow}"]`);
+  await expect(slowBar).toHaveAttribute(
+    'title',
+    new RegExp(
+      `^Server #${ids.slow}: 3\\.05 s \\(front end 150 ms, back end 2\\.90 s\\) · matched by X-RequestId · .*HttpProxy_2026010509-1\\.LOG:9$`,
+    ),
+  );
+  const box = (await slowBox.boundingBox())!;
+  const bar = (await slowBar.boundingBox())!;
+  expect(bar.width / box.width).toBeCloseTo(3050 / 3100, 2);
+  expect(bar.x + bar.width / 2).toBeCloseTo(box.x + box.width / 2, 0);
+  expect(bar.y).toBeGreaterThanOrEqual(box.y + box.height);
+  const fe = (await slowBar.locator('.tl-server-fe').boundingBox())!;
+  const be = (await slowBar.locator('.tl-server-be').boundingBox())!;
+  expect(fe.width).toBeCloseTo((bar.width * 150) / 3050, 0);
+  expect(be.width).toBeCloseTo((bar.width * 2900) / 3050, 0);
+  expect(be.x).toBeCloseTo(fe.x + fe.width, 0);
+
+  // The Execute the client waited 5 s for took the server 200 ms (50 + 150): a short bar in a long box.
+  const gapBox = (await view.locator(`.tl-item[data-id="${ids.gap}"]`).boundingBox())!;
+  const gapBar = view.locator(`[data-server-for="${ids.gap}"]`);
+  await expect(gapBar).toHaveAttribute(
+    'title',
+    /: 200 ms \(front end 50 ms, back end 150 ms\) · matched by X-RequestId/,
+  );
+  expect((await gapBar.boundingBox())!.width / gapBox.width).toBeCloseTo(200 / 5000, 2);
+
+  // The row found by time and mailbox (it has no R: part).
+  await expect(view.locator(`[data-server-for="${ids.byTime}"]`)).toHaveAttribute('title', /matched by time and user/);
+
+  // The request the server never logged: marked, no sub-bar.
+  const unlogged = view.locator(`.tl-item[data-id="${ids.unlogged}"]`);
+  await expect(unlogged).toHaveClass(/\bunlogged\b/);
+  await expect(unlogged).toHaveAttribute('title', /not in the server logs/);
+  await expect(view.locator(`[data-server-for="${ids.unlogged}"]`)).toHaveCount(0);
+  await expect(view.locator('.tl-item.unlogged')).toHaveCount(1);
+  await page.screenshot({ path: shot('sessions-server-time') });
+});

@@ -214,8 +214,8 @@ describe('regression: a SAZ of ours missing a response member', () => {
     expect(ex.aborted).toEqual({ kind: 'upstream-error', message: 'no response in the SAZ archive' });
     expect(r.warnings).toContain('session 2: no response in the archive');
     // An exchange that really had no response keeps reading back without a warning.
-    const { mapiExchange } = await import('../unit/capture/factory.js');
-    const none = { ...mapiExchange(), response: undefined };
+    const { mapiExchange, noResponse } = await import('../unit/capture/factory.js');
+    const none = noResponse(mapiExchange());
     const parts: Uint8Array[] = [];
     for await (const p of writeSaz([none])) parts.push(p);
     const back = readSaz(new Uint8Array(Buffer.concat(parts)), 'n.saz');

@@ -142,11 +142,13 @@ export async function mapiUpstream(o: UpstreamOptions): Promise<MapiUpstream> {
 /** A keep-alive client that sends one request at a time and keeps no bytes between responses. */
 export class LeanClient {
   private buf: Buffer = Buffer.alloc(0);
-  private waiter?: {
-    resolve: (m: { headers: [string, string][]; body: Buffer }) => void;
-    reject: (e: Error) => void;
-    timer: NodeJS.Timeout;
-  };
+  private waiter:
+    | {
+        resolve: (m: { headers: [string, string][]; body: Buffer }) => void;
+        reject: (e: Error) => void;
+        timer: NodeJS.Timeout;
+      }
+    | undefined;
   closed = false;
   private constructor(readonly socket: Socket) {
     socket.on('data', (d: Buffer) => {

@@ -89,7 +89,7 @@ const connectionBound = (s: AuthScheme | undefined) => s === 'ntlm' || s === 'ne
 
 export class Authenticator {
   /** The scheme in use: forced, or chosen from the first 401. */
-  scheme?: AuthScheme;
+  scheme: AuthScheme | undefined;
   readonly handshakes: HandshakeRecord[] = [];
   readonly notes: string[] = [];
   onHandshake?: (h: HandshakeRecord) => void;

@@ -111,8 +111,10 @@ export function parseNegTokenResp(b: Uint8Array): ServerNegTokenResp {
   const out: ServerNegTokenResp = {};
   for (const f of children(b, seq)) {
     const inner = readTlv(b, f.start, f.end);
-    if (f.tag === 0xa0 && inner.tag === 0x0a) out.negState = b[inner.start];
-    else if (f.tag === 0xa1 && inner.tag === 0x06)
+    if (f.tag === 0xa0 && inner.tag === 0x0a) {
+      const negState = b[inner.start];
+      if (negState !== undefined) out.negState = negState;
+    } else if (f.tag === 0xa1 && inner.tag === 0x06)
       out.supportedMech = sameOid(b, inner, OID_NTLMSSP)
         ? 'ntlm'
         : OID_KERBEROS.some((o) => sameOid(b, inner, o))

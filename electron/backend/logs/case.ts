@@ -91,7 +91,7 @@ export async function runReport(db: CaseDb, limit = 200): Promise<ReportSection[
     try {
       out.push({ query: q, result: await runLibraryQuery(db, q, limit) });
     } catch (e) {
-      out.push({ query: q, error: (e as Error).message.split('\n')[0] });
+      out.push({ query: q, error: (e as Error).message.replace(/\n[\s\S]*$/, '') });
     }
   }
   return out;

@@ -9,7 +9,9 @@ import type {
   LogsCorrelationDto,
   LogsQueryResultDto,
   ServerRowsDto,
+  ServerTimesDto,
 } from '../../../shared/api/contract.js';
+import { serverTimeline } from '../../../shared/logs/server-time.js';
 import { QUERY_LIBRARY, libraryQuery } from '../../../shared/logs/queries.js';
 import { basename } from 'node:path';
 import type { Backend, BackendService } from '../backend.js';
@@ -27,8 +29,8 @@ const engine = async () => ({
 
 export class LogsService implements BackendService {
   readonly name = 'logs';
-  private opened?: { paths: string[]; c: OpenedCase; summary: LogsCaseDto };
-  private joined?: { key: string; result: TwoSidedResult };
+  private opened: { paths: string[]; c: OpenedCase; summary: LogsCaseDto } | undefined;
+  private joined: { key: string; result: TwoSidedResult } | undefined;
   private workspace?: Backend['workspace'];
 
   constructor(private readonly sessions: SessionService) {}
@@ -88,6 +90,10 @@ export class LogsService implements BackendService {
         out.rows.push(row);
       }
       return out;
+    });
+    rpc.method('logs.serverTimes', async (): Promise<ServerTimesDto> => {
+      if (!this.opened) return { open: false, times: [], unmatched: [], outsideLogs: [] };
+      return { open: true, ...serverTimeline((await this.join()).correlation) };
     });
     rpc.method('report.build', ({ probe, redact }) => this.report(probe, redact !== false));
     rpc.method('logs.correlation', async (): Promise<LogsCorrelationDto> => {

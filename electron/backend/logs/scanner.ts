@@ -128,7 +128,7 @@ export function scanFile(
       fields = f;
       result.fieldSets.push(f);
       kind = detectLogKind(result.header.logType, base, f);
-      result.kind ??= kind;
+      if (kind) result.kind ??= kind;
       if (!kind && !unknownReported) {
         unknownReported = true;
         issues.push({

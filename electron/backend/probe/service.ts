@@ -66,7 +66,7 @@ export class ProbeService implements BackendService {
       const v = str(k);
       if (v !== undefined) out[k] = v;
     }
-    if (auth) out.auth = auth as ProbeStartParams['auth'];
+    if (auth) out.auth = auth as NonNullable<ProbeStartParams['auth']>;
     if (typeof o.timeoutMs === 'number' && o.timeoutMs >= 100 && o.timeoutMs <= 600_000) out.timeoutMs = o.timeoutMs;
     if (out.password !== undefined && out.user === undefined) throw new ApiError('bad-request', 'password needs user');
     return out;

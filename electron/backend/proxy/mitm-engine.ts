@@ -84,15 +84,15 @@ const SILENT: ProxyLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements ProxyEngine {
   readonly mode: ProxyMode;
-  private proxy?: MitmAdapter<Flow>;
+  private proxy: MitmAdapter<Flow> | undefined;
   private conns = new Map<Socket, Conn>();
   private nextConnId = 1;
   private nextExchangeId: number;
   private trusted: Set<string>;
   private upstreamCa?: string[];
   private target?: { secure: boolean; host: string; port: number };
-  private addr?: Endpoint;
-  private front?: net.Server;
+  private addr: Endpoint | undefined;
+  private front: net.Server | undefined;
   private emitted = 0;
   private readonly log: ProxyLogger;
 
@@ -260,7 +260,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
     });
     // Before the library: it rewrites an absolute-form URL to origin-form in place.
     server.prependListener('request', (req: TaggedRequest) => {
-      req[ORIGINAL_URL] = req.url;
+      if (req.url !== undefined) req[ORIGINAL_URL] = req.url;
       req[REQUEST_TIME] = nowMs();
     });
   }

@@ -84,8 +84,8 @@ const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 export class HttpConnection {
   readonly id = nextConnectionId++;
   private closed = false;
-  private onData?: (b: Buffer) => void;
-  private onEnd?: (err?: Error) => void;
+  private onData: ((b: Buffer) => void) | undefined;
+  private onEnd: ((err?: Error) => void) | undefined;
 
   private constructor(
     private readonly socket: net.Socket,

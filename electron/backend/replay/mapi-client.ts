@@ -71,7 +71,7 @@ const SESSION_HEADERS = new Set([
 ]);
 
 export class MapiClient {
-  private conn?: HttpConnection;
+  private conn: HttpConnection | undefined;
   /** Cookies by endpoint ("emsmdb", "nspi"), name → value. */
   readonly jars = new Map<string, Map<string, string>>();
   private counter = 0;
@@ -242,8 +242,10 @@ export class MapiClient {
           if (c) jar.set(c.name, c.value);
         }
       const rc = res.headers.find((h) => h.name.toLowerCase() === 'x-responsecode')?.value;
-      if (rc !== undefined && /^\d+$/.test(rc.trim())) out.headerResponseCode = Number(rc);
-      out.responseCode = out.headerResponseCode;
+      if (rc !== undefined && /^\d+$/.test(rc.trim())) {
+        out.headerResponseCode = Number(rc);
+        out.responseCode = out.headerResponseCode;
+      }
       const ct = res.headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
       if (res.statusCode === 200 && /mapi-http/i.test(ct)) {
         out.entity = parseResponseEntity(res.body);

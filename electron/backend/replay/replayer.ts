@@ -684,7 +684,10 @@ export class Replayer {
           const again = await this.send(l, ex, type, 'resend', {}, 'resent on the new context');
           res = again.res;
           codes.push(res.responseCode ?? res.aborted?.kind ?? 'none');
-        } else if (rc.ok) res = { ...res, responseCode: 0, aborted: undefined };
+        } else if (rc.ok) {
+          const { aborted: _aborted, ...answered } = res;
+          res = { ...answered, responseCode: 0 };
+        }
         verdict = rc.ok && res.responseCode === 0 && !res.aborted ? 'context-reestablished' : 'failure';
         detail =
           verdict === 'failure'

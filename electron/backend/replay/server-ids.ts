@@ -9,22 +9,27 @@
  * live answer of the same request, and every later request carries the live
  * id in place of the captured one (each id is an 8-byte little-endian value in
  * the ROP request bytes, [MS-OXCDATA] 2.2.1.1/2.2.1.2).
+ *
+ * Ids in property rows (a rules or contents table read with RopQueryRows) are
+ * learned only from rows that agree on every other column, captured and live
+ * paired one to one: a row that could be another object's never maps an id.
  */
 import type { StructValue } from '../../../shared/codec/index.js';
 import { decodeBody } from '../../../shared/protocol/decode-exchange.js';
+import { ROW_COLUMNS } from '../../../shared/protocol/oxcdata/values.js';
 import { ropsById } from '../../../shared/protocol/rops/registry.js';
 import type { DecodedAnswer } from './diff.js';
 
 /** Value fields that carry a server-assigned 64-bit id. */
 const ID_FIELDS = new Set(['FolderId', 'MessageId', 'RuleId', 'Mid', 'Fid']);
-/** PidTagRuleId, PidTagMid, PidTagFolderId, PidTagFid as property tags in rows. */
-const ID_TAGS = new Set([0x66740014, 0x674a0014, 0x67480014, 0x67480014]);
+/** PidTagRuleId, PidTagMid, PidTagFolderId, PidTagParentFolderId as property tags in rows. */
+const ID_TAGS = new Set([0x66740014, 0x674a0014, 0x67480014, 0x67490014]);
 
 const key = (v: bigint) => v.toString(16);
 
 /** The id as the 8 bytes on the wire read little-endian (what `rewrite` searches for). */
 function asBig(v: unknown): bigint | undefined {
-  if (typeof v === 'bigint') return v;
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v); // PtypInteger64 decodes signed
   if (v && typeof v === 'object' && 'ReplicaId' in v && 'GlobalCounter' in v) {
     // [MS-OXCDATA] 2.2.1.1: ReplicaId (u16 LE), then the 6-byte GlobalCounter, most significant first.
     const o = v as { ReplicaId: number; GlobalCounter: number };
@@ -44,6 +49,30 @@ function asBig(v: unknown): bigint | undefined {
     return x;
   }
   return undefined;
+}
+
+/** A decoded property row's columns ([MS-OXCDATA] 2.8.1), when `v` is one. */
+function rowColumns(v: unknown): readonly number[] | undefined {
+  return v && typeof v === 'object' ? ROW_COLUMNS.get(v)?.columns : undefined;
+}
+
+/** The plain value of a row cell (standard, typed or flagged); undefined for a cell without value. */
+function cellValue(v: unknown): unknown {
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if ('Flag' in o && o.Flag !== 0) return undefined;
+    if ('PropertyValue' in o) return o.PropertyValue;
+  }
+  return v;
+}
+
+/** The row's values of its non-id columns, as one comparable text. */
+function rowKey(row: StructValue, columns: readonly number[]): string {
+  const values = row.ValueArray as unknown[];
+  return JSON.stringify(
+    columns.map((t, i) => (ID_TAGS.has(t >>> 0) ? null : cellValue(values[i]))),
+    (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? [...x] : x),
+  );
 }
 
 /** Captured id → live id, learned from pairs of answers. */
@@ -96,7 +125,12 @@ export class ServerIdMap {
         return;
       }
       if (Array.isArray(a) && Array.isArray(b)) {
-        for (let i = 0; i < Math.min(a.length, b.length); i++) walk(a[i], b[i], field, tag);
+        if (a.some((x) => rowColumns(x)) || b.some((x) => rowColumns(x))) learnRows(a, b);
+        else for (let i = 0; i < Math.min(a.length, b.length); i++) walk(a[i], b[i], field, tag);
+        return;
+      }
+      if (rowColumns(a) || rowColumns(b)) {
+        learnRows([a], [b]);
         return;
       }
       const ao = a as Record<string, unknown>;
@@ -105,6 +139,30 @@ export class ServerIdMap {
       if (typeof ao.ReturnValue === 'number' && (ao.ReturnValue !== 0 || bo.ReturnValue !== 0)) return;
       const t = typeof ao.PropertyTag === 'number' ? ao.PropertyTag : typeof ao.Tag === 'number' ? ao.Tag : tag;
       for (const k of Object.keys(ao)) if (k in bo) walk(ao[k], bo[k], k, t);
+    };
+    /** Rows paired by their other columns (each key once on both sides); their id columns map. */
+    const learnRows = (caps: unknown[], lives: unknown[]) => {
+      const index = (rows: unknown[]) => {
+        const m = new Map<string, StructValue[]>();
+        for (const r of rows) {
+          const cols = rowColumns(r);
+          if (!cols || !cols.some((t) => ID_TAGS.has(t >>> 0))) continue;
+          const k = `${cols.join(',')}|${rowKey(r as StructValue, cols)}`;
+          m.set(k, [...(m.get(k) ?? []), r as StructValue]);
+        }
+        return m;
+      };
+      const liveRows = index(lives);
+      for (const [k, cs] of index(caps)) {
+        const ls = liveRows.get(k);
+        if (cs.length !== 1 || ls?.length !== 1) continue;
+        const cols = rowColumns(cs[0])!;
+        const cv = cs[0]!.ValueArray as unknown[];
+        const lv = ls[0]!.ValueArray as unknown[];
+        cols.forEach((t, i) => {
+          if (ID_TAGS.has(t >>> 0)) walk(cellValue(cv[i]), cellValue(lv[i]), '', t >>> 0);
+        });
+      }
     };
     walk(captured.value, live.value, '');
     return n;

@@ -7,14 +7,14 @@
  * completed exchanges and verdicts (at most one per `progressIntervalMs` per run, the latest state), and at
  * once when it ends; nothing follows the final one. Each exchange and verdict is also a `log` line.
  *
- * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.recorded,
+ * RPC methods: replay.check, replay.sessions, replay.changes, replay.start, replay.status, replay.report, replay.recorded,
  * replay.cancel, replay.list.
  */
 import type { ReplayRunData } from '../../../shared/api/replay.js';
 import { exchangeToDto } from '../../../shared/api/dto.js';
 import type { Exchange } from '../../../shared/capture/exchange.js';
 import type { Backend, BackendService } from '../backend.js';
-import type { ReplayStartDto } from '../../../shared/api/contract.js';
+import type { ReplaySessionRow, ReplayStartDto } from '../../../shared/api/contract.js';
 import { ApiError } from '../rpc.js';
 import type { SimulatorService } from '../simulator/service.js';
 import { type PlanStep, PlanError, parsePlan } from '../../../shared/replay/plan.js';
@@ -85,14 +85,25 @@ export class ReplayService implements BackendService {
       reason: canReplay(await heads(), p.session) ?? null,
     }));
     rpc.method('replay.sessions', async () =>
-      listSessions(await heads()).map((s) => ({
-        index: s.index,
-        endpoint: s.endpoint,
-        exchanges: s.exchanges.length,
-        types: s.types,
-        firstId: s.exchanges[0]?.id,
-      })),
+      listSessions(await heads()).map((s): ReplaySessionRow => {
+        const first = s.exchanges[0];
+        return {
+          index: s.index,
+          endpoint: s.endpoint,
+          exchanges: s.exchanges.length,
+          types: s.types,
+          ...(first ? { firstId: first.id } : {}),
+        };
+      }),
     );
+    rpc.method('replay.changes', async (p) => {
+      const session = (p as { session?: number }).session;
+      // Telling changes apart reads the Execute request bodies (of the session only, when one is chosen).
+      const list = backend.workspace.storeBacked
+        ? await replayList(backend, session)
+        : (backend.workspace.inMemory() ?? (await backend.workspace.materialize()));
+      return mailboxChanges(list, session);
+    });
     rpc.method('replay.start', async (p) => {
       // Checked here too: the HTTP transport passes whatever JSON a client sent.
       const o: { [K in keyof ReplayStartDto]?: unknown } = p ?? {};
@@ -104,6 +115,7 @@ export class ReplayService implements BackendService {
       if (o.realtime === true) params.realtime = true;
       if (o.insecure === true) params.insecure = true;
       if (o.record === true) params.record = true;
+      if (o.allowChanges === true) params.allowChanges = true;
       // An opened capture file: the replayer walks the whole list, so it gets every exchange's head; bodies are
       // read for the chosen session only (all of them when every session is replayed).
       if (backend.workspace.storeBacked) params.exchanges = await replayList(backend, params.session);

@@ -14,10 +14,10 @@ export {
   MailboxResponder,
   MailboxStore,
   PropTag,
-  writeRow,
-  readValue,
-  writeValue,
+  ErrorCodes,
+  makeFid,
   type MailboxFolder,
+  type MailboxRule,
   type MailboxMessage,
   type PropValue,
 } from './mailbox.js';

@@ -1,27 +1,23 @@
 /**
- * Scripted mailbox: answers the common ROPs from a small in-memory store so a
- * live client can log on, open folders, read hierarchy and contents tables
- * (RopSetColumns + RopQueryRows) and get/set properties without a capture.
+ * Scripted mailbox: answers the common ROPs from a small in-memory store
+ * (mailbox-store.ts) so a live client can log on, open folders, read hierarchy,
+ * contents and rules tables (RopSetColumns + RopQueryRows), get and set
+ * properties, and create, save, open and delete folders, messages and rules
+ * with ids the store assigns.
  *
- * Layouts: [MS-OXCROPS] 2.2.3.1 RopLogon, 2.2.4.1 RopOpenFolder, 2.2.4.13/14
- * RopGetHierarchyTable/RopGetContentsTable, 2.2.5.1 RopSetColumns, 2.2.5.4
- * RopQueryRows, 2.2.8.3 RopGetPropertiesSpecific, 2.2.8.6 RopSetProperties,
- * 2.2.15.3 RopRelease; property rows and values [MS-OXCDATA] 2.8, 2.11.
- * Every other ROP is answered too, with ecNotSupported ([MS-OXCROPS] 3.2.5.2:
- * each request ROP but RopRelease gets a response, in order): the shared ROP
- * decoders give its length and handle index, and it is counted in stats as
- * unsupported. Only a RopId no decoder knows ends the buffer (its length, and
- * so the start of the next ROP, is unknowable).
+ * Requests are decoded and responses encoded by the ROP definitions
+ * (shared/protocol/rops, `defineRop`); nothing here lays out ROP bytes.
+ * Semantics: [MS-OXCSTOR] 2.2.1.1 RopLogon, [MS-OXCFOLD] 2.2.1 folders (open,
+ * create, delete, delete messages, hierarchy and contents tables), [MS-OXCMSG]
+ * 2.2.3 messages (create, save, open), [MS-OXCTABL] 2.2.2 tables, [MS-OXCPRPT]
+ * 2.2.2 properties, [MS-OXORULE] 2.2.1 rules (RopModifyRules, RopGetRulesTable),
+ * [MS-OXCROPS] 2.2.15.3 RopRelease. Every other ROP is answered too, with
+ * ecNotSupported ([MS-OXCROPS] 3.2.5.2: each request ROP but RopRelease gets a
+ * response, in order), and counted in stats as unsupported. Only a ROP the
+ * shared decoders cannot delimit ends the buffer (the start of the next one is
+ * unknowable).
  */
-import {
-  DecodeError,
-  Reader,
-  Writer,
-  utf16Decode,
-  utf16Encode,
-  latin1Encode,
-  latin1Decode,
-} from '../../../shared/codec/index.js';
+import { type StructValue, decode, encode, collectErrors } from '../../../shared/codec/index.js';
 import {
   type RopPayload,
   buildBindResponse,
@@ -31,164 +27,77 @@ import {
   connectRequest,
   parseExecuteRequest,
 } from './bodies.js';
-import { type StructValue, collectErrors, decode, encode, findAll } from '../../../shared/codec/index.js';
+import type { DecodeContext } from '../../../shared/codec/index.js';
 import { dnToMIdRequest, dnToMIdResponse } from '../../../shared/protocol/nspi/index.js';
-import { decodeRopRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
-import type { ResponseOf, RopDefinition } from '../../../shared/protocol/rops/define.js';
-import { ropGetContentsTable, ropGetHierarchyTable, ropOpenFolder } from '../../../shared/protocol/rops/folder.js';
+import { type IdValue, idFromU64, idToU64 } from '../../../shared/protocol/oxcdata/ids.js';
+import { ropRequestBuffer } from '../../../shared/protocol/rops/buffer.js';
+import type { RequestOf, ResponseOf, RopDefinition } from '../../../shared/protocol/rops/define.js';
+import {
+  DeleteFolderFlags,
+  ropCreateFolder,
+  ropDeleteFolder,
+  ropDeleteMessages,
+  ropGetContentsTable,
+  ropGetHierarchyTable,
+  ropHardDeleteMessages,
+  ropOpenFolder,
+} from '../../../shared/protocol/rops/folder.js';
 import { RESPONSE_INDEX } from '../../../shared/protocol/rops/header.js';
-import { ropSetProperties } from '../../../shared/protocol/rops/property.js';
+import { ropCreateMessage, ropOpenMessage, ropSaveChangesMessage } from '../../../shared/protocol/rops/message.js';
+import { ropGetPropertiesSpecific, ropSetProperties } from '../../../shared/protocol/rops/property.js';
 import { ropsById } from '../../../shared/protocol/rops/registry.js';
-import { ropSetColumns } from '../../../shared/protocol/rops/table.js';
+import { RuleDataFlags, ropGetRulesTable, ropModifyRules } from '../../../shared/protocol/rops/rule.js';
+import { ropRelease } from '../../../shared/protocol/rops/special.js';
+import { LogonFlags, PRIVATE_FOLDER_NAMES, ropLogon } from '../../../shared/protocol/rops/store.js';
+import { ropQueryRows, ropSetColumns } from '../../../shared/protocol/rops/table.js';
+import { ErrorCodes, type MailboxStore, MailboxStore as Store, PropTag, type PropValue } from './mailbox-store.js';
+import { propertyRowValue } from './mailbox-rows.js';
 import type { SessionContext } from './sessions.js';
 import type { Responder, SimAnswer, SimRequest } from './types.js';
 
-export const PropTag = {
-  DisplayName: 0x3001001f,
-  FolderId: 0x67480014,
-  ParentFolderId: 0x67490014,
-  Mid: 0x674a0014,
-  ContentCount: 0x36020003,
-  ContentUnreadCount: 0x36030003,
-  Subfolders: 0x360a000b,
-  ContainerClass: 0x3613001f,
-  Subject: 0x0037001f,
-  MessageClass: 0x001a001f,
-  MessageSize: 0x0e080003,
-  SenderName: 0x0c1a001f,
-  MessageFlags: 0x0e070003,
-  LastModificationTime: 0x30080040,
-} as const;
+export {
+  ErrorCodes,
+  MailboxStore,
+  PropTag,
+  makeFid,
+  type MailboxFolder,
+  type MailboxMessage,
+  type MailboxRule,
+  type PropValue,
+} from './mailbox-store.js';
 
-export const ErrorCodes = {
-  NotFound: 0x8004010f,
-  NullObject: 0x000004b9,
-  NoSupport: 0x80040102,
-  InvalidParameter: 0x80070057,
-} as const;
-
-export type PropValue = number | bigint | string | boolean | Uint8Array;
-
-export interface MailboxMessage {
-  mid: bigint;
-  props: Map<number, PropValue>;
-}
-export interface MailboxFolder {
-  fid: bigint;
-  parent: bigint | undefined;
-  props: Map<number, PropValue>;
-  messages: MailboxMessage[];
-}
-
-/** Folder ids: replica id 1 + global counter, as a FID is laid out ([MS-OXCDATA] 2.2.1.1). */
-export function makeFid(counter: number): bigint {
-  return 1n | (BigInt(counter) << 16n);
-}
-
-/** The store every context of the simulator shares. */
-export class MailboxStore {
-  readonly folders = new Map<bigint, MailboxFolder>();
-  readonly displayName: string;
-  readonly mailboxGuid = new Uint8Array(16).map((_, i) => (i * 37 + 11) & 0xff);
-  readonly replGuid = new Uint8Array(16).map((_, i) => (i * 53 + 7) & 0xff);
-  /** The 13 special folder ids of a private logon ([MS-OXCSTOR] 2.2.1.1.3). */
-  readonly specialFolders: bigint[] = [];
-  private counter = 1;
-
-  constructor(opts: { displayName?: string; messagesInInbox?: number } = {}) {
-    this.displayName = opts.displayName ?? 'Simulated User';
-    const names = [
-      'Root',
-      'Deferred Action',
-      'Spooler Queue',
-      'Top of Information Store',
-      'Inbox',
-      'Outbox',
-      'Sent Items',
-      'Deleted Items',
-      'Common Views',
-      'Schedule',
-      'Finder',
-      'Views',
-      'Shortcuts',
-    ];
-    const root = this.addFolder(undefined, names[0]!);
-    this.specialFolders.push(root);
-    const ipm = this.addFolder(root, names[3]!);
-    for (let i = 1; i < names.length; i++) {
-      if (i === 3) {
-        this.specialFolders.push(ipm);
-        continue;
-      }
-      const parent = i >= 4 && i <= 7 ? ipm : root;
-      this.specialFolders.push(this.addFolder(parent, names[i]!));
-    }
-    const inbox = this.specialFolders[4]!;
-    const n = opts.messagesInInbox ?? 3;
-    for (let i = 1; i <= n; i++) this.addMessage(inbox, `Message ${i}`, `Sender ${i}`);
-  }
-
-  addFolder(parent: bigint | undefined, name: string): bigint {
-    const fid = makeFid(this.counter++);
-    const props = new Map<number, PropValue>([
-      [PropTag.DisplayName, name],
-      [PropTag.FolderId, fid],
-      [PropTag.ContainerClass, 'IPF.Note'],
-    ]);
-    if (parent !== undefined) props.set(PropTag.ParentFolderId, parent);
-    this.folders.set(fid, { fid, parent, props, messages: [] });
-    return fid;
-  }
-
-  addMessage(folder: bigint, subject: string, sender: string): bigint {
-    const f = this.folders.get(folder);
-    if (!f) throw new Error(`no folder ${folder}`);
-    const mid = makeFid(this.counter++);
-    f.messages.push({
-      mid,
-      props: new Map<number, PropValue>([
-        [PropTag.Mid, mid],
-        [PropTag.Subject, subject],
-        [PropTag.SenderName, sender],
-        [PropTag.MessageClass, 'IPM.Note'],
-        [PropTag.MessageSize, 1024 + subject.length],
-        [PropTag.MessageFlags, 1],
-      ]),
-    });
-    return mid;
-  }
-
-  children(fid: bigint): MailboxFolder[] {
-    return [...this.folders.values()].filter((f) => f.parent === fid);
-  }
-
-  /** Properties of a folder with the computed ones filled in. */
-  folderProps(f: MailboxFolder): Map<number, PropValue> {
-    const p = new Map(f.props);
-    p.set(PropTag.ContentCount, f.messages.length);
-    p.set(PropTag.ContentUnreadCount, 0);
-    p.set(PropTag.Subfolders, this.children(f.fid).length > 0);
-    return p;
-  }
-}
+type TableKind = 'hierarchy' | 'contents' | 'rules';
 
 type MailboxObject =
   | { kind: 'logon'; logonId: number }
   | { kind: 'folder'; fid: bigint }
-  | { kind: 'table'; of: 'hierarchy' | 'contents'; fid: bigint; columns?: number[]; cursor: number };
+  /** A message open or being created; `props` are committed by RopSaveChangesMessage ([MS-OXCMSG] 3.2.5.3). */
+  | { kind: 'message'; fid: bigint; mid: bigint; props: Map<number, PropValue> }
+  | { kind: 'table'; of: TableKind; fid: bigint; columns?: number[]; cursor: number };
 
 interface MailboxState {
   objects: Map<number, MailboxObject>;
   nextHandle: number;
 }
 
+/** One ROP's call: the Execute's handle table (output handles are written into it) and the context's objects. */
+interface RopCall {
+  handles: number[];
+  st: MailboxState;
+}
+type Handler = (q: StructValue, c: RopCall) => Uint8Array | undefined;
+
 const NO_HANDLE = 0xffffffff;
+const asU64 = (v: unknown): bigint => idToU64(v as IdValue);
 
 export class MailboxResponder implements Responder {
   readonly mode = 'mailbox' as const;
   private counts = { executes: 0, rops: 0, unsupportedRops: 0, ropErrors: 0 };
+  private readonly handlers = new Map<number, Handler>();
 
-  constructor(readonly store: MailboxStore = new MailboxStore()) {}
+  constructor(readonly store: MailboxStore = new Store()) {
+    this.script();
+  }
 
   stats(): Record<string, number> {
     return { ...this.counts };
@@ -236,205 +145,348 @@ export class MailboxResponder implements Responder {
     const out: RopPayload[] = [];
     for (const p of parsed.payloads) {
       const handles = [...p.handles];
-      const w = new Writer(256);
-      this.runRops(new Reader(p.rops), w, handles, st);
-      out.push({ rops: w.finish(), handles });
+      out.push({ rops: this.runRops(requestRops(p.rops), { handles, st }), handles });
     }
     return { body: buildExecuteResponse(out), source: 'mailbox' };
   }
 
-  private runRops(r: Reader, w: Writer, handles: number[], st: MailboxState): void {
-    while (r.remaining > 0) {
-      const at = r.pos;
-      const ropId = r.peekU8()!;
+  /** Answers the decoded request ROPs in order; a ROP the decoders could not delimit ends the list. */
+  private runRops(requests: readonly StructValue[], call: RopCall): Uint8Array {
+    const parts: Uint8Array[] = [];
+    for (const q of requests) {
       this.counts.rops++;
-      try {
-        if (this.rop(ropId, r, w, handles, st)) continue;
-      } catch (e) {
-        if (e instanceof DecodeError) return;
-        throw e;
+      const def = q.Undecoded === undefined ? ropsById.get(q.RopId as number) : undefined;
+      if (!def) {
+        this.counts.unsupportedRops++;
+        break;
+      }
+      const handler = this.handlers.get(def.id);
+      if (handler) {
+        const r = handler(q, call);
+        if (r) parts.push(r);
+        continue;
       }
       this.counts.unsupportedRops++;
-      const n = notSupported(r.bytes.subarray(at, r.end), w);
-      if (n === undefined) return;
+      if (!def.response) continue;
       this.counts.ropErrors++;
-      r.pos = at + n;
+      const idx = q[RESPONSE_INDEX[def.handles]];
+      parts.push(ropResponse(def, typeof idx === 'number' ? idx : 0, ErrorCodes.NoSupport));
     }
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const rops = new Uint8Array(n);
+    n = 0;
+    for (const p of parts) {
+      rops.set(p, n);
+      n += p.length;
+    }
+    return rops;
   }
 
-  private obj(handles: number[], idx: number, st: MailboxState): MailboxObject | undefined {
-    const h = handles[idx];
-    return h === undefined || h === NO_HANDLE ? undefined : st.objects.get(h);
+  /** Registers the handler of one ROP, typed by its definition. */
+  private on<Q, R>(def: RopDefinition<Q, R>, h: (q: Q, c: RopCall) => Uint8Array | undefined): void {
+    this.handlers.set(def.id, h as unknown as Handler);
   }
 
-  private put(handles: number[], idx: number, st: MailboxState, o: MailboxObject): void {
-    const h = st.nextHandle++;
-    st.objects.set(h, o);
-    while (handles.length <= idx) handles.push(NO_HANDLE);
-    handles[idx] = h;
+  private obj(c: RopCall, idx: number): MailboxObject | undefined {
+    const h = c.handles[idx];
+    return h === undefined || h === NO_HANDLE ? undefined : c.st.objects.get(h);
   }
 
-  private fail(w: Writer, ropId: number, idx: number, code: number): true {
+  private put(c: RopCall, idx: number, o: MailboxObject): void {
+    const h = c.st.nextHandle++;
+    c.st.objects.set(h, o);
+    while (c.handles.length <= idx) c.handles.push(NO_HANDLE);
+    c.handles[idx] = h;
+  }
+
+  private fail<Q, R>(def: RopDefinition<Q, R>, idx: number, code: number): Uint8Array {
     this.counts.ropErrors++;
-    w.bytes(ropResponse(ropsById.get(ropId)!, idx, code));
-    return true;
+    return ropResponse(def, idx, code);
   }
 
-  /** One ROP: reads its request, writes its response. False for a ROP the mailbox does not know. */
-  private rop(ropId: number, r: Reader, w: Writer, handles: number[], st: MailboxState): boolean {
+  /** The folder an object stands for: a folder, or the mailbox root for a logon. */
+  private folderOf(o: MailboxObject | undefined): bigint | undefined {
+    if (o?.kind === 'folder') return o.fid;
+    if (o?.kind === 'logon') return this.store.specialFolders[0];
+    return undefined;
+  }
+
+  private script(): void {
     const s = this.store;
-    switch (ropId) {
-      case 0xfe: {
-        r.u8();
-        const logonId = r.u8();
-        const out = r.u8();
-        const logonFlags = r.u8();
-        r.u32(); // OpenFlags
-        r.u32(); // StoreState
-        const essdnSize = r.u16();
-        r.take(essdnSize);
-        this.put(handles, out, st, { kind: 'logon', logonId });
-        w.u8(0xfe).u8(out).u32(0).u8(logonFlags);
-        for (const fid of s.specialFolders) w.u64(fid);
-        if (logonFlags & 0x01) {
-          w.u8(0x01 | 0x02 | 0x04)
-            .bytes(s.mailboxGuid)
-            .u16(1)
-            .bytes(s.replGuid);
-          const d = new Date();
-          w.u8(d.getUTCSeconds())
-            .u8(d.getUTCMinutes())
-            .u8(d.getUTCHours())
-            .u8(d.getUTCDay())
-            .u8(d.getUTCDate())
-            .u8(d.getUTCMonth() + 1)
-            .u16(d.getUTCFullYear());
-          w.u64(0n).u32(0);
-        } else {
-          w.u16(1).bytes(s.replGuid).bytes(new Uint8Array(16));
+
+    this.on(ropLogon, (q, c) => {
+      const out = q.OutputHandleIndex;
+      this.put(c, out, { kind: 'logon', logonId: q.LogonId });
+      const ids = s.specialFolders.map(idFromU64);
+      const d = new Date();
+      const fields =
+        q.LogonFlags & LogonFlags.Private
+          ? {
+              LogonFlags: q.LogonFlags,
+              FolderIds: Object.fromEntries(PRIVATE_FOLDER_NAMES.map((n, i) => [n, ids[i]!])),
+              ResponseFlags: 0x01 | 0x02 | 0x04,
+              MailboxGuid: s.mailboxGuid,
+              ReplId: 1,
+              ReplGuid: s.replGuid,
+              LogonTime: {
+                Seconds: d.getUTCSeconds(),
+                Minutes: d.getUTCMinutes(),
+                Hour: d.getUTCHours(),
+                DayOfWeek: d.getUTCDay(),
+                Day: d.getUTCDate(),
+                Month: d.getUTCMonth() + 1,
+                Year: d.getUTCFullYear(),
+              },
+              GwartTime: 0n,
+              StoreState: 0,
+            }
+          : {
+              LogonFlags: q.LogonFlags,
+              FolderIds: ids,
+              ReplId: 1,
+              ReplGuid: s.replGuid,
+              PerUserGuid: '00000000-0000-0000-0000-000000000000',
+            };
+      return ropResponse(ropLogon, out, 0, fields as Partial<ResponseOf<typeof ropLogon>>, { ropRequest: q });
+    });
+
+    this.on(ropRelease, (q, c) => {
+      const h = c.handles[q.InputHandleIndex];
+      if (h !== undefined) c.st.objects.delete(h);
+      return undefined; // RopRelease has no response
+    });
+
+    this.on(ropOpenFolder, (q, c) => {
+      const out = q.OutputHandleIndex;
+      if (!this.obj(c, q.InputHandleIndex)) return this.fail(ropOpenFolder, out, ErrorCodes.NullObject);
+      const fid = asU64(q.FolderId);
+      const f = s.folders.get(fid);
+      if (!f) return this.fail(ropOpenFolder, out, ErrorCodes.NotFound);
+      this.put(c, out, { kind: 'folder', fid });
+      return ropResponse(ropOpenFolder, out, 0, { HasRules: f.rules.length ? 1 : 0, IsGhosted: 0 });
+    });
+
+    const table = (
+      def: typeof ropGetHierarchyTable | typeof ropGetContentsTable | typeof ropGetRulesTable,
+      of: TableKind,
+    ) =>
+      this.on(def, (q: RequestOf<typeof ropGetHierarchyTable>, c) => {
+        const out = q.OutputHandleIndex;
+        const f = this.obj(c, q.InputHandleIndex);
+        if (!f) return this.fail(def, out, ErrorCodes.NullObject);
+        if (f.kind !== 'folder') return this.fail(def, out, ErrorCodes.NoSupport);
+        this.put(c, out, { kind: 'table', of, fid: f.fid, cursor: 0 });
+        // [MS-OXCROPS] 2.2.11.2.2: the rules table's response has no RowCount.
+        const rowCount = of === 'rules' ? {} : { RowCount: this.tableRows({ of, fid: f.fid }).length };
+        return ropResponse(def as RopDefinition, out, 0, rowCount);
+      });
+    table(ropGetHierarchyTable, 'hierarchy');
+    table(ropGetContentsTable, 'contents');
+    table(ropGetRulesTable, 'rules');
+
+    this.on(ropSetColumns, (q, c) => {
+      const idx = q.InputHandleIndex;
+      const t = this.obj(c, idx);
+      if (!t) return this.fail(ropSetColumns, idx, ErrorCodes.NullObject);
+      if (t.kind !== 'table') return this.fail(ropSetColumns, idx, ErrorCodes.NoSupport);
+      t.columns = [...(q.PropertyTags as number[])];
+      return ropResponse(ropSetColumns, idx, 0, { TableStatus: 0 }); // TableStatus: complete
+    });
+
+    this.on(ropQueryRows, (q, c) => {
+      const idx = q.InputHandleIndex;
+      const t = this.obj(c, idx);
+      if (!t) return this.fail(ropQueryRows, idx, ErrorCodes.NullObject);
+      if (t.kind !== 'table') return this.fail(ropQueryRows, idx, ErrorCodes.NoSupport);
+      if (!t.columns) return this.fail(ropQueryRows, idx, ErrorCodes.NotInitialized);
+      const rows = this.tableRows(t);
+      let picked: Map<number, PropValue>[];
+      let next: number;
+      if (q.ForwardRead) {
+        picked = rows.slice(t.cursor, t.cursor + q.RowCount);
+        next = t.cursor + picked.length;
+      } else {
+        const from = Math.max(0, t.cursor - q.RowCount);
+        picked = rows.slice(from, t.cursor).reverse();
+        next = from;
+      }
+      if ((q.QueryRowsFlags & 0x01) === 0) t.cursor = next; // NoAdvance ([MS-OXCTABL] 2.2.2.1.1)
+      const columns = t.columns;
+      return ropResponse(
+        ropQueryRows,
+        idx,
+        0,
+        {
+          Origin: next >= rows.length ? 2 : next === 0 ? 0 : 1,
+          RowData: picked.map((row) => propertyRowValue(columns, row)),
+        } as Partial<ResponseOf<typeof ropQueryRows>>,
+        { columns },
+      );
+    });
+
+    this.on(ropGetPropertiesSpecific, (q, c) => {
+      const idx = q.InputHandleIndex;
+      const o = this.obj(c, idx);
+      if (!o) return this.fail(ropGetPropertiesSpecific, idx, ErrorCodes.NullObject);
+      const row = propertyRowValue(q.PropertyTags as number[], this.propsOf(o), q.WantUnicode !== 0);
+      return ropResponse(
+        ropGetPropertiesSpecific,
+        idx,
+        0,
+        { RowData: row } as Partial<ResponseOf<typeof ropGetPropertiesSpecific>>,
+        { ropRequest: q },
+      );
+    });
+
+    this.on(ropSetProperties, (q, c) => {
+      const idx = q.InputHandleIndex;
+      const o = this.obj(c, idx);
+      if (!o) return this.fail(ropSetProperties, idx, ErrorCodes.NullObject);
+      const target = o.kind === 'folder' ? s.folders.get(o.fid)?.props : o.kind === 'message' ? o.props : undefined;
+      if (!target) return this.fail(ropSetProperties, idx, ErrorCodes.NoSupport);
+      for (const v of q.PropertyValues as StructValue[])
+        target.set((v.PropertyTag as number) >>> 0, v.PropertyValue as PropValue);
+      return ropResponse(ropSetProperties, idx, 0, { PropertyProblems: [] });
+    });
+
+    // [MS-OXCFOLD] 2.2.1.2: a subfolder of the input folder; OpenExisting opens one of the same name.
+    this.on(ropCreateFolder, (q, c) => {
+      const out = q.OutputHandleIndex;
+      const parent = this.folderOf(this.obj(c, q.InputHandleIndex));
+      if (parent === undefined) return this.fail(ropCreateFolder, out, ErrorCodes.NullObject);
+      const name = String(q.DisplayName);
+      const same = s.children(parent).find((f) => f.props.get(PropTag.DisplayName) === name);
+      if (same && !q.OpenExisting) return this.fail(ropCreateFolder, out, ErrorCodes.DuplicateName);
+      const fid = same?.fid ?? s.addFolder(parent, name);
+      if (!same) {
+        const f = s.folders.get(fid)!;
+        if (q.Comment) f.props.set(PropTag.Comment, String(q.Comment));
+        f.props.set(PropTag.FolderType, q.FolderType);
+      }
+      this.put(c, out, { kind: 'folder', fid });
+      return ropResponse(ropCreateFolder, out, 0, {
+        FolderId: idFromU64(fid),
+        IsExistingFolder: same ? 1 : 0,
+        ...(same ? { HasRules: same.rules.length ? 1 : 0, IsGhosted: 0 } : {}),
+      } as Partial<ResponseOf<typeof ropCreateFolder>>);
+    });
+
+    // [MS-OXCFOLD] 2.2.1.3: only an empty folder, unless DEL_MESSAGES / DEL_FOLDERS allow its contents.
+    this.on(ropDeleteFolder, (q, c) => {
+      const idx = q.InputHandleIndex;
+      const parent = this.folderOf(this.obj(c, idx));
+      if (parent === undefined) return this.fail(ropDeleteFolder, idx, ErrorCodes.NullObject);
+      const fid = asU64(q.FolderId);
+      const f = s.folders.get(fid);
+      if (!f || f.parent !== parent) return this.fail(ropDeleteFolder, idx, ErrorCodes.NotFound);
+      const blocked =
+        (f.messages.length > 0 && !(q.DeleteFolderFlags & DeleteFolderFlags.DEL_MESSAGES)) ||
+        (s.children(fid).length > 0 && !(q.DeleteFolderFlags & DeleteFolderFlags.DEL_FOLDERS));
+      if (!blocked) s.removeFolder(fid);
+      return ropResponse(ropDeleteFolder, idx, 0, { PartialCompletion: blocked ? 1 : 0 });
+    });
+
+    // [MS-OXCFOLD] 2.2.1.11 / 2.2.1.12: messages of the input folder; one not found is a partial completion.
+    for (const def of [ropDeleteMessages, ropHardDeleteMessages])
+      this.on(def, (q, c) => {
+        const idx = q.InputHandleIndex;
+        const fid = this.folderOf(this.obj(c, idx));
+        const f = fid === undefined ? undefined : s.folders.get(fid);
+        if (!f) return this.fail(def, idx, ErrorCodes.NullObject);
+        let missing = 0;
+        for (const id of q.MessageIds as IdValue[]) {
+          const mid = idToU64(id);
+          const at = f.messages.findIndex((m) => m.mid === mid);
+          if (at < 0) missing++;
+          else f.messages.splice(at, 1);
         }
-        return true;
-      }
-      case 0x01: {
-        r.u8();
-        r.u8();
-        const idx = r.u8();
-        const h = handles[idx];
-        if (h !== undefined) st.objects.delete(h);
-        return true; // RopRelease has no response
-      }
-      case 0x02: {
-        r.u8();
-        r.u8();
-        const inIdx = r.u8();
-        const out = r.u8();
-        const fid = r.u64();
-        r.u8(); // OpenModeFlags
-        const parent = this.obj(handles, inIdx, st);
-        if (!parent) return this.fail(w, ropId, out, ErrorCodes.NullObject);
-        if (!s.folders.has(fid)) return this.fail(w, ropId, out, ErrorCodes.NotFound);
-        this.put(handles, out, st, { kind: 'folder', fid });
-        w.bytes(ropResponse(ropOpenFolder, out, 0, { HasRules: 0, IsGhosted: 0 }));
-        return true;
-      }
-      case 0x04:
-      case 0x05: {
-        r.u8();
-        r.u8();
-        const inIdx = r.u8();
-        const out = r.u8();
-        r.u8(); // TableFlags
-        const f = this.obj(handles, inIdx, st);
-        if (!f) return this.fail(w, ropId, out, ErrorCodes.NullObject);
-        if (f.kind !== 'folder') return this.fail(w, ropId, out, ErrorCodes.NoSupport);
-        const of = ropId === 0x04 ? 'hierarchy' : 'contents';
-        this.put(handles, out, st, { kind: 'table', of, fid: f.fid, cursor: 0 });
-        const def = ropId === 0x04 ? ropGetHierarchyTable : ropGetContentsTable;
-        w.bytes(ropResponse(def, out, 0, { RowCount: this.tableRows({ of, fid: f.fid }).length }));
-        return true;
-      }
-      case 0x12: {
-        r.u8();
-        r.u8();
-        const inIdx = r.u8();
-        r.u8(); // SetColumnsFlags
-        const n = r.u16();
-        const tags: number[] = [];
-        for (let i = 0; i < n; i++) tags.push(r.u32());
-        const t = this.obj(handles, inIdx, st);
-        if (!t) return this.fail(w, ropId, inIdx, ErrorCodes.NullObject);
-        if (t.kind !== 'table') return this.fail(w, ropId, inIdx, ErrorCodes.NoSupport);
-        t.columns = tags;
-        w.bytes(ropResponse(ropSetColumns, inIdx, 0, { TableStatus: 0 })); // TableStatus: complete
-        return true;
-      }
-      case 0x15: {
-        r.u8();
-        r.u8();
-        const inIdx = r.u8();
-        const flags = r.u8();
-        const forward = r.u8();
-        const want = r.u16();
-        const t = this.obj(handles, inIdx, st);
-        if (!t) return this.fail(w, ropId, inIdx, ErrorCodes.NullObject);
-        if (t.kind !== 'table' || !t.columns)
-          return this.fail(w, ropId, inIdx, t.kind === 'table' ? 0x80040103 : ErrorCodes.NoSupport);
-        const rows = this.tableRows(t);
-        let picked: Map<number, PropValue>[];
-        let next: number;
-        if (forward) {
-          picked = rows.slice(t.cursor, t.cursor + want);
-          next = t.cursor + picked.length;
-        } else {
-          const from = Math.max(0, t.cursor - want);
-          picked = rows.slice(from, t.cursor).reverse();
-          next = from;
+        return ropResponse(def, idx, 0, { PartialCompletion: missing ? 1 : 0 });
+      });
+
+    // [MS-OXCMSG] 3.2.5.2: the message exists once saved; its id is assigned now and returned (HasMessageId).
+    this.on(ropCreateMessage, (q, c) => {
+      const out = q.OutputHandleIndex;
+      if (!this.obj(c, q.InputHandleIndex)) return this.fail(ropCreateMessage, out, ErrorCodes.NullObject);
+      const fid = asU64(q.FolderId);
+      if (!s.folders.has(fid)) return this.fail(ropCreateMessage, out, ErrorCodes.NotFound);
+      const mid = s.assignId();
+      const props = new Map<number, PropValue>([
+        [PropTag.MessageClass, 'IPM.Note'],
+        [PropTag.MessageFlags, 9],
+        [PropTag.MessageSize, 0],
+      ]);
+      this.put(c, out, { kind: 'message', fid, mid, props });
+      return ropResponse(ropCreateMessage, out, 0, { HasMessageId: 1, MessageId: idFromU64(mid) } as Partial<
+        ResponseOf<typeof ropCreateMessage>
+      >);
+    });
+
+    this.on(ropSaveChangesMessage, (q, c) => {
+      const idx = q.ResponseHandleIndex;
+      const m = this.obj(c, q.InputHandleIndex);
+      if (!m) return this.fail(ropSaveChangesMessage, idx, ErrorCodes.NullObject);
+      if (m.kind !== 'message') return this.fail(ropSaveChangesMessage, idx, ErrorCodes.NoSupport);
+      if (!s.folders.has(m.fid)) return this.fail(ropSaveChangesMessage, idx, ErrorCodes.NotFound);
+      s.saveMessage(m.fid, m.mid, m.props);
+      return ropResponse(ropSaveChangesMessage, idx, 0, {
+        InputHandleIndex: q.InputHandleIndex,
+        MessageId: idFromU64(m.mid),
+      } as Partial<ResponseOf<typeof ropSaveChangesMessage>>);
+    });
+
+    this.on(ropOpenMessage, (q, c) => {
+      const out = q.OutputHandleIndex;
+      if (!this.obj(c, q.InputHandleIndex)) return this.fail(ropOpenMessage, out, ErrorCodes.NullObject);
+      const fid = asU64(q.FolderId);
+      const mid = asU64(q.MessageId);
+      const m = s.folders.get(fid)?.messages.find((x) => x.mid === mid);
+      if (!m) return this.fail(ropOpenMessage, out, ErrorCodes.NotFound);
+      this.put(c, out, { kind: 'message', fid, mid, props: new Map(m.props) });
+      const subject = m.props.get(PropTag.Subject);
+      return ropResponse(ropOpenMessage, out, 0, {
+        HasNamedProperties: 0,
+        SubjectPrefix: { StringType: 1 },
+        NormalizedSubject:
+          typeof subject === 'string' && subject ? { StringType: 4, String: subject } : { StringType: 1 },
+        RecipientCount: 0,
+        RecipientColumns: [],
+        RecipientRows: [],
+      } as Partial<ResponseOf<typeof ropOpenMessage>>);
+    });
+
+    // [MS-OXORULE] 3.2.5.2: ROW_ADD assigns PidTagRuleId; ROW_MODIFY / ROW_REMOVE name the rule by it.
+    this.on(ropModifyRules, (q, c) => {
+      const idx = q.InputHandleIndex;
+      const o = this.obj(c, idx);
+      const f = o?.kind === 'folder' ? s.folders.get(o.fid) : undefined;
+      if (!f) return this.fail(ropModifyRules, idx, o ? ErrorCodes.NoSupport : ErrorCodes.NullObject);
+      const changes = (q.RulesData as StructValue[]).map((r) => {
+        const props = new Map<number, PropValue>();
+        for (const v of r.PropertyValues as StructValue[])
+          props.set((v.PropertyTag as number) >>> 0, v.PropertyValue as PropValue);
+        const id = props.get(PropTag.RuleId);
+        props.delete(PropTag.RuleId);
+        return {
+          flags: r.RuleDataFlags as number,
+          id: typeof id === 'bigint' ? BigInt.asUintN(64, id) : undefined,
+          props,
+        };
+      });
+      const rules = q.ModifyRulesFlags & 0x01 ? [] : [...f.rules]; // ReplaceRules
+      for (const ch of changes) {
+        if (ch.flags & RuleDataFlags.ROW_ADD) {
+          rules.push({ id: s.assignId(), props: ch.props });
+          continue;
         }
-        if ((flags & 0x01) === 0) t.cursor = next;
-        const origin = next >= rows.length ? 2 : next === 0 ? 0 : 1;
-        w.u8(ropId).u8(inIdx).u32(0).u8(origin).u16(picked.length);
-        for (const row of picked) writeRow(w, t.columns, row);
-        return true;
+        const at = rules.findIndex((r) => r.id === ch.id);
+        if (at < 0) return this.fail(ropModifyRules, idx, ErrorCodes.NotFound);
+        if (ch.flags & RuleDataFlags.ROW_REMOVE) rules.splice(at, 1);
+        else if (ch.flags & RuleDataFlags.ROW_MODIFY) for (const [t, v] of ch.props) rules[at]!.props.set(t, v);
       }
-      case 0x07: {
-        r.u8();
-        r.u8();
-        const inIdx = r.u8();
-        r.u16(); // PropertySizeLimit
-        const wantUnicode = r.u16();
-        const n = r.u16();
-        const tags: number[] = [];
-        for (let i = 0; i < n; i++) tags.push(r.u32());
-        const o = this.obj(handles, inIdx, st);
-        if (!o) return this.fail(w, ropId, inIdx, ErrorCodes.NullObject);
-        const props = this.propsOf(o);
-        w.u8(ropId).u8(inIdx).u32(0);
-        writeRow(w, tags, props, wantUnicode !== 0);
-        return true;
-      }
-      case 0x0a: {
-        r.u8();
-        r.u8();
-        const inIdx = r.u8();
-        const size = r.u16();
-        const win = r.sub(size);
-        const n = win.u16();
-        const values: [number, PropValue][] = [];
-        for (let i = 0; i < n; i++) {
-          const tag = win.u32();
-          values.push([tag, readValue(win, tag & 0xffff)]);
-        }
-        const o = this.obj(handles, inIdx, st);
-        if (!o) return this.fail(w, ropId, inIdx, ErrorCodes.NullObject);
-        const target = o.kind === 'folder' ? s.folders.get(o.fid)?.props : undefined;
-        if (!target) return this.fail(w, ropId, inIdx, ErrorCodes.NoSupport);
-        for (const [tag, v] of values) target.set(tag, v);
-        w.bytes(ropResponse(ropSetProperties, inIdx, 0, { PropertyProblems: [] }));
-        return true;
-      }
-      default:
-        return false;
-    }
+      f.rules = rules;
+      return ropResponse(ropModifyRules, idx, 0);
+    });
   }
 
   private propsOf(o: MailboxObject): Map<number, PropValue> {
@@ -442,204 +494,42 @@ export class MailboxResponder implements Responder {
       const f = this.store.folders.get(o.fid);
       return f ? this.store.folderProps(f) : new Map();
     }
+    if (o.kind === 'message') return new Map([...o.props, [PropTag.Mid, o.mid]]);
     if (o.kind === 'logon') return new Map<number, PropValue>([[PropTag.DisplayName, this.store.displayName]]);
     return new Map();
   }
 
-  private tableRows(t: { of: 'hierarchy' | 'contents'; fid: bigint }): Map<number, PropValue>[] {
-    if (t.of === 'hierarchy') return this.store.children(t.fid).map((f) => this.store.folderProps(f));
-    return (this.store.folders.get(t.fid)?.messages ?? []).map((m) => m.props);
+  private tableRows(t: { of: TableKind; fid: bigint }): Map<number, PropValue>[] {
+    const s = this.store;
+    if (t.of === 'hierarchy') return s.children(t.fid).map((f) => s.folderProps(f));
+    const f = s.folders.get(t.fid);
+    if (t.of === 'rules') return (f?.rules ?? []).map((r) => s.ruleProps(r));
+    return (f?.messages ?? []).map((m) => m.props);
   }
 }
 
-/**
- * Answers the first ROP of `rops` with ecNotSupported: RopId (the response's, e.g.
- * 0x20 for RopGetMessageStatus), the echoed handle index, ReturnValue. Returns the
- * request's length, or undefined when the shared decoders cannot delimit it.
- * A ROP without response (RopRelease and the like) is skipped silently.
- */
-export function notSupported(rops: Uint8Array, w: Writer): number | undefined {
+/** The request ROPs of one ROP buffer (RopSize prefixed here), decoded by their definitions (values only). */
+function requestRops(rops: Uint8Array): StructValue[] {
   const buf = new Uint8Array(2 + rops.length);
   new DataView(buf.buffer).setUint16(0, Math.min(0xffff, buf.length), true);
   buf.set(rops, 2);
-  const d = decodeRopRequestBuffer(buf);
-  const node = findAll(d.tree, 'RopsList')[0]?.children?.[0];
-  const value = (d.value?.RopsList as StructValue[] | undefined)?.[0];
-  const def = ropsById.get(rops[0]!);
-  if (!node || !value || !def || node.name === 'UndecodedRops' || collectErrors(node).length) return undefined;
-  if (def.response) {
-    const idx = value[RESPONSE_INDEX[def.handles]];
-    w.bytes(ropResponse(def, typeof idx === 'number' ? idx : 0, ErrorCodes.NoSupport));
-  }
-  return node.length;
+  const d = decode(ropRequestBuffer, buf, { tree: false });
+  return (d.value?.RopsList as StructValue[] | undefined) ?? [];
 }
 
 /**
  * A response encoded by its ROP's definition: RopId (the definition's response id), the echoed
  * handle index, ReturnValue and the fields of the layout ReturnValue selects (counts derived).
+ * `context` carries what a layout needs beyond the value: the paired request (`ropRequest`), a
+ * table's `columns`.
  */
 export function ropResponse<Q, R>(
   def: RopDefinition<Q, R>,
   index: number,
   returnValue: number,
   fields: Partial<ResponseOf<RopDefinition<Q, R>>> = {},
+  context: DecodeContext = {},
 ): Uint8Array {
   if (!def.response || !def.responseIndexName) throw new Error(`${def.name} has no response to encode`);
-  return encode(def.response, { ...fields, [def.responseIndexName]: index, ReturnValue: returnValue });
-}
-
-// ---------------------------------------------------------------------------
-// Property values in ROP buffers ([MS-OXCDATA] 2.11.2.1, 2.8.1)
-
-const PT = {
-  Unspecified: 0x0000,
-  I2: 0x0002,
-  I4: 0x0003,
-  Error: 0x000a,
-  Bool: 0x000b,
-  I8: 0x0014,
-  S8: 0x001e,
-  Unicode: 0x001f,
-  Time: 0x0040,
-  Guid: 0x0048,
-  Binary: 0x0102,
-} as const;
-
-function naturalType(v: PropValue, tagType: number): number {
-  if (tagType !== PT.Unspecified) return tagType;
-  if (typeof v === 'string') return PT.Unicode;
-  if (typeof v === 'bigint') return PT.I8;
-  if (typeof v === 'boolean') return PT.Bool;
-  if (v instanceof Uint8Array) return PT.Binary;
-  return PT.I4;
-}
-
-function canWrite(type: number, v: PropValue): boolean {
-  switch (type) {
-    case PT.I2:
-    case PT.I4:
-    case PT.Error:
-      return typeof v === 'number';
-    case PT.Bool:
-      return typeof v === 'boolean' || typeof v === 'number';
-    case PT.I8:
-    case PT.Time:
-      return typeof v === 'bigint' || typeof v === 'number';
-    case PT.S8:
-    case PT.Unicode:
-      return typeof v === 'string';
-    case PT.Binary:
-      return v instanceof Uint8Array;
-    default:
-      return false;
-  }
-}
-
-export function writeValue(w: Writer, type: number, v: PropValue): void {
-  switch (type) {
-    case PT.I2:
-      w.u16(Number(v));
-      return;
-    case PT.I4:
-    case PT.Error:
-      w.u32(Number(v));
-      return;
-    case PT.Bool:
-      w.u8(v ? 1 : 0);
-      return;
-    case PT.I8:
-    case PT.Time:
-      w.u64(BigInt(v as number | bigint));
-      return;
-    case PT.S8:
-      w.bytes(latin1Encode(String(v))).u8(0);
-      return;
-    case PT.Unicode:
-      w.bytes(utf16Encode(String(v))).u16(0);
-      return;
-    case PT.Binary: {
-      const b = v as Uint8Array;
-      w.u16(b.length).bytes(b);
-      return;
-    }
-    default:
-      throw new Error(`property type 0x${type.toString(16)} is not supported by the scripted mailbox`);
-  }
-}
-
-export function readValue(r: Reader, type: number): PropValue {
-  switch (type) {
-    case PT.I2:
-      return r.u16();
-    case PT.I4:
-    case PT.Error:
-      return r.u32();
-    case PT.Bool:
-      return r.u8() !== 0;
-    case PT.I8:
-    case PT.Time:
-      return r.u64();
-    case PT.S8: {
-      let end = r.pos;
-      while (end < r.end && r.bytes[end] !== 0) end++;
-      const s = latin1Decode(r.take(end - r.pos));
-      r.u8();
-      return s;
-    }
-    case PT.Unicode: {
-      let end = r.pos;
-      while (end + 1 < r.end && !(r.bytes[end] === 0 && r.bytes[end + 1] === 0)) end += 2;
-      const s = utf16Decode(r.take(end - r.pos));
-      r.u16();
-      return s;
-    }
-    case PT.Binary:
-      return r.take(r.u16()).slice();
-    default:
-      throw new DecodeError(`property type 0x${type.toString(16)} is not supported by the scripted mailbox`, r.pos);
-  }
-}
-
-/** A StandardPropertyRow when every column has a value, a FlaggedPropertyRow otherwise ([MS-OXCDATA] 2.8.1). */
-export function writeRow(
-  w: Writer,
-  columns: readonly number[],
-  props: ReadonlyMap<number, PropValue>,
-  wantUnicode = true,
-): void {
-  const lookup = (tag: number): PropValue | undefined => {
-    const id = tag >>> 16;
-    const type = tag & 0xffff;
-    if (type !== PT.Unspecified) {
-      const v = props.get(tag >>> 0);
-      if (v !== undefined) return v;
-      // A string column asked in the other string type: same property.
-      if (type === PT.S8 || type === PT.Unicode)
-        return props.get(((id << 16) | (type === PT.S8 ? PT.Unicode : PT.S8)) >>> 0);
-      return undefined;
-    }
-    for (const [t, v] of props) if (t >>> 16 === id) return v;
-    return undefined;
-  };
-  const values = columns.map((tag) => {
-    const v = lookup(tag);
-    const type = v === undefined ? 0 : naturalType(v, tag & 0xffff);
-    const t = type === PT.S8 && wantUnicode && (tag & 0xffff) === PT.Unspecified ? PT.Unicode : type;
-    return v !== undefined && canWrite(t, v) ? { v, t } : undefined;
-  });
-  const flagged = values.some((x) => x === undefined);
-  w.u8(flagged ? 1 : 0);
-  columns.forEach((tag, i) => {
-    const x = values[i];
-    const unspecified = (tag & 0xffff) === PT.Unspecified;
-    if (flagged) {
-      if (unspecified) w.u16(x ? x.t : PT.Error);
-      if (!x) {
-        w.u8(0x0a).u32(ErrorCodes.NotFound);
-        return;
-      }
-      w.u8(0);
-    } else if (unspecified) w.u16(x!.t);
-    writeValue(w, x!.t, x!.v);
-  });
+  return encode(def.response, { ...fields, [def.responseIndexName]: index, ReturnValue: returnValue }, context);
 }

@@ -40,7 +40,7 @@ export type SimulatorServiceStatus = { running: false } | ({ running: true; prob
 
 export class SimulatorService implements BackendService {
   readonly name = 'simulator';
-  private sim?: ExchangeSimulator;
+  private sim: ExchangeSimulator | undefined;
   private problems: string[] = [];
   private backend?: Backend;
   /** Called for every request the simulator answers (the CLI prints them). */

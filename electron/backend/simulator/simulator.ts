@@ -109,16 +109,16 @@ interface ConnState {
   id: number;
   /** Handshake step: 0 none, 1 challenged, 2 authenticated. */
   auth: number;
-  serverChallenge?: Buffer;
+  serverChallenge?: Buffer | undefined;
   identity?: string;
   /** Sent with the answer that completes a Negotiate handshake (NegTokenResp accept-completed). */
-  finalToken?: string;
+  finalToken?: string | undefined;
 }
 
 export class ExchangeSimulator extends EventEmitter {
   readonly sessions: SessionTable;
   readonly log: SimLogEntry[] = [];
-  private server?: http.Server | https.Server;
+  private server: (http.Server | https.Server) | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly conns = new WeakMap<Socket, ConnState>();
   private nextConn = 1;
@@ -127,7 +127,7 @@ export class ExchangeSimulator extends EventEmitter {
   private readonly sources = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
   private readonly waiters = new Map<number, Set<(eventPending: boolean) => void>>();
-  private readonly opts: Required<Omit<SimulatorOptions, 'tls' | 'cookies'>> & Pick<SimulatorOptions, 'tls'>;
+  private readonly opts: Required<Omit<SimulatorOptions, 'tls' | 'cookies'>> & { tls: SimulatorOptions['tls'] };
   private readonly names;
   private baseUrl = '';
   private stopping = false;

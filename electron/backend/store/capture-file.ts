@@ -213,7 +213,7 @@ export class CaptureWriter {
   private flushing = false;
   private closed = false;
   private dirty = false;
-  private timer?: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private failure?: Error;
   private exchanges: number;
   private lastId: number;

@@ -141,7 +141,7 @@ export class SystemProxy {
     const written: { store: SettingsStore; key: string }[] = [];
     try {
       for (const s of stores)
-        for (const [key, value] of Object.entries(s.desired(target))) {
+        for (const [key, value] of Object.entries(s.desired(target, previous[s.id]))) {
           if (previous[s.id]![key] === value) continue;
           written.push({ store: s, key });
           await s.write(key, value);
@@ -155,7 +155,7 @@ export class SystemProxy {
         const before = previous[store.id]!;
         const now = await store.read().catch((): SettingValues => ({}));
         for (const key of Object.keys(before)) {
-          if ((now[key] ?? undefined) === (before[key] ?? null)) continue;
+          if ((now[key] ?? null) === (before[key] ?? null)) continue;
           try {
             await store.write(key, before[key] ?? null);
           } catch (u) {
@@ -213,7 +213,7 @@ export class SystemProxy {
         report.failed.push({ store: label, error: 'these settings are not there any more' });
         continue;
       }
-      const applied = j.applied?.[id] ?? { ...previous, ...store.desired(j.target) };
+      const applied = j.applied?.[id] ?? { ...previous, ...store.desired(j.target, previous) };
       let current: SettingValues;
       try {
         current = await store.read();

@@ -25,8 +25,11 @@ export interface SettingsStore {
   read(): Promise<SettingValues>;
   /** Sets one value (null: remove or clear it). */
   write(key: string, value: SettingValue): Promise<void>;
-  /** The values that route as `target` says, in the order they are written. */
-  desired(target: ProxyTarget): SettingValues;
+  /**
+   * The values that route as `target` says, in the order they are written; `current` (the values
+   * in place before MapiScope routed) for values derived from them (Windows' binary settings).
+   */
+  desired(target: ProxyTarget, current?: SettingValues): SettingValues;
   /** How `values` route, in a few words ("no proxy", "PAC http://…", "manual 127.0.0.1:8888"). */
   describe(values: SettingValues): string;
   /** Tells running applications the settings changed (best effort). */

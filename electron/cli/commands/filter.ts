@@ -5,6 +5,7 @@
  * the field index; the filter is then evaluated over the index.
  */
 import {
+  type ExchangeRecord,
   FieldNames,
   fieldRegistry,
   httpFields,
@@ -58,9 +59,9 @@ export const filterCommand: Command = {
         namePath?: unknown;
       }[] = [];
       // Exchange-level fields: the value that passed.
-      const rec = {
-        ...(facts ? { facts } : {}),
-        ...(facts?.session !== undefined ? { session: run.model.session(facts.session) } : {}),
+      const rec: ExchangeRecord = {
+        facts,
+        session: facts?.session !== undefined ? run.model.session(facts.session) : undefined,
       };
       for (const t of f.tests)
         if (!keysOf(t.field)) {

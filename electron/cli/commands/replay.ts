@@ -230,6 +230,8 @@ export const replayCommand: Command = {
       for (const e of report.exchanges.filter((x) => x.diff.length).slice(0, 20))
         for (const d of e.diff.slice(0, 5))
           io.stdout(`  diff #${e.position} ${e.type} ${d.path}: ${d.captured} → ${d.replayed}\n`);
+      // Server-assigned folder, message and rule ids, captured → this run's, as the later requests carried them.
+      for (const m of report.serverIds ?? []) io.stdout(`  server id ${m.captured} → ${m.live}\n`);
       if (report.auth?.scheme) {
         const hs = report.auth.handshakes;
         io.stdout(

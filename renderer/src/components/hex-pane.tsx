@@ -12,7 +12,7 @@ export function HexPane({
 }: {
   bytes: Uint8Array;
   bufferId: string;
-  selection?: ByteSelection;
+  selection?: ByteSelection | undefined;
   onSelectByte?: (offset: number) => void;
 }) {
   const lines = Math.ceil(bytes.length / 16);

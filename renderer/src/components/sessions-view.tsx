@@ -3,10 +3,16 @@
  * NotificationWaits, PINGs, Disconnect) with its lifecycle events (expiry,
  * reconnects, dropped connections, network changes) as markers. Wheel or the
  * buttons zoom about the pointer, dragging pans; clicking an exchange selects
- * it in the Exchanges view. The layout math is renderer/src/timeline.
+ * it in the Exchanges view. With server logs open (`logs.serverTimes`), each
+ * exchange the logs answer gets a sub-bar of the server's time (front-end
+ * proxy, back end) and each request they never logged is marked. The layout
+ * math is renderer/src/timeline.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import type { ServerTimesDto } from '../../../shared/api/contract';
 import type { ExchangeSummary } from '../../../shared/capture/summary';
+import type { ServerTime } from '../../../shared/logs/server-time';
+import { api } from '../api/client';
 import type { LifecycleEvent, LifecycleKind, SessionInfo } from '../../../shared/session/types';
 import { useAnalysisStore } from '../stores/analysis-store';
 import { useExchangesStore } from '../stores/exchanges-store';
@@ -16,6 +22,7 @@ import {
   fitViewport,
   layoutLanes,
   panBy,
+  serverBar,
   ticks,
   timeToX,
   visibleItems,
@@ -30,6 +37,10 @@ import {
 import { formatDuration, formatTime } from './format';
 
 const ROW_H = 18;
+/** Row height with server logs open: room for the server sub-bar under each box. */
+const ROW_H_SERVER = 24;
+const BOX_H = 15;
+const SERVER_H = 5;
 const PAD_Y = 6;
 const GUTTER = 230;
 const MIN_PX = 4;
@@ -54,6 +65,40 @@ const KIND_LABEL: Record<ItemKind, string> = {
   nspi: 'NSPI',
   other: 'other',
 };
+
+const MATCHED_BY: Record<ServerTime['by'], string> = {
+  'request-id': 'X-RequestId',
+  'session-cookie': 'session cookie and time',
+  'time-and-user': 'time and user',
+};
+
+function serverTitle(t: ServerTime): string {
+  const split =
+    t.frontEndMs !== undefined && t.backEndMs !== undefined
+      ? ` (front end ${formatDuration(t.frontEndMs)}, back end ${formatDuration(t.backEndMs)})`
+      : t.backEndMs !== undefined
+        ? ' (back end)'
+        : '';
+  return `Server #${t.exchangeId}: ${formatDuration(t.totalMs)}${split} · matched by ${MATCHED_BY[t.by]} · ${t.sources.join(', ')}`;
+}
+
+/** The server-log join for the timeline; nothing when no case is open or the backend has no logs service. */
+function useServerTimes(key: unknown): ServerTimesDto | undefined {
+  const [times, setTimes] = useState<ServerTimesDto | undefined>();
+  useEffect(() => {
+    let live = true;
+    api()
+      .call('logs.serverTimes', {})
+      .then(
+        (r) => live && setTimes(r.open ? r : undefined),
+        () => live && setTimes(undefined),
+      );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return times;
+}
 
 /** Lifecycle kinds drawn as markers, with a glyph and a legend name. */
 export const EVENT_MARK: Partial<Record<LifecycleKind, { glyph: string; label: string; cls: string }>> = {
@@ -137,6 +182,10 @@ export function SessionsView() {
   }, [reload]);
 
   const lanes = useMemo(() => buildLanes(sessions, summaries), [sessions, summaries]);
+  const server = useServerTimes(sessions);
+  const serverById = useMemo(() => new Map(server?.times.map((t) => [t.exchangeId, t])), [server]);
+  const unlogged = useMemo(() => new Set(server?.unmatched), [server]);
+  const rowH = server ? ROW_H_SERVER : ROW_H;
   const laneInputs: LaneInput[] = useMemo(() => lanes.map((l) => ({ id: l.id, items: l.items })), [lanes]);
   const span = useMemo(() => extent(laneInputs), [laneInputs]);
 
@@ -174,7 +223,7 @@ export function SessionsView() {
     () =>
       v
         ? layoutLanes(laneInputs, v, {
-            rowHeight: ROW_H,
+            rowHeight: rowH,
             padY: PAD_Y,
             minPx: MIN_PX,
             maxRows: MAX_ROWS,
@@ -183,7 +232,7 @@ export function SessionsView() {
           })
         : undefined,
     // Packing depends on the scale only, not on panning.
-    [laneInputs, v?.msPerPx],
+    [laneInputs, v?.msPerPx, rowH],
   );
 
   const change = (f: (v: Viewport) => Viewport) => {
@@ -266,7 +315,7 @@ export function SessionsView() {
           {v ? ` · ${formatDuration(v.msPerPx * width)} across` : ''}
         </span>
         <div className="spacer" />
-        <Legend />
+        <Legend server={!!server} />
       </div>
       <div
         className="tl-body"
@@ -356,19 +405,42 @@ export function SessionsView() {
                   const lane = laneById.get(l.id)!;
                   return (
                     <div key={l.id} className="tl-lane" style={{ top: l.top, height: l.height }}>
-                      {visibleItems(l.packing.items, v, MIN_PX, -50, width + 50).map(({ item, x, w, covered }) => (
-                        <div
-                          key={item.id}
-                          data-id={item.id}
-                          className={`tl-item k-${item.kind}${item.failed ? ' failed' : ''}${item.open ? ' open' : ''}${item.id === selectedId ? ' selected' : ''}${covered ? ' cluster' : ''}`}
-                          style={{ left: x, width: w, top: PAD_Y + item.row * ROW_H, height: ROW_H - 3 }}
-                          title={`#${item.id} ${item.type ?? KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}${covered ? ` · and ${covered} more here: zoom in to separate them` : ''}`}
-                          role="button"
-                          aria-label={`Exchange ${item.id}`}
-                        >
-                          {w > 46 ? <span>{item.type ?? KIND_LABEL[item.kind]}</span> : null}
-                        </div>
-                      ))}
+                      {visibleItems(l.packing.items, v, MIN_PX, -50, width + 50).map(({ item, x, w, covered }) => {
+                        const st = covered ? undefined : serverById.get(item.id);
+                        const bar = st && !item.open ? serverBar(item.end - item.start, st, v.msPerPx) : undefined;
+                        const notLogged = unlogged.has(item.id);
+                        const top = PAD_Y + item.row * rowH;
+                        return (
+                          <Fragment key={item.id}>
+                            <div
+                              data-id={item.id}
+                              className={`tl-item k-${item.kind}${item.failed ? ' failed' : ''}${item.open ? ' open' : ''}${item.id === selectedId ? ' selected' : ''}${covered ? ' cluster' : ''}${notLogged ? ' unlogged' : ''}`}
+                              style={{ left: x, width: w, top, height: BOX_H }}
+                              title={`#${item.id} ${item.type ?? KIND_LABEL[item.kind]} · ${formatTime(item.start)} · ${item.open ? 'no end time' : formatDuration(item.end - item.start)}${item.failed ? ' · failed' : ''}${notLogged ? ' · not in the server logs' : ''}${covered ? ` · and ${covered} more here: zoom in to separate them` : ''}`}
+                              role="button"
+                              aria-label={`Exchange ${item.id}`}
+                            >
+                              {w > 46 ? <span>{item.type ?? KIND_LABEL[item.kind]}</span> : null}
+                            </div>
+                            {st && bar && (
+                              <div
+                                data-id={item.id}
+                                data-server-for={item.id}
+                                className="tl-server"
+                                style={{ left: x + bar.left, width: bar.width, top: top + BOX_H + 1, height: SERVER_H }}
+                                title={serverTitle(st)}
+                              >
+                                {bar.frontEnd !== undefined && (
+                                  <i className="tl-server-fe" style={{ width: bar.frontEnd }} />
+                                )}
+                                {bar.backEnd !== undefined && (
+                                  <i className="tl-server-be" style={{ width: bar.backEnd }} />
+                                )}
+                              </div>
+                            )}
+                          </Fragment>
+                        );
+                      })}
                       {lane.events.map((ev, k) => {
                         const m = EVENT_MARK[ev.kind];
                         if (!m) return null;
@@ -398,7 +470,7 @@ export function SessionsView() {
   );
 }
 
-function Legend() {
+function Legend({ server }: { server: boolean }) {
   const kinds: ItemKind[] = ['connect', 'execute', 'wait', 'ping', 'disconnect', 'nspi'];
   return (
     <div className="tl-legend" aria-label="Legend">
@@ -414,6 +486,19 @@ function Legend() {
       <span className="ev-expiry">◔ expiry</span>
       <span className="ev-drop">⚡ dropped</span>
       <span className="ev-net">⇄ network change</span>
+      {server && (
+        <>
+          <span>
+            <i className="sw tl-server-fe" /> server: front end
+          </span>
+          <span>
+            <i className="sw tl-server-be" /> back end
+          </span>
+          <span>
+            <i className="sw unlogged" /> not in the server logs
+          </span>
+        </>
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@ export interface VirtualListProps {
   rowHeight: number;
   renderRow: (index: number) => ReactNode;
   /** Keep this row in view when it changes. */
-  scrollToIndex?: number;
+  scrollToIndex?: number | undefined;
   overscan?: number;
   className?: string;
   onKeyDown?: (e: React.KeyboardEvent) => void;

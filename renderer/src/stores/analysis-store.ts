@@ -19,7 +19,7 @@ interface AnalysisStore {
   findings: Finding[];
   sessionsState: Availability;
   findingsState: Availability;
-  error?: string;
+  error?: string | undefined;
   loading: boolean;
   /** Highest severity per exchange id, from the findings. */
   severityById: Map<number, Severity>;

@@ -6,7 +6,7 @@ interface ConnectionStore {
   state: ConnectionState;
   transport?: 'electron' | 'http';
   status?: BackendStatus;
-  lastError?: string;
+  lastError?: string | undefined;
   setState(s: ConnectionState): void;
   setStatus(s: BackendStatus): void;
   setError(e: string | undefined): void;

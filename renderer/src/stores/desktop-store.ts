@@ -28,7 +28,7 @@ interface DesktopStore {
   checklistOpen: boolean;
   setChecklistOpen(open: boolean): void;
   /** The last action's outcome ("trusted in …", an error). */
-  message?: { text: string; error: boolean };
+  message?: { text: string; error: boolean } | undefined;
   setMessage(text: string | undefined, error?: boolean): void;
   refresh(): Promise<void>;
   refreshChecklist(): Promise<void>;

@@ -11,15 +11,15 @@ import { api } from '../api/client';
 interface ExchangesStore {
   items: ExchangeSummary[];
   /** The focused exchange (shown in the detail pane). */
-  selectedId?: number;
+  selectedId?: number | undefined;
   /** Every selected exchange (Ctrl/Shift click); contains selectedId. */
   selectedIds: ReadonlySet<number>;
   /** Where a Shift range starts. */
-  anchorId?: number;
+  anchorId?: number | undefined;
   decoded: Map<number, ExchangeDecodeDto>;
   raw: Map<number, ExchangeDto>;
-  loadingId?: number;
-  loadError?: string;
+  loadingId?: number | undefined;
+  loadError?: string | undefined;
   setItems(items: ExchangeSummary[]): void;
   appendBatch(items: ExchangeSummary[]): void;
   select(id: number | undefined): void;

@@ -35,7 +35,7 @@ interface FilterStore {
   /** Every field the backend can filter on; until it arrives, only the list-row fields. */
   catalog?: FieldCatalog;
   fields?: readonly FieldInfo[];
-  backend?: BackendRun;
+  backend?: BackendRun | undefined;
   setDraft(t: string): void;
   loadCatalog(): Promise<void>;
   /** Runs the backend part of the filter again (content changed). */

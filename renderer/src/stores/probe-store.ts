@@ -20,7 +20,7 @@ export interface ProbeForm {
 interface ProbeStore {
   form: ProbeForm;
   run?: ProbeRunData;
-  error?: string;
+  error?: string | undefined;
   setForm(f: Partial<ProbeForm>): void;
   start(): Promise<void>;
   cancel(): Promise<void>;

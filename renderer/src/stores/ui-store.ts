@@ -18,8 +18,8 @@ interface UiStore {
   theme: Theme;
   detailTab: DetailTab;
   /** Path of the selected tree node (indexes from the root). */
-  selectedNode?: string;
-  bytes?: ByteSelection;
+  selectedNode?: string | undefined;
+  bytes?: ByteSelection | undefined;
   /** Which side of the exchange the tree shows. */
   side: 'request' | 'response';
   setView(v: View): void;
@@ -46,7 +46,7 @@ interface UiStore {
   resetColumnWidth(key: ColumnKey): void;
   resetColumnWidths(): void;
   /** A finding's tree path to select once that exchange's decode is shown (Diagnoses → evidence). */
-  pendingEvidence?: { exchangeId: number; path: string };
+  pendingEvidence?: { exchangeId: number; path: string } | undefined;
   setPendingEvidence(e: { exchangeId: number; path: string } | undefined): void;
   /** Fields shown as extra list columns (the tree's "Add as column"; persisted). */
   fieldColumns: string[];

@@ -311,3 +311,32 @@ export function extent(lanes: readonly LaneInput[]): [number, number] | undefine
     }
   return lo <= hi ? [lo, hi] : undefined;
 }
+
+/** The server's time under one client exchange, as the sub-bar draws it. */
+export interface ServerBar {
+  /** Left edge relative to the client box's left, px. */
+  left: number;
+  width: number;
+  /** Front-end proxy and back-end parts, px (both absent when the server logged no split). */
+  frontEnd?: number;
+  backEnd?: number;
+}
+
+/**
+ * The sub-bar of a server time `totalMs` (split into `frontEndMs` + `backEndMs` when known) under a client
+ * exchange of `clientMs`: same scale as the timeline, centred in the client's box (the two sides' clocks are
+ * not compared, so the time outside the server is shown split evenly before and after it), at least 1 px.
+ */
+export function serverBar(
+  clientMs: number,
+  server: { totalMs: number; frontEndMs?: number; backEndMs?: number },
+  msPerPx: number,
+): ServerBar {
+  const width = Math.max(1, server.totalMs / msPerPx);
+  const bar: ServerBar = { left: (clientMs / msPerPx - width) / 2, width };
+  if (server.frontEndMs !== undefined && server.backEndMs !== undefined && server.totalMs > 0) {
+    bar.frontEnd = (width * server.frontEndMs) / server.totalMs;
+    bar.backEnd = width - bar.frontEnd;
+  }
+  return bar;
+}

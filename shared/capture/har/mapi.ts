@@ -20,8 +20,8 @@ export function buildMapiBlock(ex: Exchange): HarMapiBlock | undefined {
   const rs = ex.response?.headers ?? [];
   const m: HarMapiBlock = { connectionId: ex.connectionId };
   const path = requestPath(ex.request.url).toLowerCase();
-  const ep = /^\/mapi\/([a-z]+)/.exec(path);
-  if (ep) m.endpoint = ep[1];
+  const endpoint = /^\/mapi\/([a-z]+)/.exec(path)?.[1];
+  if (endpoint !== undefined) m.endpoint = endpoint;
   set(m, 'requestType', headerValue(rq, 'X-RequestType'));
   set(m, 'requestId', headerValue(rq, 'X-RequestId'));
   set(m, 'clientInfo', headerValue(rq, 'X-ClientInfo'));

@@ -32,7 +32,8 @@ interface Frame {
   obj: boolean;
   role: Role;
   exp: Expect;
-  key?: string;
+  /** The current member's key; undefined between members and in arrays. */
+  key: string | undefined;
 }
 
 const LITERAL = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)$/;
@@ -165,7 +166,7 @@ export class HarScanner {
         if (!top && !obj) this.fail('not a HAR file: the top level is an array, not an object', i);
         if (role === 'log') this.sawLog = true;
         if (role === 'entries') this.sawEntries = true;
-        this.stack.push({ obj, role, exp: obj ? 'key0' : 'value0' });
+        this.stack.push({ obj, role, exp: obj ? 'key0' : 'value0', key: undefined });
         i++;
         continue;
       }

@@ -347,10 +347,10 @@ export const autodiscoverBody: Codec<AutodiscoverValue> = {
         error: error.message,
       });
     }
-    return {
-      value,
-      node: { name, offset: start, length: raw.length, children, display: urls ? 'mapiHttp endpoints' : value.Root },
-    };
+    const node: DecodedNode = { name, offset: start, length: raw.length, children };
+    const display = urls ? 'mapiHttp endpoints' : value.Root;
+    if (display !== undefined) node.display = display;
+    return { value, node };
   },
   encode(w, v) {
     w.bytes(v.Raw);

@@ -23,7 +23,7 @@ export const rpcOverHttpBody: Codec<Uint8Array> = {
         name,
         offset: at,
         length: v.length,
-        value: v.length <= 64 ? v : undefined,
+        ...(v.length <= 64 ? { value: v } : {}),
         display: `Outlook Anywhere (RPC over HTTP) data, ${v.length} bytes, not decoded`,
       },
     };

@@ -482,5 +482,5 @@ export function annotateEntryId(valueNode: DecodedNode): void {
   delete d.tree.buffer;
   shift(d.tree, data.offset);
   data.children = [d.tree];
-  data.display = d.tree.display;
+  if (d.tree.display !== undefined) data.display = d.tree.display;
 }

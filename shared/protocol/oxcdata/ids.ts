@@ -86,6 +86,15 @@ export function idToU64(v: IdValue): bigint {
   return x;
 }
 
+/** `idToU64`'s inverse: the id whose 8 wire bytes, read little-endian, are `v`. */
+export function idFromU64(v: bigint): IdValue {
+  const x = BigInt.asUintN(64, v);
+  let counter = 0;
+  // bytes 2..7 hold the counter big-endian
+  for (let i = 2; i <= 7; i++) counter = counter * 256 + Number((x >> BigInt(8 * i)) & 0xffn);
+  return { ReplicaId: Number(x & 0xffffn), GlobalCounter: counter };
+}
+
 function idCodec(kind: string): Codec<IdValue> {
   return struct(kind, [field('ReplicaId', u16), field('GlobalCounter', globalCounter)], {
     summary: (v) => idToString(v as IdValue),

@@ -66,6 +66,7 @@ export {
   longTermId,
   idToString,
   idToU64,
+  idFromU64,
   folderEntryId,
   messageEntryId,
   abEntryId,

@@ -260,7 +260,8 @@ function listCodec(side: 'request' | 'response'): Codec<StructValue[]> {
           if (env.tree && d.node.display === undefined) {
             const detail = detailOf(d.value);
             details[items.length - 1] = detail;
-            d.node.display = ropNodeDisplay(d.value, site, def, detail);
+            const shown = ropNodeDisplay(d.value, site, def, detail);
+            if (shown !== undefined) d.node.display = shown;
           }
           if (side === 'response' && site.requestIndex >= 0)
             (responses as Map<number, StructValue>).set(site.requestIndex, d.value);
@@ -604,7 +605,7 @@ export interface RopSummaryOptions {
    * note of a tree decode), reused for lists found here. Only for values
    * fresh from the decoder and not changed since.
    */
-  madeDetails?: readonly unknown[];
+  madeDetails?: readonly unknown[] | undefined;
 }
 
 /** The RopsList arrays inside `v` (depth-first, at most 8 levels down). */

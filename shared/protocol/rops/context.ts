@@ -56,7 +56,7 @@ export interface RopSite {
   /** ServerObjectHandleTable of the request buffer. */
   readonly requestHandles: readonly number[];
   /** ServerObjectHandleTable of the response buffer (response side only). */
-  readonly responseHandles?: readonly number[];
+  readonly responseHandles?: readonly number[] | undefined;
   /** Responses decoded so far, by request index (response side only). */
   readonly responses?: ReadonlyMap<number, StructValue>;
   /** RopIds that may legitimately follow this response (used to accept optional failure fields). */

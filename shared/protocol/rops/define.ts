@@ -142,23 +142,23 @@ export interface RopDefinition<Q = StructValue, R = StructValue> {
   readonly name: string;
   readonly specRef: string;
   readonly handles: HandleLayout;
-  readonly doc?: string;
+  readonly doc?: string | undefined;
   /** RopId the response carries. */
   readonly responseId: number;
   /** Other RopIds a response to this request may carry (`RopSpec.otherResponseIds`). */
   readonly otherResponseIds: readonly number[];
   /** The server object a successful call creates (`RopSpec.creates`). */
-  readonly creates?: ObjectKind;
+  readonly creates?: ObjectKind | undefined;
   /** The response may continue in chained extra payloads (`RopSpec.chainable`). */
   readonly chainable: boolean;
   /** The stream kind of the FastTransfer context this ROP opens (`RopSpec.opensStream`). */
   readonly opensStream?: RopSpec['opensStream'];
   /** Name of the response's second byte (InputHandleIndex, OutputHandleIndex, …); undefined for raw responses. */
-  readonly responseIndexName?: string;
+  readonly responseIndexName?: string | undefined;
   /** Full request structure, header included; undefined for response-only ROPs. */
-  readonly request?: Codec<StructValue>;
+  readonly request?: Codec<StructValue> | undefined;
   /** Full response structure, header included; undefined when the ROP is never answered. */
-  readonly response?: Codec<StructValue>;
+  readonly response?: Codec<StructValue> | undefined;
   /** The fields as declared, for documentation and filter names. */
   readonly spec: RopSpec;
   /** Type-level only, never set: the decoded request and response values (`RopRequestValue`, `RopResponseValue`). */

@@ -283,7 +283,7 @@ const SYNC_KINDS = new Set(['contentsSync', 'hierarchySync', 'contentsSync or hi
 interface Item {
   node: DecodedNode;
   /** The element (a completed `Continued` element gives its whole element). */
-  el?: FxElement;
+  el?: FxElement | undefined;
   /** Set on group items. */
   group?: Frame;
 }
@@ -369,17 +369,19 @@ class Builder {
           : node.name === 'PropertyValue'
             ? 'Property'
             : node.name;
-    let display = node.display;
+    const shown: DecodedNode = { name, offset: node.offset, length: node.length, generated: true };
     if (node.error !== undefined) {
       this.lexError = true;
-      display = `${node.length} byte(s) the lexer could not read (${node.error})`;
-    }
-    return { node: { name, offset: node.offset, length: node.length, display, generated: true }, el };
+      shown.display = `${node.length} byte(s) the lexer could not read (${node.error})`;
+    } else if (node.display !== undefined) shown.display = node.display;
+    return { node: shown, el };
   }
 
   private unexpected(node: DecodedNode, message: string): void {
     const { offset, length, display } = node;
-    this.top.items.push({ node: { name: 'Unexpected', offset, length, display, generated: true, error: message } });
+    const shown: DecodedNode = { name: 'Unexpected', offset, length, generated: true, error: message };
+    if (display !== undefined) shown.display = display;
+    this.top.items.push({ node: shown });
   }
 
   add(el: FxElement, node: DecodedNode): void {

@@ -23,7 +23,11 @@ export { ROP_NAMES };
  */
 export type HandleLayout = 'in' | 'in-out' | 'out' | 'src-dst' | 'resp-in';
 
-export const REQUEST_INDEXES: Readonly<Record<HandleLayout, readonly string[]>> = {
+/** The handle index fields a ROP header may carry. */
+export type HandleIndexName =
+  'InputHandleIndex' | 'OutputHandleIndex' | 'SourceHandleIndex' | 'DestHandleIndex' | 'ResponseHandleIndex';
+
+export const REQUEST_INDEXES: Readonly<Record<HandleLayout, readonly HandleIndexName[]>> = {
   in: ['InputHandleIndex'],
   'in-out': ['InputHandleIndex', 'OutputHandleIndex'],
   out: ['OutputHandleIndex'],
@@ -31,7 +35,7 @@ export const REQUEST_INDEXES: Readonly<Record<HandleLayout, readonly string[]>> 
   'resp-in': ['ResponseHandleIndex', 'InputHandleIndex'],
 };
 
-export const RESPONSE_INDEX: Readonly<Record<HandleLayout, string>> = {
+export const RESPONSE_INDEX: Readonly<Record<HandleLayout, HandleIndexName>> = {
   in: 'InputHandleIndex',
   'in-out': 'OutputHandleIndex',
   out: 'OutputHandleIndex',
@@ -39,7 +43,7 @@ export const RESPONSE_INDEX: Readonly<Record<HandleLayout, string>> = {
   'resp-in': 'ResponseHandleIndex',
 };
 
-const INDEX_DOC: Readonly<Record<string, string>> = {
+const INDEX_DOC: Readonly<Record<HandleIndexName, string>> = {
   InputHandleIndex: 'Index into the server object handle table of the object this ROP acts on.',
   OutputHandleIndex: 'Index into the server object handle table where the handle of the created object is stored.',
   SourceHandleIndex: 'Index into the server object handle table of the source object.',

@@ -8,7 +8,7 @@ import { field } from '../../codec/index.js';
 import { countedList, flags8, rowChange, sizedData } from './common.js';
 import { type RopDefinition, defineRop } from './define.js';
 
-const RuleDataFlags = { ROW_ADD: 0x01, ROW_MODIFY: 0x02, ROW_REMOVE: 0x04 };
+export const RuleDataFlags = { ROW_ADD: 0x01, ROW_MODIFY: 0x02, ROW_REMOVE: 0x04 };
 
 /** [MS-OXCROPS] 2.2.11.1.1.1 RuleData. */
 const ruleData = rowChange(

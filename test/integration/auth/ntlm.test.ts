@@ -38,7 +38,7 @@ afterEach(async () => {
   sims = [];
   clients = [];
 });
-async function sim(auth: SimulatorOptions['auth']): Promise<ExchangeSimulator> {
+async function sim(auth: NonNullable<SimulatorOptions['auth']>): Promise<ExchangeSimulator> {
   const s = new ExchangeSimulator({ responder: new MailboxResponder(), auth });
   await s.start();
   sims.push(s);

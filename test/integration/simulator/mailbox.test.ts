@@ -190,7 +190,7 @@ describe('scripted mailbox', () => {
     const body = buildExecuteRequest(
       cat(
         ropLogonRequest('/o=Org/cn=alice'),
-        rop((w) => w.u8(0x3f).u8(0).u8(0).u8(1).u8(0x40)), // RopGetRulesTable: not scripted
+        rop((w) => w.u8(0x3e).u8(0).u8(0).u8(1).u8(0)), // RopGetPermissionsTable: not scripted
         setColumns(1, [PropTag.DisplayName]),
         queryRows(1, 10),
         rop((w) => w.u8(0x01).u8(0).u8(1)), // RopRelease: never answered
@@ -203,20 +203,20 @@ describe('scripted mailbox', () => {
     expect(r.responseCode).toBe(0);
     const d = decoded(body, r.entity!.body);
     expect(d.errors).toEqual([]);
-    // GetRulesTable fails, so the table index stays empty and SetColumns/QueryRows get ecNullObject.
+    // GetPermissionsTable fails, so the table index stays empty and SetColumns/QueryRows get ecNullObject.
     expect(d.rops.map((x) => [x.RopId, x.ReturnValue])).toEqual([
       [0xfe, 0],
-      [0x3f, 0x80040102],
+      [0x3e, 0x80040102],
       [0x12, 0x4b9],
       [0x15, 0x4b9],
       [0x27, 0x80040102],
       [0x07, 0],
     ]);
     expect(d.rops.map((x) => x.InputHandleIndex ?? x.OutputHandleIndex)).toEqual([0, 1, 1, 1, 0, 0]);
-    // 3F 01 02010480: RopId, the echoed OutputHandleIndex, MAPI_E_NO_SUPPORT (ecNotSupported).
+    // 3E 01 02010480: RopId, the echoed OutputHandleIndex, MAPI_E_NO_SUPPORT (ecNotSupported).
     const raw = parseExecuteResponse(r.entity!.body)!.payloads[0]!.rops;
-    const at = raw.indexOf(0x3f);
-    expect(Array.from(raw.subarray(at, at + 6))).toEqual([0x3f, 0x01, 0x02, 0x01, 0x04, 0x80]);
+    const at = raw.indexOf(0x3e);
+    expect(Array.from(raw.subarray(at, at + 6))).toEqual([0x3e, 0x01, 0x02, 0x01, 0x04, 0x80]);
     expect(d.unanswered).toEqual([]);
     expect(responder.stats()).toMatchObject({ executes: 1, rops: 7, unsupportedRops: 2 });
   });

@@ -76,3 +76,9 @@ export function mapiExchange(over: Partial<Exchange> = {}): Exchange {
     ...over,
   };
 }
+
+/** `ex` as if no response status line had been received (`response` absent). */
+export function noResponse(ex: Exchange): Exchange {
+  const { response: _response, ...rest } = ex;
+  return rest;
+}

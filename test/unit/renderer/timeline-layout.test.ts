@@ -8,6 +8,7 @@ import {
   packLane,
   panBy,
   relLabel,
+  serverBar,
   tickStep,
   ticks,
   timeToX,
@@ -242,5 +243,22 @@ describe('vertical culling', () => {
     expect(visibleLanes(lanes, 29_990, 40_000).map((l) => l.id)).toEqual([1000]);
     expect(visibleLanes(lanes, 50_000, 60_000)).toEqual([]);
     expect(visibleLanes([], 0, 10)).toEqual([]);
+  });
+});
+
+describe('server sub-bar', () => {
+  it('draws the server time at the timeline scale, centred in the client box, split front end / back end', () => {
+    // 3100 ms seen by the client, 3050 ms logged by the front end (150 front end + 2900 back end), 10 ms/px.
+    expect(serverBar(3100, { totalMs: 3050, frontEndMs: 150, backEndMs: 2900 }, 10)).toEqual({
+      left: 2.5,
+      width: 305,
+      frontEnd: 15,
+      backEnd: 290,
+    });
+  });
+
+  it('keeps at least 1 px, leaves the split out when unknown, and overhangs when the server logged more', () => {
+    expect(serverBar(5000, { totalMs: 2 }, 100)).toEqual({ left: 24.5, width: 1 });
+    expect(serverBar(100, { totalMs: 300 }, 1)).toEqual({ left: -100, width: 300 });
   });
 });

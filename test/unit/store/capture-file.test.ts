@@ -78,12 +78,8 @@ describe('capture file', () => {
     const p = path.join(dir, 'a.mscap');
     const w = await CaptureWriter.create(p, { source: 'test' });
     const exs = [makeExchange(1), makeExchange(2, 0, 0), makeExchange(3, 70_000, 2_000_000)];
-    const noResponse: Exchange = {
-      ...makeExchange(4),
-      response: undefined,
-      aborted: { kind: 'upstream-error', message: 'ECONNREFUSED' },
-    };
-    delete (noResponse as { response?: unknown }).response;
+    const { response: _response, ...unanswered } = makeExchange(4);
+    const noResponse: Exchange = { ...unanswered, aborted: { kind: 'upstream-error', message: 'ECONNREFUSED' } };
     exs.push(noResponse);
     for (const ex of exs) await w.append(ex);
     await w.appendConnectionEvent({ type: 'close', connectionId: 2, time: 5 });

@@ -4,7 +4,7 @@
  * makes a chosen command fail, to test failures halfway.
  */
 import type { CommandResult, CommandRunner } from '../../../electron/backend/system-proxy/runner.js';
-import { INTERNET_SETTINGS_KEY } from '../../../electron/backend/system-proxy/windows.js';
+import { CONNECTIONS_KEY, INTERNET_SETTINGS_KEY } from '../../../electron/backend/system-proxy/windows.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '' });
 const fail = (stderr: string, code = 1): CommandResult => ({ code, stdout: '', stderr });
@@ -29,40 +29,50 @@ export abstract class RecordedRunner implements CommandRunner {
   protected abstract answer(file: string, args: readonly string[]): CommandResult;
 }
 
-/** HKCU\…\Internet Settings as `reg` sees it. */
+/** HKCU\…\Internet Settings and its Connections key as `reg` sees them. */
 export class FakeRegistry extends RecordedRunner {
   values = new Map<string, { type: string; data: string }>();
+  /** The values under …\Internet Settings\Connections. */
+  connections = new Map<string, { type: string; data: string }>();
 
-  constructor(initial: Record<string, { type: string; data: string }> = {}) {
+  constructor(
+    initial: Record<string, { type: string; data: string }> = {},
+    connections: Record<string, { type: string; data: string }> = {},
+  ) {
     super();
     for (const [k, v] of Object.entries(initial)) this.values.set(k, v);
+    for (const [k, v] of Object.entries(connections)) this.connections.set(k, v);
   }
 
   snapshot(): Record<string, { type: string; data: string }> {
-    return Object.fromEntries([...this.values].sort(([a], [b]) => a.localeCompare(b)));
+    const all = [...this.values, ...[...this.connections].map(([k, v]) => [`Connections\\${k}`, v] as const)];
+    return Object.fromEntries(all.sort(([a], [b]) => a.localeCompare(b)));
   }
 
   protected answer(file: string, args: readonly string[]): CommandResult {
     if (file === 'powershell.exe') return ok();
     if (file !== 'reg') return fail(`'${file}' is not recognized`, 9009);
     const [verb, key, ...rest] = args;
-    if (key !== INTERNET_SETTINGS_KEY)
-      return fail('ERROR: The system was unable to find the specified registry key or value.');
-    const opt = (n: string) => rest[rest.indexOf(n) + 1];
+    const values = key === INTERNET_SETTINGS_KEY ? this.values : key === CONNECTIONS_KEY ? this.connections : undefined;
+    if (!values) return fail('ERROR: The system was unable to find the specified registry key or value.');
+    const opt = (n: string) => (rest.includes(n) ? rest[rest.indexOf(n) + 1] : undefined);
     if (verb === 'query') {
+      const only = opt('/v');
       const lines = ['', key];
-      for (const [n, v] of this.values) lines.push(`    ${n}    ${v.type}    ${v.data}`);
+      for (const [n, v] of values) if (!only || n === only) lines.push(`    ${n}    ${v.type}    ${v.data}`);
+      if (only && lines.length === 2)
+        return fail('ERROR: The system was unable to find the specified registry key or value.');
       lines.push('');
       return ok(lines.join('\r\n'));
     }
     if (verb === 'add') {
       const type = opt('/t')!;
       const d = opt('/d')!;
-      this.values.set(opt('/v')!, { type, data: type === 'REG_DWORD' ? `0x${Number(d).toString(16)}` : d });
+      values.set(opt('/v')!, { type, data: type === 'REG_DWORD' ? `0x${Number(d).toString(16)}` : d });
       return ok('The operation completed successfully.\r\n');
     }
     if (verb === 'delete') {
-      if (!this.values.delete(opt('/v')!))
+      if (!values.delete(opt('/v')!))
         return fail('ERROR: The system was unable to find the specified registry key or value.');
       return ok('The operation completed successfully.\r\n');
     }

@@ -7,12 +7,38 @@ import { SystemProxy } from '../../../electron/backend/system-proxy/controller.j
 import { journalPath, readJournal } from '../../../electron/backend/system-proxy/journal.js';
 import { routeTarget } from '../../../electron/backend/system-proxy/routing.js';
 import {
+  CONNECTIONS_KEY as CONN,
   INTERNET_SETTINGS_KEY as KEY,
   NOTIFY_SCRIPT,
   WindowsProxyStore,
+  connectionSettingsOf,
   parseRegQuery,
 } from '../../../electron/backend/system-proxy/windows.js';
+import {
+  decodeConnectionSettings,
+  encodeConnectionSettings,
+  routedConnectionSettings,
+  toRegHex,
+} from '../../../electron/backend/system-proxy/wininet-connection.js';
 import { FakeRegistry } from './fake-machines.js';
+
+const QUERY = [`reg query ${KEY}`, `reg query ${CONN} /v DefaultConnectionSettings`];
+/** A corporate manual proxy in the binary value too (flags 0x03 + auto-detect 0x08, counter 0x51). */
+const CORPORATE_BINARY = toRegHex(
+  encodeConnectionSettings({
+    version: 0x46,
+    counter: 0x51,
+    flags: 0x0b,
+    proxyServer: 'corp-proxy.contoso.com:3128',
+    bypassList: '*.contoso.com;<local>',
+    autoConfigUrl: 'http://wpad.contoso.com/proxy.pac',
+    tail: new Uint8Array(32).fill(0).map((_, i) => (i === 0 ? 1 : 0)),
+  }),
+);
+const CORPORATE_CONNECTIONS = {
+  DefaultConnectionSettings: { type: 'REG_BINARY', data: CORPORATE_BINARY },
+  SavedLegacySettings: { type: 'REG_BINARY', data: CORPORATE_BINARY },
+};
 
 const NOTIFY = `powershell.exe -NoProfile -NonInteractive -Command ${NOTIFY_SCRIPT}`;
 const PROCESS = { kind: 'process' as const, pid: 4242, command: 'mapiscope capture' };
@@ -62,43 +88,113 @@ describe('Windows Internet Settings through reg', () => {
     const sp = controller(reg);
     const target = routeTarget({ port: 8888, hosts: ['mail.contoso.com'] });
     await sp.on(target, PROCESS, ['mail.contoso.com']);
+    const url = 'http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com';
+    // No binary value before (a profile that never opened Internet Options): a fresh one, version 0x46.
+    const binary = toRegHex(encodeConnectionSettings(routedConnectionSettings(undefined, { autoConfigUrl: url })));
+    expect(binary.slice(0, 24)).toBe('460000000100000005000000');
     expect(reg.calls).toEqual([
-      `reg query ${KEY}`,
-      `reg add ${KEY} /v AutoConfigURL /t REG_SZ /d http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com /f`,
-      `reg query ${KEY}`,
+      ...QUERY,
+      `reg add ${KEY} /v AutoConfigURL /t REG_SZ /d ${url} /f`,
+      `reg add ${CONN} /v DefaultConnectionSettings /t REG_BINARY /d ${binary} /f`,
+      ...QUERY,
       NOTIFY,
     ]);
-    expect(reg.values.get('AutoConfigURL')?.data).toBe('http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com');
+    expect(reg.values.get('AutoConfigURL')?.data).toBe(url);
     const j = await readJournal(dir);
     expect(j?.previous.windows).toEqual({
       ProxyServer: null,
       ProxyOverride: null,
       AutoConfigURL: null,
       ProxyEnable: 'REG_DWORD:0x0',
+      DefaultConnectionSettings: null,
     });
     expect((await sp.status()).ours).toBe(true);
 
     const mark = reg.calls.length;
     const r = await sp.off();
-    expect(reg.since(mark)).toEqual([`reg query ${KEY}`, `reg delete ${KEY} /v AutoConfigURL /f`, NOTIFY]);
-    expect(r.restored.map((c) => c.key)).toEqual(['AutoConfigURL']);
+    expect(reg.since(mark)).toEqual([
+      ...QUERY,
+      `reg delete ${KEY} /v AutoConfigURL /f`,
+      `reg delete ${CONN} /v DefaultConnectionSettings /f`,
+      NOTIFY,
+    ]);
+    expect(r.restored.map((c) => c.key)).toEqual(['AutoConfigURL', 'DefaultConnectionSettings']);
     expect(reg.snapshot()).toEqual(before);
     expect(existsSync(journalPath(dir))).toBe(false);
   });
 
-  it('--all over a corporate proxy: manual settings with <local> bypass, then every value exactly back', async () => {
-    const reg = new FakeRegistry(CORPORATE);
+  it('--all over a corporate proxy: manual settings with <local> bypass, the binary value too, then every byte back', async () => {
+    const reg = new FakeRegistry(CORPORATE, CORPORATE_CONNECTIONS);
     const before = reg.snapshot();
     const sp = controller(reg);
     await sp.on(routeTarget({ port: 8888, all: true }), PROCESS);
-    expect(reg.calls.slice(1, 5)).toEqual([
+    const bypass = '<local>;localhost;127.*;::1';
+    const ours = toRegHex(
+      encodeConnectionSettings({
+        ...decodeConnectionSettings(Buffer.from(CORPORATE_BINARY, 'hex')),
+        counter: 0x52,
+        flags: 0x03,
+        proxyServer: '127.0.0.1:8888',
+        bypassList: bypass,
+      }),
+    );
+    expect(reg.calls.slice(2, 8)).toEqual([
       `reg add ${KEY} /v ProxyServer /t REG_SZ /d 127.0.0.1:8888 /f`,
-      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d <local>;localhost;127.*;::1 /f`,
+      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d ${bypass} /f`,
       `reg delete ${KEY} /v AutoConfigURL /f`,
       // ProxyEnable is 1 already: not written.
-      `reg query ${KEY}`,
+      `reg add ${CONN} /v DefaultConnectionSettings /t REG_BINARY /d ${ours} /f`,
+      ...QUERY,
     ]);
+    const written = connectionSettingsOf(`REG_BINARY:${reg.connections.get('DefaultConnectionSettings')!.data}`)!;
+    expect(written).toMatchObject({ counter: 0x52, flags: 0x03, autoConfigUrl: 'http://wpad.contoso.com/proxy.pac' });
+    expect(written.tail[0]).toBe(1);
     expect((await sp.status()).stores[0]!.routing).toBe('manual 127.0.0.1:8888');
+    const mark = reg.calls.length;
+    await sp.off();
+    // Restored in write order, the previous bytes exactly (counter 0x51, flags 0x0b).
+    expect(reg.since(mark).filter((l) => !l.startsWith('reg query'))).toEqual([
+      `reg add ${KEY} /v ProxyServer /t REG_SZ /d corp-proxy.contoso.com:3128 /f`,
+      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d *.contoso.com;<local> /f`,
+      `reg add ${KEY} /v AutoConfigURL /t REG_SZ /d http://wpad.contoso.com/proxy.pac /f`,
+      `reg add ${CONN} /v DefaultConnectionSettings /t REG_BINARY /d ${CORPORATE_BINARY} /f`,
+      NOTIFY,
+    ]);
+    expect(reg.snapshot()).toEqual(before);
+  });
+
+  it('the binary value failing to write (the last write) puts back every value already written, exactly', async () => {
+    const reg = new FakeRegistry(CORPORATE, CORPORATE_CONNECTIONS);
+    const before = reg.snapshot();
+    reg.failWhen = (l) =>
+      l.startsWith(`reg add ${CONN} /v DefaultConnectionSettings`) && l.includes('/d 46000000520000');
+    const sp = controller(reg);
+    await expect(sp.on(routeTarget({ port: 8888, all: true }), PROCESS)).rejects.toThrow(
+      /could not route through MapiScope: reg add .*DefaultConnectionSettings.* failed \(exit 5\): ERROR: Access is denied\.; every setting already changed was put back/,
+    );
+    expect(reg.calls.slice(-6)).toEqual([
+      ...QUERY,
+      `reg add ${KEY} /v ProxyServer /t REG_SZ /d corp-proxy.contoso.com:3128 /f`,
+      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d *.contoso.com;<local> /f`,
+      `reg add ${KEY} /v AutoConfigURL /t REG_SZ /d http://wpad.contoso.com/proxy.pac /f`,
+      NOTIFY,
+    ]);
+    expect(reg.snapshot()).toEqual(before);
+    expect(existsSync(journalPath(dir))).toBe(false);
+  });
+
+  it('a binary value that cannot be read is replaced by a fresh one and restored byte for byte', async () => {
+    const odd = { DefaultConnectionSettings: { type: 'REG_BINARY', data: '4600000001' } };
+    const reg = new FakeRegistry({}, odd);
+    const before = reg.snapshot();
+    const sp = controller(reg);
+    await sp.on(routeTarget({ port: 8888 }), PROCESS);
+    expect(connectionSettingsOf(`REG_BINARY:${reg.connections.get('DefaultConnectionSettings')!.data}`)).toMatchObject({
+      version: 0x46,
+      counter: 1,
+      flags: 0x05,
+      autoConfigUrl: 'http://127.0.0.1:8888/mapiscope.pac',
+    });
     await sp.off();
     expect(reg.snapshot()).toEqual(before);
   });
@@ -111,8 +207,8 @@ describe('Windows Internet Settings through reg', () => {
     await expect(sp.on(routeTarget({ port: 8888, all: true }), PROCESS)).rejects.toThrow(
       /could not route through MapiScope: reg delete .* failed \(exit 5\): ERROR: Access is denied\.; every setting already changed was put back/,
     );
-    expect(reg.calls.slice(-4)).toEqual([
-      `reg query ${KEY}`,
+    expect(reg.calls.slice(-5)).toEqual([
+      ...QUERY,
       `reg add ${KEY} /v ProxyServer /t REG_SZ /d corp-proxy.contoso.com:3128 /f`,
       `reg add ${KEY} /v ProxyOverride /t REG_SZ /d *.contoso.com;<local> /f`,
       NOTIFY,
@@ -185,7 +281,7 @@ describe('Windows Internet Settings through reg', () => {
       /mapiscope capture \(pid 4242\) is routing through MapiScope already/,
     );
     const r = await controller(reg, false).on(routeTarget({ port: 9999 }), { ...PROCESS, pid: 5555 });
-    expect(r.replaced?.restored.map((c) => c.key)).toEqual(['AutoConfigURL']);
+    expect(r.replaced?.restored.map((c) => c.key)).toEqual(['AutoConfigURL', 'DefaultConnectionSettings']);
     expect(reg.values.get('AutoConfigURL')?.data).toBe('http://127.0.0.1:9999/mapiscope.pac');
   });
 });

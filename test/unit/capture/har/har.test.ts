@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Exchange } from '../../../../shared/capture/exchange.js';
 import { readHar, writeHar, exchangeToHarEntry, HarReader } from '../../../../shared/capture/har/index.js';
-import { bytesOf, h, mapiExchange, te } from '../factory.js';
+import { bytesOf, h, mapiExchange, noResponse, te } from '../factory.js';
 
 const require = createRequire(import.meta.url);
 // har-validator 5.1.5 = ajv 6 + har-schema 2.0.0, the validator HTTP Toolkit runs on import.
@@ -132,9 +132,8 @@ describe('HAR export', () => {
 
   it('passes har-validator (har-schema 2.0.0) for MAPI, text, aborted and no-response exchanges', async () => {
     const noResp: Exchange = {
-      ...plainExchange(),
+      ...noResponse(plainExchange()),
       id: 2,
-      response: undefined,
       aborted: { kind: 'upstream-reset', message: 'ECONNRESET' },
     };
     const text = await harText([mapiExchange(), plainExchange(), noResp]);
@@ -161,7 +160,7 @@ describe('HAR round trip (ours, lossless)', () => {
     const exs = [
       mapiExchange(),
       plainExchange(),
-      { ...mapiExchange({ id: 9 }), response: undefined, aborted: { kind: 'client-reset' as const, message: 'gone' } },
+      { ...noResponse(mapiExchange({ id: 9 })), aborted: { kind: 'client-reset' as const, message: 'gone' } },
     ];
     const back = readHar(await harText(exs), 'x.har');
     expect(back.warnings).toEqual([]);

@@ -14,7 +14,7 @@ import {
   fiddlerTime,
   parseFiddlerTime,
 } from '../../../../shared/capture/saz/index.js';
-import { mapiExchange, te, h } from '../factory.js';
+import { mapiExchange, noResponse, te, h } from '../factory.js';
 import { gromoxCapture } from '../gromox.js';
 
 /** Info-ZIP checks run where unzip/zipinfo are installed (the CI machine has them; a bare one may not). */
@@ -106,7 +106,7 @@ describe('SAZ export', () => {
   it('lays the archive out as Fiddler does', async () => {
     const z = await sazBytes([
       mapiExchange(),
-      mapiExchange({ id: 4, response: undefined, aborted: { kind: 'upstream-reset', message: 'reset' } }),
+      noResponse(mapiExchange({ id: 4, aborted: { kind: 'upstream-reset', message: 'reset' } })),
     ]);
     const a = openZip(z, 'out.saz');
     expect(a.entries.map((e) => e.name)).toEqual([
@@ -140,7 +140,7 @@ describe('SAZ export', () => {
   });
 
   it.skipIf(!hasInfoZip)('Info-ZIP tests our SAZ without errors', async () => {
-    const z = await sazBytes([mapiExchange(), mapiExchange({ id: 4, response: undefined })]);
+    const z = await sazBytes([mapiExchange(), noResponse(mapiExchange({ id: 4 }))]);
     const dir = mkdtempSync(join(tmpdir(), 'saz-'));
     writeFileSync(join(dir, 'out.saz'), z);
     const out = execFileSync('unzip', ['-t', join(dir, 'out.saz')]).toString();
@@ -151,13 +151,14 @@ describe('SAZ export', () => {
   it('SAZ export → SAZ import gives the same exchanges', async () => {
     const exs: Exchange[] = [
       mapiExchange(),
-      mapiExchange({
-        id: 4,
-        connectionId: 2,
-        response: undefined,
-        aborted: { kind: 'upstream-reset', message: 'reset' },
-        comment: 'a "quoted" <comment> & more',
-      }),
+      noResponse(
+        mapiExchange({
+          id: 4,
+          connectionId: 2,
+          aborted: { kind: 'upstream-reset', message: 'reset' },
+          comment: 'a "quoted" <comment> & more',
+        }),
+      ),
       {
         id: 5,
         connectionId: 3,

@@ -44,9 +44,9 @@ export interface SpecExample {
   kind: SpecExampleKind;
   /** "complete" (default), "truncated" (the spec ends the dump with "..."), "inconsistent" (see note). */
   status: 'complete' | 'truncated' | 'inconsistent';
-  note?: string;
+  note?: string | undefined;
   /** `# plain:` — the uncompressed text a compression example states. */
-  plain?: string;
+  plain?: string | undefined;
   bytes: Uint8Array;
   /** Printed offset → byte count check passed for every line. */
   lines: number;
