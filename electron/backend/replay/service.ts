@@ -97,7 +97,7 @@ export class ReplayService implements BackendService {
       }),
     );
     rpc.method('replay.changes', async (p) => {
-      const session = (p as { session?: number }).session;
+      const session = p.session;
       // Telling changes apart reads the Execute request bodies (of the session only, when one is chosen).
       const list = backend.workspace.storeBacked
         ? await replayList(backend, session)
