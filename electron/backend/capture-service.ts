@@ -9,6 +9,8 @@
  * forwarding traffic.
  */
 import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +28,7 @@ import type {
   ChunkEvent,
   ClientRejectedCertificateEvent,
   ConnectionEvent,
+  LocalResponse,
   ProxyEngine,
   ProxyEngineOptions,
   ProxyLogger,
@@ -38,7 +41,15 @@ import { captureStore, openStore } from './store-source.js';
 import { learnHosts } from './system-proxy/learn-hosts.js';
 import { type CommandRunner, execRunner } from './system-proxy/runner.js';
 import { CaTrust, type CaTrustOptions, caIdentity } from './trust/ca-trust.js';
-import { AUTODISCOVER_PATTERNS, PAC_PATH, hostsFromPacQuery, normalizeHosts, pacScript } from './system-proxy/pac.js';
+import {
+  AUTODISCOVER_PATTERNS,
+  PAC_PATH,
+  type PacOtherwise,
+  hostsFromPacQuery,
+  normalizeHosts,
+  pacScript,
+  previousFromPacQuery,
+} from './system-proxy/pac.js';
 
 /** `capture.start` options (shared/api/contract.ts). */
 export type CaptureStartOptions = CaptureStartDto;
@@ -65,7 +76,8 @@ export interface CaptureServiceOptions {
 }
 
 export interface CaptureServiceEvents {
-  exchange: [Exchange];
+  /** A completed exchange once it is in the file, with its list summary (computed once, here). */
+  exchange: [Exchange, ExchangeSummary];
   state: [CaptureServiceState];
   connection: [ConnectionEvent];
   'untrusted-certificate': [UntrustedCertificateEvent];
@@ -157,16 +169,39 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     this.routeHosts = normalizeHosts([...this.routeHosts, ...hosts]);
   }
 
-  /** The PAC script answered on the proxy port at /mapiscope.pac (hosts in its query are added). */
-  private servePac(path: string): { status: number; headers: Record<string, string>; body: string } | undefined {
+  /**
+   * The PAC script answered on the proxy port at /mapiscope.pac: hosts in its query are added, and
+   * the hosts that are not Exchange's go where its `previous` says (a proxy; a PAC script, fetched
+   * here and run inside ours; direct when there is none or it cannot be fetched).
+   */
+  private servePac(path: string): LocalResponse | Promise<LocalResponse> | undefined {
     const q = path.indexOf('?');
     if ((q < 0 ? path : path.slice(0, q)) !== PAC_PATH || !this.engine?.address) return undefined;
-    const extra = q < 0 ? [] : hostsFromPacQuery(path.slice(q));
-    return {
+    const search = q < 0 ? '' : path.slice(q);
+    const proxy = { host: '127.0.0.1', port: this.engine.address.port };
+    const hosts = this.pacHosts(hostsFromPacQuery(search));
+    const answer = (otherwise?: PacOtherwise): LocalResponse => ({
       status: 200,
       headers: { 'Content-Type': 'application/x-ns-proxy-autoconfig', 'Cache-Control': 'no-store' },
-      body: pacScript({ host: '127.0.0.1', port: this.engine.address.port }, this.pacHosts(extra)),
-    };
+      body: pacScript(proxy, hosts, otherwise),
+    });
+    const previous = previousFromPacQuery(search);
+    if (previous?.kind !== 'pac') return answer(previous ? { previous } : undefined);
+    return this.previousPac(previous.url).then((r) => answer({ previous, ...r }));
+  }
+
+  private readonly previousPacs = new Map<string, { at: number; got: Promise<{ script?: string; error?: string }> }>();
+
+  /** The previous PAC script's text (kept a minute), or why it could not be fetched. */
+  private previousPac(url: string): Promise<{ script?: string; error?: string }> {
+    const hit = this.previousPacs.get(url);
+    if (hit && Date.now() - hit.at < 60_000) return hit.got;
+    const got = fetchText(url, 5000).then(
+      (script) => ({ script }),
+      (e: Error) => ({ error: e.message }),
+    );
+    this.previousPacs.set(url, { at: Date.now(), got });
+    return got;
   }
 
   /** Starts the proxy and the capture file. Rejects (and stays stopped) if either cannot start. */
@@ -314,7 +349,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     this.track(
       written.then(() => {
         this.st.exchanges++;
-        this.emit('exchange', ex);
+        this.emit('exchange', ex, summary);
       }),
     );
     void written.catch(() => undefined).finally(() => this.appended.delete(ex.id));
@@ -480,6 +515,30 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
     await this.settleSpill();
     this.backend = undefined;
   }
+}
+
+/** GETs a small text resource (a PAC script): 200 only, at most 1 MiB, within `timeoutMs`. */
+function fetchText(url: string, timeoutMs: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const req = get(url, { timeout: timeoutMs }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new Error(`HTTP ${res.statusCode ?? '?'}`));
+      }
+      const parts: Buffer[] = [];
+      let size = 0;
+      res.on('data', (b: Buffer) => {
+        size += b.length;
+        if (size > 1 << 20) req.destroy(new Error('larger than 1 MiB'));
+        else parts.push(b);
+      });
+      res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', reject);
+  });
 }
 
 /** Reads PEM files given on the command line (upstream CAs). */

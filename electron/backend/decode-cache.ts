@@ -20,6 +20,8 @@ export class DecodeCache {
   contextFor?: (ex: Exchange) => DecodeContext | undefined | Promise<DecodeContext | undefined>;
   /** Second pass over a fresh decode (the session model adds generated nodes, e.g. handle origins). */
   annotate?: (ex: Exchange, d: ExchangeDecode) => void;
+  /** Names of the named properties a decode mentions, as the session mapped them (set by the session model). */
+  namedProperties?: (ex: Exchange, d: ExchangeDecode) => Record<number, string> | undefined;
 
   constructor(
     private readonly workspace: Workspace,
@@ -53,6 +55,8 @@ export class DecodeCache {
       const d = decodeExchange(ex, ctx);
       this.annotate?.(ex, d);
       dto = exchangeDecodeToDto(id, d, headBuffersOf(ex));
+      const named = this.namedProperties?.(ex, d);
+      if (named && Object.keys(named).length) dto.namedProperties = named;
     } catch (e) {
       dto = {
         id,

@@ -11,7 +11,6 @@ import type {
   SystemProxyDto,
   TrustStoreKind,
 } from '../../shared/api/desktop.js';
-import { summarizeExchange } from '../../shared/protocol/summary.js';
 import type { Backend, BackendService } from './backend.js';
 import type { CaptureService } from './capture-service.js';
 import { ApiError } from './rpc.js';
@@ -85,8 +84,7 @@ export class DesktopService implements BackendService {
       if (!s.running && this.wasRunning && this.routingSelf) void this.restore('capture stopped');
       this.wasRunning = s.running;
     });
-    cap.on('exchange', (ex) => {
-      const s = summarizeExchange(ex);
+    cap.on('exchange', (_ex, s) => {
       if (s.endpoint !== 'emsmdb' && s.endpoint !== 'nspi' && s.endpoint !== 'autodiscover') return;
       this.outlook = {
         ok: true,

@@ -1,9 +1,10 @@
 /**
  * The `filter` backend service: the field registry for the UI, and filters
- * over every field of the open capture, answered from the field index the
- * session pass feeds (session-service.ts). A run waits for the pass when it
- * is not done yet, telling its progress (`filter-progress` events, about ten
- * a second) and stopping when cancelled.
+ * over every field of the open capture, answered from the field index
+ * (session-service.ts builds it after the session pass, on the first filter
+ * that reads a decoded or HTTP field). A run waits for the pass (and that
+ * index) when it is not done yet, telling its progress (`filter-progress`
+ * events, about ten a second) and stopping when cancelled.
  *
  * RPC methods (typed in shared/api/contract.ts):
  * - `filter.fields` {} → { fields, tables } — the registry, enum name tables shared by reference
@@ -89,6 +90,8 @@ export class FilterService implements BackendService {
       const q = p as { field?: unknown; prefix?: unknown; limit?: unknown };
       const f = fieldCatalog().resolve(String(q.field ?? ''));
       if (!f) throw new ApiError('bad-request', `unknown field "${String(q.field)}"`);
+      // Values come from the index as built so far; the first completion starts building it.
+      void this.sessions.indexAll().catch(() => undefined);
       const { indexer } = this.sessions.fieldIndex();
       const prefix = String(q.prefix ?? '').toLowerCase();
       const out = new Set<string>();
@@ -109,13 +112,15 @@ export class FilterService implements BackendService {
     const f = compileCaptureFilter(expr);
     if (f.errors.length) return { ids: [], evaluated: 0, total: 0, errors: f.errors, ms: 0 };
     try {
-      await this.waitForPass(runId);
+      await this.waitForPass(runId, f.needs.decoded);
       const { indexer, model } = this.sessions.fieldIndex();
       const ws = this.backend!.workspace;
       const facts = model.facts();
       let sessions: SessionInfo[] | undefined;
       const ids = filterCapture(f, {
         index: indexer.index,
+        // A filter on list and session fields only needs no index: every exchange the pass fed is a position.
+        ...(f.needs.decoded ? {} : { count: facts.length, idAt: (i: number) => facts[i]!.id }),
         record: (i) => {
           const r: ExchangeRecord = {};
           const s = ws.summaryAt(i);
@@ -133,7 +138,8 @@ export class FilterService implements BackendService {
         },
         tick: () => this.cancelled.has(runId),
       });
-      return { ids, evaluated: indexer.index.count, total: ws.count, errors: [], ms: Date.now() - t0 };
+      const evaluated = f.needs.decoded ? indexer.index.count : facts.length;
+      return { ids, evaluated, total: ws.count, errors: [], ms: Date.now() - t0 };
     } catch (e) {
       if (e instanceof FilterCancelled) throw new ApiError('failed', 'filter cancelled');
       throw e;
@@ -142,20 +148,29 @@ export class FilterService implements BackendService {
     }
   }
 
-  /** Feeds the rest of the session pass, reporting progress and honouring a cancel. */
-  private async waitForPass(runId: string): Promise<void> {
-    const emit = (done: boolean) => {
+  /**
+   * Feeds the rest of the session pass (and, for `indexed`, builds the rest of the field index), reporting
+   * progress and honouring a cancel. Progress counts both: exchanges fed, plus exchanges indexed for a filter
+   * that needs the index (its total is then twice the exchanges).
+   */
+  private async waitForPass(runId: string, indexed: boolean): Promise<void> {
+    const done = () => {
       const { fed, total } = this.sessions.progress();
-      this.backend!.events.emit({ type: 'filter-progress', data: { runId, fed, total, done } });
+      if (!indexed) return { fed, total };
+      return { fed: fed + this.sessions.indexProgress().indexed, total: 2 * total };
+    };
+    const emit = (finished: boolean) => {
+      const { fed, total } = done();
+      this.backend!.events.emit({ type: 'filter-progress', data: { runId, fed, total, done: finished } });
     };
     const sleep = () => new Promise((r) => setTimeout(r, PROGRESS_MS));
     for (;;) {
-      const { fed, total } = this.sessions.progress();
+      const { fed, total } = done();
       if (fed >= total) break;
-      // feedAll may settle before the end (content replaced meanwhile): ask again until every exchange is in,
-      // and never without giving the event loop a turn (a pass that makes no progress must not spin).
-      await Promise.race([this.sessions.feedAll(), sleep()]);
-      if (this.sessions.progress().fed === fed) await sleep();
+      // feedAll / indexAll may settle before the end (content replaced meanwhile): ask again until every exchange
+      // is in, and never without giving the event loop a turn (a pass that makes no progress must not spin).
+      await Promise.race([indexed ? this.sessions.indexAll() : this.sessions.feedAll(), sleep()]);
+      if (done().fed === fed) await sleep();
       if (this.cancelled.has(runId)) throw new FilterCancelled('filter cancelled');
       emit(false);
     }

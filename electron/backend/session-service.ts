@@ -11,6 +11,12 @@
  * fills in `ExchangeSummary.session` of the workspace's list rows, and
  * `findings.list` their `severity`.
  *
+ * The field-value index (filters on decoded fields, value completion) is not
+ * fed by the pass: it is built on first need, after the pass, by decoding each
+ * exchange again with its versioned session context (the same values the pass
+ * saw), and kept up to date on each later need. A capture nobody filters on a
+ * decoded field pays neither its time nor its memory.
+ *
  * RPC methods:
  * - `sessions.list` {} → { total, items: SessionInfo[] }
  * - `sessions.get` { id } → { session: SessionInfo, timeline: TimelineItem[], handles: HandleSummary[] }
@@ -19,8 +25,9 @@
 import type { HandleSummaryDto } from '../../shared/api/contract.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
-import type { ExchangeDecode } from '../../shared/protocol/decode-exchange.js';
+import { type ExchangeDecode, decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { annotateHandles } from '../../shared/session/annotate.js';
+import { namedPropertiesIn } from '../../shared/session/named-labels.js';
 import { FieldIndexer } from '../../shared/filter/capture.js';
 import { SessionModel } from '../../shared/session/model.js';
 import type { HandleRecord } from '../../shared/session/types.js';
@@ -51,15 +58,17 @@ export interface SessionServiceOptions {
 export class SessionService implements BackendService {
   readonly name = 'sessions';
   private model: SessionModel;
-  /** The field-value index the pass feeds (one position per exchange fed, in workspace order). */
+  /** The field-value index, built on demand (one position per exchange indexed, in workspace order). */
   private indexer = new FieldIndexer();
   private fed = 0;
+  /** Exchanges indexed so far (≤ fed). */
+  private indexed = 0;
   private findings: Finding[] | undefined;
   private off?: () => void;
   private workspace?: Backend['workspace'];
 
   constructor(private readonly opts: SessionServiceOptions = {}) {
-    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16, onDecoded: this.indexer.observe });
+    this.model = new SessionModel({ cacheSize: opts.cacheSize ?? 16 });
   }
 
   register(backend: Backend): void {
@@ -94,6 +103,16 @@ export class SessionService implements BackendService {
     backend.decodes.annotate = (ex: Exchange, d: ExchangeDecode) => {
       const f = this.model.factsOf(ex.id);
       if (f) annotateHandles(d, f);
+    };
+    // In ROP context only: NSPI's ids from 0x8000 are fixed address-book properties.
+    backend.decodes.namedProperties = (ex: Exchange, d: ExchangeDecode) => {
+      const view = d.requestType === 'Execute' ? this.model.viewFor(ex.id) : undefined;
+      if (!view) return undefined;
+      const nameOf = (id: number) => view.namedPropertyName(id);
+      const out: Record<number, string> = {};
+      if (d.request) namedPropertiesIn(d.request.tree, nameOf, out);
+      if (d.response) namedPropertiesIn(d.response.tree, nameOf, out);
+      return out;
     };
     const rpc = backend.rpc;
     rpc.method('sessions.list', async () => {
@@ -150,9 +169,73 @@ export class SessionService implements BackendService {
     else this.ensure().catch(() => undefined);
   }
 
-  /** The field index as fed so far, with the model it belongs to (both replaced on a reset). */
+  /**
+   * The field index as built so far, with the model it belongs to (both replaced on a reset). It covers
+   * the first `indexProgress().indexed` exchanges; `indexAll()` builds the rest.
+   */
   fieldIndex(): { indexer: FieldIndexer; model: SessionModel } {
     return { indexer: this.indexer, model: this.model };
+  }
+
+  /** Exchanges in the field index so far, of `total` in the workspace. */
+  indexProgress(): { indexed: number; total: number } {
+    return { indexed: this.indexed, total: this.workspace?.count ?? 0 };
+  }
+
+  private indexing: Promise<void> | undefined;
+
+  /**
+   * Runs the session pass to the end, then indexes every exchange not indexed yet, in slices of
+   * `slice` exchanges (yielding to the event loop between them). Settles early when the content
+   * is replaced meanwhile: callers check `indexProgress()` and ask again.
+   */
+  indexAll(slice = 500): Promise<void> {
+    if (this.indexing) return this.indexing;
+    let run: Promise<void> | undefined = undefined;
+    run = (async () => {
+      await Promise.resolve();
+      try {
+        await this.feedAll();
+        const ws = this.workspace;
+        if (!ws) return;
+        const model = this.model;
+        const indexer = this.indexer;
+        const gen = ws.generation;
+        while (this.indexed < this.fed) {
+          const from = this.indexed;
+          const to = Math.min(this.fed, from + slice);
+          let i = from;
+          for await (const ex of ws.iterate(from, to)) {
+            if (this.model !== model || ws.generation !== gen) return;
+            this.indexOne(model, indexer, ex);
+            this.indexed = ++i;
+          }
+          if (i < to) return; // the content shrank (replaced) meanwhile
+          await new Promise<void>((r) => setImmediate(r));
+          if (this.model !== model || ws.generation !== gen) return;
+        }
+      } finally {
+        if (this.indexing === run) this.indexing = undefined;
+      }
+    })();
+    this.indexing = run;
+    return run;
+  }
+
+  /** The values the pass decoded for `ex` (values only, with its session as it was before it), into the index. */
+  private indexOne(model: SessionModel, indexer: FieldIndexer, ex: Exchange): void {
+    const view = model.viewFor(ex.id);
+    let d: ExchangeDecode | undefined;
+    try {
+      d = decodeExchange(ex, view ? { session: view } : {}, { tree: false });
+    } catch {
+      d = undefined; // the pass recorded this failure in the exchange's facts; its HTTP fields are indexed still
+    }
+    try {
+      indexer.observe(ex, d, view);
+    } catch {
+      // one exchange's failure must not stop the index
+    }
   }
 
   /** Exchanges fed to the model so far, of `total` in the workspace. */
@@ -171,8 +254,9 @@ export class SessionService implements BackendService {
 
   private reset(): void {
     this.indexer = new FieldIndexer();
-    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16, onDecoded: this.indexer.observe });
+    this.model = new SessionModel({ cacheSize: this.opts.cacheSize ?? 16 });
     this.fed = 0;
+    this.indexed = 0;
     this.findings = undefined;
   }
 

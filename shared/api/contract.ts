@@ -109,6 +109,11 @@ export interface ExchangeDecodeDto {
   cookies: { name: string; value: string }[];
   setCookies: { name: string; value: string; attributes?: string }[];
   metaTags: { tag: string; offset: number }[];
+  /**
+   * Named properties (ids 0x8000 and up) the ROP trees mention, by property id, with the names the
+   * session had mapped them to before this exchange (shared/session/named-labels.ts).
+   */
+  namedProperties?: Record<number, string>;
   /** Decoding failed entirely (bug or unsupported); the exchange is still shown raw. */
   error?: string;
 }
@@ -211,6 +216,8 @@ export interface ApiMethods extends LogsMethods {
   /** Why the workspace (or one of its sessions) cannot be replayed; null when it can. */
   'replay.check': { params: { session?: number }; result: { reason: string | null } };
   'replay.sessions': { params: Record<string, never>; result: ReplaySessionRow[] };
+  /** The captured Executes (of one session, or all) whose ROPs would change a server's mailbox. */
+  'replay.changes': { params: { session?: number }; result: ReplayChangeRow[] };
   'replay.start': { params: ReplayStartDto; result: { id: number; state: ReplayRunData['state'] } };
   /** A run without its report (the last one without `id`). */
   'replay.status': { params: { id?: number }; result: ReplayRunData };
@@ -351,7 +358,10 @@ export type BackendEvent =
    * progresses (at most about ten a second per run) and, at once, when it ends (done, failed or cancelled).
    */
   | { type: 'replay-progress'; data: ReplayRunData }
-  /** A `filter.run` waiting for the session pass: exchanges fed so far (about ten a second, then `done`). */
+  /**
+   * A `filter.run` waiting for the session pass: exchanges fed so far of `total` (about ten a second, then `done`);
+   * for a filter on decoded fields, exchanges fed plus exchanges indexed, of twice the exchanges.
+   */
   | { type: 'filter-progress'; data: { runId: string; fed: number; total: number; done: boolean } }
   /** The system proxy routing changed (set, restored, or found changed by someone else). */
   | { type: 'system-proxy'; data: SystemProxyDto }
@@ -477,6 +487,15 @@ export interface ReplaySessionRow {
   firstId?: number;
 }
 
+/** One captured Execute that changes a mailbox (`replay.changes`): creates, deletes, property and rule changes. */
+export interface ReplayChangeRow {
+  capturedId: number;
+  /** 1-based session, as `replay.sessions` numbers them. */
+  session: number;
+  /** Names of its mailbox-changing ROPs, in request order. */
+  rops: string[];
+}
+
 /** `replay.start`: the target (a URL or "simulator") and how to replay. */
 export interface ReplayStartDto {
   target: string;
@@ -486,6 +505,8 @@ export interface ReplayStartDto {
   realtime?: boolean;
   insecure?: boolean;
   record?: boolean;
+  /** Replay ROPs that change the mailbox against a URL target; without it such a replay is refused (never needed for the simulator). */
+  allowChanges?: boolean;
 }
 
 /** `simulator.start` as JSON (validated by the simulator service). */

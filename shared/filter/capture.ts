@@ -1,6 +1,7 @@
 /**
- * Filtering a whole capture: the field index fed by the session pass
- * (`indexer.observe` is the SessionModel's `onDecoded`), and the evaluation of
+ * Filtering a whole capture: the field index fed from the session pass's
+ * decodes (`indexer.observe`: the SessionModel's `onDecoded`, or called with
+ * the same decode made again later), and the evaluation of
  * a compiled filter over it with each exchange's record.
  */
 import type { Exchange } from '../capture/exchange.js';
@@ -38,6 +39,9 @@ export class FieldIndexer {
 
 export interface CaptureFilterSource {
   index: FieldIndex;
+  /** Positions to evaluate and the exchange id at each (default: the index's own); for filters that read no index. */
+  count?: number;
+  idAt?(position: number): number;
   /** The record of the exchange at a position of the index. */
   record(position: number): ExchangeRecord;
   tick?(): boolean;
@@ -45,11 +49,12 @@ export interface CaptureFilterSource {
 
 /** Ids of the exchanges that match, in index (capture) order. */
 export function filterCapture(f: CompiledFilter, src: CaptureFilterSource): number[] {
-  const bulk: BulkSource = { count: src.index.count, index: src.index, record: (i) => src.record(i) };
+  const bulk: BulkSource = { count: src.count ?? src.index.count, index: src.index, record: (i) => src.record(i) };
   if (src.tick) bulk.tick = src.tick;
   const mask = evaluateBulk(f.root, bulk);
   const out: number[] = [];
   const ids = src.index.ids;
-  for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(ids[i]!);
+  const idAt = src.idAt ?? ((i: number) => ids[i]!);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(idAt(i));
   return out;
 }

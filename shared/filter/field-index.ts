@@ -61,8 +61,14 @@ export class FieldIndex implements IndexedValues {
     if (!values) this.fields.set(field, (values = new Map()));
     this.lastField = field;
     this.lastValues = values;
-    let e = values.get(k);
-    if (!e) values.set(k, (e = { value: v, positions: [] }));
+    const e = values.get(k);
+    if (!e) {
+      // Most values are seen once (subjects, request ids): a one-element literal holds its position exactly,
+      // where an empty array grown by push reserves room for 17.
+      values.set(k, { value: v, positions: [this.pos] });
+      this.pairs++;
+      return;
+    }
     const p = e.positions;
     if (p[p.length - 1] !== this.pos) {
       p.push(this.pos);

@@ -240,3 +240,72 @@ export function literalOf(info: FieldInfo | undefined, v: unknown): string {
 export function filterTextFor(f: TreeField, info: FieldInfo | undefined): string {
   return `${f.field} == ${literalOf(info, f.value)}`;
 }
+
+/** A field of an HTTP head tree: `key` is its index key (evaluate.ts `httpFields`), `field` the name to filter by. */
+export interface HeadField extends TreeField {
+  key: string;
+}
+
+/** The exchange-record fields an HTTP head tree also shows, by the node path under the head's root. */
+const HEAD_LINE_FIELDS: Readonly<Record<string, string>> = {
+  'RequestLine/Method': 'http.method',
+  'RequestLine/RequestTarget': 'http.url',
+  'StatusLine/StatusCode': 'http.status',
+};
+
+/**
+ * The fields of an HTTP head tree (shared/protocol/mapihttp/headers.ts: `HttpRequest` /
+ * `HttpResponse`, its start line and one node per header in wire order): each header under
+ * `http.<side>.header["Name"]`, the request's cookies under `http.cookie["name"]`, the cookie a
+ * response sets under `http.setCookie["name"]`, and the start line's method, target and status.
+ * `rootPath` is the path the tree view gives the head's root.
+ */
+export function headFields(root: TreeNodeLike, side: 'request' | 'response', rootPath = '0'): HeadField[] {
+  const out: HeadField[] = [];
+  root.children?.forEach((part, i) => {
+    const p = `${rootPath}.${i}`;
+    const np = `${root.name}/${part.name}`;
+    if (part.name === 'Headers') {
+      part.children?.forEach((h, j) => {
+        if (typeof h.value !== 'string') return;
+        const hp = `${p}.${j}`;
+        const lower = h.name.toLowerCase();
+        const family = `http.${side}.header`;
+        out.push({
+          field: `${family}[${JSON.stringify(h.name)}]`,
+          key: `${family}:${lower}`,
+          value: h.value,
+          path: hp,
+          namePath: `${np}/${h.name}`,
+        });
+        if (side === 'request' && lower === 'host')
+          out.push({ field: 'http.host', key: 'http.host', value: h.value, path: hp, namePath: `${np}/${h.name}` });
+        const cookies =
+          side === 'request' && lower === 'cookie'
+            ? (h.children ?? [])
+            : side === 'response' && lower === 'set-cookie'
+              ? (h.children ?? []).slice(0, 1)
+              : [];
+        const cookieFamily = side === 'request' ? 'http.cookie' : 'http.setCookie';
+        cookies.forEach((c) => {
+          if (typeof c.value !== 'string') return;
+          out.push({
+            field: `${cookieFamily}[${JSON.stringify(c.name)}]`,
+            key: `${cookieFamily}:${c.name.toLowerCase()}`,
+            value: c.value,
+            path: `${hp}.${(h.children ?? []).indexOf(c)}`,
+            namePath: `${np}/${h.name}/${c.name}`,
+          });
+        });
+      });
+      return;
+    }
+    part.children?.forEach((x, j) => {
+      const field = HEAD_LINE_FIELDS[`${part.name}/${x.name}`];
+      if (!field || typeof x.value !== 'string') return;
+      const value = field === 'http.status' ? Number(x.value) : x.value;
+      out.push({ field, key: field, value, path: `${p}.${j}`, namePath: `${np}/${x.name}` });
+    });
+  });
+  return out;
+}

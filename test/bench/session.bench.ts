@@ -44,34 +44,42 @@ const rewrite = (hs: readonly RawHeader[], k: number): RawHeader[] =>
       : h,
   );
 
+/** Template exchange `t` as exchange `id` of session copy `k` (its own cookies, connection and times shifted by `dt`). */
+export function sessionCopy(t: Exchange, id: number, k: number, dt: number): Exchange {
+  return {
+    ...t,
+    id,
+    connectionId: k + 1,
+    timings: {
+      requestStart: t.timings.requestStart + dt,
+      ...(t.timings.requestEnd !== undefined ? { requestEnd: t.timings.requestEnd + dt } : {}),
+      ...(t.timings.responseHeaders !== undefined ? { responseHeaders: t.timings.responseHeaders + dt } : {}),
+      ...(t.timings.responseEnd !== undefined ? { responseEnd: t.timings.responseEnd + dt } : {}),
+    },
+    request: { ...t.request, headers: rewrite(t.request.headers, k) },
+    ...(t.response
+      ? {
+          response: {
+            ...t.response,
+            headers: rewrite(t.response.headers, k),
+            chunks: t.response.chunks.map((c) => ({ ...c, time: c.time + dt })),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Time from a template's first request to the next copy's (its span plus a second). */
+export const templateSpan = (tpl: readonly Exchange[]): number =>
+  tpl[tpl.length - 1]!.timings.requestStart - tpl[0]!.timings.requestStart + 1000;
+
 /** `n` exchanges: session k is the template with its own cookies, ids and times. */
 export function* synthetic(n: number, tpl: readonly Exchange[]): Generator<Exchange> {
-  const span = tpl[tpl.length - 1]!.timings.requestStart - tpl[0]!.timings.requestStart + 1000;
+  const span = templateSpan(tpl);
   for (let id = 1, k = 0; id <= n; k++)
     for (const t of tpl) {
       if (id > n) return;
-      const dt = k * span;
-      yield {
-        ...t,
-        id,
-        connectionId: k + 1,
-        timings: {
-          requestStart: t.timings.requestStart + dt,
-          ...(t.timings.requestEnd !== undefined ? { requestEnd: t.timings.requestEnd + dt } : {}),
-          ...(t.timings.responseHeaders !== undefined ? { responseHeaders: t.timings.responseHeaders + dt } : {}),
-          ...(t.timings.responseEnd !== undefined ? { responseEnd: t.timings.responseEnd + dt } : {}),
-        },
-        request: { ...t.request, headers: rewrite(t.request.headers, k) },
-        ...(t.response
-          ? {
-              response: {
-                ...t.response,
-                headers: rewrite(t.response.headers, k),
-                chunks: t.response.chunks.map((c) => ({ ...c, time: c.time + dt })),
-              },
-            }
-          : {}),
-      };
+      yield sessionCopy(t, id, k, k * span);
       id++;
     }
 }

@@ -200,6 +200,52 @@ test('replay a session with a network switch and read the verdict', async ({ pag
   await page.screenshot({ path: shot('replay') });
 });
 
+test('replay against a server: the mailbox changes are listed and refused until allowed', async ({ page }) => {
+  await loadRuler(backend);
+  // A plain server (not the simulator): it counts what reaches it.
+  let hits = 0;
+  const server = http.createServer((req, res) => {
+    hits++;
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'X-ResponseCode': '0' }).end('PROCESSING\r\nDONE\r\n\r\n'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await openUi(page, backend);
+    await page.getByRole('tab', { name: 'Replay' }).click();
+    const view = page.getByLabel('Replay', { exact: true });
+    // Session 6 of the ruler capture: #26 creates a folder and sets a property on it.
+    await view.getByLabel('Session to replay').selectOption('6');
+    const allow = view.getByRole('switch', { name: 'Allow changes to the mailbox' });
+    await expect(allow).toHaveCount(0); // the simulator needs no switch
+    await view.getByRole('radio', { name: /Server/ }).check();
+    await view.getByLabel('Target URL').fill(url);
+    await expect(allow).not.toBeChecked();
+    await expect(view.getByTestId('replay-change')).toHaveText(['#26 RopCreateFolder, RopSetProperties']);
+    await expect(view.getByTestId('replay-changes')).toContainText('refused until you allow it');
+    await view.getByRole('button', { name: '▶ Run replay' }).click();
+    await expect(view.getByRole('alert')).toContainText(
+      '1 captured request(s) change the mailbox (#26 RopCreateFolder, RopSetProperties)',
+    );
+    expect(hits).toBe(0);
+    await page.screenshot({ path: shot('replay-changes') });
+    // Allowed: the run starts and reaches the server.
+    await allow.check();
+    await view.getByRole('button', { name: '▶ Run replay' }).click();
+    await expect(view.getByTestId('replay-state')).toHaveText(/done|failed/, { timeout: 30_000 });
+    expect(hits).toBeGreaterThan(0);
+    // A session without changes says so; a new session starts with the switch off.
+    await view.getByLabel('Session to replay').selectOption('1');
+    await expect(view.getByTestId('replay-changes')).toContainText('No captured request of this session changes');
+    await expect(allow).not.toBeChecked();
+    await view.getByRole('radio', { name: /Built-in Exchange simulator/ }).check();
+    await expect(allow).toHaveCount(0);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test('export a HAR (redacted) and import it again', async ({ page }) => {
   test.skip(
     !(await hasMethod(backend, 'file.export', { format: 'har', redact: true })),

@@ -68,3 +68,16 @@ export async function writeSyntheticCapture(n: number): Promise<string> {
   }
   return file;
 }
+
+/** Writes `exchanges` to a new capture file in a temporary folder; returns its path. */
+export async function writeCaptureOf(exchanges: readonly Exchange[], name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mapiscope-e2e-'));
+  const file = path.join(dir, `${name}.mscap`);
+  const w = await CaptureWriter.create(file, { note: name });
+  try {
+    for (const ex of exchanges) await w.append(ex);
+  } finally {
+    await w.close();
+  }
+  return file;
+}

@@ -48,7 +48,7 @@ export interface ProxyEngineOptions {
    * proxy's own address), e.g. the PAC script; undefined passes the request on as usual. These
    * are not recorded.
    */
-  localRoute?: (method: string, path: string) => LocalResponse | undefined;
+  localRoute?: (method: string, path: string) => LocalResponse | Promise<LocalResponse> | undefined;
 }
 
 export interface LocalResponse {

@@ -30,6 +30,7 @@ import type {
   ProxyEngine,
   ProxyEngineEvents,
   ProxyEngineOptions,
+  LocalResponse,
   ProxyLogger,
   ProxyMode,
 } from './engine.js';
@@ -294,8 +295,14 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
         for (const l of library) l.call(server, req, res);
         return;
       }
-      res.writeHead(local.status, { ...local.headers, 'Content-Length': Buffer.byteLength(local.body) });
-      res.end(req.method === 'HEAD' ? undefined : local.body);
+      const send = (r: LocalResponse) => {
+        res.writeHead(r.status, { ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
+        res.end(req.method === 'HEAD' ? undefined : r.body);
+      };
+      if (!(local instanceof Promise)) return send(local);
+      local.then(send, (e: Error) =>
+        send({ status: 500, headers: { 'Content-Type': 'text/plain' }, body: `${e.message}\n` }),
+      );
     });
   }
 

@@ -7,7 +7,7 @@
  * completed exchanges and verdicts (at most one per `progressIntervalMs` per run, the latest state), and at
  * once when it ends; nothing follows the final one. Each exchange and verdict is also a `log` line.
  *
- * RPC methods: replay.check, replay.sessions, replay.start, replay.status, replay.report, replay.recorded,
+ * RPC methods: replay.check, replay.sessions, replay.changes, replay.start, replay.status, replay.report, replay.recorded,
  * replay.cancel, replay.list.
  */
 import type { ReplayRunData } from '../../../shared/api/replay.js';
@@ -96,6 +96,14 @@ export class ReplayService implements BackendService {
         };
       }),
     );
+    rpc.method('replay.changes', async (p) => {
+      const session = (p as { session?: number }).session;
+      // Telling changes apart reads the Execute request bodies (of the session only, when one is chosen).
+      const list = backend.workspace.storeBacked
+        ? await replayList(backend, session)
+        : (backend.workspace.inMemory() ?? (await backend.workspace.materialize()));
+      return mailboxChanges(list, session);
+    });
     rpc.method('replay.start', async (p) => {
       // Checked here too: the HTTP transport passes whatever JSON a client sent.
       const o: { [K in keyof ReplayStartDto]?: unknown } = p ?? {};
@@ -107,6 +115,7 @@ export class ReplayService implements BackendService {
       if (o.realtime === true) params.realtime = true;
       if (o.insecure === true) params.insecure = true;
       if (o.record === true) params.record = true;
+      if (o.allowChanges === true) params.allowChanges = true;
       // An opened capture file: the replayer walks the whole list, so it gets every exchange's head; bodies are
       // read for the chosen session only (all of them when every session is replayed).
       if (backend.workspace.storeBacked) params.exchanges = await replayList(backend, params.session);

@@ -3,11 +3,13 @@
  * calls, the index and fdatasync never run on the proxy's event loop.
  *
  * The caller's thread only copies the two bodies into one transferable buffer and queues the
- * exchange's head (format.ts `exchangeHead`); what is queued during one turn of its event loop is
- * posted as one message at the end of that turn (one wake-up of the thread per turn, not per
- * exchange). The thread writes records in the order they were queued: everything that reached it
- * while it was writing goes out in its next single writev() (group commit), then its index entries
- * in one write, then one acknowledgement for the batch.
+ * exchange's head (format.ts `exchangeHead`). At most one batch is on its way to the thread at a
+ * time: with none outstanding, what is queued during one turn of the event loop is posted at the end
+ * of that turn; while one is outstanding, records wait for its acknowledgement and are posted together
+ * as the next batch from the handler of that acknowledgement. So under load a cross-thread wake-up
+ * (each way) carries a batch, not a record, and one client alone waits for no other record. The
+ * thread writes records in the order they were queued: a batch goes out in one writev() (group
+ * commit), then its index entries in one write, then one acknowledgement for the batch.
  *
  * Durability (the contract `CaptureWriter.append` keeps): the promise of an append resolves once
  * the thread's write() of its record has returned, i.e. the kernel holds the bytes and a `kill -9`
@@ -183,9 +185,12 @@ export class AppendThread {
   private settleClosed?: (r: { pos: number; ipos: number; error?: string }) => void;
   private refed = false;
   private exited = false;
-  /** Records queued in this turn of the event loop, and the buffers they transfer. */
+  /** Records queued and not yet posted, and the buffers they transfer. */
   private outbox: RecordMessage[] = [];
   private transfers: ArrayBuffer[] = [];
+  /** Highest seq posted to the thread, and whether a post is scheduled for the end of this turn. */
+  private posted = 0;
+  private scheduled = false;
 
   constructor(
     readonly path: string,
@@ -229,17 +234,28 @@ export class AppendThread {
       this.ref(true);
       this.outbox.push(m);
       for (const t of transfer) this.transfers.push(t);
-      if (this.outbox.length === 1) setImmediate(this.send);
+      // With a batch outstanding, its acknowledgement posts this one (onReply).
+      if (!this.scheduled && !this.outstanding()) {
+        this.scheduled = true;
+        setImmediate(this.send);
+      }
     });
   }
 
-  /** Posts what this turn queued (setImmediate: after the turn's I/O callbacks). */
+  /** A posted batch is not acknowledged yet. */
+  private outstanding(): boolean {
+    return this.pending.length > 0 && this.pending[0]!.seq <= this.posted;
+  }
+
+  /** Posts what is queued (scheduled with setImmediate: after the turn's I/O callbacks). */
   private readonly send = (): void => {
+    this.scheduled = false;
     if (this.outbox.length === 0) return;
     const batch = this.outbox;
     const transfers = this.transfers;
     this.outbox = [];
     this.transfers = [];
+    this.posted = batch[batch.length - 1]!.seq;
     this.worker.postMessage(batch, transfers);
   };
 
@@ -268,6 +284,8 @@ export class AppendThread {
       return;
     }
     this.settle(r.upTo, r.error);
+    // The next batch: what queued up while this one was on its way.
+    if (!this.outstanding()) this.send();
   }
 
   private settle(upTo: number, error?: string): void {

@@ -13,6 +13,7 @@ import {
   removeJournal,
   writeJournal,
 } from './journal.js';
+import { PAC_PATH, type PreviousRoute, withPreviousRoute } from './pac.js';
 import { noStoresMessage, platformStores } from './platform.js';
 import { type CommandRunner, execRunner } from './runner.js';
 import {
@@ -125,6 +126,9 @@ export class SystemProxy {
     if (stores.length === 0) throw new SystemProxyError(noStoresMessage(this.platform));
     const previous: SettingsSnapshot = {};
     for (const s of stores) previous[s.id] = await s.read();
+    // The PAC sends the hosts that are not Exchange's where they went before (a corporate proxy or script).
+    if (target.kind === 'pac')
+      target = { ...target, url: withPreviousRoute(target.url, previousRoute(stores, previous)) };
     const journal: ProxyJournal = {
       version: 1,
       platform: this.platform,
@@ -277,6 +281,16 @@ export class SystemProxy {
     }
     return out;
   }
+}
+
+/** The first store's previous proxy or PAC script, leaving out a MapiScope PAC left behind. */
+function previousRoute(stores: readonly SettingsStore[], previous: SettingsSnapshot): PreviousRoute | undefined {
+  for (const s of stores) {
+    const r = s.previousRoute?.(previous[s.id]!);
+    if (r?.kind === 'pac' && /^http:\/\/127\.0\.0\.1:\d+\//.test(r.url) && r.url.includes(PAC_PATH)) continue;
+    if (r) return r;
+  }
+  return undefined;
 }
 
 async function notifyAll(stores: Iterable<SettingsStore>): Promise<void> {

@@ -4,6 +4,7 @@
  * text form `gsettings get` prints, which `gsettings set` reads back unchanged.
  */
 import { type CommandRunner, mustRun } from './runner.js';
+import type { PreviousRoute } from './pac.js';
 import type { ProxyTarget, SettingValue, SettingValues, SettingsStore } from './settings.js';
 
 const BASE = 'org.gnome.system.proxy';
@@ -87,6 +88,28 @@ export class GnomeProxyStore implements SettingsStore {
     if (mode === 'auto') return `PAC ${unq(v[id(BASE, 'autoconfig-url')]) || '(automatic detection)'}`;
     if (mode === 'manual') return `manual ${unq(v[id(`${BASE}.http`, 'host')])}:${v[id(`${BASE}.http`, 'port')] ?? ''}`;
     return 'no proxy';
+  }
+
+  previousRoute(v: SettingValues): PreviousRoute | undefined {
+    const unq = (x: SettingValue | undefined) => (x ?? '').replace(/^'(.*)'$/, '$1');
+    const mode = unq(v[id(BASE, 'mode')]);
+    const url = unq(v[id(BASE, 'autoconfig-url')]);
+    if (mode === 'auto') return url ? { kind: 'pac', url } : undefined;
+    if (mode !== 'manual') return undefined;
+    const server = (schema: string) => {
+      const host = unq(v[id(schema, 'host')]);
+      const port = Number(v[id(schema, 'port')] ?? 0);
+      return host && port > 0 ? `${host}:${port}` : '';
+    };
+    const http = server(`${BASE}.http`);
+    const https = server(`${BASE}.https`);
+    if (!http && !https) return undefined;
+    const bypass = [...(v[id(BASE, 'ignore-hosts')] ?? '').matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!);
+    return {
+      kind: 'proxy',
+      server: http === https || !https ? http : !http ? `https=${https}` : `http=${http};https=${https}`,
+      bypass,
+    };
   }
 
   desired(t: ProxyTarget): SettingValues {

@@ -4,6 +4,7 @@
  * reads all its values at once, writes one value at a time, and says which values route
  * through MapiScope; the controller does the rest (journal, rollback, restore) the same way for all.
  */
+import { type PreviousRoute, previousFromPacQuery } from './pac.js';
 
 /** A setting's value as the store reads it back; null means absent (unset, deleted, empty). */
 export type SettingValue = string | null;
@@ -30,6 +31,11 @@ export interface SettingsStore {
    * in place before MapiScope routed) for values derived from them (Windows' binary settings).
    */
   desired(target: ProxyTarget, current?: SettingValues): SettingValues;
+  /**
+   * Where `values` send traffic, when to a proxy or a PAC script: what MapiScope's PAC sends the
+   * hosts that are not Exchange's to (undefined: direct, or not known for this store).
+   */
+  previousRoute?(values: SettingValues): PreviousRoute | undefined;
   /** How `values` route, in a few words ("no proxy", "PAC http://…", "manual 127.0.0.1:8888"). */
   describe(values: SettingValues): string;
   /** Tells running applications the settings changed (best effort). */
@@ -38,7 +44,13 @@ export interface SettingsStore {
 
 /** Proxy target of a set of desired values, for messages. */
 export function describeTarget(t: ProxyTarget): string {
-  return t.kind === 'pac'
-    ? `PAC ${t.url} (only the Exchange hosts through ${t.proxy.host}:${t.proxy.port})`
-    : `all traffic through ${t.proxy.host}:${t.proxy.port}`;
+  if (t.kind !== 'pac') return `all traffic through ${t.proxy.host}:${t.proxy.port}`;
+  const previous = previousFromPacQuery(new URL(t.url).search);
+  const rest =
+    previous?.kind === 'proxy'
+      ? `, the other hosts through ${previous.server} as before`
+      : previous?.kind === 'pac'
+        ? `, the other hosts as the PAC script set before (${previous.url}) decides, or directly while it cannot be fetched`
+        : '';
+  return `PAC ${t.url} (only the Exchange hosts through ${t.proxy.host}:${t.proxy.port}${rest})`;
 }

@@ -9,9 +9,12 @@
  * (INTERNET_OPTION_REFRESH), called from PowerShell.
  */
 import { type CommandRunner, mustRun } from './runner.js';
+import type { PreviousRoute } from './pac.js';
 import type { ProxyTarget, SettingValue, SettingValues, SettingsStore } from './settings.js';
 import {
   type ConnectionSettings,
+  PROXY_TYPE_AUTO_PROXY_URL,
+  PROXY_TYPE_PROXY,
   decodeConnectionSettings,
   encodeConnectionSettings,
   fromRegHex,
@@ -96,6 +99,22 @@ export class WindowsProxyStore implements SettingsStore {
     if (data(v.AutoConfigURL)) parts.push(`PAC ${data(v.AutoConfigURL)}`);
     if (Number.parseInt(data(v.ProxyEnable) || '0', 16) === 1) parts.push(`manual ${data(v.ProxyServer)}`);
     return parts.length ? parts.join(', then ') : 'no proxy';
+  }
+
+  previousRoute(v: SettingValues): PreviousRoute | undefined {
+    const data = (x: SettingValue | undefined) => (x ? x.slice(x.indexOf(':') + 1) : '');
+    const split = (list: string) => list.split(';').filter(Boolean);
+    const c = connectionSettingsOf(v[CONNECTION_SETTINGS]);
+    if (c) {
+      if (c.flags & PROXY_TYPE_AUTO_PROXY_URL && c.autoConfigUrl) return { kind: 'pac', url: c.autoConfigUrl };
+      if (c.flags & PROXY_TYPE_PROXY && c.proxyServer)
+        return { kind: 'proxy', server: c.proxyServer, bypass: split(c.bypassList) };
+      return undefined;
+    }
+    if (data(v.AutoConfigURL)) return { kind: 'pac', url: data(v.AutoConfigURL) };
+    if (Number.parseInt(data(v.ProxyEnable) || '0', 16) === 1 && data(v.ProxyServer))
+      return { kind: 'proxy', server: data(v.ProxyServer), bypass: split(data(v.ProxyOverride)) };
+    return undefined;
   }
 
   desired(t: ProxyTarget, current: SettingValues = {}): SettingValues {

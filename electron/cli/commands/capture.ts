@@ -92,7 +92,6 @@ export const captureCommand: Command = {
     if (all && hosts.length) throw new UsageError('--hosts is for the PAC script; --all routes everything');
 
     const { CaptureService, readPemFiles } = await import('../../backend/capture-service.js');
-    const { summarizeExchange } = await import('../../../shared/protocol/summary.js');
     const log =
       (level: string) =>
       (...a: unknown[]) => {
@@ -122,9 +121,12 @@ export const captureCommand: Command = {
     const { describeTarget } = await import('../../backend/system-proxy/settings.js');
     const sp = systemProxy ? new SystemProxy({ dataDir: svc.dataDir }) : undefined;
     if (sp) {
-      const target = routeTarget({ port: st.port!, all, hosts });
+      let target = routeTarget({ port: st.port!, all, hosts });
       try {
-        await sp.on(target, { kind: 'process', pid: process.pid, command: 'mapiscope capture' }, hosts);
+        // The journal's target: a PAC URL also names the proxy or script the other hosts keep using.
+        ({ target } = (
+          await sp.on(target, { kind: 'process', pid: process.pid, command: 'mapiscope capture' }, hosts)
+        ).journal);
       } catch (e) {
         await svc.stop();
         throw new CliFailure(`cannot route through MapiScope: ${(e as Error).message}`);
@@ -140,16 +142,20 @@ export const captureCommand: Command = {
         `note: the file ended in a torn record (${st.tornTail.bytes} bytes at ${st.tornTail.offset}); moved to ${st.tornTail.savedTo}\n`,
       );
     io.stderr('Ctrl-C stops\n');
-    svc.on('exchange', (ex) => {
+    // One line per exchange, written once per turn of the event loop (one write for a burst).
+    let lines = '';
+    const flushLines = () => {
+      if (lines) io.stderr(lines);
+      lines = '';
+    };
+    svc.on('exchange', (ex, s) => {
       if (quiet) return;
-      const s = summarizeExchange(ex);
       const status = s.status ?? '---';
       const dur = s.durationMs !== undefined ? `${Math.round(s.durationMs)}ms` : '';
       const rt = s.requestType ? ` ${s.requestType}` : '';
       const ab = ex.aborted ? ` ABORTED ${ex.aborted.kind}: ${ex.aborted.message}` : '';
-      io.stderr(
-        `#${ex.id} c${ex.connectionId} ${ex.request.method} ${ex.origin ?? ''}${ex.request.url.startsWith('/') ? ex.request.url : ''}${rt} → ${status} ${s.responseBytes}B ${dur}${ab}\n`,
-      );
+      if (!lines) setImmediate(flushLines);
+      lines += `#${ex.id} c${ex.connectionId} ${ex.request.method} ${ex.origin ?? ''}${ex.request.url.startsWith('/') ? ex.request.url : ''}${rt} → ${status} ${s.responseBytes}B ${dur}${ab}\n`;
     });
     svc.on('untrusted-certificate', (e) =>
       io.stderr(
@@ -163,6 +169,7 @@ export const captureCommand: Command = {
     io.stderr('stopping…\n');
     if (sp) io.stderr(`${restoreSummary(await sp.off(), 'capture stopped')}\n`);
     const fin = await svc.stop();
+    flushLines();
     io.stderr(`${fin.exchanges} exchange(s) written to ${fin.file}\n`);
     if (io.json)
       io.stdout(

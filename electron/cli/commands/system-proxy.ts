@@ -60,7 +60,7 @@ export const systemProxyCommand: Command = {
           if (replaced?.journal) io.stderr(`${restoreSummary(replaced, 'replacing the earlier routing')}\n`);
           if (io.json) io.stdout(JSON.stringify((await sp.status()) satisfies object) + '\n');
           else {
-            io.stdout(`routing ${describeTarget(target)}\n`);
+            io.stdout(`routing ${describeTarget(journal.target)}\n`);
             for (const s of journal.stores) io.stdout(`  set: ${s.label}\n`);
           }
           io.stderr(`${environmentHint(port)}\n`);

@@ -14,9 +14,12 @@ import { useUiStore } from '../stores/ui-store';
 import { HexPane } from './hex-pane';
 import { type NodeFilter, TreePane } from './tree-pane';
 import { useFilterStore } from '../stores/filter-store';
-import { FieldNames, filterTextFor, treeFields } from '../../../shared/filter/tree';
+import { FieldNames, filterTextFor, headFields, treeFields } from '../../../shared/filter/tree';
 import { matchedNodes } from '../../../shared/filter/highlight';
 import { formatDuration, RESPONSE_CODES } from './format';
+
+/** Path the tree view gives the root of the shown side's HTTP head (the body's tree starts at "0"). */
+export const HEAD_ROOT = 'h';
 
 /** Deepest node (path) whose range in `buffer` contains `offset`. */
 export function nodeAt(
@@ -24,6 +27,7 @@ export function nodeAt(
   rootBuffer: string,
   buffer: string,
   offset: number,
+  rootPath = '0',
 ): { path: string; node: TreeNodeDto } | undefined {
   let best: { path: string; node: TreeNodeDto } | undefined;
   const rec = (n: TreeNodeDto, path: string, buf: string) => {
@@ -31,19 +35,34 @@ export function nodeAt(
     if (b === buffer && offset >= n.offset && offset < n.offset + n.length) best = { path, node: n };
     n.children?.forEach((c, i) => rec(c, `${path}.${i}`, b));
   };
-  rec(root, '0', root.buffer ?? rootBuffer);
+  rec(root, rootPath, root.buffer ?? rootBuffer);
   return best;
 }
 
-/** The tree's filter actions: the field each node stands for, and the nodes the applied filter matched. */
-function useTreeFilters(part: DecodedPartDto) {
+/**
+ * The trees' filter actions: the field each node stands for, and the nodes the applied filter
+ * matched — in the body's tree (paths from "0") and the HTTP head's (paths from HEAD_ROOT).
+ * Named properties go by the names the session mapped them to, as the backend's filter does.
+ */
+function useTreeFilters(
+  part: DecodedPartDto,
+  head: TreeNodeDto | undefined,
+  named: Readonly<Record<number, string>> | undefined,
+) {
   const fields = useFilterStore((s) => s.fields);
   const tests = useFilterStore((s) => s.tests);
   const names = useMemo(() => (fields ? new FieldNames(fields) : undefined), [fields]);
+  const ctx = useMemo(
+    () => ({ json: true, ...(named ? { namedPropertyName: (id: number) => named[id] } : {}) }),
+    [named],
+  );
   const byPath = useMemo(() => {
     const m = new Map<string, NodeFilter>();
+    if (head)
+      for (const f of headFields(head, part.direction, HEAD_ROOT))
+        if (!m.has(f.path)) m.set(f.path, { text: filterTextFor(f, names?.byName.get(f.field)) });
     if (!names) return m;
-    for (const f of treeFields(part.tree, part.requestType, part.direction, names, { json: true }))
+    for (const f of treeFields(part.tree, part.requestType, part.direction, names, ctx))
       if (!m.has(f.path)) m.set(f.path, { text: filterTextFor(f, names.byName.get(f.field)), field: f.field });
     // A ROP node stands for "this ROP is in the exchange".
     const walk = (n: TreeNodeDto, path: string) => {
@@ -53,27 +72,49 @@ function useTreeFilters(part: DecodedPartDto) {
     };
     walk(part.tree, '0');
     return m;
-  }, [part, names]);
+  }, [part, head, names, ctx]);
   const matched = useMemo(() => {
     if (!names || !tests.length) return undefined;
-    const hits = matchedNodes(tests, { [part.direction]: part.tree }, part.requestType, names, { json: true });
+    const hits = matchedNodes(tests, { [part.direction]: part.tree }, part.requestType, names, ctx, {
+      [part.direction]: head,
+      rootPath: HEAD_ROOT,
+    });
     return new Set(hits.map((h) => h.path));
-  }, [part, names, tests]);
+  }, [part, head, names, tests, ctx]);
   return { byPath, matched };
 }
 
-function PartView({ part }: { part: DecodedPartDto }) {
+function PartView({
+  part,
+  head,
+  headBuffer,
+  named,
+}: {
+  part: DecodedPartDto;
+  /** The side's HTTP head tree and its bytes (base64). */
+  head?: TreeNodeDto | undefined;
+  headBuffer?: { id: string; base64: string } | undefined;
+  named?: Readonly<Record<number, string>> | undefined;
+}) {
   const bytes = useUiStore((s) => s.bytes);
   const selectNode = useUiStore((s) => s.selectNode);
   const addColumn = useUiStore((s) => s.addFieldColumn);
   const setText = useFilterStore((s) => s.setText);
   const setDraft = useFilterStore((s) => s.setDraft);
-  const { byPath, matched } = useTreeFilters(part);
+  const { byPath, matched } = useTreeFilters(part, head, named);
   const buffers = useMemo(() => {
     const m = new Map<string, Uint8Array>();
     for (const [k, v] of Object.entries(part.buffers)) m.set(k, base64Decode(v));
+    if (headBuffer) m.set(headBuffer.id, base64Decode(headBuffer.base64));
     return m;
-  }, [part]);
+  }, [part, headBuffer]);
+  const treeActions = {
+    filterFor: (path: string) => byPath.get(path),
+    ...(matched ? { matched } : {}),
+    onApply: setText,
+    onPrepare: setDraft,
+    onAddColumn: addColumn,
+  };
   const shown = bytes && buffers.has(bytes.buffer) ? bytes.buffer : 'body';
   const data = buffers.get(shown) ?? new Uint8Array();
   return (
@@ -93,15 +134,25 @@ function PartView({ part }: { part: DecodedPartDto }) {
       </div>
       <div className="split">
         <div className="split-left">
+          {head && (
+            <div className="head-tree">
+              <TreePane
+                key={`${part.direction}-head`}
+                root={head}
+                rootBuffer={headBuffer?.id ?? 'body'}
+                rootPath={HEAD_ROOT}
+                label="HTTP head"
+                tools={false}
+                {...treeActions}
+              />
+            </div>
+          )}
           <TreePane
             key={part.direction + part.tree.length}
             root={part.tree}
             rootBuffer="body"
-            filterFor={(path) => byPath.get(path)}
-            {...(matched ? { matched } : {})}
-            onApply={setText}
-            onPrepare={setDraft}
-            onAddColumn={addColumn}
+            {...(named ? { names: named } : {})}
+            {...treeActions}
           />
         </div>
         <div className="split-right">
@@ -121,7 +172,10 @@ function PartView({ part }: { part: DecodedPartDto }) {
             bufferId={shown}
             selection={bytes}
             onSelectByte={(off) => {
-              const hit = nodeAt(part.tree, 'body', shown, off);
+              const hit =
+                head && shown === headBuffer?.id
+                  ? nodeAt(head, shown, shown, off, HEAD_ROOT)
+                  : nodeAt(part.tree, 'body', shown, off);
               if (hit) selectNode(hit.path, { buffer: shown, offset: hit.node.offset, length: hit.node.length });
             }}
           />
@@ -391,7 +445,20 @@ export function DetailPane() {
             </button>
           </div>
           {decoded.error && <p className="aborted">{decoded.error}</p>}
-          {part ? <PartView part={part} /> : <p className="hint pad">No {side} body to decode.</p>}
+          {part ? (
+            <PartView
+              part={part}
+              head={decoded.http[side]}
+              headBuffer={
+                decoded.headBuffers[`${side}-head`] !== undefined
+                  ? { id: `${side}-head`, base64: decoded.headBuffers[`${side}-head`]! }
+                  : undefined
+              }
+              named={decoded.namedProperties}
+            />
+          ) : (
+            <p className="hint pad">No {side} body to decode.</p>
+          )}
         </>
       )}
       {tab === 'headers' && <HeadersView raw={raw} decoded={decoded} />}

@@ -133,6 +133,49 @@ function PlanEditor({ total }: { total: number }) {
   );
 }
 
+/**
+ * Against a server, ROPs that create, delete or change mailbox content change a real mailbox: they are listed,
+ * and replayed only with this switch on (the backend refuses them otherwise).
+ */
+function ChangesSwitch() {
+  const changes = useReplayStore((s) => s.changes);
+  const allow = useReplayStore((s) => s.allowChanges);
+  const setAllow = useReplayStore((s) => s.setAllowChanges);
+  const running = useReplayStore((s) => s.run?.state === 'running');
+  return (
+    <div className={`rp-changes${changes.length && !allow ? ' warn' : ''}`} data-testid="replay-changes">
+      <label>
+        <input
+          type="checkbox"
+          role="switch"
+          checked={allow}
+          onChange={(e) => setAllow(e.target.checked)}
+          disabled={running}
+          aria-label="Allow changes to the mailbox"
+        />{' '}
+        Allow changes to the mailbox
+      </label>
+      {changes.length === 0 ? (
+        <p className="hint">No captured request of this session changes the mailbox.</p>
+      ) : (
+        <>
+          <p className="hint">
+            {changes.length} captured request{changes.length === 1 ? '' : 's'} would change the server&apos;s mailbox
+            {allow ? '' : ' — the replay is refused until you allow it'}:
+          </p>
+          <ul className="rp-change-list">
+            {changes.map((c) => (
+              <li key={c.capturedId} data-testid="replay-change">
+                #{c.capturedId} {[...new Set(c.rops)].join(', ')}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 function ExchangeRows({ report }: { report: ReplayReport }) {
   const [open, setOpen] = useState<number | undefined>();
   const select = useExchangesStore((s) => s.select);
@@ -294,6 +337,7 @@ export function ReplayView() {
               size={30}
             />
           </label>
+          {st.targetKind === 'url' && <ChangesSwitch />}
           <label>
             <input
               type="checkbox"
@@ -379,6 +423,25 @@ export function ReplayView() {
                   <li key={i}>{p}</li>
                 ))}
               </ul>
+            )}
+            {report.serverIds && report.serverIds.length > 0 && (
+              <table className="rp-ids" data-testid="replay-server-ids">
+                <caption>Server-assigned ids re-mapped (folders, messages, rules)</caption>
+                <thead>
+                  <tr>
+                    <th>Captured</th>
+                    <th>This run</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.serverIds.map((m) => (
+                    <tr key={m.captured}>
+                      <td className="mono">{m.captured}</td>
+                      <td className="mono">{m.live}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             )}
             <ExchangeRows report={report} />
           </>

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, useCallback } from 'react';
 import type { TreeNodeDto } from '../../../shared/api/contract';
 import { useUiStore } from '../stores/ui-store';
 import { VirtualList } from './virtual-list';
+import { namedLabel } from '../../../shared/session/named-labels';
 
 interface FlatRow {
   node: TreeNodeDto;
@@ -12,7 +13,7 @@ interface FlatRow {
   hasChildren: boolean;
 }
 
-function flatten(root: TreeNodeDto, open: Set<string>, rootBuffer: string): FlatRow[] {
+function flatten(root: TreeNodeDto, open: Set<string>, rootBuffer: string, rootPath: string): FlatRow[] {
   const rows: FlatRow[] = [];
   const rec = (n: TreeNodeDto, path: string, depth: number, buffer: string) => {
     const buf = n.buffer ?? buffer;
@@ -20,12 +21,12 @@ function flatten(root: TreeNodeDto, open: Set<string>, rootBuffer: string): Flat
     rows.push({ node: n, path, depth, buffer: buf, hasChildren });
     if (hasChildren && open.has(path)) n.children!.forEach((c, i) => rec(c, `${path}.${i}`, depth + 1, buf));
   };
-  rec(root, '0', 0, root.buffer ?? rootBuffer);
+  rec(root, rootPath, 0, root.buffer ?? rootBuffer);
   return rows;
 }
 
 /** Paths open by default: the first levels, and every path that leads to an error. */
-function defaultOpen(root: TreeNodeDto, depth = 3): Set<string> {
+function defaultOpen(root: TreeNodeDto, depth = 3, rootPath = '0'): Set<string> {
   const open = new Set<string>();
   const rec = (n: TreeNodeDto, path: string, d: number): boolean => {
     let err = n.error !== undefined;
@@ -35,12 +36,12 @@ function defaultOpen(root: TreeNodeDto, depth = 3): Set<string> {
     if (n.children?.length && (d < depth || err)) open.add(path);
     return err;
   };
-  rec(root, '0', 0);
+  rec(root, rootPath, 0);
   return open;
 }
 
 /** Paths of every node whose name, display or value contains `q` (case-insensitive). */
-export function searchTree(root: TreeNodeDto, q: string): string[] {
+export function searchTree(root: TreeNodeDto, q: string, rootPath = '0'): string[] {
   const out: string[] = [];
   if (!q) return out;
   const needle = q.toLowerCase();
@@ -50,11 +51,12 @@ export function searchTree(root: TreeNodeDto, q: string): string[] {
     if (hay.includes(needle)) out.push(path);
     n.children?.forEach((c, i) => rec(c, `${path}.${i}`));
   };
-  rec(root, '0');
+  rec(root, rootPath);
   return out;
 }
 
-function nodeAtPath(root: TreeNodeDto, path: string): TreeNodeDto | undefined {
+function nodeAtPath(root: TreeNodeDto, path: string, rootPath = '0'): TreeNodeDto | undefined {
+  if (path !== rootPath && !path.startsWith(`${rootPath}.`)) return undefined;
   let n: TreeNodeDto | undefined = root;
   for (const i of path.split('.').slice(1)) n = n?.children?.[Number(i)];
   return n;
@@ -82,6 +84,10 @@ function valueText(n: TreeNodeDto): string {
   return String(n.value);
 }
 
+/** Room the field context menu needs (four lines), to keep it inside the window. */
+const MENU_WIDTH = 280;
+const MENU_HEIGHT = 130;
+
 /** What the tree's context menu offers for a node: a filter text, and the field it reads (for a column). */
 export interface NodeFilter {
   text: string;
@@ -98,6 +104,18 @@ export interface TreeFilterProps {
   onAddColumn?: (field: string) => void;
 }
 
+/** Where the tree starts and what it knows beyond the nodes. */
+export interface TreeViewProps {
+  /** Path of the root ("0"); a second tree beside another gives its own, so selections stay apart. */
+  rootPath?: string;
+  /** Names of named properties by property id: such tags and columns are shown by name, the number beside. */
+  names?: Readonly<Record<number, string>>;
+  /** Accessible name of the tree. */
+  label?: string;
+  /** Show the search box and the copy/expand buttons (default true). */
+  tools?: boolean;
+}
+
 export function TreePane({
   root,
   rootBuffer,
@@ -106,7 +124,11 @@ export function TreePane({
   onApply,
   onPrepare,
   onAddColumn,
-}: { root: TreeNodeDto; rootBuffer: string } & TreeFilterProps) {
+  rootPath = '0',
+  names,
+  label = 'Decoded tree',
+  tools = true,
+}: { root: TreeNodeDto; rootBuffer: string } & TreeFilterProps & TreeViewProps) {
   const [menu, setMenu] = useState<{ x: number; y: number; path: string } | undefined>(undefined);
   useEffect(() => {
     if (!menu) return;
@@ -120,19 +142,19 @@ export function TreePane({
     };
   }, [menu]);
   const menuFilter = menu ? filterFor?.(menu.path) : undefined;
-  const [open, setOpen] = useState<Set<string>>(() => defaultOpen(root));
+  const [open, setOpen] = useState<Set<string>>(() => defaultOpen(root, 3, rootPath));
   const [query, setQuery] = useState('');
   const [hit, setHit] = useState(0);
-  const hits = useMemo(() => searchTree(root, query), [root, query]);
+  const hits = useMemo(() => searchTree(root, query, rootPath), [root, query, rootPath]);
   const selected = useUiStore((s) => s.selectedNode);
   const selectNode = useUiStore((s) => s.selectNode);
-  const selectedNode = selected ? nodeAtPath(root, selected) : undefined;
+  const selectedNode = selected ? nodeAtPath(root, selected, rootPath) : undefined;
   const goHit = (i: number) => {
     const path = hits[i];
     if (!path) return;
     setHit(i);
     setOpen((o) => new Set([...o, ...ancestors(path)]));
-    const n = nodeAtPath(root, path)!;
+    const n = nodeAtPath(root, path, rootPath)!;
     // Effective buffer: nearest ancestor that sets one.
     let buf = root.buffer ?? rootBuffer;
     let cur: TreeNodeDto | undefined = root;
@@ -144,12 +166,24 @@ export function TreePane({
   };
   // A node chosen elsewhere (a click in the hex view) is revealed: its ancestors open.
   useEffect(() => {
-    if (!selected || !nodeAtPath(root, selected)) return;
+    if (!selected || !nodeAtPath(root, selected, rootPath)) return;
     const missing = ancestors(selected).filter((p) => !open.has(p));
     if (missing.length) setOpen((o) => new Set([...o, ...missing]));
   }, [selected, root]);
-  const rows = useMemo(() => flatten(root, open, rootBuffer), [root, open, rootBuffer]);
+  // The nodes the applied filter matched are revealed: their ancestors open.
+  useEffect(() => {
+    if (!matched?.size) return;
+    const mine = [...matched].filter((p) => p.startsWith(`${rootPath}.`));
+    setOpen((o) => {
+      const missing = mine.flatMap(ancestors).filter((p) => !o.has(p));
+      return missing.length ? new Set([...o, ...missing]) : o;
+    });
+  }, [matched, rootPath]);
+  const rows = useMemo(() => flatten(root, open, rootBuffer, rootPath), [root, open, rootBuffer, rootPath]);
   const selIndex = rows.findIndex((r) => r.path === selected);
+  // In view: the selected node, else the first node the filter matched.
+  const firstMatch = useMemo(() => (matched?.size ? rows.findIndex((r) => matched.has(r.path)) : -1), [rows, matched]);
+  const inView = selIndex >= 0 ? selIndex : firstMatch >= 0 ? firstMatch : undefined;
 
   const toggle = useCallback((path: string) => {
     setOpen((o) => {
@@ -177,7 +211,7 @@ export function TreePane({
 
   return (
     <div className="tree-wrap">
-      <div className="tree-tools">
+      <div className="tree-tools" hidden={!tools}>
         <input
           placeholder="Search the tree"
           aria-label="Search the tree"
@@ -217,8 +251,8 @@ export function TreePane({
         >
           Copy subtree
         </button>
-        <button onClick={() => setOpen(defaultOpen(root, 99))}>Expand all</button>
-        <button onClick={() => setOpen(new Set(['0']))}>Collapse</button>
+        <button onClick={() => setOpen(defaultOpen(root, 99, rootPath))}>Expand all</button>
+        <button onClick={() => setOpen(new Set([rootPath]))}>Collapse</button>
       </div>
       {menu && (
         <ul className="context-menu" role="menu" style={{ left: menu.x, top: menu.y }} aria-label="Field actions">
@@ -250,12 +284,14 @@ export function TreePane({
         className="tree"
         count={rows.length}
         rowHeight={22}
-        ariaLabel="Decoded tree"
-        scrollToIndex={selIndex >= 0 ? selIndex : undefined}
+        ariaLabel={label}
+        scrollToIndex={inView}
         onKeyDown={onKeyDown}
         renderRow={(i) => {
           const r = rows[i]!;
           const n = r.node;
+          const named = names ? namedLabel(n, names) : undefined;
+          const shownValue = named?.display ?? valueText(n);
           return (
             <div
               key={r.path}
@@ -266,7 +302,12 @@ export function TreePane({
                 if (!filterFor) return;
                 e.preventDefault();
                 choose(r);
-                setMenu({ x: e.clientX, y: e.clientY, path: r.path });
+                // Kept inside the window: a node near the bottom or right edge opens it upward or leftward.
+                setMenu({
+                  x: Math.max(0, Math.min(e.clientX, window.innerWidth - MENU_WIDTH)),
+                  y: Math.max(0, Math.min(e.clientY, window.innerHeight - MENU_HEIGHT)),
+                  path: r.path,
+                });
               }}
               onDoubleClick={() => r.hasChildren && toggle(r.path)}
               role="row"
@@ -281,8 +322,13 @@ export function TreePane({
               >
                 {r.hasChildren ? (open.has(r.path) ? '▾' : '▸') : ''}
               </span>
-              <span className="tname">{n.name}</span>
-              {valueText(n) && <span className="tval">{valueText(n)}</span>}
+              <span className="tname">{named?.name ?? n.name}</span>
+              {shownValue && <span className="tval">{shownValue}</span>}
+              {named && (
+                <span className="tsub" title="property tag as sent">
+                  {named.secondary}
+                </span>
+              )}
               {n.error !== undefined && <span className="terr">⚠ {n.error}</span>}
               <span className="toff">
                 {r.buffer !== 'body' ? `${r.buffer} ` : ''}@{n.offset} +{n.length}

@@ -3,7 +3,7 @@
  * contract (shared/api/contract.ts, shared/api/replay.ts: one definition for both sides).
  */
 
-export type { ReplaySessionRow } from '../../../shared/api/contract';
+export type { ReplayChangeRow, ReplaySessionRow } from '../../../shared/api/contract';
 
 export type { DiffEntry, ExchangeReport, SideResult, SwitchReport, Verdict } from '../../../shared/api/replay';
 export type { ReplayReportData as ReplayReport, ReplayRunData as ReplayRun } from '../../../shared/api/replay';

@@ -4,12 +4,14 @@
  * `replay-progress` events (no polling) and read whole with `replay.report`
  * once it ends. After the event channel reconnects, `resync()` asks
  * `replay.status` once, so a final event missed meanwhile cannot leave the
- * panel on "running".
+ * panel on "running". Against a server, the ROPs of the session that would
+ * change its mailbox (`replay.changes`) are listed and the run needs the
+ * "allow changes" switch, off by default and reset with each session.
  */
 import { create } from 'zustand';
 import { api } from '../api/client';
 import { defaultRow, planText, type PlanRow, type SwitchKind } from '../replay/plan-text';
-import type { ReplayReport, ReplayRun, ReplaySessionRow } from '../replay/replay-types';
+import type { ReplayChangeRow, ReplayReport, ReplayRun, ReplaySessionRow } from '../replay/replay-types';
 
 interface ReplayStore {
   sessions: ReplaySessionRow[];
@@ -19,6 +21,10 @@ interface ReplayStore {
   targetKind: 'simulator' | 'url';
   url: string;
   realtime: boolean;
+  /** Replay ROPs that change a server's mailbox (sent only for a URL target). */
+  allowChanges: boolean;
+  /** The chosen session's captured Executes that change a mailbox. */
+  changes: ReplayChangeRow[];
   plan: PlanRow[];
   reason?: string | undefined;
   run?: ReplayRun | undefined;
@@ -30,6 +36,8 @@ interface ReplayStore {
   setSession(i: number | undefined): void;
   setTarget(kind: 'simulator' | 'url', url?: string): void;
   setRealtime(on: boolean): void;
+  setAllowChanges(on: boolean): void;
+  loadChanges(): Promise<void>;
   addStep(kind: SwitchKind): void;
   updateStep(i: number, row: PlanRow): void;
   removeStep(i: number): void;
@@ -56,6 +64,8 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
   targetKind: 'simulator',
   url: 'http://127.0.0.1:8080',
   realtime: false,
+  allowChanges: false,
+  changes: [],
   plan: [],
   log: [],
   async loadSessions() {
@@ -70,11 +80,25 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
       const session = get().session;
       const check = await api().call('replay.check', session !== undefined ? { session } : {});
       set({ reason: check.reason ?? undefined });
+      await get().loadChanges();
     } catch (e) {
       set({ sessions: [], sessionsError: e instanceof Error ? e.message : String(e) });
     }
   },
-  setSession: (session) => set({ session }),
+  setSession(session) {
+    set({ session, allowChanges: false, changes: [] });
+    void get().loadChanges();
+  },
+  async loadChanges() {
+    const session = get().session;
+    try {
+      const changes = await api().call('replay.changes', session !== undefined ? { session } : {});
+      if (get().session === session) set({ changes });
+    } catch {
+      if (get().session === session) set({ changes: [] });
+    }
+  },
+  setAllowChanges: (allowChanges) => set({ allowChanges }),
   setTarget: (targetKind, url) => set({ targetKind, ...(url !== undefined ? { url } : {}) }),
   setRealtime: (realtime) => set({ realtime }),
   addStep(kind) {
@@ -98,6 +122,7 @@ export const useReplayStore = create<ReplayStore>((set, get) => ({
         ...(st.session !== undefined ? { session: st.session } : {}),
         ...(st.plan.length ? { plan: planText(st.plan) } : {}),
         ...(st.realtime ? { realtime: true } : {}),
+        ...(st.targetKind === 'url' && st.allowChanges ? { allowChanges: true } : {}),
       });
       const seen = early.get(r.id);
       set({ run: { id: r.id, state: r.state, target, startedAt: Date.now(), exchangesDone: 0, switchesDone: 0 } });

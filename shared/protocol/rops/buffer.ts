@@ -203,7 +203,7 @@ function unknownRop(
 function codePagesOf(tracker: CodePageTracker, reqs: readonly StructValue[]) {
   const out: (CodePageInUse | undefined)[] = [];
   for (const q of reqs) {
-    out.push(tracker.opened(q) ?? tracker.forInput(q.InputHandleIndex as number | undefined));
+    out.push(tracker.forResponse(q));
     tracker.afterRequest(q);
   }
   return out;

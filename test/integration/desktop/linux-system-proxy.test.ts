@@ -30,14 +30,16 @@ describe('system-proxy on Linux (GNOME keyfile backend, KDE kioslaverc)', () => 
 
     const on = await d.cli('system-proxy', 'on', '--port', '18888', '--hosts', 'mail.contoso.test,ex2.contoso.test');
     expect(on.code, on.stderr).toBe(0);
+    // The corporate proxy stays in use for the other hosts: the PAC URL names it and its exceptions.
+    const url =
+      'http://127.0.0.1:18888/mapiscope.pac?hosts=mail.contoso.test,ex2.contoso.test' +
+      '&previous=proxy%3Acorp-proxy.example%3A3128&bypass=localhost%3B*.corp.example';
     expect(on.stdout).toContain(
-      'routing PAC http://127.0.0.1:18888/mapiscope.pac?hosts=mail.contoso.test,ex2.contoso.test',
+      `routing PAC ${url} (only the Exchange hosts through 127.0.0.1:18888, the other hosts through corp-proxy.example:3128 as before)`,
     );
     expect(on.stderr).toContain('export HTTPS_PROXY=http://127.0.0.1:18888');
     expect(d.gsettings('get', 'org.gnome.system.proxy', 'mode')).toBe("'auto'");
-    expect(d.gsettings('get', 'org.gnome.system.proxy', 'autoconfig-url')).toBe(
-      "'http://127.0.0.1:18888/mapiscope.pac?hosts=mail.contoso.test,ex2.contoso.test'",
-    );
+    expect(d.gsettings('get', 'org.gnome.system.proxy', 'autoconfig-url')).toBe(`'${url}'`);
     expect(await readFile(kde, 'utf8')).toContain(
       'ProxyType=2\nProxy Config Script=http://127.0.0.1:18888/mapiscope.pac',
     );

@@ -4,6 +4,7 @@
  * are restored at start, the checklist sees Outlook traffic and certificate refusals.
  */
 import { execFile } from 'node:child_process';
+import { runInNewContext } from 'node:vm';
 import http from 'node:http';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -210,5 +211,69 @@ describe('DesktopService', () => {
     const u = await call<{ messages: string[] }>('ca.untrust');
     expect(u.messages).toEqual(['removed from Windows CurrentUser\\Root']);
     expect(reg.calls).toContain(`certutil -user -delstore Root ${id.sha1}`);
+  });
+
+  it('the PAC served on the capture port sends the other hosts where they went before: the corporate PAC script it fetched', async () => {
+    const corporate = http.createServer((req, res) => {
+      res.writeHead(req.url === '/proxy.pac' ? 200 : 404, { 'Content-Type': 'application/x-ns-proxy-autoconfig' });
+      res.end(
+        req.url === '/proxy.pac'
+          ? 'function FindProxyForURL(url, host) { return dnsDomainIs(host, ".example.org") ? "PROXY corp-proxy.test:3128" : "DIRECT"; }'
+          : 'not here',
+      );
+    });
+    await new Promise<void>((r) => corporate.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => corporate.close(() => r())));
+    const corpUrl = `http://127.0.0.1:${(corporate.address() as { port: number }).port}`;
+    const { call, reg } = await backendWith(path.join(root, 'd'), {
+      AutoConfigURL: { type: 'REG_SZ', data: `${corpUrl}/proxy.pac` },
+    });
+    const st = await call<{ port: number }>('capture.start', { out: path.join(root, 'd.mscap') });
+    const on = await call<{ pacUrl: string }>('systemProxy.on', { hosts: ['mail.contoso.com'] });
+    expect(on.pacUrl).toBe(
+      `http://127.0.0.1:${st.port}/mapiscope.pac?hosts=mail.contoso.com&previous=${encodeURIComponent(`pac:${corpUrl}/proxy.pac`)}`,
+    );
+    expect(reg.values.get('AutoConfigURL')?.data).toBe(on.pacUrl);
+    const get = (url: string) =>
+      new Promise<string>((resolve, reject) =>
+        http
+          .get(url, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (c: string) => (body += c));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject),
+      );
+    const find = (script: string, host: string) => {
+      const ctx: Record<string, unknown> = {
+        shExpMatch: (h: string, p: string) =>
+          new RegExp(
+            `^${p
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.')}$`,
+          ).test(h),
+        dnsDomainIs: (h: string, d: string) => h.endsWith(d),
+        isPlainHostName: (h: string) => !h.includes('.'),
+      };
+      runInNewContext(script, ctx);
+      return (ctx.FindProxyForURL as (u: string, h: string) => string)(`https://${host}/`, host);
+    };
+    const script = await get(on.pacUrl);
+    expect(script).toContain(`as ${corpUrl}/proxy.pac decides`);
+    expect(find(script, 'mail.contoso.com')).toBe(`PROXY 127.0.0.1:${st.port}`);
+    expect(find(script, 'autodiscover.contoso.com')).toBe(`PROXY 127.0.0.1:${st.port}`);
+    expect(find(script, 'www.example.org')).toBe('PROXY corp-proxy.test:3128');
+    expect(find(script, 'intranet.contoso.com')).toBe('DIRECT');
+    // A previous script that cannot be fetched: DIRECT, and the script says why.
+    const missing = await get(
+      `http://127.0.0.1:${st.port}/mapiscope.pac?previous=${encodeURIComponent(`pac:${corpUrl}/gone.pac`)}`,
+    );
+    expect(missing).toContain(
+      `the PAC script set before MapiScope routed, ${corpUrl}/gone.pac, could not be fetched (HTTP 404)`,
+    );
+    expect(find(missing, 'www.example.org')).toBe('DIRECT');
+    await call('capture.stop');
+    await until(() => reg.values.get('AutoConfigURL')?.data === `${corpUrl}/proxy.pac`);
   });
 });

@@ -22,6 +22,12 @@ import { ropResponse } from '../../../electron/backend/simulator/mailbox.js';
 import { ropOpenFolder } from '../../../shared/protocol/rops/folder.js';
 import { ropGetMessageStatus } from '../../../shared/protocol/rops/message.js';
 import { ropSetProperties } from '../../../shared/protocol/rops/property.js';
+import { encode, type StructValue as Value } from '../../../shared/codec/index.js';
+import type { RopDefinition } from '../../../shared/protocol/rops/define.js';
+import { ropCreateFolder, ropDeleteFolder } from '../../../shared/protocol/rops/folder.js';
+import { ropCreateMessage, ropSaveChangesMessage } from '../../../shared/protocol/rops/message.js';
+import { RuleDataFlags, ropModifyRules } from '../../../shared/protocol/rops/rule.js';
+import { idFromU64, idToU64, type IdValue } from '../../../shared/protocol/oxcdata/ids.js';
 
 const EMSMDB = '/mapi/emsmdb/?MailboxId=simulated@mapiscope.test';
 const NONE = 0xffffffff;
@@ -248,5 +254,88 @@ describe('scripted mailbox responses are encoded by the ROP definitions', () => 
     expect([...ropResponse(ropGetMessageStatus, 3, 0x80040102)]).toEqual([0x20, 0x03, 0x02, 0x01, 0x04, 0x80]);
     // Counts are derived: RopSetProperties with no problems ends with PropertyProblemCount 0.
     expect([...ropResponse(ropSetProperties, 0, 0, { PropertyProblems: [] })]).toEqual([0x0a, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('scripted mailbox: server-assigned ids', () => {
+  const req = (def: RopDefinition, v: Value) => encode(def.request!, { LogonId: 0, ...v });
+  const folder = (name: string, openExisting = 0) =>
+    req(ropCreateFolder, {
+      InputHandleIndex: 0,
+      OutputHandleIndex: 1,
+      FolderType: 1,
+      UseUnicodeStrings: 1,
+      OpenExisting: openExisting,
+      Reserved: 0,
+      DisplayName: name,
+      Comment: '',
+    });
+
+  it('assigns folder and message ids from its own counter; refuses a duplicate name; keeps a non-empty folder', async () => {
+    const store = new MailboxStore({ firstAssignedCounter: 0x123456 });
+    sim = new ExchangeSimulator({ responder: new MailboxResponder(store) });
+    await sim.start();
+    client = new MapiClient(sim.url);
+    await client.send(EMSMDB, 'Connect', buildConnectRequest('/o=Org/cn=alice'));
+    const lo = buildExecuteRequest(
+      cat(ropLogonRequest('/o=Org/cn=alice'), openFolder(0, 1, store.specialFolders[4]!)),
+      [NONE, NONE],
+    );
+    const inbox = parseExecuteResponse((await client.send(EMSMDB, 'Execute', lo)).entity!.body)!.payloads[0]!
+      .handles[1]!;
+    const body = buildExecuteRequest(
+      cat(
+        folder('Projects'),
+        req(ropCreateMessage, {
+          InputHandleIndex: 1,
+          OutputHandleIndex: 2,
+          CodePageId: 0x0fff,
+          FolderId: { ReplicaId: 1, GlobalCounter: 0x123456 },
+          AssociatedFlag: 0,
+        }),
+        req(ropSaveChangesMessage, { ResponseHandleIndex: 2, InputHandleIndex: 2, SaveFlags: 0 }),
+        folder('Projects'),
+        folder('Projects', 1),
+        req(ropDeleteFolder, {
+          InputHandleIndex: 0,
+          DeleteFolderFlags: 0,
+          FolderId: { ReplicaId: 1, GlobalCounter: 0x123456 },
+        }),
+        req(ropModifyRules, {
+          InputHandleIndex: 0,
+          ModifyRulesFlags: 0,
+          RulesData: [
+            {
+              RuleDataFlags: RuleDataFlags.ROW_REMOVE,
+              PropertyValues: [{ PropertyTag: PropTag.RuleId, PropertyValue: 0x0001000000000777n }],
+            },
+          ],
+        }),
+      ),
+      [inbox, NONE, NONE],
+    );
+    const r = await client.send(EMSMDB, 'Execute', body);
+    const d = decoded(body, r.entity!.body);
+    expect(d.errors).toEqual([]);
+    // [MS-OXCDATA] 2.2.1.1: ReplicaId 1, then the counter: the first id assigned is the folder's.
+    expect(d.rops[0]).toMatchObject({ ReturnValue: 0, FolderId: { ReplicaId: 1, GlobalCounter: 0x123456 } });
+    expect(d.rops[1]).toMatchObject({
+      ReturnValue: 0,
+      HasMessageId: 1,
+      MessageId: { ReplicaId: 1, GlobalCounter: 0x123457 },
+    });
+    expect(d.rops[2]).toMatchObject({ ReturnValue: 0, MessageId: { ReplicaId: 1, GlobalCounter: 0x123457 } });
+    // ecDuplicateName without OpenExisting; with it, the existing folder and IsExistingFolder.
+    expect(d.rops[3]).toMatchObject({ ReturnValue: 0x80040604 });
+    expect(d.rops[4]).toMatchObject({ ReturnValue: 0, IsExistingFolder: 1, FolderId: { GlobalCounter: 0x123456 } });
+    // [MS-OXCFOLD] 2.2.1.3: a folder holding a message is not deleted without DEL_MESSAGES.
+    expect(d.rops[5]).toMatchObject({ ReturnValue: 0, PartialCompletion: 1 });
+    // A rule id the folder does not have: ecNotFound.
+    expect(d.rops[6]).toMatchObject({ ReturnValue: 0x8004010f });
+    const fid = idToU64(d.rops[0]!.FolderId as IdValue);
+    expect(store.assignedIds).toEqual([fid, idToU64(d.rops[1]!.MessageId as IdValue)]);
+    expect(store.folders.get(fid)!.messages.map((m) => idFromU64(m.mid))).toEqual([
+      { ReplicaId: 1, GlobalCounter: 0x123457 },
+    ]);
   });
 });

@@ -135,3 +135,53 @@ describe('replay store: push-based progress', () => {
     expect(calls).toEqual(['replay.start']);
   });
 });
+
+describe('replay store: allow changes to the mailbox', () => {
+  let started: unknown[];
+  beforeEach(() => {
+    calls = [];
+    started = [];
+    handlers = {
+      'replay.start': (p) => {
+        started.push(p);
+        return { id: 9, state: 'running' };
+      },
+      'replay.changes': (p) =>
+        (p as { session?: number }).session === 6 ? [{ capturedId: 26, session: 6, rops: ['RopCreateFolder'] }] : [],
+    };
+    install();
+    useReplayStore.setState({
+      run: undefined,
+      report: undefined,
+      error: undefined,
+      plan: [],
+      session: 1,
+      targetKind: 'simulator',
+      allowChanges: false,
+      changes: [],
+    });
+  });
+
+  it('lists the session changes, sends allowChanges only for a server with the switch on, resets it per session', async () => {
+    const s = useReplayStore.getState();
+    s.setSession(6);
+    await flush();
+    expect(useReplayStore.getState().changes).toEqual([{ capturedId: 26, session: 6, rops: ['RopCreateFolder'] }]);
+    s.setTarget('url', 'http://127.0.0.1:9');
+    await s.start();
+    s.setAllowChanges(true);
+    await s.start();
+    // The simulator never gets the flag, whatever the switch says.
+    s.setTarget('simulator');
+    await s.start();
+    expect(started).toEqual([
+      { target: 'http://127.0.0.1:9', session: 6 },
+      { target: 'http://127.0.0.1:9', session: 6, allowChanges: true },
+      { target: 'simulator', session: 6 },
+    ]);
+    s.setSession(2);
+    await flush();
+    expect(useReplayStore.getState()).toMatchObject({ allowChanges: false, changes: [] });
+    expect(calls.filter((c) => c === 'replay.changes')).toHaveLength(2);
+  });
+});

@@ -11,6 +11,10 @@ import { decodeAnswer } from '../../../electron/backend/replay/diff.js';
 import { ServerIdMap, changingRops } from '../../../electron/backend/replay/server-ids.js';
 import { buildExecuteRequest, buildExecuteResponse } from '../../../electron/backend/simulator/bodies.js';
 import { PROCESSING_LINE, doneSection } from '../../../electron/backend/simulator/wire.js';
+import { ropResponse } from '../../../electron/backend/simulator/mailbox.js';
+import { encode } from '../../../shared/codec/index.js';
+import { ropGetRulesTable } from '../../../shared/protocol/rops/rule.js';
+import { ropQueryRows, ropSetColumns } from '../../../shared/protocol/rops/table.js';
 
 const entity = (body: Uint8Array) => {
   const done = doneSection(body, 0, 0);
@@ -77,5 +81,78 @@ describe('server-assigned ids', () => {
   it('names the mailbox-changing ROPs of a request', () => {
     expect(changingRops(createFolderRequest())).toEqual(['RopCreateFolder']);
     expect(changingRops(buildExecuteRequest(deleteFolderRops(1n), [0x100]))).toEqual(['RopDeleteFolder']);
+  });
+
+  /** A rules table read ([MS-OXCROPS] 2.2.11.2, 2.2.5.1, 2.2.5.4) over PidTagRuleName, PidTagRuleId. */
+  const COLUMNS = [0x6682001f, 0x66740014];
+  const rulesRequest = buildExecuteRequest(
+    new Uint8Array([
+      ...encode(ropGetRulesTable.request!, { LogonId: 0, InputHandleIndex: 0, OutputHandleIndex: 1, TableFlags: 0x40 }),
+      ...encode(ropSetColumns.request!, { LogonId: 0, InputHandleIndex: 1, SetColumnsFlags: 0, PropertyTags: COLUMNS }),
+      ...encode(ropQueryRows.request!, {
+        LogonId: 0,
+        InputHandleIndex: 1,
+        QueryRowsFlags: 0,
+        ForwardRead: 1,
+        RowCount: 10,
+      }),
+    ]),
+    [0x100, 0xffffffff],
+  );
+  const rulesAnswer = (rows: [string, bigint][]) =>
+    decodeAnswer(
+      'Execute',
+      rulesRequest,
+      entity(
+        buildExecuteResponse([
+          {
+            rops: new Uint8Array([
+              ...ropResponse(ropGetRulesTable, 1, 0),
+              ...ropResponse(ropSetColumns, 1, 0, { TableStatus: 0 }),
+              ...ropResponse(
+                ropQueryRows,
+                1,
+                0,
+                { Origin: 2, RowData: rows.map(([n, id]) => ({ Flag: 0, ValueArray: [n, id] })) },
+                { columns: COLUMNS },
+              ),
+            ]),
+            handles: [0x100, 0x200],
+          },
+        ]),
+      ),
+    );
+
+  it('learns rule ids from rules-table rows paired by their other columns, whatever their order', () => {
+    const ids = new ServerIdMap();
+    const cap = rulesAnswer([
+      ['first', 0x0001000000000011n],
+      ['second', 0x0001000000000012n],
+    ]);
+    const live = rulesAnswer([
+      ['second', 0x0001000000000922n],
+      ['first', 0x0001000000000911n],
+    ]);
+    expect(ids.learn(cap, live)).toBe(2);
+    expect(ids.entries()).toEqual([
+      [0x0001000000000011n, 0x0001000000000911n],
+      [0x0001000000000012n, 0x0001000000000922n],
+    ]);
+  });
+
+  it('maps no id from a row that could be another object: no match, or several rows alike', () => {
+    const ids = new ServerIdMap();
+    const cap = rulesAnswer([
+      ['first', 0x0001000000000011n],
+      ['twin', 0x0001000000000013n],
+      ['twin', 0x0001000000000014n],
+    ]);
+    const live = rulesAnswer([
+      ['other', 0x0001000000000911n],
+      ['twin', 0x0001000000000913n],
+      ['twin', 0x0001000000000914n],
+    ]);
+    expect(ids.learn(cap, live)).toBe(0);
+    expect(ids.size).toBe(0);
   });
 });

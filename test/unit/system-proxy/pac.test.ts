@@ -1,6 +1,14 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { hostsFromPacQuery, normalizeHosts, pacScript, pacUrl } from '../../../electron/backend/system-proxy/pac.js';
+import {
+  hostsFromPacQuery,
+  normalizeHosts,
+  pacScript,
+  pacUrl,
+  previousFromPacQuery,
+  proxiesByScheme,
+  withPreviousRoute,
+} from '../../../electron/backend/system-proxy/pac.js';
 
 /** shExpMatch as PAC engines define it: shell wildcards * and ? over the whole string. */
 function shExpMatch(s: string, pattern: string): boolean {
@@ -12,7 +20,7 @@ function shExpMatch(s: string, pattern: string): boolean {
 }
 
 function evaluate(script: string, url: string, host: string): string {
-  const ctx: Record<string, unknown> = { shExpMatch };
+  const ctx: Record<string, unknown> = { shExpMatch, isPlainHostName: (h: string) => !h.includes('.') };
   runInNewContext(script, ctx);
   return (ctx.FindProxyForURL as (u: string, h: string) => string)(url, host);
 }
@@ -48,5 +56,70 @@ describe('PAC script', () => {
       'mail.contoso.com',
       '*.x.org',
     ]);
+  });
+
+  it('sends the other hosts to the corporate proxy set before, keeping its bypass list and <local>', () => {
+    const previous = {
+      kind: 'proxy' as const,
+      server: 'corp-proxy.contoso.com:3128',
+      bypass: ['*.contoso.com', '<local>'],
+    };
+    const url = pacUrl(8888, ['mail.contoso.com'], previous);
+    expect(url).toBe(
+      'http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com&previous=proxy%3Acorp-proxy.contoso.com%3A3128&bypass=*.contoso.com%3B%3Clocal%3E',
+    );
+    expect(previousFromPacQuery(new URL(url).search)).toEqual(previous);
+    const script = pacScript({ host: '127.0.0.1', port: 8888 }, ['mail.contoso.com'], { previous });
+    expect(script).toContain('everything else as before MapiScope routed: through corp-proxy.contoso.com:3128');
+    expect(evaluate(script, 'https://mail.contoso.com/mapi/', 'mail.contoso.com')).toBe('PROXY 127.0.0.1:8888');
+    expect(evaluate(script, 'https://www.example.org/', 'www.example.org')).toBe('PROXY corp-proxy.contoso.com:3128');
+    expect(evaluate(script, 'http://intranet.contoso.com/', 'intranet.contoso.com')).toBe('DIRECT');
+    expect(evaluate(script, 'http://wiki/', 'wiki')).toBe('DIRECT');
+  });
+
+  it('a per-scheme server list picks the proxy by the URL scheme', () => {
+    expect(proxiesByScheme('http=a:80;https=b:443;socks=c:1080')).toEqual({
+      http: 'PROXY a:80',
+      https: 'PROXY b:443',
+      socks: 'SOCKS c:1080',
+    });
+    const script = pacScript({ host: '127.0.0.1', port: 8888 }, [], {
+      previous: { kind: 'proxy', server: 'http=a:80;https=b:443', bypass: [] },
+    });
+    expect(evaluate(script, 'http://x.org/', 'x.org')).toBe('PROXY a:80');
+    expect(evaluate(script, 'https://x.org/', 'x.org')).toBe('PROXY b:443');
+    expect(evaluate(script, 'ftp://x.org/', 'x.org')).toBe('DIRECT');
+  });
+
+  it('runs the previous PAC script for the other hosts, in a scope of its own', () => {
+    const corporate = [
+      'function helper(h) { return h === "blocked.example" ? "PROXY filter.contoso.com:8080" : "DIRECT"; }',
+      'function FindProxyForURL(url, host) { return helper(host); }',
+    ].join('\n');
+    const previous = { kind: 'pac' as const, url: 'http://wpad.contoso.com/proxy.pac' };
+    const script = pacScript({ host: '127.0.0.1', port: 8888 }, ['mail.contoso.com'], { previous, script: corporate });
+    expect(evaluate(script, 'https://mail.contoso.com/', 'mail.contoso.com')).toBe('PROXY 127.0.0.1:8888');
+    expect(evaluate(script, 'https://blocked.example/', 'blocked.example')).toBe('PROXY filter.contoso.com:8080');
+    expect(evaluate(script, 'https://www.example.org/', 'www.example.org')).toBe('DIRECT');
+    // A script without FindProxyForURL: DIRECT, never our own function again.
+    const broken = pacScript({ host: '127.0.0.1', port: 8888 }, [], { previous, script: 'var x = 1;' });
+    expect(evaluate(broken, 'https://www.example.org/', 'www.example.org')).toBe('DIRECT');
+    // Not fetched: DIRECT, and the script says why.
+    const missing = pacScript({ host: '127.0.0.1', port: 8888 }, [], { previous, error: 'HTTP 404' });
+    expect(missing).toContain('could not be fetched (HTTP 404)');
+    expect(evaluate(missing, 'https://www.example.org/', 'www.example.org')).toBe('DIRECT');
+  });
+
+  it('refuses script text in the previous route of a query', () => {
+    expect(previousFromPacQuery('?previous=proxy:a:1";alert(1)//')).toBeUndefined();
+    expect(previousFromPacQuery('?previous=pac:javascript:alert(1)')).toBeUndefined();
+    expect(previousFromPacQuery('?previous=proxy:a:1&bypass=ok.example;"x";<local>')).toEqual({
+      kind: 'proxy',
+      server: 'a:1',
+      bypass: ['ok.example', '<local>'],
+    });
+    expect(withPreviousRoute('http://127.0.0.1:9/mapiscope.pac?hosts=a.b', undefined)).toBe(
+      'http://127.0.0.1:9/mapiscope.pac?hosts=a.b',
+    );
   });
 });

@@ -284,4 +284,64 @@ describe('Windows Internet Settings through reg', () => {
     expect(r.replaced?.restored.map((c) => c.key)).toEqual(['AutoConfigURL', 'DefaultConnectionSettings']);
     expect(reg.values.get('AutoConfigURL')?.data).toBe('http://127.0.0.1:9999/mapiscope.pac');
   });
+
+  it('PAC routing over a corporate proxy: the PAC URL carries it, so the other hosts keep going through it', async () => {
+    const manual = toRegHex(
+      encodeConnectionSettings({
+        version: 0x46,
+        counter: 7,
+        flags: 0x03,
+        proxyServer: 'corp-proxy.contoso.com:3128',
+        bypassList: '*.contoso.com;<local>',
+        autoConfigUrl: '',
+        tail: new Uint8Array(32),
+      }),
+    );
+    const reg = new FakeRegistry(
+      {
+        ProxyEnable: { type: 'REG_DWORD', data: '0x1' },
+        ProxyServer: { type: 'REG_SZ', data: 'corp-proxy.contoso.com:3128' },
+        ProxyOverride: { type: 'REG_SZ', data: '*.contoso.com;<local>' },
+      },
+      { DefaultConnectionSettings: { type: 'REG_BINARY', data: manual } },
+    );
+    const before = reg.snapshot();
+    const sp = controller(reg);
+    const { journal } = await sp.on(routeTarget({ port: 8888, hosts: ['mail.contoso.com'] }), PROCESS);
+    const url =
+      'http://127.0.0.1:8888/mapiscope.pac?hosts=mail.contoso.com&previous=proxy%3Acorp-proxy.contoso.com%3A3128&bypass=*.contoso.com%3B%3Clocal%3E';
+    expect(journal.target).toMatchObject({ kind: 'pac', url });
+    expect(reg.values.get('AutoConfigURL')?.data).toBe(url);
+    // The binary value: the script on, the manual proxy off (the script sends the other hosts to it).
+    expect(connectionSettingsOf(`REG_BINARY:${reg.connections.get('DefaultConnectionSettings')!.data}`)).toMatchObject({
+      counter: 8,
+      flags: 0x05,
+      autoConfigUrl: url,
+      proxyServer: 'corp-proxy.contoso.com:3128',
+    });
+    expect((await sp.status()).pacUrl).toBe(url);
+    await sp.off();
+    expect(reg.snapshot()).toEqual(before);
+  });
+
+  it('PAC routing over a corporate PAC script: the PAC URL names it; a MapiScope PAC left behind is not one', async () => {
+    const reg = new FakeRegistry(CORPORATE, CORPORATE_CONNECTIONS);
+    const { journal } = await controller(reg).on(routeTarget({ port: 8888 }), PROCESS);
+    // The binary value is what Windows reads: its script (flag 0x04 is off in it) is not in use, its manual proxy is.
+    expect(journal.target).toMatchObject({
+      url: 'http://127.0.0.1:8888/mapiscope.pac?previous=proxy%3Acorp-proxy.contoso.com%3A3128&bypass=*.contoso.com%3B%3Clocal%3E',
+    });
+    await controller(reg).off();
+    const script = new FakeRegistry({ AutoConfigURL: { type: 'REG_SZ', data: 'http://wpad.contoso.com/proxy.pac' } });
+    const on = await controller(script).on(routeTarget({ port: 8888 }), PROCESS);
+    expect(on.journal.target).toMatchObject({
+      url: 'http://127.0.0.1:8888/mapiscope.pac?previous=pac%3Ahttp%3A%2F%2Fwpad.contoso.com%2Fproxy.pac',
+    });
+    await controller(script).off();
+    const leftover = new FakeRegistry({
+      AutoConfigURL: { type: 'REG_SZ', data: 'http://127.0.0.1:7777/mapiscope.pac' },
+    });
+    const again = await controller(leftover).on(routeTarget({ port: 8888 }), PROCESS);
+    expect(again.journal.target).toMatchObject({ url: 'http://127.0.0.1:8888/mapiscope.pac' });
+  });
 });
