@@ -327,6 +327,6 @@ function readingsCodec(
         made[Math.max(0, i)]!.encode(w, v, scope, env);
       },
     },
-    { type: 'choice', cases: () => made as Codec<unknown>[] },
+    { type: 'choice', cases: () => made },
   );
 }
