@@ -5,24 +5,37 @@
  * one and runs SQL on it, turning results into JSON-safe rows.
  */
 import { DuckDBInstance, JsonDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import { cellText } from '../../../shared/logs/values.js';
 
 /**
  * Bounded engine settings, whatever the input size. One thread: on the shared 2-core machine it imported
- * 400 MB faster, with less CPU and a lower peak RSS, than two (logs-import bench and /usr/bin/time runs).
+ * 400 MB faster, with less CPU and a lower peak RSS, than two (logs-import bench and /usr/bin/time runs), and
+ * two threads inside the import's one transaction ran out of memory at 200 MB.
  */
 export const ENGINE_SETTINGS = {
   threads: '1',
   memory_limit: '200MB',
   preserve_insertion_order: 'false',
+  // Hand freed memory back to the system after each task above 8 MB (the default keeps up to 128 MB).
+  allocator_flush_threshold: '8MB',
 } as const;
+
+/**
+ * The import's own limit: its buffer pool holds the row groups being written, and a smaller pool is what kept
+ * the process under 500 MB on 1 GB of logs (logs-import bench); queries keep the larger one.
+ */
+export const IMPORT_SETTINGS = { memory_limit: '128MB' } as const;
 
 export interface CaseDb {
   connection: DuckDBConnection;
   close(): void;
 }
 
-export async function openCaseDb(path: string, opts: { readOnly?: boolean; tempDir?: string } = {}): Promise<CaseDb> {
-  const settings: Record<string, string> = { ...ENGINE_SETTINGS };
+export async function openCaseDb(
+  path: string,
+  opts: { readOnly?: boolean; tempDir?: string; settings?: Record<string, string> } = {},
+): Promise<CaseDb> {
+  const settings: Record<string, string> = { ...ENGINE_SETTINGS, ...opts.settings };
   if (opts.readOnly) settings.access_mode = 'READ_ONLY';
   if (opts.tempDir) settings.temp_directory = opts.tempDir;
   const instance = await DuckDBInstance.create(path, settings);
@@ -89,8 +102,7 @@ export async function runQuery(db: CaseDb, sql: string, limit = 100_000): Promis
 /** CSV text of a result (RFC 4180 quoting; maps and lists as JSON). */
 export function toCsv(r: QueryResult): string {
   const cell = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const s = cellText(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [r.columns.map((c) => cell(c.name)).join(',')];

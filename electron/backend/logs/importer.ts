@@ -3,20 +3,31 @@
  *
  * The scanner reads each file once and appends its rows, prefixed with the file
  * id and line number, to a staging file per (kind, field list); a group is
- * loaded by DuckDB's native CSV reader into the kind's table once
- * it reaches `chunkBytes`, with the columns typed and the derived columns
- * computed in the same INSERT. Rows the reader rejects (wrong field count) are
- * kept in `import_issues` with their text. Everything is written to a partial
- * file renamed at the end: a failed import leaves nothing behind.
+ * loaded by DuckDB's native CSV reader into the kind's table once it reaches
+ * `chunkBytes`, the reader typing the columns itself. The rows it rejects (a
+ * value that does not fit its type, a wrong field count) are read again as
+ * text: typed by TRY_CAST with the misfits kept in `untyped_values`, and rows
+ * still malformed kept in `import_issues` with their text. Everything is
+ * written to a partial file renamed at the end: a failed import leaves
+ * nothing behind.
  */
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { KNOWN_FIELDS, LOG_KINDS, type LogKind } from '../../../shared/logs/kinds.js';
-import { openCaseDb, type CaseDb } from './case-db.js';
+import { IMPORT_SETTINGS, openCaseDb, type CaseDb } from './case-db.js';
 import { scanFile, type ImportIssue, type RowSink } from './scanner.js';
 import { collectSources } from './sources.js';
-import { baseTableColumns, columnSqlType, groupSelect, ident, kindView, literal, rawTable } from './sql.js';
+import {
+  baseTableColumns,
+  columnSqlType,
+  groupSelect,
+  ident,
+  kindView,
+  literal,
+  rawTable,
+  typedGroupSelect,
+} from './sql.js';
 
 export interface ImportOptions {
   /** Staging size at which a group is loaded (bytes). */
@@ -166,41 +177,78 @@ class Importer implements RowSink {
 
   private async loadGroup(g: StagingGroup): Promise<void> {
     g.close();
-    const c = this.db.connection;
     await this.ensureColumns(g.kind, g.fields);
+    // Typed by the reader: the values it accepts are the ones TRY_CAST gives (test/unit/logs/import.test.ts).
+    const retry = await this.readGroup(g, g.path, true);
+    if (retry.length) {
+      const text = `${g.path}.text`;
+      writeFileSync(text, retry.map((l) => `${l}\n`).join(''));
+      for (const r of await this.readGroup(g, text, false)) this.malformed(r.csvLine, r.type, r.message);
+      rmSync(text, { force: true });
+    }
+    rmSync(g.path, { force: true });
+    g.reopen();
+  }
+
+  /**
+   * One INSERT of a staged file into the kind's table. `typed`: the reader types the columns and the rows it
+   * rejects are returned as their text; else every column is read as text and typed by `groupSelect`, and
+   * the rejected rows are returned with the reader's reasons.
+   */
+  private async readGroup(g: StagingGroup, path: string, typed: true): Promise<string[]>;
+  private async readGroup(
+    g: StagingGroup,
+    path: string,
+    typed: false,
+  ): Promise<{ csvLine: string; type: string; message: string }[]>;
+  private async readGroup(
+    g: StagingGroup,
+    path: string,
+    typed: boolean,
+  ): Promise<string[] | { csvLine: string; type: string; message: string }[]> {
+    const c = this.db.connection;
     const seen = new Set<string>();
-    const cols = ['_file', '_line', ...g.fields].map((f) => {
+    const names = ['_file', '_line', ...g.fields].map((f) => {
       let n = f;
       for (let i = 2; seen.has(n); i++) n = `${f}_${i}`;
       seen.add(n);
-      return `${literal(n)}: 'VARCHAR'`;
+      return n;
+    });
+    const cols = names.map((n, i) => {
+      const t = !typed ? 'VARCHAR' : i === 0 ? 'INTEGER' : i === 1 ? 'BIGINT' : columnSqlType(g.kind, g.fields[i - 2]!);
+      return `${literal(n)}: ${literal(t)}`;
     });
     const csv =
-      `read_csv(${literal(g.path)}, header = false, delim = ',', quote = '"', escape = '"', ` +
+      `read_csv(${literal(path)}, header = false, delim = ',', quote = '"', escape = '"', ` +
       `new_line = '\\n', auto_detect = false, columns = {${cols.join(', ')}}, ignore_errors = true, ` +
       `store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan', max_line_size = 2097152, buffer_size = 16777216)`;
+    const select = typed ? typedGroupSelect(g.fields) : groupSelect(g.kind, g.fields);
     await c.run(
-      `INSERT INTO ${rawTable(g.kind)} BY NAME SELECT ${groupSelect(g.kind, g.fields)}\nFROM ${csv} s JOIN log_files f ON f.id = s._file::INTEGER`,
+      `INSERT INTO ${rawTable(g.kind)} BY NAME SELECT ${select}\nFROM ${csv} s JOIN log_files f ON f.id = s._file::INTEGER`,
     );
     // One reject row per error: a row with several errors is still one issue.
     const rejects = await c.runAndReadAll(
       `SELECT line, any_value(csv_line), string_agg(DISTINCT error_type, ', '), min(error_message) FROM _rejects GROUP BY line ORDER BY line`,
     );
-    for (const [, csvLine, type, message] of rejects.getRows()) {
-      const text = String(csvLine ?? '');
-      const m = /^(\d+),(\d+),/.exec(text);
-      this.issues.push({
-        file: m ? (this.fileNames.get(Number(m[1])) ?? '?') : '?',
-        line: m ? Number(m[2]) : 0,
-        kind: 'malformed-row',
-        message: `${String(type)}: ${String(message).split('\n')[0]}; kept here, not imported`,
-        raw: m ? text.slice(m[0].length) : text,
-      });
-    }
+    const out = rejects.getRows().map(([, csvLine, type, message]) => ({
+      csvLine: String(csvLine ?? ''),
+      type: String(type),
+      message: String(message),
+    }));
     await c.run('DROP TABLE IF EXISTS _rejects');
     await c.run('DROP TABLE IF EXISTS _rejects_scan');
-    rmSync(g.path, { force: true });
-    g.reopen();
+    return typed ? out.map((r) => r.csvLine) : out;
+  }
+
+  private malformed(text: string, type: string, message: string): void {
+    const m = /^(\d+),(\d+),/.exec(text);
+    this.issues.push({
+      file: m ? (this.fileNames.get(Number(m[1])) ?? '?') : '?',
+      line: m ? Number(m[2]) : 0,
+      kind: 'malformed-row',
+      message: `${type}: ${message.split('\n')[0]}; kept here, not imported`,
+      raw: m ? text.slice(m[0].length) : text,
+    });
   }
 
   columnsOf(kind: LogKind): ReadonlySet<string> {
@@ -258,6 +306,9 @@ async function importInto(
     untypedRows: {},
     seconds: 0,
   };
+  // One transaction for every group: DuckDB writes full row groups straight to the file, where a
+  // commit per group would log each group's last, partial row group to the WAL and write it again.
+  await db.connection.run('BEGIN TRANSACTION');
   try {
     const base = Number(
       (await db.connection.runAndReadAll('SELECT COALESCE(MAX(id), 0) FROM log_files')).getRows()[0]![0],
@@ -286,6 +337,7 @@ async function importInto(
       opts.progress?.(summary.bytes, total);
     }
     await importer.load(true);
+    await db.connection.run('COMMIT');
   } finally {
     importer.closeGroups();
   }
@@ -335,7 +387,7 @@ export async function importLogs(
   mkdirSync(staging, { recursive: true });
   let db: CaseDb | undefined;
   try {
-    db = await openCaseDb(partial, { tempDir: `${staging}/engine` });
+    db = await openCaseDb(partial, { tempDir: `${staging}/engine`, settings: { ...IMPORT_SETTINGS } });
     const summary = await importInto(db, inputs, staging, opts, out);
     await db.connection.run('CHECKPOINT');
     db.close();

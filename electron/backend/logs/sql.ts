@@ -254,3 +254,8 @@ export function groupSelect(kind: LogKind, fields: readonly string[]): string {
     );
   return parts.join(',\n  ');
 }
+
+/** SELECT list for a staged group the reader has typed: provenance and every field as read. */
+export function typedGroupSelect(fields: readonly string[]): string {
+  return ['f.path AS source_file', 's."_line" AS source_line', ...fields.map(ident)].join(',\n  ');
+}

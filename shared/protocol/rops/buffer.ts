@@ -203,7 +203,7 @@ function unknownRop(
 function codePagesOf(tracker: CodePageTracker, reqs: readonly StructValue[]) {
   const out: (CodePageInUse | undefined)[] = [];
   for (const q of reqs) {
-    out.push(tracker.opened(q) ?? tracker.forInput(q.InputHandleIndex as number | undefined));
+    out.push(tracker.forResponse(q));
     tracker.afterRequest(q);
   }
   return out;
@@ -478,7 +478,7 @@ function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
         inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
       },
     },
-    { type: 'window', inner: () => inner as Codec<unknown> },
+    { type: 'window', inner: () => inner },
   );
 }
 

@@ -25,6 +25,7 @@ import {
   type StructValue,
   DecodeError,
 } from '../../codec/index.js';
+import { knownRop } from './known-rops.js';
 
 /** What a later session model provides (every method may answer "don't know"). */
 export interface RopContextProvider {
@@ -195,7 +196,7 @@ export function contextual<C, T>(
       }
       const got = resolve(scope, env);
       if (!got.ok) throw new Error(`${kind}: cannot encode, context unavailable: ${got.reason}`);
-      make(got.value).encode(w, v as T, scope, env);
+      make(got.value).encode(w, v, scope, env);
     },
   };
 }
@@ -245,28 +246,46 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
 // ---------------------------------------------------------------------------
 // Code pages of 8-bit strings ([MS-OXCROPS] 2.2.1.3)
 
-/** ROPs whose request names a message's code page: RopOpenMessage, RopCreateMessage, RopOpenEmbeddedMessage. */
-const OPENS_MESSAGE: Readonly<Record<number, string>> = {
-  0x03: 'RopOpenMessage',
-  0x06: 'RopCreateMessage',
-  0x46: 'RopOpenEmbeddedMessage',
-};
 /** CodePageId 0x0FFF: the logon's code page ([MS-OXCMSG] 2.2.3.1.1). */
 const LOGON_CODE_PAGE = 0x0fff;
 const RELEASE = 0x01;
+
+/**
+ * The name of a ROP whose request names a message's code page: the ROPs that create a
+ * message object (their definitions' `creates`: RopOpenMessage, RopCreateMessage,
+ * RopOpenEmbeddedMessage).
+ */
+function opensMessage(ropId: unknown): string | undefined {
+  const d = typeof ropId === 'number' ? knownRop(ropId) : undefined;
+  return d?.creates === 'message' ? d.name : undefined;
+}
 
 /**
  * The code page a RopOpenMessage / RopCreateMessage / RopOpenEmbeddedMessage
  * request gives its message (CodePageId; 0x0FFF: `logon`'s); undefined for other ROPs.
  */
 export function messageCodePage(q: StructValue, logon: CodePageInUse | undefined): CodePageInUse | undefined {
-  const name = OPENS_MESSAGE[q.RopId as number];
+  return codePageOpened(q, q.RopId, () => logon);
+}
+
+function codePageOpened(
+  q: StructValue,
+  ropId: unknown,
+  logon: () => CodePageInUse | undefined,
+): CodePageInUse | undefined {
+  const name = opensMessage(ropId);
+  if (!name) return undefined;
   const id = q.CodePageId;
-  if (!name || typeof id !== 'number') return undefined;
-  if (id === LOGON_CODE_PAGE)
-    return logon ? { id: logon.id, source: `${name} CodePageId 0x0FFF (the logon's: ${logon.source})` } : undefined;
+  if (typeof id !== 'number') return undefined;
+  if (id === LOGON_CODE_PAGE) {
+    const l = logon();
+    return l ? { id: l.id, source: `${name} CodePageId 0x0FFF (the logon's: ${l.source})` } : undefined;
+  }
   return { id, source: `${name} CodePageId` };
 }
+
+/** `CodePageTracker`'s "not known yet" (undefined is an answer: no code page). */
+const UNSET = Symbol('unset');
 
 /**
  * Which code page the 8-bit strings of each ROP of one buffer are in: objects
@@ -274,10 +293,13 @@ export function messageCodePage(q: StructValue, logon: CodePageInUse | undefined
  * the Connect request ([MS-OXCROPS] 2.2.1.3). Follows the requests in order:
  * message handles opened earlier in the same buffer, then the session model's
  * handles, then the session's DefaultCodePage, then the caller's `codePage`.
+ * It runs for every ROP of every buffer, so it asks the session each thing
+ * once per buffer and reads a ROP's other fields only when its RopId needs them.
  */
 export class CodePageTracker {
   /** Handle index → code page of the message that owns the object there (null: released or not owned). */
-  private readonly local = new Map<number, CodePageInUse | null>();
+  private local: Map<number, CodePageInUse | null> | undefined;
+  private fallbackOrSession: CodePageInUse | undefined | typeof UNSET = UNSET;
   constructor(
     private readonly session: RopContextProvider | undefined,
     private readonly handles: readonly number[],
@@ -285,15 +307,21 @@ export class CodePageTracker {
   ) {}
 
   private sessionDefault(): CodePageInUse | undefined {
-    return this.session?.defaultCodePage?.() ?? this.fallback;
+    let d = this.fallbackOrSession;
+    if (d === UNSET) d = this.fallbackOrSession = this.session?.defaultCodePage?.() ?? this.fallback;
+    return d;
   }
 
   /** The message code page of the object at handle index `index`, if a message owns it. */
   private owner(index: number): CodePageInUse | undefined {
-    const l = this.local.get(index);
+    const l = this.local?.get(index);
     if (l !== undefined) return l ?? undefined;
+    const lookup = this.session?.codePageForHandle;
+    if (!lookup) return undefined;
     const h = this.handles[index];
-    return h !== undefined && h !== INVALID_HANDLE ? this.session?.codePageForHandle?.(h) : undefined;
+    const cp = h !== undefined && h !== INVALID_HANDLE ? lookup.call(this.session, h) : undefined;
+    (this.local ??= new Map()).set(index, cp ?? null); // asked once per buffer
+    return cp;
   }
 
   /** The code page for a ROP whose input object is at `index`. */
@@ -301,23 +329,33 @@ export class CodePageTracker {
     return (index !== undefined ? this.owner(index) : undefined) ?? this.sessionDefault();
   }
 
-  /** The code page of the message a request opens or creates, for its own response; undefined for other ROPs. */
-  opened(q: StructValue): CodePageInUse | undefined {
-    return messageCodePage(q, this.sessionDefault());
+  /** The code page of request `q`'s response: the message it opens, else its input object's. */
+  forResponse(q: StructValue): CodePageInUse | undefined {
+    const ropId = q.RopId;
+    return (
+      codePageOpened(q, ropId, () => this.sessionDefault()) ?? this.forInput(q.InputHandleIndex as number | undefined)
+    );
   }
 
   /** Records what request `q` does to the handle indexes (call after it is decoded). */
   afterRequest(q: StructValue): void {
-    const out = q.OutputHandleIndex;
-    const input = q.InputHandleIndex;
-    if (q.RopId === RELEASE && typeof input === 'number') {
-      this.local.set(input, null);
+    const ropId = q.RopId;
+    if (ropId === RELEASE) {
+      const input = q.InputHandleIndex;
+      if (typeof input === 'number') (this.local ??= new Map()).set(input, null);
       return;
     }
+    const out = q.OutputHandleIndex;
     if (typeof out !== 'number') return;
-    const opened = this.opened(q);
-    if (opened) this.local.set(out, opened);
+    const opened = codePageOpened(q, ropId, () => this.sessionDefault());
+    if (opened) {
+      (this.local ??= new Map()).set(out, opened);
+      return;
+    }
     // Objects opened from a message (attachments, streams, tables) use its code page.
-    else this.local.set(out, (typeof input === 'number' ? this.owner(input) : undefined) ?? null);
+    const input = q.InputHandleIndex;
+    const owner = typeof input === 'number' ? this.owner(input) : undefined;
+    if (owner) (this.local ??= new Map()).set(out, owner);
+    else if (this.local || this.session?.codePageForHandle) (this.local ??= new Map()).set(out, null);
   }
 }
