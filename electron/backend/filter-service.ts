@@ -90,8 +90,8 @@ export class FilterService implements BackendService {
       const q = p as { field?: unknown; prefix?: unknown; limit?: unknown };
       const f = fieldCatalog().resolve(textParam(q.field));
       if (!f) throw new ApiError('bad-request', `unknown field "${String(q.field)}"`);
-      // Values come from the index as built so far; the first completion starts building it.
-      void this.sessions.indexAll().catch(() => undefined);
+      // Values come from the field index: the first completion builds it (after the session pass).
+      await this.sessions.indexAll();
       const { indexer } = this.sessions.fieldIndex();
       const prefix = textParam(q.prefix).toLowerCase();
       const out = new Set<string>();

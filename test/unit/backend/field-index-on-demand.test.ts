@@ -98,16 +98,14 @@ describe('field index on demand', () => {
     expect(again.ids).toEqual([...expected, more.id + n0]);
   });
 
-  it('completion starts the build and answers from what is indexed', async () => {
+  it('completion builds the index first and answers from it', async () => {
     const sessions = await start();
     const c = healthySession();
     await backend!.workspace.replace(c.exchanges);
+    expect(sessions.indexProgress().indexed).toBe(0);
     const field = 'http.header["X-RequestType"]';
-    const first = (await backend!.rpc.invoke('filter.values', { field })) as { values: string[] };
-    await sessions.indexAll();
+    const r = (await backend!.rpc.invoke('filter.values', { field })) as { values: string[] };
     expect(sessions.indexProgress().indexed).toBe(c.exchanges.length);
-    const later = (await backend!.rpc.invoke('filter.values', { field })) as { values: string[] };
-    expect(later.values.sort()).toEqual(['Connect', 'Disconnect', 'Execute', 'NotificationWait', 'PING']);
-    for (const v of first.values) expect(later.values).toContain(v);
+    expect(r.values.sort()).toEqual(['Connect', 'Disconnect', 'Execute', 'NotificationWait', 'PING']);
   });
 });
