@@ -24,6 +24,32 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // Type-aware rules: the bugs the compiler lets through (promises dropped or passed where a
+    // void callback is expected, awaiting a non-promise, objects turned into "[object Object]",
+    // a switch over a union that misses a member). Each file is checked with its own tsconfig
+    // (shared/ with shared/tsconfig.json) through the TypeScript project service.
+    files: ['shared/**/*.ts', 'electron/**/*.ts', 'renderer/src/**/*.{ts,tsx}', 'test/**/*.ts', '*.config.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/no-base-to-string': 'error',
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allowNullish: true, allowAny: false, allowRegExp: false },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      '@typescript-eslint/no-for-in-array': 'error',
+    },
+  },
+  {
     // shared/ runs everywhere: no Node or DOM imports.
     files: ['shared/**/*.ts'],
     rules: {

@@ -50,6 +50,7 @@ import {
   pacScript,
   previousFromPacQuery,
 } from './system-proxy/pac.js';
+import { textParam } from './rpc.js';
 
 /** `capture.start` options (shared/api/contract.ts). */
 export type CaptureStartOptions = CaptureStartDto;
@@ -407,7 +408,7 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       }),
     );
     rpc.method('capture.start', async (p) => {
-      const o = (p ?? {}) as CaptureStartOptions;
+      const o = p ?? {};
       const appending = o.out !== undefined && existsSync(o.out);
       const st = await this.start(o);
       await backend.workspace.replace([], st.file);
@@ -426,15 +427,16 @@ export class CaptureService extends EventEmitter<CaptureServiceEvents> implement
       return st;
     });
     rpc.method('capture.status', () => this.state());
-    rpc.method('capture.trustHost', (p) => this.trustHost(String((p as { host?: unknown }).host ?? '')));
-    rpc.method('capture.untrustHost', (p) => this.untrustHost(String((p as { host?: unknown }).host ?? '')));
+    rpc.method('capture.trustHost', (p) => this.trustHost(textParam((p as { host?: unknown }).host)));
+    rpc.method('capture.untrustHost', (p) => this.untrustHost(textParam((p as { host?: unknown }).host)));
     rpc.method('capture.list', (p) => {
-      const q = (p ?? {}) as { offset?: number; limit?: number };
+      const q = p ?? {};
       return this.list(q.offset ?? 0, q.limit ?? 100_000);
     });
     rpc.method('capture.get', async (p) => {
-      const ex = await this.get(Number((p as { id?: unknown }).id));
-      if (!ex) throw new Error(`no exchange ${(p as { id?: unknown }).id} in the current capture`);
+      const id = Number((p as { id?: unknown }).id);
+      const ex = await this.get(id);
+      if (!ex) throw new Error(`no exchange ${id} in the current capture`);
       return exchangeToDto(ex);
     });
     rpc.method('ca.status', () => this.caStatus());

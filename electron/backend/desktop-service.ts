@@ -245,5 +245,5 @@ export class DesktopService implements BackendService {
 
 function storeOf(s: unknown): TrustStoreKind {
   if (s === undefined || s === 'user' || s === 'nss' || s === 'system') return (s as TrustStoreKind) ?? 'user';
-  throw new ApiError('bad-request', `store must be user, nss or system, not ${String(s)}`);
+  throw new ApiError('bad-request', `store must be user, nss or system, not ${JSON.stringify(s)}`);
 }

@@ -33,7 +33,7 @@ import { decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { knownErrorName } from '../../shared/protocol/oxcdata/errors.js';
 import type { SessionInfo } from '../../shared/session/types.js';
 import type { Backend, BackendService } from './backend.js';
-import { ApiError } from './rpc.js';
+import { ApiError, textParam } from './rpc.js';
 import type { SessionService } from './session-service.js';
 
 /** How often a run that waits for the session pass reports progress. */
@@ -62,7 +62,7 @@ export function filterFieldsDto(): FilterFieldsDto {
 
 /** Text of a value as a list cell or a completion. */
 function cellText(f: FieldInfo, v: unknown): string {
-  if (f.names && typeof v === 'number' && f.names[v] !== undefined) return f.names[v]!;
+  if (f.names && typeof v === 'number' && f.names[v] !== undefined) return f.names[v];
   if (f.type === 'error' && typeof v === 'number')
     return knownErrorName(v) ?? `0x${(v >>> 0).toString(16).toUpperCase()}`;
   const k = valueKey(v);
@@ -82,18 +82,18 @@ export class FilterService implements BackendService {
     rpc.method('filter.fields', async () => filterFieldsDto());
     rpc.method('filter.run', async (p) => this.run(p as { expr?: unknown; runId?: unknown }));
     rpc.method('filter.cancel', async (p) => {
-      const runId = String((p as { runId?: unknown }).runId ?? '');
+      const runId = textParam((p as { runId?: unknown }).runId);
       this.cancelled.add(runId);
       return { cancelled: true };
     });
     rpc.method('filter.values', async (p) => {
       const q = p as { field?: unknown; prefix?: unknown; limit?: unknown };
-      const f = fieldCatalog().resolve(String(q.field ?? ''));
+      const f = fieldCatalog().resolve(textParam(q.field));
       if (!f) throw new ApiError('bad-request', `unknown field "${String(q.field)}"`);
       // Values come from the index as built so far; the first completion starts building it.
       void this.sessions.indexAll().catch(() => undefined);
       const { indexer } = this.sessions.fieldIndex();
-      const prefix = String(q.prefix ?? '').toLowerCase();
+      const prefix = textParam(q.prefix).toLowerCase();
       const out = new Set<string>();
       for (const k of keysOf(f) ?? [])
         for (const v of indexer.index.topValues(k, 200)) {
@@ -179,7 +179,7 @@ export class FilterService implements BackendService {
 
   /** Values of one field for the list rows on screen (decoded per row; a screen is a few dozen rows). */
   private async columns(p: { field?: unknown; ids?: unknown }): Promise<{ values: Record<string, string> }> {
-    const f = fieldCatalog().resolve(String(p.field ?? ''));
+    const f = fieldCatalog().resolve(textParam(p.field));
     if (!f) throw new ApiError('bad-request', `unknown field "${String(p.field)}"`);
     const ids = Array.isArray(p.ids) ? p.ids.slice(0, 500).map(Number) : [];
     const ws = this.backend!.workspace;

@@ -41,6 +41,11 @@ export class RpcRegistry {
   }
 }
 
+/** A text parameter of an API call (untrusted JSON): a string, or a number as text; anything else is empty. */
+export function textParam(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
 export function toErrorDto(e: unknown): ApiErrorDto {
   if (e instanceof ApiError) return { code: e.code, message: e.message };
   return { code: 'failed', message: e instanceof Error ? e.message : String(e) };

@@ -24,7 +24,7 @@
  */
 import type { HandleSummaryDto } from '../../shared/api/contract.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
-import { type Finding, type Severity, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
+import { type Finding, diagnoseModel, severityByExchange } from '../../shared/diagnose/index.js';
 import { type ExchangeDecode, decodeExchange } from '../../shared/protocol/decode-exchange.js';
 import { annotateHandles } from '../../shared/session/annotate.js';
 import { namedPropertiesIn } from '../../shared/session/named-labels.js';
@@ -130,7 +130,7 @@ export class SessionService implements BackendService {
     });
     rpc.method('findings.list', async (p) => {
       await this.feedAll();
-      const q = (p ?? {}) as { session?: number; severity?: Severity; exchangeId?: number };
+      const q = p ?? {};
       let items = this.allFindings();
       if (q.session !== undefined) items = items.filter((f) => f.session === Number(q.session));
       if (q.severity !== undefined) items = items.filter((f) => f.severity === q.severity);

@@ -62,7 +62,7 @@ export function leaf<T>(
   read: (r: Reader, scope: Scope, env: DecodeEnv) => T,
   write: (w: Writer, v: T, scope: Scope, env: EncodeEnv) => void,
   show?: (v: T) => string | undefined,
-  toNodeValue: (v: T) => NodeValue = SAME_VALUE as (v: T) => NodeValue,
+  toNodeValue: (v: T) => NodeValue = SAME_VALUE,
 ): Codec<T> {
   const interpreted: Codec<T>['decode'] = function decodeLeaf(r, name, scope, env) {
     const offset = r.pos;
@@ -105,7 +105,7 @@ export function withDisplay<T>(c: Codec<T>, show: (v: T) => string | undefined, 
     encode: c.encode,
     scopeFree: c.scopeFree === true,
   };
-  const inner = shapeOf(c as Codec<unknown>);
+  const inner = shapeOf(c);
   return inner ? withShape(wrapped, inner) : wrapped;
 }
 
@@ -237,7 +237,7 @@ export function field<T, const N extends string = string>(
   opts?: FieldOptions,
 ): FieldDef<N, T>;
 export function field<T>(name: string, codec: Codec<T>, opts: FieldOptions = {}): FieldDef {
-  return { name, codec: codec as Codec<unknown>, opts };
+  return { name, codec: codec, opts };
 }
 
 /**
@@ -450,7 +450,7 @@ export function array<T>(elem: Codec<T>, count: CountSpec, opts: ArrayOptions = 
         for (const x of v) elem.encode(w, x, scope, env);
       },
     },
-    { type: 'array', item: elem as Codec<unknown> },
+    { type: 'array', item: elem },
   );
 }
 
@@ -494,7 +494,7 @@ export function arrayToEnd<T>(elem: Codec<T>, opts: ArrayOptions = {}): Codec<T[
         for (const x of v) elem.encode(w, x, scope, env);
       },
     },
-    { type: 'array', item: elem as Codec<unknown> },
+    { type: 'array', item: elem },
   );
 }
 
@@ -589,7 +589,7 @@ export function lazy<T>(kind: string, make: () => Codec<T>, maxDepth = 64): Code
         c.encode(w, v, scope, env);
       },
     },
-    { type: 'window', inner: () => (c ??= make()) as Codec<unknown> },
+    { type: 'window', inner: () => (c ??= make()) },
   );
 }
 
@@ -687,7 +687,7 @@ export function payload<T>(spec: PayloadSpec<T>): Codec<PayloadValue<T>> {
         w.bytes(spec.untransform(tmp.finish(), scope));
       },
     },
-    { type: 'window', inner: () => spec.inner as Codec<unknown>, payload: true },
+    { type: 'window', inner: () => spec.inner, payload: true },
   );
 }
 

@@ -94,7 +94,7 @@ export class DecodeEnv {
     else m.set(key, [item]);
   }
   addBuffer(prefix: string, bytes: Uint8Array): string {
-    const counters = (this.counters ??= new Map());
+    const counters = (this.counters ??= new Map<string, number>());
     const n = (counters.get(prefix) ?? 0) + 1;
     counters.set(prefix, n);
     const id = `${prefix}#${n}`;
@@ -121,17 +121,20 @@ export interface Decoded<T> {
  * one shared object that ignores what callers write into it (display, buffer,
  * children), so codecs that decorate their children's nodes need no change.
  */
-export const NO_NODE: DecodedNode = Object.defineProperties({ name: '', offset: 0, length: 0 } as DecodedNode, {
-  name: { get: () => '', set() {}, enumerable: true },
-  offset: { get: () => 0, set() {}, enumerable: true },
-  length: { get: () => 0, set() {}, enumerable: true },
-  value: { get: () => undefined, set() {}, enumerable: true },
-  display: { get: () => undefined, set() {}, enumerable: true },
-  buffer: { get: () => undefined, set() {}, enumerable: true },
-  children: { get: () => undefined, set() {}, enumerable: true },
-  error: { get: () => undefined, set() {}, enumerable: true },
-  generated: { get: () => undefined, set() {}, enumerable: true },
-});
+export const NO_NODE: DecodedNode = Object.defineProperties(
+  { name: '', offset: 0, length: 0 },
+  {
+    name: { get: () => '', set() {}, enumerable: true },
+    offset: { get: () => 0, set() {}, enumerable: true },
+    length: { get: () => 0, set() {}, enumerable: true },
+    value: { get: () => undefined, set() {}, enumerable: true },
+    display: { get: () => undefined, set() {}, enumerable: true },
+    buffer: { get: () => undefined, set() {}, enumerable: true },
+    children: { get: () => undefined, set() {}, enumerable: true },
+    error: { get: () => undefined, set() {}, enumerable: true },
+    generated: { get: () => undefined, set() {}, enumerable: true },
+  },
+);
 
 export interface Codec<T> {
   /** Type name used for labels and array items (e.g. "PropertyTag"). */

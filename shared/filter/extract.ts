@@ -84,7 +84,7 @@ class Walker {
 
   aux(block: StructValue): void {
     const h = block.AUX_HEADER as StructValue;
-    const kind = AUX_BLOCKS.get(`${h.Version}:${h.Type}`)?.kind;
+    const kind = AUX_BLOCKS.get(`${Number(h.Version)}:${Number(h.Type)}`)?.kind;
     const b = block.Block as StructValue | undefined;
     if (!kind || !b || typeof b !== 'object') return;
     for (const k in b) if (!SKIP.has(k)) this.value(b[k], `aux.${kind}.${k}`, 1);

@@ -16,7 +16,7 @@
  *   properties by their resolved name (`prop.PidLid…`, `prop["PS_PUBLIC_STRINGS:\"Keywords\""]`).
  * Arrays and transformed payloads (RPC_HEADER_EXT buffers) add no name part.
  */
-import { type Codec, type FieldDef, shapeOf } from '../codec/index.js';
+import { type Codec, shapeOf } from '../codec/index.js';
 import { AUX_BLOCKS, auxBlockEntry } from '../protocol/aux/index.js';
 import { emsmdbRequestCodecs, emsmdbResponseCodecs } from '../protocol/emsmdb/index.js';
 import { nspiRequestCodecs, nspiResponseCodecs } from '../protocol/nspi/index.js';
@@ -53,7 +53,7 @@ const KIND_TYPES: Readonly<Record<string, FieldType>> = {
 };
 
 /** Structures that start a namespace of their own, not a path inside the body. */
-const ANCHORS = new Set<Codec<unknown>>([auxBlockEntry as Codec<unknown>]);
+const ANCHORS = new Set<Codec<unknown>>([auxBlockEntry]);
 /** ROP lists (each ROP is named by its own definition, below) and property rows (their values are `prop.*`). */
 const ANCHOR_KINDS = /^(RopRequest\[\]|RopResponse\[\]|\w*PropertyRow(\[\])?)$/;
 
@@ -93,7 +93,7 @@ function walkCodec(
   const next = [...path, codec];
   switch (shape.type) {
     case 'struct':
-      for (const f of shape.fields() as readonly FieldDef[]) {
+      for (const f of shape.fields()) {
         const fs = shapeOf(f.codec);
         // A transformed payload (RPC_HEADER_EXT) adds no name part: its content is the field's.
         if (fs?.type === 'window' && fs.payload) walkCodec(fs.inner(), prefix, layer, describe, sink, next, f.opts.doc);
@@ -208,7 +208,7 @@ export function fieldRegistry(): readonly FieldInfo[] {
       const prefix = `${def.name}.${dir}`;
       const before = out.length;
       walkCodec(
-        codec as Codec<unknown>,
+        codec,
         prefix,
         'rop',
         (p, doc) => `${def.name} ${dir} [${def.specRef}]: ${p.slice(prefix.length + 1)}${doc ? ` — ${doc}` : ''}`,

@@ -102,3 +102,12 @@ export function timeSpanMs(value: string | undefined): number | undefined {
   const frac = m[5] ? Number(m[5].padEnd(7, '0')) / 1e4 : 0;
   return ((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60_000 + Number(m[4]) * 1000 + frac;
 }
+
+/** A query result cell as text: null and undefined empty, objects (lists, maps) as JSON, scalars as written. */
+export function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return '';
+}

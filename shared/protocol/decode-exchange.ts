@@ -139,8 +139,8 @@ const bodyCodecs = [0, 1, 2, 3].map(() => new Map<string, Codec<unknown>>());
 function makeBodyCodec(requestType: string, direction: Direction, rawRops: boolean): Codec<unknown> {
   const opts = { rawRops };
   const t = canonicalRequestType(requestType) ?? requestType;
-  if (/^autodiscover$/i.test(t)) return autodiscoverBody as Codec<unknown>;
-  if (/^rpc_(in|out)_data$/i.test(t)) return rpcOverHttpBody as Codec<unknown>;
+  if (/^autodiscover$/i.test(t)) return autodiscoverBody;
+  if (/^rpc_(in|out)_data$/i.test(t)) return rpcOverHttpBody;
   const emsmdb =
     direction === 'request'
       ? opts.rawRops
@@ -151,7 +151,7 @@ function makeBodyCodec(requestType: string, direction: Direction, rawRops: boole
         : emsmdbResponseCodecs;
   const table = isEmsmdbRequestType(t) ? emsmdb : direction === 'request' ? nspiRequestCodecs : nspiResponseCodecs;
   const inner = (table[t] as Codec<unknown> | undefined) ?? rawBody;
-  return direction === 'request' ? inner : (responseStream(inner, bodyName(t, direction)) as Codec<unknown>);
+  return direction === 'request' ? inner : responseStream(inner, bodyName(t, direction));
 }
 
 /** The ROP buffer values of a decoded Execute body, in extended-buffer order. */
@@ -198,7 +198,7 @@ export function decodeBody(
       out.streamValue = sv;
       out.complete = sv.Complete;
       if (sv.ResponseCode !== undefined) out.responseCode = sv.ResponseCode;
-      if (sv.Body && !(sv.Body instanceof Uint8Array)) out.value = sv.Body as StructValue;
+      if (sv.Body && !(sv.Body instanceof Uint8Array)) out.value = sv.Body;
       out.metaTags = [];
       if (valuesOnly) {
         const noted = res.notes?.get(META_TAGS_NOTE) as { tag: MetaTag; offset: number }[] | undefined;
@@ -209,7 +209,7 @@ export function decodeBody(
     }
   } else {
     const v = res.value;
-    if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v as StructValue;
+    if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.value = v;
   }
   if (t === 'Execute' && context.rawRops !== true)
     if (valuesOnly) (out as BodyDecodeResult).ropsOnRead(ropSummary);

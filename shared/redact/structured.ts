@@ -57,7 +57,7 @@ function payloads(
   path.push(o);
   for (const k in o)
     if (k !== 'Payload' || !(p && p.wire instanceof Uint8Array)) payloads(o[k], found, path);
-    else payloads((p as StructValue).value, found, path);
+    else payloads(p.value, found, path);
   path.pop();
 }
 

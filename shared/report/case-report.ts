@@ -62,11 +62,20 @@ export interface CaseReportData {
   redaction: { redacted: boolean; secrets: number };
 }
 
+/** Scalars as written, null/undefined empty, objects as JSON; then HTML-escaped. */
+const text = (s: unknown): string =>
+  s === null || s === undefined
+    ? ''
+    : typeof s === 'object'
+      ? JSON.stringify(s)
+      : typeof s === 'string'
+        ? s
+        : typeof s === 'number' || typeof s === 'bigint' || typeof s === 'boolean'
+          ? String(s)
+          : '';
+
 export const esc = (s: unknown): string =>
-  String(s ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+  text(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const iso = (ms: number | undefined) =>
   ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 23);

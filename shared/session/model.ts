@@ -139,7 +139,7 @@ export class SessionModel {
     const event: EventSink = (kind, detail) =>
       events.push({ kind, exchangeId: ex.id, time: ex.timings.requestStart, detail });
     if (mapi && !probe) {
-      session = this.grouping.route(ex, head, endpoint as 'emsmdb' | 'nspi', facts, event);
+      session = this.grouping.route(ex, head, endpoint, facts, event);
       touch(session, ex, facts, event);
       facts.session = session.info.id;
     }

@@ -187,7 +187,7 @@ export function executeRops(d: ExchangeDecode): ExecuteRops | undefined {
 
 /** A decoded list of numbers (property tags, ids), or undefined when it did not decode as one. */
 export function numbers(t: unknown): number[] | undefined {
-  return Array.isArray(t) && t.every((x) => typeof x === 'number') ? (t as number[]) : undefined;
+  return Array.isArray(t) && t.every((x) => typeof x === 'number') ? t : undefined;
 }
 
 export function tagsOf(v: StructValue | undefined, name = 'PropertyTags'): number[] | undefined {

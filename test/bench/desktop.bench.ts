@@ -77,13 +77,13 @@ const bench: Bench = {
 
       const svc = new CaptureService({ dataDir: path.join(dir, 'cap') });
       const st = await svc.start({ out: path.join(dir, 'b.mscap'), routeHosts: ['mail.contoso.com'] });
-      const pac = (await new Promise<string>((resolve) =>
+      const pac = await new Promise<string>((resolve) =>
         http.get({ host: '127.0.0.1', port: st.port, path: '/mapiscope.pac' }, (res) => {
           let t = '';
           res.on('data', (c: Buffer) => (t += c.toString()));
           res.on('end', () => resolve(t));
         }),
-      )) as string;
+      );
       const bare = http.createServer((_q, res) => {
         res.writeHead(200, {
           'Content-Type': 'application/x-ns-proxy-autoconfig',

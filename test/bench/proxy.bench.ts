@@ -83,7 +83,7 @@ async function child(kind: string): Promise<void> {
         (a[0] as { port?: unknown }).port !== undefined &&
         !(a[0] as { host?: unknown }).host
       ) {
-        a[0] = { ...(a[0] as object), host: '127.0.0.1' };
+        a[0] = { ...a[0], host: '127.0.0.1' };
       }
       return (orig as (...x: unknown[]) => import('node:net').Server).apply(this, a);
     } as typeof orig;
@@ -214,7 +214,7 @@ function getJson(port: number, p: string, agent: http.Agent): Promise<unknown> {
         try {
           resolve(JSON.parse(s));
         } catch (e) {
-          reject(e as Error);
+          reject(e instanceof Error ? e : new Error(String(e)));
         }
       });
       res.on('error', reject);
@@ -488,14 +488,14 @@ async function spawnChild(kind: string, dir: string): Promise<{ c: ChildProcess;
   });
   live.add(c);
   c.once('exit', () => live.delete(c));
-  c.stdin!.on('error', () => undefined);
+  c.stdin.on('error', () => undefined);
   let err = '';
-  c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  c.stderr.on('data', (d: Buffer) => (err += d.toString()));
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`${kind} did not start in 30 s: ${err.slice(0, 400)}`)), 30_000);
-      c.stdout!.on('data', (d: Buffer) => {
+      c.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /READY (\d+)/.exec(out);
         if (m) {
@@ -565,7 +565,7 @@ async function startMitmdump(dir: string, up: Upstream, name: string, options: s
   live.add(c);
   c.once('exit', () => live.delete(c));
   let err = '';
-  c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  c.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const t0 = Date.now();
   for (;;) {
     if (c.exitCode !== null) throw new Error(`mitmdump exited (${c.exitCode}): ${err.slice(0, 400)}`);

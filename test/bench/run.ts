@@ -68,7 +68,7 @@ function runInChild(f: string): Promise<BenchOutcome | undefined> {
     if (json) args.push('--json');
     const c = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     c.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
       if (line) return resolve(JSON.parse(line.slice(RESULT_MARK.length)) as BenchOutcome | undefined);

@@ -22,11 +22,11 @@ export async function startBackend(extraArgs: string[] = [], env?: NodeJS.Proces
     ...(env ? { env } : {}),
   });
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const info = await new Promise<{ url: string; port: number; token: string }>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`backend did not start in 20 s: ${stderr}`)), 20_000);
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       buf += d.toString();
       const nl = buf.indexOf('\n');
       if (nl >= 0) {

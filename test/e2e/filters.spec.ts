@@ -30,9 +30,9 @@ interface TreeNode {
 }
 
 const shownIds = async (page: Page) =>
-  (await page
+  page
     .locator('[aria-label="Exchange list"] [role="row"]')
-    .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.id)))) as number[];
+    .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.id)));
 
 test('a filter on decoded fields gives exactly the matching exchanges, with completion and errors by column', async ({
   page,

@@ -108,7 +108,7 @@ function startCapture(s: Scratch, args: string[]): Promise<{ child: ChildProcess
     });
     let err = '';
     const timer = setTimeout(() => reject(new Error(`capture not ready: ${err}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       if (/routing PAC/.test(err)) {
         clearTimeout(timer);

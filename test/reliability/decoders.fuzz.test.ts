@@ -90,7 +90,7 @@ function nspiFixtures() {
     const m = /\/([a-z]+)_(req|resp)\d+\.bin$/.exec(f)!;
     const t = NSPI_TYPES[m[1]!];
     return t
-      ? [{ file: f, requestType: t, direction: (m[2] === 'req' ? 'request' : 'response') as 'request' | 'response' }]
+      ? [{ file: f, requestType: t, direction: m[2] === 'req' ? ('request' as const) : ('response' as const) }]
       : [];
   });
 }
@@ -118,7 +118,7 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
       const v = perturb(s.value, next, 0.08);
       let bytes: Uint8Array;
       try {
-        bytes = encode(s.codec as Codec<unknown>, v, { rawRops: s.rawRops });
+        bytes = encode(s.codec, v, { rawRops: s.rawRops });
       } catch {
         encodeRejected++; // a perturbed value the encoder refuses (e.g. a number too wide) is not an input
         return;
@@ -220,20 +220,20 @@ describe('structure-aware fuzz (encoders build the inputs)', () => {
     const heap = heapGuard();
     const sw = new Stopwatch(CEILING_MS);
     const codecs: [string, Codec<unknown>][] = [
-      ['TaggedPropertyValue/rop', taggedPropertyValueCodec('rop') as Codec<unknown>],
-      ['TaggedPropertyValue/nspi', taggedPropertyValueCodec('nspi') as Codec<unknown>],
-      ['TypedPropertyValue', typedPropertyValueCodec('rop') as Codec<unknown>],
-      ['Restriction/rop', restrictionCodec('rop') as Codec<unknown>],
-      ['Restriction/nspi', restrictionCodec('nspi') as Codec<unknown>],
-      ['RuleAction', ruleActionCodec('rop') as Codec<unknown>],
-      ['SortOrderSet', sortOrderSet as Codec<unknown>],
-      ['FolderEntryID', folderEntryId as Codec<unknown>],
-      ['MessageEntryID', messageEntryId as Codec<unknown>],
-      ['AddressBookEntryID', abEntryId as Codec<unknown>],
-      ['OneOffEntryID', oneOffEntryId as Codec<unknown>],
-      ['STAT', stat as Codec<unknown>],
-      ['LargePropertyTagArray', largePropertyTagArray as Codec<unknown>],
-      ['AddressBookPropertyValueList', abPropertyValueList as Codec<unknown>],
+      ['TaggedPropertyValue/rop', taggedPropertyValueCodec('rop')],
+      ['TaggedPropertyValue/nspi', taggedPropertyValueCodec('nspi')],
+      ['TypedPropertyValue', typedPropertyValueCodec('rop')],
+      ['Restriction/rop', restrictionCodec('rop')],
+      ['Restriction/nspi', restrictionCodec('nspi')],
+      ['RuleAction', ruleActionCodec('rop')],
+      ['SortOrderSet', sortOrderSet],
+      ['FolderEntryID', folderEntryId],
+      ['MessageEntryID', messageEntryId],
+      ['AddressBookEntryID', abEntryId],
+      ['OneOffEntryID', oneOffEntryId],
+      ['STAT', stat],
+      ['LargePropertyTagArray', largePropertyTagArray],
+      ['AddressBookPropertyValueList', abPropertyValueList],
     ];
     // Random starting points that decode cleanly: type-led prefixes make random bytes useful.
     const PROP_TYPES = [

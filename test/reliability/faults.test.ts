@@ -58,7 +58,7 @@ async function upstream(...args: Parameters<typeof rawUpstream>): Promise<RawUps
 }
 
 async function proxy(opts: Partial<ProxyEngineOptions>) {
-  const engine = new MitmProxyEngine({ mode: 'reverse', ca, logger: quiet, ...opts } as ProxyEngineOptions);
+  const engine = new MitmProxyEngine({ mode: 'reverse', ca, logger: quiet, ...opts });
   const exchanges: Exchange[] = [];
   engine.on('exchange', (e) => exchanges.push(e));
   const addr = await engine.start();

@@ -223,12 +223,12 @@ export async function startCliCapture(
     },
   );
   const io = { stderr: '' };
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     io.stderr += d.toString();
     // Keep only the tail of a long run's log (the crash test reads lines as they come).
     if (io.stderr.length > 4 << 20) io.stderr = io.stderr.slice(-(1 << 20));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child.on('exit', (code, signal) => r({ code, signal })),
   );

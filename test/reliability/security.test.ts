@@ -25,7 +25,6 @@ import type { Exchange } from '../../shared/capture/exchange.js';
 import { Backend } from '../../electron/backend/backend.js';
 import { CertificateAuthority, keyFileMode } from '../../electron/backend/ca/ca.js';
 import { CaptureService } from '../../electron/backend/capture-service.js';
-import type { ProxyEngineOptions } from '../../electron/backend/proxy/engine.js';
 import { MitmProxyEngine } from '../../electron/backend/proxy/mitm-engine.js';
 import { CaptureWriter } from '../../electron/backend/store/capture-file.js';
 import { runCli } from '../../electron/cli/main.js';
@@ -89,7 +88,7 @@ describe('everything listens on 127.0.0.1 by default', () => {
       tls: cert,
     });
     cleanups.push(() => up.close());
-    const fwd = new MitmProxyEngine({ mode: 'forward', ca, upstreamCa: cert.cert } as ProxyEngineOptions);
+    const fwd = new MitmProxyEngine({ mode: 'forward', ca, upstreamCa: cert.cert });
     const fa = await fwd.start();
     cleanups.push(() => fwd.stop());
     expect(fa.address).toBe('127.0.0.1');
@@ -103,7 +102,7 @@ describe('everything listens on 127.0.0.1 by default', () => {
       reverseTarget: `https://127.0.0.1:${up.port}`,
       ca,
       upstreamCa: cert.cert,
-    } as ProxyEngineOptions);
+    });
     expect((await rev.start()).address).toBe('127.0.0.1');
     cleanups.push(() => rev.stop());
     const svc = new CaptureService({ dataDir: path.join(root, 'data-bind') });

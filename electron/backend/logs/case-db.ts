@@ -5,6 +5,7 @@
  * one and runs SQL on it, turning results into JSON-safe rows.
  */
 import { DuckDBInstance, JsonDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
+import { cellText } from '../../../shared/logs/values.js';
 
 /**
  * Bounded engine settings, whatever the input size. One thread: on the shared 2-core machine it imported
@@ -101,8 +102,7 @@ export async function runQuery(db: CaseDb, sql: string, limit = 100_000): Promis
 /** CSV text of a result (RFC 4180 quoting; maps and lists as JSON). */
 export function toCsv(r: QueryResult): string {
   const cell = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const s = cellText(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [r.columns.map((c) => cell(c.name)).join(',')];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LOG_KINDS } from '../../../shared/logs/kinds.js';
 import { QUERY_LIBRARY, type LibraryQuery } from '../../../shared/logs/queries.js';
 import { clientVerdict } from '../../../shared/diagnose/rules/unsupported-version.js';
+import { cellText } from '../../../shared/logs/values.js';
 import { openCaseDb, runQuery, type CaseDb, type QueryResult } from './case-db.js';
 import { importLogs, type ImportSummary } from './importer.js';
 import { literal } from './sql.js';
@@ -63,8 +64,11 @@ function addClientVerdict(r: QueryResult): QueryResult {
     ...r,
     columns: [...r.columns, { name: 'verdict', type: 'VARCHAR' }],
     rows: r.rows.map((row) => {
-      const v = clientVerdict(`Outlook/${String(row[i] ?? '')}`);
-      return [...row, v ? `${v.severity}: ${v.text}` : /^\d+\.\d+\.\d+/.test(String(row[i])) ? 'supported' : 'unknown'];
+      const v = clientVerdict(`Outlook/${cellText(row[i])}`);
+      return [
+        ...row,
+        v ? `${v.severity}: ${v.text}` : /^\d+\.\d+\.\d+/.test(cellText(row[i])) ? 'supported' : 'unknown',
+      ];
     }),
   };
 }

@@ -14,7 +14,6 @@ import type {
 import { serverTimeline } from '../../../shared/logs/server-time.js';
 import { QUERY_LIBRARY, libraryQuery } from '../../../shared/logs/queries.js';
 import { basename } from 'node:path';
-import type { ProbeLike } from '../../../shared/report/case-report.js';
 import type { Backend, BackendService } from '../backend.js';
 import { ApiError } from '../rpc.js';
 import type { SessionService } from '../session-service.js';
@@ -126,7 +125,7 @@ export class LogsService implements BackendService {
       exchanges: ws.iterate(),
       model,
       ...(this.opened ? { logs: this.opened.c.db } : {}),
-      ...(probe && typeof probe === 'object' ? { probe: probe as ProbeLike } : {}),
+      ...(probe && typeof probe === 'object' ? { probe: probe } : {}),
       redact,
     });
     return { html, fileName: 'case-report.html' };

@@ -7,6 +7,7 @@ import { correlate, type Correlation, type ServerRow, type ServerTable } from '.
 import { diagnoseTwoSided } from '../../../shared/diagnose/server/index.js';
 import type { Finding } from '../../../shared/diagnose/types.js';
 import type { ExchangeFacts, SessionInfo } from '../../../shared/session/types.js';
+import { cellText } from '../../../shared/logs/values.js';
 import { runQuery, type CaseDb } from './case-db.js';
 
 const SELECTS: Record<ServerTable, string> = {
@@ -37,7 +38,7 @@ export async function loadServerRows(db: CaseDb, start: number, end: number): Pr
   const r = await runQuery(db, sql, 1_000_000);
   return r.rows.map((x) => {
     const row: ServerRow = { table: x[0] as ServerTable, file: String(x[1]), line: Number(x[2]), time: Number(x[3]) };
-    const s = (i: number) => (x[i] === null || x[i] === undefined ? undefined : String(x[i]));
+    const s = (i: number) => (x[i] === null || x[i] === undefined ? undefined : cellText(x[i]));
     const n = (i: number) => (x[i] === null || x[i] === undefined ? undefined : Number(x[i]));
     const set = <K extends keyof ServerRow>(k: K, v: ServerRow[K] | undefined) => {
       if (v !== undefined) row[k] = v;

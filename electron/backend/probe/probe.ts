@@ -9,7 +9,7 @@
  * Authenticator (Basic, NTLM, Negotiate, Bearer, chosen from the offers).
  */
 import type { Exchange, RawHeader } from '../../../shared/capture/exchange.js';
-import { type StructValue, decode, encode } from '../../../shared/codec/index.js';
+import { decode, encode } from '../../../shared/codec/index.js';
 import { autodiscoverUser, mapiHttpUrls, scanXml } from '../../../shared/protocol/autodiscover/index.js';
 import { EMSMDB_ERROR_NAMES, connectResponse } from '../../../shared/protocol/emsmdb/index.js';
 import { meaningOf } from '../../../shared/protocol/mapihttp/server-profiles.js';
@@ -215,7 +215,7 @@ class ProbeRunner {
       const text = /html|text/i.test(header(res.headers, 'content-type') ?? '')
         ? new TextDecoder().decode(res.body.subarray(0, 4096))
         : undefined;
-      const meaning = meaningOf(code!, server, text);
+      const meaning = meaningOf(code, server, text);
       const name = RESPONSE_CODE_NAMES[meaning.specCode] ?? `code ${meaning.specCode}`;
       s.responseCodeName = name;
       const plain: Record<number, string> = {
@@ -331,7 +331,7 @@ class ProbeRunner {
       async (s) => {
         const res = await this.mapi(ems!, emsmdb!, 'Connect', buildConnectRequest(dn!));
         this.check(s, res, emsmdb!, true);
-        const v = decode(connectResponse, res.entity!.body).value as StructValue | undefined;
+        const v = decode(connectResponse, res.entity!.body).value;
         const err = (v?.ErrorCode as number | undefined) ?? (v?.StatusCode as number | undefined);
         s.returnValue = this.name(err);
         if (v?.StatusCode !== 0 || err !== 0) this.fail(s, `Connect refused: ${s.returnValue}`);
@@ -409,7 +409,7 @@ class ProbeRunner {
           encode(dnToMIdRequest, { Reserved: 0, Names: { Strings: [dn!] }, AuxiliaryBuffer: [] }),
         );
         this.check(s, res, nspi!, true);
-        const v = decode(dnToMIdResponse, res.entity!.body).value as StructValue | undefined;
+        const v = decode(dnToMIdResponse, res.entity!.body).value;
         s.returnValue = this.name(v?.ErrorCode as number | undefined);
         if (v?.ErrorCode !== 0) this.fail(s, `DNToMId failed: ${s.returnValue}`);
         const mid = (v.MinimalIds as number[] | undefined)?.[0];

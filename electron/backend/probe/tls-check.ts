@@ -25,8 +25,8 @@ export function checkTls(url: URL, opts: { ca?: string; timeoutMs: number }): Pr
     });
     sock.once('secureConnect', () => {
       const cert = sock.getPeerCertificate();
-      const subject = cert.subject?.CN ?? '(no CN)';
-      const issuer = cert.issuer?.CN ?? cert.issuer?.O ?? '(unknown issuer)';
+      const subject = nameText(cert.subject?.CN) ?? '(no CN)';
+      const issuer = nameText(cert.issuer?.CN) ?? nameText(cert.issuer?.O) ?? '(unknown issuer)';
       const until = cert.valid_to ? new Date(cert.valid_to) : undefined;
       let problem = sock.authorizationError ? String(sock.authorizationError) : undefined;
       if (!problem) {
@@ -53,4 +53,9 @@ export function checkTls(url: URL, opts: { ca?: string; timeoutMs: number }): Pr
     sock.once('timeout', () => sock.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
     sock.once('error', (e) => resolve({ ok: false, error: transportErrorText(e, url) }));
   });
+}
+
+/** A certificate name attribute; one that repeats (several CN) comes as an array. */
+function nameText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
 }

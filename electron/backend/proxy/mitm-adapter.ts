@@ -258,5 +258,5 @@ export function writeRawHead(
   const writeHead = out.writeHead as unknown as (s: number, m: string, h: string[]) => http.ServerResponse;
   out.writeHead = function (this: http.ServerResponse) {
     return writeHead.call(this, status, message, rawHeaders);
-  } as typeof out.writeHead;
+  };
 }

@@ -462,7 +462,7 @@ export class MitmProxyEngine extends EventEmitter<ProxyEngineEvents> implements 
 
   private onRequest(ctx: FlowCtx, cb: Cb): void {
     const req = ctx.clientToProxyRequest as TaggedRequest;
-    const outer = (ctx.connectRequest?.socket as Socket | undefined) ?? (req.socket as Socket);
+    const outer = ctx.connectRequest?.socket ?? req.socket;
     const conn = this.connFor(outer);
     const opts = ctx.proxyToServerRequestOptions;
     let secure = ctx.isSSL;

@@ -138,7 +138,7 @@ export class ServerIdMap {
       // A failed ROP on either side says nothing about ids.
       if (typeof ao.ReturnValue === 'number' && (ao.ReturnValue !== 0 || bo.ReturnValue !== 0)) return;
       const t = typeof ao.PropertyTag === 'number' ? ao.PropertyTag : typeof ao.Tag === 'number' ? ao.Tag : tag;
-      for (const k of Object.keys(ao)) if (k in bo) walk(ao[k], bo[k], k, t as number | undefined);
+      for (const k of Object.keys(ao)) if (k in bo) walk(ao[k], bo[k], k, t);
     };
     /** Rows paired by their other columns (each key once on both sides); their id columns map. */
     const learnRows = (caps: unknown[], lives: unknown[]) => {

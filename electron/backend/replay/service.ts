@@ -82,7 +82,7 @@ export class ReplayService implements BackendService {
     // Sessions are told apart by headers: an opened capture file is read without its bodies for this.
     const heads = () => backend.workspace.heads();
     rpc.method('replay.check', async (p) => ({
-      reason: canReplay(await heads(), (p as { session?: number }).session) ?? null,
+      reason: canReplay(await heads(), p.session) ?? null,
     }));
     rpc.method('replay.sessions', async () =>
       listSessions(await heads()).map((s): ReplaySessionRow => {
@@ -97,7 +97,7 @@ export class ReplayService implements BackendService {
       }),
     );
     rpc.method('replay.changes', async (p) => {
-      const session = (p as { session?: number }).session;
+      const session = p.session;
       // Telling changes apart reads the Execute request bodies (of the session only, when one is chosen).
       const list = backend.workspace.storeBacked
         ? await replayList(backend, session)
@@ -122,16 +122,16 @@ export class ReplayService implements BackendService {
       const run = this.start(params);
       return { id: run.id, state: run.state };
     });
-    rpc.method('replay.status', (p) => this.get((p as { id?: number }).id, false));
+    rpc.method('replay.status', (p) => this.get(p.id, false));
     rpc.method('replay.report', (p) => {
-      const r = this.get((p as { id?: number }).id, true);
+      const r = this.get(p.id, true);
       if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
       // Recorded traffic carries bytes: it comes base64-encoded from replay.recorded.
       const { recorded, ...report } = r.report;
       return { ...report, recordedCount: recorded?.length ?? 0 };
     });
     rpc.method('replay.recorded', (p) => {
-      const r = this.get((p as { id?: number }).id, true);
+      const r = this.get(p.id, true);
       if (!r.report) throw new ApiError('not-found', `replay ${r.id} has no report yet (${r.state})`);
       if (!r.report.recorded) throw new ApiError('not-found', `replay ${r.id} was started without record: true`);
       return r.report.recorded.map(exchangeToDto);

@@ -128,7 +128,7 @@ export class MailboxResponder implements Responder {
     const d = decode(dnToMIdRequest, req.body);
     if (!d.value || collectErrors(d.tree).length)
       return { body: buildFailureBody(0x80070057), source: 'mailbox: malformed DNToMId' };
-    const names = (((d.value as StructValue).Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
+    const names = ((d.value.Names as StructValue | undefined)?.Strings as string[] | undefined) ?? [];
     const ids = names.map((n, i) => (n ? 0x10 + i : 0));
     return {
       body: encode(dnToMIdResponse, { StatusCode: 0, ErrorCode: 0, MinimalIds: ids, AuxiliaryBuffer: [] }),
@@ -290,7 +290,7 @@ export class MailboxResponder implements Responder {
       const t = this.obj(c, idx);
       if (!t) return this.fail(ropSetColumns, idx, ErrorCodes.NullObject);
       if (t.kind !== 'table') return this.fail(ropSetColumns, idx, ErrorCodes.NoSupport);
-      t.columns = [...(q.PropertyTags as number[])];
+      t.columns = [...q.PropertyTags];
       return ropResponse(ropSetColumns, idx, 0, { TableStatus: 0 }); // TableStatus: complete
     });
 
@@ -320,7 +320,7 @@ export class MailboxResponder implements Responder {
         {
           Origin: next >= rows.length ? 2 : next === 0 ? 0 : 1,
           RowData: picked.map((row) => propertyRowValue(columns, row)),
-        } as Partial<ResponseOf<typeof ropQueryRows>>,
+        },
         { columns },
       );
     });
@@ -329,14 +329,8 @@ export class MailboxResponder implements Responder {
       const idx = q.InputHandleIndex;
       const o = this.obj(c, idx);
       if (!o) return this.fail(ropGetPropertiesSpecific, idx, ErrorCodes.NullObject);
-      const row = propertyRowValue(q.PropertyTags as number[], this.propsOf(o), q.WantUnicode !== 0);
-      return ropResponse(
-        ropGetPropertiesSpecific,
-        idx,
-        0,
-        { RowData: row } as Partial<ResponseOf<typeof ropGetPropertiesSpecific>>,
-        { ropRequest: q },
-      );
+      const row = propertyRowValue(q.PropertyTags, this.propsOf(o), q.WantUnicode !== 0);
+      return ropResponse(ropGetPropertiesSpecific, idx, 0, { RowData: row }, { ropRequest: q });
     });
 
     this.on(ropSetProperties, (q, c) => {
@@ -361,7 +355,7 @@ export class MailboxResponder implements Responder {
       const fid = same?.fid ?? s.addFolder(parent, name);
       if (!same) {
         const f = s.folders.get(fid)!;
-        if (q.Comment) f.props.set(PropTag.Comment, String(q.Comment));
+        if (typeof q.Comment === 'string' && q.Comment) f.props.set(PropTag.Comment, q.Comment);
         f.props.set(PropTag.FolderType, q.FolderType);
       }
       this.put(c, out, { kind: 'folder', fid });
@@ -369,7 +363,7 @@ export class MailboxResponder implements Responder {
         FolderId: idFromU64(fid),
         IsExistingFolder: same ? 1 : 0,
         ...(same ? { HasRules: same.rules.length ? 1 : 0, IsGhosted: 0 } : {}),
-      } as Partial<ResponseOf<typeof ropCreateFolder>>);
+      });
     });
 
     // [MS-OXCFOLD] 2.2.1.3: only an empty folder, unless DEL_MESSAGES / DEL_FOLDERS allow its contents.
@@ -417,9 +411,7 @@ export class MailboxResponder implements Responder {
         [PropTag.MessageSize, 0],
       ]);
       this.put(c, out, { kind: 'message', fid, mid, props });
-      return ropResponse(ropCreateMessage, out, 0, { HasMessageId: 1, MessageId: idFromU64(mid) } as Partial<
-        ResponseOf<typeof ropCreateMessage>
-      >);
+      return ropResponse(ropCreateMessage, out, 0, { HasMessageId: 1, MessageId: idFromU64(mid) });
     });
 
     this.on(ropSaveChangesMessage, (q, c) => {
@@ -432,7 +424,7 @@ export class MailboxResponder implements Responder {
       return ropResponse(ropSaveChangesMessage, idx, 0, {
         InputHandleIndex: q.InputHandleIndex,
         MessageId: idFromU64(m.mid),
-      } as Partial<ResponseOf<typeof ropSaveChangesMessage>>);
+      });
     });
 
     this.on(ropOpenMessage, (q, c) => {
@@ -452,7 +444,7 @@ export class MailboxResponder implements Responder {
         RecipientCount: 0,
         RecipientColumns: [],
         RecipientRows: [],
-      } as Partial<ResponseOf<typeof ropOpenMessage>>);
+      });
     });
 
     // [MS-OXORULE] 3.2.5.2: ROW_ADD assigns PidTagRuleId; ROW_MODIFY / ROW_REMOVE name the rule by it.
@@ -461,7 +453,7 @@ export class MailboxResponder implements Responder {
       const o = this.obj(c, idx);
       const f = o?.kind === 'folder' ? s.folders.get(o.fid) : undefined;
       if (!f) return this.fail(ropModifyRules, idx, o ? ErrorCodes.NoSupport : ErrorCodes.NullObject);
-      const changes = (q.RulesData as StructValue[]).map((r) => {
+      const changes = q.RulesData.map((r) => {
         const props = new Map<number, PropValue>();
         for (const v of r.PropertyValues as StructValue[])
           props.set((v.PropertyTag as number) >>> 0, v.PropertyValue as PropValue);

@@ -56,7 +56,7 @@ export class SimulatorService implements BackendService {
     });
     rpc.method('simulator.status', () => this.simulatorStatus());
     rpc.method('simulator.signalEvent', (p) => ({
-      completed: this.sim?.signalEvent((p as { contextId?: number }).contextId) ?? 0,
+      completed: this.sim?.signalEvent(p.contextId) ?? 0,
     }));
   }
 

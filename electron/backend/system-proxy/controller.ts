@@ -157,7 +157,7 @@ export class SystemProxy {
       const undoErrors: string[] = [];
       for (const store of new Set(written.map((w) => w.store))) {
         const before = previous[store.id]!;
-        const now = await store.read().catch(() => ({}) as SettingValues);
+        const now = await store.read().catch((): SettingValues => ({}));
         for (const key of Object.keys(before)) {
           if ((now[key] ?? null) === (before[key] ?? null)) continue;
           try {

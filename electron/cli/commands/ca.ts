@@ -57,7 +57,7 @@ export const caCommand: Command = {
           io.stderr(`wrote ${der ? 'DER' : 'PEM'} CA certificate to ${out}\n`);
         } else if (der) {
           if (process.stdout.isTTY) throw new UsageError('refusing to write binary DER to a terminal; use --out FILE');
-          process.stdout.write(data as Buffer);
+          process.stdout.write(data);
         } else io.stdout(data as string);
         return 0;
       }

@@ -184,7 +184,7 @@ export const decodeCommand: Command = {
     if (dirOpt !== undefined && dirOpt !== 'request' && dirOpt !== 'response')
       throw new UsageError(`--direction must be request or response, got "${dirOpt}"`);
     const requestType = typeOpt !== undefined ? (canonicalRequestType(typeOpt) ?? typeOpt) : inferred.requestType;
-    const direction = (dirOpt as Direction | undefined) ?? inferred.direction;
+    const direction = dirOpt ?? inferred.direction;
     if (!requestType || !direction)
       throw new UsageError(
         `cannot tell the ${!requestType ? 'request type' : 'direction'} of ${basename(file)}; give ${!requestType ? '--type' : '--direction'}`,

@@ -7,7 +7,6 @@
 import {
   type ExchangeRecord,
   FieldNames,
-  type FieldTest,
   fieldRegistry,
   httpFields,
   keysOf,
@@ -19,7 +18,7 @@ import {
 import { compileOrExplain, loadCaptureExchanges, runCaptureFilter } from '../capture-filter.js';
 import { type Command, CliFailure, UsageError } from '../command.js';
 
-function shown(v: unknown): unknown {
+function shown(v: unknown): string | number | boolean | undefined {
   const k = valueKey(v);
   return typeof k === 'bigint' ? k.toString() : k;
 }
@@ -52,13 +51,19 @@ export const filterCommand: Command = {
     const out = run.matched.map((id) => {
       const ex = run.byId.get(id)!;
       const facts = run.model.factsOf(id);
-      const matched: Record<string, unknown>[] = [];
+      const matched: {
+        field: string;
+        value?: string | number | boolean | undefined;
+        side?: unknown;
+        path?: unknown;
+        namePath?: unknown;
+      }[] = [];
       // Exchange-level fields: the value that passed.
       const rec: ExchangeRecord = {
         facts,
         session: facts?.session !== undefined ? run.model.session(facts.session) : undefined,
       };
-      for (const t of f.tests as FieldTest[])
+      for (const t of f.tests)
         if (!keysOf(t.field)) {
           const vals = recordValues(t.field, rec);
           for (const v of vals) if (testValues(t, [v])) matched.push({ field: t.field.name, value: shown(v) });
@@ -83,7 +88,8 @@ export const filterCommand: Command = {
         });
         for (const t of f.tests)
           for (const k of keysOf(t.field) ?? [])
-            for (const v of http.get(k) ?? []) if (testValues(t, [v])) matched.push({ field: t.field.name, value: v });
+            for (const v of http.get(k) ?? [])
+              if (testValues(t, [v])) matched.push({ field: t.field.name, value: shown(v) });
       }
       return { id, type: facts?.requestType ?? ex.request.method, matched };
     });
@@ -92,7 +98,7 @@ export const filterCommand: Command = {
       for (const o of out)
         io.stdout(
           `${o.id}\t${o.type}\t${o.matched
-            .map((m) => (m.value !== undefined ? `${String(m.field)}=${String(m.value)}` : String(m.field)))
+            .map((m) => (m.value !== undefined ? `${m.field}=${m.value}` : m.field))
             .filter((x, i, a) => a.indexOf(x) === i)
             .join(' ')}\n`,
         );

@@ -7,11 +7,12 @@ import type { QueryResult } from '../../backend/logs/case-db.js';
 import type { Finding } from '../../../shared/diagnose/types.js';
 import type { ServerRow } from '../../../shared/logs/correlate.js';
 import { QUERY_LIBRARY } from '../../../shared/logs/queries.js';
+import { cellText } from '../../../shared/logs/values.js';
 import { type Command, CliFailure, UsageError, optFlag, optInt, optString } from '../command.js';
 
 function table(r: QueryResult, maxWidth = 60): string {
   const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const s = cellText(v);
     return s.length > maxWidth ? s.slice(0, maxWidth - 1) + '…' : s;
   };
   const rows = r.rows.map((row) => row.map(cell));

@@ -1,5 +1,5 @@
 /** The exchange list: one row per HTTP exchange, virtualised, keyboard-driven. */
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import { useFilterStore, visibleRows, type SortKey } from '../stores/filter-store';
 import { FilterBar } from './filter-bar';
@@ -200,7 +200,7 @@ function ColumnsScope({ children }: { children: ReactNode }) {
       v['--field-cols'] = fieldColumns.map(() => `${FIELD_COLUMN_WIDTH}px`).join(' ');
       v['--field-cols-width'] = `${fieldColumns.length * (FIELD_COLUMN_WIDTH + 6)}px`;
     }
-    return v as CSSProperties;
+    return v;
   }, [widths, fieldColumns]);
   return (
     <section className="pane exchange-list" aria-label="Exchanges" style={style}>

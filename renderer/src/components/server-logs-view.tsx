@@ -14,14 +14,12 @@ import type {
   LogsLibraryEntryDto,
   LogsQueryResultDto,
 } from '../../../shared/api/contract';
+import { cellText } from '../../../shared/logs/values';
 import { api } from '../api/client';
 
 const MAX_SHOWN = 1000;
 
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
+const cell = cellText;
 
 export function ResultsGrid({ result }: { result: LogsQueryResultDto }) {
   const rows = result.rows.slice(0, MAX_SHOWN);

@@ -39,9 +39,7 @@ export function useShortcuts(): void {
       if (mod && e.key.toLowerCase() === 'f') {
         e.preventDefault();
         if (ui.view !== 'exchanges') ui.setView('exchanges');
-        requestAnimationFrame(() =>
-          (document.querySelector('input[aria-label="Filter"]') as HTMLInputElement | null)?.focus(),
-        );
+        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input[aria-label="Filter"]')?.focus());
       } else if (mod && /^[1-6]$/.test(e.key)) {
         e.preventDefault();
         ui.setView(VIEWS[Number(e.key) - 1]!);

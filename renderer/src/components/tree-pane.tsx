@@ -46,8 +46,7 @@ export function searchTree(root: TreeNodeDto, q: string, rootPath = '0'): string
   if (!q) return out;
   const needle = q.toLowerCase();
   const rec = (n: TreeNodeDto, path: string) => {
-    const hay =
-      `${n.name} ${n.display ?? ''} ${typeof n.value === 'object' ? '' : String(n.value ?? '')}`.toLowerCase();
+    const hay = `${n.name} ${n.display ?? ''} ${scalarText(n.value)}`.toLowerCase();
     if (hay.includes(needle)) out.push(path);
     n.children?.forEach((c, i) => rec(c, `${path}.${i}`));
   };
@@ -79,9 +78,16 @@ function copy(text: string): void {
 
 function valueText(n: TreeNodeDto): string {
   if (n.display !== undefined) return n.display;
-  if (n.value === undefined || n.value === null) return '';
-  if (typeof n.value === 'object') return '';
-  return String(n.value);
+  return scalarText(n.value);
+}
+
+/** A node value that is a scalar, as text; objects, byte arrays and null show nothing. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean'
+      ? String(v)
+      : '';
 }
 
 /** Room the field context menu needs (four lines), to keep it inside the window. */

@@ -9,7 +9,7 @@
  * is the one-shot form. A fault throws `CaptureFileError` naming the file,
  * line, column and entry; entries read before it are on `error.partial`.
  */
-import type { AbortKind, BodyChunk, Endpoint, Exchange, HttpResponse, RawHeader } from '../exchange.js';
+import type { BodyChunk, Endpoint, Exchange, HttpResponse, RawHeader } from '../exchange.js';
 import { headerValue } from '../exchange.js';
 import { base64Decode, utf8Encode } from '../../codec/bytes.js';
 import { CaptureFileError } from '../../capture/errors.js';
@@ -197,7 +197,7 @@ export class HarReader {
     const method =
       typeof rq.method === 'string' && rq.method ? rq.method : (w('request has no method; GET assumed'), 'GET');
     const reqVersion = block
-      ? (block.versions?.[0] ?? exchangeVersion(String(rq.httpVersion ?? '')))
+      ? (block.versions?.[0] ?? exchangeVersion(scalarText(rq.httpVersion)))
       : httpVersion(rq.httpVersion, w, 'request');
 
     // Timings.
@@ -253,7 +253,7 @@ export class HarReader {
           statusCode: status,
           statusMessage: typeof rs.statusText === 'string' ? rs.statusText : '',
           httpVersion: block
-            ? (block.versions?.[1] ?? exchangeVersion(String(rs.httpVersion ?? '')))
+            ? (block.versions?.[1] ?? exchangeVersion(scalarText(rs.httpVersion)))
             : httpVersion(rs.httpVersion, w, 'response'),
           headers: rh,
           body,
@@ -262,7 +262,7 @@ export class HarReader {
         };
       }
     }
-    if (block?.aborted) aborted = { kind: block.aborted.kind as AbortKind, message: block.aborted.message };
+    if (block?.aborted) aborted = { kind: block.aborted.kind, message: block.aborted.message };
 
     // Connection, endpoints.
     let connectionId: number;
@@ -336,7 +336,7 @@ export class HarReader {
         w('request body rebuilt from postData.params (original bytes not in file)');
         const parts = pd.params
           .filter(isObj)
-          .map((p) => `${encodeURIComponent(String(p.name ?? ''))}=${encodeURIComponent(String(p.value ?? ''))}`);
+          .map((p) => `${encodeURIComponent(scalarText(p.name))}=${encodeURIComponent(scalarText(p.value))}`);
         return utf8Encode(parts.join('&'));
       }
     }
@@ -380,7 +380,7 @@ export class HarReader {
       } else body = b;
     } else {
       if (c.encoding !== undefined && c.encoding !== '')
-        w(`response content.encoding "${String(c.encoding)}" unknown; read as text`);
+        w(`response content.encoding ${JSON.stringify(c.encoding)} unknown; read as text`);
       body = utf8Encode(c.text);
       if (!block) w('response body stored as text by the exporting tool; bytes re-encoded as UTF-8');
     }
@@ -502,8 +502,7 @@ function headers(v: unknown, w: (k: string) => void, what: string): RawHeader[] 
   }
   const out: RawHeader[] = [];
   for (const h of v) {
-    if (isObj(h) && typeof h.name === 'string')
-      out.push({ name: h.name, value: h.value === undefined || h.value === null ? '' : String(h.value) });
+    if (isObj(h) && typeof h.name === 'string') out.push({ name: h.name, value: scalarText(h.value) });
     else w(`${what} header that is not {name, value} dropped`);
   }
   return out;
@@ -533,4 +532,9 @@ function splitUrl(url: string): { origin?: string; target: string; port: number 
   const port = pm ? Number(pm[1]) : scheme === 'https' ? 443 : 80;
   const rest = m[3]!.replace(/#.*$/, '');
   return { origin: `${scheme}://${authority}`, target: rest.startsWith('/') ? rest : '/' + rest, port };
+}
+
+/** A JSON scalar as text (strings as they are, numbers and booleans written); null, missing and objects empty. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }

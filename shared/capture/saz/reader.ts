@@ -6,7 +6,7 @@
  * address:port. Our own writer adds x-mapiscope-* flags that make the round
  * trip exact (Fiddler ignores flags it does not know).
  */
-import type { AbortKind, BodyChunk, Exchange, HttpResponse, TlsInfo } from '../exchange.js';
+import type { AbortKind, BodyChunk, Exchange, HttpResponse } from '../exchange.js';
 import { CaptureFileError } from '../../capture/errors.js';
 import { exchangeVersion } from '../http-message.js';
 import { parseMessage } from './http.js';
@@ -281,7 +281,7 @@ function jsonFlag(s: string): unknown {
 function tlsOf(f: Record<string, string>, ours: boolean, n: number, warnings: string[]): Pick<Exchange, 'tls'> {
   if (!ours || !f['x-mapiscope-tls']) return {};
   const t = jsonFlag(f['x-mapiscope-tls']);
-  if (t && typeof t === 'object' && !Array.isArray(t)) return { tls: t as TlsInfo };
+  if (t && typeof t === 'object' && !Array.isArray(t)) return { tls: t };
   warnings.push(`session ${n}: x-mapiscope-tls flag unreadable; ignored`);
   return {};
 }

@@ -31,6 +31,6 @@ export const ntlmSplitRule: Rule = {
           );
       }
     }
-    return out as Finding[];
+    return out;
   },
 };

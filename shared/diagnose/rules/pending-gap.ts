@@ -37,6 +37,6 @@ export const pendingGapRule: Rule = {
         ),
       );
     }
-    return out as Finding[];
+    return out;
   },
 };

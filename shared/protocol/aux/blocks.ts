@@ -558,7 +558,7 @@ export const AUX_PROTOCOL_DEVICE_IDENTIFICATION = auxBlock(
 /** Block structure by "version:type" ([MS-OXCRPC] 2.2.2.2 type table). */
 export const AUX_BLOCKS = new Map<string, Codec<unknown>>();
 const reg = (versions: readonly number[], types: readonly number[], c: Codec<StructValue>) => {
-  for (const v of versions) for (const t of types) AUX_BLOCKS.set(`${v}:${t}`, c as Codec<unknown>);
+  for (const v of versions) for (const t of types) AUX_BLOCKS.set(`${v}:${t}`, c);
 };
 reg([1], [0x01], AUX_PERF_REQUESTID);
 reg([1], [0x02], AUX_PERF_CLIENTINFO);
@@ -592,7 +592,10 @@ export const auxHeader = struct(
     field('Version', enumOf(u8, { 1: 'AUX_VERSION_1', 2: 'AUX_VERSION_2' })),
     field('Type', enumOf(u8, AUX_TYPE_NAMES)),
   ],
-  { summary: (v) => `${AUX_TYPE_NAMES[v.Type as number] ?? 'unknown type'} v${v.Version}, ${v.Size} bytes` },
+  {
+    summary: (v) =>
+      `${AUX_TYPE_NAMES[v.Type as number] ?? 'unknown type'} v${Number(v.Version)}, ${Number(v.Size)} bytes`,
+  },
 );
 
 const hdr = (s: { get(n: string): unknown }) => (s.get('AUX_HEADER') as StructValue | undefined) ?? {};
@@ -607,7 +610,12 @@ export const auxBlockEntry: Codec<StructValue> = struct(
     field(
       'Block',
       sized(
-        switchOn('AuxBlockBody', (s) => `${hdr(s).Version}:${hdr(s).Type}`, AUX_BLOCKS, unknownBlock as Codec<unknown>),
+        switchOn(
+          'AuxBlockBody',
+          (s) => `${Number(hdr(s).Version)}:${Number(hdr(s).Type)}`,
+          AUX_BLOCKS,
+          unknownBlock as Codec<unknown>,
+        ),
         // A Size below 4 gives a negative window, which the reader rejects at this offset.
         (s) => Number(hdr(s).Size ?? 0) - 4,
         { allowTrailing: true },
@@ -624,7 +632,8 @@ export const auxBlockEntry: Codec<StructValue> = struct(
       const h = v.AUX_HEADER as StructValue;
       const block = node.children?.find((c) => c.name === 'Block');
       if (block && block.display === undefined)
-        block.display = AUX_BLOCKS.get(`${h.Version}:${h.Type}`)?.kind ?? 'unknown block type, kept as raw bytes';
+        block.display =
+          AUX_BLOCKS.get(`${Number(h.Version)}:${Number(h.Type)}`)?.kind ?? 'unknown block type, kept as raw bytes';
     },
   },
 );
@@ -634,7 +643,7 @@ export const auxBlockEntry: Codec<StructValue> = struct(
  * (Version/Type must be given), e.g. `auxBlockValue(1, 0x17, { OrgFlags: 1 })`.
  */
 export function auxBlockValue(version: number, type: number, block: StructValue): StructValue {
-  const c = AUX_BLOCKS.get(`${version}:${type}`) ?? (unknownBlock as Codec<unknown>);
+  const c = AUX_BLOCKS.get(`${version}:${type}`) ?? unknownBlock;
   const body = encodeWith(c, block);
   return { AUX_HEADER: { Size: 4 + body.length, Version: version, Type: type }, Block: block };
 }

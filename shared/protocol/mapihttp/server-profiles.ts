@@ -69,7 +69,7 @@ export function meaningOf(code: number, serverApplication?: string, explanation?
   if (profile && profile.codes[code] !== undefined)
     return {
       code,
-      specCode: profile.codes[code]!,
+      specCode: profile.codes[code],
       via: profile.codes[code] === code ? 'spec' : 'profile',
       profile: profile.id,
     };

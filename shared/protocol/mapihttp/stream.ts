@@ -196,7 +196,7 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
           value: text,
           display: `${
             code < 0
-              ? `HTTP ${String(env.context.httpStatus ?? 'error')} body`
+              ? `HTTP ${typeof env.context.httpStatus === 'number' ? env.context.httpStatus : 'error'} body`
               : `X-ResponseCode ${code} (${responseCodeName(code)})`
           }${text ? `: ${text.slice(0, 300)}` : ''}`,
         },
@@ -215,7 +215,7 @@ export function diagnosticText(code: number): Codec<Uint8Array> {
  */
 /** What the body is: the request type's structure, or the diagnostic text of a failed request (X-ResponseCode ≠ 0). */
 function bodyCodecFor(code: number | undefined, inner: Codec<unknown>): Codec<unknown> {
-  return code !== undefined && code !== 0 ? (diagnosticText(code) as Codec<unknown>) : inner;
+  return code !== undefined && code !== 0 ? diagnosticText(code) : inner;
 }
 
 /** The stream's value: the exact preamble bytes, its meta-tags and headers, the decoded body. */

@@ -202,10 +202,8 @@ const ONE_OFF_UNICODE = 0x8000;
 const oneOffString: Codec<string> = custom<string>(
   'string',
   1,
-  (r, name, scope, env) =>
-    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : string8Z) as Codec<string>).decode(r, name, scope, env),
-  (w, v, scope, env) =>
-    ((scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : string8Z) as Codec<string>).encode(w, v, scope, env),
+  (r, name, scope, env) => (scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : string8Z).decode(r, name, scope, env),
+  (w, v, scope, env) => (scope.num('OneOffFlags') & ONE_OFF_UNICODE ? utf16Z : string8Z).encode(w, v, scope, env),
 );
 
 /** [MS-OXCDATA] 2.2.5.1 One-Off EntryID: the strings are UTF-16 when the Unicode bit (0x8000) is set. */

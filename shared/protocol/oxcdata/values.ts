@@ -336,8 +336,8 @@ function build(type: number, width: Width): Codec<unknown> | undefined {
       width === 'nspi' && nspiHasValueType(base)
         ? hasValue(width === 'nspi' && base === T.PtypBinary ? countedBytes(4) : elem0)
         : elem0;
-    const mv = countedArray(elem as Codec<unknown>, propertyTypeName(type) ?? 'MultipleValue', 4);
-    return width === 'nspi' ? hasValue(mv as Codec<unknown>, mv.kind) : mv;
+    const mv = countedArray(elem, propertyTypeName(type) ?? 'MultipleValue', 4);
+    return width === 'nspi' ? hasValue(mv, mv.kind) : mv;
   }
   const c = single(type, width);
   if (!c) return undefined;

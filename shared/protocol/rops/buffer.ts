@@ -478,7 +478,7 @@ function bufferCodec(side: 'request' | 'response'): Codec<StructValue> {
         inner.encode(w, v, new Scope({ [BUF_KEY]: info }, scope), env);
       },
     },
-    { type: 'window', inner: () => inner as Codec<unknown> },
+    { type: 'window', inner: () => inner },
   );
 }
 

@@ -195,7 +195,7 @@ export function contextual<C, T>(
       }
       const got = resolve(scope, env);
       if (!got.ok) throw new Error(`${kind}: cannot encode, context unavailable: ${got.reason}`);
-      make(got.value).encode(w, v as T, scope, env);
+      make(got.value).encode(w, v, scope, env);
     },
   };
 }

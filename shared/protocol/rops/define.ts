@@ -18,7 +18,7 @@ import {
 } from '../../codec/index.js';
 import { siteOf } from './context.js';
 import { type HandleLayout, RESPONSE_INDEX, requestHeader, responseHeader } from './header.js';
-import { ROP_NAMES, SPECIAL_RESPONSE_IDS } from './known-rops.js';
+import { ROP_NAMES, SPECIAL_RESPONSE_IDS, nameRop } from './known-rops.js';
 
 /** What a ROP that stores a handle at OutputHandleIndex creates on the server ([MS-OXCROPS] 2.2.x, each ROP's section). */
 export type ObjectKind =
@@ -169,9 +169,10 @@ export interface RopDefinition<Q = StructValue, R = StructValue> {
 export function defineRop<const S extends RopSpec>(spec: S): RopDefinition<RopRequestValue<S>, RopResponseValue<S>> {
   const handles = spec.handles ?? 'in';
   const responseId = spec.responseId ?? spec.id;
+  nameRop(spec.id, spec.name);
   let request: Codec<StructValue> | undefined;
   if (spec.request) {
-    const head = requestHeader(spec.id, handles, spec.name);
+    const head = requestHeader(spec.id, handles);
     const main = struct(`${spec.name}Request`, [...head, ...spec.request]);
     request = spec.requestReadings?.length
       ? readingsCodec(`${spec.name}Request`, head, spec.request, spec.requestReadings, 'request')
@@ -210,7 +211,7 @@ function normalResponse(
   successFields: readonly FieldDef[],
 ): Codec<StructValue> {
   const kind = `${spec.name}Response`;
-  const head = responseHeader(responseId, handles, responseId === spec.id ? spec.name : undefined);
+  const head = responseHeader(responseId, handles);
   const success: Codec<StructValue> = spec.responseReadings?.length
     ? readingsCodec(kind, head, successFields, spec.responseReadings, 'response')
     : struct(kind, [...head, ...successFields]);
@@ -326,6 +327,6 @@ function readingsCodec(
         made[Math.max(0, i)]!.encode(w, v, scope, env);
       },
     },
-    { type: 'choice', cases: () => made as Codec<unknown>[] },
+    { type: 'choice', cases: () => made },
   );
 }

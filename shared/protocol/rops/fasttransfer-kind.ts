@@ -72,7 +72,7 @@ export function openerText(q: StructValue, objectKind: string | undefined): stri
 }
 
 function fxSession(env: DecodeEnv): (RopContextProvider & FxKindSource) | undefined {
-  return sessionOf(env) as (RopContextProvider & FxKindSource) | undefined;
+  return sessionOf(env);
 }
 
 /**

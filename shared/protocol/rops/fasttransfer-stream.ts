@@ -422,7 +422,7 @@ function readElement(r: Reader, tree = true, cp?: CodePageInUse): { el: FxElemen
       : showScalar(tag === IDSET_GIVEN ? 0x0102 : t, el.Value, cp);
   const valueNode: DecodedNode = {
     name: 'PropertyValue',
-    value: el.Value as never,
+    value: el.Value,
     offset: vAt,
     length: r.pos - vAt,
     display: shown,

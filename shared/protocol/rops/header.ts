@@ -51,16 +51,8 @@ const INDEX_DOC: Readonly<Record<HandleIndexName, string>> = {
   ResponseHandleIndex: 'Index the server echoes in the second byte of the response.',
 };
 
-const showRopId = (v: number) => `${ropName(v) ?? 'Unknown'} (${hex(v, 2)})`;
-
 /** RopId byte, shown by name. */
-export const ropIdCodec: Codec<number> = withDisplay(u8, showRopId, 'RopId');
-
-/** The RopId byte of one ROP's header: its own id shown by its definition's name, any other value as `ropIdCodec`. */
-export function ownRopIdCodec(id: number, name: string): Codec<number> {
-  const own = `${name} (${hex(id, 2)})`;
-  return withDisplay(u8, (v) => (v === id ? own : showRopId(v)), 'RopId');
-}
+export const ropIdCodec: Codec<number> = withDisplay(u8, (v) => `${ropName(v) ?? 'Unknown'} (${hex(v, 2)})`, 'RopId');
 
 /** Name of a RopId per [MS-OXCROPS] 2.2.2 (its definition's), undefined for reserved or unknown ids. */
 export function ropName(id: number): string | undefined {
@@ -72,20 +64,20 @@ export const returnValueCodec: Codec<number> = errorCode;
 
 export const handleIndexCodec: Codec<number> = u8;
 
-/** RopId(1) LogonId(1) and the handle indexes of `layout`; `name` is the ROP's, shown for its RopId. */
-export function requestHeader(id: number, layout: HandleLayout, name?: string): FieldDef[] {
+/** RopId(1) LogonId(1) and the handle indexes of `layout`. */
+export function requestHeader(id: number, layout: HandleLayout): FieldDef[] {
   return [
-    field('RopId', name ? ownRopIdCodec(id, name) : ropIdCodec, { derive: () => id, doc: 'Identifies the operation.' }),
+    field('RopId', ropIdCodec, { derive: () => id, doc: 'Identifies the operation.' }),
     field('LogonId', u8, { doc: 'Which logon (chosen by RopLogon) this operation belongs to.' }),
     ...REQUEST_INDEXES[layout].map((n) => field(n, handleIndexCodec, { doc: INDEX_DOC[n] })),
   ];
 }
 
-/** RopId(1), the echoed handle index(1), ReturnValue(4); `name` is the ROP's whose RopId `id` is. */
-export function responseHeader(id: number, layout: HandleLayout, name?: string): FieldDef[] {
+/** RopId(1), the echoed handle index(1), ReturnValue(4). */
+export function responseHeader(id: number, layout: HandleLayout): FieldDef[] {
   const idx = RESPONSE_INDEX[layout];
   return [
-    field('RopId', name ? ownRopIdCodec(id, name) : ropIdCodec, {
+    field('RopId', ropIdCodec, {
       derive: () => id,
       doc: 'Identifies the operation this response answers.',
     }),

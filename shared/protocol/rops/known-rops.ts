@@ -2,8 +2,9 @@
  * The ROPs of the registry, for the modules the family files are built from
  * (header.ts, define.ts, fasttransfer-kind.ts): they cannot depend on registry.ts
  * without a cycle, so registry.ts registers its definitions here once
- * and these tables are read from them — RopId names ([MS-OXCROPS] 2.2.2), the
- * response-only RopIds, each definition by RopId. They are filled when
+ * and these tables are read from them — RopId names ([MS-OXCROPS] 2.2.2, also
+ * given by each definition as it is made), the response-only RopIds, each
+ * definition by RopId. They are filled when
  * registry.ts is loaded (the buffer walker, the session model and the filter
  * registry load it).
  */
@@ -25,6 +26,14 @@ export const SPECIAL_RESPONSE_IDS: ReadonlySet<number> = responseOnly;
 /** The registered definition of a RopId. */
 export function knownRop(id: number): RopDefinition | undefined {
   return byId.get(id);
+}
+
+/**
+ * Called by `defineRop` for each definition as it is made, so a RopId is shown by
+ * name even where only its family is loaded; the registry's definitions take the name over.
+ */
+export function nameRop(id: number, name: string): void {
+  if (!byId.has(id)) names[id] = name;
 }
 
 /** Called by registry.ts with its definitions; a RopId registered twice keeps its first definition. */

@@ -197,8 +197,8 @@ function inferredLogonResponse(): Codec<StructValue | ContextUnavailable> {
         w.bytes(v.raw);
         return;
       }
-      const l = layouts.find((x) => x.name === (v as StructValue).Layout) ?? layouts[0]!;
-      l.codec.encode(w, v as StructValue, scope, env);
+      const l = layouts.find((x) => x.name === v.Layout) ?? layouts[0]!;
+      l.codec.encode(w, v, scope, env);
     },
   };
 }

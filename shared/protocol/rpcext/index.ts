@@ -47,7 +47,7 @@ export const rpcHeaderExt = struct(
   ],
   {
     summary: (v) =>
-      `Size ${v.Size}, SizeActual ${v.SizeActual}${v.Flags & RpcExtFlags.Compressed ? ', compressed' : ''}${
+      `Size ${Number(v.Size)}, SizeActual ${Number(v.SizeActual)}${v.Flags & RpcExtFlags.Compressed ? ', compressed' : ''}${
         v.Flags & RpcExtFlags.XorMagic ? ', XOR' : ''
       }${v.Flags & RpcExtFlags.Last ? ', last' : ''}`,
   },
@@ -76,7 +76,8 @@ export function extendedBuffer<T>(inner: Codec<T>, payloadName: string, kind = '
             const h = hdr(s);
             const flags = Number(h.Flags ?? 0);
             const actual = Number(h.SizeActual ?? 0);
-            if (Number(h.Version ?? 0) !== 0) throw new DecodeError(`RPC_HEADER_EXT Version ${h.Version} is not 0`, 0);
+            if (Number(h.Version ?? 0) !== 0)
+              throw new DecodeError(`RPC_HEADER_EXT Version ${Number(h.Version)} is not 0`, 0);
             let b: Uint8Array | undefined;
             if (flags & RpcExtFlags.XorMagic) b = xorMagic(wire);
             if (flags & RpcExtFlags.Compressed) return decompressLz77(b ?? wire, actual);
@@ -97,7 +98,7 @@ export function extendedBuffer<T>(inner: Codec<T>, payloadName: string, kind = '
     {
       summary: (v) => {
         const h = v.RPC_HEADER_EXT as StructValue;
-        return `${h.Size} bytes on the wire, ${h.SizeActual} bytes of payload`;
+        return `${Number(h.Size)} bytes on the wire, ${Number(h.SizeActual)} bytes of payload`;
       },
     },
   );
@@ -138,7 +139,7 @@ export function extendedBufferChain<T>(inner: Codec<T>, payloadName: string): Co
       },
       encode: items.encode,
     },
-    { type: 'window', inner: () => items as Codec<unknown> },
+    { type: 'window', inner: () => items },
   );
 }
 

@@ -70,8 +70,8 @@ export async function scratchDesktop(caDir?: string): Promise<ScratchDesktop> {
         kids.push(child);
         const out = { stdout: '', stderr: '' };
         const timer = setTimeout(() => reject(new Error(`not ready in 20 s: ${out.stderr}`)), 20_000);
-        child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-        child.stderr!.on('data', (d: Buffer) => {
+        child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => {
           out.stderr += d.toString();
           if (ready.test(out.stderr)) {
             clearTimeout(timer);

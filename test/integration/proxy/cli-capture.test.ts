@@ -47,8 +47,8 @@ function startCli(out: string) {
   );
   kids.push(child);
   const io = { stderr: '', stdout: '' };
-  child.stderr!.on('data', (d: Buffer) => (io.stderr += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (io.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (io.stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (io.stdout += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child.on('exit', (code, signal) => r({ code, signal })),
   );
@@ -132,7 +132,7 @@ describe('mapiscope capture', () => {
     });
     kids.push(child);
     let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(code).toBe(2);
     expect(err).toContain('--reverse expects http(s)://host:port, got "ftp://x"');

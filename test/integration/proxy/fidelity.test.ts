@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 async function startProxy(opts: Partial<ProxyEngineOptions> = {}) {
-  const engine = new MitmProxyEngine({ mode: 'forward', ca, ...opts } as ProxyEngineOptions);
+  const engine = new MitmProxyEngine({ mode: 'forward', ca, ...opts });
   const exchanges: Exchange[] = [];
   const conns: ConnectionEvent[] = [];
   const untrusted: UntrustedCertificateEvent[] = [];
@@ -482,7 +482,7 @@ describe('HTTPS', () => {
     });
     expect(s.authorized).toBe(true);
     expect(s.getPeerX509Certificate()?.subjectAltName).toBe('DNS:mail.contoso.test');
-    const c = wrapClient(s as unknown as import('node:net').Socket);
+    const c = wrapClient(s);
     cleanups.push(() => c.close());
     c.send('POST /mapi/emsmdb/ HTTP/1.1\r\nHost: mail.contoso.test\r\nContent-Length: 0\r\n\r\n');
     const r1 = await c.response();

@@ -292,7 +292,7 @@ export async function tunnelClient(
     t.once('secureConnect', () => r());
     t.once('error', j);
   });
-  const c = wrapClient(t as unknown as Socket);
+  const c = wrapClient(t);
   // The RST/close arrives on the TCP socket under the TLS layer.
   s.on('error', () => undefined);
   return c;

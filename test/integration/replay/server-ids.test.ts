@@ -225,7 +225,7 @@ async function recordSession(store: MailboxStore) {
     await proxy.stop();
   }
   expect(recorded).toHaveLength(9);
-  return { recorded, ...ids! };
+  return { recorded, ...ids };
 }
 
 /** What a mailbox holds that a replay could change: Inbox messages, folders, rules. */

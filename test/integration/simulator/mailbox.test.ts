@@ -86,7 +86,7 @@ function decoded(request: Uint8Array, entityBody: Uint8Array) {
   const req = decodeBody('Execute', 'request', request);
   const first = ropBuffersOf(req.value)[0];
   const res = decodeBody('Execute', 'response', entityBody, first ? { execRequest: first } : {});
-  const buf = ropBuffersOf(res.value)[0] as StructValue | undefined;
+  const buf = ropBuffersOf(res.value)[0];
   return {
     errors: res.errors,
     unanswered: findAll(res.tree, 'UnansweredRops').map((n) => n.display),

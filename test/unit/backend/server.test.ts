@@ -113,7 +113,7 @@ describe('backend local API', () => {
     const greeted = new Promise<void>((r) => (hello = r));
     const done = new Promise<void>((resolve) =>
       ws.on('message', (m) => {
-        got.push(JSON.parse(String(m)));
+        got.push(JSON.parse(rawText(m)));
         if (got.length === 1) hello();
         if (got.length === 3) resolve();
       }),
@@ -144,3 +144,8 @@ describe('backend local API', () => {
     expect(await (await fetch(base + '/sessions')).text()).toContain('<title>x</title>');
   });
 });
+
+/** A WebSocket message's text (a text frame arrives as one Buffer; fragments as a list). */
+function rawText(m: WebSocket.RawData): string {
+  return (Buffer.isBuffer(m) ? m : Array.isArray(m) ? Buffer.concat(m) : Buffer.from(m)).toString('utf8');
+}

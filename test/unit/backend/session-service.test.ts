@@ -33,14 +33,14 @@ describe('sessions service', () => {
     const c = healthySession();
     for (const ex of c.exchanges) backend.workspace.add(ex);
     const dto = (await backend.decodes.get(4))!;
-    const rows = find(dto.response!.tree as Node, 'PropertyRow');
+    const rows = find(dto.response!.tree, 'PropertyRow');
     expect(rows.map((r) => (r.children ?? []).map((x) => x.name))).toEqual([
       ['Flag', 'PidTagSubject', 'PidTagMessageSize'],
       ['Flag', 'PidTagSubject', 'PidTagMessageSize'],
     ]);
     expect(backend.workspace.list().items.map((r) => r.session)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     // The second pass reaches the DTO: generated handle-origin nodes in the request tree.
-    const gen = find(dto.request!.tree as Node, 'InputHandle') as (Node & { display?: string; generated?: boolean })[];
+    const gen = find(dto.request!.tree, 'InputHandle') as (Node & { display?: string; generated?: boolean })[];
     expect(gen.map((n) => [n.generated, n.display])).toEqual([
       [true, '0x00000033: table created by RopGetContentsTable in exchange 3'],
     ]);

@@ -26,7 +26,7 @@ describe('field registry', () => {
   it('names every field of every ROP definition, on both sides', () => {
     for (const def of ropsById.values()) {
       // The request structure's own field list is the source: each top-level field is a name.
-      const req = def.request ? shapeOf(def.request as never) : undefined;
+      const req = def.request ? shapeOf(def.request) : undefined;
       // A request with several readings (a choice of layouts) is checked through its layouts' fields.
       const layouts = req?.type === 'choice' ? req.cases().map((c) => shapeOf(c)) : [req];
       for (const shape0 of layouts)

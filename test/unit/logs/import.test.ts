@@ -185,9 +185,7 @@ describe('logs import', () => {
         '1-AbCdEf==',
       ],
     ]);
-    const [[reqId, rops, gi]] = (await q(
-      `SELECT x_request_id, rops, generic_info FROM mapihttp_mailbox`,
-    )) as unknown[][] as [
+    const [[reqId, rops, gi]] = (await q(`SELECT x_request_id, rops, generic_info FROM mapihttp_mailbox`)) as [
       [string, { dir: string; id: number; name: string; error: string | null }[], Record<string, string>],
     ];
     expect(reqId).toBe('{FA1ACA19-9B3E-458A-B60D-3A18410FEEE2}:153');

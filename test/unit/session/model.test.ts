@@ -22,7 +22,9 @@ function run(exchanges: readonly Exchange[], opts: { cacheSize?: number } = {}):
 function rowTexts(m: SessionModel, ex: Exchange): string[] {
   const d = m.decode(ex);
   return findAll(d.response!.tree, 'PropertyRow').map((r) =>
-    (r.children ?? []).map((c) => `${c.name}=${String(c.value)}`).join(','),
+    (r.children ?? [])
+      .map((c) => `${c.name}=${typeof c.value === 'object' ? JSON.stringify(c.value) : c.value}`)
+      .join(','),
   );
 }
 

@@ -22,7 +22,7 @@ function exchange(
     timings: { requestStart: 0 },
     request: { method: 'POST', url, httpVersion: '1.1', headers: [], body: new Uint8Array() },
     response: { statusCode: status, statusMessage: 'OK', httpVersion: '1.1', headers, body, chunks: [] },
-  } as unknown as Exchange;
+  };
 }
 
 describe('Exchange hosts from Autodiscover answers', () => {

@@ -116,7 +116,7 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
   });
 
   it('bytes that are not a well-formed IDSET stay raw (no guessed structure)', () => {
-    const { tree } = roundTrip(fxStream as never, '03 00 17 40 12 00 00 00 0100000000000000000000000000000009 00');
+    const { tree } = roundTrip(fxStream, '03 00 17 40 12 00 00 00 0100000000000000000000000000000009 00');
     expect(child(tree.children![0], 'PropertyValue')!.children).toBeUndefined();
   });
 
@@ -198,7 +198,7 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
       '03 00 00 80 0820060000000000C000000000000046 00 80850000 05000000' +
         '1F 00 01 80 2903020000000000C000000000000046 01 6100 0000 04000000 6200 0000',
     );
-    const { value } = roundTrip(fxStream as never, hexOf(b));
+    const { value } = roundTrip(fxStream, hexOf(b));
     expect(value).toEqual([
       {
         Kind: 'PropertyValue',
@@ -220,14 +220,14 @@ describe('RopFastTransferSourceGetBuffer (real capture, syncgw exchange 44)', ()
   });
 
   it('MetaTagFXDelProp shows the property it deletes', () => {
-    const { value, tree } = roundTrip(fxStream as never, '03 00 16 40 0D 00 13 0E');
+    const { value, tree } = roundTrip(fxStream, '03 00 16 40 0D 00 13 0E');
     expect(value).toEqual([{ Kind: 'MetaProperty', PropertyTag: 0x40160003, Value: 0x0e13000d }]);
     expect(tree.children![0]!.display).toMatch(/^MetaTagFXDelProp: PidTagMessageAttachments/);
   });
 
   it('multi-valued values: count then items', () => {
     const { value } = roundTrip(
-      fxStream as never,
+      fxStream,
       '03 10 00 70 02000000 01000000 02000000 1F 10 01 70 01000000 04000000 7800 0000',
     );
     expect(value).toEqual([
