@@ -25,6 +25,7 @@ import {
   type StructValue,
   DecodeError,
 } from '../../codec/index.js';
+import { knownRop } from './known-rops.js';
 
 /** What a later session model provides (every method may answer "don't know"). */
 export interface RopContextProvider {
@@ -245,22 +246,18 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
 // ---------------------------------------------------------------------------
 // Code pages of 8-bit strings ([MS-OXCROPS] 2.2.1.3)
 
-/** RopIds whose request names a message's code page: RopOpenMessage, RopCreateMessage, RopOpenEmbeddedMessage. */
-const ROP_OPEN_MESSAGE = 0x03;
-const ROP_CREATE_MESSAGE = 0x06;
-const ROP_OPEN_EMBEDDED_MESSAGE = 0x46;
 /** CodePageId 0x0FFF: the logon's code page ([MS-OXCMSG] 2.2.3.1.1). */
 const LOGON_CODE_PAGE = 0x0fff;
 const RELEASE = 0x01;
 
+/**
+ * The name of a ROP whose request names a message's code page: the ROPs that create a
+ * message object (their definitions' `creates`: RopOpenMessage, RopCreateMessage,
+ * RopOpenEmbeddedMessage).
+ */
 function opensMessage(ropId: unknown): string | undefined {
-  return ropId === ROP_OPEN_MESSAGE
-    ? 'RopOpenMessage'
-    : ropId === ROP_CREATE_MESSAGE
-      ? 'RopCreateMessage'
-      : ropId === ROP_OPEN_EMBEDDED_MESSAGE
-        ? 'RopOpenEmbeddedMessage'
-        : undefined;
+  const d = typeof ropId === 'number' ? knownRop(ropId) : undefined;
+  return d?.creates === 'message' ? d.name : undefined;
 }
 
 /**
