@@ -168,8 +168,8 @@ export class FileService implements BackendService {
           exchanges: r.exchanges,
           bytes: r.bytes,
           warnings: r.warnings,
-          ...(r.redaction ? { redaction: r.redaction } : {}),
         };
+        if (r.redaction) res.redaction = r.redaction;
         if (typeof p.path === 'string' && p.path) res.path = p.path;
         else Object.assign(res, { name, base64: (await readFile(out)).toString('base64') });
         return res;

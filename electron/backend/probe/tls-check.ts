@@ -20,7 +20,7 @@ export function checkTls(url: URL, opts: { ca?: string; timeoutMs: number }): Pr
       port,
       servername: net.isIP(host) ? undefined : host,
       rejectUnauthorized: false,
-      ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+      ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined,
       timeout: opts.timeoutMs,
     });
     sock.once('secureConnect', () => {

@@ -112,14 +112,14 @@ export class HttpConnection {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const timeoutMs = opts.timeoutMs ?? 10_000;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const base = { host, port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
+      const base = { host, port, localAddress: opts.localAddress };
       const s =
         url.protocol === 'https:'
           ? tls.connect({
               ...base,
               servername: net.isIP(host) ? undefined : host,
               rejectUnauthorized: !opts.insecure,
-              ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+              ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined,
             })
           : net.connect(base);
       const t = setTimeout(() => {

@@ -18,6 +18,54 @@ import type { StructValue } from '../../../shared/codec/index.js';
 import { decodeBody } from '../../../shared/protocol/decode-exchange.js';
 import { ROW_COLUMNS } from '../../../shared/protocol/oxcdata/values.js';
 import { ropsById } from '../../../shared/protocol/rops/registry.js';
+import { ropFastTransferDestinationPutBuffer } from '../../../shared/protocol/rops/fasttransfer.js';
+import {
+  ropCopyFolder,
+  ropCreateFolder,
+  ropDeleteFolder,
+  ropDeleteMessages,
+  ropEmptyFolder,
+  ropHardDeleteMessages,
+  ropHardDeleteMessagesAndSubfolders,
+  ropMoveCopyMessages,
+  ropMoveFolder,
+  ropSetSearchCriteria,
+} from '../../../shared/protocol/rops/folder.js';
+import {
+  ropSetLocalReplicaMidsetDeleted,
+  ropSynchronizationImportDeletes,
+  ropSynchronizationImportHierarchyChange,
+  ropSynchronizationImportMessageChange,
+  ropSynchronizationImportMessageMove,
+  ropSynchronizationImportReadStateChanges,
+} from '../../../shared/protocol/rops/ics.js';
+import {
+  ropCreateAttachment,
+  ropCreateMessage,
+  ropDeleteAttachment,
+  ropSaveChangesAttachment,
+  ropSaveChangesMessage,
+  ropSetMessageReadFlag,
+  ropSetReadFlags,
+} from '../../../shared/protocol/rops/message.js';
+import { ropModifyPermissions } from '../../../shared/protocol/rops/permission.js';
+import {
+  ropCopyProperties,
+  ropCopyTo,
+  ropDeleteProperties,
+  ropDeletePropertiesNoReplicate,
+  ropSetProperties,
+  ropSetPropertiesNoReplicate,
+} from '../../../shared/protocol/rops/property.js';
+import { ropModifyRules } from '../../../shared/protocol/rops/rule.js';
+import {
+  ropCommitStream,
+  ropSetStreamSize,
+  ropWriteAndCommitStream,
+  ropWriteStream,
+} from '../../../shared/protocol/rops/stream.js';
+import { ropSubmitMessage, ropTransportSend } from '../../../shared/protocol/rops/transport.js';
+
 import type { DecodedAnswer } from './diff.js';
 
 /** Value fields that carry a server-assigned 64-bit id. */
@@ -184,47 +232,49 @@ export class ServerIdMap {
   }
 }
 
-/** ROPs that change a mailbox's content or settings ([MS-OXCROPS] 2.2.4–2.2.13). */
-export const CHANGING_ROPS: ReadonlySet<number> = new Set([
-  0x06, // RopCreateMessage
-  0x0a, // RopSetProperties
-  0x0b, // RopDeleteProperties
-  0x0c, // RopSaveChangesMessage
-  0x11, // RopSetMessageReadFlag
-  0x1c, // RopCreateFolder
-  0x1d, // RopDeleteFolder
-  0x1e, // RopDeleteMessages
-  0x23, // RopCreateAttachment
-  0x24, // RopDeleteAttachment
-  0x25, // RopSaveChangesAttachment
-  0x2d, // RopWriteStream
-  0x2f, // RopSetStreamSize
-  0x30, // RopSetSearchCriteria
-  0x32, // RopSubmitMessage
-  0x33, // RopMoveCopyMessages
-  0x35, // RopMoveFolder
-  0x36, // RopCopyFolder
-  0x39, // RopCopyTo
-  0x40, // RopModifyPermissions
-  0x41, // RopModifyRules
-  0x4a, // RopTransportSend
-  0x54, // RopFastTransferDestinationPutBuffer
-  0x58, // RopEmptyFolder
-  0x5d, // RopCommitStream
-  0x66, // RopSetReadFlags
-  0x67, // RopCopyProperties
-  0x72, // RopSynchronizationImportMessageChange
-  0x73, // RopSynchronizationImportHierarchyChange
-  0x74, // RopSynchronizationImportDeletes
-  0x75, // RopSynchronizationImportMessageMove
-  0x78, // RopSynchronizationImportReadStateChanges
-  0x79, // RopSetPropertiesNoReplicate
-  0x7a, // RopDeletePropertiesNoReplicate
-  0x90, // RopWriteAndCommitStream
-  0x91, // RopHardDeleteMessages
-  0x92, // RopHardDeleteMessagesAndSubfolders
-  0x93, // RopSetLocalReplicaMidsetDeleted
-]);
+/** ROPs that change a mailbox's content or settings ([MS-OXCROPS] 2.2.4–2.2.13), named by their definitions. */
+export const CHANGING_ROPS: ReadonlySet<number> = new Set(
+  [
+    ropCreateMessage,
+    ropSetProperties,
+    ropDeleteProperties,
+    ropSaveChangesMessage,
+    ropSetMessageReadFlag,
+    ropCreateFolder,
+    ropDeleteFolder,
+    ropDeleteMessages,
+    ropCreateAttachment,
+    ropDeleteAttachment,
+    ropSaveChangesAttachment,
+    ropWriteStream,
+    ropSetStreamSize,
+    ropSetSearchCriteria,
+    ropSubmitMessage,
+    ropMoveCopyMessages,
+    ropMoveFolder,
+    ropCopyFolder,
+    ropCopyTo,
+    ropModifyPermissions,
+    ropModifyRules,
+    ropTransportSend,
+    ropFastTransferDestinationPutBuffer,
+    ropEmptyFolder,
+    ropCommitStream,
+    ropSetReadFlags,
+    ropCopyProperties,
+    ropSynchronizationImportMessageChange,
+    ropSynchronizationImportHierarchyChange,
+    ropSynchronizationImportDeletes,
+    ropSynchronizationImportMessageMove,
+    ropSynchronizationImportReadStateChanges,
+    ropSetPropertiesNoReplicate,
+    ropDeletePropertiesNoReplicate,
+    ropWriteAndCommitStream,
+    ropHardDeleteMessages,
+    ropHardDeleteMessagesAndSubfolders,
+    ropSetLocalReplicaMidsetDeleted,
+  ].map((d) => d.id),
+);
 
 /** Names of the mailbox-changing ROPs in one Execute request body. */
 export function changingRops(executeRequestBody: Uint8Array): string[] {

@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { Writer } from '../../../shared/codec/index.js';
 import { decodeAnswer } from '../../../electron/backend/replay/diff.js';
-import { ServerIdMap, changingRops } from '../../../electron/backend/replay/server-ids.js';
+import { CHANGING_ROPS, ServerIdMap, changingRops } from '../../../electron/backend/replay/server-ids.js';
+import {
+  ropSynchronizationImportReadStateChanges,
+  ropSynchronizationUploadStateStreamBegin,
+} from '../../../shared/protocol/rops/ics.js';
 import { buildExecuteRequest, buildExecuteResponse } from '../../../electron/backend/simulator/bodies.js';
 import { PROCESSING_LINE, doneSection } from '../../../electron/backend/simulator/wire.js';
 import { ropResponse } from '../../../electron/backend/simulator/mailbox.js';
@@ -76,6 +80,13 @@ describe('server-assigned ids', () => {
     const failed = decodeAnswer('Execute', req, entity(buildExecuteResponse([{ rops: w.finish(), handles: [0x100] }])));
     expect(ids.learn(same, failed)).toBe(0);
     expect(ids.size).toBe(0);
+  });
+
+  it('the changing ROPs are named by their definitions: read-state imports change, an upload-state begin does not', () => {
+    // [MS-OXCROPS] 2.2.2: 0x80 is RopSynchronizationImportReadStateChanges, 0x75 RopSynchronizationUploadStateStreamBegin.
+    expect(CHANGING_ROPS.has(ropSynchronizationImportReadStateChanges.id)).toBe(true);
+    expect(CHANGING_ROPS.has(ropSynchronizationUploadStateStreamBegin.id)).toBe(false);
+    expect(CHANGING_ROPS.size).toBe(38);
   });
 
   it('names the mailbox-changing ROPs of a request', () => {
