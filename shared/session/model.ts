@@ -117,8 +117,8 @@ export class SessionModel {
       seq,
       connectionId: ex.connectionId,
       endpoint,
-      method: ex.request.method,
-      url: ex.request.url,
+      method: this.strings.get(ex.request.method),
+      url: this.strings.get(ex.request.url),
       requestStart: ex.timings.requestStart,
       cookieCheck: 'not-applicable',
       setCookieNames: NO_NAMES,
@@ -129,6 +129,7 @@ export class SessionModel {
     if (client) facts.client = this.strings.get(client);
     timingFacts(ex, facts);
     headerFacts(ex, head, facts);
+    this.internHeaderFacts(facts);
 
     let session: Session | undefined;
     const events: LifecycleEvent[] = [];
@@ -296,6 +297,18 @@ export class SessionModel {
   private info(s: Session): SessionInfo {
     const logons = [...s.rop.logons.values()].map((l) => l[l.length - 1]!.value);
     return { ...s.info, logons, handleCount: s.rop.handleCount, events: [...s.info.events] };
+  }
+
+  /**
+   * One copy of the header texts that repeat from exchange to exchange (a capture read from a file has a
+   * string of its own for each): a million exchanges would otherwise hold a million copies of each.
+   */
+  private internHeaderFacts(f: ExchangeFacts): void {
+    const s = this.strings;
+    if (f.clientApplication !== undefined) f.clientApplication = s.get(f.clientApplication);
+    if (f.serverApplication !== undefined) f.serverApplication = s.get(f.serverApplication);
+    if (f.userAgent !== undefined) f.userAgent = s.get(f.userAgent);
+    if (f.wwwAuthenticate) f.wwwAuthenticate = this.nameList(f.wwwAuthenticate);
   }
 
   private readonly lists = new Map<string, string[]>();

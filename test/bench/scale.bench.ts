@@ -89,15 +89,20 @@ async function childMain(file: string, n: number): Promise<ChildReport> {
   const backend = await Backend.start({ listen: false, services: [new FileService(), sessions] });
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
+  c0 = process.cpuUsage();
+  t0 = performance.now();
   const tick = setInterval(() => {
     const p = sessions.progress();
-    process.stderr.write(
-      `${PROGRESS}${JSON.stringify({ fed: p.fed, total: p.total, rss: process.memoryUsage().rss })}\n`,
-    );
+    const at = {
+      fed: p.fed,
+      total: p.total,
+      rss: process.memoryUsage().rss,
+      cpu: cpuSeconds(c0),
+      s: (performance.now() - t0) / 1000,
+    };
+    process.stderr.write(`${PROGRESS}${JSON.stringify(at)}\n`);
   }, 5000);
   try {
-    c0 = process.cpuUsage();
-    t0 = performance.now();
     const opened = (await backend.rpc.invoke('file.open', { path: file })) as { count: number };
     const page = (await backend.rpc.invoke('exchanges.list', { offset: 0, limit: 200 })) as { items: unknown[] };
     const openMs = performance.now() - t0;
@@ -153,7 +158,7 @@ const bench: Bench = {
     const file = await scaleCapture(n, (s) => process.stderr.write(`  ${s}\n`));
     const mix = bodySizeMix(Math.min(n, 30_000));
     const loadStart = load();
-    let last: { fed: number; total: number; rss: number } | undefined;
+    let last: { fed: number; total: number; rss: number; cpu: number; s: number } | undefined;
     const r = await new Promise<ChildReport | { error: string }>((resolve) => {
       const c = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', SELF], {
         env: { ...process.env, MAPISCOPE_BENCH_SCALE_CHILD: `${file}|${n}` },
@@ -176,7 +181,7 @@ const bench: Bench = {
         if (code === 0) return resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildReport);
         const how = signal ? `killed by ${signal} (30 min limit)` : `exited with ${code} (out of memory?)`;
         resolve({
-          error: `${how}; the pass had fed ${last?.fed ?? 0} of ${last?.total ?? n} exchanges, RSS ${((last?.rss ?? 0) / MB).toFixed(0)} MB`,
+          error: `${how}; after ${(last?.s ?? 0).toFixed(0)} s and ${(last?.cpu ?? 0).toFixed(0)} CPU-s the pass had fed ${last?.fed ?? 0} of ${last?.total ?? n} exchanges, RSS ${((last?.rss ?? 0) / MB).toFixed(0)} MB`,
         });
       });
     });
