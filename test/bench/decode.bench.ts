@@ -2,9 +2,12 @@
  * Decode throughput of the transport decoders on real Execute bodies, each
  * figure beside a baseline measured in the same run over the same bytes:
  * a plain byte checksum loop (the cost of touching every byte once) and, for
- * LZ77, a plain copy of the decompressed bytes.
+ * LZ77, a plain copy of the decompressed bytes. Rates are per CPU-second of
+ * this process (`cpuRate`), so waits for a core on a loaded machine do not
+ * count; the first figure's note gives the load average.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PayloadValue, type StructValue, encode } from '../../shared/codec/index.js';
@@ -12,7 +15,7 @@ import { decodeBody } from '../../shared/protocol/decode-exchange.js';
 import { executeResponseRaw, rawRopResponseBuffer } from '../../shared/protocol/emsmdb/index.js';
 import { buildExtendedBufferChain } from '../../shared/protocol/rpcext/index.js';
 import { compressLz77, decompressLz77 } from '../../shared/protocol/rpcext/lz77.js';
-import { MB, checksum, consume, rate, sink } from './measure.js';
+import { MB, checksum, consume, cpuRate, sink } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -41,15 +44,15 @@ const bench: Bench = {
     const bodies = load();
     const bytes = bodies.reduce((n, b) => n + b.bytes.length, 0);
     const plain = bodies.map((b) => b.bytes);
-    const baseMBs = (rate(() => checksum(plain), ms) * bytes) / MB;
+    const baseMBs = (cpuRate(() => checksum(plain), ms) * bytes) / MB;
     // One untimed pass of each decode first (V8's tiers, the codecs' compiled decoders), as the tree bench does.
-    rate(() => {
+    cpuRate(() => {
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes);
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes, {}, { tree: false });
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes, { rawRops: true });
     }, ms);
 
-    const full = rate(() => {
+    const full = cpuRate(() => {
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes);
     }, ms);
     results.push({
@@ -58,9 +61,9 @@ const bench: Bench = {
       unit: 'MB/s',
       baseline: { name: 'byte checksum loop, same bytes', value: baseMBs },
       ratio: (full * bytes) / MB / baseMBs,
-      note: `${Math.round(full * bodies.length)} bodies/s`,
+      note: `${Math.round(full * bodies.length)} bodies/CPU-s; load average ${loadavg()[0]!.toFixed(1)}`,
     });
-    const values = rate(() => {
+    const values = cpuRate(() => {
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes, {}, { tree: false });
     }, ms);
     results.push({
@@ -71,7 +74,7 @@ const bench: Bench = {
       ratio: values / full,
       note: `${Math.round(values * bodies.length)} bodies/s; responses decoded without their requests, so those with context-unavailable nodes are decoded again with the tree (the tree bench pairs them)`,
     });
-    const raw = rate(() => {
+    const raw = cpuRate(() => {
       for (const b of bodies) decodeBody('Execute', b.type, b.bytes, { rawRops: true });
     }, ms);
     results.push({
@@ -104,8 +107,8 @@ const bench: Bench = {
       AuxiliaryBuffer: [],
     });
     const wire = compressedBody.subarray(24, compressedBody.length - 4);
-    const lzBodyRate = rate(() => decodeBody('Execute', 'response', compressedBody), ms);
-    const baseOne = (rate(() => checksum([compressedBody]), ms) * compressedBody.length) / MB;
+    const lzBodyRate = cpuRate(() => decodeBody('Execute', 'response', compressedBody), ms);
+    const baseOne = (cpuRate(() => checksum([compressedBody]), ms) * compressedBody.length) / MB;
     results.push({
       name: `Execute response with LZ77 RopBuffer (execute_resp44 payload ${payloadBytes.length} B → ${compressedBody.length} B body), full decode`,
       value: (lzBodyRate * compressedBody.length) / MB,
@@ -123,10 +126,10 @@ const bench: Bench = {
     ];
     const comp = golden.map((g) => compressLz77(g));
     const outBytes = golden.reduce((n, g) => n + g.length, 0);
-    const dec = rate(() => {
+    const dec = cpuRate(() => {
       for (let i = 0; i < comp.length; i++) decompressLz77(comp[i]!, golden[i]!.length);
     }, ms);
-    const copy = rate(() => {
+    const copy = cpuRate(() => {
       for (const g of golden) consume(g.slice()[0]!);
     }, ms);
     results.push({
@@ -136,10 +139,10 @@ const bench: Bench = {
       baseline: { name: 'Uint8Array copy of the same output', value: (copy * outBytes) / MB },
       ratio: dec / copy,
     });
-    const cmp = rate(() => {
+    const cmp = cpuRate(() => {
       for (const g of golden) compressLz77(g);
     }, ms);
-    const baseG = (rate(() => checksum(golden), ms) * outBytes) / MB;
+    const baseG = (cpuRate(() => checksum(golden), ms) * outBytes) / MB;
     results.push({
       name: 'LZ77 compress (3 real payloads, input bytes)',
       value: (cmp * outBytes) / MB,

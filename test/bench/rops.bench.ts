@@ -3,6 +3,8 @@
  * same run over the same bytes: the transport's raw framing of the same ROP
  * buffers (RopSize + opaque ROP bytes + handle table) for the real captures,
  * and a byte checksum loop for a large synthetic RopQueryRows response.
+ * Rates are per CPU-second of this process (`cpuRate`): waits for a core on a
+ * loaded machine do not count.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +13,7 @@ import { type StructValue, collectErrors, decode, encode } from '../../shared/co
 import { decodeBody, ropBuffersOf } from '../../shared/protocol/decode-exchange.js';
 import { rawRopRequestBuffer, rawRopResponseBuffer } from '../../shared/protocol/emsmdb/index.js';
 import { ropRequestBuffer, ropResponseBuffer } from '../../shared/protocol/rops/buffer.js';
-import { MB, checksum, consume, rate, sink } from './measure.js';
+import { MB, checksum, consume, cpuRate, sink } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -95,7 +97,7 @@ const bench: Bench = {
 
     const pairs = load();
     const bytes = pairs.reduce((n, p) => n + p.request.length + p.response.length, 0);
-    const framing = rate(
+    const framing = cpuRate(
       () => {
         for (const p of pairs) {
           consume(decode(rawRopRequestBuffer, p.request).tree.length);
@@ -105,7 +107,7 @@ const bench: Bench = {
       ms,
       ms / 3,
     );
-    const full = rate(
+    const full = cpuRate(
       () => {
         for (const p of pairs) {
           consume(decode(ropRequestBuffer, p.request).tree.length);
@@ -129,8 +131,8 @@ const bench: Bench = {
     const bigReq = decode(ropRequestBuffer, big.request).value!;
     const check = decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } });
     if (collectErrors(check.tree).length) throw new Error('synthetic QueryRows response does not decode cleanly');
-    const checksumRate = rate(() => checksum([big.response]), ms, ms / 3);
-    const rows = rate(
+    const checksumRate = cpuRate(() => checksum([big.response]), ms, ms / 3);
+    const rows = cpuRate(
       () => {
         consume(decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } }).tree.length);
       },
@@ -145,7 +147,7 @@ const bench: Bench = {
       ratio: rows / checksumRate,
     });
     const value = decode(ropResponseBuffer, big.response, { context: { execRequest: bigReq } }).value!;
-    const enc = rate(
+    const enc = cpuRate(
       () => {
         consume(encode(ropResponseBuffer, value, { execRequest: bigReq }).length);
       },
