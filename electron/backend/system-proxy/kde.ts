@@ -124,7 +124,8 @@ export class KdeProxyStore implements SettingsStore {
    * (which sends only its hosts through the proxy, and every other host direct).
    */
   previousRoute(v: SettingValues): PreviousRoute | undefined {
-    if (v.ProxyType === '2') return v['Proxy Config Script'] ? { kind: 'pac', url: v['Proxy Config Script'] } : undefined;
+    if (v.ProxyType === '2')
+      return v['Proxy Config Script'] ? { kind: 'pac', url: v['Proxy Config Script'] } : undefined;
     if (v.ProxyType !== '1' || /^(true|1|on|yes)$/i.test(v.ReversedException ?? '')) return undefined;
     const http = kdeProxyServer(v.httpProxy);
     const https = kdeProxyServer(v.httpsProxy);

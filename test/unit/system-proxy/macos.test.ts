@@ -168,7 +168,9 @@ describe('macOS network services through networksetup', () => {
       expect(
         await onOne({ web: { ...CORP, on: false }, secure: { server: 'tls-proxy.contoso.com', port: 8443, on: true } }),
       ).toMatchObject({ url: `${PAC}&previous=proxy%3Ahttps%3Dtls-proxy.contoso.com%3A8443` });
-      expect(await onOne({ web: CORP, secure: { server: 'tls-proxy.contoso.com', port: 8443, on: true } })).toMatchObject({
+      expect(
+        await onOne({ web: CORP, secure: { server: 'tls-proxy.contoso.com', port: 8443, on: true } }),
+      ).toMatchObject({
         url: `${PAC}&previous=proxy%3Ahttp%3Dcorp-proxy.contoso.com%3A3128%3Bhttps%3Dtls-proxy.contoso.com%3A8443`,
       });
     });
