@@ -39,7 +39,23 @@ export function withPreviousRoute(url: string, previous: PreviousRoute | undefin
 
 /** Proxy server text we put in a script: host names, addresses, ports and "scheme=" prefixes only. */
 const SERVER_TEXT = /^[A-Za-z0-9.:[\]=;_-]+$/;
-const BYPASS_ENTRY = /^(?:<local>|[A-Za-z0-9*?.:[\]_-]+)$/;
+const BYPASS_ENTRY = /^(?:<local>|[A-Za-z0-9*?.:[\]_-]+|\d{1,3}(?:\.\d{1,3}){0,3}\/\d{1,2})$/;
+
+/**
+ * An IPv4 network of a bypass list ("192.168.0.0/16", or macOS' short "169.254/16", the missing
+ * bytes zero) as the address and mask isInNet takes; undefined for anything else.
+ */
+export function ipv4Network(entry: string): [string, string] | undefined {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){0,3})\/(\d{1,2})$/.exec(entry);
+  if (!m) return undefined;
+  const bytes = m[1]!.split('.').map(Number);
+  const bits = Number(m[2]);
+  if (bits > 32 || bytes.some((b) => b > 255)) return undefined;
+  while (bytes.length < 4) bytes.push(0);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const masked = bytes.map((b, i) => b & ((mask >>> (24 - 8 * i)) & 0xff));
+  return [masked.join('.'), [24, 16, 8, 0].map((s) => (mask >>> s) & 0xff).join('.')];
+}
 
 /** The previous route a PAC URL's query names (undefined when none, or malformed). */
 export function previousFromPacQuery(search: string): PreviousRoute | undefined {
@@ -133,12 +149,21 @@ function otherwiseCode(o: PacOtherwise | undefined): string[] {
   if (!o) return [];
   const p = o.previous;
   if (p.kind === 'proxy') {
-    const bypass = p.bypass.filter((b) => b !== '<local>').map((b) => b.toLowerCase());
+    const networks = p.bypass.map(ipv4Network).filter((n) => n !== undefined);
+    const bypass = p.bypass.filter((b) => b !== '<local>' && !ipv4Network(b)).map((b) => b.toLowerCase());
     return [
       'function mapiscopeOtherwise(url, host) {',
       ...(p.bypass.includes('<local>') ? ['  if (isPlainHostName(host)) return "DIRECT";'] : []),
       `  var bypass = ${JSON.stringify(bypass)};`,
       '  for (var i = 0; i < bypass.length; i++) if (shExpMatch(host, bypass[i])) return "DIRECT";',
+      // A network matches address literals only (isInNet on a name would resolve it).
+      ...(networks.length
+        ? [
+            `  var networks = ${JSON.stringify(networks)};`,
+            '  if (/^\\d+\\.\\d+\\.\\d+\\.\\d+$/.test(host))',
+            '    for (var k = 0; k < networks.length; k++) if (isInNet(host, networks[k][0], networks[k][1])) return "DIRECT";',
+          ]
+        : []),
       `  var proxies = ${JSON.stringify(proxiesByScheme(p.server))};`,
       '  var scheme = url.substring(0, url.indexOf(":")).toLowerCase();',
       '  return proxies[scheme] || proxies["*"] || "DIRECT";',

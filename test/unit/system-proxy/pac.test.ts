@@ -2,6 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   hostsFromPacQuery,
+  ipv4Network,
   normalizeHosts,
   pacScript,
   pacUrl,
@@ -19,8 +20,18 @@ function shExpMatch(s: string, pattern: string): boolean {
   return new RegExp(`^${re}$`).test(s);
 }
 
+/** isInNet as PAC engines define it, for address literals only (a name would be resolved: the script must not ask). */
+function isInNet(host: string, pattern: string, mask: string): boolean {
+  const n = (a: string) => {
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(a)) throw new Error(`isInNet asked to resolve ${a}`);
+    return a.split('.').reduce((x, b) => x * 256 + Number(b), 0);
+  };
+  const m = n(mask);
+  return (n(host) & m) >>> 0 === (n(pattern) & m) >>> 0;
+}
+
 function evaluate(script: string, url: string, host: string): string {
-  const ctx: Record<string, unknown> = { shExpMatch, isPlainHostName: (h: string) => !h.includes('.') };
+  const ctx: Record<string, unknown> = { shExpMatch, isPlainHostName: (h: string) => !h.includes('.'), isInNet };
   runInNewContext(script, ctx);
   return (ctx.FindProxyForURL as (u: string, h: string) => string)(url, host);
 }
@@ -75,6 +86,39 @@ describe('PAC script', () => {
     expect(evaluate(script, 'https://www.example.org/', 'www.example.org')).toBe('PROXY corp-proxy.contoso.com:3128');
     expect(evaluate(script, 'http://intranet.contoso.com/', 'intranet.contoso.com')).toBe('DIRECT');
     expect(evaluate(script, 'http://wiki/', 'wiki')).toBe('DIRECT');
+  });
+
+  it('keeps the IPv4 networks of a bypass list (macOS writes "169.254/16"), for address literals only', () => {
+    expect(ipv4Network('169.254/16')).toEqual(['169.254.0.0', '255.255.0.0']);
+    expect(ipv4Network('10.1.2.3/8')).toEqual(['10.0.0.0', '255.0.0.0']);
+    expect(ipv4Network('192.168.10.0/23')).toEqual(['192.168.10.0', '255.255.254.0']);
+    expect(ipv4Network('0.0.0.0/0')).toEqual(['0.0.0.0', '0.0.0.0']);
+    expect(ipv4Network('1.2.3.4/33')).toBeUndefined();
+    expect(ipv4Network('300.1/8')).toBeUndefined();
+    expect(ipv4Network('*.local')).toBeUndefined();
+    const previous = previousFromPacQuery(
+      new URL(
+        pacUrl(8888, [], {
+          kind: 'proxy',
+          server: 'corp-proxy.contoso.com:3128',
+          bypass: ['*.local', '169.254/16', '127.0.0.0/8', 'fe80::/10'],
+        }),
+      ).search,
+    )!;
+    // An IPv6 network is dropped (its hosts go to the proxy).
+    expect(previous).toEqual({
+      kind: 'proxy',
+      server: 'corp-proxy.contoso.com:3128',
+      bypass: ['*.local', '169.254/16', '127.0.0.0/8'],
+    });
+    const script = pacScript({ host: '127.0.0.1', port: 8888 }, [], { previous });
+    const corp = 'PROXY corp-proxy.contoso.com:3128';
+    expect(evaluate(script, 'http://169.254.169.254/latest', '169.254.169.254')).toBe('DIRECT');
+    expect(evaluate(script, 'http://127.0.0.1:9000/', '127.0.0.1')).toBe('DIRECT');
+    expect(evaluate(script, 'http://169.255.0.1/', '169.255.0.1')).toBe(corp);
+    expect(evaluate(script, 'http://printer.local/', 'printer.local')).toBe('DIRECT');
+    // A name is not resolved to be matched against a network.
+    expect(evaluate(script, 'https://www.example.org/', 'www.example.org')).toBe(corp);
   });
 
   it('a per-scheme server list picks the proxy by the URL scheme', () => {
