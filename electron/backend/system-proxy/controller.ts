@@ -283,7 +283,10 @@ export class SystemProxy {
   }
 }
 
-/** The first store's previous proxy or PAC script, leaving out a MapiScope PAC left behind. */
+/**
+ * The previous proxy or PAC script of the first store that had one, in platform order (GNOME
+ * before KDE; macOS services in service order), leaving out a MapiScope PAC left behind.
+ */
 function previousRoute(stores: readonly SettingsStore[], previous: SettingsSnapshot): PreviousRoute | undefined {
   for (const s of stores) {
     const r = s.previousRoute?.(previous[s.id]!);

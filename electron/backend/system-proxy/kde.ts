@@ -7,11 +7,24 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import type { PreviousRoute } from './pac.js';
 import type { CommandRunner } from './runner.js';
 import type { ProxyTarget, SettingValue, SettingValues, SettingsStore } from './settings.js';
 
 const GROUP = 'Proxy Settings';
 const KEYS = ['Proxy Config Script', 'httpProxy', 'httpsProxy', 'NoProxyFor', 'ProxyType'] as const;
+/** Read for the previous route only (never written): true makes NoProxyFor the hosts that do use the proxy. */
+const READ_ONLY_KEYS = ['ReversedException'] as const;
+
+/**
+ * "host:port" of a kioslaverc proxy value: "http://host port" as KDE's dialog writes it, or
+ * "http://host:port", the scheme and a trailing slash optional; "" without a host and a port.
+ */
+export function kdeProxyServer(v: string | null | undefined): string {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-f:.]+\]|[^\s:/[\]]+)(?:[\s:]+(\d+))?\/?\s*$/i.exec((v ?? '').trim());
+  if (!m || !(Number(m[2]) > 0)) return '';
+  return `${m[1]}:${Number(m[2])}`;
+}
 
 export function kioslavercPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), '.config'), 'kioslaverc');
@@ -85,7 +98,7 @@ export class KdeProxyStore implements SettingsStore {
   async read(): Promise<SettingValues> {
     const text = await readFile(this.file, 'utf8');
     const out: SettingValues = {};
-    for (const k of KEYS) out[k] = iniGet(text, GROUP, k);
+    for (const k of [...KEYS, ...READ_ONLY_KEYS]) out[k] = iniGet(text, GROUP, k);
     return out;
   }
 
@@ -102,6 +115,29 @@ export class KdeProxyStore implements SettingsStore {
     if (v.ProxyType === '3') return 'automatic detection (WPAD)';
     if (v.ProxyType === '4') return 'from the environment';
     return 'no proxy';
+  }
+
+  /**
+   * ProxyType 2: the script at Proxy Config Script; 1: httpProxy for http and httpsProxy for
+   * https, NoProxyFor's hosts direct (".example.org" meaning every name under it). Not known, so
+   * direct: automatic detection (3), the environment's proxy (4), and a reversed exception list
+   * (which sends only its hosts through the proxy, and every other host direct).
+   */
+  previousRoute(v: SettingValues): PreviousRoute | undefined {
+    if (v.ProxyType === '2')
+      return v['Proxy Config Script'] ? { kind: 'pac', url: v['Proxy Config Script'] } : undefined;
+    if (v.ProxyType !== '1' || /^(true|1|on|yes)$/i.test(v.ReversedException ?? '')) return undefined;
+    const http = kdeProxyServer(v.httpProxy);
+    const https = kdeProxyServer(v.httpsProxy);
+    if (!http && !https) return undefined;
+    return {
+      kind: 'proxy',
+      server: http === https ? http : [http && `http=${http}`, https && `https=${https}`].filter(Boolean).join(';'),
+      bypass: (v.NoProxyFor ?? '')
+        .split(/[,\s]+/)
+        .filter(Boolean)
+        .map((h) => (h.startsWith('.') ? `*${h}` : h)),
+    };
   }
 
   desired(t: ProxyTarget): SettingValues {

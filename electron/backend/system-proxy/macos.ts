@@ -4,7 +4,13 @@
  *
  * networksetup cannot empty a server or URL field; a proxy whose field was empty before is
  * restored by switching it off, which is what decides whether it is used.
+ *
+ * The PAC MapiScope serves is one URL for every service, so it names one previous route: the
+ * controller takes the first store with one, and the stores come in the order
+ * `-listallnetworkservices` prints them (the service order), so with services that disagree the
+ * first enabled service that used a proxy or PAC script decides; services with none are skipped.
  */
+import type { PreviousRoute } from './pac.js';
 import { type CommandRunner, mustRun } from './runner.js';
 import type { ProxyTarget, SettingValue, SettingValues, SettingsStore } from './settings.js';
 
@@ -123,6 +129,25 @@ export class MacProxyStore implements SettingsStore {
     if (v.webproxystate === 'on') parts.push(`web ${v.webproxy ?? ''}`);
     if (v.securewebproxystate === 'on') parts.push(`secure web ${v.securewebproxy ?? ''}`);
     return parts.length ? parts.join(', ') : 'no proxy';
+  }
+
+  /**
+   * The auto proxy URL when it is on (it takes precedence over the web proxies, which MapiScope's
+   * own PAC routing relies on too: it leaves them as they are), else the web (http) and
+   * secure web (https) proxies that are on, each for its own scheme, with the bypass domains.
+   */
+  previousRoute(v: SettingValues): PreviousRoute | undefined {
+    if (v.autoproxystate === 'on' && v.autoproxyurl) return { kind: 'pac', url: v.autoproxyurl };
+    const on = (state: SettingValue | undefined, server: SettingValue | undefined) =>
+      state === 'on' && server && Number(server.slice(server.lastIndexOf(':') + 1)) > 0 ? server : '';
+    const http = on(v.webproxystate, v.webproxy);
+    const https = on(v.securewebproxystate, v.securewebproxy);
+    if (!http && !https) return undefined;
+    return {
+      kind: 'proxy',
+      server: http === https ? http : [http && `http=${http}`, https && `https=${https}`].filter(Boolean).join(';'),
+      bypass: (v.bypass ?? '').split(' ').filter(Boolean),
+    };
   }
 
   desired(t: ProxyTarget): SettingValues {

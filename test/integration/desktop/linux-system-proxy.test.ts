@@ -60,6 +60,48 @@ describe('system-proxy on Linux (GNOME keyfile backend, KDE kioslaverc)', () => 
     expect((await d.cli('system-proxy', 'status')).stdout).toContain('MapiScope is not routing this machine');
   });
 
+  it("KDE's corporate proxy or PAC script (GNOME's mode none, its default) is what the other hosts keep using, and the routing line names it", async () => {
+    const kde = path.join(d.config, 'kioslaverc');
+    const manual =
+      '[Proxy Settings]\nProxyType=1\nhttpProxy=http://corp-proxy.example 3128\nhttpsProxy=http://corp-proxy.example 3128\nNoProxyFor=localhost,.corp.example\n';
+    await writeFile(kde, manual);
+    const { child, out } = await d.start(
+      [
+        'capture',
+        '--system-proxy',
+        '--port',
+        '0',
+        '--hosts',
+        'mail.contoso.test',
+        '--out',
+        path.join(d.root, 'kde.mscap'),
+      ],
+      /routing PAC .*\n/,
+    );
+    const port = /routing PAC http:\/\/127\.0\.0\.1:(\d+)\//.exec(out.stderr)![1]!;
+    const url =
+      `http://127.0.0.1:${port}/mapiscope.pac?hosts=mail.contoso.test` +
+      '&previous=proxy%3Acorp-proxy.example%3A3128&bypass=localhost%3B*.corp.example';
+    expect(out.stderr).toContain(
+      `routing PAC ${url} (only the Exchange hosts through 127.0.0.1:${port}, the other hosts through corp-proxy.example:3128 as before); restored when the capture stops`,
+    );
+    expect(d.gsettings('get', 'org.gnome.system.proxy', 'autoconfig-url')).toBe(`'${url}'`);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(await readFile(kde, 'utf8')).toBe(manual);
+
+    const script = '[Proxy Settings]\nProxyType=2\nProxy Config Script=http://wpad.corp.example/proxy.pac\n';
+    await writeFile(kde, script);
+    const on = await d.cli('system-proxy', 'on', '--port', '18888');
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toContain(
+      'routing PAC http://127.0.0.1:18888/mapiscope.pac?previous=pac%3Ahttp%3A%2F%2Fwpad.corp.example%2Fproxy.pac ' +
+        '(only the Exchange hosts through 127.0.0.1:18888, the other hosts as the PAC script set before (http://wpad.corp.example/proxy.pac) decides',
+    );
+    expect((await d.cli('system-proxy', 'off')).code).toBe(0);
+    expect(await readFile(kde, 'utf8')).toBe(script);
+  });
+
   it('--all sets the manual proxy; off gives back the corporate one', async () => {
     corporateProxy();
     const before = d.proxyValues();

@@ -8,6 +8,7 @@ import { journalPath } from '../../../electron/backend/system-proxy/journal.js';
 import { MacProxyStore, parseServices } from '../../../electron/backend/system-proxy/macos.js';
 import { platformStores } from '../../../electron/backend/system-proxy/platform.js';
 import { routeTarget } from '../../../electron/backend/system-proxy/routing.js';
+import { describeTarget } from '../../../electron/backend/system-proxy/settings.js';
 import { FakeNetworksetup, macService } from './fake-machines.js';
 
 const OWNER = { kind: 'process' as const, pid: 4242, command: 'MapiScope app' };
@@ -135,5 +136,90 @@ describe('macOS network services through networksetup', () => {
   it('platformStores makes one store per enabled service', async () => {
     const stores = await platformStores(machine(), 'darwin');
     expect(stores.map((s) => s.label)).toEqual(['Wi-Fi (networksetup)', 'USB 10/100/1000 LAN (networksetup)']);
+  });
+
+  describe('the previous route the PAC sends the other hosts to', () => {
+    const CORP = { server: 'corp-proxy.contoso.com', port: 3128, on: true };
+    const onOne = async (state: Parameters<typeof macService>[0]) => {
+      const ns = new FakeNetworksetup(new Map([['Wi-Fi', macService(state)]]));
+      const before = ns.snapshot();
+      const sp = controller(ns);
+      const { journal } = await sp.on(routeTarget({ port: 8888, hosts: ['mail.contoso.com'] }), OWNER);
+      await sp.off();
+      // What networksetup can put back: the URL field keeps MapiScope's URL, switched off.
+      expect({ ...ns.snapshot()['Wi-Fi'], autoUrl: before['Wi-Fi']!.autoUrl }).toEqual(before['Wi-Fi']);
+      return journal.target;
+    };
+
+    it('manual: the web and secure web proxy, with the bypass domains', async () => {
+      const target = await onOne({ web: CORP, secure: CORP, bypass: ['*.contoso.com', '*.local', '169.254/16'] });
+      expect(target).toMatchObject({
+        url: `${PAC}&previous=proxy%3Acorp-proxy.contoso.com%3A3128&bypass=*.contoso.com%3B*.local%3B169.254%2F16`,
+      });
+      expect(`routing ${describeTarget(target)}`).toBe(
+        `routing PAC ${(target as { url: string }).url} (only the Exchange hosts through 127.0.0.1:8888, the other hosts through corp-proxy.contoso.com:3128 as before)`,
+      );
+    });
+
+    it('manual, per scheme: a web proxy only for http, a secure web proxy only for https; one switched off does not count', async () => {
+      expect(await onOne({ web: CORP })).toMatchObject({
+        url: `${PAC}&previous=proxy%3Ahttp%3Dcorp-proxy.contoso.com%3A3128`,
+      });
+      expect(
+        await onOne({ web: { ...CORP, on: false }, secure: { server: 'tls-proxy.contoso.com', port: 8443, on: true } }),
+      ).toMatchObject({ url: `${PAC}&previous=proxy%3Ahttps%3Dtls-proxy.contoso.com%3A8443` });
+      expect(
+        await onOne({ web: CORP, secure: { server: 'tls-proxy.contoso.com', port: 8443, on: true } }),
+      ).toMatchObject({
+        url: `${PAC}&previous=proxy%3Ahttp%3Dcorp-proxy.contoso.com%3A3128%3Bhttps%3Dtls-proxy.contoso.com%3A8443`,
+      });
+    });
+
+    it('PAC: the auto proxy URL when it is on, before the web proxies; none: direct', async () => {
+      const target = await onOne({ autoUrl: 'http://wpad.contoso.com/proxy.pac', autoOn: true, web: CORP });
+      expect(target).toMatchObject({ url: `${PAC}&previous=pac%3Ahttp%3A%2F%2Fwpad.contoso.com%2Fproxy.pac` });
+      expect(describeTarget(target)).toContain(
+        'the other hosts as the PAC script set before (http://wpad.contoso.com/proxy.pac) decides',
+      );
+      // A URL switched off, a proxy with a server but switched off: nothing was in use.
+      const none = await onOne({ autoUrl: 'http://wpad.contoso.com/proxy.pac', web: { ...CORP, on: false } });
+      expect(none).toMatchObject({ url: PAC });
+      expect(describeTarget(none)).toBe(`PAC ${PAC} (only the Exchange hosts through 127.0.0.1:8888)`);
+    });
+
+    it('services that disagree: the first enabled service in service order that used a proxy or PAC decides', async () => {
+      const ns = new FakeNetworksetup(
+        new Map([
+          ['*Disabled LAN', macService({ web: { server: 'old-proxy.contoso.com', port: 80, on: true }, secure: CORP })],
+          ['Thunderbolt Bridge', macService()],
+          ['Wi-Fi', macService({ web: CORP, secure: CORP })],
+          ['USB 10/100/1000 LAN', macService({ autoUrl: 'http://wpad.contoso.com/proxy.pac', autoOn: true })],
+        ]),
+      );
+      const { journal } = await controller(ns).on(routeTarget({ port: 8888, hosts: ['mail.contoso.com'] }), OWNER);
+      const url = `${PAC}&previous=proxy%3Acorp-proxy.contoso.com%3A3128`;
+      expect(journal.target).toMatchObject({ url });
+      // That one PAC URL is set on every enabled service.
+      for (const s of ['Thunderbolt Bridge', 'Wi-Fi', 'USB 10/100/1000 LAN'])
+        expect(ns.services.get(s)).toMatchObject({ autoUrl: url, autoOn: true });
+      await controller(ns).off();
+      expect(ns.services.get('USB 10/100/1000 LAN')).toMatchObject({
+        autoUrl: 'http://wpad.contoso.com/proxy.pac',
+        autoOn: true,
+      });
+    });
+
+    it('a MapiScope PAC left on a service is not a previous route', async () => {
+      const ns = new FakeNetworksetup(
+        new Map([
+          ['Wi-Fi', macService({ autoUrl: 'http://127.0.0.1:7777/mapiscope.pac', autoOn: true })],
+          ['Ethernet', macService({ secure: CORP })],
+        ]),
+      );
+      const { journal } = await controller(ns).on(routeTarget({ port: 8888 }), OWNER);
+      expect(journal.target).toMatchObject({
+        url: 'http://127.0.0.1:8888/mapiscope.pac?previous=proxy%3Ahttps%3Dcorp-proxy.contoso.com%3A3128',
+      });
+    });
   });
 });
