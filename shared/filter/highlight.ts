@@ -26,6 +26,17 @@ export interface MatchedNode extends TreeField {
 /** Exchange-record fields an HTTP head tree shows (headFields). */
 const HEAD_RECORD_FIELDS = new Set(['http.status', 'http.method', 'http.url', 'http.host']);
 
+/**
+ * Path the tree view gives the root of a side's HTTP head tree (the body's tree starts at "0"):
+ * the UI's highlight and `mapiscope filter --json` name head nodes from it.
+ */
+export const HEAD_ROOT_PATH = 'h';
+
+/** The test reads a field an HTTP head tree shows: a header, a cookie, the method, target, host or status. */
+export function readsHead(t: FieldTest): boolean {
+  return HEAD_RECORD_FIELDS.has(t.field.name) || (keysOf(t.field)?.some((k) => k.startsWith('http.')) ?? false);
+}
+
 /** Where the tree view roots the HTTP head trees (`matchedNodes` paths of head nodes start with it). */
 export interface HeadTrees {
   request?: TreeNodeLike;

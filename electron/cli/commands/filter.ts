@@ -6,15 +6,19 @@
  */
 import {
   type ExchangeRecord,
+  type FieldTest,
   FieldNames,
+  HEAD_ROOT_PATH,
   fieldRegistry,
   httpFields,
   keysOf,
   matchedNodes,
+  readsHead,
   recordValues,
   testValues,
   valueKey,
 } from '../../../shared/filter/index.js';
+import { requestHeadTree, responseHeadTree } from '../../../shared/protocol/mapihttp/headers.js';
 import { compileOrExplain, loadCaptureExchanges, runCaptureFilter } from '../capture-filter.js';
 import { type Command, CliFailure, UsageError } from '../command.js';
 
@@ -36,7 +40,8 @@ export const filterCommand: Command = {
     "  mapiscope filter today.mscap 'RopOpenFolder.request.FolderId == 1-0x0D'",
     'Prints one line per matching exchange: id, request type, the fields that matched.',
     '--json prints [{id, type, matched: [{field, value, side?, path?, namePath?}]}]; a bad filter exits 2',
-    'with the column of the problem.',
+    'with the column of the problem. `path` is the node in the side\'s decoded tree (from "0"), or for a',
+    `header, cookie, method, target or status in its HTTP head tree (from "${HEAD_ROOT_PATH}"), as the UI highlights it.`,
   ].join('\n'),
   async run(args, io) {
     const [file, expr, extra] = args.positionals;
@@ -58,13 +63,26 @@ export const filterCommand: Command = {
         path?: unknown;
         namePath?: unknown;
       }[] = [];
-      // Exchange-level fields: the value that passed.
+      // HTTP head fields: the node of the side's head tree, as the UI highlights it.
+      const headTests = f.tests.filter(readsHead);
+      const inHead = new Set<FieldTest>();
+      if (headTests.length) {
+        const response = ex.response ? responseHeadTree(ex) : undefined;
+        const heads = { request: requestHeadTree(ex), ...(response ? { response } : {}), rootPath: HEAD_ROOT_PATH };
+        const byText = new Map(headTests.map((t) => [t.text, t]));
+        for (const m of matchedNodes(headTests, {}, facts?.requestType ?? '', names, {}, heads)) {
+          matched.push({ field: m.field, value: shown(m.value), side: m.side, path: m.path, namePath: m.namePath });
+          const t = byText.get(m.test);
+          if (t) inHead.add(t);
+        }
+      }
+      // Exchange-level fields: the value that passed (head fields the head trees did not show too).
       const rec: ExchangeRecord = {
         facts,
         session: facts?.session !== undefined ? run.model.session(facts.session) : undefined,
       };
       for (const t of f.tests)
-        if (!keysOf(t.field)) {
+        if (!keysOf(t.field) && !inHead.has(t)) {
           const vals = recordValues(t.field, rec);
           for (const v of vals) if (testValues(t, [v])) matched.push({ field: t.field.name, value: shown(v) });
         }
@@ -87,7 +105,7 @@ export const filterCommand: Command = {
           http.set(k, l);
         });
         for (const t of f.tests)
-          for (const k of keysOf(t.field) ?? [])
+          for (const k of inHead.has(t) ? [] : (keysOf(t.field) ?? []))
             for (const v of http.get(k) ?? [])
               if (testValues(t, [v])) matched.push({ field: t.field.name, value: shown(v) });
       }

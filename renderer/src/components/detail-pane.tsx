@@ -15,11 +15,11 @@ import { HexPane } from './hex-pane';
 import { type NodeFilter, TreePane } from './tree-pane';
 import { useFilterStore } from '../stores/filter-store';
 import { FieldNames, filterTextFor, headFields, treeFields } from '../../../shared/filter/tree';
-import { matchedNodes } from '../../../shared/filter/highlight';
+import { HEAD_ROOT_PATH, matchedNodes } from '../../../shared/filter/highlight';
 import { formatDuration, RESPONSE_CODES } from './format';
 
 /** Path the tree view gives the root of the shown side's HTTP head (the body's tree starts at "0"). */
-export const HEAD_ROOT = 'h';
+export const HEAD_ROOT = HEAD_ROOT_PATH;
 
 /** Deepest node (path) whose range in `buffer` contains `offset`. */
 export function nodeAt(

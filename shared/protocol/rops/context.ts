@@ -25,6 +25,7 @@ import {
   type StructValue,
   DecodeError,
 } from '../../codec/index.js';
+import type { ContextEffect } from './define.js';
 import { knownRop } from './known-rops.js';
 
 /** What a later session model provides (every method may answer "don't know"). */
@@ -84,6 +85,18 @@ export function pairedRequest(scope: Scope, env: DecodeEnv | EncodeEnv): StructV
 
 const INVALID_HANDLE = 0xffffffff;
 
+/** What request `q` does to the context of later ROPs: its definition's `contextEffect`. */
+export function contextEffectOf(q: StructValue): ContextEffect | undefined {
+  const id = q.RopId;
+  return typeof id === 'number' ? knownRop(id)?.contextEffect : undefined;
+}
+
+/** The name of request `q`'s ROP, for the reasons given when context is missing. */
+function nameOf(q: StructValue): string {
+  const id = q.RopId;
+  return (typeof id === 'number' ? knownRop(id)?.name : undefined) ?? 'a ROP';
+}
+
 /**
  * Columns of the table at request handle index `index`, as of the ROP at
  * `site.requestIndex`: the latest RopSetColumns on that index earlier in the
@@ -106,16 +119,18 @@ export function tableColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index: nu
     const q = site.requests[i];
     if (!q) continue;
     const outIndex = q.OutputHandleIndex as number | undefined;
-    if (q.RopId === 0x12 && q.InputHandleIndex === index) {
+    const effect = contextEffectOf(q);
+    const onInput = q.InputHandleIndex === index;
+    if (effect === 'setsColumns' && onInput) {
       const resp = site.responses?.get(i);
       if (resp && resp.ReturnValue !== 0) continue; // a failed RopSetColumns changes nothing
       return { ok: true, value: q.PropertyTags as readonly number[] };
     }
-    if (q.RopId === 0x81 && q.InputHandleIndex === index)
-      return { ok: false, reason: `columns of handle index ${index} were reset by RopResetTable and not set again` };
-    if (q.RopId === 0x01 && q.InputHandleIndex === index)
+    if (effect === 'resetsColumns' && onInput)
+      return { ok: false, reason: `columns of handle index ${index} were reset by ${nameOf(q)} and not set again` };
+    if (effect === 'releasesHandle' && onInput)
       return { ok: false, reason: `handle index ${index} was released earlier in this request` };
-    if (outIndex === index && q.RopId !== 0x12)
+    if (outIndex === index && effect !== 'setsColumns')
       return {
         ok: false,
         reason: `the table at handle index ${index} was created in this request without a RopSetColumns before this ROP`,
@@ -138,13 +153,19 @@ export function tableColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index: nu
     : { ok: false, reason: `the session has no columns for table handle 0x${handle.toString(16).padStart(8, '0')}` };
 }
 
+/** Request `q` opens a logon (its definition `creates: 'logon'`: RopLogon). */
+function createsLogon(q: StructValue): boolean {
+  const id = q.RopId;
+  return typeof id === 'number' && knownRop(id)?.creates === 'logon';
+}
+
 /** LogonFlags of `logonId`: from a RopLogon earlier in the same Execute, else the session. */
 export function logonFlagsOf(scope: Scope, env: DecodeEnv | EncodeEnv, logonId: number): Resolved<number> {
   const site = siteOf(scope);
   if (site)
     for (let i = site.requestIndex - 1; i >= 0; i--) {
       const q = site.requests[i];
-      if (q?.RopId === 0xfe && q.LogonId === logonId) return { ok: true, value: q.LogonFlags as number };
+      if (q && q.LogonId === logonId && createsLogon(q)) return { ok: true, value: q.LogonFlags as number };
     }
   const f = env.context.logonFlags as number | undefined;
   if (f !== undefined) return { ok: true, value: f };
@@ -222,8 +243,9 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
   for (let i = site.requestIndex - 1; i >= 0; i--) {
     const q = site.requests[i];
     if (!q) continue;
-    const opens = (q.RopId === 0x03 || q.RopId === 0x46) && q.OutputHandleIndex === index;
-    const reloads = q.RopId === 0x10 && q.InputHandleIndex === index;
+    const effect = contextEffectOf(q);
+    const opens = effect === 'opensRecipientColumns' && q.OutputHandleIndex === index;
+    const reloads = effect === 'reloadsRecipientColumns' && q.InputHandleIndex === index;
     if (opens || reloads) {
       const resp = site.responses?.get(i);
       if (resp && resp.ReturnValue === 0 && Array.isArray(resp.RecipientColumns))
@@ -248,7 +270,6 @@ export function recipientColumns(scope: Scope, env: DecodeEnv | EncodeEnv, index
 
 /** CodePageId 0x0FFF: the logon's code page ([MS-OXCMSG] 2.2.3.1.1). */
 const LOGON_CODE_PAGE = 0x0fff;
-const RELEASE = 0x01;
 
 /**
  * The name of a ROP whose request names a message's code page: the ROPs that create a
@@ -340,7 +361,7 @@ export class CodePageTracker {
   /** Records what request `q` does to the handle indexes (call after it is decoded). */
   afterRequest(q: StructValue): void {
     const ropId = q.RopId;
-    if (ropId === RELEASE) {
+    if (contextEffectOf(q) === 'releasesHandle') {
       const input = q.InputHandleIndex;
       if (typeof input === 'number') (this.local ??= new Map()).set(input, null);
       return;

@@ -32,6 +32,19 @@ export type ObjectKind =
   | 'fasttransfer-source'
   | 'fasttransfer-destination';
 
+/**
+ * What a request does to the context the later ROPs of its Execute are decoded in
+ * (`context.ts`): the layouts of rows and recipient rows depend on it ([MS-OXCROPS] 2.2.1).
+ * - `setsColumns`: its PropertyTags become the columns of the table at InputHandleIndex (RopSetColumns, 2.2.5.1);
+ * - `resetsColumns`: the table at InputHandleIndex has no columns until set again (RopResetTable, 2.2.5.15);
+ * - `releasesHandle`: the object at InputHandleIndex is gone (RopRelease, 2.2.15.3);
+ * - `opensRecipientColumns`: its response's RecipientColumns are those of the message at OutputHandleIndex
+ *   (RopOpenMessage 2.2.6.1, RopOpenEmbeddedMessage 2.2.6.16);
+ * - `reloadsRecipientColumns`: the same for the message at InputHandleIndex (RopReloadCachedInformation, 2.2.6.7).
+ */
+export type ContextEffect =
+  'setsColumns' | 'resetsColumns' | 'releasesHandle' | 'opensRecipientColumns' | 'reloadsRecipientColumns';
+
 export interface RopSpec {
   readonly id: number;
   /** Spec name, e.g. "RopOpenFolder". */
@@ -78,6 +91,8 @@ export interface RopSpec {
   readonly creates?: ObjectKind;
   /** The response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
   readonly chainable?: boolean;
+  /** What the request does to the context of the later ROPs of its Execute. */
+  readonly contextEffect?: ContextEffect;
   /**
    * For a ROP that opens a FastTransfer context: the kind of stream that context carries
    * ([MS-OXCFXICS] 2.2.4.3), from its request and the kind of object it was called on.
@@ -151,6 +166,8 @@ export interface RopDefinition<Q = StructValue, R = StructValue> {
   readonly creates?: ObjectKind | undefined;
   /** The response may continue in chained extra payloads (`RopSpec.chainable`). */
   readonly chainable: boolean;
+  /** What the request does to the context of later ROPs (`RopSpec.contextEffect`). */
+  readonly contextEffect?: ContextEffect | undefined;
   /** The stream kind of the FastTransfer context this ROP opens (`RopSpec.opensStream`). */
   readonly opensStream?: RopSpec['opensStream'];
   /** Name of the response's second byte (InputHandleIndex, OutputHandleIndex, …); undefined for raw responses. */
@@ -191,6 +208,7 @@ export function defineRop<const S extends RopSpec>(spec: S): RopDefinition<RopRe
     otherResponseIds: spec.otherResponseIds ?? [],
     creates: spec.creates,
     chainable: spec.chainable ?? false,
+    ...(spec.contextEffect ? { contextEffect: spec.contextEffect } : {}),
     ...(spec.opensStream ? { opensStream: spec.opensStream } : {}),
     responseIndexName: spec.rawResponse ? undefined : RESPONSE_INDEX[handles],
     request,

@@ -107,6 +107,7 @@ export const ropOpenMessage = defineRop({
   id: 0x03,
   name: 'RopOpenMessage',
   specRef: 'MS-OXCROPS 2.2.6.1',
+  contextEffect: 'opensRecipientColumns',
   creates: 'message',
   handles: 'in-out',
   request: [
@@ -203,6 +204,7 @@ export const ropReloadCachedInformation = defineRop({
   id: 0x10,
   name: 'RopReloadCachedInformation',
   specRef: 'MS-OXCROPS 2.2.6.7',
+  contextEffect: 'reloadsRecipientColumns',
   request: [field('Reserved', u16)],
   response: messageHeader,
 });
@@ -321,6 +323,7 @@ export const ropOpenEmbeddedMessage = defineRop({
   id: 0x46,
   name: 'RopOpenEmbeddedMessage',
   specRef: 'MS-OXCROPS 2.2.6.16',
+  contextEffect: 'opensRecipientColumns',
   creates: 'message',
   handles: 'in-out',
   request: [field('CodePageId', u16), field('OpenModeFlags', enumOf(u8, EmbeddedOpenMode))],

@@ -26,7 +26,7 @@ import {
 } from '../../codec/index.js';
 import { propertyRow, propertyTag } from '../oxcdata/index.js';
 import { folderId as folderIdCodec, messageId as messageIdCodec } from '../oxcdata/ids.js';
-import { type Resolved, contextual, sessionOf, siteOf } from './context.js';
+import { type Resolved, contextEffectOf, contextual, sessionOf, siteOf } from './context.js';
 
 const flags32 = (bits: Readonly<Record<string, number>>): Codec<number> => flagsOfCodec(u32, bits);
 
@@ -112,7 +112,7 @@ function notifiedTableColumns(scope: Scope, env: DecodeEnv | EncodeEnv): Resolve
     for (const t of tables) t.forEach((x, i) => x === h && indexes.add(i));
     for (let i = site.requests.length - 1; i >= 0; i--) {
       const q = site.requests[i];
-      if (q?.RopId !== 0x12 || !indexes.has(q.InputHandleIndex as number)) continue;
+      if (!q || contextEffectOf(q) !== 'setsColumns' || !indexes.has(q.InputHandleIndex as number)) continue;
       const resp = site.responses?.get(i);
       if (resp && resp.ReturnValue !== 0) continue;
       return { ok: true, value: q.PropertyTags as readonly number[] };

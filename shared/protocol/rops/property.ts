@@ -5,7 +5,7 @@
  */
 import { type FieldDef, array, bool8, field, guid, sized, u16, u16hex, u32, u8 } from '../../codec/index.js';
 import { propertyName, propertyRow, taggedPropertyValue } from '../oxcdata/index.js';
-import { contextual, pairedRequest } from './context.js';
+import { type Resolved, contextual, pairedRequest } from './context.js';
 import {
   NULL_DESTINATION,
   countedList,
@@ -38,10 +38,10 @@ export const ropGetPropertiesSpecific = defineRop({
       'RowData',
       contextual(
         'PropertyRow',
-        (scope, env) => {
+        (scope, env): Resolved<readonly number[]> => {
           const q = pairedRequest(scope, env);
           const tags = q?.PropertyTags as readonly number[] | undefined;
-          return q?.RopId === 0x07 && tags
+          return q?.RopId === ropGetPropertiesSpecific.id && tags
             ? { ok: true, value: tags }
             : { ok: false, reason: 'the paired RopGetPropertiesSpecific request (its PropertyTags) is not known' };
         },

@@ -14,6 +14,7 @@ export const ropRelease = defineRop({
   id: 0x01,
   name: 'RopRelease',
   specRef: 'MS-OXCROPS 2.2.15.3',
+  contextEffect: 'releasesHandle',
   request: [],
   response: null,
 });

@@ -94,7 +94,7 @@ const logonTime = struct(
  */
 function requestLogonFlags(s: Scope, env: DecodeEnv | EncodeEnv): number | undefined {
   const q = pairedRequest(s, env);
-  return q && q.RopId === 0xfe ? (q.LogonFlags as number) : undefined;
+  return q && q.RopId === ropLogon.id ? (q.LogonFlags as number) : undefined;
 }
 const isPrivate = (s: Scope, env: DecodeEnv | EncodeEnv) => {
   const f = requestLogonFlags(s, env);

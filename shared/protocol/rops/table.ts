@@ -60,6 +60,7 @@ export const ropSetColumns = defineRop({
   id: 0x12,
   name: 'RopSetColumns',
   specRef: 'MS-OXCROPS 2.2.5.1',
+  contextEffect: 'setsColumns',
   doc: 'Sets the columns of a table; later rows of that table carry values in this order.',
   request: [
     field('SetColumnsFlags', flags8(AsyncFlags)),
@@ -207,6 +208,7 @@ export const ropResetTable = defineRop({
   id: 0x81,
   name: 'RopResetTable',
   specRef: 'MS-OXCROPS 2.2.5.15',
+  contextEffect: 'resetsColumns',
   doc: 'Removes the columns, sort order and restriction of a table.',
   request: [],
   response: [],

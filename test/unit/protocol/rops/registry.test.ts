@@ -12,6 +12,7 @@ import {
   NO_RESPONSE,
   RESPONSE_ONLY,
   SPEC_CHAINABLE,
+  SPEC_CONTEXT_EFFECTS,
   SPEC_CREATES,
   SPEC_RESPONSE_IDS,
   SPEC_ROP_IDS,
@@ -38,6 +39,11 @@ describe('ROP registry', () => {
       expect(d!.chainable).toBe(SPEC_CHAINABLE.has(id));
     });
   }
+
+  it('each context effect is declared by its ROP, and by no other', () => {
+    const declared = new Map([...ropsById].flatMap(([id, d]) => (d.contextEffect ? [[id, d.contextEffect]] : [])));
+    expect(declared).toEqual(SPEC_CONTEXT_EFFECTS);
+  });
 
   it('holds nothing but those ids (reserved ids stay unknown)', () => {
     expect([...ropsById.keys()].sort((a, b) => a - b)).toEqual(SPEC_ROP_IDS.map(([id]) => id).sort((a, b) => a - b));

@@ -180,6 +180,20 @@ export const SPEC_CREATES: ReadonlyMap<number, string> = new Map([
   [0x7e, 'fasttransfer-destination'],
 ]);
 
+/**
+ * What a request does to the context of the later ROPs of its Execute, from each ROP's section in
+ * [MS-OXCROPS] 2.2: RopSetColumns (2.2.5.1), RopResetTable (2.2.5.15), RopRelease (2.2.15.3),
+ * RopOpenMessage (2.2.6.1), RopOpenEmbeddedMessage (2.2.6.16), RopReloadCachedInformation (2.2.6.7).
+ */
+export const SPEC_CONTEXT_EFFECTS: ReadonlyMap<number, string> = new Map([
+  [0x12, 'setsColumns'],
+  [0x81, 'resetsColumns'],
+  [0x01, 'releasesHandle'],
+  [0x03, 'opensRecipientColumns'],
+  [0x46, 'opensRecipientColumns'],
+  [0x10, 'reloadsRecipientColumns'],
+]);
+
 /** ROPs whose response may continue in chained extra payloads ([MS-OXCRPC] 3.1.4.2.1.2). */
 export const SPEC_CHAINABLE: ReadonlySet<number> = new Set([0x15, 0x2c, 0x4e]);
 
