@@ -127,8 +127,8 @@ export class SystemProxy {
     const previous: SettingsSnapshot = {};
     for (const s of stores) previous[s.id] = await s.read();
     // The PAC sends the hosts that are not Exchange's where they went before (a corporate proxy or script).
-    if (target.kind === 'pac')
-      target = { ...target, url: withPreviousRoute(target.url, previousRoute(stores, previous)) };
+    const before = target.kind === 'pac' ? previousRoute(stores, previous) : undefined;
+    if (target.kind === 'pac') target = { ...target, url: withPreviousRoute(target.url, before?.route) };
     const journal: ProxyJournal = {
       version: 1,
       platform: this.platform,
@@ -137,6 +137,7 @@ export class SystemProxy {
       target,
       hosts,
       stores: stores.map((s) => ({ id: s.id, label: s.label })),
+      ...(before && stores.length > 1 ? { previousFrom: before.from } : {}),
       previous,
     };
     await mkdir(this.opts.dataDir, { recursive: true });
@@ -287,11 +288,14 @@ export class SystemProxy {
  * The previous proxy or PAC script of the first store that had one, in platform order (GNOME
  * before KDE; macOS services in service order), leaving out a MapiScope PAC left behind.
  */
-function previousRoute(stores: readonly SettingsStore[], previous: SettingsSnapshot): PreviousRoute | undefined {
+function previousRoute(
+  stores: readonly SettingsStore[],
+  previous: SettingsSnapshot,
+): { route: PreviousRoute; from: string } | undefined {
   for (const s of stores) {
     const r = s.previousRoute?.(previous[s.id]!);
     if (r?.kind === 'pac' && /^http:\/\/127\.0\.0\.1:\d+\//.test(r.url) && r.url.includes(PAC_PATH)) continue;
-    if (r) return r;
+    if (r) return { route: r, from: s.label };
   }
   return undefined;
 }

@@ -26,6 +26,8 @@ export interface ProxyJournal {
   /** Host names or patterns the PAC routes (given ones; learned ones are added while capturing). */
   hosts: string[];
   stores: { id: string; label: string }[];
+  /** With several stores: the label of the one whose previous proxy or PAC script the PAC URL names. */
+  previousFrom?: string;
   /** Values before MapiScope changed anything. */
   previous: SettingsSnapshot;
   /** Values read back after the change; absent while the change is being made. */

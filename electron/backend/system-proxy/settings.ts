@@ -42,8 +42,11 @@ export interface SettingsStore {
   notify?(): Promise<void>;
 }
 
-/** Proxy target of a set of desired values, for messages. */
-export function describeTarget(t: ProxyTarget): string {
+/**
+ * Proxy target of a set of desired values, for messages; `from`: the store whose previous route
+ * the PAC names, said when several stores were set (the journal's `previousFrom`).
+ */
+export function describeTarget(t: ProxyTarget, from?: string): string {
   if (t.kind !== 'pac') return `all traffic through ${t.proxy.host}:${t.proxy.port}`;
   const previous = previousFromPacQuery(new URL(t.url).search);
   const rest =
@@ -52,5 +55,6 @@ export function describeTarget(t: ProxyTarget): string {
       : previous?.kind === 'pac'
         ? `, the other hosts as the PAC script set before (${previous.url}) decides, or directly while it cannot be fetched`
         : '';
-  return `PAC ${t.url} (only the Exchange hosts through ${t.proxy.host}:${t.proxy.port}${rest})`;
+  const source = previous && from ? `; that route is the one ${from} had` : '';
+  return `PAC ${t.url} (only the Exchange hosts through ${t.proxy.host}:${t.proxy.port}${rest}${source})`;
 }

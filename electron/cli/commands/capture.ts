@@ -121,17 +121,19 @@ export const captureCommand: Command = {
     const { describeTarget } = await import('../../backend/system-proxy/settings.js');
     const sp = systemProxy ? new SystemProxy({ dataDir: svc.dataDir }) : undefined;
     if (sp) {
-      let target = routeTarget({ port: st.port!, all, hosts });
+      let journal: Awaited<ReturnType<typeof sp.on>>['journal'];
       try {
         // The journal's target: a PAC URL also names the proxy or script the other hosts keep using.
-        ({ target } = (
-          await sp.on(target, { kind: 'process', pid: process.pid, command: 'mapiscope capture' }, hosts)
-        ).journal);
+        ({ journal } = await sp.on(
+          routeTarget({ port: st.port!, all, hosts }),
+          { kind: 'process', pid: process.pid, command: 'mapiscope capture' },
+          hosts,
+        ));
       } catch (e) {
         await svc.stop();
         throw new CliFailure(`cannot route through MapiScope: ${(e as Error).message}`);
       }
-      io.stderr(`routing ${describeTarget(target)}; restored when the capture stops\n`);
+      io.stderr(`routing ${describeTarget(journal.target, journal.previousFrom)}; restored when the capture stops\n`);
       io.stderr(`${environmentHint(st.port!)}\n`);
     }
     io.stderr(`${st.mode} proxy listening on ${st.host}:${st.port}${reverse ? ` → ${reverse}` : ''}\n`);

@@ -60,7 +60,7 @@ export const systemProxyCommand: Command = {
           if (replaced?.journal) io.stderr(`${restoreSummary(replaced, 'replacing the earlier routing')}\n`);
           if (io.json) io.stdout(JSON.stringify((await sp.status()) satisfies object) + '\n');
           else {
-            io.stdout(`routing ${describeTarget(journal.target)}\n`);
+            io.stdout(`routing ${describeTarget(journal.target, journal.previousFrom)}\n`);
             for (const s of journal.stores) io.stdout(`  set: ${s.label}\n`);
           }
           io.stderr(`${environmentHint(port)}\n`);
@@ -93,7 +93,7 @@ export const systemProxyCommand: Command = {
         if (!j) lines.push('MapiScope is not routing this machine (no restore journal).');
         else {
           lines.push(
-            `MapiScope routes ${describeTarget(j.target)}, set by ${j.owner.command} (pid ${j.owner.pid}) at ${j.at}${
+            `MapiScope routes ${describeTarget(j.target, j.previousFrom)}, set by ${j.owner.command} (pid ${j.owner.pid}) at ${j.at}${
               j.ownerRunning ? '' : ' — that process is gone'
             }`,
           );

@@ -35,7 +35,7 @@ describe('system-proxy on Linux (GNOME keyfile backend, KDE kioslaverc)', () => 
       'http://127.0.0.1:18888/mapiscope.pac?hosts=mail.contoso.test,ex2.contoso.test' +
       '&previous=proxy%3Acorp-proxy.example%3A3128&bypass=localhost%3B*.corp.example';
     expect(on.stdout).toContain(
-      `routing PAC ${url} (only the Exchange hosts through 127.0.0.1:18888, the other hosts through corp-proxy.example:3128 as before)`,
+      `routing PAC ${url} (only the Exchange hosts through 127.0.0.1:18888, the other hosts through corp-proxy.example:3128 as before; that route is the one GNOME proxy settings (org.gnome.system.proxy) had)`,
     );
     expect(on.stderr).toContain('export HTTPS_PROXY=http://127.0.0.1:18888');
     expect(d.gsettings('get', 'org.gnome.system.proxy', 'mode')).toBe("'auto'");
@@ -83,7 +83,7 @@ describe('system-proxy on Linux (GNOME keyfile backend, KDE kioslaverc)', () => 
       `http://127.0.0.1:${port}/mapiscope.pac?hosts=mail.contoso.test` +
       '&previous=proxy%3Acorp-proxy.example%3A3128&bypass=localhost%3B*.corp.example';
     expect(out.stderr).toContain(
-      `routing PAC ${url} (only the Exchange hosts through 127.0.0.1:${port}, the other hosts through corp-proxy.example:3128 as before); restored when the capture stops`,
+      `routing PAC ${url} (only the Exchange hosts through 127.0.0.1:${port}, the other hosts through corp-proxy.example:3128 as before; that route is the one KDE proxy settings (${kde}) had); restored when the capture stops`,
     );
     expect(d.gsettings('get', 'org.gnome.system.proxy', 'autoconfig-url')).toBe(`'${url}'`);
     child.kill('SIGTERM');
@@ -96,7 +96,8 @@ describe('system-proxy on Linux (GNOME keyfile backend, KDE kioslaverc)', () => 
     expect(on.code, on.stderr).toBe(0);
     expect(on.stdout).toContain(
       'routing PAC http://127.0.0.1:18888/mapiscope.pac?previous=pac%3Ahttp%3A%2F%2Fwpad.corp.example%2Fproxy.pac ' +
-        '(only the Exchange hosts through 127.0.0.1:18888, the other hosts as the PAC script set before (http://wpad.corp.example/proxy.pac) decides',
+        '(only the Exchange hosts through 127.0.0.1:18888, the other hosts as the PAC script set before (http://wpad.corp.example/proxy.pac) decides, ' +
+        `or directly while it cannot be fetched; that route is the one KDE proxy settings (${kde}) had)`,
     );
     expect((await d.cli('system-proxy', 'off')).code).toBe(0);
     expect(await readFile(kde, 'utf8')).toBe(script);

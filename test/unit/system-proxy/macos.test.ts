@@ -145,6 +145,8 @@ describe('macOS network services through networksetup', () => {
       const before = ns.snapshot();
       const sp = controller(ns);
       const { journal } = await sp.on(routeTarget({ port: 8888, hosts: ['mail.contoso.com'] }), OWNER);
+      // One service: nothing to tell apart.
+      expect(journal.previousFrom).toBeUndefined();
       await sp.off();
       // What networksetup can put back: the URL field keeps MapiScope's URL, switched off.
       expect({ ...ns.snapshot()['Wi-Fi'], autoUrl: before['Wi-Fi']!.autoUrl }).toEqual(before['Wi-Fi']);
@@ -199,6 +201,11 @@ describe('macOS network services through networksetup', () => {
       const { journal } = await controller(ns).on(routeTarget({ port: 8888, hosts: ['mail.contoso.com'] }), OWNER);
       const url = `${PAC}&previous=proxy%3Acorp-proxy.contoso.com%3A3128`;
       expect(journal.target).toMatchObject({ url });
+      // The routing line says whose settings those were.
+      expect(journal.previousFrom).toBe('Wi-Fi (networksetup)');
+      expect(describeTarget(journal.target, journal.previousFrom)).toBe(
+        `PAC ${url} (only the Exchange hosts through 127.0.0.1:8888, the other hosts through corp-proxy.contoso.com:3128 as before; that route is the one Wi-Fi (networksetup) had)`,
+      );
       // That one PAC URL is set on every enabled service.
       for (const s of ['Thunderbolt Bridge', 'Wi-Fi', 'USB 10/100/1000 LAN'])
         expect(ns.services.get(s)).toMatchObject({ autoUrl: url, autoOn: true });
