@@ -59,3 +59,23 @@ export function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+/** Reads a whole file sequentially in 1 MiB blocks (the disk floor of any pass over it); returns its wall ms. */
+export async function sequentialReadMs(file: string): Promise<number> {
+  const { open } = await import('node:fs/promises');
+  const t0 = performance.now();
+  const fh = await open(file, 'r');
+  const buf = Buffer.allocUnsafe(MB);
+  let sum = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (!bytesRead) break;
+      sum += buf[0]!;
+    }
+  } finally {
+    await fh.close();
+  }
+  consume(sum);
+  return performance.now() - t0;
+}

@@ -14,11 +14,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { iterateExchanges } from '../../electron/backend/store/load.js';
 import { bodySizeMix, scaleCapture } from './scale-capture.js';
+import { sequentialReadMs } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -59,22 +60,11 @@ async function childMain(file: string, n: number): Promise<ChildReport> {
   const fileBytes = (await stat(file)).size;
   // Baseline 1: the disk floor.
   let c0 = process.cpuUsage();
-  let t0 = performance.now();
-  const fh = await open(file, 'r');
-  const buf = Buffer.allocUnsafe(MB);
-  let sum = 0;
-  for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-    if (!bytesRead) break;
-    sum += buf[0]!;
-  }
-  await fh.close();
-  const readMs = performance.now() - t0;
+  const readMs = await sequentialReadMs(file);
   const readCpu = cpuSeconds(c0);
-  if (sum < 0) throw new Error('unreachable');
   // Baseline 2: every record read back into an Exchange, nothing kept.
   c0 = process.cpuUsage();
-  t0 = performance.now();
+  let t0 = performance.now();
   let count = 0;
   for await (const ex of iterateExchanges(file)) if (ex.id > 0) count++;
   const iterMs = performance.now() - t0;

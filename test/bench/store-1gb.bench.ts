@@ -24,6 +24,7 @@ import type { Exchange } from '../../shared/capture/exchange.js';
 import { CaptureWriter, indexPath, openCapture } from '../../electron/backend/store/capture-file.js';
 import { encodeExchange } from '../../electron/backend/store/format.js';
 import { mapiExecuteExchange } from './mapi-exchange.js';
+import { sequentialReadMs } from './measure.js';
 import type { Bench, BenchResult } from './types.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -113,18 +114,7 @@ async function childMain(dir: string, n: number, rounds: number): Promise<ChildR
   const heapOpen = process.memoryUsage().heapUsed;
   await c.close();
   // Baseline: a sequential read of the whole file in 1 MiB blocks.
-  t0 = performance.now();
-  const fh = await open(file, 'r');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  let sum = 0;
-  for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-    if (!bytesRead) break;
-    sum += buf[0]!;
-  }
-  await fh.close();
-  const readMs = performance.now() - t0;
-  if (sum < 0) throw new Error('unreachable');
+  const readMs = await sequentialReadMs(file);
   // The backend's file.open (the UI's path): RSS with the capture opened, time to the first list page.
   const { Backend } = await import('../../electron/backend/backend.js');
   const { FileService } = await import('../../electron/backend/file-service.js');

@@ -22,6 +22,7 @@ import { loadBodyFolder } from '../../electron/backend/store/body-folder.js';
 import type { Exchange } from '../../shared/capture/exchange.js';
 import { decodeBody, decodeExchange, ropBuffersOf } from '../../shared/protocol/decode-exchange.js';
 import type { Bench, BenchResult } from './types.js';
+import { cpuRate } from './measure.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const MB = 1024 * 1024;
@@ -66,26 +67,8 @@ function checksum(pairs: readonly Pair[]): void {
   sink ^= s;
 }
 
-/** CPU time of this process in ms: on a shared machine, time spent waiting for a core is not the decoder's. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Calls per CPU-second of `f` over about `ms` ms of CPU time, after a short warm-up. */
-function rate(f: () => void, ms: number): number {
-  const w0 = cpuMs();
-  while (cpuMs() - w0 < ms / 5) f();
-  let n = 0;
-  const t0 = cpuMs();
-  let t = t0;
-  while (t - t0 < ms) {
-    f();
-    n++;
-    t = cpuMs();
-  }
-  return (n * 1000) / (t - t0);
-}
+/** Calls per CPU-second of `f` over about `ms` ms of CPU time, after a warm-up of a fifth of that. */
+const rate = (f: () => void, ms: number): number => cpuRate(f, ms, ms / 5);
 
 /** Per-exchange times (ms) of `decodeExchange` over `exs`, repeated for about `ms` ms. */
 function times(exs: readonly Exchange[], ms: number, ctx: Record<string, unknown>, tree = true): number[] {
