@@ -7,6 +7,7 @@
  * the AUTHENTICATE_MESSAGE. Only DER tag/length framing is done here; the
  * NTLM messages come from the NTLM library.
  */
+import { concatBytes } from '../../../shared/codec/bytes.js';
 
 /** 1.3.6.1.5.5.2, the SPNEGO mechanism. */
 const OID_SPNEGO = [0x2b, 0x06, 0x01, 0x05, 0x05, 0x02];
@@ -34,15 +35,7 @@ function tlv(tag: number, content: Uint8Array | number[]): Uint8Array {
   return out;
 }
 
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** InitialContextToken { SPNEGO, NegTokenInit { mechTypes [NTLMSSP], mechToken } }. */
 export function negTokenInit(ntlmNegotiate: Uint8Array): Uint8Array {

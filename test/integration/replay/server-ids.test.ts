@@ -45,6 +45,7 @@ import {
 } from '../../../electron/backend/simulator/index.js';
 import { CaptureWriter } from '../../../electron/backend/store/capture-file.js';
 import { runCli } from '../../../electron/cli/main.js';
+import { concatBytes } from '../../../shared/codec/bytes.js';
 
 const NONE = 0xffffffff;
 const PATH = '/mapi/emsmdb/?MailboxId=alice@lab.test';
@@ -57,15 +58,7 @@ afterEach(async () => {
 
 /** One request ROP, encoded by its definition. */
 const rop = (def: RopDefinition, v: StructValue): Uint8Array => encode(def.request!, { LogonId: 0, ...v });
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** The decoded response ROPs of an Execute (the request as context). */
 function answers(request: Uint8Array, responseEntityBody: Uint8Array): StructValue[] {

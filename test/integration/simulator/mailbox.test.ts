@@ -28,6 +28,7 @@ import { ropCreateFolder, ropDeleteFolder } from '../../../shared/protocol/rops/
 import { ropCreateMessage, ropSaveChangesMessage } from '../../../shared/protocol/rops/message.js';
 import { RuleDataFlags, ropModifyRules } from '../../../shared/protocol/rops/rule.js';
 import { idFromU64, idToU64, type IdValue } from '../../../shared/protocol/oxcdata/ids.js';
+import { concatBytes } from '../../../shared/codec/bytes.js';
 
 const EMSMDB = '/mapi/emsmdb/?MailboxId=simulated@mapiscope.test';
 const NONE = 0xffffffff;
@@ -44,15 +45,7 @@ const rop = (f: (w: Writer) => void) => {
   f(w);
   return w.finish();
 };
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 const openFolder = (inIdx: number, out: number, fid: bigint) =>
   rop((w) => w.u8(0x02).u8(0).u8(inIdx).u8(out).u64(fid).u8(0));
 const getTable = (id: 0x04 | 0x05, inIdx: number, out: number) => rop((w) => w.u8(id).u8(0).u8(inIdx).u8(out).u8(0x40));
