@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Backend } from '../../../electron/backend/backend.js';
+import { Backend, type BackendService } from '../../../electron/backend/backend.js';
 import { CaptureService, type CaptureServiceState } from '../../../electron/backend/capture-service.js';
 import { FileService } from '../../../electron/backend/file-service.js';
 import { sessionService } from '../../../electron/backend/session-service.js';
@@ -30,23 +30,32 @@ afterAll(async () => {
 
 const BODY = 8 * 1024;
 
+/** An upstream answering each request with `reply(request)`, and a backend whose live capture keeps at most 4 bodies in memory. */
+async function liveBackend(reply: (r: { startLine: string }) => string, more: BackendService[] = []) {
+  const up = await rawUpstream((r) => {
+    const body = reply(r);
+    r.socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+  cleanups.push(() => up.close());
+  const backend = await Backend.start({
+    listen: false,
+    services: [
+      new FileService(),
+      new CaptureService({ dataDir: path.join(root, 'data'), liveMemoryBytes: 4 * BODY }),
+      ...more,
+    ],
+  });
+  cleanups.push(() => backend.stop());
+  return { up, backend };
+}
+
 describe('live capture served from its file', () => {
   it('hands older live exchanges to the file; appending shows the existing ones from it', async () => {
-    const up = await rawUpstream((r) => {
-      const body = `reply ${r.startLine.split(' ')[1]} ${'y'.repeat(BODY)}`;
-      r.socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    });
-    cleanups.push(() => up.close());
+    const { up, backend } = await liveBackend(
+      (r) => `reply ${r.startLine.split(' ')[1]} ${'y'.repeat(BODY)}`,
+      [sessionService()],
+    );
     const file = path.join(root, 'live.mscap');
-    const backend = await Backend.start({
-      listen: false,
-      services: [
-        new FileService(),
-        new CaptureService({ dataDir: path.join(root, 'data'), liveMemoryBytes: 4 * BODY }),
-        sessionService(),
-      ],
-    });
-    cleanups.push(() => backend.stop());
     const ws = backend.workspace;
     const send = async (port: number, n: number, from: number) => {
       const c = await rawClient(port);
@@ -103,20 +112,8 @@ describe('live capture served from its file', () => {
   }, 60_000);
 
   it('hands over the exchanges that arrived while a hand-over ran, with no exchange after them', async () => {
-    const up = await rawUpstream((r) => {
-      const body = `reply ${'y'.repeat(BODY)}`;
-      r.socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    });
-    cleanups.push(() => up.close());
+    const { up, backend } = await liveBackend(() => `reply ${'y'.repeat(BODY)}`);
     const file = path.join(root, 'burst.mscap');
-    const backend = await Backend.start({
-      listen: false,
-      services: [
-        new FileService(),
-        new CaptureService({ dataDir: path.join(root, 'data'), liveMemoryBytes: 4 * BODY }),
-      ],
-    });
-    cleanups.push(() => backend.stop());
     const ws = backend.workspace;
     // The first hand-over, once it has read the file (3 exchanges), waits until 9 more have been
     // announced: they are not in its snapshot, and no exchange follows them.
